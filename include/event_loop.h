@@ -1,0 +1,56 @@
+/*
+ * The event loop: one waitpid loop over every thread of every pico process of
+ * the run. It owns the tracee table, keeps ptrace's rules (seize, group-stop,
+ * events) and hands each stop to the thread's personality or to a job (a
+ * multi-stop operation such as loading an image) that the thread is running.
+ */
+#ifndef PICOVISOR_EVENT_LOOP_H
+#define PICOVISOR_EVENT_LOOP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct exec_job;
+struct personality;
+
+struct pico_process {
+	pid_t tgid;
+	int nthreads;
+	const struct personality *pers;
+	char *exe_path;      /* what /proc/PID/exe should name; NULL until the first load */
+	bool is_main;        /* the process picovisor was asked to run */
+	bool loaded;         /* an image was loaded into it by picovisor (or the kernel) */
+	int refs;
+};
+
+enum resume_kind {
+	RESUME_CONT,         /* run until the next trap, event or signal */
+	RESUME_SYSCALL,      /* also stop at the next syscall entry/exit */
+};
+
+struct tracee {
+	pid_t tid;
+	struct pico_process *proc;
+	struct exec_job *job;      /* a load in progress, or NULL */
+	enum resume_kind resume;   /* how to resume after a stop nobody else handled */
+	bool seen_initial_stop;    /* its first stop as a new child */
+	bool attached;             /* its creation event arrived (parent known) */
+	bool in_group_stop;
+	struct tracee *next;       /* hash chain */
+};
+
+struct run_options;
+
+/* Run the program described by opts to the end. Returns the main program's wait status. */
+int event_loop_run(const struct run_options *opts);
+
+/* Resume t after a stop, delivering sig (0 for none). */
+void tracee_resume(struct tracee *t, int sig);
+struct tracee *tracee_find(pid_t tid);
+/* The global facts of the run that personalities consult. */
+const struct run_options *run_options(void);
+/* Kill a tracee's whole process after an internal failure, saying why. */
+void tracee_kill_process(struct tracee *t, const char *why);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * Serving an exec: a job that spans several ptrace stops of one thread.
+ * At the exec's seccomp stop the thread opens the image itself (its own
+ * credentials, cwd and dirfd), the supervisor plans the load from that very
+ * file, the thread creates a memfd holding the stub and execs it, and the
+ * executor maps the plan into the blank process. Until the kernel replaces the
+ * image every failure returns the exec's errno to the old program.
+ */
+#ifndef PICOVISOR_EXEC_JOB_H
+#define PICOVISOR_EXEC_JOB_H
+
+#include "personality.h"
+
+struct tracee;
+
+enum job_stop {
+	JOB_STOP_SYSCALL_ENTRY,
+	JOB_STOP_SYSCALL_EXIT,
+	JOB_STOP_SECCOMP,
+	JOB_STOP_EXEC,
+	JOB_STOP_SIGNAL,   /* signal-delivery-stop; sig given */
+};
+
+/* Start serving the exec t is stopped in (a SECCOMP_RET_TRACE stop). */
+void exec_job_start(struct tracee *t, const struct syscall_stop *s);
+/* Advance t's job on a stop. */
+void exec_job_step(struct tracee *t, enum job_stop kind, int sig);
+/* t died or vanished: drop its job. */
+void exec_job_abandon(struct tracee *t);
+
+#endif

@@ -1,0 +1,153 @@
+/*
+ * The loader: decides, before the point of no return, whether an exec can
+ * succeed and what must be mapped (ELF headers read with libelf, #! chains
+ * followed as the kernel does), then turns that plan into a batch of system
+ * calls the executor runs inside the blank tracee.
+ */
+#ifndef PICOVISOR_LOADER_H
+#define PICOVISOR_LOADER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PV_PAGE_SIZE 4096UL
+#define PV_TASK_SIZE 0x7ffffffff000UL /* top of a 47-bit user address space */
+#define PV_BINPRM_BUF_SIZE 256        /* how much of a file the kernel reads to pick a format */
+#define PV_MAX_SCRIPT_DEPTH 4         /* BINPRM_MAX_RECURSION */
+
+struct elf_segment {
+	uint64_t vaddr, memsz, filesz, offset;
+	int prot; /* PROT_* */
+};
+
+struct elf_image {
+	int type;            /* ET_EXEC or ET_DYN */
+	uint64_t entry;
+	uint64_t phdr_vaddr; /* where the program headers are once loaded (unbiased) */
+	uint16_t phnum;
+	struct elf_segment *seg;
+	int nseg;
+	uint64_t lo, hi;     /* page-aligned extent of the PT_LOAD segments */
+	bool exec_stack;     /* PT_GNU_STACK with PF_X */
+	char *interp;        /* PT_INTERP, or NULL */
+};
+
+/* Errors carry the errno the kernel would return and a sentence naming the fault. */
+struct load_error {
+	int err;             /* positive errno */
+	char why[320];
+};
+
+/* Name the format of a file from its first bytes ("32-bit ELF", "PE (MZ)", ...). */
+const char *image_format_name(const unsigned char *buf, size_t len);
+
+/* Read and check the ELF image open at fd. 0, or -1 with *e filled. */
+int elf_image_read(int fd, struct elf_image *img, struct load_error *e);
+void elf_image_free(struct elf_image *img);
+
+/* How planning opens the files an exec names (an interpreter, a script's
+ * interpreter) as the tracee would: relative to its cwd. Returns fd or -errno. */
+typedef int (*open_as_tracee_fn)(void *ctx, const char *path);
+
+struct exec_plan {
+	char *filename;        /* bprm->filename: AT_EXECFN and the script path in argv */
+	char *comm;            /* the new task name */
+	char **argv_prefix;    /* for #! chains: replaces argv[0] (NULL when not a script) */
+	int nprefix;
+	struct elf_image main, interp;
+	bool has_interp;
+	char *main_path;       /* NULL: map the file the tracee opened; else open this path */
+	char *interp_path;
+	char *exe_path;        /* what /proc/self/exe names */
+};
+
+/*
+ * Plan the exec of the file open at fd (opened by the tracee, reached here through
+ * /proc). filename is what the kernel would call it ("/dev/fd/N" for fexecve).
+ * 0, or -1 with *e filled; *plan must be freed with exec_plan_free in both cases.
+ */
+int exec_plan_build(int fd, const char *filename, open_as_tracee_fn open_fn, void *ctx,
+		    struct exec_plan *plan, struct load_error *e);
+void exec_plan_free(struct exec_plan *plan);
+
+/* Is the file at fd something exec may run (regular, executable, not on a noexec mount)? 0 or -errno. */
+int file_check_executable(int fd);
+
+
+/* ---- The initial stack the kernel built for the stub, and the one the program gets. */
+
+struct initial_stack {
+	uint64_t sp;             /* address of argc */
+	uint64_t argc;
+	uint64_t *argv;          /* tracee addresses of the argument strings */
+	size_t envc;
+	uint64_t *envp;
+	size_t nauxv;
+	uint64_t (*auxv)[2];     /* type, value; without the closing AT_NULL */
+};
+
+/* Parse the block at sp from its raw bytes (as read from the tracee). 0 or -EFAULT if it does not end. */
+int initial_stack_parse(const unsigned char *bytes, size_t len, uint64_t sp, struct initial_stack *st);
+void initial_stack_free(struct initial_stack *st);
+/* Set an auxv entry, adding it if the kernel did not provide one. */
+void initial_stack_set_aux(struct initial_stack *st, uint64_t type, uint64_t value);
+
+struct stack_image {
+	unsigned char *bytes;    /* to be written at sp */
+	size_t len;
+	uint64_t sp;             /* the program's rsp: argc, 16-byte aligned */
+	uint64_t auxv_addr;      /* for PR_SET_MM_MAP */
+	size_t auxv_len;
+};
+
+/* Lay out argc/argv/envp/auxv below st->sp with the string execfn above them; AT_EXECFN points at it. */
+void stack_image_build(struct initial_stack *st, const char *execfn, struct stack_image *out);
+/* Tracee address of the value of auxv entry type in the built image, or 0. */
+uint64_t stack_image_aux_addr(const struct stack_image *img, const struct initial_stack *st, uint64_t type);
+
+/* ---- The batch of system calls that maps a plan into the blank tracee. */
+
+#include "executor_abi.h"
+
+#define PV_BATCH_MAX_OPS 160
+
+struct batch_builder {
+	uint64_t data_addr;      /* tracee address of the data area */
+	unsigned char data[PV_EXEC_DATA_SIZE];
+	size_t strings_end;      /* strings grow after the op array */
+	struct pv_batch *batch;
+};
+
+void batch_init(struct batch_builder *b, uint64_t region);
+int batch_op(struct batch_builder *b, long nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+	     uint64_t a5, int flags);
+/* Make argument arg of op relative to the result of op src. */
+void batch_rel(struct batch_builder *b, int op, int arg, int src);
+/* Copy bytes into the data area; their tracee address. */
+uint64_t batch_put(struct batch_builder *b, const void *p, size_t len);
+/* Bytes to write at data_addr. */
+size_t batch_size(const struct batch_builder *b);
+
+struct load_layout {
+	int main_base_op, interp_base_op; /* ops whose result is the image's lowest page */
+	int final_op;                     /* the last op (unmaps the executor) */
+};
+
+struct load_params {
+	const struct exec_plan *plan;
+	int main_fd;             /* tracee fd of the file it opened, -1 if none */
+	uint64_t region;         /* executor region */
+	uint64_t stub_text, stub_text_len;
+	uint64_t stack_page;     /* a page of the stack, for PT_GNU_STACK */
+	const struct stack_image *stack;
+	const struct initial_stack *st;
+	uint64_t orig_execfn;     /* where the kernel put the stub's exec name: the end of the environment strings */
+	uint64_t pie_hint;       /* preferred load address for ET_DYN programs with an interpreter */
+	uint64_t brk_offset;     /* randomisation of the brk start, page aligned */
+	bool set_exe_file;       /* try PR_SET_MM_MAP with exe_fd (needs CAP_CHECKPOINT_RESTORE) */
+};
+
+void load_batch_build(struct batch_builder *b, const struct load_params *p, struct load_layout *out);
+
+#endif

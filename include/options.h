@@ -1,0 +1,36 @@
+/* The command line, parsed: what to run and how. */
+#ifndef PICOVISOR_OPTIONS_H
+#define PICOVISOR_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+enum command {
+	CMD_RUN,
+	CMD_HELP,
+	CMD_VERSION,
+};
+
+struct run_options {
+	enum command command;
+	char **argv;              /* the program and its arguments */
+	const char *program_path; /* argv[0] resolved through PATH like execvp */
+	const char *personality;  /* "linux" */
+	bool kernel_loader;       /* debugging: let the kernel load images */
+	bool verbose;
+	/* Facts about this host and user, settled before the run starts. */
+	bool privileged;          /* may skip no_new_privs and set /proc/PID/exe */
+	bool randomize;           /* ASLR on: randomise load and brk addresses like the kernel */
+};
+
+/*
+ * Parse argv into *o. Returns 0, or prints a message naming the problem and
+ * returns the exit status to use (125).
+ */
+int options_parse(int argc, char **argv, struct run_options *o);
+void options_usage(FILE *out);
+
+/* Look a program up in PATH as execvp does. 0 and *path, or -errno (ENOENT, EACCES). */
+int resolve_program(const char *name, const char *path_env, char **path);
+
+#endif

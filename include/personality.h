@@ -1,0 +1,38 @@
+/*
+ * A personality serves the system calls of a pico process, modelled on the pico
+ * provider routines: dispatch a system call, dispatch a signal (exception),
+ * exit a thread, exit a process, load an image. The event loop calls these;
+ * a personality never waits for tracee events itself.
+ */
+#ifndef PICOVISOR_PERSONALITY_H
+#define PICOVISOR_PERSONALITY_H
+
+#include <signal.h>
+
+#include "syscall_table.h"
+
+struct tracee;
+struct pico_process;
+
+/* What a SECCOMP_RET_TRACE stop hands the personality (decoded from SECCOMP_RET_DATA). */
+struct syscall_stop {
+	enum abi abi;
+	long nr;
+	const struct syscall_entry *entry; /* NULL if the table has no such call */
+};
+
+struct personality {
+	const char *name;
+	/* A trapped system call at entry. The personality resumes the tracee (or starts a job that will). */
+	void (*syscall_enter)(struct tracee *t, const struct syscall_stop *s);
+	/* A signal is about to be delivered: the signal to deliver, 0 to suppress it. */
+	int (*signal)(struct tracee *t, int sig);
+	void (*exit_thread)(struct tracee *t);
+	void (*exit_process)(struct pico_process *p, int wait_status);
+	/* Which class flags of the syscall table this personality needs trapped, per ABI. */
+	unsigned (*trapped_classes)(enum abi abi);
+};
+
+extern const struct personality personality_linux;
+
+#endif

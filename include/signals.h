@@ -1,0 +1,23 @@
+/*
+ * picovisor's own signals. It stands between the caller and the program the
+ * way a shell's child would: signals sent to it are passed on to the program,
+ * it stops when the program stops (so the shell's job control sees the job
+ * stop), and it ends the way the program ended.
+ */
+#ifndef PICOVISOR_SIGNALS_H
+#define PICOVISOR_SIGNALS_H
+
+#include <sys/types.h>
+
+/* Save the dispositions picovisor started with and install the forwarding handlers. */
+void signals_setup(void);
+/* In a freshly forked child: the dispositions and mask picovisor started with. */
+void signals_restore_in_child(void);
+/* From now on, forward to this process. */
+void signals_set_target(pid_t pid);
+/* Stop picovisor with sig (the program entered a group-stop with it); returns when continued. */
+void signals_stop_like(int sig);
+/* End picovisor with the program's wait status: same exit code, or death by the same signal. */
+__attribute__((noreturn)) void signals_exit_like(int wait_status);
+
+#endif

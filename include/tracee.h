@@ -1,0 +1,56 @@
+/*
+ * A stopped tracee thread seen from the supervisor: its registers (through the
+ * one per-arch file) and its memory. Every accessor reports a bad tracee
+ * address as -EFAULT and never faults in the supervisor.
+ */
+#ifndef PICOVISOR_TRACEE_H
+#define PICOVISOR_TRACEE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/user.h>
+
+#include "syscall_table.h"
+
+typedef struct user_regs_struct tracee_regs;
+
+int regs_get(pid_t tid, tracee_regs *r);
+int regs_set(pid_t tid, const tracee_regs *r);
+
+/* The system call a thread is stopped in, as the ABI it entered with sees it. */
+long regs_syscall_nr(const tracee_regs *r);
+void regs_set_syscall_nr(tracee_regs *r, long nr);
+uint64_t regs_arg(const tracee_regs *r, enum abi abi, int i);
+void regs_set_arg(tracee_regs *r, enum abi abi, int i, uint64_t v);
+long regs_retval(const tracee_regs *r);
+void regs_set_retval(tracee_regs *r, long v);
+uint64_t regs_ip(const tracee_regs *r);
+void regs_set_ip(tracee_regs *r, uint64_t ip);
+uint64_t regs_sp(const tracee_regs *r);
+void regs_set_sp(tracee_regs *r, uint64_t sp);
+/* Length of the instruction that entered the kernel (syscall / int 0x80). */
+enum { SYSCALL_INSN_LEN = 2 };
+/* Registers as the kernel leaves them when it starts a new image. */
+void regs_set_process_start(tracee_regs *r, uint64_t ip, uint64_t sp);
+/* Is the instruction at ip-2 the 64-bit `syscall` (0f 05)? */
+int tracee_entered_by_syscall_insn(pid_t tid, const tracee_regs *r);
+
+/* What kind of stop a thread is in, from PTRACE_GET_SYSCALL_INFO, and through which ABI it entered. */
+enum syscall_stop_kind {
+	STOP_NOT_SYSCALL,
+	STOP_SYSCALL_ENTRY,
+	STOP_SYSCALL_EXIT,
+	STOP_SYSCALL_SECCOMP,
+};
+int tracee_syscall_info(pid_t tid, enum syscall_stop_kind *kind, enum abi *abi);
+
+/* Memory. Return bytes moved or -errno (-EFAULT for a bad address). */
+ssize_t tracee_read(pid_t tid, uint64_t addr, void *buf, size_t len);
+ssize_t tracee_write(pid_t tid, uint64_t addr, const void *buf, size_t len);
+/* Read a NUL-terminated string of at most max-1 bytes: its length, -EFAULT, or -ENAMETOOLONG. */
+ssize_t tracee_read_string(pid_t tid, uint64_t addr, char *buf, size_t max);
+/* Read a NULL-terminated pointer array (argv/envp). *out is malloc'd; returns count or -errno. */
+ssize_t tracee_read_ptr_array(pid_t tid, uint64_t addr, int ptr_size, uint64_t **out, size_t max);
+
+#endif

@@ -1,0 +1,30 @@
+/* Small helpers every part of picovisor uses: fatal errors, checked allocation. */
+#ifndef PICOVISOR_UTIL_H
+#define PICOVISOR_UTIL_H
+
+#include <stddef.h>
+
+/* Exit statuses of picovisor itself (design.md, "Exit status"). */
+enum {
+	EXIT_PV_TIMEOUT = 124,
+	EXIT_PV_FAILED = 125,   /* bad usage, bad policy, setup error */
+	EXIT_PV_NOEXEC = 126,   /* found but cannot be executed */
+	EXIT_PV_NOTFOUND = 127,
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Print "picovisor: MSG" to stderr and exit with status 125. */
+__attribute__((format(printf, 1, 2), noreturn)) void die(const char *fmt, ...);
+/* Like die() with a chosen exit status. */
+__attribute__((format(printf, 2, 3), noreturn)) void die_status(int status, const char *fmt, ...);
+/* Print "picovisor: MSG" to stderr and go on. */
+__attribute__((format(printf, 1, 2))) void warn(const char *fmt, ...);
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+__attribute__((format(printf, 1, 2))) char *xasprintf(const char *fmt, ...);
+
+#endif

@@ -1,0 +1,73 @@
+/* Seccomp filters from the syscall table, with libseccomp. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <seccomp.h>
+#include <string.h>
+
+#include "filter.h"
+#include "personality.h"
+#include "syscall_table.h"
+#include "util.h"
+
+static const uint32_t scmp_arch_of[ABI_COUNT] = {
+	[ABI_X86_64] = SCMP_ARCH_X86_64,
+	[ABI_I386] = SCMP_ARCH_X86,
+	[ABI_X32] = SCMP_ARCH_X32,
+};
+
+static void check(int rc, const char *what)
+{
+	if (rc < 0)
+		die("cannot build the seccomp filter: %s: %s", what, strerror(-rc));
+}
+
+/* One context per ABI, since each ABI has its own numbers and its own trace data. */
+static scmp_filter_ctx abi_filter(const struct personality *pers, enum abi abi, bool nnp)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	unsigned classes = pers->trapped_classes(abi);
+	const struct syscall_entry *t;
+	int count;
+
+	if (!ctx)
+		die("cannot build the seccomp filter: seccomp_init failed");
+	check(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, nnp ? 1 : 0), "no_new_privs attribute");
+	if (abi != ABI_X86_64) {
+		check(seccomp_arch_add(ctx, scmp_arch_of[abi]), "adding an architecture");
+		check(seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE), "removing the native architecture");
+	}
+	t = syscall_table(abi, &count);
+	for (int i = 0; i < count; i++) {
+		uint32_t action;
+
+		if (!(t[i].flags & classes))
+			continue;
+		/* x32 has no loader of ours: its exec calls fail as on a kernel without x32. */
+		action = abi == ABI_X32 ? SCMP_ACT_ERRNO(ENOSYS) : SCMP_ACT_TRACE(filter_trace_data(abi));
+		if (abi == ABI_X32 && !(t[i].flags & SC_EXEC))
+			continue;
+		/* libseccomp takes native (or pseudo) numbers and renumbers them per architecture. */
+		check(seccomp_rule_add(ctx, action, abi == ABI_X86_64 ? t[i].nr : seccomp_syscall_resolve_name(t[i].name), 0),
+		      t[i].name);
+	}
+	return ctx;
+}
+
+void *filter_build(const struct personality *pers, bool set_no_new_privs)
+{
+	scmp_filter_ctx ctx = abi_filter(pers, ABI_X86_64, set_no_new_privs);
+
+	for (enum abi abi = ABI_I386; abi < ABI_COUNT; abi++)
+		check(seccomp_merge(ctx, abi_filter(pers, abi, set_no_new_privs)), "merging architectures");
+	return ctx;
+}
+
+int filter_load(void *filter)
+{
+	return seccomp_load(filter);
+}
+
+void filter_export_text(void *filter, int fd)
+{
+	seccomp_export_pfc(filter, fd);
+}

@@ -1,0 +1,354 @@
+/* The one waitpid loop of a run: see include/event_loop.h. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "event_loop.h"
+#include "exec_job.h"
+#include "filter.h"
+#include "options.h"
+#include "personality.h"
+#include "signals.h"
+#include "spawn.h"
+#include "tracee.h"
+#include "util.h"
+
+#define TABLE_SIZE 1024
+
+static struct tracee *table[TABLE_SIZE];
+static const struct run_options *opts;
+static pid_t main_pid;
+
+const struct run_options *run_options(void)
+{
+	return opts;
+}
+
+struct tracee *tracee_find(pid_t tid)
+{
+	for (struct tracee *t = table[(unsigned)tid % TABLE_SIZE]; t; t = t->next)
+		if (t->tid == tid)
+			return t;
+	return NULL;
+}
+
+static struct tracee *tracee_add(pid_t tid)
+{
+	struct tracee *t = xcalloc(1, sizeof(*t));
+	unsigned h = (unsigned)tid % TABLE_SIZE;
+
+	t->tid = tid;
+	t->resume = RESUME_CONT;
+	t->next = table[h];
+	table[h] = t;
+	return t;
+}
+
+static void process_put(struct pico_process *p)
+{
+	if (--p->refs == 0) {
+		free(p->exe_path);
+		free(p);
+	}
+}
+
+static void tracee_remove(struct tracee *t)
+{
+	struct tracee **pp = &table[(unsigned)t->tid % TABLE_SIZE];
+
+	while (*pp != t)
+		pp = &(*pp)->next;
+	*pp = t->next;
+	exec_job_abandon(t);
+	if (t->proc) {
+		t->proc->pers->exit_thread(t);
+		if (--t->proc->nthreads == 0 && !t->proc->is_main)
+			t->proc->pers->exit_process(t->proc, 0);
+		process_put(t->proc);
+	}
+	free(t);
+}
+
+static struct pico_process *process_new(pid_t tgid, const struct pico_process *parent)
+{
+	struct pico_process *p = xcalloc(1, sizeof(*p));
+
+	p->tgid = tgid;
+	p->pers = parent ? parent->pers : &personality_linux;
+	if (parent) {
+		p->exe_path = parent->exe_path ? xstrdup(parent->exe_path) : NULL;
+		p->loaded = parent->loaded;
+	}
+	return p;
+}
+
+static void tracee_join(struct tracee *t, struct pico_process *p)
+{
+	t->proc = p;
+	p->nthreads++;
+	p->refs++;
+}
+
+void tracee_resume(struct tracee *t, int sig)
+{
+	long req = t->resume == RESUME_SYSCALL ? PTRACE_SYSCALL : PTRACE_CONT;
+
+	/* ESRCH: it was killed meanwhile; its death is reported next. */
+	ptrace((enum __ptrace_request)req, t->tid, 0, (long)sig);
+}
+
+void tracee_kill_process(struct tracee *t, const char *why)
+{
+	warn("%s; killing process %d", why, t->proc ? t->proc->tgid : t->tid);
+	kill(t->proc ? t->proc->tgid : t->tid, SIGKILL);
+}
+
+static bool is_stop_signal(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+/* Which new task a fork/vfork/clone event made, and does it share the process? */
+static bool clone_makes_thread(struct tracee *t, int event)
+{
+	enum syscall_stop_kind kind;
+	tracee_regs r;
+	uint64_t flags = 0;
+	enum abi abi;
+	long nr;
+
+	if (event != PTRACE_EVENT_CLONE)
+		return false;
+	if (tracee_syscall_info(t->tid, &kind, &abi) < 0 || regs_get(t->tid, &r) < 0)
+		return false;
+	nr = regs_syscall_nr(&r);
+	if (nr == syscall_number(abi, "clone"))
+		flags = regs_arg(&r, abi, 0);
+	else if (nr == syscall_number(abi, "clone3"))
+		tracee_read(t->tid, regs_arg(&r, abi, 0), &flags, sizeof(flags));
+	return (flags & CLONE_THREAD) != 0;
+}
+
+static void on_new_task(struct tracee *t, int event)
+{
+	unsigned long msg = 0;
+	struct tracee *c;
+	bool parked;
+
+	ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg);
+	c = tracee_find((pid_t)msg);
+	parked = c != NULL; /* its first stop came before this event */
+	if (!c)
+		c = tracee_add((pid_t)msg);
+	if (clone_makes_thread(t, event)) {
+		tracee_join(c, t->proc);
+	} else {
+		tracee_join(c, process_new((pid_t)msg, t->proc));
+	}
+	c->attached = true;
+	if (parked)
+		tracee_resume(c, 0);
+	tracee_resume(t, 0);
+}
+
+static void on_exec(struct tracee *t)
+{
+	unsigned long old = 0;
+
+	ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &old);
+	if ((pid_t)old != t->tid) {
+		/* A non-leader thread exec'd: it now has the leader's tid; its job comes along. */
+		struct tracee *o = tracee_find((pid_t)old);
+
+		if (o) {
+			if (o->job && !t->job) {
+				t->job = o->job;
+				t->resume = o->resume;
+				o->job = NULL;
+			}
+			tracee_remove(o);
+		}
+	}
+	if (t->job) {
+		exec_job_step(t, JOB_STOP_EXEC, 0);
+		return;
+	}
+	/* The kernel loaded this image (--kernel-loader): it names the exe itself. */
+	t->proc->loaded = true;
+	free(t->proc->exe_path);
+	t->proc->exe_path = NULL;
+	tracee_resume(t, 0);
+}
+
+static void on_seccomp(struct tracee *t)
+{
+	unsigned long data = 0;
+	struct syscall_stop s;
+	tracee_regs r;
+
+	if (t->job) {
+		exec_job_step(t, JOB_STOP_SECCOMP, 0);
+		return;
+	}
+	ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &data);
+	if (regs_get(t->tid, &r) < 0) {
+		tracee_resume(t, 0);
+		return;
+	}
+	s.abi = filter_trace_abi(data);
+	s.nr = regs_syscall_nr(&r);
+	s.entry = syscall_lookup(s.abi, (int)s.nr);
+	t->proc->pers->syscall_enter(t, &s);
+}
+
+static void on_syscall_stop(struct tracee *t)
+{
+	enum syscall_stop_kind kind;
+	enum abi abi;
+
+	if (!t->job || tracee_syscall_info(t->tid, &kind, &abi) < 0) {
+		tracee_resume(t, 0);
+		return;
+	}
+	exec_job_step(t, kind == STOP_SYSCALL_EXIT ? JOB_STOP_SYSCALL_EXIT : JOB_STOP_SYSCALL_ENTRY, 0);
+}
+
+static void on_group_stop(struct tracee *t, int sig)
+{
+	ptrace(PTRACE_LISTEN, t->tid, 0, 0);
+	/* The program stopped: stop too, so the shell that started us sees its job stop. */
+	if (t->proc && t->proc->is_main && !t->in_group_stop) {
+		t->in_group_stop = true;
+		signals_stop_like(sig);
+	}
+}
+
+static void on_signal(struct tracee *t, int sig)
+{
+	if (t->job) {
+		exec_job_step(t, JOB_STOP_SIGNAL, sig);
+		return;
+	}
+	if (sig == SIGCONT)
+		for (unsigned h = 0; h < TABLE_SIZE; h++)
+			for (struct tracee *o = table[h]; o; o = o->next)
+				if (o->proc == t->proc)
+					o->in_group_stop = false;
+	tracee_resume(t, t->proc->pers->signal(t, sig));
+}
+
+static void on_stop(struct tracee *t, int status)
+{
+	int sig = WSTOPSIG(status), event = status >> 16;
+
+	switch (event) {
+	case PTRACE_EVENT_SECCOMP:
+		on_seccomp(t);
+		return;
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+	case PTRACE_EVENT_CLONE:
+		on_new_task(t, event);
+		return;
+	case PTRACE_EVENT_EXEC:
+		on_exec(t);
+		return;
+	case PTRACE_EVENT_STOP:
+		if (is_stop_signal(sig))
+			on_group_stop(t, sig);
+		else if (t->attached)
+			tracee_resume(t, 0);
+		return;
+	case PTRACE_EVENT_EXIT:
+	case PTRACE_EVENT_VFORK_DONE:
+		tracee_resume(t, 0);
+		return;
+	case 0:
+		if (sig == (SIGTRAP | 0x80))
+			on_syscall_stop(t);
+		else
+			on_signal(t, sig);
+		return;
+	default:
+		tracee_resume(t, 0);
+		return;
+	}
+}
+
+static void kill_all(void)
+{
+	for (unsigned h = 0; h < TABLE_SIZE; h++)
+		for (struct tracee *t = table[h]; t; t = t->next)
+			kill(t->tid, SIGKILL);
+}
+
+/* After the main program ended: nothing of the run outlives it. */
+static void reap_the_rest(void)
+{
+	int status;
+	pid_t pid;
+
+	kill_all();
+	while ((pid = waitpid(-1, &status, __WALL)) > 0 || (pid < 0 && errno == EINTR)) {
+		struct tracee *t = pid > 0 ? tracee_find(pid) : NULL;
+
+		if (t && (WIFEXITED(status) || WIFSIGNALED(status)))
+			tracee_remove(t);
+		else if (t && WIFSTOPPED(status))
+			kill(pid, SIGKILL);
+	}
+}
+
+int event_loop_run(const struct run_options *o)
+{
+	void *filter;
+	struct tracee *t;
+	int main_status = 0;
+
+	opts = o;
+	filter = filter_build(&personality_linux, !o->privileged);
+	main_pid = spawn_program(o, filter);
+	signals_set_target(main_pid);
+	t = tracee_add(main_pid);
+	t->attached = true;
+	tracee_join(t, process_new(main_pid, NULL));
+	t->proc->is_main = true;
+
+	for (;;) {
+		int status;
+		pid_t pid = waitpid(-1, &status, __WALL);
+
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			die("waiting for the program failed: %s", strerror(errno));
+		}
+		t = tracee_find(pid);
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			if (t)
+				tracee_remove(t);
+			if (pid == main_pid) {
+				main_status = status;
+				break;
+			}
+			continue;
+		}
+		if (!WIFSTOPPED(status))
+			continue;
+		if (!t) {
+			/* A new task whose parent's fork event is still to come: park it until then. */
+			t = tracee_add(pid);
+			continue;
+		}
+		on_stop(t, status);
+	}
+	reap_the_rest();
+	return main_status;
+}

@@ -1,0 +1,626 @@
+/* The exec job: see include/exec_job.h for the path of an exec. */
+#define _GNU_SOURCE
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/random.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "event_loop.h"
+#include "exec_job.h"
+#include "loader.h"
+#include "options.h"
+#include "stub.h"
+#include "tracee.h"
+#include "util.h"
+
+#ifndef AT_EMPTY_PATH
+#define AT_EMPTY_PATH 0x1000
+#endif
+#ifndef MFD_CLOEXEC
+#define MFD_CLOEXEC 1U
+#endif
+
+enum stage {
+	STAGE_OPENING,      /* the thread opens the image */
+	STAGE_MEMFD,        /* the thread creates the memfd for the stub */
+	STAGE_EXECING,      /* the thread execs the stub */
+	STAGE_CLOSING,      /* the exec failed: the thread closes what it opened */
+	STAGE_BATCH,        /* the executor maps the image */
+	STAGE_FINAL,        /* the executor unmaps itself */
+};
+
+#define MAX_CLOSE 2
+
+struct exec_job {
+	enum stage stage;
+	enum abi abi;
+	tracee_regs saved;        /* at the exec stop; restored if the exec fails */
+	uint64_t saved_mask;
+	int err;                  /* the errno a failing exec returns */
+	char why[400];
+	char path[PATH_MAX];
+	uint64_t path_addr;
+	size_t path_len;
+	int dirfd, flags;
+	uint64_t argv_addr, envp_addr;
+	int main_fd, memfd;       /* in the tracee */
+	int close_fd[MAX_CLOSE], nclose;
+	struct exec_plan plan;
+	struct load_layout layout;
+	uint64_t start_sp;
+	uint64_t entry;           /* where the program starts */
+};
+
+static int nr_of(enum abi abi, const char *name)
+{
+	int nr = syscall_number(abi, name);
+
+	if (nr < 0)
+		die("internal error: no %s system call in the %s table", name, abi_name(abi));
+	return nr;
+}
+
+static void set_mask(pid_t tid, uint64_t mask)
+{
+	ptrace(PTRACE_SETSIGMASK, tid, sizeof(mask), &mask);
+}
+
+static void job_free(struct tracee *t)
+{
+	struct exec_job *j = t->job;
+
+	exec_plan_free(&j->plan);
+	free(j);
+	t->job = NULL;
+	t->resume = RESUME_CONT;
+}
+
+/* The exec fails: the old program sees -err, as if the kernel had refused it. */
+static void finish_error(struct tracee *t, bool at_entry)
+{
+	struct exec_job *j = t->job;
+	tracee_regs r = j->saved;
+
+	if (at_entry)
+		regs_set_syscall_nr(&r, -1);
+	regs_set_retval(&r, -j->err);
+	regs_set(t->tid, &r);
+	set_mask(t->tid, j->saved_mask);
+	if (t->proc->is_main && !t->proc->loaded)
+		warn("cannot execute %s: %s", j->path[0] ? j->path : "(empty path)",
+		     j->why[0] ? j->why : strerror(j->err));
+	else if (run_options()->verbose)
+		warn("exec of %s in process %d failed: %s", j->path, t->proc->tgid, j->why[0] ? j->why : strerror(j->err));
+	job_free(t);
+	tracee_resume(t, 0);
+}
+
+__attribute__((format(printf, 3, 4))) static void set_error(struct exec_job *j, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	j->err = err;
+	va_start(ap, fmt);
+	vsnprintf(j->why, sizeof(j->why), fmt, ap);
+	va_end(ap);
+}
+
+/* Run one system call in the thread, from a syscall stop, by re-executing its syscall instruction. */
+static void inject(struct tracee *t, long nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+	struct exec_job *j = t->job;
+	tracee_regs r = j->saved;
+
+	regs_set_ip(&r, regs_ip(&r) - SYSCALL_INSN_LEN);
+	regs_set_syscall_nr(&r, nr);
+	regs_set_arg(&r, j->abi, 0, a0);
+	regs_set_arg(&r, j->abi, 1, a1);
+	regs_set_arg(&r, j->abi, 2, a2);
+	regs_set_arg(&r, j->abi, 3, a3);
+	regs_set_arg(&r, j->abi, 4, a4);
+	regs_set(t->tid, &r);
+	t->resume = RESUME_SYSCALL;
+	tracee_resume(t, 0);
+}
+
+/* Close the next fd the failed exec left in the thread, or return the error. */
+static void close_next_or_fail(struct tracee *t)
+{
+	struct exec_job *j = t->job;
+
+	if (j->nclose == 0) {
+		finish_error(t, false);
+		return;
+	}
+	j->stage = STAGE_CLOSING;
+	inject(t, nr_of(j->abi, "close"), (uint64_t)j->close_fd[--j->nclose], 0, 0, 0, 0);
+}
+
+static int open_as_tracee(void *ctx, const char *path)
+{
+	struct tracee *t = ctx;
+	char cwd[64];
+	int dfd, fd;
+
+	if (path[0] == '/')
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	else {
+		snprintf(cwd, sizeof(cwd), "/proc/%d/cwd", t->tid);
+		dfd = open(cwd, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0)
+			return -errno;
+		fd = openat(dfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+		if (fd < 0)
+			fd = -errno;
+		close(dfd);
+		return fd;
+	}
+	return fd < 0 ? -errno : fd;
+}
+
+/* The name binfmt gives the image: AT_EXECFN, comm, the script path in argv. */
+static char *exec_filename(const struct exec_job *j)
+{
+	if (j->path[0] == '/' || (j->dirfd == AT_FDCWD && j->path[0]))
+		return xstrdup(j->path);
+	if (j->path[0] == '\0')
+		return xasprintf("/dev/fd/%d", j->dirfd);
+	return xasprintf("/dev/fd/%d/%s", j->dirfd, j->path);
+}
+
+void exec_job_start(struct tracee *t, const struct syscall_stop *s)
+{
+	struct exec_job *j = xcalloc(1, sizeof(*j));
+	uint64_t all = ~0ULL;
+	bool at = strcmp(s->entry->name, "execveat") == 0;
+	ssize_t n;
+
+	t->job = j;
+	j->abi = s->abi;
+	j->main_fd = j->memfd = -1;
+	regs_get(t->tid, &j->saved);
+	ptrace(PTRACE_GETSIGMASK, t->tid, sizeof(j->saved_mask), &j->saved_mask);
+	j->dirfd = at ? (int)regs_arg(&j->saved, j->abi, 0) : AT_FDCWD;
+	j->path_addr = regs_arg(&j->saved, j->abi, at ? 1 : 0);
+	j->argv_addr = regs_arg(&j->saved, j->abi, at ? 2 : 1);
+	j->envp_addr = regs_arg(&j->saved, j->abi, at ? 3 : 2);
+	j->flags = at ? (int)regs_arg(&j->saved, j->abi, 4) : 0;
+	n = tracee_read_string(t->tid, j->path_addr, j->path, sizeof(j->path));
+	if (n < 0) {
+		j->path[0] = '\0';
+		j->err = (int)-n;
+		finish_error(t, true);
+		return;
+	}
+	j->path_len = (size_t)n;
+	if (j->flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)) {
+		j->err = EINVAL;
+		finish_error(t, true);
+		return;
+	}
+	if (j->path_len == 0 && !(j->flags & AT_EMPTY_PATH)) {
+		j->err = ENOENT;
+		finish_error(t, true);
+		return;
+	}
+	if (j->path_len == 0 && j->abi != ABI_X86_64) {
+		set_error(j, ENOEXEC, "fexecve through int 0x80 is not supported by picovisor's loader");
+		finish_error(t, true);
+		return;
+	}
+	/* Signals wait until the exec is over, as they would in the kernel. */
+	set_mask(t->tid, all);
+	j->stage = STAGE_OPENING;
+	{
+		/* Not O_CLOEXEC: the fd must survive the exec of the stub. O_NONBLOCK: a FIFO must not hang us. */
+		uint64_t flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | ((j->flags & AT_SYMLINK_NOFOLLOW) ? O_NOFOLLOW : 0);
+		uint64_t path = j->path_addr;
+		int dirfd = j->dirfd;
+
+		if (j->path_len == 0) { /* fexecve: reopen the fd through /proc */
+			char fdpath[64];
+			int len = snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", j->dirfd);
+
+			path = (regs_sp(&j->saved) - 256) & ~15UL;
+			if (tracee_write(t->tid, path, fdpath, (size_t)len + 1) < 0) {
+				set_mask(t->tid, j->saved_mask);
+				j->err = EFAULT;
+				finish_error(t, true);
+				return;
+			}
+			dirfd = AT_FDCWD;
+		}
+		tracee_regs r = j->saved;
+		regs_set_syscall_nr(&r, nr_of(j->abi, "openat"));
+		regs_set_arg(&r, j->abi, 0, (uint64_t)(int64_t)dirfd);
+		regs_set_arg(&r, j->abi, 1, path);
+		regs_set_arg(&r, j->abi, 2, flags);
+		regs_set_arg(&r, j->abi, 3, 0);
+		regs_set(t->tid, &r);
+		t->resume = RESUME_SYSCALL;
+		tracee_resume(t, 0);
+	}
+}
+
+/* Build the script's argv (interpreters, then argv[1..]) below the thread's stack pointer. */
+static int write_script_argv(struct tracee *t, uint64_t *out)
+{
+	struct exec_job *j = t->job;
+	uint64_t *orig = NULL, *arr, sp = (regs_sp(&j->saved) - 512) & ~15UL;
+	ssize_t argc = tracee_read_ptr_array(t->tid, j->argv_addr, 8, &orig, 1 << 20);
+	size_t n, k = 0;
+	int rc = 0;
+
+	if (argc < 0)
+		return (int)argc;
+	n = (size_t)j->plan.nprefix + (argc > 1 ? (size_t)argc - 1 : 0);
+	arr = xcalloc(n + 1, sizeof(uint64_t));
+	for (int i = 0; i < j->plan.nprefix; i++) {
+		size_t len = strlen(j->plan.argv_prefix[i]) + 1;
+
+		sp -= len;
+		if (tracee_write(t->tid, sp, j->plan.argv_prefix[i], len) < 0) {
+			rc = -EFAULT;
+			goto out;
+		}
+		arr[k++] = sp;
+	}
+	for (ssize_t i = 1; i < argc; i++)
+		arr[k++] = orig[i];
+	sp = (sp - (n + 1) * 8) & ~15UL;
+	if (tracee_write(t->tid, sp, arr, (n + 1) * 8) < 0)
+		rc = -EFAULT;
+	*out = sp;
+out:
+	free(arr);
+	free(orig);
+	return rc;
+}
+
+static void after_open(struct tracee *t, long ret)
+{
+	struct exec_job *j = t->job;
+	char proc_path[64];
+	char *filename;
+	int hfd, rc;
+	struct load_error e = { 0, "" };
+
+	if (ret < 0) {
+		j->err = (int)-ret;
+		finish_error(t, false);
+		return;
+	}
+	j->main_fd = (int)ret;
+	j->close_fd[j->nclose++] = j->main_fd;
+	snprintf(proc_path, sizeof(proc_path), "/proc/%d/fd/%d", t->tid, j->main_fd);
+	hfd = open(proc_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (hfd < 0) {
+		set_error(j, errno, "cannot reach the opened image through %s: %s", proc_path, strerror(errno));
+		close_next_or_fail(t);
+		return;
+	}
+	rc = file_check_executable(hfd);
+	if (rc < 0) {
+		close(hfd);
+		j->err = -rc;
+		close_next_or_fail(t);
+		return;
+	}
+	filename = exec_filename(j);
+	rc = exec_plan_build(hfd, filename, open_as_tracee, t, &j->plan, &e);
+	free(filename);
+	close(hfd);
+	if (rc) {
+		set_error(j, e.err, "%s", e.why);
+		close_next_or_fail(t);
+		return;
+	}
+	if (j->plan.nprefix && j->abi != ABI_X86_64) {
+		set_error(j, ENOEXEC, "running a #! script through int 0x80 is not supported by picovisor's loader");
+		close_next_or_fail(t);
+		return;
+	}
+	j->stage = STAGE_MEMFD;
+	/* Name the memfd after the tail of the path: any string of the tracee's will do. */
+	inject(t, nr_of(j->abi, "memfd_create"), j->path_addr + (j->path_len > 200 ? j->path_len - 200 : 0),
+	       MFD_CLOEXEC, 0, 0, 0);
+}
+
+static int write_stub(pid_t tid, int memfd)
+{
+	char path[64];
+	size_t len = (size_t)(pv_stub_image_end - pv_stub_image);
+	int fd, rc = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", tid, memfd);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, pv_stub_image, len) != (ssize_t)len)
+		rc = -EIO;
+	close(fd);
+	return rc;
+}
+
+static void after_memfd(struct tracee *t, long ret)
+{
+	struct exec_job *j = t->job;
+	uint64_t argv = j->argv_addr;
+	int rc;
+
+	if (ret < 0) {
+		j->err = (int)-ret;
+		close_next_or_fail(t);
+		return;
+	}
+	j->memfd = (int)ret;
+	j->close_fd[j->nclose++] = j->memfd;
+	rc = write_stub(t->tid, j->memfd);
+	if (rc == 0 && j->plan.nprefix)
+		rc = write_script_argv(t, &argv);
+	if (rc < 0) {
+		set_error(j, -rc, "cannot prepare the blank process: %s", strerror(-rc));
+		close_next_or_fail(t);
+		return;
+	}
+	j->stage = STAGE_EXECING;
+	/* The path's own NUL is an empty string in the tracee's memory. */
+	inject(t, nr_of(j->abi, "execveat"), (uint64_t)j->memfd, j->path_addr + j->path_len, argv, j->envp_addr,
+	       AT_EMPTY_PATH);
+}
+
+static uint64_t random_pages(uint64_t range_pages)
+{
+	uint64_t r = 0;
+
+	if (!run_options()->randomize || range_pages == 0)
+		return 0;
+	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r))
+		return 0;
+	return (r % range_pages) * PV_PAGE_SIZE;
+}
+
+/* Read the stub's initial stack: from sp up to where its auxv ends. */
+static int read_initial_stack(pid_t tid, uint64_t sp, struct initial_stack *st)
+{
+	size_t cap = 0, len = 0;
+	unsigned char *buf = NULL;
+	int rc = -EFAULT;
+
+	while (len < (8u << 20)) {
+		size_t chunk = PV_PAGE_SIZE - ((sp + len) & (PV_PAGE_SIZE - 1));
+		ssize_t n;
+
+		if (len + chunk > cap)
+			buf = xrealloc(buf, cap = (cap + chunk) * 2);
+		n = tracee_read(tid, sp + len, buf + len, chunk);
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		if (initial_stack_parse(buf, len, sp, st) == 0) {
+			rc = 0;
+			break;
+		}
+	}
+	free(buf);
+	return rc;
+}
+
+static void load_failed(struct tracee *t, const char *what)
+{
+	char *why = xasprintf("loading %s failed after the old image was gone (%s)", t->job->path, what);
+
+	job_free(t);
+	tracee_kill_process(t, why);
+	free(why);
+}
+
+/* The stub is in place: map the plan with one run of the executor. */
+static void start_batch(struct tracee *t)
+{
+	struct exec_job *j = t->job;
+	const struct elf_image *m = &j->plan.main;
+	uint64_t region = PV_STUB_BASE + PV_PAGE_SIZE, orig_execfn = 0;
+	struct initial_stack st;
+	struct stack_image img;
+	struct load_params p;
+	struct batch_builder *b;
+	tracee_regs r;
+
+	regs_get(t->tid, &r);
+	if (read_initial_stack(t->tid, regs_sp(&r), &st)) {
+		load_failed(t, "cannot read the initial stack");
+		return;
+	}
+	for (size_t i = 0; i < st.nauxv; i++)
+		if (st.auxv[i][0] == AT_EXECFN)
+			orig_execfn = st.auxv[i][1];
+	initial_stack_set_aux(&st, AT_PHENT, sizeof(Elf64_Phdr));
+	initial_stack_set_aux(&st, AT_PHNUM, m->phnum);
+	initial_stack_set_aux(&st, AT_PHDR, 0);
+	initial_stack_set_aux(&st, AT_ENTRY, 0);
+	initial_stack_set_aux(&st, AT_BASE, 0);
+	initial_stack_set_aux(&st, AT_SECURE, 0);
+	initial_stack_set_aux(&st, AT_FLAGS, 0);
+	stack_image_build(&st, j->plan.filename, &img);
+	j->start_sp = img.sp;
+
+	memset(&p, 0, sizeof(p));
+	p.plan = &j->plan;
+	p.main_fd = j->plan.main_path ? -1 : j->main_fd;
+	p.region = region;
+	p.stub_text = PV_STUB_BASE;
+	p.stub_text_len = PV_PAGE_SIZE;
+	p.stack_page = regs_sp(&r) & ~(PV_PAGE_SIZE - 1);
+	p.stack = &img;
+	p.st = &st;
+	p.orig_execfn = orig_execfn;
+	p.pie_hint = 0x555555554000UL + random_pages(1UL << 24);
+	p.brk_offset = random_pages(0x2000000UL / PV_PAGE_SIZE);
+	p.set_exe_file = run_options()->privileged;
+	b = xmalloc(sizeof(*b));
+	load_batch_build(b, &p, &j->layout);
+
+	if (tracee_write(t->tid, img.sp, img.bytes, img.len) < 0 ||
+	    tracee_write(t->tid, region, pv_executor_code, (size_t)(pv_executor_code_end - pv_executor_code)) < 0 ||
+	    tracee_write(t->tid, b->data_addr, b->data, batch_size(b)) < 0) {
+		free(b);
+		free(img.bytes);
+		initial_stack_free(&st);
+		load_failed(t, "cannot write into the blank process");
+		return;
+	}
+	regs_set_ip(&r, region);
+	regs_set_sp(&r, region + PV_EXEC_REGION_SIZE - 8);
+	r.rdi = b->data_addr;
+	regs_set(t->tid, &r);
+	free(b);
+	free(img.bytes);
+	initial_stack_free(&st);
+	j->stage = STAGE_BATCH;
+	t->resume = RESUME_CONT;
+	tracee_resume(t, 0);
+}
+
+static int64_t op_result(pid_t tid, int op)
+{
+	int64_t v = 0;
+	uint64_t at = PV_STUB_BASE + PV_PAGE_SIZE + PV_EXEC_DATA_OFFSET + sizeof(struct pv_batch) +
+		      (uint64_t)op * sizeof(struct pv_op) + offsetof(struct pv_op, ret);
+
+	if (tracee_read(tid, at, &v, sizeof(v)) < 0)
+		return -EFAULT;
+	return v;
+}
+
+static void batch_trapped(struct tracee *t)
+{
+	struct exec_job *j = t->job;
+	struct pv_batch hdr;
+	uint64_t at = PV_STUB_BASE + PV_PAGE_SIZE + PV_EXEC_DATA_OFFSET;
+
+	if (tracee_read(t->tid, at, &hdr, sizeof(hdr)) < 0) {
+		load_failed(t, "cannot read the executor's results");
+		return;
+	}
+	if (hdr.failed_at) {
+		struct pv_op op;
+		char what[128];
+
+		tracee_read(t->tid, at + sizeof(hdr) + (hdr.failed_at - 1) * sizeof(op), &op, sizeof(op));
+		snprintf(what, sizeof(what), "system call %lld failed: %s", (long long)op.nr, strerror((int)-op.ret));
+		load_failed(t, what);
+		return;
+	}
+	/* At the int3 before the last call: note the entry point while the results are still mapped,
+	 * watch the executor unmap itself, then start the program. */
+	{
+		const struct exec_plan *pl = &j->plan;
+		const struct elf_image *img = pl->has_interp ? &pl->interp : &pl->main;
+		int64_t base = op_result(t->tid, pl->has_interp ? j->layout.interp_base_op : j->layout.main_base_op);
+
+		if (base < 0 && base >= -4095) {
+			load_failed(t, "cannot read where the image landed");
+			return;
+		}
+		j->entry = (uint64_t)base + img->entry - img->lo;
+	}
+	j->stage = STAGE_FINAL;
+	t->resume = RESUME_SYSCALL;
+	tracee_resume(t, 0);
+}
+
+static void start_program(struct tracee *t)
+{
+	struct exec_job *j = t->job;
+	const struct exec_plan *pl = &j->plan;
+	tracee_regs r;
+
+	regs_get(t->tid, &r);
+	if (regs_retval(&r) != 0) {
+		load_failed(t, "the executor could not unmap itself");
+		return;
+	}
+	regs_set_process_start(&r, j->entry, j->start_sp);
+	regs_set(t->tid, &r);
+	set_mask(t->tid, j->saved_mask);
+	free(t->proc->exe_path);
+	t->proc->exe_path = pl->exe_path ? xstrdup(pl->exe_path) : NULL;
+	t->proc->loaded = true;
+	job_free(t);
+	tracee_resume(t, 0);
+}
+
+void exec_job_step(struct tracee *t, enum job_stop kind, int sig)
+{
+	struct exec_job *j = t->job;
+	tracee_regs r;
+
+	switch (kind) {
+	case JOB_STOP_SYSCALL_ENTRY:
+	case JOB_STOP_SECCOMP:
+		/* Entry of a call we injected: let it run to its exit. */
+		tracee_resume(t, 0);
+		return;
+	case JOB_STOP_EXEC:
+		if (j->stage != STAGE_EXECING)
+			break;
+		start_batch(t);
+		return;
+	case JOB_STOP_SIGNAL:
+		if (j->stage == STAGE_BATCH && sig == SIGTRAP) {
+			batch_trapped(t);
+			return;
+		}
+		if (j->stage == STAGE_BATCH || j->stage == STAGE_FINAL) {
+			char what[64];
+			snprintf(what, sizeof(what), "the executor got signal %d", sig);
+			load_failed(t, what);
+			return;
+		}
+		/* Only unblockable signals reach here before the exec; deliver them. */
+		tracee_resume(t, sig);
+		return;
+	case JOB_STOP_SYSCALL_EXIT:
+		regs_get(t->tid, &r);
+		switch (j->stage) {
+		case STAGE_OPENING:
+			after_open(t, regs_retval(&r));
+			return;
+		case STAGE_MEMFD:
+			after_memfd(t, regs_retval(&r));
+			return;
+		case STAGE_EXECING:
+			j->err = (int)-regs_retval(&r);
+			close_next_or_fail(t);
+			return;
+		case STAGE_CLOSING:
+			close_next_or_fail(t);
+			return;
+		case STAGE_FINAL:
+			start_program(t);
+			return;
+		case STAGE_BATCH:
+			break;
+		}
+		break;
+	}
+	load_failed(t, "unexpected stop while loading");
+}
+
+void exec_job_abandon(struct tracee *t)
+{
+	if (t->job)
+		job_free(t);
+}

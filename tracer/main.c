@@ -1,0 +1,70 @@
+/* picovisor: a pico provider in user space. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <libelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <unistd.h>
+
+#include "event_loop.h"
+#include "options.h"
+#include "signals.h"
+#include "util.h"
+
+#ifndef PICOVISOR_VERSION
+#define PICOVISOR_VERSION "0.1"
+#endif
+
+/* CAP_SYS_ADMIN lets us install a filter without no_new_privs; CAP_CHECKPOINT_RESTORE (or
+ * CAP_SYS_ADMIN) lets the loader tell the kernel the real executable. Root has both. */
+static bool privileged(void)
+{
+	return geteuid() == 0;
+}
+
+static bool aslr_on(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/randomize_va_space", "r");
+	int v = 2;
+
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = 2;
+		fclose(f);
+	}
+	return v != 0 && !(personality(0xffffffff) & ADDR_NO_RANDOMIZE);
+}
+
+int main(int argc, char **argv)
+{
+	struct run_options o;
+	char *path;
+	int rc = options_parse(argc, argv, &o);
+
+	if (rc)
+		return rc;
+	switch (o.command) {
+	case CMD_HELP:
+		options_usage(stdout);
+		return 0;
+	case CMD_VERSION:
+		printf("picovisor %s\n", PICOVISOR_VERSION);
+		return 0;
+	case CMD_RUN:
+		break;
+	}
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		die("libelf is unusable: %s", elf_errmsg(-1));
+	rc = resolve_program(o.argv[0], getenv("PATH"), &path);
+	if (rc == -ENOENT)
+		die_status(EXIT_PV_NOTFOUND, "%s: command not found", o.argv[0]);
+	if (rc < 0)
+		die_status(EXIT_PV_NOEXEC, "%s: %s", o.argv[0], strerror(-rc));
+	o.program_path = path;
+	o.privileged = privileged();
+	o.randomize = aslr_on();
+	signals_setup();
+	signals_exit_like(event_loop_run(&o));
+}

@@ -1,0 +1,102 @@
+/* Forwarding signals to the program, stopping with it and dying like it. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "signals.h"
+#include "util.h"
+
+/* Signals a user may send picovisor meaning the program. */
+static const int forwarded[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM,
+				 SIGWINCH, SIGCONT, SIGTSTP, SIGTTIN, SIGTTOU };
+
+static struct sigaction saved[NSIG];
+static sigset_t saved_mask;
+static volatile pid_t target;
+
+static void forward(int sig, siginfo_t *si, void *uc)
+{
+	int saved_errno = errno;
+
+	(void)uc;
+	/* SI_KERNEL: the terminal sent it to the foreground group, which the program is in too. */
+	if (si->si_code != SI_KERNEL && target > 0)
+		kill(target, sig);
+	errno = saved_errno;
+}
+
+void signals_setup(void)
+{
+	struct sigaction sa;
+
+	sigprocmask(SIG_SETMASK, NULL, &saved_mask);
+	for (int sig = 1; sig < NSIG; sig++)
+		sigaction(sig, NULL, &saved[sig]);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = forward;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigfillset(&sa.sa_mask);
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++) {
+		int sig = forwarded[i];
+
+		if (saved[sig].sa_handler == SIG_IGN) /* ignored for us (nohup): the program inherits that */
+			continue;
+		sigaction(sig, &sa, NULL);
+	}
+	signal(SIGPIPE, SIG_IGN);
+	sigset_t unblock;
+	sigemptyset(&unblock);
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
+		sigaddset(&unblock, forwarded[i]);
+	sigprocmask(SIG_UNBLOCK, &unblock, NULL);
+}
+
+void signals_restore_in_child(void)
+{
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			sigaction(sig, &saved[sig], NULL);
+	sigprocmask(SIG_SETMASK, &saved_mask, NULL);
+}
+
+void signals_set_target(pid_t pid)
+{
+	target = pid;
+}
+
+void signals_stop_like(int sig)
+{
+	struct sigaction dfl, old;
+
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	if (sig != SIGSTOP)
+		sigaction(sig, &dfl, &old);
+	raise(sig);
+	if (sig != SIGSTOP)
+		sigaction(sig, &old, NULL);
+}
+
+void signals_exit_like(int wait_status)
+{
+	if (WIFSIGNALED(wait_status)) {
+		int sig = WTERMSIG(wait_status);
+		struct rlimit no_core = { 0, 0 };
+		sigset_t only;
+
+		/* Die of the same signal so the caller's wait status matches; never dump our own core. */
+		setrlimit(RLIMIT_CORE, &no_core);
+		signal(sig, SIG_DFL);
+		sigemptyset(&only);
+		sigaddset(&only, sig);
+		sigprocmask(SIG_UNBLOCK, &only, NULL);
+		raise(sig);
+		exit(128 + sig);
+	}
+	exit(WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : EXIT_PV_FAILED);
+}

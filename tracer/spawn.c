@@ -1,0 +1,74 @@
+/* Starting the first tracee. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "filter.h"
+#include "options.h"
+#include "signals.h"
+#include "spawn.h"
+#include "util.h"
+
+extern char **environ;
+
+static void child(const struct run_options *opts, void *filter, int ready_fd, pid_t parent)
+{
+	char go;
+	int rc;
+
+	/* If picovisor dies before seizing us, so do we. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(EXIT_PV_FAILED);
+	signals_restore_in_child();
+	if (read(ready_fd, &go, 1) != 1)
+		_exit(EXIT_PV_FAILED);
+	close(ready_fd);
+	rc = filter_load(filter);
+	if (rc < 0) {
+		fprintf(stderr, "picovisor: cannot install the seccomp filter: %s%s\n", strerror(-rc),
+			rc == -EACCES ? " (no_new_privs is required for unprivileged users)" : "");
+		_exit(EXIT_PV_FAILED);
+	}
+	execve(opts->program_path, opts->argv, environ);
+	/* The loader already printed why; the status says whether it was found. */
+	_exit(errno == ENOENT ? EXIT_PV_NOTFOUND : EXIT_PV_NOEXEC);
+}
+
+pid_t spawn_program(const struct run_options *opts, void *filter)
+{
+	pid_t parent = getpid(), pid;
+	int ready[2];
+
+	if (pipe2(ready, O_CLOEXEC) < 0)
+		die("cannot create a pipe: %s", strerror(errno));
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		die("cannot fork: %s", strerror(errno));
+	if (pid == 0) {
+		close(ready[1]);
+		child(opts, filter, ready[0], parent);
+	}
+	close(ready[0]);
+	if (ptrace(PTRACE_SEIZE, pid, 0, PV_PTRACE_OPTIONS) < 0) {
+		int err = errno;
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		die("cannot trace the program (PTRACE_SEIZE): %s%s", strerror(err),
+		    err == EPERM ? "; is ptrace forbidden here (kernel.yama.ptrace_scope=3, or a container without it)?"
+				 : "");
+	}
+	if (write(ready[1], "g", 1) != 1)
+		die("cannot start the program: %s", strerror(errno));
+	close(ready[1]);
+	return pid;
+}

@@ -1,0 +1,147 @@
+/*
+ * The linux personality: passthrough. It traps only what a loader in user
+ * space must serve: the exec family (every image goes through our loader) and,
+ * when the kernel cannot be told the real executable, readlink of
+ * /proc/PID/exe so that it names the program and not the stub.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "event_loop.h"
+#include "exec_job.h"
+#include "options.h"
+#include "personality.h"
+#include "tracee.h"
+
+/* Which process does a /proc path's exe link belong to? NULL if the path is not such a link. */
+static struct pico_process *exe_link_owner(struct tracee *t, const char *path)
+{
+	const char *p;
+	char *end;
+	long pid = 0;
+
+	if (strncmp(path, "/proc/", 6) != 0)
+		return NULL;
+	p = path + 6;
+	if (strncmp(p, "self/", 5) == 0) {
+		p += 5;
+		pid = t->proc->tgid;
+	} else if (strncmp(p, "thread-self/", 12) == 0) {
+		p += 12;
+		pid = t->proc->tgid;
+	} else {
+		pid = strtol(p, &end, 10);
+		if (end == p || *end != '/' || pid <= 0)
+			return NULL;
+		p = end + 1;
+	}
+	if (strncmp(p, "task/", 5) == 0) { /* /proc/PID/task/TID/exe */
+		long tid = strtol(p + 5, &end, 10);
+		if (end == p + 5 || *end != '/')
+			return NULL;
+		p = end + 1;
+		pid = tid; /* any thread names its process */
+	}
+	if (strcmp(p, "exe") != 0)
+		return NULL;
+	{
+		struct tracee *owner = tracee_find((pid_t)pid);
+		return owner && owner->proc->exe_path ? owner->proc : NULL;
+	}
+}
+
+static void serve_readlink(struct tracee *t, const struct syscall_stop *s)
+{
+	bool at = strcmp(s->entry->name, "readlinkat") == 0;
+	char path[PATH_MAX];
+	struct pico_process *owner;
+	tracee_regs r;
+	uint64_t buf;
+	long size, ret;
+	size_t len;
+
+	regs_get(t->tid, &r);
+	/* Relative paths are not /proc/PID/exe unless the dirfd is /proc: pass them to the kernel. */
+	if (tracee_read_string(t->tid, regs_arg(&r, s->abi, at ? 1 : 0), path, sizeof(path)) < 0 ||
+	    !(owner = exe_link_owner(t, path))) {
+		tracee_resume(t, 0);
+		return;
+	}
+	buf = regs_arg(&r, s->abi, at ? 2 : 1);
+	size = (long)(int)regs_arg(&r, s->abi, at ? 3 : 2);
+	len = strlen(owner->exe_path);
+	if (size <= 0)
+		ret = -EINVAL;
+	else {
+		if (len > (size_t)size)
+			len = (size_t)size;
+		ret = tracee_write(t->tid, buf, owner->exe_path, len) < 0 ? -EFAULT : (long)len;
+	}
+	regs_set_syscall_nr(&r, -1);
+	regs_set_retval(&r, ret);
+	regs_set(t->tid, &r);
+	tracee_resume(t, 0);
+}
+
+static void linux_syscall_enter(struct tracee *t, const struct syscall_stop *s)
+{
+	if (!s->entry) {
+		tracee_resume(t, 0);
+		return;
+	}
+	if (s->entry->flags & SC_EXEC) {
+		if (run_options()->kernel_loader) {
+			tracee_resume(t, 0);
+			return;
+		}
+		exec_job_start(t, s);
+		return;
+	}
+	if (s->entry->flags & SC_READLINK) {
+		serve_readlink(t, s);
+		return;
+	}
+	tracee_resume(t, 0);
+}
+
+static int linux_signal(struct tracee *t, int sig)
+{
+	(void)t;
+	return sig;
+}
+
+static void linux_exit_thread(struct tracee *t)
+{
+	(void)t;
+}
+
+static void linux_exit_process(struct pico_process *p, int wait_status)
+{
+	(void)p;
+	(void)wait_status;
+}
+
+static unsigned linux_trapped_classes(enum abi abi)
+{
+	const struct run_options *o = run_options();
+	unsigned classes = SC_EXEC;
+
+	(void)abi;
+	/* Without the right to set the exe link, /proc/PID/exe would name the stub. */
+	if (!o->privileged && !o->kernel_loader)
+		classes |= SC_READLINK;
+	return classes;
+}
+
+const struct personality personality_linux = {
+	.name = "linux",
+	.syscall_enter = linux_syscall_enter,
+	.signal = linux_signal,
+	.exit_thread = linux_exit_thread,
+	.exit_process = linux_exit_process,
+	.trapped_classes = linux_trapped_classes,
+};

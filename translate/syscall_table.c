@@ -1,0 +1,80 @@
+/* Lookup over the per-ABI tables in syscalls_*.def. */
+#include <stddef.h>
+#include <string.h>
+
+#include "syscall_table.h"
+#include "util.h"
+
+static const struct syscall_entry table_x86_64[] = {
+#define SYSCALL(nr, name, flags) { nr, #name, flags },
+#include "syscalls_x86_64.def"
+#undef SYSCALL
+};
+
+static const struct syscall_entry table_i386[] = {
+#define SYSCALL(nr, name, flags) { nr, #name, flags },
+#include "syscalls_i386.def"
+#undef SYSCALL
+};
+
+const struct syscall_entry *syscall_table(enum abi abi, int *count)
+{
+	switch (abi) {
+	case ABI_X86_64:
+	case ABI_X32: /* x32 numbers are x86_64's with bit 30 set; the table is shared */
+		*count = (int)ARRAY_SIZE(table_x86_64);
+		return table_x86_64;
+	case ABI_I386:
+		*count = (int)ARRAY_SIZE(table_i386);
+		return table_i386;
+	case ABI_COUNT:
+		break;
+	}
+	*count = 0;
+	return NULL;
+}
+
+const struct syscall_entry *syscall_lookup(enum abi abi, int nr)
+{
+	int count, lo = 0, hi;
+	const struct syscall_entry *t = syscall_table(abi, &count);
+
+	hi = count - 1;
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+
+		if (t[mid].nr == nr)
+			return &t[mid];
+		if (t[mid].nr < nr)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return NULL;
+}
+
+int syscall_number(enum abi abi, const char *name)
+{
+	int count;
+	const struct syscall_entry *t = syscall_table(abi, &count);
+
+	for (int i = 0; i < count; i++)
+		if (strcmp(t[i].name, name) == 0)
+			return t[i].nr;
+	return -1;
+}
+
+const char *abi_name(enum abi abi)
+{
+	switch (abi) {
+	case ABI_X86_64:
+		return "x86_64";
+	case ABI_I386:
+		return "i386 (int 0x80)";
+	case ABI_X32:
+		return "x32";
+	case ABI_COUNT:
+		break;
+	}
+	return "unknown";
+}
