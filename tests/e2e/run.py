@@ -1,0 +1,394 @@
+#!/usr/bin/env python3
+"""End-to-end tests of picovisor.
+
+Most cases run a command twice, natively and under `picovisor run`, each in a
+fresh copy of the same scratch directory, and compare stdout, stderr and the
+wait status (a death by SIGTERM and `exit 143` are different results). Other
+cases check what only picovisor does (its messages and exit statuses, signal
+forwarding, job control in a terminal). Every case runs as root and again as an
+unprivileged user (setpriv) on a copy of the build that user may read.
+
+Prints one line per case and ends with "N passed, N failed, N skipped".
+"""
+import argparse
+import os
+import pty
+import re
+import select
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+results = {"passed": 0, "failed": 0, "skipped": 0}
+STAGE = None  # a world-readable copy of picovisor and the test programs
+AS_USER = False
+
+
+def pv():
+    return os.path.join(STAGE, "picovisor")
+
+
+def prog(name):
+    return os.path.join(STAGE, "progs", name)
+
+
+def report(name, ok, detail=""):
+    who = "user" if AS_USER else "root"
+    if ok is None:
+        results["skipped"] += 1
+        print(f"SKIP [{who}] {name}: {detail}")
+    elif ok:
+        results["passed"] += 1
+        print(f"ok   [{who}] {name}")
+    else:
+        results["failed"] += 1
+        print(f"FAIL [{who}] {name}\n{detail}")
+    sys.stdout.flush()
+
+
+def fresh_dir(setup):
+    d = tempfile.mkdtemp(prefix="pv-e2e-")
+    os.chmod(d, 0o777)
+    if setup:
+        setup(d)
+    if AS_USER:
+        subprocess.run(["chown", "-R", "65534:65534", d], check=True)
+    return d
+
+
+def run_in(d, argv, stdin=None, env=None, timeout=120):
+    full = (NOBODY if AS_USER else []) + argv
+    e = dict(os.environ)
+    e.update({"LC_ALL": "C.UTF-8", "HOME": d, "TMPDIR": d})
+    if env:
+        e.update(env)
+    try:
+        p = subprocess.run(full, cwd=d, input=stdin, capture_output=True, env=e, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None
+    norm = lambda b: b.replace(d.encode(), b"<DIR>")
+    return (norm(p.stdout), norm(p.stderr), p.returncode)
+
+
+def status_text(rc):
+    return f"killed by signal {-rc}" if rc < 0 else f"exit {rc}"
+
+
+def compare(name, argv, setup=None, stdin=None, env=None, timeout=120, pv_args=()):
+    """Native and picovisor runs must agree on stdout, stderr and wait status."""
+    d1, d2 = fresh_dir(setup), fresh_dir(setup)
+    try:
+        native = run_in(d1, argv, stdin, env, timeout)
+        under = run_in(d2, [pv(), "run", *pv_args, "--"] + argv, stdin, env, timeout)
+    finally:
+        shutil.rmtree(d1, ignore_errors=True)
+        shutil.rmtree(d2, ignore_errors=True)
+    if native is None or under is None:
+        report(name, False, f"  timed out (native {'ok' if native else 'hung'}, picovisor {'ok' if under else 'hung'})")
+        return
+    if native == under:
+        report(name, True)
+        return
+    detail = []
+    for label, a, b in (("stdout", native[0], under[0]), ("stderr", native[1], under[1])):
+        if a != b:
+            detail.append(f"  {label} differs:\n    native:    {a[-600:]!r}\n    picovisor: {b[-600:]!r}")
+    if native[2] != under[2]:
+        detail.append(f"  status differs: native {status_text(native[2])}, picovisor {status_text(under[2])}")
+    report(name, False, "\n".join(detail))
+
+
+def expect(name, argv, rc, stderr_re=None, stdout_re=None, setup=None, stdin=None):
+    """A picovisor-only run with a known result."""
+    d = fresh_dir(setup)
+    try:
+        r = run_in(d, [pv()] + argv, stdin)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+    if r is None:
+        report(name, False, "  timed out")
+        return
+    out, err, code = r
+    problems = []
+    if code != rc:
+        problems.append(f"  status: expected {status_text(rc)}, got {status_text(code)}")
+    if stderr_re and not re.search(stderr_re, err.decode(errors="replace")):
+        problems.append(f"  stderr {err!r} does not match {stderr_re!r}")
+    if stdout_re and not re.search(stdout_re, out.decode(errors="replace")):
+        problems.append(f"  stdout {out!r} does not match {stdout_re!r}")
+    report(name, not problems, "\n".join(problems))
+
+
+def write(d, name, text, mode=0o755):
+    path = os.path.join(d, name)
+    with open(path, "w" if isinstance(text, str) else "wb") as f:
+        f.write(text)
+    os.chmod(path, mode)
+    return path
+
+
+# ---------------------------------------------------------------- the cases
+
+def core_programs():
+    compare("hello: argv, env, stderr, exit code", [prog("hello"), "3", "two words", ""], env={"PV_TEST": "yes"})
+    for variant in ("auxv", "auxv-static", "auxv-static-pie"):
+        compare(f"{variant}: auxv, /proc/self, brk, comm", [prog(variant)])
+    compare("static image", [prog("hello-static"), "4"])
+    compare("static-pie image", [prog("hello-static-pie"), "5"])
+    compare("threads with TLS", [prog("threads")])
+    compare("fork tree", [prog("forktree")])
+    compare("vfork+exec, posix_spawn, fork+exec", [prog("spawn")])
+    compare("signals: SA_SIGINFO, SA_RESTART, sigaltstack", [prog("signals")])
+    compare("dlopen", [prog("dlopen")])
+    compare("execve from a non-leader thread", [prog("exec_thread")])
+    compare("clone3 child", [prog("clone3")])
+    compare("int 0x80 from 64-bit code", [prog("int80")])
+    compare("execve through int 0x80", [prog("int80"), "exec"])
+    for how, n in (("exit", 0), ("exit", 1), ("exit", 42), ("exit", 255), ("signal", 15), ("signal", 9),
+                   ("signal", 11), ("signal", 6), ("signal", 2)):
+        compare(f"ends with {how} {n}", [prog("die"), how, str(n)])
+    compare("--kernel-loader matches native", [prog("auxv")], pv_args=("--kernel-loader",))
+
+
+def scripts(d):
+    write(d, "plain.sh", "#!/bin/sh\necho plain \"$0\" \"$@\"\n")
+    write(d, "witharg.sh", "#!/bin/sh -e\necho witharg \"$0\" \"$@\"\nfalse\necho not reached\n")
+    write(d, "spaces.sh", "#!   /bin/sh   -x  \necho spaces\n")
+    write(d, "nested.sh", f"#!{d}/plain.sh nestedarg\n")
+    write(d, "py.py", "#!/usr/bin/env python3\nimport sys\nprint('python', sys.argv[1:])\n")
+    write(d, "deep1", f"#!{d}/deep2\n")
+    write(d, "deep2", f"#!{d}/deep3\n")
+    write(d, "deep3", f"#!{d}/deep4\n")
+    write(d, "deep4", f"#!{d}/deep5\n")
+    write(d, "deep5", "#!/bin/sh\necho deep\n")
+    write(d, "noint.sh", "#!/nonexistent/interpreter\necho never\n")
+    write(d, "noexec.sh", "#!/bin/sh\necho never\n", mode=0o644)
+    write(d, "garbage", b"\x00\x01\x02garbage that is no image at all\n")
+    write(d, "mz.exe", b"MZ" + b"\x00" * 200)
+    with open("/bin/true", "rb") as f:
+        elf = f.read()
+    write(d, "truncated", elf[:40])
+    write(d, "elf32", b"\x7fELF\x01\x01\x01" + b"\x00" * 9 + b"\x02\x00\x03\x00" + b"\x00" * 200)
+    os.mkdir(os.path.join(d, "adir"))
+    os.chmod(os.path.join(d, "adir"), 0o777)
+
+
+def exec_family():
+    for s in ("plain.sh", "witharg.sh", "spaces.sh", "nested.sh", "py.py", "deep2"):
+        compare(f"#! script {s}", [prog("tryexec"), f"./{s}", "a1", "a 2"], setup=scripts)
+        compare(f"#! script {s} from sh", ["sh", "-c", f"./{s} x y; echo status $?"], setup=scripts)
+    # The errno of each refused exec must be the kernel's.
+    for f in ("deep1", "noint.sh", "noexec.sh", "garbage", "truncated", "adir", "missing", ""):
+        compare(f"refused exec errno: {f or '(empty path)'}", [prog("tryexec"), f"./{f}" if f else ""], setup=scripts)
+
+
+def refused_top_level():
+    expect("top level: garbage -> 126 naming the format", ["run", "--", "./garbage"], 126,
+           stderr_re=r"cannot execute ./garbage: not a recognised executable format", setup=scripts)
+    expect("top level: 32-bit ELF -> 126", ["run", "--", "./elf32"], 126, stderr_re=r"32-bit ELF", setup=scripts)
+    expect("top level: MZ -> 126", ["run", "--", "./mz.exe"], 126, stderr_re=r"PE image \(MZ\)", setup=scripts)
+    expect("top level: truncated ELF -> 126", ["run", "--", "./truncated"], 126, stderr_re=r"truncated", setup=scripts)
+    expect("top level: missing #! interpreter -> 127", ["run", "--", "./noint.sh"], 127,
+           stderr_re=r"/nonexistent/interpreter", setup=scripts)
+    expect("top level: not executable -> 126", ["run", "--", "./noexec.sh"], 126, stderr_re=r"ermission denied",
+           setup=scripts)
+    expect("top level: not found -> 127", ["run", "--", "no-such-program-anywhere"], 127,
+           stderr_re=r"no-such-program-anywhere: command not found")
+    expect("usage: no program -> 125", ["run"], 125, stderr_re=r"no program given")
+    expect("usage: unknown option -> 125", ["run", "--bogus", "--", "true"], 125, stderr_re=r"unknown option")
+    expect("usage: unknown command -> 125", ["frobnicate"], 125, stderr_re=r"unknown command")
+    expect("--help", ["--help"], 0, stdout_re=r"Usage: picovisor run")
+
+
+def origin_rpath(d):
+    os.mkdir(os.path.join(d, "lib"))
+    write(d, "lib/greet.c", '#include <stdio.h>\nvoid greet(void){puts("greetings via $ORIGIN");}\n', 0o644)
+    write(d, "main.c", "void greet(void);\nint main(void){greet();return 0;}\n", 0o644)
+    subprocess.run(["gcc", "-shared", "-fPIC", "-o", f"{d}/lib/libgreet.so", f"{d}/lib/greet.c"], check=True)
+    subprocess.run(["gcc", "-o", f"{d}/app", f"{d}/main.c", f"-L{d}/lib", "-lgreet", "-Wl,-rpath,$ORIGIN/lib"],
+                   check=True)
+
+
+def make_project(d):
+    for i in range(6):
+        write(d, f"m{i}.c", f"int f{i}(void) {{ return {i}; }}\n", 0o644)
+    write(d, "main.c", "#include <stdio.h>\n" + "".join(f"int f{i}(void);\n" for i in range(6)) +
+          "int main(void){printf(\"%d\\n\", " + "+".join(f"f{i}()" for i in range(6)) + ");return 0;}\n", 0o644)
+    write(d, "Makefile", "all: prog\n\t./prog\nprog: main.o " + " ".join(f"m{i}.o" for i in range(6)) +
+          "\n\t@gcc -o $@ $^\n%.o: %.c\n\t@gcc -c $< -o $@\n", 0o644)
+
+
+def git_env():
+    return {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t",
+            "GIT_AUTHOR_DATE": "2020-01-01T00:00:00Z", "GIT_COMMITTER_DATE": "2020-01-01T00:00:00Z",
+            "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+def real_tools():
+    compare("coreutils pipeline", ["sh", "-c", "seq 1 3000 | sort -r | head -n 5 | tr 0-9 a-j | wc -c; ls / | sort | head -3"])
+    compare("redirections and stdin", ["sh", "-c", "cat > f; wc -l < f; cat f nonexist 2>err; cat err; echo $?"],
+            stdin=b"one\ntwo\nthree\n")
+    compare("bash script", ["bash", "-c", 'f() { echo "fn $1"; return 3; }; f x; echo $?; (exit 4); echo $?; '
+                                          'x=$(echo sub | tr a-z A-Z); echo $x; cat <<EOF\nheredoc $x\nEOF\n'
+                                          'for i in 1 2 3; do echo $i; done | paste -sd+ | bc'])
+    compare("dash script", ["dash", "-c", 'i=0; while [ $i -lt 20 ]; do i=$((i+1)); done; echo $i; '
+                                          'echo $(/bin/echo nested $(/bin/echo deeper)); kill -TERM $$'])
+    compare("python3 threads, subprocess, multiprocessing", ["python3", "-c", """
+import threading, subprocess, multiprocessing, sys
+out = []
+ts = [threading.Thread(target=lambda i=i: out.append(i * i)) for i in range(8)]
+[t.start() for t in ts]; [t.join() for t in ts]
+print(sorted(out))
+print(subprocess.run(['sh', '-c', 'echo sub; exit 3']).returncode)
+def sq(x): return x * x
+if __name__ == '__main__':
+    with multiprocessing.get_context('fork').Pool(2) as p: print(p.map(sq, range(10)))
+    with multiprocessing.get_context('spawn').Pool(2) as p: print(sum(p.map(abs, range(-5, 5))))
+"""])
+    compare("gcc compiles and runs a program", ["sh", "-c", "printf '#include <stdio.h>\\nint main(void){puts(\"built\");return 9;}\\n' > t.c && gcc -O2 t.c -o t && ./t"])
+    compare("$ORIGIN rpath", ["./app"], setup=origin_rpath)
+    compare("make -j2", ["make", "-s", "-j2"], setup=make_project)
+    compare("tar", ["sh", "-c", "mkdir -p a/b && echo x > a/b/f && echo y > a/g && tar cf t.tar a && rm -r a && "
+                                 "tar tf t.tar | sort && tar xf t.tar && cat a/b/f a/g"])
+    compare("git", ["sh", "-c", "git init -q r && cd r && echo hi > f && git add f && git commit -qm first && "
+                                 "git log --format='%H %s' && git status --short"], env=git_env())
+
+
+def needs(tool):
+    return shutil.which(tool) is not None
+
+
+def supervision():
+    # Signals sent to picovisor reach the program; its handler's exit status comes back.
+    d = fresh_dir(None)
+    try:
+        cmd = (NOBODY if AS_USER else []) + [pv(), "run", "--", "sh", "-c",
+                                             'trap "echo got TERM; exit 3" TERM; echo ready; while :; do sleep 0.05; done']
+        p = subprocess.Popen(cmd, cwd=d, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        p.stdout.readline()
+        time.sleep(0.2)
+        p.send_signal(signal.SIGTERM)
+        out, err = p.communicate(timeout=20)
+        report("SIGTERM to picovisor is forwarded to the program", p.returncode == 3 and b"got TERM" in out,
+               f"  status {p.returncode} out {out!r} err {err!r}")
+        # Nothing of the run outlives the main program.
+        r = run_in(d, [pv(), "run", "--", "sh", "-c", "sleep 1000 & echo $!"])
+        pid = int(r[0].split()[0])
+        time.sleep(0.2)
+        report("no tracee left behind when the main program exits", not os.path.exists(f"/proc/{pid}"),
+               f"  background pid {pid} still runs")
+        # If picovisor dies, the tracees die (PTRACE_O_EXITKILL).
+        p = subprocess.Popen((NOBODY if AS_USER else []) + [pv(), "run", "--", "sh", "-c", "echo $$; sleep 1000"],
+                             cwd=d, stdout=subprocess.PIPE)
+        pid = int(p.stdout.readline())
+        pvpid = p.pid
+        if AS_USER:  # setpriv execs picovisor, so the pid is picovisor's
+            pass
+        os.kill(pvpid, signal.SIGKILL)
+        p.wait()
+        time.sleep(0.3)
+        alive = os.path.exists(f"/proc/{pid}") and "Z" not in open(f"/proc/{pid}/stat").read().split()[2]
+        report("tracees die with picovisor (EXITKILL)", not alive, f"  pid {pid} survived")
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def terminal_session(script, timeout=30):
+    """Drive an interactive bash in a pseudo-terminal; returns everything it printed."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        env = dict(os.environ, PS1="$ ", TERM="dumb", PATH=os.environ["PATH"])
+        argv = (NOBODY if AS_USER else []) + ["bash", "--norc", "--noprofile", "-i"]
+        os.execvpe(argv[0], argv, env)
+    out = b""
+    deadline = time.time() + timeout
+
+    def read_until(pattern, limit):
+        nonlocal out
+        end = time.time() + limit
+        while time.time() < end:
+            r, _, _ = select.select([fd], [], [], 0.1)
+            if r:
+                try:
+                    out += os.read(fd, 4096)
+                except OSError:
+                    return False
+            if re.search(pattern, out):
+                return True
+        return False
+
+    ok = read_until(rb"\$ $", 10)
+    for send, wait_for in script:
+        if time.time() > deadline:
+            break
+        os.write(fd, send)
+        ok = read_until(wait_for, 15) and ok
+    os.write(fd, b"exit\n")
+    time.sleep(0.3)
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    os.waitpid(pid, 0)
+    os.close(fd)
+    return ok, out.decode(errors="replace")
+
+
+def job_control():
+    p = pv()
+    ok, out = terminal_session([
+        (f"{p} run -- sleep 30\n".encode(), rb"."),
+        (b"\x03", rb"\$ $"),
+        (b"echo status=$?\n", rb"status=\d+"),
+    ])
+    report("Ctrl-C in a terminal kills the program (status 130)", ok and "status=130" in out, "  " + out[-500:])
+    ok, out = terminal_session([
+        (f"{p} run -- sh -c 'read x; echo got $x'\n".encode(), rb"."),
+        (b"\x1a", rb"Stopped"),
+        (b"jobs\n", rb"Stopped"),
+        (b"fg\n", rb"read x|sh -c"),
+        (b"hello\n", rb"got hello"),
+        (b"echo status=$?\n", rb"status=\d+"),
+    ])
+    report("Ctrl-Z stops the job, fg resumes it and it reads the terminal", ok and "got hello" in out and "status=0" in out,
+           "  " + out[-700:])
+    ok, out = terminal_session([
+        (f"{p} run -- python3 -c 'import sys; print(\"tty\", sys.stdin.isatty()); print(input(\"name? \"))'\n".encode(),
+         rb"name\? "),
+        (b"pico\n", rb"pico\r?\n.*\$ $"),
+    ])
+    report("interactive program reads the terminal", ok and "tty True" in out, "  " + out[-500:])
+
+
+def main():
+    global STAGE, AS_USER
+    ap = argparse.ArgumentParser()
+    ap.add_argument("-k", help="run only cases whose group name contains this")
+    ap.add_argument("--root-only", action="store_true")
+    args = ap.parse_args()
+    STAGE = tempfile.mkdtemp(prefix="pv-stage-")
+    os.chmod(STAGE, 0o755)
+    shutil.copy2(os.path.join(ROOT, "picovisor"), STAGE)
+    shutil.copytree(os.path.join(ROOT, "build", "progs"), os.path.join(STAGE, "progs"))
+    groups = [core_programs, exec_family, refused_top_level, real_tools, supervision, job_control]
+    users = [False] if args.root_only or os.geteuid() != 0 or not needs("setpriv") else [False, True]
+    try:
+        for AS_USER in users:
+            for g in groups:
+                if args.k and args.k not in g.__name__:
+                    continue
+                g()
+    finally:
+        shutil.rmtree(STAGE, ignore_errors=True)
+    print(f"{results['passed']} passed, {results['failed']} failed, {results['skipped']} skipped")
+    return 1 if results["failed"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
