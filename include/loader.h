@@ -14,7 +14,7 @@
 #define PV_PAGE_SIZE 4096UL
 #define PV_TASK_SIZE 0x7ffffffff000UL /* top of a 47-bit user address space */
 #define PV_BINPRM_BUF_SIZE 256        /* how much of a file the kernel reads to pick a format */
-#define PV_MAX_SCRIPT_DEPTH 4         /* BINPRM_MAX_RECURSION */
+#define PV_MAX_SCRIPT_DEPTH 5         /* exec_binprm allows depth 0..5: five #! levels, then the image */
 
 struct elf_segment {
 	uint64_t vaddr, memsz, filesz, offset;

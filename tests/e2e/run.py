@@ -162,6 +162,7 @@ def scripts(d):
     write(d, "spaces.sh", "#!   /bin/sh   -x  \necho spaces\n")
     write(d, "nested.sh", f"#!{d}/plain.sh nestedarg\n")
     write(d, "py.py", "#!/usr/bin/env python3\nimport sys\nprint('python', sys.argv[1:])\n")
+    write(d, "deep0", f"#!{d}/deep1\n")
     write(d, "deep1", f"#!{d}/deep2\n")
     write(d, "deep2", f"#!{d}/deep3\n")
     write(d, "deep3", f"#!{d}/deep4\n")
@@ -180,11 +181,11 @@ def scripts(d):
 
 
 def exec_family():
-    for s in ("plain.sh", "witharg.sh", "spaces.sh", "nested.sh", "py.py", "deep2"):
+    for s in ("plain.sh", "witharg.sh", "spaces.sh", "nested.sh", "py.py", "deep1"):
         compare(f"#! script {s}", [prog("tryexec"), f"./{s}", "a1", "a 2"], setup=scripts)
         compare(f"#! script {s} from sh", ["sh", "-c", f"./{s} x y; echo status $?"], setup=scripts)
     # The errno of each refused exec must be the kernel's.
-    for f in ("deep1", "noint.sh", "noexec.sh", "garbage", "truncated", "adir", "missing", ""):
+    for f in ("deep0", "noint.sh", "noexec.sh", "garbage", "truncated", "adir", "missing", ""):
         compare(f"refused exec errno: {f or '(empty path)'}", [prog("tryexec"), f"./{f}" if f else ""], setup=scripts)
 
 

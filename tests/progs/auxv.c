@@ -55,18 +55,26 @@ int main(void)
 	show_file("/proc/self/cmdline");
 	show_file("/proc/self/comm");
 	{
-		/* /proc/self/auxv must agree with the stack's copy. */
-		unsigned long v[2];
+		/* /proc/self/auxv must equal the auxv on the initial stack, entry for entry. */
+		extern char **environ;
+		char **e = environ;
+		unsigned long *stack_aux, v[2];
 		int same = 1, count = 0;
 		FILE *f = fopen("/proc/self/auxv", "r");
-		while (f && fread(v, sizeof(v), 1, f) == 1 && v[0] != AT_NULL) {
-			count++;
-			if (getauxval(v[0]) != v[1] && v[0] != AT_IGNORE)
+
+		while (*e)
+			e++;
+		stack_aux = (unsigned long *)(e + 1);
+		while (f && fread(v, sizeof(v), 1, f) == 1) {
+			if (v[0] != stack_aux[2 * count] || v[1] != stack_aux[2 * count + 1])
 				same = 0;
+			count++;
+			if (v[0] == AT_NULL)
+				break;
 		}
 		if (f)
 			fclose(f);
-		printf("/proc/self/auxv agrees: %d (%s)\n", same && count > 5, count > 5 ? "present" : "missing");
+		printf("/proc/self/auxv equals the stack's auxv: %d (%d entries)\n", same && count > 5, count);
 	}
 	p1 = sbrk(0);
 	p2 = sbrk(1 << 20);
