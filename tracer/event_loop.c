@@ -25,6 +25,7 @@
 static struct tracee *table[TABLE_SIZE];
 static const struct run_options *opts;
 static pid_t main_pid;
+static bool debug;
 
 const struct run_options *run_options(void)
 {
@@ -301,8 +302,11 @@ static void reap_the_rest(void)
 
 		if (t && (WIFEXITED(status) || WIFSIGNALED(status)))
 			tracee_remove(t);
-		else if (t && WIFSTOPPED(status))
+		else if (WIFSTOPPED(status)) {
+			/* Even a killed tracee stops at PTRACE_EVENT_EXIT: let it finish dying. */
 			kill(pid, SIGKILL);
+			ptrace(PTRACE_CONT, pid, 0, 0);
+		}
 	}
 }
 
@@ -313,6 +317,7 @@ int event_loop_run(const struct run_options *o)
 	int main_status = 0;
 
 	opts = o;
+	debug = getenv("PICOVISOR_DEBUG") != NULL;
 	filter = filter_build(&personality_linux, !o->privileged);
 	main_pid = spawn_program(o, filter);
 	signals_set_target(main_pid);
@@ -331,6 +336,8 @@ int event_loop_run(const struct run_options *o)
 			die("waiting for the program failed: %s", strerror(errno));
 		}
 		t = tracee_find(pid);
+		if (debug)
+			fprintf(stderr, "picovisor-debug: pid %d status %#x%s\n", pid, status, t ? "" : " (unknown)");
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
 			if (t)
 				tracee_remove(t);

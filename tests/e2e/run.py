@@ -261,6 +261,15 @@ if __name__ == '__main__':
                                  "git log --format='%H %s' && git status --short"], env=git_env())
 
 
+def alive(pid):
+    """Running (a zombie waiting for an init that does not reap is dead)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 def needs(tool):
     return shutil.which(tool) is not None
 
@@ -282,7 +291,7 @@ def supervision():
         r = run_in(d, [pv(), "run", "--", "sh", "-c", "sleep 1000 & echo $!"])
         pid = int(r[0].split()[0])
         time.sleep(0.2)
-        report("no tracee left behind when the main program exits", not os.path.exists(f"/proc/{pid}"),
+        report("no tracee left behind when the main program exits", not alive(pid),
                f"  background pid {pid} still runs")
         # If picovisor dies, the tracees die (PTRACE_O_EXITKILL).
         p = subprocess.Popen((NOBODY if AS_USER else []) + [pv(), "run", "--", "sh", "-c", "echo $$; sleep 1000"],
@@ -294,44 +303,50 @@ def supervision():
         os.kill(pvpid, signal.SIGKILL)
         p.wait()
         time.sleep(0.3)
-        alive = os.path.exists(f"/proc/{pid}") and "Z" not in open(f"/proc/{pid}/stat").read().split()[2]
-        report("tracees die with picovisor (EXITKILL)", not alive, f"  pid {pid} survived")
+        report("tracees die with picovisor (EXITKILL)", not alive(pid), f"  pid {pid} survived")
     finally:
         shutil.rmtree(d, ignore_errors=True)
 
 
-def terminal_session(script, timeout=30):
-    """Drive an interactive bash in a pseudo-terminal; returns everything it printed."""
+def terminal_session(script, timeout=40):
+    """Drive an interactive bash in a pseudo-terminal. script: (keys, wait) pairs, where wait is
+    a regex the output after those keys must show, or a number of seconds to let things settle.
+    Returns (every regex was seen, everything printed)."""
     pid, fd = pty.fork()
     if pid == 0:
-        env = dict(os.environ, PS1="$ ", TERM="dumb", PATH=os.environ["PATH"])
+        env = dict(os.environ, PS1="$ ", TERM="dumb")
         argv = (NOBODY if AS_USER else []) + ["bash", "--norc", "--noprofile", "-i"]
         os.execvpe(argv[0], argv, env)
     out = b""
     deadline = time.time() + timeout
 
-    def read_until(pattern, limit):
+    def read_for(limit, pattern=None, start=0):
         nonlocal out
         end = time.time() + limit
         while time.time() < end:
-            r, _, _ = select.select([fd], [], [], 0.1)
+            r, _, _ = select.select([fd], [], [], 0.05)
             if r:
                 try:
                     out += os.read(fd, 4096)
                 except OSError:
                     return False
-            if re.search(pattern, out):
+            if pattern is not None and re.search(pattern, out[start:]):
                 return True
-        return False
+        return pattern is None
 
-    ok = read_until(rb"\$ $", 10)
-    for send, wait_for in script:
+    ok = read_for(10, rb"\$ $")
+    for keys, wait in script:
         if time.time() > deadline:
+            ok = False
             break
-        os.write(fd, send)
-        ok = read_until(wait_for, 15) and ok
+        start = len(out)
+        os.write(fd, keys)
+        if isinstance(wait, (int, float)):
+            read_for(wait)
+        else:
+            ok = read_for(15, wait, start) and ok
     os.write(fd, b"exit\n")
-    time.sleep(0.3)
+    read_for(0.3)
     try:
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:
@@ -344,21 +359,28 @@ def terminal_session(script, timeout=30):
 def job_control():
     p = pv()
     ok, out = terminal_session([
-        (f"{p} run -- sleep 30\n".encode(), rb"."),
+        (f"{p} run -- sleep 30\n".encode(), 1.0),
         (b"\x03", rb"\$ $"),
         (b"echo status=$?\n", rb"status=\d+"),
     ])
     report("Ctrl-C in a terminal kills the program (status 130)", ok and "status=130" in out, "  " + out[-500:])
     ok, out = terminal_session([
-        (f"{p} run -- sh -c 'read x; echo got $x'\n".encode(), rb"."),
+        (f"{p} run -- sh -c 'read x; echo got $x'\n".encode(), 1.0),
         (b"\x1a", rb"Stopped"),
         (b"jobs\n", rb"Stopped"),
-        (b"fg\n", rb"read x|sh -c"),
+        (b"fg\n", 1.0),
         (b"hello\n", rb"got hello"),
         (b"echo status=$?\n", rb"status=\d+"),
     ])
     report("Ctrl-Z stops the job, fg resumes it and it reads the terminal", ok and "got hello" in out and "status=0" in out,
            "  " + out[-700:])
+    ok, out = terminal_session([
+        (f"{p} run -- sleep 30 &\n".encode(), 1.0),
+        (b"kill -STOP %1; sleep 0.5; jobs\n", rb"Stopped"),
+        (b"kill -CONT %1; sleep 0.5; jobs\n", rb"Running"),
+        (b"kill %1; wait %1; echo status=$?\n", rb"status=\d+"),
+    ])
+    report("SIGSTOP/SIGCONT to the job are seen by the shell", ok and "status=143" in out, "  " + out[-700:])
     ok, out = terminal_session([
         (f"{p} run -- python3 -c 'import sys; print(\"tty\", sys.stdin.isatty()); print(input(\"name? \"))'\n".encode(),
          rb"name\? "),
