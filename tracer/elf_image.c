@@ -130,7 +130,8 @@ static int read_headers(int fd, Elf *elf, uint64_t fsize, struct elf_image *img,
 		return fail(e, ENOEXEC, "unreadable ELF header: %s", elf_errmsg(-1));
 	if (elf_getphdrnum(elf, &phnum) != 0)
 		return fail(e, ENOEXEC, "unreadable program header count: %s", elf_errmsg(-1));
-	if (eh.e_phoff > fsize || phnum * sizeof(Elf64_Phdr) > fsize - eh.e_phoff)
+	/* libelf clamps the count to what the file holds; the header says what the image claims. */
+	if (eh.e_phoff > fsize || (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr) > fsize - eh.e_phoff)
 		return fail(e, EIO, "program headers lie past the end of the file (truncated?)");
 	img->type = eh.e_type;
 	img->entry = eh.e_entry;

@@ -237,7 +237,7 @@ def real_tools():
             stdin=b"one\ntwo\nthree\n")
     compare("bash script", ["bash", "-c", 'f() { echo "fn $1"; return 3; }; f x; echo $?; (exit 4); echo $?; '
                                           'x=$(echo sub | tr a-z A-Z); echo $x; cat <<EOF\nheredoc $x\nEOF\n'
-                                          'for i in 1 2 3; do echo $i; done | paste -sd+ | bc'])
+                                          'for i in 1 2 3; do echo $i; done | paste -sd+'])
     compare("dash script", ["dash", "-c", 'i=0; while [ $i -lt 20 ]; do i=$((i+1)); done; echo $i; '
                                           'echo $(/bin/echo nested $(/bin/echo deeper)); kill -TERM $$'])
     compare("python3 threads, subprocess, multiprocessing", ["python3", "-c", """

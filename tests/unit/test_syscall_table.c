@@ -1,0 +1,61 @@
+/* The syscall table against the system headers: every name and number must agree. */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "syscall_table.h"
+
+static void check_against(const char *header, enum abi abi)
+{
+	FILE *f = fopen(header, "r");
+	char line[256], name[128];
+	int nr, checked = 0;
+
+	cr_assert(f, "cannot open %s", header);
+	while (fgets(line, sizeof(line), f)) {
+		const struct syscall_entry *e;
+
+		if (sscanf(line, "#define __NR_%127s %d", name, &nr) != 2)
+			continue;
+		e = syscall_lookup(abi, nr);
+		cr_expect_not_null(e, "%s: number %d (%s) missing from the table", abi_name(abi), nr, name);
+		if (e)
+			cr_expect_str_eq(e->name, name, "%s: number %d", abi_name(abi), nr);
+		cr_expect_eq(syscall_number(abi, name), nr, "%s: %s", abi_name(abi), name);
+		checked++;
+	}
+	fclose(f);
+	cr_expect_gt(checked, 300, "%s parsed: %d", header, checked);
+}
+
+Test(syscall_table, x86_64_matches_headers)
+{
+	check_against("/usr/include/x86_64-linux-gnu/asm/unistd_64.h", ABI_X86_64);
+}
+
+Test(syscall_table, i386_matches_headers)
+{
+	check_against("/usr/include/x86_64-linux-gnu/asm/unistd_32.h", ABI_I386);
+}
+
+Test(syscall_table, sorted_and_goes_past_the_headers)
+{
+	int count;
+	const struct syscall_entry *t = syscall_table(ABI_X86_64, &count);
+
+	for (int i = 1; i < count; i++)
+		cr_expect_gt(t[i].nr, t[i - 1].nr, "%s after %s", t[i].name, t[i - 1].name);
+	cr_expect_eq(syscall_number(ABI_X86_64, "fchmodat2"), 452);
+	cr_expect_eq(syscall_number(ABI_X86_64, "mseal"), 462);
+	cr_expect_eq(syscall_number(ABI_I386, "execve"), 11);
+}
+
+Test(syscall_table, exec_family_is_flagged)
+{
+	cr_expect(syscall_lookup(ABI_X86_64, 59)->flags & SC_EXEC);
+	cr_expect(syscall_lookup(ABI_X86_64, 322)->flags & SC_EXEC);
+	cr_expect(syscall_lookup(ABI_I386, 11)->flags & SC_EXEC);
+	cr_expect(syscall_lookup(ABI_I386, 358)->flags & SC_EXEC);
+	cr_expect_not(syscall_lookup(ABI_X86_64, 0)->flags & SC_EXEC);
+}
