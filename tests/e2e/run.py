@@ -189,6 +189,40 @@ def exec_family():
         compare(f"refused exec errno: {f or '(empty path)'}", [prog("tryexec"), f"./{f}" if f else ""], setup=scripts)
 
 
+def hostile():
+    compare("hostile exec arguments fail with the kernel's errno", [prog("hostile_exec")])
+
+
+def mutated_images(d):
+    """Images with random bytes changed in their headers: a small fuzz of the loader."""
+    import random
+    rng = random.Random(20261121)
+    with open(os.path.join(STAGE, "progs", "hello-static"), "rb") as f:
+        good = f.read()
+    with open("/bin/true", "rb") as f:
+        dyn = f.read()
+    for i in range(150):
+        b = bytearray(good if i % 2 else dyn)
+        for _ in range(rng.randint(1, 6)):
+            pos = rng.randrange(0, 64 + 56 * 13)  # the ELF header and the program headers
+            b[pos] = rng.randrange(256)
+        if i % 10 == 0:
+            b = b[:rng.randrange(16, 2000)]
+        write(d, f"m{i:03d}", bytes(b))
+
+
+def fuzzed_loader():
+    d = fresh_dir(mutated_images)
+    try:
+        r = run_in(d, [pv(), "run", "--", "sh", "-c",
+                       f"for f in m*; do timeout -s KILL 5 {prog('tryexec')} ./$f >/dev/null 2>&1; done; echo done"],
+                   timeout=600)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+    ok = r is not None and r[2] == 0 and r[0].strip().endswith(b"done") and b"internal error" not in r[1]
+    report("loader survives 150 mutated images", ok, f"  {r!r}"[:800])
+
+
 def refused_top_level():
     expect("top level: garbage -> 126 naming the format", ["run", "--", "./garbage"], 126,
            stderr_re=r"cannot execute ./garbage: not a recognised executable format", setup=scripts)
@@ -399,7 +433,7 @@ def main():
     os.chmod(STAGE, 0o755)
     shutil.copy2(os.path.join(ROOT, "picovisor"), STAGE)
     shutil.copytree(os.path.join(ROOT, "build", "progs"), os.path.join(STAGE, "progs"))
-    groups = [core_programs, exec_family, refused_top_level, real_tools, supervision, job_control]
+    groups = [core_programs, exec_family, hostile, fuzzed_loader, refused_top_level, real_tools, supervision, job_control]
     users = [False] if args.root_only or os.geteuid() != 0 or not needs("setpriv") else [False, True]
     try:
         for AS_USER in users:
