@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
+#include <sys/personality.h>
 #include <sys/random.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -380,11 +381,30 @@ static void after_memfd(struct tracee *t, long ret)
 	       AT_EMPTY_PATH);
 }
 
-static uint64_t random_pages(uint64_t range_pages)
+/* Does this process want its layout randomised? ASLR on, and no ADDR_NO_RANDOMIZE (setarch -R). */
+static bool wants_randomization(pid_t tid)
+{
+	char path[64];
+	unsigned long persona = 0;
+	FILE *f;
+
+	if (!run_options()->randomize)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/personality", tid);
+	f = fopen(path, "re");
+	if (f) {
+		if (fscanf(f, "%lx", &persona) != 1)
+			persona = 0;
+		fclose(f);
+	}
+	return !(persona & ADDR_NO_RANDOMIZE);
+}
+
+static uint64_t random_pages(bool randomize, uint64_t range_pages)
 {
 	uint64_t r = 0;
 
-	if (!run_options()->randomize || range_pages == 0)
+	if (!randomize || range_pages == 0)
 		return 0;
 	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r))
 		return 0;
@@ -436,6 +456,7 @@ static void start_batch(struct tracee *t)
 	struct stack_image img;
 	struct load_params p;
 	struct batch_builder *b;
+	bool randomize;
 	tracee_regs r;
 
 	regs_get(t->tid, &r);
@@ -466,8 +487,10 @@ static void start_batch(struct tracee *t)
 	p.stack = &img;
 	p.st = &st;
 	p.orig_execfn = orig_execfn;
-	p.pie_hint = 0x555555554000UL + random_pages(1UL << 24);
-	p.brk_offset = random_pages(0x2000000UL / PV_PAGE_SIZE);
+	randomize = wants_randomization(t->tid);
+	/* Where binfmt_elf puts a PIE with an interpreter (ELF_ET_DYN_BASE), and its brk offset range. */
+	p.pie_hint = 0x555555554000UL + random_pages(randomize, 1UL << 24);
+	p.brk_offset = random_pages(randomize, 0x2000000UL / PV_PAGE_SIZE);
 	p.set_exe_file = run_options()->privileged;
 	b = xmalloc(sizeof(*b));
 	load_batch_build(b, &p, &j->layout);

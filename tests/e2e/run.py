@@ -153,6 +153,8 @@ def core_programs():
     for how, n in (("exit", 0), ("exit", 1), ("exit", 42), ("exit", 255), ("signal", 15), ("signal", 9),
                    ("signal", 11), ("signal", 6), ("signal", 2)):
         compare(f"ends with {how} {n}", [prog("die"), how, str(n)])
+    compare("static image: memory map identical to the kernel's (setarch -R)", ["setarch", "-R", prog("maps-static")])
+    compare("setarch -R keeps a PIE at ELF_ET_DYN_BASE", ["setarch", "-R", "sh", "-c", "head -n 1 /proc/self/maps"])
     compare("--kernel-loader matches native", [prog("auxv")], pv_args=("--kernel-loader",))
 
 
