@@ -39,6 +39,19 @@ struct load_error {
 	char why[320];
 };
 
+/* Fill *e; returns -1 so that `return load_fail(e, ...)` ends a check. */
+__attribute__((format(printf, 3, 4))) int load_fail(struct load_error *e, int err, const char *fmt, ...);
+
+static inline uint64_t page_down(uint64_t v)
+{
+	return v & ~(PV_PAGE_SIZE - 1);
+}
+
+static inline uint64_t page_up(uint64_t v)
+{
+	return (v + PV_PAGE_SIZE - 1) & ~(PV_PAGE_SIZE - 1);
+}
+
 /* Name the format of a file from its first bytes ("32-bit ELF", "PE (MZ)", ...). */
 const char *image_format_name(const unsigned char *buf, size_t len);
 

@@ -14,7 +14,7 @@
 #include "loader.h"
 #include "util.h"
 
-__attribute__((format(printf, 3, 4))) static int fail(struct load_error *e, int err, const char *fmt, ...)
+int load_fail(struct load_error *e, int err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -46,16 +46,6 @@ const char *image_format_name(const unsigned char *b, size_t len)
 	return "not a recognised executable format (no ELF magic, no #!)";
 }
 
-static uint64_t page_down(uint64_t v)
-{
-	return v & ~(PV_PAGE_SIZE - 1);
-}
-
-static uint64_t page_up(uint64_t v)
-{
-	return (v + PV_PAGE_SIZE - 1) & ~(PV_PAGE_SIZE - 1);
-}
-
 static int prot_of(uint32_t pf)
 {
 	return ((pf & PF_R) ? PROT_READ : 0) | ((pf & PF_W) ? PROT_WRITE : 0) | ((pf & PF_X) ? PROT_EXEC : 0);
@@ -66,21 +56,21 @@ static int check_ident(const unsigned char *buf, size_t len, struct load_error *
 	const Elf64_Ehdr *eh = (const void *)buf;
 
 	if (len < SELFMAG || memcmp(buf, ELFMAG, SELFMAG) != 0)
-		return fail(e, ENOEXEC, "%s", image_format_name(buf, len));
+		return load_fail(e, ENOEXEC, "%s", image_format_name(buf, len));
 	if (buf[EI_CLASS] != ELFCLASS64 || buf[EI_DATA] != ELFDATA2LSB)
-		return fail(e, ENOEXEC, "%s is not supported (only 64-bit little-endian x86-64)",
+		return load_fail(e, ENOEXEC, "%s is not supported (only 64-bit little-endian x86-64)",
 			    image_format_name(buf, len));
 	if (len < sizeof(*eh))
-		return fail(e, ENOEXEC, "truncated ELF header (%zu of %zu bytes)", len, sizeof(*eh));
+		return load_fail(e, ENOEXEC, "truncated ELF header (%zu of %zu bytes)", len, sizeof(*eh));
 	if (eh->e_type != ET_EXEC && eh->e_type != ET_DYN)
-		return fail(e, ENOEXEC, "ELF type %u is neither an executable nor a shared object", eh->e_type);
+		return load_fail(e, ENOEXEC, "ELF type %u is neither an executable nor a shared object", eh->e_type);
 	if (eh->e_machine != EM_X86_64)
-		return fail(e, ENOEXEC, "ELF image for machine %u, not x86-64", eh->e_machine);
+		return load_fail(e, ENOEXEC, "ELF image for machine %u, not x86-64", eh->e_machine);
 	if (eh->e_phentsize != sizeof(Elf64_Phdr))
-		return fail(e, ENOEXEC, "program header entry size %u, expected %zu", eh->e_phentsize,
+		return load_fail(e, ENOEXEC, "program header entry size %u, expected %zu", eh->e_phentsize,
 			    sizeof(Elf64_Phdr));
 	if (eh->e_phnum == 0 || eh->e_phnum == PN_XNUM || (size_t)eh->e_phnum * sizeof(Elf64_Phdr) > 65536)
-		return fail(e, ENOEXEC, "absurd program header count %u", eh->e_phnum);
+		return load_fail(e, ENOEXEC, "absurd program header count %u", eh->e_phnum);
 	return 0;
 }
 
@@ -89,17 +79,17 @@ static int read_interp(int fd, const GElf_Phdr *ph, uint64_t fsize, char **out, 
 	char *s;
 
 	if (ph->p_filesz < 2 || ph->p_filesz > 4096)
-		return fail(e, ENOEXEC, "PT_INTERP of %llu bytes", (unsigned long long)ph->p_filesz);
+		return load_fail(e, ENOEXEC, "PT_INTERP of %llu bytes", (unsigned long long)ph->p_filesz);
 	if (ph->p_offset > fsize || ph->p_filesz > fsize - ph->p_offset)
-		return fail(e, EIO, "PT_INTERP lies past the end of the file (truncated?)");
+		return load_fail(e, EIO, "PT_INTERP lies past the end of the file (truncated?)");
 	s = xmalloc(ph->p_filesz);
 	if (pread(fd, s, ph->p_filesz, (off_t)ph->p_offset) != (ssize_t)ph->p_filesz) {
 		free(s);
-		return fail(e, EIO, "cannot read PT_INTERP");
+		return load_fail(e, EIO, "cannot read PT_INTERP");
 	}
 	if (s[ph->p_filesz - 1] != '\0' || strlen(s) == 0) {
 		free(s);
-		return fail(e, ENOEXEC, "PT_INTERP is not a NUL-terminated path");
+		return load_fail(e, ENOEXEC, "PT_INTERP is not a NUL-terminated path");
 	}
 	*out = s;
 	return 0;
@@ -108,15 +98,15 @@ static int read_interp(int fd, const GElf_Phdr *ph, uint64_t fsize, char **out, 
 static int check_segment(const GElf_Phdr *ph, uint64_t fsize, int index, struct load_error *e)
 {
 	if (ph->p_filesz > ph->p_memsz)
-		return fail(e, EINVAL, "PT_LOAD #%d: file size %#llx exceeds memory size %#llx", index,
+		return load_fail(e, EINVAL, "PT_LOAD #%d: file size %#llx exceeds memory size %#llx", index,
 			    (unsigned long long)ph->p_filesz, (unsigned long long)ph->p_memsz);
 	if ((ph->p_vaddr - ph->p_offset) % PV_PAGE_SIZE)
-		return fail(e, EINVAL, "PT_LOAD #%d: address and file offset differ modulo the page size", index);
+		return load_fail(e, EINVAL, "PT_LOAD #%d: address and file offset differ modulo the page size", index);
 	if (ph->p_memsz > PV_TASK_SIZE || ph->p_vaddr > PV_TASK_SIZE - ph->p_memsz)
-		return fail(e, ENOMEM, "PT_LOAD #%d: %#llx bytes at %#llx do not fit in the address space", index,
+		return load_fail(e, ENOMEM, "PT_LOAD #%d: %#llx bytes at %#llx do not fit in the address space", index,
 			    (unsigned long long)ph->p_memsz, (unsigned long long)ph->p_vaddr);
 	if (ph->p_offset > fsize || ph->p_filesz > fsize - ph->p_offset)
-		return fail(e, ENOEXEC, "PT_LOAD #%d: file bytes lie past the end of the file (truncated?)", index);
+		return load_fail(e, ENOEXEC, "PT_LOAD #%d: file bytes lie past the end of the file (truncated?)", index);
 	return 0;
 }
 
@@ -127,12 +117,12 @@ static int read_headers(int fd, Elf *elf, uint64_t fsize, struct elf_image *img,
 	uint64_t prev_end = 0;
 
 	if (!gelf_getehdr(elf, &eh))
-		return fail(e, ENOEXEC, "unreadable ELF header: %s", elf_errmsg(-1));
+		return load_fail(e, ENOEXEC, "unreadable ELF header: %s", elf_errmsg(-1));
 	if (elf_getphdrnum(elf, &phnum) != 0)
-		return fail(e, ENOEXEC, "unreadable program header count: %s", elf_errmsg(-1));
+		return load_fail(e, ENOEXEC, "unreadable program header count: %s", elf_errmsg(-1));
 	/* libelf clamps the count to what the file holds; the header says what the image claims. */
 	if (eh.e_phoff > fsize || (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr) > fsize - eh.e_phoff)
-		return fail(e, EIO, "program headers lie past the end of the file (truncated?)");
+		return load_fail(e, EIO, "program headers lie past the end of the file (truncated?)");
 	img->type = eh.e_type;
 	img->entry = eh.e_entry;
 	img->phnum = (uint16_t)phnum;
@@ -142,7 +132,7 @@ static int read_headers(int fd, Elf *elf, uint64_t fsize, struct elf_image *img,
 		GElf_Phdr ph;
 
 		if (!gelf_getphdr(elf, (int)i, &ph))
-			return fail(e, EIO, "unreadable program header #%zu: %s", i, elf_errmsg(-1));
+			return load_fail(e, EIO, "unreadable program header #%zu: %s", i, elf_errmsg(-1));
 		switch (ph.p_type) {
 		case PT_LOAD: {
 			struct elf_segment *s = &img->seg[img->nseg];
@@ -152,7 +142,7 @@ static int read_headers(int fd, Elf *elf, uint64_t fsize, struct elf_image *img,
 			if (check_segment(&ph, fsize, img->nseg, e))
 				return -1;
 			if (img->nseg && ph.p_vaddr < prev_end)
-				return fail(e, EINVAL, "PT_LOAD #%d overlaps or precedes the one before it", img->nseg);
+				return load_fail(e, EINVAL, "PT_LOAD #%d overlaps or precedes the one before it", img->nseg);
 			prev_end = ph.p_vaddr + ph.p_memsz;
 			s->vaddr = ph.p_vaddr;
 			s->memsz = ph.p_memsz;
@@ -183,12 +173,12 @@ static int read_headers(int fd, Elf *elf, uint64_t fsize, struct elf_image *img,
 		}
 	}
 	if (img->nseg == 0)
-		return fail(e, ENOEXEC, "no loadable segment");
+		return load_fail(e, ENOEXEC, "no loadable segment");
 	if (img->type == ET_EXEC && img->lo < 0x10000)
-		return fail(e, EPERM, "fixed segment at %#llx below the lowest mappable address",
+		return load_fail(e, EPERM, "fixed segment at %#llx below the lowest mappable address",
 			    (unsigned long long)img->lo);
 	if (img->hi - img->lo > PV_TASK_SIZE)
-		return fail(e, ENOMEM, "segments span more than the address space");
+		return load_fail(e, ENOMEM, "segments span more than the address space");
 	return 0;
 }
 
@@ -202,15 +192,15 @@ int elf_image_read(int fd, struct elf_image *img, struct load_error *e)
 
 	memset(img, 0, sizeof(*img));
 	if (fstat(fd, &st) < 0)
-		return fail(e, errno, "cannot stat the image: %s", strerror(errno));
+		return load_fail(e, errno, "cannot stat the image: %s", strerror(errno));
 	n = pread(fd, buf, sizeof(buf), 0);
 	if (n < 0)
-		return fail(e, errno, "cannot read the image: %s", strerror(errno));
+		return load_fail(e, errno, "cannot read the image: %s", strerror(errno));
 	if (check_ident(buf, (size_t)n, e))
 		return -1;
 	elf = elf_begin(fd, ELF_C_READ, NULL);
 	if (!elf || elf_kind(elf) != ELF_K_ELF) {
-		rc = fail(e, ENOEXEC, "libelf cannot read the image: %s", elf_errmsg(-1));
+		rc = load_fail(e, ENOEXEC, "libelf cannot read the image: %s", elf_errmsg(-1));
 		goto out;
 	}
 	rc = read_headers(fd, elf, (uint64_t)st.st_size, img, e);

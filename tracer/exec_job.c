@@ -180,10 +180,54 @@ static char *exec_filename(const struct exec_job *j)
 	return xasprintf("/dev/fd/%d/%s", j->dirfd, j->path);
 }
 
+/* The checks the kernel makes before it looks at the file, in its order; 0 or an errno. */
+static int check_request(struct exec_job *j)
+{
+	if (j->flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+		return EINVAL;
+	if (j->path_len == 0 && !(j->flags & AT_EMPTY_PATH))
+		return ENOENT;
+	if (j->path_len == 0 && j->abi != ABI_X86_64) {
+		set_error(j, ENOEXEC, "fexecve through int 0x80 is not supported by picovisor's loader");
+		return ENOEXEC;
+	}
+	return 0;
+}
+
+/*
+ * Turn the exec into the thread opening its image: with its own credentials,
+ * cwd and dirfd. Not O_CLOEXEC: the fd must survive the exec of the stub.
+ * O_NONBLOCK: opening a FIFO must not hang. fexecve reopens through /proc.
+ */
+static int rewrite_into_open(struct tracee *t)
+{
+	struct exec_job *j = t->job;
+	uint64_t flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | ((j->flags & AT_SYMLINK_NOFOLLOW) ? O_NOFOLLOW : 0);
+	uint64_t path = j->path_addr;
+	int dirfd = j->dirfd;
+	tracee_regs r = j->saved;
+
+	if (j->path_len == 0) {
+		char fdpath[64];
+		int len = snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", j->dirfd);
+
+		path = (regs_sp(&j->saved) - 256) & ~15UL; /* below the red zone */
+		if (tracee_write(t->tid, path, fdpath, (size_t)len + 1) < 0)
+			return EFAULT;
+		dirfd = AT_FDCWD;
+	}
+	regs_set_syscall_nr(&r, nr_of(j->abi, "openat"));
+	regs_set_arg(&r, j->abi, 0, (uint64_t)(int64_t)dirfd);
+	regs_set_arg(&r, j->abi, 1, path);
+	regs_set_arg(&r, j->abi, 2, flags);
+	regs_set_arg(&r, j->abi, 3, 0);
+	regs_set(t->tid, &r);
+	return 0;
+}
+
 void exec_job_start(struct tracee *t, const struct syscall_stop *s)
 {
 	struct exec_job *j = xcalloc(1, sizeof(*j));
-	uint64_t all = ~0ULL;
 	bool at = strcmp(s->entry->name, "execveat") == 0;
 	ssize_t n;
 
@@ -201,57 +245,22 @@ void exec_job_start(struct tracee *t, const struct syscall_stop *s)
 	if (n < 0) {
 		j->path[0] = '\0';
 		j->err = (int)-n;
-		finish_error(t, true);
-		return;
-	}
-	j->path_len = (size_t)n;
-	if (j->flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)) {
-		j->err = EINVAL;
-		finish_error(t, true);
-		return;
-	}
-	if (j->path_len == 0 && !(j->flags & AT_EMPTY_PATH)) {
-		j->err = ENOENT;
-		finish_error(t, true);
-		return;
-	}
-	if (j->path_len == 0 && j->abi != ABI_X86_64) {
-		set_error(j, ENOEXEC, "fexecve through int 0x80 is not supported by picovisor's loader");
-		finish_error(t, true);
-		return;
+	} else {
+		j->path_len = (size_t)n;
+		j->err = check_request(j);
 	}
 	/* Signals wait until the exec is over, as they would in the kernel. */
-	set_mask(t->tid, all);
-	j->stage = STAGE_OPENING;
-	{
-		/* Not O_CLOEXEC: the fd must survive the exec of the stub. O_NONBLOCK: a FIFO must not hang us. */
-		uint64_t flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | ((j->flags & AT_SYMLINK_NOFOLLOW) ? O_NOFOLLOW : 0);
-		uint64_t path = j->path_addr;
-		int dirfd = j->dirfd;
-
-		if (j->path_len == 0) { /* fexecve: reopen the fd through /proc */
-			char fdpath[64];
-			int len = snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", j->dirfd);
-
-			path = (regs_sp(&j->saved) - 256) & ~15UL;
-			if (tracee_write(t->tid, path, fdpath, (size_t)len + 1) < 0) {
-				set_mask(t->tid, j->saved_mask);
-				j->err = EFAULT;
-				finish_error(t, true);
-				return;
-			}
-			dirfd = AT_FDCWD;
-		}
-		tracee_regs r = j->saved;
-		regs_set_syscall_nr(&r, nr_of(j->abi, "openat"));
-		regs_set_arg(&r, j->abi, 0, (uint64_t)(int64_t)dirfd);
-		regs_set_arg(&r, j->abi, 1, path);
-		regs_set_arg(&r, j->abi, 2, flags);
-		regs_set_arg(&r, j->abi, 3, 0);
-		regs_set(t->tid, &r);
-		t->resume = RESUME_SYSCALL;
-		tracee_resume(t, 0);
+	if (j->err == 0) {
+		set_mask(t->tid, ~0ULL);
+		j->err = rewrite_into_open(t);
 	}
+	if (j->err) {
+		finish_error(t, true);
+		return;
+	}
+	j->stage = STAGE_OPENING;
+	t->resume = RESUME_SYSCALL;
+	tracee_resume(t, 0);
 }
 
 /* Build the script's argv (interpreters, then argv[1..]) below the thread's stack pointer. */

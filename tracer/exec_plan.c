@@ -2,7 +2,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,17 +16,6 @@
 #ifndef AT_EMPTY_PATH
 #define AT_EMPTY_PATH 0x1000
 #endif
-
-__attribute__((format(printf, 3, 4))) static int fail(struct load_error *e, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	e->err = err;
-	va_start(ap, fmt);
-	vsnprintf(e->why, sizeof(e->why), fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 int file_check_executable(int fd)
 {
@@ -62,7 +50,7 @@ static int parse_shebang(const char *buf, size_t len, char **interp, char **arg,
 		for (q = p; q < end && *q != ' ' && *q != '\t' && *q != '\0'; q++)
 			;
 		if (q == end)
-			return fail(e, ENOEXEC, "#! line longer than %d bytes truncates the interpreter name",
+			return load_fail(e, ENOEXEC, "#! line longer than %d bytes truncates the interpreter name",
 				    PV_BINPRM_BUF_SIZE);
 	}
 	{
@@ -75,7 +63,7 @@ static int parse_shebang(const char *buf, size_t len, char **interp, char **arg,
 	while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
 		end--;
 	if (p == end)
-		return fail(e, ENOEXEC, "#! line names no interpreter");
+		return load_fail(e, ENOEXEC, "#! line names no interpreter");
 	for (q = p; q < end && *q != ' ' && *q != '\t'; q++)
 		;
 	*interp = strndup(p, (size_t)(q - p));
@@ -136,12 +124,12 @@ static int open_interpreter(const char *path, open_as_tracee_fn open_fn, void *c
 
 	*fd = open_fn(ctx, path);
 	if (*fd < 0)
-		return fail(e, -*fd, "cannot open %s %s: %s", what, path, strerror(-*fd));
+		return load_fail(e, -*fd, "cannot open %s %s: %s", what, path, strerror(-*fd));
 	rc = file_check_executable(*fd);
 	if (rc < 0) {
 		close(*fd);
 		*fd = -1;
-		return fail(e, -rc, "%s %s is not executable: %s", what, path, strerror(-rc));
+		return load_fail(e, -rc, "%s %s is not executable: %s", what, path, strerror(-rc));
 	}
 	return 0;
 }
@@ -161,13 +149,13 @@ int exec_plan_build(int fd, const char *filename, open_as_tracee_fn open_fn, voi
 		ssize_t n = pread(cur, buf, sizeof(buf), 0);
 
 		if (n < 0) {
-			fail(e, errno, "cannot read %s: %s", current_path ? current_path : filename, strerror(errno));
+			load_fail(e, errno, "cannot read %s: %s", current_path ? current_path : filename, strerror(errno));
 			goto out;
 		}
 		if (n < 2 || buf[0] != '#' || buf[1] != '!')
 			break;
 		if (depth == PV_MAX_SCRIPT_DEPTH) {
-			fail(e, ELOOP, "more than %d nested #! interpreters", PV_MAX_SCRIPT_DEPTH);
+			load_fail(e, ELOOP, "more than %d nested #! interpreters", PV_MAX_SCRIPT_DEPTH);
 			goto out;
 		}
 		if (parse_shebang((char *)buf, (size_t)n, &interp, &arg, e))
@@ -206,7 +194,7 @@ int exec_plan_build(int fd, const char *filename, open_as_tracee_fn open_fn, voi
 		}
 		close(ifd);
 		if (plan->interp.interp) {
-			fail(e, ELIBBAD, "ELF interpreter %s names an interpreter of its own (%s)", plan->main.interp,
+			load_fail(e, ELIBBAD, "ELF interpreter %s names an interpreter of its own (%s)", plan->main.interp,
 			     plan->interp.interp);
 			goto out;
 		}

@@ -70,16 +70,6 @@ size_t batch_size(const struct batch_builder *b)
 	return b->strings_end;
 }
 
-static uint64_t page_down(uint64_t v)
-{
-	return v & ~(PV_PAGE_SIZE - 1);
-}
-
-static uint64_t page_up(uint64_t v)
-{
-	return (v + PV_PAGE_SIZE - 1) & ~(PV_PAGE_SIZE - 1);
-}
-
 /* An op whose argument arg is "image base + (vaddr - img->lo)". */
 static int op_at(struct batch_builder *b, int base_op, long nr, uint64_t off, uint64_t a1, uint64_t a2, uint64_t a3,
 		 uint64_t a4, uint64_t a5, int flags)
