@@ -17,7 +17,7 @@ struct run_options {
 	const char *program_path; /* argv[0] resolved through PATH like execvp */
 	const char *personality;  /* "linux" */
 	bool kernel_loader;       /* debugging: let the kernel load images */
-	bool verbose;
+	int verbose;              /* 1: failed execs in the run; 2: also every ptrace event */
 	/* Facts about this host and user, settled before the run starts. */
 	bool privileged;          /* may skip no_new_privs and set /proc/PID/exe */
 	bool randomize;           /* ASLR on: randomise load and brk addresses like the kernel */

@@ -25,7 +25,6 @@
 static struct tracee *table[TABLE_SIZE];
 static const struct run_options *opts;
 static pid_t main_pid;
-static bool debug;
 
 const struct run_options *run_options(void)
 {
@@ -317,7 +316,6 @@ int event_loop_run(const struct run_options *o)
 	int main_status = 0;
 
 	opts = o;
-	debug = getenv("PICOVISOR_DEBUG") != NULL;
 	filter = filter_build(&personality_linux, !o->privileged);
 	main_pid = spawn_program(o, filter);
 	signals_set_target(main_pid);
@@ -336,8 +334,8 @@ int event_loop_run(const struct run_options *o)
 			die("waiting for the program failed: %s", strerror(errno));
 		}
 		t = tracee_find(pid);
-		if (debug)
-			fprintf(stderr, "picovisor-debug: pid %d status %#x%s\n", pid, status, t ? "" : " (unknown)");
+		if (o->verbose >= 2)
+			fprintf(stderr, "picovisor: event: pid %d status %#x%s\n", pid, status, t ? "" : " (unknown)");
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
 			if (t)
 				tracee_remove(t);

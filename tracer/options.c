@@ -27,7 +27,8 @@ void options_usage(FILE *out)
 	      "                        linux  pass every call through, watch execs (the default)\n"
 	      "  --kernel-loader     debugging: let the kernel load images instead of picovisor's\n"
 	      "                      loader, to compare the two\n"
-	      "  -v, --verbose       report what the supervisor does (failed execs in the run, ...)\n"
+	      "  -v, --verbose       report execs that fail inside the run; twice (-vv), also every\n"
+	      "                      ptrace event the supervisor handles (for debugging picovisor)\n"
 	      "  -h, --help          show this help and exit\n"
 	      "\n"
 	      "Exit status: the program's own; 128+N if a signal N killed it (picovisor dies of the\n"
@@ -122,7 +123,7 @@ int options_parse(int argc, char **argv, struct run_options *o)
 			o->kernel_loader = true;
 			break;
 		case 'v':
-			o->verbose = true;
+			o->verbose++;
 			break;
 		case 'h':
 			o->command = CMD_HELP;

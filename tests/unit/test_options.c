@@ -24,12 +24,12 @@ static int parse(struct run_options *o, const char *const *args)
 Test(options, run_with_options_and_program)
 {
 	struct run_options o;
-	const char *args[] = { "picovisor", "run", "--kernel-loader", "-v", "--", "ls", "-l", "--", NULL };
+	const char *args[] = { "picovisor", "run", "--kernel-loader", "-vv", "--", "ls", "-l", "--", NULL };
 
 	cr_assert_eq(parse(&o, args), 0);
 	cr_expect_eq(o.command, CMD_RUN);
 	cr_expect(o.kernel_loader);
-	cr_expect(o.verbose);
+	cr_expect_eq(o.verbose, 2);
 	cr_expect_str_eq(o.argv[0], "ls");
 	cr_expect_str_eq(o.argv[1], "-l");
 	cr_expect_str_eq(o.argv[2], "--", "the program's own -- is its argument");
