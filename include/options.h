@@ -19,7 +19,8 @@ struct run_options {
 	bool kernel_loader;       /* debugging: let the kernel load images */
 	int verbose;              /* 1: failed execs in the run; 2: also every ptrace event */
 	/* Facts about this host and user, settled before the run starts. */
-	bool privileged;          /* may skip no_new_privs and set /proc/PID/exe */
+	bool may_skip_nnp;        /* CAP_SYS_ADMIN: the filter goes in without no_new_privs */
+	bool may_set_exe;         /* CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN: the kernel can be told the exe */
 	bool randomize;           /* ASLR on: randomise load and brk addresses like the kernel */
 };
 

@@ -316,7 +316,7 @@ int event_loop_run(const struct run_options *o)
 	int main_status = 0;
 
 	opts = o;
-	filter = filter_build(&personality_linux, !o->privileged);
+	filter = filter_build(&personality_linux, !o->may_skip_nnp);
 	main_pid = spawn_program(o, filter);
 	signals_set_target(main_pid);
 	t = tracee_add(main_pid);

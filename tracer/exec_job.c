@@ -500,7 +500,7 @@ static void start_batch(struct tracee *t)
 	/* Where binfmt_elf puts a PIE with an interpreter (ELF_ET_DYN_BASE), and its brk offset range. */
 	p.pie_hint = 0x555555554000UL + random_pages(randomize, 1UL << 24);
 	p.brk_offset = random_pages(randomize, 0x2000000UL / PV_PAGE_SIZE);
-	p.set_exe_file = run_options()->privileged;
+	p.set_exe_file = run_options()->may_set_exe;
 	b = xmalloc(sizeof(*b));
 	load_batch_build(b, &p, &j->layout);
 

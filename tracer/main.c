@@ -1,6 +1,7 @@
 /* picovisor: a pico provider in user space. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <inttypes.h>
 #include <libelf.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,11 +18,22 @@
 #define PICOVISOR_VERSION "0.1"
 #endif
 
-/* CAP_SYS_ADMIN lets us install a filter without no_new_privs; CAP_CHECKPOINT_RESTORE (or
- * CAP_SYS_ADMIN) lets the loader tell the kernel the real executable. Root has both. */
-static bool privileged(void)
+#define CAP_SYS_ADMIN_BIT 21
+#define CAP_CHECKPOINT_RESTORE_BIT 40
+
+/* The effective capability set: root in a container may lack what root usually has. */
+static uint64_t effective_caps(void)
 {
-	return geteuid() == 0;
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[256];
+	unsigned long long caps = 0;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &caps) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return caps;
 }
 
 static bool aslr_on(void)
@@ -63,7 +75,11 @@ int main(int argc, char **argv)
 	if (rc < 0)
 		die_status(EXIT_PV_NOEXEC, "%s: %s", o.argv[0], strerror(-rc));
 	o.program_path = path;
-	o.privileged = privileged();
+	{
+		uint64_t caps = effective_caps();
+		o.may_skip_nnp = caps & (1ULL << CAP_SYS_ADMIN_BIT);
+		o.may_set_exe = caps & ((1ULL << CAP_SYS_ADMIN_BIT) | (1ULL << CAP_CHECKPOINT_RESTORE_BIT));
+	}
 	o.randomize = aslr_on();
 	signals_setup();
 	signals_exit_like(event_loop_run(&o));

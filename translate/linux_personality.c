@@ -132,7 +132,7 @@ static unsigned linux_trapped_classes(enum abi abi)
 
 	(void)abi;
 	/* Without the right to set the exe link, /proc/PID/exe would name the stub. */
-	if (!o->privileged && !o->kernel_loader)
+	if (!o->may_set_exe && !o->kernel_loader)
 		classes |= SC_READLINK;
 	return classes;
 }

@@ -225,6 +225,20 @@ def fuzzed_loader():
     report("loader survives 150 mutated images", ok, f"  {r!r}"[:800])
 
 
+def restricted_root():
+    """Root without CAP_SYS_ADMIN (as in a container): no_new_privs is needed, the rest still works."""
+    if AS_USER:  # a case about root: nothing to repeat as the unprivileged user
+        return
+    d = fresh_dir(None)
+    try:
+        r = run_in(d, ["setpriv", "--bounding-set=-sys_admin", pv(), "run", "--", "sh", "-c",
+                       "grep NoNewPrivs /proc/self/status; readlink /proc/self/exe; " + prog("hello") + " 3"])
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+    ok = r is not None and r[2] == 3 and b"NoNewPrivs:\t1" in r[0] and b"/readlink" in r[0]
+    report("root without CAP_SYS_ADMIN runs with no_new_privs", ok, f"  {r!r}"[:600])
+
+
 def refused_top_level():
     expect("top level: garbage -> 126 naming the format", ["run", "--", "./garbage"], 126,
            stderr_re=r"cannot execute ./garbage: not a recognised executable format", setup=scripts)
@@ -435,7 +449,7 @@ def main():
     os.chmod(STAGE, 0o755)
     shutil.copy2(os.path.join(ROOT, "picovisor"), STAGE)
     shutil.copytree(os.path.join(ROOT, "build", "progs"), os.path.join(STAGE, "progs"))
-    groups = [core_programs, exec_family, hostile, fuzzed_loader, refused_top_level, real_tools, supervision, job_control]
+    groups = [core_programs, exec_family, hostile, fuzzed_loader, restricted_root, refused_top_level, real_tools, supervision, job_control]
     users = [False] if args.root_only or os.geteuid() != 0 or not needs("setpriv") else [False, True]
     try:
         for AS_USER in users:
