@@ -328,15 +328,26 @@ def supervision():
     # Signals sent to picovisor reach the program; its handler's exit status comes back.
     d = fresh_dir(None)
     try:
-        cmd = (NOBODY if AS_USER else []) + [pv(), "run", "--", "sh", "-c",
-                                             'trap "echo got TERM; exit 3" TERM; echo ready; while :; do sleep 0.05; done']
-        p = subprocess.Popen(cmd, cwd=d, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        p.stdout.readline()
-        time.sleep(0.2)
+        for sig, code in ((signal.SIGTERM, 3), (signal.SIGHUP, 4), (signal.SIGINT, 5)):
+            name = signal.Signals(sig).name[3:]
+            cmd = (NOBODY if AS_USER else []) + [pv(), "run", "--", "sh", "-c",
+                                                 f'trap "echo got {name}; exit {code}" {name}; echo ready; '
+                                                 'while :; do sleep 0.05; done']
+            p = subprocess.Popen(cmd, cwd=d, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            p.stdout.readline()
+            time.sleep(0.2)
+            p.send_signal(sig)
+            out, err = p.communicate(timeout=20)
+            report(f"SIG{name} to picovisor is forwarded to the program",
+                   p.returncode == code and f"got {name}".encode() in out,
+                   f"  status {p.returncode} out {out!r} err {err!r}")
+        # A program killed by a forwarded signal: picovisor dies of the same signal.
+        p = subprocess.Popen((NOBODY if AS_USER else []) + [pv(), "run", "--", "sleep", "100"], cwd=d)
+        time.sleep(0.3)
         p.send_signal(signal.SIGTERM)
-        out, err = p.communicate(timeout=20)
-        report("SIGTERM to picovisor is forwarded to the program", p.returncode == 3 and b"got TERM" in out,
-               f"  status {p.returncode} out {out!r} err {err!r}")
+        p.wait(timeout=20)
+        report("killed by a forwarded SIGTERM: picovisor dies of SIGTERM", p.returncode == -signal.SIGTERM,
+               f"  status {p.returncode}")
         # Nothing of the run outlives the main program.
         r = run_in(d, [pv(), "run", "--", "sh", "-c", "sleep 1000 & echo $!"])
         pid = int(r[0].split()[0])
