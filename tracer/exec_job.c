@@ -117,7 +117,11 @@ __attribute__((format(printf, 3, 4))) static void set_error(struct exec_job *j, 
 	va_end(ap);
 }
 
-/* Run one system call in the thread, from a syscall stop, by re-executing its syscall instruction. */
+/*
+ * Run one system call in the thread, from a syscall stop, by re-executing its
+ * syscall instruction. A call the filter traps (execveat) stops at its seccomp
+ * stop anyway, so it is resumed without an entry stop.
+ */
 static void inject(struct tracee *t, long nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
 	struct exec_job *j = t->job;
@@ -131,7 +135,7 @@ static void inject(struct tracee *t, long nr, uint64_t a0, uint64_t a1, uint64_t
 	regs_set_arg(&r, j->abi, 3, a3);
 	regs_set_arg(&r, j->abi, 4, a4);
 	regs_set(t->tid, &r);
-	t->resume = RESUME_SYSCALL;
+	t->resume = nr == syscall_number(j->abi, "execveat") ? RESUME_CONT : RESUME_SYSCALL;
 	tracee_resume(t, 0);
 }
 
@@ -602,7 +606,8 @@ void exec_job_step(struct tracee *t, enum job_stop kind, int sig)
 	switch (kind) {
 	case JOB_STOP_SYSCALL_ENTRY:
 	case JOB_STOP_SECCOMP:
-		/* Entry of a call we injected: let it run to its exit. */
+		/* Entry of a call we injected: let it run to its exit (or to the exec event). */
+		t->resume = RESUME_SYSCALL;
 		tracee_resume(t, 0);
 		return;
 	case JOB_STOP_EXEC:
