@@ -244,3 +244,63 @@ Test(elf_image, names_formats)
 	cr_expect(strstr(image_format_name((const unsigned char *)"\x7f" "ELF\x01", 5), "32-bit") != NULL);
 	cr_expect(strstr(image_format_name((const unsigned char *)"hello", 5), "not a recognised") != NULL);
 }
+
+/* Random header corruption, many times over: the reader answers, it never crashes. */
+static unsigned long long fuzz_state = 0x9e3779b97f4a7c15ULL;
+
+static unsigned fuzz_next(void)
+{
+	fuzz_state ^= fuzz_state << 13;
+	fuzz_state ^= fuzz_state >> 7;
+	fuzz_state ^= fuzz_state << 17;
+	return (unsigned)fuzz_state;
+}
+
+static void mutate(unsigned char *b, size_t *len)
+{
+	size_t span = 64 + 56 * 16;
+	int n = 1 + (int)(fuzz_next() % 8);
+
+	for (int i = 0; i < n; i++) {
+		size_t pos = fuzz_next() % span;
+		switch (fuzz_next() % 4) {
+		case 0:
+			b[pos] = (unsigned char)fuzz_next();
+			break;
+		case 1:
+			b[pos] ^= (unsigned char)(1u << (fuzz_next() % 8));
+			break;
+		case 2:
+			b[pos] = 0xff;
+			break;
+		default:
+			b[pos] = 0;
+			break;
+		}
+	}
+	if (fuzz_next() % 8 == 0)
+		*len = fuzz_next() % 4096;
+}
+
+Test(elf_image, survives_thousands_of_mutated_headers)
+{
+	int accepted = 0, refused = 0;
+
+	for (int i = 0; i < 3000; i++) {
+		struct elf_image img;
+		struct load_error e = { 0, "" };
+
+		if (read_edited(i % 2 ? STATIC_IMAGE : DYNAMIC_IMAGE, mutate, &img, &e) == 0) {
+			accepted++;
+			cr_assert_gt(img.nseg, 0);
+			cr_assert(img.lo < img.hi);
+			elf_image_free(&img);
+		} else {
+			refused++;
+			cr_assert_gt(e.err, 0, "a refusal carries an errno");
+			cr_assert_neq(e.why[0], '\0', "a refusal says why");
+		}
+	}
+	cr_expect_gt(refused, 100);
+	cr_expect_gt(accepted, 100, "mutations that keep the image valid still load");
+}
