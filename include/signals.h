@@ -7,6 +7,7 @@
 #ifndef PICOVISOR_SIGNALS_H
 #define PICOVISOR_SIGNALS_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 /* Save the dispositions picovisor started with and install the forwarding handlers. */
@@ -15,6 +16,11 @@ void signals_setup(void);
 void signals_restore_in_child(void);
 /* From now on, forward to this process. */
 void signals_set_target(pid_t pid);
+/*
+ * Did picovisor itself receive stop signal sig (from the terminal, or sent to it or to the
+ * whole job) since the last call? Only then does a stop of the program stop picovisor too.
+ */
+bool signals_take_stop_request(int sig);
 /* Stop picovisor with sig (the program entered a group-stop with it); returns when continued. */
 void signals_stop_like(int sig);
 /* End picovisor with the program's wait status: same exit code, or death by the same signal. */

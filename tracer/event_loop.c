@@ -220,13 +220,20 @@ static void on_syscall_stop(struct tracee *t)
 	exec_job_step(t, kind == STOP_SYSCALL_EXIT ? JOB_STOP_SYSCALL_EXIT : JOB_STOP_SYSCALL_ENTRY, 0);
 }
 
+/*
+ * The program stopped. If the stop was meant for the whole job (the terminal's
+ * Ctrl-Z, a signal to picovisor), stop too, so the shell that started us sees
+ * its job stop. A SIGSTOP to the group stops picovisor in the kernel already; a
+ * stop aimed at the program alone must not stop picovisor, or nothing would
+ * serve the program once something continues it.
+ */
 static void on_group_stop(struct tracee *t, int sig)
 {
 	ptrace(PTRACE_LISTEN, t->tid, 0, 0);
-	/* The program stopped: stop too, so the shell that started us sees its job stop. */
 	if (t->proc && t->proc->is_main && !t->in_group_stop) {
 		t->in_group_stop = true;
-		signals_stop_like(sig);
+		if (signals_take_stop_request(sig))
+			signals_stop_like(sig);
 	}
 }
 

@@ -18,12 +18,16 @@ static const int forwarded[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGU
 static struct sigaction saved[NSIG];
 static sigset_t saved_mask;
 static volatile pid_t target;
+/* Stop signals picovisor itself received and has not yet acted on. */
+static volatile sig_atomic_t stop_requests[NSIG];
 
 static void forward(int sig, siginfo_t *si, void *uc)
 {
 	int saved_errno = errno;
 
 	(void)uc;
+	if (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
+		stop_requests[sig]++;
 	/* SI_KERNEL: the terminal sent it to the foreground group, which the program is in too. */
 	if (si->si_code != SI_KERNEL && target > 0)
 		kill(target, sig);
@@ -67,6 +71,14 @@ void signals_restore_in_child(void)
 void signals_set_target(pid_t pid)
 {
 	target = pid;
+}
+
+bool signals_take_stop_request(int sig)
+{
+	if (sig <= 0 || sig >= NSIG || stop_requests[sig] == 0)
+		return false;
+	stop_requests[sig] = 0;
+	return true;
 }
 
 void signals_stop_like(int sig)

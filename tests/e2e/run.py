@@ -348,6 +348,21 @@ def supervision():
         p.wait(timeout=20)
         report("killed by a forwarded SIGTERM: picovisor dies of SIGTERM", p.returncode == -signal.SIGTERM,
                f"  status {p.returncode}")
+        # Stopping and continuing the program alone must not leave it without its supervisor.
+        p = subprocess.Popen((NOBODY if AS_USER else []) + [pv(), "run", "--", "sh", "-c",
+                                                             "echo $$; read x; /bin/echo exec after continue"],
+                             cwd=d, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        prog_pid = int(p.stdout.readline())
+        os.kill(prog_pid, signal.SIGSTOP)
+        time.sleep(0.3)
+        os.kill(prog_pid, signal.SIGCONT)
+        try:
+            out, err = p.communicate(b"go\n", timeout=10)
+            ok = p.returncode == 0 and b"exec after continue" in out
+        except subprocess.TimeoutExpired:
+            p.kill()
+            out, err, ok = b"", b"hung", False
+        report("SIGSTOP/SIGCONT to the program alone keep it supervised", ok, f"  {p.returncode} {out!r} {err!r}")
         # Nothing of the run outlives the main program.
         r = run_in(d, [pv(), "run", "--", "sh", "-c", "sleep 1000 & echo $!"])
         pid = int(r[0].split()[0])
