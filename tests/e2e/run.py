@@ -282,6 +282,8 @@ def git_env():
 
 
 def real_tools():
+    compare("exec with stdin closed: the loader's fds do not linger", ["sh", "-c", "exec <&-; exec ls /proc/self/fd"])
+    compare("exec with stdout closed", ["sh", "-c", "exec >&-; exec sh -c 'ls /proc/self/fd >&2; echo x; echo $?>&2'"])
     compare("coreutils pipeline", ["sh", "-c", "seq 1 3000 | sort -r | head -n 5 | tr 0-9 a-j | wc -c; ls / | sort | head -3"])
     compare("redirections and stdin", ["sh", "-c", "cat > f; wc -l < f; cat f nonexist 2>err; cat err; echo $?"],
             stdin=b"one\ntwo\nthree\n")
