@@ -16,12 +16,11 @@ struct personality;
 
 struct pico_process {
 	pid_t tgid;
-	int nthreads;
+	int nthreads;        /* traced threads; the process record goes with the last */
 	const struct personality *pers;
 	char *exe_path;      /* what /proc/PID/exe should name; NULL until the first load */
 	bool is_main;        /* the process picovisor was asked to run */
 	bool loaded;         /* an image was loaded into it by picovisor (or the kernel) */
-	int refs;
 };
 
 enum resume_kind {

@@ -51,27 +51,23 @@ static struct tracee *tracee_add(pid_t tid)
 	return t;
 }
 
-static void process_put(struct pico_process *p)
-{
-	if (--p->refs == 0) {
-		free(p->exe_path);
-		free(p);
-	}
-}
-
-static void tracee_remove(struct tracee *t)
+/* A thread is gone (wait_status from waitpid); the last one takes its process along. */
+static void tracee_remove(struct tracee *t, int wait_status)
 {
 	struct tracee **pp = &table[(unsigned)t->tid % TABLE_SIZE];
+	struct pico_process *p = t->proc;
 
 	while (*pp != t)
 		pp = &(*pp)->next;
 	*pp = t->next;
 	exec_job_abandon(t);
-	if (t->proc) {
-		t->proc->pers->exit_thread(t);
-		if (--t->proc->nthreads == 0 && !t->proc->is_main)
-			t->proc->pers->exit_process(t->proc, 0);
-		process_put(t->proc);
+	if (p) {
+		p->pers->exit_thread(t);
+		if (--p->nthreads == 0) {
+			p->pers->exit_process(p, wait_status);
+			free(p->exe_path);
+			free(p);
+		}
 	}
 	free(t);
 }
@@ -93,7 +89,6 @@ static void tracee_join(struct tracee *t, struct pico_process *p)
 {
 	t->proc = p;
 	p->nthreads++;
-	p->refs++;
 }
 
 void tracee_resume(struct tracee *t, int sig)
@@ -173,7 +168,7 @@ static void on_exec(struct tracee *t)
 				t->resume = o->resume;
 				o->job = NULL;
 			}
-			tracee_remove(o);
+			tracee_remove(o, 0); /* it lives on as the leader */
 		}
 	}
 	if (t->job) {
@@ -307,7 +302,7 @@ static void reap_the_rest(void)
 		struct tracee *t = pid > 0 ? tracee_find(pid) : NULL;
 
 		if (t && (WIFEXITED(status) || WIFSIGNALED(status)))
-			tracee_remove(t);
+			tracee_remove(t, status);
 		else if (WIFSTOPPED(status)) {
 			/* Even a killed tracee stops at PTRACE_EVENT_EXIT: let it finish dying. */
 			kill(pid, SIGKILL);
@@ -345,7 +340,7 @@ int event_loop_run(const struct run_options *o)
 			fprintf(stderr, "picovisor: event: pid %d status %#x%s\n", pid, status, t ? "" : " (unknown)");
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
 			if (t)
-				tracee_remove(t);
+				tracee_remove(t, status);
 			if (pid == main_pid) {
 				main_status = status;
 				break;
