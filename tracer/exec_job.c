@@ -15,6 +15,7 @@
 #include <sys/personality.h>
 #include <sys/random.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "event_loop.h"
@@ -302,6 +303,41 @@ out:
 	return rc;
 }
 
+/* Since Linux 6.14 an exec through an fd (fexecve) names the task after the file's dentry. */
+static bool kernel_names_fd_exec_by_dentry(void)
+{
+	static int answer = -1;
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	if (answer < 0) {
+		answer = uname(&u) == 0 && sscanf(u.release, "%d.%d", &major, &minor) == 2 &&
+			 (major > 6 || (major == 6 && minor >= 14));
+	}
+	return answer;
+}
+
+/* The dentry name of the image the plan maps: the last component of its path, as /proc shows it. */
+static void comm_from_dentry(struct exec_plan *plan)
+{
+	const char *deleted = " (deleted)";
+	char *name, *slash;
+	size_t len;
+
+	if (!plan->exe_path)
+		return;
+	name = xstrdup(plan->exe_path);
+	len = strlen(name);
+	if (len > strlen(deleted) && strcmp(name + len - strlen(deleted), deleted) == 0)
+		name[len - strlen(deleted)] = '\0';
+	slash = strrchr(name, '/');
+	free(plan->comm);
+	plan->comm = xstrdup(slash ? slash + 1 : name);
+	if (strlen(plan->comm) > 15)
+		plan->comm[15] = '\0';
+	free(name);
+}
+
 static void after_open(struct tracee *t, long ret)
 {
 	struct exec_job *j = t->job;
@@ -340,6 +376,8 @@ static void after_open(struct tracee *t, long ret)
 		close_next_or_fail(t);
 		return;
 	}
+	if (j->path_len == 0 && kernel_names_fd_exec_by_dentry())
+		comm_from_dentry(&j->plan);
 	if (j->plan.nprefix && j->abi != ABI_X86_64) {
 		set_error(j, ENOEXEC, "running a #! script through int 0x80 is not supported by picovisor's loader");
 		close_next_or_fail(t);

@@ -148,6 +148,8 @@ def core_programs():
     compare("dlopen", [prog("dlopen")])
     compare("execve from a non-leader thread", [prog("exec_thread")])
     compare("clone3 child", [prog("clone3")])
+    compare("fexecve names the task as the kernel does", [prog("fexecve_comm")])
+    compare("fexecve of a memfd names the task as the kernel does", [prog("fexecve_comm"), "memfd"])
     compare("int 0x80 from 64-bit code", [prog("int80")])
     compare("execve through int 0x80", [prog("int80"), "exec"])
     for how, n in (("exit", 0), ("exit", 1), ("exit", 42), ("exit", 255), ("signal", 15), ("signal", 9),
