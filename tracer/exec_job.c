@@ -35,8 +35,9 @@
 
 enum stage {
 	STAGE_OPENING,      /* the thread opens the image */
-	STAGE_MEMFD,        /* the thread creates the memfd for the stub */
-	STAGE_EXECING,      /* the thread execs the stub */
+	STAGE_EXECING_SHARED, /* the thread execs picovisor's own sealed stub through /proc */
+	STAGE_MEMFD,        /* it may not reach that one: it creates a memfd for the stub */
+	STAGE_EXECING,      /* the thread execs the stub in its memfd */
 	STAGE_CLOSING,      /* the exec failed: the thread closes what it opened */
 	STAGE_BATCH,        /* the executor maps the image */
 	STAGE_FINAL,        /* the executor unmaps itself */
@@ -56,6 +57,7 @@ struct exec_job {
 	size_t path_len;
 	int dirfd, flags;
 	uint64_t argv_addr, envp_addr;
+	uint64_t exec_argv;       /* argv for the stub's exec: the program's, or a script's interpreters' */
 	int main_fd, memfd;       /* in the tracee */
 	int close_fd[MAX_CLOSE], nclose;
 	struct exec_plan plan;
@@ -303,6 +305,56 @@ out:
 	return rc;
 }
 
+/* The stub in one sealed memfd of the supervisor: sealed, so no tracee can rewrite it. -1 if unavailable. */
+static int shared_stub_fd(void)
+{
+	static int fd = -2;
+	size_t len = (size_t)(pv_stub_image_end - pv_stub_image);
+
+	if (fd != -2)
+		return fd;
+	fd = memfd_create("picovisor-stub", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd >= 0 && (write(fd, pv_stub_image, len) != (ssize_t)len ||
+			fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* The slower way, for threads that may not reach picovisor's /proc (other credentials): their own memfd. */
+static void exec_private_stub(struct tracee *t)
+{
+	struct exec_job *j = t->job;
+
+	j->stage = STAGE_MEMFD;
+	/* Name the memfd after the tail of the path: any string of the tracee's will do. */
+	inject(t, nr_of(j->abi, "memfd_create"), j->path_addr + (j->path_len > 200 ? j->path_len - 200 : 0),
+	       MFD_CLOEXEC, 0, 0, 0);
+}
+
+/* Exec the stub as /proc/<picovisor>/fd/N: no memfd of the thread's own, two stops fewer. */
+static void exec_shared_stub(struct tracee *t)
+{
+	struct exec_job *j = t->job;
+	int fd = shared_stub_fd();
+	uint64_t at = (regs_sp(&j->saved) - 384) & ~15UL; /* clear of the fexecve and script scratch */
+	char path[64];
+	int len;
+
+	if (fd < 0 || j->abi != ABI_X86_64) { /* int 0x80 would need the string below 4 GiB */
+		exec_private_stub(t);
+		return;
+	}
+	len = snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)getpid(), fd);
+	if (tracee_write(t->tid, at, path, (size_t)len + 1) < 0) {
+		exec_private_stub(t);
+		return;
+	}
+	j->stage = STAGE_EXECING_SHARED;
+	inject(t, nr_of(j->abi, "execveat"), (uint64_t)(int64_t)AT_FDCWD, at, j->exec_argv, j->envp_addr, 0);
+}
+
 /* Since Linux 6.14 an exec through an fd (fexecve) names the task after the file's dentry. */
 static bool kernel_names_fd_exec_by_dentry(void)
 {
@@ -383,10 +435,16 @@ static void after_open(struct tracee *t, long ret)
 		close_next_or_fail(t);
 		return;
 	}
-	j->stage = STAGE_MEMFD;
-	/* Name the memfd after the tail of the path: any string of the tracee's will do. */
-	inject(t, nr_of(j->abi, "memfd_create"), j->path_addr + (j->path_len > 200 ? j->path_len - 200 : 0),
-	       MFD_CLOEXEC, 0, 0, 0);
+	j->exec_argv = j->argv_addr;
+	if (j->plan.nprefix) {
+		rc = write_script_argv(t, &j->exec_argv);
+		if (rc < 0) {
+			set_error(j, -rc, "cannot write the script's argv below the stack pointer: %s", strerror(-rc));
+			close_next_or_fail(t);
+			return;
+		}
+	}
+	exec_shared_stub(t);
 }
 
 static int write_stub(pid_t tid, int memfd)
@@ -408,7 +466,6 @@ static int write_stub(pid_t tid, int memfd)
 static void after_memfd(struct tracee *t, long ret)
 {
 	struct exec_job *j = t->job;
-	uint64_t argv = j->argv_addr;
 	int rc;
 
 	if (ret < 0) {
@@ -419,8 +476,6 @@ static void after_memfd(struct tracee *t, long ret)
 	j->memfd = (int)ret;
 	j->close_fd[j->nclose++] = j->memfd;
 	rc = write_stub(t->tid, j->memfd);
-	if (rc == 0 && j->plan.nprefix)
-		rc = write_script_argv(t, &argv);
 	if (rc < 0) {
 		set_error(j, -rc, "cannot prepare the blank process: %s", strerror(-rc));
 		close_next_or_fail(t);
@@ -428,8 +483,8 @@ static void after_memfd(struct tracee *t, long ret)
 	}
 	j->stage = STAGE_EXECING;
 	/* The path's own NUL is an empty string in the tracee's memory. */
-	inject(t, nr_of(j->abi, "execveat"), (uint64_t)j->memfd, j->path_addr + j->path_len, argv, j->envp_addr,
-	       AT_EMPTY_PATH);
+	inject(t, nr_of(j->abi, "execveat"), (uint64_t)j->memfd, j->path_addr + j->path_len, j->exec_argv,
+	       j->envp_addr, AT_EMPTY_PATH);
 }
 
 /* Does this process want its layout randomised? ASLR on, and no ADDR_NO_RANDOMIZE (setarch -R). */
@@ -649,7 +704,7 @@ void exec_job_step(struct tracee *t, enum job_stop kind, int sig)
 		tracee_resume(t, 0);
 		return;
 	case JOB_STOP_EXEC:
-		if (j->stage != STAGE_EXECING)
+		if (j->stage != STAGE_EXECING && j->stage != STAGE_EXECING_SHARED)
 			break;
 		start_batch(t);
 		return;
@@ -672,6 +727,14 @@ void exec_job_step(struct tracee *t, enum job_stop kind, int sig)
 		switch (j->stage) {
 		case STAGE_OPENING:
 			after_open(t, regs_retval(&r));
+			return;
+		case STAGE_EXECING_SHARED:
+			/* Not allowed to reach picovisor's fds: take the memfd way. Other errors are the exec's. */
+			j->err = (int)-regs_retval(&r);
+			if (j->err == EACCES || j->err == EPERM || j->err == ENOENT)
+				exec_private_stub(t);
+			else
+				close_next_or_fail(t);
 			return;
 		case STAGE_MEMFD:
 			after_memfd(t, regs_retval(&r));

@@ -1,5 +1,6 @@
 /* Lookup over the per-ABI tables in syscalls_*.def. */
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "syscall_table.h"
@@ -53,15 +54,33 @@ const struct syscall_entry *syscall_lookup(enum abi abi, int nr)
 	return NULL;
 }
 
+/* Entries sorted by name, built on first use, so that name lookups on hot paths are a bsearch. */
+static const struct syscall_entry **by_name[ABI_COUNT];
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp((*(const struct syscall_entry *const *)a)->name, (*(const struct syscall_entry *const *)b)->name);
+}
+
 int syscall_number(enum abi abi, const char *name)
 {
+	struct syscall_entry key = { 0, name, 0 };
+	const struct syscall_entry *keyp = &key, **found;
 	int count;
 	const struct syscall_entry *t = syscall_table(abi, &count);
 
-	for (int i = 0; i < count; i++)
-		if (strcmp(t[i].name, name) == 0)
-			return t[i].nr;
-	return -1;
+	if (!t)
+		return -1;
+	if (!by_name[abi]) {
+		const struct syscall_entry **index = xcalloc((size_t)count, sizeof(*index));
+
+		for (int i = 0; i < count; i++)
+			index[i] = &t[i];
+		qsort(index, (size_t)count, sizeof(*index), compare_names);
+		by_name[abi] = index;
+	}
+	found = bsearch(&keyp, by_name[abi], (size_t)count, sizeof(*by_name[abi]), compare_names);
+	return found ? (*found)->nr : -1;
 }
 
 const char *abi_name(enum abi abi)

@@ -157,6 +157,10 @@ def core_programs():
         compare(f"ends with {how} {n}", [prog("die"), how, str(n)])
     compare("static image: memory map identical to the kernel's (setarch -R)", ["setarch", "-R", prog("maps-static")])
     compare("setarch -R keeps a PIE at ELF_ET_DYN_BASE", ["setarch", "-R", "sh", "-c", "head -n 1 /proc/self/maps"])
+    if os.geteuid() == 0 and not AS_USER:
+        compare("exec after dropping privileges (the stub in the thread's own memfd)",
+                ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "sh", "-c",
+                 "id -u; cat /proc/self/comm; cat /proc/self/cmdline; " + prog("hello") + " 6"])
     compare("--kernel-loader matches native", [prog("auxv")], pv_args=("--kernel-loader",))
 
 
