@@ -152,6 +152,7 @@ def core_programs():
     compare("fexecve of a memfd names the task as the kernel does", [prog("fexecve_comm"), "memfd"])
     compare("int 0x80 from 64-bit code", [prog("int80")])
     compare("execve through int 0x80", [prog("int80"), "exec"])
+    compare("x32 system calls behave as on this kernel", [prog("x32")])
     for how, n in (("exit", 0), ("exit", 1), ("exit", 42), ("exit", 255), ("signal", 15), ("signal", 9),
                    ("signal", 11), ("signal", 6), ("signal", 2)):
         compare(f"ends with {how} {n}", [prog("die"), how, str(n)])
