@@ -21,6 +21,7 @@ struct pico_process {
 	char *exe_path;      /* what /proc/PID/exe should name; NULL until the first load */
 	bool is_main;        /* the process picovisor was asked to run */
 	bool loaded;         /* an image was loaded into it by picovisor (or the kernel) */
+	bool readlink_trapped; /* a filter of its own traps readlink: it could not be told its exe */
 };
 
 enum resume_kind {

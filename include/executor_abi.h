@@ -20,7 +20,7 @@ enum {
 
 enum {
 	PV_OPF_STOP_ON_ERROR = 1,  /* a failure (-4095..-1) ends the batch */
-	PV_OPF_IF_PREV_FAILED = 2, /* run only if the op before failed */
+	PV_OPF_IF_FAILED = 2,      /* run only if op[cond] failed */
 	PV_OPF_TRAP_BEFORE = 4,    /* int3 just before this call: the supervisor takes it over */
 };
 
@@ -30,6 +30,7 @@ struct pv_op {
 	uint8_t src[6];
 	uint8_t rel;
 	uint8_t flags;
+	uint8_t cond;  /* with PV_OPF_IF_FAILED: the op whose failure this one needs */
 	int64_t ret;
 };
 

@@ -7,6 +7,7 @@
 #define PICOVISOR_FILTER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "syscall_table.h"
@@ -26,6 +27,9 @@ static inline enum abi filter_trace_abi(unsigned long data)
 
 /* Build the filter (libseccomp context); dies with a message on failure. */
 void *filter_build(const struct personality *pers, bool set_no_new_privs);
+/* The raw BPF of a filter that traps the given classes in every ABI and allows the rest
+ * (to be stacked on a process's filter). 0 and a malloc'd *bytes, or -errno. */
+int filter_bpf_for_classes(unsigned classes, void **bytes, size_t *len);
 /* Load it in the calling (child) process: 0 or -errno. */
 int filter_load(void *filter);
 /* Write the BPF program as libseccomp's pseudo-filter code to fd (for debugging and `policy show`). */

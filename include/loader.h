@@ -135,6 +135,8 @@ struct batch_builder {
 void batch_init(struct batch_builder *b, uint64_t region);
 int batch_op(struct batch_builder *b, long nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
 	     uint64_t a5, int flags);
+/* Run op only if op cond failed. */
+void batch_if_failed(struct batch_builder *b, int op, int cond);
 /* Make argument arg of op relative to the result of op src. */
 void batch_rel(struct batch_builder *b, int op, int arg, int src);
 /* Copy bytes into the data area; their tracee address. */
@@ -145,6 +147,8 @@ size_t batch_size(const struct batch_builder *b);
 struct load_layout {
 	int main_base_op, interp_base_op; /* ops whose result is the image's lowest page */
 	int final_op;                     /* the last op (unmaps the executor) */
+	int exe_op;                       /* PR_SET_MM_MAP with exe_fd, or -1 */
+	int readlink_filter_op;           /* installs the readlink filter if exe_op failed, or -1 */
 };
 
 struct load_params {
@@ -159,6 +163,8 @@ struct load_params {
 	uint64_t pie_hint;       /* preferred load address for ET_DYN programs with an interpreter */
 	uint64_t brk_offset;     /* randomisation of the brk start, page aligned */
 	bool set_exe_file;       /* try PR_SET_MM_MAP with exe_fd (needs CAP_CHECKPOINT_RESTORE) */
+	const void *readlink_filter; /* BPF that traps readlink, added if exe_fd fails; NULL: none */
+	size_t readlink_filter_len;
 };
 
 void load_batch_build(struct batch_builder *b, const struct load_params *p, struct load_layout *out);

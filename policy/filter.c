@@ -2,7 +2,11 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <seccomp.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "filter.h"
 #include "personality.h"
@@ -22,10 +26,9 @@ static void check(int rc, const char *what)
 }
 
 /* One context per ABI, since each ABI has its own numbers and its own trace data. */
-static scmp_filter_ctx abi_filter(const struct personality *pers, enum abi abi, bool nnp)
+static scmp_filter_ctx abi_filter(unsigned classes, enum abi abi, bool nnp)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-	unsigned classes = pers->trapped_classes(abi);
 	const struct syscall_entry *t;
 	int count;
 
@@ -53,13 +56,50 @@ static scmp_filter_ctx abi_filter(const struct personality *pers, enum abi abi, 
 	return ctx;
 }
 
-void *filter_build(const struct personality *pers, bool set_no_new_privs)
+static scmp_filter_ctx build(const unsigned classes[ABI_COUNT], bool nnp)
 {
-	scmp_filter_ctx ctx = abi_filter(pers, ABI_X86_64, set_no_new_privs);
+	scmp_filter_ctx ctx = abi_filter(classes[ABI_X86_64], ABI_X86_64, nnp);
 
 	for (enum abi abi = ABI_I386; abi < ABI_COUNT; abi++)
-		check(seccomp_merge(ctx, abi_filter(pers, abi, set_no_new_privs)), "merging architectures");
+		check(seccomp_merge(ctx, abi_filter(classes[abi], abi, nnp)), "merging architectures");
 	return ctx;
+}
+
+void *filter_build(const struct personality *pers, bool set_no_new_privs)
+{
+	unsigned classes[ABI_COUNT];
+
+	for (enum abi abi = 0; abi < ABI_COUNT; abi++)
+		classes[abi] = pers->trapped_classes(abi);
+	return build(classes, set_no_new_privs);
+}
+
+int filter_bpf_for_classes(unsigned classes, void **bytes, size_t *len)
+{
+	unsigned per_abi[ABI_COUNT];
+	scmp_filter_ctx ctx;
+	struct stat st;
+	int fd, rc = 0;
+
+	for (enum abi abi = 0; abi < ABI_COUNT; abi++)
+		per_abi[abi] = classes;
+	ctx = build(per_abi, true);
+	fd = memfd_create("picovisor-filter", MFD_CLOEXEC);
+	if (fd < 0 || seccomp_export_bpf(ctx, fd) < 0 || fstat(fd, &st) < 0 || st.st_size <= 0) {
+		rc = -EIO;
+		goto out;
+	}
+	*len = (size_t)st.st_size;
+	*bytes = xmalloc(*len);
+	if (pread(fd, *bytes, *len, 0) != (ssize_t)*len) {
+		free(*bytes);
+		rc = -EIO;
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	seccomp_release(ctx);
+	return rc;
 }
 
 int filter_load(void *filter)

@@ -81,6 +81,7 @@ static struct pico_process *process_new(pid_t tgid, const struct pico_process *p
 	if (parent) {
 		p->exe_path = parent->exe_path ? xstrdup(parent->exe_path) : NULL;
 		p->loaded = parent->loaded;
+		p->readlink_trapped = parent->readlink_trapped; /* filters are inherited */
 	}
 	return p;
 }

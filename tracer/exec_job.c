@@ -20,6 +20,7 @@
 
 #include "event_loop.h"
 #include "exec_job.h"
+#include "filter.h"
 #include "loader.h"
 #include "options.h"
 #include "stub.h"
@@ -517,6 +518,22 @@ static uint64_t random_pages(bool randomize, uint64_t range_pages)
 	return (r % range_pages) * PV_PAGE_SIZE;
 }
 
+/* The BPF of the filter that traps readlink, built once; NULL if libseccomp cannot make it. */
+static const void *readlink_filter(size_t *len)
+{
+	static void *bytes;
+	static size_t size;
+	static bool tried;
+
+	if (!tried) {
+		tried = true;
+		if (filter_bpf_for_classes(SC_READLINK, &bytes, &size) < 0)
+			bytes = NULL;
+	}
+	*len = size;
+	return bytes;
+}
+
 /* Read the stub's initial stack: from sp up to where its auxv ends. */
 static int read_initial_stack(pid_t tid, uint64_t sp, struct initial_stack *st)
 {
@@ -598,6 +615,8 @@ static void start_batch(struct tracee *t)
 	p.pie_hint = 0x555555554000UL + random_pages(randomize, 1UL << 24);
 	p.brk_offset = random_pages(randomize, 0x2000000UL / PV_PAGE_SIZE);
 	p.set_exe_file = run_options()->may_set_exe;
+	if (p.set_exe_file && !t->proc->readlink_trapped)
+		p.readlink_filter = readlink_filter(&p.readlink_filter_len);
 	b = xmalloc(sizeof(*b));
 	load_batch_build(b, &p, &j->layout);
 
@@ -665,6 +684,10 @@ static void batch_trapped(struct tracee *t)
 		}
 		j->entry = (uint64_t)base + img->entry - img->lo;
 	}
+	/* The kernel refused the exe (privileges dropped): did the readlink filter go in instead? */
+	if (j->layout.readlink_filter_op >= 0 && op_result(t->tid, j->layout.exe_op) < 0 &&
+	    op_result(t->tid, j->layout.readlink_filter_op) == 0)
+		t->proc->readlink_trapped = true;
 	j->stage = STAGE_FINAL;
 	t->resume = RESUME_SYSCALL;
 	tracee_resume(t, 0);

@@ -7,7 +7,9 @@
 #define _GNU_SOURCE
 #include <elf.h>
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <linux/prctl.h>
+#include <linux/seccomp.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -46,6 +48,12 @@ int batch_op(struct batch_builder *b, long nr, uint64_t a0, uint64_t a1, uint64_
 	op->arg[5] = a5;
 	op->flags = (uint8_t)flags;
 	return (int)b->batch->count++;
+}
+
+void batch_if_failed(struct batch_builder *b, int op, int cond)
+{
+	b->batch->op[op].flags |= PV_OPF_IF_FAILED;
+	b->batch->op[op].cond = (uint8_t)cond;
 }
 
 void batch_rel(struct batch_builder *b, int op, int arg, int src)
@@ -143,15 +151,19 @@ static void store_aux(struct batch_builder *b, const struct load_params *p, uint
 		store_rel(b, addr, base_op, img, vaddr);
 }
 
-/* PR_SET_MM_MAP: the kernel's idea of code, data, brk, args and auxv; exe_fd names /proc/self/exe. */
-static void set_mm_map(struct batch_builder *b, const struct load_params *p, int base, int fd, int fd_op)
+/*
+ * PR_SET_MM_MAP: the kernel's idea of code, data, brk, args and auxv; exe_fd
+ * names /proc/self/exe. Returns the op that tried exe_fd (its failure means
+ * /proc/PID/exe still names the stub), or -1 if none did.
+ */
+static int set_mm_map(struct batch_builder *b, const struct load_params *p, int base, int fd, int fd_op)
 {
 	const struct elf_image *m = &p->plan->main;
 	const struct initial_stack *st = p->st;
 	uint64_t start_code = UINT64_MAX, end_code = 0, start_data = 0, end_data = 0, end = 0;
 	struct prctl_mm_map map;
 	uint64_t at;
-	int prev = -1;
+	int exe_op = -1;
 
 	/* Fields as binfmt_elf computes them, relative to the image's lowest page. */
 	for (int i = 0; i < m->nseg; i++) {
@@ -196,10 +208,34 @@ static void set_mm_map(struct batch_builder *b, const struct load_params *p, int
 			op = batch_op(b, PV_OP_STORE, at + offsetof(struct prctl_mm_map, exe_fd), 0, 0, 0, 0, 0, 0);
 			batch_rel(b, op, 1, fd_op);
 		}
-		op = batch_op(b, SYS_prctl, PR_SET_MM, PR_SET_MM_MAP, at, sizeof(map), 0, 0,
-			      prev >= 0 ? PV_OPF_IF_PREV_FAILED : 0);
-		prev = op;
+		op = batch_op(b, SYS_prctl, PR_SET_MM, PR_SET_MM_MAP, at, sizeof(map), 0, 0, 0);
+		if (with_exe)
+			exe_op = op;
+		else if (exe_op >= 0)
+			batch_if_failed(b, op, exe_op);
 	}
+	return exe_op;
+}
+
+/*
+ * A process that may not be told its exe (it dropped privileges) gets a filter
+ * of its own that traps readlink, so /proc/PID/exe can be answered for it.
+ * Installing a filter without CAP_SYS_ADMIN needs no_new_privs.
+ */
+static int add_readlink_filter(struct batch_builder *b, const struct load_params *p, int exe_op)
+{
+	struct sock_fprog prog;
+	uint64_t at;
+	int op;
+
+	prog.len = (unsigned short)(p->readlink_filter_len / sizeof(struct sock_filter));
+	prog.filter = (struct sock_filter *)(uintptr_t)batch_put(b, p->readlink_filter, p->readlink_filter_len);
+	at = batch_put(b, &prog, sizeof(prog));
+	op = batch_op(b, SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0, 0, 0);
+	batch_if_failed(b, op, exe_op);
+	op = batch_op(b, SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, at, 0, 0, 0, 0);
+	batch_if_failed(b, op, exe_op);
+	return op;
 }
 
 void load_batch_build(struct batch_builder *b, const struct load_params *p, struct load_layout *out)
@@ -237,7 +273,10 @@ void load_batch_build(struct batch_builder *b, const struct load_params *p, stru
 	store_aux(b, p, AT_ENTRY, out->main_base_op, &plan->main, plan->main.entry);
 	if (plan->has_interp)
 		store_aux(b, p, AT_BASE, out->interp_base_op, &plan->interp, 0);
-	set_mm_map(b, p, out->main_base_op, (int)main_fd, main_fd_op);
+	out->exe_op = set_mm_map(b, p, out->main_base_op, (int)main_fd, main_fd_op);
+	out->readlink_filter_op = -1;
+	if (out->exe_op >= 0 && p->readlink_filter)
+		out->readlink_filter_op = add_readlink_filter(b, p, out->exe_op);
 	{
 		uint64_t comm = batch_put(b, plan->comm, strlen(plan->comm) + 1);
 		batch_op(b, SYS_prctl, PR_SET_NAME, comm, 0, 0, 0, 0, 0);

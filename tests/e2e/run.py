@@ -161,7 +161,8 @@ def core_programs():
     if os.geteuid() == 0 and not AS_USER:
         compare("exec after dropping privileges (the stub in the thread's own memfd)",
                 ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "sh", "-c",
-                 "id -u; cat /proc/self/comm; cat /proc/self/cmdline; " + prog("hello") + " 6"])
+                 "id -u; readlink /proc/self/exe; cat /proc/self/comm; sh -c 'readlink /proc/$$/exe'; "
+                 + prog("auxv") + "; " + prog("hello") + " 6"])
     compare("--kernel-loader matches native", [prog("auxv")], pv_args=("--kernel-loader",))
 
 

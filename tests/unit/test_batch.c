@@ -132,6 +132,38 @@ Test(executor, runs_a_batch_with_relative_arguments_and_stops_on_error)
 	munmap(region, PV_EXEC_REGION_SIZE);
 }
 
+/* Ops that run only if another op failed. */
+Test(executor, runs_conditional_ops_only_after_a_failure)
+{
+	unsigned char *region = mmap(NULL, PV_EXEC_REGION_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
+				     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct pv_batch *b = (struct pv_batch *)(region + PV_EXEC_DATA_OFFSET);
+	int status;
+	pid_t pid;
+
+	cr_assert_neq(region, MAP_FAILED);
+	memcpy(region, pv_executor_code, (size_t)(pv_executor_code_end - pv_executor_code));
+	b->count = 4;
+	b->op[0] = (struct pv_op){ .nr = SYS_close, .arg = { 9999 } };
+	b->op[1] = (struct pv_op){ .nr = SYS_getppid };
+	b->op[2] = (struct pv_op){ .nr = SYS_getpid, .flags = PV_OPF_IF_FAILED, .cond = 0 };
+	b->op[3] = (struct pv_op){ .nr = SYS_getpid, .flags = PV_OPF_IF_FAILED, .cond = 1, .ret = 77 };
+	pid = fork();
+	if (pid == 0) {
+		struct rlimit no_core = { 0, 0 };
+		setrlimit(RLIMIT_CORE, &no_core);
+		signal(SIGTRAP, SIG_DFL);
+		((void (*)(struct pv_batch *))region)(b);
+		_exit(1);
+	}
+	waitpid(pid, &status, 0);
+	cr_expect(WIFSIGNALED(status) && WTERMSIG(status) == SIGTRAP);
+	cr_expect_eq(b->op[2].ret, pid, "op 0 failed, so op 2 ran");
+	cr_expect_eq(b->op[3].ret, 0, "op 1 succeeded, so op 3 was skipped");
+	cr_expect_eq(b->failed_at, 0);
+	munmap(region, PV_EXEC_REGION_SIZE);
+}
+
 Test(executor, fits_its_slot)
 {
 	cr_expect_leq((size_t)(pv_executor_code_end - pv_executor_code), PV_EXEC_CODE_MAX);

@@ -36,7 +36,7 @@ __attribute__((section(".text.entry"), noreturn, used)) void pv_execute(struct p
 		struct pv_op *op = &b->op[i];
 		uint64_t a[6];
 
-		if ((op->flags & PV_OPF_IF_PREV_FAILED) && (i == 0 || !failed(b->op[i - 1].ret))) {
+		if ((op->flags & PV_OPF_IF_FAILED) && (op->cond >= i || !failed(b->op[op->cond].ret))) {
 			op->ret = 0;
 			continue;
 		}
