@@ -7,6 +7,11 @@
  * An op is a system call, or one of two memory ops. Any argument can be made
  * relative to the result of an earlier op (rel bit j: arg[j] += op[src[j]].ret),
  * which is how segments land at the base an earlier reservation returned.
+ *
+ * The executor ends in one of two ways: an op with PV_OPF_STOP_ON_ERROR failed
+ * and it traps (int3) with its region still mapped, failed_at saying which; or
+ * its last op unmapped its own region and the next instruction fetch faults
+ * (SIGSEGV), which the supervisor takes as "done" and never delivers.
  */
 #ifndef PICOVISOR_EXECUTOR_ABI_H
 #define PICOVISOR_EXECUTOR_ABI_H
@@ -21,7 +26,6 @@ enum {
 enum {
 	PV_OPF_STOP_ON_ERROR = 1,  /* a failure (-4095..-1) ends the batch */
 	PV_OPF_IF_FAILED = 2,      /* run only if op[cond] failed */
-	PV_OPF_TRAP_BEFORE = 4,    /* int3 just before this call: the supervisor takes it over */
 };
 
 struct pv_op {

@@ -146,9 +146,16 @@ size_t batch_size(const struct batch_builder *b);
 
 struct load_layout {
 	int main_base_op, interp_base_op; /* ops whose result is the image's lowest page */
-	int final_op;                     /* the last op (unmaps the executor) */
+	int final_op;                     /* the last op: the executor unmaps itself */
 	int exe_op;                       /* PR_SET_MM_MAP with exe_fd, or -1 */
 	int readlink_filter_op;           /* installs the readlink filter if exe_op failed, or -1 */
+};
+
+/* What the supervisor needs after the executor is gone, stored by the batch below the program's stack. */
+struct load_report {
+	uint64_t entry;      /* where the program starts (the interpreter's entry if it has one) */
+	int64_t exe_ret;     /* PR_SET_MM_MAP with exe_fd: 0, or why the kernel refused it */
+	int64_t filter_ret;  /* installing the readlink filter after such a refusal */
 };
 
 struct load_params {
@@ -158,6 +165,7 @@ struct load_params {
 	uint64_t stub_text, stub_text_len;
 	uint64_t stack_page;     /* a page of the stack, for PT_GNU_STACK */
 	const struct stack_image *stack;
+	uint64_t report_addr;    /* where the batch leaves its struct load_report */
 	const struct initial_stack *st;
 	uint64_t orig_execfn;     /* where the kernel put the stub's exec name: the end of the environment strings */
 	uint64_t pie_hint;       /* preferred load address for ET_DYN programs with an interpreter */

@@ -40,8 +40,7 @@ enum stage {
 	STAGE_MEMFD,        /* it may not reach that one: it creates a memfd for the stub */
 	STAGE_EXECING,      /* the thread execs the stub in its memfd */
 	STAGE_CLOSING,      /* the exec failed: the thread closes what it opened */
-	STAGE_BATCH,        /* the executor maps the image */
-	STAGE_FINAL,        /* the executor unmaps itself */
+	STAGE_BATCH,        /* the executor maps the image, then unmaps itself */
 };
 
 #define MAX_CLOSE 2
@@ -64,7 +63,7 @@ struct exec_job {
 	struct exec_plan plan;
 	struct load_layout layout;
 	uint64_t start_sp;
-	uint64_t entry;           /* where the program starts */
+	uint64_t report_addr;     /* where the batch leaves its struct load_report */
 };
 
 static int nr_of(enum abi abi, const char *name)
@@ -579,6 +578,7 @@ static void start_batch(struct tracee *t)
 	struct stack_image img;
 	struct load_params p;
 	struct batch_builder *b;
+	struct load_report report;
 	bool randomize;
 	tracee_regs r;
 
@@ -599,6 +599,7 @@ static void start_batch(struct tracee *t)
 	initial_stack_set_aux(&st, AT_FLAGS, 0);
 	stack_image_build(&st, j->plan.filename, &img);
 	j->start_sp = img.sp;
+	j->report_addr = (img.sp - 2 * sizeof(struct load_report)) & ~15UL; /* just below the program's stack */
 
 	memset(&p, 0, sizeof(p));
 	p.plan = &j->plan;
@@ -610,6 +611,7 @@ static void start_batch(struct tracee *t)
 	p.stack = &img;
 	p.st = &st;
 	p.orig_execfn = orig_execfn;
+	p.report_addr = j->report_addr;
 	randomize = wants_randomization(t->tid);
 	/* Where binfmt_elf puts a PIE with an interpreter (ELF_ET_DYN_BASE), and its brk offset range. */
 	p.pie_hint = 0x555555554000UL + random_pages(randomize, 1UL << 24);
@@ -620,7 +622,9 @@ static void start_batch(struct tracee *t)
 	b = xmalloc(sizeof(*b));
 	load_batch_build(b, &p, &j->layout);
 
+	memset(&report, 0, sizeof(report));
 	if (tracee_write(t->tid, img.sp, img.bytes, img.len) < 0 ||
+	    tracee_write(t->tid, j->report_addr, &report, sizeof(report)) < 0 ||
 	    tracee_write(t->tid, region, pv_executor_code, (size_t)(pv_executor_code_end - pv_executor_code)) < 0 ||
 	    tracee_write(t->tid, b->data_addr, b->data, batch_size(b)) < 0) {
 		free(b);
@@ -629,9 +633,10 @@ static void start_batch(struct tracee *t)
 		load_failed(t, "cannot write into the blank process");
 		return;
 	}
+	/* Call the executor as a function of its batch, with its stack at the top of its region. */
 	regs_set_ip(&r, region);
 	regs_set_sp(&r, region + PV_EXEC_REGION_SIZE - 8);
-	r.rdi = b->data_addr;
+	regs_set_arg(&r, ABI_X86_64, 0, b->data_addr);
 	regs_set(t->tid, &r);
 	free(b);
 	free(img.bytes);
@@ -641,77 +646,53 @@ static void start_batch(struct tracee *t)
 	tracee_resume(t, 0);
 }
 
-static int64_t op_result(pid_t tid, int op)
+/* The executor stopped on its int3: an op it needed failed. Say which, and why. */
+static void batch_failed(struct tracee *t)
 {
-	int64_t v = 0;
-	uint64_t at = PV_STUB_BASE + PV_PAGE_SIZE + PV_EXEC_DATA_OFFSET + sizeof(struct pv_batch) +
-		      (uint64_t)op * sizeof(struct pv_op) + offsetof(struct pv_op, ret);
-
-	if (tracee_read(tid, at, &v, sizeof(v)) < 0)
-		return -EFAULT;
-	return v;
-}
-
-static void batch_trapped(struct tracee *t)
-{
-	struct exec_job *j = t->job;
-	struct pv_batch hdr;
 	uint64_t at = PV_STUB_BASE + PV_PAGE_SIZE + PV_EXEC_DATA_OFFSET;
+	struct pv_batch hdr;
+	struct pv_op op;
+	char what[160];
 
-	if (tracee_read(t->tid, at, &hdr, sizeof(hdr)) < 0) {
-		load_failed(t, "cannot read the executor's results");
+	if (tracee_read(t->tid, at, &hdr, sizeof(hdr)) < 0 || hdr.failed_at == 0 ||
+	    tracee_read(t->tid, at + sizeof(hdr) + (hdr.failed_at - 1) * sizeof(op), &op, sizeof(op)) < 0) {
+		load_failed(t, "the executor stopped for no reason it recorded");
 		return;
 	}
-	if (hdr.failed_at) {
-		struct pv_op op;
-		char what[128];
-
-		tracee_read(t->tid, at + sizeof(hdr) + (hdr.failed_at - 1) * sizeof(op), &op, sizeof(op));
-		snprintf(what, sizeof(what), "system call %lld failed: %s", (long long)op.nr, strerror((int)-op.ret));
-		load_failed(t, what);
-		return;
-	}
-	/* At the int3 before the last call: note the entry point while the results are still mapped,
-	 * watch the executor unmap itself, then start the program. */
-	{
-		const struct exec_plan *pl = &j->plan;
-		const struct elf_image *img = pl->has_interp ? &pl->interp : &pl->main;
-		int64_t base = op_result(t->tid, pl->has_interp ? j->layout.interp_base_op : j->layout.main_base_op);
-
-		if (base < 0 && base >= -4095) {
-			load_failed(t, "cannot read where the image landed");
-			return;
-		}
-		j->entry = (uint64_t)base + img->entry - img->lo;
-	}
-	/* The kernel refused the exe (privileges dropped): did the readlink filter go in instead? */
-	if (j->layout.readlink_filter_op >= 0 && op_result(t->tid, j->layout.exe_op) < 0 &&
-	    op_result(t->tid, j->layout.readlink_filter_op) == 0)
-		t->proc->readlink_trapped = true;
-	j->stage = STAGE_FINAL;
-	t->resume = RESUME_SYSCALL;
-	tracee_resume(t, 0);
+	snprintf(what, sizeof(what), "system call %lld (op %u) failed: %s", (long long)op.nr, hdr.failed_at - 1,
+		 strerror((int)-op.ret));
+	load_failed(t, what);
 }
 
-static void start_program(struct tracee *t)
+/*
+ * The executor unmapped itself and faulted on its next instruction: the load is
+ * complete. Start the program with the registers the kernel gives a new image.
+ */
+static void batch_done(struct tracee *t)
 {
 	struct exec_job *j = t->job;
 	const struct exec_plan *pl = &j->plan;
+	struct load_report rep;
+	unsigned char probe;
 	tracee_regs r;
 
-	regs_get(t->tid, &r);
-	if (regs_retval(&r) != 0) {
-		load_failed(t, "the executor could not unmap itself");
+	if (regs_get(t->tid, &r) < 0 || regs_retval(&r) != 0 ||
+	    tracee_read(t->tid, PV_STUB_BASE + PV_PAGE_SIZE, &probe, 1) != -EFAULT ||
+	    tracee_read(t->tid, j->report_addr, &rep, sizeof(rep)) < 0) {
+		load_failed(t, "the executor crashed");
 		return;
 	}
-	regs_set_process_start(&r, j->entry, j->start_sp);
+	/* The kernel refused the exe (privileges dropped): did the readlink filter go in instead? */
+	if (j->layout.readlink_filter_op >= 0 && rep.exe_ret < 0 && rep.filter_ret == 0)
+		t->proc->readlink_trapped = true;
+	regs_set_process_start(&r, rep.entry, j->start_sp);
 	regs_set(t->tid, &r);
 	set_mask(t->tid, j->saved_mask);
 	free(t->proc->exe_path);
 	t->proc->exe_path = pl->exe_path ? xstrdup(pl->exe_path) : NULL;
 	t->proc->loaded = true;
 	job_free(t);
-	tracee_resume(t, 0);
+	tracee_resume(t, 0); /* the SIGSEGV was ours: never delivered */
 }
 
 void exec_job_step(struct tracee *t, enum job_stop kind, int sig)
@@ -733,10 +714,14 @@ void exec_job_step(struct tracee *t, enum job_stop kind, int sig)
 		return;
 	case JOB_STOP_SIGNAL:
 		if (j->stage == STAGE_BATCH && sig == SIGTRAP) {
-			batch_trapped(t);
+			batch_failed(t);
 			return;
 		}
-		if (j->stage == STAGE_BATCH || j->stage == STAGE_FINAL) {
+		if (j->stage == STAGE_BATCH && sig == SIGSEGV) {
+			batch_done(t);
+			return;
+		}
+		if (j->stage == STAGE_BATCH) {
 			char what[64];
 			snprintf(what, sizeof(what), "the executor got signal %d", sig);
 			load_failed(t, what);
@@ -768,9 +753,6 @@ void exec_job_step(struct tracee *t, enum job_stop kind, int sig)
 			return;
 		case STAGE_CLOSING:
 			close_next_or_fail(t);
-			return;
-		case STAGE_FINAL:
-			start_program(t);
 			return;
 		case STAGE_BATCH:
 			break;

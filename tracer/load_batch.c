@@ -238,6 +238,26 @@ static int add_readlink_filter(struct batch_builder *b, const struct load_params
 	return op;
 }
 
+/* Copy what the supervisor needs out of the region before it goes: see struct load_report. */
+static void report(struct batch_builder *b, const struct load_params *p, const struct load_layout *out)
+{
+	const struct exec_plan *plan = p->plan;
+	const struct elf_image *start = plan->has_interp ? &plan->interp : &plan->main;
+	int op;
+
+	store_rel(b, p->report_addr + offsetof(struct load_report, entry),
+		  plan->has_interp ? out->interp_base_op : out->main_base_op, start, start->entry);
+	if (out->exe_op >= 0) {
+		op = batch_op(b, PV_OP_STORE, p->report_addr + offsetof(struct load_report, exe_ret), 0, 0, 0, 0, 0, 0);
+		batch_rel(b, op, 1, out->exe_op);
+	}
+	if (out->readlink_filter_op >= 0) {
+		op = batch_op(b, PV_OP_STORE, p->report_addr + offsetof(struct load_report, filter_ret), 0, 0, 0, 0, 0,
+			      0);
+		batch_rel(b, op, 1, out->readlink_filter_op);
+	}
+}
+
 void load_batch_build(struct batch_builder *b, const struct load_params *p, struct load_layout *out)
 {
 	const struct exec_plan *plan = p->plan;
@@ -286,5 +306,6 @@ void load_batch_build(struct batch_builder *b, const struct load_params *p, stru
 		if (main_fd_op >= 0)
 			batch_rel(b, op, 0, main_fd_op);
 	}
-	out->final_op = batch_op(b, SYS_munmap, p->region, PV_EXEC_REGION_SIZE, 0, 0, 0, 0, PV_OPF_TRAP_BEFORE);
+	report(b, p, out);
+	out->final_op = batch_op(b, SYS_munmap, p->region, PV_EXEC_REGION_SIZE, 0, 0, 0, 0, 0);
 }

@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 #include <elf.h>
 #include <signal.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -56,6 +57,7 @@ Test(load_batch, static_image_becomes_the_kernels_mappings)
 	p.stub_text_len = 4096;
 	p.stack = &img;
 	p.st = &st;
+	p.report_addr = 0x7fefffe00;
 	load_batch_build(&b, &p, &out);
 	op = b.batch->op;
 	cr_expect_eq(op[0].nr, SYS_munmap, "the stub's text goes first");
@@ -89,7 +91,11 @@ Test(load_batch, static_image_becomes_the_kernels_mappings)
 	cr_expect(op[6].arg[3] & MAP_ANONYMOUS);
 	cr_expect_eq(b.batch->op[out.final_op].nr, SYS_munmap);
 	cr_expect_eq(b.batch->op[out.final_op].arg[0], 0x2f0000001000, "the executor unmaps itself last");
-	cr_expect(b.batch->op[out.final_op].flags & PV_OPF_TRAP_BEFORE);
+	cr_expect_eq(b.batch->op[out.final_op].flags, 0, "no condition: it must run");
+	/* Before it, the entry point is stored below the program's stack, relative to the image. */
+	cr_expect_eq(b.batch->op[out.final_op - 1].nr, PV_OP_STORE);
+	cr_expect_eq(b.batch->op[out.final_op - 1].arg[0], p.report_addr + offsetof(struct load_report, entry));
+	cr_expect_eq(b.batch->op[out.final_op - 1].arg[1], 0x1000, "entry 0x401000 less the image's 0x400000");
 	cr_expect_eq(out.final_op, (int)b.batch->count - 1);
 }
 

@@ -54,8 +54,6 @@ __attribute__((section(".text.entry"), noreturn, used)) void pv_execute(struct p
 			*(volatile uint64_t *)a[0] = a[1];
 			op->ret = 0;
 		} else {
-			if (op->flags & PV_OPF_TRAP_BEFORE)
-				trap();
 			op->ret = raw_syscall(op->nr, a);
 		}
 		if ((op->flags & PV_OPF_STOP_ON_ERROR) && failed(op->ret)) {
