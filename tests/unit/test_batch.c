@@ -99,27 +99,23 @@ Test(load_batch, static_image_becomes_the_kernels_mappings)
 	cr_expect_eq(out.final_op, (int)b.batch->count - 1);
 }
 
-/* Run the real executor in a child on a batch in shared memory. */
-Test(executor, runs_a_batch_with_relative_arguments_and_stops_on_error)
+/* The real executor, copied into shared memory so the test can read what it did. */
+static unsigned char *executor_region(struct pv_batch **batch)
 {
-	size_t code_len = (size_t)(pv_executor_code_end - pv_executor_code);
 	unsigned char *region = mmap(NULL, PV_EXEC_REGION_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
 				     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	struct pv_batch *b = (struct pv_batch *)(region + PV_EXEC_DATA_OFFSET);
-	uint64_t *cell = (uint64_t *)(region + PV_EXEC_REGION_SIZE - PV_EXEC_STACK_SIZE - 64);
-	int status;
-	pid_t pid;
 
 	cr_assert_neq(region, MAP_FAILED);
-	memcpy(region, pv_executor_code, code_len);
-	b->count = 5;
-	b->op[0] = (struct pv_op){ .nr = SYS_getpid };
-	b->op[1] = (struct pv_op){ .nr = PV_OP_STORE, .arg = { (uint64_t)cell, 100 }, .rel = 2, .src = { 0, 0 } };
-	cell[1] = 0xffff;
-	b->op[2] = (struct pv_op){ .nr = PV_OP_ZERO, .arg = { (uint64_t)&cell[1], 8 } };
-	b->op[3] = (struct pv_op){ .nr = SYS_close, .arg = { 9999 }, .flags = PV_OPF_STOP_ON_ERROR };
-	b->op[4] = (struct pv_op){ .nr = SYS_getppid };
-	pid = fork();
+	memcpy(region, pv_executor_code, (size_t)(pv_executor_code_end - pv_executor_code));
+	*batch = (struct pv_batch *)(region + PV_EXEC_DATA_OFFSET);
+	return region;
+}
+
+/* Run it in a child; the child's pid, and its wait status in *status. */
+static pid_t run_executor(unsigned char *region, struct pv_batch *b, int *status)
+{
+	pid_t pid = fork();
+
 	if (pid == 0) {
 		struct rlimit no_core = { 0, 0 };
 		setrlimit(RLIMIT_CORE, &no_core);
@@ -127,8 +123,27 @@ Test(executor, runs_a_batch_with_relative_arguments_and_stops_on_error)
 		((void (*)(struct pv_batch *))region)(b);
 		_exit(1);
 	}
-	waitpid(pid, &status, 0);
-	cr_expect(WIFSIGNALED(status) && WTERMSIG(status) == SIGTRAP, "the executor ends with int3");
+	waitpid(pid, status, 0);
+	return pid;
+}
+
+Test(executor, runs_a_batch_with_relative_arguments_and_stops_on_error)
+{
+	struct pv_batch *b;
+	unsigned char *region = executor_region(&b);
+	uint64_t *cell = (uint64_t *)(region + PV_EXEC_REGION_SIZE - PV_EXEC_STACK_SIZE - 64);
+	int status;
+	pid_t pid;
+
+	b->count = 5;
+	b->op[0] = (struct pv_op){ .nr = SYS_getpid };
+	b->op[1] = (struct pv_op){ .nr = PV_OP_STORE, .arg = { (uint64_t)cell, 100 }, .rel = 2, .src = { 0, 0 } };
+	cell[1] = 0xffff;
+	b->op[2] = (struct pv_op){ .nr = PV_OP_ZERO, .arg = { (uint64_t)&cell[1], 8 } };
+	b->op[3] = (struct pv_op){ .nr = SYS_close, .arg = { 9999 }, .flags = PV_OPF_STOP_ON_ERROR };
+	b->op[4] = (struct pv_op){ .nr = SYS_getppid };
+	pid = run_executor(region, b, &status);
+	cr_expect(WIFSIGNALED(status) && WTERMSIG(status) == SIGTRAP, "a failed op ends the executor with int3");
 	cr_expect_eq(b->op[0].ret, pid);
 	cr_expect_eq(cell[0], 100 + (uint64_t)pid, "STORE adds op 0's result");
 	cr_expect_eq(cell[1], 0, "ZERO cleared the cell");
@@ -138,35 +153,37 @@ Test(executor, runs_a_batch_with_relative_arguments_and_stops_on_error)
 	munmap(region, PV_EXEC_REGION_SIZE);
 }
 
-/* Ops that run only if another op failed. */
 Test(executor, runs_conditional_ops_only_after_a_failure)
 {
-	unsigned char *region = mmap(NULL, PV_EXEC_REGION_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
-				     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	struct pv_batch *b = (struct pv_batch *)(region + PV_EXEC_DATA_OFFSET);
+	struct pv_batch *b;
+	unsigned char *region = executor_region(&b);
 	int status;
 	pid_t pid;
 
-	cr_assert_neq(region, MAP_FAILED);
-	memcpy(region, pv_executor_code, (size_t)(pv_executor_code_end - pv_executor_code));
 	b->count = 4;
 	b->op[0] = (struct pv_op){ .nr = SYS_close, .arg = { 9999 } };
 	b->op[1] = (struct pv_op){ .nr = SYS_getppid };
 	b->op[2] = (struct pv_op){ .nr = SYS_getpid, .flags = PV_OPF_IF_FAILED, .cond = 0 };
 	b->op[3] = (struct pv_op){ .nr = SYS_getpid, .flags = PV_OPF_IF_FAILED, .cond = 1, .ret = 77 };
-	pid = fork();
-	if (pid == 0) {
-		struct rlimit no_core = { 0, 0 };
-		setrlimit(RLIMIT_CORE, &no_core);
-		signal(SIGTRAP, SIG_DFL);
-		((void (*)(struct pv_batch *))region)(b);
-		_exit(1);
-	}
-	waitpid(pid, &status, 0);
+	pid = run_executor(region, b, &status);
 	cr_expect(WIFSIGNALED(status) && WTERMSIG(status) == SIGTRAP);
 	cr_expect_eq(b->op[2].ret, pid, "op 0 failed, so op 2 ran");
 	cr_expect_eq(b->op[3].ret, 0, "op 1 succeeded, so op 3 was skipped");
 	cr_expect_eq(b->failed_at, 0);
+	munmap(region, PV_EXEC_REGION_SIZE);
+}
+
+/* A batch whose last op unmaps the executor ends in SIGSEGV: how the supervisor knows it is done. */
+Test(executor, unmapping_itself_ends_in_a_fault)
+{
+	struct pv_batch *b;
+	unsigned char *region = executor_region(&b);
+	int status;
+
+	b->count = 1;
+	b->op[0] = (struct pv_op){ .nr = SYS_munmap, .arg = { (uint64_t)region, PV_EXEC_REGION_SIZE } };
+	run_executor(region, b, &status);
+	cr_expect(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV, "status %#x", status);
 	munmap(region, PV_EXEC_REGION_SIZE);
 }
 
