@@ -139,6 +139,8 @@ def core_programs():
     compare("hello: argv, env, stderr, exit code", [prog("hello"), "3", "two words", ""], env={"PV_TEST": "yes"})
     for variant in ("auxv", "auxv-static", "auxv-static-pie"):
         compare(f"{variant}: auxv, /proc/self, brk, comm", [prog(variant)])
+    compare("PT_GNU_STACK: stack not executable", [prog("stack_perms")])
+    compare("PT_GNU_STACK with PF_X: executable stack", [prog("stack_perms-execstack")])
     compare("static image", [prog("hello-static"), "4"])
     compare("static-pie image", [prog("hello-static-pie"), "5"])
     compare("threads with TLS", [prog("threads")])
