@@ -14,6 +14,7 @@
 #include <sys/ptrace.h>
 #include <sys/personality.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -23,6 +24,7 @@
 #include "filter.h"
 #include "loader.h"
 #include "options.h"
+#include "proc_links.h"
 #include "stub.h"
 #include "tracee.h"
 #include "util.h"
@@ -390,11 +392,42 @@ static void comm_from_dentry(struct exec_plan *plan)
 	free(name);
 }
 
+/* Is the file at fd one of picovisor's stubs (the shared one or a thread's memfd copy)? */
+static bool is_stub(int fd)
+{
+	size_t len = (size_t)(pv_stub_image_end - pv_stub_image);
+	unsigned char buf[4096];
+	struct stat st;
+
+	if (len > sizeof(buf) || fstat(fd, &st) < 0 || (size_t)st.st_size != len)
+		return false;
+	return pread(fd, buf, len, 0) == (ssize_t)len && memcmp(buf, pv_stub_image, len) == 0;
+}
+
+/*
+ * Where the kernel could not be told a process's executable, /proc/PID/exe is
+ * the stub: an exec of it (the re-exec idiom of busybox, Go, runc...) means
+ * the program the link stands for. Open that instead; NULL if it is unknown.
+ */
+static int open_real_exe(struct tracee *t, const char **path)
+{
+	struct exec_job *j = t->job;
+	struct pico_process *owner = j->path_len ? exe_link_owner(t, j->path) : NULL;
+	int fd;
+
+	*path = owner ? owner->exe_path : t->proc->exe_path; /* fexecve of an fd opened on it: most likely self */
+	if (!*path)
+		return -ENOEXEC;
+	fd = open(*path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	return fd < 0 ? -errno : fd;
+}
+
 static void after_open(struct tracee *t, long ret)
 {
 	struct exec_job *j = t->job;
 	char proc_path[64];
 	char *filename;
+	const char *real_exe = NULL;
 	int hfd, rc;
 	struct load_error e = { 0, "" };
 
@@ -412,6 +445,15 @@ static void after_open(struct tracee *t, long ret)
 		close_next_or_fail(t);
 		return;
 	}
+	if (is_stub(hfd)) {
+		close(hfd);
+		hfd = open_real_exe(t, &real_exe);
+		if (hfd < 0) {
+			set_error(j, -hfd, "this names picovisor's stub, and the program it stands for is unknown");
+			close_next_or_fail(t);
+			return;
+		}
+	}
 	rc = file_check_executable(hfd);
 	if (rc < 0) {
 		close(hfd);
@@ -428,6 +470,8 @@ static void after_open(struct tracee *t, long ret)
 		close_next_or_fail(t);
 		return;
 	}
+	if (real_exe && !j->plan.main_path) /* map the real program, not the stub the thread opened */
+		j->plan.main_path = xstrdup(real_exe);
 	if (j->path_len == 0 && kernel_names_fd_exec_by_dentry())
 		comm_from_dentry(&j->plan);
 	if (j->plan.nprefix && j->abi != ABI_X86_64) {

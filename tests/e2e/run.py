@@ -150,6 +150,8 @@ def core_programs():
     compare("dlopen", [prog("dlopen")])
     compare("execve from a non-leader thread", [prog("exec_thread")])
     compare("clone3 child", [prog("clone3")])
+    compare("12 threads forking and spawning at once", [prog("stress")])
+    compare("40 re-execs of /proc/self/exe under a signal storm", [prog("exec_storm")])
     compare("fexecve names the task as the kernel does", [prog("fexecve_comm")])
     compare("fexecve of a memfd names the task as the kernel does", [prog("fexecve_comm"), "memfd"])
     compare("int 0x80 from 64-bit code", [prog("int80")])
