@@ -18,6 +18,8 @@ static const int forwarded[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGU
 static struct sigaction saved[NSIG];
 static sigset_t saved_mask;
 static volatile pid_t target;
+/* Signals to forward that came before the program's pid was known. */
+static volatile sig_atomic_t early[NSIG];
 /* Stop signals picovisor itself received and has not yet acted on. */
 static volatile sig_atomic_t stop_requests[NSIG];
 
@@ -29,8 +31,12 @@ static void forward(int sig, siginfo_t *si, void *uc)
 	if (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
 		stop_requests[sig]++;
 	/* SI_KERNEL: the terminal sent it to the foreground group, which the program is in too. */
-	if (si->si_code != SI_KERNEL && target > 0)
-		kill(target, sig);
+	if (si->si_code != SI_KERNEL) {
+		if (target > 0)
+			kill(target, sig);
+		else
+			early[sig] = 1; /* before the program exists: passed on when it does */
+	}
 	errno = saved_errno;
 }
 
@@ -71,6 +77,11 @@ void signals_restore_in_child(void)
 void signals_set_target(pid_t pid)
 {
 	target = pid;
+	for (int sig = 1; sig < NSIG; sig++)
+		if (early[sig]) {
+			early[sig] = 0;
+			kill(pid, sig);
+		}
 }
 
 bool signals_take_stop_request(int sig)
