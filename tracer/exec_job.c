@@ -1,6 +1,5 @@
-/* The exec job: see include/exec_job.h for the path of an exec. */
+/* Serving an exec up to the stub's exec (see include/exec_job.h); tracer/exec_load.c does the rest. */
 #define _GNU_SOURCE
-#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -12,8 +11,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
-#include <sys/personality.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -21,7 +18,7 @@
 
 #include "event_loop.h"
 #include "exec_job.h"
-#include "filter.h"
+#include "exec_job_internal.h"
 #include "loader.h"
 #include "options.h"
 #include "proc_links.h"
@@ -36,38 +33,6 @@
 #define MFD_CLOEXEC 1U
 #endif
 
-enum stage {
-	STAGE_OPENING,      /* the thread opens the image */
-	STAGE_EXECING_SHARED, /* the thread execs picovisor's own sealed stub through /proc */
-	STAGE_MEMFD,        /* it may not reach that one: it creates a memfd for the stub */
-	STAGE_EXECING,      /* the thread execs the stub in its memfd */
-	STAGE_CLOSING,      /* the exec failed: the thread closes what it opened */
-	STAGE_BATCH,        /* the executor maps the image, then unmaps itself */
-};
-
-#define MAX_CLOSE 2
-
-struct exec_job {
-	enum stage stage;
-	enum abi abi;
-	tracee_regs saved;        /* at the exec stop; restored if the exec fails */
-	uint64_t saved_mask;
-	int err;                  /* the errno a failing exec returns */
-	char why[400];
-	char path[PATH_MAX];
-	uint64_t path_addr;
-	size_t path_len;
-	int dirfd, flags;
-	uint64_t argv_addr, envp_addr;
-	uint64_t exec_argv;       /* argv for the stub's exec: the program's, or a script's interpreters' */
-	int main_fd, memfd;       /* in the tracee */
-	int close_fd[MAX_CLOSE], nclose;
-	struct exec_plan plan;
-	struct load_layout layout;
-	uint64_t start_sp;
-	uint64_t report_addr;     /* where the batch leaves its struct load_report */
-};
-
 static int nr_of(enum abi abi, const char *name)
 {
 	int nr = syscall_number(abi, name);
@@ -77,12 +42,12 @@ static int nr_of(enum abi abi, const char *name)
 	return nr;
 }
 
-static void set_mask(pid_t tid, uint64_t mask)
+void exec_job_set_mask(pid_t tid, uint64_t mask)
 {
 	ptrace(PTRACE_SETSIGMASK, tid, sizeof(mask), &mask);
 }
 
-static void job_free(struct tracee *t)
+void exec_job_free(struct tracee *t)
 {
 	struct exec_job *j = t->job;
 
@@ -102,13 +67,13 @@ static void finish_error(struct tracee *t, bool at_entry)
 		regs_set_syscall_nr(&r, -1);
 	regs_set_retval(&r, -j->err);
 	regs_set(t->tid, &r);
-	set_mask(t->tid, j->saved_mask);
+	exec_job_set_mask(t->tid, j->saved_mask);
 	if (t->proc->is_main && !t->proc->loaded)
 		warn("cannot execute %s: %s", j->path[0] ? j->path : "(empty path)",
 		     j->why[0] ? j->why : strerror(j->err));
 	else if (run_options()->verbose)
 		warn("exec of %s in process %d failed: %s", j->path, t->proc->tgid, j->why[0] ? j->why : strerror(j->err));
-	job_free(t);
+	exec_job_free(t);
 	tracee_resume(t, 0);
 }
 
@@ -260,7 +225,7 @@ void exec_job_start(struct tracee *t, const struct syscall_stop *s)
 	}
 	/* Signals wait until the exec is over, as they would in the kernel. */
 	if (j->err == 0) {
-		set_mask(t->tid, ~0ULL);
+		exec_job_set_mask(t->tid, ~0ULL);
 		j->err = rewrite_into_open(t);
 	}
 	if (j->err) {
@@ -531,214 +496,6 @@ static void after_memfd(struct tracee *t, long ret)
 	       j->envp_addr, AT_EMPTY_PATH);
 }
 
-/* Does this process want its layout randomised? ASLR on, and no ADDR_NO_RANDOMIZE (setarch -R). */
-static bool wants_randomization(pid_t tid)
-{
-	char path[64];
-	unsigned long persona = 0;
-	FILE *f;
-
-	if (!run_options()->randomize)
-		return false;
-	snprintf(path, sizeof(path), "/proc/%d/personality", tid);
-	f = fopen(path, "re");
-	if (f) {
-		if (fscanf(f, "%lx", &persona) != 1)
-			persona = 0;
-		fclose(f);
-	}
-	return !(persona & ADDR_NO_RANDOMIZE);
-}
-
-static uint64_t random_pages(bool randomize, uint64_t range_pages)
-{
-	uint64_t r = 0;
-
-	if (!randomize || range_pages == 0)
-		return 0;
-	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r))
-		return 0;
-	return (r % range_pages) * PV_PAGE_SIZE;
-}
-
-/* The BPF of the filter that traps readlink, built once; NULL if libseccomp cannot make it. */
-static const void *readlink_filter(size_t *len)
-{
-	static void *bytes;
-	static size_t size;
-	static bool tried;
-
-	if (!tried) {
-		tried = true;
-		if (filter_bpf_for_classes(SC_READLINK, &bytes, &size) < 0)
-			bytes = NULL;
-	}
-	*len = size;
-	return bytes;
-}
-
-/* Read the stub's initial stack: from sp up to where its auxv ends. */
-static int read_initial_stack(pid_t tid, uint64_t sp, struct initial_stack *st)
-{
-	size_t cap = 0, len = 0;
-	unsigned char *buf = NULL;
-	int rc = -EFAULT;
-
-	while (len < (8u << 20)) {
-		size_t chunk = PV_PAGE_SIZE - ((sp + len) & (PV_PAGE_SIZE - 1));
-		ssize_t n;
-
-		if (len + chunk > cap)
-			buf = xrealloc(buf, cap = (cap + chunk) * 2);
-		n = tracee_read(tid, sp + len, buf + len, chunk);
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-		if (initial_stack_parse(buf, len, sp, st) == 0) {
-			rc = 0;
-			break;
-		}
-	}
-	free(buf);
-	return rc;
-}
-
-static void load_failed(struct tracee *t, const char *what)
-{
-	char *why = xasprintf("loading %s failed after the old image was gone (%s)", t->job->path, what);
-
-	job_free(t);
-	tracee_kill_process(t, why);
-	free(why);
-}
-
-/* The stub is in place: map the plan with one run of the executor. */
-static void start_batch(struct tracee *t)
-{
-	struct exec_job *j = t->job;
-	const struct elf_image *m = &j->plan.main;
-	uint64_t region = PV_STUB_BASE + PV_PAGE_SIZE, orig_execfn = 0;
-	struct initial_stack st;
-	struct stack_image img;
-	struct load_params p;
-	struct batch_builder *b;
-	struct load_report report;
-	bool randomize;
-	tracee_regs r;
-
-	regs_get(t->tid, &r);
-	if (read_initial_stack(t->tid, regs_sp(&r), &st)) {
-		load_failed(t, "cannot read the initial stack");
-		return;
-	}
-	for (size_t i = 0; i < st.nauxv; i++)
-		if (st.auxv[i][0] == AT_EXECFN)
-			orig_execfn = st.auxv[i][1];
-	initial_stack_set_aux(&st, AT_PHENT, sizeof(Elf64_Phdr));
-	initial_stack_set_aux(&st, AT_PHNUM, m->phnum);
-	initial_stack_set_aux(&st, AT_PHDR, 0);
-	initial_stack_set_aux(&st, AT_ENTRY, 0);
-	initial_stack_set_aux(&st, AT_BASE, 0);
-	initial_stack_set_aux(&st, AT_SECURE, 0);
-	initial_stack_set_aux(&st, AT_FLAGS, 0);
-	stack_image_build(&st, j->plan.filename, &img);
-	j->start_sp = img.sp;
-	j->report_addr = (img.sp - 2 * sizeof(struct load_report)) & ~15UL; /* just below the program's stack */
-
-	memset(&p, 0, sizeof(p));
-	p.plan = &j->plan;
-	p.main_fd = j->plan.main_path ? -1 : j->main_fd;
-	p.region = region;
-	p.stub_text = PV_STUB_BASE;
-	p.stub_text_len = PV_PAGE_SIZE;
-	p.stack_page = regs_sp(&r) & ~(PV_PAGE_SIZE - 1);
-	p.stack = &img;
-	p.st = &st;
-	p.orig_execfn = orig_execfn;
-	p.report_addr = j->report_addr;
-	randomize = wants_randomization(t->tid);
-	/* Where binfmt_elf puts a PIE with an interpreter (ELF_ET_DYN_BASE), and its brk offset range. */
-	p.pie_hint = 0x555555554000UL + random_pages(randomize, 1UL << 24);
-	p.brk_offset = random_pages(randomize, 0x2000000UL / PV_PAGE_SIZE);
-	p.set_exe_file = run_options()->may_set_exe;
-	if (p.set_exe_file && !t->proc->readlink_trapped)
-		p.readlink_filter = readlink_filter(&p.readlink_filter_len);
-	b = xmalloc(sizeof(*b));
-	load_batch_build(b, &p, &j->layout);
-
-	memset(&report, 0, sizeof(report));
-	if (tracee_write(t->tid, img.sp, img.bytes, img.len) < 0 ||
-	    tracee_write(t->tid, j->report_addr, &report, sizeof(report)) < 0 ||
-	    tracee_write(t->tid, region, pv_executor_code, (size_t)(pv_executor_code_end - pv_executor_code)) < 0 ||
-	    tracee_write(t->tid, b->data_addr, b->data, batch_size(b)) < 0) {
-		free(b);
-		free(img.bytes);
-		initial_stack_free(&st);
-		load_failed(t, "cannot write into the blank process");
-		return;
-	}
-	/* Call the executor as a function of its batch, with its stack at the top of its region. */
-	regs_set_ip(&r, region);
-	regs_set_sp(&r, region + PV_EXEC_REGION_SIZE - 8);
-	regs_set_arg(&r, ABI_X86_64, 0, b->data_addr);
-	regs_set(t->tid, &r);
-	free(b);
-	free(img.bytes);
-	initial_stack_free(&st);
-	j->stage = STAGE_BATCH;
-	t->resume = RESUME_CONT;
-	tracee_resume(t, 0);
-}
-
-/* The executor stopped on its int3: an op it needed failed. Say which, and why. */
-static void batch_failed(struct tracee *t)
-{
-	uint64_t at = PV_STUB_BASE + PV_PAGE_SIZE + PV_EXEC_DATA_OFFSET;
-	struct pv_batch hdr;
-	struct pv_op op;
-	char what[160];
-
-	if (tracee_read(t->tid, at, &hdr, sizeof(hdr)) < 0 || hdr.failed_at == 0 ||
-	    tracee_read(t->tid, at + sizeof(hdr) + (hdr.failed_at - 1) * sizeof(op), &op, sizeof(op)) < 0) {
-		load_failed(t, "the executor stopped for no reason it recorded");
-		return;
-	}
-	snprintf(what, sizeof(what), "system call %lld (op %u) failed: %s", (long long)op.nr, hdr.failed_at - 1,
-		 strerror((int)-op.ret));
-	load_failed(t, what);
-}
-
-/*
- * The executor unmapped itself and faulted on its next instruction: the load is
- * complete. Start the program with the registers the kernel gives a new image.
- */
-static void batch_done(struct tracee *t)
-{
-	struct exec_job *j = t->job;
-	const struct exec_plan *pl = &j->plan;
-	struct load_report rep;
-	unsigned char probe;
-	tracee_regs r;
-
-	if (regs_get(t->tid, &r) < 0 || regs_retval(&r) != 0 ||
-	    tracee_read(t->tid, PV_STUB_BASE + PV_PAGE_SIZE, &probe, 1) != -EFAULT ||
-	    tracee_read(t->tid, j->report_addr, &rep, sizeof(rep)) < 0) {
-		load_failed(t, "the executor crashed");
-		return;
-	}
-	/* The kernel refused the exe (privileges dropped): did the readlink filter go in instead? */
-	if (j->layout.readlink_filter_op >= 0 && rep.exe_ret < 0 && rep.filter_ret == 0)
-		t->proc->readlink_trapped = true;
-	regs_set_process_start(&r, rep.entry, j->start_sp);
-	regs_set(t->tid, &r);
-	set_mask(t->tid, j->saved_mask);
-	free(t->proc->exe_path);
-	t->proc->exe_path = pl->exe_path ? xstrdup(pl->exe_path) : NULL;
-	t->proc->loaded = true;
-	job_free(t);
-	tracee_resume(t, 0); /* the SIGSEGV was ours: never delivered */
-}
-
 void exec_job_step(struct tracee *t, enum job_stop kind, int sig)
 {
 	struct exec_job *j = t->job;
@@ -754,21 +511,21 @@ void exec_job_step(struct tracee *t, enum job_stop kind, int sig)
 	case JOB_STOP_EXEC:
 		if (j->stage != STAGE_EXECING && j->stage != STAGE_EXECING_SHARED)
 			break;
-		start_batch(t);
+		exec_load_start(t);
 		return;
 	case JOB_STOP_SIGNAL:
 		if (j->stage == STAGE_BATCH && sig == SIGTRAP) {
-			batch_failed(t);
+			exec_load_trapped(t);
 			return;
 		}
 		if (j->stage == STAGE_BATCH && sig == SIGSEGV) {
-			batch_done(t);
+			exec_load_done(t);
 			return;
 		}
 		if (j->stage == STAGE_BATCH) {
 			char what[64];
 			snprintf(what, sizeof(what), "the executor got signal %d", sig);
-			load_failed(t, what);
+			exec_load_failed(t, what);
 			return;
 		}
 		/* Only unblockable signals reach here before the exec; deliver them. */
@@ -803,11 +560,11 @@ void exec_job_step(struct tracee *t, enum job_stop kind, int sig)
 		}
 		break;
 	}
-	load_failed(t, "unexpected stop while loading");
+	exec_load_failed(t, "unexpected stop while loading");
 }
 
 void exec_job_abandon(struct tracee *t)
 {
 	if (t->job)
-		job_free(t);
+		exec_job_free(t);
 }

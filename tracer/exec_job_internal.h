@@ -1,0 +1,62 @@
+/*
+ * Shared by the two halves of serving an exec: exec_job.c gets the stub exec'd
+ * (everything before the point of no return), exec_load.c loads the image
+ * into it (everything after).
+ */
+#ifndef PICOVISOR_EXEC_JOB_INTERNAL_H
+#define PICOVISOR_EXEC_JOB_INTERNAL_H
+
+#include <limits.h>
+#include <stdint.h>
+
+#include "loader.h"
+#include "syscall_table.h"
+#include "tracee.h"
+
+struct tracee;
+
+enum stage {
+	STAGE_OPENING,      /* the thread opens the image */
+	STAGE_EXECING_SHARED, /* the thread execs picovisor's own sealed stub through /proc */
+	STAGE_MEMFD,        /* it may not reach that one: it creates a memfd for the stub */
+	STAGE_EXECING,      /* the thread execs the stub in its memfd */
+	STAGE_CLOSING,      /* the exec failed: the thread closes what it opened */
+	STAGE_BATCH,        /* the executor maps the image, then unmaps itself */
+};
+
+#define MAX_CLOSE 2
+
+struct exec_job {
+	enum stage stage;
+	enum abi abi;
+	tracee_regs saved;        /* at the exec stop; restored if the exec fails */
+	uint64_t saved_mask;
+	int err;                  /* the errno a failing exec returns */
+	char why[400];
+	char path[PATH_MAX];
+	uint64_t path_addr;
+	size_t path_len;
+	int dirfd, flags;
+	uint64_t argv_addr, envp_addr;
+	uint64_t exec_argv;       /* argv for the stub's exec: the program's, or a script's interpreters' */
+	int main_fd, memfd;       /* in the tracee */
+	int close_fd[MAX_CLOSE], nclose;
+	struct exec_plan plan;
+	struct load_layout layout;
+	uint64_t start_sp;
+	uint64_t report_addr;     /* where the batch leaves its struct load_report */
+};
+
+void exec_job_free(struct tracee *t);
+void exec_job_set_mask(pid_t tid, uint64_t mask);
+
+/* The stub is in place (exec event): write the stack and the batch, run the executor. */
+void exec_load_start(struct tracee *t);
+/* The executor stopped on its int3: an op failed; the process is killed with why. */
+void exec_load_trapped(struct tracee *t);
+/* The executor unmapped itself and faulted: start the program. */
+void exec_load_done(struct tracee *t);
+/* A failure after the old image is gone: kill the process, saying what failed. */
+void exec_load_failed(struct tracee *t, const char *what);
+
+#endif
