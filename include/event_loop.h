@@ -34,7 +34,6 @@ struct tracee {
 	struct pico_process *proc;
 	struct exec_job *job;      /* a load in progress, or NULL */
 	enum resume_kind resume;   /* how to resume after a stop nobody else handled */
-	bool seen_initial_stop;    /* its first stop as a new child */
 	bool attached;             /* its creation event arrived (parent known) */
 	bool in_group_stop;
 	struct tracee *next;       /* hash chain */

@@ -2,9 +2,10 @@
  * Serving an exec: a job that spans several ptrace stops of one thread.
  * At the exec's seccomp stop the thread opens the image itself (its own
  * credentials, cwd and dirfd), the supervisor plans the load from that very
- * file, the thread creates a memfd holding the stub and execs it, and the
- * executor maps the plan into the blank process. Until the kernel replaces the
- * image every failure returns the exec's errno to the old program.
+ * file, the thread execs the stub (picovisor's sealed memfd through /proc, or
+ * a memfd of its own when it may not reach that), and the executor maps the
+ * plan into the blank process (tracer/exec_load.c). Until the kernel replaces
+ * the image every failure returns the exec's errno to the old program.
  */
 #ifndef PICOVISOR_EXEC_JOB_H
 #define PICOVISOR_EXEC_JOB_H

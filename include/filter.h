@@ -32,7 +32,5 @@ void *filter_build(const struct personality *pers, bool set_no_new_privs);
 int filter_bpf_for_classes(unsigned classes, void **bytes, size_t *len);
 /* Load it in the calling (child) process: 0 or -errno. */
 int filter_load(void *filter);
-/* Write the BPF program as libseccomp's pseudo-filter code to fd (for debugging and `policy show`). */
-void filter_export_text(void *filter, int fd);
 
 #endif

@@ -10,6 +10,7 @@
 #include <signal.h>
 
 #include "syscall_table.h"
+#include "tracee.h"
 
 struct tracee;
 struct pico_process;
@@ -19,6 +20,7 @@ struct syscall_stop {
 	enum abi abi;
 	long nr;
 	const struct syscall_entry *entry; /* NULL if the table has no such call */
+	tracee_regs regs;                  /* read once by the event loop, at the stop */
 };
 
 struct personality {

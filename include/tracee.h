@@ -33,8 +33,6 @@ void regs_set_sp(tracee_regs *r, uint64_t sp);
 enum { SYSCALL_INSN_LEN = 2 };
 /* Registers as the kernel leaves them when it starts a new image. */
 void regs_set_process_start(tracee_regs *r, uint64_t ip, uint64_t sp);
-/* Is the instruction at ip-2 the 64-bit `syscall` (0f 05)? */
-int tracee_entered_by_syscall_insn(pid_t tid, const tracee_regs *r);
 
 /* What kind of stop a thread is in, from PTRACE_GET_SYSCALL_INFO, and through which ABI it entered. */
 enum syscall_stop_kind {

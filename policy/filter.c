@@ -106,8 +106,3 @@ int filter_load(void *filter)
 {
 	return seccomp_load(filter);
 }
-
-void filter_export_text(void *filter, int fd)
-{
-	seccomp_export_pfc(filter, fd);
-}

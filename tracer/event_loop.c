@@ -187,19 +187,18 @@ static void on_seccomp(struct tracee *t)
 {
 	unsigned long data = 0;
 	struct syscall_stop s;
-	tracee_regs r;
 
 	if (t->job) {
 		exec_job_step(t, JOB_STOP_SECCOMP, 0);
 		return;
 	}
 	ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &data);
-	if (regs_get(t->tid, &r) < 0) {
+	if (regs_get(t->tid, &s.regs) < 0) {
 		tracee_resume(t, 0);
 		return;
 	}
 	s.abi = filter_trace_abi(data);
-	s.nr = regs_syscall_nr(&r);
+	s.nr = regs_syscall_nr(&s.regs);
 	s.entry = syscall_lookup(s.abi, (int)s.nr);
 	t->proc->pers->syscall_enter(t, &s);
 }

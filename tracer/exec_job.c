@@ -208,7 +208,7 @@ void exec_job_start(struct tracee *t, const struct syscall_stop *s)
 	t->job = j;
 	j->abi = s->abi;
 	j->main_fd = j->memfd = -1;
-	regs_get(t->tid, &j->saved);
+	j->saved = s->regs;
 	ptrace(PTRACE_GETSIGMASK, t->tid, sizeof(j->saved_mask), &j->saved_mask);
 	j->dirfd = at ? (int)regs_arg(&j->saved, j->abi, 0) : AT_FDCWD;
 	j->path_addr = regs_arg(&j->saved, j->abi, at ? 1 : 0);

@@ -101,15 +101,6 @@ void regs_set_process_start(tracee_regs *r, uint64_t ip, uint64_t sp)
 	r->rsp = sp;
 }
 
-int tracee_entered_by_syscall_insn(pid_t tid, const tracee_regs *r)
-{
-	unsigned char insn[2];
-
-	if (tracee_read(tid, r->rip - SYSCALL_INSN_LEN, insn, 2) != 2)
-		return 0;
-	return insn[0] == 0x0f && insn[1] == 0x05;
-}
-
 /* /proc/PID/mem reaches pages process_vm_* refuse (read-only text), as ptrace may. */
 static ssize_t proc_mem_io(pid_t tid, uint64_t addr, void *buf, size_t len, int write)
 {

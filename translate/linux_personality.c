@@ -23,12 +23,11 @@ static void serve_readlink(struct tracee *t, const struct syscall_stop *s)
 	bool at = strcmp(s->entry->name, "readlinkat") == 0;
 	char path[PATH_MAX];
 	struct pico_process *owner;
-	tracee_regs r;
+	tracee_regs r = s->regs;
 	uint64_t buf;
 	long size, ret;
 	size_t len;
 
-	regs_get(t->tid, &r);
 	/* Relative paths are not /proc/PID/exe unless the dirfd is /proc: pass them to the kernel. */
 	if (tracee_read_string(t->tid, regs_arg(&r, s->abi, at ? 1 : 0), path, sizeof(path)) < 0 ||
 	    !(owner = exe_link_owner(t, path))) {
