@@ -15,17 +15,109 @@ enum abi {
 	ABI_COUNT,
 };
 
-/* Class flags. */
+/* Class flags. SC_* decide how picovisor serves a call; CL_* are the trace classes of -e (strace's). */
 enum {
 	SC_EXEC = 1u << 0,     /* replaces the image: always served by the loader */
 	SC_READLINK = 1u << 1, /* can read /proc/PID/exe: fixed up when the kernel cannot be told the exe */
+	CL_FILE = 1u << 8,     /* %file: takes a path */
+	CL_DESC = 1u << 9,     /* %desc: takes or makes a file descriptor */
+	CL_NETWORK = 1u << 10, /* %network */
+	CL_PROCESS = 1u << 11, /* %process: creation, exec, exit, wait, kill */
+	CL_SIGNAL = 1u << 12,  /* %signal */
+	CL_IPC = 1u << 13,     /* %ipc: SysV IPC */
+	CL_MEMORY = 1u << 14,  /* %memory: the address space */
+	CL_CREDS = 1u << 15,   /* %creds: user, group and capability ids */
+	CL_CLOCK = 1u << 16,   /* %clock: reads or sets clocks */
+};
+
+/*
+ * How an argument is shown. *_IN kinds point to what the caller passes in and
+ * are read at entry; *_OUT kinds point to what the kernel fills in and are
+ * read at exit (only when the call succeeded). A length that goes with a
+ * buffer is the next argument (or, for *_OUT buffers, the return value).
+ */
+enum arg_kind {
+	K_NONE,            /* no such argument */
+	K_INT,             /* signed decimal */
+	K_UINT,            /* unsigned decimal */
+	K_SIZE,            /* a byte count */
+	K_HEX,             /* flags or a value best read in hex */
+	K_PTR,             /* an address, not followed */
+	K_FD,              /* a file descriptor, shown with what it refers to */
+	K_DIRFD,           /* a directory fd or AT_FDCWD */
+	K_PATH,            /* a path string */
+	K_STR,             /* another string */
+	K_ARGV,            /* a NULL-terminated array of strings */
+	K_BUF_IN,          /* bytes passed in; length in the next argument */
+	K_BUF_OUT,         /* bytes returned; length is the return value */
+	K_IOV_IN,          /* struct iovec[next argument], contents passed in */
+	K_IOV_OUT,         /* struct iovec[next argument], return value bytes filled in */
+	K_MSGHDR_IN,
+	K_MSGHDR_OUT,
+	K_SOCKADDR_IN,     /* length in the next argument */
+	K_SOCKADDR_OUT,    /* length through the pointer in the next argument */
+	K_INT_PTR,         /* an int read and written through a pointer (socklen) */
+	K_STAT_OUT,
+	K_STATX_OUT,
+	K_TIMESPEC_IN,
+	K_TIMESPEC_OUT,
+	K_RLIMIT_IN,
+	K_RLIMIT_OUT,
+	K_RLIMIT_RESOURCE,
+	K_SIGACTION_IN,
+	K_SIGACTION_OUT,
+	K_SIGSET_IN,
+	K_SIGSET_OUT,
+	K_SIGMASK_HOW,
+	K_PIPEFDS,         /* int[2] filled in */
+	K_WSTATUS_OUT,     /* int wait status filled in */
+	K_OPEN_FLAGS,
+	K_MODE,
+	K_AT_FLAGS,
+	K_ACCESS_MODE,
+	K_PROT,
+	K_MMAP_FLAGS,
+	K_CLONE_FLAGS,
+	K_SIGNUM,
+	K_SOCK_DOMAIN,
+	K_SOCK_TYPE,
+	K_MSG_FLAGS,
+	K_IOCTL_CMD,
+	K_FCNTL_CMD,
+	K_WHENCE,
+	K_WAIT_OPTIONS,
+	K_KIND_COUNT,
+};
+
+/* What the return value is. */
+enum ret_kind {
+	R_INT,  /* a count or status; negative is -errno */
+	R_FD,   /* a new file descriptor */
+	R_PTR,  /* an address (mmap, brk) */
+	R_NONE, /* never returns (exit, exit_group) */
+};
+
+struct syscall_arg {
+	uint8_t kind; /* enum arg_kind */
+	const char *name;
 };
 
 struct syscall_entry {
 	int nr;
 	const char *name;
 	uint32_t flags;
+	uint8_t ret;   /* enum ret_kind */
+	struct syscall_arg args[6]; /* the first K_NONE ends the list */
 };
+
+static inline int syscall_nargs(const struct syscall_entry *e)
+{
+	int n = 0;
+
+	while (n < 6 && e->args[n].kind != K_NONE)
+		n++;
+	return n;
+}
 
 /* Entries of an ABI's table, sorted by number; *count receives their number. */
 const struct syscall_entry *syscall_table(enum abi abi, int *count);
@@ -34,5 +126,7 @@ const struct syscall_entry *syscall_lookup(enum abi abi, int nr);
 /* The number of a call by name in an ABI, or -1. */
 int syscall_number(enum abi abi, const char *name);
 const char *abi_name(enum abi abi);
+/* The trace classes (CL_*) of a call: an i386 call has those of the x86_64 call of its name. */
+uint32_t syscall_classes(enum abi abi, const struct syscall_entry *e);
 
 #endif

@@ -7,13 +7,16 @@
 #include "util.h"
 
 static const struct syscall_entry table_x86_64[] = {
-#define SYSCALL(nr, name, flags) { nr, #name, flags },
+#define ARG(kind, name) { K_##kind, #name }
+#define SYSCALL(nr, name, flags, ret, ...) { nr, #name, flags, R_##ret, { __VA_ARGS__ } },
 #include "syscalls_x86_64.def"
 #undef SYSCALL
+#undef ARG
 };
 
+/* The i386 table has names only: its calls are traced with raw arguments (see syscall_classes). */
 static const struct syscall_entry table_i386[] = {
-#define SYSCALL(nr, name, flags) { nr, #name, flags },
+#define SYSCALL(nr, name, flags) { nr, #name, flags, R_INT, { { 0, NULL } } },
 #include "syscalls_i386.def"
 #undef SYSCALL
 };
@@ -64,7 +67,7 @@ static int compare_names(const void *a, const void *b)
 
 int syscall_number(enum abi abi, const char *name)
 {
-	struct syscall_entry key = { 0, name, 0 };
+	struct syscall_entry key = { .name = name };
 	const struct syscall_entry *keyp = &key, **found;
 	int count;
 	const struct syscall_entry *t = syscall_table(abi, &count);
@@ -96,4 +99,15 @@ const char *abi_name(enum abi abi)
 		break;
 	}
 	return "unknown";
+}
+
+uint32_t syscall_classes(enum abi abi, const struct syscall_entry *e)
+{
+	const uint32_t trace_classes = ~(uint32_t)(SC_EXEC | SC_READLINK);
+	int nr;
+
+	if (abi != ABI_I386)
+		return e->flags & trace_classes;
+	nr = syscall_number(ABI_X86_64, e->name);
+	return nr < 0 ? 0 : syscall_lookup(ABI_X86_64, nr)->flags & trace_classes;
 }

@@ -1,6 +1,7 @@
 /* The syscall table against the system headers: every name and number must agree. */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -58,4 +59,34 @@ Test(syscall_table, exec_family_is_flagged)
 	cr_expect(syscall_lookup(ABI_I386, 11)->flags & SC_EXEC);
 	cr_expect(syscall_lookup(ABI_I386, 358)->flags & SC_EXEC);
 	cr_expect_not(syscall_lookup(ABI_X86_64, 0)->flags & SC_EXEC);
+}
+
+Test(syscall_table, argument_kinds_and_classes)
+{
+	int count;
+	const struct syscall_entry *t = syscall_table(ABI_X86_64, &count);
+	const struct syscall_entry *openat = syscall_lookup(ABI_X86_64, syscall_number(ABI_X86_64, "openat"));
+
+	cr_assert_not_null(openat);
+	cr_expect_eq(syscall_nargs(openat), 4);
+	cr_expect_eq(openat->args[0].kind, K_DIRFD);
+	cr_expect_eq(openat->args[1].kind, K_PATH);
+	cr_expect_str_eq(openat->args[1].name, "filename");
+	cr_expect_eq(openat->args[2].kind, K_OPEN_FLAGS);
+	cr_expect_eq(openat->ret, R_FD);
+	for (int i = 0; i < count; i++) {
+		bool has_path = false, has_fd = false;
+
+		for (int a = 0; a < syscall_nargs(&t[i]); a++) {
+			cr_expect(t[i].args[a].name && t[i].args[a].name[0], "%s: argument %d unnamed", t[i].name, a);
+			has_path |= t[i].args[a].kind == K_PATH;
+			has_fd |= t[i].args[a].kind == K_FD || t[i].args[a].kind == K_DIRFD;
+		}
+		/* The classes of -e follow the kinds: a path makes %file, an fd %desc. */
+		if (strcmp(t[i].name, "getcwd") != 0) /* strace counts getcwd as %file too */
+			cr_expect_eq(has_path, (t[i].flags & CL_FILE) != 0, "%s: %%file", t[i].name);
+		if (has_fd)
+			cr_expect(t[i].flags & CL_DESC, "%s takes an fd but is not %%desc", t[i].name);
+	}
+	cr_expect(syscall_classes(ABI_I386, syscall_lookup(ABI_I386, 5)) & CL_FILE, "i386 open is %%file");
 }
