@@ -16,6 +16,8 @@ struct personality;
 
 struct pico_process {
 	pid_t tgid;
+	int vpid;            /* traces: the leader's vtid */
+	int pidfd;           /* traces: for looking at its sockets; -1 until needed */
 	int nthreads;        /* traced threads; the process record goes with the last */
 	const struct personality *pers;
 	char *exe_path;      /* what /proc/PID/exe should name; NULL until the first load */
@@ -29,8 +31,12 @@ enum resume_kind {
 	RESUME_SYSCALL,      /* also stop at the next syscall entry/exit */
 };
 
+struct trace_call;
+
 struct tracee {
 	pid_t tid;
+	int vtid;                  /* traces: threads numbered from 1 in creation order */
+	struct trace_call *call;   /* traces: the call in flight, or NULL */
 	struct pico_process *proc;
 	struct exec_job *job;      /* a load in progress, or NULL */
 	enum resume_kind resume;   /* how to resume after a stop nobody else handled */

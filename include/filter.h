@@ -14,19 +14,43 @@
 
 struct personality;
 
-/* SECCOMP_RET_DATA of a trapped call. */
-static inline uint32_t filter_trace_data(enum abi abi)
+/*
+ * SECCOMP_RET_DATA of a trapped call: the ABI in the low byte, and whether the
+ * personality must see the call (otherwise the stop is for the trace alone).
+ */
+enum {
+	FILTER_DATA_UNKNOWN_ABI = 0xff, /* the filter's default action: ask PTRACE_GET_SYSCALL_INFO */
+	FILTER_DATA_PERSONALITY = 0x100,
+};
+
+static inline uint32_t filter_trace_data(enum abi abi, bool for_personality)
 {
-	return (uint32_t)abi;
+	return (uint32_t)abi | (for_personality ? FILTER_DATA_PERSONALITY : 0);
+}
+
+static inline bool filter_trace_abi_known(unsigned long data)
+{
+	return (data & 0xff) < ABI_COUNT;
 }
 
 static inline enum abi filter_trace_abi(unsigned long data)
 {
-	return data < ABI_COUNT ? (enum abi)data : ABI_X86_64;
+	return filter_trace_abi_known(data) ? (enum abi)(data & 0xff) : ABI_X86_64;
 }
 
-/* Build the filter (libseccomp context); dies with a message on failure. */
-void *filter_build(const struct personality *pers, bool set_no_new_privs);
+static inline bool filter_trace_for_personality(unsigned long data)
+{
+	return (data & FILTER_DATA_PERSONALITY) != 0;
+}
+
+struct trace_selection;
+
+/*
+ * Build the filter (libseccomp context): the personality's classes trap for
+ * it; calls the trace selects (sel may be NULL) trap for the trace; the rest
+ * are allowed. Dies with a message on failure.
+ */
+void *filter_build(const struct personality *pers, const struct trace_selection *sel, bool set_no_new_privs);
 /* The raw BPF of a filter that traps the given classes in every ABI and allows the rest
  * (to be stacked on a process's filter). 0 and a malloc'd *bytes, or -errno. */
 int filter_bpf_for_classes(unsigned classes, void **bytes, size_t *len);

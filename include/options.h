@@ -3,10 +3,16 @@
 #define PICOVISOR_OPTIONS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
+
+#include "trace_out.h"
 
 enum command {
 	CMD_RUN,
+	CMD_TRACE,
+	CMD_SUMMARY,
+	CMD_DIFF,
 	CMD_HELP,
 	CMD_VERSION,
 };
@@ -18,6 +24,19 @@ struct run_options {
 	const char *personality;  /* "linux" */
 	bool kernel_loader;       /* debugging: let the kernel load images */
 	int verbose;              /* 1: failed execs in the run; 2: also every ptrace event */
+	/* Tracing (picovisor trace, or run --trace FILE). */
+	bool tracing;
+	const char *trace_output; /* NULL: standard error */
+	enum trace_format trace_format;
+	size_t trace_strsize;     /* -s: bytes of each buffer shown */
+	char **trace_exprs;       /* -e, in order */
+	int trace_nexprs;
+	/* summary and diff */
+	const char *trace_files[2];
+	bool by_process;          /* summary --by-process */
+	bool json;                /* diff --json */
+	char **ignore;            /* diff --ignore REGEX, repeatable */
+	int nignore;
 	/* Facts about this host and user, settled before the run starts. */
 	bool may_skip_nnp;        /* CAP_SYS_ADMIN: the filter goes in without no_new_privs */
 	bool may_set_exe;         /* CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN: the kernel can be told the exe */

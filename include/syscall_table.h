@@ -38,16 +38,19 @@ enum {
  */
 enum arg_kind {
 	K_NONE,            /* no such argument */
-	K_INT,             /* signed decimal */
+	K_INT,             /* a C int, signed decimal */
+	K_LONG,            /* a long or offset, signed decimal */
 	K_UINT,            /* unsigned decimal */
 	K_SIZE,            /* a byte count */
 	K_HEX,             /* flags or a value best read in hex */
 	K_PTR,             /* an address, not followed */
+	K_PID,             /* a process or thread id (differs between runs) */
 	K_FD,              /* a file descriptor, shown with what it refers to */
 	K_DIRFD,           /* a directory fd or AT_FDCWD */
 	K_PATH,            /* a path string */
 	K_STR,             /* another string */
 	K_ARGV,            /* a NULL-terminated array of strings */
+	K_ENVP,            /* the same, shown as its length */
 	K_BUF_IN,          /* bytes passed in; length in the next argument */
 	K_BUF_OUT,         /* bytes returned; length is the return value */
 	K_IOV_IN,          /* struct iovec[next argument], contents passed in */
@@ -94,6 +97,7 @@ enum ret_kind {
 	R_INT,  /* a count or status; negative is -errno */
 	R_FD,   /* a new file descriptor */
 	R_PTR,  /* an address (mmap, brk) */
+	R_PID,  /* a process or thread id */
 	R_NONE, /* never returns (exit, exit_group) */
 };
 

@@ -11,6 +11,7 @@
 #include "filter.h"
 #include "personality.h"
 #include "syscall_table.h"
+#include "trace.h"
 #include "util.h"
 
 static const uint32_t scmp_arch_of[ABI_COUNT] = {
@@ -25,10 +26,32 @@ static void check(int rc, const char *what)
 		die("cannot build the seccomp filter: %s: %s", what, strerror(-rc));
 }
 
-/* One context per ABI, since each ABI has its own numbers and its own trace data. */
-static scmp_filter_ctx abi_filter(unsigned classes, enum abi abi, bool nnp)
+/* What the filter does with one call of an ABI. */
+static uint32_t action_for(const struct syscall_entry *e, unsigned classes, enum abi abi,
+			   const struct trace_selection *sel)
 {
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (e->flags & classes) {
+		/* x32 has no loader of ours: its exec calls fail as on a kernel without x32. */
+		if (abi == ABI_X32)
+			return (e->flags & SC_EXEC) ? SCMP_ACT_ERRNO(ENOSYS) : SCMP_ACT_ALLOW;
+		return SCMP_ACT_TRACE(filter_trace_data(abi, true));
+	}
+	/* x32 calls are not traced: the decoders know the x86_64 layouts only. */
+	if (sel && abi != ABI_X32 && trace_selection_has(sel, abi, e->nr))
+		return SCMP_ACT_TRACE(filter_trace_data(abi, false));
+	return SCMP_ACT_ALLOW;
+}
+
+/* One context per ABI, since each ABI has its own numbers and its own trace data. */
+static scmp_filter_ctx abi_filter(unsigned classes, enum abi abi, const struct trace_selection *sel, bool nnp)
+{
+	/*
+	 * Numbers the table does not know are traced when everything is (strace
+	 * shows them too). libseccomp merges only contexts with equal defaults, so
+	 * this data cannot name the ABI: the event loop asks the kernel.
+	 */
+	uint32_t default_action = sel && sel->unknown ? SCMP_ACT_TRACE(FILTER_DATA_UNKNOWN_ABI) : SCMP_ACT_ALLOW;
+	scmp_filter_ctx ctx = seccomp_init(default_action);
 	const struct syscall_entry *t;
 	int count;
 
@@ -41,37 +64,36 @@ static scmp_filter_ctx abi_filter(unsigned classes, enum abi abi, bool nnp)
 	}
 	t = syscall_table(abi, &count);
 	for (int i = 0; i < count; i++) {
-		uint32_t action;
+		uint32_t action = action_for(&t[i], classes, abi, sel);
+		int nr;
 
-		if (!(t[i].flags & classes))
-			continue;
-		/* x32 has no loader of ours: its exec calls fail as on a kernel without x32. */
-		action = abi == ABI_X32 ? SCMP_ACT_ERRNO(ENOSYS) : SCMP_ACT_TRACE(filter_trace_data(abi));
-		if (abi == ABI_X32 && !(t[i].flags & SC_EXEC))
+		if (action == default_action)
 			continue;
 		/* libseccomp takes native (or pseudo) numbers and renumbers them per architecture. */
-		check(seccomp_rule_add(ctx, action, abi == ABI_X86_64 ? t[i].nr : seccomp_syscall_resolve_name(t[i].name), 0),
-		      t[i].name);
+		nr = abi == ABI_X86_64 ? t[i].nr : seccomp_syscall_resolve_name(t[i].name);
+		if (nr == __NR_SCMP_ERROR)
+			continue; /* newer than this libseccomp knows for that ABI: the default applies */
+		check(seccomp_rule_add(ctx, action, nr, 0), t[i].name);
 	}
 	return ctx;
 }
 
-static scmp_filter_ctx build(const unsigned classes[ABI_COUNT], bool nnp)
+static scmp_filter_ctx build(const unsigned classes[ABI_COUNT], const struct trace_selection *sel, bool nnp)
 {
-	scmp_filter_ctx ctx = abi_filter(classes[ABI_X86_64], ABI_X86_64, nnp);
+	scmp_filter_ctx ctx = abi_filter(classes[ABI_X86_64], ABI_X86_64, sel, nnp);
 
 	for (enum abi abi = ABI_I386; abi < ABI_COUNT; abi++)
-		check(seccomp_merge(ctx, abi_filter(classes[abi], abi, nnp)), "merging architectures");
+		check(seccomp_merge(ctx, abi_filter(classes[abi], abi, sel, nnp)), "merging architectures");
 	return ctx;
 }
 
-void *filter_build(const struct personality *pers, bool set_no_new_privs)
+void *filter_build(const struct personality *pers, const struct trace_selection *sel, bool set_no_new_privs)
 {
 	unsigned classes[ABI_COUNT];
 
 	for (enum abi abi = 0; abi < ABI_COUNT; abi++)
 		classes[abi] = pers->trapped_classes(abi);
-	return build(classes, set_no_new_privs);
+	return build(classes, sel, set_no_new_privs);
 }
 
 int filter_bpf_for_classes(unsigned classes, void **bytes, size_t *len)
@@ -83,7 +105,7 @@ int filter_bpf_for_classes(unsigned classes, void **bytes, size_t *len)
 
 	for (enum abi abi = 0; abi < ABI_COUNT; abi++)
 		per_abi[abi] = classes;
-	ctx = build(per_abi, true);
+	ctx = build(per_abi, NULL, true);
 	fd = memfd_create("picovisor-filter", MFD_CLOEXEC);
 	if (fd < 0 || seccomp_export_bpf(ctx, fd) < 0 || fstat(fd, &st) < 0 || st.st_size <= 0) {
 		rc = -EIO;

@@ -17,6 +17,7 @@
 #include "personality.h"
 #include "signals.h"
 #include "spawn.h"
+#include "trace.h"
 #include "tracee.h"
 #include "util.h"
 
@@ -25,6 +26,7 @@
 static struct tracee *table[TABLE_SIZE];
 static const struct run_options *opts;
 static pid_t main_pid;
+static int last_vtid;
 
 const struct run_options *run_options(void)
 {
@@ -51,8 +53,11 @@ static struct tracee *tracee_add(pid_t tid)
 	return t;
 }
 
-/* A thread is gone (wait_status from waitpid); the last one takes its process along. */
-static void tracee_remove(struct tracee *t, int wait_status)
+/*
+ * A thread is gone (wait_status from waitpid); the last one takes its process
+ * along. reported: it really ended (not a thread an exec from another one replaced).
+ */
+static void tracee_remove(struct tracee *t, int wait_status, bool reported)
 {
 	struct tracee **pp = &table[(unsigned)t->tid % TABLE_SIZE];
 	struct pico_process *p = t->proc;
@@ -61,10 +66,20 @@ static void tracee_remove(struct tracee *t, int wait_status)
 		pp = &(*pp)->next;
 	*pp = t->next;
 	exec_job_abandon(t);
+	if (t->call) {
+		trace_call_abandon(t);
+		trace_call_free(t);
+	}
 	if (p) {
+		bool last = --p->nthreads == 0;
+
+		if (reported && t->attached)
+			trace_exit(t, wait_status, last);
 		p->pers->exit_thread(t);
-		if (--p->nthreads == 0) {
+		if (last) {
 			p->pers->exit_process(p, wait_status);
+			if (p->pidfd >= 0)
+				close(p->pidfd);
 			free(p->exe_path);
 			free(p);
 		}
@@ -77,6 +92,7 @@ static struct pico_process *process_new(pid_t tgid, const struct pico_process *p
 	struct pico_process *p = xcalloc(1, sizeof(*p));
 
 	p->tgid = tgid;
+	p->pidfd = -1;
 	p->pers = parent ? parent->pers : &personality_linux;
 	if (parent) {
 		p->exe_path = parent->exe_path ? xstrdup(parent->exe_path) : NULL;
@@ -89,7 +105,9 @@ static struct pico_process *process_new(pid_t tgid, const struct pico_process *p
 static void tracee_join(struct tracee *t, struct pico_process *p)
 {
 	t->proc = p;
-	p->nthreads++;
+	t->vtid = ++last_vtid;
+	if (p->nthreads++ == 0)
+		p->vpid = t->vtid;
 }
 
 void tracee_resume(struct tracee *t, int sig)
@@ -136,19 +154,17 @@ static void on_new_task(struct tracee *t, int event)
 {
 	unsigned long msg = 0;
 	struct tracee *c;
-	bool parked;
+	bool parked, thread;
 
 	ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg);
 	c = tracee_find((pid_t)msg);
 	parked = c != NULL; /* its first stop came before this event */
 	if (!c)
 		c = tracee_add((pid_t)msg);
-	if (clone_makes_thread(t, event)) {
-		tracee_join(c, t->proc);
-	} else {
-		tracee_join(c, process_new((pid_t)msg, t->proc));
-	}
+	thread = clone_makes_thread(t, event);
+	tracee_join(c, thread ? t->proc : process_new((pid_t)msg, t->proc));
 	c->attached = true;
+	trace_spawn(c, t, thread);
 	if (parked)
 		tracee_resume(c, 0);
 	tracee_resume(t, 0);
@@ -169,7 +185,8 @@ static void on_exec(struct tracee *t)
 				t->resume = o->resume;
 				o->job = NULL;
 			}
-			tracee_remove(o, 0); /* it lives on as the leader */
+			trace_call_move(o, t);
+			tracee_remove(o, 0, false); /* it lives on as the leader */
 		}
 	}
 	if (t->job) {
@@ -180,6 +197,7 @@ static void on_exec(struct tracee *t)
 	t->proc->loaded = true;
 	free(t->proc->exe_path);
 	t->proc->exe_path = NULL;
+	trace_exec(t); /* the call's record follows at its exit stop */
 	tracee_resume(t, 0);
 }
 
@@ -193,13 +211,32 @@ static void on_seccomp(struct tracee *t)
 		return;
 	}
 	ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &data);
+	s.abi = filter_trace_abi(data);
+	if (!filter_trace_abi_known(data)) {
+		enum syscall_stop_kind kind;
+
+		if (tracee_syscall_info(t->tid, &kind, &s.abi) < 0 || s.abi == ABI_X32) {
+			tracee_resume(t, 0); /* x32 calls are not traced */
+			return;
+		}
+	}
+	if (!filter_trace_for_personality(data)) {
+		/* Stopped for the trace alone: read nothing now, take it all at the exit stop. */
+		trace_call_begin(t, s.abi, NULL);
+		t->resume = RESUME_SYSCALL;
+		tracee_resume(t, 0);
+		return;
+	}
 	if (regs_get(t->tid, &s.regs) < 0) {
 		tracee_resume(t, 0);
 		return;
 	}
-	s.abi = filter_trace_abi(data);
 	s.nr = regs_syscall_nr(&s.regs);
 	s.entry = syscall_lookup(s.abi, (int)s.nr);
+	if (trace_enabled() && trace_selection_has(trace_selection(), s.abi, s.nr)) {
+		trace_call_begin(t, s.abi, &s.regs);
+		t->resume = RESUME_SYSCALL; /* the personality's resume stops at the exit too */
+	}
 	t->proc->pers->syscall_enter(t, &s);
 }
 
@@ -208,7 +245,14 @@ static void on_syscall_stop(struct tracee *t)
 	enum syscall_stop_kind kind;
 	enum abi abi;
 
+	if (!t->job && trace_call_active(t)) {
+		t->resume = RESUME_CONT;
+		trace_call_end(t);
+		tracee_resume(t, 0);
+		return;
+	}
 	if (!t->job || tracee_syscall_info(t->tid, &kind, &abi) < 0) {
+		t->resume = RESUME_CONT;
 		tracee_resume(t, 0);
 		return;
 	}
@@ -238,6 +282,7 @@ static void on_signal(struct tracee *t, int sig)
 		exec_job_step(t, JOB_STOP_SIGNAL, sig);
 		return;
 	}
+	trace_signal(t, sig);
 	if (sig == SIGCONT)
 		for (unsigned h = 0; h < TABLE_SIZE; h++)
 			for (struct tracee *o = table[h]; o; o = o->next)
@@ -269,6 +314,9 @@ static void on_stop(struct tracee *t, int status)
 			tracee_resume(t, 0);
 		return;
 	case PTRACE_EVENT_EXIT:
+		trace_call_abandon(t); /* exit, exit_group, or killed in a call */
+		tracee_resume(t, 0);
+		return;
 	case PTRACE_EVENT_VFORK_DONE:
 		tracee_resume(t, 0);
 		return;
@@ -302,7 +350,7 @@ static void reap_the_rest(void)
 		struct tracee *t = pid > 0 ? tracee_find(pid) : NULL;
 
 		if (t && (WIFEXITED(status) || WIFSIGNALED(status)))
-			tracee_remove(t, status);
+			tracee_remove(t, status, true);
 		else if (WIFSTOPPED(status)) {
 			/* Even a killed tracee stops at PTRACE_EVENT_EXIT: let it finish dying. */
 			kill(pid, SIGKILL);
@@ -318,7 +366,8 @@ int event_loop_run(const struct run_options *o)
 	int main_status = 0;
 
 	opts = o;
-	filter = filter_build(&personality_linux, !o->may_skip_nnp);
+	trace_open(o);
+	filter = filter_build(&personality_linux, trace_selection(), !o->may_skip_nnp);
 	main_pid = spawn_program(o, filter);
 	signals_set_target(main_pid);
 	t = tracee_add(main_pid);
@@ -340,7 +389,7 @@ int event_loop_run(const struct run_options *o)
 			fprintf(stderr, "picovisor: event: pid %d status %#x%s\n", pid, status, t ? "" : " (unknown)");
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
 			if (t)
-				tracee_remove(t, status);
+				tracee_remove(t, status, true);
 			if (pid == main_pid) {
 				main_status = status;
 				break;
@@ -357,5 +406,6 @@ int event_loop_run(const struct run_options *o)
 		on_stop(t, status);
 	}
 	reap_the_rest();
+	trace_close(main_status);
 	return main_status;
 }

@@ -18,6 +18,7 @@
 
 #include "event_loop.h"
 #include "exec_job.h"
+#include "trace.h"
 #include "exec_job_internal.h"
 #include "loader.h"
 #include "options.h"
@@ -68,6 +69,7 @@ static void finish_error(struct tracee *t, bool at_entry)
 	regs_set_retval(&r, -j->err);
 	regs_set(t->tid, &r);
 	exec_job_set_mask(t->tid, j->saved_mask);
+	trace_call_done(t, -j->err);
 	if (t->proc->is_main && !t->proc->loaded)
 		warn("cannot execute %s: %s", j->path[0] ? j->path : "(empty path)",
 		     j->why[0] ? j->why : strerror(j->err));
@@ -504,6 +506,12 @@ void exec_job_step(struct tracee *t, enum job_stop kind, int sig)
 	switch (kind) {
 	case JOB_STOP_SYSCALL_ENTRY:
 	case JOB_STOP_SECCOMP:
+		if (j->stage == STAGE_BATCH) {
+			/* A call of the executor's batch that the trace selects: ours, not the program's. */
+			t->resume = RESUME_CONT;
+			tracee_resume(t, 0);
+			return;
+		}
 		/* Entry of a call we injected: let it run to its exit (or to the exec event). */
 		t->resume = RESUME_SYSCALL;
 		tracee_resume(t, 0);

@@ -13,6 +13,7 @@
 
 #include "event_loop.h"
 #include "exec_job_internal.h"
+#include "trace.h"
 #include "filter.h"
 #include "options.h"
 #include "stub.h"
@@ -224,5 +225,8 @@ void exec_load_done(struct tracee *t)
 	t->proc->exe_path = pl->exe_path ? xstrdup(pl->exe_path) : NULL;
 	t->proc->loaded = true;
 	exec_job_free(t);
+	trace_call_done(t, 0);
+	trace_exec(t);
+	trace_call_free(t); /* its argv copy */
 	tracee_resume(t, 0); /* the SIGSEGV was ours: never delivered */
 }

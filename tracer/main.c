@@ -12,6 +12,7 @@
 #include "event_loop.h"
 #include "options.h"
 #include "signals.h"
+#include "trace_read.h"
 #include "util.h"
 
 #ifndef PICOVISOR_VERSION
@@ -64,7 +65,12 @@ int main(int argc, char **argv)
 	case CMD_VERSION:
 		printf("picovisor %s\n", PICOVISOR_VERSION);
 		return 0;
+	case CMD_SUMMARY:
+		return summary_main(&o);
+	case CMD_DIFF:
+		return diff_main(&o);
 	case CMD_RUN:
+	case CMD_TRACE:
 		break;
 	}
 	if (elf_version(EV_CURRENT) == EV_NONE)

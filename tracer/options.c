@@ -15,25 +15,57 @@
 void options_usage(FILE *out)
 {
 	fputs("Usage: picovisor run [OPTIONS] [--] PROGRAM [ARG...]\n"
+	      "       picovisor trace [-o FILE] [-F jsonl|text] [-e EXPR]... [-s SIZE] [OPTIONS] [--] PROGRAM [ARG...]\n"
+	      "       picovisor summary [--by-process] TRACE\n"
+	      "       picovisor diff [--json] [--ignore REGEX]... TRACE_A TRACE_B\n"
 	      "       picovisor help | --help\n"
 	      "       picovisor --version\n"
 	      "\n"
-	      "Run PROGRAM (looked up in PATH like execvp) as a pico process: picovisor forks a\n"
+	      "run: run PROGRAM (looked up in PATH like execvp) as a pico process: picovisor forks a\n"
 	      "blank tracee, loads the program image into it itself and serves its system calls\n"
 	      "through a personality. Every program the run execs is loaded the same way.\n"
 	      "\n"
-	      "Options of run:\n"
+	      "trace: run PROGRAM like run and record every system call of every process and thread\n"
+	      "of the run, with decoded arguments and results, and events for spawn, exec, signals\n"
+	      "and exits (docs/trace-format.md).\n"
+	      "\n"
+	      "summary: a table of calls, errors and time per system call of a JSON Lines trace,\n"
+	      "for the whole run or per process.\n"
+	      "\n"
+	      "diff: what one traced run did that the other did not: processes matched by their\n"
+	      "place in the process tree and what they ran, each one's calls aligned, then the\n"
+	      "files, endpoints, processes and exit statuses that differ. Exit status 0 same,\n"
+	      "1 different, 2 trouble (unreadable or malformed traces).\n"
+	      "\n"
+	      "Options of run and trace:\n"
 	      "  --personality NAME  how system calls are served; NAME is one of:\n"
 	      "                        linux  pass every call through, watch execs (the default)\n"
 	      "  --kernel-loader     debugging: let the kernel load images instead of picovisor's\n"
 	      "                      loader, to compare the two\n"
 	      "  -v, --verbose       report execs that fail inside the run; twice (-vv), also every\n"
 	      "                      ptrace event the supervisor handles (for debugging picovisor)\n"
+	      "  --trace FILE        (run) record a JSON Lines trace to FILE, as trace -o FILE does\n"
+	      "  -o, --output FILE   (trace) write the trace to FILE instead of standard error\n"
+	      "  -F, --format FMT    jsonl (the default with -o or --trace) or text (strace-like, the\n"
+	      "                      default on standard error)\n"
+	      "  -e EXPR             what to trace, like strace: [trace=][!]SET, SET a comma list of\n"
+	      "                      names, %file %desc %network %process %signal %ipc %memory %creds\n"
+	      "                      %clock, /REGEX, all, none ('?name' ignores unknown names); or\n"
+	      "                      status=[!]successful,failed,unfinished. Repeatable; the first\n"
+	      "                      trace= sets what is traced, later ones add (or with ! remove).\n"
+	      "                      Calls not selected run without stopping (seccomp decides).\n"
+	      "  -s, --string-limit SIZE  bytes of each buffer shown (default 32); paths are whole\n"
 	      "  -h, --help          show this help and exit\n"
 	      "\n"
-	      "Exit status: the program's own; 128+N if a signal N killed it (picovisor dies of the\n"
-	      "same signal, so a shell shows 128+N); 125 picovisor itself failed (bad usage, setup\n"
-	      "error); 126 the program was found but cannot be executed (bad image); 127 not found.\n",
+	      "Options of summary and diff:\n"
+	      "  --by-process        (summary) one table per process\n"
+	      "  --json              (diff) the report as one JSON document\n"
+	      "  --ignore REGEX      (diff) mask paths that match REGEX (POSIX extended); repeatable\n"
+	      "\n"
+	      "Exit status of run and trace: the program's own; 128+N if a signal N killed it\n"
+	      "(picovisor dies of the same signal, so a shell shows 128+N); 125 picovisor itself\n"
+	      "failed (bad usage, setup error); 126 the program was found but cannot be executed\n"
+	      "(bad image); 127 not found.\n",
 	      out);
 }
 
@@ -79,20 +111,78 @@ int resolve_program(const char *name, const char *path_env, char **path)
 	return -err;
 }
 
+static void add_string(char ***list, int *n, const char *v)
+{
+	*list = xrealloc(*list, sizeof(**list) * (size_t)(*n + 2));
+	(*list)[(*n)++] = (char *)v;
+	(*list)[*n] = NULL;
+}
+
+/* summary TRACE and diff A B: their own few options, then the files. */
+static int parse_reader(int argc, char **argv, struct run_options *o)
+{
+	static const struct option longopts[] = {
+		{ "by-process", no_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "ignore", required_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, want = o->command == CMD_DIFF ? 2 : 1;
+
+	optind = 2;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (o->command != CMD_SUMMARY)
+				return usage_error("--by-process is an option of summary");
+			o->by_process = true;
+			break;
+		case 'j':
+			if (o->command != CMD_DIFF)
+				return usage_error("--json is an option of diff");
+			o->json = true;
+			break;
+		case 'i':
+			if (o->command != CMD_DIFF)
+				return usage_error("--ignore is an option of diff");
+			add_string(&o->ignore, &o->nignore, optarg);
+			break;
+		case 'h':
+			o->command = CMD_HELP;
+			return 0;
+		default:
+			return usage_error("unknown option '%s' or missing argument", argv[optind - 1]);
+		}
+	}
+	if (argc - optind != want)
+		return usage_error("%s needs %s", argv[1], want == 2 ? "two trace files: diff A B" : "one trace file");
+	o->trace_files[0] = argv[optind];
+	o->trace_files[1] = want == 2 ? argv[optind + 1] : NULL;
+	return 0;
+}
+
 int options_parse(int argc, char **argv, struct run_options *o)
 {
 	static const struct option longopts[] = {
 		{ "personality", required_argument, NULL, 'P' },
 		{ "kernel-loader", no_argument, NULL, 'K' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "trace", required_argument, NULL, 'T' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "string-limit", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	bool format_given = false;
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->personality = "linux";
+	o->trace_strsize = 32;
 	if (argc < 2)
 		return usage_error("%s", "no command given: use 'picovisor run -- PROGRAM [ARG...]'");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
@@ -103,12 +193,19 @@ int options_parse(int argc, char **argv, struct run_options *o)
 		o->command = CMD_VERSION;
 		return 0;
 	}
-	if (strcmp(argv[1], "run") != 0)
-		return usage_error("unknown command '%s': the commands are run, help", argv[1]);
-	o->command = CMD_RUN;
+	if (strcmp(argv[1], "summary") == 0 || strcmp(argv[1], "diff") == 0) {
+		o->command = argv[1][0] == 's' ? CMD_SUMMARY : CMD_DIFF;
+		return parse_reader(argc, argv, o);
+	}
+	if (strcmp(argv[1], "run") == 0)
+		o->command = CMD_RUN;
+	else if (strcmp(argv[1], "trace") == 0)
+		o->command = CMD_TRACE, o->tracing = true;
+	else
+		return usage_error("unknown command '%s': the commands are run, trace, summary, diff, help", argv[1]);
 	optind = 2;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+vho:F:e:s:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'P':
 			if (strcmp(optarg, "linux") == 0)
@@ -125,6 +222,37 @@ int options_parse(int argc, char **argv, struct run_options *o)
 		case 'v':
 			o->verbose++;
 			break;
+		case 'T':
+			if (o->command != CMD_RUN)
+				return usage_error("--trace FILE is an option of run; trace takes -o FILE");
+			o->tracing = true;
+			o->trace_output = optarg;
+			break;
+		case 'o':
+			if (o->command != CMD_TRACE)
+				return usage_error("-o is an option of trace; run takes --trace FILE");
+			o->trace_output = optarg;
+			break;
+		case 'F':
+			if (strcmp(optarg, "jsonl") == 0 || strcmp(optarg, "json") == 0)
+				o->trace_format = FORMAT_JSONL;
+			else if (strcmp(optarg, "text") == 0)
+				o->trace_format = FORMAT_TEXT;
+			else
+				return usage_error("unknown trace format '%s': the formats are jsonl, text", optarg);
+			format_given = true;
+			break;
+		case 'e':
+			add_string(&o->trace_exprs, &o->trace_nexprs, optarg);
+			break;
+		case 's': {
+			char *end;
+			unsigned long long v = strtoull(optarg, &end, 10);
+			if (end == optarg || *end || optarg[0] == '-' || v > (1u << 20))
+				return usage_error("-s wants a byte count from 0 to 1048576, not '%s'", optarg);
+			o->trace_strsize = (size_t)v;
+			break;
+		}
 		case 'h':
 			o->command = CMD_HELP;
 			return 0;
@@ -133,16 +261,19 @@ int options_parse(int argc, char **argv, struct run_options *o)
 			return 0;
 		case '?':
 		default:
-			if (optopt)
-				{
-					char opt[3] = { '-', (char)optopt, 0 };
-					return usage_error("unknown option '%s' or missing argument", opt);
-				}
+			if (optopt) {
+				char opt[3] = { '-', (char)optopt, 0 };
+				return usage_error("unknown option '%s' or missing argument", opt);
+			}
 			return usage_error("unknown option '%s' or missing argument", argv[optind - 1]);
 		}
 	}
+	if ((format_given || o->trace_nexprs) && !o->tracing)
+		return usage_error("-F and -e are options of tracing: use picovisor trace, or run --trace FILE");
+	if (!format_given)
+		o->trace_format = o->trace_output ? FORMAT_JSONL : FORMAT_TEXT;
 	if (optind >= argc)
-		return usage_error("%s", "no program given: use 'picovisor run -- PROGRAM [ARG...]'");
+		return usage_error("no program given: use 'picovisor %s -- PROGRAM [ARG...]'", argv[1]);
 	o->argv = argv + optind;
 	return 0;
 }

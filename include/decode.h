@@ -1,0 +1,65 @@
+/*
+ * Argument decoders: turn a system call's raw arguments and the tracee memory
+ * they point to into trace values (include/trace_out.h), driven by the
+ * argument kinds of the syscall table. Decoders never trust tracee memory:
+ * an unreadable pointer is shown as its address.
+ */
+#ifndef PICOVISOR_DECODE_H
+#define PICOVISOR_DECODE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "syscall_table.h"
+#include "trace_out.h"
+
+struct decode_ctx {
+	pid_t tid;               /* whose memory and fds */
+	int *pidfd;              /* the process's pidfd for socket lookups; opened on first need, -1 if none */
+	enum abi abi;
+	const struct syscall_entry *entry;
+	uint64_t args[6];
+	bool at_exit;            /* the call returned: ret is known and *_OUT kinds may be read */
+	long ret;
+	size_t strsize;          /* -s: bytes of a buffer shown */
+};
+
+/* The "args" object of a call record. */
+void decode_args(struct tout *o, const struct decode_ctx *c);
+/* Argument i alone, under another key if key is not NULL. */
+void decode_arg(struct tout *o, const struct decode_ctx *c, int i, const char *key);
+/* The return value ("ret", and "err" or "ret_target" as they apply). */
+void decode_return(struct tout *o, const struct decode_ctx *c);
+
+/* Single values, for records and events. */
+void decode_fd(struct tout *o, const char *key, pid_t tid, int *pidfd, long fd);
+/* What fd N of thread tid refers to, like strace -yy: a path, TCP:[a->b], pipe:[ino]... 0 or -errno. */
+int fd_target(pid_t tid, int *pidfd, long fd, char *out, size_t size);
+void decode_signal(struct tout *o, const char *key, long sig);
+const char *signal_name(int sig, char *buf, size_t size);
+const char *errno_name(int err, char *buf, size_t size);
+void decode_wait_status(struct tout *o, const char *key, int status);
+void decode_sockaddr(struct tout *o, const char *key, pid_t tid, uint64_t addr, long len);
+
+/* Symbolic flags and enumerations (translate/decode_flags.c). */
+void decode_open_flags(struct tout *o, const char *key, uint64_t v);
+void decode_mode(struct tout *o, const char *key, uint64_t v);
+void decode_at_flags(struct tout *o, const char *key, uint64_t v, bool eaccess);
+void decode_access_mode(struct tout *o, const char *key, uint64_t v);
+void decode_prot(struct tout *o, const char *key, uint64_t v);
+void decode_mmap_flags(struct tout *o, const char *key, uint64_t v);
+void decode_clone_flags(struct tout *o, const char *key, uint64_t v);
+void decode_sock_domain(struct tout *o, const char *key, uint64_t v);
+void decode_sock_type(struct tout *o, const char *key, uint64_t v);
+void decode_msg_flags(struct tout *o, const char *key, uint64_t v);
+void decode_ioctl_cmd(struct tout *o, const char *key, uint64_t v);
+void decode_fcntl_cmd(struct tout *o, const char *key, uint64_t v);
+void decode_whence(struct tout *o, const char *key, uint64_t v);
+void decode_wait_options(struct tout *o, const char *key, uint64_t v);
+void decode_rlimit_resource(struct tout *o, const char *key, uint64_t v);
+void decode_sigmask_how(struct tout *o, const char *key, uint64_t v);
+void decode_sa_flags(struct tout *o, const char *key, uint64_t v);
+void decode_sigset(struct tout *o, const char *key, uint64_t set);
+
+#endif

@@ -1,0 +1,371 @@
+/* A small JSON parser for reading traces back (include/trace_read.h). */
+#define _GNU_SOURCE
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trace_out.h"
+#include "trace_read.h"
+#include "util.h"
+
+enum { MAX_DEPTH = 64 };
+
+struct parser {
+	const char *p, *start, *end;
+	const char *err;
+	int depth;
+};
+
+static void skip_ws(struct parser *ps)
+{
+	while (ps->p < ps->end && (*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\r' || *ps->p == '\n'))
+		ps->p++;
+}
+
+static struct json *fail(struct parser *ps, const char *err)
+{
+	if (!ps->err)
+		ps->err = err;
+	return NULL;
+}
+
+static void put_utf8(struct strbuf *b, unsigned cp)
+{
+	if (cp < 0x80)
+		sb_putc(b, (char)cp);
+	else if (cp < 0x800) {
+		sb_putc(b, (char)(0xc0 | cp >> 6));
+		sb_putc(b, (char)(0x80 | (cp & 0x3f)));
+	} else if (cp < 0x10000) {
+		sb_putc(b, (char)(0xe0 | cp >> 12));
+		sb_putc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
+		sb_putc(b, (char)(0x80 | (cp & 0x3f)));
+	} else {
+		sb_putc(b, (char)(0xf0 | cp >> 18));
+		sb_putc(b, (char)(0x80 | ((cp >> 12) & 0x3f)));
+		sb_putc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
+		sb_putc(b, (char)(0x80 | (cp & 0x3f)));
+	}
+}
+
+static int hex4(const char *p, unsigned *v)
+{
+	*v = 0;
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+		*v <<= 4;
+		if (c >= '0' && c <= '9')
+			*v |= (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			*v |= (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			*v |= (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	return 0;
+}
+
+/* A string body after its opening quote, into b. 0 or -1. */
+static int parse_string_into(struct parser *ps, struct strbuf *b)
+{
+	while (ps->p < ps->end) {
+		unsigned char c = (unsigned char)*ps->p++;
+
+		if (c == '"')
+			return 0;
+		if (c < 0x20) {
+			fail(ps, "a control character inside a string");
+			return -1;
+		}
+		if (c != '\\') {
+			sb_putc(b, (char)c);
+			continue;
+		}
+		if (ps->p >= ps->end)
+			break;
+		c = (unsigned char)*ps->p++;
+		switch (c) {
+		case '"': case '\\': case '/': sb_putc(b, (char)c); break;
+		case 'b': sb_putc(b, '\b'); break;
+		case 'f': sb_putc(b, '\f'); break;
+		case 'n': sb_putc(b, '\n'); break;
+		case 'r': sb_putc(b, '\r'); break;
+		case 't': sb_putc(b, '\t'); break;
+		case 'u': {
+			unsigned cp, lo;
+			if (ps->end - ps->p < 4 || hex4(ps->p, &cp) < 0) {
+				fail(ps, "a bad \\u escape");
+				return -1;
+			}
+			ps->p += 4;
+			if (cp >= 0xdc80 && cp <= 0xdcff) {
+				sb_putc(b, (char)(cp - 0xdc00)); /* a byte that was not UTF-8 */
+			} else if (cp >= 0xd800 && cp <= 0xdbff && ps->end - ps->p >= 6 && ps->p[0] == '\\' &&
+				   ps->p[1] == 'u' && hex4(ps->p + 2, &lo) == 0 && lo >= 0xdc00 && lo <= 0xdfff) {
+				ps->p += 6;
+				put_utf8(b, 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00));
+			} else
+				put_utf8(b, cp);
+			break;
+		}
+		default:
+			fail(ps, "a bad escape in a string");
+			return -1;
+		}
+	}
+	fail(ps, "a string that does not end (truncated line?)");
+	return -1;
+}
+
+static struct json *parse_value(struct parser *ps);
+
+static struct json *parse_container(struct parser *ps, bool object)
+{
+	struct json *j = xcalloc(1, sizeof(*j));
+	size_t cap = 0;
+
+	j->type = object ? JSON_OBJECT : JSON_ARRAY;
+	if (++ps->depth > MAX_DEPTH) {
+		json_free(j);
+		return fail(ps, "nested too deeply");
+	}
+	skip_ws(ps);
+	if (ps->p < ps->end && *ps->p == (object ? '}' : ']')) {
+		ps->p++;
+		ps->depth--;
+		return j;
+	}
+	for (;;) {
+		struct strbuf key = { 0 };
+		struct json *v;
+
+		skip_ws(ps);
+		if (object) {
+			if (ps->p >= ps->end || *ps->p != '"') {
+				json_free(j);
+				return fail(ps, ps->p >= ps->end ? "the line ends inside an object (truncated?)" : "expected a key");
+			}
+			ps->p++;
+			if (parse_string_into(ps, &key) < 0) {
+				sb_free(&key);
+				json_free(j);
+				return NULL;
+			}
+			skip_ws(ps);
+			if (ps->p >= ps->end || *ps->p != ':') {
+				sb_free(&key);
+				json_free(j);
+				return fail(ps, "expected ':' after a key");
+			}
+			ps->p++;
+		}
+		v = parse_value(ps);
+		if (!v) {
+			sb_free(&key);
+			json_free(j);
+			return NULL;
+		}
+		if (j->n == cap) {
+			cap = cap ? cap * 2 : 8;
+			j->items = xrealloc(j->items, cap * sizeof(*j->items));
+			if (object)
+				j->keys = xrealloc(j->keys, cap * sizeof(*j->keys));
+		}
+		j->items[j->n] = *v;
+		free(v);
+		if (object)
+			j->keys[j->n] = key.data ? key.data : xstrdup("");
+		j->n++;
+		skip_ws(ps);
+		if (ps->p < ps->end && *ps->p == ',') {
+			ps->p++;
+			continue;
+		}
+		if (ps->p < ps->end && *ps->p == (object ? '}' : ']')) {
+			ps->p++;
+			ps->depth--;
+			return j;
+		}
+		json_free(j);
+		return fail(ps, ps->p >= ps->end ? "the line ends inside a value (truncated?)"
+						 : object ? "expected ',' or '}'" : "expected ',' or ']'");
+	}
+}
+
+static struct json *parse_value(struct parser *ps)
+{
+	struct json *j;
+
+	skip_ws(ps);
+	if (ps->p >= ps->end)
+		return fail(ps, "expected a value (truncated line?)");
+	switch (*ps->p) {
+	case '{':
+		ps->p++;
+		return parse_container(ps, true);
+	case '[':
+		ps->p++;
+		return parse_container(ps, false);
+	case '"': {
+		struct strbuf b = { 0 };
+		ps->p++;
+		if (parse_string_into(ps, &b) < 0) {
+			sb_free(&b);
+			return NULL;
+		}
+		j = xcalloc(1, sizeof(*j));
+		j->type = JSON_STRING;
+		j->len = b.len;
+		j->s = b.data ? b.data : xstrdup("");
+		return j;
+	}
+	case 't':
+	case 'f':
+	case 'n': {
+		static const char *const words[] = { "true", "false", "null" };
+		for (int i = 0; i < 3; i++) {
+			size_t n = strlen(words[i]);
+			if ((size_t)(ps->end - ps->p) >= n && memcmp(ps->p, words[i], n) == 0) {
+				ps->p += n;
+				j = xcalloc(1, sizeof(*j));
+				j->type = i == 2 ? JSON_NULL : JSON_BOOL;
+				j->b = i == 0;
+				return j;
+			}
+		}
+		return fail(ps, "an unknown word where a value belongs");
+	}
+	default: {
+		char num[64], *endp;
+		size_t n = 0;
+		bool is_int = true;
+
+		while (ps->p + n < ps->end && n < sizeof(num) - 1 && strchr("+-0123456789.eE", ps->p[n])) {
+			if (strchr(".eE", ps->p[n]))
+				is_int = false;
+			n++;
+		}
+		if (n == 0)
+			return fail(ps, "an unexpected character where a value belongs");
+		memcpy(num, ps->p, n);
+		num[n] = '\0';
+		j = xcalloc(1, sizeof(*j));
+		j->type = JSON_NUMBER;
+		j->num = strtod(num, &endp);
+		if (*endp || !isfinite(j->num)) {
+			free(j);
+			return fail(ps, "a malformed number");
+		}
+		if (is_int) {
+			j->i = strtoll(num, NULL, 10);
+			j->is_int = true;
+		} else
+			j->i = (long long)j->num;
+		ps->p += n;
+		return j;
+	}
+	}
+}
+
+struct json *json_parse(const char *text, size_t len, const char **err, size_t *col)
+{
+	struct parser ps = { text, text, text + len, NULL, 0 };
+	struct json *j = parse_value(&ps);
+
+	if (j) {
+		skip_ws(&ps);
+		if (ps.p != ps.end) {
+			json_free(j);
+			j = fail(&ps, "text after the value");
+		}
+	}
+	if (!j) {
+		*err = ps.err ? ps.err : "malformed JSON";
+		*col = (size_t)(ps.p - ps.start) + 1;
+	}
+	return j;
+}
+
+static void json_free_members(struct json *j)
+{
+	free(j->s);
+	for (size_t i = 0; i < j->n; i++) {
+		json_free_members(&j->items[i]);
+		if (j->keys)
+			free(j->keys[i]);
+	}
+	free(j->items);
+	free(j->keys);
+}
+
+void json_free(struct json *j)
+{
+	if (!j)
+		return;
+	json_free_members(j);
+	free(j);
+}
+
+const struct json *json_get(const struct json *obj, const char *key)
+{
+	if (!obj || obj->type != JSON_OBJECT)
+		return NULL;
+	for (size_t i = 0; i < obj->n; i++)
+		if (strcmp(obj->keys[i], key) == 0)
+			return &obj->items[i];
+	return NULL;
+}
+
+const char *json_str(const struct json *obj, const char *key)
+{
+	const struct json *v = json_get(obj, key);
+
+	return v && v->type == JSON_STRING ? v->s : NULL;
+}
+
+long long json_int(const struct json *obj, const char *key, long long dflt)
+{
+	const struct json *v = json_get(obj, key);
+
+	return v && v->type == JSON_NUMBER ? v->i : dflt;
+}
+
+void json_render(const struct json *j, struct strbuf *out)
+{
+	switch (j->type) {
+	case JSON_NULL:
+		sb_puts(out, "null");
+		return;
+	case JSON_BOOL:
+		sb_puts(out, j->b ? "true" : "false");
+		return;
+	case JSON_NUMBER:
+		if (j->is_int)
+			sb_printf(out, "%lld", j->i);
+		else
+			sb_printf(out, "%.6f", j->num);
+		return;
+	case JSON_STRING:
+		sb_putc(out, '"');
+		json_escape(out, j->s, j->len);
+		sb_putc(out, '"');
+		return;
+	case JSON_ARRAY:
+	case JSON_OBJECT:
+		sb_putc(out, j->type == JSON_ARRAY ? '[' : '{');
+		for (size_t i = 0; i < j->n; i++) {
+			if (i)
+				sb_putc(out, ',');
+			if (j->type == JSON_OBJECT) {
+				sb_putc(out, '"');
+				json_escape(out, j->keys[i], strlen(j->keys[i]));
+				sb_puts(out, "\":");
+			}
+			json_render(&j->items[i], out);
+		}
+		sb_putc(out, j->type == JSON_ARRAY ? ']' : '}');
+		return;
+	}
+}

@@ -1,0 +1,529 @@
+/* The trace sink of include/trace.h. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "decode.h"
+#include "event_loop.h"
+#include "options.h"
+#include "personality.h"
+#include "trace.h"
+#include "util.h"
+
+struct trace_call {
+	bool active;
+	enum abi abi;
+	long nr;                /* -1 until known (read at exit for trace-only stops) */
+	bool have_args;
+	uint64_t args[6];
+	uint64_t t0;            /* ns since the start of the run */
+	struct strbuf entry_args; /* "args" decoded at entry: memory an exec replaces */
+	struct strbuf argv;       /* the exec's argv, for its exec event */
+};
+
+static struct {
+	bool on;
+	FILE *out;
+	enum trace_format fmt;
+	size_t strsize;
+	struct trace_selection sel;
+	uint64_t start_ns;
+	uint64_t seq;
+	struct strbuf rec;
+} sink;
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+bool trace_enabled(void)
+{
+	return sink.on;
+}
+
+const struct trace_selection *trace_selection(void)
+{
+	return sink.on ? &sink.sel : NULL;
+}
+
+static void begin_record(struct tout *o, const char *type, const struct tracee *t, uint64_t at)
+{
+	sink.rec.len = 0;
+	tout_init(o, &sink.rec, FORMAT_JSONL);
+	tout_begin_object(o, NULL, false);
+	tout_int(o, "v", TRACE_FORMAT_VERSION);
+	tout_symbol(o, "type", type);
+	tout_uint(o, "seq", ++sink.seq);
+	{
+		char ts[32];
+		uint64_t rel = at - sink.start_ns;
+		snprintf(ts, sizeof(ts), "%llu.%06llu", (unsigned long long)(rel / 1000000000u),
+			 (unsigned long long)(rel % 1000000000u / 1000u));
+		/* a JSON number written with exactly microseconds */
+		sb_printf(&sink.rec, ",\"t\":%s", ts);
+	}
+	if (t) {
+		tout_int(o, "pid", t->proc ? t->proc->vpid : 0);
+		tout_int(o, "tid", t->vtid);
+		tout_int(o, "hpid", t->proc ? t->proc->tgid : t->tid);
+		tout_int(o, "htid", t->tid);
+	}
+}
+
+static void end_record(struct tout *o)
+{
+	tout_end_object(o);
+	sb_putc(&sink.rec, '\n');
+	fwrite(sink.rec.data, 1, sink.rec.len, sink.out);
+}
+
+/* Text lines start like strace -f's: which process (and thread) made the call. */
+static void text_prefix(struct strbuf *b, const struct tracee *t)
+{
+	int vpid = t->proc ? t->proc->vpid : 0;
+
+	b->len = 0;
+	if (t->vtid == vpid)
+		sb_printf(b, "[pid %d] ", vpid);
+	else
+		sb_printf(b, "[pid %d tid %d] ", vpid, t->vtid);
+}
+
+static void text_write(struct strbuf *b)
+{
+	sb_putc(b, '\n');
+	fwrite(b->data, 1, b->len, sink.out);
+}
+
+void trace_open(const struct run_options *o)
+{
+	char err[256];
+
+	if (!o->tracing)
+		return;
+	trace_selection_all(&sink.sel);
+	for (int i = 0; i < o->trace_nexprs; i++)
+		if (trace_selection_apply(&sink.sel, o->trace_exprs[i], err, sizeof(err)) < 0)
+			die_status(EXIT_PV_FAILED, "bad -e expression '%s': %s", o->trace_exprs[i], err);
+	sink.fmt = o->trace_format;
+	sink.strsize = o->trace_strsize;
+	if (o->trace_output) {
+		int fd = open(o->trace_output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+
+		if (fd < 0)
+			die("cannot write the trace to %s: %s", o->trace_output, strerror(errno));
+		sink.out = fdopen(fd, "w");
+		if (!sink.out)
+			die("cannot write the trace to %s: %s", o->trace_output, strerror(errno));
+		setvbuf(sink.out, NULL, _IOFBF, 1 << 20);
+	} else {
+		/* stderr, shared with the program: whole lines, in order with what it writes */
+		int fd = fcntl(2, F_DUPFD_CLOEXEC, 3);
+
+		sink.out = fd >= 0 ? fdopen(fd, "w") : NULL;
+		if (!sink.out)
+			die("cannot write the trace to standard error: %s", strerror(errno));
+		setvbuf(sink.out, NULL, _IOLBF, 1 << 16);
+	}
+	sink.on = true;
+	sink.start_ns = now_ns();
+	if (sink.fmt == FORMAT_JSONL) {
+		struct tout out;
+		char cwd[PATH_MAX];
+
+		begin_record(&out, "start", NULL, sink.start_ns);
+		tout_symbol(&out, "format", "picovisor-trace");
+		tout_symbol(&out, "personality", o->personality);
+		tout_begin_array(&out, "argv");
+		for (char **a = o->argv; *a; a++)
+			tout_string(&out, NULL, *a);
+		tout_end_array(&out);
+		if (getcwd(cwd, sizeof(cwd)))
+			tout_string(&out, "cwd", cwd);
+		tout_int(&out, "strsize", (long long)sink.strsize);
+		end_record(&out);
+	}
+}
+
+void trace_close(int main_status)
+{
+	if (!sink.on)
+		return;
+	if (sink.fmt == FORMAT_JSONL) {
+		struct tout out;
+
+		begin_record(&out, "end", NULL, now_ns());
+		decode_wait_status(&out, "status", main_status);
+		end_record(&out);
+	}
+	if (fflush(sink.out) != 0 || ferror(sink.out))
+		warn("writing the trace failed: %s", strerror(errno));
+	fclose(sink.out);
+	sink.on = false;
+	sb_free(&sink.rec);
+}
+
+static struct trace_call *call_of(struct tracee *t)
+{
+	if (!t->call)
+		t->call = xcalloc(1, sizeof(*t->call));
+	return t->call;
+}
+
+bool trace_call_active(const struct tracee *t)
+{
+	return t->call && t->call->active;
+}
+
+void trace_call_free(struct tracee *t)
+{
+	if (!t->call)
+		return;
+	sb_free(&t->call->entry_args);
+	sb_free(&t->call->argv);
+	free(t->call);
+	t->call = NULL;
+}
+
+static const struct syscall_entry *entry_of(enum abi abi, long nr)
+{
+	return nr >= 0 && nr < INT_MAX ? syscall_lookup(abi, (int)nr) : NULL;
+}
+
+void trace_call_begin(struct tracee *t, enum abi abi, const tracee_regs *regs)
+{
+	struct trace_call *c = call_of(t);
+	const struct syscall_entry *e;
+
+	if (c->active)
+		trace_call_abandon(t);
+	c->active = true;
+	c->abi = abi;
+	c->nr = -1;
+	c->have_args = false;
+	c->entry_args.len = 0;
+	c->argv.len = 0;
+	c->t0 = now_ns();
+	if (!regs)
+		return;
+	c->nr = regs_syscall_nr(regs);
+	c->have_args = true;
+	for (int i = 0; i < 6; i++)
+		c->args[i] = regs_arg(regs, abi, i);
+	e = entry_of(abi, c->nr);
+	if (e && (e->flags & SC_EXEC)) {
+		/* The image goes away with a successful exec: decode now. */
+		struct decode_ctx d = {
+			.tid = t->tid, .pidfd = &t->proc->pidfd, .abi = abi, .entry = e, .strsize = sink.strsize,
+		};
+		struct tout o;
+
+		memcpy(d.args, c->args, sizeof(d.args));
+		tout_init(&o, &c->entry_args, sink.fmt);
+		o.need_comma[0] = true; /* it follows other members of the record */
+		decode_args(&o, &d);
+		/* The exec event repeats argv (the first K_ARGV argument). */
+		for (int i = 0; i < syscall_nargs(e); i++)
+			if (e->args[i].kind == K_ARGV) {
+				tout_init(&o, &c->argv, FORMAT_JSONL);
+				o.need_comma[0] = true;
+				decode_arg(&o, &d, i, "argv");
+				break;
+			}
+	}
+}
+
+static bool status_selected(bool returned, long ret)
+{
+	unsigned s = !returned ? STATUS_UNFINISHED : (ret < 0 && ret >= -4095) ? STATUS_FAILED : STATUS_SUCCESSFUL;
+
+	return (sink.sel.status & s) != 0;
+}
+
+static void emit_call(struct tracee *t, bool returned, long ret, const tracee_regs *exit_regs)
+{
+	struct trace_call *c = t->call;
+	struct syscall_entry unknown = { .name = NULL };
+	const struct syscall_entry *e;
+	uint64_t end = now_ns();
+	char name[32];
+	struct decode_ctx d = {
+		.tid = t->tid, .pidfd = &t->proc->pidfd, .abi = c->abi, .at_exit = returned, .ret = ret,
+		.strsize = sink.strsize,
+	};
+	struct tout o;
+
+	c->active = false;
+	if (!status_selected(returned, ret))
+		return;
+	e = entry_of(c->abi, c->nr);
+	if (!e) {
+		snprintf(name, sizeof(name), "syscall_%ld", c->nr);
+		unknown.nr = (int)c->nr;
+		unknown.name = name;
+		unknown.ret = R_INT;
+		for (int i = 0; i < 6; i++)
+			unknown.args[i] = (struct syscall_arg){ K_HEX, (const char *[]){ "a0", "a1", "a2", "a3", "a4", "a5" }[i] };
+		e = &unknown;
+	}
+	d.entry = e;
+	if (c->have_args)
+		memcpy(d.args, c->args, sizeof(d.args));
+	else if (exit_regs)
+		for (int i = 0; i < 6; i++)
+			d.args[i] = regs_arg(exit_regs, c->abi, i);
+
+	if (sink.fmt == FORMAT_TEXT) {
+		char err[32];
+
+		text_prefix(&sink.rec, t);
+		sb_puts(&sink.rec, e->name);
+		sb_putc(&sink.rec, '(');
+		if (c->entry_args.len)
+			sb_put(&sink.rec, c->entry_args.data + 2, c->entry_args.len - 2); /* drop the ", " */
+		else {
+			tout_init(&o, &sink.rec, FORMAT_TEXT);
+			decode_args(&o, &d);
+		}
+		sb_puts(&sink.rec, ") = ");
+		if (!returned)
+			sb_puts(&sink.rec, "?");
+		else if (ret < 0 && ret >= -4095)
+			sb_printf(&sink.rec, "-1 %s (%s)", errno_name((int)-ret, err, sizeof(err)), strerror((int)-ret));
+		else if (e->ret == R_PTR)
+			sb_printf(&sink.rec, "%#lx", ret);
+		else if (e->ret == R_FD) {
+			tout_init(&o, &sink.rec, FORMAT_TEXT);
+			decode_fd(&o, NULL, t->tid, &t->proc->pidfd, ret);
+		} else
+			sb_printf(&sink.rec, "%ld", ret);
+		sb_printf(&sink.rec, " <%llu.%06llu>", (unsigned long long)((end - c->t0) / 1000000000u),
+			  (unsigned long long)((end - c->t0) % 1000000000u / 1000u));
+		text_write(&sink.rec);
+		return;
+	}
+	begin_record(&o, "syscall", t, end);
+	sb_printf(&sink.rec, ",\"dur\":%llu.%06llu", (unsigned long long)((end - c->t0) / 1000000000u),
+		  (unsigned long long)((end - c->t0) % 1000000000u / 1000u));
+	tout_symbol(&o, "pers", t->proc->pers->name);
+	if (c->abi != ABI_X86_64)
+		tout_symbol(&o, "abi", c->abi == ABI_I386 ? "i386" : "x32");
+	tout_symbol(&o, "name", e->name);
+	tout_int(&o, "nr", c->nr);
+	if (c->entry_args.len)
+		sb_put(&sink.rec, c->entry_args.data, c->entry_args.len);
+	else
+		decode_args(&o, &d);
+	if (returned)
+		decode_return(&o, &d);
+	else
+		tout_null(&o, "ret");
+	end_record(&o);
+}
+
+void trace_call_end(struct tracee *t)
+{
+	tracee_regs r;
+
+	if (!trace_call_active(t))
+		return;
+	if (regs_get(t->tid, &r) < 0) {
+		trace_call_abandon(t);
+		return;
+	}
+	if (t->call->nr < 0)
+		t->call->nr = regs_syscall_nr(&r);
+	emit_call(t, true, regs_retval(&r), &r);
+}
+
+void trace_call_done(struct tracee *t, long ret)
+{
+	if (trace_call_active(t))
+		emit_call(t, true, ret, NULL);
+}
+
+void trace_call_abandon(struct tracee *t)
+{
+	tracee_regs r;
+
+	if (!trace_call_active(t))
+		return;
+	if (t->call->nr < 0) {
+		/* Only a thread still stopped can tell which call it was in. */
+		if (regs_get(t->tid, &r) < 0) {
+			t->call->active = false;
+			return;
+		}
+		t->call->nr = regs_syscall_nr(&r);
+		if (!t->call->have_args) {
+			for (int i = 0; i < 6; i++)
+				t->call->args[i] = regs_arg(&r, t->call->abi, i);
+			t->call->have_args = true;
+		}
+	}
+	emit_call(t, false, 0, NULL);
+}
+
+void trace_call_move(struct tracee *from, struct tracee *to)
+{
+	if (!trace_call_active(from))
+		return;
+	trace_call_abandon(to);
+	trace_call_free(to);
+	to->call = from->call;
+	from->call = NULL;
+}
+
+void trace_spawn(const struct tracee *child, const struct tracee *parent, bool thread)
+{
+	struct tout o;
+
+	if (!sink.on)
+		return;
+	if (sink.fmt == FORMAT_TEXT) {
+		text_prefix(&sink.rec, child);
+		sb_printf(&sink.rec, "+++ %s of pid %d +++", thread ? "new thread" : "new process",
+			  parent->proc ? parent->proc->vpid : 0);
+		text_write(&sink.rec);
+		return;
+	}
+	begin_record(&o, "spawn", child, now_ns());
+	tout_int(&o, "parent", parent->proc ? parent->proc->vpid : 0);
+	tout_int(&o, "parent_tid", parent->vtid);
+	tout_bool(&o, "thread", thread);
+	end_record(&o);
+}
+
+void trace_exec(struct tracee *t)
+{
+	struct tout o;
+	char exe[PATH_MAX], link[64];
+	const char *path = t->proc->exe_path;
+
+	if (!sink.on)
+		return;
+	if (!path) {
+		ssize_t n;
+		snprintf(link, sizeof(link), "/proc/%d/exe", t->tid);
+		n = readlink(link, exe, sizeof(exe) - 1);
+		exe[n > 0 ? n : 0] = '\0';
+		path = exe;
+	}
+	if (sink.fmt == FORMAT_TEXT) {
+		text_prefix(&sink.rec, t);
+		sb_puts(&sink.rec, "+++ exec ");
+		sb_puts(&sink.rec, path);
+		sb_puts(&sink.rec, " +++");
+		text_write(&sink.rec);
+		return;
+	}
+	begin_record(&o, "exec", t, now_ns());
+	tout_string(&o, "path", path);
+	if (t->call && t->call->argv.len)
+		sb_put(&sink.rec, t->call->argv.data, t->call->argv.len);
+	end_record(&o);
+}
+
+static const char *si_code_name(int sig, int code, char *buf, size_t size)
+{
+	static const char *const cld[] = { "CLD_EXITED", "CLD_KILLED", "CLD_DUMPED", "CLD_TRAPPED", "CLD_STOPPED",
+					   "CLD_CONTINUED" };
+
+	if (sig == SIGCHLD && code >= 1 && code <= 6)
+		return cld[code - 1];
+	switch (code) {
+	case SI_USER: return "SI_USER";
+	case SI_KERNEL: return "SI_KERNEL";
+	case SI_QUEUE: return "SI_QUEUE";
+	case SI_TIMER: return "SI_TIMER";
+	case SI_MESGQ: return "SI_MESGQ";
+	case SI_ASYNCIO: return "SI_ASYNCIO";
+	case SI_SIGIO: return "SI_SIGIO";
+	case SI_TKILL: return "SI_TKILL";
+	}
+	snprintf(buf, size, "%d", code);
+	return buf;
+}
+
+void trace_signal(struct tracee *t, int sig)
+{
+	siginfo_t si;
+	struct tout o;
+	char name[32], code[32];
+	bool have;
+
+	if (!sink.on)
+		return;
+	have = ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) == 0;
+	signal_name(sig, name, sizeof(name));
+	if (sink.fmt == FORMAT_TEXT) {
+		text_prefix(&sink.rec, t);
+		sb_printf(&sink.rec, "--- %s", name);
+		if (have)
+			sb_printf(&sink.rec, " {si_code=%s, si_pid=%d}", si_code_name(sig, si.si_code, code, sizeof(code)),
+				  si.si_pid);
+		sb_puts(&sink.rec, " ---");
+		text_write(&sink.rec);
+		return;
+	}
+	begin_record(&o, "signal", t, now_ns());
+	tout_symbol(&o, "sig", name);
+	if (have) {
+		tout_symbol(&o, "code", si_code_name(sig, si.si_code, code, sizeof(code)));
+		if (si.si_code <= 0 || sig == SIGCHLD) {
+			struct tracee *from = tracee_find(si.si_pid);
+
+			tout_int(&o, "from_hpid", si.si_pid);
+			if (from && from->proc)
+				tout_int(&o, "from_pid", from->proc->vpid);
+		}
+	}
+	end_record(&o);
+}
+
+void trace_exit(const struct tracee *t, int status, bool whole_process)
+{
+	struct tout o;
+
+	if (!sink.on)
+		return;
+	if (sink.fmt == FORMAT_TEXT) {
+		char sig[32];
+
+		text_prefix(&sink.rec, t);
+		if (!whole_process)
+			sb_puts(&sink.rec, "+++ thread exited +++");
+		else if (WIFSIGNALED(status))
+			sb_printf(&sink.rec, "+++ killed by %s%s +++", signal_name(WTERMSIG(status), sig, sizeof(sig)),
+				  WCOREDUMP(status) ? " (core dumped)" : "");
+		else
+			sb_printf(&sink.rec, "+++ exited with %d +++", WEXITSTATUS(status));
+		text_write(&sink.rec);
+		return;
+	}
+	begin_record(&o, "exit", t, now_ns());
+	tout_bool(&o, "thread", !whole_process);
+	if (whole_process) {
+		char sig[32];
+
+		if (WIFSIGNALED(status)) {
+			tout_symbol(&o, "signal", signal_name(WTERMSIG(status), sig, sizeof(sig)));
+			tout_bool(&o, "core", WCOREDUMP(status));
+		} else
+			tout_int(&o, "code", WEXITSTATUS(status));
+	}
+	end_record(&o);
+}

@@ -1,0 +1,800 @@
+/* Argument decoders driven by the syscall table's kinds (include/decode.h). */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/netlink.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "decode.h"
+#include "tracee.h"
+#include "util.h"
+
+enum { MAX_ARRAY = 32 }; /* iovec and argv elements shown, like strace's -X default */
+
+/* ---- file descriptors ---- */
+
+static int socket_endpoint(const struct sockaddr_storage *ss, socklen_t len, char *out, size_t size)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	switch (ss->ss_family) {
+	case AF_INET: {
+		const struct sockaddr_in *in = (const void *)ss;
+		inet_ntop(AF_INET, &in->sin_addr, addr, sizeof(addr));
+		return snprintf(out, size, "%s:%u", addr, ntohs(in->sin_port));
+	}
+	case AF_INET6: {
+		const struct sockaddr_in6 *in6 = (const void *)ss;
+		inet_ntop(AF_INET6, &in6->sin6_addr, addr, sizeof(addr));
+		return snprintf(out, size, "[%s]:%u", addr, ntohs(in6->sin6_port));
+	}
+	case AF_UNIX: {
+		const struct sockaddr_un *un = (const void *)ss;
+		size_t n = len > offsetof(struct sockaddr_un, sun_path) ? len - offsetof(struct sockaddr_un, sun_path) : 0;
+		if (n == 0)
+			return snprintf(out, size, "%s", "");
+		if (un->sun_path[0] == '\0') /* abstract */
+			return snprintf(out, size, "@%.*s", (int)n - 1, un->sun_path + 1);
+		return snprintf(out, size, "%.*s", (int)strnlen(un->sun_path, n), un->sun_path);
+	}
+	default:
+		return snprintf(out, size, "family %u", ss->ss_family);
+	}
+}
+
+/* A socket of the tracee, seen through a copy of its fd: PROTO:[local->peer] like strace -yy. */
+static int describe_socket(pid_t tid, int *pidfd, long fd, char *out, size_t size)
+{
+	struct sockaddr_storage local, peer;
+	socklen_t llen = sizeof(local), plen = sizeof(peer), olen = sizeof(int);
+	int copy, type = 0, proto = 0, domain = 0;
+	char l[200], p[200];
+	const char *name;
+
+	if (*pidfd < 0)
+		*pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
+	if (*pidfd < 0)
+		return -errno;
+	copy = (int)syscall(SYS_pidfd_getfd, *pidfd, (int)fd, 0);
+	if (copy < 0)
+		return -errno;
+	getsockopt(copy, SOL_SOCKET, SO_DOMAIN, &domain, &olen);
+	olen = sizeof(int);
+	getsockopt(copy, SOL_SOCKET, SO_TYPE, &type, &olen);
+	olen = sizeof(int);
+	getsockopt(copy, SOL_SOCKET, SO_PROTOCOL, &proto, &olen);
+	memset(&local, 0, sizeof(local));
+	memset(&peer, 0, sizeof(peer));
+	if (getsockname(copy, (struct sockaddr *)&local, &llen) < 0)
+		llen = 0;
+	if (getpeername(copy, (struct sockaddr *)&peer, &plen) < 0)
+		plen = 0;
+	close(copy);
+	if (domain == AF_UNIX)
+		name = type == SOCK_DGRAM ? "UNIX-DGRAM" : type == SOCK_SEQPACKET ? "UNIX-SEQPACKET" : "UNIX-STREAM";
+	else if (domain == AF_INET || domain == AF_INET6)
+		name = proto == IPPROTO_TCP ? (domain == AF_INET ? "TCP" : "TCPv6")
+		       : proto == IPPROTO_UDP ? (domain == AF_INET ? "UDP" : "UDPv6")
+					       : (domain == AF_INET ? "INET" : "INET6");
+	else if (domain == AF_NETLINK)
+		name = "NETLINK";
+	else
+		return -EAFNOSUPPORT;
+	if (llen)
+		socket_endpoint(&local, llen, l, sizeof(l));
+	else
+		l[0] = '\0';
+	if (plen)
+		socket_endpoint(&peer, plen, p, sizeof(p));
+	else
+		p[0] = '\0';
+	if (p[0])
+		snprintf(out, size, "%s:[%s->%s]", name, l, p);
+	else
+		snprintf(out, size, "%s:[%s]", name, l);
+	return 0;
+}
+
+int fd_target(pid_t tid, int *pidfd, long fd, char *out, size_t size)
+{
+	char link[64];
+	ssize_t n;
+
+	if (fd < 0 || fd > INT_MAX)
+		return -EBADF;
+	snprintf(link, sizeof(link), "/proc/%d/fd/%ld", tid, fd);
+	n = readlink(link, out, size - 1);
+	if (n < 0)
+		return -errno;
+	out[n] = '\0';
+	if (strncmp(out, "socket:[", 8) == 0 && pidfd) {
+		char sock[PATH_MAX];
+
+		if (describe_socket(tid, pidfd, fd, sock, sizeof(sock)) == 0)
+			snprintf(out, size, "%s", sock);
+	}
+	return 0;
+}
+
+void decode_fd(struct tout *o, const char *key, pid_t tid, int *pidfd, long fd)
+{
+	char target[PATH_MAX + 64];
+	int fdi = (int)fd;
+
+	if (o->fmt == FORMAT_TEXT) {
+		if (fd_target(tid, pidfd, fdi, target, sizeof(target)) == 0) {
+			char buf[sizeof(target) + 32];
+			snprintf(buf, sizeof(buf), "%d<%s>", fdi, target);
+			tout_symbol(o, key, buf);
+		} else
+			tout_int(o, key, fdi);
+		return;
+	}
+	tout_begin_object(o, key, false);
+	tout_int(o, "fd", fdi);
+	if (fd_target(tid, pidfd, fdi, target, sizeof(target)) == 0)
+		tout_string(o, "target", target);
+	tout_end_object(o);
+}
+
+/* ---- memory ---- */
+
+static void put_ptr(struct tout *o, const char *key, uint64_t p)
+{
+	if (p == 0)
+		tout_null(o, key);
+	else
+		tout_hex(o, key, p);
+}
+
+static void put_string_at(struct tout *o, const char *key, pid_t tid, uint64_t addr, size_t max)
+{
+	char buf[PATH_MAX + 1];
+	ssize_t n;
+
+	if (addr == 0) {
+		tout_null(o, key);
+		return;
+	}
+	if (max > PATH_MAX)
+		max = PATH_MAX;
+	n = tracee_read_string(tid, addr, buf, max + 1);
+	if (n == -ENAMETOOLONG) {
+		tout_bytes(o, key, buf, max, max + 1);
+		return;
+	}
+	if (n < 0) {
+		tout_hex(o, key, addr);
+		return;
+	}
+	tout_string(o, key, buf);
+}
+
+static void put_buffer(struct tout *o, const char *key, const struct decode_ctx *c, uint64_t addr, long len)
+{
+	size_t shown = len < 0 ? 0 : (size_t)len < c->strsize ? (size_t)len : c->strsize;
+	char *buf;
+
+	if (addr == 0) {
+		tout_null(o, key);
+		return;
+	}
+	buf = xmalloc(shown + 1);
+	if (shown && tracee_read(c->tid, addr, buf, shown) != (ssize_t)shown)
+		tout_hex(o, key, addr);
+	else
+		tout_bytes(o, key, buf, shown, len < 0 ? 0 : (size_t)len);
+	free(buf);
+}
+
+static void put_argv(struct tout *o, const char *key, pid_t tid, uint64_t addr, size_t strsize)
+{
+	uint64_t ptrs[MAX_ARRAY + 1];
+	size_t n = 0;
+
+	if (addr == 0) {
+		tout_null(o, key);
+		return;
+	}
+	/* A pointer at a time: the array may end at the end of a mapping. */
+	while (n <= MAX_ARRAY && tracee_read(tid, addr + n * 8, &ptrs[n], 8) == 8 && ptrs[n] != 0)
+		n++;
+	if (n == 0 && tracee_read(tid, addr, &ptrs[0], 8) != 8) {
+		tout_hex(o, key, addr);
+		return;
+	}
+	tout_begin_array(o, key);
+	for (size_t i = 0; i < n && i < MAX_ARRAY; i++)
+		put_string_at(o, NULL, tid, ptrs[i], strsize < 256 ? 256 : strsize);
+	if (n > MAX_ARRAY)
+		tout_symbol(o, NULL, "...");
+	tout_end_array(o);
+}
+
+/* An environment: how many variables (their values are too long and too private to show). */
+static void put_envp(struct tout *o, const char *key, pid_t tid, uint64_t addr)
+{
+	uint64_t p = 1;
+	size_t n = 0;
+	char buf[48];
+
+	if (addr == 0) {
+		tout_null(o, key);
+		return;
+	}
+	while (n < 1u << 20 && tracee_read(tid, addr + n * 8, &p, 8) == 8 && p != 0)
+		n++;
+	if (p != 0) {
+		tout_hex(o, key, addr);
+		return;
+	}
+	if (o->fmt == FORMAT_TEXT) {
+		snprintf(buf, sizeof(buf), "%#llx /* %zu vars */", (unsigned long long)addr, n);
+		tout_symbol(o, key, buf);
+		return;
+	}
+	tout_begin_object(o, key, false);
+	tout_uint(o, "vars", n);
+	tout_end_object(o);
+}
+
+static void put_timespec(struct tout *o, const char *key, pid_t tid, uint64_t addr)
+{
+	struct { int64_t sec, nsec; } ts;
+
+	if (addr == 0) {
+		tout_null(o, key);
+		return;
+	}
+	if (tracee_read(tid, addr, &ts, sizeof(ts)) < 0) {
+		tout_hex(o, key, addr);
+		return;
+	}
+	tout_begin_object(o, key, false);
+	tout_int(o, "tv_sec", ts.sec);
+	tout_int(o, "tv_nsec", ts.nsec);
+	tout_end_object(o);
+}
+
+static void put_time(struct tout *o, const char *key, int64_t sec, int64_t nsec)
+{
+	char buf[48];
+
+	snprintf(buf, sizeof(buf), "%lld.%09lld", (long long)sec, (long long)nsec);
+	tout_symbol(o, key, buf);
+}
+
+static void put_dev(struct tout *o, const char *key, uint64_t major_, uint64_t minor_)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof(buf), "makedev(%#llx, %#llx)", (unsigned long long)major_, (unsigned long long)minor_);
+	tout_symbol(o, key, buf);
+}
+
+static void put_stat(struct tout *o, const char *key, pid_t tid, uint64_t addr)
+{
+	struct stat st;
+
+	if (tracee_read(tid, addr, &st, sizeof(st)) < 0) {
+		tout_hex(o, key, addr);
+		return;
+	}
+	tout_begin_object(o, key, false);
+	put_dev(o, "st_dev", major(st.st_dev), minor(st.st_dev));
+	tout_uint(o, "st_ino", st.st_ino);
+	decode_mode(o, "st_mode", st.st_mode);
+	tout_uint(o, "st_nlink", st.st_nlink);
+	tout_uint(o, "st_uid", st.st_uid);
+	tout_uint(o, "st_gid", st.st_gid);
+	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+		put_dev(o, "st_rdev", major(st.st_rdev), minor(st.st_rdev));
+	tout_int(o, "st_size", st.st_size);
+	tout_int(o, "st_blksize", st.st_blksize);
+	tout_int(o, "st_blocks", st.st_blocks);
+	put_time(o, "st_atime", st.st_atim.tv_sec, st.st_atim.tv_nsec);
+	put_time(o, "st_mtime", st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+	put_time(o, "st_ctime", st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+	tout_end_object(o);
+}
+
+static void put_statx(struct tout *o, const char *key, pid_t tid, uint64_t addr)
+{
+	struct statx sx;
+
+	if (tracee_read(tid, addr, &sx, sizeof(sx)) < 0) {
+		tout_hex(o, key, addr);
+		return;
+	}
+	tout_begin_object(o, key, false);
+	tout_hex(o, "stx_mask", sx.stx_mask);
+	tout_uint(o, "stx_blksize", sx.stx_blksize);
+	tout_hex(o, "stx_attributes", sx.stx_attributes);
+	tout_uint(o, "stx_nlink", sx.stx_nlink);
+	tout_uint(o, "stx_uid", sx.stx_uid);
+	tout_uint(o, "stx_gid", sx.stx_gid);
+	decode_mode(o, "stx_mode", sx.stx_mode);
+	tout_uint(o, "stx_ino", sx.stx_ino);
+	tout_uint(o, "stx_size", sx.stx_size);
+	tout_uint(o, "stx_blocks", sx.stx_blocks);
+	put_time(o, "stx_atime", sx.stx_atime.tv_sec, sx.stx_atime.tv_nsec);
+	put_time(o, "stx_btime", sx.stx_btime.tv_sec, sx.stx_btime.tv_nsec);
+	put_time(o, "stx_ctime", sx.stx_ctime.tv_sec, sx.stx_ctime.tv_nsec);
+	put_time(o, "stx_mtime", sx.stx_mtime.tv_sec, sx.stx_mtime.tv_nsec);
+	if (S_ISCHR(sx.stx_mode) || S_ISBLK(sx.stx_mode))
+		put_dev(o, "stx_rdev", sx.stx_rdev_major, sx.stx_rdev_minor);
+	put_dev(o, "stx_dev", sx.stx_dev_major, sx.stx_dev_minor);
+	tout_end_object(o);
+}
+
+void decode_sockaddr(struct tout *o, const char *key, pid_t tid, uint64_t addr, long len)
+{
+	struct sockaddr_storage ss;
+	char text[INET6_ADDRSTRLEN];
+
+	if (addr == 0) {
+		tout_null(o, key);
+		return;
+	}
+	if (len <= 0 || len > (long)sizeof(ss))
+		len = len <= 0 ? 0 : (long)sizeof(ss);
+	memset(&ss, 0, sizeof(ss));
+	if (len < 2 || tracee_read(tid, addr, &ss, (size_t)len) < 0) {
+		tout_hex(o, key, addr);
+		return;
+	}
+	tout_begin_object(o, key, false);
+	decode_sock_domain(o, "sa_family", ss.ss_family);
+	switch (ss.ss_family) {
+	case AF_INET: {
+		const struct sockaddr_in *in = (const void *)&ss;
+		tout_uint(o, "sin_port", ntohs(in->sin_port));
+		inet_ntop(AF_INET, &in->sin_addr, text, sizeof(text));
+		tout_string(o, "sin_addr", text);
+		break;
+	}
+	case AF_INET6: {
+		const struct sockaddr_in6 *in6 = (const void *)&ss;
+		tout_uint(o, "sin6_port", ntohs(in6->sin6_port));
+		inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof(text));
+		tout_string(o, "sin6_addr", text);
+		tout_uint(o, "sin6_flowinfo", ntohl(in6->sin6_flowinfo));
+		tout_uint(o, "sin6_scope_id", in6->sin6_scope_id);
+		break;
+	}
+	case AF_UNIX: {
+		const struct sockaddr_un *un = (const void *)&ss;
+		size_t n = (size_t)len - offsetof(struct sockaddr_un, sun_path);
+		if ((size_t)len <= offsetof(struct sockaddr_un, sun_path))
+			break;
+		if (un->sun_path[0] == '\0') {
+			char abs[sizeof(un->sun_path) + 1];
+			abs[0] = '@';
+			memcpy(abs + 1, un->sun_path + 1, n - 1);
+			tout_bytes(o, "sun_path", abs, n, n);
+		} else
+			tout_bytes(o, "sun_path", un->sun_path, strnlen(un->sun_path, n), strnlen(un->sun_path, n));
+		break;
+	}
+	case AF_NETLINK: {
+		const struct sockaddr_nl *nl = (const void *)&ss;
+		tout_uint(o, "nl_pid", nl->nl_pid);
+		tout_hex(o, "nl_groups", nl->nl_groups);
+		break;
+	}
+	default:
+		tout_bytes(o, "sa_data", (const char *)&ss + 2, (size_t)len - 2, (size_t)len - 2);
+		break;
+	}
+	tout_end_object(o);
+}
+
+/* iovecs: contents shown up to -s bytes each, and no more than total bytes in all (a read's result). */
+static void put_iovec(struct tout *o, const char *key, const struct decode_ctx *c, uint64_t addr, uint64_t count,
+		      long total)
+{
+	struct iovec iov[MAX_ARRAY];
+	size_t n = count < MAX_ARRAY ? (size_t)count : MAX_ARRAY;
+
+	if (addr == 0 || count > IOV_MAX || tracee_read(c->tid, addr, iov, n * sizeof(iov[0])) < 0) {
+		put_ptr(o, key, addr);
+		return;
+	}
+	tout_begin_array(o, key);
+	for (size_t i = 0; i < n; i++) {
+		long len = (long)iov[i].iov_len;
+
+		if (total >= 0 && len > total)
+			len = total;
+		tout_begin_object(o, NULL, false);
+		put_buffer(o, "iov_base", c, (uint64_t)(uintptr_t)iov[i].iov_base, len);
+		tout_uint(o, "iov_len", iov[i].iov_len);
+		tout_end_object(o);
+		if (total >= 0)
+			total -= len;
+	}
+	if (count > MAX_ARRAY)
+		tout_symbol(o, NULL, "...");
+	tout_end_array(o);
+}
+
+static void put_msghdr(struct tout *o, const char *key, const struct decode_ctx *c, uint64_t addr, long total)
+{
+	struct msghdr m;
+
+	if (addr == 0 || tracee_read(c->tid, addr, &m, sizeof(m)) < 0) {
+		put_ptr(o, key, addr);
+		return;
+	}
+	tout_begin_object(o, key, false);
+	decode_sockaddr(o, "msg_name", c->tid, (uint64_t)(uintptr_t)m.msg_name, (long)m.msg_namelen);
+	tout_uint(o, "msg_namelen", m.msg_namelen);
+	put_iovec(o, "msg_iov", c, (uint64_t)(uintptr_t)m.msg_iov, m.msg_iovlen, total);
+	tout_uint(o, "msg_iovlen", m.msg_iovlen);
+	tout_uint(o, "msg_controllen", m.msg_controllen);
+	decode_msg_flags(o, "msg_flags", (unsigned)m.msg_flags);
+	tout_end_object(o);
+}
+
+static void put_rlim_value(struct tout *o, const char *key, uint64_t v)
+{
+	if (v == (uint64_t)RLIM_INFINITY)
+		tout_symbol(o, key, "RLIM_INFINITY");
+	else
+		tout_uint(o, key, v);
+}
+
+static void put_rlimit(struct tout *o, const char *key, pid_t tid, uint64_t addr)
+{
+	struct { uint64_t cur, max; } r;
+
+	if (addr == 0 || tracee_read(tid, addr, &r, sizeof(r)) < 0) {
+		put_ptr(o, key, addr);
+		return;
+	}
+	tout_begin_object(o, key, false);
+	put_rlim_value(o, "rlim_cur", r.cur);
+	put_rlim_value(o, "rlim_max", r.max);
+	tout_end_object(o);
+}
+
+static void put_sigaction(struct tout *o, const char *key, pid_t tid, uint64_t addr)
+{
+	/* The kernel's struct sigaction on x86_64. */
+	struct { uint64_t handler, flags, restorer, mask; } sa;
+
+	if (addr == 0 || tracee_read(tid, addr, &sa, sizeof(sa)) < 0) {
+		put_ptr(o, key, addr);
+		return;
+	}
+	tout_begin_object(o, key, false);
+	if (sa.handler == 0)
+		tout_symbol(o, "sa_handler", "SIG_DFL");
+	else if (sa.handler == 1)
+		tout_symbol(o, "sa_handler", "SIG_IGN");
+	else
+		tout_hex(o, "sa_handler", sa.handler);
+	decode_sigset(o, "sa_mask", sa.mask);
+	decode_sa_flags(o, "sa_flags", sa.flags);
+	if (sa.flags & 0x04000000)
+		tout_hex(o, "sa_restorer", sa.restorer);
+	tout_end_object(o);
+}
+
+static void put_sigset_at(struct tout *o, const char *key, pid_t tid, uint64_t addr)
+{
+	uint64_t set;
+
+	if (addr == 0 || tracee_read(tid, addr, &set, sizeof(set)) < 0) {
+		put_ptr(o, key, addr);
+		return;
+	}
+	decode_sigset(o, key, set);
+}
+
+void decode_wait_status(struct tout *o, const char *key, int s)
+{
+	char sig[32];
+
+	tout_begin_object(o, key, false);
+	if (WIFEXITED(s))
+		tout_int(o, "exited", WEXITSTATUS(s));
+	else if (WIFSIGNALED(s)) {
+		tout_symbol(o, "signaled", signal_name(WTERMSIG(s), sig, sizeof(sig)));
+		if (WCOREDUMP(s))
+			tout_bool(o, "core", true);
+	} else if (WIFSTOPPED(s))
+		tout_symbol(o, "stopped", signal_name(WSTOPSIG(s), sig, sizeof(sig)));
+	else if (WIFCONTINUED(s))
+		tout_bool(o, "continued", true);
+	tout_end_object(o);
+}
+
+static void put_int_at(struct tout *o, const char *key, pid_t tid, uint64_t addr)
+{
+	int v;
+
+	if (addr == 0 || tracee_read(tid, addr, &v, sizeof(v)) < 0)
+		put_ptr(o, key, addr);
+	else
+		tout_int(o, key, v);
+}
+
+/* ---- dispatch ---- */
+
+static void decode_one(struct tout *o, const struct decode_ctx *c, int i, const char *key)
+{
+	struct syscall_arg arg = { c->entry->args[i].kind, key ? key : c->entry->args[i].name };
+	const struct syscall_arg *a = &arg;
+	uint64_t v = c->args[i], next = i < 5 ? c->args[i + 1] : 0;
+	bool ok = c->at_exit && c->ret >= 0; /* *_OUT memory holds something */
+
+	switch ((enum arg_kind)a->kind) {
+	case K_NONE:
+	case K_KIND_COUNT:
+		break;
+	case K_LONG:
+		tout_int(o, a->name, (long long)v);
+		return;
+	case K_INT:
+	case K_PID:
+		tout_int(o, a->name, (long long)(int)v);
+		return;
+	case K_UINT:
+	case K_SIZE:
+		tout_uint(o, a->name, v);
+		return;
+	case K_HEX:
+		tout_hex(o, a->name, v);
+		return;
+	case K_PTR:
+		put_ptr(o, a->name, v);
+		return;
+	case K_FD:
+		decode_fd(o, a->name, c->tid, c->pidfd, (long)(int)v);
+		return;
+	case K_DIRFD:
+		if ((int)v == AT_FDCWD)
+			tout_symbol(o, a->name, "AT_FDCWD");
+		else
+			decode_fd(o, a->name, c->tid, c->pidfd, (long)(int)v);
+		return;
+	case K_PATH:
+		put_string_at(o, a->name, c->tid, v, PATH_MAX);
+		return;
+	case K_STR:
+		put_string_at(o, a->name, c->tid, v, c->strsize);
+		return;
+	case K_ARGV:
+		put_argv(o, a->name, c->tid, v, c->strsize);
+		return;
+	case K_ENVP:
+		put_envp(o, a->name, c->tid, v);
+		return;
+	case K_BUF_IN:
+		put_buffer(o, a->name, c, v, (long)next);
+		return;
+	case K_BUF_OUT:
+		if (ok)
+			put_buffer(o, a->name, c, v, c->ret);
+		else
+			put_ptr(o, a->name, v);
+		return;
+	case K_IOV_IN:
+		put_iovec(o, a->name, c, v, next, -1);
+		return;
+	case K_IOV_OUT:
+		if (ok)
+			put_iovec(o, a->name, c, v, next, c->ret);
+		else
+			put_ptr(o, a->name, v);
+		return;
+	case K_MSGHDR_IN:
+		put_msghdr(o, a->name, c, v, -1);
+		return;
+	case K_MSGHDR_OUT:
+		if (ok)
+			put_msghdr(o, a->name, c, v, c->ret);
+		else
+			put_ptr(o, a->name, v);
+		return;
+	case K_SOCKADDR_IN:
+		decode_sockaddr(o, a->name, c->tid, v, (long)(int)next);
+		return;
+	case K_SOCKADDR_OUT: {
+		int len = 0;
+		if (ok && v && tracee_read(c->tid, next, &len, sizeof(len)) == sizeof(len))
+			decode_sockaddr(o, a->name, c->tid, v, len);
+		else
+			put_ptr(o, a->name, v);
+		return;
+	}
+	case K_INT_PTR:
+		put_int_at(o, a->name, c->tid, v);
+		return;
+	case K_STAT_OUT:
+		if (ok && v)
+			put_stat(o, a->name, c->tid, v);
+		else
+			put_ptr(o, a->name, v);
+		return;
+	case K_STATX_OUT:
+		if (ok && v)
+			put_statx(o, a->name, c->tid, v);
+		else
+			put_ptr(o, a->name, v);
+		return;
+	case K_TIMESPEC_IN:
+		put_timespec(o, a->name, c->tid, v);
+		return;
+	case K_TIMESPEC_OUT:
+		if (ok || (c->at_exit && c->ret == -EINTR)) /* nanosleep leaves the remainder on EINTR */
+			put_timespec(o, a->name, c->tid, v);
+		else
+			put_ptr(o, a->name, v);
+		return;
+	case K_RLIMIT_IN:
+		put_rlimit(o, a->name, c->tid, v);
+		return;
+	case K_RLIMIT_OUT:
+		if (ok)
+			put_rlimit(o, a->name, c->tid, v);
+		else
+			put_ptr(o, a->name, v);
+		return;
+	case K_RLIMIT_RESOURCE:
+		decode_rlimit_resource(o, a->name, v);
+		return;
+	case K_SIGACTION_IN:
+		put_sigaction(o, a->name, c->tid, v);
+		return;
+	case K_SIGACTION_OUT:
+		if (ok)
+			put_sigaction(o, a->name, c->tid, v);
+		else
+			put_ptr(o, a->name, v);
+		return;
+	case K_SIGSET_IN:
+		put_sigset_at(o, a->name, c->tid, v);
+		return;
+	case K_SIGSET_OUT:
+		if (ok)
+			put_sigset_at(o, a->name, c->tid, v);
+		else
+			put_ptr(o, a->name, v);
+		return;
+	case K_SIGMASK_HOW:
+		decode_sigmask_how(o, a->name, v);
+		return;
+	case K_PIPEFDS: {
+		int fds[2];
+		if (ok && tracee_read(c->tid, v, fds, sizeof(fds)) == sizeof(fds)) {
+			tout_begin_array(o, a->name);
+			decode_fd(o, NULL, c->tid, c->pidfd, fds[0]);
+			decode_fd(o, NULL, c->tid, c->pidfd, fds[1]);
+			tout_end_array(o);
+		} else
+			put_ptr(o, a->name, v);
+		return;
+	}
+	case K_WSTATUS_OUT: {
+		int s;
+		if (ok && c->ret > 0 && v && tracee_read(c->tid, v, &s, sizeof(s)) == sizeof(s))
+			decode_wait_status(o, a->name, s);
+		else
+			put_ptr(o, a->name, v);
+		return;
+	}
+	case K_OPEN_FLAGS:
+		decode_open_flags(o, a->name, v);
+		return;
+	case K_MODE:
+		decode_mode(o, a->name, v & 0xffffffffu);
+		return;
+	case K_AT_FLAGS:
+		decode_at_flags(o, a->name, v & 0xffffffffu, strncmp(c->entry->name, "faccessat", 9) == 0);
+		return;
+	case K_ACCESS_MODE:
+		decode_access_mode(o, a->name, v & 0xffffffffu);
+		return;
+	case K_PROT:
+		decode_prot(o, a->name, v);
+		return;
+	case K_MMAP_FLAGS:
+		decode_mmap_flags(o, a->name, v);
+		return;
+	case K_CLONE_FLAGS:
+		decode_clone_flags(o, a->name, v);
+		return;
+	case K_SIGNUM:
+		decode_signal(o, a->name, (long)(int)v);
+		return;
+	case K_SOCK_DOMAIN:
+		decode_sock_domain(o, a->name, v & 0xffffffffu);
+		return;
+	case K_SOCK_TYPE:
+		decode_sock_type(o, a->name, v & 0xffffffffu);
+		return;
+	case K_MSG_FLAGS:
+		decode_msg_flags(o, a->name, v & 0xffffffffu);
+		return;
+	case K_IOCTL_CMD:
+		decode_ioctl_cmd(o, a->name, v);
+		return;
+	case K_FCNTL_CMD:
+		decode_fcntl_cmd(o, a->name, v & 0xffffffffu);
+		return;
+	case K_WHENCE:
+		decode_whence(o, a->name, v & 0xffffffffu);
+		return;
+	case K_WAIT_OPTIONS:
+		decode_wait_options(o, a->name, v & 0xffffffffu);
+		return;
+	}
+	tout_hex(o, a->name, v);
+}
+
+void decode_arg(struct tout *o, const struct decode_ctx *c, int i, const char *key)
+{
+	decode_one(o, c, i, key);
+}
+
+void decode_args(struct tout *o, const struct decode_ctx *c)
+{
+	int n = syscall_nargs(c->entry);
+
+	tout_begin_object(o, "args", true);
+	if (n == 0 && c->abi == ABI_I386) {
+		/* The i386 table has no kinds: show the registers. */
+		char name[8];
+		for (int i = 0; i < 6; i++) {
+			snprintf(name, sizeof(name), "arg%d", i);
+			tout_hex(o, name, c->args[i]);
+		}
+	}
+	for (int i = 0; i < n; i++)
+		decode_one(o, c, i, NULL);
+	tout_end_object(o);
+}
+
+void decode_return(struct tout *o, const struct decode_ctx *c)
+{
+	char buf[32];
+
+	if (c->ret < 0 && c->ret >= -4095) {
+		tout_int(o, "ret", -1);
+		tout_symbol(o, "err", errno_name((int)-c->ret, buf, sizeof(buf)));
+		return;
+	}
+	switch ((enum ret_kind)c->entry->ret) {
+	case R_PTR:
+		tout_hex(o, "ret", (uint64_t)c->ret);
+		return;
+	case R_FD: {
+		char target[PATH_MAX + 64];
+		tout_int(o, "ret", c->ret);
+		if (fd_target(c->tid, c->pidfd, c->ret, target, sizeof(target)) == 0)
+			tout_string(o, "ret_target", target);
+		return;
+	}
+	case R_INT:
+	case R_PID:
+	case R_NONE:
+		break;
+	}
+	tout_int(o, "ret", c->ret);
+}

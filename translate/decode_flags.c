@@ -1,0 +1,344 @@
+/* Symbolic names for flag words and enumerations (include/decode.h). */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "decode.h"
+#include "util.h"
+
+struct sym {
+	uint64_t value;
+	const char *name;
+};
+
+#define S(x) { (uint64_t)(x), #x }
+
+/*
+ * Flags as strace shows them: the names of the bits set, joined with '|', the
+ * rest in hex; entries are matched in order, so multi-bit names come first.
+ */
+static void put_flags(struct tout *o, const char *key, uint64_t v, const struct sym *t, size_t n, const char *zero)
+{
+	char buf[512];
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && v; i++) {
+		if (t[i].value == 0 || (v & t[i].value) != t[i].value)
+			continue;
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", len ? "|" : "", t[i].name);
+		v &= ~t[i].value;
+		if (len >= sizeof(buf))
+			break;
+	}
+	if (v && len < sizeof(buf))
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%#llx", len ? "|" : "", (unsigned long long)v);
+	if (len == 0)
+		snprintf(buf, sizeof(buf), "%s", zero);
+	tout_symbol(o, key, buf);
+}
+
+static void put_enum(struct tout *o, const char *key, uint64_t v, const struct sym *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (t[i].value == v) {
+			tout_symbol(o, key, t[i].name);
+			return;
+		}
+	tout_int(o, key, (long long)v);
+}
+
+static const struct sym open_flags[] = {
+	S(O_TMPFILE), S(O_WRONLY), S(O_RDWR), S(O_CREAT), S(O_EXCL), S(O_NOCTTY), S(O_TRUNC), S(O_APPEND),
+	S(O_NONBLOCK), S(O_SYNC), S(O_DSYNC), S(O_ASYNC), S(O_DIRECT), S(O_LARGEFILE), S(O_DIRECTORY),
+	S(O_NOFOLLOW), S(O_NOATIME), S(O_CLOEXEC), S(O_PATH),
+};
+
+void decode_open_flags(struct tout *o, const char *key, uint64_t v)
+{
+	char buf[512];
+	struct strbuf sb = { 0 };
+	struct tout tmp;
+	const char *acc = (v & O_ACCMODE) == O_RDONLY ? "O_RDONLY" : NULL;
+
+	/* O_RDONLY is 0: name it explicitly, then the other bits. */
+	v &= 0xffffffffu;
+	if (!acc || (v & ~(uint64_t)O_ACCMODE) == 0 || (v & O_TMPFILE) == O_TMPFILE) {
+		put_flags(o, key, v, open_flags, ARRAY_SIZE(open_flags), "O_RDONLY");
+		return;
+	}
+	tout_init(&tmp, &sb, FORMAT_TEXT);
+	put_flags(&tmp, NULL, v, open_flags, ARRAY_SIZE(open_flags), "");
+	snprintf(buf, sizeof(buf), "O_RDONLY|%s", sb.data ? sb.data : "");
+	sb_free(&sb);
+	tout_symbol(o, key, buf);
+}
+
+void decode_mode(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym types[] = {
+		S(S_IFSOCK), S(S_IFLNK), S(S_IFREG), S(S_IFBLK), S(S_IFDIR), S(S_IFCHR), S(S_IFIFO),
+	};
+	char buf[64];
+	const char *type = NULL;
+
+	for (size_t i = 0; i < ARRAY_SIZE(types); i++)
+		if ((v & S_IFMT) == types[i].value)
+			type = types[i].name;
+	if (type)
+		snprintf(buf, sizeof(buf), "%s|%#llo", type, (unsigned long long)(v & ~(uint64_t)S_IFMT));
+	else
+		snprintf(buf, sizeof(buf), "%#llo", (unsigned long long)v);
+	tout_symbol(o, key, buf);
+}
+
+void decode_at_flags(struct tout *o, const char *key, uint64_t v, bool eaccess)
+{
+	static const struct sym flags[] = {
+		S(AT_SYMLINK_NOFOLLOW), S(AT_REMOVEDIR), S(AT_SYMLINK_FOLLOW), S(AT_NO_AUTOMOUNT), S(AT_EMPTY_PATH),
+		S(AT_STATX_FORCE_SYNC), S(AT_STATX_DONT_SYNC), S(AT_RECURSIVE),
+	};
+	static const struct sym access_flags[] = {
+		S(AT_SYMLINK_NOFOLLOW), S(AT_EACCESS), S(AT_EMPTY_PATH),
+	};
+
+	if (eaccess)
+		put_flags(o, key, v, access_flags, ARRAY_SIZE(access_flags), "0");
+	else
+		put_flags(o, key, v, flags, ARRAY_SIZE(flags), "0");
+}
+
+void decode_access_mode(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym modes[] = { S(R_OK), S(W_OK), S(X_OK) };
+
+	put_flags(o, key, v, modes, ARRAY_SIZE(modes), "F_OK");
+}
+
+void decode_prot(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym prot[] = {
+		S(PROT_READ), S(PROT_WRITE), S(PROT_EXEC), { 0x8, "PROT_SEM" }, S(PROT_GROWSDOWN), S(PROT_GROWSUP),
+	};
+
+	put_flags(o, key, v, prot, ARRAY_SIZE(prot), "PROT_NONE");
+}
+
+void decode_mmap_flags(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym flags[] = {
+		S(MAP_SHARED_VALIDATE), S(MAP_SHARED), S(MAP_PRIVATE), S(MAP_FIXED), S(MAP_ANONYMOUS), S(MAP_32BIT),
+		S(MAP_GROWSDOWN), S(MAP_DENYWRITE), S(MAP_EXECUTABLE), S(MAP_LOCKED), S(MAP_NORESERVE),
+		S(MAP_POPULATE), S(MAP_NONBLOCK), S(MAP_STACK), S(MAP_HUGETLB), S(MAP_SYNC), S(MAP_FIXED_NOREPLACE),
+	};
+
+	put_flags(o, key, v, flags, ARRAY_SIZE(flags), "0");
+}
+
+void decode_clone_flags(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym flags[] = {
+		S(CLONE_VM), S(CLONE_FS), S(CLONE_FILES), S(CLONE_SIGHAND), S(CLONE_PIDFD), S(CLONE_PTRACE),
+		S(CLONE_VFORK), S(CLONE_PARENT), S(CLONE_THREAD), S(CLONE_NEWNS), S(CLONE_SYSVSEM), S(CLONE_SETTLS),
+		S(CLONE_PARENT_SETTID), S(CLONE_CHILD_CLEARTID), S(CLONE_DETACHED), S(CLONE_UNTRACED),
+		S(CLONE_CHILD_SETTID), S(CLONE_NEWCGROUP), S(CLONE_NEWUTS), S(CLONE_NEWIPC), S(CLONE_NEWUSER),
+		S(CLONE_NEWPID), S(CLONE_NEWNET), S(CLONE_IO),
+	};
+	struct strbuf sb = { 0 };
+	struct tout tmp;
+	char sig[32], buf[600];
+	uint64_t exit_signal = v & CSIGNAL;
+
+	tout_init(&tmp, &sb, FORMAT_TEXT);
+	put_flags(&tmp, NULL, v & ~(uint64_t)CSIGNAL, flags, ARRAY_SIZE(flags), "");
+	/* The low byte is the signal the parent gets when the child ends. */
+	if (exit_signal)
+		snprintf(buf, sizeof(buf), "%s%s%s", sb.data ? sb.data : "", sb.len ? "|" : "",
+			 signal_name((int)exit_signal, sig, sizeof(sig)));
+	else
+		snprintf(buf, sizeof(buf), "%s", sb.len ? sb.data : "0");
+	sb_free(&sb);
+	tout_symbol(o, key, buf);
+}
+
+void decode_sock_domain(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym domains[] = {
+		S(AF_UNSPEC), S(AF_UNIX), S(AF_INET), S(AF_INET6), S(AF_NETLINK), S(AF_PACKET), S(AF_BLUETOOTH),
+		S(AF_ALG), S(AF_VSOCK), S(AF_KEY), S(AF_XDP), S(AF_CAN), S(AF_TIPC),
+	};
+
+	put_enum(o, key, v, domains, ARRAY_SIZE(domains));
+}
+
+void decode_sock_type(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym types[] = {
+		S(SOCK_STREAM), S(SOCK_DGRAM), S(SOCK_RAW), S(SOCK_RDM), S(SOCK_SEQPACKET), S(SOCK_DCCP), S(SOCK_PACKET),
+	};
+	static const struct sym flags[] = { S(SOCK_NONBLOCK), S(SOCK_CLOEXEC) };
+	char buf[128];
+	size_t len = 0;
+	const char *name = NULL;
+
+	for (size_t i = 0; i < ARRAY_SIZE(types); i++)
+		if (types[i].value == (v & 0xf))
+			name = types[i].name;
+	len = name ? (size_t)snprintf(buf, sizeof(buf), "%s", name) : (size_t)snprintf(buf, sizeof(buf), "%#llx", (unsigned long long)(v & 0xf));
+	for (size_t i = 0; i < ARRAY_SIZE(flags); i++)
+		if (v & flags[i].value)
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "|%s", flags[i].name);
+	v &= ~(uint64_t)(0xf | SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (v)
+		snprintf(buf + len, sizeof(buf) - len, "|%#llx", (unsigned long long)v);
+	tout_symbol(o, key, buf);
+}
+
+void decode_msg_flags(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym flags[] = {
+		S(MSG_OOB), S(MSG_PEEK), S(MSG_DONTROUTE), S(MSG_CTRUNC), S(MSG_TRUNC), S(MSG_DONTWAIT), S(MSG_EOR),
+		S(MSG_WAITALL), S(MSG_NOSIGNAL), S(MSG_MORE), S(MSG_WAITFORONE), S(MSG_CMSG_CLOEXEC), S(MSG_ZEROCOPY),
+		S(MSG_FASTOPEN), S(MSG_ERRQUEUE), S(MSG_CONFIRM),
+	};
+
+	put_flags(o, key, v, flags, ARRAY_SIZE(flags), "0");
+}
+
+void decode_ioctl_cmd(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym cmds[] = {
+		S(TCGETS), S(TCSETS), S(TCSETSW), S(TCSETSF), S(TCGETA), S(TCSETA), S(TCSBRK), S(TCXONC), S(TCFLSH),
+		S(TIOCEXCL), S(TIOCNXCL), S(TIOCSCTTY), S(TIOCGPGRP), S(TIOCSPGRP), S(TIOCOUTQ), S(TIOCSTI),
+		S(TIOCGWINSZ), S(TIOCSWINSZ), S(TIOCMGET), S(TIOCMSET), S(FIONREAD), S(TIOCLINUX), S(TIOCCONS),
+		S(FIONBIO), S(TIOCNOTTY), S(TIOCSETD), S(TIOCGETD), S(TIOCGPTN), S(TIOCSPTLCK), S(TIOCGSID),
+		S(FIONCLEX), S(FIOCLEX), S(FIOASYNC), S(TIOCGPTPEER), S(FICLONE), S(FICLONERANGE), S(FIDEDUPERANGE),
+		S(FS_IOC_GETFLAGS), S(FS_IOC_SETFLAGS), S(FIGETBSZ), S(FIBMAP), S(BLKGETSIZE64), S(FIOQSIZE),
+	};
+
+	put_enum(o, key, v & 0xffffffffu, cmds, ARRAY_SIZE(cmds));
+}
+
+void decode_fcntl_cmd(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym cmds[] = {
+		S(F_DUPFD), S(F_GETFD), S(F_SETFD), S(F_GETFL), S(F_SETFL), S(F_GETLK), S(F_SETLK), S(F_SETLKW),
+		S(F_SETOWN), S(F_GETOWN), S(F_SETSIG), S(F_GETSIG), S(F_SETOWN_EX), S(F_GETOWN_EX), S(F_OFD_GETLK),
+		S(F_OFD_SETLK), S(F_OFD_SETLKW), S(F_SETLEASE), S(F_GETLEASE), S(F_NOTIFY), S(F_DUPFD_CLOEXEC),
+		S(F_SETPIPE_SZ), S(F_GETPIPE_SZ), S(F_ADD_SEALS), S(F_GET_SEALS),
+	};
+
+	put_enum(o, key, v, cmds, ARRAY_SIZE(cmds));
+}
+
+void decode_whence(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym w[] = { S(SEEK_SET), S(SEEK_CUR), S(SEEK_END), S(SEEK_DATA), S(SEEK_HOLE) };
+
+	put_enum(o, key, v, w, ARRAY_SIZE(w));
+}
+
+void decode_wait_options(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym w[] = {
+		S(WNOHANG), S(WUNTRACED), S(WEXITED), S(WCONTINUED), S(WNOWAIT), S(__WNOTHREAD), S(__WALL), S(__WCLONE),
+	};
+
+	put_flags(o, key, v, w, ARRAY_SIZE(w), "0");
+}
+
+void decode_rlimit_resource(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym r[] = {
+		S(RLIMIT_CPU), S(RLIMIT_FSIZE), S(RLIMIT_DATA), S(RLIMIT_STACK), S(RLIMIT_CORE), S(RLIMIT_RSS),
+		S(RLIMIT_NPROC), S(RLIMIT_NOFILE), S(RLIMIT_MEMLOCK), S(RLIMIT_AS), S(RLIMIT_LOCKS),
+		S(RLIMIT_SIGPENDING), S(RLIMIT_MSGQUEUE), S(RLIMIT_NICE), S(RLIMIT_RTPRIO), S(RLIMIT_RTTIME),
+	};
+
+	put_enum(o, key, v, r, ARRAY_SIZE(r));
+}
+
+void decode_sigmask_how(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym h[] = { S(SIG_BLOCK), S(SIG_UNBLOCK), S(SIG_SETMASK) };
+
+	put_enum(o, key, v, h, ARRAY_SIZE(h));
+}
+
+void decode_sa_flags(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym f[] = {
+		S(SA_NOCLDSTOP), S(SA_NOCLDWAIT), S(SA_SIGINFO), { 0x04000000, "SA_RESTORER" }, S(SA_ONSTACK),
+		S(SA_RESTART), S(SA_NODEFER), S(SA_RESETHAND),
+	};
+
+	put_flags(o, key, v, f, ARRAY_SIZE(f), "0");
+}
+
+/* A kernel sigset (64 bits, signal N is bit N-1) as a list of names. */
+void decode_sigset(struct tout *o, const char *key, uint64_t set)
+{
+	char name[32];
+
+	tout_begin_array(o, key);
+	for (int sig = 1; sig <= 64; sig++)
+		if (set & (1ULL << (sig - 1)))
+			tout_symbol(o, NULL, signal_name(sig, name, sizeof(name)));
+	tout_end_array(o);
+}
+
+const char *signal_name(int sig, char *buf, size_t size)
+{
+	const char *abbrev = sig > 0 && sig < SIGRTMIN ? sigabbrev_np(sig) : NULL;
+
+	if (abbrev)
+		snprintf(buf, size, "SIG%s", abbrev);
+	else if (sig >= SIGRTMIN && sig <= SIGRTMAX)
+		snprintf(buf, size, "SIGRTMIN+%d", sig - SIGRTMIN);
+	else if (sig >= 32 && sig <= 64)
+		snprintf(buf, size, "SIG%d", sig); /* reserved by libc for its threads */
+	else
+		snprintf(buf, size, "%d", sig);
+	return buf;
+}
+
+void decode_signal(struct tout *o, const char *key, long sig)
+{
+	char buf[32];
+
+	if (sig == 0) {
+		tout_int(o, key, 0);
+		return;
+	}
+	tout_symbol(o, key, signal_name((int)sig, buf, sizeof(buf)));
+}
+
+const char *errno_name(int err, char *buf, size_t size)
+{
+	/* The kernel's restart codes never reach a program, but a tracer sees them at syscall exit. */
+	static const struct sym restart[] = {
+		{ 512, "ERESTARTSYS" }, { 513, "ERESTARTNOINTR" }, { 514, "ERESTARTNOHAND" }, { 515, "ENOIOCTLCMD" },
+		{ 516, "ERESTART_RESTARTBLOCK" },
+	};
+	const char *name = strerrorname_np(err);
+
+	if (name)
+		return name;
+	for (size_t i = 0; i < ARRAY_SIZE(restart); i++)
+		if (restart[i].value == (uint64_t)err)
+			return restart[i].name;
+	snprintf(buf, size, "E%d", err);
+	return buf;
+}
