@@ -21,11 +21,17 @@ struct personality;
 enum {
 	FILTER_DATA_UNKNOWN_ABI = 0xff, /* the filter's default action: ask PTRACE_GET_SYSCALL_INFO */
 	FILTER_DATA_PERSONALITY = 0x100,
+	FILTER_DATA_DECODE_AT_ENTRY = 0x200, /* the trace must read the arguments at the seccomp stop */
 };
 
 static inline uint32_t filter_trace_data(enum abi abi, bool for_personality)
 {
 	return (uint32_t)abi | (for_personality ? FILTER_DATA_PERSONALITY : 0);
+}
+
+static inline bool filter_trace_at_entry(unsigned long data)
+{
+	return (data & FILTER_DATA_DECODE_AT_ENTRY) != 0;
 }
 
 static inline bool filter_trace_abi_known(unsigned long data)

@@ -6,6 +6,7 @@
 #ifndef PICOVISOR_SYSCALL_TABLE_H
 #define PICOVISOR_SYSCALL_TABLE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 enum abi {
@@ -47,6 +48,7 @@ enum arg_kind {
 	K_PID,             /* a process or thread id (differs between runs) */
 	K_FD,              /* a file descriptor, shown with what it refers to */
 	K_DIRFD,           /* a directory fd or AT_FDCWD */
+	K_FD_CLOSED,       /* an fd the call closes: described at entry */
 	K_PATH,            /* a path string */
 	K_STR,             /* another string */
 	K_ARGV,            /* a NULL-terminated array of strings */
@@ -113,6 +115,15 @@ struct syscall_entry {
 	uint8_t ret;   /* enum ret_kind */
 	struct syscall_arg args[6]; /* the first K_NONE ends the list */
 };
+
+/* Some arguments are gone by the exit (an exec's argv, a closed fd): decode such a call at entry. */
+static inline bool syscall_decoded_at_entry(const struct syscall_entry *e)
+{
+	for (int i = 0; i < 6 && e->args[i].kind != K_NONE; i++)
+		if (e->args[i].kind == K_ARGV || e->args[i].kind == K_ENVP || e->args[i].kind == K_FD_CLOSED)
+			return true;
+	return false;
+}
 
 static inline int syscall_nargs(const struct syscall_entry *e)
 {

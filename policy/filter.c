@@ -38,7 +38,8 @@ static uint32_t action_for(const struct syscall_entry *e, unsigned classes, enum
 	}
 	/* x32 calls are not traced: the decoders know the x86_64 layouts only. */
 	if (sel && abi != ABI_X32 && trace_selection_has(sel, abi, e->nr))
-		return SCMP_ACT_TRACE(filter_trace_data(abi, false));
+		return SCMP_ACT_TRACE(filter_trace_data(abi, false) |
+				      (syscall_decoded_at_entry(e) ? FILTER_DATA_DECODE_AT_ENTRY : 0));
 	return SCMP_ACT_ALLOW;
 }
 

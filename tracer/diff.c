@@ -1,3 +1,342 @@
+/*
+ * picovisor diff A B: match the processes of two traced runs by their place in
+ * the process tree and what they ran, align each matched pair's normalised
+ * calls, and report the differences like a unified diff, then what the runs
+ * did differently to the world. Exit status 0 same, 1 different, 2 trouble.
+ */
+#define _GNU_SOURCE
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "options.h"
-#include "trace_read.h"
-int diff_main(const struct run_options *o) { (void)o; return 2; }
+#include "trace_diff.h"
+#include "util.h"
+
+enum { CONTEXT = 3 };
+
+static const char *const behaviour_names[B_COUNT] = {
+	[B_READ] = "files read",           [B_WRITTEN] = "files written",
+	[B_CREATED] = "files created",     [B_DELETED] = "files deleted",
+	[B_EXECUTED] = "files executed",   [B_ENDPOINTS] = "network endpoints",
+	[B_SPAWNED] = "processes spawned",
+};
+
+static const char *const behaviour_keys[B_COUNT] = {
+	[B_READ] = "files_read",         [B_WRITTEN] = "files_written",  [B_CREATED] = "files_created",
+	[B_DELETED] = "files_deleted",   [B_EXECUTED] = "files_executed", [B_ENDPOINTS] = "network_endpoints",
+	[B_SPAWNED] = "processes_spawned",
+};
+
+/* Children of matched parents: the k-th child with a signature matches the other run's k-th with the same. */
+static void match_children(struct diff_run *a, size_t pa, struct diff_run *b, size_t pb)
+{
+	struct diff_proc *x = &a->procs[pa], *y = &b->procs[pb];
+
+	x->match = (long)pb;
+	y->match = (long)pa;
+	for (size_t i = 0; i < x->nchildren; i++) {
+		struct diff_proc *c = &a->procs[x->children[i]];
+
+		for (size_t j = 0; j < y->nchildren; j++) {
+			struct diff_proc *d = &b->procs[y->children[j]];
+
+			if (d->match < 0 && strcmp(c->signature, d->signature) == 0) {
+				match_children(a, x->children[i], b, y->children[j]);
+				break;
+			}
+		}
+	}
+}
+
+static void exit_text(const struct json *e, char *buf, size_t size)
+{
+	if (!e)
+		snprintf(buf, size, "did not end in the trace");
+	else if (json_str(e, "signal"))
+		snprintf(buf, size, "killed by %s", json_str(e, "signal"));
+	else
+		snprintf(buf, size, "exited %lld", json_int(e, "code", -1));
+}
+
+struct report {
+	const struct run_options *o;
+	struct strbuf out;   /* text, or the JSON document */
+	bool different;
+	bool first_proc;
+};
+
+static void json_str_out(struct strbuf *b, const char *s)
+{
+	sb_putc(b, '"');
+	json_escape(b, s, strlen(s));
+	sb_putc(b, '"');
+}
+
+/* The hunks of one matched pair, with CONTEXT lines around each change. */
+static void report_calls(struct report *r, const struct diff_proc *x, const struct diff_proc *y)
+{
+	size_t nops, i = 0;
+	struct diff_op *ops = diff_align(x->lines, x->ncalls, y->lines, y->ncalls, &nops);
+	bool first_hunk = true;
+
+	while (i < nops) {
+		size_t start, end, a0, b0, na = 0, nb = 0;
+
+		while (i < nops && ops[i].op == ' ')
+			i++;
+		if (i == nops)
+			break;
+		/* Extend the hunk while changes are closer than two contexts apart. */
+		start = i > CONTEXT ? i - CONTEXT : 0;
+		end = i;
+		for (;;) {
+			size_t gap = 0;
+			while (end < nops && ops[end].op != ' ')
+				end++;
+			while (end + gap < nops && ops[end + gap].op == ' ' && gap <= 2 * CONTEXT)
+				gap++;
+			if (end + gap < nops && gap <= 2 * CONTEXT)
+				end += gap;
+			else {
+				end = end + (gap < CONTEXT ? gap : CONTEXT);
+				break;
+			}
+		}
+		a0 = ops[start].op == '+' ? ops[start].a : ops[start].a;
+		b0 = ops[start].b;
+		for (size_t k = start; k < end; k++) {
+			na += ops[k].op != '+';
+			nb += ops[k].op != '-';
+		}
+		if (r->o->json) {
+			sb_printf(&r->out, "%s{\"a_start\":%zu,\"a_len\":%zu,\"b_start\":%zu,\"b_len\":%zu,\"lines\":[",
+				  first_hunk ? "" : ",", a0 + 1, na, b0 + 1, nb);
+			for (size_t k = start; k < end; k++) {
+				sb_printf(&r->out, "%s[\"%c\",", k == start ? "" : ",", ops[k].op);
+				json_str_out(&r->out, ops[k].op == '+' ? y->lines[ops[k].b] : x->lines[ops[k].a]);
+				sb_putc(&r->out, ']');
+			}
+			sb_puts(&r->out, "]}");
+		} else {
+			sb_printf(&r->out, "@@ -%zu,%zu +%zu,%zu @@\n", a0 + 1, na, b0 + 1, nb);
+			for (size_t k = start; k < end; k++)
+				sb_printf(&r->out, "%c %s\n", ops[k].op,
+					  ops[k].op == '+' ? y->lines[ops[k].b] : x->lines[ops[k].a]);
+		}
+		first_hunk = false;
+		r->different = true;
+		i = end;
+	}
+	free(ops);
+}
+
+static void report_pair(struct report *r, const struct diff_run *a, const struct diff_run *b, const struct diff_proc *x)
+{
+	const struct diff_proc *y = &b->procs[x->match];
+	char ea[64], eb[64];
+	bool exit_differs;
+	size_t before = r->out.len;
+	bool was_different = r->different;
+
+	(void)a;
+	exit_text(x->exit, ea, sizeof(ea));
+	exit_text(y->exit, eb, sizeof(eb));
+	exit_differs = strcmp(ea, eb) != 0;
+	if (r->o->json) {
+		sb_printf(&r->out, "%s{\"a_pid\":%lld,\"b_pid\":%lld,\"label\":", r->first_proc ? "" : ",", x->vpid, y->vpid);
+		json_str_out(&r->out, x->label);
+		sb_puts(&r->out, ",\"hunks\":[");
+		report_calls(r, x, y);
+		sb_puts(&r->out, "],\"exit_a\":");
+		json_str_out(&r->out, ea);
+		sb_puts(&r->out, ",\"exit_b\":");
+		json_str_out(&r->out, eb);
+		sb_puts(&r->out, "}");
+		r->first_proc = false;
+		r->different |= exit_differs;
+		return;
+	}
+	sb_printf(&r->out, "=== process %lld in A, %lld in B: %s\n", x->vpid, y->vpid, x->label);
+	report_calls(r, x, y);
+	if (exit_differs) {
+		sb_printf(&r->out, "exit status: A %s, B %s\n", ea, eb);
+		r->different = true;
+	}
+	if (r->different == was_different) /* nothing to say about this pair */
+		r->out.len = before, r->out.data[before] = '\0';
+}
+
+static void report_unmatched(struct report *r, const struct diff_run *run, char side, bool *first)
+{
+	for (size_t i = 0; i < run->nprocs; i++) {
+		const struct diff_proc *p = &run->procs[i];
+		char e[64];
+
+		if (p->match >= 0)
+			continue;
+		r->different = true;
+		exit_text(p->exit, e, sizeof(e));
+		if (r->o->json) {
+			sb_printf(&r->out, "%s{\"pid\":%lld,\"label\":", *first ? "" : ",", p->vpid);
+			json_str_out(&r->out, p->label);
+			sb_printf(&r->out, ",\"calls\":%zu,\"exit\":", p->ncalls);
+			json_str_out(&r->out, e);
+			sb_putc(&r->out, '}');
+			*first = false;
+		} else
+			sb_printf(&r->out, "=== process %lld only in %c: %s (%zu calls, %s)\n", p->vpid, side, p->label,
+				  p->ncalls, e);
+	}
+}
+
+/* Items of a sorted multiset not in the other (counting duplicates). */
+static void set_difference(const struct str_set *x, const struct str_set *y, struct str_set *out)
+{
+	size_t i = 0, j = 0;
+
+	while (i < x->n) {
+		int c = j < y->n ? strcmp(x->items[i], y->items[j]) : -1;
+
+		if (c == 0)
+			i++, j++;
+		else if (c < 0)
+			str_set_add(out, x->items[i++]);
+		else
+			j++;
+	}
+}
+
+static void report_behaviour(struct report *r, const struct diff_run *a, const struct diff_run *b)
+{
+	bool any = false;
+
+	if (r->o->json)
+		sb_puts(&r->out, ",\"behaviour\":{");
+	for (int k = 0; k < B_COUNT; k++) {
+		struct str_set only_a = { 0 }, only_b = { 0 };
+
+		set_difference(&a->behaviour[k], &b->behaviour[k], &only_a);
+		set_difference(&b->behaviour[k], &a->behaviour[k], &only_b);
+		if (r->o->json) {
+			sb_printf(&r->out, "%s\"%s\":{\"only_in_a\":[", k ? "," : "", behaviour_keys[k]);
+			for (size_t i = 0; i < only_a.n; i++) {
+				if (i)
+					sb_putc(&r->out, ',');
+				json_str_out(&r->out, only_a.items[i]);
+			}
+			sb_puts(&r->out, "],\"only_in_b\":[");
+			for (size_t i = 0; i < only_b.n; i++) {
+				if (i)
+					sb_putc(&r->out, ',');
+				json_str_out(&r->out, only_b.items[i]);
+			}
+			sb_puts(&r->out, "]}");
+		} else if (only_a.n || only_b.n) {
+			if (!any)
+				sb_puts(&r->out, "\nbehaviour (- only in A, + only in B):\n");
+			any = true;
+			sb_printf(&r->out, "  %s:\n", behaviour_names[k]);
+			for (size_t i = 0; i < only_a.n; i++)
+				sb_printf(&r->out, "    - %s\n", only_a.items[i]);
+			for (size_t i = 0; i < only_b.n; i++)
+				sb_printf(&r->out, "    + %s\n", only_b.items[i]);
+		}
+		if (only_a.n || only_b.n)
+			r->different = true;
+		for (size_t i = 0; i < only_a.n; i++)
+			free(only_a.items[i]);
+		for (size_t i = 0; i < only_b.n; i++)
+			free(only_b.items[i]);
+		free(only_a.items);
+		free(only_b.items);
+	}
+	if (r->o->json)
+		sb_putc(&r->out, '}');
+}
+
+static void report_exit_statuses(struct report *r, const struct diff_run *a, const struct diff_run *b)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < a->nprocs; i++) {
+		const struct diff_proc *x = &a->procs[i];
+		char ea[64], eb[64];
+
+		if (x->match < 0)
+			continue;
+		exit_text(x->exit, ea, sizeof(ea));
+		exit_text(b->procs[x->match].exit, eb, sizeof(eb));
+		if (strcmp(ea, eb) == 0)
+			continue;
+		if (!any)
+			sb_puts(&r->out, "  exit statuses:\n");
+		any = true;
+		sb_printf(&r->out, "    process %lld (%s): A %s, B %s\n", x->vpid, x->label, ea, eb);
+	}
+}
+
+int diff_main(const struct run_options *o)
+{
+	struct diff_run a = { 0 }, b = { 0 };
+	struct diff_masks m = { 0 };
+	struct report r = { .o = o, .first_proc = true };
+	bool first = true;
+	int rc = 2;
+
+	m.ignore = xcalloc((size_t)o->nignore + 1, sizeof(*m.ignore));
+	for (int i = 0; i < o->nignore; i++, m.nignore++)
+		if (regcomp(&m.ignore[i], o->ignore[i], REG_EXTENDED | REG_NOSUB) != 0) {
+			fprintf(stderr, "picovisor: --ignore '%s' is not a valid regular expression (POSIX extended)\n",
+				o->ignore[i]);
+			goto out;
+		}
+	if (trace_file_read(o->trace_files[0], &a.tf) < 0 || trace_file_read(o->trace_files[1], &b.tf) < 0)
+		goto out;
+	for (int i = 0; i < 2; i++)
+		if (!(i ? b.tf : a.tf).complete)
+			fprintf(stderr, "picovisor: %s: no end record: that run did not finish; comparing what was recorded\n",
+				o->trace_files[i]);
+	diff_run_build(&a, &m);
+	diff_run_build(&b, &m);
+	if (a.nprocs && b.nprocs)
+		match_children(&a, 0, &b, 0);
+
+	if (o->json) {
+		sb_puts(&r.out, "{\"a\":");
+		json_str_out(&r.out, o->trace_files[0]);
+		sb_puts(&r.out, ",\"b\":");
+		json_str_out(&r.out, o->trace_files[1]);
+		sb_puts(&r.out, ",\"processes\":[");
+	} else
+		sb_printf(&r.out, "--- A %s\n+++ B %s\n", o->trace_files[0], o->trace_files[1]);
+	for (size_t i = 0; i < a.nprocs; i++)
+		if (a.procs[i].match >= 0)
+			report_pair(&r, &a, &b, &a.procs[i]);
+	if (o->json)
+		sb_puts(&r.out, "],\"only_in_a\":[");
+	report_unmatched(&r, &a, 'A', &first);
+	if (o->json)
+		sb_puts(&r.out, "],\"only_in_b\":["), first = true;
+	report_unmatched(&r, &b, 'B', &first);
+	if (o->json)
+		sb_putc(&r.out, ']');
+	report_behaviour(&r, &a, &b);
+	if (!o->json)
+		report_exit_statuses(&r, &a, &b);
+	if (o->json)
+		sb_printf(&r.out, ",\"identical\":%s}\n", r.different ? "false" : "true");
+	else if (!r.different)
+		sb_puts(&r.out, "the runs did the same\n");
+	fwrite(r.out.data, 1, r.out.len, stdout);
+	rc = r.different ? 1 : 0;
+out:
+	sb_free(&r.out);
+	for (size_t i = 0; i < m.nignore; i++)
+		regfree(&m.ignore[i]);
+	free(m.ignore);
+	diff_run_free(&a);
+	diff_run_free(&b);
+	return rc;
+}

@@ -221,8 +221,12 @@ static void on_seccomp(struct tracee *t)
 		}
 	}
 	if (!filter_trace_for_personality(data)) {
-		/* Stopped for the trace alone: read nothing now, take it all at the exit stop. */
-		trace_call_begin(t, s.abi, NULL);
+		/* Stopped for the trace alone: read nothing now (unless the call destroys its
+		 * arguments), take it all at the exit stop. */
+		if (filter_trace_at_entry(data) && regs_get(t->tid, &s.regs) == 0)
+			trace_call_begin(t, s.abi, &s.regs);
+		else
+			trace_call_begin(t, s.abi, NULL);
 		t->resume = RESUME_SYSCALL;
 		tracee_resume(t, 0);
 		return;

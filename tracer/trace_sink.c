@@ -224,8 +224,8 @@ void trace_call_begin(struct tracee *t, enum abi abi, const tracee_regs *regs)
 	for (int i = 0; i < 6; i++)
 		c->args[i] = regs_arg(regs, abi, i);
 	e = entry_of(abi, c->nr);
-	if (e && (e->flags & SC_EXEC)) {
-		/* The image goes away with a successful exec: decode now. */
+	if (e && syscall_decoded_at_entry(e)) {
+		/* What the call destroys (the image, the fd) must be described now. */
 		struct decode_ctx d = {
 			.tid = t->tid, .pidfd = &t->proc->pidfd, .abi = abi, .entry = e, .strsize = sink.strsize,
 		};

@@ -565,6 +565,7 @@ static void decode_one(struct tout *o, const struct decode_ctx *c, int i, const 
 		put_ptr(o, a->name, v);
 		return;
 	case K_FD:
+	case K_FD_CLOSED:
 		decode_fd(o, a->name, c->tid, c->pidfd, (long)(int)v);
 		return;
 	case K_DIRFD:
