@@ -44,6 +44,7 @@ void decode_sockaddr(struct tout *o, const char *key, pid_t tid, uint64_t addr, 
 
 /* Symbolic flags and enumerations (translate/decode_flags.c). */
 void decode_open_flags(struct tout *o, const char *key, uint64_t v);
+void decode_fd_flags(struct tout *o, const char *key, uint64_t v);
 void decode_mode(struct tout *o, const char *key, uint64_t v);
 void decode_at_flags(struct tout *o, const char *key, uint64_t v, bool eaccess);
 void decode_access_mode(struct tout *o, const char *key, uint64_t v);

@@ -20,6 +20,7 @@ enum abi {
 enum {
 	SC_EXEC = 1u << 0,     /* replaces the image: always served by the loader */
 	SC_READLINK = 1u << 1, /* can read /proc/PID/exe: fixed up when the kernel cannot be told the exe */
+	SC_REGS_REPLACED = 1u << 2, /* replaces the thread's registers (rt_sigreturn): traced from its entry */
 	CL_FILE = 1u << 8,     /* %file: takes a path */
 	CL_DESC = 1u << 9,     /* %desc: takes or makes a file descriptor */
 	CL_NETWORK = 1u << 10, /* %network */
@@ -77,6 +78,7 @@ enum arg_kind {
 	K_PIPEFDS,         /* int[2] filled in */
 	K_WSTATUS_OUT,     /* int wait status filled in */
 	K_OPEN_FLAGS,
+	K_FD_FLAGS,        /* O_CLOEXEC and O_NONBLOCK of a new fd (pipe2, dup3, accept4) */
 	K_MODE,
 	K_AT_FLAGS,
 	K_ACCESS_MODE,
@@ -119,6 +121,8 @@ struct syscall_entry {
 /* Some arguments are gone by the exit (an exec's argv, a closed fd): decode such a call at entry. */
 static inline bool syscall_decoded_at_entry(const struct syscall_entry *e)
 {
+	if (e->flags & SC_REGS_REPLACED)
+		return true;
 	for (int i = 0; i < 6 && e->args[i].kind != K_NONE; i++)
 		if (e->args[i].kind == K_ARGV || e->args[i].kind == K_ENVP || e->args[i].kind == K_FD_CLOSED)
 			return true;

@@ -178,16 +178,26 @@ static void report_unmatched(struct report *r, const struct diff_run *run, char 
 			continue;
 		r->different = true;
 		exit_text(p->exit, e, sizeof(e));
+		/* All of its calls, as a diff against nothing. */
 		if (r->o->json) {
 			sb_printf(&r->out, "%s{\"pid\":%lld,\"label\":", *first ? "" : ",", p->vpid);
 			json_str_out(&r->out, p->label);
-			sb_printf(&r->out, ",\"calls\":%zu,\"exit\":", p->ncalls);
+			sb_puts(&r->out, ",\"exit\":");
 			json_str_out(&r->out, e);
-			sb_putc(&r->out, '}');
+			sb_puts(&r->out, ",\"lines\":[");
+			for (size_t c = 0; c < p->ncalls; c++) {
+				if (c)
+					sb_putc(&r->out, ',');
+				json_str_out(&r->out, p->lines[c]);
+			}
+			sb_puts(&r->out, "]}");
 			*first = false;
-		} else
+		} else {
 			sb_printf(&r->out, "=== process %lld only in %c: %s (%zu calls, %s)\n", p->vpid, side, p->label,
 				  p->ncalls, e);
+			for (size_t c = 0; c < p->ncalls; c++)
+				sb_printf(&r->out, "%c %s\n", side == 'A' ? '-' : '+', p->lines[c]);
+		}
 	}
 }
 

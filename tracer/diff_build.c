@@ -206,6 +206,9 @@ static void put_norm(struct strbuf *out, const struct diff_run *run, const struc
 			sb_printf(out, "%s%s=", i ? ", " : "", v->keys[i]);
 			if (key_varies(v->keys[i]))
 				sb_puts(out, "<varies>");
+			else if ((strcmp(v->keys[i], "sin_port") == 0 || strcmp(v->keys[i], "sin6_port") == 0) &&
+				 v->items[i].type == JSON_NUMBER && v->items[i].i >= 32768)
+				sb_puts(out, "<ephemeral>"); /* the kernel's choice, like a local port of an fd */
 			else
 				put_norm(out, run, m, &v->items[i], K_NONE, depth + 1);
 		}
@@ -318,6 +321,18 @@ static void add_behaviour(struct diff_run *run, const struct diff_masks *m, enum
 	sb_free(&b);
 }
 
+/* Like add_behaviour, but counting repeats: two processes running the same are two spawns. */
+static void add_behaviour_all(struct diff_run *run, const struct diff_masks *m, enum behaviour_kind k, const char *what)
+{
+	struct strbuf b = { 0 };
+
+	if (ignored(m, what))
+		return;
+	put_proc_path(&b, run, what);
+	str_set_add(&run->behaviour[k], b.data);
+	sb_free(&b);
+}
+
 static void endpoint_of(const struct json *sa, const char *verb, char *out, size_t size)
 {
 	const char *family = json_str(sa, "sa_family");
@@ -407,6 +422,20 @@ static void note_behaviour(struct diff_run *run, const struct diff_masks *m, con
 }
 
 /* ---- the run ---- */
+
+/*
+ * Calls the program never sees differ with the timing of signals, not with
+ * what it does: the return from a handler, and calls the kernel restarts.
+ */
+static bool timing_artefact(const struct json *r)
+{
+	const char *name = json_str(r, "name"), *err = json_str(r, "err");
+	const struct syscall_entry *e = json_str(r, "abi") ? NULL : entry_named(name);
+
+	if (e && (e->flags & SC_REGS_REPLACED))
+		return true;
+	return err && (strncmp(err, "ERESTART", 8) == 0);
+}
 
 static void append_call(struct diff_proc *p, size_t rec)
 {
@@ -505,7 +534,8 @@ int diff_run_build(struct diff_run *run, const struct diff_masks *m)
 			continue;
 		p = &run->procs[proc_index(run, pid, 0)]; /* known from the first pass: no growth */
 		if (strcmp(type, "syscall") == 0) {
-			append_call(p, i);
+			if (!timing_artefact(r))
+				append_call(p, i);
 			note_behaviour(run, m, r);
 		} else if (strcmp(type, "exec") == 0) {
 			set_label(run, m, p, r);
@@ -538,7 +568,7 @@ int diff_run_build(struct diff_run *run, const struct diff_masks *m)
 	}
 	for (size_t i = 0; i < run->nprocs; i++)
 		if (run->procs[i].parent > 0 && run->procs[i].signature && strcmp(run->procs[i].signature, "(no exec)") != 0)
-			str_set_add(&run->behaviour[B_SPAWNED], run->procs[i].signature);
+			add_behaviour_all(run, m, B_SPAWNED, run->procs[i].label);
 	for (int k = 0; k < B_COUNT; k++)
 		str_set_sort(&run->behaviour[k]);
 	return 0;

@@ -242,7 +242,7 @@ static struct json *parse_value(struct parser *ps)
 		size_t n = 0;
 		bool is_int = true;
 
-		while (ps->p + n < ps->end && n < sizeof(num) - 1 && strchr("+-0123456789.eE", ps->p[n])) {
+		while (ps->p + n < ps->end && n < sizeof(num) - 1 && ps->p[n] && strchr("+-0123456789.eE", ps->p[n])) {
 			if (strchr(".eE", ps->p[n]))
 				is_int = false;
 			n++;

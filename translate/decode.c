@@ -703,6 +703,9 @@ static void decode_one(struct tout *o, const struct decode_ctx *c, int i, const 
 	case K_OPEN_FLAGS:
 		decode_open_flags(o, a->name, v);
 		return;
+	case K_FD_FLAGS:
+		decode_fd_flags(o, a->name, v & 0xffffffffu);
+		return;
 	case K_MODE:
 		decode_mode(o, a->name, v & 0xffffffffu);
 		return;
@@ -767,8 +770,13 @@ void decode_args(struct tout *o, const struct decode_ctx *c)
 			tout_hex(o, name, c->args[i]);
 		}
 	}
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
+		/* The mode of an open means something only when it creates (strace leaves it out too). */
+		if (c->entry->args[i].kind == K_MODE && i > 0 && c->entry->args[i - 1].kind == K_OPEN_FLAGS &&
+		    !(c->args[i - 1] & (O_CREAT | __O_TMPFILE)))
+			continue;
 		decode_one(o, c, i, NULL);
+	}
 	tout_end_object(o);
 }
 

@@ -86,6 +86,13 @@ void decode_open_flags(struct tout *o, const char *key, uint64_t v)
 	tout_symbol(o, key, buf);
 }
 
+void decode_fd_flags(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym flags[] = { S(O_CLOEXEC), S(O_NONBLOCK), S(O_DIRECT) };
+
+	put_flags(o, key, v, flags, ARRAY_SIZE(flags), "0");
+}
+
 void decode_mode(struct tout *o, const char *key, uint64_t v)
 {
 	static const struct sym types[] = {

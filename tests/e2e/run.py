@@ -23,6 +23,8 @@ import sys
 import tempfile
 import time
 
+import tracing
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
 results = {"passed": 0, "failed": 0, "skipped": 0}
@@ -497,6 +499,7 @@ def main():
     shutil.copy2(os.path.join(ROOT, "picovisor"), STAGE)
     shutil.copytree(os.path.join(ROOT, "build", "progs"), os.path.join(STAGE, "progs"))
     groups = [core_programs, exec_family, hostile, fuzzed_loader, restricted_root, refused_top_level, real_tools, supervision, job_control]
+    groups += tracing.groups(sys.modules[__name__])
     users = [False] if args.root_only or os.geteuid() != 0 or not needs("setpriv") else [False, True]
     try:
         for AS_USER in users:
