@@ -41,6 +41,10 @@ struct tracee {
 	struct exec_job *job;      /* a load in progress, or NULL */
 	enum resume_kind resume;   /* how to resume after a stop nobody else handled */
 	bool attached;             /* its creation event arrived (parent known) */
+	bool pinned;               /* co-scheduled: picovisor set its affinity (cosched.h) */
+	bool own_affinity;         /* the program set its affinity: never pinned */
+	bool affinity_fixup;       /* sched_getaffinity in flight: its result is to be fixed up */
+	uint64_t affinity_buf;
 	bool in_group_stop;
 	struct tracee *next;       /* hash chain */
 };
@@ -53,6 +57,7 @@ int event_loop_run(const struct run_options *opts);
 /* Resume t after a stop, delivering sig (0 for none). */
 void tracee_resume(struct tracee *t, int sig);
 struct tracee *tracee_find(pid_t tid);
+void tracee_for_each(void (*fn)(struct tracee *t, void *ctx), void *ctx);
 /* The global facts of the run that personalities consult. */
 const struct run_options *run_options(void);
 /* Kill a tracee's whole process after an internal failure, saying why. */

@@ -52,11 +52,12 @@ static inline bool filter_trace_for_personality(unsigned long data)
 struct trace_selection;
 
 /*
- * Build the filter (libseccomp context): the personality's classes trap for
- * it; calls the trace selects (sel may be NULL) trap for the trace; the rest
+ * Build the filter (libseccomp context): the personality's classes (and the
+ * supervisor's extra_classes) trap for it; calls the trace selects (sel may be NULL) trap for the trace; the rest
  * are allowed. Dies with a message on failure.
  */
-void *filter_build(const struct personality *pers, const struct trace_selection *sel, bool set_no_new_privs);
+void *filter_build(const struct personality *pers, unsigned extra_classes, const struct trace_selection *sel,
+		   bool set_no_new_privs);
 /* The raw BPF of a filter that traps the given classes in every ABI and allows the rest
  * (to be stacked on a process's filter). 0 and a malloc'd *bytes, or -errno. */
 int filter_bpf_for_classes(unsigned classes, void **bytes, size_t *len);

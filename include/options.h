@@ -24,6 +24,7 @@ struct run_options {
 	const char *personality;  /* "linux" */
 	bool kernel_loader;       /* debugging: let the kernel load images */
 	int verbose;              /* 1: failed execs in the run; 2: also every ptrace event */
+	bool coschedule;          /* keep supervisor and tracees on one CPU while stops dominate (cosched.h) */
 	/* Tracing (picovisor trace, or run --trace FILE). */
 	bool tracing;
 	const char *trace_output; /* NULL: standard error */

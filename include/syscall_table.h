@@ -21,6 +21,7 @@ enum {
 	SC_EXEC = 1u << 0,     /* replaces the image: always served by the loader */
 	SC_READLINK = 1u << 1, /* can read /proc/PID/exe: fixed up when the kernel cannot be told the exe */
 	SC_REGS_REPLACED = 1u << 2, /* replaces the thread's registers (rt_sigreturn): traced from its entry */
+	SC_AFFINITY = 1u << 3, /* reads or sets CPU affinity: kept true while picovisor co-schedules (cosched.h) */
 	CL_FILE = 1u << 8,     /* %file: takes a path */
 	CL_DESC = 1u << 9,     /* %desc: takes or makes a file descriptor */
 	CL_NETWORK = 1u << 10, /* %network */

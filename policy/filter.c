@@ -88,12 +88,13 @@ static scmp_filter_ctx build(const unsigned classes[ABI_COUNT], const struct tra
 	return ctx;
 }
 
-void *filter_build(const struct personality *pers, const struct trace_selection *sel, bool set_no_new_privs)
+void *filter_build(const struct personality *pers, unsigned extra_classes, const struct trace_selection *sel,
+		   bool set_no_new_privs)
 {
 	unsigned classes[ABI_COUNT];
 
 	for (enum abi abi = 0; abi < ABI_COUNT; abi++)
-		classes[abi] = pers->trapped_classes(abi);
+		classes[abi] = pers->trapped_classes(abi) | (abi == ABI_X32 ? 0 : extra_classes);
 	return build(classes, sel, set_no_new_privs);
 }
 

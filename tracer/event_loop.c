@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cosched.h"
 #include "event_loop.h"
 #include "exec_job.h"
 #include "filter.h"
@@ -39,6 +40,15 @@ struct tracee *tracee_find(pid_t tid)
 		if (t->tid == tid)
 			return t;
 	return NULL;
+}
+
+void tracee_for_each(void (*fn)(struct tracee *t, void *ctx), void *ctx)
+{
+	for (unsigned h = 0; h < TABLE_SIZE; h++)
+		for (struct tracee *t = table[h], *next; t; t = next) {
+			next = t->next;
+			fn(t, ctx);
+		}
 }
 
 static struct tracee *tracee_add(pid_t tid)
@@ -164,6 +174,7 @@ static void on_new_task(struct tracee *t, int event)
 	thread = clone_makes_thread(t, event);
 	tracee_join(c, thread ? t->proc : process_new((pid_t)msg, t->proc));
 	c->attached = true;
+	cosched_new_task(c, t);
 	trace_spawn(c, t, thread);
 	if (parked)
 		tracee_resume(c, 0);
@@ -241,6 +252,10 @@ static void on_seccomp(struct tracee *t)
 		trace_call_begin(t, s.abi, &s.regs);
 		t->resume = RESUME_SYSCALL; /* the personality's resume stops at the exit too */
 	}
+	if (s.entry && (s.entry->flags & SC_AFFINITY) && (cosched_trapped_classes() & SC_AFFINITY)) {
+		cosched_syscall_enter(t, &s); /* the supervisor's business, whatever the personality */
+		return;
+	}
 	t->proc->pers->syscall_enter(t, &s);
 }
 
@@ -249,8 +264,10 @@ static void on_syscall_stop(struct tracee *t)
 	enum syscall_stop_kind kind;
 	enum abi abi;
 
-	if (!t->job && trace_call_active(t)) {
+	if (!t->job && (trace_call_active(t) || t->affinity_fixup)) {
 		t->resume = RESUME_CONT;
+		if (t->affinity_fixup)
+			cosched_syscall_exit(t);
 		trace_call_end(t);
 		tracee_resume(t, 0);
 		return;
@@ -371,7 +388,8 @@ int event_loop_run(const struct run_options *o)
 
 	opts = o;
 	trace_open(o);
-	filter = filter_build(&personality_linux, trace_selection(), !o->may_skip_nnp);
+	cosched_init(o->coschedule);
+	filter = filter_build(&personality_linux, cosched_trapped_classes(), trace_selection(), !o->may_skip_nnp);
 	main_pid = spawn_program(o, filter);
 	signals_set_target(main_pid);
 	t = tracee_add(main_pid);
@@ -389,6 +407,7 @@ int event_loop_run(const struct run_options *o)
 			die("waiting for the program failed: %s", strerror(errno));
 		}
 		t = tracee_find(pid);
+		cosched_note_stop();
 		if (o->verbose >= 2)
 			fprintf(stderr, "picovisor: event: pid %d status %#x%s\n", pid, status, t ? "" : " (unknown)");
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {

@@ -103,7 +103,7 @@ const char *abi_name(enum abi abi)
 
 uint32_t syscall_classes(enum abi abi, const struct syscall_entry *e)
 {
-	const uint32_t trace_classes = ~(uint32_t)(SC_EXEC | SC_READLINK | SC_REGS_REPLACED);
+	const uint32_t trace_classes = ~(uint32_t)(SC_EXEC | SC_READLINK | SC_REGS_REPLACED | SC_AFFINITY);
 	int nr;
 
 	if (abi != ABI_I386)

@@ -351,7 +351,21 @@ def trace_bad_input():
     check("bad trace: a missing file", r and r[2] == 2 and b"cannot read missing.jsonl" in r[1], str(r))
 
 
+def coschedule():
+    """While the run is stop-bound picovisor shares one CPU with it; the program must not notice."""
+    d = h.fresh_dir(None)
+    native = h.run_in(d, [h.prog("affinity")])
+    traced = h.run_in(d, [h.pv(), "trace", "-vv", "-o", "/dev/null", "--", h.prog("affinity")])
+    check("co-scheduling: the program sees and sets its own affinity",
+          native and traced and native[0] == traced[0] and native[2] == traced[2] == 0 and b"runs there: yes" in traced[0],
+          f"native {native and native[0]!r}\ntraced {traced and traced[0]!r}")
+    check("co-scheduling: it happened", traced and b"co-scheduling the run on CPU" in traced[1] or os.cpu_count() < 2,
+          "no co-scheduling message with -vv")
+    plain = h.run_in(d, [h.pv(), "trace", "--no-coschedule", "-vv", "-o", "/dev/null", "--", h.prog("affinity")])
+    check("co-scheduling: --no-coschedule", plain and plain[0] == native[0] and b"co-scheduling" not in plain[1], "")
+
+
 def groups(harness):
     global h
     h = harness
-    return [trace_decoders, trace_tree, trace_select, trace_summary, trace_diff, trace_bad_input]
+    return [trace_decoders, trace_tree, trace_select, trace_summary, trace_diff, trace_bad_input, coschedule]

@@ -1,0 +1,168 @@
+/* Co-scheduling supervisor and tracees on one CPU while the run is stop-bound (include/cosched.h). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cosched.h"
+#include "event_loop.h"
+#include "options.h"
+#include "personality.h"
+#include "trace.h"
+#include "tracee.h"
+#include "util.h"
+
+/*
+ * Decided over windows of 50 ms: pin above 4000 stops a second (at 25-50 us a
+ * cross-CPU stop, a fifth of the time or more goes to wake-ups), unpin below
+ * 1000 (the run computes; let it spread over the CPUs).
+ */
+enum {
+	WINDOW_NS = 50 * 1000 * 1000,
+	PIN_STOPS = 4000 / 20,
+	UNPIN_STOPS = 1000 / 20,
+};
+
+static struct {
+	bool enabled;
+	bool pinned;
+	int cpu;
+	cpu_set_t original; /* the supervisor's mask at start: what tracees inherit */
+	uint64_t window_start;
+	unsigned stops;
+} cs;
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void cosched_init(bool enabled)
+{
+	cs.enabled = enabled && sched_getaffinity(0, sizeof(cs.original), &cs.original) == 0 &&
+		     CPU_COUNT(&cs.original) > 1;
+	cs.window_start = now_ns();
+}
+
+unsigned cosched_trapped_classes(void)
+{
+	return cs.enabled ? SC_AFFINITY : 0;
+}
+
+static void pin_one(struct tracee *t, void *ctx)
+{
+	cpu_set_t one;
+
+	(void)ctx;
+	if (t->own_affinity || t->pinned)
+		return;
+	CPU_ZERO(&one);
+	CPU_SET(cs.cpu, &one);
+	/* A thread that cannot be moved (gone, other credentials) just stays where it is. */
+	t->pinned = sched_setaffinity(t->tid, sizeof(one), &one) == 0;
+}
+
+static void unpin_one(struct tracee *t, void *ctx)
+{
+	(void)ctx;
+	if (!t->pinned)
+		return;
+	sched_setaffinity(t->tid, sizeof(cs.original), &cs.original);
+	t->pinned = false;
+}
+
+static void pin_all(void)
+{
+	cpu_set_t one;
+	int cpu = sched_getcpu();
+
+	if (cpu < 0 || !CPU_ISSET(cpu, &cs.original))
+		return;
+	cs.cpu = cpu;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	if (sched_setaffinity(0, sizeof(one), &one) < 0)
+		return;
+	cs.pinned = true;
+	tracee_for_each(pin_one, NULL);
+	if (run_options()->verbose >= 2)
+		fprintf(stderr, "picovisor: co-scheduling the run on CPU %d\n", cpu);
+}
+
+static void unpin_all(void)
+{
+	tracee_for_each(unpin_one, NULL);
+	sched_setaffinity(0, sizeof(cs.original), &cs.original);
+	cs.pinned = false;
+	if (run_options()->verbose >= 2)
+		fprintf(stderr, "picovisor: the run spreads over its CPUs again\n");
+}
+
+void cosched_note_stop(void)
+{
+	uint64_t now;
+
+	if (!cs.enabled)
+		return;
+	cs.stops++;
+	if ((cs.stops & 15) != 0 && cs.stops < PIN_STOPS)
+		return; /* read the clock every 16 stops at most */
+	now = now_ns();
+	if (now - cs.window_start < WINDOW_NS)
+		return;
+	if (!cs.pinned && cs.stops >= PIN_STOPS)
+		pin_all();
+	else if (cs.pinned && cs.stops < UNPIN_STOPS)
+		unpin_all();
+	cs.stops = 0;
+	cs.window_start = now;
+}
+
+void cosched_new_task(struct tracee *child, const struct tracee *parent)
+{
+	child->pinned = parent->pinned;
+	child->own_affinity = parent->own_affinity;
+}
+
+/* The tracee a pid argument names: 0 is the caller; a thread outside the run is none of ours. */
+static struct tracee *target_of(struct tracee *t, long pid)
+{
+	return pid == 0 ? t : tracee_find((pid_t)pid);
+}
+
+void cosched_syscall_enter(struct tracee *t, const struct syscall_stop *s)
+{
+	bool set = strcmp(s->entry->name, "sched_setaffinity") == 0;
+	struct tracee *target = target_of(t, (long)(int)regs_arg(&s->regs, s->abi, 0));
+
+	if (target && set) {
+		/* The program decides this thread's CPUs from now on. */
+		target->own_affinity = true;
+		target->pinned = false;
+	} else if (target && target->pinned) {
+		/* Let the kernel answer (sizes, errors), then put the mask the thread really has in place. */
+		t->affinity_fixup = true;
+		t->affinity_buf = regs_arg(&s->regs, s->abi, 2);
+		t->resume = RESUME_SYSCALL;
+	}
+	tracee_resume(t, 0);
+}
+
+void cosched_syscall_exit(struct tracee *t)
+{
+	tracee_regs r;
+	long ret;
+
+	t->affinity_fixup = false;
+	if (regs_get(t->tid, &r) < 0)
+		return;
+	ret = regs_retval(&r);
+	if (ret > 0)
+		tracee_write(t->tid, t->affinity_buf, &cs.original,
+			     (size_t)ret < sizeof(cs.original) ? (size_t)ret : sizeof(cs.original));
+}
