@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "syscall_table.h"
+
 struct exec_job;
 struct personality;
 
@@ -57,6 +59,8 @@ int event_loop_run(const struct run_options *opts);
 /* Resume t after a stop, delivering sig (0 for none). */
 void tracee_resume(struct tracee *t, int sig);
 struct tracee *tracee_find(pid_t tid);
+/* Does the run's filter stop t's calls of this number (for the personality, the supervisor or the trace)? */
+bool tracee_call_is_trapped(const struct tracee *t, enum abi abi, long nr);
 void tracee_for_each(void (*fn)(struct tracee *t, void *ctx), void *ctx);
 /* The global facts of the run that personalities consult. */
 const struct run_options *run_options(void);

@@ -19,7 +19,6 @@ struct personality;
  * personality must see the call (otherwise the stop is for the trace alone).
  */
 enum {
-	FILTER_DATA_UNKNOWN_ABI = 0xff, /* the filter's default action: ask PTRACE_GET_SYSCALL_INFO */
 	FILTER_DATA_PERSONALITY = 0x100,
 	FILTER_DATA_DECODE_AT_ENTRY = 0x200, /* the trace must read the arguments at the seccomp stop */
 };
@@ -34,14 +33,9 @@ static inline bool filter_trace_at_entry(unsigned long data)
 	return (data & FILTER_DATA_DECODE_AT_ENTRY) != 0;
 }
 
-static inline bool filter_trace_abi_known(unsigned long data)
-{
-	return (data & 0xff) < ABI_COUNT;
-}
-
 static inline enum abi filter_trace_abi(unsigned long data)
 {
-	return filter_trace_abi_known(data) ? (enum abi)(data & 0xff) : ABI_X86_64;
+	return (data & 0xff) < ABI_COUNT ? (enum abi)(data & 0xff) : ABI_X86_64;
 }
 
 static inline bool filter_trace_for_personality(unsigned long data)
@@ -61,7 +55,7 @@ void *filter_build(const struct personality *pers, unsigned extra_classes, const
 /* The raw BPF of a filter that traps the given classes in every ABI and allows the rest
  * (to be stacked on a process's filter). 0 and a malloc'd *bytes, or -errno. */
 int filter_bpf_for_classes(unsigned classes, void **bytes, size_t *len);
-/* Load it in the calling (child) process: 0 or -errno. */
+/* Load it (one or more stacked filters) in the calling (child) process: 0 or -errno. */
 int filter_load(void *filter);
 
 #endif

@@ -43,15 +43,17 @@ static uint32_t action_for(const struct syscall_entry *e, unsigned classes, enum
 	return SCMP_ACT_ALLOW;
 }
 
-/* One context per ABI, since each ABI has its own numbers and its own trace data. */
-static scmp_filter_ctx abi_filter(unsigned classes, enum abi abi, const struct trace_selection *sel, bool nnp)
+/*
+ * One context per ABI, since each ABI has its own numbers and its own trace
+ * data. Numbers the table does not know are traced when everything is (strace
+ * shows them too). other_arches: what the context does with calls of other
+ * ABIs (when it is loaded alone rather than merged).
+ */
+static scmp_filter_ctx abi_filter(unsigned classes, enum abi abi, const struct trace_selection *sel, bool nnp,
+				  uint32_t other_arches)
 {
-	/*
-	 * Numbers the table does not know are traced when everything is (strace
-	 * shows them too). libseccomp merges only contexts with equal defaults, so
-	 * this data cannot name the ABI: the event loop asks the kernel.
-	 */
-	uint32_t default_action = sel && sel->unknown ? SCMP_ACT_TRACE(FILTER_DATA_UNKNOWN_ABI) : SCMP_ACT_ALLOW;
+	uint32_t default_action = sel && sel->unknown && abi != ABI_X32 ? SCMP_ACT_TRACE(filter_trace_data(abi, false))
+									  : SCMP_ACT_ALLOW;
 	scmp_filter_ctx ctx = seccomp_init(default_action);
 	const struct syscall_entry *t;
 	int count;
@@ -59,6 +61,7 @@ static scmp_filter_ctx abi_filter(unsigned classes, enum abi abi, const struct t
 	if (!ctx)
 		die("cannot build the seccomp filter: seccomp_init failed");
 	check(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, nnp ? 1 : 0), "no_new_privs attribute");
+	check(seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, other_arches), "the action for other architectures");
 	if (abi != ABI_X86_64) {
 		check(seccomp_arch_add(ctx, scmp_arch_of[abi]), "adding an architecture");
 		check(seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE), "removing the native architecture");
@@ -79,23 +82,54 @@ static scmp_filter_ctx abi_filter(unsigned classes, enum abi abi, const struct t
 	return ctx;
 }
 
-static scmp_filter_ctx build(const unsigned classes[ABI_COUNT], const struct trace_selection *sel, bool nnp)
+/* Every ABI in one filter: possible when the contexts agree on their default (libseccomp's rule). */
+static scmp_filter_ctx build_merged(const unsigned classes[ABI_COUNT], const struct trace_selection *sel, bool nnp)
 {
-	scmp_filter_ctx ctx = abi_filter(classes[ABI_X86_64], ABI_X86_64, sel, nnp);
+	scmp_filter_ctx ctx = abi_filter(classes[ABI_X86_64], ABI_X86_64, sel, nnp, SCMP_ACT_KILL_PROCESS);
 
 	for (enum abi abi = ABI_I386; abi < ABI_COUNT; abi++)
-		check(seccomp_merge(ctx, abi_filter(classes[abi], abi, sel, nnp)), "merging architectures");
+		check(seccomp_merge(ctx, abi_filter(classes[abi], abi, sel, nnp, SCMP_ACT_KILL_PROCESS)),
+		      "merging architectures");
 	return ctx;
 }
+
+/* The filters of a run, loaded in order. */
+struct run_filter {
+	scmp_filter_ctx ctx[ABI_COUNT + 1];
+	int n;
+};
 
 void *filter_build(const struct personality *pers, unsigned extra_classes, const struct trace_selection *sel,
 		   bool set_no_new_privs)
 {
+	struct run_filter *f = xcalloc(1, sizeof(*f));
 	unsigned classes[ABI_COUNT];
+	scmp_filter_ctx gate;
 
 	for (enum abi abi = 0; abi < ABI_COUNT; abi++)
 		classes[abi] = pers->trapped_classes(abi) | (abi == ABI_X32 ? 0 : extra_classes);
-	return build(classes, sel, set_no_new_privs);
+	if (!sel || !sel->unknown) {
+		f->ctx[f->n++] = build_merged(classes, sel, set_no_new_privs);
+		return f;
+	}
+	/*
+	 * Tracing (nearly) everything: each ABI's default is its own trace
+	 * action, which libseccomp cannot merge. Merging by listing hundreds of
+	 * rules instead takes libseccomp some 13 ms to compile at every start, so
+	 * each ABI gets a filter of its own that passes other ABIs' calls on, and
+	 * a gate in front kills calls of any architecture none of them knows.
+	 */
+	gate = seccomp_init(SCMP_ACT_ALLOW);
+	if (!gate)
+		die("cannot build the seccomp filter: seccomp_init failed");
+	check(seccomp_attr_set(gate, SCMP_FLTATR_CTL_NNP, set_no_new_privs ? 1 : 0), "no_new_privs attribute");
+	check(seccomp_attr_set(gate, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS), "the action for other architectures");
+	check(seccomp_arch_add(gate, SCMP_ARCH_X86), "adding an architecture");
+	check(seccomp_arch_add(gate, SCMP_ARCH_X32), "adding an architecture");
+	f->ctx[f->n++] = gate;
+	for (enum abi abi = 0; abi < ABI_COUNT; abi++)
+		f->ctx[f->n++] = abi_filter(classes[abi], abi, sel, set_no_new_privs, SCMP_ACT_ALLOW);
+	return f;
 }
 
 int filter_bpf_for_classes(unsigned classes, void **bytes, size_t *len)
@@ -107,7 +141,7 @@ int filter_bpf_for_classes(unsigned classes, void **bytes, size_t *len)
 
 	for (enum abi abi = 0; abi < ABI_COUNT; abi++)
 		per_abi[abi] = classes;
-	ctx = build(per_abi, NULL, true);
+	ctx = build_merged(per_abi, NULL, true);
 	fd = memfd_create("picovisor-filter", MFD_CLOEXEC);
 	if (fd < 0 || seccomp_export_bpf(ctx, fd) < 0 || fstat(fd, &st) < 0 || st.st_size <= 0) {
 		rc = -EIO;
@@ -128,5 +162,13 @@ out:
 
 int filter_load(void *filter)
 {
-	return seccomp_load(filter);
+	struct run_filter *f = filter;
+
+	for (int i = 0; i < f->n; i++) {
+		int rc = seccomp_load(f->ctx[i]);
+
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
 }

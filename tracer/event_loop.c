@@ -42,6 +42,16 @@ struct tracee *tracee_find(pid_t tid)
 	return NULL;
 }
 
+bool tracee_call_is_trapped(const struct tracee *t, enum abi abi, long nr)
+{
+	const struct syscall_entry *e = nr >= 0 && nr < 100000 ? syscall_lookup(abi, (int)nr) : NULL;
+	unsigned classes = t->proc->pers->trapped_classes(abi) | cosched_trapped_classes();
+
+	if (e && (e->flags & classes))
+		return true;
+	return trace_enabled() && trace_selection_has(trace_selection(), abi, nr);
+}
+
 void tracee_for_each(void (*fn)(struct tracee *t, void *ctx), void *ctx)
 {
 	for (unsigned h = 0; h < TABLE_SIZE; h++)
@@ -223,14 +233,6 @@ static void on_seccomp(struct tracee *t)
 	}
 	ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &data);
 	s.abi = filter_trace_abi(data);
-	if (!filter_trace_abi_known(data)) {
-		enum syscall_stop_kind kind;
-
-		if (tracee_syscall_info(t->tid, &kind, &s.abi) < 0 || s.abi == ABI_X32) {
-			tracee_resume(t, 0); /* x32 calls are not traced */
-			return;
-		}
-	}
 	if (!filter_trace_for_personality(data)) {
 		/* Stopped for the trace alone: read nothing now (unless the call destroys its
 		 * arguments), take it all at the exit stop. */

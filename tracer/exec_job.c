@@ -91,8 +91,8 @@ __attribute__((format(printf, 3, 4))) static void set_error(struct exec_job *j, 
 
 /*
  * Run one system call in the thread, from a syscall stop, by re-executing its
- * syscall instruction. A call the filter traps (execveat) stops at its seccomp
- * stop anyway, so it is resumed without an entry stop.
+ * syscall instruction. A call the filter traps (execveat, or anything a trace
+ * selects) stops at its seccomp stop anyway, so it is resumed without an entry stop.
  */
 static void inject(struct tracee *t, long nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
@@ -107,7 +107,7 @@ static void inject(struct tracee *t, long nr, uint64_t a0, uint64_t a1, uint64_t
 	regs_set_arg(&r, j->abi, 3, a3);
 	regs_set_arg(&r, j->abi, 4, a4);
 	regs_set(t->tid, &r);
-	t->resume = nr == syscall_number(j->abi, "execveat") ? RESUME_CONT : RESUME_SYSCALL;
+	t->resume = tracee_call_is_trapped(t, j->abi, nr) ? RESUME_CONT : RESUME_SYSCALL;
 	tracee_resume(t, 0);
 }
 

@@ -7,16 +7,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ptrace.h>
 #include <sys/personality.h>
 #include <sys/random.h>
 #include <unistd.h>
 
 #include "event_loop.h"
 #include "exec_job_internal.h"
-#include "trace.h"
 #include "filter.h"
 #include "options.h"
+#include "spawn.h"
 #include "stub.h"
+#include "trace.h"
 #include "tracee.h"
 #include "util.h"
 
@@ -92,10 +94,24 @@ static int read_initial_stack(pid_t tid, uint64_t sp, struct initial_stack *st)
 	return rc;
 }
 
+/*
+ * While the executor runs its batch, the calls a trace selects would each stop
+ * for nothing (they are picovisor's, never recorded): a tracer with
+ * CAP_SYS_ADMIN may switch the thread's filter off meanwhile. The thread runs
+ * only the executor then, with every signal blocked.
+ */
+static void suspend_filter(struct tracee *t, bool suspend)
+{
+	if (!trace_enabled() || !run_options()->may_skip_nnp)
+		return;
+	ptrace(PTRACE_SETOPTIONS, t->tid, 0, PV_PTRACE_OPTIONS | (suspend ? PTRACE_O_SUSPEND_SECCOMP : 0));
+}
+
 void exec_load_failed(struct tracee *t, const char *what)
 {
 	char *why = xasprintf("loading %s failed after the old image was gone (%s)", t->job->path, what);
 
+	suspend_filter(t, false);
 	exec_job_free(t);
 	tracee_kill_process(t, why);
 	free(why);
@@ -176,6 +192,7 @@ void exec_load_start(struct tracee *t)
 	initial_stack_free(&st);
 	j->stage = STAGE_BATCH;
 	t->resume = RESUME_CONT;
+	suspend_filter(t, true);
 	tracee_resume(t, 0);
 }
 
@@ -209,6 +226,7 @@ void exec_load_done(struct tracee *t)
 	unsigned char probe;
 	tracee_regs r;
 
+	suspend_filter(t, false);
 	if (regs_get(t->tid, &r) < 0 || regs_retval(&r) != 0 ||
 	    tracee_read(t->tid, PV_STUB_BASE + PV_PAGE_SIZE, &probe, 1) != -EFAULT ||
 	    tracee_read(t->tid, j->report_addr, &rep, sizeof(rep)) < 0) {
