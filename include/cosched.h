@@ -13,6 +13,7 @@
 #define PICOVISOR_COSCHED_H
 
 #include <stdbool.h>
+#include <signal.h>
 #include <stdint.h>
 
 struct tracee;
@@ -24,6 +25,10 @@ void cosched_init(bool enabled);
 unsigned cosched_trapped_classes(void);
 /* One more ptrace stop happened: may pin or unpin the run. */
 void cosched_note_stop(void);
+/* The timer that watches a pinned run fired (waitpid was interrupted). */
+void cosched_tick(void);
+/* The signal of that timer: a real-time signal picovisor never forwards. */
+#define COSCHED_TICK_SIGNAL (SIGRTMIN + 2)
 /* A new task: it inherited its parent's mask (and whether the program chose it). */
 void cosched_new_task(struct tracee *child, const struct tracee *parent);
 /* sched_{get,set}affinity at their seccomp stop; the thread is resumed. */

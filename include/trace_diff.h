@@ -12,16 +12,23 @@
 #include "trace_out.h"
 #include "trace_read.h"
 
+/* A normalised call, with where it goes when a process's calls are put thread by thread. */
+struct diff_call {
+	char *line;
+	long rank;       /* the thread's place in its process, in creation order */
+	long long seq;
+};
+
 struct diff_proc {
 	long long vpid, parent;   /* parent 0: the root */
 	char *label;              /* what it ran: "exec PATH ARGV..." or "fork of LABEL" */
 	char *signature;          /* label with the run's own details masked, for matching */
 	long long *threads;       /* vtids, in creation order */
 	size_t nthreads;
-	size_t *calls;            /* indices of its syscall records, thread by thread */
-	size_t ncalls;
-	char **lines;             /* the calls, normalised */
-	const struct json *exit;  /* its exit record, or NULL */
+	struct diff_call *calls;  /* sorted thread by thread once the trace is read */
+	size_t ncalls, cap;
+	char **lines;             /* the calls' lines, in that order */
+	char exit_desc[64];       /* "exited 0", "killed by SIGTERM", "did not end in the trace" */
 	size_t *children;         /* indices into the run's procs, in creation order */
 	size_t nchildren;
 	long match;               /* index of its counterpart in the other run, or -1 */
@@ -44,7 +51,7 @@ enum behaviour_kind {
 };
 
 struct diff_run {
-	struct trace_file tf;
+	bool complete;            /* its trace ended with the end record */
 	struct diff_proc *procs;
 	size_t nprocs;
 	long long *host_ids;      /* pairs: host pid/tid, virtual id */
@@ -57,8 +64,8 @@ struct diff_masks {
 	size_t nignore;
 };
 
-/* Build a run's processes, normalised lines and behaviour. 0 or -1 after a message naming the line. */
-int diff_run_build(struct diff_run *run, const struct diff_masks *m);
+/* Read a trace into a run: processes, normalised lines, behaviour. 0 or -1 after a message naming the line. */
+int diff_run_build(struct diff_run *run, const char *path, const struct diff_masks *m);
 void diff_run_free(struct diff_run *run);
 
 void str_set_add(struct str_set *s, const char *item); /* keeps duplicates: a multiset */

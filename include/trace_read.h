@@ -45,17 +45,14 @@ long long json_int(const struct json *obj, const char *key, long long dflt);
 /* Render a value back as compact JSON (for the diff's lines). */
 void json_render(const struct json *j, struct strbuf *out);
 
-struct trace_file {
-	const char *path;
-	struct json **recs;   /* every record, in file order */
-	size_t *lines;        /* the line each came from */
-	size_t n;
-	bool complete;        /* it ends with an end record */
-};
-
-/* Read and check a whole trace. 0, or -1 after printing "FILE:LINE: what is wrong". */
-int trace_file_read(const char *path, struct trace_file *tf);
-void trace_file_free(struct trace_file *tf);
+/*
+ * Read a trace line by line, checking each record, and hand each to fn (the
+ * record is freed after). fn returns 0 to go on. 0 at the end, or -1 after
+ * printing "FILE:LINE: what is wrong" (or fn's own nonzero). *complete: it
+ * ended with its end record.
+ */
+typedef int (*trace_record_fn)(const struct json *rec, size_t line, void *ctx);
+int trace_file_scan(const char *path, trace_record_fn fn, void *ctx, bool *complete);
 
 int summary_main(const struct run_options *o);
 int diff_main(const struct run_options *o);

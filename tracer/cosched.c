@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -15,14 +16,17 @@
 #include "util.h"
 
 /*
- * Decided over windows of 50 ms: pin above 4000 stops a second (at 25-50 us a
- * cross-CPU stop, a fifth of the time or more goes to wake-ups), unpin below
- * 1000 (the run computes; let it spread over the CPUs).
+ * Pin above 4000 stops a second over 10 ms (at 25-50 us a cross-CPU stop, a
+ * fifth of the time or more goes to wake-ups); unpin below 1000 over 100 ms
+ * (the run computes: let it spread over the CPUs). While pinned, a timer
+ * wakes the supervisor every 100 ms, since a run that only computes makes no
+ * stops that would tell it.
  */
 enum {
-	WINDOW_NS = 50 * 1000 * 1000,
-	PIN_STOPS = 4000 / 20,
-	UNPIN_STOPS = 1000 / 20,
+	PIN_WINDOW_NS = 10 * 1000 * 1000,
+	PIN_STOPS = 4000 / 100,
+	UNPIN_WINDOW_NS = 100 * 1000 * 1000,
+	UNPIN_STOPS = 1000 / 10,
 };
 
 static struct {
@@ -30,9 +34,16 @@ static struct {
 	bool pinned;
 	int cpu;
 	cpu_set_t original; /* the supervisor's mask at start: what tracees inherit */
-	uint64_t window_start;
-	unsigned stops;
+	uint64_t short_start, long_start;
+	unsigned short_stops, long_stops;
+	timer_t timer;
+	bool have_timer;
 } cs;
+
+static void on_tick(int sig)
+{
+	(void)sig; /* it only interrupts waitpid */
+}
 
 static uint64_t now_ns(void)
 {
@@ -44,9 +55,32 @@ static uint64_t now_ns(void)
 
 void cosched_init(bool enabled)
 {
+	struct sigaction sa;
+	struct sigevent ev;
+
 	cs.enabled = enabled && sched_getaffinity(0, sizeof(cs.original), &cs.original) == 0 &&
 		     CPU_COUNT(&cs.original) > 1;
-	cs.window_start = now_ns();
+	cs.short_start = cs.long_start = now_ns();
+	if (!cs.enabled)
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_tick; /* no SA_RESTART: waitpid returns EINTR */
+	sigaction(COSCHED_TICK_SIGNAL, &sa, NULL);
+	memset(&ev, 0, sizeof(ev));
+	ev.sigev_notify = SIGEV_SIGNAL;
+	ev.sigev_signo = COSCHED_TICK_SIGNAL;
+	cs.have_timer = timer_create(CLOCK_MONOTONIC, &ev, &cs.timer) == 0;
+}
+
+static void arm_timer(bool on)
+{
+	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
+
+	if (!cs.have_timer)
+		return;
+	if (on)
+		its.it_interval.tv_nsec = its.it_value.tv_nsec = UNPIN_WINDOW_NS;
+	timer_settime(cs.timer, 0, &its, NULL);
 }
 
 unsigned cosched_trapped_classes(void)
@@ -90,6 +124,7 @@ static void pin_all(void)
 		return;
 	cs.pinned = true;
 	tracee_for_each(pin_one, NULL);
+	arm_timer(true);
 	if (run_options()->verbose >= 2)
 		fprintf(stderr, "picovisor: co-scheduling the run on CPU %d\n", cpu);
 }
@@ -99,28 +134,42 @@ static void unpin_all(void)
 	tracee_for_each(unpin_one, NULL);
 	sched_setaffinity(0, sizeof(cs.original), &cs.original);
 	cs.pinned = false;
+	arm_timer(false);
 	if (run_options()->verbose >= 2)
 		fprintf(stderr, "picovisor: the run spreads over its CPUs again\n");
 }
 
+static void decide(uint64_t now)
+{
+	if (!cs.pinned && now - cs.short_start >= PIN_WINDOW_NS) {
+		if (cs.short_stops >= PIN_STOPS) {
+			pin_all();
+			cs.long_start = now;
+			cs.long_stops = 0;
+		}
+		cs.short_start = now;
+		cs.short_stops = 0;
+	} else if (cs.pinned && now - cs.long_start >= UNPIN_WINDOW_NS) {
+		if (cs.long_stops < UNPIN_STOPS)
+			unpin_all();
+		cs.long_start = cs.short_start = now;
+		cs.long_stops = cs.short_stops = 0;
+	}
+}
+
 void cosched_note_stop(void)
 {
-	uint64_t now;
-
 	if (!cs.enabled)
 		return;
-	cs.stops++;
-	if ((cs.stops & 15) != 0 && cs.stops < PIN_STOPS)
-		return; /* read the clock every 16 stops at most */
-	now = now_ns();
-	if (now - cs.window_start < WINDOW_NS)
-		return;
-	if (!cs.pinned && cs.stops >= PIN_STOPS)
-		pin_all();
-	else if (cs.pinned && cs.stops < UNPIN_STOPS)
-		unpin_all();
-	cs.stops = 0;
-	cs.window_start = now;
+	cs.short_stops++;
+	cs.long_stops++;
+	decide(now_ns());
+}
+
+void cosched_tick(void)
+{
+	if (cs.enabled)
+		decide(now_ns());
 }
 
 void cosched_new_task(struct tracee *child, const struct tracee *parent)

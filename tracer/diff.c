@@ -50,16 +50,6 @@ static void match_children(struct diff_run *a, size_t pa, struct diff_run *b, si
 	}
 }
 
-static void exit_text(const struct json *e, char *buf, size_t size)
-{
-	if (!e)
-		snprintf(buf, size, "did not end in the trace");
-	else if (json_str(e, "signal"))
-		snprintf(buf, size, "killed by %s", json_str(e, "signal"));
-	else
-		snprintf(buf, size, "exited %lld", json_int(e, "code", -1));
-}
-
 struct report {
 	const struct run_options *o;
 	struct strbuf out;   /* text, or the JSON document */
@@ -135,14 +125,12 @@ static void report_calls(struct report *r, const struct diff_proc *x, const stru
 static void report_pair(struct report *r, const struct diff_run *a, const struct diff_run *b, const struct diff_proc *x)
 {
 	const struct diff_proc *y = &b->procs[x->match];
-	char ea[64], eb[64];
+	const char *ea = x->exit_desc, *eb = y->exit_desc;
 	bool exit_differs;
 	size_t before = r->out.len;
 	bool was_different = r->different;
 
 	(void)a;
-	exit_text(x->exit, ea, sizeof(ea));
-	exit_text(y->exit, eb, sizeof(eb));
 	exit_differs = strcmp(ea, eb) != 0;
 	if (r->o->json) {
 		sb_printf(&r->out, "%s{\"a_pid\":%lld,\"b_pid\":%lld,\"label\":", r->first_proc ? "" : ",", x->vpid, y->vpid);
@@ -172,12 +160,11 @@ static void report_unmatched(struct report *r, const struct diff_run *run, char 
 {
 	for (size_t i = 0; i < run->nprocs; i++) {
 		const struct diff_proc *p = &run->procs[i];
-		char e[64];
+		const char *e = p->exit_desc;
 
 		if (p->match >= 0)
 			continue;
 		r->different = true;
-		exit_text(p->exit, e, sizeof(e));
 		/* All of its calls, as a diff against nothing. */
 		if (r->o->json) {
 			sb_printf(&r->out, "%s{\"pid\":%lld,\"label\":", *first ? "" : ",", p->vpid);
@@ -272,12 +259,10 @@ static void report_exit_statuses(struct report *r, const struct diff_run *a, con
 
 	for (size_t i = 0; i < a->nprocs; i++) {
 		const struct diff_proc *x = &a->procs[i];
-		char ea[64], eb[64];
+		const char *ea = x->exit_desc, *eb = b->procs[x->match].exit_desc;
 
 		if (x->match < 0)
 			continue;
-		exit_text(x->exit, ea, sizeof(ea));
-		exit_text(b->procs[x->match].exit, eb, sizeof(eb));
 		if (strcmp(ea, eb) == 0)
 			continue;
 		if (!any)
@@ -302,14 +287,12 @@ int diff_main(const struct run_options *o)
 				o->ignore[i]);
 			goto out;
 		}
-	if (trace_file_read(o->trace_files[0], &a.tf) < 0 || trace_file_read(o->trace_files[1], &b.tf) < 0)
+	if (diff_run_build(&a, o->trace_files[0], &m) < 0 || diff_run_build(&b, o->trace_files[1], &m) < 0)
 		goto out;
 	for (int i = 0; i < 2; i++)
-		if (!(i ? b.tf : a.tf).complete)
+		if (!(i ? b : a).complete)
 			fprintf(stderr, "picovisor: %s: no end record: that run did not finish; comparing what was recorded\n",
 				o->trace_files[i]);
-	diff_run_build(&a, &m);
-	diff_run_build(&b, &m);
 	if (a.nprocs && b.nprocs)
 		match_children(&a, 0, &b, 0);
 

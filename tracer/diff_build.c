@@ -40,21 +40,36 @@ static long long virtual_id(const struct diff_run *run, long long host)
 	return -1;
 }
 
+/* A host id names the newest task that had it (the kernel reuses ids). */
 static void remember_host_id(struct diff_run *run, long long host, long long v)
 {
-	if (host <= 0 || virtual_id(run, host) >= 0)
+	if (host <= 0)
 		return;
+	for (size_t i = 0; i < run->nhost; i++)
+		if (run->host_ids[2 * i] == host) {
+			run->host_ids[2 * i + 1] = v;
+			return;
+		}
 	run->host_ids = xrealloc(run->host_ids, (run->nhost + 1) * 2 * sizeof(*run->host_ids));
 	run->host_ids[2 * run->nhost] = host;
 	run->host_ids[2 * run->nhost + 1] = v;
 	run->nhost++;
 }
 
+static long proc_find(const struct diff_run *run, long long vpid)
+{
+	for (size_t i = run->nprocs; i-- > 0;) /* the newest first: they are the busiest */
+		if (run->procs[i].vpid == vpid)
+			return (long)i;
+	return -1;
+}
+
 static size_t proc_index(struct diff_run *run, long long vpid, long long parent)
 {
-	for (size_t i = 0; i < run->nprocs; i++)
-		if (run->procs[i].vpid == vpid)
-			return i;
+	long found = proc_find(run, vpid);
+
+	if (found >= 0)
+		return (size_t)found;
 	run->procs = xrealloc(run->procs, (run->nprocs + 1) * sizeof(*run->procs));
 	memset(&run->procs[run->nprocs], 0, sizeof(run->procs[0]));
 	run->procs[run->nprocs].vpid = vpid;
@@ -423,6 +438,14 @@ static void note_behaviour(struct diff_run *run, const struct diff_masks *m, con
 
 /* ---- the run ---- */
 
+static long thread_rank(const struct diff_proc *p, long long tid)
+{
+	for (size_t i = 0; i < p->nthreads; i++)
+		if (p->threads[i] == tid)
+			return (long)i;
+	return (long)p->nthreads;
+}
+
 /*
  * Calls the program never sees differ with the timing of signals, not with
  * what it does: the return from a handler, and calls the kernel restarts.
@@ -437,10 +460,13 @@ static bool timing_artefact(const struct json *r)
 	return err && (strncmp(err, "ERESTART", 8) == 0);
 }
 
-static void append_call(struct diff_proc *p, size_t rec)
+static void append_call(struct diff_proc *p, char *line, long long tid, long long seq)
 {
-	p->calls = xrealloc(p->calls, (p->ncalls + 1) * sizeof(*p->calls));
-	p->calls[p->ncalls++] = rec;
+	if (p->ncalls == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 64;
+		p->calls = xrealloc(p->calls, p->cap * sizeof(*p->calls));
+	}
+	p->calls[p->ncalls++] = (struct diff_call){ line, thread_rank(p, tid), seq };
 }
 
 static void set_label(struct diff_run *run, const struct diff_masks *m, struct diff_proc *p, const struct json *exec)
@@ -470,104 +496,107 @@ static void set_label(struct diff_run *run, const struct diff_masks *m, struct d
 		p->signature = sig.data;
 }
 
-static long thread_rank(const struct diff_proc *p, long long tid)
-{
-	for (size_t i = 0; i < p->nthreads; i++)
-		if (p->threads[i] == tid)
-			return (long)i;
-	return (long)p->nthreads;
-}
-
-static const struct diff_proc *sort_proc;
-static const struct trace_file *sort_tf;
 
 static int by_thread_then_seq(const void *a, const void *b)
 {
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	long tx = thread_rank(sort_proc, json_int(sort_tf->recs[x], "tid", 0));
-	long ty = thread_rank(sort_proc, json_int(sort_tf->recs[y], "tid", 0));
+	const struct diff_call *x = a, *y = b;
 
-	if (tx != ty)
-		return tx < ty ? -1 : 1;
-	return x < y ? -1 : x > y;
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-int diff_run_build(struct diff_run *run, const struct diff_masks *m)
+static void exit_text(const struct json *e, char *buf, size_t size)
 {
-	struct trace_file *tf = &run->tf;
+	if (json_str(e, "signal"))
+		snprintf(buf, size, "killed by %s", json_str(e, "signal"));
+	else
+		snprintf(buf, size, "exited %lld", json_int(e, "code", -1));
+}
 
-	/* First pass: processes, threads and host ids, so that later records can name them. */
-	for (size_t i = 0; i < tf->n; i++) {
-		const struct json *r = tf->recs[i];
-		const char *type = json_str(r, "type");
-		long long pid = json_int(r, "pid", 0), tid = json_int(r, "tid", 0);
-		struct diff_proc *p;
-		size_t at;
+struct build {
+	struct diff_run *run;
+	const struct diff_masks *m;
+};
 
-		if (strcmp(type, "start") == 0 || strcmp(type, "end") == 0)
-			continue;
-		if (strcmp(type, "spawn") == 0 || i <= 2) { /* a task's ids are new at its spawn (or at the start) */
-			remember_host_id(run, json_int(r, "hpid", 0), pid);
-			remember_host_id(run, json_int(r, "htid", 0), tid);
-		}
-		if (strcmp(type, "spawn") == 0 && json_get(r, "thread") && json_get(r, "thread")->b) {
-			at = proc_index(run, pid, json_int(r, "parent", 0));
-			p = &run->procs[at];
+/* One record, as the trace is read: a task's spawn record comes before anything it does. */
+static int take_record(const struct json *r, size_t line, void *ctx)
+{
+	struct build *b = ctx;
+	struct diff_run *run = b->run;
+	const char *type = json_str(r, "type");
+	long long pid = json_int(r, "pid", 0), tid = json_int(r, "tid", 0);
+	bool spawn = strcmp(type, "spawn") == 0, is_new;
+	const struct json *thread = json_get(r, "thread");
+	struct diff_proc *p;
+	size_t at;
+
+	(void)line;
+	if (strcmp(type, "start") == 0 || strcmp(type, "end") == 0)
+		return 0;
+	is_new = proc_find(run, pid) < 0;
+	at = proc_index(run, pid, spawn ? json_int(r, "parent", 0) : 0);
+	p = &run->procs[at];
+	if (is_new || spawn) {
+		remember_host_id(run, json_int(r, "hpid", 0), pid);
+		remember_host_id(run, json_int(r, "htid", 0), tid);
+	}
+	if (is_new) {
+		p->threads = xmalloc(sizeof(*p->threads));
+		p->threads[p->nthreads++] = pid;
+	}
+	if (spawn) {
+		if (thread && thread->b && thread_rank(p, tid) == (long)p->nthreads) {
 			p->threads = xrealloc(p->threads, (p->nthreads + 1) * sizeof(*p->threads));
 			p->threads[p->nthreads++] = tid;
-			continue;
 		}
-		at = proc_index(run, pid, strcmp(type, "spawn") == 0 ? json_int(r, "parent", 0) : 0);
-		p = &run->procs[at];
-		if (p->nthreads == 0) {
-			p->threads = xmalloc(sizeof(*p->threads));
-			p->threads[p->nthreads++] = pid;
-		}
+		return 0;
 	}
-	for (size_t i = 0; i < tf->n; i++) {
-		const struct json *r = tf->recs[i];
-		const char *type = json_str(r, "type");
-		long long pid = json_int(r, "pid", 0);
-		struct diff_proc *p;
+	if (strcmp(type, "syscall") == 0) {
+		if (!timing_artefact(r))
+			append_call(p, normalise_call(run, b->m, r), tid, json_int(r, "seq", 0));
+		note_behaviour(run, b->m, r);
+	} else if (strcmp(type, "exec") == 0) {
+		set_label(run, b->m, p, r);
+		if (json_str(r, "path"))
+			add_behaviour(run, b->m, B_EXECUTED, json_str(r, "path"));
+	} else if (strcmp(type, "exit") == 0 && !(thread && thread->b)) {
+		exit_text(r, p->exit_desc, sizeof(p->exit_desc));
+	}
+	return 0;
+}
 
-		if (strcmp(type, "start") == 0 || strcmp(type, "end") == 0 || strcmp(type, "spawn") == 0)
-			continue;
-		p = &run->procs[proc_index(run, pid, 0)]; /* known from the first pass: no growth */
-		if (strcmp(type, "syscall") == 0) {
-			if (!timing_artefact(r))
-				append_call(p, i);
-			note_behaviour(run, m, r);
-		} else if (strcmp(type, "exec") == 0) {
-			set_label(run, m, p, r);
-			if (json_str(r, "path"))
-				add_behaviour(run, m, B_EXECUTED, json_str(r, "path"));
-		} else if (strcmp(type, "exit") == 0 && !(json_get(r, "thread") && json_get(r, "thread")->b))
-			p->exit = r;
-	}
+int diff_run_build(struct diff_run *run, const char *path, const struct diff_masks *m)
+{
+	struct build b = { run, m };
+
+	if (trace_file_scan(path, take_record, &b, &run->complete) < 0)
+		return -1;
 	for (size_t i = 0; i < run->nprocs; i++) {
 		struct diff_proc *p = &run->procs[i];
 
 		if (p->parent > 0) {
-			size_t parent = proc_index(run, p->parent, 0);
-			struct diff_proc *pp = &run->procs[parent];
+			long parent = proc_find(run, p->parent);
 
-			p = &run->procs[i]; /* proc_index may have moved the array */
-			pp->children = xrealloc(pp->children, (pp->nchildren + 1) * sizeof(*pp->children));
-			pp->children[pp->nchildren++] = i;
+			if (parent >= 0) {
+				struct diff_proc *pp = &run->procs[parent];
+				pp->children = xrealloc(pp->children, (pp->nchildren + 1) * sizeof(*pp->children));
+				pp->children[pp->nchildren++] = i;
+			}
 		}
 		if (!p->label) {
 			p->label = xstrdup("(no exec)");
 			p->signature = xstrdup("(no exec)");
 		}
-		sort_proc = p;
-		sort_tf = tf;
+		if (!p->exit_desc[0])
+			snprintf(p->exit_desc, sizeof(p->exit_desc), "did not end in the trace");
 		qsort(p->calls, p->ncalls, sizeof(*p->calls), by_thread_then_seq);
 		p->lines = xmalloc((p->ncalls + 1) * sizeof(*p->lines));
 		for (size_t c = 0; c < p->ncalls; c++)
-			p->lines[c] = normalise_call(run, m, tf->recs[p->calls[c]]);
+			p->lines[c] = p->calls[c].line;
 	}
 	for (size_t i = 0; i < run->nprocs; i++)
-		if (run->procs[i].parent > 0 && run->procs[i].signature && strcmp(run->procs[i].signature, "(no exec)") != 0)
+		if (run->procs[i].parent > 0 && strcmp(run->procs[i].signature, "(no exec)") != 0)
 			add_behaviour_all(run, m, B_SPAWNED, run->procs[i].label);
 	for (int k = 0; k < B_COUNT; k++)
 		str_set_sort(&run->behaviour[k]);
@@ -580,7 +609,7 @@ void diff_run_free(struct diff_run *run)
 		struct diff_proc *p = &run->procs[i];
 
 		for (size_t c = 0; c < p->ncalls; c++)
-			free(p->lines[c]);
+			free(p->calls[c].line);
 		free(p->lines);
 		free(p->calls);
 		free(p->threads);
@@ -595,5 +624,4 @@ void diff_run_free(struct diff_run *run)
 			free(run->behaviour[k].items[i]);
 		free(run->behaviour[k].items);
 	}
-	trace_file_free(&run->tf);
 }

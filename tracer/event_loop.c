@@ -404,8 +404,10 @@ int event_loop_run(const struct run_options *o)
 		pid_t pid = waitpid(-1, &status, __WALL);
 
 		if (pid < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR) {
+				cosched_tick();
 				continue;
+			}
 			die("waiting for the program failed: %s", strerror(errno));
 		}
 		t = tracee_find(pid);

@@ -9,14 +9,14 @@
 #include "util.h"
 
 struct row {
-	const char *name;
+	char *name;
 	unsigned long calls, errors;
 	double seconds;
 };
 
 struct table {
 	long long pid;      /* -1: the whole run */
-	const char *exe;    /* the last image it ran */
+	char *exe;          /* the last image it ran */
 	struct row *rows;
 	size_t n, cap;
 };
@@ -31,7 +31,7 @@ static struct row *row_for(struct table *t, const char *name)
 		t->rows = xrealloc(t->rows, t->cap * sizeof(*t->rows));
 	}
 	memset(&t->rows[t->n], 0, sizeof(t->rows[0]));
-	t->rows[t->n].name = name;
+	t->rows[t->n].name = xstrdup(name);
 	return &t->rows[t->n++];
 }
 
@@ -83,50 +83,64 @@ static struct table *table_for(struct table **tables, size_t *n, long long pid)
 	return &(*tables)[(*n)++];
 }
 
+struct summary {
+	const struct run_options *o;
+	struct table *tables;
+	size_t ntables;
+};
+
+static int add_record(const struct json *r, size_t line, void *ctx)
+{
+	struct summary *sum = ctx;
+	const char *type = json_str(r, "type");
+	long long pid = json_int(r, "pid", 0);
+	const struct json *dur;
+	struct table *t;
+	struct row *row;
+
+	(void)line;
+	if (strcmp(type, "exec") == 0 && sum->o->by_process) {
+		t = table_for(&sum->tables, &sum->ntables, pid);
+		free(t->exe);
+		t->exe = json_str(r, "path") ? xstrdup(json_str(r, "path")) : NULL;
+		return 0;
+	}
+	if (strcmp(type, "syscall") != 0)
+		return 0;
+	t = table_for(&sum->tables, &sum->ntables, sum->o->by_process ? pid : -1);
+	row = row_for(t, json_str(r, "name"));
+	row->calls++;
+	if (json_str(r, "err"))
+		row->errors++;
+	dur = json_get(r, "dur");
+	if (dur && dur->type == JSON_NUMBER)
+		row->seconds += dur->num;
+	return 0;
+}
+
 int summary_main(const struct run_options *o)
 {
-	struct trace_file tf;
-	struct table *tables = NULL;
-	size_t ntables = 0;
+	struct summary sum = { .o = o };
+	bool complete;
 
-	if (trace_file_read(o->trace_files[0], &tf) < 0)
+	if (trace_file_scan(o->trace_files[0], add_record, &sum, &complete) < 0)
 		return 2;
-	if (!tf.complete)
+	if (!complete)
 		fprintf(stderr, "picovisor: %s: no end record: the run did not finish; summing what was recorded\n",
-			tf.path);
-	for (size_t i = 0; i < tf.n; i++) {
-		const struct json *r = tf.recs[i];
-		const char *type = json_str(r, "type");
-		long long pid = json_int(r, "pid", 0);
-		struct table *t;
-		struct row *row;
-		const struct json *dur;
-
-		if (strcmp(type, "exec") == 0 && o->by_process) {
-			table_for(&tables, &ntables, pid)->exe = json_str(r, "path");
-			continue;
-		}
-		if (strcmp(type, "syscall") != 0)
-			continue;
-		t = table_for(&tables, &ntables, o->by_process ? pid : -1);
-		row = row_for(t, json_str(r, "name"));
-		row->calls++;
-		if (json_str(r, "err"))
-			row->errors++;
-		dur = json_get(r, "dur");
-		if (dur && dur->type == JSON_NUMBER)
-			row->seconds += dur->num;
-	}
-	if (ntables == 0)
+			o->trace_files[0]);
+	if (sum.ntables == 0)
 		printf("no system calls recorded\n");
-	for (size_t i = 0; i < ntables; i++) {
+	for (size_t i = 0; i < sum.ntables; i++) {
+		struct table *t = &sum.tables[i];
+
 		if (o->by_process)
-			printf("%sprocess %lld%s%s\n", i ? "\n" : "", tables[i].pid, tables[i].exe ? ": " : "",
-			       tables[i].exe ? tables[i].exe : "");
-		print_table(&tables[i]);
-		free(tables[i].rows);
+			printf("%sprocess %lld%s%s\n", i ? "\n" : "", t->pid, t->exe ? ": " : "", t->exe ? t->exe : "");
+		print_table(t);
+		for (size_t k = 0; k < t->n; k++)
+			free(t->rows[k].name);
+		free(t->rows);
+		free(t->exe);
 	}
-	free(tables);
-	trace_file_free(&tf);
+	free(sum.tables);
 	return 0;
 }

@@ -22,31 +22,6 @@ __attribute__((format(printf, 3, 4))) static int bad(const char *path, size_t li
 	return -1;
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
-	struct strbuf b = { 0 };
-	char chunk[65536];
-	size_t n;
-
-	if (!f)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		sb_put(&b, chunk, n);
-	if (ferror(f)) {
-		int err = errno;
-		if (f != stdin)
-			fclose(f);
-		sb_free(&b);
-		errno = err;
-		return NULL;
-	}
-	if (f != stdin)
-		fclose(f);
-	*len = b.len;
-	return b.data ? b.data : xstrdup("");
-}
-
 /* The fields every record of a type must have, with their JSON types. */
 static const char *check_record(const struct json *r)
 {
@@ -74,98 +49,65 @@ static const char *check_record(const struct json *r)
 	return NULL;
 }
 
-int trace_file_read(const char *path, struct trace_file *tf)
+int trace_file_scan(const char *path, trace_record_fn fn, void *ctx, bool *complete)
 {
-	size_t len, line = 0, cap = 0;
-	char *text = slurp(path, &len), *p, *end;
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
+	char *text = NULL;
+	size_t cap = 0, line = 0;
+	ssize_t len;
+	bool ended = false;
 	int rc = 0;
 
-	memset(tf, 0, sizeof(*tf));
-	tf->path = path;
-	if (!text) {
+	*complete = false;
+	if (!f) {
 		fprintf(stderr, "picovisor: cannot read %s: %s\n", path, strerror(errno));
 		return -1;
 	}
-	if (len == 0) {
-		free(text);
-		return bad(path, 1, "empty file: not a picovisor trace");
-	}
-	end = text + len;
-	for (p = text; p < end && rc == 0;) {
-		char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t linelen = nl ? (size_t)(nl - p) : (size_t)(end - p), col;
+	while (rc == 0 && (len = getline(&text, &cap, f)) > 0) {
+		size_t col;
 		const char *err;
 		struct json *r;
 		long long v;
 
 		line++;
-		if (!nl) {
+		if (text[len - 1] != '\n') {
 			rc = bad(path, line, "the last line is cut short (no newline): the trace is truncated");
 			break;
 		}
-		r = json_parse(p, linelen, &err, &col);
-		p = nl + 1;
+		r = json_parse(text, (size_t)len - 1, &err, &col);
 		if (!r) {
 			rc = bad(path, line, "column %zu: %s: not a trace record", col, err);
 			break;
 		}
 		if (r->type != JSON_OBJECT) {
-			json_free(r);
 			rc = bad(path, line, "a record must be a JSON object");
-			break;
-		}
-		v = json_int(r, "v", -1);
-		if (v > TRACE_FORMAT_VERSION) {
-			json_free(r);
+		} else if ((v = json_int(r, "v", -1)) > TRACE_FORMAT_VERSION) {
 			rc = bad(path, line, "format version %lld, newer than this picovisor reads (%d): use a newer picovisor",
 				 v, TRACE_FORMAT_VERSION);
-			break;
-		}
-		if (v < 1) {
-			json_free(r);
+		} else if (v < 1) {
 			rc = bad(path, line, "a record without a format version \"v\": not a picovisor trace");
-			break;
-		}
-		if (line == 1 && (!json_str(r, "format") || strcmp(json_str(r, "format"), "picovisor-trace") != 0 ||
-				  strcmp(json_str(r, "type") ? json_str(r, "type") : "", "start") != 0)) {
-			json_free(r);
+		} else if (line == 1 && (!json_str(r, "format") || strcmp(json_str(r, "format"), "picovisor-trace") != 0 ||
+					 strcmp(json_str(r, "type") ? json_str(r, "type") : "", "start") != 0)) {
 			rc = bad(path, line, "not a picovisor trace (it must start with the start record)");
-			break;
-		}
-		if ((err = check_record(r)) != NULL) {
-			json_free(r);
+		} else if ((err = check_record(r)) != NULL) {
 			rc = bad(path, line, "%s", err);
-			break;
-		}
-		if (tf->complete) {
-			json_free(r);
+		} else if (ended) {
 			rc = bad(path, line, "a record after the end record: two traces run together?");
-			break;
+		} else {
+			ended = strcmp(json_str(r, "type"), "end") == 0;
+			rc = fn(r, line, ctx);
 		}
-		if (strcmp(json_str(r, "type"), "end") == 0)
-			tf->complete = true;
-		if (tf->n == cap) {
-			cap = cap ? cap * 2 : 1024;
-			tf->recs = xrealloc(tf->recs, cap * sizeof(*tf->recs));
-			tf->lines = xrealloc(tf->lines, cap * sizeof(*tf->lines));
-		}
-		tf->recs[tf->n] = r;
-		tf->lines[tf->n] = line;
-		tf->n++;
+		json_free(r);
 	}
+	if (rc == 0 && ferror(f)) {
+		fprintf(stderr, "picovisor: cannot read %s: %s\n", path, strerror(errno));
+		rc = -1;
+	}
+	if (rc == 0 && line == 0)
+		rc = bad(path, 1, "empty file: not a picovisor trace");
 	free(text);
-	if (rc < 0)
-		trace_file_free(tf);
+	if (f != stdin)
+		fclose(f);
+	*complete = ended;
 	return rc;
-}
-
-void trace_file_free(struct trace_file *tf)
-{
-	for (size_t i = 0; i < tf->n; i++)
-		json_free(tf->recs[i]);
-	free(tf->recs);
-	free(tf->lines);
-	tf->recs = NULL;
-	tf->lines = NULL;
-	tf->n = 0;
 }
