@@ -161,6 +161,22 @@ static void put_ptr(struct tout *o, const char *key, uint64_t p)
 		tout_hex(o, key, p);
 }
 
+/* Memory the tracee pointed to that cannot be read: the address, marked so (NULL stays null). */
+static void put_unreadable(struct tout *o, const char *key, uint64_t addr)
+{
+	if (addr == 0) {
+		tout_null(o, key);
+		return;
+	}
+	if (o->fmt == FORMAT_TEXT) {
+		tout_hex(o, key, addr);
+		return;
+	}
+	tout_begin_object(o, key, false);
+	tout_hex(o, "unreadable", addr);
+	tout_end_object(o);
+}
+
 static void put_string_at(struct tout *o, const char *key, pid_t tid, uint64_t addr, size_t max)
 {
 	char buf[PATH_MAX + 1];
@@ -178,7 +194,7 @@ static void put_string_at(struct tout *o, const char *key, pid_t tid, uint64_t a
 		return;
 	}
 	if (n < 0) {
-		tout_hex(o, key, addr);
+		put_unreadable(o, key, addr);
 		return;
 	}
 	tout_string(o, key, buf);
@@ -195,7 +211,7 @@ static void put_buffer(struct tout *o, const char *key, const struct decode_ctx 
 	}
 	buf = xmalloc(shown + 1);
 	if (shown && tracee_read(c->tid, addr, buf, shown) != (ssize_t)shown)
-		tout_hex(o, key, addr);
+		put_unreadable(o, key, addr);
 	else
 		tout_bytes(o, key, buf, shown, len < 0 ? 0 : (size_t)len);
 	free(buf);
@@ -214,7 +230,7 @@ static void put_argv(struct tout *o, const char *key, pid_t tid, uint64_t addr, 
 	while (n <= MAX_ARRAY && tracee_read(tid, addr + n * 8, &ptrs[n], 8) == 8 && ptrs[n] != 0)
 		n++;
 	if (n == 0 && tracee_read(tid, addr, &ptrs[0], 8) != 8) {
-		tout_hex(o, key, addr);
+		put_unreadable(o, key, addr);
 		return;
 	}
 	tout_begin_array(o, key);
@@ -239,7 +255,7 @@ static void put_envp(struct tout *o, const char *key, pid_t tid, uint64_t addr)
 	while (n < 1u << 20 && tracee_read(tid, addr + n * 8, &p, 8) == 8 && p != 0)
 		n++;
 	if (p != 0) {
-		tout_hex(o, key, addr);
+		put_unreadable(o, key, addr);
 		return;
 	}
 	if (o->fmt == FORMAT_TEXT) {
@@ -261,7 +277,7 @@ static void put_timespec(struct tout *o, const char *key, pid_t tid, uint64_t ad
 		return;
 	}
 	if (tracee_read(tid, addr, &ts, sizeof(ts)) < 0) {
-		tout_hex(o, key, addr);
+		put_unreadable(o, key, addr);
 		return;
 	}
 	tout_begin_object(o, key, false);
@@ -291,7 +307,7 @@ static void put_stat(struct tout *o, const char *key, pid_t tid, uint64_t addr)
 	struct stat st;
 
 	if (tracee_read(tid, addr, &st, sizeof(st)) < 0) {
-		tout_hex(o, key, addr);
+		put_unreadable(o, key, addr);
 		return;
 	}
 	tout_begin_object(o, key, false);
@@ -317,7 +333,7 @@ static void put_statx(struct tout *o, const char *key, pid_t tid, uint64_t addr)
 	struct statx sx;
 
 	if (tracee_read(tid, addr, &sx, sizeof(sx)) < 0) {
-		tout_hex(o, key, addr);
+		put_unreadable(o, key, addr);
 		return;
 	}
 	tout_begin_object(o, key, false);
@@ -354,7 +370,7 @@ void decode_sockaddr(struct tout *o, const char *key, pid_t tid, uint64_t addr, 
 		len = len <= 0 ? 0 : (long)sizeof(ss);
 	memset(&ss, 0, sizeof(ss));
 	if (len < 2 || tracee_read(tid, addr, &ss, (size_t)len) < 0) {
-		tout_hex(o, key, addr);
+		put_unreadable(o, key, addr);
 		return;
 	}
 	tout_begin_object(o, key, false);
@@ -411,7 +427,7 @@ static void put_iovec(struct tout *o, const char *key, const struct decode_ctx *
 	size_t n = count < MAX_ARRAY ? (size_t)count : MAX_ARRAY;
 
 	if (addr == 0 || count > IOV_MAX || tracee_read(c->tid, addr, iov, n * sizeof(iov[0])) < 0) {
-		put_ptr(o, key, addr);
+		put_unreadable(o, key, addr);
 		return;
 	}
 	tout_begin_array(o, key);
@@ -437,7 +453,7 @@ static void put_msghdr(struct tout *o, const char *key, const struct decode_ctx 
 	struct msghdr m;
 
 	if (addr == 0 || tracee_read(c->tid, addr, &m, sizeof(m)) < 0) {
-		put_ptr(o, key, addr);
+		put_unreadable(o, key, addr);
 		return;
 	}
 	tout_begin_object(o, key, false);
@@ -463,7 +479,7 @@ static void put_rlimit(struct tout *o, const char *key, pid_t tid, uint64_t addr
 	struct { uint64_t cur, max; } r;
 
 	if (addr == 0 || tracee_read(tid, addr, &r, sizeof(r)) < 0) {
-		put_ptr(o, key, addr);
+		put_unreadable(o, key, addr);
 		return;
 	}
 	tout_begin_object(o, key, false);
@@ -478,7 +494,7 @@ static void put_sigaction(struct tout *o, const char *key, pid_t tid, uint64_t a
 	struct { uint64_t handler, flags, restorer, mask; } sa;
 
 	if (addr == 0 || tracee_read(tid, addr, &sa, sizeof(sa)) < 0) {
-		put_ptr(o, key, addr);
+		put_unreadable(o, key, addr);
 		return;
 	}
 	tout_begin_object(o, key, false);
@@ -500,7 +516,7 @@ static void put_sigset_at(struct tout *o, const char *key, pid_t tid, uint64_t a
 	uint64_t set;
 
 	if (addr == 0 || tracee_read(tid, addr, &set, sizeof(set)) < 0) {
-		put_ptr(o, key, addr);
+		put_unreadable(o, key, addr);
 		return;
 	}
 	decode_sigset(o, key, set);
@@ -529,7 +545,7 @@ static void put_int_at(struct tout *o, const char *key, pid_t tid, uint64_t addr
 	int v;
 
 	if (addr == 0 || tracee_read(tid, addr, &v, sizeof(v)) < 0)
-		put_ptr(o, key, addr);
+		put_unreadable(o, key, addr);
 	else
 		tout_int(o, key, v);
 }

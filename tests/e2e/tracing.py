@@ -365,7 +365,30 @@ def coschedule():
     check("co-scheduling: --no-coschedule", plain and plain[0] == native[0] and b"co-scheduling" not in plain[1], "")
 
 
+def trace_hostile():
+    """Bad pointers, absurd lengths, a buffer rewritten by another thread: recorded, and picovisor survives."""
+    d = h.fresh_dir(None)
+    native = h.run_in(d, [h.prog("hostile_args")])
+    recs, out, err, rc = trace(d, [h.prog("hostile_args")])
+    check("hostile arguments: the program runs as natively", native and recs is not None and (out, rc) == (native[0], native[2]),
+          f"native {native}, traced {out!r} {rc} {err!r}")
+    if not recs:
+        return
+    U = {"unreadable": "0xdead0000"}
+    want = [("openat", "filename"), ("write", "buf"), ("writev", "vec"), ("execve", "filename"), ("rt_sigaction", "act"),
+            ("rt_sigprocmask", "set"), ("connect", "uservaddr"), ("nanosleep", "rqtp"), ("sendmsg", "msg"), ("prlimit64", "new_rlim")]
+    missing = [f"{n}.{a}" for n, a in want if not any(r["args"].get(a) == U for r in calls(recs, n))]
+    check("hostile arguments: what the kernel reads is marked unreadable", not missing, f"not marked: {missing}")
+    # What the kernel would have filled in is not read when the call failed: its address is shown.
+    st = [r for r in calls(recs, "newfstatat") if r["args"].get("statbuf") == "0xdead0000" and r.get("err") == "EFAULT"]
+    check("hostile arguments: results of failed calls are not read", len(st) == 1, str(calls(recs, "newfstatat")[-1:]))
+    check("hostile arguments: unknown numbers are recorded", any(r.get("name") == "syscall_1000" and r.get("err") == "ENOSYS" for r in recs), "")
+    opens = [r for r in calls(recs, "openat") if isinstance(r["args"]["filename"], str) and r["args"]["filename"].startswith(("/etc/hostname", "/nonexistent"))]
+    check("hostile arguments: a path rewritten while in use is recorded each time", len(opens) == 2000 and recs[-1]["type"] == "end",
+          f"{len(opens)} records")
+
+
 def groups(harness):
     global h
     h = harness
-    return [trace_decoders, trace_tree, trace_select, trace_summary, trace_diff, trace_bad_input, coschedule]
+    return [trace_decoders, trace_tree, trace_select, trace_summary, trace_diff, trace_bad_input, trace_hostile, coschedule]

@@ -1,0 +1,142 @@
+/* The JSON reader of traces, the record writer it must round-trip with, and -e selections. */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "syscall_table.h"
+#include "trace.h"
+#include "trace_out.h"
+#include "trace_read.h"
+
+static struct json *parse(const char *text)
+{
+	const char *err;
+	size_t col;
+
+	return json_parse(text, strlen(text), &err, &col);
+}
+
+Test(json, values_and_lookups)
+{
+	struct json *j = parse("{\"a\":1,\"b\":-2.5,\"c\":\"x\\ny\",\"d\":[true,false,null],\"e\":{\"f\":18446744073709551615}}");
+
+	cr_assert_not_null(j);
+	cr_expect_eq(json_int(j, "a", 0), 1);
+	cr_expect_float_eq(json_get(j, "b")->num, -2.5, 1e-9);
+	cr_expect_str_eq(json_str(j, "c"), "x\ny");
+	cr_expect_eq(json_get(j, "d")->n, 3);
+	cr_expect_eq(json_get(j, "d")->items[2].type, JSON_NULL);
+	cr_expect_null(json_get(j, "zz"));
+	json_free(j);
+}
+
+Test(json, faults_name_their_column)
+{
+	static const struct { const char *text; size_t col; } bad[] = {
+		{ "{\"a\":1,}", 8 }, { "{\"a\" 1}", 6 }, { "[1,2", 5 }, { "\"abc", 5 }, { "{\"a\":tru}", 6 }, { "", 1 },
+		{ "{} x", 4 }, { "\"\\q\"", 4 }, { "\"\\u12G4\"", 4 },
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *err = NULL;
+		size_t col = 0;
+		struct json *j = json_parse(bad[i].text, strlen(bad[i].text), &err, &col);
+
+		cr_expect_null(j, "%s parsed", bad[i].text);
+		cr_expect_not_null(err);
+		cr_expect_eq(col, bad[i].col, "%s: column %zu, want %zu (%s)", bad[i].text, col, bad[i].col, err);
+		json_free(j);
+	}
+}
+
+/* Bytes that are not UTF-8 go out as \udcXX and come back as the same bytes. */
+Test(json, bytes_round_trip)
+{
+	unsigned char bytes[256];
+	struct strbuf b = { 0 };
+	struct json *j;
+
+	for (int i = 0; i < 256; i++)
+		bytes[i] = (unsigned char)(255 - i);
+	sb_putc(&b, '"');
+	json_escape(&b, bytes, sizeof(bytes));
+	sb_putc(&b, '"');
+	j = parse(b.data);
+	cr_assert_not_null(j);
+	cr_expect_eq(j->len, sizeof(bytes));
+	cr_expect(memcmp(j->s, bytes, sizeof(bytes)) == 0);
+	json_free(j);
+	sb_free(&b);
+}
+
+/* Random damage to a real record: the parser says no or yes, and never crashes or leaks past its input. */
+Test(json, mutations_do_not_crash)
+{
+	static const char rec[] = "{\"v\":1,\"type\":\"syscall\",\"seq\":7,\"t\":0.001234,\"pid\":1,\"tid\":1,\"name\":\"openat\","
+				  "\"args\":{\"dfd\":\"AT_FDCWD\",\"filename\":\"/etc/passwd\",\"st\":{\"x\":[1,2,{\"y\":null}]}},"
+				  "\"ret\":3,\"ret_target\":\"/etc/passwd\"}";
+	char buf[sizeof(rec)];
+
+	srand(42);
+	for (int n = 0; n < 20000; n++) {
+		const char *err;
+		size_t col, len = sizeof(rec) - 1;
+		struct json *j;
+
+		memcpy(buf, rec, sizeof(rec));
+		for (int k = rand() % 4; k >= 0; k--)
+			buf[rand() % len] = (char)(rand() % 256);
+		if (rand() % 3 == 0)
+			len = (size_t)rand() % len;
+		j = json_parse(buf, len, &err, &col);
+		if (!j)
+			cr_assert(col >= 1 && col <= len + 1, "column %zu out of the input (%zu)", col, len);
+		json_free(j);
+	}
+}
+
+Test(selection, names_classes_negation_status)
+{
+	struct trace_selection s;
+	char err[200];
+	int openat = syscall_number(ABI_X86_64, "openat"), read = syscall_number(ABI_X86_64, "read");
+	int mmap = syscall_number(ABI_X86_64, "mmap"), socket = syscall_number(ABI_X86_64, "socket");
+
+	trace_selection_all(&s);
+	cr_expect(trace_selection_has(&s, ABI_X86_64, read) && s.unknown);
+	cr_assert_eq(trace_selection_apply(&s, "trace=openat,%network", err, sizeof(err)), 0, "%s", err);
+	cr_expect(trace_selection_has(&s, ABI_X86_64, openat));
+	cr_expect(trace_selection_has(&s, ABI_X86_64, socket));
+	cr_expect(!trace_selection_has(&s, ABI_X86_64, read));
+	cr_expect(trace_selection_has(&s, ABI_I386, syscall_number(ABI_I386, "openat")), "i386 by name too");
+	cr_expect(!s.unknown);
+	cr_assert_eq(trace_selection_apply(&s, "trace=!openat", err, sizeof(err)), 0);
+	cr_expect(!trace_selection_has(&s, ABI_X86_64, openat), "later expressions take away");
+
+	trace_selection_all(&s);
+	cr_assert_eq(trace_selection_apply(&s, "!%memory", err, sizeof(err)), 0);
+	cr_expect(!trace_selection_has(&s, ABI_X86_64, mmap));
+	cr_expect(trace_selection_has(&s, ABI_X86_64, read));
+	cr_expect(s.unknown, "a negated set keeps the rest, unknown numbers too");
+
+	trace_selection_all(&s);
+	cr_assert_eq(trace_selection_apply(&s, "trace=/^open", err, sizeof(err)), 0);
+	cr_expect(trace_selection_has(&s, ABI_X86_64, openat));
+	cr_expect(trace_selection_has(&s, ABI_X86_64, syscall_number(ABI_X86_64, "open_by_handle_at")));
+	cr_expect(!trace_selection_has(&s, ABI_X86_64, read));
+
+	cr_assert_eq(trace_selection_apply(&s, "status=failed", err, sizeof(err)), 0);
+	cr_expect_eq(s.status, STATUS_FAILED);
+	cr_assert_eq(trace_selection_apply(&s, "status=!failed", err, sizeof(err)), 0);
+	cr_expect_eq(s.status, STATUS_SUCCESSFUL | STATUS_UNFINISHED);
+
+	cr_expect_eq(trace_selection_apply(&s, "trace=nosuch", err, sizeof(err)), -1);
+	cr_expect(strstr(err, "nosuch"), "%s", err);
+	cr_expect_eq(trace_selection_apply(&s, "trace=?nosuch", err, sizeof(err)), 0);
+	cr_expect_eq(trace_selection_apply(&s, "trace=%bogus", err, sizeof(err)), -1);
+	cr_expect_eq(trace_selection_apply(&s, "trace=/[", err, sizeof(err)), -1);
+	cr_expect_eq(trace_selection_apply(&s, "status=sometimes", err, sizeof(err)), -1);
+	cr_expect_eq(trace_selection_apply(&s, "verbose=all", err, sizeof(err)), -1);
+	cr_expect_eq(trace_selection_apply(&s, "trace=", err, sizeof(err)), -1);
+}
