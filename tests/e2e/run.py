@@ -82,15 +82,23 @@ def status_text(rc):
     return f"killed by signal {-rc}" if rc < 0 else f"exit {rc}"
 
 
+TRACE_TO = None  # when set, compare() also records a trace there and checks it (traced_real_tools)
+
+
 def compare(name, argv, setup=None, stdin=None, env=None, timeout=120, pv_args=()):
     """Native and picovisor runs must agree on stdout, stderr and wait status."""
     d1, d2 = fresh_dir(setup), fresh_dir(setup)
+    if TRACE_TO:
+        name = "traced: " + name
+        pv_args = ("--trace", TRACE_TO) + tuple(pv_args)
     try:
         native = run_in(d1, argv, stdin, env, timeout)
         under = run_in(d2, [pv(), "run", *pv_args, "--"] + argv, stdin, env, timeout)
     finally:
         shutil.rmtree(d1, ignore_errors=True)
         shutil.rmtree(d2, ignore_errors=True)
+    if TRACE_TO and under is not None:
+        tracing.check_trace_file(name, TRACE_TO, under[2])
     if native is None or under is None:
         report(name, False, f"  timed out (native {'ok' if native else 'hung'}, picovisor {'ok' if under else 'hung'})")
         return
@@ -488,6 +496,22 @@ def job_control():
     report("interactive program reads the terminal", ok and "tty True" in out, "  " + out[-500:])
 
 
+def traced_real_tools():
+    """The core programs and the real ones again, each under run --trace: same results, and a complete,
+    well-formed trace (threads, forks, exec from a thread, int 0x80, x32, signal deaths, exec storms)."""
+    global TRACE_TO
+    d = tempfile.mkdtemp(prefix="pv-traces-")
+    os.chmod(d, 0o777)
+    TRACE_TO = os.path.join(d, "trace.jsonl")
+    try:
+        core_programs()
+        exec_family()
+        real_tools()
+    finally:
+        TRACE_TO = None
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def main():
     global STAGE, AS_USER
     ap = argparse.ArgumentParser()
@@ -499,7 +523,7 @@ def main():
     shutil.copy2(os.path.join(ROOT, "picovisor"), STAGE)
     shutil.copytree(os.path.join(ROOT, "build", "progs"), os.path.join(STAGE, "progs"))
     groups = [core_programs, exec_family, hostile, fuzzed_loader, restricted_root, refused_top_level, real_tools, supervision, job_control]
-    groups += tracing.groups(sys.modules[__name__])
+    groups += tracing.groups(sys.modules[__name__]) + [traced_real_tools]
     users = [False] if args.root_only or os.geteuid() != 0 or not needs("setpriv") else [False, True]
     try:
         for AS_USER in users:

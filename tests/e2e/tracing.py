@@ -388,6 +388,24 @@ def trace_hostile():
           f"{len(opens)} records")
 
 
+def check_trace_file(name, path, rc):
+    """A trace a run wrote: every line a record, sequence numbers in order, the end record says how it ended."""
+    try:
+        recs = load(path)
+    except (OSError, ValueError) as e:
+        check(f"{name}: its trace", False, str(e))
+        return
+    status = {"exited": rc} if rc >= 0 else {"signaled": f"SIG{__import__('signal').Signals(-rc).name[3:]}"}
+    end = recs[-1] if recs else {}
+    seq_ok = [r.get("seq") for r in recs] == list(range(1, len(recs) + 1))
+    spawned = {1} | {r["pid"] for r in recs if r.get("type") == "spawn"}
+    exited = {r["pid"] for r in recs if r.get("type") == "exit" and not r["thread"]}
+    check(f"{name}: its trace", recs and recs[0]["type"] == "start" and end.get("type") == "end"
+          and {k: v for k, v in end.get("status", {}).items() if k != "core"} == status and seq_ok and spawned == exited,
+          f"end {end}, seq in order {seq_ok}, processes without an exit record {sorted(spawned - exited)}")
+    os.unlink(path)
+
+
 def groups(harness):
     global h
     h = harness
