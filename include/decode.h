@@ -51,6 +51,7 @@ void decode_access_mode(struct tout *o, const char *key, uint64_t v);
 void decode_prot(struct tout *o, const char *key, uint64_t v);
 void decode_mmap_flags(struct tout *o, const char *key, uint64_t v);
 void decode_clone_flags(struct tout *o, const char *key, uint64_t v);
+void decode_clone3_flags(struct tout *o, const char *key, uint64_t v);
 void decode_sock_domain(struct tout *o, const char *key, uint64_t v);
 void decode_sock_type(struct tout *o, const char *key, uint64_t v);
 void decode_msg_flags(struct tout *o, const char *key, uint64_t v);

@@ -78,6 +78,8 @@ enum arg_kind {
 	K_SIGMASK_HOW,
 	K_PIPEFDS,         /* int[2] filled in */
 	K_WSTATUS_OUT,     /* int wait status filled in */
+	K_CLONE_ARGS,      /* clone3's struct clone_args; its size in the next argument */
+	K_OPEN_HOW,        /* openat2's struct open_how; its size in the next argument */
 	K_OPEN_FLAGS,
 	K_FD_FLAGS,        /* O_CLOEXEC and O_NONBLOCK of a new fd (pipe2, dup3, accept4) */
 	K_MODE,

@@ -550,6 +550,66 @@ static void put_int_at(struct tout *o, const char *key, pid_t tid, uint64_t addr
 		tout_int(o, key, v);
 }
 
+static void put_clone_args(struct tout *o, const char *key, const struct decode_ctx *c, uint64_t addr, uint64_t size)
+{
+	/* struct clone_args (linux/sched.h): a prefix of it, as long as size says */
+	uint64_t a[11] = { 0 };
+	static const char *const names[] = { "flags", "pidfd", "child_tid", "parent_tid", "exit_signal", "stack",
+					     "stack_size", "tls", "set_tid", "set_tid_size", "cgroup" };
+	size_t n = size / 8 < 11 ? (size_t)(size / 8) : 11;
+
+	if (addr == 0 || n < 8 || tracee_read(c->tid, addr, a, n * 8) < 0) {
+		put_unreadable(o, key, addr);
+		return;
+	}
+	tout_begin_object(o, key, false);
+	decode_clone3_flags(o, names[0], a[0]);
+	for (size_t i = 1; i < n; i++) {
+		if (i == 4)
+			decode_signal(o, names[i], (long)a[i]);
+		else if (i == 6 || i == 9)
+			tout_uint(o, names[i], a[i]);
+		else if (i == 10 && (a[0] & 0x200000000ULL)) /* CLONE_INTO_CGROUP: a cgroup directory fd */
+			decode_fd(o, names[i], c->tid, c->pidfd, (long)(int)a[i]);
+		else if (i == 10)
+			tout_uint(o, names[i], a[i]);
+		else if (a[i] == 0)
+			tout_null(o, names[i]);
+		else
+			tout_hex(o, names[i], a[i]);
+	}
+	tout_end_object(o);
+}
+
+static void put_open_how(struct tout *o, const char *key, const struct decode_ctx *c, uint64_t addr, uint64_t size)
+{
+	static const struct { uint64_t bit; const char *name; } resolve[] = {
+		{ 0x01, "RESOLVE_NO_XDEV" }, { 0x02, "RESOLVE_NO_MAGICLINKS" }, { 0x04, "RESOLVE_NO_SYMLINKS" },
+		{ 0x08, "RESOLVE_BENEATH" }, { 0x10, "RESOLVE_IN_ROOT" }, { 0x20, "RESOLVE_CACHED" },
+	};
+	uint64_t how[3];
+	char buf[200];
+	size_t len = 0;
+
+	if (addr == 0 || size < sizeof(how) || tracee_read(c->tid, addr, how, sizeof(how)) < 0) {
+		put_unreadable(o, key, addr);
+		return;
+	}
+	tout_begin_object(o, key, false);
+	decode_open_flags(o, "flags", how[0]);
+	decode_mode(o, "mode", how[1]);
+	buf[0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(resolve); i++)
+		if (how[2] & resolve[i].bit) {
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", len ? "|" : "", resolve[i].name);
+			how[2] &= ~resolve[i].bit;
+		}
+	if (how[2] || len == 0)
+		snprintf(buf + len, sizeof(buf) - len, "%s%#llx", len ? "|" : "", (unsigned long long)how[2]);
+	tout_symbol(o, "resolve", buf);
+	tout_end_object(o);
+}
+
 /* ---- dispatch ---- */
 
 static void decode_one(struct tout *o, const struct decode_ctx *c, int i, const char *key)
@@ -718,6 +778,12 @@ static void decode_one(struct tout *o, const struct decode_ctx *c, int i, const 
 	}
 	case K_OPEN_FLAGS:
 		decode_open_flags(o, a->name, v);
+		return;
+	case K_CLONE_ARGS:
+		put_clone_args(o, a->name, c, v, next);
+		return;
+	case K_OPEN_HOW:
+		put_open_how(o, a->name, c, v, next);
 		return;
 	case K_FD_FLAGS:
 		decode_fd_flags(o, a->name, v & 0xffffffffu);

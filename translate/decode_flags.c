@@ -154,22 +154,30 @@ void decode_mmap_flags(struct tout *o, const char *key, uint64_t v)
 	put_flags(o, key, v, flags, ARRAY_SIZE(flags), "0");
 }
 
-void decode_clone_flags(struct tout *o, const char *key, uint64_t v)
-{
-	static const struct sym flags[] = {
+static const struct sym clone_flags[] = {
 		S(CLONE_VM), S(CLONE_FS), S(CLONE_FILES), S(CLONE_SIGHAND), S(CLONE_PIDFD), S(CLONE_PTRACE),
 		S(CLONE_VFORK), S(CLONE_PARENT), S(CLONE_THREAD), S(CLONE_NEWNS), S(CLONE_SYSVSEM), S(CLONE_SETTLS),
 		S(CLONE_PARENT_SETTID), S(CLONE_CHILD_CLEARTID), S(CLONE_DETACHED), S(CLONE_UNTRACED),
 		S(CLONE_CHILD_SETTID), S(CLONE_NEWCGROUP), S(CLONE_NEWUTS), S(CLONE_NEWIPC), S(CLONE_NEWUSER),
-		S(CLONE_NEWPID), S(CLONE_NEWNET), S(CLONE_IO),
-	};
+		S(CLONE_NEWPID), S(CLONE_NEWNET), S(CLONE_IO), { 0x100000000ULL, "CLONE_CLEAR_SIGHAND" },
+		{ 0x200000000ULL, "CLONE_INTO_CGROUP" }, { 0x80ULL, "CLONE_NEWTIME" },
+};
+
+/* clone3's flags: the exit signal has a field of its own, so the low byte is flags too. */
+void decode_clone3_flags(struct tout *o, const char *key, uint64_t v)
+{
+	put_flags(o, key, v, clone_flags, ARRAY_SIZE(clone_flags), "0");
+}
+
+void decode_clone_flags(struct tout *o, const char *key, uint64_t v)
+{
 	struct strbuf sb = { 0 };
 	struct tout tmp;
 	char sig[32], buf[600];
 	uint64_t exit_signal = v & CSIGNAL;
 
 	tout_init(&tmp, &sb, FORMAT_TEXT);
-	put_flags(&tmp, NULL, v & ~(uint64_t)CSIGNAL, flags, ARRAY_SIZE(flags), "");
+	put_flags(&tmp, NULL, v & ~(uint64_t)CSIGNAL, clone_flags, ARRAY_SIZE(clone_flags), "");
 	/* The low byte is the signal the parent gets when the child ends. */
 	if (exit_signal)
 		snprintf(buf, sizeof(buf), "%s%s%s", sb.data ? sb.data : "", sb.len ? "|" : "",

@@ -131,8 +131,14 @@ GOLDEN = [
      {"args": {"rlim": {"rlim_cur": 100, "rlim_max": 200}}}),
     ("timespec in", "nanosleep", lambda r: True, {"args": {"rqtp": {"tv_sec": 0, "tv_nsec": 1000}, "rmtp": None}, "ret": 0}),
     ("timespec out", "clock_gettime", lambda r: True, {"args": {"tp": {"tv_sec": ANY_INT, "tv_nsec": ANY_INT}}, "ret": 0}),
-    ("clone flags", "clone", lambda r: True, {"args": {"flags": "CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD"}, "ret": POSITIVE}),
-    ("wait status", "wait4", lambda r: True, {"args": {"upid": -1, "stat_addr": {"exited": 3}, "options": "0"}, "ret": POSITIVE}),
+    ("clone flags", "clone", lambda r: "CLONE_CHILD_SETTID" in r["args"]["flags"], {"args": {"flags": "CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD"}, "ret": POSITIVE}),
+    ("wait status", "wait4", lambda r: r["args"]["stat_addr"] == {"exited": 3}, {"args": {"upid": -1, "stat_addr": {"exited": 3}, "options": "0"}, "ret": POSITIVE}),
+    ("clone3 arguments", "clone3", lambda r: True,
+     {"args": {"uargs": {"flags": "CLONE_CLEAR_SIGHAND", "exit_signal": "SIGCHLD", "stack": None, "stack_size": 0}, "size": 88},
+      "ret": POSITIVE}),
+    ("openat2 open_how", "openat2", lambda r: True,
+     {"args": {"filename": "data.txt", "how": {"flags": "O_RDONLY|O_CLOEXEC", "resolve": "RESOLVE_NO_SYMLINKS|RESOLVE_BENEATH"}, "usize": 24},
+      "ret": 3}),
     ("close names the fd it closes", "close", lambda r: r["args"]["fd"].get("target", "").endswith("data.txt"), {"ret": 0}),
 ]
 

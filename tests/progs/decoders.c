@@ -5,6 +5,8 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <linux/openat2.h>
+#include <linux/sched.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -52,6 +54,11 @@ int main(void)
 	syscall(SYS_ioctl, fd, TCGETS, buf);
 	syscall(SYS_fcntl, fd, F_GETFL);
 	syscall(SYS_close, fd);
+	{
+		struct open_how how = { .flags = O_RDONLY | O_CLOEXEC, .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS };
+		fd = (int)syscall(SYS_openat2, AT_FDCWD, "data.txt", &how, sizeof(how));
+		syscall(SYS_close, fd);
+	}
 	syscall(SYS_mkdirat, AT_FDCWD, "sub", 0755);
 	syscall(SYS_unlinkat, AT_FDCWD, "sub", AT_REMOVEDIR);
 
@@ -134,12 +141,16 @@ int main(void)
 		syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
 	}
 
-	/* processes: clone flags, wait status */
+	/* processes: clone flags, clone3's arguments, wait status */
 	if (fork() == 0)
 		_exit(3);
 	{
 		int status;
+		struct clone_args ca = { .flags = CLONE_CLEAR_SIGHAND, .exit_signal = SIGCHLD };
 		syscall(SYS_wait4, -1, &status, 0, NULL);
+		if (syscall(SYS_clone3, &ca, sizeof(ca)) == 0)
+			_exit(0);
+		wait(NULL);
 	}
 	return 0;
 }
