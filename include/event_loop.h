@@ -48,6 +48,7 @@ struct tracee {
 	bool affinity_fixup;       /* sched_getaffinity in flight: its result is to be fixed up */
 	uint64_t affinity_buf;
 	bool in_group_stop;
+	bool exec_event_pending;   /* traces: the kernel loaded an image; its exec event follows the exec's record */
 	struct tracee *next;       /* hash chain */
 };
 

@@ -218,7 +218,10 @@ static void on_exec(struct tracee *t)
 	t->proc->loaded = true;
 	free(t->proc->exe_path);
 	t->proc->exe_path = NULL;
-	trace_exec(t); /* the call's record follows at its exit stop */
+	if (trace_call_active(t))
+		t->exec_event_pending = true; /* after the exec's record, at its exit stop */
+	else
+		trace_exec(t);
 	tracee_resume(t, 0);
 }
 
@@ -271,6 +274,10 @@ static void on_syscall_stop(struct tracee *t)
 		if (t->affinity_fixup)
 			cosched_syscall_exit(t);
 		trace_call_end(t);
+		if (t->exec_event_pending) {
+			t->exec_event_pending = false;
+			trace_exec(t);
+		}
 		tracee_resume(t, 0);
 		return;
 	}

@@ -188,6 +188,18 @@ def trace_tree():
     check("trace tree: signal delivery", len(sigs) == 1 and sigs[0]["code"] == "SI_USER", str(sigs))
     ex = [r for r in execs if r["path"].endswith("/threads")]
     check("trace tree: exec events carry path and argv", len(ex) == 1 and ex[0]["argv"] == [h.prog("threads")], str(ex))
+    def exec_follows_execve(rs):
+        last = {}
+        for r in rs:
+            if r["type"] == "exec" and not (last.get(r["tid"], {}).get("name") in ("execve", "execveat") and last[r["tid"]]["ret"] == 0):
+                return False
+            if r["type"] == "syscall":
+                last[r["tid"]] = r
+        return True
+    check("trace tree: each exec event follows its successful execve record", exec_follows_execve(recs), "")
+    kl, _, _, _ = trace(h.fresh_dir(None), ["sh", "-c", f"{h.prog('hello')}; exit 0"], ["--kernel-loader"])
+    check("trace tree: the same with the kernel's loader", kl and len([r for r in kl if r["type"] == "exec"]) == 2
+          and exec_follows_execve(kl), "")
     seqs = [r["seq"] for r in recs]
     check("trace tree: sequence numbers in file order", seqs == list(range(1, len(recs) + 1)), "")
     owned = all(r["pid"] in ids | {1} for r in recs if "pid" in r)
