@@ -92,3 +92,73 @@ Test(options, path_lookup_like_execvp)
 	cr_expect_eq(resolve_program("no-such-program-xyz", "/usr/bin:/bin", &p), -ENOENT);
 	cr_expect_eq(resolve_program("passwd", "/etc", &p), -EACCES, "found but not executable");
 }
+
+Test(options, trace_and_its_defaults)
+{
+	struct run_options o;
+	const char *to_file[] = { "picovisor", "trace", "-o", "t.jsonl", "-e", "trace=%file", "-e", "status=failed",
+				  "-s", "64", "--no-coschedule", "--", "ls", NULL };
+	const char *to_stderr[] = { "picovisor", "trace", "ls", NULL };
+	const char *run_trace[] = { "picovisor", "run", "--trace", "r.jsonl", "-F", "text", "true", NULL };
+
+	cr_assert_eq(parse(&o, to_file), 0);
+	cr_expect_eq(o.command, CMD_TRACE);
+	cr_expect(o.tracing);
+	cr_expect_str_eq(o.trace_output, "t.jsonl");
+	cr_expect_eq(o.trace_format, FORMAT_JSONL, "a file gets JSON Lines");
+	cr_expect_eq(o.trace_nexprs, 2);
+	cr_expect_str_eq(o.trace_exprs[1], "status=failed");
+	cr_expect_eq(o.trace_strsize, 64);
+	cr_expect(!o.coschedule);
+	cr_expect_str_eq(o.argv[0], "ls");
+
+	cr_assert_eq(parse(&o, to_stderr), 0);
+	cr_expect_null(o.trace_output);
+	cr_expect_eq(o.trace_format, FORMAT_TEXT, "standard error gets text");
+	cr_expect_eq(o.trace_strsize, 32);
+	cr_expect(o.coschedule);
+
+	cr_assert_eq(parse(&o, run_trace), 0);
+	cr_expect_eq(o.command, CMD_RUN);
+	cr_expect(o.tracing);
+	cr_expect_str_eq(o.trace_output, "r.jsonl");
+	cr_expect_eq(o.trace_format, FORMAT_TEXT);
+}
+
+Test(options, summary_and_diff)
+{
+	struct run_options o;
+	const char *summary[] = { "picovisor", "summary", "--by-process", "t.jsonl", NULL };
+	const char *diff[] = { "picovisor", "diff", "--json", "--ignore", "^/tmp/", "--ignore", "x", "a", "b", NULL };
+
+	cr_assert_eq(parse(&o, summary), 0);
+	cr_expect_eq(o.command, CMD_SUMMARY);
+	cr_expect(o.by_process);
+	cr_expect_str_eq(o.trace_files[0], "t.jsonl");
+	cr_assert_eq(parse(&o, diff), 0);
+	cr_expect_eq(o.command, CMD_DIFF);
+	cr_expect(o.json);
+	cr_expect_eq(o.nignore, 2);
+	cr_expect_str_eq(o.ignore[0], "^/tmp/");
+	cr_expect_str_eq(o.trace_files[1], "b");
+}
+
+Test(options, tracing_mistakes_are_named, .init = cr_redirect_stderr)
+{
+	static const char *const bad[][8] = {
+		{ "picovisor", "run", "-o", "f", "ls", NULL },
+		{ "picovisor", "trace", "--trace", "f", "ls", NULL },
+		{ "picovisor", "run", "-e", "trace=open", "ls", NULL },
+		{ "picovisor", "trace", "-F", "xml", "ls", NULL },
+		{ "picovisor", "trace", "-s", "-1", "ls", NULL },
+		{ "picovisor", "trace", "-s", "lots", "ls", NULL },
+		{ "picovisor", "diff", "a", NULL },
+		{ "picovisor", "summary", "--json", "a", NULL },
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct run_options o;
+
+		cr_expect_eq(parse(&o, bad[i]), 125, "case %zu", i);
+	}
+}
