@@ -7,8 +7,11 @@
 #include "trace_diff.h"
 #include "util.h"
 
-/* Past this many differences the middle is reported as replaced whole (memory grows as D squared). */
-enum { MAX_D = 4000 };
+/*
+ * Past this many differences the middle is reported as replaced whole: the
+ * memory kept to walk the path back grows as D squared (36 MB at 3000).
+ */
+enum { MAX_D = 3000 };
 
 static uint64_t hash(const char *s)
 {
@@ -46,17 +49,19 @@ static void push(struct diff_op **ops, size_t *n, size_t *cap, char op, size_t a
 static bool myers(const struct seqs *s, size_t lo_a, size_t hi_a, size_t lo_b, size_t hi_b, struct diff_op **ops,
 		  size_t *nops, size_t *cap)
 {
-	long n = (long)(hi_a - lo_a), m = (long)(hi_b - lo_b), max = n + m, off;
-	long **hist = NULL, d, found = -1;
+	long n = (long)(hi_a - lo_a), m = (long)(hi_b - lo_b), max = n + m;
+	int32_t **hist = NULL; /* hist[d][k + d]: the furthest x on diagonal k after d edits */
+	long d, found = -1;
 	struct diff_op *rev = NULL;
 	size_t nrev = 0, revcap = 0;
 
 	if (max > MAX_D)
 		max = MAX_D;
-	off = max + 1;
+	if (n >= INT32_MAX || m >= INT32_MAX)
+		return false;
 	hist = xcalloc((size_t)max + 1, sizeof(*hist));
 	for (d = 0; d <= max && found < 0; d++) {
-		long *v = xmalloc((size_t)(2 * off + 1) * sizeof(*v));
+		int32_t *v = xmalloc((size_t)(2 * d + 1) * sizeof(*v)), *prev = d ? hist[d - 1] : NULL;
 
 		hist[d] = v;
 		for (long k = -d; k <= d; k += 2) {
@@ -64,14 +69,14 @@ static bool myers(const struct seqs *s, size_t lo_a, size_t hi_a, size_t lo_b, s
 
 			if (d == 0)
 				x = 0;
-			else if (k == -d || (k != d && hist[d - 1][off + k - 1] < hist[d - 1][off + k + 1]))
-				x = hist[d - 1][off + k + 1]; /* down: a line of b */
+			else if (k == -d || (k != d && prev[k - 1 + d - 1] < prev[k + 1 + d - 1]))
+				x = prev[k + 1 + d - 1]; /* down: a line of b */
 			else
-				x = hist[d - 1][off + k - 1] + 1; /* right: a line of a */
+				x = prev[k - 1 + d - 1] + 1; /* right: a line of a */
 			y = x - k;
 			while (x < n && y < m && same(s, lo_a + (size_t)x, lo_b + (size_t)y))
 				x++, y++;
-			v[off + k] = x;
+			v[k + d] = (int32_t)x;
 			if (x >= n && y >= m) {
 				found = d;
 				break;
@@ -89,13 +94,14 @@ static bool myers(const struct seqs *s, size_t lo_a, size_t hi_a, size_t lo_b, s
 		long x = n, y = m;
 
 		for (d = found; d > 0; d--) {
+			const int32_t *prev = hist[d - 1];
 			long k = x - y, pk, px, py;
 
-			if (k == -d || (k != d && hist[d - 1][off + k - 1] < hist[d - 1][off + k + 1]))
+			if (k == -d || (k != d && prev[k - 1 + d - 1] < prev[k + 1 + d - 1]))
 				pk = k + 1; /* came down: a line of b */
 			else
 				pk = k - 1; /* came right: a line of a */
-			px = hist[d - 1][off + pk];
+			px = prev[pk + d - 1];
 			py = px - pk;
 			while (x > px && y > py) /* the snake after the edit */
 				push(&rev, &nrev, &revcap, ' ', lo_a + (size_t)--x, lo_b + (size_t)--y);
