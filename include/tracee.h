@@ -46,6 +46,13 @@ int tracee_syscall_info(pid_t tid, enum syscall_stop_kind *kind, enum abi *abi);
 /* Memory. Return bytes moved or -errno (-EFAULT for a bad address). */
 ssize_t tracee_read(pid_t tid, uint64_t addr, void *buf, size_t len);
 ssize_t tracee_write(pid_t tid, uint64_t addr, const void *buf, size_t len);
+/* Several writes at once: 0 or -errno. */
+struct tracee_chunk {
+	uint64_t addr;
+	const void *buf;
+	size_t len;
+};
+int tracee_write_many(pid_t tid, const struct tracee_chunk *chunks, int n);
 /* Read a NUL-terminated string of at most max-1 bytes: its length, -EFAULT, or -ENAMETOOLONG. */
 ssize_t tracee_read_string(pid_t tid, uint64_t addr, char *buf, size_t max);
 /* Read a NULL-terminated pointer array (argv/envp). *out is malloc'd; returns count or -errno. */

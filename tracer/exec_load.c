@@ -172,10 +172,13 @@ void exec_load_start(struct tracee *t)
 	load_batch_build(b, &p, &j->layout);
 
 	memset(&report, 0, sizeof(report));
-	if (tracee_write(t->tid, img.sp, img.bytes, img.len) < 0 ||
-	    tracee_write(t->tid, j->report_addr, &report, sizeof(report)) < 0 ||
-	    tracee_write(t->tid, region, pv_executor_code, (size_t)(pv_executor_code_end - pv_executor_code)) < 0 ||
-	    tracee_write(t->tid, b->data_addr, b->data, batch_size(b)) < 0) {
+	struct tracee_chunk chunks[] = {
+		{ img.sp, img.bytes, img.len },
+		{ j->report_addr, &report, sizeof(report) },
+		{ region, pv_executor_code, (size_t)(pv_executor_code_end - pv_executor_code) },
+		{ b->data_addr, b->data, batch_size(b) },
+	};
+	if (tracee_write_many(t->tid, chunks, (int)ARRAY_SIZE(chunks)) < 0) {
 		free(b);
 		free(img.bytes);
 		initial_stack_free(&st);

@@ -155,6 +155,30 @@ ssize_t tracee_write(pid_t tid, uint64_t addr, const void *buf, size_t len)
 	return n;
 }
 
+int tracee_write_many(pid_t tid, const struct tracee_chunk *chunks, int n)
+{
+	struct iovec local[8] = { { 0 } }, remote[8] = { { 0 } };
+	size_t total = 0;
+
+	/* One system call for all (the common case), else each on its own with its fallbacks. */
+	if (n <= 8) {
+		for (int i = 0; i < n; i++) {
+			local[i] = (struct iovec){ (void *)chunks[i].buf, chunks[i].len };
+			remote[i] = (struct iovec){ (void *)chunks[i].addr, chunks[i].len };
+			total += chunks[i].len;
+		}
+		if (process_vm_writev(tid, local, (unsigned long)n, remote, (unsigned long)n, 0) == (ssize_t)total)
+			return 0;
+	}
+	for (int i = 0; i < n; i++) {
+		ssize_t w = tracee_write(tid, chunks[i].addr, chunks[i].buf, chunks[i].len);
+
+		if (w < 0)
+			return (int)w;
+	}
+	return 0;
+}
+
 ssize_t tracee_read_string(pid_t tid, uint64_t addr, char *buf, size_t max)
 {
 	size_t got = 0;
