@@ -13,6 +13,7 @@ enum command {
 	CMD_TRACE,
 	CMD_SUMMARY,
 	CMD_DIFF,
+	CMD_POLICY_CHECK,
 	CMD_HELP,
 	CMD_VERSION,
 };
@@ -34,6 +35,7 @@ struct run_options {
 	int trace_nexprs;
 	/* summary and diff */
 	const char *trace_files[2];
+	const char *policy;       /* policy check: a file or a built-in profile's name */
 	bool by_process;          /* summary --by-process */
 	bool json;                /* diff --json */
 	char **ignore;            /* diff --ignore REGEX, repeatable */

@@ -11,6 +11,7 @@
 
 #include "event_loop.h"
 #include "options.h"
+#include "policy_cmd.h"
 #include "signals.h"
 #include "trace_read.h"
 #include "util.h"
@@ -69,6 +70,8 @@ int main(int argc, char **argv)
 		return summary_main(&o);
 	case CMD_DIFF:
 		return diff_main(&o);
+	case CMD_POLICY_CHECK:
+		return policy_check_main(&o);
 	case CMD_RUN:
 	case CMD_TRACE:
 		break;

@@ -18,6 +18,7 @@ void options_usage(FILE *out)
 	      "       picovisor trace [-o FILE] [-F jsonl|text] [-e EXPR]... [-s SIZE] [OPTIONS] [--] PROGRAM [ARG...]\n"
 	      "       picovisor summary [--by-process] TRACE\n"
 	      "       picovisor diff [--json] [--ignore REGEX]... TRACE_A TRACE_B\n"
+	      "       picovisor policy check FILE|PROFILE\n"
 	      "       picovisor help | --help\n"
 	      "       picovisor --version\n"
 	      "\n"
@@ -36,6 +37,11 @@ void options_usage(FILE *out)
 	      "place in the process tree and what they ran, each one's calls aligned, then the\n"
 	      "files, endpoints, processes and exit statuses that differ. Exit status 0 same,\n"
 	      "1 different, 2 trouble (unreadable or malformed traces).\n"
+	      "\n"
+	      "policy check: parse a sandbox policy (docs/policy.md) or a built-in profile (ci,\n"
+	      "strict, none) and say what it sets, or FILE:LINE:COL and what was expected. Exit\n"
+	      "status 0 valid, 1 not. (Running programs under a policy, the sandbox\n"
+	      "personality, is not implemented yet.)\n"
 	      "\n"
 	      "Options of run and trace:\n"
 	      "  --personality NAME  how system calls are served; NAME is one of:\n"
@@ -175,6 +181,11 @@ int options_parse(int argc, char **argv, struct run_options *o)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "trace", required_argument, NULL, 'T' },
 		{ "no-coschedule", no_argument, NULL, 'C' },
+		{ "policy", required_argument, NULL, 'S' },
+		{ "path", required_argument, NULL, 'S' },
+		{ "net", required_argument, NULL, 'S' },
+		{ "limit", required_argument, NULL, 'S' },
+		{ "on-violation", required_argument, NULL, 'S' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, 'F' },
 		{ "string-limit", required_argument, NULL, 's' },
@@ -183,7 +194,7 @@ int options_parse(int argc, char **argv, struct run_options *o)
 		{ NULL, 0, NULL, 0 },
 	};
 	bool format_given = false;
-	int c;
+	int c, li = -1;
 
 	memset(o, 0, sizeof(*o));
 	o->personality = "linux";
@@ -199,6 +210,13 @@ int options_parse(int argc, char **argv, struct run_options *o)
 		o->command = CMD_VERSION;
 		return 0;
 	}
+	if (strcmp(argv[1], "policy") == 0) {
+		if (argc != 4 || strcmp(argv[2], "check") != 0)
+			return usage_error("%s", "use 'picovisor policy check FILE|PROFILE'");
+		o->command = CMD_POLICY_CHECK;
+		o->policy = argv[3];
+		return 0;
+	}
 	if (strcmp(argv[1], "summary") == 0 || strcmp(argv[1], "diff") == 0) {
 		o->command = argv[1][0] == 's' ? CMD_SUMMARY : CMD_DIFF;
 		return parse_reader(argc, argv, o);
@@ -208,10 +226,11 @@ int options_parse(int argc, char **argv, struct run_options *o)
 	else if (strcmp(argv[1], "trace") == 0)
 		o->command = CMD_TRACE, o->tracing = true;
 	else
-		return usage_error("unknown command '%s': the commands are run, trace, summary, diff, help", argv[1]);
+		return usage_error("unknown command '%s': the commands are run, trace, summary, diff, policy, help",
+				   argv[1]);
 	optind = 2;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+vho:F:e:s:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+vho:F:e:s:", longopts, &li)) != -1) {
 		switch (c) {
 		case 'P':
 			if (strcmp(optarg, "linux") == 0)
@@ -228,6 +247,10 @@ int options_parse(int argc, char **argv, struct run_options *o)
 		case 'C':
 			o->coschedule = false;
 			break;
+		case 'S':
+			return usage_error("--%s is an option of the sandbox personality, which is not implemented yet "
+					   "(picovisor policy check validates a policy)",
+					   li >= 0 ? longopts[li].name : "policy");
 		case 'v':
 			o->verbose++;
 			break;

@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 
+import policy_tests
 import tracing
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -524,6 +525,7 @@ def main():
     shutil.copytree(os.path.join(ROOT, "build", "progs"), os.path.join(STAGE, "progs"))
     groups = [core_programs, exec_family, hostile, fuzzed_loader, restricted_root, refused_top_level, real_tools, supervision, job_control]
     groups += tracing.groups(sys.modules[__name__]) + [traced_real_tools]
+    groups += policy_tests.groups(sys.modules[__name__])
     users = [False] if args.root_only or os.geteuid() != 0 or not needs("setpriv") else [False, True]
     try:
         for AS_USER in users:

@@ -1,0 +1,51 @@
+/*
+ * The built-in profiles, written in the policy language itself so that
+ * docs/policy.md can show them as they are and they parse like any file.
+ */
+#include <string.h>
+
+#include "policy.h"
+
+static const struct {
+	const char *name;
+	const char *text;
+} profiles[] = {
+	{ "ci",
+	  "# ci: an untrusted program in a CI job. It reads and runs the system, writes only\n"
+	  "# its working directory and a private tmpdir, reaches no network, and is stopped\n"
+	  "# at the limits.\n"
+	  "promise stdio rpath wpath cpath dpath fattr flock unix proc exec thread prot_exec tty vminfo\n"
+	  "path rx /usr /lib /lib64 /bin /sbin\n"
+	  "path r /etc\n"
+	  "path rwc .\n"
+	  "path rw /dev/null /dev/zero /dev/tty\n"
+	  "path r /dev/urandom /proc/self\n"
+	  "tmpdir\n"
+	  "net none\n"
+	  "limit wall 10m\n"
+	  "limit procs 256\n"
+	  "on-violation deny\n" },
+	{ "none",
+	  "# none: no restriction, for tracing what a program does.\n"
+	  "promise all\n"
+	  "path rwxc /\n"
+	  "net any\n"
+	  "on-violation log\n" },
+	{ "strict",
+	  "# strict: standard I/O and reading the launch directory; it runs no other\n"
+	  "# program and reaches no network.\n"
+	  "promise stdio rpath\n"
+	  "path r .\n"
+	  "net none\n"
+	  "on-violation deny\n" },
+};
+
+const char *const policy_profile_names[] = { "ci", "none", "strict", NULL };
+
+const char *policy_profile_text(const char *name)
+{
+	for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++)
+		if (strcmp(profiles[i].name, name) == 0)
+			return profiles[i].text;
+	return NULL;
+}
