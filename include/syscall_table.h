@@ -31,6 +31,10 @@ enum {
 	CL_MEMORY = 1u << 14,  /* %memory: the address space */
 	CL_CREDS = 1u << 15,   /* %creds: user, group and capability ids */
 	CL_CLOCK = 1u << 16,   /* %clock: reads or sets clocks */
+	/* What a call does to the files its paths name (path rules' c and w; diff's behaviour). */
+	FX_CREATE = 1u << 24,  /* creates its last path argument (mkdir, link's new name, rename's target) */
+	FX_REMOVE = 1u << 25,  /* removes its first path argument (unlink, rmdir, rename's source) */
+	FX_WRITE = 1u << 26,   /* writes its first path argument without opening it (truncate) */
 };
 
 /*

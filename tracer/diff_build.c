@@ -296,11 +296,20 @@ static char *normalise_call(const struct diff_run *run, const struct diff_masks 
 
 /* ---- behaviour ---- */
 
-/* A call's path as the program meant it: relative to its dirfd's directory when it has one. */
+/*
+ * A call's path as the program meant it: relative to its dirfd's directory
+ * when it has one. which: the index among its path arguments, -1 the last.
+ */
 static bool call_path(const struct json *args, const struct syscall_entry *e, int which, char *out, size_t size)
 {
 	const struct json *dir = NULL;
 	int seen = 0;
+
+	if (which < 0)
+		for (int i = 0; i < syscall_nargs(e); i++)
+			which += e->args[i].kind == K_PATH;
+	if (which < 0)
+		return false;
 
 	for (int i = 0; e && i < syscall_nargs(e); i++) {
 		const struct json *v = json_get(args, e->args[i].name);
@@ -370,42 +379,50 @@ static void note_behaviour(struct diff_run *run, const struct diff_masks *m, con
 	const char *name = json_str(r, "name");
 	const struct json *args = json_get(r, "args"), *ret = json_get(r, "ret");
 	const struct syscall_entry *e = json_str(r, "abi") ? NULL : entry_named(name);
+	const char *flags = NULL;
 	char path[8192], ep[8192];
 
 	if (!e || !ret || ret->type == JSON_NULL)
 		return;
-	/* Reaching for an endpoint counts even if it refused; a file that was not there was not read. */
-	if (json_str(r, "err") && strcmp(name, "connect") != 0 && strcmp(name, "sendto") != 0 &&
-	    strcmp(name, "sendmsg") != 0)
-		return;
-	if (strcmp(name, "connect") == 0 || strcmp(name, "bind") == 0 || strcmp(name, "sendto") == 0) {
-		const struct json *sa = json_get(args, strcmp(name, "sendto") == 0 ? "addr" : strcmp(name, "bind") == 0 ? "umyaddr" : "uservaddr");
+	/* An endpoint is a sockaddr the call passes in (connect, bind, sendto) or its msghdr's name. Reaching
+	 * for one counts even if it was refused. */
+	for (int i = 0; i < syscall_nargs(e); i++) {
+		const struct json *sa = NULL;
+
+		if (e->args[i].kind == K_SOCKADDR_IN)
+			sa = json_get(args, e->args[i].name);
+		else if (e->args[i].kind == K_MSGHDR_IN)
+			sa = json_get(json_get(args, e->args[i].name), "msg_name");
+		else
+			continue;
 		endpoint_of(sa, name, ep, sizeof(ep));
 		if (ep[0])
 			add_behaviour(run, m, B_ENDPOINTS, ep);
 		return;
 	}
-	if (strcmp(name, "sendmsg") == 0) {
-		endpoint_of(json_get(json_get(args, "msg"), "msg_name"), "sendmsg", ep, sizeof(ep));
-		if (ep[0])
-			add_behaviour(run, m, B_ENDPOINTS, ep);
+	if (json_str(r, "err")) /* a file that was not there was not read */
 		return;
-	}
 	if (!call_path(args, e, 0, path, sizeof(path)))
 		return;
-	if (strcmp(name, "open") == 0 || strcmp(name, "openat") == 0 || strcmp(name, "openat2") == 0 ||
-	    strcmp(name, "creat") == 0) {
-		const char *flags = json_str(args, "flags");
-		bool creat = strcmp(name, "creat") == 0 || (flags && strstr(flags, "O_CREAT"));
-		bool excl = flags && strstr(flags, "O_EXCL");
-		bool write = creat || (flags && (strstr(flags, "O_WRONLY") || strstr(flags, "O_RDWR") || strstr(flags, "O_TRUNC")));
+	/* The open family: a path and open flags (openat2's are in its open_how), or creat, which implies them. */
+	for (int i = 0; i < syscall_nargs(e); i++)
+		if (e->args[i].kind == K_OPEN_FLAGS)
+			flags = json_str(args, e->args[i].name);
+		else if (e->args[i].kind == K_OPEN_HOW)
+			flags = json_str(json_get(args, e->args[i].name), "flags");
+	if (strcmp(name, "creat") == 0)
+		flags = "O_WRONLY|O_CREAT|O_TRUNC";
+	if (flags) {
+		bool creat = strstr(flags, "O_CREAT") != NULL;
+		bool excl = strstr(flags, "O_EXCL") != NULL;
+		bool write = creat || strstr(flags, "O_WRONLY") || strstr(flags, "O_RDWR") || strstr(flags, "O_TRUNC");
 		const char *target = json_str(r, "ret_target");
 
 		if (target && target[0] == '/')
 			snprintf(path, sizeof(path), "%s", target); /* the file it really opened */
-		if (flags && strstr(flags, "O_DIRECTORY"))
+		if (strstr(flags, "O_DIRECTORY"))
 			return;
-		if (!write || (flags && strstr(flags, "O_RDWR")))
+		if (!write || strstr(flags, "O_RDWR"))
 			add_behaviour(run, m, B_READ, path);
 		if (write)
 			add_behaviour(run, m, B_WRITTEN, path);
@@ -413,30 +430,14 @@ static void note_behaviour(struct diff_run *run, const struct diff_masks *m, con
 			add_behaviour(run, m, B_CREATED, path);
 		return;
 	}
-	if (strcmp(name, "unlink") == 0 || strcmp(name, "unlinkat") == 0 || strcmp(name, "rmdir") == 0) {
+	/* The rest by the table's effects on the call's paths. */
+	if (e->flags & FX_REMOVE)
 		add_behaviour(run, m, B_DELETED, path);
-		return;
-	}
-	if (strncmp(name, "rename", 6) == 0) {
-		add_behaviour(run, m, B_DELETED, path);
-		if (call_path(args, e, 1, path, sizeof(path)))
-			add_behaviour(run, m, B_CREATED, path);
-		return;
-	}
-	if (strncmp(name, "mkdir", 5) == 0 || strncmp(name, "mknod", 5) == 0) {
-		add_behaviour(run, m, B_CREATED, path);
-		return;
-	}
-	if (strncmp(name, "symlink", 7) == 0 || strncmp(name, "link", 4) == 0) {
-		if (call_path(args, e, 1, path, sizeof(path)))
-			add_behaviour(run, m, B_CREATED, path);
-		return;
-	}
-	if (strcmp(name, "truncate") == 0)
+	if (e->flags & FX_WRITE)
 		add_behaviour(run, m, B_WRITTEN, path);
+	if ((e->flags & FX_CREATE) && call_path(args, e, -1, path, sizeof(path)))
+		add_behaviour(run, m, B_CREATED, path);
 }
-
-/* ---- the run ---- */
 
 static long thread_rank(const struct diff_proc *p, long long tid)
 {

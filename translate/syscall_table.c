@@ -103,7 +103,8 @@ const char *abi_name(enum abi abi)
 
 uint32_t syscall_classes(enum abi abi, const struct syscall_entry *e)
 {
-	const uint32_t trace_classes = ~(uint32_t)(SC_EXEC | SC_READLINK | SC_REGS_REPLACED | SC_AFFINITY);
+	const uint32_t trace_classes = CL_FILE | CL_DESC | CL_NETWORK | CL_PROCESS | CL_SIGNAL | CL_IPC | CL_MEMORY | CL_CREDS |
+				      CL_CLOCK;
 	int nr;
 
 	if (abi != ABI_I386)

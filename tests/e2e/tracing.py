@@ -273,6 +273,7 @@ def diff_progs(d):
     with open(os.path.join(d, "variant.sh"), "w") as f:
         f.write("""cat /etc/hostname >/dev/null
 [ "$1" = more ] && cat /etc/passwd >/dev/null
+[ "$1" = files ] && { touch new.txt; mv new.txt moved.txt; rm moved.txt; mkdir dd; rmdir dd; }
 ls / >/dev/null
 exit ${2:-0}
 """)
@@ -291,6 +292,7 @@ def trace_diff():
     run("b.jsonl", "same")
     run("c.jsonl", "more")
     run("f.jsonl", "same", "3")
+    run("g.jsonl", "files")
     run("a2.jsonl", "same", shell="bash", script="./connect.sh")
     run("e.jsonl", "connect", shell="bash", script="./connect.sh")
     r = h.run_in(d, [h.pv(), "diff", "a.jsonl", "b.jsonl"])
@@ -307,6 +309,12 @@ def trace_diff():
     spawned = beh.get("processes_spawned", {})
     check("diff: the extra process is reported", spawned.get("only_in_b") == ["/usr/bin/cat cat /etc/passwd"] and not spawned.get("only_in_a"),
              json.dumps(spawned))
+    r = h.run_in(d, [h.pv(), "diff", "--json", "a.jsonl", "g.jsonl"])
+    beh = json.loads(r[0]).get("behaviour", {}) if r and r[2] == 1 else {}
+    got = {k: beh.get(k, {}).get("only_in_b") for k in ("files_created", "files_deleted", "files_written")}
+    check("diff: files created, deleted and written", got["files_created"] == ["dd", "moved.txt"]
+          and got["files_deleted"] == ["dd", "moved.txt", "new.txt"]
+          and len(got["files_written"] or []) == 1 and got["files_written"][0].endswith("/new.txt"), json.dumps(got))
     r = h.run_in(d, [h.pv(), "diff", "--json", "a2.jsonl", "e.jsonl"])
     rep = json.loads(r[0]) if r and r[2] == 1 else {}
     beh = rep.get("behaviour", {})
