@@ -57,6 +57,7 @@ void decode_sock_type(struct tout *o, const char *key, uint64_t v);
 void decode_msg_flags(struct tout *o, const char *key, uint64_t v);
 void decode_ioctl_cmd(struct tout *o, const char *key, uint64_t v);
 void decode_fcntl_cmd(struct tout *o, const char *key, uint64_t v);
+void decode_prctl_option(struct tout *o, const char *key, uint64_t v);
 void decode_whence(struct tout *o, const char *key, uint64_t v);
 void decode_wait_options(struct tout *o, const char *key, uint64_t v);
 void decode_rlimit_resource(struct tout *o, const char *key, uint64_t v);

@@ -14,6 +14,7 @@ enum command {
 	CMD_SUMMARY,
 	CMD_DIFF,
 	CMD_POLICY_CHECK,
+	CMD_POLICY_SHOW,
 	CMD_HELP,
 	CMD_VERSION,
 };
@@ -35,7 +36,7 @@ struct run_options {
 	int trace_nexprs;
 	/* summary and diff */
 	const char *trace_files[2];
-	const char *policy;       /* policy check: a file or a built-in profile's name */
+	const char *policy;       /* policy check and show: a file or a built-in profile's name */
 	bool by_process;          /* summary --by-process */
 	bool json;                /* diff --json */
 	char **ignore;            /* diff --ignore REGEX, repeatable */

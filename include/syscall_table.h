@@ -22,6 +22,7 @@ enum {
 	SC_READLINK = 1u << 1, /* can read /proc/PID/exe: fixed up when the kernel cannot be told the exe */
 	SC_REGS_REPLACED = 1u << 2, /* replaces the thread's registers (rt_sigreturn): traced from its entry */
 	SC_AFFINITY = 1u << 3, /* reads or sets CPU affinity: kept true while picovisor co-schedules (cosched.h) */
+	SC_NEVER = 1u << 4,    /* never allowed in the sandbox, whatever the policy (docs/policy.md) */
 	CL_FILE = 1u << 8,     /* %file: takes a path */
 	CL_DESC = 1u << 9,     /* %desc: takes or makes a file descriptor */
 	CL_NETWORK = 1u << 10, /* %network */
@@ -98,6 +99,7 @@ enum arg_kind {
 	K_MSG_FLAGS,
 	K_IOCTL_CMD,
 	K_FCNTL_CMD,
+	K_PRCTL_OPTION,
 	K_WHENCE,
 	K_WAIT_OPTIONS,
 	K_KIND_COUNT,

@@ -71,6 +71,7 @@ int main(int argc, char **argv)
 	case CMD_DIFF:
 		return diff_main(&o);
 	case CMD_POLICY_CHECK:
+	case CMD_POLICY_SHOW:
 		return policy_check_main(&o);
 	case CMD_RUN:
 	case CMD_TRACE:

@@ -18,7 +18,7 @@ void options_usage(FILE *out)
 	      "       picovisor trace [-o FILE] [-F jsonl|text] [-e EXPR]... [-s SIZE] [OPTIONS] [--] PROGRAM [ARG...]\n"
 	      "       picovisor summary [--by-process] TRACE\n"
 	      "       picovisor diff [--json] [--ignore REGEX]... TRACE_A TRACE_B\n"
-	      "       picovisor policy check FILE|PROFILE\n"
+	      "       picovisor policy check|show FILE|PROFILE\n"
 	      "       picovisor help | --help\n"
 	      "       picovisor --version\n"
 	      "\n"
@@ -40,7 +40,8 @@ void options_usage(FILE *out)
 	      "\n"
 	      "policy check: parse a sandbox policy (docs/policy.md) or a built-in profile (ci,\n"
 	      "strict, none) and say what it sets, or FILE:LINE:COL and what was expected. Exit\n"
-	      "status 0 valid, 1 not. (Running programs under a policy, the sandbox\n"
+	      "status 0 valid, 1 not. policy show: that, and the seccomp filters it compiles to\n"
+	      "(libseccomp's PFC text). (Running programs under a policy, the sandbox\n"
 	      "personality, is not implemented yet.)\n"
 	      "\n"
 	      "Options of run and trace:\n"
@@ -211,9 +212,9 @@ int options_parse(int argc, char **argv, struct run_options *o)
 		return 0;
 	}
 	if (strcmp(argv[1], "policy") == 0) {
-		if (argc != 4 || strcmp(argv[2], "check") != 0)
-			return usage_error("%s", "use 'picovisor policy check FILE|PROFILE'");
-		o->command = CMD_POLICY_CHECK;
+		if (argc != 4 || (strcmp(argv[2], "check") != 0 && strcmp(argv[2], "show") != 0))
+			return usage_error("%s", "use 'picovisor policy check|show FILE|PROFILE'");
+		o->command = strcmp(argv[2], "check") == 0 ? CMD_POLICY_CHECK : CMD_POLICY_SHOW;
 		o->policy = argv[3];
 		return 0;
 	}

@@ -1,14 +1,25 @@
-/* picovisor policy check FILE|PROFILE: parse a policy and say what it sets. */
+/* picovisor policy check|show FILE|PROFILE: parse a policy, say what it sets, and show what it compiles to. */
 #define _GNU_SOURCE
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "options.h"
 #include "policy.h"
 #include "policy_cmd.h"
+#include "policy_compile.h"
 #include "promises.h"
+
+/* The Landlock ABI the kernel offers, or 0 (none, or disabled). */
+static int landlock_abi(void)
+{
+	long v = syscall(SYS_landlock_create_ruleset, NULL, 0, 1 /* LANDLOCK_CREATE_RULESET_VERSION */);
+
+	return v > 0 ? (int)v : 0;
+}
 
 static const char *perms_text(unsigned perms, char *buf)
 {
@@ -74,6 +85,27 @@ int policy_check_main(const struct run_options *o)
 		printf("  tmp %s\n", p.tmps[i]);
 	if (p.nmaps || p.ntmps)
 		printf("note: map and tmp belong to path translation, which this picovisor does not do yet\n");
+	if (o->command == CMD_POLICY_SHOW) {
+		int abi = landlock_abi();
+		struct compile_env env = { .landlock_paths = abi >= 1 };
+		struct policy_filter f;
+
+		printf("landlock: %s\n", abi >= 1 ? "available" : "not available: the supervisor checks every path");
+		if (abi >= 1)
+			printf("  ABI version %d; the path rules above become its ruleset\n", abi);
+		if (policy_compile(&p, &env, &f, err, sizeof(err)) < 0) {
+			fprintf(stderr, "picovisor: %s\n", err);
+			policy_free(&p);
+			return 1;
+		}
+		printf("seccomp filters (libseccomp PFC; TRACE data %#x: a violation, %#x: the supervisor checks "
+		       "the arguments; the low byte is the ABI):\n",
+		       POLICY_DATA_VIOLATION, POLICY_DATA_CHECK);
+		fflush(stdout);
+		if (policy_filter_pfc(&f, stdout) < 0)
+			fprintf(stderr, "picovisor: libseccomp could not print the filter\n");
+		policy_filter_free(&f);
+	}
 	printf("note: this picovisor cannot run programs under a policy yet (the sandbox personality is not "
 	       "implemented)\n");
 	policy_free(&p);

@@ -824,6 +824,9 @@ static void decode_one(struct tout *o, const struct decode_ctx *c, int i, const 
 	case K_FCNTL_CMD:
 		decode_fcntl_cmd(o, a->name, v & 0xffffffffu);
 		return;
+	case K_PRCTL_OPTION:
+		decode_prctl_option(o, a->name, v & 0xffffffffu);
+		return;
 	case K_WHENCE:
 		decode_whence(o, a->name, v & 0xffffffffu);
 		return;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -256,6 +257,20 @@ void decode_fcntl_cmd(struct tout *o, const char *key, uint64_t v)
 	};
 
 	put_enum(o, key, v, cmds, ARRAY_SIZE(cmds));
+}
+
+void decode_prctl_option(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym opts[] = {
+		S(PR_SET_PDEATHSIG), S(PR_GET_PDEATHSIG), S(PR_GET_DUMPABLE), S(PR_SET_DUMPABLE), S(PR_GET_KEEPCAPS),
+		S(PR_SET_KEEPCAPS), S(PR_SET_NAME), S(PR_GET_NAME), S(PR_GET_SECCOMP), S(PR_SET_SECCOMP),
+		S(PR_CAPBSET_READ), S(PR_CAPBSET_DROP), S(PR_GET_TIMERSLACK), S(PR_SET_TIMERSLACK), S(PR_SET_MM),
+		S(PR_SET_CHILD_SUBREAPER), S(PR_GET_CHILD_SUBREAPER), S(PR_SET_NO_NEW_PRIVS), S(PR_GET_NO_NEW_PRIVS),
+		S(PR_GET_TID_ADDRESS), S(PR_SET_THP_DISABLE), S(PR_GET_THP_DISABLE), S(PR_CAP_AMBIENT), S(PR_SET_VMA),
+		S(PR_SET_PTRACER),
+	};
+
+	put_enum(o, key, v, opts, ARRAY_SIZE(opts));
 }
 
 void decode_whence(struct tout *o, const char *key, uint64_t v)

@@ -24,6 +24,10 @@ def policy_language():
     r = h.run_in(d, [h.pv(), "policy", "check", "good.policy"])
     check("policy check: a missing path is a warning, not an error",
           r and r[2] == 0 and b"good.policy:4:8: /no/such/dir" in r[1] and b"connect [::1]:8080" in r[0], str(r))
+    r = h.run_in(d, [h.pv(), "policy", "show", "strict"])
+    out = r[0].decode(errors="replace") if r else ""
+    check("policy show: the compiled seccomp filter as PFC", r and r[2] == 0 and "pseudo filter code start" in out
+          and 'filter for syscall "read"' in out and "action TRACE(1024)" in out, out[-1500:])
     r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--", "true"])
     check("run --policy says the sandbox is not there yet", r and r[2] == 125 and b"not implemented yet" in r[1], str(r))
 
