@@ -1,5 +1,6 @@
 /* The alignment of diff: a shortest edit script, checked against a plain LCS table on random sequences. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
