@@ -1,25 +1,18 @@
 /* picovisor policy check|show FILE|PROFILE: parse a policy, say what it sets, and show what it compiles to. */
 #define _GNU_SOURCE
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "landlock_rules.h"
 #include "options.h"
 #include "policy.h"
 #include "policy_cmd.h"
 #include "policy_compile.h"
 #include "promises.h"
-
-/* The Landlock ABI the kernel offers, or 0 (none, or disabled). */
-static int landlock_abi(void)
-{
-	long v = syscall(SYS_landlock_create_ruleset, NULL, 0, 1 /* LANDLOCK_CREATE_RULESET_VERSION */);
-
-	return v > 0 ? (int)v : 0;
-}
 
 static const char *perms_text(unsigned perms, char *buf)
 {
@@ -86,13 +79,15 @@ int policy_check_main(const struct run_options *o)
 	if (p.nmaps || p.ntmps)
 		printf("note: map and tmp belong to path translation, which this picovisor does not do yet\n");
 	if (o->command == CMD_POLICY_SHOW) {
-		int abi = landlock_abi();
+		int abi = landlock_abi_version();
 		struct compile_env env = { .landlock_paths = abi >= 1 };
 		struct policy_filter f;
+		struct landlock_plan plan;
+		char cwd[PATH_MAX];
 
-		printf("landlock: %s\n", abi >= 1 ? "available" : "not available: the supervisor checks every path");
-		if (abi >= 1)
-			printf("  ABI version %d; the path rules above become its ruleset\n", abi);
+		landlock_plan_build(&p, abi, getcwd(cwd, sizeof(cwd)) ? cwd : ".", &plan);
+		landlock_plan_print(&plan, stdout);
+		landlock_plan_free(&plan);
 		if (policy_compile(&p, &env, &f, err, sizeof(err)) < 0) {
 			fprintf(stderr, "picovisor: %s\n", err);
 			policy_free(&p);
