@@ -32,7 +32,10 @@ struct trace_call {
 
 static struct {
 	bool on;
-	FILE *out;
+	int fd;                 /* where records go */
+	bool line_by_line;      /* standard error, shared with the program: each record at once */
+	struct strbuf pending;  /* records not yet written (up to 1 MiB to a file) */
+	int write_errno;        /* the first write that failed */
 	enum trace_format fmt;
 	size_t strsize;
 	struct trace_selection sel;
@@ -83,11 +86,37 @@ static void begin_record(struct tout *o, const char *type, const struct tracee *
 	}
 }
 
+/*
+ * Write what is pending. The supervisor's signals (forwarding, the
+ * co-scheduling timer) may interrupt a write: go on where it stopped.
+ */
+static void flush_pending(void)
+{
+	size_t done = 0;
+
+	while (done < sink.pending.len && !sink.write_errno) {
+		ssize_t n = write(sink.fd, sink.pending.data + done, sink.pending.len - done);
+
+		if (n > 0)
+			done += (size_t)n;
+		else if (n < 0 && errno != EINTR)
+			sink.write_errno = errno;
+	}
+	sink.pending.len = 0;
+}
+
+static void put_record(const struct strbuf *b)
+{
+	sb_put(&sink.pending, b->data, b->len);
+	if (sink.line_by_line || sink.pending.len >= (1u << 20))
+		flush_pending();
+}
+
 static void end_record(struct tout *o)
 {
 	tout_end_object(o);
 	sb_putc(&sink.rec, '\n');
-	fwrite(sink.rec.data, 1, sink.rec.len, sink.out);
+	put_record(&sink.rec);
 }
 
 /* Text lines start like strace -f's: which process (and thread) made the call. */
@@ -105,7 +134,7 @@ static void text_prefix(struct strbuf *b, const struct tracee *t)
 static void text_write(struct strbuf *b)
 {
 	sb_putc(b, '\n');
-	fwrite(b->data, 1, b->len, sink.out);
+	put_record(b);
 }
 
 void trace_open(const struct run_options *o)
@@ -121,22 +150,15 @@ void trace_open(const struct run_options *o)
 	sink.fmt = o->trace_format;
 	sink.strsize = o->trace_strsize;
 	if (o->trace_output) {
-		int fd = open(o->trace_output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-
-		if (fd < 0)
+		sink.fd = open(o->trace_output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		if (sink.fd < 0)
 			die("cannot write the trace to %s: %s", o->trace_output, strerror(errno));
-		sink.out = fdopen(fd, "w");
-		if (!sink.out)
-			die("cannot write the trace to %s: %s", o->trace_output, strerror(errno));
-		setvbuf(sink.out, NULL, _IOFBF, 1 << 20);
 	} else {
 		/* stderr, shared with the program: whole lines, in order with what it writes */
-		int fd = fcntl(2, F_DUPFD_CLOEXEC, 3);
-
-		sink.out = fd >= 0 ? fdopen(fd, "w") : NULL;
-		if (!sink.out)
+		sink.fd = fcntl(2, F_DUPFD_CLOEXEC, 3);
+		if (sink.fd < 0)
 			die("cannot write the trace to standard error: %s", strerror(errno));
-		setvbuf(sink.out, NULL, _IOLBF, 1 << 16);
+		sink.line_by_line = true;
 	}
 	sink.on = true;
 	sink.start_ns = now_ns();
@@ -169,11 +191,13 @@ void trace_close(int main_status)
 		decode_wait_status(&out, "status", main_status);
 		end_record(&out);
 	}
-	if (fflush(sink.out) != 0 || ferror(sink.out))
-		warn("writing the trace failed: %s", strerror(errno));
-	fclose(sink.out);
+	flush_pending();
+	if (sink.write_errno)
+		warn("writing the trace failed: %s; it is incomplete", strerror(sink.write_errno));
+	close(sink.fd);
 	sink.on = false;
 	sb_free(&sink.rec);
+	sb_free(&sink.pending);
 }
 
 static struct trace_call *call_of(struct tracee *t)
