@@ -55,6 +55,12 @@ void *filter_build(const struct personality *pers, unsigned extra_classes, const
 /* The raw BPF of a filter that traps the given classes in every ABI and allows the rest
  * (to be stacked on a process's filter). 0 and a malloc'd *bytes, or -errno. */
 int filter_bpf_for_classes(unsigned classes, void **bytes, size_t *len);
+/*
+ * A libseccomp context for one ABI's calls: default_action for its numbers,
+ * other_arches for other ABIs' calls (ALLOW when stacked behind a gate), the
+ * binary-tree layout. Dies with a message if libseccomp refuses.
+ */
+void *filter_abi_context(enum abi abi, uint32_t default_action, uint32_t other_arches, bool nnp);
 /* Load it (one or more stacked filters) in the calling (child) process: 0 or -errno. */
 int filter_load(void *filter);
 

@@ -26,6 +26,23 @@ static void check(int rc, const char *what)
 		die("cannot build the seccomp filter: %s: %s", what, strerror(-rc));
 }
 
+void *filter_abi_context(enum abi abi, uint32_t default_action, uint32_t other_arches, bool nnp)
+{
+	scmp_filter_ctx ctx = seccomp_init(default_action);
+
+	if (!ctx)
+		die("cannot build the seccomp filter: seccomp_init failed");
+	check(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, nnp ? 1 : 0), "no_new_privs attribute");
+	check(seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, other_arches), "the action for other architectures");
+	/* A binary tree of the numbers: an untrapped call passes in a few comparisons, not a chain of them. */
+	check(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2), "the filter's layout");
+	if (abi != ABI_X86_64) {
+		check(seccomp_arch_add(ctx, scmp_arch_of[abi]), "adding an architecture");
+		check(seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE), "removing the native architecture");
+	}
+	return ctx;
+}
+
 /* What the filter does with one call of an ABI. */
 static uint32_t action_for(const struct syscall_entry *e, unsigned classes, enum abi abi,
 			   const struct trace_selection *sel)
@@ -54,20 +71,10 @@ static scmp_filter_ctx abi_filter(unsigned classes, enum abi abi, const struct t
 {
 	uint32_t default_action = sel && sel->unknown && abi != ABI_X32 ? SCMP_ACT_TRACE(filter_trace_data(abi, false))
 									  : SCMP_ACT_ALLOW;
-	scmp_filter_ctx ctx = seccomp_init(default_action);
+	scmp_filter_ctx ctx = filter_abi_context(abi, default_action, other_arches, nnp);
 	const struct syscall_entry *t;
 	int count;
 
-	if (!ctx)
-		die("cannot build the seccomp filter: seccomp_init failed");
-	check(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, nnp ? 1 : 0), "no_new_privs attribute");
-	check(seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, other_arches), "the action for other architectures");
-	/* A binary tree of the numbers: an untrapped call passes in a few comparisons, not a chain of them. */
-	check(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2), "the filter's layout");
-	if (abi != ABI_X86_64) {
-		check(seccomp_arch_add(ctx, scmp_arch_of[abi]), "adding an architecture");
-		check(seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE), "removing the native architecture");
-	}
 	t = syscall_table(abi, &count);
 	for (int i = 0; i < count; i++) {
 		uint32_t action = action_for(&t[i], classes, abi, sel);

@@ -39,6 +39,20 @@ static const uint64_t prctl_self[] = {
 	PR_GET_THP_DISABLE, PR_GET_CHILD_SUBREAPER, PR_SET_CHILD_SUBREAPER, PR_GET_TID_ADDRESS, 0x53564d41 /* PR_SET_VMA */,
 };
 
+#define VALUES(kind, constraint, array) { kind, constraint, array, ARRAY_SIZE(array) }
+
+/* The values of a command-like argument each constraint allows. */
+static const struct {
+	uint8_t kind;
+	uint32_t constraint;
+	const uint64_t *values;
+	size_t n;
+} value_sets[] = {
+	VALUES(K_IOCTL_CMD, PC_IOCTL_STDIO, ioctl_stdio), VALUES(K_IOCTL_CMD, PC_IOCTL_TTY, ioctl_tty),
+	VALUES(K_FCNTL_CMD, PC_FCNTL_STDIO, fcntl_stdio), VALUES(K_FCNTL_CMD, PC_FCNTL_LOCK, fcntl_lock),
+	VALUES(K_PRCTL_OPTION, PC_PRCTL_SELF, prctl_self),
+};
+
 struct compiler {
 	scmp_filter_ctx ctx;
 	const struct policy *p;
@@ -128,20 +142,11 @@ static void allow_constrained(struct compiler *c, const struct syscall_entry *e,
 		return;
 	}
 	case K_IOCTL_CMD:
-		if (pc & PC_IOCTL_STDIO)
-			allow_each(c, e->nr, e->name, a, 0xffffffffu, ioctl_stdio, ARRAY_SIZE(ioctl_stdio));
-		if (pc & PC_IOCTL_TTY)
-			allow_each(c, e->nr, e->name, a, 0xffffffffu, ioctl_tty, ARRAY_SIZE(ioctl_tty));
-		return;
 	case K_FCNTL_CMD:
-		if (pc & PC_FCNTL_STDIO)
-			allow_each(c, e->nr, e->name, a, 0xffffffffu, fcntl_stdio, ARRAY_SIZE(fcntl_stdio));
-		if (pc & PC_FCNTL_LOCK)
-			allow_each(c, e->nr, e->name, a, 0xffffffffu, fcntl_lock, ARRAY_SIZE(fcntl_lock));
-		return;
 	case K_PRCTL_OPTION:
-		if (pc & PC_PRCTL_SELF)
-			allow_each(c, e->nr, e->name, a, 0xffffffffu, prctl_self, ARRAY_SIZE(prctl_self));
+		for (size_t i = 0; i < ARRAY_SIZE(value_sets); i++)
+			if (value_sets[i].kind == e->args[arg].kind && (pc & value_sets[i].constraint))
+				allow_each(c, e->nr, e->name, a, 0xffffffffu, value_sets[i].values, value_sets[i].n);
 		return;
 	case K_OPEN_FLAGS: {
 		/* rpath: read only; wpath: write an existing file; cpath: create (anything) */
@@ -238,39 +243,16 @@ static int compile_x86_64(struct compiler *c, const struct compile_env *env)
 	return c->rc;
 }
 
-static scmp_filter_ctx new_ctx(enum abi abi, char *err, size_t errsize)
-{
-	static const uint32_t arch[ABI_COUNT] = { SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_X32 };
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_TRACE(filter_trace_data(abi, false) | POLICY_DATA_VIOLATION));
-
-	if (!ctx) {
-		snprintf(err, errsize, "cannot compile the policy: seccomp_init failed");
-		return NULL;
-	}
-	/* Each ABI's filter passes the others' calls on; a gate in front kills unknown architectures. */
-	if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW) < 0 ||
-	    seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2) < 0 || seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 1) < 0 ||
-	    (abi != ABI_X86_64 && (seccomp_arch_add(ctx, arch[abi]) < 0 || seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE) < 0))) {
-		seccomp_release(ctx);
-		snprintf(err, errsize, "cannot compile the policy: libseccomp refused the filter's attributes");
-		return NULL;
-	}
-	return ctx;
-}
-
 int policy_compile(const struct policy *p, const struct compile_env *env, struct policy_filter *out, char *err,
 		   size_t errsize)
 {
 	struct compiler c = { .p = p, .err = err, .errsize = errsize };
 
 	memset(out, 0, sizeof(*out));
-	for (enum abi abi = 0; abi < ABI_COUNT; abi++) {
-		out->ctx[abi] = new_ctx(abi, err, errsize);
-		if (!out->ctx[abi]) {
-			policy_filter_free(out);
-			return -1;
-		}
-	}
+	/* Each ABI's filter passes the others' calls on; a gate in front kills unknown architectures. */
+	for (enum abi abi = 0; abi < ABI_COUNT; abi++)
+		out->ctx[abi] = filter_abi_context(abi, SCMP_ACT_TRACE(filter_trace_data(abi, false) | POLICY_DATA_VIOLATION),
+						   SCMP_ACT_ALLOW, true);
 	/* i386 and x32 calls are refused whatever the policy: the supervisor names the ABI in its report. */
 	c.ctx = out->ctx[ABI_X86_64];
 	if (compile_x86_64(&c, env) < 0) {
