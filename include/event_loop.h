@@ -49,6 +49,7 @@ struct tracee {
 	uint64_t affinity_buf;
 	bool in_group_stop;
 	bool exec_event_pending;   /* traces: the kernel loaded an image; its exec event follows the exec's record */
+	bool personality_exit;     /* the personality wants this call's syscall-exit stop (syscall_exit) */
 	struct tracee *next;       /* hash chain */
 };
 
@@ -67,5 +68,23 @@ void tracee_for_each(void (*fn)(struct tracee *t, void *ctx), void *ctx);
 const struct run_options *run_options(void);
 /* Kill a tracee's whole process after an internal failure, saying why. */
 void tracee_kill_process(struct tracee *t, const char *why);
+/* Traced tasks alive now. */
+int tracee_live_count(void);
+
+/* Why a run ended before its main program did. */
+enum run_end {
+	RUN_END_NONE,
+	RUN_END_WALL,      /* the wall-time limit: status 124 */
+	RUN_END_VIOLATION, /* on-violation kill: status 159 */
+	RUN_END_MEMORY,    /* the memory limit of the run: status 159 */
+};
+/* End the run now: every tracee is killed; the run's status says why. The first reason stays. */
+void run_end_request(enum run_end why);
+enum run_end run_end_reason(void);
+/* The run's counters (for reports). */
+struct run_counts {
+	unsigned long tasks, processes, stops;
+};
+const struct run_counts *run_counts(void);
 
 #endif

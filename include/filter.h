@@ -38,9 +38,10 @@ static inline enum abi filter_trace_abi(unsigned long data)
 	return (data & 0xff) < ABI_COUNT ? (enum abi)(data & 0xff) : ABI_X86_64;
 }
 
+/* The sandbox's stops (policy_compile.h: a violation 0x400, a check 0x800) are the personality's too. */
 static inline bool filter_trace_for_personality(unsigned long data)
 {
-	return (data & FILTER_DATA_PERSONALITY) != 0;
+	return (data & (FILTER_DATA_PERSONALITY | 0x400 | 0x800)) != 0;
 }
 
 struct trace_selection;

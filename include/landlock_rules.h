@@ -7,6 +7,7 @@
 #ifndef PICOVISOR_LANDLOCK_RULES_H
 #define PICOVISOR_LANDLOCK_RULES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -33,6 +34,9 @@ struct landlock_plan {
 	size_t nports;
 	char **unenforced;       /* "ORIGIN: what Landlock cannot do here", for the supervisor and the user */
 	size_t nunenforced;
+	char **notes;            /* "ORIGIN: how a rule was expressed", for policy show */
+	size_t nnotes;
+	bool paths_complete;     /* the path rules are all enforced (no narrowing rule, a kernel with Landlock) */
 };
 
 /* The kernel's Landlock ABI version, 0 if it has none (or it is disabled). */

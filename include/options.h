@@ -19,6 +19,12 @@ enum command {
 	CMD_VERSION,
 };
 
+/* A command-line override of the policy, as a line of the policy language. */
+struct policy_override {
+	const char *origin; /* "--path", "--net", ... for messages and reports */
+	char *line;
+};
+
 struct run_options {
 	enum command command;
 	char **argv;              /* the program and its arguments */
@@ -36,11 +42,22 @@ struct run_options {
 	int trace_nexprs;
 	/* summary and diff */
 	const char *trace_files[2];
-	const char *policy;       /* policy check and show: a file or a built-in profile's name */
+	const char *policy;       /* run --policy, policy check and show: a file or a built-in profile's name */
 	bool by_process;          /* summary --by-process */
 	bool json;                /* diff --json */
 	char **ignore;            /* diff --ignore REGEX, repeatable */
 	int nignore;
+	/* The sandbox personality (run --policy and the overrides): sandbox is set when any is given. */
+	bool sandbox;
+	struct policy_override *overrides; /* --path, --net, --limit, --on-violation: applied after the policy, in order */
+	int noverrides;
+	const char *report_file;  /* --report FILE: JSON report of the run */
+	bool quiet;               /* --quiet: no violation lines on standard error */
+	bool share_tty;           /* --tty: no setsid, the program keeps the terminal */
+	bool keep_tmpdir;         /* --keep-tmpdir */
+	bool require_landlock;    /* --require-landlock: refuse to run without it */
+	int keep_fds[16];         /* --keep-fd N: passed on to the program */
+	int nkeep_fds;
 	/* Facts about this host and user, settled before the run starts. */
 	bool may_skip_nnp;        /* CAP_SYS_ADMIN: the filter goes in without no_new_privs */
 	bool may_set_exe;         /* CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN: the kernel can be told the exe */

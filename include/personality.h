@@ -21,6 +21,7 @@ struct syscall_stop {
 	long nr;
 	const struct syscall_entry *entry; /* NULL if the table has no such call */
 	tracee_regs regs;                  /* read once by the event loop, at the stop */
+	unsigned long data;                /* SECCOMP_RET_DATA: why the filter stopped it */
 };
 
 struct personality {
@@ -33,8 +34,17 @@ struct personality {
 	void (*exit_process)(struct pico_process *p, int wait_status);
 	/* Which class flags of the syscall table this personality needs trapped, per ABI. */
 	unsigned (*trapped_classes)(enum abi abi);
+	/* Optional: the syscall-exit stop of a call whose entry asked for it (t->personality_exit). */
+	void (*syscall_exit)(struct tracee *t);
+	/* Optional: may the exec t is serving map this image (fd: the supervisor's, on the file)? 0 or -errno. */
+	int (*image_allowed)(struct tracee *t, int fd, const char *role);
 };
 
 extern const struct personality personality_linux;
+extern const struct personality personality_sandbox;
+
+/* The linux personality's services, which the sandbox serves the same way once a call is allowed. */
+void linux_serve_call(struct tracee *t, const struct syscall_stop *s);
+unsigned linux_trapped_classes(enum abi abi);
 
 #endif

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 enum net_mode {
 	NET_UNSET,
@@ -102,5 +103,7 @@ extern const char *const policy_profile_names[];
 void policy_free(struct policy *p);
 
 const char *limit_name(enum limit_kind k);
+/* What p sets, one line each (policy check's listing; the run's policy digest is taken over it). */
+void policy_describe(const struct policy *p, FILE *out);
 
 #endif

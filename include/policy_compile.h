@@ -23,8 +23,14 @@ enum {
 };
 
 struct compile_env {
-	bool landlock_paths; /* Landlock enforces the path rules: path-bearing calls need no stop */
+	bool landlock_paths;  /* Landlock enforces the path rules and refuses silently: path-bearing calls need no stop */
+	bool check_sockaddrs; /* socket addresses are checked (net rules, or unix socket paths outside the path rules) */
+	bool count_tasks;     /* a process limit: every fork, vfork and clone stops to be counted */
 };
+
+struct landlock_plan;
+/* How a policy is enforced given its Landlock plan (plan->abi 0: a kernel without Landlock). */
+void policy_compile_env(const struct policy *p, const struct landlock_plan *plan, struct compile_env *env);
 
 /* One libseccomp context per ABI (i386 and x32 calls are violations whatever the policy). */
 struct policy_filter {

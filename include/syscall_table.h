@@ -147,6 +147,13 @@ static inline int syscall_nargs(const struct syscall_entry *e)
 	return n;
 }
 
+/* fork, vfork, clone, clone3: the calls that make a new task. */
+static inline bool syscall_creates_task(const struct syscall_entry *e)
+{
+	return (e->flags & CL_PROCESS) && e->ret == R_PID &&
+	       (e->args[0].kind == K_NONE || e->args[0].kind == K_CLONE_FLAGS || e->args[0].kind == K_CLONE_ARGS);
+}
+
 /* Entries of an ABI's table, sorted by number; *count receives their number. */
 const struct syscall_entry *syscall_table(enum abi abi, int *count);
 /* The entry for nr, or NULL if the ABI has no such call. */

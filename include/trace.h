@@ -66,5 +66,7 @@ void trace_spawn(const struct tracee *child, const struct tracee *parent, bool t
 void trace_exec(struct tracee *t);
 void trace_signal(struct tracee *t, int sig);
 void trace_exit(const struct tracee *t, int wait_status, bool whole_process);
+/* The sandbox refused a call: json holds the record's members after the thread's, text the call as strace shows it. */
+void trace_violation(struct tracee *t, const char *json, const char *text);
 
 #endif

@@ -10,6 +10,7 @@ enum {
 	EXIT_PV_FAILED = 125,   /* bad usage, bad policy, setup error */
 	EXIT_PV_NOEXEC = 126,   /* found but cannot be executed */
 	EXIT_PV_NOTFOUND = 127,
+	EXIT_PV_KILLED = 159,   /* 128 + SIGSYS: the policy ended the run */
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -18,6 +19,8 @@ enum {
 __attribute__((format(printf, 1, 2), noreturn)) void die(const char *fmt, ...);
 /* Like die() with a chosen exit status. */
 __attribute__((format(printf, 2, 3), noreturn)) void die_status(int status, const char *fmt, ...);
+/* The message of the die() that is ending picovisor, or NULL (for reports written at exit). */
+const char *fatal_message(void);
 /* Print "picovisor: MSG" to stderr and go on. */
 __attribute__((format(printf, 1, 2))) void warn(const char *fmt, ...);
 

@@ -92,6 +92,12 @@ static uint64_t rights_of(unsigned perms, uint64_t handled)
 	return r & handled;
 }
 
+static void note(struct landlock_plan *plan, const char *origin, const char *what)
+{
+	plan->notes = xrealloc(plan->notes, (plan->nnotes + 1) * sizeof(*plan->notes));
+	plan->notes[plan->nnotes++] = xasprintf("%s: %s", origin, what);
+}
+
 static void unenforced(struct landlock_plan *plan, const char *origin, const char *what)
 {
 	plan->unenforced = xrealloc(plan->unenforced, (plan->nunenforced + 1) * sizeof(*plan->unenforced));
@@ -130,17 +136,27 @@ void landlock_plan_build(const struct policy *p, int abi, const char *launch_dir
 		return;
 	}
 	out->handled_fs = fs_rights(abi);
+	out->paths_complete = true;
 	/* The same path given again: the later line replaces the earlier one. */
 	for (size_t i = 0; i < p->npaths; i++) {
 		char *path = absolute(p->paths[i].path, launch_dir);
 		uint64_t access = rights_of(p->paths[i].perms, out->handled_fs);
 		size_t k;
 
-		/* /proc/self names whoever looks: a ruleset entered once cannot follow each process of the run. */
+		/*
+		 * /proc/self names whoever looks: a ruleset entered once cannot follow
+		 * each process of the run. Reading /proc is granted instead; what is
+		 * private in another process's /proc entry is behind the kernel's
+		 * ptrace check, which Landlock confines to the run's own domain.
+		 */
 		if (is_beneath(path, "/proc/self") || is_beneath(path, "/proc/thread-self")) {
-			unenforced(out, p->paths[i].origin, "/proc/self is each process's own: the supervisor's to check");
+			note(out, p->paths[i].origin,
+			     "/proc/self: Landlock cannot tell one process's /proc from another's, so /proc is readable; "
+			     "other processes' private entries (mem, environ, fd, maps, root, cwd) are refused by the "
+			     "kernel's ptrace check, which Landlock confines to the run");
 			free(path);
-			continue;
+			path = xstrdup("/proc");
+			access &= LL_FS_READ_FILE | LL_FS_READ_DIR;
 		}
 
 		for (k = 0; k < out->npaths; k++)
@@ -163,6 +179,7 @@ void landlock_plan_build(const struct policy *p, int abi, const char *launch_dir
 				char *what = xasprintf("%s narrows %s, which Landlock cannot do", out->paths[i].path,
 						       out->paths[k].path);
 				unenforced(out, out->paths[i].origin, what);
+				out->paths_complete = false;
 				free(what);
 				break;
 			}
@@ -193,6 +210,9 @@ void landlock_plan_free(struct landlock_plan *plan)
 		free(plan->paths[i].path);
 	for (size_t i = 0; i < plan->nunenforced; i++)
 		free(plan->unenforced[i]);
+	for (size_t i = 0; i < plan->nnotes; i++)
+		free(plan->notes[i]);
+	free(plan->notes);
 	free(plan->paths);
 	free(plan->ports);
 	free(plan->unenforced);
@@ -214,6 +234,8 @@ void landlock_plan_print(const struct landlock_plan *plan, FILE *out)
 	for (size_t i = 0; i < plan->nports; i++)
 		fprintf(out, "  net-port %llu allow %#llx  (%s)\n", (unsigned long long)plan->ports[i].port,
 			(unsigned long long)plan->ports[i].access, plan->ports[i].origin);
+	for (size_t i = 0; i < plan->nnotes; i++)
+		fprintf(out, "  note: %s\n", plan->notes[i]);
 	for (size_t i = 0; i < plan->nunenforced; i++)
 		fprintf(out, "  not by Landlock: %s\n", plan->unenforced[i]);
 }

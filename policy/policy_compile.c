@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "filter.h"
+#include "landlock_rules.h"
 #include "policy_compile.h"
 #include "promises.h"
 #include "util.h"
@@ -74,14 +75,14 @@ static void add(struct compiler *c, uint32_t action, int nr, const char *name, u
 	}
 }
 
-/* ALLOW the call when argument arg, masked, equals each of values[] (one rule each). */
-static void allow_each(struct compiler *c, int nr, const char *name, unsigned arg, uint64_t mask, const uint64_t *values,
-		       size_t n)
+/* Take action when argument arg, masked, equals each of values[] (one rule each). */
+static void allow_each(struct compiler *c, uint32_t action, int nr, const char *name, unsigned arg, uint64_t mask,
+		       const uint64_t *values, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct scmp_arg_cmp cmp = SCMP_CMP(arg, SCMP_CMP_MASKED_EQ, mask, values[i] & mask);
 
-		add(c, SCMP_ACT_ALLOW, nr, name, 1, &cmp);
+		add(c, action, nr, name, 1, &cmp);
 	}
 }
 
@@ -105,18 +106,34 @@ static uint32_t granting(const struct policy *p, const char *call, bool *granted
 	return constraints;
 }
 
-/* A granted call whose deciding argument is a register: allowed for the values its promises allow. */
-static void allow_constrained(struct compiler *c, const struct syscall_entry *e, int arg, uint32_t pc)
+/*
+ * A granted call whose deciding argument is a register: action (ALLOW, or a
+ * check stop when its memory must be looked at too) for the values its
+ * promises allow; the other values fall to the default, a violation.
+ */
+static void allow_constrained(struct compiler *c, uint32_t action, const struct syscall_entry *e, int arg, uint32_t pc)
 {
 	unsigned a = (unsigned)arg;
 
 	switch (e->args[arg].kind) { /* an int: only the kinds that decide are named */
 	case K_PROT:
 		if (pc & PC_PROT_EXEC) {
-			add(c, SCMP_ACT_ALLOW, e->nr, e->name, 0, NULL);
+			add(c, action, e->nr, e->name, 0, NULL);
 		} else {
+			/*
+			 * Without prot_exec: no executable memory but what a file maps
+			 * read-only (the dynamic loader's libraries), never writable and
+			 * executable at once.
+			 */
 			uint64_t none = 0;
-			allow_each(c, e->nr, e->name, a, PROT_EXEC, &none, 1);
+			allow_each(c, action, e->nr, e->name, a, PROT_EXEC, &none, 1);
+			if (strcmp(e->name, "mmap") == 0) {
+				struct scmp_arg_cmp file_code[2] = {
+					SCMP_CMP(a, SCMP_CMP_MASKED_EQ, PROT_EXEC | PROT_WRITE, PROT_EXEC),
+					SCMP_CMP(3, SCMP_CMP_MASKED_EQ, MAP_ANONYMOUS, 0),
+				};
+				add(c, action, e->nr, e->name, 2, file_code);
+			}
 		}
 		return;
 	case K_SOCK_DOMAIN: {
@@ -128,7 +145,7 @@ static void allow_constrained(struct compiler *c, const struct syscall_entry *e,
 			domains[n++] = AF_INET;
 			domains[n++] = AF_INET6;
 		}
-		allow_each(c, e->nr, e->name, a, 0xffffffffu, domains, n);
+		allow_each(c, action, e->nr, e->name, a, 0xffffffffu, domains, n);
 		return;
 	}
 	case K_CLONE_FLAGS: {
@@ -138,7 +155,7 @@ static void allow_constrained(struct compiler *c, const struct syscall_entry *e,
 			kinds[n++] = CLONE_THREAD;
 		if (pc & PC_CLONE_PROCESS)
 			kinds[n++] = 0;
-		allow_each(c, e->nr, e->name, a, CLONE_THREAD | CLONE_FORBIDDEN, kinds, n);
+		allow_each(c, action, e->nr, e->name, a, CLONE_THREAD | CLONE_FORBIDDEN, kinds, n);
 		return;
 	}
 	case K_IOCTL_CMD:
@@ -146,28 +163,28 @@ static void allow_constrained(struct compiler *c, const struct syscall_entry *e,
 	case K_PRCTL_OPTION:
 		for (size_t i = 0; i < ARRAY_SIZE(value_sets); i++)
 			if (value_sets[i].kind == e->args[arg].kind && (pc & value_sets[i].constraint))
-				allow_each(c, e->nr, e->name, a, 0xffffffffu, value_sets[i].values, value_sets[i].n);
+				allow_each(c, action, e->nr, e->name, a, 0xffffffffu, value_sets[i].values, value_sets[i].n);
 		return;
 	case K_OPEN_FLAGS: {
 		/* rpath: read only; wpath: write an existing file; cpath: create (anything) */
 		const uint64_t shape = O_ACCMODE | O_CREAT | O_TRUNC | __O_TMPFILE;
 		if (pc & PC_OPEN_CREATE) {
-			add(c, SCMP_ACT_ALLOW, e->nr, e->name, 0, NULL);
+			add(c, action, e->nr, e->name, 0, NULL);
 			return;
 		}
 		if (pc & PC_OPEN_READ) {
 			uint64_t ro = O_RDONLY;
-			allow_each(c, e->nr, e->name, a, shape, &ro, 1);
+			allow_each(c, action, e->nr, e->name, a, shape, &ro, 1);
 		}
 		if (pc & PC_OPEN_WRITE) {
 			const uint64_t w[] = { O_RDONLY, O_WRONLY, O_RDWR, O_RDONLY | O_TRUNC, O_WRONLY | O_TRUNC,
 					       O_RDWR | O_TRUNC };
-			allow_each(c, e->nr, e->name, a, shape, w, ARRAY_SIZE(w));
+			allow_each(c, action, e->nr, e->name, a, shape, w, ARRAY_SIZE(w));
 		}
 		return;
 	}
 	default:
-		add(c, SCMP_ACT_ALLOW, e->nr, e->name, 0, NULL);
+		add(c, action, e->nr, e->name, 0, NULL);
 		return;
 	}
 }
@@ -191,10 +208,12 @@ static int deciding_arg(const struct syscall_entry *e)
 	return -1;
 }
 
-/* Does the supervisor have to look at this call's memory before it may run? */
-static bool needs_check(const struct syscall_entry *e, const struct policy *p, const struct compile_env *env)
+/* Does the supervisor have to look at this call (its memory, or the run's state) before it may run? */
+static bool needs_check(const struct syscall_entry *e, const struct compile_env *env)
 {
 	if (e->flags & SC_EXEC)
+		return true;
+	if (env->count_tasks && syscall_creates_task(e))
 		return true;
 	for (int i = 0; i < syscall_nargs(e); i++)
 		switch (e->args[i].kind) {
@@ -207,12 +226,55 @@ static bool needs_check(const struct syscall_entry *e, const struct policy *p, c
 			return true;
 		case K_SOCKADDR_IN:
 		case K_MSGHDR_IN:
-			if (p->net != NET_ANY)
+			if (env->check_sockaddrs)
 				return true;
 			break;
 		default:
 			break;
 		}
+	return false;
+}
+
+/*
+ * The argument naming another process, for calls that act on one (wait4's pid
+ * only picks among the caller's children): -1 if none. Such a call runs in
+ * the kernel when it names the caller itself (0); any other pid stops for the
+ * supervisor, which lets through only pids of the run.
+ */
+static int target_pid_arg(const struct syscall_entry *e)
+{
+	if (strcmp(e->name, "wait4") == 0)
+		return -1;
+	for (int i = 0; i < syscall_nargs(e); i++)
+		if (e->args[i].kind == K_PID)
+			return i;
+	return -1;
+}
+
+void policy_compile_env(const struct policy *p, const struct landlock_plan *plan, struct compile_env *env)
+{
+	bool everything = false;
+
+	for (size_t i = 0; i < p->npaths; i++)
+		if (strcmp(p->paths[i].path, "/") == 0)
+			everything = (p->paths[i].perms & (PERM_R | PERM_W | PERM_C)) == (PERM_R | PERM_W | PERM_C);
+	memset(env, 0, sizeof(*env));
+	/* deny: Landlock refuses in the kernel. kill and log must see each refusal, so the supervisor checks first. */
+	env->landlock_paths = plan->abi >= 1 && plan->paths_complete &&
+			      (p->on_violation == VIOLATION_DENY || p->on_violation == VIOLATION_UNSET);
+	/* Unix socket paths are beyond Landlock (connect needs no file right): checked unless everything is allowed. */
+	env->check_sockaddrs = p->net != NET_ANY || !everything;
+	env->count_tasks = p->limit_set[LIMIT_PROCS];
+}
+
+/* Calls no policy can take away: leaving, and returning from a signal handler. */
+static bool always_allowed(const struct syscall_entry *e)
+{
+	static const char *const calls[] = { "exit", "exit_group", "rt_sigreturn", "restart_syscall" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(calls); i++)
+		if (strcmp(e->name, calls[i]) == 0)
+			return true;
 	return false;
 }
 
@@ -225,20 +287,34 @@ static int compile_x86_64(struct compiler *c, const struct compile_env *env)
 	for (int i = 0; i < count && c->rc == 0; i++) {
 		const struct syscall_entry *e = &t[i];
 		bool granted;
-		uint32_t pc = granting(c->p, e->name, &granted);
-		int arg;
+		uint32_t pc = granting(c->p, e->name, &granted), action;
+		int arg, pid_arg;
 
-		if (!granted || (e->flags & SC_NEVER))
+		if (e->flags & SC_NEVER)
 			continue; /* the default: a violation */
-		if (needs_check(e, c->p, env)) {
+		if (always_allowed(e)) {
+			add(c, SCMP_ACT_ALLOW, e->nr, e->name, 0, NULL);
+			continue;
+		}
+		if (!granted)
+			continue;
+		action = needs_check(e, env) ? check : SCMP_ACT_ALLOW;
+		arg = deciding_arg(e);
+		pid_arg = target_pid_arg(e);
+		if (pid_arg >= 0 && action == SCMP_ACT_ALLOW && arg < 0) {
+			struct scmp_arg_cmp self = SCMP_CMP((unsigned)pid_arg, SCMP_CMP_EQ, 0);
+			/* kill(0) signals a whole group: the supervisor looks at that too. */
+			if (!(e->flags & CL_SIGNAL))
+				add(c, SCMP_ACT_ALLOW, e->nr, e->name, 1, &self);
 			add(c, check, e->nr, e->name, 0, NULL);
 			continue;
 		}
-		arg = deciding_arg(e);
+		if (pid_arg >= 0)
+			action = check;
 		if (arg < 0)
-			add(c, SCMP_ACT_ALLOW, e->nr, e->name, 0, NULL);
+			add(c, action, e->nr, e->name, 0, NULL);
 		else
-			allow_constrained(c, e, arg, pc);
+			allow_constrained(c, action, e, arg, pc);
 	}
 	return c->rc;
 }

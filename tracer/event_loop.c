@@ -16,6 +16,9 @@
 #include "filter.h"
 #include "options.h"
 #include "personality.h"
+#include "run_limits.h"
+#include "run_report.h"
+#include "sandbox.h"
 #include "signals.h"
 #include "spawn.h"
 #include "trace.h"
@@ -28,6 +31,19 @@ static struct tracee *table[TABLE_SIZE];
 static const struct run_options *opts;
 static pid_t main_pid;
 static int last_vtid;
+static int live_tasks;
+static struct run_counts counts;
+static enum run_end end_reason;
+
+const struct run_counts *run_counts(void)
+{
+	return &counts;
+}
+
+int tracee_live_count(void)
+{
+	return live_tasks;
+}
 
 const struct run_options *run_options(void)
 {
@@ -70,6 +86,8 @@ static struct tracee *tracee_add(pid_t tid)
 	t->resume = RESUME_CONT;
 	t->next = table[h];
 	table[h] = t;
+	live_tasks++;
+	counts.tasks++;
 	return t;
 }
 
@@ -85,6 +103,7 @@ static void tracee_remove(struct tracee *t, int wait_status, bool reported)
 	while (*pp != t)
 		pp = &(*pp)->next;
 	*pp = t->next;
+	live_tasks--;
 	exec_job_abandon(t);
 	if (t->call) {
 		trace_call_abandon(t);
@@ -113,7 +132,8 @@ static struct pico_process *process_new(pid_t tgid, const struct pico_process *p
 
 	p->tgid = tgid;
 	p->pidfd = -1;
-	p->pers = parent ? parent->pers : &personality_linux;
+	p->pers = parent ? parent->pers : sandbox_get() ? &personality_sandbox : &personality_linux;
+	counts.processes++;
 	if (parent) {
 		p->exe_path = parent->exe_path ? xstrdup(parent->exe_path) : NULL;
 		p->loaded = parent->loaded;
@@ -236,6 +256,7 @@ static void on_seccomp(struct tracee *t)
 	}
 	ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &data);
 	s.abi = filter_trace_abi(data);
+	s.data = data;
 	if (!filter_trace_for_personality(data)) {
 		/* Stopped for the trace alone: read nothing now (unless the call destroys its
 		 * arguments), take it all at the exit stop. */
@@ -269,10 +290,14 @@ static void on_syscall_stop(struct tracee *t)
 	enum syscall_stop_kind kind;
 	enum abi abi;
 
-	if (!t->job && (trace_call_active(t) || t->affinity_fixup)) {
+	if (!t->job && (trace_call_active(t) || t->affinity_fixup || t->personality_exit)) {
 		t->resume = RESUME_CONT;
 		if (t->affinity_fixup)
 			cosched_syscall_exit(t);
+		if (t->personality_exit) {
+			t->personality_exit = false;
+			t->proc->pers->syscall_exit(t);
+		}
 		trace_call_end(t);
 		if (t->exec_event_pending) {
 			t->exec_event_pending = false;
@@ -369,12 +394,35 @@ static void kill_all(void)
 			kill(t->tid, SIGKILL);
 }
 
+void run_end_request(enum run_end why)
+{
+	if (end_reason == RUN_END_NONE)
+		end_reason = why;
+	kill_all();
+}
+
+enum run_end run_end_reason(void)
+{
+	return end_reason;
+}
+
+/* What the run left running when its main program ended (daemons too are tracees): reported, then killed. */
+static void report_leftovers(void)
+{
+	for (unsigned h = 0; h < TABLE_SIZE; h++)
+		for (struct tracee *t = table[h]; t; t = t->next)
+			if (t->proc && t->proc->tgid == t->tid && t->attached)
+				run_report_leftover(t);
+}
+
 /* After the main program ended: nothing of the run outlives it. */
 static void reap_the_rest(void)
 {
 	int status;
 	pid_t pid;
 
+	if (end_reason == RUN_END_NONE)
+		report_leftovers();
 	kill_all();
 	while ((pid = waitpid(-1, &status, __WALL)) > 0 || (pid < 0 && errno == EINTR)) {
 		struct tracee *t = pid > 0 ? tracee_find(pid) : NULL;
@@ -398,8 +446,12 @@ int event_loop_run(const struct run_options *o)
 	opts = o;
 	trace_open(o);
 	cosched_init(o->coschedule);
-	filter = filter_build(&personality_linux, cosched_trapped_classes(), trace_selection(), !o->may_skip_nnp);
+	filter = filter_build(sandbox_get() ? &personality_sandbox : &personality_linux, cosched_trapped_classes(),
+			      trace_selection(), !o->may_skip_nnp || sandbox_get());
+	run_limits_start();
 	main_pid = spawn_program(o, filter);
+	if (sandbox_get())
+		sandbox_get()->sid = o->share_tty ? 0 : main_pid;
 	signals_set_target(main_pid);
 	t = tracee_add(main_pid);
 	t->attached = true;
@@ -413,12 +465,15 @@ int event_loop_run(const struct run_options *o)
 		if (pid < 0) {
 			if (errno == EINTR) {
 				cosched_tick();
+				run_limits_tick();
 				continue;
 			}
 			die("waiting for the program failed: %s", strerror(errno));
 		}
 		t = tracee_find(pid);
 		cosched_note_stop();
+		counts.stops++;
+		run_limits_tick();
 		if (o->verbose >= 2)
 			fprintf(stderr, "picovisor: event: pid %d status %#x%s\n", pid, status, t ? "" : " (unknown)");
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {

@@ -124,15 +124,25 @@ static void close_next_or_fail(struct tracee *t)
 	inject(t, nr_of(j->abi, "close"), (uint64_t)j->close_fd[--j->nclose], 0, 0, 0, 0);
 }
 
+/* May the personality's rules map this image (a sandbox checks each one's path)? 0 or -errno. */
+static int image_allowed(struct tracee *t, int fd, const char *role)
+{
+	int (*check)(struct tracee *, int, const char *) = t->proc->pers->image_allowed;
+
+	return check ? check(t, fd, role) : 0;
+}
+
 static int open_as_tracee(void *ctx, const char *path)
 {
 	struct tracee *t = ctx;
 	char cwd[64];
-	int dfd, fd;
+	int dfd, fd, rc;
 
-	if (path[0] == '/')
+	if (path[0] == '/') {
 		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	else {
+		if (fd < 0)
+			return -errno;
+	} else {
 		snprintf(cwd, sizeof(cwd), "/proc/%d/cwd", t->tid);
 		dfd = open(cwd, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (dfd < 0)
@@ -141,9 +151,15 @@ static int open_as_tracee(void *ctx, const char *path)
 		if (fd < 0)
 			fd = -errno;
 		close(dfd);
-		return fd;
+		if (fd < 0)
+			return fd;
 	}
-	return fd < 0 ? -errno : fd;
+	rc = image_allowed(t, fd, "interpreter");
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
+	return fd;
 }
 
 /* The name binfmt gives the image: AT_EXECFN, comm, the script path in argv. */
@@ -422,6 +438,8 @@ static void after_open(struct tracee *t, long ret)
 		}
 	}
 	rc = file_check_executable(hfd);
+	if (rc == 0)
+		rc = image_allowed(t, hfd, "program");
 	if (rc < 0) {
 		close(hfd);
 		j->err = -rc;

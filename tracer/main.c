@@ -7,11 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/personality.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "event_loop.h"
 #include "options.h"
 #include "policy_cmd.h"
+#include "run_report.h"
+#include "sandbox.h"
 #include "signals.h"
 #include "trace_read.h"
 #include "util.h"
@@ -51,14 +54,34 @@ static bool aslr_on(void)
 	return v != 0 && !(personality(0xffffffff) & ADDR_NO_RANDOMIZE);
 }
 
+static struct run_options *report_options;
+static pid_t report_pid;
+static bool report_done;
+
+/* picovisor is failing before the run ended (die): the report says so, and the tmpdir goes. */
+static void report_at_exit(void)
+{
+	if (report_done || !report_options || getpid() != report_pid)
+		return;
+	report_done = true;
+	run_report_write(report_options, 0, EXIT_PV_FAILED);
+	sandbox_cleanup(report_options);
+}
+
 int main(int argc, char **argv)
 {
-	struct run_options o;
+	static struct run_options o;
+	enum run_end end;
 	char *path;
-	int rc = options_parse(argc, argv, &o);
+	int status, code, rc = options_parse(argc, argv, &o);
 
 	if (rc)
 		return rc;
+	if (o.command == CMD_RUN || o.command == CMD_TRACE) {
+		report_options = &o;
+		report_pid = getpid();
+		atexit(report_at_exit);
+	}
 	switch (o.command) {
 	case CMD_HELP:
 		options_usage(stdout);
@@ -91,6 +114,19 @@ int main(int argc, char **argv)
 		o.may_set_exe = caps & ((1ULL << CAP_SYS_ADMIN_BIT) | (1ULL << CAP_CHECKPOINT_RESTORE_BIT));
 	}
 	o.randomize = aslr_on();
+	if (o.sandbox)
+		sandbox_prepare(&o);
 	signals_setup();
-	signals_exit_like(event_loop_run(&o));
+	status = event_loop_run(&o);
+	end = run_end_reason();
+	code = end == RUN_END_WALL ? EXIT_PV_TIMEOUT
+	       : end != RUN_END_NONE ? EXIT_PV_KILLED
+	       : WIFSIGNALED(status) ? 128 + WTERMSIG(status)
+				     : WEXITSTATUS(status);
+	report_done = true;
+	run_report_write(&o, status, code);
+	sandbox_cleanup(&o);
+	if (end != RUN_END_NONE)
+		exit(code);
+	signals_exit_like(status);
 }

@@ -1,6 +1,7 @@
 /* The command line. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -174,6 +175,49 @@ static int parse_reader(int argc, char **argv, struct run_options *o)
 	return 0;
 }
 
+/* "path PERMS \"PATH\"": the path quoted, so that blanks and '#' in it stay part of it. */
+static char *path_line(const char *value, const char *colon)
+{
+	size_t n = strlen(colon + 1), k = 0;
+	char *q = xmalloc(2 * n + 1);
+
+	for (const char *c = colon + 1; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			q[k++] = '\\';
+		q[k++] = *c;
+	}
+	q[k] = '\0';
+	{
+		char *line = xasprintf("path %.*s \"%s\"", (int)(colon - value), value, q);
+		free(q);
+		return line;
+	}
+}
+
+/* --path PERMS:PATH, --net MODE, --limit NAME=VALUE, --on-violation ACTION as a line of the policy language. */
+static int add_override(struct run_options *o, const char *option, const char *value)
+{
+	char *line;
+
+	if (strcmp(option, "path") == 0) {
+		const char *colon = strchr(value, ':');
+		if (!colon || colon == value || !colon[1])
+			return usage_error("--path wants PERMS:PATH (for example --path rw:/srv/data), not '%s'", value);
+		line = path_line(value, colon);
+	} else if (strcmp(option, "limit") == 0) {
+		const char *eq = strchr(value, '=');
+		if (!eq || eq == value || !eq[1])
+			return usage_error("--limit wants NAME=VALUE (for example --limit wall=60s), not '%s'", value);
+		line = xasprintf("limit %.*s %s", (int)(eq - value), value, eq + 1);
+	} else {
+		line = xasprintf("%s %s", option, value);
+	}
+	o->overrides = xrealloc(o->overrides, sizeof(*o->overrides) * (size_t)(o->noverrides + 1));
+	o->overrides[o->noverrides].origin = option;
+	o->overrides[o->noverrides++].line = line;
+	return 0;
+}
+
 int options_parse(int argc, char **argv, struct run_options *o)
 {
 	static const struct option longopts[] = {
@@ -182,11 +226,17 @@ int options_parse(int argc, char **argv, struct run_options *o)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "trace", required_argument, NULL, 'T' },
 		{ "no-coschedule", no_argument, NULL, 'C' },
-		{ "policy", required_argument, NULL, 'S' },
+		{ "policy", required_argument, NULL, 'p' },
 		{ "path", required_argument, NULL, 'S' },
 		{ "net", required_argument, NULL, 'S' },
 		{ "limit", required_argument, NULL, 'S' },
 		{ "on-violation", required_argument, NULL, 'S' },
+		{ "report", required_argument, NULL, 'R' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "tty", no_argument, NULL, 't' },
+		{ "keep-tmpdir", no_argument, NULL, 'k' },
+		{ "keep-fd", required_argument, NULL, 'f' },
+		{ "require-landlock", no_argument, NULL, 'L' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, 'F' },
 		{ "string-limit", required_argument, NULL, 's' },
@@ -234,13 +284,13 @@ int options_parse(int argc, char **argv, struct run_options *o)
 	while ((c = getopt_long(argc, argv, "+vho:F:e:s:", longopts, &li)) != -1) {
 		switch (c) {
 		case 'P':
-			if (strcmp(optarg, "linux") == 0)
-				o->personality = "linux";
-			else if (strcmp(optarg, "sandbox") == 0 || strcmp(optarg, "nt") == 0)
+			if (strcmp(optarg, "linux") == 0 || strcmp(optarg, "sandbox") == 0)
+				o->personality = strcmp(optarg, "linux") == 0 ? "linux" : "sandbox";
+			else if (strcmp(optarg, "nt") == 0)
 				return usage_error("the %s personality is not implemented yet; only 'linux' is",
 						   optarg);
 			else
-				return usage_error("unknown personality '%s': the personalities are linux", optarg);
+				return usage_error("unknown personality '%s': the personalities are linux, sandbox", optarg);
 			break;
 		case 'K':
 			o->kernel_loader = true;
@@ -248,10 +298,49 @@ int options_parse(int argc, char **argv, struct run_options *o)
 		case 'C':
 			o->coschedule = false;
 			break;
-		case 'S':
-			return usage_error("--%s is an option of the sandbox personality, which is not implemented yet "
-					   "(picovisor policy check validates a policy)",
-					   li >= 0 ? longopts[li].name : "policy");
+		case 'p':
+			if (o->policy)
+				return usage_error("--policy given twice ('%s' and '%s'): one policy a run", o->policy,
+						   optarg);
+			o->policy = optarg;
+			o->sandbox = true;
+			break;
+		case 'S': {
+			int rc = add_override(o, longopts[li].name, optarg);
+			if (rc)
+				return rc;
+			o->sandbox = true;
+			break;
+		}
+		case 'R':
+			o->report_file = optarg;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 't':
+			o->share_tty = true;
+			break;
+		case 'k':
+			o->keep_tmpdir = true;
+			break;
+		case 'L':
+			o->require_landlock = true;
+			o->sandbox = true;
+			break;
+		case 'f': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (end == optarg || *end || v < 3 || v > 1048576)
+				return usage_error("--keep-fd wants a descriptor number from 3 up (0, 1 and 2 are always "
+						   "passed on), not '%s'", optarg);
+			if (fcntl((int)v, F_GETFD) < 0)
+				return usage_error("--keep-fd %ld: picovisor has no descriptor %ld open to pass on", v, v);
+			if (o->nkeep_fds == (int)ARRAY_SIZE(o->keep_fds))
+				return usage_error("--keep-fd given more than %d times", (int)ARRAY_SIZE(o->keep_fds));
+			o->keep_fds[o->nkeep_fds++] = (int)v;
+			break;
+		}
 		case 'v':
 			o->verbose++;
 			break;
@@ -300,6 +389,18 @@ int options_parse(int argc, char **argv, struct run_options *o)
 			}
 			return usage_error("unknown option '%s' or missing argument", argv[optind - 1]);
 		}
+	}
+	if (!o->sandbox && (o->report_file || o->quiet || o->share_tty || o->keep_tmpdir || o->nkeep_fds))
+		return usage_error("--report, --quiet, --tty, --keep-tmpdir and --keep-fd are options of the sandbox: "
+				   "give a policy with --policy NAME|FILE (for example --policy ci)");
+	if (o->sandbox && strcmp(o->personality, "linux") != 0 && strcmp(o->personality, "sandbox") != 0)
+		return usage_error("--policy and its overrides belong to the sandbox personality, not %s", o->personality);
+	if (o->sandbox || strcmp(o->personality, "sandbox") == 0) {
+		o->sandbox = true;
+		o->personality = "sandbox";
+		if (o->kernel_loader)
+			return usage_error("--kernel-loader cannot be used with a policy: the sandbox checks every image "
+					   "picovisor's loader maps");
 	}
 	if ((format_given || o->trace_nexprs) && !o->tracing)
 		return usage_error("-F and -e are options of tracing: use picovisor trace, or run --trace FILE");

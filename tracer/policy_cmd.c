@@ -14,32 +14,10 @@
 #include "policy_compile.h"
 #include "promises.h"
 
-static const char *perms_text(unsigned perms, char *buf)
-{
-	char *b = buf;
-
-	if (perms & PERM_R)
-		*b++ = 'r';
-	if (perms & PERM_W)
-		*b++ = 'w';
-	if (perms & PERM_X)
-		*b++ = 'x';
-	if (perms & PERM_C)
-		*b++ = 'c';
-	if (b == buf)
-		*b++ = '-';
-	*b = '\0';
-	return buf;
-}
-
 int policy_check_main(const struct run_options *o)
 {
-	static const char *const nets[] = { "unset (none)", "none", "loopback", "any" };
-	static const char *const actions[] = { "unset (deny)", "deny", "kill", "log" };
 	struct policy p;
-	char err[512], perms[8];
-	int count;
-	const struct promise *t = promise_table(&count);
+	char err[512];
 
 	if (policy_load(&p, o->policy, err, sizeof(err)) < 0) {
 		fprintf(stderr, "picovisor: %s\n", err);
@@ -48,34 +26,8 @@ int policy_check_main(const struct run_options *o)
 	}
 	for (size_t i = 0; i < p.nwarnings; i++)
 		fprintf(stderr, "picovisor: warning: %s\n", p.warnings[i]);
-	printf("%s: valid\n  promises:", o->policy);
-	for (int i = 0; i < count; i++)
-		if (p.promises & (1ULL << i))
-			printf(" %s", t[i].name);
-	printf("\n");
-	for (size_t i = 0; i < p.npaths; i++)
-		printf("  path %-4s %s  (%s)\n", perms_text(p.paths[i].perms, perms), p.paths[i].path, p.paths[i].origin);
-	printf("  tmpdir: %s\n  net: %s\n", p.tmpdir ? "yes" : "no", nets[p.net]);
-	for (size_t i = 0; i < p.nconnects; i++)
-		printf("  connect %s%s%s:%u  (%s)\n", p.connects[i].family == AF_INET6 ? "[" : "", p.connects[i].host,
-		       p.connects[i].family == AF_INET6 ? "]" : "", p.connects[i].port, p.connects[i].origin);
-	for (size_t i = 0; i < p.nbinds; i++)
-		printf("  bind %u  (%s)\n", p.binds[i].port, p.binds[i].origin);
-	for (int k = 0; k < LIMIT_COUNT; k++) {
-		if (!p.limit_set[k])
-			continue;
-		if (k == LIMIT_WALL)
-			printf("  limit wall %.3f s\n", (double)p.limit[k] / 1e9);
-		else
-			printf("  limit %s %" PRIu64 "%s\n", limit_name((enum limit_kind)k), p.limit[k],
-			       k == LIMIT_CPU ? " s" : k == LIMIT_MEMORY || k == LIMIT_FSIZE ? " bytes" : "");
-	}
-	printf("  on-violation: %s\n", actions[p.on_violation]);
-	for (size_t i = 0; i < p.nmaps; i++)
-		printf("  map %s %s%s  (%s)\n", p.maps[i].guest, p.maps[i].host, p.maps[i].read_only ? " ro" : "",
-		       p.maps[i].origin);
-	for (size_t i = 0; i < p.ntmps; i++)
-		printf("  tmp %s\n", p.tmps[i]);
+	printf("%s: valid\n", o->policy);
+	policy_describe(&p, stdout);
 	if (p.nmaps || p.ntmps)
 		printf("note: map and tmp belong to path translation, which this picovisor does not do yet\n");
 	if (o->command == CMD_POLICY_SHOW) {

@@ -13,6 +13,7 @@
 
 #include "filter.h"
 #include "options.h"
+#include "sandbox.h"
 #include "signals.h"
 #include "spawn.h"
 #include "util.h"
@@ -32,7 +33,11 @@ static void child(const struct run_options *opts, void *filter, int ready_fd, pi
 	if (read(ready_fd, &go, 1) != 1)
 		_exit(EXIT_PV_FAILED);
 	close(ready_fd);
+	if (sandbox_get())
+		sandbox_enter(opts);
 	rc = filter_load(filter);
+	if (rc == 0 && sandbox_get())
+		rc = sandbox_load_filters();
 	if (rc < 0) {
 		fprintf(stderr, "picovisor: cannot install the seccomp filter: %s%s\n", strerror(-rc),
 			rc == -EACCES ? " (no_new_privs is required for unprivileged users)" : "");

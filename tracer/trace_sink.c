@@ -482,6 +482,24 @@ static const char *si_code_name(int sig, int code, char *buf, size_t size)
 	return buf;
 }
 
+void trace_violation(struct tracee *t, const char *json, const char *text)
+{
+	struct tout o;
+
+	if (!sink.on)
+		return;
+	if (sink.fmt == FORMAT_TEXT) {
+		text_prefix(&sink.rec, t);
+		sb_printf(&sink.rec, "--- violation: %s ---", text);
+		text_write(&sink.rec);
+		return;
+	}
+	begin_record(&o, "violation", t, now_ns());
+	sb_putc(&sink.rec, ',');
+	sb_puts(&sink.rec, json);
+	end_record(&o);
+}
+
 void trace_signal(struct tracee *t, int sig)
 {
 	siginfo_t si;

@@ -1,18 +1,28 @@
 /* Fatal errors and checked allocation: one place that decides how picovisor fails. */
 #define _GNU_SOURCE
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
 
-static void vreport(const char *fmt, va_list ap)
+static char fatal[4096];
+
+static void vreport(const char *fmt, va_list ap, bool is_fatal)
 {
 	char buf[4096];
 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	fprintf(stderr, "picovisor: %s\n", buf);
+	if (is_fatal)
+		memcpy(fatal, buf, sizeof(fatal));
+}
+
+const char *fatal_message(void)
+{
+	return fatal[0] ? fatal : NULL;
 }
 
 void die(const char *fmt, ...)
@@ -20,7 +30,7 @@ void die(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vreport(fmt, ap);
+	vreport(fmt, ap, true);
 	va_end(ap);
 	exit(EXIT_PV_FAILED);
 }
@@ -30,7 +40,7 @@ void die_status(int status, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vreport(fmt, ap);
+	vreport(fmt, ap, true);
 	va_end(ap);
 	exit(status);
 }
@@ -40,7 +50,7 @@ void warn(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vreport(fmt, ap);
+	vreport(fmt, ap, false);
 	va_end(ap);
 }
 

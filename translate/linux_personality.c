@@ -50,7 +50,7 @@ static void serve_readlink(struct tracee *t, const struct syscall_stop *s)
 	tracee_resume(t, 0);
 }
 
-static void linux_syscall_enter(struct tracee *t, const struct syscall_stop *s)
+void linux_serve_call(struct tracee *t, const struct syscall_stop *s)
 {
 	if (!s->entry) {
 		tracee_resume(t, 0);
@@ -88,7 +88,7 @@ static void linux_exit_process(struct pico_process *p, int wait_status)
 	(void)wait_status;
 }
 
-static unsigned linux_trapped_classes(enum abi abi)
+unsigned linux_trapped_classes(enum abi abi)
 {
 	const struct run_options *o = run_options();
 	unsigned classes = SC_EXEC;
@@ -106,7 +106,7 @@ static unsigned linux_trapped_classes(enum abi abi)
 
 const struct personality personality_linux = {
 	.name = "linux",
-	.syscall_enter = linux_syscall_enter,
+	.syscall_enter = linux_serve_call,
 	.signal = linux_signal,
 	.exit_thread = linux_exit_thread,
 	.exit_process = linux_exit_process,

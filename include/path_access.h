@@ -1,0 +1,42 @@
+/*
+ * The supervisor's side of a policy's path rules, for what Landlock does not
+ * decide (no Landlock, rules that narrow, on-violation kill or log, exec
+ * images, unix socket paths): resolving a tracee's path as the kernel would,
+ * and finding the rule that decides it.
+ */
+#ifndef PICOVISOR_PATH_ACCESS_H
+#define PICOVISOR_PATH_ACCESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "policy.h"
+
+/* path_resolve's result for a name that is not a file in a filesystem (a pipe or socket through /proc/PID/fd). */
+#define PATH_NOT_A_FILE 1
+
+/*
+ * Resolve path as thread tid of process tgid sees it: relative to dirfd (its
+ * cwd for AT_FDCWD), every symlink followed (the last one only if
+ * follow_last), /proc/self and /proc/PID/fd/N as that process's. Components
+ * that do not exist are kept as written. out receives an absolute path
+ * without symlinks. 0, PATH_NOT_A_FILE, or -errno (ELOOP, ENAMETOOLONG, EBADF, ENOTDIR).
+ */
+int path_resolve(pid_t tid, pid_t tgid, int dirfd, const char *path, bool follow_last, char *out, size_t size);
+
+/* Does pid belong to the run (for /proc/PID paths)? */
+typedef bool (*pid_in_run_fn)(pid_t pid);
+
+/*
+ * The permissions the rules give an absolute, resolved path, and the rule
+ * that decides (NULL: no rule covers it, so nothing is allowed). /proc/PID of
+ * a process of the run matches the rules written for /proc/self.
+ */
+unsigned path_rules_lookup(const struct policy *p, const char *launch_dir, const char *path, pid_in_run_fn in_run,
+			   const struct policy_path **rule);
+
+/* "rwxc" letters of perms ("-" for none). buf holds at least 5 bytes. */
+const char *perms_letters(unsigned perms, char *buf);
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * What a sandboxed run reports: one line on stderr per violation (unless
+ * --quiet), a "violation" record in the trace, and with --report FILE a JSON
+ * document of the whole run (docs/policy.md, "Reports").
+ */
+#ifndef PICOVISOR_RUN_REPORT_H
+#define PICOVISOR_RUN_REPORT_H
+
+#include "personality.h"
+
+struct tracee;
+struct run_options;
+
+/* What happened to a refused call. */
+enum refusal_action {
+	ACTION_DENIED, /* failed with an errno */
+	ACTION_KILLED, /* the run ends (status 159) */
+	ACTION_LOGGED, /* allowed and recorded (on-violation log) */
+};
+
+/*
+ * Record a refusal of call s (NULL: the exec image alone, named by path) made
+ * by thread t: the rule that refused it, what was done, and the errno given.
+ */
+void run_report_violation(struct tracee *t, const struct syscall_stop *s, const char *path, const char *rule,
+			  enum refusal_action action, int err);
+/* A process still running when the main program ended: it is killed and named in the report. */
+void run_report_leftover(struct tracee *leader);
+/* Write --report FILE (if asked): the run ended with wait status main_status, picovisor exits with exit_code. */
+void run_report_write(const struct run_options *o, int main_status, int exit_code);
+
+#endif

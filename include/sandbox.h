@@ -1,0 +1,59 @@
+/*
+ * The sandbox of a run (run --policy ...): the policy with its command-line
+ * overrides, what it compiled to (seccomp filters, a Landlock plan), the
+ * private tmpdir, and the run's counters. Set up by the supervisor before the
+ * program starts; the child enters it (sandbox_enter) between fork and exec;
+ * the sandbox personality (translate/sandbox_personality.c) enforces what the
+ * kernel cannot.
+ */
+#ifndef PICOVISOR_SANDBOX_H
+#define PICOVISOR_SANDBOX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "landlock_rules.h"
+#include "policy.h"
+#include "policy_compile.h"
+
+struct run_options;
+
+struct sandbox {
+	struct policy policy;
+	char digest[80];          /* "sha256:..." of the policy texts and overrides, in order */
+	char *launch_dir;         /* "." of the path rules */
+	struct landlock_plan landlock;
+	struct policy_filter filter;
+	bool landlock_active;     /* the child enters the Landlock ruleset */
+	bool supervisor_paths;    /* path-bearing calls stop and the supervisor checks their paths */
+	char *tmpdir;             /* the private tmpdir, or NULL */
+	/* Counters of the run, for limits and the report. */
+	int live_tasks;           /* traced tasks alive now (threads count) */
+	int forks_in_flight;      /* fork/clone calls let through whose task has not been seen yet */
+	unsigned long tasks_seen, processes_seen, calls_checked;
+	pid_t sid;                /* the run's session (setsid), 0 with --tty */
+};
+
+/* The run's sandbox, or NULL when the run is not sandboxed. */
+struct sandbox *sandbox_get(void);
+
+/*
+ * Load the policy and overrides of o, plan Landlock, compile the filters,
+ * make the tmpdir (exporting TMPDIR). Dies with status 125 and a message on a
+ * bad policy or a setup failure. Says once on stderr (unless --quiet) which
+ * rules the kernel cannot enforce here.
+ */
+void sandbox_prepare(const struct run_options *o);
+/*
+ * In the child, after fork and before the filters: its own session, closed
+ * descriptors, rlimits, no_new_privs, the Landlock ruleset, no capabilities.
+ * Exits with status 125 after a message if any step fails.
+ */
+void sandbox_enter(const struct run_options *o);
+/* Load the policy's seccomp filters in the child (after the run's own filter). 0 or -errno. */
+int sandbox_load_filters(void);
+/* The run is over: remove the tmpdir (unless --keep-tmpdir). */
+void sandbox_cleanup(const struct run_options *o);
+
+#endif

@@ -1,0 +1,63 @@
+/* A parsed policy as text: what policy check prints, and what a run's policy digest is taken over. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+#include "policy.h"
+#include "promises.h"
+
+static const char *perms_text(unsigned perms, char *buf)
+{
+	char *b = buf;
+
+	if (perms & PERM_R)
+		*b++ = 'r';
+	if (perms & PERM_W)
+		*b++ = 'w';
+	if (perms & PERM_X)
+		*b++ = 'x';
+	if (perms & PERM_C)
+		*b++ = 'c';
+	if (b == buf)
+		*b++ = '-';
+	*b = '\0';
+	return buf;
+}
+
+void policy_describe(const struct policy *p, FILE *out)
+{
+	static const char *const nets[] = { "unset (none)", "none", "loopback", "any" };
+	static const char *const actions[] = { "unset (deny)", "deny", "kill", "log" };
+	char perms[8];
+	int count;
+	const struct promise *t = promise_table(&count);
+
+	fprintf(out, "  promises:");
+	for (int i = 0; i < count; i++)
+		if (p->promises & (1ULL << i))
+			fprintf(out, " %s", t[i].name);
+	fprintf(out, "\n");
+	for (size_t i = 0; i < p->npaths; i++)
+		fprintf(out, "  path %-4s %s  (%s)\n", perms_text(p->paths[i].perms, perms), p->paths[i].path, p->paths[i].origin);
+	fprintf(out, "  tmpdir: %s\n  net: %s\n", p->tmpdir ? "yes" : "no", nets[p->net]);
+	for (size_t i = 0; i < p->nconnects; i++)
+		fprintf(out, "  connect %s%s%s:%u  (%s)\n", p->connects[i].family == AF_INET6 ? "[" : "", p->connects[i].host,
+		       p->connects[i].family == AF_INET6 ? "]" : "", p->connects[i].port, p->connects[i].origin);
+	for (size_t i = 0; i < p->nbinds; i++)
+		fprintf(out, "  bind %u  (%s)\n", p->binds[i].port, p->binds[i].origin);
+	for (int k = 0; k < LIMIT_COUNT; k++) {
+		if (!p->limit_set[k])
+			continue;
+		if (k == LIMIT_WALL)
+			fprintf(out, "  limit wall %.3f s\n", (double)p->limit[k] / 1e9);
+		else
+			fprintf(out, "  limit %s %" PRIu64 "%s\n", limit_name((enum limit_kind)k), p->limit[k],
+			       k == LIMIT_CPU ? " s" : k == LIMIT_MEMORY || k == LIMIT_FSIZE ? " bytes" : "");
+	}
+	fprintf(out, "  on-violation: %s\n", actions[p->on_violation]);
+	for (size_t i = 0; i < p->nmaps; i++)
+		fprintf(out, "  map %s %s%s  (%s)\n", p->maps[i].guest, p->maps[i].host, p->maps[i].read_only ? " ro" : "",
+		       p->maps[i].origin);
+	for (size_t i = 0; i < p->ntmps; i++)
+		fprintf(out, "  tmp %s\n", p->tmps[i]);
+}

@@ -1,0 +1,197 @@
+/*
+ * Resolving a tracee's path as the kernel would (include/path_access.h), one
+ * component at a time, from the supervisor: /proc/self and the magic links
+ * of /proc/PID (fd/N, cwd, root, exe) are the tracee's, not picovisor's.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "path_access.h"
+#include "util.h"
+
+#define MAX_SYMLINKS 40 /* the kernel's limit */
+
+/* Is dir/name one of /proc/PID's links whose target is an open file, not text? */
+static bool is_magic_link(const char *path)
+{
+	const char *p;
+	char *end;
+
+	if (strncmp(path, "/proc/", 6) != 0)
+		return false;
+	strtol(path + 6, &end, 10);
+	if (end == path + 6 || *end != '/')
+		return false;
+	p = end + 1;
+	if (strncmp(p, "task/", 5) == 0) {
+		strtol(p + 5, &end, 10);
+		if (end == p + 5 || *end != '/')
+			return false;
+		p = end + 1;
+	}
+	return strcmp(p, "cwd") == 0 || strcmp(p, "root") == 0 || strcmp(p, "exe") == 0 ||
+	       (strncmp(p, "fd/", 3) == 0 && p[3]) || (strncmp(p, "map_files/", 10) == 0 && p[10]);
+}
+
+static int read_link(const char *path, char *buf, size_t size)
+{
+	ssize_t n = readlink(path, buf, size - 1);
+
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= size - 1)
+		return -ENAMETOOLONG;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* Drop the last component of an absolute path ("/" stays). */
+static void pop(char *out)
+{
+	char *slash = strrchr(out, '/');
+
+	if (slash == out)
+		out[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+}
+
+static int push(char *out, size_t size, const char *name, size_t len)
+{
+	size_t n = strlen(out);
+
+	if (n + 1 + len + 1 > size)
+		return -ENAMETOOLONG;
+	if (n > 1)
+		out[n++] = '/';
+	memcpy(out + n, name, len);
+	out[n + len] = '\0';
+	return 0;
+}
+
+int path_resolve(pid_t tid, pid_t tgid, int dirfd, const char *path, bool follow_last, char *out, size_t size)
+{
+	/* rest: what is still to walk; it grows at the front when a symlink is followed. */
+	char *rest = xmalloc(2 * PATH_MAX + 2), *next = xmalloc(2 * PATH_MAX + 2), target[PATH_MAX], link[64];
+	int links = 0, rc = 0;
+
+	if (strlen(path) >= PATH_MAX) {
+		rc = -ENAMETOOLONG;
+		goto out;
+	}
+	strcpy(rest, path);
+	if (path[0] == '/') {
+		strcpy(out, "/");
+	} else {
+		if (dirfd == AT_FDCWD)
+			snprintf(link, sizeof(link), "/proc/%d/cwd", tid);
+		else
+			snprintf(link, sizeof(link), "/proc/%d/fd/%d", tid, dirfd);
+		rc = read_link(link, target, sizeof(target));
+		if (rc < 0) {
+			rc = rc == -ENOENT ? -EBADF : rc;
+			goto out;
+		}
+		if (target[0] != '/') { /* a pipe or socket as a directory */
+			rc = path[0] ? -ENOTDIR : PATH_NOT_A_FILE;
+			goto out;
+		}
+		if (strlen(target) >= size) {
+			rc = -ENAMETOOLONG;
+			goto out;
+		}
+		strcpy(out, target);
+	}
+	for (;;) {
+		char *s = rest, *comp, name[NAME_MAX + 1];
+		size_t len;
+		bool last;
+		struct stat st;
+
+		while (*s == '/')
+			s++;
+		if (!*s)
+			break;
+		comp = s;
+		len = strcspn(comp, "/");
+		if (len > NAME_MAX) {
+			rc = -ENAMETOOLONG;
+			goto out;
+		}
+		memcpy(name, comp, len);
+		name[len] = '\0';
+		s = comp + len;
+		while (*s == '/')
+			s++;
+		last = *s == '\0';
+		memmove(rest, s, strlen(s) + 1);
+		if (strcmp(name, ".") == 0)
+			continue;
+		if (strcmp(name, "..") == 0) {
+			pop(out);
+			continue;
+		}
+		rc = push(out, size, name, len);
+		if (rc < 0)
+			goto out;
+		if (last && !follow_last)
+			break;
+		/* /proc/self and /proc/thread-self name the looking process: the tracee, not us. */
+		if (strcmp(out, "/proc/self") == 0) {
+			snprintf(out, size, "/proc/%d", tgid);
+			continue;
+		}
+		if (strcmp(out, "/proc/thread-self") == 0) {
+			snprintf(out, size, "/proc/%d/task/%d", tgid, tid);
+			continue;
+		}
+		if (lstat(out, &st) < 0 || !S_ISLNK(st.st_mode))
+			continue; /* missing components are kept as written: the kernel will say ENOENT */
+		if (++links > MAX_SYMLINKS) {
+			rc = -ELOOP;
+			goto out;
+		}
+		rc = read_link(out, target, sizeof(target));
+		if (rc < 0)
+			goto out;
+		if (is_magic_link(out)) {
+			/* The kernel jumps to the open file itself; its name is what readlink says. */
+			if (target[0] != '/') {
+				rc = last ? PATH_NOT_A_FILE : -ENOTDIR;
+				goto out;
+			}
+			if (strlen(target) >= size) {
+				rc = -ENAMETOOLONG;
+				goto out;
+			}
+			strcpy(out, target);
+			continue;
+		}
+		if (strlen(target) + 1 + strlen(rest) >= 2 * PATH_MAX) {
+			rc = -ENAMETOOLONG;
+			goto out;
+		}
+		{
+			size_t tl = strlen(target);
+			memcpy(next, target, tl);
+			next[tl] = '/';
+			strcpy(next + tl + 1, rest);
+			strcpy(rest, next);
+		}
+		if (target[0] == '/')
+			strcpy(out, "/");
+		else
+			pop(out);
+	}
+out:
+	free(rest);
+	free(next);
+	return rc;
+}

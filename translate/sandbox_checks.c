@@ -1,0 +1,499 @@
+/*
+ * The sandbox's checks of what a call points to (translate/sandbox_internal.h):
+ * paths against the path rules, socket addresses against the net rules and
+ * the path rules, pids against the run, openat2's open_how, exec images. Each
+ * copies what it decides on into the supervisor first; a refusal names its rule.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "options.h"
+#include "path_access.h"
+#include "promises.h"
+#include "sandbox_internal.h"
+#include "tracee.h"
+
+#define PERM_ANY 0x100 /* some permission, whichever (stat, chdir, readlink) */
+
+bool sandbox_pid_in_run(pid_t pid)
+{
+	return tracee_find(pid) != NULL;
+}
+
+static const char *rule_text(const struct policy_path *rule, char *buf, size_t size)
+{
+	char perms[8];
+
+	if (!rule)
+		snprintf(buf, size, "no path rule covers it");
+	else
+		snprintf(buf, size, "path %s %s (%s)", perms_letters(rule->perms, perms), rule->path, rule->origin);
+	return buf;
+}
+
+static const char *need_text(unsigned need, char *buf)
+{
+	if (need & PERM_ANY)
+		return strcpy(buf, "any access");
+	return perms_letters(need, buf);
+}
+
+/* Is the call one that changes a file's attributes (a fattr or chown promise call)? */
+static bool changes_attributes(const char *call)
+{
+	static const char *const groups[] = { "fattr", "chown" };
+	int count;
+	const struct promise *t = promise_table(&count);
+
+	for (size_t g = 0; g < 2; g++) {
+		int i = promise_index(groups[g]);
+		if (i < 0 || i >= count)
+			continue;
+		for (const char *const *c = t[i].calls; *c; c++)
+			if (strcmp(*c, call) == 0)
+				return true;
+	}
+	return false;
+}
+
+/* The AT_* flags argument of the call, 0 if it has none. */
+static uint64_t at_flags(const struct syscall_stop *s)
+{
+	for (int i = 0; i < syscall_nargs(s->entry); i++)
+		if (s->entry->args[i].kind == K_AT_FLAGS)
+			return regs_arg(&s->regs, s->abi, i);
+	return 0;
+}
+
+/* Check one resolved path against the rules: CHECK_PASS, or the refusal's outcome. */
+static enum check_result check_resolved(struct tracee *t, const struct syscall_stop *s, const char *path,
+					unsigned need, unsigned *granted)
+{
+	struct sandbox *sb = sandbox_get();
+	const struct policy_path *rule;
+	unsigned perms = path_rules_lookup(&sb->policy, sb->launch_dir, path, sandbox_pid_in_run, &rule);
+	char why[600], needs[16], got[8];
+
+	if (granted)
+		*granted = perms;
+	if ((need & PERM_ANY) ? perms != 0 : (perms & need) == need)
+		return CHECK_PASS;
+	if (!rule)
+		return sandbox_refuse(t, s, EACCES, false, path, "%s needs %s; no path rule covers it", path,
+				      need_text(need, needs));
+	rule_text(rule, why, sizeof(why));
+	return sandbox_refuse(t, s, EACCES, false, path, "%s needs %s; the rule '%s' gives %s", path,
+			      need_text(need, needs), why, perms_letters(perms, got));
+}
+
+/* Would the rules allow need on this resolved path? (No report: a question, not a check.) */
+static bool path_rules_allow(const char *path, unsigned need)
+{
+	struct sandbox *sb = sandbox_get();
+	const struct policy_path *rule;
+	unsigned perms = path_rules_lookup(&sb->policy, sb->launch_dir, path, sandbox_pid_in_run, &rule);
+
+	return (need & PERM_ANY) ? perms != 0 : (perms & need) == need;
+}
+
+enum check_result sandbox_check_paths(struct tracee *t, const struct syscall_stop *s, bool opens, uint64_t open_flags)
+{
+	const struct syscall_entry *e = s->entry;
+	int n = syscall_nargs(e), first = -1, last = -1, dirfd = AT_FDCWD;
+	uint64_t flags = at_flags(s);
+	unsigned first_perms = 0;
+
+	for (int i = 0; i < n; i++)
+		if (e->args[i].kind == K_PATH) {
+			if (first < 0)
+				first = i;
+			last = i;
+		}
+	for (int i = 0; i < n; i++) {
+		char path[PATH_MAX], resolved[PATH_MAX];
+		unsigned need = PERM_ANY, granted = 0;
+		bool follow = true;
+		ssize_t len;
+		int rc;
+
+		if (e->args[i].kind == K_DIRFD) {
+			dirfd = (int)regs_arg(&s->regs, s->abi, i);
+			continue;
+		}
+		if (e->args[i].kind != K_PATH)
+			continue;
+		len = tracee_read_string(t->tid, regs_arg(&s->regs, s->abi, i), path, sizeof(path));
+		if (len < 0) { /* what the kernel says about the same pointer */
+			sandbox_fail_call(t, s, (int)-len);
+			return CHECK_DONE;
+		}
+		if (len == 0)
+			continue; /* ENOENT, or AT_EMPTY_PATH: the open file itself, already reached */
+		/* Which access the call makes, and whether it follows a final symlink. */
+		if (opens) {
+			unsigned acc = (unsigned)(open_flags & O_ACCMODE);
+			need = acc == O_RDONLY ? PERM_R : acc == O_WRONLY ? PERM_W : PERM_R | PERM_W;
+			if (open_flags & O_PATH)
+				need = PERM_ANY;
+			if (open_flags & O_TRUNC)
+				need |= PERM_W;
+			follow = !(open_flags & O_NOFOLLOW) && (open_flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL);
+		}
+		if ((e->flags & FX_CREATE) && i == last)
+			need = PERM_C, follow = false;
+		if ((e->flags & FX_REMOVE) && i == first)
+			need = PERM_C, follow = false;
+		if ((e->flags & FX_WRITE) || changes_attributes(e->name))
+			need = (need & PERM_ANY) ? PERM_W : need | PERM_W;
+		if (e->name[0] == 'l' || (e->flags & SC_READLINK) || (flags & AT_SYMLINK_NOFOLLOW))
+			follow = false; /* lstat, lchown, lsetxattr...: the link itself */
+		if (strcmp(e->name, "linkat") == 0 && i == first)
+			follow = (flags & AT_SYMLINK_FOLLOW) != 0;
+		rc = path_resolve(t->tid, t->proc->tgid, dirfd, path, follow, resolved, sizeof(resolved));
+		if (rc == PATH_NOT_A_FILE)
+			continue;
+		if (rc < 0) {
+			sandbox_fail_call(t, s, -rc);
+			return CHECK_DONE;
+		}
+		if (!(e->flags & FX_CREATE) || i != last) {
+			struct stat st;
+			bool missing = lstat(resolved, &st) < 0 && errno == ENOENT;
+
+			if (missing && (open_flags & O_CREAT))
+				need = (need & ~(unsigned)PERM_ANY) | PERM_C;
+			else if (missing && !(path_rules_allow(resolved, need))) {
+				/*
+				 * Nothing there to reach: say what the kernel would, without
+				 * running the call (a symlink made meanwhile could lead elsewhere).
+				 */
+				sandbox_fail_call(t, s, ENOENT);
+				return CHECK_DONE;
+			}
+		}
+		if (check_resolved(t, s, resolved, need, &granted) == CHECK_DONE)
+			return CHECK_DONE;
+		if (i == first)
+			first_perms = granted;
+		/*
+		 * A hard link gives the file a second name: under the new name it must
+		 * not get rights it does not have where it is (link /etc/passwd into .
+		 * and write it).
+		 */
+		if (i == last && first != last && (e->flags & FX_CREATE) && !(e->flags & FX_REMOVE)) {
+			struct sandbox *sb = sandbox_get();
+			const struct policy_path *rule;
+			unsigned target = path_rules_lookup(&sb->policy, sb->launch_dir, resolved, sandbox_pid_in_run, &rule);
+			char a[8], b[8];
+
+			if (target & ~first_perms & (PERM_R | PERM_W | PERM_X))
+				return sandbox_refuse(t, s, EACCES, false, resolved,
+						      "a hard link at %s would give %s to a file whose own rules give %s",
+						      resolved, perms_letters(target, a), perms_letters(first_perms, b));
+		}
+	}
+	return CHECK_PASS;
+}
+
+enum check_result sandbox_check_openat2(struct tracee *t, const struct syscall_stop *s)
+{
+	struct open_how how;
+	uint64_t size = regs_arg(&s->regs, s->abi, 3);
+	tracee_regs r = s->regs;
+
+	if (size < sizeof(how)) {
+		sandbox_fail_call(t, s, EINVAL);
+		return CHECK_DONE;
+	}
+	if (tracee_read(t->tid, regs_arg(&s->regs, s->abi, 2), &how, sizeof(how)) != (ssize_t)sizeof(how)) {
+		sandbox_fail_call(t, s, EFAULT);
+		return CHECK_DONE;
+	}
+	if (how.resolve == 0 && size == sizeof(how)) {
+		/*
+		 * The same open as openat with the flags in registers, which no other
+		 * thread can change: the filter decides it again as openat.
+		 */
+		if (how.flags >> 32 || (!(how.flags & (O_CREAT | __O_TMPFILE)) && how.mode)) {
+			sandbox_fail_call(t, s, EINVAL);
+			return CHECK_DONE;
+		}
+		regs_set_syscall_nr(&r, syscall_number(ABI_X86_64, "openat"));
+		regs_set_arg(&r, s->abi, 2, how.flags);
+		regs_set_arg(&r, s->abi, 3, how.mode);
+		sandbox_rewrite_call(t, &r);
+		return CHECK_DONE;
+	}
+	if (!sandbox_get()->supervisor_paths)
+		return CHECK_PASS; /* Landlock decides the path, whatever the flags become */
+	/* RESOLVE_* scoping needs the path translation's resolver: C libraries fall back to openat. */
+	sandbox_fail_call(t, s, ENOSYS);
+	return CHECK_DONE;
+}
+
+/* The socket address argument of the call: its tracee address and length, or false. */
+static bool sockaddr_arg(struct tracee *t, const struct syscall_stop *s, uint64_t *addr, uint64_t *len)
+{
+	const struct syscall_entry *e = s->entry;
+
+	for (int i = 0; i < syscall_nargs(e); i++) {
+		if (e->args[i].kind == K_SOCKADDR_IN) {
+			*addr = regs_arg(&s->regs, s->abi, i);
+			*len = i + 1 < 6 ? regs_arg(&s->regs, s->abi, i + 1) : 0;
+			return true;
+		}
+		if (e->args[i].kind == K_MSGHDR_IN) {
+			struct msghdr m;
+			if (tracee_read(t->tid, regs_arg(&s->regs, s->abi, i), &m, sizeof(m)) != (ssize_t)sizeof(m))
+				return *addr = 1, *len = 0, true; /* unreadable: the kernel says EFAULT */
+			*addr = (uint64_t)(uintptr_t)m.msg_name;
+			*len = m.msg_namelen;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool is_loopback(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)ss)->sin_addr.s_addr) >> 24) == 127;
+	if (ss->ss_family == AF_INET6) {
+		const struct in6_addr *a = &((const struct sockaddr_in6 *)ss)->sin6_addr;
+		if (IN6_IS_ADDR_LOOPBACK(a))
+			return true;
+		return IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127;
+	}
+	return false;
+}
+
+/* Does an endpoint rule name this address and port? */
+static bool endpoint_matches(const struct policy_endpoint *ep, const struct sockaddr_storage *ss)
+{
+	char host[INET6_ADDRSTRLEN];
+	uint16_t port;
+
+	if (ss->ss_family == AF_INET) {
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, host, sizeof(host));
+		port = ntohs(((const struct sockaddr_in *)ss)->sin_port);
+	} else {
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, host, sizeof(host));
+		port = ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+	}
+	return ep->port == port && ep->family == ss->ss_family && strcmp(ep->host, host) == 0;
+}
+
+static enum check_result check_inet(struct tracee *t, const struct syscall_stop *s, const struct sockaddr_storage *ss)
+{
+	const struct policy *p = &sandbox_get()->policy;
+	bool binding = strcmp(s->entry->name, "bind") == 0;
+	uint16_t port = ntohs(ss->ss_family == AF_INET ? ((const struct sockaddr_in *)ss)->sin_port
+						       : ((const struct sockaddr_in6 *)ss)->sin6_port);
+
+	if (p->net == NET_ANY)
+		return CHECK_PASS;
+	if (p->net == NET_LOOPBACK && is_loopback(ss))
+		return CHECK_PASS;
+	if (binding) {
+		for (size_t i = 0; i < p->nbinds; i++)
+			if (p->binds[i].port == 0 || p->binds[i].port == port)
+				return CHECK_PASS;
+		return sandbox_refuse(t, s, EACCES, false, NULL, "net %s allows no bind of port %u here",
+				      p->net == NET_LOOPBACK ? "loopback" : "none", port);
+	}
+	for (size_t i = 0; i < p->nconnects; i++)
+		if (endpoint_matches(&p->connects[i], ss))
+			return CHECK_PASS;
+	return sandbox_refuse(t, s, EACCES, false, NULL, "net %s: no connect rule names this endpoint",
+			      p->net == NET_LOOPBACK ? "loopback" : "none");
+}
+
+enum check_result sandbox_check_sockaddr(struct tracee *t, const struct syscall_stop *s)
+{
+	struct sandbox *sb = sandbox_get();
+	struct sockaddr_storage ss;
+	uint64_t addr, len;
+	ssize_t got;
+
+	if (!sockaddr_arg(t, s, &addr, &len) || addr == 0)
+		return CHECK_PASS;
+	if (len > sizeof(ss))
+		len = sizeof(ss);
+	memset(&ss, 0, sizeof(ss));
+	got = len >= sizeof(sa_family_t) ? tracee_read(t->tid, addr, &ss, len) : -EINVAL;
+	if (got < (ssize_t)sizeof(sa_family_t)) {
+		sandbox_fail_call(t, s, got == -EINVAL ? EINVAL : EFAULT);
+		return CHECK_DONE;
+	}
+	switch (ss.ss_family) {
+	case AF_INET:
+	case AF_INET6:
+		return check_inet(t, s, &ss);
+	case AF_UNIX: {
+		const struct sockaddr_un *un = (const struct sockaddr_un *)&ss;
+		size_t plen = len > offsetof(struct sockaddr_un, sun_path) ? len - offsetof(struct sockaddr_un, sun_path) : 0;
+		char path[sizeof(un->sun_path) + 1], resolved[PATH_MAX];
+		bool binding = strcmp(s->entry->name, "bind") == 0;
+		int rc;
+
+		if (plen == 0)
+			return CHECK_PASS; /* autobind or unnamed */
+		if (un->sun_path[0] == '\0') {
+			/* Abstract names: Landlock's scope (ABI 6) keeps them to the run; without it only net any may. */
+			if (sb->policy.net == NET_ANY || (sb->landlock_active && sb->landlock.scoped))
+				return CHECK_PASS;
+			return sandbox_refuse(t, s, EPERM, false, NULL,
+					      "abstract unix sockets reach outside the run (net is not any, and this "
+					      "kernel's Landlock cannot scope them)");
+		}
+		memcpy(path, un->sun_path, plen);
+		path[plen] = '\0';
+		rc = path_resolve(t->tid, t->proc->tgid, AT_FDCWD, path, !binding, resolved, sizeof(resolved));
+		if (rc < 0) {
+			sandbox_fail_call(t, s, -rc);
+			return CHECK_DONE;
+		}
+		if (!binding && !path_rules_allow(resolved, PERM_W)) {
+			struct stat st;
+			if (lstat(resolved, &st) < 0 && errno == ENOENT) {
+				sandbox_fail_call(t, s, ENOENT); /* no socket there, as the kernel would say */
+				return CHECK_DONE;
+			}
+		}
+		/* Connecting needs write access to the socket file (as the kernel's own check), binding creates it. */
+		return check_resolved(t, s, resolved, binding ? PERM_C : PERM_W, NULL);
+	}
+	default:
+		if (sb->policy.net == NET_ANY)
+			return CHECK_PASS;
+		return sandbox_refuse(t, s, EACCES, false, NULL, "address family %d is beyond net rules other than any",
+				      ss.ss_family);
+	}
+}
+
+struct group_search {
+	pid_t pgid;
+	bool found;
+};
+
+static void find_group(struct tracee *t, void *ctx)
+{
+	struct group_search *g = ctx;
+
+	if (!g->found && getpgid(t->tid) == g->pgid)
+		g->found = true;
+}
+
+/* The process group pgid belongs to the run (and is not picovisor's own, shared with --tty). */
+static bool group_in_run(pid_t pgid)
+{
+	struct group_search g = { pgid, false };
+
+	if (pgid <= 0 || pgid == getpgrp())
+		return false;
+	tracee_for_each(find_group, &g);
+	return g.found;
+}
+
+static enum check_result refuse_pid(struct tracee *t, const struct syscall_stop *s, long pid, const char *what)
+{
+	char path[32];
+
+	if (pid > 0) {
+		snprintf(path, sizeof(path), "/proc/%ld", pid);
+		if (access(path, F_OK) < 0) { /* nothing there: what the kernel would say */
+			sandbox_fail_call(t, s, ESRCH);
+			return CHECK_DONE;
+		}
+	}
+	return sandbox_refuse(t, s, EPERM, true, NULL, "%s %ld is outside the run: %s never reaches beyond the run",
+			      what, pid, s->entry->name);
+}
+
+enum check_result sandbox_check_pids(struct tracee *t, const struct syscall_stop *s)
+{
+	const struct syscall_entry *e = s->entry;
+	bool signals = (e->flags & CL_SIGNAL) != 0;
+	int which = -1;
+
+	if (strcmp(e->name, "wait4") == 0)
+		return CHECK_PASS;
+	for (int i = 0; i < syscall_nargs(e); i++) {
+		long v;
+
+		if (e->args[i].kind == K_INT && i == 0 && i + 1 < syscall_nargs(e) && e->args[1].kind == K_PID)
+			which = (int)regs_arg(&s->regs, s->abi, 0); /* getpriority, setpriority, ioprio_set */
+		if (e->args[i].kind != K_PID)
+			continue;
+		v = (long)(int)regs_arg(&s->regs, s->abi, i);
+		if (strcmp(e->args[i].name, "pgid") == 0)
+			continue; /* setpgid: the kernel keeps groups within the session */
+		if (which >= 0) {
+			/* PRIO_PROCESS 0, PRIO_PGRP 1, PRIO_USER 2; ioprio: 1 process, 2 group, 3 user */
+			bool ioprio = strcmp(e->name, "ioprio_set") == 0;
+			int user = ioprio ? 3 : PRIO_USER, group = ioprio ? 2 : PRIO_PGRP;
+			if (which == user)
+				return sandbox_refuse(t, s, EPERM, true, NULL,
+						      "%s on every process of a user reaches beyond the run", e->name);
+			if (which == group) {
+				if ((v == 0 && sandbox_get()->sid) || group_in_run((pid_t)(v ? v : getpgid(t->tid))))
+					continue;
+				return refuse_pid(t, s, v, "process group");
+			}
+		}
+		if (v == 0) {
+			/* kill(0): the caller's group, the run's own unless it shares picovisor's (--tty) */
+			if (!signals || run_options()->share_tty == false || group_in_run(getpgid(t->tid)))
+				continue;
+			return refuse_pid(t, s, v, "process group");
+		}
+		if (v == -1 && signals)
+			return sandbox_refuse(t, s, EPERM, true, NULL,
+					      "kill(-1) signals every process of the user: never allowed in the sandbox");
+		if (v < 0 && signals) {
+			if (group_in_run((pid_t)-v))
+				continue;
+			return refuse_pid(t, s, -v, "process group");
+		}
+		if (v > 0 && sandbox_pid_in_run((pid_t)v))
+			continue;
+		return refuse_pid(t, s, v, "process");
+	}
+	return CHECK_PASS;
+}
+
+int sandbox_check_image(struct tracee *t, int fd, const char *role)
+{
+	struct sandbox *sb = sandbox_get();
+	const struct policy_path *rule;
+	char link[64], path[PATH_MAX], why[600], got[8];
+	ssize_t n;
+	unsigned perms;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (n < 0)
+		return -EACCES;
+	path[n] = '\0';
+	perms = path_rules_lookup(&sb->policy, sb->launch_dir, path, sandbox_pid_in_run, &rule);
+	if (perms & PERM_X)
+		return 0;
+	rule_text(rule, why, sizeof(why));
+	return sandbox_refuse(t, NULL, EACCES, false, path, "executing %s (the %s) needs x; %s%s%s gives %s", path,
+			      role, rule ? "the rule '" : "", why, rule ? "'" : "", perms_letters(perms, got)) == CHECK_PASS
+		       ? 0
+		       : -EACCES;
+}

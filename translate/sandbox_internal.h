@@ -1,0 +1,42 @@
+/* Shared by the sandbox personality's files (translate/sandbox_*.c). */
+#ifndef PICOVISOR_SANDBOX_INTERNAL_H
+#define PICOVISOR_SANDBOX_INTERNAL_H
+
+#include <stdbool.h>
+
+#include "event_loop.h"
+#include "personality.h"
+#include "sandbox.h"
+
+/* What a check concluded. */
+enum check_result {
+	CHECK_PASS,     /* nothing against it */
+	CHECK_DONE,     /* the call was failed (or the run is ending): the thread has been resumed */
+};
+
+/*
+ * The one door every refusal goes through: report the call and the rule that
+ * refused it, then apply on-violation (hard refusals are never merely logged).
+ * CHECK_PASS when on-violation log lets the call go on; CHECK_DONE otherwise
+ * (the call failed with -err, or the run is being killed).
+ */
+__attribute__((format(printf, 6, 7))) enum check_result sandbox_refuse(struct tracee *t, const struct syscall_stop *s,
+								      int err, bool hard, const char *path,
+								      const char *rule_fmt, ...);
+/* Fail the call with -err without running it (not a violation: what the kernel would say). */
+void sandbox_fail_call(struct tracee *t, const struct syscall_stop *s, int err);
+/* Replace the call's registers (a rewritten call) and let it run: the filter looks at it again. */
+void sandbox_rewrite_call(struct tracee *t, const tracee_regs *r);
+
+/* The checks of a call the filter handed over (translate/sandbox_checks.c). */
+/* opens: an open-family call with open_flags (the others' access comes from the table's effects). */
+enum check_result sandbox_check_paths(struct tracee *t, const struct syscall_stop *s, bool opens, uint64_t open_flags);
+enum check_result sandbox_check_sockaddr(struct tracee *t, const struct syscall_stop *s);
+enum check_result sandbox_check_pids(struct tracee *t, const struct syscall_stop *s);
+enum check_result sandbox_check_openat2(struct tracee *t, const struct syscall_stop *s);
+/* An image an exec maps, open at fd in the supervisor: 0 or -EACCES. */
+int sandbox_check_image(struct tracee *t, int fd, const char *role);
+/* Is pid a task of the run? */
+bool sandbox_pid_in_run(pid_t pid);
+
+#endif

@@ -1,0 +1,283 @@
+/*
+ * The sandbox personality: the Linux ABI under a policy. The filters compiled
+ * from the policy let through what needs no inspection; this personality sees
+ * the rest: violations (reported, then denied, killed or logged), and calls
+ * whose deciding arguments are in memory or in the run's state (exec images,
+ * paths Landlock does not decide, socket addresses, other processes, the
+ * process limit). Once allowed, a call is served as the linux personality
+ * serves it (execs through picovisor's loader).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "options.h"
+#include "promises.h"
+#include "run_report.h"
+#include "sandbox_internal.h"
+#include "tracee.h"
+#include "util.h"
+
+void sandbox_fail_call(struct tracee *t, const struct syscall_stop *s, int err)
+{
+	tracee_regs r = s->regs;
+
+	regs_set_syscall_nr(&r, -1);
+	regs_set_retval(&r, -err);
+	regs_set(t->tid, &r);
+	tracee_resume(t, 0);
+}
+
+void sandbox_rewrite_call(struct tracee *t, const tracee_regs *r)
+{
+	regs_set(t->tid, r);
+	tracee_resume(t, 0);
+}
+
+enum check_result sandbox_refuse(struct tracee *t, const struct syscall_stop *s, int err, bool hard, const char *path,
+				 const char *rule_fmt, ...)
+{
+	enum on_violation mode = sandbox_get()->policy.on_violation;
+	enum refusal_action action = mode == VIOLATION_KILL  ? ACTION_KILLED
+				     : mode == VIOLATION_LOG ? (hard ? ACTION_DENIED : ACTION_LOGGED)
+							     : ACTION_DENIED;
+	char rule[600];
+	va_list ap;
+
+	va_start(ap, rule_fmt);
+	vsnprintf(rule, sizeof(rule), rule_fmt, ap);
+	va_end(ap);
+	run_report_violation(t, s, path, rule, action, err);
+	switch (action) {
+	case ACTION_LOGGED:
+		return CHECK_PASS;
+	case ACTION_KILLED:
+		run_end_request(RUN_END_VIOLATION);
+		break;
+	case ACTION_DENIED:
+		break;
+	}
+	if (s)
+		sandbox_fail_call(t, s, err);
+	return CHECK_DONE;
+}
+
+/* The process picovisor was asked to run, at its first exec: the program itself is always allowed. */
+static bool is_launch(const struct tracee *t)
+{
+	return t->proc->is_main && !t->proc->loaded;
+}
+
+static bool has_path_arg(const struct syscall_entry *e)
+{
+	for (int i = 0; i < syscall_nargs(e); i++)
+		if (e->args[i].kind == K_PATH)
+			return true;
+	return false;
+}
+
+/* The policy's promises (or the table's, when in_policy is false) that list call, as "a, b". */
+static void promises_listing(const struct policy *p, const char *call, bool in_policy, char *out, size_t size)
+{
+	int count;
+	const struct promise *table = promise_table(&count);
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < count; i++) {
+		if (in_policy && !(p->promises & (1ULL << i)))
+			continue;
+		for (const char *const *c = table[i].calls; *c; c++)
+			if (strcmp(*c, call) == 0) {
+				n += (size_t)snprintf(out + n, n < size ? size - n : 0, "%s%s", n ? ", " : "", table[i].name);
+				break;
+			}
+	}
+}
+
+/* Uses of a granted call the sandbox refuses whatever the policy says. */
+static const char *never_allowed_use(const struct syscall_stop *s)
+{
+	const char *name = s->entry->name;
+	uint64_t a0 = regs_arg(&s->regs, s->abi, 0), a1 = regs_arg(&s->regs, s->abi, 1);
+
+	if (strcmp(name, "clone") == 0 && (a0 & (CLONE_UNTRACED | CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS |
+					      CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)))
+		return "clone with CLONE_UNTRACED or a namespace flag is never allowed in the sandbox";
+	if (strcmp(name, "ioctl") == 0 && ((unsigned)a1 == TIOCSTI || (unsigned)a1 == TIOCLINUX))
+		return "ioctl TIOCSTI and TIOCLINUX (typing into a terminal) are never allowed in the sandbox";
+	return NULL;
+}
+
+/* A call the filter refused: say which rule, and apply on-violation. */
+static void on_violation(struct tracee *t, const struct syscall_stop *s)
+{
+	const struct policy *p = &sandbox_get()->policy;
+	const struct syscall_entry *e = s->entry;
+	char listing[256];
+	const char *never;
+	int err;
+
+	if (s->abi != ABI_X86_64) {
+		sandbox_refuse(t, s, ENOSYS, true, NULL, "%s system calls are not allowed in the sandbox%s",
+			       abi_name(s->abi), s->abi == ABI_I386 ? " (int 0x80 from 64-bit code)" : "");
+		return;
+	}
+	if (!e) {
+		sandbox_refuse(t, s, ENOSYS, true, NULL, "system call %ld is unknown to picovisor: never allowed", s->nr);
+		return;
+	}
+	if (e->flags & SC_NEVER) {
+		sandbox_refuse(t, s, EPERM, true, NULL, "%s is never allowed in the sandbox", e->name);
+		return;
+	}
+	if ((e->flags & SC_EXEC) && is_launch(t)) {
+		linux_serve_call(t, s); /* the program named on the command line */
+		return;
+	}
+	err = has_path_arg(e) ? EACCES : EPERM;
+	never = never_allowed_use(s);
+	if (never) {
+		sandbox_refuse(t, s, EPERM, true, NULL, "%s", never);
+		return;
+	}
+	promises_listing(p, e->name, true, listing, sizeof(listing));
+	if (listing[0]) {
+		if (sandbox_refuse(t, s, err, false, NULL,
+				   "%s with these arguments is beyond what the policy's promises (%s) allow for it",
+				   e->name, listing) == CHECK_PASS)
+			linux_serve_call(t, s);
+		return;
+	}
+	promises_listing(p, e->name, false, listing, sizeof(listing));
+	if (sandbox_refuse(t, s, err, false, NULL, "no promise of the policy allows %s%s%s%s", e->name,
+			   listing[0] ? " (promise " : "", listing, listing[0] ? " would)" : "") == CHECK_PASS)
+		linux_serve_call(t, s);
+}
+
+/* fork, vfork, clone: within the run's process limit? */
+static enum check_result count_task(struct tracee *t, const struct syscall_stop *s)
+{
+	struct sandbox *sb = sandbox_get();
+	uint64_t limit = sb->policy.limit[LIMIT_PROCS];
+
+	if ((uint64_t)(tracee_live_count() + sb->forks_in_flight) >= limit) {
+		/* Like RLIMIT_NPROC: the fork fails, nothing is killed, whatever on-violation says. */
+		run_report_violation(t, s, NULL, "the run's process limit (limit procs)", ACTION_DENIED, EAGAIN);
+		sandbox_fail_call(t, s, EAGAIN);
+		return CHECK_DONE;
+	}
+	sb->forks_in_flight++;
+	t->personality_exit = true;
+	t->resume = RESUME_SYSCALL;
+	return CHECK_PASS;
+}
+
+/* A call the filter handed over for a look at what it points to. */
+static void on_check(struct tracee *t, const struct syscall_stop *s)
+{
+	const struct syscall_entry *e = s->entry;
+	struct sandbox *sb = sandbox_get();
+	uint64_t open_flags = 0;
+	bool opens = false;
+
+	if (!e) {
+		linux_serve_call(t, s);
+		return;
+	}
+	if (e->flags & SC_EXEC) {
+		linux_serve_call(t, s); /* the loader asks sandbox_check_image for each image it maps */
+		return;
+	}
+	for (int i = 0; i < syscall_nargs(e); i++) {
+		if (e->args[i].kind == K_CLONE_ARGS) {
+			/* Its flags are in memory another thread can change after a look: C libraries fall back to clone. */
+			sandbox_fail_call(t, s, ENOSYS);
+			return;
+		}
+		if (e->args[i].kind == K_OPEN_HOW) {
+			if (sandbox_check_openat2(t, s) == CHECK_DONE)
+				return;
+			break;
+		}
+		if (e->args[i].kind == K_OPEN_FLAGS) {
+			open_flags = regs_arg(&s->regs, s->abi, i);
+			opens = true;
+		}
+	}
+	if (strcmp(e->name, "creat") == 0) {
+		open_flags = O_CREAT | O_WRONLY | O_TRUNC;
+		opens = true;
+	}
+	if (sb->supervisor_paths && sandbox_check_paths(t, s, opens, open_flags) == CHECK_DONE)
+		return;
+	if (sandbox_check_sockaddr(t, s) == CHECK_DONE)
+		return;
+	if (sandbox_check_pids(t, s) == CHECK_DONE)
+		return;
+	if (sb->policy.limit_set[LIMIT_PROCS] && syscall_creates_task(e) && count_task(t, s) == CHECK_DONE)
+		return;
+	linux_serve_call(t, s);
+}
+
+static void sandbox_syscall_enter(struct tracee *t, const struct syscall_stop *s)
+{
+	sandbox_get()->calls_checked++;
+	if (s->data & POLICY_DATA_VIOLATION)
+		on_violation(t, s);
+	else if (s->data & POLICY_DATA_CHECK)
+		on_check(t, s);
+	else
+		linux_serve_call(t, s);
+}
+
+/* The fork a process-limit check let through has returned: its task (if any) is counted as live now. */
+static void sandbox_syscall_exit(struct tracee *t)
+{
+	(void)t;
+	sandbox_get()->forks_in_flight--;
+}
+
+static int sandbox_signal(struct tracee *t, int sig)
+{
+	(void)t;
+	return sig;
+}
+
+static void sandbox_exit_thread(struct tracee *t)
+{
+	if (t->personality_exit) { /* died inside a counted fork */
+		t->personality_exit = false;
+		sandbox_get()->forks_in_flight--;
+	}
+}
+
+static void sandbox_exit_process(struct pico_process *p, int wait_status)
+{
+	(void)p;
+	(void)wait_status;
+}
+
+static int sandbox_image_allowed(struct tracee *t, int fd, const char *role)
+{
+	if (is_launch(t))
+		return 0;
+	return sandbox_check_image(t, fd, role);
+}
+
+const struct personality personality_sandbox = {
+	.name = "sandbox",
+	.syscall_enter = sandbox_syscall_enter,
+	.signal = sandbox_signal,
+	.exit_thread = sandbox_exit_thread,
+	.exit_process = sandbox_exit_process,
+	.trapped_classes = linux_trapped_classes,
+	.syscall_exit = sandbox_syscall_exit,
+	.image_allowed = sandbox_image_allowed,
+};
