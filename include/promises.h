@@ -26,6 +26,8 @@ enum {
 	PC_FD_PASSING = 1u << 11,  /* sendmsg/recvmsg: SCM_RIGHTS control messages (inspected) */
 	PC_FCNTL_STDIO = 1u << 12, /* fcntl: descriptor flags, F_DUPFD*, F_GETFL/SETFL; no locks */
 	PC_FCNTL_LOCK = 1u << 13,  /* fcntl: F_GETLK, F_SETLK, F_SETLKW, F_OFD_* */
+	PC_RLIMIT_READ = 1u << 14, /* prlimit64: reading a limit only (no new value) */
+	PC_RLIMIT_SET = 1u << 15,  /* prlimit64: setting limits too (within the hard limits) */
 };
 
 struct promise {

@@ -40,6 +40,8 @@ static const uint64_t prctl_self[] = {
 	PR_GET_THP_DISABLE, PR_GET_CHILD_SUBREAPER, PR_SET_CHILD_SUBREAPER, PR_GET_TID_ADDRESS, 0x53564d41 /* PR_SET_VMA */,
 };
 
+#define KERNEL_O_TMPFILE 020000000
+
 #define VALUES(kind, constraint, array) { kind, constraint, array, ARRAY_SIZE(array) }
 
 /* The values of a command-like argument each constraint allows. */
@@ -56,6 +58,7 @@ static const struct {
 
 struct compiler {
 	scmp_filter_ctx ctx;
+	const struct scmp_arg_cmp *extra; /* added to every constrained rule (the pid a call names) */
 	const struct policy *p;
 	char *err;
 	size_t errsize;
@@ -75,6 +78,18 @@ static void add(struct compiler *c, uint32_t action, int nr, const char *name, u
 	}
 }
 
+/* A rule with the compiler's extra comparison (if any) after the ones given. */
+static void add_rule(struct compiler *c, uint32_t action, int nr, const char *name, unsigned n,
+		     const struct scmp_arg_cmp *cmp)
+{
+	struct scmp_arg_cmp all[6];
+
+	memcpy(all, cmp, n * sizeof(*cmp));
+	if (c->extra)
+		all[n++] = *c->extra;
+	add(c, action, nr, name, n, all);
+}
+
 /* Take action when argument arg, masked, equals each of values[] (one rule each). */
 static void allow_each(struct compiler *c, uint32_t action, int nr, const char *name, unsigned arg, uint64_t mask,
 		       const uint64_t *values, size_t n)
@@ -82,7 +97,7 @@ static void allow_each(struct compiler *c, uint32_t action, int nr, const char *
 	for (size_t i = 0; i < n; i++) {
 		struct scmp_arg_cmp cmp = SCMP_CMP(arg, SCMP_CMP_MASKED_EQ, mask, values[i] & mask);
 
-		add(c, action, nr, name, 1, &cmp);
+		add_rule(c, action, nr, name, 1, &cmp);
 	}
 }
 
@@ -118,7 +133,7 @@ static void allow_constrained(struct compiler *c, uint32_t action, const struct 
 	switch (e->args[arg].kind) { /* an int: only the kinds that decide are named */
 	case K_PROT:
 		if (pc & PC_PROT_EXEC) {
-			add(c, action, e->nr, e->name, 0, NULL);
+			add_rule(c, action, e->nr, e->name, 0, NULL);
 		} else {
 			/*
 			 * Without prot_exec: no executable memory but what a file maps
@@ -132,7 +147,7 @@ static void allow_constrained(struct compiler *c, uint32_t action, const struct 
 					SCMP_CMP(a, SCMP_CMP_MASKED_EQ, PROT_EXEC | PROT_WRITE, PROT_EXEC),
 					SCMP_CMP(3, SCMP_CMP_MASKED_EQ, MAP_ANONYMOUS, 0),
 				};
-				add(c, action, e->nr, e->name, 2, file_code);
+				add_rule(c, action, e->nr, e->name, 2, file_code);
 			}
 		}
 		return;
@@ -165,11 +180,20 @@ static void allow_constrained(struct compiler *c, uint32_t action, const struct 
 			if (value_sets[i].kind == e->args[arg].kind && (pc & value_sets[i].constraint))
 				allow_each(c, action, e->nr, e->name, a, 0xffffffffu, value_sets[i].values, value_sets[i].n);
 		return;
+	case K_RLIMIT_IN:
+		if (pc & PC_RLIMIT_SET) {
+			add_rule(c, action, e->nr, e->name, 0, NULL);
+		} else {
+			uint64_t none = 0;
+			allow_each(c, action, e->nr, e->name, a, ~0ULL, &none, 1); /* no new value: a read */
+		}
+		return;
 	case K_OPEN_FLAGS: {
 		/* rpath: read only; wpath: write an existing file; cpath: create (anything) */
-		const uint64_t shape = O_ACCMODE | O_CREAT | O_TRUNC | __O_TMPFILE;
+		/* glibc's __O_TMPFILE carries O_DIRECTORY too: the kernel's own bit alone */
+		const uint64_t shape = O_ACCMODE | O_CREAT | O_TRUNC | KERNEL_O_TMPFILE;
 		if (pc & PC_OPEN_CREATE) {
-			add(c, action, e->nr, e->name, 0, NULL);
+			add_rule(c, action, e->nr, e->name, 0, NULL);
 			return;
 		}
 		if (pc & PC_OPEN_READ) {
@@ -184,7 +208,7 @@ static void allow_constrained(struct compiler *c, uint32_t action, const struct 
 		return;
 	}
 	default:
-		add(c, action, e->nr, e->name, 0, NULL);
+		add_rule(c, action, e->nr, e->name, 0, NULL);
 		return;
 	}
 }
@@ -201,6 +225,7 @@ static int deciding_arg(const struct syscall_entry *e)
 		case K_FCNTL_CMD:
 		case K_PRCTL_OPTION:
 		case K_OPEN_FLAGS:
+		case K_RLIMIT_IN:
 			return i;
 		default:
 			break;
@@ -301,12 +326,26 @@ static int compile_x86_64(struct compiler *c, const struct compile_env *env)
 		action = needs_check(e, env) ? check : SCMP_ACT_ALLOW;
 		arg = deciding_arg(e);
 		pid_arg = target_pid_arg(e);
-		if (pid_arg >= 0 && action == SCMP_ACT_ALLOW && arg < 0) {
-			struct scmp_arg_cmp self = SCMP_CMP((unsigned)pid_arg, SCMP_CMP_EQ, 0);
-			/* kill(0) signals a whole group: the supervisor looks at that too. */
-			if (!(e->flags & CL_SIGNAL))
-				add(c, SCMP_ACT_ALLOW, e->nr, e->name, 1, &self);
-			add(c, check, e->nr, e->name, 0, NULL);
+		/*
+		 * 0 names the caller itself when the pid comes first; kill(0) signals a
+		 * whole group, and a later pid is qualified by another argument
+		 * (setpriority(PRIO_USER, 0) is every process of the user).
+		 */
+		if (pid_arg == 0 && action == SCMP_ACT_ALLOW && arg < 0 && !(e->flags & CL_SIGNAL)) {
+			struct scmp_arg_cmp self = SCMP_CMP(0, SCMP_CMP_EQ, 0), other = SCMP_CMP(0, SCMP_CMP_NE, 0);
+
+			add(c, SCMP_ACT_ALLOW, e->nr, e->name, 1, &self);
+			add(c, check, e->nr, e->name, 1, &other);
+			continue;
+		}
+		if (pid_arg == 0 && action == SCMP_ACT_ALLOW && arg >= 0 && !(e->flags & CL_SIGNAL)) {
+			struct scmp_arg_cmp self = SCMP_CMP(0, SCMP_CMP_EQ, 0), other = SCMP_CMP(0, SCMP_CMP_NE, 0);
+
+			c->extra = &self;
+			allow_constrained(c, SCMP_ACT_ALLOW, e, arg, pc);
+			c->extra = &other;
+			allow_constrained(c, check, e, arg, pc);
+			c->extra = NULL;
 			continue;
 		}
 		if (pid_arg >= 0)

@@ -13,11 +13,12 @@ static const struct {
 	{ "ci",
 	  "# ci: an untrusted program in a CI job. It reads and runs the system, writes only\n"
 	  "# its working directory and a private tmpdir, reaches no network, and is stopped\n"
-	  "# at the limits.\n"
+	  "# at the limits. The working directory is executable too: a build runs what it\n"
+	  "# has just built (make check), under the same sandbox.\n"
 	  "promise stdio rpath wpath cpath dpath fattr flock unix proc exec thread prot_exec tty vminfo\n"
 	  "path rx /usr /lib /lib64 /bin /sbin\n"
 	  "path r /etc\n"
-	  "path rwc .\n"
+	  "path rwxc .\n"
 	  "path rw /dev/null /dev/zero /dev/tty\n"
 	  "path r /dev/urandom /proc/self\n"
 	  "tmpdir\n"
@@ -33,9 +34,11 @@ static const struct {
 	  "on-violation log\n" },
 	{ "strict",
 	  "# strict: standard I/O and reading the launch directory; it runs no other\n"
-	  "# program and reaches no network.\n"
+	  "# program and reaches no network. The shared libraries a dynamically linked\n"
+	  "# program loads are readable, or it could not start.\n"
 	  "promise stdio rpath\n"
 	  "path r .\n"
+	  "path r /lib /lib64 /usr/lib /etc/ld.so.cache\n"
 	  "net none\n"
 	  "on-violation deny\n" },
 };

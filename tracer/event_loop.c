@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -450,8 +451,12 @@ int event_loop_run(const struct run_options *o)
 			      trace_selection(), !o->may_skip_nnp || sandbox_get());
 	run_limits_start();
 	main_pid = spawn_program(o, filter);
-	if (sandbox_get())
+	if (sandbox_get()) {
 		sandbox_get()->sid = o->share_tty ? 0 : main_pid;
+		/* Once the program is seized (a non-dumpable parent's child could not be): tracees of our uid
+		 * must not reach /proc/<picovisor>/mem. */
+		prctl(PR_SET_DUMPABLE, 0);
+	}
 	signals_set_target(main_pid);
 	t = tracee_add(main_pid);
 	t->attached = true;

@@ -31,15 +31,17 @@ int policy_check_main(const struct run_options *o)
 	if (p.nmaps || p.ntmps)
 		printf("note: map and tmp belong to path translation, which this picovisor does not do yet\n");
 	if (o->command == CMD_POLICY_SHOW) {
-		int abi = landlock_abi_version();
-		struct compile_env env = { .landlock_paths = abi >= 1 };
+		struct compile_env env;
 		struct policy_filter f;
 		struct landlock_plan plan;
 		char cwd[PATH_MAX];
 
-		landlock_plan_build(&p, abi, getcwd(cwd, sizeof(cwd)) ? cwd : ".", &plan);
+		landlock_plan_build(&p, landlock_abi_version(), getcwd(cwd, sizeof(cwd)) ? cwd : ".", &plan);
 		landlock_plan_print(&plan, stdout);
+		policy_compile_env(&p, &plan, &env);
 		landlock_plan_free(&plan);
+		printf("paths checked by: %s\n", env.landlock_paths ? "Landlock (in the kernel, no stop)"
+								: "the supervisor (each path-bearing call stops), Landlock behind it");
 		if (policy_compile(&p, &env, &f, err, sizeof(err)) < 0) {
 			fprintf(stderr, "picovisor: %s\n", err);
 			policy_free(&p);
@@ -53,8 +55,6 @@ int policy_check_main(const struct run_options *o)
 			fprintf(stderr, "picovisor: libseccomp could not print the filter\n");
 		policy_filter_free(&f);
 	}
-	printf("note: this picovisor cannot run programs under a policy yet (the sandbox personality is not "
-	       "implemented)\n");
 	policy_free(&p);
 	return 0;
 }

@@ -227,7 +227,7 @@ enum check_result sandbox_check_openat2(struct tracee *t, const struct syscall_s
 		 * The same open as openat with the flags in registers, which no other
 		 * thread can change: the filter decides it again as openat.
 		 */
-		if (how.flags >> 32 || (!(how.flags & (O_CREAT | __O_TMPFILE)) && how.mode)) {
+		if (how.flags >> 32 || (!(how.flags & (O_CREAT | 020000000 /* the kernel's O_TMPFILE bit */)) && how.mode)) {
 			sandbox_fail_call(t, s, EINVAL);
 			return CHECK_DONE;
 		}
