@@ -1,6 +1,5 @@
-"""End-to-end tests of the policy language's command line (imported by run.py, which passes itself as h).
-The sandbox that enforces policies is not written yet: these check parsing, errors and that run refuses
-to pretend."""
+"""End-to-end tests of the policy language's command line (imported by run.py, which passes itself as h):
+parsing, errors, policy check and show. Running under a policy: sandbox_tests.py."""
 import os
 
 h = None
@@ -29,7 +28,11 @@ def policy_language():
     check("policy show: the compiled seccomp filter as PFC", r and r[2] == 0 and "pseudo filter code start" in out
           and 'filter for syscall "read"' in out and "action TRACE(1024)" in out, out[-1500:])
     r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--", "true"])
-    check("run --policy says the sandbox is not there yet", r and r[2] == 125 and b"not implemented yet" in r[1], str(r))
+    check("run --policy ci runs a program", r and r[2] == 0, str(r))
+    r = h.run_in(d, [h.pv(), "run", "--policy", "bad.policy", "--", "true"])
+    check("run with a broken policy: 125 and FILE:LINE:COL", r and r[2] == 125 and b"bad.policy:3:17" in r[1], str(r))
+    r = h.run_in(d, [h.pv(), "run", "--path", "rw", "--", "true"])
+    check("--path without PERMS:PATH is a usage error", r and r[2] == 125 and b"PERMS:PATH" in r[1], str(r))
 
 
 def groups(harness):

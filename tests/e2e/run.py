@@ -24,6 +24,7 @@ import tempfile
 import time
 
 import policy_tests
+import sandbox_tests
 import tracing
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -526,6 +527,7 @@ def main():
     groups = [core_programs, exec_family, hostile, fuzzed_loader, restricted_root, refused_top_level, real_tools, supervision, job_control]
     groups += tracing.groups(sys.modules[__name__]) + [traced_real_tools]
     groups += policy_tests.groups(sys.modules[__name__])
+    groups += sandbox_tests.groups(sys.modules[__name__])
     users = [False] if args.root_only or os.geteuid() != 0 or not needs("setpriv") else [False, True]
     try:
         for AS_USER in users:

@@ -1,0 +1,294 @@
+"""End-to-end tests of the sandbox personality (imported by run.py, which passes itself as h).
+
+The hostile suite (tests/hostile/): each program tries one escape. It runs natively first where the
+attempt can work natively (so the test can fail), then under `picovisor run --policy ci`, where it
+must be contained. Then programs under the profiles, reports, limits and on-violation modes."""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+
+h = None
+
+
+def check(name, ok, detail=""):
+    h.report(name, bool(ok), detail)
+
+
+def hostile(name):
+    return os.path.join(h.STAGE, "progs", "hostile", name)
+
+
+class World:
+    """A launch directory and, beside it, an outside one with a secret, a unix socket listener, a TCP
+    and a UDP listener on loopback, an abstract socket listener and a process outside the run."""
+
+    def __init__(self):
+        self.base = tempfile.mkdtemp(prefix="pv-sbx-")
+        os.chmod(self.base, 0o755)
+        self.launch = os.path.join(self.base, "launch")
+        self.outside = os.path.join(self.base, "outside")
+        os.mkdir(self.launch)
+        os.mkdir(self.outside)
+        os.chmod(self.launch, 0o777)
+        os.chmod(self.outside, 0o777)
+        for name, mode in (("secret", 0o644), ("victim", 0o666)):
+            with open(os.path.join(self.outside, name), "w") as f:
+                f.write("secret\n")
+            os.chmod(os.path.join(self.outside, name), mode)
+        self.unix = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.unix.bind(os.path.join(self.outside, "sock"))
+        os.chmod(os.path.join(self.outside, "sock"), 0o777)
+        self.unix.listen(64)
+        self.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.tcp.bind(("127.0.0.1", 0))
+        self.tcp.listen(64)
+        self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.udp.bind(("127.0.0.1", 0))
+        self.abstract_name = f"pv-hostile-{os.getpid()}"
+        self.abstract = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.abstract.bind("\0" + self.abstract_name)
+        self.abstract.listen(64)
+        # The outside process runs as the user the tests run as: same uid, so only the sandbox stands between.
+        self.victim = subprocess.Popen((h.NOBODY if h.AS_USER else []) + ["sleep", "600"])
+        # A terminal the run is given (--keep-fd): typing into it is what TIOCSTI does.
+        self.pty_master, self.tty = os.openpty()
+        if h.AS_USER:
+            subprocess.run(["chown", "-R", "65534:65534", self.launch], check=True)
+
+    def extra(self, what):
+        return {"pid": str(self.victim.pid), "tcp": str(self.tcp.getsockname()[1]),
+                "udp": str(self.udp.getsockname()[1]), "abstract": self.abstract_name,
+                "tty": str(self.tty)}.get(what)
+
+    def clean_launch(self):
+        for entry in os.listdir(self.launch):
+            p = os.path.join(self.launch, entry)
+            if os.path.isdir(p) and not os.path.islink(p):
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                os.unlink(p)
+        for entry in os.listdir(self.outside):
+            if entry not in ("secret", "victim", "sock"):
+                os.unlink(os.path.join(self.outside, entry))
+        with open(os.path.join(self.outside, "victim"), "w") as f:
+            f.write("secret\n")
+
+    def close(self):
+        self.victim.kill()
+        self.victim.wait()
+        for s in (self.unix, self.tcp, self.udp, self.abstract):
+            s.close()
+        os.close(self.pty_master)
+        os.close(self.tty)
+        shutil.rmtree(self.base, ignore_errors=True)
+
+
+def run(world, argv, timeout=60, pass_fds=()):
+    full = (h.NOBODY if h.AS_USER else []) + argv
+    env = dict(os.environ)
+    env.update({"LC_ALL": "C.UTF-8", "HOME": world.launch})
+    env.pop("TMPDIR", None)
+    try:
+        p = subprocess.run(full, cwd=world.launch, capture_output=True, env=env, timeout=timeout, pass_fds=pass_fds)
+    except subprocess.TimeoutExpired:
+        return None
+    return p
+
+
+# name, extra argument, does the attempt work natively ("both", "root": only as root, None: not shown natively)
+ESCAPES = [
+    ("read_outside", None, "both"), ("write_outside", None, "both"), ("dotdot", None, "both"),
+    ("symlink_file", None, "both"), ("symlink_dir", None, "both"), ("hardlink", None, "both"),
+    ("rename_out", None, "both"), ("proc_root", None, "both"), ("proc_cwd", None, "both"),
+    ("fd_reopen", None, "both"), ("open_by_handle", None, "root"), ("openat2", None, "both"),
+    ("toctou_path", None, "both"), ("tcp_connect", "tcp", "both"), ("udp_send", "udp", "both"),
+    ("netlink", None, "both"), ("raw_socket", None, "root"), ("unix_outside", None, "both"),
+    ("unix_symlink", None, "both"), ("abstract_unix", "abstract", "both"), ("signal_outside", "pid", "both"),
+    ("ptrace_outside", "pid", None), ("pidfd_outside", "pid", "both"), ("procmem_outside", "pid", "both"),
+    ("clone_untraced", None, "both"), ("clone3_newuser", None, None), ("vfork_child", None, "both"),
+    ("int80", None, "both"), ("x32", None, None), ("io_uring", None, "both"), ("memfd_exec", None, "both"),
+    ("unshare", None, None), ("seccomp_listener", None, "both"), ("tiocsti", "tty", "root"),
+    ("root_powers", None, "root"), ("kernel_features", None, "root"), ("bad_pointers", None, None),
+]
+# Policies the suite runs under: ci as it is (Landlock decides paths), and ci with a narrowing rule,
+# which Landlock cannot express, so that the supervisor checks every path itself.
+POLICIES = [("--policy ci", ["--policy", "ci"]),
+            ("--policy ci, paths checked by the supervisor", ["--policy", "ci", "--path", "r:/usr/share"])]
+
+
+def escapes():
+    w = World()
+    try:
+        for name, extra, native in ESCAPES:
+            argv = [hostile(name), w.outside] + ([w.extra(extra)] if extra else [])
+            fds = (w.tty,) if extra == "tty" else ()
+            if native == "both" or (native == "root" and not h.AS_USER):
+                w.clean_launch()
+                p = run(w, argv, pass_fds=fds)
+                check(f"hostile {name}: the attempt works natively (so the test can fail)",
+                      p is not None and p.returncode == 1, p and (p.stdout + p.stderr).decode(errors="replace"))
+            for label, policy in POLICIES:
+                w.clean_launch()
+                keep = ["--keep-fd", str(w.tty)] if fds else []
+                p = run(w, [h.pv(), "run", *policy, *keep, "--"] + argv, pass_fds=fds)
+                out = (p.stdout + p.stderr).decode(errors="replace") if p else "timed out"
+                check(f"hostile {name}: contained under {label}", p is not None and p.returncode == 0
+                      and "contained" in out and "ESCAPED" not in out, out[-2000:])
+                leftovers = [e for e in os.listdir(w.outside) if e not in ("secret", "victim", "sock")]
+                if leftovers:
+                    check(f"hostile {name}: nothing appeared outside under {label}", False, str(leftovers))
+        check("the process outside the run is alive after all of that", w.victim.poll() is None)
+    finally:
+        w.close()
+
+
+def daemons_and_limits():
+    w = World()
+    try:
+        report = os.path.join(w.base, "report.json")
+        p = run(w, [h.pv(), "run", "--policy", "ci", "--report", report, "--", hostile("daemon")])
+        pid = None
+        try:
+            pid = int(open(os.path.join(w.launch, "daemon.pid")).read())
+        except (OSError, ValueError):
+            pass
+        alive = pid is not None and os.path.exists(f"/proc/{pid}") and \
+            open(f"/proc/{pid}/stat").read().split()[2] != "Z"
+        rep = json.load(open(report)) if os.path.exists(report) else {}
+        check("a double-forked daemon does not outlive the run, and is reported",
+              p is not None and p.returncode == 0 and pid and not alive and len(rep.get("left_running", [])) == 1
+              and b"was still running when the program ended: killed" in p.stderr,
+              f"{p and p.stderr!r} pid={pid} alive={alive} report={rep.get('left_running')}")
+
+        w.clean_launch()
+        p = run(w, [h.pv(), "run", "--policy", "ci", "--limit", "procs=32", "--", hostile("fork_bomb"), w.outside, "32"])
+        out = (p.stdout + p.stderr).decode(errors="replace") if p else "timed out"
+        check("limit procs: a fork bomb gets EAGAIN, nothing is killed", p is not None and p.returncode == 0
+              and "contained" in out, out[-1500:])
+
+        w.clean_launch()
+        p = run(w, [h.pv(), "run", "--policy", "ci", "--limit", "memory=256M", "--report", report, "--",
+                    hostile("memory_bomb"), w.outside, "1024"])
+        out = (p.stdout + p.stderr).decode(errors="replace") if p else "timed out"
+        check("limit memory: a memory bomb is stopped before 1 GiB", p is not None and p.returncode in (0, 159)
+              and "ESCAPED" not in out, out[-1500:])
+
+        w.clean_launch()
+        p = run(w, [h.pv(), "run", "--policy", "ci", "--limit", "cpu=1", "--", hostile("cpu_loop")], timeout=30)
+        check("limit cpu: a CPU loop dies of SIGXCPU (or SIGKILL) after a second of CPU",
+              p is not None and p.returncode in (-signal.SIGXCPU, -signal.SIGKILL), p and p.returncode)
+
+        w.clean_launch()
+        p = run(w, [h.pv(), "run", "--policy", "ci", "--limit", "wall=1s", "--report", report, "--", "sleep", "30"],
+                timeout=30)
+        rep = json.load(open(report)) if os.path.exists(report) else {}
+        check("limit wall: the run ends with status 124 and says so", p is not None and p.returncode == 124
+              and rep.get("ended") == "wall-limit", f"{p and p.returncode} {p and p.stderr!r} {rep}")
+
+        w.clean_launch()
+        p = run(w, [h.pv(), "run", "--policy", "ci", "--limit", "fsize=1K", "--", "sh", "-c",
+                    "head -c 4096 /dev/zero > big; echo $?"])
+        check("limit fsize: a write past it fails (SIGXFSZ)", p is not None and os.path.getsize(
+            os.path.join(w.launch, "big")) == 1024 if os.path.exists(os.path.join(w.launch, "big")) else False,
+              p and p.stderr)
+    finally:
+        w.close()
+
+
+def violations_and_reports():
+    w = World()
+    try:
+        report = os.path.join(w.base, "report.json")
+        secret = os.path.join(w.outside, "secret")
+        p = run(w, [h.pv(), "run", "--policy", "ci", "--on-violation", "kill", "--report", report, "--",
+                    "sh", "-c", f"echo before; cat {secret}; echo after"])
+        rep = json.load(open(report)) if os.path.exists(report) else {}
+        v = rep.get("violations", [{}])[0] if rep.get("violations") else {}
+        check("on-violation kill: the run ends with 159 at the first violation, reported with its rule",
+              p is not None and p.returncode == 159 and b"before" in p.stdout and b"after" not in p.stdout
+              and rep.get("ended") == "killed-for-violation" and v.get("syscall") in ("openat", "open")
+              and "no path rule covers it" in v.get("rule", "") and v.get("action") == "killed"
+              and rep["policy"]["digest"].startswith("sha256:"),
+              f"{p and p.returncode} {p and p.stderr!r}\n{json.dumps(rep)[:1500]}")
+
+        p = run(w, [h.pv(), "run", "--policy", "ci", "--on-violation", "log", "--report", report, "--",
+                    "cat", secret])
+        rep = json.load(open(report)) if os.path.exists(report) else {}
+        check("on-violation log: the call is allowed and recorded (audit mode)",
+              p is not None and p.returncode == 0 and p.stdout == b"secret\n"
+              and any(x.get("action") == "logged" for x in rep.get("violations", [])),
+              f"{p and p.stderr!r} {json.dumps(rep)[:800]}")
+
+        p = run(w, [h.pv(), "run", "--policy", "ci", "--report", report, "--", "python3", "-c",
+                    "import socket; socket.socket(socket.AF_INET)"])
+        rep = json.load(open(report)) if os.path.exists(report) else {}
+        vs = rep.get("violations", [])
+        check("deny: a socket with no promise for it fails with EPERM, one line on stderr, in the report",
+              p is not None and p.returncode == 1 and b"PermissionError" in p.stderr
+              and b"picovisor: violation:" in p.stderr and any(x.get("syscall") == "socket" and
+                                                                "promise inet" in x.get("rule", "") for x in vs),
+              f"{p and p.stderr!r} {vs}")
+
+        p = run(w, [h.pv(), "run", "--policy", "ci", "--quiet", "--", "python3", "-c",
+                    "import socket; socket.socket(socket.AF_INET)"])
+        check("--quiet: no violation lines", p is not None and b"picovisor: violation" not in p.stderr, p and p.stderr)
+
+        trace = os.path.join(w.base, "trace.jsonl")
+        p = run(w, [h.pv(), "run", "--policy", "ci", "--trace", trace, "--", "python3", "-c",
+                    "import socket; socket.socket(socket.AF_INET)"])
+        recs = [json.loads(line) for line in open(trace)] if os.path.exists(trace) else []
+        check("violations appear in the trace as violation records",
+              any(r.get("type") == "violation" and r.get("syscall") == "socket" for r in recs), str(recs[-3:]))
+
+        p = run(w, [h.pv(), "run", "--policy", "strict", "--", "sh", "-c", "true"])
+        check("strict: the program runs, but it runs no other", p is not None and p.returncode != 0
+              and b"vfork" in p.stderr or b"clone" in p.stderr, p and p.stderr)
+
+        p = run(w, [h.pv(), "run", "--policy", "ci", "--report", report, "--", "sh", "-c", "exit 7"])
+        rep = json.load(open(report)) if os.path.exists(report) else {}
+        check("the report of a clean run: exit status, how it ended, counts",
+              p is not None and p.returncode == 7 and rep.get("exit_status") == 7 and rep.get("ended") == "exited"
+              and rep["counts"]["processes"] >= 1 and rep.get("violations") == [], json.dumps(rep)[:800])
+
+        bad = os.path.join(w.base, "bad.policy")
+        with open(bad, "w") as f:
+            f.write("profile ci\npromise stdio teleport\n")
+        p = run(w, [h.pv(), "run", "--policy", bad, "--report", report, "--", "true"])
+        rep = json.load(open(report)) if os.path.exists(report) else {}
+        check("a broken policy: 125, FILE:LINE:COL, and a report that says setup-error",
+              p is not None and p.returncode == 125 and b"bad.policy:2:" in p.stderr and rep.get("ended") == "setup-error",
+              f"{p and p.stderr!r} {rep}")
+    finally:
+        w.close()
+
+
+def programs_under_ci():
+    """Real programs under --policy ci give the output they give natively, in their working directory."""
+    def project(d):
+        h.write(d, "main.c", '#include <stdio.h>\nint main(void){puts("built and ran");return 0;}\n', 0o644)
+        h.write(d, "Makefile", "all: main\n\t./main\nmain: main.c\n\tcc -o main main.c\n", 0o644)
+    cases = [
+        ("coreutils pipeline", ["sh", "-c", "seq 1 200 | sort -r | head -3; ls; wc -c /etc/hostname"]),
+        ("make + cc: build and run in the working directory", ["make", "-s"]),
+        ("python3: files, subprocess, tempfile in TMPDIR",
+         ["python3", "-c", "import subprocess,tempfile,os; open('f','w').write('x'*10); "
+          "print(subprocess.run(['cat','f'],capture_output=True).stdout); "
+          "t=tempfile.NamedTemporaryFile(); print(os.path.exists(t.name))"]),
+        ("tar", ["sh", "-c", "mkdir -p d && echo hi > d/a && tar cf x.tar d && tar tf x.tar"]),
+        ("git", ["sh", "-c", "git init -q r && cd r && git -c user.email=a@b -c user.name=n commit -q "
+                 "--allow-empty -m m && git log --format=%s"]),
+    ]
+    for name, argv in cases:
+        h.compare(f"ci profile: {name}", argv, setup=project, pv_args=("--policy", "ci", "--quiet"),
+                  env={"GIT_CONFIG_NOSYSTEM": "1"})
+
+
+def groups(harness):
+    global h
+    h = harness
+    return [escapes, daemons_and_limits, violations_and_reports, programs_under_ci]

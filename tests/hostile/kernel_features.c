@@ -1,0 +1,21 @@
+/* bpf, perf_event_open, userfaultfd, keyctl, personality: kernel surfaces a sandbox keeps shut. */
+#include "hostile.h"
+#include <sys/personality.h>
+#include <sys/syscall.h>
+
+int main(void)
+{
+	char attr[128] = { 0 };
+
+	if (syscall(SYS_bpf, 0 /* BPF_MAP_CREATE */, attr, sizeof(attr)) >= 0)
+		escaped("bpf");
+	if (syscall(SYS_perf_event_open, attr, 0, -1, -1, 0) >= 0)
+		escaped("perf_event_open");
+	if (syscall(SYS_userfaultfd, 0) >= 0)
+		escaped("userfaultfd");
+	if (syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -3, 0) >= 0)
+		escaped("keyctl");
+	if (personality(ADDR_NO_RANDOMIZE) >= 0 && (personality(0xffffffff) & ADDR_NO_RANDOMIZE))
+		escaped("personality changed");
+	contained("bpf, perf_event_open, userfaultfd, keyctl and personality refused");
+}

@@ -1,0 +1,11 @@
+/* A symlink in the writable directory pointing at the secret. */
+#include "hostile.h"
+
+int main(int argc, char **argv)
+{
+	if (symlink(outside(argc, argv, "secret"), "link-to-secret") < 0)
+		cannot("symlink");
+	if (reads_secret("link-to-secret"))
+		escaped("read the secret through a symlink");
+	contained("the symlink's target is refused");
+}

@@ -1,0 +1,20 @@
+/* A UDP datagram to loopback (argv[2]: a port). */
+#include "hostile.h"
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	int s;
+
+	if (argc < 3)
+		cannot("usage");
+	s = socket(AF_INET, SOCK_DGRAM, 0);
+	if (s < 0)
+		contained("no UDP socket");
+	a.sin_port = htons((uint16_t)atoi(argv[2]));
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	verdict(sendto(s, "x", 1, 0, (struct sockaddr *)&a, sizeof(a)), "UDP sendto loopback");
+}
