@@ -240,6 +240,8 @@ static bool needs_check(const struct syscall_entry *e, const struct compile_env 
 		return true;
 	if (env->count_tasks && syscall_creates_task(e))
 		return true;
+	if (e->flags & FX_ATTR) /* no Landlock right covers modes, owners, times, xattrs */
+		return true;
 	for (int i = 0; i < syscall_nargs(e); i++)
 		switch (e->args[i].kind) {
 		case K_PATH:

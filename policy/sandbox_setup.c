@@ -63,7 +63,14 @@ static void add_rule(struct sandbox *sb, const char *path, unsigned perms, const
 static void make_tmpdir(struct sandbox *sb)
 {
 	const char *base = getenv("TMPDIR");
-	char *tmpl = xasprintf("%s/picovisor-tmp-XXXXXX", base && base[0] == '/' ? base : "/tmp");
+	size_t n = strlen(sb->launch_dir);
+	char *tmpl;
+
+	/* Under the caller's TMPDIR, unless that is the working directory, where the program would see it. */
+	if (!base || base[0] != '/' ||
+	    (strncmp(base, sb->launch_dir, n) == 0 && (base[n] == '\0' || base[n] == '/')))
+		base = "/tmp";
+	tmpl = xasprintf("%s/picovisor-tmp-XXXXXX", base);
 
 	if (!mkdtemp(tmpl))
 		die("cannot make the private tmpdir %s: %s", tmpl, strerror(errno));

@@ -51,24 +51,6 @@ static const char *need_text(unsigned need, char *buf)
 	return perms_letters(need, buf);
 }
 
-/* Is the call one that changes a file's attributes (a fattr or chown promise call)? */
-static bool changes_attributes(const char *call)
-{
-	static const char *const groups[] = { "fattr", "chown" };
-	int count;
-	const struct promise *t = promise_table(&count);
-
-	for (size_t g = 0; g < 2; g++) {
-		int i = promise_index(groups[g]);
-		if (i < 0 || i >= count)
-			continue;
-		for (const char *const *c = t[i].calls; *c; c++)
-			if (strcmp(*c, call) == 0)
-				return true;
-	}
-	return false;
-}
-
 /* The AT_* flags argument of the call, 0 if it has none. */
 static uint64_t at_flags(const struct syscall_stop *s)
 {
@@ -89,7 +71,8 @@ static enum check_result check_resolved(struct tracee *t, const struct syscall_s
 
 	if (granted)
 		*granted = perms;
-	if ((need & PERM_ANY) ? perms != 0 : (perms & need) == need)
+	/* Reading metadata (stat, access, readlink, chdir) is not restricted: Landlock does not either. */
+	if ((need & PERM_ANY) || (perms & need) == need)
 		return CHECK_PASS;
 	if (!rule)
 		return sandbox_refuse(t, s, EACCES, false, path, "%s needs %s; no path rule covers it", path,
@@ -99,6 +82,29 @@ static enum check_result check_resolved(struct tracee *t, const struct syscall_s
 			      need_text(need, needs), why, perms_letters(perms, got));
 }
 
+/*
+ * A change through an open descriptor (fchmod, fchown, fsetxattr): the file it
+ * is open on, by the name the kernel gives it. Pipes and sockets have no rules.
+ */
+static enum check_result check_fd(struct tracee *t, const struct syscall_stop *s, int fd, unsigned need)
+{
+	char link[64], path[PATH_MAX];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/%d/fd/%d", t->tid, fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (n < 0) {
+		sandbox_fail_call(t, s, EBADF);
+		return CHECK_DONE;
+	}
+	path[n] = '\0';
+	if (path[0] != '/')
+		return CHECK_PASS;
+	if (n > 10 && strcmp(path + n - 10, " (deleted)") == 0)
+		path[n - 10] = '\0';
+	return check_resolved(t, s, path, need, NULL);
+}
+
 /* Would the rules allow need on this resolved path? (No report: a question, not a check.) */
 static bool path_rules_allow(const char *path, unsigned need)
 {
@@ -106,7 +112,7 @@ static bool path_rules_allow(const char *path, unsigned need)
 	const struct policy_path *rule;
 	unsigned perms = path_rules_lookup(&sb->policy, sb->launch_dir, path, sandbox_pid_in_run, &rule);
 
-	return (need & PERM_ANY) ? perms != 0 : (perms & need) == need;
+	return (need & PERM_ANY) || (perms & need) == need;
 }
 
 enum check_result sandbox_check_paths(struct tracee *t, const struct syscall_stop *s, bool opens, uint64_t open_flags)
@@ -122,6 +128,9 @@ enum check_result sandbox_check_paths(struct tracee *t, const struct syscall_sto
 				first = i;
 			last = i;
 		}
+	for (int i = 0; i < n; i++)
+		if (e->args[i].kind == K_FD && (e->flags & FX_ATTR))
+			return check_fd(t, s, (int)regs_arg(&s->regs, s->abi, i), PERM_W); /* fchmod, fchown, fsetxattr */
 	for (int i = 0; i < n; i++) {
 		char path[PATH_MAX], resolved[PATH_MAX];
 		unsigned need = PERM_ANY, granted = 0;
@@ -135,11 +144,15 @@ enum check_result sandbox_check_paths(struct tracee *t, const struct syscall_sto
 		}
 		if (e->args[i].kind != K_PATH)
 			continue;
+		if ((e->flags & FX_ATTR) && regs_arg(&s->regs, s->abi, i) == 0 && dirfd != AT_FDCWD)
+			return check_fd(t, s, dirfd, PERM_W); /* utimensat(fd, NULL): the open file itself */
 		len = tracee_read_string(t->tid, regs_arg(&s->regs, s->abi, i), path, sizeof(path));
 		if (len < 0) { /* what the kernel says about the same pointer */
 			sandbox_fail_call(t, s, (int)-len);
 			return CHECK_DONE;
 		}
+		if (len == 0 && (e->flags & FX_ATTR) && (flags & AT_EMPTY_PATH))
+			return check_fd(t, s, dirfd, PERM_W);
 		if (len == 0)
 			continue; /* ENOENT, or AT_EMPTY_PATH: the open file itself, already reached */
 		/* Which access the call makes, and whether it follows a final symlink. */
@@ -156,7 +169,7 @@ enum check_result sandbox_check_paths(struct tracee *t, const struct syscall_sto
 			need = PERM_C, follow = false;
 		if ((e->flags & FX_REMOVE) && i == first)
 			need = PERM_C, follow = false;
-		if ((e->flags & FX_WRITE) || changes_attributes(e->name))
+		if (e->flags & (FX_WRITE | FX_ATTR))
 			need = (need & PERM_ANY) ? PERM_W : need | PERM_W;
 		if (e->name[0] == 'l' || (e->flags & SC_READLINK) || (flags & AT_SYMLINK_NOFOLLOW))
 			follow = false; /* lstat, lchown, lsetxattr...: the link itself */

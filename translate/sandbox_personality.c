@@ -149,9 +149,13 @@ static void on_violation(struct tracee *t, const struct syscall_stop *s)
 	}
 	promises_listing(p, e->name, true, listing, sizeof(listing));
 	if (listing[0]) {
+		char others[256];
+
+		promises_listing(p, e->name, false, others, sizeof(others));
 		if (sandbox_refuse(t, s, err, false, NULL,
-				   "%s with these arguments is beyond what the policy's promises (%s) allow for it",
-				   e->name, listing) == CHECK_PASS)
+				   "%s with these arguments is beyond what the policy's promises (%s) allow for it "
+				   "(the promises that have %s: %s)",
+				   e->name, listing, e->name, others) == CHECK_PASS)
 			linux_serve_call(t, s);
 		return;
 	}
@@ -215,7 +219,8 @@ static void on_check(struct tracee *t, const struct syscall_stop *s)
 		open_flags = O_CREAT | O_WRONLY | O_TRUNC;
 		opens = true;
 	}
-	if (sb->supervisor_paths && sandbox_check_paths(t, s, opens, open_flags) == CHECK_DONE)
+	/* Landlock has no right for modes, owners, times and xattrs: those are always the supervisor's. */
+	if ((sb->supervisor_paths || (e->flags & FX_ATTR)) && sandbox_check_paths(t, s, opens, open_flags) == CHECK_DONE)
 		return;
 	if (sandbox_check_sockaddr(t, s) == CHECK_DONE)
 		return;

@@ -113,7 +113,7 @@ ESCAPES = [
     ("clone_untraced", None, "both"), ("clone3_newuser", None, None), ("vfork_child", None, "both"),
     ("int80", None, "both"), ("x32", None, None), ("io_uring", None, "both"), ("memfd_exec", None, "both"),
     ("unshare", None, None), ("seccomp_listener", None, "both"), ("tiocsti", "tty", "root"),
-    ("root_powers", None, "root"), ("kernel_features", None, "root"), ("bad_pointers", None, None),
+    ("root_powers", None, "root"), ("chmod_system", None, "root"), ("kernel_features", None, "root"), ("bad_pointers", None, None),
 ]
 # Policies the suite runs under: ci as it is (Landlock decides paths), and ci with a narrowing rule,
 # which Landlock cannot express, so that the supervisor checks every path itself.
@@ -224,30 +224,30 @@ def violations_and_reports():
               and any(x.get("action") == "logged" for x in rep.get("violations", [])),
               f"{p and p.stderr!r} {json.dumps(rep)[:800]}")
 
-        p = run(w, [h.pv(), "run", "--policy", "ci", "--report", report, "--", "python3", "-c",
+        p = run(w, [h.pv(), "run", "--policy", "ci", "--report", report, "--", "/usr/bin/python3", "-c",
                     "import socket; socket.socket(socket.AF_INET)"])
         rep = json.load(open(report)) if os.path.exists(report) else {}
         vs = rep.get("violations", [])
         check("deny: a socket with no promise for it fails with EPERM, one line on stderr, in the report",
               p is not None and p.returncode == 1 and b"PermissionError" in p.stderr
               and b"picovisor: violation:" in p.stderr and any(x.get("syscall") == "socket" and
-                                                                "promise inet" in x.get("rule", "") for x in vs),
+                                                                "inet" in x.get("rule", "") for x in vs),
               f"{p and p.stderr!r} {vs}")
 
-        p = run(w, [h.pv(), "run", "--policy", "ci", "--quiet", "--", "python3", "-c",
+        p = run(w, [h.pv(), "run", "--policy", "ci", "--quiet", "--", "/usr/bin/python3", "-c",
                     "import socket; socket.socket(socket.AF_INET)"])
         check("--quiet: no violation lines", p is not None and b"picovisor: violation" not in p.stderr, p and p.stderr)
 
         trace = os.path.join(w.base, "trace.jsonl")
-        p = run(w, [h.pv(), "run", "--policy", "ci", "--trace", trace, "--", "python3", "-c",
+        p = run(w, [h.pv(), "run", "--policy", "ci", "--trace", trace, "--", "/usr/bin/python3", "-c",
                     "import socket; socket.socket(socket.AF_INET)"])
         recs = [json.loads(line) for line in open(trace)] if os.path.exists(trace) else []
         check("violations appear in the trace as violation records",
               any(r.get("type") == "violation" and r.get("syscall") == "socket" for r in recs), str(recs[-3:]))
 
-        p = run(w, [h.pv(), "run", "--policy", "strict", "--", "sh", "-c", "true"])
+        p = run(w, [h.pv(), "run", "--policy", "strict", "--", "sh", "-c", "/bin/true; echo ran"])
         check("strict: the program runs, but it runs no other", p is not None and p.returncode != 0
-              and b"vfork" in p.stderr or b"clone" in p.stderr, p and p.stderr)
+              and b"no promise of the policy allows vfork" in p.stderr, p and p.stderr)
 
         p = run(w, [h.pv(), "run", "--policy", "ci", "--report", report, "--", "sh", "-c", "exit 7"])
         rep = json.load(open(report)) if os.path.exists(report) else {}
@@ -276,7 +276,7 @@ def programs_under_ci():
         ("coreutils pipeline", ["sh", "-c", "seq 1 200 | sort -r | head -3; ls; wc -c /etc/hostname"]),
         ("make + cc: build and run in the working directory", ["make", "-s"]),
         ("python3: files, subprocess, tempfile in TMPDIR",
-         ["python3", "-c", "import subprocess,tempfile,os; open('f','w').write('x'*10); "
+         ["/usr/bin/python3", "-c", "import subprocess,tempfile,os; open('f','w').write('x'*10); "
           "print(subprocess.run(['cat','f'],capture_output=True).stdout); "
           "t=tempfile.NamedTemporaryFile(); print(os.path.exists(t.name))"]),
         ("tar", ["sh", "-c", "mkdir -p d && echo hi > d/a && tar cf x.tar d && tar tf x.tar"]),
