@@ -34,8 +34,10 @@ class World:
         self.outside = os.path.join(self.base, "outside")
         os.mkdir(self.launch)
         os.mkdir(self.outside)
-        os.chmod(self.launch, 0o777)
-        os.chmod(self.outside, 0o777)
+        self.results = os.path.join(self.base, "results")  # reports and traces, writable by the test's user
+        os.mkdir(self.results)
+        for d in (self.launch, self.outside, self.results):
+            os.chmod(d, 0o777)
         for name, mode in (("secret", 0o644), ("victim", 0o666)):
             with open(os.path.join(self.outside, name), "w") as f:
                 f.write("secret\n")
@@ -89,6 +91,8 @@ class World:
 
 
 def run(world, argv, timeout=60, pass_fds=()):
+    for old in os.listdir(world.results):  # no report or trace of an earlier run is read by mistake
+        os.unlink(os.path.join(world.results, old))
     full = (h.NOBODY if h.AS_USER else []) + argv
     env = dict(os.environ)
     env.update({"LC_ALL": "C.UTF-8", "HOME": world.launch})
@@ -150,7 +154,7 @@ def escapes():
 def daemons_and_limits():
     w = World()
     try:
-        report = os.path.join(w.base, "report.json")
+        report = os.path.join(w.results, "report.json")
         p = run(w, [h.pv(), "run", "--policy", "ci", "--report", report, "--", hostile("daemon")])
         pid = None
         try:
@@ -203,7 +207,7 @@ def daemons_and_limits():
 def violations_and_reports():
     w = World()
     try:
-        report = os.path.join(w.base, "report.json")
+        report = os.path.join(w.results, "report.json")
         secret = os.path.join(w.outside, "secret")
         p = run(w, [h.pv(), "run", "--policy", "ci", "--on-violation", "kill", "--report", report, "--",
                     "sh", "-c", f"echo before; cat {secret}; echo after"])
@@ -238,7 +242,7 @@ def violations_and_reports():
                     "import socket; socket.socket(socket.AF_INET)"])
         check("--quiet: no violation lines", p is not None and b"picovisor: violation" not in p.stderr, p and p.stderr)
 
-        trace = os.path.join(w.base, "trace.jsonl")
+        trace = os.path.join(w.results, "trace.jsonl")
         p = run(w, [h.pv(), "run", "--policy", "ci", "--trace", trace, "--", "/usr/bin/python3", "-c",
                     "import socket; socket.socket(socket.AF_INET)"])
         recs = [json.loads(line) for line in open(trace)] if os.path.exists(trace) else []
