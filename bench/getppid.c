@@ -10,5 +10,6 @@ int main(int argc, char **argv)
 
 	for (long i = 0; i < n; i++)
 		sum += syscall(SYS_getppid);
-	return sum == 0;
+	/* The sum is printed nowhere: in a pid namespace (runsc) the parent may be 0. */
+	return sum < 0;
 }

@@ -20,30 +20,37 @@
 enum {
 	POLICY_DATA_VIOLATION = 0x400, /* refused: the supervisor reports it and applies on-violation */
 	POLICY_DATA_CHECK = 0x800,     /* allowed if what its memory arguments say passes the supervisor's check */
+	POLICY_DATA_OTHER_ABI = 0xff,  /* in the ABI byte: not x86_64 (int 0x80 or x32) */
 };
 
 struct compile_env {
 	bool landlock_paths;  /* Landlock enforces the path rules and refuses silently: path-bearing calls need no stop */
 	bool check_sockaddrs; /* socket addresses are checked (net rules, or unix socket paths outside the path rules) */
 	bool count_tasks;     /* a process limit: every fork, vfork and clone stops to be counted */
+	unsigned personality_classes; /* class flags the personality (or co-scheduling) must see: trapped when allowed */
 };
 
 struct landlock_plan;
 /* How a policy is enforced given its Landlock plan (plan->abi 0: a kernel without Landlock). */
 void policy_compile_env(const struct policy *p, const struct landlock_plan *plan, struct compile_env *env);
 
-/* One libseccomp context per ABI (i386 and x32 calls are violations whatever the policy). */
+/*
+ * One filter, for x86_64 numbers; a call through another ABI (int 0x80, x32
+ * numbers) is a violation whatever the policy, with POLICY_DATA_OTHER_ABI in
+ * the ABI byte (the supervisor asks the kernel which). One filter, not one per
+ * ABI: every call of the program runs through each loaded filter.
+ */
 struct policy_filter {
-	void *ctx[ABI_COUNT];
+	void *ctx;
 };
 
 /* 0, or -1 with err. */
 int policy_compile(const struct policy *p, const struct compile_env *env, struct policy_filter *out, char *err,
 		   size_t errsize);
 void policy_filter_free(struct policy_filter *f);
-/* libseccomp's PFC text of each ABI's filter. 0 or -errno. */
+/* libseccomp's PFC text of the filter. 0 or -errno. */
 int policy_filter_pfc(const struct policy_filter *f, FILE *out);
-/* The raw BPF of one ABI's filter, malloc'd (for tests that run it). 0 or -errno. */
-int policy_filter_bpf(const struct policy_filter *f, enum abi abi, void **bytes, size_t *len);
+/* The raw BPF of the filter, malloc'd (for tests that run it). 0 or -errno. */
+int policy_filter_bpf(const struct policy_filter *f, void **bytes, size_t *len);
 
 #endif

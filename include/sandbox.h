@@ -39,12 +39,14 @@ struct sandbox {
 struct sandbox *sandbox_get(void);
 
 /*
- * Load the policy and overrides of o, plan Landlock, compile the filters,
+ * Load the policy and overrides of o, plan Landlock, compile the filter (which
+ * also stops the calls of personality_classes the policy allows, for the
+ * personality: the run needs no filter of its own unless it is traced),
  * make the tmpdir (exporting TMPDIR). Dies with status 125 and a message on a
  * bad policy or a setup failure. Says once on stderr (unless --quiet) which
  * rules the kernel cannot enforce here.
  */
-void sandbox_prepare(const struct run_options *o);
+void sandbox_prepare(const struct run_options *o, unsigned personality_classes);
 /*
  * In the child, after fork and before the filters: its own session, closed
  * descriptors, rlimits, no_new_privs, the Landlock ruleset, no capabilities.

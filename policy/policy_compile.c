@@ -280,15 +280,20 @@ static int target_pid_arg(const struct syscall_entry *e)
 
 void policy_compile_env(const struct policy *p, const struct landlock_plan *plan, struct compile_env *env)
 {
-	bool everything = false;
+	const unsigned all = PERM_R | PERM_W | PERM_X | PERM_C;
+	bool everything = false, narrowed = false;
 
-	for (size_t i = 0; i < p->npaths; i++)
+	for (size_t i = 0; i < p->npaths; i++) {
 		if (strcmp(p->paths[i].path, "/") == 0)
-			everything = (p->paths[i].perms & (PERM_R | PERM_W | PERM_C)) == (PERM_R | PERM_W | PERM_C);
+			everything = (p->paths[i].perms & all) == all;
+		else if ((p->paths[i].perms & all) != all)
+			narrowed = true;
+	}
+	everything = everything && !narrowed; /* no path can be refused */
 	memset(env, 0, sizeof(*env));
 	/* deny: Landlock refuses in the kernel. kill and log must see each refusal, so the supervisor checks first. */
-	env->landlock_paths = plan->abi >= 1 && plan->paths_complete &&
-			      (p->on_violation == VIOLATION_DENY || p->on_violation == VIOLATION_UNSET);
+	env->landlock_paths = everything || (plan->abi >= 1 && plan->paths_complete &&
+					     (p->on_violation == VIOLATION_DENY || p->on_violation == VIOLATION_UNSET));
 	/* Unix socket paths are beyond Landlock (connect needs no file right): checked unless everything is allowed. */
 	env->check_sockaddrs = p->net != NET_ANY || !everything;
 	env->count_tasks = p->limit_set[LIMIT_PROCS];
@@ -326,6 +331,9 @@ static int compile_x86_64(struct compiler *c, const struct compile_env *env)
 		if (!granted)
 			continue;
 		action = needs_check(e, env) ? check : SCMP_ACT_ALLOW;
+		/* What the personality serves itself (readlink of /proc/PID/exe, affinity) stops for it when allowed. */
+		if (action == SCMP_ACT_ALLOW && (e->flags & env->personality_classes))
+			action = SCMP_ACT_TRACE(filter_trace_data(ABI_X86_64, true));
 		arg = deciding_arg(e);
 		pid_arg = target_pid_arg(e);
 		/*
@@ -366,12 +374,10 @@ int policy_compile(const struct policy *p, const struct compile_env *env, struct
 	struct compiler c = { .p = p, .err = err, .errsize = errsize };
 
 	memset(out, 0, sizeof(*out));
-	/* Each ABI's filter passes the others' calls on; a gate in front kills unknown architectures. */
-	for (enum abi abi = 0; abi < ABI_COUNT; abi++)
-		out->ctx[abi] = filter_abi_context(abi, SCMP_ACT_TRACE(filter_trace_data(abi, false) | POLICY_DATA_VIOLATION),
-						   SCMP_ACT_ALLOW, true);
-	/* i386 and x32 calls are refused whatever the policy: the supervisor names the ABI in its report. */
-	c.ctx = out->ctx[ABI_X86_64];
+	out->ctx = filter_abi_context(
+		ABI_X86_64, SCMP_ACT_TRACE(filter_trace_data(ABI_X86_64, false) | POLICY_DATA_VIOLATION),
+		SCMP_ACT_TRACE(POLICY_DATA_OTHER_ABI | POLICY_DATA_VIOLATION), true);
+	c.ctx = out->ctx;
 	if (compile_x86_64(&c, env) < 0) {
 		policy_filter_free(out);
 		return -1;
@@ -381,32 +387,25 @@ int policy_compile(const struct policy *p, const struct compile_env *env, struct
 
 void policy_filter_free(struct policy_filter *f)
 {
-	for (int i = 0; i < ABI_COUNT; i++)
-		if (f->ctx[i])
-			seccomp_release(f->ctx[i]);
+	if (f->ctx)
+		seccomp_release(f->ctx);
 	memset(f, 0, sizeof(*f));
 }
 
 int policy_filter_pfc(const struct policy_filter *f, FILE *out)
 {
 	fflush(out);
-	for (int i = 0; i < ABI_COUNT; i++) {
-		int rc = seccomp_export_pfc(f->ctx[i], fileno(out));
-
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
+	return seccomp_export_pfc(f->ctx, fileno(out));
 }
 
-int policy_filter_bpf(const struct policy_filter *f, enum abi abi, void **bytes, size_t *len)
+int policy_filter_bpf(const struct policy_filter *f, void **bytes, size_t *len)
 {
 	int fd = memfd_create("policy-bpf", MFD_CLOEXEC), rc = 0;
 	struct stat st;
 
 	if (fd < 0)
 		return -errno;
-	if (seccomp_export_bpf(f->ctx[abi], fd) < 0 || fstat(fd, &st) < 0 || st.st_size <= 0) {
+	if (seccomp_export_bpf(f->ctx, fd) < 0 || fstat(fd, &st) < 0 || st.st_size <= 0) {
 		rc = -EIO;
 	} else {
 		*len = (size_t)st.st_size;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "options.h"
+#include "path_access.h"
 #include "promises.h"
 #include "sandbox.h"
 #include "sha256.h"
@@ -48,10 +49,14 @@ static void load_policy(const struct run_options *o, struct policy *p)
 		    "remove those lines to run it");
 }
 
-/* A rule the run adds to the policy's own (the tmpdir, the program). */
+/* A rule the run adds to the policy's own (the tmpdir, the program), unless the policy already gives that much. */
 static void add_rule(struct sandbox *sb, const char *path, unsigned perms, const char *origin)
 {
+	const struct policy_path *rule;
 	struct policy_path *pp;
+
+	if ((path_rules_lookup(&sb->policy, sb->launch_dir, path, NULL, &rule) & perms) == perms)
+		return; /* a rule that narrowed nothing would still cost Landlock its completeness */
 
 	sb->policy.paths = xrealloc(sb->policy.paths, (sb->policy.npaths + 1) * sizeof(*sb->policy.paths));
 	pp = &sb->policy.paths[sb->policy.npaths++];
@@ -125,7 +130,7 @@ static void landlock_gaps(const struct run_options *o, struct sandbox *sb)
 	}
 }
 
-void sandbox_prepare(const struct run_options *o)
+void sandbox_prepare(const struct run_options *o, unsigned personality_classes)
 {
 	struct sandbox *sb = &the_sandbox;
 	struct compile_env env;
@@ -147,6 +152,7 @@ void sandbox_prepare(const struct run_options *o)
 	landlock_plan_build(&sb->policy, landlock_abi_version(), sb->launch_dir, &sb->landlock);
 	landlock_gaps(o, sb);
 	policy_compile_env(&sb->policy, &sb->landlock, &env);
+	env.personality_classes = personality_classes;
 	/* log allows what the policy refuses: Landlock would refuse it in the kernel. */
 	sb->landlock_active = sb->landlock.abi >= 1 && sb->policy.on_violation != VIOLATION_LOG;
 	sb->supervisor_paths = !env.landlock_paths;
@@ -257,14 +263,7 @@ void sandbox_enter(const struct run_options *o)
 
 int sandbox_load_filters(void)
 {
-	/* x86_64's last: once it is in, the next call (the exec) is the program's. */
-	for (enum abi abi = ABI_COUNT; abi-- > 0;) {
-		int rc = seccomp_load(the_sandbox.filter.ctx[abi]);
-
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
+	return seccomp_load(the_sandbox.filter.ctx);
 }
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)

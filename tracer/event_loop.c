@@ -17,6 +17,7 @@
 #include "filter.h"
 #include "options.h"
 #include "personality.h"
+#include "policy_compile.h"
 #include "run_limits.h"
 #include "run_report.h"
 #include "sandbox.h"
@@ -258,6 +259,11 @@ static void on_seccomp(struct tracee *t)
 	ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &data);
 	s.abi = filter_trace_abi(data);
 	s.data = data;
+	if ((data & 0xff) == POLICY_DATA_OTHER_ABI) { /* the sandbox's filter sees x86_64 numbers only: ask */
+		enum syscall_stop_kind kind;
+		if (tracee_syscall_info(t->tid, &kind, &s.abi) < 0)
+			s.abi = ABI_I386;
+	}
 	if (!filter_trace_for_personality(data)) {
 		/* Stopped for the trace alone: read nothing now (unless the call destroys its
 		 * arguments), take it all at the exit stop. */
@@ -274,6 +280,10 @@ static void on_seccomp(struct tracee *t)
 		return;
 	}
 	s.nr = regs_syscall_nr(&s.regs);
+	if ((data & 0xff) == POLICY_DATA_OTHER_ABI && s.abi == ABI_X86_64 && (s.nr & 0x40000000)) {
+		s.abi = ABI_X32; /* the x32 bit in an x86_64 number */
+		s.nr &= ~0x40000000L;
+	}
 	s.entry = syscall_lookup(s.abi, (int)s.nr);
 	if (trace_enabled() && trace_selection_has(trace_selection(), s.abi, s.nr)) {
 		trace_call_begin(t, s.abi, &s.regs);
@@ -447,8 +457,13 @@ int event_loop_run(const struct run_options *o)
 	opts = o;
 	trace_open(o);
 	cosched_init(o->coschedule);
-	filter = filter_build(sandbox_get() ? &personality_sandbox : &personality_linux, cosched_trapped_classes(),
-			      trace_selection(), !o->may_skip_nnp || sandbox_get());
+	if (o->sandbox)
+		sandbox_prepare(o, personality_sandbox.trapped_classes(ABI_X86_64) | cosched_trapped_classes());
+	/* A sandbox's filter stops what the personality needs: the run's own is for tracing then. */
+	filter = sandbox_get() && !trace_enabled()
+			 ? NULL
+			 : filter_build(sandbox_get() ? &personality_sandbox : &personality_linux, cosched_trapped_classes(),
+					trace_selection(), !o->may_skip_nnp || sandbox_get());
 	run_limits_start();
 	main_pid = spawn_program(o, filter);
 	if (sandbox_get()) {

@@ -114,8 +114,6 @@ int main(int argc, char **argv)
 		o.may_set_exe = caps & ((1ULL << CAP_SYS_ADMIN_BIT) | (1ULL << CAP_CHECKPOINT_RESTORE_BIT));
 	}
 	o.randomize = aslr_on();
-	if (o.sandbox)
-		sandbox_prepare(&o);
 	signals_setup();
 	status = event_loop_run(&o);
 	end = run_end_reason();

@@ -35,7 +35,7 @@ static void child(const struct run_options *opts, void *filter, int ready_fd, pi
 	close(ready_fd);
 	if (sandbox_get())
 		sandbox_enter(opts);
-	rc = filter_load(filter);
+	rc = filter ? filter_load(filter) : 0;
 	if (rc == 0 && sandbox_get())
 		rc = sandbox_load_filters();
 	if (rc < 0) {

@@ -115,7 +115,7 @@ static struct compiled compile(const char *text, bool landlock)
 	memset(&p, 0, sizeof(p));
 	cr_assert_eq(policy_parse(&p, text, "t.policy", err, sizeof(err)), 0, "%s", err);
 	cr_assert_eq(policy_compile(&p, &env, &f, err, sizeof(err)), 0, "%s", err);
-	cr_assert_eq(policy_filter_bpf(&f, ABI_X86_64, &bytes, &len), 0);
+	cr_assert_eq(policy_filter_bpf(&f, &bytes, &len), 0);
 	c.prog = bytes;
 	c.n = len / sizeof(struct sock_filter);
 	policy_filter_free(&f);
@@ -251,7 +251,7 @@ static struct compiled compile_env_of(const char *text, bool landlock_paths, boo
 	memset(&p, 0, sizeof(p));
 	cr_assert_eq(policy_parse(&p, text, "t.policy", err, sizeof(err)), 0, "%s", err);
 	cr_assert_eq(policy_compile(&p, &env, &f, err, sizeof(err)), 0, "%s", err);
-	cr_assert_eq(policy_filter_bpf(&f, ABI_X86_64, &bytes, &len), 0);
+	cr_assert_eq(policy_filter_bpf(&f, &bytes, &len), 0);
 	c.prog = bytes;
 	c.n = len / sizeof(struct sock_filter);
 	policy_filter_free(&f);
