@@ -3,26 +3,9 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
+#include "path_access.h"
 #include "policy.h"
 #include "promises.h"
-
-static const char *perms_text(unsigned perms, char *buf)
-{
-	char *b = buf;
-
-	if (perms & PERM_R)
-		*b++ = 'r';
-	if (perms & PERM_W)
-		*b++ = 'w';
-	if (perms & PERM_X)
-		*b++ = 'x';
-	if (perms & PERM_C)
-		*b++ = 'c';
-	if (b == buf)
-		*b++ = '-';
-	*b = '\0';
-	return buf;
-}
 
 void policy_describe(const struct policy *p, FILE *out)
 {
@@ -38,7 +21,7 @@ void policy_describe(const struct policy *p, FILE *out)
 			fprintf(out, " %s", t[i].name);
 	fprintf(out, "\n");
 	for (size_t i = 0; i < p->npaths; i++)
-		fprintf(out, "  path %-4s %s  (%s)\n", perms_text(p->paths[i].perms, perms), p->paths[i].path, p->paths[i].origin);
+		fprintf(out, "  path %-4s %s  (%s)\n", perms_letters(p->paths[i].perms, perms), p->paths[i].path, p->paths[i].origin);
 	fprintf(out, "  tmpdir: %s\n  net: %s\n", p->tmpdir ? "yes" : "no", nets[p->net]);
 	for (size_t i = 0; i < p->nconnects; i++)
 		fprintf(out, "  connect %s%s%s:%u  (%s)\n", p->connects[i].family == AF_INET6 ? "[" : "", p->connects[i].host,

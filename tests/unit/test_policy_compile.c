@@ -102,25 +102,11 @@ struct compiled {
 	size_t n;
 };
 
+static struct compiled compile_env_of(const char *text, bool landlock_paths, bool sockaddrs, bool tasks);
+
 static struct compiled compile(const char *text, bool landlock)
 {
-	struct policy p;
-	struct policy_filter f;
-	struct compile_env env = { .landlock_paths = landlock };
-	char err[512];
-	void *bytes;
-	size_t len;
-	struct compiled c;
-
-	memset(&p, 0, sizeof(p));
-	cr_assert_eq(policy_parse(&p, text, "t.policy", err, sizeof(err)), 0, "%s", err);
-	cr_assert_eq(policy_compile(&p, &env, &f, err, sizeof(err)), 0, "%s", err);
-	cr_assert_eq(policy_filter_bpf(&f, &bytes, &len), 0);
-	c.prog = bytes;
-	c.n = len / sizeof(struct sock_filter);
-	policy_filter_free(&f);
-	policy_free(&p);
-	return c;
+	return compile_env_of(text, landlock, false, false);
 }
 
 static uint32_t decide4(struct compiled c, const char *name, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
