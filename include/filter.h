@@ -21,6 +21,8 @@ struct personality;
 enum {
 	FILTER_DATA_PERSONALITY = 0x100,
 	FILTER_DATA_DECODE_AT_ENTRY = 0x200, /* the trace must read the arguments at the seccomp stop */
+	FILTER_DATA_VIOLATION = 0x400,       /* a policy refused it (policy_compile.h) */
+	FILTER_DATA_CHECK = 0x800,           /* a policy's check of its memory arguments (policy_compile.h) */
 };
 
 static inline uint32_t filter_trace_data(enum abi abi, bool for_personality)
@@ -38,10 +40,10 @@ static inline enum abi filter_trace_abi(unsigned long data)
 	return (data & 0xff) < ABI_COUNT ? (enum abi)(data & 0xff) : ABI_X86_64;
 }
 
-/* The sandbox's stops (policy_compile.h: a violation 0x400, a check 0x800) are the personality's too. */
+/* The sandbox's stops (a violation, a check) are the personality's too. */
 static inline bool filter_trace_for_personality(unsigned long data)
 {
-	return (data & (FILTER_DATA_PERSONALITY | 0x400 | 0x800)) != 0;
+	return (data & (FILTER_DATA_PERSONALITY | FILTER_DATA_VIOLATION | FILTER_DATA_CHECK)) != 0;
 }
 
 struct trace_selection;

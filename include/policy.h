@@ -4,8 +4,7 @@
  * style groups of system calls) is in promises.h.
  *
  * Enforcement (seccomp, Landlock, the supervisor's checks and limits) is the
- * sandbox personality's, which is not written yet: for now a policy can be
- * parsed, checked and shown, not run.
+ * sandbox personality's: sandbox.h and translate/sandbox_*.c.
  */
 #ifndef PICOVISOR_POLICY_H
 #define PICOVISOR_POLICY_H

@@ -11,15 +11,17 @@
 #define PICOVISOR_POLICY_COMPILE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
+#include "filter.h"
 #include "policy.h"
 #include "syscall_table.h"
 
 /* SECCOMP_RET_DATA bits of the sandbox's stops (the low byte is the ABI, as in filter.h). */
 enum {
-	POLICY_DATA_VIOLATION = 0x400, /* refused: the supervisor reports it and applies on-violation */
-	POLICY_DATA_CHECK = 0x800,     /* allowed if what its memory arguments say passes the supervisor's check */
+	POLICY_DATA_VIOLATION = FILTER_DATA_VIOLATION, /* refused: the supervisor reports it and applies on-violation */
+	POLICY_DATA_CHECK = FILTER_DATA_CHECK,         /* allowed if what its memory arguments say passes the check */
 	POLICY_DATA_OTHER_ABI = 0xff,  /* in the ABI byte: not x86_64 (int 0x80 or x32) */
 };
 
@@ -29,6 +31,9 @@ struct compile_env {
 	bool count_tasks;     /* a process limit: every fork, vfork and clone stops to be counted */
 	unsigned personality_classes; /* class flags the personality (or co-scheduling) must see: trapped when allowed */
 };
+
+/* clone flags the sandbox refuses whatever the policy (CLONE_UNTRACED, namespaces)? */
+bool policy_clone_forbidden(uint64_t flags);
 
 struct landlock_plan;
 /* How a policy is enforced given its Landlock plan (plan->abi 0: a kernel without Landlock). */

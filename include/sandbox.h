@@ -29,9 +29,8 @@ struct sandbox {
 	bool supervisor_paths;    /* path-bearing calls stop and the supervisor checks their paths */
 	char *tmpdir;             /* the private tmpdir, or NULL */
 	/* Counters of the run, for limits and the report. */
-	int live_tasks;           /* traced tasks alive now (threads count) */
 	int forks_in_flight;      /* fork/clone calls let through whose task has not been seen yet */
-	unsigned long tasks_seen, processes_seen, calls_checked;
+	unsigned long calls_checked; /* stops the policy's filter handed to the supervisor */
 	pid_t sid;                /* the run's session (setsid), 0 with --tty */
 };
 

@@ -23,6 +23,7 @@ enum {
 	SC_REGS_REPLACED = 1u << 2, /* replaces the thread's registers (rt_sigreturn): traced from its entry */
 	SC_AFFINITY = 1u << 3, /* reads or sets CPU affinity: kept true while picovisor co-schedules (cosched.h) */
 	SC_NEVER = 1u << 4,    /* never allowed in the sandbox, whatever the policy (docs/policy.md) */
+	SC_ALWAYS = 1u << 5,   /* never taken away by a policy: leaving, returning from a handler, restarting */
 	CL_FILE = 1u << 8,     /* %file: takes a path */
 	CL_DESC = 1u << 9,     /* %desc: takes or makes a file descriptor */
 	CL_NETWORK = 1u << 10, /* %network */

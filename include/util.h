@@ -3,6 +3,7 @@
 #define PICOVISOR_UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Exit statuses of picovisor itself (design.md, "Exit status"). */
 enum {
@@ -23,6 +24,9 @@ __attribute__((format(printf, 2, 3), noreturn)) void die_status(int status, cons
 const char *fatal_message(void);
 /* Print "picovisor: MSG" to stderr and go on. */
 __attribute__((format(printf, 1, 2))) void warn(const char *fmt, ...);
+
+/* CLOCK_MONOTONIC in nanoseconds: durations, rates and deadlines of the run. */
+uint64_t monotonic_ns(void);
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);

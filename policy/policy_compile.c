@@ -26,6 +26,11 @@
 	((uint64_t)(CLONE_UNTRACED | CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER |    \
 		    CLONE_NEWPID | CLONE_NEWNET))
 
+bool policy_clone_forbidden(uint64_t flags)
+{
+	return (flags & CLONE_FORBIDDEN) != 0;
+}
+
 static const uint64_t ioctl_stdio[] = { FIONREAD, FIONBIO, FIOCLEX, FIONCLEX, TCGETS, TIOCGWINSZ };
 static const uint64_t ioctl_tty[] = { TCSETS,   TCSETSW,   TCSETSF, TIOCSWINSZ, TIOCGPGRP, TIOCSPGRP,
 				      TCFLSH,   TCXONC,    TCSBRK,  TIOCGSID,   TIOCNOTTY, TIOCSCTTY };
@@ -299,17 +304,6 @@ void policy_compile_env(const struct policy *p, const struct landlock_plan *plan
 	env->count_tasks = p->limit_set[LIMIT_PROCS];
 }
 
-/* Calls no policy can take away: leaving, and returning from a signal handler. */
-static bool always_allowed(const struct syscall_entry *e)
-{
-	static const char *const calls[] = { "exit", "exit_group", "rt_sigreturn", "restart_syscall" };
-
-	for (size_t i = 0; i < ARRAY_SIZE(calls); i++)
-		if (strcmp(e->name, calls[i]) == 0)
-			return true;
-	return false;
-}
-
 static int compile_x86_64(struct compiler *c, const struct compile_env *env)
 {
 	uint32_t check = SCMP_ACT_TRACE(filter_trace_data(ABI_X86_64, false) | POLICY_DATA_CHECK);
@@ -324,7 +318,7 @@ static int compile_x86_64(struct compiler *c, const struct compile_env *env)
 
 		if (e->flags & SC_NEVER)
 			continue; /* the default: a violation */
-		if (always_allowed(e)) {
+		if (e->flags & SC_ALWAYS) {
 			add(c, SCMP_ACT_ALLOW, e->nr, e->name, 0, NULL);
 			continue;
 		}

@@ -45,14 +45,6 @@ static void on_tick(int sig)
 	(void)sig; /* it only interrupts waitpid */
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 void cosched_init(bool enabled)
 {
 	struct sigaction sa;
@@ -60,7 +52,7 @@ void cosched_init(bool enabled)
 
 	cs.enabled = enabled && sched_getaffinity(0, sizeof(cs.original), &cs.original) == 0 &&
 		     CPU_COUNT(&cs.original) > 1;
-	cs.short_start = cs.long_start = now_ns();
+	cs.short_start = cs.long_start = monotonic_ns();
 	if (!cs.enabled)
 		return;
 	memset(&sa, 0, sizeof(sa));
@@ -163,13 +155,13 @@ void cosched_note_stop(void)
 		return;
 	cs.short_stops++;
 	cs.long_stops++;
-	decide(now_ns());
+	decide(monotonic_ns());
 }
 
 void cosched_tick(void)
 {
 	if (cs.enabled)
-		decide(now_ns());
+		decide(monotonic_ns());
 }
 
 void cosched_new_task(struct tracee *child, const struct tracee *parent)

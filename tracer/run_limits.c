@@ -26,14 +26,6 @@ static struct {
 	volatile sig_atomic_t due;
 } lim;
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static void on_tick(int sig)
 {
 	(void)sig;
@@ -51,7 +43,7 @@ void run_limits_start(void)
 	if (!sb || (!sb->policy.limit_set[LIMIT_WALL] && !sb->policy.limit_set[LIMIT_MEMORY]))
 		return;
 	if (sb->policy.limit_set[LIMIT_WALL])
-		lim.deadline_ns = now_ns() + sb->policy.limit[LIMIT_WALL];
+		lim.deadline_ns = monotonic_ns() + sb->policy.limit[LIMIT_WALL];
 	if (sb->policy.limit_set[LIMIT_MEMORY])
 		lim.memory_limit = sb->policy.limit[LIMIT_MEMORY];
 	memset(&sa, 0, sizeof(sa));
@@ -90,7 +82,7 @@ void run_limits_tick(void)
 	if (!lim.on || !lim.due || run_end_reason() != RUN_END_NONE)
 		return;
 	lim.due = 0;
-	if (lim.deadline_ns && now_ns() >= lim.deadline_ns) {
+	if (lim.deadline_ns && monotonic_ns() >= lim.deadline_ns) {
 		warn("the run reached its wall-time limit (%.3f s): ending it",
 		     (double)sandbox_get()->policy.limit[LIMIT_WALL] / 1e9);
 		run_end_request(RUN_END_WALL);

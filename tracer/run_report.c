@@ -31,17 +31,9 @@ static struct {
 	uint64_t start_ns;
 } rep;
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 __attribute__((constructor)) static void start_clock(void)
 {
-	rep.start_ns = now_ns();
+	rep.start_ns = monotonic_ns();
 }
 
 /* A JSON string: quotes around the escaped text. */
@@ -102,7 +94,7 @@ void run_report_violation(struct tracee *t, const struct syscall_stop *s, const 
 	struct strbuf fields = { 0 }, text = { 0 };
 	char name[32], errbuf[32];
 	const char *errname;
-	uint64_t rel = now_ns() - rep.start_ns;
+	uint64_t rel = monotonic_ns() - rep.start_ns;
 	const char *abi = s ? abi_name(s->abi) : "x86_64";
 
 	errname = errno_name(err, errbuf, sizeof(errbuf));
@@ -195,7 +187,7 @@ void run_report_write(const struct run_options *o, int main_status, int exit_cod
 	struct sandbox *sb = sandbox_get();
 	const struct run_counts *c = run_counts();
 	struct strbuf b = { 0 };
-	uint64_t rel = now_ns() - rep.start_ns;
+	uint64_t rel = monotonic_ns() - rep.start_ns;
 	size_t done = 0;
 	int fd;
 

@@ -44,14 +44,6 @@ static struct {
 	struct strbuf rec;
 } sink;
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 bool trace_enabled(void)
 {
 	return sink.on;
@@ -161,7 +153,7 @@ void trace_open(const struct run_options *o)
 		sink.line_by_line = true;
 	}
 	sink.on = true;
-	sink.start_ns = now_ns();
+	sink.start_ns = monotonic_ns();
 	if (sink.fmt == FORMAT_JSONL) {
 		struct tout out;
 		char cwd[PATH_MAX];
@@ -187,7 +179,7 @@ void trace_close(int main_status)
 	if (sink.fmt == FORMAT_JSONL) {
 		struct tout out;
 
-		begin_record(&out, "end", NULL, now_ns());
+		begin_record(&out, "end", NULL, monotonic_ns());
 		decode_wait_status(&out, "status", main_status);
 		end_record(&out);
 	}
@@ -240,7 +232,7 @@ void trace_call_begin(struct tracee *t, enum abi abi, const tracee_regs *regs)
 	c->have_args = false;
 	c->entry_args.len = 0;
 	c->argv.len = 0;
-	c->t0 = now_ns();
+	c->t0 = monotonic_ns();
 	if (!regs)
 		return;
 	c->nr = regs_syscall_nr(regs);
@@ -282,7 +274,7 @@ static void emit_call(struct tracee *t, bool returned, long ret, const tracee_re
 	struct trace_call *c = t->call;
 	struct syscall_entry unknown = { .name = NULL };
 	const struct syscall_entry *e;
-	uint64_t end = now_ns();
+	uint64_t end = monotonic_ns();
 	char name[32];
 	struct decode_ctx d = {
 		.tid = t->tid, .pidfd = &t->proc->pidfd, .abi = c->abi, .at_exit = returned, .ret = ret,
@@ -424,7 +416,7 @@ void trace_spawn(const struct tracee *child, const struct tracee *parent, bool t
 		text_write(&sink.rec);
 		return;
 	}
-	begin_record(&o, "spawn", child, now_ns());
+	begin_record(&o, "spawn", child, monotonic_ns());
 	tout_int(&o, "parent", parent->proc ? parent->proc->vpid : 0);
 	tout_int(&o, "parent_tid", parent->vtid);
 	tout_bool(&o, "thread", thread);
@@ -454,7 +446,7 @@ void trace_exec(struct tracee *t)
 		text_write(&sink.rec);
 		return;
 	}
-	begin_record(&o, "exec", t, now_ns());
+	begin_record(&o, "exec", t, monotonic_ns());
 	tout_string(&o, "path", path);
 	if (t->call && t->call->argv.len)
 		sb_put(&sink.rec, t->call->argv.data, t->call->argv.len);
@@ -494,7 +486,7 @@ void trace_violation(struct tracee *t, const char *json, const char *text)
 		text_write(&sink.rec);
 		return;
 	}
-	begin_record(&o, "violation", t, now_ns());
+	begin_record(&o, "violation", t, monotonic_ns());
 	sb_putc(&sink.rec, ',');
 	sb_puts(&sink.rec, json);
 	end_record(&o);
@@ -521,7 +513,7 @@ void trace_signal(struct tracee *t, int sig)
 		text_write(&sink.rec);
 		return;
 	}
-	begin_record(&o, "signal", t, now_ns());
+	begin_record(&o, "signal", t, monotonic_ns());
 	tout_symbol(&o, "sig", name);
 	if (have) {
 		tout_symbol(&o, "code", si_code_name(sig, si.si_code, code, sizeof(code)));
@@ -556,7 +548,7 @@ void trace_exit(const struct tracee *t, int status, bool whole_process)
 		text_write(&sink.rec);
 		return;
 	}
-	begin_record(&o, "exit", t, now_ns());
+	begin_record(&o, "exit", t, monotonic_ns());
 	tout_bool(&o, "thread", !whole_process);
 	if (whole_process) {
 		char sig[32];

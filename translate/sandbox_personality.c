@@ -10,8 +10,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/sched.h>
-#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -107,8 +105,7 @@ static const char *never_allowed_use(const struct syscall_stop *s)
 	const char *name = s->entry->name;
 	uint64_t a0 = regs_arg(&s->regs, s->abi, 0), a1 = regs_arg(&s->regs, s->abi, 1);
 
-	if (strcmp(name, "clone") == 0 && (a0 & (CLONE_UNTRACED | CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS |
-					      CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)))
+	if (strcmp(name, "clone") == 0 && policy_clone_forbidden(a0))
 		return "clone with CLONE_UNTRACED or a namespace flag is never allowed in the sandbox";
 	if (strcmp(name, "ioctl") == 0 && ((unsigned)a1 == TIOCSTI || (unsigned)a1 == TIOCLINUX))
 		return "ioctl TIOCSTI and TIOCLINUX (typing into a terminal) are never allowed in the sandbox";
