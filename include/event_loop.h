@@ -14,6 +14,8 @@
 #include "syscall_table.h"
 
 struct exec_job;
+struct scratch_area;
+struct path_exit;
 struct personality;
 
 struct pico_process {
@@ -26,6 +28,7 @@ struct pico_process {
 	bool is_main;        /* the process picovisor was asked to run */
 	bool loaded;         /* an image was loaded into it by picovisor (or the kernel) */
 	bool readlink_trapped; /* a filter of its own traps readlink: it could not be told its exe */
+	struct scratch_area *scratch; /* path translation's sealed memory (scratch.h), or NULL */
 };
 
 enum resume_kind {
@@ -50,6 +53,10 @@ struct tracee {
 	bool in_group_stop;
 	bool exec_event_pending;   /* traces: the kernel loaded an image; its exec event follows the exec's record */
 	bool personality_exit;     /* the personality wants this call's syscall-exit stop (syscall_exit) */
+	bool fork_counted;         /* sandbox: a fork under the process limit is in flight */
+	struct path_exit *path_exit; /* path translation: what to restore or fix up at this call's exit */
+	int scratch_slot;          /* its slot in scratch_area, -1 for none */
+	struct scratch_area *scratch_area;
 	struct tracee *next;       /* hash chain */
 };
 

@@ -24,6 +24,13 @@ enum job_stop {
 
 /* Start serving the exec t is stopped in (a SECCOMP_RET_TRACE stop). */
 void exec_job_start(struct tracee *t, const struct syscall_stop *s);
+/*
+ * The same for an exec whose path a personality translated: s holds the
+ * translated call, program_regs the registers to give back if the exec fails,
+ * name the path as the program gave it (AT_EXECFN, a script's argv).
+ */
+void exec_job_start_named(struct tracee *t, const struct syscall_stop *s, const tracee_regs *program_regs,
+			  const char *name);
 /* Advance t's job on a stop. */
 void exec_job_step(struct tracee *t, enum job_stop kind, int sig);
 /* t died or vanished: drop its job. */

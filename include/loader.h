@@ -145,6 +145,7 @@ uint64_t batch_put(struct batch_builder *b, const void *p, size_t len);
 size_t batch_size(const struct batch_builder *b);
 
 struct load_layout {
+	int scratch_op;          /* the scratch area's mmap, -1 if none */
 	int main_base_op, interp_base_op; /* ops whose result is the image's lowest page */
 	int final_op;                     /* the last op: the executor unmaps itself */
 	int exe_op;                       /* PR_SET_MM_MAP with exe_fd, or -1 */
@@ -156,6 +157,8 @@ struct load_report {
 	uint64_t entry;      /* where the program starts (the interpreter's entry if it has one) */
 	int64_t exe_ret;     /* PR_SET_MM_MAP with exe_fd: 0, or why the kernel refused it */
 	int64_t filter_ret;  /* installing the readlink filter after such a refusal */
+	uint64_t scratch_addr; /* the scratch area (scratch.h), if one was asked for */
+	int64_t seal_ret;    /* mseal of it: 0, or why not (-ENOSYS before Linux 6.10) */
 };
 
 struct load_params {
@@ -173,6 +176,7 @@ struct load_params {
 	bool set_exe_file;       /* try PR_SET_MM_MAP with exe_fd (needs CAP_CHECKPOINT_RESTORE) */
 	const void *readlink_filter; /* BPF that traps readlink, added if exe_fd fails; NULL: none */
 	size_t readlink_filter_len;
+	uint64_t scratch_size;   /* map and seal a read-only scratch area of this size (0: none) */
 };
 
 void load_batch_build(struct batch_builder *b, const struct load_params *p, struct load_layout *out);

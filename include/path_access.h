@@ -25,6 +25,9 @@
  */
 int path_resolve(pid_t tid, pid_t tgid, int dirfd, const char *path, bool follow_last, char *out, size_t size);
 
+/* Is path one of /proc/PID's links (fd/N, cwd, root, exe, map_files/X) whose target is an open file, not text? */
+bool proc_magic_link(const char *path);
+
 /* Does pid belong to the run (for /proc/PID paths)? */
 typedef bool (*pid_in_run_fn)(pid_t pid);
 

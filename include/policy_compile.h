@@ -29,6 +29,7 @@ struct compile_env {
 	bool landlock_paths;  /* Landlock enforces the path rules and refuses silently: path-bearing calls need no stop */
 	bool check_sockaddrs; /* socket addresses are checked (net rules, or unix socket paths outside the path rules) */
 	bool count_tasks;     /* a process limit: every fork, vfork and clone stops to be counted */
+	bool translate_paths; /* maps: every call that takes or returns a path stops for path translation */
 	unsigned personality_classes; /* class flags the personality (or co-scheduling) must see: trapped when allowed */
 };
 

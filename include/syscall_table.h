@@ -24,6 +24,8 @@ enum {
 	SC_AFFINITY = 1u << 3, /* reads or sets CPU affinity: kept true while picovisor co-schedules (cosched.h) */
 	SC_NEVER = 1u << 4,    /* never allowed in the sandbox, whatever the policy (docs/policy.md) */
 	SC_ALWAYS = 1u << 5,   /* never taken away by a policy: leaving, returning from a handler, restarting */
+	SC_PATH_OUT = 1u << 6, /* returns a path without taking one (getcwd): path translation names it in the guest view */
+	SC_DIRENTS = 1u << 7,  /* lists a directory (getdents): path translation adds the mappings' names */
 	CL_FILE = 1u << 8,     /* %file: takes a path */
 	CL_DESC = 1u << 9,     /* %desc: takes or makes a file descriptor */
 	CL_NETWORK = 1u << 10, /* %network */
@@ -154,6 +156,17 @@ static inline bool syscall_creates_task(const struct syscall_entry *e)
 {
 	return (e->flags & CL_PROCESS) && e->ret == R_PID &&
 	       (e->args[0].kind == K_NONE || e->args[0].kind == K_CLONE_FLAGS || e->args[0].kind == K_CLONE_ARGS);
+}
+
+/* Does the call take or return a path (a path argument, a socket address, a cwd, a link, a listing)? */
+static inline bool syscall_carries_paths(const struct syscall_entry *e)
+{
+	if (e->flags & (SC_PATH_OUT | SC_DIRENTS | SC_READLINK))
+		return true;
+	for (int i = 0; i < syscall_nargs(e); i++)
+		if (e->args[i].kind == K_PATH || e->args[i].kind == K_SOCKADDR_IN || e->args[i].kind == K_SOCKADDR_OUT)
+			return true;
+	return false;
 }
 
 /* Entries of an ABI's table, sorted by number; *count receives their number. */

@@ -28,6 +28,8 @@ __attribute__((format(printf, 1, 2))) void warn(const char *fmt, ...);
 /* CLOCK_MONOTONIC in nanoseconds: durations, rates and deadlines of the run. */
 uint64_t monotonic_ns(void);
 
+/* Remove a directory tree without following symlinks (best effort). */
+void remove_tree(const char *path);
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);

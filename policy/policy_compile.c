@@ -247,6 +247,8 @@ static bool needs_check(const struct syscall_entry *e, const struct compile_env 
 		return true;
 	if (e->flags & FX_ATTR) /* no Landlock right covers modes, owners, times, xattrs */
 		return true;
+	if (env->translate_paths && syscall_carries_paths(e))
+		return true;
 	for (int i = 0; i < syscall_nargs(e); i++)
 		switch (e->args[i].kind) {
 		case K_PATH:
@@ -302,6 +304,7 @@ void policy_compile_env(const struct policy *p, const struct landlock_plan *plan
 	/* Unix socket paths are beyond Landlock (connect needs no file right): checked unless everything is allowed. */
 	env->check_sockaddrs = p->net != NET_ANY || !everything;
 	env->count_tasks = p->limit_set[LIMIT_PROCS];
+	env->translate_paths = p->nmaps || p->ntmps;
 }
 
 static int compile_x86_64(struct compiler *c, const struct compile_env *env)

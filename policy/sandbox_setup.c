@@ -16,6 +16,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "guest_view.h"
 #include "options.h"
 #include "path_access.h"
 #include "promises.h"
@@ -44,9 +45,6 @@ static void load_policy(const struct run_options *o, struct policy *p)
 	if (!o->quiet)
 		for (size_t i = 0; i < p->nwarnings; i++)
 			warn("warning: %s", p->warnings[i]);
-	if (p->nmaps || p->ntmps)
-		die("the policy uses map or tmp, which belong to path translation, not implemented yet: "
-		    "remove those lines to run it");
 }
 
 /* A rule the run adds to the policy's own (the tmpdir, the program), unless the policy already gives that much. */
@@ -65,23 +63,87 @@ static void add_rule(struct sandbox *sb, const char *path, unsigned perms, const
 	snprintf(pp->origin, sizeof(pp->origin), "%s", origin);
 }
 
-static void make_tmpdir(struct sandbox *sb)
+/* Where private directories go: the caller's TMPDIR, unless that is the working directory, where the program would see it. */
+static const char *private_base(const struct sandbox *sb)
 {
 	const char *base = getenv("TMPDIR");
 	size_t n = strlen(sb->launch_dir);
-	char *tmpl;
 
-	/* Under the caller's TMPDIR, unless that is the working directory, where the program would see it. */
 	if (!base || base[0] != '/' ||
 	    (strncmp(base, sb->launch_dir, n) == 0 && (base[n] == '\0' || base[n] == '/')))
 		base = "/tmp";
-	tmpl = xasprintf("%s/picovisor-tmp-XXXXXX", base);
+	return base;
+}
+
+static void make_tmpdir(struct sandbox *sb)
+{
+	char *tmpl = xasprintf("%s/picovisor-tmp-XXXXXX", private_base(sb));
 
 	if (!mkdtemp(tmpl))
 		die("cannot make the private tmpdir %s: %s", tmpl, strerror(errno));
 	sb->tmpdir = tmpl;
 	setenv("TMPDIR", tmpl, 1);
 	add_rule(sb, tmpl, PERM_R | PERM_W | PERM_C, "tmpdir");
+}
+
+/*
+ * The guest view of the policy's map and tmp lines; the path rules, written
+ * for guest paths, then name the host paths the kernel and Landlock see.
+ */
+static void build_view(const struct run_options *o, struct sandbox *sb)
+{
+	struct policy *p = &sb->policy;
+	const struct guest_view *v;
+	char err[1024];
+
+	if (!p->nmaps && !p->ntmps)
+		return;
+	if (o->kernel_loader)
+		die("map and tmp need picovisor's loader (it gives every process the memory path translation "
+		    "writes to): run without --kernel-loader");
+	for (size_t i = 0; i < p->nmaps; i++)
+		if (guest_view_add_map(p->maps[i].guest, p->maps[i].host, p->maps[i].read_only, sb->launch_dir, err,
+				       sizeof(err)) < 0)
+			die("%s (%s)", err, p->maps[i].origin);
+	for (size_t i = 0; i < p->ntmps; i++)
+		if (guest_view_add_tmp(p->tmps[i], private_base(sb), err, sizeof(err)) < 0)
+			die("%s", err);
+	if (guest_view_finish(err, sizeof(err)) < 0)
+		die("%s", err);
+	v = guest_view();
+	for (size_t i = 0; i < p->npaths; i++) {
+		char norm[PATH_MAX], host[PATH_MAX];
+
+		if (p->paths[i].path[0] != '/' || path_normalise(p->paths[i].path, norm, sizeof(norm)) < 0 ||
+		    view_to_host(v, norm, host, sizeof(host)) < 0 || strcmp(host, norm) == 0)
+			continue;
+		free(p->paths[i].path);
+		p->paths[i].path = xstrdup(host);
+	}
+}
+
+/* A tmp's private directory is the run's to use, like the tmpdir. */
+static void add_tmp_rules(struct sandbox *sb)
+{
+	const struct guest_view *v = guest_view();
+
+	for (size_t i = 0; v && i < v->n; i++)
+		if (v->mounts[i].tmp)
+			add_rule(sb, v->mounts[i].host, PERM_R | PERM_W | PERM_C, "tmp");
+}
+
+/* The program as the command line names it, in the guest view. */
+static bool program_host_path(const struct sandbox *sb, const char *program, char *out)
+{
+	char joined[PATH_MAX], norm[PATH_MAX], host[PATH_MAX];
+
+	if (!guest_view())
+		return realpath(program, out) != NULL;
+	snprintf(joined, sizeof(joined), "%s%s%s", program[0] == '/' ? "" : sb->launch_dir, program[0] == '/' ? "" : "/",
+		 program);
+	if (path_normalise(joined, norm, sizeof(norm)) < 0 || view_to_host(guest_view(), norm, host, sizeof(host)) < 0)
+		return false;
+	return realpath(host, out) != NULL;
 }
 
 static void digest(struct sandbox *sb)
@@ -141,12 +203,14 @@ void sandbox_prepare(const struct run_options *o, unsigned personality_classes)
 	sb->launch_dir = xstrdup(cwd);
 	load_policy(o, &sb->policy);
 	digest(sb); /* before the tmpdir's rule, whose name changes every run */
+	build_view(o, sb);
+	add_tmp_rules(sb);
 	if (sb->policy.tmpdir)
 		make_tmpdir(sb);
 	/* The program named on the command line may always be read and run (strict runs nothing else). */
 	{
 		char real[PATH_MAX];
-		if (realpath(o->program_path, real))
+		if (program_host_path(sb, o->program_path, real))
 			add_rule(sb, real, PERM_R | PERM_X, "the program");
 	}
 	landlock_plan_build(&sb->policy, landlock_abi_version(), sb->launch_dir, &sb->landlock);
@@ -266,25 +330,19 @@ int sandbox_load_filters(void)
 	return seccomp_load(the_sandbox.filter.ctx);
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
 void sandbox_cleanup(const struct run_options *o)
 {
 	struct sandbox *sb = sandbox_get();
 
-	if (!sb || !sb->tmpdir)
+	if (!sb)
+		return;
+	guest_view_cleanup(o->keep_tmpdir);
+	if (!sb->tmpdir)
 		return;
 	if (o->keep_tmpdir) {
 		if (!o->quiet)
 			warn("the private tmpdir is kept: %s", sb->tmpdir);
 		return;
 	}
-	nftw(sb->tmpdir, remove_entry, 32, FTW_DEPTH | FTW_PHYS);
+	remove_tree(sb->tmpdir);
 }

@@ -21,6 +21,7 @@
 #include "run_limits.h"
 #include "run_report.h"
 #include "sandbox.h"
+#include "scratch.h"
 #include "signals.h"
 #include "spawn.h"
 #include "trace.h"
@@ -86,6 +87,7 @@ static struct tracee *tracee_add(pid_t tid)
 
 	t->tid = tid;
 	t->resume = RESUME_CONT;
+	t->scratch_slot = -1;
 	t->next = table[h];
 	table[h] = t;
 	live_tasks++;
@@ -117,18 +119,21 @@ static void tracee_remove(struct tracee *t, int wait_status, bool reported)
 		if (reported && t->attached)
 			trace_exit(t, wait_status, last);
 		p->pers->exit_thread(t);
+		scratch_release(t);
 		if (last) {
 			p->pers->exit_process(p, wait_status);
 			if (p->pidfd >= 0)
 				close(p->pidfd);
 			free(p->exe_path);
+			scratch_unref(p->scratch);
 			free(p);
 		}
 	}
 	free(t);
 }
 
-static struct pico_process *process_new(pid_t tgid, const struct pico_process *parent)
+/* shares_vm: a vfork child or clone(CLONE_VM): one address space, one scratch area. */
+static struct pico_process *process_new(pid_t tgid, const struct pico_process *parent, bool shares_vm)
 {
 	struct pico_process *p = xcalloc(1, sizeof(*p));
 
@@ -140,6 +145,7 @@ static struct pico_process *process_new(pid_t tgid, const struct pico_process *p
 		p->exe_path = parent->exe_path ? xstrdup(parent->exe_path) : NULL;
 		p->loaded = parent->loaded;
 		p->readlink_trapped = parent->readlink_trapped; /* filters are inherited */
+		p->scratch = shares_vm ? scratch_ref(parent->scratch) : scratch_fork(parent->scratch);
 	}
 	return p;
 }
@@ -171,8 +177,8 @@ static bool is_stop_signal(int sig)
 	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
-/* Which new task a fork/vfork/clone event made, and does it share the process? */
-static bool clone_makes_thread(struct tracee *t, int event)
+/* The clone flags of the fork/vfork/clone event t stopped at (does the new task share the process, the memory?). */
+static uint64_t clone_flags_of(struct tracee *t, int event)
 {
 	enum syscall_stop_kind kind;
 	tracee_regs r;
@@ -180,22 +186,25 @@ static bool clone_makes_thread(struct tracee *t, int event)
 	enum abi abi;
 	long nr;
 
+	if (event == PTRACE_EVENT_VFORK)
+		return CLONE_VM | CLONE_VFORK;
 	if (event != PTRACE_EVENT_CLONE)
-		return false;
+		return 0;
 	if (tracee_syscall_info(t->tid, &kind, &abi) < 0 || regs_get(t->tid, &r) < 0)
-		return false;
+		return 0;
 	nr = regs_syscall_nr(&r);
 	if (nr == syscall_number(abi, "clone"))
 		flags = regs_arg(&r, abi, 0);
 	else if (nr == syscall_number(abi, "clone3"))
 		tracee_read(t->tid, regs_arg(&r, abi, 0), &flags, sizeof(flags));
-	return (flags & CLONE_THREAD) != 0;
+	return flags;
 }
 
 static void on_new_task(struct tracee *t, int event)
 {
 	unsigned long msg = 0;
 	struct tracee *c;
+	uint64_t flags;
 	bool parked, thread;
 
 	ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg);
@@ -203,8 +212,9 @@ static void on_new_task(struct tracee *t, int event)
 	parked = c != NULL; /* its first stop came before this event */
 	if (!c)
 		c = tracee_add((pid_t)msg);
-	thread = clone_makes_thread(t, event);
-	tracee_join(c, thread ? t->proc : process_new((pid_t)msg, t->proc));
+	flags = clone_flags_of(t, event);
+	thread = (flags & CLONE_THREAD) != 0;
+	tracee_join(c, thread ? t->proc : process_new((pid_t)msg, t->proc, (flags & CLONE_VM) != 0));
 	c->attached = true;
 	cosched_new_task(c, t);
 	trace_spawn(c, t, thread);
@@ -475,7 +485,7 @@ int event_loop_run(const struct run_options *o)
 	signals_set_target(main_pid);
 	t = tracee_add(main_pid);
 	t->attached = true;
-	tracee_join(t, process_new(main_pid, NULL));
+	tracee_join(t, process_new(main_pid, NULL, false));
 	t->proc->is_main = true;
 
 	for (;;) {

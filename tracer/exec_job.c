@@ -53,6 +53,7 @@ void exec_job_free(struct tracee *t)
 	struct exec_job *j = t->job;
 
 	exec_plan_free(&j->plan);
+	free(j->name);
 	free(j);
 	t->job = NULL;
 	t->resume = RESUME_CONT;
@@ -132,11 +133,19 @@ static int image_allowed(struct tracee *t, int fd, const char *role)
 	return check ? check(t, fd, role) : 0;
 }
 
-static int open_as_tracee(void *ctx, const char *path)
+static int open_as_tracee(void *ctx, const char *guest_path)
 {
 	struct tracee *t = ctx;
-	char cwd[64];
+	char cwd[64], host[PATH_MAX];
+	const char *path = guest_path;
 	int dfd, fd, rc;
+
+	if (t->proc->pers->image_path) {
+		rc = t->proc->pers->image_path(t, guest_path, host, sizeof(host));
+		if (rc < 0)
+			return rc;
+		path = host;
+	}
 
 	if (path[0] == '/') {
 		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
@@ -162,9 +171,28 @@ static int open_as_tracee(void *ctx, const char *path)
 	return fd;
 }
 
+/* The plan names interpreters as the program sees them; the executor opens them by their host paths. */
+static int host_paths_of_plan(struct tracee *t, struct exec_plan *plan)
+{
+	char **paths[] = { &plan->main_path, &plan->interp_path };
+	char host[PATH_MAX];
+
+	for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
+		if (!*paths[i])
+			continue;
+		if (t->proc->pers->image_path(t, *paths[i], host, sizeof(host)) < 0)
+			return -1;
+		free(*paths[i]);
+		*paths[i] = xstrdup(host);
+	}
+	return 0;
+}
+
 /* The name binfmt gives the image: AT_EXECFN, comm, the script path in argv. */
 static char *exec_filename(const struct exec_job *j)
 {
+	if (j->name)
+		return xstrdup(j->name); /* the guest's name, when the path was translated */
 	if (j->path[0] == '/' || (j->dirfd == AT_FDCWD && j->path[0]))
 		return xstrdup(j->path);
 	if (j->path[0] == '\0')
@@ -219,6 +247,12 @@ static int rewrite_into_open(struct tracee *t)
 
 void exec_job_start(struct tracee *t, const struct syscall_stop *s)
 {
+	exec_job_start_named(t, s, NULL, NULL);
+}
+
+void exec_job_start_named(struct tracee *t, const struct syscall_stop *s, const tracee_regs *program_regs,
+			  const char *name)
+{
 	struct exec_job *j = xcalloc(1, sizeof(*j));
 	bool at = strcmp(s->entry->name, "execveat") == 0;
 	ssize_t n;
@@ -226,13 +260,14 @@ void exec_job_start(struct tracee *t, const struct syscall_stop *s)
 	t->job = j;
 	j->abi = s->abi;
 	j->main_fd = j->memfd = -1;
-	j->saved = s->regs;
+	j->saved = program_regs ? *program_regs : s->regs;
+	j->name = name ? xstrdup(name) : NULL;
 	ptrace(PTRACE_GETSIGMASK, t->tid, sizeof(j->saved_mask), &j->saved_mask);
-	j->dirfd = at ? (int)regs_arg(&j->saved, j->abi, 0) : AT_FDCWD;
-	j->path_addr = regs_arg(&j->saved, j->abi, at ? 1 : 0);
-	j->argv_addr = regs_arg(&j->saved, j->abi, at ? 2 : 1);
-	j->envp_addr = regs_arg(&j->saved, j->abi, at ? 3 : 2);
-	j->flags = at ? (int)regs_arg(&j->saved, j->abi, 4) : 0;
+	j->dirfd = at ? (int)regs_arg(&s->regs, j->abi, 0) : AT_FDCWD;
+	j->path_addr = regs_arg(&s->regs, j->abi, at ? 1 : 0);
+	j->argv_addr = regs_arg(&s->regs, j->abi, at ? 2 : 1);
+	j->envp_addr = regs_arg(&s->regs, j->abi, at ? 3 : 2);
+	j->flags = at ? (int)regs_arg(&s->regs, j->abi, 4) : 0;
 	n = tracee_read_string(t->tid, j->path_addr, j->path, sizeof(j->path));
 	if (n < 0) {
 		j->path[0] = '\0';
@@ -452,6 +487,11 @@ static void after_open(struct tracee *t, long ret)
 	close(hfd);
 	if (rc) {
 		set_error(j, e.err, "%s", e.why);
+		close_next_or_fail(t);
+		return;
+	}
+	if (t->proc->pers->image_path && host_paths_of_plan(t, &j->plan) < 0) {
+		set_error(j, ENOENT, "cannot name the interpreter's host path");
 		close_next_or_fail(t);
 		return;
 	}

@@ -33,6 +33,7 @@ struct exec_job {
 	uint64_t saved_mask;
 	int err;                  /* the errno a failing exec returns */
 	char why[400];
+	char *name;               /* the exec's path as the program gave it, when a personality translated it */
 	char path[PATH_MAX];
 	uint64_t path_addr;
 	size_t path_len;

@@ -15,7 +15,9 @@
 #include "event_loop.h"
 #include "exec_job_internal.h"
 #include "filter.h"
+#include "guest_view.h"
 #include "options.h"
+#include "scratch.h"
 #include "spawn.h"
 #include "stub.h"
 #include "trace.h"
@@ -166,6 +168,7 @@ void exec_load_start(struct tracee *t)
 	p.pie_hint = 0x555555554000UL + random_pages(randomize, 1UL << 24);
 	p.brk_offset = random_pages(randomize, 0x2000000UL / PV_PAGE_SIZE);
 	p.set_exe_file = run_options()->may_set_exe;
+	p.scratch_size = guest_view() ? SCRATCH_SIZE : 0;
 	if (p.set_exe_file && !t->proc->readlink_trapped)
 		p.readlink_filter = readlink_filter(&p.readlink_filter_len);
 	b = xmalloc(sizeof(*b));
@@ -245,6 +248,9 @@ void exec_load_done(struct tracee *t)
 	free(t->proc->exe_path);
 	t->proc->exe_path = pl->exe_path ? xstrdup(pl->exe_path) : NULL;
 	t->proc->loaded = true;
+	scratch_release(t);
+	scratch_unref(t->proc->scratch);
+	t->proc->scratch = j->layout.scratch_op >= 0 ? scratch_new(rep.scratch_addr, rep.seal_ret == 0) : NULL;
 	exec_job_free(t);
 	trace_call_done(t, 0);
 	trace_exec(t);

@@ -16,6 +16,10 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 
+#ifndef SYS_mseal
+#define SYS_mseal 462
+#endif
+
 #include "loader.h"
 #include "util.h"
 
@@ -238,6 +242,24 @@ static int add_readlink_filter(struct batch_builder *b, const struct load_params
 	return op;
 }
 
+/* Path translation's scratch area (scratch.h): read-only for the program, sealed where the kernel can. */
+static void map_scratch(struct batch_builder *b, const struct load_params *p, struct load_layout *out)
+{
+	int op;
+
+	out->scratch_op = -1;
+	if (!p->scratch_size)
+		return;
+	out->scratch_op = batch_op(b, SYS_mmap, 0, p->scratch_size, PROT_READ,
+				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, (uint64_t)-1, 0, PV_OPF_STOP_ON_ERROR);
+	op = batch_op(b, PV_OP_STORE, p->report_addr + offsetof(struct load_report, scratch_addr), 0, 0, 0, 0, 0, 0);
+	batch_rel(b, op, 1, out->scratch_op);
+	op = batch_op(b, SYS_mseal, 0, p->scratch_size, 0, 0, 0, 0, 0);
+	batch_rel(b, op, 0, out->scratch_op);
+	op = batch_op(b, PV_OP_STORE, p->report_addr + offsetof(struct load_report, seal_ret), 0, 0, 0, 0, 0, 0);
+	batch_rel(b, op, 1, op - 1);
+}
+
 /* Copy what the supervisor needs out of the region before it goes: see struct load_report. */
 static void report(struct batch_builder *b, const struct load_params *p, const struct load_layout *out)
 {
@@ -306,6 +328,7 @@ void load_batch_build(struct batch_builder *b, const struct load_params *p, stru
 		if (main_fd_op >= 0)
 			batch_rel(b, op, 0, main_fd_op);
 	}
+	map_scratch(b, p, out);
 	report(b, p, out);
 	out->final_op = batch_op(b, SYS_munmap, p->region, PV_EXEC_REGION_SIZE, 0, 0, 0, 0, 0);
 }

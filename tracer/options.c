@@ -89,6 +89,15 @@ void options_usage(FILE *out)
 	      "  --require-landlock  refuse to run where the kernel cannot enforce the rules with\n"
 	      "                      Landlock (otherwise picovisor checks what Landlock cannot)\n"
 	      "\n"
+	      "Path translation options of run and trace (a guest view of the filesystem; imply\n"
+	      "the sandbox personality, with the policy 'none' unless --policy is given):\n"
+	      "  --map GUEST=HOST[:ro]  the host directory HOST seen at GUEST by every program of\n"
+	      "                      the run, as if mounted there (no root, no namespaces); :ro\n"
+	      "                      makes it read-only (EROFS). Repeatable; the longest GUEST\n"
+	      "                      prefix wins. Path rules (--path, the policy's) name guest paths\n"
+	      "  --tmp GUEST         a private empty directory seen at GUEST (like a fresh tmpfs),\n"
+	      "                      removed after the run unless --keep-tmpdir\n"
+	      "\n"
 	      "Options of summary and diff:\n"
 	      "  --by-process        (summary) one table per process\n"
 	      "  --json              (diff) the report as one JSON document\n"
@@ -196,23 +205,53 @@ static int parse_reader(int argc, char **argv, struct run_options *o)
 	return 0;
 }
 
-/* "path PERMS \"PATH\"": the path quoted, so that blanks and '#' in it stay part of it. */
+/* A path quoted for a policy line, so that blanks and '#' in it stay part of it (len bytes of s). */
+static char *quoted(const char *s, size_t len)
+{
+	char *q = xmalloc(2 * len + 3);
+	size_t k = 0;
+
+	q[k++] = '"';
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '"' || s[i] == '\\')
+			q[k++] = '\\';
+		q[k++] = s[i];
+	}
+	q[k++] = '"';
+	q[k] = '\0';
+	return q;
+}
+
+/* "path PERMS \"PATH\"" */
 static char *path_line(const char *value, const char *colon)
 {
-	size_t n = strlen(colon + 1), k = 0;
-	char *q = xmalloc(2 * n + 1);
+	char *q = quoted(colon + 1, strlen(colon + 1));
+	char *line = xasprintf("path %.*s %s", (int)(colon - value), value, q);
 
-	for (const char *c = colon + 1; *c; c++) {
-		if (*c == '"' || *c == '\\')
-			q[k++] = '\\';
-		q[k++] = *c;
-	}
-	q[k] = '\0';
-	{
-		char *line = xasprintf("path %.*s \"%s\"", (int)(colon - value), value, q);
-		free(q);
-		return line;
-	}
+	free(q);
+	return line;
+}
+
+/* --map GUEST=HOST[:ro] as "map \"GUEST\" \"HOST\" [ro]"; NULL if malformed. */
+static char *map_line(const char *value)
+{
+	const char *eq = strchr(value, '=');
+	size_t hlen;
+	bool ro;
+	char *g, *h, *line;
+
+	if (!eq || eq == value || !eq[1])
+		return NULL;
+	hlen = strlen(eq + 1);
+	ro = hlen > 3 && strcmp(eq + 1 + hlen - 3, ":ro") == 0;
+	if (ro)
+		hlen -= 3;
+	g = quoted(value, (size_t)(eq - value));
+	h = quoted(eq + 1, hlen);
+	line = xasprintf("map %s %s%s", g, h, ro ? " ro" : "");
+	free(g);
+	free(h);
+	return line;
 }
 
 /* --path PERMS:PATH, --net MODE, --limit NAME=VALUE, --on-violation ACTION as a line of the policy language. */
@@ -225,6 +264,15 @@ static int add_override(struct run_options *o, const char *option, const char *v
 		if (!colon || colon == value || !colon[1])
 			return usage_error("--path wants PERMS:PATH (for example --path rw:/srv/data), not '%s'", value);
 		line = path_line(value, colon);
+	} else if (strcmp(option, "map") == 0) {
+		line = map_line(value);
+		if (!line)
+			return usage_error("--map wants GUEST=HOST or GUEST=HOST:ro (for example --map /work=.), not '%s'",
+					   value);
+	} else if (strcmp(option, "tmp") == 0) {
+		char *q = quoted(value, strlen(value));
+		line = xasprintf("tmp %s", q);
+		free(q);
 	} else if (strcmp(option, "limit") == 0) {
 		const char *eq = strchr(value, '=');
 		if (!eq || eq == value || !eq[1])
@@ -252,6 +300,8 @@ int options_parse(int argc, char **argv, struct run_options *o)
 		{ "net", required_argument, NULL, 'S' },
 		{ "limit", required_argument, NULL, 'S' },
 		{ "on-violation", required_argument, NULL, 'S' },
+		{ "map", required_argument, NULL, 'S' },
+		{ "tmp", required_argument, NULL, 'S' },
 		{ "report", required_argument, NULL, 'R' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "tty", no_argument, NULL, 't' },

@@ -1,5 +1,6 @@
 /* Fatal errors and checked allocation: one place that decides how picovisor fails. */
 #define _GNU_SOURCE
+#include <ftw.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -110,4 +111,18 @@ char *xasprintf(const char *fmt, ...)
 	if (n < 0)
 		die("out of memory formatting a string");
 	return s;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+void remove_tree(const char *path)
+{
+	nftw(path, remove_entry, 32, FTW_DEPTH | FTW_PHYS);
 }

@@ -18,8 +18,7 @@
 
 #define MAX_SYMLINKS 40 /* the kernel's limit */
 
-/* Is dir/name one of /proc/PID's links whose target is an open file, not text? */
-static bool is_magic_link(const char *path)
+bool proc_magic_link(const char *path)
 {
 	const char *p;
 	char *end;
@@ -161,7 +160,7 @@ int path_resolve(pid_t tid, pid_t tgid, int dirfd, const char *path, bool follow
 		rc = read_link(out, target, sizeof(target));
 		if (rc < 0)
 			goto out;
-		if (is_magic_link(out)) {
+		if (proc_magic_link(out)) {
 			/* The kernel jumps to the open file itself; its name is what readlink says. */
 			if (target[0] != '/') {
 				rc = last ? PATH_NOT_A_FILE : -ENOTDIR;

@@ -12,10 +12,14 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include "exec_job.h"
+#include "guest_resolve.h"
 #include "options.h"
+#include "path_translate.h"
 #include "promises.h"
 #include "run_report.h"
 #include "sandbox_internal.h"
@@ -24,7 +28,7 @@
 
 void sandbox_fail_call(struct tracee *t, const struct syscall_stop *s, int err)
 {
-	tracee_regs r = s->regs;
+	tracee_regs r = t->path_exit ? t->path_exit->orig : s->regs; /* the program's own, if translated */
 
 	regs_set_syscall_nr(&r, -1);
 	regs_set_retval(&r, -err);
@@ -66,6 +70,38 @@ enum check_result sandbox_refuse(struct tracee *t, const struct syscall_stop *s,
 	return CHECK_DONE;
 }
 
+/*
+ * Serve a call the checks let through: an exec whose path was translated
+ * starts its job with the program's registers and name; the rest as the
+ * linux personality serves them.
+ */
+static void serve(struct tracee *t, const struct syscall_stop *s)
+{
+	struct path_exit *pe = t->path_exit;
+
+	if (pe && s->entry && (s->entry->flags & SC_EXEC)) {
+		tracee_regs program = pe->orig;
+		char *name = pe->exec_name;
+
+		pe->exec_name = NULL;
+		path_exit_free(t);
+		t->personality_exit = false;
+		exec_job_start_named(t, s, &program, name);
+		free(name);
+		return;
+	}
+	linux_serve_call(t, s);
+}
+
+/* With a guest view, translate the call's paths first (ts: the call as translated). CHECK_DONE: answered. */
+static enum check_result translate(struct tracee *t, const struct syscall_stop *s, struct syscall_stop *ts)
+{
+	*ts = *s;
+	if (!path_translate_wanted(s->entry))
+		return CHECK_PASS;
+	return path_translate_enter(t, ts);
+}
+
 /* The process picovisor was asked to run, at its first exec: the program itself is always allowed. */
 static bool is_launch(const struct tracee *t)
 {
@@ -97,6 +133,16 @@ static void promises_listing(const struct policy *p, const char *call, bool in_p
 				break;
 			}
 	}
+}
+
+/* A call let through without checks (the launch, on-violation log): translated, then served. */
+static void serve_translated(struct tracee *t, const struct syscall_stop *s)
+{
+	struct syscall_stop ts;
+
+	if (translate(t, s, &ts) == CHECK_DONE)
+		return;
+	serve(t, &ts);
 }
 
 /* Uses of a granted call the sandbox refuses whatever the policy says. */
@@ -135,7 +181,7 @@ static void on_violation(struct tracee *t, const struct syscall_stop *s)
 		return;
 	}
 	if ((e->flags & SC_EXEC) && is_launch(t)) {
-		linux_serve_call(t, s); /* the program named on the command line */
+		serve_translated(t, s); /* the program named on the command line */
 		return;
 	}
 	err = has_path_arg(e) ? EACCES : EPERM;
@@ -153,13 +199,13 @@ static void on_violation(struct tracee *t, const struct syscall_stop *s)
 				   "%s with these arguments is beyond what the policy's promises (%s) allow for it "
 				   "(the promises that have %s: %s)",
 				   e->name, listing, e->name, others) == CHECK_PASS)
-			linux_serve_call(t, s);
+			serve_translated(t, s);
 		return;
 	}
 	promises_listing(p, e->name, false, listing, sizeof(listing));
 	if (sandbox_refuse(t, s, err, false, NULL, "no promise of the policy allows %s%s%s%s", e->name,
 			   listing[0] ? " (promise " : "", listing, listing[0] ? " would)" : "") == CHECK_PASS)
-		linux_serve_call(t, s);
+		serve_translated(t, s);
 }
 
 /* fork, vfork, clone: within the run's process limit? */
@@ -175,25 +221,30 @@ static enum check_result count_task(struct tracee *t, const struct syscall_stop 
 		return CHECK_DONE;
 	}
 	sb->forks_in_flight++;
+	t->fork_counted = true;
 	t->personality_exit = true;
 	t->resume = RESUME_SYSCALL;
 	return CHECK_PASS;
 }
 
 /* A call the filter handed over for a look at what it points to. */
-static void on_check(struct tracee *t, const struct syscall_stop *s)
+static void on_check(struct tracee *t, const struct syscall_stop *orig)
 {
-	const struct syscall_entry *e = s->entry;
+	const struct syscall_entry *e = orig->entry;
 	struct sandbox *sb = sandbox_get();
 	uint64_t open_flags = 0;
 	bool opens = false;
+	struct syscall_stop translated, *s = &translated;
 
 	if (!e) {
-		linux_serve_call(t, s);
+		linux_serve_call(t, orig);
 		return;
 	}
+	/* Checks look at the translated call: host paths, in memory no other thread can change. */
+	if (translate(t, orig, s) == CHECK_DONE)
+		return;
 	if (e->flags & SC_EXEC) {
-		linux_serve_call(t, s); /* the loader asks sandbox_check_image for each image it maps */
+		serve(t, s); /* the loader asks sandbox_check_image for each image it maps */
 		return;
 	}
 	for (int i = 0; i < syscall_nargs(e); i++) {
@@ -225,7 +276,7 @@ static void on_check(struct tracee *t, const struct syscall_stop *s)
 		return;
 	if (sb->policy.limit_set[LIMIT_PROCS] && syscall_creates_task(e) && count_task(t, s) == CHECK_DONE)
 		return;
-	linux_serve_call(t, s);
+	serve(t, s);
 }
 
 static void sandbox_syscall_enter(struct tracee *t, const struct syscall_stop *s)
@@ -236,14 +287,22 @@ static void sandbox_syscall_enter(struct tracee *t, const struct syscall_stop *s
 	else if (s->data & POLICY_DATA_CHECK)
 		on_check(t, s);
 	else
-		linux_serve_call(t, s);
+		serve_translated(t, s);
 }
 
-/* The fork a process-limit check let through has returned: its task (if any) is counted as live now. */
+/*
+ * The exit of a call whose entry asked for it: a translated call gets the
+ * program's registers back; a fork a process-limit check let through has
+ * returned (its task, if any, is counted as live now).
+ */
 static void sandbox_syscall_exit(struct tracee *t)
 {
-	(void)t;
-	sandbox_get()->forks_in_flight--;
+	if (t->path_exit)
+		path_translate_exit(t);
+	if (t->fork_counted) {
+		t->fork_counted = false;
+		sandbox_get()->forks_in_flight--;
+	}
 }
 
 static int sandbox_signal(struct tracee *t, int sig)
@@ -254,16 +313,42 @@ static int sandbox_signal(struct tracee *t, int sig)
 
 static void sandbox_exit_thread(struct tracee *t)
 {
-	if (t->personality_exit) { /* died inside a counted fork */
-		t->personality_exit = false;
+	path_exit_free(t);
+	if (t->fork_counted) { /* died inside a counted fork */
+		t->fork_counted = false;
 		sandbox_get()->forks_in_flight--;
 	}
 }
 
 static void sandbox_exit_process(struct pico_process *p, int wait_status)
 {
-	(void)p;
 	(void)wait_status;
+	dirents_forget(p->tgid);
+}
+
+/* An interpreter an exec names (#!, PT_INTERP): its host path in the guest view. */
+static int sandbox_image_path(struct tracee *t, const char *path, char *host, size_t size)
+{
+	struct guest_resolved *res;
+	struct guest_lookup q = { t->tid, t->proc->tgid, AT_FDCWD, path, true, 0 };
+	int rc;
+
+	if (!guest_view()) {
+		if (strlen(path) >= size)
+			return -ENAMETOOLONG;
+		strcpy(host, path);
+		return 0;
+	}
+	if (!path[0])
+		return -ENOENT;
+	res = xmalloc(sizeof(*res));
+	rc = guest_resolve(guest_view(), &q, res);
+	if (rc == 0 && strlen(res->host) >= size)
+		rc = -ENAMETOOLONG;
+	if (rc == 0)
+		strcpy(host, res->host);
+	free(res);
+	return rc;
 }
 
 static int sandbox_image_allowed(struct tracee *t, int fd, const char *role)
@@ -282,4 +367,5 @@ const struct personality personality_sandbox = {
 	.trapped_classes = linux_trapped_classes,
 	.syscall_exit = sandbox_syscall_exit,
 	.image_allowed = sandbox_image_allowed,
+	.image_path = sandbox_image_path,
 };
