@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -316,6 +317,7 @@ enum check_result path_translate_enter(struct tracee *t, struct syscall_stop *s)
 		if (e->args[i].kind == K_SOCKADDR_OUT && regs_arg(&s->regs, s->abi, i)) {
 			pe = path_exit_begin(t, s);
 			pe->fix = FIX_SOCKADDR_OUT;
+			pe->call = e->name;
 			pe->buf = regs_arg(&s->regs, s->abi, i);
 			pe->lenp = regs_arg(&s->regs, s->abi, i + 1);
 			if (tracee_read(t->tid, pe->lenp, &pe->addrlen_in, sizeof(pe->addrlen_in)) < 0)
@@ -348,7 +350,8 @@ enum check_result path_translate_enter(struct tracee *t, struct syscall_stop *s)
 		pe->exec_name = exec_name(t, s, &a[0]);
 	for (int i = 0; i < n && rc == 0; i++) {
 		rc = translate_path(t, s, &a[i], i, slot, 0, res);
-		if (rc == 0 && res->magic && (e->flags & SC_READLINK)) {
+		/* readlink does not follow the link it names: a /proc magic link is answered here. */
+		if (rc == 0 && (e->flags & SC_READLINK) && (res->magic || proc_magic_link(res->host))) {
 			enum check_result r = serve_magic_readlink(t, s, a[i].index, res->host);
 			free(res);
 			return r;
@@ -386,7 +389,7 @@ void path_translate_exit(struct tracee *t)
 			break;
 		case FIX_SOCKADDR_OUT:
 			if (ret >= 0 && !pe->answered)
-				sockaddr_out_fix(t, pe);
+				sockaddr_out_fix(t, pe, ret);
 			break;
 		case FIX_DIRENTS:
 			if (!pe->answered)
@@ -401,7 +404,31 @@ void path_translate_exit(struct tracee *t)
 	path_exit_free(t);
 }
 
-void sockaddr_out_fix(struct tracee *t, const struct path_exit *pe)
+/*
+ * The whole address the kernel gave (the caller's buffer may have been too
+ * small for it): from a copy of the socket's fd. 0 or -1.
+ */
+static int full_address(struct tracee *t, const struct path_exit *pe, long ret, struct sockaddr_un *sun)
+{
+	const char *name = pe->call;
+	int fd = strncmp(name, "accept", 6) == 0 ? (int)ret : (int)regs_arg(&pe->orig, ABI_X86_64, 0);
+	int pidfd = (int)syscall(SYS_pidfd_open, t->proc->tgid, 0), copy, rc;
+	socklen_t len = sizeof(*sun);
+
+	if (pidfd < 0)
+		return -1;
+	copy = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	close(pidfd);
+	if (copy < 0)
+		return -1;
+	memset(sun, 0, sizeof(*sun));
+	rc = strcmp(name, "getsockname") == 0 ? getsockname(copy, (struct sockaddr *)sun, &len)
+					      : getpeername(copy, (struct sockaddr *)sun, &len);
+	close(copy);
+	return rc;
+}
+
+void sockaddr_out_fix(struct tracee *t, const struct path_exit *pe, long ret)
 {
 	struct sockaddr_un sun;
 	char guest[PATH_MAX];
@@ -413,9 +440,13 @@ void sockaddr_out_fix(struct tracee *t, const struct path_exit *pe)
 		return;
 	memset(&sun, 0, sizeof(sun));
 	n = (size_t)len < sizeof(sun) ? (size_t)len : sizeof(sun);
-	if ((size_t)pe->addrlen_in < n)
-		n = (size_t)pe->addrlen_in;
-	if (tracee_read(t->tid, pe->buf, &sun, n) < 0 || sun.sun_family != AF_UNIX || !sun.sun_path[0])
+	if ((size_t)pe->addrlen_in < n) {
+		if (full_address(t, pe, ret, &sun) < 0)
+			return;
+	} else if (tracee_read(t->tid, pe->buf, &sun, n) < 0) {
+		return;
+	}
+	if (sun.sun_family != AF_UNIX || !sun.sun_path[0])
 		return;
 	if (view_to_guest(guest_view(), sun.sun_path, guest, sizeof(guest)) < 0 || strcmp(guest, sun.sun_path) == 0)
 		return;

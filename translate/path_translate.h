@@ -29,6 +29,7 @@ struct path_exit {
 	enum exit_fix fix;
 	uint64_t buf, lenp;    /* sockaddr and its length, or the dirent buffer */
 	int addrlen_in;        /* the caller's sockaddr buffer size */
+	const char *call;      /* which call filled it (getsockname, getpeername, accept) */
 	uint64_t count;        /* dirent buffer size given to the kernel */
 	struct dirents_state *dir;
 	char *exec_name;       /* an exec: the name the program gave (AT_EXECFN) */
@@ -49,7 +50,7 @@ void path_exit_free(struct tracee *t);
 struct path_exit *path_exit_begin(struct tracee *t, const struct syscall_stop *s);
 
 /* Internal to the translation's files. */
-void sockaddr_out_fix(struct tracee *t, const struct path_exit *pe);
+void sockaddr_out_fix(struct tracee *t, const struct path_exit *pe, long ret);
 enum check_result dirents_enter(struct tracee *t, const struct syscall_stop *s);
 long dirents_exit(struct tracee *t, struct path_exit *pe, long ret);
 /* A process is gone: forget its listings in progress. */
