@@ -6,9 +6,9 @@
  * would let a thread change a checked path before the kernel reads it.
  * Without path translation there is no such area: "cannot test".
  */
-#include <sys/mman.h>
-
 #include "hostile.h"
+
+#include <sys/mman.h>
 
 #define SCRATCH_SIZE (3 * 4096UL * 256)
 
