@@ -251,6 +251,13 @@ void exec_load_done(struct tracee *t)
 	scratch_release(t);
 	scratch_unref(t->proc->scratch);
 	t->proc->scratch = j->layout.scratch_op >= 0 ? scratch_new(rep.scratch_addr, rep.seal_ret == 0) : NULL;
+	if (t->proc->scratch && !t->proc->scratch->sealed) {
+		static bool said;
+		if (!said && !run_options()->quiet)
+			warn("note: this kernel cannot seal memory (mseal: %s; Linux 6.10): the area that holds translated "
+			     "paths is read-only but a thread could mprotect it", strerror((int)-rep.seal_ret));
+		said = true;
+	}
 	exec_job_free(t);
 	trace_call_done(t, 0);
 	trace_exec(t);
