@@ -25,6 +25,11 @@
  */
 int path_resolve(pid_t tid, pid_t tgid, int dirfd, const char *path, bool follow_last, char *out, size_t size);
 
+/* Drop the last component of an absolute path ("/" stays). */
+void path_pop(char *path);
+/* Append a component of len bytes to an absolute path. 0 or -ENAMETOOLONG. */
+int path_push(char *path, size_t size, const char *name, size_t len);
+
 /* Is path one of /proc/PID's links (fd/N, cwd, root, exe, map_files/X) whose target is an open file, not text? */
 bool proc_magic_link(const char *path);
 

@@ -28,6 +28,8 @@ struct path_arg {
  * the registers or from openat2's open_how by the caller). Their number.
  */
 int path_args_of(const struct syscall_stop *s, uint64_t open_flags, struct path_arg out[2]);
+/* The AT_* flags argument of the call, 0 if it has none. */
+uint64_t syscall_at_flags(const struct syscall_stop *s);
 /* The open flags of an open-family call from its registers (creat's implied ones), and whether it is one. */
 bool path_call_opens(const struct syscall_stop *s, uint64_t *open_flags);
 

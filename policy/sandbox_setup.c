@@ -90,7 +90,7 @@ static void make_tmpdir(struct sandbox *sb)
  * The guest view of the policy's map and tmp lines; the path rules, written
  * for guest paths, then name the host paths the kernel and Landlock see.
  */
-static void build_view(const struct run_options *o, struct sandbox *sb)
+static void build_view(struct sandbox *sb)
 {
 	struct policy *p = &sb->policy;
 	const struct guest_view *v;
@@ -98,9 +98,6 @@ static void build_view(const struct run_options *o, struct sandbox *sb)
 
 	if (!p->nmaps && !p->ntmps)
 		return;
-	if (o->kernel_loader)
-		die("map and tmp need picovisor's loader (it gives every process the memory path translation "
-		    "writes to): run without --kernel-loader");
 	for (size_t i = 0; i < p->nmaps; i++)
 		if (guest_view_add_map(p->maps[i].guest, p->maps[i].host, p->maps[i].read_only, sb->launch_dir, err,
 				       sizeof(err)) < 0)
@@ -203,7 +200,7 @@ void sandbox_prepare(const struct run_options *o, unsigned personality_classes)
 	sb->launch_dir = xstrdup(cwd);
 	load_policy(o, &sb->policy);
 	digest(sb); /* before the tmpdir's rule, whose name changes every run */
-	build_view(o, sb);
+	build_view(sb);
 	add_tmp_rules(sb);
 	if (sb->policy.tmpdir)
 		make_tmpdir(sb);

@@ -470,8 +470,9 @@ int options_parse(int argc, char **argv, struct run_options *o)
 		o->sandbox = true;
 		o->personality = "sandbox";
 		if (o->kernel_loader)
-			return usage_error("--kernel-loader cannot be used with a policy: the sandbox checks every image "
-					   "picovisor's loader maps");
+			return usage_error("--kernel-loader cannot be used with a policy or --map/--tmp: the sandbox checks "
+					   "every image picovisor's loader maps, and path translation needs the memory it "
+					   "gives each process");
 	}
 	if ((format_given || o->trace_nexprs) && !o->tracing)
 		return usage_error("-F and -e are options of tracing: use picovisor trace, or run --trace FILE");

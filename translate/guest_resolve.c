@@ -68,30 +68,6 @@ static bool has_dots(const char *path)
 	return false;
 }
 
-/* Drop the last component ("/" stays). */
-static void pop(char *path)
-{
-	char *slash = strrchr(path, '/');
-
-	if (slash == path)
-		path[1] = '\0';
-	else if (slash)
-		*slash = '\0';
-}
-
-static int push(char *path, size_t size, const char *name, size_t len)
-{
-	size_t n = strlen(path);
-
-	if (n + 1 + len + 1 > size)
-		return -ENAMETOOLONG;
-	if (n > 1)
-		path[n++] = '/';
-	memcpy(path + n, name, len);
-	path[n + len] = '\0';
-	return 0;
-}
-
 /* Is path the root or below it (both normalised)? */
 static bool within(const char *path, const char *root)
 {
@@ -153,9 +129,9 @@ static int walk(const struct guest_view *v, const struct guest_lookup *q, const 
 				}
 				continue; /* ".." of the root is the root */
 			}
-			pop(guest);
+			path_pop(guest);
 		} else {
-			rc = push(guest, PATH_MAX, comp, len);
+			rc = path_push(guest, PATH_MAX, comp, len);
 			memmove(rest, s, strlen(s) + 1);
 			if (rc < 0)
 				goto out;
@@ -243,7 +219,7 @@ static int walk(const struct guest_view *v, const struct guest_lookup *q, const 
 		if (target[0] == '/')
 			strcpy(guest, root); /* an absolute target starts again at the guest root */
 		else
-			pop(guest);
+			path_pop(guest);
 	}
 	rc = view_to_host(v, guest, host, PATH_MAX);
 out:
@@ -273,14 +249,14 @@ static int fast_path(const struct guest_view *v, const struct guest_lookup *q, s
 	if (rc != -ENOENT)
 		return 0;
 	strcpy(parent, out->host);
-	pop(parent);
+	path_pop(parent);
 	return openat2_path(parent, O_DIRECTORY, RESOLVE_NO_SYMLINKS) == 0 ? 1 : 0;
 }
 
 int guest_resolve(const struct guest_view *v, const struct guest_lookup *q, struct guest_resolved *out)
 {
 	char *rest;
-	char root[PATH_MAX];
+	char root[PATH_MAX], base[PATH_MAX];
 	size_t plen = strlen(q->path);
 	bool trailing_slash = plen > 1 && q->path[plen - 1] == '/';
 	struct guest_lookup lq = *q;
@@ -291,21 +267,21 @@ int guest_resolve(const struct guest_view *v, const struct guest_lookup *q, stru
 		return -ENAMETOOLONG;
 	if (trailing_slash)
 		lq.follow_last = true; /* "link/" is the directory it points to */
-	strcpy(out->guest, "/");
+	/* The directory a relative path (or RESOLVE_BENEATH/IN_ROOT) starts from, by its guest name. */
+	strcpy(base, "/");
 	if (q->path[0] != '/' || (q->resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT))) {
-		rc = guest_name_of_fd(v, q->tid, q->dirfd, out->guest, PATH_MAX);
+		rc = guest_name_of_fd(v, q->tid, q->dirfd, base, sizeof(base));
 		if (rc < 0)
 			return rc;
 	}
+	strcpy(out->guest, base);
 	if (!q->resolve && !has_dots(q->path)) {
 		rc = fast_path(v, &lq, out);
 		if (rc != 0)
 			goto done;
-		strcpy(out->guest, "/");
-		if (q->path[0] != '/' && (rc = guest_name_of_fd(v, q->tid, q->dirfd, out->guest, PATH_MAX)) < 0)
-			return rc;
+		strcpy(out->guest, base);
 	}
-	strcpy(root, (q->resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT)) ? out->guest : "/");
+	strcpy(root, (q->resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT)) ? base : "/");
 	if (q->path[0] == '/') {
 		if (q->resolve & RESOLVE_BENEATH)
 			return -EXDEV;

@@ -8,8 +8,7 @@
 #include "path_args.h"
 #include "tracee.h"
 
-/* The AT_* flags argument of the call, 0 if it has none. */
-static uint64_t at_flags(const struct syscall_stop *s)
+uint64_t syscall_at_flags(const struct syscall_stop *s)
 {
 	for (int i = 0; i < syscall_nargs(s->entry); i++)
 		if (s->entry->args[i].kind == K_AT_FLAGS)
@@ -60,7 +59,7 @@ static bool follows_last(const struct syscall_stop *s, uint64_t flags, bool firs
 int path_args_of(const struct syscall_stop *s, uint64_t open_flags, struct path_arg out[2])
 {
 	const struct syscall_entry *e = s->entry;
-	uint64_t flags = at_flags(s), unused;
+	uint64_t flags = syscall_at_flags(s), unused;
 	bool opens = path_call_opens(s, &unused) || strcmp(e->name, "openat2") == 0;
 	int n = 0, dirfd = AT_FDCWD, nargs = syscall_nargs(e), first = -1, last = -1;
 

@@ -51,8 +51,7 @@ static int read_link(const char *path, char *buf, size_t size)
 	return 0;
 }
 
-/* Drop the last component of an absolute path ("/" stays). */
-static void pop(char *out)
+void path_pop(char *out)
 {
 	char *slash = strrchr(out, '/');
 
@@ -62,7 +61,7 @@ static void pop(char *out)
 		*slash = '\0';
 }
 
-static int push(char *out, size_t size, const char *name, size_t len)
+int path_push(char *out, size_t size, const char *name, size_t len)
 {
 	size_t n = strlen(out);
 
@@ -134,10 +133,10 @@ int path_resolve(pid_t tid, pid_t tgid, int dirfd, const char *path, bool follow
 		if (strcmp(name, ".") == 0)
 			continue;
 		if (strcmp(name, "..") == 0) {
-			pop(out);
+			path_pop(out);
 			continue;
 		}
-		rc = push(out, size, name, len);
+		rc = path_push(out, size, name, len);
 		if (rc < 0)
 			goto out;
 		if (last && !follow_last)
@@ -187,7 +186,7 @@ int path_resolve(pid_t tid, pid_t tgid, int dirfd, const char *path, bool follow
 		if (target[0] == '/')
 			strcpy(out, "/");
 		else
-			pop(out);
+			path_pop(out);
 	}
 out:
 	free(rest);

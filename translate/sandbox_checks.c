@@ -22,6 +22,7 @@
 
 #include "options.h"
 #include "path_access.h"
+#include "path_args.h"
 #include "promises.h"
 #include "sandbox_internal.h"
 #include "tracee.h"
@@ -49,15 +50,6 @@ static const char *need_text(unsigned need, char *buf)
 	if (need & PERM_ANY)
 		return strcpy(buf, "any access");
 	return perms_letters(need, buf);
-}
-
-/* The AT_* flags argument of the call, 0 if it has none. */
-static uint64_t at_flags(const struct syscall_stop *s)
-{
-	for (int i = 0; i < syscall_nargs(s->entry); i++)
-		if (s->entry->args[i].kind == K_AT_FLAGS)
-			return regs_arg(&s->regs, s->abi, i);
-	return 0;
 }
 
 /* Check one resolved path against the rules: CHECK_PASS, or the refusal's outcome. */
@@ -118,32 +110,22 @@ static bool path_rules_allow(const char *path, unsigned need)
 enum check_result sandbox_check_paths(struct tracee *t, const struct syscall_stop *s, bool opens, uint64_t open_flags)
 {
 	const struct syscall_entry *e = s->entry;
-	int n = syscall_nargs(e), first = -1, last = -1, dirfd = AT_FDCWD;
-	uint64_t flags = at_flags(s);
+	uint64_t flags = syscall_at_flags(s);
 	unsigned first_perms = 0;
+	struct path_arg args[2];
+	int npaths = path_args_of(s, open_flags, args);
 
-	for (int i = 0; i < n; i++)
-		if (e->args[i].kind == K_PATH) {
-			if (first < 0)
-				first = i;
-			last = i;
-		}
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < syscall_nargs(e); i++)
 		if (e->args[i].kind == K_FD && (e->flags & FX_ATTR))
 			return check_fd(t, s, (int)regs_arg(&s->regs, s->abi, i), PERM_W); /* fchmod, fchown, fsetxattr */
-	for (int i = 0; i < n; i++) {
+	for (int k = 0; k < npaths; k++) {
 		char path[PATH_MAX], resolved[PATH_MAX];
 		unsigned need = PERM_ANY, granted = 0;
-		bool follow = true;
+		int i = args[k].index, dirfd = args[k].dirfd;
+		bool first = k == 0, last = k == npaths - 1;
 		ssize_t len;
 		int rc;
 
-		if (e->args[i].kind == K_DIRFD) {
-			dirfd = (int)regs_arg(&s->regs, s->abi, i);
-			continue;
-		}
-		if (e->args[i].kind != K_PATH)
-			continue;
 		if ((e->flags & FX_ATTR) && regs_arg(&s->regs, s->abi, i) == 0 && dirfd != AT_FDCWD)
 			return check_fd(t, s, dirfd, PERM_W); /* utimensat(fd, NULL): the open file itself */
 		len = tracee_read_string(t->tid, regs_arg(&s->regs, s->abi, i), path, sizeof(path));
@@ -155,7 +137,7 @@ enum check_result sandbox_check_paths(struct tracee *t, const struct syscall_sto
 			return check_fd(t, s, dirfd, PERM_W);
 		if (len == 0)
 			continue; /* ENOENT, or AT_EMPTY_PATH: the open file itself, already reached */
-		/* Which access the call makes, and whether it follows a final symlink. */
+		/* Which access the call makes (whether it follows a final symlink: path_args_of). */
 		if (opens) {
 			unsigned acc = (unsigned)(open_flags & O_ACCMODE);
 			need = acc == O_RDONLY ? PERM_R : acc == O_WRONLY ? PERM_W : PERM_R | PERM_W;
@@ -163,26 +145,21 @@ enum check_result sandbox_check_paths(struct tracee *t, const struct syscall_sto
 				need = PERM_ANY;
 			if (open_flags & O_TRUNC)
 				need |= PERM_W;
-			follow = !(open_flags & O_NOFOLLOW) && (open_flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL);
 		}
-		if ((e->flags & FX_CREATE) && i == last)
-			need = PERM_C, follow = false;
-		if ((e->flags & FX_REMOVE) && i == first)
-			need = PERM_C, follow = false;
+		if ((e->flags & FX_CREATE) && last)
+			need = PERM_C;
+		if ((e->flags & FX_REMOVE) && first)
+			need = PERM_C;
 		if (e->flags & (FX_WRITE | FX_ATTR))
 			need = (need & PERM_ANY) ? PERM_W : need | PERM_W;
-		if (e->name[0] == 'l' || (e->flags & SC_READLINK) || (flags & AT_SYMLINK_NOFOLLOW))
-			follow = false; /* lstat, lchown, lsetxattr...: the link itself */
-		if (strcmp(e->name, "linkat") == 0 && i == first)
-			follow = (flags & AT_SYMLINK_FOLLOW) != 0;
-		rc = path_resolve(t->tid, t->proc->tgid, dirfd, path, follow, resolved, sizeof(resolved));
+		rc = path_resolve(t->tid, t->proc->tgid, dirfd, path, args[k].follow, resolved, sizeof(resolved));
 		if (rc == PATH_NOT_A_FILE)
 			continue;
 		if (rc < 0) {
 			sandbox_fail_call(t, s, -rc);
 			return CHECK_DONE;
 		}
-		if (!(e->flags & FX_CREATE) || i != last) {
+		if (!(e->flags & FX_CREATE) || !last) {
 			struct stat st;
 			bool missing = lstat(resolved, &st) < 0 && errno == ENOENT;
 
@@ -199,14 +176,14 @@ enum check_result sandbox_check_paths(struct tracee *t, const struct syscall_sto
 		}
 		if (check_resolved(t, s, resolved, need, &granted) == CHECK_DONE)
 			return CHECK_DONE;
-		if (i == first)
+		if (first)
 			first_perms = granted;
 		/*
 		 * A hard link gives the file a second name: under the new name it must
 		 * not get rights it does not have where it is (link /etc/passwd into .
 		 * and write it).
 		 */
-		if (i == last && first != last && (e->flags & FX_CREATE) && !(e->flags & FX_REMOVE)) {
+		if (last && npaths > 1 && (e->flags & FX_CREATE) && !(e->flags & FX_REMOVE)) {
 			struct sandbox *sb = sandbox_get();
 			const struct policy_path *rule;
 			unsigned target = path_rules_lookup(&sb->policy, sb->launch_dir, resolved, sandbox_pid_in_run, &rule);

@@ -19,6 +19,7 @@
 #include "exec_job.h"
 #include "guest_resolve.h"
 #include "options.h"
+#include "path_args.h"
 #include "path_translate.h"
 #include "promises.h"
 #include "run_report.h"
@@ -232,8 +233,8 @@ static void on_check(struct tracee *t, const struct syscall_stop *orig)
 {
 	const struct syscall_entry *e = orig->entry;
 	struct sandbox *sb = sandbox_get();
-	uint64_t open_flags = 0;
-	bool opens = false;
+	uint64_t open_flags;
+	bool opens;
 	struct syscall_stop translated, *s = &translated;
 
 	if (!e) {
@@ -258,15 +259,8 @@ static void on_check(struct tracee *t, const struct syscall_stop *orig)
 				return;
 			break;
 		}
-		if (e->args[i].kind == K_OPEN_FLAGS) {
-			open_flags = regs_arg(&s->regs, s->abi, i);
-			opens = true;
-		}
 	}
-	if (strcmp(e->name, "creat") == 0) {
-		open_flags = O_CREAT | O_WRONLY | O_TRUNC;
-		opens = true;
-	}
+	opens = path_call_opens(s, &open_flags);
 	/* Landlock has no right for modes, owners, times and xattrs: those are always the supervisor's. */
 	if ((sb->supervisor_paths || (e->flags & FX_ATTR)) && sandbox_check_paths(t, s, opens, open_flags) == CHECK_DONE)
 		return;
