@@ -29,6 +29,9 @@ struct pico_process {
 	bool loaded;         /* an image was loaded into it by picovisor (or the kernel) */
 	bool readlink_trapped; /* a filter of its own traps readlink: it could not be told its exe */
 	struct scratch_area *scratch; /* path translation's sealed memory (scratch.h), or NULL */
+	struct nt_process *nt;       /* an NT process's handle table and start (nt_internal.h), or NULL */
+	bool has_nt_status;          /* an NT process ended with this NTSTATUS (traces and reports carry it) */
+	uint32_t nt_status;
 };
 
 enum resume_kind {
@@ -56,6 +59,7 @@ struct tracee {
 	bool fork_counted;         /* sandbox: a fork under the process limit is in flight */
 	struct path_exit *path_exit; /* path translation: what to restore or fix up at this call's exit */
 	int scratch_slot;          /* its slot in scratch_area, -1 for none */
+	struct nt_thread *nt;      /* a thread of an NT process: its TEB and the service in flight */
 	struct scratch_area *scratch_area;
 	struct tracee *next;       /* hash chain */
 };

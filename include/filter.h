@@ -64,6 +64,8 @@ int filter_bpf_for_classes(unsigned classes, void **bytes, size_t *len);
  * binary-tree layout. Dies with a message if libseccomp refuses.
  */
 void *filter_abi_context(enum abi abi, uint32_t default_action, uint32_t other_arches, bool nnp);
+/* The filter an NT process stacks at its load: every call of any number traps for the personality. */
+int filter_bpf_nt(void **bytes, size_t *len);
 /* Load it (one or more stacked filters) in the calling (child) process: 0 or -errno. */
 int filter_load(void *filter);
 

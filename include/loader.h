@@ -63,6 +63,8 @@ void elf_image_free(struct elf_image *img);
  * interpreter) as the tracee would: relative to its cwd. Returns fd or -errno. */
 typedef int (*open_as_tracee_fn)(void *ctx, const char *path);
 
+struct pe_plan;
+
 struct exec_plan {
 	char *filename;        /* bprm->filename: AT_EXECFN and the script path in argv */
 	char *comm;            /* the new task name */
@@ -73,6 +75,7 @@ struct exec_plan {
 	char *main_path;       /* NULL: map the file the tracee opened; else open this path */
 	char *interp_path;
 	char *exe_path;        /* what /proc/self/exe names */
+	struct pe_plan *pe;    /* a PE32+ image for the NT personality (pe_image.h); main/interp unused */
 };
 
 /*
@@ -141,6 +144,8 @@ void batch_if_failed(struct batch_builder *b, int op, int cond);
 void batch_rel(struct batch_builder *b, int op, int arg, int src);
 /* Copy bytes into the data area; their tracee address. */
 uint64_t batch_put(struct batch_builder *b, const void *p, size_t len);
+/* Map the sealed read-only scratch area (scratch.h); its address and mseal's result are stored at the two addresses. */
+int batch_map_scratch(struct batch_builder *b, uint64_t size, uint64_t addr_out, uint64_t seal_out);
 /* Bytes to write at data_addr. */
 size_t batch_size(const struct batch_builder *b);
 

@@ -29,7 +29,8 @@ struct run_options {
 	enum command command;
 	char **argv;              /* the program and its arguments */
 	const char *program_path; /* argv[0] resolved through PATH like execvp */
-	const char *personality;  /* "linux" */
+	const char *personality;  /* "linux", "sandbox"; "nt" when the program is a PE image */
+	bool require_nt;          /* --personality nt: the program must be a PE image */
 	bool kernel_loader;       /* debugging: let the kernel load images */
 	int verbose;              /* 1: failed execs in the run; 2: also every ptrace event */
 	bool coschedule;          /* keep supervisor and tracees on one CPU while stops dominate (cosched.h) */

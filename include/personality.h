@@ -44,6 +44,7 @@ struct personality {
 
 extern const struct personality personality_linux;
 extern const struct personality personality_sandbox;
+extern const struct personality personality_nt;
 
 /* The linux personality's services, which the sandbox serves the same way once a call is allowed. */
 void linux_serve_call(struct tracee *t, const struct syscall_stop *s);

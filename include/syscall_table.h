@@ -13,6 +13,8 @@ enum abi {
 	ABI_X86_64,
 	ABI_I386, /* int 0x80 from 64-bit code */
 	ABI_X32,  /* syscall with nr | 0x40000000 */
+	ABI_LINUX_COUNT, /* the ABIs above are Linux's: seccomp filters are built for them */
+	ABI_NT = ABI_LINUX_COUNT, /* Windows x64 services of an NT process (nt.h); numbers of the selected build */
 	ABI_COUNT,
 };
 

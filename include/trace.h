@@ -62,6 +62,23 @@ void trace_call_abandon(struct tracee *t);
 void trace_call_move(struct tracee *from, struct tracee *to);
 void trace_call_free(struct tracee *t);
 
+/*
+ * A call the personality served itself and describes itself (an NT service):
+ * its record is written now. args writes the "args" object (as decode_args does); result writes
+ * "ret" and the rest (in text: what follows " = ").
+ */
+struct trace_served {
+	enum abi abi;
+	const char *name;
+	long nr;
+	uint64_t t0;              /* monotonic_ns() at its entry */
+	bool returned, failed;
+	void (*args)(struct tout *o, void *ctx);
+	void (*result)(struct tout *o, void *ctx);
+	void *ctx;
+};
+void trace_call_served(struct tracee *t, const struct trace_served *c);
+
 void trace_spawn(const struct tracee *child, const struct tracee *parent, bool thread);
 void trace_exec(struct tracee *t);
 void trace_signal(struct tracee *t, int sig);

@@ -31,6 +31,10 @@ uint64_t regs_sp(const tracee_regs *r);
 void regs_set_sp(tracee_regs *r, uint64_t sp);
 /* Length of the instruction that entered the kernel (syscall / int 0x80). */
 enum { SYSCALL_INSN_LEN = 2 };
+/* Argument i (0-3: rcx, rdx, r8, r9) of a Windows x64 function the thread is about to enter. */
+void regs_set_win64_arg(tracee_regs *r, int i, uint64_t v);
+/* NT system-call arguments 1-4 at the syscall instruction (r10, rdx, r8, r9; shared/nt-abi.md). */
+uint64_t regs_nt_arg(const tracee_regs *r, int i);
 /* Registers as the kernel leaves them when it starts a new image. */
 void regs_set_process_start(tracee_regs *r, uint64_t ip, uint64_t sp);
 

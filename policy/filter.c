@@ -1,6 +1,10 @@
 /* Seccomp filters from the syscall table, with libseccomp. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +18,7 @@
 #include "trace.h"
 #include "util.h"
 
-static const uint32_t scmp_arch_of[ABI_COUNT] = {
+static const uint32_t scmp_arch_of[ABI_LINUX_COUNT] = {
 	[ABI_X86_64] = SCMP_ARCH_X86_64,
 	[ABI_I386] = SCMP_ARCH_X86,
 	[ABI_X32] = SCMP_ARCH_X32,
@@ -92,11 +96,11 @@ static scmp_filter_ctx abi_filter(unsigned classes, enum abi abi, const struct t
 }
 
 /* Every ABI in one filter: possible when the contexts agree on their default (libseccomp's rule). */
-static scmp_filter_ctx build_merged(const unsigned classes[ABI_COUNT], const struct trace_selection *sel, bool nnp)
+static scmp_filter_ctx build_merged(const unsigned classes[ABI_LINUX_COUNT], const struct trace_selection *sel, bool nnp)
 {
 	scmp_filter_ctx ctx = abi_filter(classes[ABI_X86_64], ABI_X86_64, sel, nnp, SCMP_ACT_KILL_PROCESS);
 
-	for (enum abi abi = ABI_I386; abi < ABI_COUNT; abi++)
+	for (enum abi abi = ABI_I386; abi < ABI_LINUX_COUNT; abi++)
 		check(seccomp_merge(ctx, abi_filter(classes[abi], abi, sel, nnp, SCMP_ACT_KILL_PROCESS)),
 		      "merging architectures");
 	return ctx;
@@ -104,7 +108,7 @@ static scmp_filter_ctx build_merged(const unsigned classes[ABI_COUNT], const str
 
 /* The filters of a run, loaded in order. */
 struct run_filter {
-	scmp_filter_ctx ctx[ABI_COUNT + 1];
+	scmp_filter_ctx ctx[ABI_LINUX_COUNT + 1];
 	int n;
 };
 
@@ -112,10 +116,10 @@ void *filter_build(const struct personality *pers, unsigned extra_classes, const
 		   bool set_no_new_privs)
 {
 	struct run_filter *f = xcalloc(1, sizeof(*f));
-	unsigned classes[ABI_COUNT];
+	unsigned classes[ABI_LINUX_COUNT];
 	scmp_filter_ctx gate;
 
-	for (enum abi abi = 0; abi < ABI_COUNT; abi++)
+	for (enum abi abi = 0; abi < ABI_LINUX_COUNT; abi++)
 		classes[abi] = pers->trapped_classes(abi) | (abi == ABI_X32 ? 0 : extra_classes);
 	if (!sel || !sel->unknown) {
 		f->ctx[f->n++] = build_merged(classes, sel, set_no_new_privs);
@@ -137,19 +141,19 @@ void *filter_build(const struct personality *pers, unsigned extra_classes, const
 	check(seccomp_arch_add(gate, SCMP_ARCH_X32), "adding an architecture");
 	f->ctx[f->n++] = gate;
 	/* x86_64's last: once it is in, the loading calls themselves would stop (the next call is the exec). */
-	for (enum abi abi = ABI_COUNT; abi-- > 0;)
+	for (enum abi abi = ABI_LINUX_COUNT; abi-- > 0;)
 		f->ctx[f->n++] = abi_filter(classes[abi], abi, sel, set_no_new_privs, SCMP_ACT_ALLOW);
 	return f;
 }
 
 int filter_bpf_for_classes(unsigned classes, void **bytes, size_t *len)
 {
-	unsigned per_abi[ABI_COUNT];
+	unsigned per_abi[ABI_LINUX_COUNT];
 	scmp_filter_ctx ctx;
 	struct stat st;
 	int fd, rc = 0;
 
-	for (enum abi abi = 0; abi < ABI_COUNT; abi++)
+	for (enum abi abi = 0; abi < ABI_LINUX_COUNT; abi++)
 		per_abi[abi] = classes;
 	ctx = build_merged(per_abi, NULL, true);
 	fd = memfd_create("picovisor-filter", MFD_CLOEXEC);
@@ -168,6 +172,28 @@ out:
 		close(fd);
 	seccomp_release(ctx);
 	return rc;
+}
+
+/*
+ * An NT process's own filter, stacked by its loader on the run's: every
+ * system call it makes is an NT service (the numbers mean nothing to Linux),
+ * so every one stops for the personality. The Linux calls the personality
+ * writes in their place pass when the kernel re-runs the filters after the
+ * stop (a TRACE result on that re-check allows). Other ABIs are killed.
+ */
+int filter_bpf_nt(void **bytes, size_t *len)
+{
+	const struct sock_filter prog[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE | filter_trace_data(ABI_NT, true)),
+	};
+
+	*len = sizeof(prog);
+	*bytes = xmalloc(sizeof(prog));
+	memcpy(*bytes, prog, sizeof(prog));
+	return 0;
 }
 
 int filter_load(void *filter)

@@ -40,7 +40,7 @@ const char *image_format_name(const unsigned char *b, size_t len)
 		return "an ELF image";
 	}
 	if (len >= 2 && b[0] == 'M' && b[1] == 'Z')
-		return "a Windows PE image (MZ); the NT personality is not available yet";
+		return "a Windows PE image (MZ)";
 	if (len >= 2 && b[0] == '#' && b[1] == '!')
 		return "a #! script";
 	return "not a recognised executable format (no ELF magic, no #!)";

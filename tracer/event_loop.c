@@ -295,7 +295,8 @@ static void on_seccomp(struct tracee *t)
 		s.nr &= ~0x40000000L;
 	}
 	s.entry = syscall_lookup(s.abi, (int)s.nr);
-	if (trace_enabled() && trace_selection_has(trace_selection(), s.abi, s.nr)) {
+	/* An NT service is described by the NT personality itself, with its own arguments' meaning. */
+	if (s.abi != ABI_NT && trace_enabled() && trace_selection_has(trace_selection(), s.abi, s.nr)) {
 		trace_call_begin(t, s.abi, &s.regs);
 		t->resume = RESUME_SYSCALL; /* the personality's resume stops at the exit too */
 	}

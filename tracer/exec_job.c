@@ -52,6 +52,7 @@ void exec_job_free(struct tracee *t)
 {
 	struct exec_job *j = t->job;
 
+	pe_load_state_free(j);
 	exec_plan_free(&j->plan);
 	free(j->name);
 	free(j);

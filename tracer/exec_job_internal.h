@@ -46,6 +46,7 @@ struct exec_job {
 	struct load_layout layout;
 	uint64_t start_sp;
 	uint64_t report_addr;     /* where the batch leaves its struct load_report */
+	void *pe_state;           /* a PE load in progress (tracer/pe_load.c) */
 };
 
 void exec_job_free(struct tracee *t);
@@ -59,5 +60,15 @@ void exec_load_trapped(struct tracee *t);
 void exec_load_done(struct tracee *t);
 /* A failure after the old image is gone: kill the process, saying what failed. */
 void exec_load_failed(struct tracee *t, const char *what);
+/* The program's registers are set: hand the process its new image and let it run. */
+void exec_load_finish(struct tracee *t, bool has_scratch, uint64_t scratch_addr, int64_t seal_ret);
+/* With CAP_SYS_ADMIN the executor's calls need not stop: see exec_load.c. */
+void exec_load_suspend_filter(struct tracee *t, bool suspend);
+int exec_read_initial_stack(pid_t tid, uint64_t sp, struct initial_stack *st);
+
+/* The same two steps for a PE image of the NT personality (tracer/pe_load.c). */
+void pe_load_start(struct tracee *t);
+void pe_load_done(struct tracee *t);
+void pe_load_state_free(struct exec_job *j);
 
 #endif

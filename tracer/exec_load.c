@@ -71,7 +71,7 @@ static const void *readlink_filter(size_t *len)
 }
 
 /* Read the stub's initial stack: from sp up to where its auxv ends. */
-static int read_initial_stack(pid_t tid, uint64_t sp, struct initial_stack *st)
+int exec_read_initial_stack(pid_t tid, uint64_t sp, struct initial_stack *st)
 {
 	size_t cap = 0, len = 0;
 	unsigned char *buf = NULL;
@@ -102,7 +102,7 @@ static int read_initial_stack(pid_t tid, uint64_t sp, struct initial_stack *st)
  * CAP_SYS_ADMIN may switch the thread's filter off meanwhile. The thread runs
  * only the executor then, with every signal blocked.
  */
-static void suspend_filter(struct tracee *t, bool suspend)
+void exec_load_suspend_filter(struct tracee *t, bool suspend)
 {
 	if (!trace_enabled() || !run_options()->may_skip_nnp)
 		return;
@@ -113,7 +113,7 @@ void exec_load_failed(struct tracee *t, const char *what)
 {
 	char *why = xasprintf("loading %s failed after the old image was gone (%s)", t->job->path, what);
 
-	suspend_filter(t, false);
+	exec_load_suspend_filter(t, false);
 	exec_job_free(t);
 	tracee_kill_process(t, why);
 	free(why);
@@ -134,7 +134,11 @@ void exec_load_start(struct tracee *t)
 	tracee_regs r;
 
 	regs_get(t->tid, &r);
-	if (read_initial_stack(t->tid, regs_sp(&r), &st)) {
+	if (j->plan.pe) {
+		pe_load_start(t);
+		return;
+	}
+	if (exec_read_initial_stack(t->tid, regs_sp(&r), &st)) {
 		exec_load_failed(t, "cannot read the initial stack");
 		return;
 	}
@@ -198,7 +202,7 @@ void exec_load_start(struct tracee *t)
 	initial_stack_free(&st);
 	j->stage = STAGE_BATCH;
 	t->resume = RESUME_CONT;
-	suspend_filter(t, true);
+	exec_load_suspend_filter(t, true);
 	tracee_resume(t, 0);
 }
 
@@ -227,12 +231,15 @@ void exec_load_trapped(struct tracee *t)
 void exec_load_done(struct tracee *t)
 {
 	struct exec_job *j = t->job;
-	const struct exec_plan *pl = &j->plan;
 	struct load_report rep;
 	unsigned char probe;
 	tracee_regs r;
 
-	suspend_filter(t, false);
+	if (j->plan.pe) {
+		pe_load_done(t);
+		return;
+	}
+	exec_load_suspend_filter(t, false);
 	if (regs_get(t->tid, &r) < 0 || regs_retval(&r) != 0 ||
 	    tracee_read(t->tid, PV_STUB_BASE + PV_PAGE_SIZE, &probe, 1) != -EFAULT ||
 	    tracee_read(t->tid, j->report_addr, &rep, sizeof(rep)) < 0) {
@@ -244,18 +251,26 @@ void exec_load_done(struct tracee *t)
 		t->proc->readlink_trapped = true;
 	regs_set_process_start(&r, rep.entry, j->start_sp);
 	regs_set(t->tid, &r);
+	exec_load_finish(t, j->layout.scratch_op >= 0, rep.scratch_addr, rep.seal_ret);
+}
+
+void exec_load_finish(struct tracee *t, bool has_scratch, uint64_t scratch_addr, int64_t seal_ret)
+{
+	struct exec_job *j = t->job;
+	const struct exec_plan *pl = &j->plan;
+
 	exec_job_set_mask(t->tid, j->saved_mask);
 	free(t->proc->exe_path);
 	t->proc->exe_path = pl->exe_path ? xstrdup(pl->exe_path) : NULL;
 	t->proc->loaded = true;
 	scratch_release(t);
 	scratch_unref(t->proc->scratch);
-	t->proc->scratch = j->layout.scratch_op >= 0 ? scratch_new(rep.scratch_addr, rep.seal_ret == 0) : NULL;
+	t->proc->scratch = has_scratch ? scratch_new(scratch_addr, seal_ret == 0) : NULL;
 	if (t->proc->scratch && !t->proc->scratch->sealed) {
 		static bool said;
 		if (!said && !run_options()->quiet)
 			warn("note: this kernel cannot seal memory (mseal: %s; Linux 6.10): the area that holds translated "
-			     "paths is read-only but a thread could mprotect it", strerror((int)-rep.seal_ret));
+			     "paths is read-only but a thread could mprotect it", strerror((int)-seal_ret));
 		said = true;
 	}
 	exec_job_free(t);

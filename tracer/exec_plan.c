@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "loader.h"
+#include "pe_image.h"
 #include "util.h"
 
 #ifndef AT_EMPTY_PATH
@@ -134,6 +135,13 @@ static int open_interpreter(const char *path, open_as_tracee_fn open_fn, void *c
 	return 0;
 }
 
+static bool starts_like_pe(int fd)
+{
+	unsigned char magic[2];
+
+	return pread(fd, magic, sizeof(magic), 0) == 2 && pe_magic(magic, sizeof(magic));
+}
+
 int exec_plan_build(int fd, const char *filename, open_as_tracee_fn open_fn, void *ctx, struct exec_plan *plan,
 		    struct load_error *e)
 {
@@ -172,6 +180,18 @@ int exec_plan_build(int fd, const char *filename, open_as_tracee_fn open_fn, voi
 		current_path = interp;
 		if (open_interpreter(interp, open_fn, ctx, &cur, e, "script interpreter"))
 			goto out;
+	}
+	if (starts_like_pe(cur)) { /* the NT personality's, picked by the MZ magic */
+		if (pe_plan_build(cur, &plan->pe, e)) {
+			if (current_path)
+				prefix_error(e, "interpreter", current_path);
+			goto out;
+		}
+		plan->main_path = current_path;
+		current_path = NULL;
+		plan->exe_path = path_of_fd(cur);
+		rc = 0;
+		goto out;
 	}
 	if (elf_image_read(cur, &plan->main, e)) {
 		if (current_path)
@@ -221,5 +241,6 @@ void exec_plan_free(struct exec_plan *plan)
 	free(plan->exe_path);
 	elf_image_free(&plan->main);
 	elf_image_free(&plan->interp);
+	pe_plan_free(plan->pe);
 	memset(plan, 0, sizeof(*plan));
 }

@@ -242,22 +242,29 @@ static int add_readlink_filter(struct batch_builder *b, const struct load_params
 	return op;
 }
 
+int batch_map_scratch(struct batch_builder *b, uint64_t size, uint64_t addr_out, uint64_t seal_out)
+{
+	int map, op;
+
+	map = batch_op(b, SYS_mmap, 0, size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, (uint64_t)-1, 0,
+		       PV_OPF_STOP_ON_ERROR);
+	op = batch_op(b, PV_OP_STORE, addr_out, 0, 0, 0, 0, 0, 0);
+	batch_rel(b, op, 1, map);
+	op = batch_op(b, SYS_mseal, 0, size, 0, 0, 0, 0, 0);
+	batch_rel(b, op, 0, map);
+	op = batch_op(b, PV_OP_STORE, seal_out, 0, 0, 0, 0, 0, 0);
+	batch_rel(b, op, 1, op - 1);
+	return map;
+}
+
 /* Path translation's scratch area (scratch.h): read-only for the program, sealed where the kernel can. */
 static void map_scratch(struct batch_builder *b, const struct load_params *p, struct load_layout *out)
 {
-	int op;
-
 	out->scratch_op = -1;
 	if (!p->scratch_size)
 		return;
-	out->scratch_op = batch_op(b, SYS_mmap, 0, p->scratch_size, PROT_READ,
-				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, (uint64_t)-1, 0, PV_OPF_STOP_ON_ERROR);
-	op = batch_op(b, PV_OP_STORE, p->report_addr + offsetof(struct load_report, scratch_addr), 0, 0, 0, 0, 0, 0);
-	batch_rel(b, op, 1, out->scratch_op);
-	op = batch_op(b, SYS_mseal, 0, p->scratch_size, 0, 0, 0, 0, 0);
-	batch_rel(b, op, 0, out->scratch_op);
-	op = batch_op(b, PV_OP_STORE, p->report_addr + offsetof(struct load_report, seal_ret), 0, 0, 0, 0, 0, 0);
-	batch_rel(b, op, 1, op - 1);
+	out->scratch_op = batch_map_scratch(b, p->scratch_size, p->report_addr + offsetof(struct load_report, scratch_addr),
+					    p->report_addr + offsetof(struct load_report, seal_ret));
 }
 
 /* Copy what the supervisor needs out of the region before it goes: see struct load_report. */

@@ -1,6 +1,7 @@
 /* picovisor: a pico provider in user space. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <libelf.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 
 #include "event_loop.h"
 #include "options.h"
+#include "pe_image.h"
 #include "policy_cmd.h"
 #include "run_report.h"
 #include "sandbox.h"
@@ -68,6 +70,22 @@ static void report_at_exit(void)
 	sandbox_cleanup(report_options);
 }
 
+/* The NT personality is picked by the image's MZ magic (design.md); --personality nt insists on it. */
+static void pick_personality(struct run_options *o)
+{
+	unsigned char magic[2];
+	int fd = open(o->program_path, O_RDONLY | O_CLOEXEC);
+	bool pe = fd >= 0 && read(fd, magic, 2) == 2 && pe_magic(magic, 2);
+
+	if (fd >= 0)
+		close(fd);
+	if (o->require_nt && !pe)
+		die_status(EXIT_PV_NOEXEC, "%s: --personality nt runs PE32+ images (MZ), and this is not one",
+			   o->argv[0]);
+	if (pe && strcmp(o->personality, "linux") == 0)
+		o->personality = "nt";
+}
+
 int main(int argc, char **argv)
 {
 	static struct run_options o;
@@ -108,6 +126,7 @@ int main(int argc, char **argv)
 	if (rc < 0)
 		die_status(EXIT_PV_NOEXEC, "%s: %s", o.argv[0], strerror(-rc));
 	o.program_path = path;
+	pick_personality(&o);
 	{
 		uint64_t caps = effective_caps();
 		o.may_skip_nnp = caps & (1ULL << CAP_SYS_ADMIN_BIT);

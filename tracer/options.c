@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "nt.h"
 #include "options.h"
 #include "util.h"
 
@@ -48,6 +50,16 @@ void options_usage(FILE *out)
 	      "  --personality NAME  how system calls are served; NAME is one of:\n"
 	      "                        linux    pass every call through, watch execs (the default)\n"
 	      "                        sandbox  Linux under a policy (implied by --policy)\n"
+	      "                        nt       the Windows x64 system-call ABI, for PE32+ console\n"
+	      "                                 programs (picked by the MZ magic anyway; naming it\n"
+	      "                                 makes anything else an error). The program imports\n"
+	      "                                 from ntdll.dll only: picovisor's own, whose services\n"
+	      "                                 are listed in docs/nt.md\n"
+	      "  --drive X:=HOSTDIR  (nt) drive X: is the host directory HOSTDIR; repeatable. C: is\n"
+	      "                      the launch directory unless given\n"
+	      "  --nt-build BUILD    (nt) the Windows build whose service numbers and version the\n"
+	      "                      program sees: 19045 (Windows 10 22H2, the default) or 22631\n"
+	      "                      (Windows 11 23H2)\n"
 	      "  --kernel-loader     debugging: let the kernel load images instead of picovisor's\n"
 	      "                      loader, to compare the two\n"
 	      "  -v, --verbose       report execs that fail inside the run; twice (-vv), also every\n"
@@ -291,6 +303,8 @@ int options_parse(int argc, char **argv, struct run_options *o)
 {
 	static const struct option longopts[] = {
 		{ "personality", required_argument, NULL, 'P' },
+		{ "drive", required_argument, NULL, 'D' },
+		{ "nt-build", required_argument, NULL, 'N' },
 		{ "kernel-loader", no_argument, NULL, 'K' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "trace", required_argument, NULL, 'T' },
@@ -358,11 +372,28 @@ int options_parse(int argc, char **argv, struct run_options *o)
 			if (strcmp(optarg, "linux") == 0 || strcmp(optarg, "sandbox") == 0)
 				o->personality = strcmp(optarg, "linux") == 0 ? "linux" : "sandbox";
 			else if (strcmp(optarg, "nt") == 0)
-				return usage_error("the %s personality is not implemented yet; only 'linux' is",
-						   optarg);
+				o->require_nt = true;
 			else
-				return usage_error("unknown personality '%s': the personalities are linux, sandbox", optarg);
+				return usage_error("unknown personality '%s': the personalities are linux, sandbox, nt",
+						   optarg);
 			break;
+		case 'D': {
+			char err[PATH_MAX + 128];
+			if (strlen(optarg) < 3 || optarg[1] != ':' || optarg[2] != '=')
+				return usage_error("--drive wants X:=HOSTDIR (a drive letter, ':=', a host directory), not '%s'",
+						   optarg);
+			if (nt_drive_add(optarg[0], optarg + 3, err, sizeof(err)) < 0)
+				return usage_error("--drive %s: %s", optarg, err);
+			break;
+		}
+		case 'N': {
+			enum nt_build b;
+			if (nt_build_parse(optarg, &b) < 0)
+				return usage_error("--nt-build %s: the Windows builds served are 19045 (Windows 10 22H2, the "
+						   "default) and 22631 (Windows 11 23H2)", optarg);
+			nt_build_select(b);
+			break;
+		}
 		case 'K':
 			o->kernel_loader = true;
 			break;
@@ -464,6 +495,7 @@ int options_parse(int argc, char **argv, struct run_options *o)
 	if (!o->sandbox && (o->report_file || o->quiet || o->share_tty || o->keep_tmpdir || o->nkeep_fds))
 		return usage_error("--report, --quiet, --tty, --keep-tmpdir and --keep-fd are options of the sandbox: "
 				   "give a policy with --policy NAME|FILE (for example --policy ci)");
+	nt_drives_finish();
 	if (o->sandbox && strcmp(o->personality, "linux") != 0 && strcmp(o->personality, "sandbox") != 0)
 		return usage_error("--policy and its overrides belong to the sandbox personality, not %s", o->personality);
 	if (o->sandbox || strcmp(o->personality, "sandbox") == 0) {

@@ -17,6 +17,9 @@ static const struct {
 	{ "signal", CL_SIGNAL },
 };
 
+/* x32 calls are never traced; NT services are named from the selected Windows build's table. */
+static const enum abi traced_abis[] = { ABI_X86_64, ABI_I386, ABI_NT };
+
 static void set_bit(struct trace_selection *s, enum abi abi, int nr, bool on)
 {
 	if (nr < 0 || nr >= 1024)
@@ -71,7 +74,8 @@ static int apply_item(struct trace_selection *s, const char *item, bool on, char
 					       "%%signal %%ipc %%memory %%creds %%clock", item);
 			return -1;
 		}
-		for (enum abi abi = ABI_X86_64; abi <= ABI_I386; abi++) {
+		for (size_t k = 0; k < ARRAY_SIZE(traced_abis); k++) {
+			enum abi abi = traced_abis[k];
 			int count;
 			const struct syscall_entry *t = syscall_table(abi, &count);
 
@@ -88,7 +92,8 @@ static int apply_item(struct trace_selection *s, const char *item, bool on, char
 			snprintf(err, errsize, "'%s' is not a valid regular expression", item + 1);
 			return -1;
 		}
-		for (enum abi abi = ABI_X86_64; abi <= ABI_I386; abi++) {
+		for (size_t k = 0; k < ARRAY_SIZE(traced_abis); k++) {
+			enum abi abi = traced_abis[k];
 			int count;
 			const struct syscall_entry *t = syscall_table(abi, &count);
 
@@ -103,11 +108,11 @@ static int apply_item(struct trace_selection *s, const char *item, bool on, char
 		}
 		return 0;
 	}
-	for (enum abi abi = ABI_X86_64; abi <= ABI_I386; abi++) {
-		int nr = syscall_number(abi, item);
+	for (size_t k = 0; k < ARRAY_SIZE(traced_abis); k++) {
+		int nr = syscall_number(traced_abis[k], item);
 
 		if (nr >= 0)
-			set_bit(s, abi, nr, on), matched++;
+			set_bit(s, traced_abis[k], nr, on), matched++;
 	}
 	if (!matched && !optional) {
 		snprintf(err, errsize, "unknown system call '%s' (prefix it with '?' to ignore that)", item);

@@ -350,6 +350,47 @@ static void emit_call(struct tracee *t, bool returned, long ret, const tracee_re
 	end_record(&o);
 }
 
+void trace_call_served(struct tracee *t, const struct trace_served *c)
+{
+	uint64_t end = monotonic_ns();
+	unsigned status = !c->returned ? STATUS_UNFINISHED : c->failed ? STATUS_FAILED : STATUS_SUCCESSFUL;
+	struct tout o;
+
+	if (!sink.on || !trace_selection_has(&sink.sel, c->abi, c->nr) || !(sink.sel.status & status))
+		return;
+	if (sink.fmt == FORMAT_TEXT) {
+		text_prefix(&sink.rec, t);
+		sb_puts(&sink.rec, c->name);
+		sb_putc(&sink.rec, '(');
+		tout_init(&o, &sink.rec, FORMAT_TEXT);
+		c->args(&o, c->ctx);
+		sb_puts(&sink.rec, ") = ");
+		if (c->returned) {
+			tout_init(&o, &sink.rec, FORMAT_TEXT);
+			c->result(&o, c->ctx);
+		} else {
+			sb_puts(&sink.rec, "?");
+		}
+		sb_printf(&sink.rec, " <%llu.%06llu>", (unsigned long long)((end - c->t0) / 1000000000u),
+			  (unsigned long long)((end - c->t0) % 1000000000u / 1000u));
+		text_write(&sink.rec);
+		return;
+	}
+	begin_record(&o, "syscall", t, end);
+	sb_printf(&sink.rec, ",\"dur\":%llu.%06llu", (unsigned long long)((end - c->t0) / 1000000000u),
+		  (unsigned long long)((end - c->t0) % 1000000000u / 1000u));
+	tout_symbol(&o, "pers", t->proc->pers->name);
+	tout_symbol(&o, "abi", abi_name(c->abi));
+	tout_symbol(&o, "name", c->name);
+	tout_int(&o, "nr", c->nr);
+	c->args(&o, c->ctx);
+	if (c->returned)
+		c->result(&o, c->ctx);
+	else
+		tout_null(&o, "ret");
+	end_record(&o);
+}
+
 void trace_call_end(struct tracee *t)
 {
 	tracee_regs r;

@@ -101,6 +101,28 @@ void regs_set_process_start(tracee_regs *r, uint64_t ip, uint64_t sp)
 	r->rsp = sp;
 }
 
+void regs_set_win64_arg(tracee_regs *r, int i, uint64_t v)
+{
+	switch (i) {
+	case 0: r->rcx = v; break;
+	case 1: r->rdx = v; break;
+	case 2: r->r8 = v; break;
+	case 3: r->r9 = v; break;
+	default: break;
+	}
+}
+
+uint64_t regs_nt_arg(const tracee_regs *r, int i)
+{
+	switch (i) {
+	case 0: return r->r10;
+	case 1: return r->rdx;
+	case 2: return r->r8;
+	case 3: return r->r9;
+	default: return 0;
+	}
+}
+
 /* /proc/PID/mem reaches pages process_vm_* refuse (read-only text), as ptrace may. */
 static ssize_t proc_mem_io(pid_t tid, uint64_t addr, void *buf, size_t len, int write)
 {

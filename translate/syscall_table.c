@@ -1,8 +1,10 @@
 /* Lookup over the per-ABI tables in syscalls_*.def. */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "nt.h"
 #include "syscall_table.h"
 #include "util.h"
 
@@ -21,6 +23,58 @@ static const struct syscall_entry table_i386[] = {
 #undef SYSCALL
 };
 
+/*
+ * The NT services as table entries, numbered for the Windows build selected
+ * when first asked (the command line selects it before anything looks), so
+ * that -e, summary and the filters' users see one kind of table. Trace
+ * classes follow what a service works on.
+ */
+static uint32_t nt_classes(const struct nt_service *s)
+{
+	uint32_t cl = 0;
+
+	for (int i = 0; i < nt_service_nargs(s); i++)
+		if (s->args[i].kind == NK_OBJECT_ATTRIBUTES && strstr(s->name, "File"))
+			cl |= CL_FILE;
+	if (strstr(s->name, "File"))
+		cl |= CL_DESC;
+	if (strstr(s->name, "VirtualMemory") || strstr(s->name, "Section"))
+		cl |= CL_MEMORY;
+	if (strstr(s->name, "Process") || strstr(s->name, "Thread"))
+		cl |= CL_PROCESS;
+	if (strstr(s->name, "Time") || strstr(s->name, "PerformanceCounter") || strstr(s->name, "DelayExecution"))
+		cl |= CL_CLOCK;
+	return cl;
+}
+
+static int compare_nrs(const void *a, const void *b)
+{
+	return ((const struct syscall_entry *)a)->nr - ((const struct syscall_entry *)b)->nr;
+}
+
+static const struct syscall_entry *nt_table(int *count)
+{
+	static struct syscall_entry t[NT_SERVICE_COUNT];
+	static bool built;
+
+	if (!built) {
+		for (int i = 0; i < NT_SERVICE_COUNT; i++) {
+			const struct nt_service *s = &nt_services[i];
+
+			t[i].nr = s->nr[nt_build_selected()];
+			t[i].name = s->name;
+			t[i].flags = nt_classes(s);
+			t[i].ret = R_INT;
+			for (int a = 0; a < 6 && a < nt_service_nargs(s); a++)
+				t[i].args[a] = (struct syscall_arg){ K_HEX, s->args[a].name };
+		}
+		qsort(t, NT_SERVICE_COUNT, sizeof(t[0]), compare_nrs);
+		built = true;
+	}
+	*count = NT_SERVICE_COUNT;
+	return t;
+}
+
 const struct syscall_entry *syscall_table(enum abi abi, int *count)
 {
 	switch (abi) {
@@ -31,6 +85,8 @@ const struct syscall_entry *syscall_table(enum abi abi, int *count)
 	case ABI_I386:
 		*count = (int)ARRAY_SIZE(table_i386);
 		return table_i386;
+	case ABI_NT:
+		return nt_table(count);
 	case ABI_COUNT:
 		break;
 	}
@@ -95,6 +151,8 @@ const char *abi_name(enum abi abi)
 		return "i386 (int 0x80)";
 	case ABI_X32:
 		return "x32";
+	case ABI_NT:
+		return "nt";
 	case ABI_COUNT:
 		break;
 	}

@@ -1,0 +1,244 @@
+/*
+ * The NT personality's shared facts: the Windows builds picovisor serves, the
+ * service table (translate/nt_services.def), the drive map, NTSTATUS, and
+ * what the PE loader hands the personality when an NT image starts.
+ * The ABI itself: shared/nt-abi.md.
+ */
+#ifndef PICOVISOR_NT_H
+#define PICOVISOR_NT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct tracee;
+
+/* ---- Windows builds: which service numbers, and what the PEB says. */
+
+enum nt_build {
+	NT_BUILD_19045, /* Windows 10 22H2 (the default) */
+	NT_BUILD_22631, /* Windows 11 23H2 */
+	NT_BUILD_COUNT,
+};
+
+/* "19045" or "22631": 0 and *b, or -1. */
+int nt_build_parse(const char *s, enum nt_build *b);
+void nt_build_select(enum nt_build b);
+enum nt_build nt_build_selected(void);
+/* The build number the PEB reports (19045, 22631). */
+unsigned nt_build_number(enum nt_build b);
+/* The project's ntdll.dll built with this build's service numbers (embedded in picovisor). */
+const unsigned char *nt_ntdll_image(enum nt_build b, size_t *len);
+
+/* ---- The services. */
+
+enum nt_arg_kind {
+	NK_NONE,
+	NK_HANDLE,
+	NK_HANDLE_OUT,     /* PHANDLE filled in on success */
+	NK_HANDLE_CLOSED,  /* the handle the call closes: described at entry */
+	NK_BOOL,
+	NK_TIMEOUT,        /* PLARGE_INTEGER: NULL infinite, negative relative, positive absolute */
+	NK_PTR,
+	NK_IOSB,           /* PIO_STATUS_BLOCK filled in */
+	NK_BUF_IN,         /* bytes passed in; length in the next argument */
+	NK_BUF_OUT,        /* bytes returned; the count in the IO_STATUS_BLOCK */
+	NK_ULONG,
+	NK_LONG,
+	NK_HEX,
+	NK_SIZE,
+	NK_LARGE_IN,       /* PLARGE_INTEGER read */
+	NK_LARGE_OUT,      /* PLARGE_INTEGER filled in */
+	NK_ULONG_OUT,      /* PULONG filled in */
+	NK_SIZE_OUT,       /* PSIZE_T filled in */
+	NK_PTR_INOUT,      /* PVOID * read and written */
+	NK_SIZE_INOUT,     /* PSIZE_T read and written */
+	NK_MEM_TYPE,       /* MEM_* */
+	NK_PROTECT,        /* PAGE_* */
+	NK_NTSTATUS,
+	NK_ACCESS,         /* ACCESS_MASK */
+	NK_OBJECT_ATTRIBUTES, /* shown as its name */
+	NK_SHARE,          /* FILE_SHARE_* */
+	NK_CREATE_OPTIONS, /* FILE_* create options */
+	NK_DISPOSITION,    /* FILE_SUPERSEDE ... */
+	NK_FILE_INFO_CLASS,
+	NK_USTR,           /* PUNICODE_STRING */
+};
+
+#define NT_MAX_ARGS 11
+
+struct nt_service {
+	const char *name;
+	uint16_t nr[NT_BUILD_COUNT];
+	struct {
+		uint8_t kind; /* enum nt_arg_kind */
+		const char *name;
+	} args[NT_MAX_ARGS];
+};
+
+enum nt_service_id {
+#define NT_SERVICE(name, n19045, n22631, ...) NT_ID_##name,
+#include "../translate/nt_services.def"
+#undef NT_SERVICE
+	NT_SERVICE_COUNT,
+};
+
+extern const struct nt_service nt_services[NT_SERVICE_COUNT];
+/* The service a number selects in the selected build, or NULL. */
+const struct nt_service *nt_service_of(uint32_t nr);
+/* The id of a service by name, or -1. */
+int nt_service_by_name(const char *name);
+int nt_service_nargs(const struct nt_service *s);
+
+/* ---- NTSTATUS. */
+
+typedef uint32_t ntstatus;
+
+enum {
+	STATUS_SUCCESS = 0x00000000,
+	STATUS_WAIT_0 = 0x00000000,
+	STATUS_ABANDONED_WAIT_0 = 0x00000080,
+	STATUS_USER_APC = 0x000000C0,
+	STATUS_ALERTED = 0x00000101,
+	STATUS_TIMEOUT = 0x00000102,
+	STATUS_PENDING = 0x00000103,
+	STATUS_OBJECT_NAME_EXISTS = 0x40000000,
+	STATUS_BUFFER_OVERFLOW = 0x80000005,
+	STATUS_NO_MORE_FILES = 0x80000006,
+	STATUS_NO_MORE_ENTRIES = 0x8000001A,
+	STATUS_UNSUCCESSFUL = 0xC0000001,
+	STATUS_NOT_IMPLEMENTED = 0xC0000002,
+	STATUS_INVALID_INFO_CLASS = 0xC0000003,
+	STATUS_INFO_LENGTH_MISMATCH = 0xC0000004,
+	STATUS_ACCESS_VIOLATION = 0xC0000005,
+	STATUS_INVALID_HANDLE = 0xC0000008,
+	STATUS_INVALID_PARAMETER = 0xC000000D,
+	STATUS_NO_SUCH_DEVICE = 0xC000000E,
+	STATUS_NO_SUCH_FILE = 0xC000000F,
+	STATUS_INVALID_DEVICE_REQUEST = 0xC0000010,
+	STATUS_END_OF_FILE = 0xC0000011,
+	STATUS_NO_MEMORY = 0xC0000017,
+	STATUS_CONFLICTING_ADDRESSES = 0xC0000018,
+	STATUS_INVALID_SYSTEM_SERVICE = 0xC000001C,
+	STATUS_ALREADY_COMMITTED = 0xC0000021,
+	STATUS_ACCESS_DENIED = 0xC0000022,
+	STATUS_BUFFER_TOO_SMALL = 0xC0000023,
+	STATUS_OBJECT_TYPE_MISMATCH = 0xC0000024,
+	STATUS_NOT_COMMITTED = 0xC000002D,
+	STATUS_OBJECT_NAME_INVALID = 0xC0000033,
+	STATUS_OBJECT_NAME_NOT_FOUND = 0xC0000034,
+	STATUS_OBJECT_NAME_COLLISION = 0xC0000035,
+	STATUS_OBJECT_PATH_INVALID = 0xC0000039,
+	STATUS_OBJECT_PATH_NOT_FOUND = 0xC000003A,
+	STATUS_OBJECT_PATH_SYNTAX_BAD = 0xC000003B,
+	STATUS_SHARING_VIOLATION = 0xC0000043,
+	STATUS_INVALID_PAGE_PROTECTION = 0xC0000045,
+	STATUS_MUTANT_NOT_OWNED = 0xC0000046,
+	STATUS_SEMAPHORE_LIMIT_EXCEEDED = 0xC0000047,
+	STATUS_DELETE_PENDING = 0xC0000056,
+	STATUS_DISK_FULL = 0xC000007F,
+	STATUS_INVALID_IMAGE_FORMAT = 0xC000007B,
+	STATUS_MEMORY_NOT_ALLOCATED = 0xC00000A0,
+	STATUS_DEVICE_NOT_READY = 0xC00000A3,
+	STATUS_ILLEGAL_FUNCTION = 0xC00000AF,
+	STATUS_PIPE_DISCONNECTED = 0xC00000B0,
+	STATUS_FILE_IS_A_DIRECTORY = 0xC00000BA,
+	STATUS_NOT_SUPPORTED = 0xC00000BB,
+	STATUS_NOT_SAME_DEVICE = 0xC00000D4,
+	STATUS_DIRECTORY_NOT_EMPTY = 0xC0000101,
+	STATUS_NOT_A_DIRECTORY = 0xC0000103,
+	STATUS_NAME_TOO_LONG = 0xC0000106,
+	STATUS_TOO_MANY_OPENED_FILES = 0xC000011F,
+	STATUS_CANCELLED = 0xC0000120,
+	STATUS_CANNOT_DELETE = 0xC0000121,
+	STATUS_PIPE_BROKEN = 0xC000014B,
+	STATUS_REPARSE_POINT_NOT_RESOLVED = 0xC0000280,
+};
+
+static inline bool nt_success(ntstatus s)
+{
+	return (int32_t)s >= 0;
+}
+
+/* "STATUS_OBJECT_NAME_NOT_FOUND", or NULL for a status picovisor has no name for. */
+const char *nt_status_name(ntstatus s);
+/* A negative errno of a Linux call as the NTSTATUS a file service returns (nt-abi.md section 5). */
+ntstatus nt_status_of_errno(int neg_errno);
+
+/* ---- UTF-16 (translate/nt_unicode.c). Both return the units/bytes the whole conversion needs and
+ * write at most cap; invalid UTF-8 bytes travel as lone surrogates U+DC80..U+DCFF. */
+size_t nt_utf8_to_utf16(const char *s, size_t len, uint16_t *out, size_t cap);
+size_t nt_utf16_to_utf8(const uint16_t *s, size_t len, char *out, size_t cap);
+
+/* ---- Drives: letters mapped to host directories (--drive X:=DIR; C: defaults to the launch directory). */
+
+/* Map letter to host directory dir (made absolute). 0, or -1 with a message in err. */
+int nt_drive_add(char letter, const char *dir, char *err, size_t errsize);
+/* C: as the launch directory unless --drive gave it. */
+void nt_drives_finish(void);
+/* The host directory of a drive letter, or NULL. */
+const char *nt_drive_host(char letter);
+/* A host path as a DOS path ("C:\dir\file") through the drive map: 0, or -1 if no drive reaches it. */
+int nt_dos_path_of_host(const char *host, char *out, size_t size);
+
+/* ---- Starting an NT process: what the loader set up (tracer/pe_load.c). */
+
+struct nt_start {
+	uint64_t image_base, ntdll_base;
+	uint64_t peb, teb;           /* the first thread's TEB */
+	uint64_t params;             /* RTL_USER_PROCESS_PARAMETERS */
+	uint64_t stack_base, stack_limit; /* of the first thread: top and lowest committed address */
+	uint64_t stack_reserve_lo;   /* the lowest address of its reservation */
+	uint64_t work;               /* writable memory for the services' results (nt_personality.c) */
+	uint64_t work_size;
+	uint32_t tls_size;           /* bytes of the image's TLS block (template + zero fill), 0: none */
+	uint64_t tls_template;       /* its template in the image, after relocation */
+	uint32_t tls_template_size;
+	uint32_t handle_stdin, handle_stdout, handle_stderr;
+	uint64_t image_size, ntdll_size;
+	uint64_t ntdll_thread_start; /* RtlUserThreadStart in the loaded ntdll */
+	uint64_t start_block;        /* what ntdll's LdrInitializeThunk gets */
+};
+
+/* What the process environment of a new NT process is built from (tracer/pe_load.c gathers it). */
+struct nt_env_in {
+	char **argv;
+	int argc;
+	char **envp;
+	int envc;
+	const char *image_host;      /* the image's host path */
+	const char *cwd_host;        /* the process's working directory */
+	uint64_t image_base, entry, tls_callbacks; /* relocated VAs; tls_callbacks 0 when none */
+	const unsigned char *tls_template;         /* the image's TLS template (relocated), or NULL */
+	uint32_t tls_template_size, tls_zero_fill;
+	uint64_t stack_base, stack_limit;
+	uint32_t pid, tid;
+};
+
+/*
+ * The environment area of a new NT process (translate/nt_env.c): PEB, the
+ * first thread's TEB and work area, RTL_USER_PROCESS_PARAMETERS with its
+ * strings (UTF-16), the start block and the TLS block. nt_env_size says how
+ * much to map; nt_env_build fills buf (that many zeroed bytes, to be written
+ * at addr) and the addresses in *out.
+ */
+size_t nt_env_size(const struct nt_env_in *in);
+void nt_env_build(const struct nt_env_in *in, uint64_t addr, unsigned char *buf, struct nt_start *out);
+
+/* A thread's TEB and the work area after it (services' results land there): one block per thread. */
+#define NT_TEB_SIZE 0x2000UL
+#define NT_WORK_SIZE 0x10000UL
+#define NT_THREAD_BLOCK_SIZE (NT_TEB_SIZE + NT_WORK_SIZE)
+
+/* The image is in place: the process becomes an NT process served by personality_nt. */
+void nt_process_start(struct tracee *t, const struct nt_start *s);
+
+/* The handles of the standard streams a new NT process is given (fds 0, 1, 2). */
+enum {
+	NT_HANDLE_STDIN = 0x4,
+	NT_HANDLE_STDOUT = 0x8,
+	NT_HANDLE_STDERR = 0xC,
+	NT_FIRST_FREE_HANDLE = 0x10,
+};
+
+#endif

@@ -1,0 +1,91 @@
+/*
+ * The drive map of the NT personality: a letter names a host directory, as
+ * WSL's DrvFS named /mnt/c for C:. Paths of NT processes resolve through it
+ * (translate/nt_path.c) and host paths shown to them go back through it.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "nt.h"
+#include "util.h"
+
+static char *drive[26];
+
+int nt_drive_add(char letter, const char *dir, char *err, size_t errsize)
+{
+	char real[PATH_MAX];
+	struct stat st;
+	int i = toupper((unsigned char)letter) - 'A';
+
+	if (i < 0 || i >= 26) {
+		snprintf(err, errsize, "'%c' is not a drive letter (A to Z)", letter);
+		return -1;
+	}
+	if (drive[i]) {
+		snprintf(err, errsize, "drive %c: is given twice", 'A' + i);
+		return -1;
+	}
+	if (!realpath(dir, real) || stat(real, &st) < 0) {
+		snprintf(err, errsize, "drive %c:'s directory %s: %s", 'A' + i, dir, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, errsize, "drive %c:'s %s is not a directory", 'A' + i, dir);
+		return -1;
+	}
+	drive[i] = xstrdup(real);
+	return 0;
+}
+
+void nt_drives_finish(void)
+{
+	char cwd[PATH_MAX], err[PATH_MAX + 64];
+
+	if (drive['C' - 'A'])
+		return;
+	if (!getcwd(cwd, sizeof(cwd)) || nt_drive_add('C', cwd, err, sizeof(err)) < 0)
+		die("cannot map drive C: to the launch directory: %s", strerror(errno));
+}
+
+const char *nt_drive_host(char letter)
+{
+	int i = toupper((unsigned char)letter) - 'A';
+
+	return i >= 0 && i < 26 ? drive[i] : NULL;
+}
+
+/* The longest drive root that contains host wins (drives may nest). */
+int nt_dos_path_of_host(const char *host, char *out, size_t size)
+{
+	int best = -1;
+	size_t best_len = 0;
+
+	for (int i = 0; i < 26; i++) {
+		size_t n;
+
+		if (!drive[i])
+			continue;
+		n = strlen(drive[i]);
+		if (strcmp(drive[i], "/") == 0)
+			n = 0;
+		if (strncmp(host, drive[i], n) == 0 && (host[n] == '/' || host[n] == 0) && (best < 0 || n > best_len)) {
+			best = i;
+			best_len = n;
+		}
+	}
+	if (best < 0)
+		return -1;
+	if ((size_t)snprintf(out, size, "%c:%s", 'A' + best, host[best_len] ? host + best_len : "\\") >= size)
+		return -1;
+	for (char *p = out; *p; p++)
+		if (*p == '/')
+			*p = '\\';
+	return 0;
+}

@@ -1,0 +1,197 @@
+/*
+ * Inside the NT personality: the state of an NT process (its handle table)
+ * and thread (the service call in flight), and the few primitives every
+ * service is written with:
+ *   nt_done(t, status)       the call returns status to the program;
+ *   nt_linux(t, then, nr...) the thread runs Linux call nr in place of the NT
+ *                            one; then(t, ret) continues at its exit stop
+ *                            (and may call nt_linux again, or nt_done).
+ * Services read and write the program's memory through nt_get/nt_put, which
+ * turn a bad pointer into STATUS_ACCESS_VIOLATION.
+ */
+#ifndef PICOVISOR_NT_INTERNAL_H
+#define PICOVISOR_NT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "nt.h"
+#include "tracee.h"
+
+enum nt_type {
+	NT_TYPE_FILE,
+	NT_TYPE_EVENT,
+	NT_TYPE_MUTANT,
+	NT_TYPE_SEMAPHORE,
+	NT_TYPE_THREAD,
+	NT_TYPE_PROCESS,
+	NT_TYPE_SECTION,
+	NT_TYPE_COUNT,
+};
+
+/* What the files of the run share, per host inode: opens for share modes, a pending delete. */
+struct nt_fcb {
+	dev_t dev;
+	ino_t ino;
+	int opens;
+	bool delete_pending;
+	char *host;            /* the path to remove when the last handle goes */
+	bool is_dir;
+	struct nt_fcb *next;
+};
+
+struct nt_file {
+	int fd;                /* in the tracee; -1 for a console stream given by picovisor */
+	char *host;            /* host path, NULL for the standard streams */
+	char *nt_name;         /* the name as NtQueryInformationFile(FileNameInformation) gives it (UTF-8, \dir\file) */
+	bool is_dir;
+	bool seekable;          /* a regular file or block device: ByteOffset means something */
+	bool append_only;      /* FILE_APPEND_DATA without FILE_WRITE_DATA */
+	bool sync_io;          /* FILE_SYNCHRONOUS_IO_*: the file position is kept */
+	uint32_t share;
+	struct nt_fcb *fcb;
+	bool delete_on_close;
+	/* directory listing state (NtQueryDirectoryFile) */
+	char **names;
+	int nnames, next_name;
+	bool listed;
+	char *mask;            /* the first call's FileName, UTF-8; NULL: all */
+};
+
+struct nt_object {
+	enum nt_type type;
+	int refs;              /* handles that point here */
+	union {
+		struct nt_file file;
+		struct {
+			bool manual_reset, signaled;
+		} event;
+		struct {
+			pid_t owner;       /* 0: free */
+			uint32_t count;
+			bool abandoned;
+		} mutant;
+		struct {
+			int32_t count, max;
+		} sem;
+		struct {
+			pid_t tid;
+			bool done;
+			ntstatus exit_status;
+			uint64_t teb;
+		} thread;
+		struct {
+			uint64_t size;
+			uint32_t protect;
+			int fd;            /* in the tracee: the file or a memfd */
+			bool image;
+		} section;
+	};
+};
+
+struct nt_handle {
+	struct nt_object *obj;
+	uint32_t access;
+};
+
+struct nt_process {
+	struct nt_handle *handles;  /* index = handle / 4 */
+	int nhandles;
+	struct nt_start start;
+	uint64_t next_thread_block; /* where the next TEB/work block goes (0: needs one) */
+	bool exit_status_set;
+	ntstatus exit_status;
+};
+
+typedef void (*nt_then_fn)(struct tracee *t, long ret);
+
+/* The service call a thread is in. */
+struct nt_call {
+	const struct nt_service *svc;  /* NULL: a number no service has */
+	uint32_t nr;
+	uint64_t a[NT_MAX_ARGS];
+	tracee_regs regs;          /* the program's at entry; given back with rax = status */
+	bool active;
+	bool at_exit;              /* stopped at the exit of a Linux call the personality wrote */
+	bool chained;              /* a further Linux call is on its way to its seccomp stop */
+	nt_then_fn then;
+	uint64_t t0;
+	uint64_t st[8];            /* the service's own state between steps */
+	void *p;
+	char *name;                /* what the service resolved (a path), for the trace */
+	ntstatus status;
+};
+
+struct nt_thread {
+	struct nt_call call;
+	uint64_t teb, work;        /* its TEB and the work area after it */
+};
+
+/* ---- The call primitives (nt_personality.c). */
+void nt_done(struct tracee *t, ntstatus status);
+void nt_linux(struct tracee *t, nt_then_fn then, long nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+	      uint64_t a4, uint64_t a5);
+struct nt_call *nt_call_of(struct tracee *t);
+struct nt_process *nt_process_of(struct tracee *t);
+struct nt_thread *nt_thread_of(struct tracee *t);
+/* The program's memory: 0, or -EFAULT. */
+int nt_get(struct tracee *t, uint64_t addr, void *buf, size_t len);
+int nt_put(struct tracee *t, uint64_t addr, const void *buf, size_t len);
+/* An IO_STATUS_BLOCK written as NT does (a bad pointer is the program's problem: ignored). */
+void nt_put_iosb(struct tracee *t, uint64_t iosb, ntstatus status, uint64_t information);
+/* Data the thread's Linux call reads, placed where no other thread can change it (scratch.h): its address, or 0. */
+uint64_t nt_scratch_put(struct tracee *t, size_t off, const void *data, size_t len);
+/* The thread's work area: writable memory for a Linux call's results (NT_WORK_SIZE bytes). */
+uint64_t nt_work(struct tracee *t);
+
+/* ---- Handles (nt_handles.c). */
+struct nt_object *nt_object_new(enum nt_type type);
+/* Put obj in the table with this access: the handle, or 0 when the table is full. */
+uint32_t nt_handle_add(struct nt_process *p, struct nt_object *obj, uint32_t access);
+/* The object of handle h of type type (NT_TYPE_COUNT: any): STATUS_SUCCESS, INVALID_HANDLE or OBJECT_TYPE_MISMATCH. */
+ntstatus nt_handle_get(struct nt_process *p, uint64_t h, enum nt_type type, struct nt_object **obj, uint32_t *access);
+/* Take handle h out of the table: its object (whose refs the caller drops with nt_object_release), or NULL. */
+struct nt_object *nt_handle_remove(struct nt_process *p, uint64_t h);
+/* Drop a reference; true when it was the last (the caller frees what the object holds in the tracee). */
+bool nt_object_release(struct nt_object *obj);
+void nt_object_free(struct nt_object *obj);
+const char *nt_type_name(enum nt_type type);
+
+/* ---- Paths (nt_path.c). */
+/* Read OBJECT_ATTRIBUTES at oa and resolve its name to a host path (malloc'd in *host). */
+struct nt_lookup {
+	char *host;                /* the host path: of the file, or where it would be created */
+	char *nt_name;             /* \dir\file under its drive, for FileNameInformation */
+	bool exists;
+	bool is_dir;
+	bool trailing_slash;
+};
+ntstatus nt_path_lookup(struct tracee *t, uint64_t oa, struct nt_lookup *out);
+void nt_lookup_free(struct nt_lookup *l);
+/* Does name match the NT wildcard mask (*, ?, and the DOS forms <, >, ")? Case-insensitive. */
+bool nt_wildcard_match(const char *mask, const char *name);
+/* Compare names as NT's case-insensitive lookup does (ASCII and Latin-1 folded). */
+int nt_name_casecmp(const char *a, const char *b);
+
+/* ---- Time (nt_system.c). */
+uint64_t nt_time_now(void);                 /* 100 ns ticks since 1601 */
+uint64_t nt_time_of(int64_t sec, long nsec);
+
+/* ---- The services: one per line of nt_services.def that is served. */
+typedef void (*nt_serve_fn)(struct tracee *t);
+#define NT_SERVICE(name, n19045, n22631, ...) void nt_serve_##name(struct tracee *t);
+#include "nt_services.def"
+#undef NT_SERVICE
+
+/* The files of the run (nt_file.c): what closing a file handle leaves to do in the tracee. */
+void nt_file_closed(struct tracee *t, struct nt_object *obj, nt_then_fn then);
+void nt_file_forget(struct nt_object *obj);
+
+/* A thread of the process ended with status (nt_thread.c): its object is signalled. */
+void nt_thread_exited(struct tracee *t, ntstatus status);
+
+/* Trace decoding of NT arguments (nt_trace.c). */
+void nt_trace_call(struct tracee *t, bool returned);
+
+#endif

@@ -1,0 +1,319 @@
+/*
+ * The NT personality: every system call of an NT process is an NT service
+ * (shared/nt-abi.md). The number in eax selects it from the selected Windows
+ * build's table; arguments 1-4 are in r10, rdx, r8, r9 and the rest on the
+ * stack above the return address and shadow space. A service either answers
+ * at once (the call is skipped and rax gets the NTSTATUS) or has the thread
+ * run Linux calls in its place, one at a time, and answers after the last.
+ * Nothing the program issues ever reaches Linux as a Linux call: the NT
+ * filter stops every call, and only calls the personality wrote run.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "event_loop.h"
+#include "nt_internal.h"
+#include "personality.h"
+#include "scratch.h"
+#include "trace.h"
+#include "util.h"
+
+/* Linux returns these when a signal interrupted a call that is to be restarted. */
+#define ERESTARTSYS 512
+#define ERESTART_RESTARTBLOCK 516
+
+static const nt_serve_fn handlers[NT_SERVICE_COUNT] = {
+#define NT_SERVICE(name, n19045, n22631, ...) [NT_ID_##name] = nt_serve_##name,
+#include "nt_services.def"
+#undef NT_SERVICE
+};
+
+struct nt_process *nt_process_of(struct tracee *t)
+{
+	return t->proc->nt;
+}
+
+struct nt_thread *nt_thread_of(struct tracee *t)
+{
+	if (!t->nt)
+		t->nt = xcalloc(1, sizeof(*t->nt));
+	return t->nt;
+}
+
+struct nt_call *nt_call_of(struct tracee *t)
+{
+	return &nt_thread_of(t)->call;
+}
+
+int nt_get(struct tracee *t, uint64_t addr, void *buf, size_t len)
+{
+	if (len == 0)
+		return 0;
+	return tracee_read(t->tid, addr, buf, len) == (ssize_t)len ? 0 : -EFAULT;
+}
+
+int nt_put(struct tracee *t, uint64_t addr, const void *buf, size_t len)
+{
+	if (len == 0)
+		return 0;
+	return tracee_write(t->tid, addr, buf, len) == (ssize_t)len ? 0 : -EFAULT;
+}
+
+void nt_put_iosb(struct tracee *t, uint64_t iosb, ntstatus status, uint64_t information)
+{
+	unsigned char b[16] = { 0 };
+
+	memcpy(b, &status, 4);
+	memcpy(b + 8, &information, 8);
+	nt_put(t, iosb, b, sizeof(b));
+}
+
+uint64_t nt_scratch_put(struct tracee *t, size_t off, const void *data, size_t len)
+{
+	int err = 0;
+	uint64_t slot = scratch_slot(t, regs_sp(&nt_call_of(t)->regs), &err);
+
+	if (!slot || off + len > SCRATCH_SLOT_SIZE || scratch_write(t, slot + off, data, len) < 0)
+		return 0;
+	return slot + off;
+}
+
+uint64_t nt_work(struct tracee *t)
+{
+	return nt_thread_of(t)->work;
+}
+
+/* Give the program its registers back, rax = status. At a seccomp stop the call is skipped. */
+void nt_done(struct tracee *t, ntstatus status)
+{
+	struct nt_call *c = nt_call_of(t);
+	tracee_regs r = c->regs;
+	bool at_exit = c->at_exit;
+
+	c->status = status;
+	if (trace_enabled())
+		nt_trace_call(t, true);
+	regs_set_retval(&r, (long)(uint64_t)status);
+	if (!at_exit)
+		regs_set_syscall_nr(&r, -1);
+	regs_set(t->tid, &r);
+	c->active = false;
+	c->at_exit = false;
+	free(c->name);
+	c->name = NULL;
+	free(c->p);
+	c->p = NULL;
+	t->resume = RESUME_CONT;
+	t->personality_exit = false;
+	if (!at_exit)
+		tracee_resume(t, 0); /* at an exit stop the event loop resumes */
+}
+
+void nt_linux(struct tracee *t, nt_then_fn then, long nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+	      uint64_t a4, uint64_t a5)
+{
+	struct nt_call *c = nt_call_of(t);
+	const uint64_t a[6] = { a0, a1, a2, a3, a4, a5 };
+	tracee_regs r = c->regs;
+
+	regs_set_syscall_nr(&r, nr);
+	for (int i = 0; i < 6; i++)
+		regs_set_arg(&r, ABI_X86_64, i, a[i]);
+	c->st[7] = (uint64_t)nr; /* kept to restart it after a signal */
+	if (c->at_exit) {
+		/* Back over the syscall instruction: it runs again as this call and stops at its seccomp stop. */
+		regs_set_ip(&r, regs_ip(&c->regs) - SYSCALL_INSN_LEN);
+		regs_set_retval(&r, nr);
+		c->chained = true;
+	}
+	regs_set(t->tid, &r);
+	c->then = then;
+	if (c->chained) {
+		/* Not PTRACE_SYSCALL from here: its entry stop would come before the seccomp stop. */
+		t->resume = RESUME_CONT;
+		t->personality_exit = false;
+		return;
+	}
+	t->resume = RESUME_SYSCALL;
+	t->personality_exit = true;
+	tracee_resume(t, 0);
+}
+
+static void serve(struct tracee *t, const struct syscall_stop *s)
+{
+	struct nt_call *c = nt_call_of(t);
+	int nargs;
+
+	free(c->name);
+	free(c->p);
+	memset(c, 0, sizeof(*c));
+	c->active = true;
+	c->regs = s->regs;
+	c->nr = (uint32_t)regs_syscall_nr(&s->regs);
+	c->t0 = trace_enabled() ? monotonic_ns() : 0;
+	/* Bits 12-13 choose the table: only the nt table (0) is served, not win32k's. */
+	c->svc = c->nr < 0x1000 ? nt_service_of(c->nr) : NULL;
+	if (!c->svc) {
+		nt_done(t, STATUS_INVALID_SYSTEM_SERVICE);
+		return;
+	}
+	nargs = nt_service_nargs(c->svc);
+	for (int i = 0; i < nargs && i < 4; i++)
+		c->a[i] = regs_nt_arg(&s->regs, i);
+	if (nargs > 4 && nt_get(t, regs_sp(&s->regs) + 0x28, &c->a[4], (size_t)(nargs - 4) * 8) < 0) {
+		nt_done(t, STATUS_ACCESS_VIOLATION);
+		return;
+	}
+	handlers[c->svc - nt_services](t);
+}
+
+static void nt_syscall_enter(struct tracee *t, const struct syscall_stop *s)
+{
+	struct nt_call *c = nt_call_of(t);
+
+	if (s->abi != ABI_NT) {
+		/* A stop the run's own filter made for a Linux call the personality wrote: let it run. */
+		t->resume = c->active ? RESUME_SYSCALL : RESUME_CONT;
+		tracee_resume(t, 0);
+		return;
+	}
+	if (c->active && c->chained) {
+		/* The next Linux call of a service, back at its seccomp stop: it runs now. */
+		c->chained = false;
+		t->resume = RESUME_SYSCALL;
+		t->personality_exit = true;
+		tracee_resume(t, 0);
+		return;
+	}
+	serve(t, s);
+}
+
+static void nt_syscall_exit(struct tracee *t)
+{
+	struct nt_call *c = nt_call_of(t);
+	tracee_regs r;
+	nt_then_fn then = c->then;
+	long ret;
+
+	if (!c->active || !then || regs_get(t->tid, &r) < 0)
+		return;
+	c->at_exit = true;
+	ret = regs_retval(&r);
+	if (ret <= -ERESTARTSYS && ret >= -ERESTART_RESTARTBLOCK) {
+		/* A signal (a stop, say) interrupted it: run it again, as the kernel would have. */
+		tracee_regs again = r;
+		regs_set_ip(&again, regs_ip(&c->regs) - SYSCALL_INSN_LEN);
+		regs_set_retval(&again, (long)c->st[7]);
+		regs_set(t->tid, &again);
+		c->chained = true;
+		t->resume = RESUME_CONT; /* as in nt_linux: to its seccomp stop */
+		t->personality_exit = false;
+		return;
+	}
+	c->then = NULL;
+	then(t, ret);
+}
+
+/* A fault of the program as the NTSTATUS Windows would report for it. */
+static uint32_t exception_status(int sig)
+{
+	switch (sig) {
+	case SIGSEGV:
+	case SIGBUS:
+		return STATUS_ACCESS_VIOLATION;
+	case SIGILL:
+		return 0xC000001D; /* STATUS_ILLEGAL_INSTRUCTION */
+	case SIGFPE:
+		return 0xC0000094; /* STATUS_INTEGER_DIVIDE_BY_ZERO */
+	default:
+		return 0;
+	}
+}
+
+static int nt_signal(struct tracee *t, int sig)
+{
+	uint32_t st = exception_status(sig);
+
+	if (st && !t->proc->has_nt_status) {
+		t->proc->has_nt_status = true;
+		t->proc->nt_status = st;
+	}
+	return sig;
+}
+
+static void nt_exit_thread(struct tracee *t)
+{
+	if (t->nt) {
+		free(t->nt->call.name);
+		free(t->nt->call.p);
+		free(t->nt);
+		t->nt = NULL;
+	}
+}
+
+static void process_free(struct nt_process *np)
+{
+	if (!np)
+		return;
+	for (int i = 0; i < np->nhandles; i++)
+		if (np->handles[i].obj && nt_object_release(np->handles[i].obj))
+			nt_object_free(np->handles[i].obj);
+	free(np->handles);
+	free(np);
+}
+
+static void nt_exit_process(struct pico_process *p, int wait_status)
+{
+	(void)wait_status;
+	process_free(p->nt);
+	p->nt = NULL;
+}
+
+static unsigned nt_trapped_classes(enum abi abi)
+{
+	(void)abi;
+	return ~0u; /* the NT filter stops everything */
+}
+
+const struct personality personality_nt = {
+	.name = "nt",
+	.syscall_enter = nt_syscall_enter,
+	.signal = nt_signal,
+	.exit_thread = nt_exit_thread,
+	.exit_process = nt_exit_process,
+	.trapped_classes = nt_trapped_classes,
+	.syscall_exit = nt_syscall_exit,
+};
+
+/* The standard streams: file objects on the tracee's fds 0, 1 and 2. */
+static void add_std_handle(struct nt_process *np, int fd, uint32_t access, uint32_t want)
+{
+	struct nt_object *o = nt_object_new(NT_TYPE_FILE);
+	uint32_t h;
+
+	o->file.fd = fd;
+	o->file.sync_io = true;
+	o->file.share = 7;
+	h = nt_handle_add(np, o, access | 0x100000 /* SYNCHRONIZE */ | 0x80 /* READ_ATTRIBUTES */);
+	if (h != want)
+		die("internal error: standard handle %#x instead of %#x", h, want);
+}
+
+void nt_process_start(struct tracee *t, const struct nt_start *s)
+{
+	struct nt_process *np = xcalloc(1, sizeof(*np));
+
+	process_free(t->proc->nt);
+	np->start = *s;
+	add_std_handle(np, 0, 0x1 | 0x20000, NT_HANDLE_STDIN);        /* FILE_READ_DATA | READ_CONTROL */
+	add_std_handle(np, 1, 0x2 | 0x4 | 0x20000, NT_HANDLE_STDOUT); /* WRITE_DATA | APPEND_DATA */
+	add_std_handle(np, 2, 0x2 | 0x4 | 0x20000, NT_HANDLE_STDERR);
+	t->proc->nt = np;
+	t->proc->pers = &personality_nt;
+	nt_exit_thread(t);
+	nt_thread_of(t)->teb = s->teb;
+	t->nt->work = s->work;
+}

@@ -1,0 +1,363 @@
+/*
+ * Time, the process and its threads as NT sees them: NtQuerySystemTime,
+ * NtQueryPerformanceCounter, NtDelayExecution, NtYieldExecution,
+ * NtTerminateProcess, NtTerminateThread, NtQueryInformationProcess and
+ * NtQueryInformationThread (basic classes), NtQuerySystemInformation (basic
+ * and time of day).
+ */
+#define _GNU_SOURCE
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/sysinfo.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "event_loop.h"
+#include "nt_internal.h"
+#include "trace.h"
+
+#define TICKS_PER_SECOND 10000000ULL
+#define EPOCH_1601_TO_1970 11644473600ULL
+#define NT_CURRENT_PROCESS ((uint64_t)-1)
+#define NT_CURRENT_THREAD ((uint64_t)-2)
+
+uint64_t nt_time_of(int64_t sec, long nsec)
+{
+	return ((uint64_t)sec + EPOCH_1601_TO_1970) * TICKS_PER_SECOND + (uint64_t)nsec / 100;
+}
+
+uint64_t nt_time_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return nt_time_of(ts.tv_sec, ts.tv_nsec);
+}
+
+static uint64_t boot_time(void)
+{
+	struct timespec now, up;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	clock_gettime(CLOCK_BOOTTIME, &up);
+	return nt_time_of(now.tv_sec, now.tv_nsec) - ((uint64_t)up.tv_sec * TICKS_PER_SECOND + (uint64_t)up.tv_nsec / 100);
+}
+
+void nt_serve_NtQuerySystemTime(struct tracee *t)
+{
+	uint64_t now = nt_time_now();
+
+	nt_done(t, nt_put(t, nt_call_of(t)->a[0], &now, 8) ? STATUS_ACCESS_VIOLATION : STATUS_SUCCESS);
+}
+
+void nt_serve_NtQueryPerformanceCounter(struct tracee *t)
+{
+	struct nt_call *c = nt_call_of(t);
+	uint64_t freq = TICKS_PER_SECOND, count;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	count = (uint64_t)ts.tv_sec * TICKS_PER_SECOND + (uint64_t)ts.tv_nsec / 100;
+	if (nt_put(t, c->a[0], &count, 8) || (c->a[1] && nt_put(t, c->a[1], &freq, 8)))
+		nt_done(t, STATUS_ACCESS_VIOLATION);
+	else
+		nt_done(t, STATUS_SUCCESS);
+}
+
+static void after_sleep(struct tracee *t, long ret)
+{
+	nt_done(t, ret < 0 ? nt_status_of_errno((int)ret) : STATUS_SUCCESS);
+}
+
+/*
+ * A timeout as NT gives it (shared/nt-abi.md section 4): NULL waits forever,
+ * negative is relative (100 ns units), positive an absolute system time.
+ * As a Linux clock_nanosleep request: clock, flags and the timespec.
+ */
+struct nt_timeout {
+	bool infinite;
+	clockid_t clock;
+	int flags;
+	struct timespec ts;
+};
+
+static int read_timeout(struct tracee *t, uint64_t ptr, struct nt_timeout *to)
+{
+	int64_t v;
+
+	memset(to, 0, sizeof(*to));
+	if (!ptr) {
+		to->infinite = true;
+		return 0;
+	}
+	if (nt_get(t, ptr, &v, 8))
+		return -1;
+	if (v <= 0) {
+		uint64_t rel = (uint64_t)-v;
+		to->clock = CLOCK_MONOTONIC;
+		to->ts.tv_sec = (time_t)(rel / TICKS_PER_SECOND);
+		to->ts.tv_nsec = (long)(rel % TICKS_PER_SECOND) * 100;
+	} else {
+		uint64_t abs = (uint64_t)v;
+		to->clock = CLOCK_REALTIME;
+		to->flags = TIMER_ABSTIME;
+		if (abs < EPOCH_1601_TO_1970 * TICKS_PER_SECOND)
+			abs = EPOCH_1601_TO_1970 * TICKS_PER_SECOND;
+		to->ts.tv_sec = (time_t)(abs / TICKS_PER_SECOND - EPOCH_1601_TO_1970);
+		to->ts.tv_nsec = (long)(abs % TICKS_PER_SECOND) * 100;
+	}
+	return 0;
+}
+
+void nt_serve_NtDelayExecution(struct tracee *t)
+{
+	struct nt_call *c = nt_call_of(t);
+	struct nt_timeout to;
+	uint64_t at;
+
+	if (read_timeout(t, c->a[1], &to)) {
+		nt_done(t, STATUS_ACCESS_VIOLATION);
+		return;
+	}
+	if (to.infinite) {
+		to.clock = CLOCK_MONOTONIC;
+		to.ts.tv_sec = (time_t)1 << 40; /* forever, as far as a program can tell */
+	}
+	at = nt_scratch_put(t, 0, &to.ts, sizeof(to.ts));
+	if (!at) {
+		nt_done(t, STATUS_NO_MEMORY);
+		return;
+	}
+	/* The thread sleeps, not the supervisor: other threads go on being served. */
+	nt_linux(t, after_sleep, SYS_clock_nanosleep, (uint64_t)to.clock, (uint64_t)to.flags, at, 0, 0, 0);
+}
+
+void nt_serve_NtYieldExecution(struct tracee *t)
+{
+	nt_linux(t, after_sleep, SYS_sched_yield, 0, 0, 0, 0, 0, 0);
+}
+
+/* The call never returns: record it as such, and run exit_group / exit in its place. */
+static void leave(struct tracee *t, long nr, ntstatus status)
+{
+	struct nt_call *c = nt_call_of(t);
+	tracee_regs r = c->regs;
+
+	if (trace_enabled())
+		nt_trace_call(t, false);
+	regs_set_syscall_nr(&r, nr);
+	regs_set_arg(&r, ABI_X86_64, 0, status & 0xff);
+	regs_set(t->tid, &r);
+	c->active = false;
+	t->resume = RESUME_CONT;
+	tracee_resume(t, 0);
+}
+
+static bool is_current_process(struct tracee *t, uint64_t h)
+{
+	struct nt_object *o;
+
+	if (h == NT_CURRENT_PROCESS || h == 0)
+		return true;
+	return nt_handle_get(nt_process_of(t), h, NT_TYPE_PROCESS, &o, NULL) == STATUS_SUCCESS;
+}
+
+void nt_serve_NtTerminateProcess(struct tracee *t)
+{
+	struct nt_call *c = nt_call_of(t);
+	ntstatus status = (ntstatus)c->a[1];
+	struct nt_object *o;
+	ntstatus st;
+
+	if (!is_current_process(t, c->a[0])) {
+		st = nt_handle_get(nt_process_of(t), c->a[0], NT_TYPE_PROCESS, &o, NULL);
+		nt_done(t, st);
+		return;
+	}
+	/* The exit code is the status's low byte; the whole status goes into the trace and the report. */
+	t->proc->has_nt_status = true;
+	t->proc->nt_status = status;
+	leave(t, SYS_exit_group, status);
+}
+
+void nt_serve_NtTerminateThread(struct tracee *t)
+{
+	struct nt_call *c = nt_call_of(t);
+	ntstatus status = (ntstatus)c->a[1];
+	struct nt_object *o = NULL;
+
+	if (c->a[0] != NT_CURRENT_THREAD && c->a[0] != 0) {
+		ntstatus st = nt_handle_get(nt_process_of(t), c->a[0], NT_TYPE_THREAD, &o, NULL);
+
+		if (st) {
+			nt_done(t, st);
+			return;
+		}
+		if (o->thread.tid != t->tid) {
+			nt_done(t, STATUS_NOT_IMPLEMENTED); /* ending another thread: not served */
+			return;
+		}
+	}
+	if (t->proc->nthreads <= 1) { /* the last thread's end is the process's */
+		t->proc->has_nt_status = true;
+		t->proc->nt_status = status;
+		leave(t, SYS_exit_group, status);
+		return;
+	}
+	nt_thread_exited(t, status);
+	leave(t, SYS_exit, status);
+}
+
+static uint32_t parent_of(pid_t pid)
+{
+	char path[64], line[256];
+	unsigned ppid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "PPid: %u", &ppid) == 1)
+			break;
+	fclose(f);
+	return ppid;
+}
+
+static uint64_t affinity_mask(void)
+{
+	int n = get_nprocs();
+
+	return n >= 64 ? ~0ULL : (1ULL << n) - 1;
+}
+
+/* Fill an information class buffer of exactly size bytes; the status. */
+static ntstatus put_info(struct tracee *t, uint64_t buf, uint32_t len, uint64_t retlen, const void *data, uint32_t size,
+			 bool exact)
+{
+	if (exact ? len != size : len > size) {
+		if (retlen)
+			nt_put(t, retlen, &size, 4);
+		return STATUS_INFO_LENGTH_MISMATCH;
+	}
+	if (!exact)
+		size = len;
+	if (nt_put(t, buf, data, size) || (retlen && nt_put(t, retlen, &size, 4)))
+		return STATUS_ACCESS_VIOLATION;
+	return STATUS_SUCCESS;
+}
+
+void nt_serve_NtQueryInformationProcess(struct tracee *t)
+{
+	struct nt_call *c = nt_call_of(t);
+	struct nt_process *np = nt_process_of(t);
+	unsigned char b[0x30] = { 0 };
+	uint64_t v;
+	uint32_t u;
+
+	if (!is_current_process(t, c->a[0])) {
+		struct nt_object *o;
+		nt_done(t, nt_handle_get(np, c->a[0], NT_TYPE_PROCESS, &o, NULL));
+		return;
+	}
+	if (c->a[1] != 0) { /* ProcessBasicInformation only */
+		nt_done(t, STATUS_INVALID_INFO_CLASS);
+		return;
+	}
+	u = STATUS_PENDING; /* still running */
+	memcpy(b, &u, 4);
+	memcpy(b + 0x8, &np->start.peb, 8);
+	v = affinity_mask();
+	memcpy(b + 0x10, &v, 8);
+	v = 8; /* BasePriority: normal */
+	memcpy(b + 0x18, &v, 8);
+	v = (uint64_t)t->proc->tgid;
+	memcpy(b + 0x20, &v, 8);
+	v = parent_of(t->proc->tgid);
+	memcpy(b + 0x28, &v, 8);
+	nt_done(t, put_info(t, c->a[2], (uint32_t)c->a[3], c->a[4], b, sizeof(b), true));
+}
+
+void nt_serve_NtQueryInformationThread(struct tracee *t)
+{
+	struct nt_call *c = nt_call_of(t);
+	unsigned char b[0x30] = { 0 };
+	uint32_t exit_status = STATUS_PENDING, prio = 8;
+	uint64_t teb = nt_thread_of(t)->teb, pid = (uint64_t)t->proc->tgid, tid = (uint64_t)t->tid, mask;
+
+	if (c->a[0] != NT_CURRENT_THREAD) {
+		struct nt_object *o;
+		ntstatus st = nt_handle_get(nt_process_of(t), c->a[0], NT_TYPE_THREAD, &o, NULL);
+
+		if (st) {
+			nt_done(t, st);
+			return;
+		}
+		teb = o->thread.teb;
+		tid = (uint64_t)o->thread.tid;
+		if (o->thread.done)
+			exit_status = o->thread.exit_status;
+	}
+	if (c->a[1] != 0) { /* ThreadBasicInformation only */
+		nt_done(t, STATUS_INVALID_INFO_CLASS);
+		return;
+	}
+	mask = affinity_mask();
+	memcpy(b, &exit_status, 4);
+	memcpy(b + 0x8, &teb, 8);
+	memcpy(b + 0x10, &pid, 8);
+	memcpy(b + 0x18, &tid, 8);
+	memcpy(b + 0x20, &mask, 8);
+	memcpy(b + 0x28, &prio, 4);
+	memcpy(b + 0x2c, &prio, 4);
+	nt_done(t, put_info(t, c->a[2], (uint32_t)c->a[3], c->a[4], b, sizeof(b), true));
+}
+
+void nt_serve_NtQuerySystemInformation(struct tracee *t)
+{
+	struct nt_call *c = nt_call_of(t);
+	unsigned char b[0x40] = { 0 };
+	uint32_t u;
+	uint64_t v;
+	struct sysinfo si;
+	struct timespec up;
+
+	switch (c->a[0]) {
+	case 0: /* SystemBasicInformation */
+		sysinfo(&si);
+		u = 156250; /* TimerResolution: 15.625 ms in 100 ns units */
+		memcpy(b + 4, &u, 4);
+		u = 4096;
+		memcpy(b + 8, &u, 4);
+		u = (uint32_t)((uint64_t)si.totalram * si.mem_unit / 4096);
+		memcpy(b + 0xc, &u, 4);
+		u = 1;
+		memcpy(b + 0x10, &u, 4);
+		memcpy(b + 0x14, b + 0xc, 4);
+		u = 0x10000; /* AllocationGranularity */
+		memcpy(b + 0x18, &u, 4);
+		v = 0x10000;
+		memcpy(b + 0x20, &v, 8);
+		v = 0x7ffffffeffffULL;
+		memcpy(b + 0x28, &v, 8);
+		v = affinity_mask();
+		memcpy(b + 0x30, &v, 8);
+		b[0x38] = (unsigned char)get_nprocs();
+		nt_done(t, put_info(t, c->a[1], (uint32_t)c->a[2], c->a[3], b, 0x40, true));
+		return;
+	case 3: /* SystemTimeOfDayInformation */
+		v = boot_time();
+		memcpy(b, &v, 8);
+		v = nt_time_now();
+		memcpy(b + 8, &v, 8);
+		clock_gettime(CLOCK_BOOTTIME, &up);
+		nt_done(t, put_info(t, c->a[1], (uint32_t)c->a[2], c->a[3], b, 0x30, false));
+		return;
+	default:
+		nt_done(t, STATUS_INVALID_INFO_CLASS);
+		return;
+	}
+}

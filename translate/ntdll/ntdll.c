@@ -1,0 +1,151 @@
+/*
+ * picovisor's ntdll.dll: what a PE32+ program imports from ntdll when the NT
+ * personality runs it. Each system service is the standard stub
+ * (mov r10,rcx; mov eax,N; syscall; ret) with N from the Windows build this
+ * copy is built for (-DNT_BUILD=19045 or 22631); the supervisor serves the
+ * syscall. A few Rtl helpers and the start routines are plain code.
+ *
+ * Built with mingw-w64 (x86_64-w64-mingw32-gcc), freestanding: no CRT, no
+ * imports. The supervisor loads this image into every NT process.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#ifndef NT_BUILD
+#error "build with -DNT_BUILD=19045 or -DNT_BUILD=22631"
+#endif
+
+#if NT_BUILD == 22631
+#define PICK(n19045, n22631) n22631
+#elif NT_BUILD == 19045
+#define PICK(n19045, n22631) n19045
+#else
+#error "unknown NT_BUILD"
+#endif
+
+#define STR(x) #x
+#define XSTR(x) STR(x)
+
+/* One exported stub per service of translate/nt_services.def. */
+#define NT_SERVICE(name, n19045, n22631, ...)                                                                  \
+	__asm__(".text\n\t.globl " #name "\n\t.def " #name "; .scl 2; .type 32; .endef\n\t.p2align 4\n" #name   \
+		":\n\tmov %rcx, %r10\n\tmov $" XSTR(PICK(n19045, n22631)) ", %eax\n\tsyscall\n\tret\n"           \
+		"\t.section .drectve\n\t.ascii \" -export:" #name "\"\n\t.text\n");
+#include "../nt_services.def"
+#undef NT_SERVICE
+
+#define EXPORT __declspec(dllexport)
+
+typedef long NTSTATUS;
+typedef void *HANDLE;
+
+typedef struct {
+	uint16_t Length, MaximumLength;
+	uint16_t *Buffer;
+} UNICODE_STRING;
+
+NTSTATUS NtTerminateThread(HANDLE thread, NTSTATUS status);
+
+EXPORT void RtlInitUnicodeString(UNICODE_STRING *s, const uint16_t *src)
+{
+	size_t n = 0;
+
+	if (src)
+		while (src[n] && n < 0x7ffe)
+			n++;
+	s->Length = (uint16_t)(n * 2);
+	s->MaximumLength = src ? (uint16_t)(n * 2 + 2) : 0;
+	s->Buffer = (uint16_t *)src;
+}
+
+EXPORT void *memset(void *d, int c, size_t n)
+{
+	unsigned char *p = d;
+
+	while (n--)
+		*p++ = (unsigned char)c;
+	return d;
+}
+
+EXPORT void *memcpy(void *d, const void *s, size_t n)
+{
+	unsigned char *p = d;
+	const unsigned char *q = s;
+
+	while (n--)
+		*p++ = *q++;
+	return d;
+}
+
+EXPORT void *memmove(void *d, const void *s, size_t n)
+{
+	unsigned char *p = d;
+	const unsigned char *q = s;
+
+	if (p < q)
+		while (n--)
+			*p++ = *q++;
+	else
+		while (n--)
+			p[n] = q[n];
+	return d;
+}
+
+EXPORT int memcmp(const void *a, const void *b, size_t n)
+{
+	const unsigned char *p = a, *q = b;
+
+	for (; n; n--, p++, q++)
+		if (*p != *q)
+			return *p - *q;
+	return 0;
+}
+
+EXPORT size_t strlen(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n])
+		n++;
+	return n;
+}
+
+EXPORT size_t wcslen(const uint16_t *s)
+{
+	size_t n = 0;
+
+	while (s[n])
+		n++;
+	return n;
+}
+
+/*
+ * Every thread starts here, the process's first one included: run the start
+ * routine as a function (so its stack is aligned as after a call) and end the
+ * thread with what it returns; the last thread's end is the process's.
+ */
+EXPORT void RtlUserThreadStart(NTSTATUS (*start)(void *), void *arg)
+{
+	NtTerminateThread((HANDLE)-2, start(arg));
+	for (;;)
+		__asm__ volatile("ud2");
+}
+
+/*
+ * The process's first thread: the supervisor fills this block. TLS callbacks
+ * of the image run first (DLL_PROCESS_ATTACH), then the entry point gets the PEB.
+ */
+struct pv_process_start {
+	void *image_base;
+	NTSTATUS (*entry)(void *peb);
+	void *peb;
+	void (**tls_callbacks)(void *module, unsigned long reason, void *reserved);
+};
+
+EXPORT void LdrInitializeThunk(const struct pv_process_start *s)
+{
+	if (s->tls_callbacks)
+		for (void (**cb)(void *, unsigned long, void *) = s->tls_callbacks; *cb; cb++)
+			(*cb)(s->image_base, 1, NULL);
+	RtlUserThreadStart((NTSTATUS(*)(void *))s->entry, s->peb);
+}
