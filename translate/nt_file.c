@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "nt_file.h"
+#include "event_loop.h"
 #include "nt_internal.h"
 
 #ifndef RWF_APPEND
@@ -57,9 +58,11 @@ struct nt_fcb *nt_fcb_open(dev_t dev, ino_t ino, const char *host, bool is_dir)
 	return f;
 }
 
-static void fcb_close(struct nt_fcb *f)
+static void fcb_close(struct nt_fcb *f, const struct nt_file *file)
 {
 	struct nt_fcb **pp = &fcbs;
+
+	nt_share_take(f, file->share_access, file->share, -1);
 
 	if (--f->opens > 0)
 		return;
@@ -81,8 +84,29 @@ void nt_file_forget(struct nt_object *obj)
 	free(f->host);
 	free(f->nt_name);
 	if (f->fcb)
-		fcb_close(f->fcb);
+		fcb_close(f->fcb, f);
 	f->fcb = NULL;
+}
+
+/* Opens that hold read, write or delete access (1/2/4), and what they share. */
+void nt_share_take(struct nt_fcb *f, uint32_t access, uint32_t share, int delta)
+{
+	if (!access)
+		return; /* an open for attributes only takes no part in sharing */
+	f->readers += access & 1 ? delta : 0;
+	f->writers += access & 2 ? delta : 0;
+	f->deleters += access & 4 ? delta : 0;
+	f->deny_read += share & 1 ? 0 : delta;
+	f->deny_write += share & 2 ? 0 : delta;
+	f->deny_delete += share & 4 ? 0 : delta;
+}
+
+bool nt_share_conflict(const struct nt_fcb *f, uint32_t access, uint32_t share)
+{
+	if (!f || !access)
+		return false;
+	return ((access & 1) && f->deny_read) || ((access & 2) && f->deny_write) || ((access & 4) && f->deny_delete) ||
+	       (!(share & 1) && f->readers) || (!(share & 2) && f->writers) || (!(share & 4) && f->deleters);
 }
 
 /* The file object of handle h with at least one of the access bits in need (0: none needed). */

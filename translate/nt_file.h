@@ -3,6 +3,7 @@
 #define PICOVISOR_NT_FILE_H
 
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "nt_internal.h"
@@ -33,5 +34,17 @@ ntstatus nt_file_of(struct tracee *t, uint64_t h, uint32_t need, struct nt_objec
 /* The run's record of a host inode (share modes, delete pending): found, or made with one more open. */
 struct nt_fcb *nt_fcb_get(dev_t dev, ino_t ino);
 struct nt_fcb *nt_fcb_open(dev_t dev, ino_t ino, const char *host, bool is_dir);
+
+/* Share modes between the handles of the run: access and share as bits read 1, write 2, delete 4. */
+void nt_share_take(struct nt_fcb *f, uint32_t access, uint32_t share, int delta);
+bool nt_share_conflict(const struct nt_fcb *f, uint32_t access, uint32_t share);
+/* The three share-relevant access bits (read 1, write 2, delete 4) of an NT access mask. */
+uint32_t nt_share_bits(uint32_t access);
+/* GENERIC_* and MAXIMUM_ALLOWED as the file rights they stand for. */
+uint32_t nt_file_access_map(uint32_t access);
+/* stat of the file behind a tracee fd (through /proc): 0 or -errno. */
+int nt_fd_stat(struct tracee *t, int fd, struct stat *st);
+/* The file attributes (FILE_ATTRIBUTE_*) NT shows for a host file. */
+uint32_t nt_file_attributes(const struct stat *st, const char *name);
 
 #endif

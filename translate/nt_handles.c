@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "event_loop.h"
 #include "nt_internal.h"
 #include "util.h"
 

@@ -35,6 +35,8 @@ struct nt_fcb {
 	dev_t dev;
 	ino_t ino;
 	int opens;
+	int readers, writers, deleters;            /* opens holding that access (share modes) */
+	int deny_read, deny_write, deny_delete;    /* opens that do not share it */
 	bool delete_pending;
 	char *host;            /* the path to remove when the last handle goes */
 	bool is_dir;
@@ -50,12 +52,14 @@ struct nt_file {
 	bool append_only;      /* FILE_APPEND_DATA without FILE_WRITE_DATA */
 	bool sync_io;          /* FILE_SYNCHRONOUS_IO_*: the file position is kept */
 	uint32_t share;
+	uint32_t share_access;  /* which of read/write/delete (1/2/4) this open counts in its fcb */
 	struct nt_fcb *fcb;
 	bool delete_on_close;
 	/* directory listing state (NtQueryDirectoryFile) */
 	char **names;
 	int nnames, next_name;
 	bool listed;
+	bool scan_returned;    /* this scan returned an entry: at its end, NO_MORE_FILES rather than NO_SUCH_FILE */
 	char *mask;            /* the first call's FileName, UTF-8; NULL: all */
 };
 
@@ -119,6 +123,7 @@ struct nt_call {
 	uint64_t t0;
 	uint64_t st[8];            /* the service's own state between steps */
 	void *p;
+	void (*p_free)(void *p);   /* how to free p (NULL: free) */
 	char *name;                /* what the service resolved (a path), for the trace */
 	ntstatus status;
 };
@@ -142,6 +147,7 @@ int nt_put(struct tracee *t, uint64_t addr, const void *buf, size_t len);
 void nt_put_iosb(struct tracee *t, uint64_t iosb, ntstatus status, uint64_t information);
 /* Data the thread's Linux call reads, placed where no other thread can change it (scratch.h): its address, or 0. */
 uint64_t nt_scratch_put(struct tracee *t, size_t off, const void *data, size_t len);
+#define SCRATCH_SLOT_HALF (6 * 1024) /* where a call's second path goes in its slot (a path is at most 4096 bytes) */
 /* The thread's work area: writable memory for a Linux call's results (NT_WORK_SIZE bytes). */
 uint64_t nt_work(struct tracee *t);
 
@@ -168,6 +174,9 @@ struct nt_lookup {
 	bool trailing_slash;
 };
 ntstatus nt_path_lookup(struct tracee *t, uint64_t oa, struct nt_lookup *out);
+/* The same for a name already read (UTF-16 units), relative to root (a directory handle) when nonzero. */
+ntstatus nt_path_resolve(struct tracee *t, uint64_t root, const uint16_t *u, size_t n, bool case_insensitive,
+			 struct nt_lookup *out);
 void nt_lookup_free(struct nt_lookup *l);
 /* Does name match the NT wildcard mask (*, ?, and the DOS forms <, >, ")? Case-insensitive. */
 bool nt_wildcard_match(const char *mask, const char *name);

@@ -96,16 +96,20 @@ void nt_done(struct tracee *t, ntstatus status)
 	c->status = status;
 	if (trace_enabled())
 		nt_trace_call(t, true);
-	regs_set_retval(&r, (long)(uint64_t)status);
 	if (!at_exit)
-		regs_set_syscall_nr(&r, -1);
+		regs_set_syscall_nr(&r, -1); /* skipped (this sets rax too: the status goes in after) */
+	regs_set_retval(&r, (long)(uint64_t)status);
 	regs_set(t->tid, &r);
 	c->active = false;
 	c->at_exit = false;
 	free(c->name);
 	c->name = NULL;
-	free(c->p);
+	if (c->p_free)
+		c->p_free(c->p);
+	else
+		free(c->p);
 	c->p = NULL;
+	c->p_free = NULL;
 	t->resume = RESUME_CONT;
 	t->personality_exit = false;
 	if (!at_exit)
@@ -142,6 +146,29 @@ void nt_linux(struct tracee *t, nt_then_fn then, long nr, uint64_t a0, uint64_t 
 	tracee_resume(t, 0);
 }
 
+/*
+ * A 32-bit argument (ULONG, BOOLEAN, an access mask...) leaves the upper half
+ * of its register or stack slot undefined in the x64 convention: keep only
+ * what the callee may read, so that services and the trace see the value.
+ */
+static void normalise_args(struct nt_call *c)
+{
+	static const uint8_t bytes[] = {
+		[NK_BOOL] = 1,	       [NK_ULONG] = 4,	     [NK_LONG] = 4,	     [NK_ACCESS] = 4,
+		[NK_SHARE] = 4,	       [NK_DISPOSITION] = 4, [NK_CREATE_OPTIONS] = 4, [NK_FILE_INFO_CLASS] = 4,
+		[NK_MEM_TYPE] = 4,     [NK_PROTECT] = 4,     [NK_NTSTATUS] = 4,
+	};
+
+	for (int i = 0; i < nt_service_nargs(c->svc); i++) {
+		uint8_t k = c->svc->args[i].kind, n = k < sizeof(bytes) ? bytes[k] : 0;
+
+		if (n == 1)
+			c->a[i] = (uint8_t)c->a[i];
+		else if (n == 4)
+			c->a[i] = (uint32_t)c->a[i];
+	}
+}
+
 static void serve(struct tracee *t, const struct syscall_stop *s)
 {
 	struct nt_call *c = nt_call_of(t);
@@ -167,6 +194,7 @@ static void serve(struct tracee *t, const struct syscall_stop *s)
 		nt_done(t, STATUS_ACCESS_VIOLATION);
 		return;
 	}
+	normalise_args(c);
 	handlers[c->svc - nt_services](t);
 }
 

@@ -1,0 +1,269 @@
+/*
+ * NtQueryDirectoryFile and NtQueryDirectoryFileEx: a directory handle lists
+ * its entries (".", ".." below a drive's root, then the names sorted as NTFS
+ * sorts them, ignoring case), filtered by the first call's wildcard mask, in
+ * the Directory, FullDirectory, BothDirectory, IdBoth, IdFull and Names
+ * layouts, entries aligned to 8 bytes. The listing is read once per scan
+ * (RestartScan starts another).
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "event_loop.h"
+#include "nt_file.h"
+#include "nt_internal.h"
+#include "util.h"
+
+enum {
+	FileDirectoryInformation = 1,
+	FileFullDirectoryInformation = 2,
+	FileBothDirectoryInformation = 3,
+	FileNamesInformation = 12,
+	FileIdBothDirectoryInformation = 37,
+	FileIdFullDirectoryInformation = 38,
+};
+
+#define SL_RESTART_SCAN 0x1
+#define SL_RETURN_SINGLE_ENTRY 0x2
+
+/* Where the name starts in each layout (shared/nt-abi.md section 3; the Id forms: FileId before the name). */
+static int name_offset(uint32_t cls)
+{
+	switch (cls) {
+	case FileDirectoryInformation: return 0x40;
+	case FileFullDirectoryInformation: return 0x44;
+	case FileBothDirectoryInformation: return 0x5e;
+	case FileNamesInformation: return 0xc;
+	case FileIdBothDirectoryInformation: return 0x68;
+	case FileIdFullDirectoryInformation: return 0x50;
+	default: return -1;
+	}
+}
+
+static int by_name(const void *a, const void *b)
+{
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+	int r = nt_name_casecmp(x, y);
+
+	return r ? r : strcmp(x, y);
+}
+
+static bool is_drive_root(const char *host)
+{
+	char dos[8];
+
+	return nt_dos_path_of_host(host, dos, sizeof(dos)) == 0 && strlen(dos) == 3; /* "X:\" */
+}
+
+static void list(struct nt_file *f)
+{
+	DIR *d = opendir(f->host);
+	struct dirent *e;
+	int cap = 64, first;
+
+	for (int i = 0; i < f->nnames; i++)
+		free(f->names[i]);
+	free(f->names);
+	f->names = xmalloc((size_t)cap * sizeof(char *));
+	f->nnames = 0;
+	f->next_name = 0;
+	f->listed = true;
+	f->scan_returned = false;
+	if (!is_drive_root(f->host)) {
+		f->names[f->nnames++] = xstrdup(".");
+		f->names[f->nnames++] = xstrdup("..");
+	}
+	first = f->nnames;
+	while (d && (e = readdir(d))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (f->nnames == cap)
+			f->names = xrealloc(f->names, (size_t)(cap *= 2) * sizeof(char *));
+		f->names[f->nnames++] = xstrdup(e->d_name);
+	}
+	if (d)
+		closedir(d);
+	qsort(f->names + first, (size_t)(f->nnames - first), sizeof(char *), by_name);
+}
+
+static void put64(unsigned char *b, size_t off, uint64_t v)
+{
+	memcpy(b + off, &v, 8);
+}
+
+static void put32(unsigned char *b, size_t off, uint32_t v)
+{
+	memcpy(b + off, &v, 4);
+}
+
+/* One entry at b (room bytes): its size without alignment, or 0 if even its fixed part does not fit. */
+static size_t entry(unsigned char *b, size_t room, uint32_t cls, const struct nt_file *f, const char *name,
+		    bool *truncated)
+{
+	size_t at = (size_t)name_offset(cls), len8 = strlen(name), units = nt_utf8_to_utf16(name, len8, NULL, 0);
+	size_t bytes = units * 2;
+	uint16_t *u;
+	struct stat st;
+	char *path;
+
+	if (room < at)
+		return 0;
+	memset(b, 0, at);
+	*truncated = at + bytes > room;
+	if (*truncated)
+		bytes = (room - at) & ~1UL;
+	if (cls == FileNamesInformation) {
+		put32(b, 8, (uint32_t)(units * 2));
+	} else {
+		path = xasprintf("%s/%s", f->host, name);
+		if (stat(path, &st) < 0 && lstat(path, &st) < 0)
+			memset(&st, 0, sizeof(st));
+		put64(b, 0x8, nt_time_of(st.st_mtim.tv_sec, st.st_mtim.tv_nsec));
+		put64(b, 0x10, nt_time_of(st.st_atim.tv_sec, st.st_atim.tv_nsec));
+		put64(b, 0x18, nt_time_of(st.st_mtim.tv_sec, st.st_mtim.tv_nsec));
+		put64(b, 0x20, nt_time_of(st.st_ctim.tv_sec, st.st_ctim.tv_nsec));
+		put64(b, 0x28, S_ISDIR(st.st_mode) ? 0 : (uint64_t)st.st_size);
+		put64(b, 0x30, S_ISDIR(st.st_mode) ? 0 : (uint64_t)st.st_blocks * 512);
+		put32(b, 0x38, nt_file_attributes(&st, name));
+		put32(b, 0x3c, (uint32_t)(units * 2));
+		if (cls == FileIdBothDirectoryInformation)
+			put64(b, 0x60, st.st_ino);
+		if (cls == FileIdFullDirectoryInformation)
+			put64(b, 0x48, st.st_ino);
+		free(path);
+	}
+	u = xmalloc(units * 2 + 2);
+	nt_utf8_to_utf16(name, len8, u, units);
+	memcpy(b + at, u, bytes);
+	free(u);
+	return at + bytes;
+}
+
+static void query_directory(struct tracee *t, uint64_t h, uint64_t iosb, uint64_t buf, uint32_t len, uint32_t cls,
+			    bool single, uint64_t mask_ustr, bool restart)
+{
+	struct nt_object *o;
+	struct nt_file *f;
+	unsigned char *b, probe[16];
+	size_t used = 0, last = 0;
+	bool any = false, truncated = false;
+	ntstatus st = nt_file_of(t, h, FILE_READ_DATA, &o);
+
+	if (st) {
+		nt_done(t, st);
+		return;
+	}
+	f = &o->file;
+	if (!f->is_dir || !f->host) {
+		nt_done(t, STATUS_INVALID_PARAMETER);
+		return;
+	}
+	if (name_offset(cls) < 0) {
+		nt_done(t, STATUS_INVALID_INFO_CLASS);
+		return;
+	}
+	if (len < (uint32_t)name_offset(cls)) {
+		nt_done(t, STATUS_INFO_LENGTH_MISMATCH);
+		return;
+	}
+	if (nt_get(t, iosb, probe, sizeof(probe))) {
+		nt_done(t, STATUS_ACCESS_VIOLATION);
+		return;
+	}
+	if (restart || !f->listed) {
+		bool first_scan = !f->listed;
+
+		if (mask_ustr) {
+			unsigned char us[16];
+			uint16_t ulen, *u;
+			uint64_t ubuf;
+			size_t n8;
+
+			if (nt_get(t, mask_ustr, us, sizeof(us))) {
+				nt_done(t, STATUS_ACCESS_VIOLATION);
+				return;
+			}
+			memcpy(&ulen, us, 2);
+			memcpy(&ubuf, us + 8, 8);
+			u = xmalloc(ulen + 2u);
+			if (nt_get(t, ubuf, u, ulen)) {
+				free(u);
+				nt_done(t, STATUS_ACCESS_VIOLATION);
+				return;
+			}
+			free(f->mask);
+			n8 = nt_utf16_to_utf8(u, ulen / 2, NULL, 0);
+			f->mask = xmalloc(n8 + 1);
+			nt_utf16_to_utf8(u, ulen / 2, f->mask, n8);
+			f->mask[n8] = 0;
+			free(u);
+		} else if (first_scan) {
+			free(f->mask);
+			f->mask = NULL;
+		}
+		list(f);
+	}
+	b = xcalloc(1, len);
+	while (f->next_name < f->nnames) {
+		const char *name = f->names[f->next_name];
+		size_t at = (used + 7) & ~7UL, n;
+
+		if (!nt_wildcard_match(f->mask, name)) {
+			f->next_name++;
+			continue;
+		}
+		if (at >= len)
+			break;
+		n = entry(b + at, len - at, cls, f, name, &truncated);
+		if (!n || (truncated && any)) {
+			truncated = false;
+			break; /* the next call returns it */
+		}
+		if (any)
+			put32(b, last, (uint32_t)(at - last));
+		last = at;
+		used = at + n;
+		any = true;
+		if (truncated)
+			break; /* only part of its name fitted: STATUS_BUFFER_OVERFLOW, and it stays next */
+		f->next_name++;
+		if (single)
+			break;
+	}
+	if (!any) {
+		free(b);
+		/* A scan that never matched anything says so; one that did has run out. */
+		nt_done(t, f->scan_returned ? STATUS_NO_MORE_FILES : STATUS_NO_SUCH_FILE);
+		return;
+	}
+	f->scan_returned = true;
+	if (nt_put(t, buf, b, used)) {
+		free(b);
+		nt_done(t, STATUS_ACCESS_VIOLATION);
+		return;
+	}
+	free(b);
+	st = truncated ? STATUS_BUFFER_OVERFLOW : STATUS_SUCCESS;
+	nt_put_iosb(t, iosb, st, used);
+	nt_done(t, st);
+}
+
+void nt_serve_NtQueryDirectoryFile(struct tracee *t)
+{
+	const uint64_t *a = nt_call_of(t)->a;
+
+	query_directory(t, a[0], a[4], a[5], (uint32_t)a[6], (uint32_t)a[7], (uint8_t)a[8], a[9], (uint8_t)a[10]);
+}
+
+void nt_serve_NtQueryDirectoryFileEx(struct tracee *t)
+{
+	const uint64_t *a = nt_call_of(t)->a;
+	uint32_t flags = (uint32_t)a[8];
+
+	query_directory(t, a[0], a[4], a[5], (uint32_t)a[6], (uint32_t)a[7], flags & SL_RETURN_SINGLE_ENTRY, a[9],
+			flags & SL_RESTART_SCAN);
+}

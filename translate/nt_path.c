@@ -1,0 +1,353 @@
+/*
+ * NT object names to host paths (shared/nt-abi.md section 6): \??\X:\... and
+ * \DosDevices\X:\... through the drive map, names relative to a directory
+ * handle, components checked as NT checks them, and OBJ_CASE_INSENSITIVE
+ * lookups that find the host file whatever its case (its own case is kept).
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "nt_file.h"
+#include "event_loop.h"
+#include "nt_internal.h"
+#include "trace_out.h"
+#include "util.h"
+
+#define OBJ_CASE_INSENSITIVE 0x40
+#define NT_MAX_NAME_UNITS 32767
+#define NT_MAX_COMPONENT 255
+
+/* One code point of UTF-8 at *s (advanced), folded to lower case as NT's upcase table does for these scripts. */
+static uint32_t fold_next(const unsigned char **s)
+{
+	const unsigned char *p = *s;
+	uint32_t c = *p++;
+
+	if (c >= 0xc0 && c < 0xe0 && (*p & 0xc0) == 0x80)
+		c = (c & 0x1f) << 6 | (*p++ & 0x3f);
+	else if (c >= 0xe0 && c < 0xf0 && (p[0] & 0xc0) == 0x80 && (p[1] & 0xc0) == 0x80)
+		c = (c & 0x0f) << 12 | (p[0] & 0x3f) << 6 | (p[1] & 0x3f), p += 2;
+	*s = p;
+	if ((c >= 'A' && c <= 'Z') || (c >= 0xc0 && c <= 0xde && c != 0xd7) || (c >= 0x391 && c <= 0x3a9) ||
+	    (c >= 0x410 && c <= 0x42f))
+		return c + 0x20;
+	if (c >= 0x400 && c <= 0x40f)
+		return c + 0x50;
+	return c;
+}
+
+int nt_name_casecmp(const char *a, const char *b)
+{
+	const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
+
+	while (*p && *q) {
+		uint32_t x = fold_next(&p), y = fold_next(&q);
+
+		if (x != y)
+			return x < y ? -1 : 1;
+	}
+	return *p ? 1 : *q ? -1 : 0;
+}
+
+/* FsRtlIsNameInExpression: * ? and the DOS wildcards < (star before the last dot), > (any one or none), " (a dot or the end). */
+static bool match_at(const unsigned char *m, const unsigned char *n)
+{
+	while (*m) {
+		const unsigned char *n0 = n, *m0 = m;
+		uint32_t mc = fold_next(&m);
+
+		switch (mc) {
+		case '*':
+			if (!*m)
+				return true;
+			for (const unsigned char *k = n0;; ) {
+				if (match_at(m, k))
+					return true;
+				if (!*k)
+					return false;
+				fold_next(&k);
+			}
+		case '<': { /* DOS_STAR: any run that does not pass the name's last dot */
+			const unsigned char *last_dot = (const unsigned char *)strrchr((const char *)n0, '.');
+			for (const unsigned char *k = n0;; ) {
+				if (match_at(m, k))
+					return true;
+				if (!*k || (last_dot && k == last_dot))
+					return false;
+				fold_next(&k);
+			}
+		}
+		case '?':
+			if (!*n0)
+				return false;
+			fold_next(&n);
+			break;
+		case '>': /* DOS_QM: one character, or nothing at a dot or the end */
+			if (*n0 && *n0 != '.')
+				fold_next(&n);
+			break;
+		case '"': /* DOS_DOT: a dot, or nothing at the end */
+			if (*n0 == '.')
+				n++;
+			else if (*n0)
+				return false;
+			break;
+		default:
+			if (!*n0 || fold_next(&n) != mc)
+				return false;
+			break;
+		}
+		(void)m0;
+	}
+	return !*n;
+}
+
+bool nt_wildcard_match(const char *mask, const char *name)
+{
+	if (!mask || !*mask)
+		return true;
+	return match_at((const unsigned char *)mask, (const unsigned char *)name);
+}
+
+void nt_lookup_free(struct nt_lookup *l)
+{
+	free(l->host);
+	free(l->nt_name);
+	memset(l, 0, sizeof(*l));
+}
+
+/* The entry of dir whose name equals want ignoring case: its real name (malloc'd), or NULL. */
+static char *find_case_insensitive(const char *dir, const char *want)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char *found = NULL;
+
+	if (!d)
+		return NULL;
+	while ((e = readdir(d)))
+		if (nt_name_casecmp(e->d_name, want) == 0) {
+			found = xstrdup(e->d_name);
+			break;
+		}
+	closedir(d);
+	return found;
+}
+
+/* Read the name: ObjectName as UTF-16 units checked for NT's invalid characters. */
+static ntstatus read_name(struct tracee *t, uint64_t us_addr, uint16_t **units, size_t *n)
+{
+	unsigned char us[16];
+	uint16_t len;
+	uint64_t buf;
+
+	*units = NULL;
+	*n = 0;
+	if (!us_addr)
+		return STATUS_SUCCESS;
+	if (nt_get(t, us_addr, us, sizeof(us)))
+		return STATUS_ACCESS_VIOLATION;
+	memcpy(&len, us, 2);
+	memcpy(&buf, us + 8, 8);
+	if (len % 2)
+		return STATUS_OBJECT_NAME_INVALID;
+	*units = xmalloc(len + 2u);
+	if (nt_get(t, buf, *units, len)) {
+		free(*units);
+		*units = NULL;
+		return STATUS_ACCESS_VIOLATION;
+	}
+	*n = len / 2;
+	return STATUS_SUCCESS;
+}
+
+static bool has_prefix(const uint16_t *u, size_t n, const char *prefix, bool fold)
+{
+	size_t k = strlen(prefix);
+
+	if (n < k)
+		return false;
+	for (size_t i = 0; i < k; i++) {
+		uint16_t c = u[i];
+		if (fold && c >= 'A' && c <= 'Z')
+			c += 32;
+		if (c != (uint16_t)(fold && prefix[i] >= 'A' && prefix[i] <= 'Z' ? prefix[i] + 32 : prefix[i]))
+			return false;
+	}
+	return true;
+}
+
+static char *utf8_of(const uint16_t *u, size_t n)
+{
+	size_t len = nt_utf16_to_utf8(u, n, NULL, 0);
+	char *s = xmalloc(len + 1);
+
+	nt_utf16_to_utf8(u, n, s, len);
+	s[len] = 0;
+	return s;
+}
+
+/* Walk the components of rest below host dir base, filling out. */
+static ntstatus walk(const char *base, const char *nt_base, const uint16_t *rest, size_t n, bool fold,
+		     struct nt_lookup *out)
+{
+	struct strbuf host = { 0 }, ntn = { 0 };
+	size_t i = 0;
+	ntstatus st = STATUS_SUCCESS;
+	struct stat sb;
+
+	for (size_t k = 0; k < n; k++)
+		if (rest[k] < 32 || rest[k] == '*' || rest[k] == '?' || rest[k] == '<' || rest[k] == '>' || rest[k] == '|' ||
+		    rest[k] == '"' || rest[k] == '/')
+			return STATUS_OBJECT_NAME_INVALID;
+	sb_puts(&host, base);
+	sb_puts(&ntn, nt_base);
+	if (n && rest[n - 1] == '\\') {
+		out->trailing_slash = true;
+		n--;
+	}
+	out->exists = true;
+	out->is_dir = true;
+	while (i < n) {
+		size_t j = i;
+		char *comp, *real;
+		bool last;
+
+		while (j < n && rest[j] != '\\')
+			j++;
+		last = j == n;
+		if (j == i || j - i > NT_MAX_COMPONENT) {
+			st = STATUS_OBJECT_NAME_INVALID;
+			goto out;
+		}
+		comp = utf8_of(rest + i, j - i);
+		if (strcmp(comp, ".") == 0 || strcmp(comp, "..") == 0) {
+			free(comp);
+			st = STATUS_OBJECT_NAME_INVALID;
+			goto out;
+		}
+		if (host.len == 0 || host.data[host.len - 1] != '/')
+			sb_putc(&host, '/');
+		{
+			size_t mark = host.len;
+
+			sb_puts(&host, comp);
+			if (fold && stat(host.data, &sb) < 0 && errno == ENOENT) {
+				/* not under this case: look for it under any */
+				host.len = mark;
+				host.data[mark] = '\0';
+				real = find_case_insensitive(host.data, comp);
+				sb_puts(&host, real ? real : comp);
+				if (real) {
+					free(comp);
+					comp = real;
+				}
+			}
+		}
+		if (ntn.len == 0 || ntn.data[ntn.len - 1] != '\\')
+			sb_putc(&ntn, '\\');
+		sb_puts(&ntn, comp);
+		free(comp);
+		if (stat(host.data, &sb) < 0) {
+			if (errno == ENOENT && last) {
+				out->exists = false;
+				out->is_dir = false;
+				break;
+			}
+			st = errno == ENOENT || errno == ENOTDIR ? STATUS_OBJECT_PATH_NOT_FOUND : nt_status_of_errno(-errno);
+			goto out;
+		}
+		if (!last && !S_ISDIR(sb.st_mode)) {
+			st = STATUS_OBJECT_PATH_NOT_FOUND;
+			goto out;
+		}
+		out->is_dir = S_ISDIR(sb.st_mode);
+		i = j + 1;
+	}
+	if (out->trailing_slash && out->exists && !out->is_dir)
+		st = STATUS_OBJECT_NAME_INVALID;
+out:
+	if (st) {
+		sb_free(&host);
+		sb_free(&ntn);
+		return st;
+	}
+	if (ntn.len == 0)
+		sb_putc(&ntn, '\\');
+	out->host = xstrdup(host.data);
+	out->nt_name = xstrdup(ntn.data);
+	sb_free(&host);
+	sb_free(&ntn);
+	return STATUS_SUCCESS;
+}
+
+ntstatus nt_path_resolve(struct tracee *t, uint64_t root, const uint16_t *u, size_t n, bool fold,
+			 struct nt_lookup *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (n > NT_MAX_NAME_UNITS)
+		return STATUS_OBJECT_NAME_INVALID;
+	if (root) {
+		struct nt_object *o;
+		ntstatus st = nt_handle_get(nt_process_of(t), root, NT_TYPE_FILE, &o, NULL);
+
+		if (st)
+			return st;
+		if ((n && u[0] == '\\') || !o->file.is_dir || !o->file.host)
+			return STATUS_INVALID_PARAMETER;
+		return walk(o->file.host, o->file.nt_name ? o->file.nt_name : "", u, n, fold, out);
+	}
+	if (n == 0 || u[0] != '\\')
+		return STATUS_OBJECT_PATH_SYNTAX_BAD;
+	{
+		size_t skip;
+		const char *drive;
+
+		if (has_prefix(u, n, "\\??\\", false))
+			skip = 4;
+		else if (has_prefix(u, n, "\\DosDevices\\", true))
+			skip = 12;
+		else
+			return STATUS_OBJECT_PATH_NOT_FOUND; /* \Device\... and other native names are not served */
+		if (n < skip + 2 || u[skip + 1] != ':' || u[skip] > 0x7f || !(drive = nt_drive_host((char)u[skip])))
+			return STATUS_OBJECT_PATH_NOT_FOUND;
+		if (n > skip + 2 && u[skip + 2] != '\\')
+			return STATUS_OBJECT_NAME_INVALID;
+		skip += 2;
+		if (n > skip)
+			skip++; /* the separator after X: */
+		for (size_t i = skip; i < n; i++)
+			if (u[i] == ':') /* alternate data streams are not served */
+				return STATUS_OBJECT_NAME_INVALID;
+		return walk(drive, "", u + skip, n - skip, fold, out);
+	}
+}
+
+ntstatus nt_path_lookup(struct tracee *t, uint64_t oa_addr, struct nt_lookup *out)
+{
+	unsigned char oa[0x30];
+	uint64_t root, name;
+	uint32_t attrs;
+	uint16_t *u = NULL;
+	size_t n = 0;
+	ntstatus st;
+
+	memset(out, 0, sizeof(*out));
+	if (!oa_addr || nt_get(t, oa_addr, oa, sizeof(oa)))
+		return STATUS_ACCESS_VIOLATION;
+	memcpy(&root, oa + 8, 8);
+	memcpy(&name, oa + 0x10, 8);
+	memcpy(&attrs, oa + 0x18, 4);
+	st = read_name(t, name, &u, &n);
+	if (!st)
+		st = nt_path_resolve(t, root, u, n, attrs & OBJ_CASE_INSENSITIVE, out);
+	free(u);
+	if (st)
+		nt_lookup_free(out);
+	return st;
+}
