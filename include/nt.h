@@ -233,6 +233,14 @@ void nt_env_build(const struct nt_env_in *in, uint64_t addr, unsigned char *buf,
 /* The image is in place: the process becomes an NT process served by personality_nt. */
 void nt_process_start(struct tracee *t, const struct nt_start *s);
 
+/*
+ * Memory the loader mapped, recorded as NT sees it: [base, base+size) with
+ * protection prot (PROT_*), inside the allocation that starts at alloc_base
+ * (made on first mention, alloc_size bytes; image: MEM_IMAGE, else MEM_PRIVATE).
+ */
+void nt_process_add_region(struct tracee *t, uint64_t alloc_base, uint64_t alloc_size, uint64_t base, uint64_t size,
+			   int prot, bool image);
+
 /* The handles of the standard streams a new NT process is given (fds 0, 1, 2). */
 enum {
 	NT_HANDLE_STDIN = 0x4,

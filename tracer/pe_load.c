@@ -224,6 +224,15 @@ static int write_image(pid_t tid, const struct pe_image *img, const unsigned cha
 	return 0;
 }
 
+/* The NT personality's memory map learns the image's sections and their protections. */
+static void record_image(struct tracee *t, const struct pe_image *img, uint64_t base)
+{
+	nt_process_add_region(t, base, img->size_of_image, base, img->size_of_headers, PROT_READ, true);
+	for (int i = 0; i < img->nsec; i++)
+		nt_process_add_region(t, base, img->size_of_image, base + img->sec[i].rva, img->sec[i].vsize,
+				      img->sec[i].prot, true);
+}
+
 static void free_state(struct exec_job *j)
 {
 	struct pe_load_state *ls = state_of(j);
@@ -316,6 +325,10 @@ void pe_load_done(struct tracee *t)
 	regs_set_win64_arg(&r, 0, start.start_block);
 	regs_set(t->tid, &r);
 	nt_process_start(t, &start);
+	record_image(t, &pe->main, rep.main_base);
+	record_image(t, &pe->ntdll, rep.ntdll_base);
+	nt_process_add_region(t, rep.env, ls->env_size, rep.env, ls->env_size, PROT_READ | PROT_WRITE, false);
+	nt_process_add_region(t, rep.stack, ls->stack_size, rep.stack, ls->stack_size, PROT_READ | PROT_WRITE, false);
 out:
 	free(main_mem);
 	free(dll_mem);

@@ -99,8 +99,11 @@ struct nt_handle {
 	uint32_t access;
 };
 
+struct nt_alloc;
+
 struct nt_process {
 	struct nt_handle *handles;  /* index = handle / 4 */
+	struct nt_alloc *allocs;    /* memory as NT handed it out, by address (nt_memory.h) */
 	int nhandles;
 	struct nt_start start;
 	uint64_t next_thread_block; /* where the next TEB/work block goes (0: needs one) */

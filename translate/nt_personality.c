@@ -13,9 +13,11 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "event_loop.h"
 #include "nt_internal.h"
+#include "nt_memory.h"
 #include "personality.h"
 #include "scratch.h"
 #include "trace.h"
@@ -290,6 +292,7 @@ static void process_free(struct nt_process *np)
 		if (np->handles[i].obj && nt_object_release(np->handles[i].obj))
 			nt_object_free(np->handles[i].obj);
 	free(np->handles);
+	nt_allocs_free(np);
 	free(np);
 }
 
@@ -328,6 +331,29 @@ static void add_std_handle(struct nt_process *np, int fd, uint32_t access, uint3
 	h = nt_handle_add(np, o, access | 0x100000 /* SYNCHRONIZE */ | 0x80 /* READ_ATTRIBUTES */);
 	if (h != want)
 		die("internal error: standard handle %#x instead of %#x", h, want);
+}
+
+static uint32_t page_protect_of(int prot)
+{
+	static const uint32_t map[8] = {
+		[0] = 0x01, [PROT_READ] = 0x02, [PROT_READ | PROT_WRITE] = 0x04, [PROT_WRITE] = 0x04,
+		[PROT_EXEC] = 0x10, [PROT_READ | PROT_EXEC] = 0x20, [PROT_READ | PROT_WRITE | PROT_EXEC] = 0x40,
+		[PROT_WRITE | PROT_EXEC] = 0x40,
+	};
+	return map[prot & 7];
+}
+
+void nt_process_add_region(struct tracee *t, uint64_t alloc_base, uint64_t alloc_size, uint64_t base, uint64_t size,
+			   int prot, bool image)
+{
+	struct nt_process *np = t->proc->nt;
+	struct nt_alloc *a = nt_alloc_find(np, alloc_base);
+
+	if (!a)
+		a = nt_alloc_add(np, alloc_base, alloc_size, image ? 0x80 /* EXECUTE_WRITECOPY */ : 0x04,
+				 image ? 0x1000000 /* MEM_IMAGE */ : 0x20000 /* MEM_PRIVATE */);
+	if (prot)
+		nt_alloc_set(a, base, base + ((size + 4095) & ~4095ULL), page_protect_of(prot));
 }
 
 void nt_process_start(struct tracee *t, const struct nt_start *s)

@@ -77,6 +77,27 @@ NTSTATUS NTAPI NtQueryInformationProcess(HANDLE, ULONG, void *, ULONG, ULONG *);
 NTSTATUS NTAPI NtQueryInformationThread(HANDLE, ULONG, void *, ULONG, ULONG *);
 NTSTATUS NTAPI NtQuerySystemInformation(ULONG, void *, ULONG, ULONG *);
 
+NTSTATUS NTAPI NtAllocateVirtualMemory(HANDLE, void **, ULONG64, SIZE_T *, ULONG, ULONG);
+NTSTATUS NTAPI NtFreeVirtualMemory(HANDLE, void **, SIZE_T *, ULONG);
+NTSTATUS NTAPI NtProtectVirtualMemory(HANDLE, void **, SIZE_T *, ULONG, ULONG *);
+NTSTATUS NTAPI NtQueryVirtualMemory(HANDLE, void *, ULONG, void *, SIZE_T, SIZE_T *);
+NTSTATUS NTAPI NtReadVirtualMemory(HANDLE, void *, void *, SIZE_T, SIZE_T *);
+NTSTATUS NTAPI NtWriteVirtualMemory(HANDLE, void *, const void *, SIZE_T, SIZE_T *);
+NTSTATUS NTAPI NtCreateEvent(HANDLE *, ULONG, OBJECT_ATTRIBUTES *, ULONG, BOOLEAN);
+NTSTATUS NTAPI NtSetEvent(HANDLE, long *);
+NTSTATUS NTAPI NtResetEvent(HANDLE, long *);
+NTSTATUS NTAPI NtClearEvent(HANDLE);
+NTSTATUS NTAPI NtCreateMutant(HANDLE *, ULONG, OBJECT_ATTRIBUTES *, BOOLEAN);
+NTSTATUS NTAPI NtReleaseMutant(HANDLE, long *);
+NTSTATUS NTAPI NtCreateSemaphore(HANDLE *, ULONG, OBJECT_ATTRIBUTES *, long, long);
+NTSTATUS NTAPI NtReleaseSemaphore(HANDLE, long, long *);
+NTSTATUS NTAPI NtWaitForSingleObject(HANDLE, BOOLEAN, LARGE_INTEGER *);
+NTSTATUS NTAPI NtWaitForMultipleObjects(ULONG, HANDLE *, ULONG, BOOLEAN, LARGE_INTEGER *);
+NTSTATUS NTAPI NtDuplicateObject(HANDLE, HANDLE, HANDLE, HANDLE *, ULONG, ULONG, ULONG);
+NTSTATUS NTAPI NtQueryObject(HANDLE, ULONG, void *, ULONG, ULONG *);
+NTSTATUS NTAPI NtCreateThreadEx(HANDLE *, ULONG, OBJECT_ATTRIBUTES *, HANDLE, void *, void *, ULONG, SIZE_T, SIZE_T,
+				SIZE_T, void *);
+
 /* Compilers may call these for structure copies and zeroing; no CRT here. */
 void *memset(void *d, int c, SIZE_T n);
 void *memcpy(void *d, const void *s, SIZE_T n);
@@ -114,7 +135,7 @@ static inline HANDLE std_handle(int which) /* 0 in, 1 out, 2 err */
 	return *(HANDLE *)((char *)params() + 0x20 + 8 * which);
 }
 
-static SIZE_T slen(const char *s)
+static inline SIZE_T slen(const char *s)
 {
 	SIZE_T n = 0;
 	while (s[n])
@@ -128,7 +149,7 @@ static void out(const char *s)
 	NtWriteFile(std_handle(1), 0, 0, 0, &io, s, (ULONG)slen(s), 0, 0);
 }
 
-static void out_hex(unsigned long long v)
+static inline void out_hex(unsigned long long v)
 {
 	char b[19], *p = b + 18;
 	*p = 0;
@@ -190,7 +211,7 @@ static void done(void)
 }
 
 /* An ASCII string as a UNICODE_STRING in buf (at most 259 characters). */
-static void ustr(UNICODE_STRING *u, WCHAR *buf, const char *s)
+static inline void ustr(UNICODE_STRING *u, WCHAR *buf, const char *s)
 {
 	SIZE_T n = 0;
 	while (s[n] && n < 259) {
@@ -203,7 +224,7 @@ static void ustr(UNICODE_STRING *u, WCHAR *buf, const char *s)
 	u->Buffer = buf;
 }
 
-static void init_oa(OBJECT_ATTRIBUTES *oa, UNICODE_STRING *name, HANDLE root, ULONG attrs)
+static inline void init_oa(OBJECT_ATTRIBUTES *oa, UNICODE_STRING *name, HANDLE root, ULONG attrs)
 {
 	oa->Length = sizeof(*oa);
 	oa->RootDirectory = root;

@@ -1,0 +1,24 @@
+/* The NT personality's record of a process's memory (translate/nt_memory.c). */
+#ifndef PICOVISOR_NT_MEMORY_H
+#define PICOVISOR_NT_MEMORY_H
+
+#include <stdint.h>
+
+#include "nt_internal.h"
+
+/* One allocation as NT sees it: its pages' protections (0: reserved, not committed). */
+struct nt_alloc {
+	uint64_t base, size;
+	uint32_t alloc_protect;
+	uint32_t type;            /* MEM_PRIVATE, MEM_IMAGE, MEM_MAPPED */
+	uint16_t *protect;        /* per page */
+	struct nt_alloc *next;    /* by address */
+};
+
+int nt_prot_of(uint32_t protect);
+struct nt_alloc *nt_alloc_find(struct nt_process *p, uint64_t addr);
+struct nt_alloc *nt_alloc_add(struct nt_process *p, uint64_t base, uint64_t size, uint32_t protect, uint32_t type);
+void nt_alloc_set(struct nt_alloc *a, uint64_t from, uint64_t to, uint32_t protect);
+void nt_allocs_free(struct nt_process *p);
+
+#endif
