@@ -56,6 +56,7 @@ struct tracee {
 	bool in_group_stop;
 	bool exec_event_pending;   /* traces: the kernel loaded an image; its exec event follows the exec's record */
 	bool personality_exit;     /* the personality wants this call's syscall-exit stop (syscall_exit) */
+	bool starting;             /* created, not yet run: the personality's task_start is due */
 	bool fork_counted;         /* sandbox: a fork under the process limit is in flight */
 	struct path_exit *path_exit; /* path translation: what to restore or fix up at this call's exit */
 	int scratch_slot;          /* its slot in scratch_area, -1 for none */

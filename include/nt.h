@@ -241,6 +241,9 @@ void nt_process_start(struct tracee *t, const struct nt_start *s);
 void nt_process_add_region(struct tracee *t, uint64_t alloc_base, uint64_t alloc_size, uint64_t base, uint64_t size,
 			   int prot, bool image);
 
+/* The event loop woke (a timer signal, an event): time out the NT waits that are due. */
+void nt_waits_tick(void);
+
 /* The handles of the standard streams a new NT process is given (fds 0, 1, 2). */
 enum {
 	NT_HANDLE_STDIN = 0x4,

@@ -38,6 +38,10 @@ struct personality {
 	void (*syscall_exit)(struct tracee *t);
 	/* Optional: may the exec t is serving map this image (fd: the supervisor's, on the file)? 0 or -errno. */
 	int (*image_allowed)(struct tracee *t, int fd, const char *role);
+	/* Optional: a new thread or process of t's was created (it has not run yet). */
+	void (*task_created)(struct tracee *child, struct tracee *parent);
+	/* Optional: that new task is stopped for the first time and about to run: set it up. */
+	void (*task_start)(struct tracee *child);
 	/* Optional: the host path of an image an exec names by path (a script's interpreter, PT_INTERP). 0 or -errno. */
 	int (*image_path)(struct tracee *t, const char *path, char *host, size_t size);
 };

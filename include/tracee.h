@@ -35,6 +35,8 @@ enum { SYSCALL_INSN_LEN = 2 };
 void regs_set_win64_arg(tracee_regs *r, int i, uint64_t v);
 /* NT system-call arguments 1-4 at the syscall instruction (r10, rdx, r8, r9; shared/nt-abi.md). */
 uint64_t regs_nt_arg(const tracee_regs *r, int i);
+/* The GS base (the TEB of an NT thread). */
+void regs_set_gs_base(tracee_regs *r, uint64_t v);
 /* Registers as the kernel leaves them when it starts a new image. */
 void regs_set_process_start(tracee_regs *r, uint64_t ip, uint64_t sp);
 

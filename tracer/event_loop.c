@@ -15,6 +15,7 @@
 #include "event_loop.h"
 #include "exec_job.h"
 #include "filter.h"
+#include "nt.h"
 #include "options.h"
 #include "personality.h"
 #include "policy_compile.h"
@@ -200,6 +201,17 @@ static uint64_t clone_flags_of(struct tracee *t, int event)
 	return flags;
 }
 
+/* A new task's first run: its personality may set it up first (an NT thread's registers, say). */
+static void first_resume(struct tracee *c)
+{
+	if (c->starting) {
+		c->starting = false;
+		if (c->proc && c->proc->pers->task_start)
+			c->proc->pers->task_start(c);
+	}
+	tracee_resume(c, 0);
+}
+
 static void on_new_task(struct tracee *t, int event)
 {
 	unsigned long msg = 0;
@@ -216,10 +228,13 @@ static void on_new_task(struct tracee *t, int event)
 	thread = (flags & CLONE_THREAD) != 0;
 	tracee_join(c, thread ? t->proc : process_new((pid_t)msg, t->proc, (flags & CLONE_VM) != 0));
 	c->attached = true;
+	c->starting = true;
 	cosched_new_task(c, t);
 	trace_spawn(c, t, thread);
+	if (t->proc->pers->task_created)
+		t->proc->pers->task_created(c, t);
 	if (parked)
-		tracee_resume(c, 0);
+		first_resume(c);
 	tracee_resume(t, 0);
 }
 
@@ -388,7 +403,7 @@ static void on_stop(struct tracee *t, int status)
 		if (is_stop_signal(sig))
 			on_group_stop(t, sig);
 		else if (t->attached)
-			tracee_resume(t, 0);
+			first_resume(t);
 		return;
 	case PTRACE_EVENT_EXIT:
 		trace_call_abandon(t); /* exit, exit_group, or killed in a call */
@@ -497,6 +512,7 @@ int event_loop_run(const struct run_options *o)
 			if (errno == EINTR) {
 				cosched_tick();
 				run_limits_tick();
+				nt_waits_tick();
 				continue;
 			}
 			die("waiting for the program failed: %s", strerror(errno));
@@ -505,6 +521,7 @@ int event_loop_run(const struct run_options *o)
 		cosched_note_stop();
 		counts.stops++;
 		run_limits_tick();
+		nt_waits_tick();
 		if (o->verbose >= 2)
 			fprintf(stderr, "picovisor: event: pid %d status %#x%s\n", pid, status, t ? "" : " (unknown)");
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {

@@ -315,6 +315,9 @@ void pe_load_done(struct tracee *t)
 	start.image_size = pe->main.size_of_image;
 	start.ntdll_size = pe->ntdll.size_of_image;
 	start.stack_reserve_lo = rep.stack;
+	start.tls_size = pe->tls.data_size + pe->tls.zero_fill;
+	start.tls_template = pe->tls.data_size ? rep.main_base + pe->tls.data_rva : 0;
+	start.tls_template_size = pe->tls.data_size;
 	start.ntdll_thread_start = rep.ntdll_base + pe->ntdll_thread_start;
 	start.handle_stdin = NT_HANDLE_STDIN;
 	start.handle_stdout = NT_HANDLE_STDOUT;

@@ -112,6 +112,11 @@ void regs_set_win64_arg(tracee_regs *r, int i, uint64_t v)
 	}
 }
 
+void regs_set_gs_base(tracee_regs *r, uint64_t v)
+{
+	r->gs_base = v;
+}
+
 uint64_t regs_nt_arg(const tracee_regs *r, int i)
 {
 	switch (i) {

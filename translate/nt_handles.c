@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "event_loop.h"
+#include "event_loop.h"
+#include "nt_file.h"
 #include "nt_internal.h"
 #include "util.h"
 
@@ -102,5 +104,147 @@ void nt_object_free(struct nt_object *obj)
 {
 	if (obj->type == NT_TYPE_FILE)
 		nt_file_forget(obj);
+	if (obj->named)
+		nt_named_forget(obj);
 	free(obj);
+}
+
+/* ---- NtDuplicateObject, NtQueryObject */
+
+#define DUPLICATE_CLOSE_SOURCE 1
+#define DUPLICATE_SAME_ACCESS 2
+
+static bool is_current_process(struct nt_process *p, uint64_t h)
+{
+	struct nt_object *o;
+
+	return h == (uint64_t)-1 || nt_handle_get(p, h, NT_TYPE_PROCESS, &o, NULL) == STATUS_SUCCESS;
+}
+
+static void after_source_closed(struct tracee *t, long ret)
+{
+	(void)ret;
+	nt_done(t, STATUS_SUCCESS);
+}
+
+void nt_serve_NtDuplicateObject(struct tracee *t)
+{
+	struct nt_call *c = nt_call_of(t);
+	struct nt_process *p = nt_process_of(t);
+	uint64_t src = c->a[1], out = c->a[3], h = 0;
+	uint32_t access = (uint32_t)c->a[4], options = (uint32_t)c->a[6], src_access = 0;
+	struct nt_object *o;
+	ntstatus st;
+
+	if (!is_current_process(p, c->a[0]) || (c->a[2] && !is_current_process(p, c->a[2]))) {
+		nt_done(t, STATUS_INVALID_HANDLE);
+		return;
+	}
+	if (src == (uint64_t)-1 || src == (uint64_t)-2) {
+		/* a real handle to the current process or thread */
+		o = nt_object_new(src == (uint64_t)-1 ? NT_TYPE_PROCESS : NT_TYPE_THREAD);
+		o->thread.tid = t->tid;
+		o->thread.teb = t->nt ? t->nt->teb : 0;
+		src_access = 0x1fffff;
+	} else {
+		st = nt_handle_get(p, src, NT_TYPE_COUNT, &o, &src_access);
+		if (st) {
+			nt_done(t, st);
+			return;
+		}
+	}
+	if (out) {
+		uint64_t probe;
+		if (nt_get(t, out, &probe, 8)) {
+			if (!o->refs)
+				nt_object_free(o);
+			nt_done(t, STATUS_ACCESS_VIOLATION);
+			return;
+		}
+		if (o->type == NT_TYPE_FILE && !(options & DUPLICATE_SAME_ACCESS))
+			access = nt_file_access_map(access);
+		h = nt_handle_add(p, o, options & DUPLICATE_SAME_ACCESS ? src_access : access);
+		if (!h) {
+			nt_done(t, STATUS_TOO_MANY_OPENED_FILES);
+			return;
+		}
+		nt_put(t, out, &h, 8);
+	} else if (!o->refs) {
+		nt_object_free(o);
+	}
+	if ((options & DUPLICATE_CLOSE_SOURCE) && src != (uint64_t)-1 && src != (uint64_t)-2) {
+		struct nt_object *gone = nt_handle_remove(p, src);
+
+		if (gone && nt_object_release(gone)) {
+			if (gone->type == NT_TYPE_FILE) {
+				nt_file_closed(t, gone, after_source_closed);
+				return;
+			}
+			nt_object_free(gone);
+		}
+	}
+	nt_done(t, STATUS_SUCCESS);
+}
+
+static const char *const type_names_utf8[NT_TYPE_COUNT] = {
+	[NT_TYPE_FILE] = "File",       [NT_TYPE_EVENT] = "Event",   [NT_TYPE_MUTANT] = "Mutant",
+	[NT_TYPE_SEMAPHORE] = "Semaphore", [NT_TYPE_THREAD] = "Thread", [NT_TYPE_PROCESS] = "Process",
+	[NT_TYPE_SECTION] = "Section",
+};
+
+void nt_serve_NtQueryObject(struct tracee *t)
+{
+	struct nt_call *c = nt_call_of(t);
+	struct nt_process *p = nt_process_of(t);
+	uint32_t cls = (uint32_t)c->a[1], len = (uint32_t)c->a[3], access = 0x1fffff, size, u;
+	unsigned char b[0x68 + 64] = { 0 };
+	struct nt_object *o = NULL;
+	enum nt_type type;
+	ntstatus st;
+
+	if (c->a[0] == (uint64_t)-1 || c->a[0] == (uint64_t)-2) {
+		type = c->a[0] == (uint64_t)-1 ? NT_TYPE_PROCESS : NT_TYPE_THREAD;
+	} else {
+		st = nt_handle_get(p, c->a[0], NT_TYPE_COUNT, &o, &access);
+		if (st) {
+			nt_done(t, st);
+			return;
+		}
+		type = o->type;
+	}
+	switch (cls) {
+	case 0: /* ObjectBasicInformation */
+		size = 0x38;
+		memcpy(b + 4, &access, 4);
+		u = o ? (uint32_t)o->refs : 1;
+		memcpy(b + 8, &u, 4);
+		memcpy(b + 0xc, &u, 4);
+		break;
+	case 2: { /* ObjectTypeInformation: UNICODE_STRING TypeName, counts, then the name's characters */
+		const char *name = type_names_utf8[type];
+		size_t n = strlen(name);
+		uint16_t l = (uint16_t)(n * 2), m = (uint16_t)(n * 2 + 2);
+		uint64_t at = c->a[2] + 0x68;
+
+		size = 0x68 + m;
+		memcpy(b, &l, 2);
+		memcpy(b + 2, &m, 2);
+		memcpy(b + 8, &at, 8);
+		for (size_t i = 0; i < n; i++)
+			b[0x68 + 2 * i] = (unsigned char)name[i];
+		break;
+	}
+	default:
+		nt_done(t, STATUS_INVALID_INFO_CLASS);
+		return;
+	}
+	if (c->a[4] && nt_put(t, c->a[4], &size, 4)) {
+		nt_done(t, STATUS_ACCESS_VIOLATION);
+		return;
+	}
+	if (len < size) {
+		nt_done(t, STATUS_INFO_LENGTH_MISMATCH);
+		return;
+	}
+	nt_done(t, nt_put(t, c->a[2], b, size) ? STATUS_ACCESS_VIOLATION : STATUS_SUCCESS);
 }

@@ -65,7 +65,8 @@ struct nt_file {
 
 struct nt_object {
 	enum nt_type type;
-	int refs;              /* handles that point here */
+	int refs;              /* handles (and parked waits) that point here */
+	bool named;            /* in the run's table of named objects (nt_sync.c) */
 	union {
 		struct nt_file file;
 		struct {
@@ -131,9 +132,18 @@ struct nt_call {
 	ntstatus status;
 };
 
+struct nt_wait;
+
+struct nt_thread_start {
+	uint64_t routine, arg, teb, stack_top, work;
+};
+
 struct nt_thread {
 	struct nt_call call;
 	uint64_t teb, work;        /* its TEB and the work area after it */
+	struct nt_wait *waiting;   /* parked in a wait (nt_sync.c), or NULL */
+	struct nt_thread_start start; /* a new thread's start, applied at its first stop (nt_thread.c) */
+	bool start_pending;
 };
 
 /* ---- The call primitives (nt_personality.c). */
@@ -199,6 +209,16 @@ typedef void (*nt_serve_fn)(struct tracee *t);
 /* The files of the run (nt_file.c): what closing a file handle leaves to do in the tracee. */
 void nt_file_closed(struct tracee *t, struct nt_object *obj, nt_then_fn then);
 void nt_file_forget(struct nt_object *obj);
+
+/* Waits (nt_sync.c): objects changed, see who can go; a waiting thread vanished; a thread's mutants are abandoned. */
+void nt_waits_recheck(void);
+void nt_wait_cancel(struct tracee *t);
+void nt_mutants_abandon(struct nt_process *p, pid_t tid);
+void nt_named_forget(struct nt_object *obj);
+
+/* New threads (nt_thread.c): the personality's task_created and task_start. */
+void nt_task_created(struct tracee *child, struct tracee *parent);
+void nt_task_start(struct tracee *child);
 
 /* A thread of the process ended with status (nt_thread.c): its object is signalled. */
 void nt_thread_exited(struct tracee *t, ntstatus status);

@@ -276,6 +276,12 @@ static int nt_signal(struct tracee *t, int sig)
 
 static void nt_exit_thread(struct tracee *t)
 {
+	if (t->nt && t->nt->waiting)
+		nt_wait_cancel(t);
+	if (t->proc && t->proc->nt) {
+		nt_mutants_abandon(t->proc->nt, t->tid);
+		nt_thread_exited(t, t->proc->has_nt_status ? t->proc->nt_status : STATUS_SUCCESS);
+	}
 	if (t->nt) {
 		free(t->nt->call.name);
 		free(t->nt->call.p);
@@ -317,6 +323,8 @@ const struct personality personality_nt = {
 	.exit_process = nt_exit_process,
 	.trapped_classes = nt_trapped_classes,
 	.syscall_exit = nt_syscall_exit,
+	.task_created = nt_task_created,
+	.task_start = nt_task_start,
 };
 
 /* The standard streams: file objects on the tracee's fds 0, 1 and 2. */

@@ -2,8 +2,15 @@
  * Threads of an NT process as objects: a thread handle is signalled when the
  * thread ends, and keeps its exit status for NtQueryInformationThread.
  */
+#define _GNU_SOURCE
+#include <sched.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+
 #include "event_loop.h"
 #include "nt_internal.h"
+#include "util.h"
 
 void nt_thread_exited(struct tracee *t, ntstatus status)
 {
@@ -12,9 +19,164 @@ void nt_thread_exited(struct tracee *t, ntstatus status)
 	for (int i = 1; np && i < np->nhandles; i++) {
 		struct nt_object *o = np->handles[i].obj;
 
-		if (o && o->type == NT_TYPE_THREAD && o->thread.tid == t->tid) {
+		if (o && o->type == NT_TYPE_THREAD && o->thread.tid == t->tid && !o->thread.done) {
 			o->thread.done = true;
 			o->thread.exit_status = status;
 		}
 	}
+	nt_waits_recheck();
+}
+
+/* ---- NtCreateThreadEx: a Linux thread in the process, with a TEB, a stack and a handle. */
+
+#define THREAD_CREATE_FLAGS_CREATE_SUSPENDED 0x1
+#define DEFAULT_STACK (1UL << 20)
+
+
+static uint64_t block_size(const struct nt_process *p)
+{
+	return NT_THREAD_BLOCK_SIZE + ((p->start.tls_size + 16 + 4095) & ~4095ULL);
+}
+
+/* st: 0 TEB block, 1 stack, 2 stack size */
+static void after_clone(struct tracee *t, long ret)
+{
+	struct nt_call *c = nt_call_of(t);
+	struct nt_process *p = nt_process_of(t);
+	struct nt_object *o;
+	uint64_t h, tid = (uint64_t)ret, pid = (uint64_t)t->proc->tgid;
+
+	if (ret < 0) {
+		nt_done(t, nt_status_of_errno((int)ret));
+		return;
+	}
+	nt_put(t, c->st[0] + 0x40, &pid, 8);
+	nt_put(t, c->st[0] + 0x48, &tid, 8);
+	o = nt_object_new(NT_TYPE_THREAD);
+	o->thread.tid = (pid_t)ret;
+	o->thread.teb = c->st[0];
+	h = nt_handle_add(p, o, (uint32_t)c->a[1] ? (uint32_t)c->a[1] : 0x1fffff);
+	if (!h) {
+		nt_object_free(o);
+		nt_done(t, STATUS_TOO_MANY_OPENED_FILES);
+		return;
+	}
+	nt_put(t, c->a[0], &h, 8);
+	nt_done(t, STATUS_SUCCESS);
+}
+
+static void after_stack(struct tracee *t, long ret)
+{
+	struct nt_call *c = nt_call_of(t);
+	struct nt_process *p = nt_process_of(t);
+	uint64_t teb = c->st[0], base, limit, peb = p->start.peb, self = teb, minus1 = UINT64_MAX;
+	struct nt_thread_start *ts;
+
+	if (ret < 0) {
+		nt_done(t, STATUS_NO_MEMORY);
+		return;
+	}
+	c->st[1] = (uint64_t)ret;
+	base = c->st[1] + c->st[2];
+	limit = base - 4096;
+	nt_put(t, teb + 0x0, &minus1, 8);
+	nt_put(t, teb + 0x8, &base, 8);
+	nt_put(t, teb + 0x10, &limit, 8);
+	nt_put(t, teb + 0x30, &self, 8);
+	nt_put(t, teb + 0x60, &peb, 8);
+	if (p->start.tls_size) {
+		/* its own copy of the image's TLS template, after the work area */
+		uint64_t vec = teb + NT_THREAD_BLOCK_SIZE, block = vec + 16;
+		unsigned char *tmpl = xcalloc(1, p->start.tls_template_size + 1);
+
+		nt_get(t, p->start.tls_template, tmpl, p->start.tls_template_size);
+		nt_put(t, block, tmpl, p->start.tls_template_size);
+		free(tmpl);
+		nt_put(t, vec, &block, 8);
+		nt_put(t, teb + 0x58, &vec, 8);
+	}
+	ts = xcalloc(1, sizeof(*ts));
+	ts->routine = c->a[4];
+	ts->arg = c->a[5];
+	ts->teb = teb;
+	ts->work = teb + NT_TEB_SIZE;
+	ts->stack_top = base;
+	free(c->p);
+	c->p = ts;
+	/* The child starts stopped (it is traced): task_start gives it its registers before it runs. */
+	nt_linux(t, after_clone, SYS_clone,
+		 CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM, base - 0x28, 0, 0, 0, 0);
+}
+
+static void after_block(struct tracee *t, long ret)
+{
+	struct nt_call *c = nt_call_of(t);
+
+	if (ret < 0) {
+		nt_done(t, STATUS_NO_MEMORY);
+		return;
+	}
+	c->st[0] = (uint64_t)ret;
+	nt_linux(t, after_stack, SYS_mmap, 0, c->st[2], PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, (uint64_t)-1, 0);
+}
+
+void nt_serve_NtCreateThreadEx(struct tracee *t)
+{
+	struct nt_call *c = nt_call_of(t);
+	struct nt_process *p = nt_process_of(t);
+	uint64_t probe, stack = c->a[9] ? c->a[9] : c->a[8] ? c->a[8] : DEFAULT_STACK;
+	struct nt_object *o;
+
+	if (c->a[3] != (uint64_t)-1 && nt_handle_get(p, c->a[3], NT_TYPE_PROCESS, &o, NULL)) {
+		nt_done(t, STATUS_INVALID_HANDLE);
+		return;
+	}
+	if (nt_get(t, c->a[0], &probe, 8)) {
+		nt_done(t, STATUS_ACCESS_VIOLATION);
+		return;
+	}
+	if (!c->a[4] || stack > (1UL << 30)) {
+		nt_done(t, STATUS_INVALID_PARAMETER);
+		return;
+	}
+	if ((uint32_t)c->a[6] & THREAD_CREATE_FLAGS_CREATE_SUSPENDED) {
+		/* nothing could resume it: NtResumeThread is not served */
+		nt_done(t, STATUS_NOT_SUPPORTED);
+		return;
+	}
+	c->st[2] = (stack + 0xffff) & ~0xffffULL;
+	nt_linux(t, after_block, SYS_mmap, 0, block_size(p), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		 (uint64_t)-1, 0);
+}
+
+/* The creating thread is at its clone: the new one learns where it starts. */
+void nt_task_created(struct tracee *child, struct tracee *parent)
+{
+	struct nt_call *c = parent->nt ? &parent->nt->call : NULL;
+	struct nt_thread_start *ts;
+
+	if (!c || !c->active || !c->svc || c->svc != &nt_services[NT_ID_NtCreateThreadEx] || !c->p)
+		return;
+	ts = c->p;
+	nt_thread_of(child)->teb = ts->teb;
+	child->nt->work = ts->work;
+	child->nt->start = *ts;
+	child->nt->start_pending = true;
+}
+
+/* Its first stop: RtlUserThreadStart(routine, arg) on its own stack, GS at its TEB. */
+void nt_task_start(struct tracee *child)
+{
+	struct nt_thread *th = child->nt;
+	tracee_regs r;
+
+	if (!th || !th->start_pending || regs_get(child->tid, &r) < 0)
+		return;
+	th->start_pending = false;
+	regs_set_process_start(&r, nt_process_of(child)->start.ntdll_thread_start, th->start.stack_top - 0x28);
+	regs_set_win64_arg(&r, 0, th->start.routine);
+	regs_set_win64_arg(&r, 1, th->start.arg);
+	regs_set_gs_base(&r, th->start.teb);
+	regs_set(child->tid, &r);
 }

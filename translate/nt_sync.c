@@ -1,0 +1,625 @@
+/*
+ * NT synchronisation objects and waits: events (notification and
+ * synchronization), mutants, semaphores, and waits on them and on threads
+ * and processes, with zero, relative, absolute and infinite timeouts.
+ *
+ * A wait that cannot be satisfied at once parks the thread: it stays stopped
+ * at its system call (the supervisor keeps serving the others) until an
+ * object it waits for is signalled or its time is up. A timer signal wakes
+ * the event loop while timed waits are parked (nt_waits_tick).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "event_loop.h"
+#include "nt_internal.h"
+#include "util.h"
+
+#define MAX_WAIT_OBJECTS 64
+#define WAIT_TICK_SIGNAL (SIGRTMIN + 4) /* cosched has +2, run limits +3 */
+#define WAIT_TICK_NS 2000000L
+#define TICKS_PER_SECOND 10000000LL
+#define STATUS_INVALID_PARAMETER_MIX 0xC0000030
+
+struct nt_wait {
+	struct tracee *t;
+	int n;
+	struct nt_object *obj[MAX_WAIT_OBJECTS];
+	bool all;
+	uint64_t deadline;      /* monotonic ns; 0: none */
+};
+
+static struct nt_wait **waits;
+static int nwaits, capwaits;
+static timer_t tick_timer;
+static bool have_timer, timer_on;
+static volatile sig_atomic_t tick_due;
+
+static void on_tick(int sig)
+{
+	(void)sig;
+	tick_due = 1;
+}
+
+static void arm(bool on)
+{
+	struct itimerspec its = { { 0, on ? WAIT_TICK_NS : 0 }, { 0, on ? WAIT_TICK_NS : 0 } };
+
+	if (!have_timer) {
+		struct sigaction sa;
+		struct sigevent ev;
+
+		if (!on)
+			return;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_tick; /* no SA_RESTART: the event loop's waitpid returns EINTR */
+		sigaction(WAIT_TICK_SIGNAL, &sa, NULL);
+		memset(&ev, 0, sizeof(ev));
+		ev.sigev_notify = SIGEV_SIGNAL;
+		ev.sigev_signo = WAIT_TICK_SIGNAL;
+		if (timer_create(CLOCK_MONOTONIC, &ev, &tick_timer) < 0)
+			die("cannot create the timer of NT waits: %s", strerror(errno));
+		have_timer = true;
+	}
+	if (on != timer_on)
+		timer_settime(tick_timer, 0, &its, NULL);
+	timer_on = on;
+}
+
+static bool signalled(const struct nt_object *o, pid_t tid)
+{
+	switch (o->type) {
+	case NT_TYPE_EVENT:
+		return o->event.signaled;
+	case NT_TYPE_MUTANT:
+		return o->mutant.owner == 0 || o->mutant.owner == tid;
+	case NT_TYPE_SEMAPHORE:
+		return o->sem.count > 0;
+	case NT_TYPE_THREAD:
+		return o->thread.done;
+	case NT_TYPE_FILE:
+		return true; /* no I/O is ever pending on a file: it is always signalled */
+	case NT_TYPE_PROCESS:
+	case NT_TYPE_SECTION:
+	case NT_TYPE_COUNT:
+		break;
+	}
+	return false;
+}
+
+/* Take what the wait was for (an auto-reset event resets, a semaphore counts down, a mutant is owned). */
+static ntstatus acquire(struct nt_object *o, pid_t tid, int index)
+{
+	switch (o->type) {
+	case NT_TYPE_EVENT:
+		if (!o->event.manual_reset)
+			o->event.signaled = false;
+		break;
+	case NT_TYPE_MUTANT:
+		o->mutant.owner = tid;
+		o->mutant.count++;
+		if (o->mutant.abandoned) {
+			o->mutant.abandoned = false;
+			return STATUS_ABANDONED_WAIT_0 + (ntstatus)index;
+		}
+		break;
+	case NT_TYPE_SEMAPHORE:
+		o->sem.count--;
+		break;
+	case NT_TYPE_THREAD:
+	case NT_TYPE_FILE:
+	case NT_TYPE_PROCESS:
+	case NT_TYPE_SECTION:
+	case NT_TYPE_COUNT:
+		break;
+	}
+	return STATUS_WAIT_0 + (ntstatus)index;
+}
+
+/* Satisfy w now if its objects allow: true and *st, or false. */
+static bool try_satisfy(struct nt_wait *w, ntstatus *st)
+{
+	pid_t tid = w->t->tid;
+
+	if (w->all) {
+		bool abandoned = false;
+
+		for (int i = 0; i < w->n; i++)
+			if (!signalled(w->obj[i], tid))
+				return false;
+		for (int i = 0; i < w->n; i++)
+			abandoned |= acquire(w->obj[i], tid, 0) == STATUS_ABANDONED_WAIT_0;
+		*st = abandoned ? STATUS_ABANDONED_WAIT_0 : STATUS_SUCCESS;
+		return true;
+	}
+	for (int i = 0; i < w->n; i++)
+		if (signalled(w->obj[i], tid)) {
+			*st = acquire(w->obj[i], tid, i);
+			return true;
+		}
+	return false;
+}
+
+static void wait_free(struct nt_wait *w)
+{
+	for (int i = 0; i < w->n; i++)
+		if (nt_object_release(w->obj[i]))
+			nt_object_free(w->obj[i]);
+	free(w);
+}
+
+static void rearm(void)
+{
+	bool timed = false;
+
+	for (int i = 0; i < nwaits; i++)
+		timed |= waits[i]->deadline != 0;
+	arm(timed);
+}
+
+void nt_waits_recheck(void)
+{
+	bool progress = true;
+
+	/* Oldest first, until nothing more can be satisfied (a release may satisfy several). */
+	while (progress) {
+		progress = false;
+		for (int i = 0; i < nwaits; i++) {
+			ntstatus st;
+
+			if (try_satisfy(waits[i], &st)) {
+				struct nt_wait *w = waits[i];
+				memmove(waits + i, waits + i + 1, (size_t)(nwaits - i - 1) * sizeof(*waits));
+				nwaits--;
+				w->t->nt->waiting = NULL;
+				{
+					struct tracee *t = w->t;
+					wait_free(w);
+					nt_done(t, st);
+				}
+				progress = true;
+				break;
+			}
+		}
+	}
+	rearm();
+}
+
+void nt_waits_tick(void)
+{
+	uint64_t now;
+
+	if (!tick_due && !timer_on)
+		return;
+	tick_due = 0;
+	now = monotonic_ns();
+	for (int i = 0; i < nwaits; i++)
+		if (waits[i]->deadline && waits[i]->deadline <= now) {
+			struct nt_wait *w = waits[i];
+			struct tracee *t = w->t;
+
+			memmove(waits + i, waits + i + 1, (size_t)(nwaits - i - 1) * sizeof(*waits));
+			nwaits--;
+			i--;
+			t->nt->waiting = NULL;
+			wait_free(w);
+			nt_done(t, STATUS_TIMEOUT);
+		}
+	rearm();
+}
+
+/* The thread is gone while it waited: forget its wait. */
+void nt_wait_cancel(struct tracee *t)
+{
+	for (int i = 0; i < nwaits; i++)
+		if (waits[i]->t == t) {
+			struct nt_wait *w = waits[i];
+			memmove(waits + i, waits + i + 1, (size_t)(nwaits - i - 1) * sizeof(*waits));
+			nwaits--;
+			wait_free(w);
+			break;
+		}
+	if (t->nt)
+		t->nt->waiting = NULL;
+	rearm();
+}
+
+/* A timeout as a monotonic deadline: 0 none (infinite), or -1 when it is already due (a zero timeout). */
+static int deadline_of(struct tracee *t, uint64_t ptr, uint64_t *deadline)
+{
+	int64_t v;
+	uint64_t now = monotonic_ns();
+
+	*deadline = 0;
+	if (!ptr)
+		return 0;
+	if (nt_get(t, ptr, &v, 8))
+		return -EFAULT;
+	if (v < 0) {
+		*deadline = now + (uint64_t)(-v) * 100;
+	} else {
+		int64_t rel = v - (int64_t)nt_time_now(); /* absolute: system time */
+		*deadline = now + (rel > 0 ? (uint64_t)rel * 100 : 0);
+	}
+	if (v == 0 || *deadline <= now)
+		return -1;
+	return 0;
+}
+
+static void wait_for(struct tracee *t, const uint64_t *handles, int n, bool all, uint64_t timeout)
+{
+	struct nt_process *p = nt_process_of(t);
+	struct nt_wait *w = xcalloc(1, sizeof(*w));
+	ntstatus st;
+	int due;
+
+	w->t = t;
+	w->all = all;
+	for (int i = 0; i < n; i++) {
+		struct nt_object *o = NULL;
+
+		if (handles[i] == (uint64_t)-1 || handles[i] == (uint64_t)-2) {
+			/* the current process or thread: signalled only once it has ended, which it has not */
+			o = nt_object_new(handles[i] == (uint64_t)-1 ? NT_TYPE_PROCESS : NT_TYPE_THREAD);
+			o->thread.tid = t->tid;
+		} else {
+			st = nt_handle_get(p, handles[i], NT_TYPE_COUNT, &o, NULL);
+			if (st) {
+				w->n = i;
+				wait_free(w);
+				nt_done(t, st);
+				return;
+			}
+			if (o->type == NT_TYPE_SECTION) {
+				w->n = i;
+				wait_free(w);
+				nt_done(t, STATUS_OBJECT_TYPE_MISMATCH);
+				return;
+			}
+		}
+		o->refs++;
+		w->obj[i] = o;
+		w->n = i + 1;
+	}
+	if (all)
+		for (int i = 0; i < n; i++)
+			for (int j = 0; j < i; j++)
+				if (w->obj[i] == w->obj[j]) {
+					wait_free(w);
+					nt_done(t, STATUS_INVALID_PARAMETER_MIX);
+					return;
+				}
+	due = deadline_of(t, timeout, &w->deadline);
+	if (due == -EFAULT) {
+		wait_free(w);
+		nt_done(t, STATUS_ACCESS_VIOLATION);
+		return;
+	}
+	if (try_satisfy(w, &st)) {
+		wait_free(w);
+		nt_done(t, st);
+		return;
+	}
+	if (due < 0) {
+		wait_free(w);
+		nt_done(t, STATUS_TIMEOUT);
+		return;
+	}
+	if (nwaits == capwaits)
+		waits = xrealloc(waits, (size_t)(capwaits = capwaits ? capwaits * 2 : 16) * sizeof(*waits));
+	waits[nwaits++] = w;
+	t->nt->waiting = w;
+	rearm();
+	/* parked: not resumed until nt_waits_recheck or nt_waits_tick answers it */
+}
+
+void nt_serve_NtWaitForSingleObject(struct tracee *t)
+{
+	struct nt_call *c = nt_call_of(t);
+
+	wait_for(t, &c->a[0], 1, false, c->a[2]);
+}
+
+void nt_serve_NtWaitForMultipleObjects(struct tracee *t)
+{
+	struct nt_call *c = nt_call_of(t);
+	uint32_t n = (uint32_t)c->a[0], type = (uint32_t)c->a[2];
+	uint64_t handles[MAX_WAIT_OBJECTS];
+
+	if (n == 0 || n > MAX_WAIT_OBJECTS || type > 1) {
+		nt_done(t, STATUS_INVALID_PARAMETER);
+		return;
+	}
+	if (nt_get(t, c->a[1], handles, n * 8)) {
+		nt_done(t, STATUS_ACCESS_VIOLATION);
+		return;
+	}
+	wait_for(t, handles, (int)n, type == 0, c->a[4]);
+}
+
+/* ---- Creating the objects: named ones (OBJECT_ATTRIBUTES with a name) are shared within the run. */
+
+struct named {
+	char *name;
+	struct nt_object *obj;
+	struct named *next;
+};
+static struct named *names;
+
+static char *object_name(struct tracee *t, uint64_t oa, ntstatus *st)
+{
+	unsigned char a[0x30], us[16];
+	uint64_t name, buf;
+	uint16_t len, *u;
+	size_t n8;
+	char *s;
+
+	*st = STATUS_SUCCESS;
+	if (!oa)
+		return NULL;
+	if (nt_get(t, oa, a, sizeof(a))) {
+		*st = STATUS_ACCESS_VIOLATION;
+		return NULL;
+	}
+	memcpy(&name, a + 0x10, 8);
+	if (!name)
+		return NULL;
+	if (nt_get(t, name, us, sizeof(us))) {
+		*st = STATUS_ACCESS_VIOLATION;
+		return NULL;
+	}
+	memcpy(&len, us, 2);
+	memcpy(&buf, us + 8, 8);
+	if (!len)
+		return NULL;
+	u = xmalloc(len + 2u);
+	if (nt_get(t, buf, u, len)) {
+		free(u);
+		*st = STATUS_ACCESS_VIOLATION;
+		return NULL;
+	}
+	n8 = nt_utf16_to_utf8(u, len / 2, NULL, 0);
+	s = xmalloc(n8 + 1);
+	nt_utf16_to_utf8(u, len / 2, s, n8);
+	s[n8] = 0;
+	free(u);
+	return s;
+}
+
+void nt_named_forget(struct nt_object *obj)
+{
+	for (struct named **pp = &names; *pp; pp = &(*pp)->next)
+		if ((*pp)->obj == obj) {
+			struct named *n = *pp;
+			*pp = n->next;
+			free(n->name);
+			free(n);
+			return;
+		}
+}
+
+/*
+ * Give the program a handle to a new object of type (init fills it), or to the
+ * existing one of that name (STATUS_OBJECT_NAME_EXISTS; another type under the
+ * name: OBJECT_TYPE_MISMATCH).
+ */
+static void create_object(struct tracee *t, enum nt_type type, void (*init)(struct nt_object *o, struct tracee *t))
+{
+	struct nt_call *c = nt_call_of(t);
+	uint64_t probe, h;
+	ntstatus st, ret = STATUS_SUCCESS;
+	char *name;
+	struct nt_object *o = NULL;
+
+	if (nt_get(t, c->a[0], &probe, 8)) {
+		nt_done(t, STATUS_ACCESS_VIOLATION);
+		return;
+	}
+	name = object_name(t, c->a[2], &st);
+	if (st) {
+		nt_done(t, st);
+		return;
+	}
+	if (name)
+		for (struct named *n = names; n; n = n->next)
+			if (strcmp(n->name, name) == 0) {
+				if (n->obj->type != type) {
+					free(name);
+					nt_done(t, STATUS_OBJECT_TYPE_MISMATCH);
+					return;
+				}
+				o = n->obj;
+				ret = STATUS_OBJECT_NAME_EXISTS;
+				break;
+			}
+	if (!o) {
+		o = nt_object_new(type);
+		init(o, t);
+		if (name) {
+			struct named *n = xcalloc(1, sizeof(*n));
+			n->name = name;
+			name = NULL;
+			n->obj = o;
+			n->next = names;
+			names = n;
+			o->named = true;
+		}
+	}
+	free(name);
+	h = nt_handle_add(nt_process_of(t), o, (uint32_t)c->a[1] ? (uint32_t)c->a[1] : 0x1f0003);
+	if (!h) {
+		if (!o->refs)
+			nt_object_free(o);
+		nt_done(t, STATUS_TOO_MANY_OPENED_FILES);
+		return;
+	}
+	nt_put(t, c->a[0], &h, 8);
+	nt_done(t, ret);
+}
+
+static void init_event(struct nt_object *o, struct tracee *t)
+{
+	const uint64_t *a = nt_call_of(t)->a;
+
+	o->event.manual_reset = (uint32_t)a[3] == 0; /* NotificationEvent 0, SynchronizationEvent 1 */
+	o->event.signaled = (uint8_t)a[4] != 0;
+}
+
+void nt_serve_NtCreateEvent(struct tracee *t)
+{
+	if ((uint32_t)nt_call_of(t)->a[3] > 1) {
+		nt_done(t, STATUS_INVALID_PARAMETER);
+		return;
+	}
+	create_object(t, NT_TYPE_EVENT, init_event);
+}
+
+static void init_mutant(struct nt_object *o, struct tracee *t)
+{
+	if ((uint8_t)nt_call_of(t)->a[3]) {
+		o->mutant.owner = t->tid;
+		o->mutant.count = 1;
+	}
+}
+
+void nt_serve_NtCreateMutant(struct tracee *t)
+{
+	create_object(t, NT_TYPE_MUTANT, init_mutant);
+}
+
+static void init_semaphore(struct nt_object *o, struct tracee *t)
+{
+	const uint64_t *a = nt_call_of(t)->a;
+
+	o->sem.count = (int32_t)a[3];
+	o->sem.max = (int32_t)a[4];
+}
+
+void nt_serve_NtCreateSemaphore(struct tracee *t)
+{
+	const uint64_t *a = nt_call_of(t)->a;
+	int32_t initial = (int32_t)a[3], max = (int32_t)a[4];
+
+	if (max <= 0 || initial < 0 || initial > max) {
+		nt_done(t, STATUS_INVALID_PARAMETER);
+		return;
+	}
+	create_object(t, NT_TYPE_SEMAPHORE, init_semaphore);
+}
+
+/* ---- Signalling */
+
+static ntstatus event_of(struct tracee *t, struct nt_object **o)
+{
+	return nt_handle_get(nt_process_of(t), nt_call_of(t)->a[0], NT_TYPE_EVENT, o, NULL);
+}
+
+static void set_event(struct tracee *t, bool on, bool report)
+{
+	struct nt_call *c = nt_call_of(t);
+	struct nt_object *o;
+	ntstatus st = event_of(t, &o);
+	int32_t prev;
+
+	if (st) {
+		nt_done(t, st);
+		return;
+	}
+	prev = o->event.signaled;
+	if (report && c->a[1] && nt_put(t, c->a[1], &prev, 4)) {
+		nt_done(t, STATUS_ACCESS_VIOLATION);
+		return;
+	}
+	o->event.signaled = on;
+	nt_done(t, STATUS_SUCCESS);
+	if (on)
+		nt_waits_recheck();
+}
+
+void nt_serve_NtSetEvent(struct tracee *t)
+{
+	set_event(t, true, true);
+}
+
+void nt_serve_NtResetEvent(struct tracee *t)
+{
+	set_event(t, false, true);
+}
+
+void nt_serve_NtClearEvent(struct tracee *t)
+{
+	set_event(t, false, false);
+}
+
+void nt_serve_NtReleaseMutant(struct tracee *t)
+{
+	struct nt_call *c = nt_call_of(t);
+	struct nt_object *o;
+	ntstatus st = nt_handle_get(nt_process_of(t), c->a[0], NT_TYPE_MUTANT, &o, NULL);
+	int32_t prev;
+
+	if (st) {
+		nt_done(t, st);
+		return;
+	}
+	if (o->mutant.owner != t->tid) {
+		nt_done(t, STATUS_MUTANT_NOT_OWNED);
+		return;
+	}
+	prev = 1 - (int32_t)o->mutant.count; /* NT's count: 1 free, 0 owned once, -1 twice... */
+	if (c->a[1] && nt_put(t, c->a[1], &prev, 4)) {
+		nt_done(t, STATUS_ACCESS_VIOLATION);
+		return;
+	}
+	if (--o->mutant.count == 0)
+		o->mutant.owner = 0;
+	nt_done(t, STATUS_SUCCESS);
+	nt_waits_recheck();
+}
+
+void nt_serve_NtReleaseSemaphore(struct tracee *t)
+{
+	struct nt_call *c = nt_call_of(t);
+	struct nt_object *o;
+	ntstatus st = nt_handle_get(nt_process_of(t), c->a[0], NT_TYPE_SEMAPHORE, &o, NULL);
+	int32_t n = (int32_t)c->a[1], prev;
+
+	if (st) {
+		nt_done(t, st);
+		return;
+	}
+	if (n <= 0) {
+		nt_done(t, STATUS_INVALID_PARAMETER);
+		return;
+	}
+	if (n > o->sem.max - o->sem.count) {
+		nt_done(t, STATUS_SEMAPHORE_LIMIT_EXCEEDED);
+		return;
+	}
+	prev = o->sem.count;
+	if (c->a[2] && nt_put(t, c->a[2], &prev, 4)) {
+		nt_done(t, STATUS_ACCESS_VIOLATION);
+		return;
+	}
+	o->sem.count += n;
+	nt_done(t, STATUS_SUCCESS);
+	nt_waits_recheck();
+}
+
+/* A thread that ends gives up its mutants: abandoned, and waiters may have them. */
+void nt_mutants_abandon(struct nt_process *p, pid_t tid)
+{
+	for (int i = 1; p && i < p->nhandles; i++) {
+		struct nt_object *o = p->handles[i].obj;
+
+		if (o && o->type == NT_TYPE_MUTANT && o->mutant.owner == tid) {
+			o->mutant.owner = 0;
+			o->mutant.count = 0;
+			o->mutant.abandoned = true;
+		}
+	}
+}
