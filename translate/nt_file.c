@@ -290,6 +290,13 @@ void nt_serve_NtClose(struct tracee *t)
 		nt_file_closed(t, o, NULL);
 		return;
 	}
+	if (o->type == NT_TYPE_SECTION && o->section.fd >= 0) {
+		/* the section's own fd; views mapped from it stay */
+		c->st[5] = (uint64_t)o->section.fd;
+		nt_object_free(o);
+		nt_linux(t, after_close, SYS_close, c->st[5], 0, 0, 0, 0, 0);
+		return;
+	}
 	nt_object_free(o);
 	nt_done(t, STATUS_SUCCESS);
 }

@@ -33,6 +33,8 @@ struct nt_object *nt_object_new(enum nt_type type)
 	o->type = type;
 	if (type == NT_TYPE_FILE)
 		o->file.fd = -1;
+	if (type == NT_TYPE_SECTION)
+		o->section.fd = -1;
 	return o;
 }
 

@@ -79,7 +79,7 @@ struct nt_alloc *nt_alloc_find(struct nt_process *p, uint64_t addr)
 	return NULL;
 }
 
-static bool overlaps(struct nt_process *p, uint64_t base, uint64_t size)
+bool nt_alloc_overlaps(struct nt_process *p, uint64_t base, uint64_t size)
 {
 	for (struct nt_alloc *a = p->allocs; a; a = a->next)
 		if (base < a->base + a->size && a->base < base + size)
@@ -110,7 +110,7 @@ void nt_alloc_set(struct nt_alloc *a, uint64_t from, uint64_t to, uint32_t prote
 		a->protect[(x - a->base) / PAGE] = (uint16_t)protect;
 }
 
-static void alloc_remove(struct nt_process *p, struct nt_alloc *a)
+void nt_alloc_remove(struct nt_process *p, struct nt_alloc *a)
 {
 	struct nt_alloc **pp = &p->allocs;
 
@@ -124,7 +124,7 @@ static void alloc_remove(struct nt_process *p, struct nt_alloc *a)
 void nt_allocs_free(struct nt_process *p)
 {
 	while (p->allocs)
-		alloc_remove(p, p->allocs);
+		nt_alloc_remove(p, p->allocs);
 }
 
 /*
@@ -132,7 +132,7 @@ void nt_allocs_free(struct nt_process *p)
  * from 64 KiB, or top-down), avoiding NT's allocations and every Linux
  * mapping of the process. 0 if none.
  */
-static uint64_t find_free(struct tracee *t, uint64_t size, bool top_down)
+uint64_t nt_find_free(struct tracee *t, uint64_t size, bool top_down)
 {
 	char path[64], line[512];
 	uint64_t lo[4096], hi[4096];
@@ -159,7 +159,7 @@ static uint64_t find_free(struct tracee *t, uint64_t size, bool top_down)
 			if (gap_hi < size)
 				continue;
 			at = (gap_hi - size) & ~(GRANULARITY - 1);
-			if (at >= gap_lo && at >= USER_MIN && gap_hi > gap_lo && !overlaps(nt_process_of(t), at, size))
+			if (at >= gap_lo && at >= USER_MIN && gap_hi > gap_lo && !nt_alloc_overlaps(nt_process_of(t), at, size))
 				return at;
 		}
 		return 0;
@@ -169,7 +169,7 @@ static uint64_t find_free(struct tracee *t, uint64_t size, bool top_down)
 		uint64_t at = (gap_lo + GRANULARITY - 1) & ~(GRANULARITY - 1);
 		if (at < USER_MIN)
 			at = USER_MIN;
-		if (at + size <= gap_hi && at + size > at && !overlaps(nt_process_of(t), at, size))
+		if (at + size <= gap_hi && at + size > at && !nt_alloc_overlaps(nt_process_of(t), at, size))
 			return at;
 	}
 	return 0;
@@ -263,14 +263,14 @@ void nt_serve_NtAllocateVirtualMemory(struct tracee *t)
 	if (base) {
 		start = base & ~(GRANULARITY - 1);
 		end = pup(base + size);
-		if (overlaps(p, start, end - start)) {
+		if (nt_alloc_overlaps(p, start, end - start)) {
 			nt_done(t, STATUS_CONFLICTING_ADDRESSES);
 			return;
 		}
 	} else {
 		start = 0;
 		end = pup(size);
-		start = find_free(t, end, type & MEM_TOP_DOWN);
+		start = nt_find_free(t, end, type & MEM_TOP_DOWN);
 		if (!start) {
 			nt_done(t, STATUS_NO_MEMORY);
 			return;
@@ -299,7 +299,7 @@ static void after_free(struct tracee *t, long ret)
 		return;
 	}
 	if (a && c->st[2])
-		alloc_remove(p, a);
+		nt_alloc_remove(p, a);
 	else if (a)
 		nt_alloc_set(a, c->st[0], c->st[0] + c->st[1], 0);
 	nt_put(t, c->a[1], &c->st[0], 8);

@@ -20,5 +20,9 @@ struct nt_alloc *nt_alloc_find(struct nt_process *p, uint64_t addr);
 struct nt_alloc *nt_alloc_add(struct nt_process *p, uint64_t base, uint64_t size, uint32_t protect, uint32_t type);
 void nt_alloc_set(struct nt_alloc *a, uint64_t from, uint64_t to, uint32_t protect);
 void nt_allocs_free(struct nt_process *p);
+void nt_alloc_remove(struct nt_process *p, struct nt_alloc *a);
+bool nt_alloc_overlaps(struct nt_process *p, uint64_t base, uint64_t size);
+/* A free range of size bytes on a 64 KiB boundary, bottom-up or top-down as NT picks; 0 if none. */
+uint64_t nt_find_free(struct tracee *t, uint64_t size, bool top_down);
 
 #endif

@@ -143,7 +143,7 @@ static inline SIZE_T slen(const char *s)
 	return n;
 }
 
-static void out(const char *s)
+static inline void out(const char *s)
 {
 	IO_STATUS_BLOCK io;
 	NtWriteFile(std_handle(1), 0, 0, 0, &io, s, (ULONG)slen(s), 0, 0);
@@ -162,7 +162,7 @@ static inline void out_hex(unsigned long long v)
 	out(p);
 }
 
-static void out_dec(unsigned long long v)
+static inline void out_dec(unsigned long long v)
 {
 	char b[21], *p = b + 20;
 	*p = 0;
@@ -176,7 +176,7 @@ static void out_dec(unsigned long long v)
 static int tests_run, tests_failed;
 
 /* One TAP line; got is shown when the check failed. */
-static void check(int ok, const char *what, unsigned long long got)
+static inline void check(int ok, const char *what, unsigned long long got)
 {
 	tests_run++;
 	if (!ok) {
@@ -202,7 +202,7 @@ static void check(int ok, const char *what, unsigned long long got)
 	} while (0)
 
 /* The closing count; the exit status says whether everything passed. */
-static void done(void)
+static inline void done(void)
 {
 	out("1..");
 	out_dec((unsigned long long)tests_run);
