@@ -96,6 +96,8 @@ enum run_end run_end_reason(void);
 /* The run's counters (for reports). */
 struct run_counts {
 	unsigned long tasks, processes, stops;
+	bool has_nt_status;  /* the main program was an NT process that ended with this NTSTATUS */
+	uint32_t nt_status;
 };
 const struct run_counts *run_counts(void);
 

@@ -49,7 +49,7 @@ struct pe_image {
 	struct pe_dir dir[PE_DIR_COUNT];
 	struct pe_section *sec;
 	int nsec;
-	bool relocatable;        /* has base relocations (not RELOCS_STRIPPED) */
+	bool relocatable;        /* may load elsewhere (not RELOCS_STRIPPED) */
 	unsigned char *mem;      /* size_of_image bytes: the image as mapped, unrelocated */
 };
 

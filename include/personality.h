@@ -28,7 +28,8 @@ struct personality {
 	const char *name;
 	/* A trapped system call at entry. The personality resumes the tracee (or starts a job that will). */
 	void (*syscall_enter)(struct tracee *t, const struct syscall_stop *s);
-	/* A signal is about to be delivered: the signal to deliver, 0 to suppress it. */
+	/* A signal is about to be delivered: the signal to deliver, 0 to suppress it, -1 when the personality
+	 * has resumed the thread itself. */
 	int (*signal)(struct tracee *t, int sig);
 	void (*exit_thread)(struct tracee *t);
 	void (*exit_process)(struct pico_process *p, int wait_status);

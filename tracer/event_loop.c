@@ -122,6 +122,10 @@ static void tracee_remove(struct tracee *t, int wait_status, bool reported)
 		p->pers->exit_thread(t);
 		scratch_release(t);
 		if (last) {
+			if (p->is_main && p->has_nt_status) {
+				counts.has_nt_status = true;
+				counts.nt_status = p->nt_status;
+			}
 			p->pers->exit_process(p, wait_status);
 			if (p->pidfd >= 0)
 				close(p->pidfd);
@@ -380,7 +384,11 @@ static void on_signal(struct tracee *t, int sig)
 			for (struct tracee *o = table[h]; o; o = o->next)
 				if (o->proc == t->proc)
 					o->in_group_stop = false;
-	tracee_resume(t, t->proc->pers->signal(t, sig));
+	{
+		int deliver = t->proc->pers->signal(t, sig);
+		if (deliver >= 0)
+			tracee_resume(t, deliver);
+	}
 }
 
 static void on_stop(struct tracee *t, int status)

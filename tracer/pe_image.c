@@ -212,7 +212,8 @@ int pe_image_parse(const unsigned char *file, size_t len, struct pe_image *img, 
 		bad(e, "AddressOfEntryPoint %#x lies outside the image", img->entry_rva);
 		goto fail;
 	}
-	img->relocatable = !(img->characteristics & 0x1) && img->dir[PE_DIR_BASERELOC].size != 0;
+	/* Without RELOCS_STRIPPED an image may move; an empty table just means nothing to fix up. */
+	img->relocatable = !(img->characteristics & 0x1);
 	img->mem = xcalloc(1, img->size_of_image);
 	lay_out(file, len, img);
 	return 0;

@@ -12,6 +12,7 @@
 
 #include "decode.h"
 #include "event_loop.h"
+#include "nt.h"
 #include "options.h"
 #include "run_limits.h"
 #include "run_report.h"
@@ -209,6 +210,12 @@ void run_report_write(const struct run_options *o, int main_status, int exit_cod
 		sb_puts(&b, "null");
 	}
 	sb_printf(&b, "},\n  \"exit_status\": %d,\n  \"ended\": \"%s\",\n", exit_code, ending(main_status));
+	if (run_counts()->has_nt_status) {
+		const char *name = nt_status_name(run_counts()->nt_status);
+		sb_printf(&b, "  \"nt_status\": \"%#x\",\n", run_counts()->nt_status);
+		if (name)
+			sb_printf(&b, "  \"nt_status_name\": \"%s\",\n", name);
+	}
 	if (fatal_message()) {
 		sb_puts(&b, "  \"error\": ");
 		json_string(&b, fatal_message());

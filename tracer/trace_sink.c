@@ -14,6 +14,7 @@
 
 #include "decode.h"
 #include "event_loop.h"
+#include "nt.h"
 #include "options.h"
 #include "personality.h"
 #include "trace.h"
@@ -586,6 +587,10 @@ void trace_exit(const struct tracee *t, int status, bool whole_process)
 				  WCOREDUMP(status) ? " (core dumped)" : "");
 		else
 			sb_printf(&sink.rec, "+++ exited with %d +++", WEXITSTATUS(status));
+		if (whole_process && t->proc && t->proc->has_nt_status)
+			sb_printf(&sink.rec, " (NTSTATUS %#x%s%s)", t->proc->nt_status,
+				  nt_status_name(t->proc->nt_status) ? " " : "",
+				  nt_status_name(t->proc->nt_status) ? nt_status_name(t->proc->nt_status) : "");
 		text_write(&sink.rec);
 		return;
 	}
@@ -599,6 +604,14 @@ void trace_exit(const struct tracee *t, int status, bool whole_process)
 			tout_bool(&o, "core", WCOREDUMP(status));
 		} else
 			tout_int(&o, "code", WEXITSTATUS(status));
+		if (t->proc && t->proc->has_nt_status) {
+			/* an NT process: the whole NTSTATUS its exit code is the low byte of, or its fault's */
+			char hex[16];
+			snprintf(hex, sizeof(hex), "%#x", t->proc->nt_status);
+			tout_symbol(&o, "ntstatus", hex);
+			if (nt_status_name(t->proc->nt_status))
+				tout_symbol(&o, "ntstatus_name", nt_status_name(t->proc->nt_status));
+		}
 	}
 	end_record(&o);
 }

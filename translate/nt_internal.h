@@ -123,6 +123,7 @@ struct nt_call {
 	bool active;
 	bool at_exit;              /* stopped at the exit of a Linux call the personality wrote */
 	bool chained;              /* a further Linux call is on its way to its seccomp stop */
+	bool from_signal;          /* it arrived as a SIGILL (a number seccomp lets pass, nt_personality.c) */
 	nt_then_fn then;
 	uint64_t t0;
 	uint64_t st[8];            /* the service's own state between steps */

@@ -129,7 +129,7 @@ void nt_linux(struct tracee *t, nt_then_fn then, long nr, uint64_t a0, uint64_t 
 	for (int i = 0; i < 6; i++)
 		regs_set_arg(&r, ABI_X86_64, i, a[i]);
 	c->st[7] = (uint64_t)nr; /* kept to restart it after a signal */
-	if (c->at_exit) {
+	if (c->at_exit || c->from_signal) {
 		/* Back over the syscall instruction: it runs again as this call and stops at its seccomp stop. */
 		regs_set_ip(&r, regs_ip(&c->regs) - SYSCALL_INSN_LEN);
 		regs_set_retval(&r, nr);
@@ -141,6 +141,10 @@ void nt_linux(struct tracee *t, nt_then_fn then, long nr, uint64_t a0, uint64_t 
 		/* Not PTRACE_SYSCALL from here: its entry stop would come before the seccomp stop. */
 		t->resume = RESUME_CONT;
 		t->personality_exit = false;
+		if (c->from_signal) {
+			c->from_signal = false;
+			tracee_resume(t, 0); /* the SIGILL is not delivered */
+		}
 		return;
 	}
 	t->resume = RESUME_SYSCALL;
@@ -171,7 +175,7 @@ static void normalise_args(struct nt_call *c)
 	}
 }
 
-static void serve(struct tracee *t, const struct syscall_stop *s)
+static void serve(struct tracee *t, const struct syscall_stop *s, bool from_signal)
 {
 	struct nt_call *c = nt_call_of(t);
 	int nargs;
@@ -180,6 +184,7 @@ static void serve(struct tracee *t, const struct syscall_stop *s)
 	free(c->p);
 	memset(c, 0, sizeof(*c));
 	c->active = true;
+	c->from_signal = from_signal;
 	c->regs = s->regs;
 	c->nr = (uint32_t)regs_syscall_nr(&s->regs);
 	c->t0 = trace_enabled() ? monotonic_ns() : 0;
@@ -218,7 +223,7 @@ static void nt_syscall_enter(struct tracee *t, const struct syscall_stop *s)
 		tracee_resume(t, 0);
 		return;
 	}
-	serve(t, s);
+	serve(t, s, false);
 }
 
 static void nt_syscall_exit(struct tracee *t)
@@ -263,9 +268,38 @@ static uint32_t exception_status(int sig)
 	}
 }
 
+/*
+ * Linux lets two numbers past every seccomp filter (uretprobe 335 and uprobe
+ * 336, since 6.11/6.16) and answers them, from anywhere but its trampolines,
+ * with SIGILL. For an NT process those are services like any other (Windows
+ * 11 23H2's NtQueryFullAttributesFile is 0x14F): the SIGILL right after such
+ * a syscall instruction is served as the call, and never delivered.
+ */
+static bool passed_by_seccomp(struct tracee *t, tracee_regs *r)
+{
+	unsigned char insn[SYSCALL_INSN_LEN];
+	long nr;
+
+	if (regs_get(t->tid, r) < 0)
+		return false;
+	nr = regs_syscall_nr(r);
+	return (nr == 335 || nr == 336) && tracee_read(t->tid, regs_ip(r) - SYSCALL_INSN_LEN, insn, sizeof(insn)) == 2 &&
+	       insn[0] == 0x0f && insn[1] == 0x05;
+}
+
 static int nt_signal(struct tracee *t, int sig)
 {
 	uint32_t st = exception_status(sig);
+	struct syscall_stop s;
+
+	if (sig == SIGILL && !nt_call_of(t)->active && passed_by_seccomp(t, &s.regs)) {
+		s.abi = ABI_NT;
+		s.nr = regs_syscall_nr(&s.regs);
+		s.entry = NULL;
+		s.data = 0;
+		serve(t, &s, true);
+		return -1;
+	}
 
 	if (st && !t->proc->has_nt_status) {
 		t->proc->has_nt_status = true;

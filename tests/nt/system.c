@@ -29,6 +29,19 @@ static int wstarts(const WCHAR *s, const char *p)
 	return 1;
 }
 
+int mainCRTStartup(void);
+
+/* Absolute addresses in data: base relocations (DIR64) fix them when the image cannot load at its base. */
+static const char *words[] = { "alpha", "beta" };
+static int (*entry_ptr)(void) = mainCRTStartup;
+
+/* Read through a pointer the compiler cannot see into, so the stored addresses are really used. */
+static const char **opaque(const char **p)
+{
+	__asm__ volatile("" : "+r"(p));
+	return p;
+}
+
 int mainCRTStartup(void)
 {
 	char *teb, *pp = params();
@@ -41,6 +54,12 @@ int mainCRTStartup(void)
 	UNICODE_STRING *us;
 
 	__asm__ volatile("mov %%gs:0x30, %0" : "=r"(teb));
+	check(opaque(words)[0][0] == 'a' && opaque(words)[1][0] == 'b' &&
+		      *(int (**)(void))opaque((const char **)&entry_ptr) == mainCRTStartup,
+	      "pointers stored in data point where the image is", (ULONG64)words[1]);
+	out("base: ");
+	out_hex((ULONG64) * (char **)(peb() + 0x10));
+	out("\n");
 	check(*(char **)(teb + 0x30) == teb, "TEB Self at +0x30 is the TEB", (ULONG64)teb);
 	check(*(char **)(teb + 0x60) == pb, "TEB Peb at +0x60", (ULONG64) * (char **)(teb + 0x60));
 	check(*(ULONG64 *)(teb + 8) > *(ULONG64 *)(teb + 0x10) && (ULONG64)&st < *(ULONG64 *)(teb + 8),
