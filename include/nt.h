@@ -170,6 +170,10 @@ ntstatus nt_status_of_errno(int neg_errno);
 size_t nt_utf8_to_utf16(const char *s, size_t len, uint16_t *out, size_t cap);
 size_t nt_utf16_to_utf8(const uint16_t *s, size_t len, char *out, size_t cap);
 
+/* NT name matching (translate/nt_path.c): wildcards as FsRtlIsNameInExpression, case folded as NT does. */
+bool nt_wildcard_match(const char *mask, const char *name);
+int nt_name_casecmp(const char *a, const char *b);
+
 /* ---- Drives: letters mapped to host directories (--drive X:=DIR; C: defaults to the launch directory). */
 
 /* Map letter to host directory dir (made absolute). 0, or -1 with a message in err. */

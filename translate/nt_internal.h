@@ -192,10 +192,6 @@ ntstatus nt_path_lookup(struct tracee *t, uint64_t oa, struct nt_lookup *out);
 ntstatus nt_path_resolve(struct tracee *t, uint64_t root, const uint16_t *u, size_t n, bool case_insensitive,
 			 struct nt_lookup *out);
 void nt_lookup_free(struct nt_lookup *l);
-/* Does name match the NT wildcard mask (*, ?, and the DOS forms <, >, ")? Case-insensitive. */
-bool nt_wildcard_match(const char *mask, const char *name);
-/* Compare names as NT's case-insensitive lookup does (ASCII and Latin-1 folded). */
-int nt_name_casecmp(const char *a, const char *b);
 
 /* ---- Time (nt_system.c). */
 uint64_t nt_time_now(void);                 /* 100 ns ticks since 1601 */
