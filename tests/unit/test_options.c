@@ -52,14 +52,18 @@ Test(options, usage_errors_are_125, .init = cr_redirect_stderr)
 	const char *none[] = { "picovisor", NULL };
 	const char *noprog[] = { "picovisor", "run", "--", NULL };
 	const char *bogus[] = { "picovisor", "run", "--bogus", "x", NULL };
-	const char *pers[] = { "picovisor", "run", "--personality", "nt", "x", NULL };
+	const char *bad_build[] = { "picovisor", "run", "--nt-build", "9200", "x", NULL };
+	const char *bad_drive[] = { "picovisor", "run", "--drive", "C=/tmp", "x", NULL };
+	const char *missing_drive[] = { "picovisor", "run", "--drive", "E:=/nonexistent/dir", "x", NULL };
 	const char *unknown_pers[] = { "picovisor", "run", "--personality", "dos", "x", NULL };
 	const char *cmd[] = { "picovisor", "launch", NULL };
 
 	cr_expect_eq(parse(&o, none), 125);
 	cr_expect_eq(parse(&o, noprog), 125);
 	cr_expect_eq(parse(&o, bogus), 125);
-	cr_expect_eq(parse(&o, pers), 125, "a personality that does not exist yet says so");
+	cr_expect_eq(parse(&o, bad_build), 125, "a Windows build picovisor has no table for");
+	cr_expect_eq(parse(&o, bad_drive), 125, "--drive without X:=");
+	cr_expect_eq(parse(&o, missing_drive), 125, "a drive's directory must exist");
 	cr_expect_eq(parse(&o, unknown_pers), 125);
 	cr_expect_eq(parse(&o, cmd), 125);
 }
