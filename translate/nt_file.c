@@ -142,6 +142,7 @@ static void io_result(struct tracee *t, long ret)
 	}
 	nt_put_iosb(t, c->st[2], STATUS_SUCCESS, (uint64_t)ret);
 	nt_done(t, STATUS_SUCCESS);
+	nt_event_signal(t, c->a[1]); /* the I/O is complete: its event, if it has one, is set */
 }
 
 static void io_at_position(struct tracee *t, long ret)

@@ -212,6 +212,8 @@ void nt_waits_recheck(void);
 void nt_wait_cancel(struct tracee *t);
 void nt_mutants_abandon(struct nt_process *p, pid_t tid);
 void nt_named_forget(struct nt_object *obj);
+/* The event handle h (0: none) is set: an I/O's completion event. */
+void nt_event_signal(struct tracee *t, uint64_t h);
 
 /* New threads (nt_thread.c): the personality's task_created and task_start. */
 void nt_task_created(struct tracee *child, struct tracee *parent);

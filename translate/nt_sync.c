@@ -540,6 +540,16 @@ static void set_event(struct tracee *t, bool on, bool report)
 		nt_waits_recheck();
 }
 
+void nt_event_signal(struct tracee *t, uint64_t h)
+{
+	struct nt_object *o;
+
+	if (h && nt_handle_get(nt_process_of(t), h, NT_TYPE_EVENT, &o, NULL) == STATUS_SUCCESS) {
+		o->event.signaled = true;
+		nt_waits_recheck();
+	}
+}
+
 void nt_serve_NtSetEvent(struct tracee *t)
 {
 	set_event(t, true, true);

@@ -269,7 +269,8 @@ def refused_top_level():
     expect("top level: garbage -> 126 naming the format", ["run", "--", "./garbage"], 126,
            stderr_re=r"cannot execute ./garbage: not a recognised executable format", setup=scripts)
     expect("top level: 32-bit ELF -> 126", ["run", "--", "./elf32"], 126, stderr_re=r"32-bit ELF", setup=scripts)
-    expect("top level: MZ -> 126", ["run", "--", "./mz.exe"], 126, stderr_re=r"PE image \(MZ\)", setup=scripts)
+    expect("top level: MZ without a PE image -> 126", ["run", "--", "./mz.exe"], 126,
+           stderr_re=r"malformed PE image: no PE signature", setup=scripts)
     expect("top level: truncated ELF -> 126", ["run", "--", "./truncated"], 126, stderr_re=r"truncated", setup=scripts)
     expect("top level: missing #! interpreter -> 127", ["run", "--", "./noint.sh"], 127,
            stderr_re=r"/nonexistent/interpreter", setup=scripts)

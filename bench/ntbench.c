@@ -1,0 +1,88 @@
+/*
+ * The NT side of bench/run's nt table (built with mingw-w64, ntdll only):
+ *   ntbench.exe time N        N x NtQuerySystemTime
+ *   ntbench.exe write N FILE  N x NtWriteFile of 16 bytes to FILE (C:\FILE)
+ *   ntbench.exe read FILE     NtReadFile of FILE in 64 KiB chunks to its end
+ * bench/linuxbench.c does the same with the Linux calls.
+ */
+#include "../tests/nt/nt_test.h"
+
+static WCHAR *arg(int i, SIZE_T *len)
+{
+	UNICODE_STRING *cmd = (UNICODE_STRING *)((char *)params() + 0x70);
+	WCHAR *p = cmd->Buffer, *end = p + cmd->Length / 2;
+
+	for (;;) {
+		WCHAR *s;
+		while (p < end && *p == ' ')
+			p++;
+		s = p;
+		while (p < end && *p != ' ')
+			p++;
+		if (i-- == 0) {
+			*len = (SIZE_T)(p - s);
+			return s;
+		}
+		if (p >= end) {
+			*len = 0;
+			return p;
+		}
+	}
+}
+
+static long number(int i)
+{
+	SIZE_T n;
+	WCHAR *s = arg(i, &n);
+	long v = 0;
+
+	while (n--)
+		v = v * 10 + (*s++ - '0');
+	return v;
+}
+
+static HANDLE open_file(int i, ULONG access, ULONG disposition)
+{
+	WCHAR buf[300] = { '\\', '?', '?', '\\', 'C', ':', '\\' };
+	SIZE_T n;
+	WCHAR *s = arg(i, &n);
+	UNICODE_STRING u;
+	OBJECT_ATTRIBUTES oa;
+	IO_STATUS_BLOCK io;
+	HANDLE h = 0;
+
+	for (SIZE_T k = 0; k < n && k < 290; k++)
+		buf[7 + k] = s[k];
+	u.Buffer = buf;
+	u.Length = (USHORT)((7 + n) * 2);
+	u.MaximumLength = u.Length;
+	init_oa(&oa, &u, 0, 0);
+	NtCreateFile(&h, access | 0x100000, &oa, &io, 0, 0, 1, disposition, 0x20, 0, 0);
+	return h;
+}
+
+int mainCRTStartup(void)
+{
+	static char chunk[65536];
+	SIZE_T n;
+	WCHAR *mode = arg(1, &n);
+	IO_STATUS_BLOCK io;
+	LARGE_INTEGER t;
+
+	if (mode[0] == 't') {
+		for (long i = number(2); i > 0; i--)
+			NtQuerySystemTime(&t);
+	} else if (mode[0] == 'w') {
+		HANDLE h = open_file(3, 0x40000000, 5);
+		for (long i = number(2); i > 0; i--)
+			NtWriteFile(h, 0, 0, 0, &io, "0123456789abcdef", 16, 0, 0);
+		NtClose(h);
+	} else {
+		HANDLE h = open_file(2, 0x80000000, 1);
+		while (NtReadFile(h, 0, 0, 0, &io, chunk, sizeof(chunk), 0, 0) == 0)
+			;
+		NtClose(h);
+	}
+	NtTerminateProcess(NtCurrentProcess(), 0);
+	return 0;
+}
