@@ -4,7 +4,7 @@
  * sorts them, ignoring case), filtered by the first call's wildcard mask, in
  * the Directory, FullDirectory, BothDirectory, IdBoth, IdFull and Names
  * layouts, entries aligned to 8 bytes. The listing is read once per scan
- * (RestartScan starts another).
+ * (RestartScan starts another, with the same mask).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -177,7 +177,8 @@ static void query_directory(struct tracee *t, uint64_t h, uint64_t iosb, uint64_
 	if (restart || !f->listed) {
 		bool first_scan = !f->listed;
 
-		if (mask_ustr) {
+		/* The mask is the first call's: later ones, RestartScan or not, keep it (as NTFS and Wine do). */
+		if (mask_ustr && first_scan) {
 			unsigned char us[16];
 			uint16_t ulen, *u;
 			uint64_t ubuf;
@@ -201,9 +202,6 @@ static void query_directory(struct tracee *t, uint64_t h, uint64_t iosb, uint64_
 			nt_utf16_to_utf8(u, ulen / 2, f->mask, n8);
 			f->mask[n8] = 0;
 			free(u);
-		} else if (first_scan) {
-			free(f->mask);
-			f->mask = NULL;
 		}
 		list(f);
 	}

@@ -24,6 +24,8 @@
 #define WAIT_TICK_NS 2000000L
 #define TICKS_PER_SECOND 10000000LL
 #define STATUS_INVALID_PARAMETER_MIX 0xC0000030
+#define STATUS_INVALID_PARAMETER_1 0xC00000EF
+#define STATUS_INVALID_PARAMETER_3 0xC00000F1
 
 struct nt_wait {
 	struct tracee *t;
@@ -330,8 +332,12 @@ void nt_serve_NtWaitForMultipleObjects(struct tracee *t)
 	uint32_t n = (uint32_t)c->a[0], type = (uint32_t)c->a[2];
 	uint64_t handles[MAX_WAIT_OBJECTS];
 
-	if (n == 0 || n > MAX_WAIT_OBJECTS || type > 1) {
-		nt_done(t, STATUS_INVALID_PARAMETER);
+	if (n == 0 || n > MAX_WAIT_OBJECTS) {
+		nt_done(t, STATUS_INVALID_PARAMETER_1); /* the count is the first parameter */
+		return;
+	}
+	if (type > 1) {
+		nt_done(t, STATUS_INVALID_PARAMETER_3);
 		return;
 	}
 	if (nt_get(t, c->a[1], handles, n * 8)) {

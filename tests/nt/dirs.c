@@ -88,23 +88,34 @@ int mainCRTStartup(void)
 	out("\n");
 	CHECK_STATUS(NtQueryDirectoryFile(d, 0, 0, 0, &io, buf, sizeof(buf), 12, 0, 0, 0), 0x80000006,
 		     "the next call: NO_MORE_FILES");
+	ustr(&mask, mb, "*.none");
+	st = NtQueryDirectoryFile(d, 0, 0, 0, &io, buf, sizeof(buf), 12, 1, &mask, 1);
+	check(st == 0, "RestartScan keeps the first call's mask (none: all entries)", (ULONG)st);
+	NtClose(d);
+	d = open_dir("\\??\\C:\\d", 0);
 	ustr(&mask, mb, "*.TXT");
-	st = NtQueryDirectoryFile(d, 0, 0, 0, &io, buf, sizeof(buf), 1, 0, &mask, 1);
+	st = NtQueryDirectoryFile(d, 0, 0, 0, &io, buf, sizeof(buf), 1, 0, &mask, 0);
 	names(buf, 0x40, 0x3c, list);
 	check(st == 0 && eq(list, "a.txt,b.txt"), "RestartScan with mask *.TXT: FileDirectoryInformation", (ULONG)st);
 	check(*(LONGLONG *)(buf + 0x28) == 5 && (*(ULONG *)(buf + 0x38) & 0x20), "EndOfFile 5, ARCHIVE", *(ULONG *)(buf + 0x38));
 	check(*(ULONG *)buf % 8 == 0, "NextEntryOffset aligned to 8", *(ULONG *)buf);
+	NtClose(d);
+	d = open_dir("\\??\\C:\\d", 0);
 	ustr(&mask, mb, "?.dat");
-	st = NtQueryDirectoryFile(d, 0, 0, 0, &io, buf, sizeof(buf), 3, 1, &mask, 1);
+	st = NtQueryDirectoryFile(d, 0, 0, 0, &io, buf, sizeof(buf), 3, 1, &mask, 0);
 	names(buf, 0x5e, 0x3c, list);
 	check(st == 0 && eq(list, "C.dat") && *(ULONG *)buf == 0, "ReturnSingleEntry, mask ?.dat, FileBothDirectoryInformation",
 	      (ULONG)st);
+	NtClose(d);
+	d = open_dir("\\??\\C:\\d", 0);
 	ustr(&mask, mb, "sub");
-	st = NtQueryDirectoryFile(d, 0, 0, 0, &io, buf, sizeof(buf), 2, 1, &mask, 1);
+	st = NtQueryDirectoryFile(d, 0, 0, 0, &io, buf, sizeof(buf), 2, 1, &mask, 0);
 	check(st == 0 && (*(ULONG *)(buf + 0x38) & 0x10), "FileFullDirectoryInformation: sub is a directory",
 	      *(ULONG *)(buf + 0x38));
+	NtClose(d);
+	d = open_dir("\\??\\C:\\d", 0);
 	ustr(&mask, mb, "*.none");
-	CHECK_STATUS(NtQueryDirectoryFile(d, 0, 0, 0, &io, buf, sizeof(buf), 1, 0, &mask, 1), 0xC000000F,
+	CHECK_STATUS(NtQueryDirectoryFile(d, 0, 0, 0, &io, buf, sizeof(buf), 1, 0, &mask, 0), 0xC000000F,
 		     "a mask nothing matches: NO_SUCH_FILE");
 	CHECK_STATUS(NtQueryDirectoryFile(d, 0, 0, 0, &io, buf, 8, 1, 0, 0, 1), 0xC0000004,
 		     "a buffer too small for one entry: INFO_LENGTH_MISMATCH");

@@ -57,6 +57,8 @@ int mainCRTStartup(void)
 	sz = 4096;
 	CHECK_STATUS(NtProtectVirtualMemory(NtCurrentProcess(), &p, &sz, PAGE_READONLY, &old), 0xC000002D,
 		     "protect a reserved page: NOT_COMMITTED");
+	p = (char *)base + 4096;
+	sz = 4096;
 	CHECK_STATUS(NtProtectVirtualMemory(NtCurrentProcess(), &p, &sz, 0x3, &old), 0xC0000045,
 		     "a protection that is two at once: INVALID_PAGE_PROTECTION");
 	p = (char *)base + 4096;
