@@ -13,6 +13,7 @@
 
 #include "nt.h"
 #include "pe_image.h"
+#include "sandbox.h"
 #include "util.h"
 
 struct import_check {
@@ -48,6 +49,14 @@ int pe_plan_build(int fd, struct pe_plan **out, struct load_error *e)
 	size_t dll_len;
 
 	*out = NULL;
+	if (sandbox_get() && !sandbox_get()->landlock_active) {
+		/* The threads of an NT process open and remove files themselves, through Linux calls the
+		 * personality writes: the kernel's Landlock rules hold for those, the supervisor's checks do not. */
+		load_fail(e, EACCES,
+			  "a policy over an NT program is enforced with Landlock, which is not active here (kernel "
+			  "without Landlock, or --on-violation log)");
+		goto fail;
+	}
 	if (pe_image_read(fd, &p->main, e))
 		goto fail;
 	if (p->main.characteristics & 0x2000) {

@@ -246,7 +246,7 @@ static void after_unlink(struct tracee *t, long ret)
  * when this was the last open of a file marked for deletion, remove it (by
  * the thread, so the sandbox's Landlock rules apply to the removal too).
  */
-void nt_file_closed(struct tracee *t, struct nt_object *obj, nt_then_fn then)
+void nt_file_closed(struct tracee *t, struct nt_object *obj)
 {
 	struct nt_call *c = nt_call_of(t);
 	struct nt_file *f = &obj->file;
@@ -256,7 +256,6 @@ void nt_file_closed(struct tracee *t, struct nt_object *obj, nt_then_fn then)
 	bool dir = fcb && fcb->is_dir;
 	uint64_t path = remove ? nt_scratch_put(t, 0, fcb->host, strlen(fcb->host) + 1) : 0;
 
-	(void)then;
 	nt_object_free(obj);
 	c->st[5] = (uint64_t)(int64_t)fd;
 	if (path) {
@@ -288,7 +287,7 @@ void nt_serve_NtClose(struct tracee *t)
 		return;
 	}
 	if (o->type == NT_TYPE_FILE) {
-		nt_file_closed(t, o, NULL);
+		nt_file_closed(t, o);
 		return;
 	}
 	if (o->type == NT_TYPE_SECTION && o->section.fd >= 0) {

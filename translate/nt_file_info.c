@@ -546,22 +546,31 @@ void nt_serve_NtSetInformationFile(struct tracee *t)
 
 /* ---- By name: NtQueryAttributesFile, NtQueryFullAttributesFile, NtDeleteFile */
 
+/* The file OBJECT_ATTRIBUTES at oa names, which must exist: its lookup and stat (the call's trace name set). */
+static ntstatus existing_file(struct tracee *t, uint64_t oa, struct nt_lookup *lk, struct stat *st)
+{
+	ntstatus status = nt_path_lookup(t, oa, lk);
+
+	if (status)
+		return status;
+	nt_call_of(t)->name = xstrdup(lk->host);
+	if (!lk->exists || stat(lk->host, st) < 0) {
+		nt_lookup_free(lk);
+		return STATUS_OBJECT_NAME_NOT_FOUND;
+	}
+	return STATUS_SUCCESS;
+}
+
 static void attributes_by_name(struct tracee *t, bool full)
 {
 	struct nt_call *c = nt_call_of(t);
 	unsigned char b[0x38] = { 0 };
 	struct nt_lookup lk;
 	struct stat st;
-	ntstatus status = nt_path_lookup(t, c->a[0], &lk);
+	ntstatus status = existing_file(t, c->a[0], &lk, &st);
 
 	if (status) {
 		nt_done(t, status);
-		return;
-	}
-	c->name = xstrdup(lk.host);
-	if (!lk.exists || stat(lk.host, &st) < 0) {
-		nt_lookup_free(&lk);
-		nt_done(t, STATUS_OBJECT_NAME_NOT_FOUND);
 		return;
 	}
 	if (full)
@@ -595,16 +604,10 @@ void nt_serve_NtDeleteFile(struct tracee *t)
 	struct nt_fcb *f;
 	struct stat st;
 	uint64_t path;
-	ntstatus status = nt_path_lookup(t, c->a[0], &lk);
+	ntstatus status = existing_file(t, c->a[0], &lk, &st);
 
 	if (status) {
 		nt_done(t, status);
-		return;
-	}
-	c->name = xstrdup(lk.host);
-	if (!lk.exists || stat(lk.host, &st) < 0) {
-		nt_lookup_free(&lk);
-		nt_done(t, STATUS_OBJECT_NAME_NOT_FOUND);
 		return;
 	}
 	if (!S_ISDIR(st.st_mode) && !(st.st_mode & 0222)) {

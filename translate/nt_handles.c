@@ -60,6 +60,19 @@ uint32_t nt_handle_add(struct nt_process *p, struct nt_object *obj, uint32_t acc
 	return (uint32_t)i * 4;
 }
 
+ntstatus nt_handle_give(struct tracee *t, struct nt_object *obj, uint32_t access, uint64_t out)
+{
+	uint64_t h = nt_handle_add(nt_process_of(t), obj, access);
+
+	if (!h) {
+		if (!obj->refs)
+			nt_object_free(obj);
+		return STATUS_TOO_MANY_OPENED_FILES; /* NT's "insufficient resources" for a full table */
+	}
+	nt_put(t, out, &h, 8);
+	return STATUS_SUCCESS;
+}
+
 static struct nt_handle *slot_of(struct nt_process *p, uint64_t h)
 {
 	/* The low two bits are free for the program's use (tagging): NT ignores them. */
@@ -123,12 +136,6 @@ static bool is_current_process(struct nt_process *p, uint64_t h)
 	return h == (uint64_t)-1 || nt_handle_get(p, h, NT_TYPE_PROCESS, &o, NULL) == STATUS_SUCCESS;
 }
 
-static void after_source_closed(struct tracee *t, long ret)
-{
-	(void)ret;
-	nt_done(t, STATUS_SUCCESS);
-}
-
 void nt_serve_NtDuplicateObject(struct tracee *t)
 {
 	struct nt_call *c = nt_call_of(t);
@@ -179,7 +186,7 @@ void nt_serve_NtDuplicateObject(struct tracee *t)
 
 		if (gone && nt_object_release(gone)) {
 			if (gone->type == NT_TYPE_FILE) {
-				nt_file_closed(t, gone, after_source_closed);
+				nt_file_closed(t, gone); /* it answers the call when the fd is closed */
 				return;
 			}
 			nt_object_free(gone);

@@ -169,6 +169,8 @@ uint64_t nt_work(struct tracee *t);
 struct nt_object *nt_object_new(enum nt_type type);
 /* Put obj in the table with this access: the handle, or 0 when the table is full. */
 uint32_t nt_handle_add(struct nt_process *p, struct nt_object *obj, uint32_t access);
+/* Give the program a handle to obj (written at out): STATUS_SUCCESS, or the table is full (obj freed if unreferenced). */
+ntstatus nt_handle_give(struct tracee *t, struct nt_object *obj, uint32_t access, uint64_t out);
 /* The object of handle h of type type (NT_TYPE_COUNT: any): STATUS_SUCCESS, INVALID_HANDLE or OBJECT_TYPE_MISMATCH. */
 ntstatus nt_handle_get(struct nt_process *p, uint64_t h, enum nt_type type, struct nt_object **obj, uint32_t *access);
 /* Take handle h out of the table: its object (whose refs the caller drops with nt_object_release), or NULL. */
@@ -203,8 +205,9 @@ typedef void (*nt_serve_fn)(struct tracee *t);
 #include "nt_services.def"
 #undef NT_SERVICE
 
-/* The files of the run (nt_file.c): what closing a file handle leaves to do in the tracee. */
-void nt_file_closed(struct tracee *t, struct nt_object *obj, nt_then_fn then);
+/* The files of the run (nt_file.c): a file object's last handle is gone; the thread closes its fd
+ * (and removes the file if it is to be deleted), then the call answers STATUS_SUCCESS. */
+void nt_file_closed(struct tracee *t, struct nt_object *obj);
 void nt_file_forget(struct nt_object *obj);
 
 /* Waits (nt_sync.c): objects changed, see who can go; a waiting thread vanished; a thread's mutants are abandoned. */

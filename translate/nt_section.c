@@ -32,7 +32,6 @@ static void section_ready(struct tracee *t, long ret)
 {
 	struct nt_call *c = nt_call_of(t);
 	struct nt_object *o;
-	uint64_t h;
 
 	if (ret < 0) {
 		nt_done(t, nt_status_of_errno((int)ret));
@@ -42,14 +41,7 @@ static void section_ready(struct tracee *t, long ret)
 	o->section.fd = (int)c->st[0];
 	o->section.size = c->st[1];
 	o->section.protect = (uint32_t)c->a[4];
-	h = nt_handle_add(nt_process_of(t), o, (uint32_t)c->a[1] ? (uint32_t)c->a[1] : 0xf001f);
-	if (!h) {
-		nt_object_free(o);
-		nt_done(t, STATUS_TOO_MANY_OPENED_FILES);
-		return;
-	}
-	nt_put(t, c->a[0], &h, 8);
-	nt_done(t, STATUS_SUCCESS);
+	nt_done(t, nt_handle_give(t, o, (uint32_t)c->a[1] ? (uint32_t)c->a[1] : 0xf001f, c->a[0]));
 }
 
 static void after_memfd(struct tracee *t, long ret)

@@ -42,9 +42,8 @@ static uint64_t block_size(const struct nt_process *p)
 static void after_clone(struct tracee *t, long ret)
 {
 	struct nt_call *c = nt_call_of(t);
-	struct nt_process *p = nt_process_of(t);
 	struct nt_object *o;
-	uint64_t h, tid = (uint64_t)ret, pid = (uint64_t)t->proc->tgid;
+	uint64_t tid = (uint64_t)ret, pid = (uint64_t)t->proc->tgid;
 
 	if (ret < 0) {
 		nt_done(t, nt_status_of_errno((int)ret));
@@ -55,14 +54,7 @@ static void after_clone(struct tracee *t, long ret)
 	o = nt_object_new(NT_TYPE_THREAD);
 	o->thread.tid = (pid_t)ret;
 	o->thread.teb = c->st[0];
-	h = nt_handle_add(p, o, (uint32_t)c->a[1] ? (uint32_t)c->a[1] : 0x1fffff);
-	if (!h) {
-		nt_object_free(o);
-		nt_done(t, STATUS_TOO_MANY_OPENED_FILES);
-		return;
-	}
-	nt_put(t, c->a[0], &h, 8);
-	nt_done(t, STATUS_SUCCESS);
+	nt_done(t, nt_handle_give(t, o, (uint32_t)c->a[1] ? (uint32_t)c->a[1] : 0x1fffff, c->a[0]));
 }
 
 static void after_stack(struct tracee *t, long ret)
