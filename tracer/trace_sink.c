@@ -193,10 +193,11 @@ void trace_close(int main_status)
 	sb_free(&sink.pending);
 }
 
-/* A call's duration in seconds with microseconds, in the record being built (fmt takes the two parts). */
-static void put_duration(const char *fmt, uint64_t ns)
+/* A call's duration in seconds with microseconds, between before and after, in the record being built. */
+static void put_duration(const char *before, uint64_t ns, const char *after)
 {
-	sb_printf(&sink.rec, fmt, (unsigned long long)(ns / 1000000000u), (unsigned long long)(ns % 1000000000u / 1000u));
+	sb_printf(&sink.rec, "%s%llu.%06llu%s", before, (unsigned long long)(ns / 1000000000u),
+		  (unsigned long long)(ns % 1000000000u / 1000u), after);
 }
 
 static struct trace_call *call_of(struct tracee *t)
@@ -333,12 +334,12 @@ static void emit_call(struct tracee *t, bool returned, long ret, const tracee_re
 			decode_fd(&o, NULL, t->tid, &t->proc->pidfd, ret);
 		} else
 			sb_printf(&sink.rec, "%ld", ret);
-		put_duration(" <%llu.%06llu>", end - c->t0);
+		put_duration(" <", end - c->t0, ">");
 		text_write(&sink.rec);
 		return;
 	}
 	begin_record(&o, "syscall", t, end);
-	put_duration(",\"dur\":%llu.%06llu", end - c->t0);
+	put_duration(",\"dur\":", end - c->t0, "");
 	tout_symbol(&o, "pers", t->proc->pers->name);
 	if (c->abi != ABI_X86_64)
 		tout_symbol(&o, "abi", c->abi == ABI_I386 ? "i386" : "x32");
@@ -376,12 +377,12 @@ void trace_call_served(struct tracee *t, const struct trace_served *c)
 		} else {
 			sb_puts(&sink.rec, "?");
 		}
-		put_duration(" <%llu.%06llu>", end - c->t0);
+		put_duration(" <", end - c->t0, ">");
 		text_write(&sink.rec);
 		return;
 	}
 	begin_record(&o, "syscall", t, end);
-	put_duration(",\"dur\":%llu.%06llu", end - c->t0);
+	put_duration(",\"dur\":", end - c->t0, "");
 	tout_symbol(&o, "pers", t->proc->pers->name);
 	tout_symbol(&o, "abi", abi_name(c->abi));
 	tout_symbol(&o, "name", c->name);
