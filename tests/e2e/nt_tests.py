@@ -72,7 +72,7 @@ def nt_services():
     if not have_programs():
         check("nt services", None, "mingw-w64 missing: the PE test programs were not built")
         return
-    for prog in ["files", "dirs", "memory", "sections", "sync", "system"]:
+    for prog in ["files", "dirs", "memory", "sections", "sync", "system", "tls"]:
         for build in BUILDS:
             d = scratch()
             try:
