@@ -49,12 +49,12 @@ int pe_plan_build(int fd, struct pe_plan **out, struct load_error *e)
 	size_t dll_len;
 
 	*out = NULL;
-	if (sandbox_get() && !sandbox_get()->landlock_active) {
+	if (sandbox_get() && sandbox_get()->supervisor_paths && sandbox_get()->policy.on_violation != VIOLATION_LOG) {
 		/* The threads of an NT process open and remove files themselves, through Linux calls the
 		 * personality writes: the kernel's Landlock rules hold for those, the supervisor's checks do not. */
 		load_fail(e, EACCES,
-			  "a policy over an NT program is enforced with Landlock, which is not active here (kernel "
-			  "without Landlock, or --on-violation log)");
+			  "the policy's path rules need the supervisor's checks here (Landlock cannot enforce them), "
+			  "and those do not see an NT program's file access: it cannot run under this policy");
 		goto fail;
 	}
 	if (pe_image_read(fd, &p->main, e))
