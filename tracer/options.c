@@ -115,8 +115,10 @@ void options_usage(FILE *out)
 	      "  --json              (diff) the report as one JSON document\n"
 	      "  --ignore REGEX      (diff) mask paths that match REGEX (POSIX extended); repeatable\n"
 	      "\n"
-	      "Exit status of run and trace: the program's own; 128+N if a signal N killed it\n"
-	      "(picovisor dies of the same signal, so a shell shows 128+N); 125 picovisor itself\n"
+	      "Exit status of run and trace: the program's own (an NT program's: the low byte of\n"
+	      "the NTSTATUS it ended with; the whole status is in the trace and report); 128+N\n"
+	      "if a signal N killed it (picovisor dies of the same signal, so a shell shows\n"
+	      "128+N); 125 picovisor itself\n"
 	      "failed (bad usage, bad policy, setup error); 126 the program was found but cannot\n"
 	      "be executed (bad image); 127 not found; 124 the sandbox's wall-time limit ended the\n"
 	      "run; 159 the sandbox ended it (on-violation kill, memory limit).\n",
