@@ -62,6 +62,8 @@ void exec_load_done(struct tracee *t);
 void exec_load_failed(struct tracee *t, const char *what);
 /* The program's registers are set: hand the process its new image and let it run. */
 void exec_load_finish(struct tracee *t, bool has_scratch, uint64_t scratch_addr, int64_t seal_ret);
+/* The batch is written at region: run the executor on it (its end is a SIGSEGV or an int3). */
+void exec_load_run_executor(struct tracee *t, tracee_regs *r, uint64_t region, uint64_t batch);
 /* With CAP_SYS_ADMIN the executor's calls need not stop: see exec_load.c. */
 void exec_load_suspend_filter(struct tracee *t, bool suspend);
 int exec_read_initial_stack(pid_t tid, uint64_t sp, struct initial_stack *st);

@@ -192,15 +192,20 @@ void exec_load_start(struct tracee *t)
 		exec_load_failed(t, "cannot write into the blank process");
 		return;
 	}
-	/* Call the executor as a function of its batch, with its stack at the top of its region. */
-	regs_set_ip(&r, region);
-	regs_set_sp(&r, region + PV_EXEC_REGION_SIZE - 8);
-	regs_set_arg(&r, ABI_X86_64, 0, b->data_addr);
-	regs_set(t->tid, &r);
+	exec_load_run_executor(t, &r, region, b->data_addr);
 	free(b);
 	free(img.bytes);
 	initial_stack_free(&st);
-	j->stage = STAGE_BATCH;
+}
+
+void exec_load_run_executor(struct tracee *t, tracee_regs *r, uint64_t region, uint64_t batch)
+{
+	/* Call the executor as a function of its batch, with its stack at the top of its region. */
+	regs_set_ip(r, region);
+	regs_set_sp(r, region + PV_EXEC_REGION_SIZE - 8);
+	regs_set_arg(r, ABI_X86_64, 0, batch);
+	regs_set(t->tid, r);
+	t->job->stage = STAGE_BATCH;
 	t->resume = RESUME_CONT;
 	exec_load_suspend_filter(t, true);
 	tracee_resume(t, 0);

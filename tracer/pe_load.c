@@ -183,15 +183,8 @@ void pe_load_start(struct tracee *t)
 			return;
 		}
 	}
-	regs_set_ip(&r, region);
-	regs_set_sp(&r, region + PV_EXEC_REGION_SIZE - 8);
-	regs_set_arg(&r, ABI_X86_64, 0, b->data_addr);
-	regs_set(t->tid, &r);
+	exec_load_run_executor(t, &r, region, b->data_addr);
 	free(b);
-	j->stage = STAGE_BATCH;
-	t->resume = RESUME_CONT;
-	exec_load_suspend_filter(t, true);
-	tracee_resume(t, 0);
 }
 
 /* IAT slots of the image get the addresses of ntdll's exports (checked when the exec was planned). */
