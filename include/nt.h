@@ -70,6 +70,7 @@ enum nt_arg_kind {
 struct nt_service {
 	const char *name;
 	uint16_t nr[NT_BUILD_COUNT];
+	uint32_t classes; /* CL_* of include/syscall_table.h */
 	struct {
 		uint8_t kind; /* enum nt_arg_kind */
 		const char *name;
@@ -77,7 +78,7 @@ struct nt_service {
 };
 
 enum nt_service_id {
-#define NT_SERVICE(name, n19045, n22631, ...) NT_ID_##name,
+#define NT_SERVICE(name, n19045, n22631, classes, ...) NT_ID_##name,
 #include "../translate/nt_services.def"
 #undef NT_SERVICE
 	NT_SERVICE_COUNT,
@@ -158,6 +159,29 @@ enum {
 static inline bool nt_success(ntstatus s)
 {
 	return (int32_t)s >= 0;
+}
+
+/* NT time: 100 ns ticks since 1601-01-01. */
+#define NT_TICKS_PER_SECOND 10000000ULL
+#define NT_EPOCH_1601_TO_1970 11644473600ULL
+
+/* Little-endian fields of structures built for a program. */
+static inline void nt_le64(unsigned char *b, size_t off, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		b[off + (size_t)i] = (unsigned char)(v >> (8 * i));
+}
+
+static inline void nt_le32(unsigned char *b, size_t off, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		b[off + (size_t)i] = (unsigned char)(v >> (8 * i));
+}
+
+static inline void nt_le16(unsigned char *b, size_t off, uint16_t v)
+{
+	b[off] = (unsigned char)v;
+	b[off + 1] = (unsigned char)(v >> 8);
 }
 
 /* "STATUS_OBJECT_NAME_NOT_FOUND", or NULL for a status picovisor has no name for. */

@@ -27,6 +27,8 @@ int path_resolve(pid_t tid, pid_t tgid, int dirfd, const char *path, bool follow
 
 /* Drop the last component of an absolute path ("/" stays). */
 void path_pop(char *path);
+/* A symlink's target goes in front of what is left to walk: rest becomes "target/rest". 0 or -ENAMETOOLONG. */
+int path_prepend(char *rest, size_t size, const char *target);
 /* Append a component of len bytes to an absolute path. 0 or -ENAMETOOLONG. */
 int path_push(char *path, size_t size, const char *name, size_t len);
 

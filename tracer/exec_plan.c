@@ -181,19 +181,8 @@ int exec_plan_build(int fd, const char *filename, open_as_tracee_fn open_fn, voi
 		if (open_interpreter(interp, open_fn, ctx, &cur, e, "script interpreter"))
 			goto out;
 	}
-	if (starts_like_pe(cur)) { /* the NT personality's, picked by the MZ magic */
-		if (pe_plan_build(cur, &plan->pe, e)) {
-			if (current_path)
-				prefix_error(e, "interpreter", current_path);
-			goto out;
-		}
-		plan->main_path = current_path;
-		current_path = NULL;
-		plan->exe_path = path_of_fd(cur);
-		rc = 0;
-		goto out;
-	}
-	if (elf_image_read(cur, &plan->main, e)) {
+	/* A PE image is the NT personality's, picked by its MZ magic; it has no interpreter to load. */
+	if (starts_like_pe(cur) ? pe_plan_build(cur, &plan->pe, e) : elf_image_read(cur, &plan->main, e)) {
 		if (current_path)
 			prefix_error(e, "interpreter", current_path);
 		goto out;

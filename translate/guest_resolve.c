@@ -86,7 +86,7 @@ static bool within(const char *path, const char *root)
 static int walk(const struct guest_view *v, const struct guest_lookup *q, const char *root, char *rest,
 		struct guest_resolved *out)
 {
-	char *next = xmalloc(2 * PATH_MAX + 2), target[PATH_MAX];
+	char target[PATH_MAX];
 	char *guest = out->guest, *host = out->host;
 	int links = 0, rc = 0;
 	dev_t start_dev = 0;
@@ -205,17 +205,9 @@ static int walk(const struct guest_view *v, const struct guest_lookup *q, const 
 			rc = -EXDEV;
 			goto out;
 		}
-		if (strlen(target) + 1 + strlen(rest) >= 2 * PATH_MAX) {
-			rc = -ENAMETOOLONG;
+		rc = path_prepend(rest, 2 * PATH_MAX, target);
+		if (rc < 0)
 			goto out;
-		}
-		{
-			size_t tl = strlen(target);
-			memcpy(next, target, tl);
-			next[tl] = '/';
-			strcpy(next + tl + 1, rest);
-			strcpy(rest, next);
-		}
 		if (target[0] == '/')
 			strcpy(guest, root); /* an absolute target starts again at the guest root */
 		else
@@ -223,7 +215,6 @@ static int walk(const struct guest_view *v, const struct guest_lookup *q, const 
 	}
 	rc = view_to_host(v, guest, host, PATH_MAX);
 out:
-	free(next);
 	return rc;
 }
 

@@ -181,21 +181,6 @@ size_t nt_env_size(const struct nt_env_in *in)
 	return page_up(n);
 }
 
-static void put64(unsigned char *buf, size_t off, uint64_t v)
-{
-	memcpy(buf + off, &v, 8);
-}
-
-static void put32(unsigned char *buf, size_t off, uint32_t v)
-{
-	memcpy(buf + off, &v, 4);
-}
-
-static void put16(unsigned char *buf, size_t off, uint16_t v)
-{
-	memcpy(buf + off, &v, 2);
-}
-
 /* A UNICODE_STRING at off naming text copied to *at (NUL-terminated, max bytes of room). */
 static void put_ustr(unsigned char *buf, uint64_t addr, size_t off, size_t *at, const struct u16 *text, size_t max)
 {
@@ -204,9 +189,9 @@ static void put_ustr(unsigned char *buf, uint64_t addr, size_t off, size_t *at, 
 	if (max < len + 2)
 		max = len + 2;
 	memcpy(buf + *at, text->s, len);
-	put16(buf, off, (uint16_t)(len > 0xfffe ? 0xfffe : len));
-	put16(buf, off + 2, (uint16_t)(max > 0xffff ? 0xffff : max));
-	put64(buf, off + 8, addr + *at);
+	nt_le16(buf, off, (uint16_t)(len > 0xfffe ? 0xfffe : len));
+	nt_le16(buf, off + 2, (uint16_t)(max > 0xffff ? 0xffff : max));
+	nt_le64(buf, off + 8, addr + *at);
 	*at = (*at + max + 7) & ~7UL;
 }
 
@@ -219,43 +204,43 @@ void nt_env_build(const struct nt_env_in *in, uint64_t addr, unsigned char *buf,
 
 	make_strings(in, &s);
 	/* PEB */
-	put64(buf, peb + 0x10, in->image_base);
-	put64(buf, peb + 0x20, addr + pp);
-	put32(buf, peb + 0xb8, (uint32_t)get_nprocs());
-	put32(buf, peb + 0x118, 10); /* OSMajorVersion: Windows 10 and 11 both say 10.0 */
-	put32(buf, peb + 0x11c, 0);
-	put16(buf, peb + 0x120, (uint16_t)build);
-	put32(buf, peb + 0x124, 2);  /* OSPlatformId: VER_PLATFORM_WIN32_NT */
+	nt_le64(buf, peb + 0x10, in->image_base);
+	nt_le64(buf, peb + 0x20, addr + pp);
+	nt_le32(buf, peb + 0xb8, (uint32_t)get_nprocs());
+	nt_le32(buf, peb + 0x118, 10); /* OSMajorVersion: Windows 10 and 11 both say 10.0 */
+	nt_le32(buf, peb + 0x11c, 0);
+	nt_le16(buf, peb + 0x120, (uint16_t)build);
+	nt_le32(buf, peb + 0x124, 2);  /* OSPlatformId: VER_PLATFORM_WIN32_NT */
 	/* TEB */
-	put64(buf, teb + 0x0, UINT64_MAX); /* no SEH frame list */
-	put64(buf, teb + 0x8, in->stack_base);
-	put64(buf, teb + 0x10, in->stack_limit);
-	put64(buf, teb + 0x30, addr + teb);
-	put64(buf, teb + 0x40, in->pid);
-	put64(buf, teb + 0x48, in->tid);
-	put64(buf, teb + 0x60, addr + peb);
+	nt_le64(buf, teb + 0x0, UINT64_MAX); /* no SEH frame list */
+	nt_le64(buf, teb + 0x8, in->stack_base);
+	nt_le64(buf, teb + 0x10, in->stack_limit);
+	nt_le64(buf, teb + 0x30, addr + teb);
+	nt_le64(buf, teb + 0x40, in->pid);
+	nt_le64(buf, teb + 0x48, in->tid);
+	nt_le64(buf, teb + 0x60, addr + peb);
 	/* RTL_USER_PROCESS_PARAMETERS, normalised (absolute pointers) */
-	put32(buf, pp + 0x0, (uint32_t)PARAMS_SIZE);
-	put32(buf, pp + 0x4, (uint32_t)PARAMS_SIZE);
-	put32(buf, pp + 0x8, 1);
-	put64(buf, pp + 0x20, NT_HANDLE_STDIN);
-	put64(buf, pp + 0x28, NT_HANDLE_STDOUT);
-	put64(buf, pp + 0x30, NT_HANDLE_STDERR);
+	nt_le32(buf, pp + 0x0, (uint32_t)PARAMS_SIZE);
+	nt_le32(buf, pp + 0x4, (uint32_t)PARAMS_SIZE);
+	nt_le32(buf, pp + 0x8, 1);
+	nt_le64(buf, pp + 0x20, NT_HANDLE_STDIN);
+	nt_le64(buf, pp + 0x28, NT_HANDLE_STDOUT);
+	nt_le64(buf, pp + 0x30, NT_HANDLE_STDERR);
 	put_ustr(buf, addr, pp + 0x38, &at, &s.curdir, CURDIR_MAX);
 	put_ustr(buf, addr, pp + 0x60, &at, &s.image, 0);
 	put_ustr(buf, addr, pp + 0x70, &at, &s.cmdline, 0);
 	memcpy(buf + at, s.env.s, s.env.n * 2);
-	put64(buf, pp + 0x80, addr + at);
-	put64(buf, pp + 0x3f0, s.env.n * 2); /* EnvironmentSize */
+	nt_le64(buf, pp + 0x80, addr + at);
+	nt_le64(buf, pp + 0x3f0, s.env.n * 2); /* EnvironmentSize */
 	/* The start block LdrInitializeThunk reads (translate/ntdll/ntdll.c). */
-	put64(buf, START_OFF + 0x0, in->image_base);
-	put64(buf, START_OFF + 0x8, in->entry);
-	put64(buf, START_OFF + 0x10, addr + peb);
-	put64(buf, START_OFF + 0x18, in->tls_callbacks);
+	nt_le64(buf, START_OFF + 0x0, in->image_base);
+	nt_le64(buf, START_OFF + 0x8, in->entry);
+	nt_le64(buf, START_OFF + 0x10, addr + peb);
+	nt_le64(buf, START_OFF + 0x18, in->tls_callbacks);
 	/* TLS: the vector in the TEB points at the module's block, a copy of its template */
 	if (in->tls_template_size || in->tls_zero_fill) {
-		put64(buf, TLS_VEC_OFF, addr + TLS_OFF);
-		put64(buf, teb + 0x58, addr + TLS_VEC_OFF);
+		nt_le64(buf, TLS_VEC_OFF, addr + TLS_OFF);
+		nt_le64(buf, teb + 0x58, addr + TLS_VEC_OFF);
 		if (in->tls_template)
 			memcpy(buf + TLS_OFF, in->tls_template, in->tls_template_size);
 	}

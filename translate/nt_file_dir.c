@@ -90,16 +90,6 @@ static void list(struct nt_file *f)
 	qsort(f->names + first, (size_t)(f->nnames - first), sizeof(char *), by_name);
 }
 
-static void put64(unsigned char *b, size_t off, uint64_t v)
-{
-	memcpy(b + off, &v, 8);
-}
-
-static void put32(unsigned char *b, size_t off, uint32_t v)
-{
-	memcpy(b + off, &v, 4);
-}
-
 /* One entry at b (room bytes): its size without alignment, or 0 if even its fixed part does not fit. */
 static size_t entry(unsigned char *b, size_t room, uint32_t cls, const struct nt_file *f, const char *name,
 		    bool *truncated)
@@ -117,23 +107,23 @@ static size_t entry(unsigned char *b, size_t room, uint32_t cls, const struct nt
 	if (*truncated)
 		bytes = (room - at) & ~1UL;
 	if (cls == FileNamesInformation) {
-		put32(b, 8, (uint32_t)(units * 2));
+		nt_le32(b, 8, (uint32_t)(units * 2));
 	} else {
 		path = xasprintf("%s/%s", f->host, name);
 		if (stat(path, &st) < 0 && lstat(path, &st) < 0)
 			memset(&st, 0, sizeof(st));
-		put64(b, 0x8, nt_time_of(st.st_mtim.tv_sec, st.st_mtim.tv_nsec));
-		put64(b, 0x10, nt_time_of(st.st_atim.tv_sec, st.st_atim.tv_nsec));
-		put64(b, 0x18, nt_time_of(st.st_mtim.tv_sec, st.st_mtim.tv_nsec));
-		put64(b, 0x20, nt_time_of(st.st_ctim.tv_sec, st.st_ctim.tv_nsec));
-		put64(b, 0x28, S_ISDIR(st.st_mode) ? 0 : (uint64_t)st.st_size);
-		put64(b, 0x30, S_ISDIR(st.st_mode) ? 0 : (uint64_t)st.st_blocks * 512);
-		put32(b, 0x38, nt_file_attributes(&st, name));
-		put32(b, 0x3c, (uint32_t)(units * 2));
+		nt_le64(b, 0x8, nt_time_of(st.st_mtim.tv_sec, st.st_mtim.tv_nsec));
+		nt_le64(b, 0x10, nt_time_of(st.st_atim.tv_sec, st.st_atim.tv_nsec));
+		nt_le64(b, 0x18, nt_time_of(st.st_mtim.tv_sec, st.st_mtim.tv_nsec));
+		nt_le64(b, 0x20, nt_time_of(st.st_ctim.tv_sec, st.st_ctim.tv_nsec));
+		nt_le64(b, 0x28, S_ISDIR(st.st_mode) ? 0 : (uint64_t)st.st_size);
+		nt_le64(b, 0x30, S_ISDIR(st.st_mode) ? 0 : (uint64_t)st.st_blocks * 512);
+		nt_le32(b, 0x38, nt_file_attributes(&st, name));
+		nt_le32(b, 0x3c, (uint32_t)(units * 2));
 		if (cls == FileIdBothDirectoryInformation)
-			put64(b, 0x60, st.st_ino);
+			nt_le64(b, 0x60, st.st_ino);
 		if (cls == FileIdFullDirectoryInformation)
-			put64(b, 0x48, st.st_ino);
+			nt_le64(b, 0x48, st.st_ino);
 		free(path);
 	}
 	u = xmalloc(units * 2 + 2);
@@ -179,28 +169,16 @@ static void query_directory(struct tracee *t, uint64_t h, uint64_t iosb, uint64_
 
 		/* The mask is the first call's: later ones, RestartScan or not, keep it (as NTFS and Wine do). */
 		if (mask_ustr && first_scan) {
-			unsigned char us[16];
-			uint16_t ulen, *u;
-			uint64_t ubuf;
-			size_t n8;
+			uint16_t *u;
+			size_t n;
 
-			if (nt_get(t, mask_ustr, us, sizeof(us))) {
-				nt_done(t, STATUS_ACCESS_VIOLATION);
-				return;
-			}
-			memcpy(&ulen, us, 2);
-			memcpy(&ubuf, us + 8, 8);
-			u = xmalloc(ulen + 2u);
-			if (nt_get(t, ubuf, u, ulen)) {
-				free(u);
-				nt_done(t, STATUS_ACCESS_VIOLATION);
+			st = nt_get_ustr(t, mask_ustr, &u, &n);
+			if (st) {
+				nt_done(t, st);
 				return;
 			}
 			free(f->mask);
-			n8 = nt_utf16_to_utf8(u, ulen / 2, NULL, 0);
-			f->mask = xmalloc(n8 + 1);
-			nt_utf16_to_utf8(u, ulen / 2, f->mask, n8);
-			f->mask[n8] = 0;
+			f->mask = nt_units_utf8(u, n);
 			free(u);
 		}
 		list(f);
@@ -222,7 +200,7 @@ static void query_directory(struct tracee *t, uint64_t h, uint64_t iosb, uint64_
 			break; /* the next call returns it */
 		}
 		if (any)
-			put32(b, last, (uint32_t)(at - last));
+			nt_le32(b, last, (uint32_t)(at - last));
 		last = at;
 		used = at + n;
 		any = true;

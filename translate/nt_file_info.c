@@ -65,16 +65,6 @@ uint32_t nt_file_attributes(const struct stat *st, const char *name)
 	return a;
 }
 
-static void put64(unsigned char *b, size_t off, uint64_t v)
-{
-	memcpy(b + off, &v, 8);
-}
-
-static void put32(unsigned char *b, size_t off, uint32_t v)
-{
-	memcpy(b + off, &v, 4);
-}
-
 static uint64_t ts(const struct timespec *t)
 {
 	return nt_time_of(t->tv_sec, t->tv_nsec);
@@ -93,19 +83,19 @@ static uint64_t allocation(const struct stat *st)
 /* FILE_BASIC_INFORMATION (0x28). */
 static void basic(unsigned char *b, const struct stat *st, const char *name)
 {
-	put64(b, 0, ts(&st->st_mtim)); /* no birth time through stat: Wine too falls back to it */
-	put64(b, 8, ts(&st->st_atim));
-	put64(b, 0x10, ts(&st->st_mtim));
-	put64(b, 0x18, ts(&st->st_ctim));
-	put32(b, 0x20, nt_file_attributes(st, name));
+	nt_le64(b, 0, ts(&st->st_mtim)); /* no birth time through stat: Wine too falls back to it */
+	nt_le64(b, 8, ts(&st->st_atim));
+	nt_le64(b, 0x10, ts(&st->st_mtim));
+	nt_le64(b, 0x18, ts(&st->st_ctim));
+	nt_le32(b, 0x20, nt_file_attributes(st, name));
 }
 
 /* FILE_STANDARD_INFORMATION (0x18). */
 static void standard(unsigned char *b, const struct stat *st, bool delete_pending)
 {
-	put64(b, 0, allocation(st));
-	put64(b, 8, end_of_file(st));
-	put32(b, 0x10, (uint32_t)st->st_nlink);
+	nt_le64(b, 0, allocation(st));
+	nt_le64(b, 8, end_of_file(st));
+	nt_le32(b, 0x10, (uint32_t)st->st_nlink);
 	b[0x14] = delete_pending;
 	b[0x15] = S_ISDIR(st->st_mode);
 }
@@ -113,13 +103,13 @@ static void standard(unsigned char *b, const struct stat *st, bool delete_pendin
 /* FILE_NETWORK_OPEN_INFORMATION (0x38). */
 static void network_open(unsigned char *b, const struct stat *st, const char *name)
 {
-	put64(b, 0, ts(&st->st_mtim));
-	put64(b, 8, ts(&st->st_atim));
-	put64(b, 0x10, ts(&st->st_mtim));
-	put64(b, 0x18, ts(&st->st_ctim));
-	put64(b, 0x20, allocation(st));
-	put64(b, 0x28, end_of_file(st));
-	put32(b, 0x30, nt_file_attributes(st, name));
+	nt_le64(b, 0, ts(&st->st_mtim));
+	nt_le64(b, 8, ts(&st->st_atim));
+	nt_le64(b, 0x10, ts(&st->st_mtim));
+	nt_le64(b, 0x18, ts(&st->st_ctim));
+	nt_le64(b, 0x20, allocation(st));
+	nt_le64(b, 0x28, end_of_file(st));
+	nt_le32(b, 0x30, nt_file_attributes(st, name));
 }
 
 /* The file's name as UTF-16 for FileNameInformation: \dir\file under its drive. */
@@ -184,19 +174,19 @@ void nt_serve_NtQueryInformationFile(struct tracee *t)
 		break;
 	case FileInternalInformation:
 		size = 8;
-		put64(b, 0, st.st_ino);
+		nt_le64(b, 0, st.st_ino);
 		break;
 	case FileAccessInformation:
 		size = 4;
-		put32(b, 0, access);
+		nt_le32(b, 0, access);
 		break;
 	case FilePositionInformation:
 		size = 8;
-		put64(b, 0, o->file.seekable ? (uint64_t)position_of(t, o->file.fd) : 0);
+		nt_le64(b, 0, o->file.seekable ? (uint64_t)position_of(t, o->file.fd) : 0);
 		break;
 	case FileModeInformation:
 		size = 4;
-		put32(b, 0, (o->file.sync_io ? 0x20 : 0) | (o->file.delete_on_close ? 0x1000 : 0));
+		nt_le32(b, 0, (o->file.sync_io ? 0x20 : 0) | (o->file.delete_on_close ? 0x1000 : 0));
 		break;
 	case FileAlignmentInformation:
 		size = 4;
@@ -215,13 +205,13 @@ void nt_serve_NtQueryInformationFile(struct tracee *t)
 		if (cls == FileAllInformation) {
 			basic(b, &st, o->file.host);
 			standard(b + 0x28, &st, o->file.fcb && o->file.fcb->delete_pending);
-			put64(b, 0x40, st.st_ino);
-			put32(b, 0x4c, access);
-			put64(b, 0x50, o->file.seekable ? (uint64_t)position_of(t, o->file.fd) : 0);
-			put32(b, 0x58, (o->file.sync_io ? 0x20 : 0) | (o->file.delete_on_close ? 0x1000 : 0));
+			nt_le64(b, 0x40, st.st_ino);
+			nt_le32(b, 0x4c, access);
+			nt_le64(b, 0x50, o->file.seekable ? (uint64_t)position_of(t, o->file.fd) : 0);
+			nt_le32(b, 0x58, (o->file.sync_io ? 0x20 : 0) | (o->file.delete_on_close ? 0x1000 : 0));
 		}
 		name = name_units(&o->file, &nunits);
-		put32(b, at, (uint32_t)(nunits * 2));
+		nt_le32(b, at, (uint32_t)(nunits * 2));
 		size = (uint32_t)(fixed + nunits * 2);
 		if (size > len) {
 			status = STATUS_BUFFER_OVERFLOW;
@@ -520,8 +510,8 @@ void nt_serve_NtSetInformationFile(struct tracee *t)
 				tsv[i].tv_sec = 0;
 				tsv[i].tv_nsec = UTIME_OMIT;
 			} else {
-				tsv[i].tv_sec = (time_t)(x / 10000000 - 11644473600LL);
-				tsv[i].tv_nsec = (long)(x % 10000000) * 100;
+				tsv[i].tv_sec = (time_t)(x / (int64_t)NT_TICKS_PER_SECOND - (int64_t)NT_EPOCH_1601_TO_1970);
+				tsv[i].tv_nsec = (long)(x % (int64_t)NT_TICKS_PER_SECOND) * 100;
 			}
 		}
 		if (!o->file.host) {
@@ -707,10 +697,10 @@ void nt_serve_NtQueryVolumeInformationFile(struct tracee *t)
 		unit = vfs.f_frsize ? vfs.f_frsize : vfs.f_bsize;
 		if (unit < 512)
 			unit = 512;
-		put64(b, 0, vfs.f_blocks);
-		put64(b, 8, vfs.f_bavail);
-		put32(b, 0x10, (uint32_t)(unit / 512));
-		put32(b, 0x14, 512);
+		nt_le64(b, 0, vfs.f_blocks);
+		nt_le64(b, 8, vfs.f_bavail);
+		nt_le32(b, 0x10, (uint32_t)(unit / 512));
+		nt_le32(b, 0x14, 512);
 		break;
 	}
 	case FileFsDeviceInformation: {
@@ -722,17 +712,17 @@ void nt_serve_NtQueryVolumeInformationFile(struct tracee *t)
 			type = major(st.st_rdev) == 1 && minor(st.st_rdev) == 3 ? FILE_DEVICE_NULL : FILE_DEVICE_CONSOLE;
 		else
 			chars = 0x20; /* FILE_DEVICE_IS_MOUNTED */
-		put32(b, 0, type);
-		put32(b, 4, chars);
+		nt_le32(b, 0, type);
+		nt_le32(b, 4, chars);
 		break;
 	}
 	case FileFsAttributeInformation: {
 		static const char fs[] = "NTFS";
 		/* case-preserved and Unicode names, 255-character components, as a Windows volume says */
 		min = 0xc;
-		put32(b, 0, 0x2 | 0x4);
-		put32(b, 4, 255);
-		put32(b, 8, (uint32_t)(sizeof(fs) - 1) * 2);
+		nt_le32(b, 0, 0x2 | 0x4);
+		nt_le32(b, 4, 255);
+		nt_le32(b, 8, (uint32_t)(sizeof(fs) - 1) * 2);
 		for (size_t i = 0; i < sizeof(fs) - 1; i++)
 			b[0xc + 2 * i] = (unsigned char)fs[i];
 		size = 0xc + (uint32_t)(sizeof(fs) - 1) * 2;

@@ -129,11 +129,11 @@ void nt_object_free(struct nt_object *obj)
 #define DUPLICATE_CLOSE_SOURCE 1
 #define DUPLICATE_SAME_ACCESS 2
 
-static bool is_current_process(struct nt_process *p, uint64_t h)
+bool nt_is_current_process(struct tracee *t, uint64_t h)
 {
 	struct nt_object *o;
 
-	return h == (uint64_t)-1 || nt_handle_get(p, h, NT_TYPE_PROCESS, &o, NULL) == STATUS_SUCCESS;
+	return h == (uint64_t)-1 || nt_handle_get(nt_process_of(t), h, NT_TYPE_PROCESS, &o, NULL) == STATUS_SUCCESS;
 }
 
 void nt_serve_NtDuplicateObject(struct tracee *t)
@@ -145,7 +145,7 @@ void nt_serve_NtDuplicateObject(struct tracee *t)
 	struct nt_object *o;
 	ntstatus st;
 
-	if (!is_current_process(p, c->a[0]) || (c->a[2] && !is_current_process(p, c->a[2]))) {
+	if (!nt_is_current_process(t, c->a[0]) || (c->a[2] && !nt_is_current_process(t, c->a[2]))) {
 		nt_done(t, STATUS_INVALID_HANDLE);
 		return;
 	}

@@ -165,10 +165,25 @@ uint64_t nt_scratch_put(struct tracee *t, size_t off, const void *data, size_t l
 /* The thread's work area: writable memory for a Linux call's results (NT_WORK_SIZE bytes). */
 uint64_t nt_work(struct tracee *t);
 
+/* A UNICODE_STRING of the program at addr: its UTF-16 units (malloc'd, *n of them), or ACCESS_VIOLATION. */
+ntstatus nt_get_ustr(struct tracee *t, uint64_t addr, uint16_t **units, size_t *n);
+/* UTF-16 units as a malloc'd UTF-8 string (bytes that were not UTF-8 come back as they were). */
+char *nt_units_utf8(const uint16_t *u, size_t n);
+
+/* A timeout as NT gives it (nt_system.c): NULL waits forever, negative is relative, positive an absolute system time. */
+struct nt_timeout {
+	bool infinite;
+	bool absolute;
+	uint64_t ticks;            /* the relative length, or the absolute time (100 ns ticks) */
+};
+int nt_timeout_read(struct tracee *t, uint64_t ptr, struct nt_timeout *to); /* 0 or -EFAULT */
+
 /* ---- Handles (nt_handles.c). */
 struct nt_object *nt_object_new(enum nt_type type);
 /* Put obj in the table with this access: the handle, or 0 when the table is full. */
 uint32_t nt_handle_add(struct nt_process *p, struct nt_object *obj, uint32_t access);
+/* Does handle h name the calling process (NtCurrentProcess(), or a handle to its process object)? */
+bool nt_is_current_process(struct tracee *t, uint64_t h);
 /* Give the program a handle to obj (written at out): STATUS_SUCCESS, or the table is full (obj freed if unreferenced). */
 ntstatus nt_handle_give(struct tracee *t, struct nt_object *obj, uint32_t access, uint64_t out);
 /* The object of handle h of type type (NT_TYPE_COUNT: any): STATUS_SUCCESS, INVALID_HANDLE or OBJECT_TYPE_MISMATCH. */
@@ -201,7 +216,7 @@ uint64_t nt_time_of(int64_t sec, long nsec);
 
 /* ---- The services: one per line of nt_services.def that is served. */
 typedef void (*nt_serve_fn)(struct tracee *t);
-#define NT_SERVICE(name, n19045, n22631, ...) void nt_serve_##name(struct tracee *t);
+#define NT_SERVICE(name, n19045, n22631, classes, ...) void nt_serve_##name(struct tracee *t);
 #include "nt_services.def"
 #undef NT_SERVICE
 

@@ -175,13 +175,6 @@ uint64_t nt_find_free(struct tracee *t, uint64_t size, bool top_down)
 	return 0;
 }
 
-static bool is_current_process(struct tracee *t, uint64_t h)
-{
-	struct nt_object *o;
-
-	return h == (uint64_t)-1 || nt_handle_get(nt_process_of(t), h, NT_TYPE_PROCESS, &o, NULL) == STATUS_SUCCESS;
-}
-
 /* st: 0 base, 1 size, 2 protect, 3 new allocation (1) or commit in one (0), 4 type */
 static void after_allocate(struct tracee *t, long ret)
 {
@@ -220,7 +213,7 @@ void nt_serve_NtAllocateVirtualMemory(struct tracee *t)
 	struct nt_alloc *a;
 	int prot;
 
-	if (!is_current_process(t, c->a[0])) {
+	if (!nt_is_current_process(t, c->a[0])) {
 		nt_done(t, STATUS_INVALID_HANDLE);
 		return;
 	}
@@ -314,7 +307,7 @@ void nt_serve_NtFreeVirtualMemory(struct tracee *t)
 	uint64_t base, size, start, end;
 	struct nt_alloc *a;
 
-	if (!is_current_process(t, c->a[0])) {
+	if (!nt_is_current_process(t, c->a[0])) {
 		nt_done(t, STATUS_INVALID_HANDLE);
 		return;
 	}
@@ -387,7 +380,7 @@ void nt_serve_NtProtectVirtualMemory(struct tracee *t)
 	uint64_t base, size, start, end, probe;
 	struct nt_alloc *a;
 
-	if (!is_current_process(t, c->a[0])) {
+	if (!nt_is_current_process(t, c->a[0])) {
 		nt_done(t, STATUS_INVALID_HANDLE);
 		return;
 	}
@@ -428,7 +421,7 @@ void nt_serve_NtQueryVirtualMemory(struct tracee *t)
 	uint64_t base = pdown(addr), size;
 	uint32_t state, protect = 0, v;
 
-	if (!is_current_process(t, c->a[0])) {
+	if (!nt_is_current_process(t, c->a[0])) {
 		nt_done(t, STATUS_INVALID_HANDLE);
 		return;
 	}
@@ -510,7 +503,7 @@ static void read_write_memory(struct tracee *t, bool write)
 	struct nt_call *c = nt_call_of(t);
 	uint64_t addr = c->a[1], buf = c->a[2], len = c->a[3], moved;
 
-	if (!is_current_process(t, c->a[0])) {
+	if (!nt_is_current_process(t, c->a[0])) {
 		nt_done(t, STATUS_INVALID_HANDLE);
 		return;
 	}

@@ -139,8 +139,7 @@ static char *find_case_insensitive(const char *dir, const char *want)
 	return found;
 }
 
-/* Read the name: ObjectName as UTF-16 units checked for NT's invalid characters. */
-static ntstatus read_name(struct tracee *t, uint64_t us_addr, uint16_t **units, size_t *n)
+ntstatus nt_get_ustr(struct tracee *t, uint64_t us_addr, uint16_t **units, size_t *n)
 {
 	unsigned char us[16];
 	uint16_t len;
@@ -182,7 +181,7 @@ static bool has_prefix(const uint16_t *u, size_t n, const char *prefix, bool fol
 	return true;
 }
 
-static char *utf8_of(const uint16_t *u, size_t n)
+char *nt_units_utf8(const uint16_t *u, size_t n)
 {
 	size_t len = nt_utf16_to_utf8(u, n, NULL, 0);
 	char *s = xmalloc(len + 1);
@@ -225,7 +224,7 @@ static ntstatus walk(const char *base, const char *nt_base, const uint16_t *rest
 			st = STATUS_OBJECT_NAME_INVALID;
 			goto out;
 		}
-		comp = utf8_of(rest + i, j - i);
+		comp = nt_units_utf8(rest + i, j - i);
 		if (strcmp(comp, ".") == 0 || strcmp(comp, "..") == 0) {
 			free(comp);
 			st = STATUS_OBJECT_NAME_INVALID;
@@ -343,7 +342,7 @@ ntstatus nt_path_lookup(struct tracee *t, uint64_t oa_addr, struct nt_lookup *ou
 	memcpy(&root, oa + 8, 8);
 	memcpy(&name, oa + 0x10, 8);
 	memcpy(&attrs, oa + 0x18, 4);
-	st = read_name(t, name, &u, &n);
+	st = nt_get_ustr(t, name, &u, &n);
 	if (!st)
 		st = nt_path_resolve(t, root, u, n, attrs & OBJ_CASE_INSENSITIVE, out);
 	free(u);

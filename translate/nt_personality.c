@@ -28,7 +28,7 @@
 #define ERESTART_RESTARTBLOCK 516
 
 static const nt_serve_fn handlers[NT_SERVICE_COUNT] = {
-#define NT_SERVICE(name, n19045, n22631, ...) [NT_ID_##name] = nt_serve_##name,
+#define NT_SERVICE(name, n19045, n22631, classes, ...) [NT_ID_##name] = nt_serve_##name,
 #include "nt_services.def"
 #undef NT_SERVICE
 };

@@ -22,7 +22,6 @@
 #define MAX_WAIT_OBJECTS 64
 #define WAIT_TICK_SIGNAL (SIGRTMIN + 4) /* cosched has +2, run limits +3 */
 #define WAIT_TICK_NS 2000000L
-#define TICKS_PER_SECOND 10000000LL
 #define STATUS_INVALID_PARAMETER_MIX 0xC0000030
 #define STATUS_INVALID_PARAMETER_1 0xC00000EF
 #define STATUS_INVALID_PARAMETER_3 0xC00000F1
@@ -233,23 +232,19 @@ void nt_wait_cancel(struct tracee *t)
 /* A timeout as a monotonic deadline: 0 none (infinite), or -1 when it is already due (a zero timeout). */
 static int deadline_of(struct tracee *t, uint64_t ptr, uint64_t *deadline)
 {
-	int64_t v;
-	uint64_t now = monotonic_ns();
+	struct nt_timeout to;
+	uint64_t now = monotonic_ns(), ticks;
 
 	*deadline = 0;
-	if (!ptr)
-		return 0;
-	if (nt_get(t, ptr, &v, 8))
+	if (nt_timeout_read(t, ptr, &to))
 		return -EFAULT;
-	if (v < 0) {
-		*deadline = now + (uint64_t)(-v) * 100;
-	} else {
-		int64_t rel = v - (int64_t)nt_time_now(); /* absolute: system time */
-		*deadline = now + (rel > 0 ? (uint64_t)rel * 100 : 0);
-	}
-	if (v == 0 || *deadline <= now)
-		return -1;
-	return 0;
+	if (to.infinite)
+		return 0;
+	ticks = to.ticks;
+	if (to.absolute) /* a system time: how far it is from now */
+		ticks = to.ticks > nt_time_now() ? to.ticks - nt_time_now() : 0;
+	*deadline = now + ticks * 100;
+	return ticks == 0 ? -1 : 0;
 }
 
 static void wait_for(struct tracee *t, const uint64_t *handles, int n, bool all, uint64_t timeout)
@@ -358,10 +353,10 @@ static struct named *names;
 
 static char *object_name(struct tracee *t, uint64_t oa, ntstatus *st)
 {
-	unsigned char a[0x30], us[16];
-	uint64_t name, buf;
-	uint16_t len, *u;
-	size_t n8;
+	unsigned char a[0x30];
+	uint64_t name;
+	uint16_t *u;
+	size_t n;
 	char *s;
 
 	*st = STATUS_SUCCESS;
@@ -372,26 +367,12 @@ static char *object_name(struct tracee *t, uint64_t oa, ntstatus *st)
 		return NULL;
 	}
 	memcpy(&name, a + 0x10, 8);
-	if (!name)
-		return NULL;
-	if (nt_get(t, name, us, sizeof(us))) {
-		*st = STATUS_ACCESS_VIOLATION;
-		return NULL;
-	}
-	memcpy(&len, us, 2);
-	memcpy(&buf, us + 8, 8);
-	if (!len)
-		return NULL;
-	u = xmalloc(len + 2u);
-	if (nt_get(t, buf, u, len)) {
+	*st = nt_get_ustr(t, name, &u, &n);
+	if (*st || !n) {
 		free(u);
-		*st = STATUS_ACCESS_VIOLATION;
 		return NULL;
 	}
-	n8 = nt_utf16_to_utf8(u, len / 2, NULL, 0);
-	s = xmalloc(n8 + 1);
-	nt_utf16_to_utf8(u, len / 2, s, n8);
-	s[n8] = 0;
+	s = nt_units_utf8(u, n);
 	free(u);
 	return s;
 }

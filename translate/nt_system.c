@@ -6,6 +6,7 @@
  * and time of day).
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,14 +19,12 @@
 #include "nt_internal.h"
 #include "trace.h"
 
-#define TICKS_PER_SECOND 10000000ULL
-#define EPOCH_1601_TO_1970 11644473600ULL
 #define NT_CURRENT_PROCESS ((uint64_t)-1)
 #define NT_CURRENT_THREAD ((uint64_t)-2)
 
 uint64_t nt_time_of(int64_t sec, long nsec)
 {
-	return ((uint64_t)sec + EPOCH_1601_TO_1970) * TICKS_PER_SECOND + (uint64_t)nsec / 100;
+	return ((uint64_t)sec + NT_EPOCH_1601_TO_1970) * NT_TICKS_PER_SECOND + (uint64_t)nsec / 100;
 }
 
 uint64_t nt_time_now(void)
@@ -42,7 +41,7 @@ static uint64_t boot_time(void)
 
 	clock_gettime(CLOCK_REALTIME, &now);
 	clock_gettime(CLOCK_BOOTTIME, &up);
-	return nt_time_of(now.tv_sec, now.tv_nsec) - ((uint64_t)up.tv_sec * TICKS_PER_SECOND + (uint64_t)up.tv_nsec / 100);
+	return nt_time_of(now.tv_sec, now.tv_nsec) - ((uint64_t)up.tv_sec * NT_TICKS_PER_SECOND + (uint64_t)up.tv_nsec / 100);
 }
 
 void nt_serve_NtQuerySystemTime(struct tracee *t)
@@ -55,11 +54,11 @@ void nt_serve_NtQuerySystemTime(struct tracee *t)
 void nt_serve_NtQueryPerformanceCounter(struct tracee *t)
 {
 	struct nt_call *c = nt_call_of(t);
-	uint64_t freq = TICKS_PER_SECOND, count;
+	uint64_t freq = NT_TICKS_PER_SECOND, count;
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	count = (uint64_t)ts.tv_sec * TICKS_PER_SECOND + (uint64_t)ts.tv_nsec / 100;
+	count = (uint64_t)ts.tv_sec * NT_TICKS_PER_SECOND + (uint64_t)ts.tv_nsec / 100;
 	if (nt_put(t, c->a[0], &count, 8) || (c->a[1] && nt_put(t, c->a[1], &freq, 8)))
 		nt_done(t, STATUS_ACCESS_VIOLATION);
 	else
@@ -71,19 +70,7 @@ static void after_sleep(struct tracee *t, long ret)
 	nt_done(t, ret < 0 ? nt_status_of_errno((int)ret) : STATUS_SUCCESS);
 }
 
-/*
- * A timeout as NT gives it (shared/nt-abi.md section 4): NULL waits forever,
- * negative is relative (100 ns units), positive an absolute system time.
- * As a Linux clock_nanosleep request: clock, flags and the timespec.
- */
-struct nt_timeout {
-	bool infinite;
-	clockid_t clock;
-	int flags;
-	struct timespec ts;
-};
-
-static int read_timeout(struct tracee *t, uint64_t ptr, struct nt_timeout *to)
+int nt_timeout_read(struct tracee *t, uint64_t ptr, struct nt_timeout *to)
 {
 	int64_t v;
 
@@ -93,21 +80,9 @@ static int read_timeout(struct tracee *t, uint64_t ptr, struct nt_timeout *to)
 		return 0;
 	}
 	if (nt_get(t, ptr, &v, 8))
-		return -1;
-	if (v <= 0) {
-		uint64_t rel = (uint64_t)-v;
-		to->clock = CLOCK_MONOTONIC;
-		to->ts.tv_sec = (time_t)(rel / TICKS_PER_SECOND);
-		to->ts.tv_nsec = (long)(rel % TICKS_PER_SECOND) * 100;
-	} else {
-		uint64_t abs = (uint64_t)v;
-		to->clock = CLOCK_REALTIME;
-		to->flags = TIMER_ABSTIME;
-		if (abs < EPOCH_1601_TO_1970 * TICKS_PER_SECOND)
-			abs = EPOCH_1601_TO_1970 * TICKS_PER_SECOND;
-		to->ts.tv_sec = (time_t)(abs / TICKS_PER_SECOND - EPOCH_1601_TO_1970);
-		to->ts.tv_nsec = (long)(abs % TICKS_PER_SECOND) * 100;
-	}
+		return -EFAULT;
+	to->absolute = v > 0;
+	to->ticks = v > 0 ? (uint64_t)v : (uint64_t)-v;
 	return 0;
 }
 
@@ -115,23 +90,35 @@ void nt_serve_NtDelayExecution(struct tracee *t)
 {
 	struct nt_call *c = nt_call_of(t);
 	struct nt_timeout to;
-	uint64_t at;
+	struct timespec ts;
+	clockid_t clock = CLOCK_MONOTONIC;
+	int flags = 0;
+	uint64_t at, ticks;
 
-	if (read_timeout(t, c->a[1], &to)) {
+	if (nt_timeout_read(t, c->a[1], &to)) {
 		nt_done(t, STATUS_ACCESS_VIOLATION);
 		return;
 	}
+	ticks = to.ticks;
 	if (to.infinite) {
-		to.clock = CLOCK_MONOTONIC;
-		to.ts.tv_sec = (time_t)1 << 40; /* forever, as far as a program can tell */
+		ticks = (1ULL << 40) * NT_TICKS_PER_SECOND; /* forever, as far as a program can tell */
+	} else if (to.absolute) {
+		/* an absolute system time: the realtime clock's, so that setting the clock moves it */
+		clock = CLOCK_REALTIME;
+		flags = TIMER_ABSTIME;
+		if (ticks < NT_EPOCH_1601_TO_1970 * NT_TICKS_PER_SECOND)
+			ticks = NT_EPOCH_1601_TO_1970 * NT_TICKS_PER_SECOND;
+		ticks -= NT_EPOCH_1601_TO_1970 * NT_TICKS_PER_SECOND;
 	}
-	at = nt_scratch_put(t, 0, &to.ts, sizeof(to.ts));
+	ts.tv_sec = (time_t)(ticks / NT_TICKS_PER_SECOND);
+	ts.tv_nsec = (long)(ticks % NT_TICKS_PER_SECOND) * 100;
+	at = nt_scratch_put(t, 0, &ts, sizeof(ts));
 	if (!at) {
 		nt_done(t, STATUS_NO_MEMORY);
 		return;
 	}
 	/* The thread sleeps, not the supervisor: other threads go on being served. */
-	nt_linux(t, after_sleep, SYS_clock_nanosleep, (uint64_t)to.clock, (uint64_t)to.flags, at, 0, 0, 0);
+	nt_linux(t, after_sleep, SYS_clock_nanosleep, (uint64_t)clock, (uint64_t)flags, at, 0, 0, 0);
 }
 
 void nt_serve_NtYieldExecution(struct tracee *t)
@@ -155,15 +142,6 @@ static void leave(struct tracee *t, long nr, ntstatus status)
 	tracee_resume(t, 0);
 }
 
-static bool is_current_process(struct tracee *t, uint64_t h)
-{
-	struct nt_object *o;
-
-	if (h == NT_CURRENT_PROCESS || h == 0)
-		return true;
-	return nt_handle_get(nt_process_of(t), h, NT_TYPE_PROCESS, &o, NULL) == STATUS_SUCCESS;
-}
-
 void nt_serve_NtTerminateProcess(struct tracee *t)
 {
 	struct nt_call *c = nt_call_of(t);
@@ -171,7 +149,7 @@ void nt_serve_NtTerminateProcess(struct tracee *t)
 	struct nt_object *o;
 	ntstatus st;
 
-	if (!is_current_process(t, c->a[0])) {
+	if (c->a[0] != 0 && !nt_is_current_process(t, c->a[0])) { /* NULL: the current process too */
 		st = nt_handle_get(nt_process_of(t), c->a[0], NT_TYPE_PROCESS, &o, NULL);
 		nt_done(t, st);
 		return;
@@ -258,7 +236,7 @@ void nt_serve_NtQueryInformationProcess(struct tracee *t)
 	uint64_t v;
 	uint32_t u;
 
-	if (!is_current_process(t, c->a[0])) {
+	if (!nt_is_current_process(t, c->a[0])) {
 		struct nt_object *o;
 		nt_done(t, nt_handle_get(np, c->a[0], NT_TYPE_PROCESS, &o, NULL));
 		return;

@@ -6,9 +6,10 @@
 #include <string.h>
 
 #include "nt.h"
+#include "syscall_table.h"
 
 #define NA(kind, name) { NK_##kind, #name }
-#define NT_SERVICE(name, n19045, n22631, ...) [NT_ID_##name] = { #name, { n19045, n22631 }, { __VA_ARGS__ } },
+#define NT_SERVICE(name, n19045, n22631, classes, ...) [NT_ID_##name] = { #name, { n19045, n22631 }, classes, { __VA_ARGS__ } },
 const struct nt_service nt_services[NT_SERVICE_COUNT] = {
 #include "nt_services.def"
 };

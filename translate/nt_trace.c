@@ -104,9 +104,6 @@ static void handle(struct tout *o, const char *key, uint64_t h)
 /* A UNICODE_STRING at addr, as UTF-8. */
 static void ustr(struct tout *o, const char *key, struct tracee *t, uint64_t addr)
 {
-	unsigned char us[16];
-	uint16_t len;
-	uint64_t buf;
 	uint16_t *w;
 	char *u8;
 	size_t n;
@@ -115,25 +112,12 @@ static void ustr(struct tout *o, const char *key, struct tracee *t, uint64_t add
 		tout_null(o, key);
 		return;
 	}
-	if (nt_get(t, addr, us, sizeof(us))) {
+	if (nt_get_ustr(t, addr, &w, &n)) {
 		tout_hex(o, key, addr);
 		return;
 	}
-	memcpy(&len, us, 2);
-	memcpy(&buf, us + 8, 8);
-	w = malloc(len + 2u);
-	if (!w || nt_get(t, buf, w, len)) {
-		free(w);
-		tout_hex(o, key, addr);
-		return;
-	}
-	n = nt_utf16_to_utf8(w, len / 2, NULL, 0);
-	u8 = malloc(n + 1);
-	if (u8) {
-		nt_utf16_to_utf8(w, len / 2, u8, n);
-		u8[n] = 0;
-		tout_string(o, key, u8);
-	}
+	u8 = nt_units_utf8(w, n);
+	tout_string(o, key, u8);
 	free(u8);
 	free(w);
 }

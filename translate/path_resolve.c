@@ -61,6 +61,18 @@ void path_pop(char *out)
 		*slash = '\0';
 }
 
+int path_prepend(char *rest, size_t size, const char *target)
+{
+	size_t tl = strlen(target), rl = strlen(rest);
+
+	if (tl + 1 + rl >= size)
+		return -ENAMETOOLONG;
+	memmove(rest + tl + 1, rest, rl + 1);
+	memcpy(rest, target, tl);
+	rest[tl] = '/';
+	return 0;
+}
+
 int path_push(char *out, size_t size, const char *name, size_t len)
 {
 	size_t n = strlen(out);
@@ -77,7 +89,7 @@ int path_push(char *out, size_t size, const char *name, size_t len)
 int path_resolve(pid_t tid, pid_t tgid, int dirfd, const char *path, bool follow_last, char *out, size_t size)
 {
 	/* rest: what is still to walk; it grows at the front when a symlink is followed. */
-	char *rest = xmalloc(2 * PATH_MAX + 2), *next = xmalloc(2 * PATH_MAX + 2), target[PATH_MAX], link[64];
+	char *rest = xmalloc(2 * PATH_MAX + 2), target[PATH_MAX], link[64];
 	int links = 0, rc = 0;
 
 	if (strlen(path) >= PATH_MAX) {
@@ -172,17 +184,9 @@ int path_resolve(pid_t tid, pid_t tgid, int dirfd, const char *path, bool follow
 			strcpy(out, target);
 			continue;
 		}
-		if (strlen(target) + 1 + strlen(rest) >= 2 * PATH_MAX) {
-			rc = -ENAMETOOLONG;
+		rc = path_prepend(rest, 2 * PATH_MAX, target);
+		if (rc < 0)
 			goto out;
-		}
-		{
-			size_t tl = strlen(target);
-			memcpy(next, target, tl);
-			next[tl] = '/';
-			strcpy(next + tl + 1, rest);
-			strcpy(rest, next);
-		}
 		if (target[0] == '/')
 			strcpy(out, "/");
 		else
@@ -190,6 +194,5 @@ int path_resolve(pid_t tid, pid_t tgid, int dirfd, const char *path, bool follow
 	}
 out:
 	free(rest);
-	free(next);
 	return rc;
 }

@@ -26,27 +26,8 @@ static const struct syscall_entry table_i386[] = {
 /*
  * The NT services as table entries, numbered for the Windows build selected
  * when first asked (the command line selects it before anything looks), so
- * that -e, summary and the filters' users see one kind of table. Trace
- * classes follow what a service works on.
+ * that -e, summary and the filters' users see one kind of table.
  */
-static uint32_t nt_classes(const struct nt_service *s)
-{
-	uint32_t cl = 0;
-
-	for (int i = 0; i < nt_service_nargs(s); i++)
-		if (s->args[i].kind == NK_OBJECT_ATTRIBUTES && strstr(s->name, "File"))
-			cl |= CL_FILE;
-	if (strstr(s->name, "File"))
-		cl |= CL_DESC;
-	if (strstr(s->name, "VirtualMemory") || strstr(s->name, "Section"))
-		cl |= CL_MEMORY;
-	if (strstr(s->name, "Process") || strstr(s->name, "Thread"))
-		cl |= CL_PROCESS;
-	if (strstr(s->name, "Time") || strstr(s->name, "PerformanceCounter") || strstr(s->name, "DelayExecution"))
-		cl |= CL_CLOCK;
-	return cl;
-}
-
 static int compare_nrs(const void *a, const void *b)
 {
 	return ((const struct syscall_entry *)a)->nr - ((const struct syscall_entry *)b)->nr;
@@ -63,7 +44,7 @@ static const struct syscall_entry *nt_table(int *count)
 
 			t[i].nr = s->nr[nt_build_selected()];
 			t[i].name = s->name;
-			t[i].flags = nt_classes(s);
+			t[i].flags = s->classes;
 			t[i].ret = R_INT;
 			for (int a = 0; a < 6 && a < nt_service_nargs(s); a++)
 				t[i].args[a] = (struct syscall_arg){ K_HEX, s->args[a].name };
