@@ -16,6 +16,8 @@
 struct exec_job;
 struct scratch_area;
 struct path_exit;
+struct filter_chain;
+struct seccomp_install;
 struct personality;
 
 struct pico_process {
@@ -60,8 +62,12 @@ struct tracee {
 	bool fork_counted;         /* sandbox: a fork under the process limit is in flight */
 	struct path_exit *path_exit; /* path translation: what to restore or fix up at this call's exit */
 	int scratch_slot;          /* its slot in scratch_area, -1 for none */
+	int scratch_nslots;        /* slots it holds from scratch_slot on (a span, scratch.h); 0 counts as 1 */
 	struct nt_thread *nt;      /* a thread of an NT process: its TEB and the service in flight */
 	struct scratch_area *scratch_area;
+	struct filter_chain *filters; /* the seccomp filters picovisor installed in this thread (own_filters.h) */
+	bool program_filters;      /* the program installed a seccomp filter of its own in this thread */
+	struct seccomp_install *seccomp_install; /* a filter install served by seccomp_guard.h, until its exit stop */
 	struct tracee *next;       /* hash chain */
 };
 

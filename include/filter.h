@@ -23,6 +23,7 @@ enum {
 	FILTER_DATA_DECODE_AT_ENTRY = 0x200, /* the trace must read the arguments at the seccomp stop */
 	FILTER_DATA_VIOLATION = 0x400,       /* a policy refused it (policy_compile.h) */
 	FILTER_DATA_CHECK = 0x800,           /* a policy's check of its memory arguments (policy_compile.h) */
+	FILTER_DATA_STRICT = 0x1000,         /* a call the thread's (emulated) strict mode does not allow */
 };
 
 static inline uint32_t filter_trace_data(enum abi abi, bool for_personality)
@@ -66,7 +67,11 @@ int filter_bpf_for_classes(unsigned classes, void **bytes, size_t *len);
 void *filter_abi_context(enum abi abi, uint32_t default_action, uint32_t other_arches, bool nnp);
 /* The filter an NT process stacks at its load: every call of any number traps for the personality. */
 int filter_bpf_nt(void **bytes, size_t *len);
-/* Load it (one or more stacked filters) in the calling (child) process: 0 or -errno. */
-int filter_load(void *filter);
+/* The filter that stands in for a thread's strict mode (SECCOMP_MODE_STRICT), as raw BPF. */
+int filter_bpf_strict(void **bytes, size_t *len);
+/* The raw BPF of a libseccomp context, malloc'd: 0 or -errno. */
+int filter_ctx_bpf(void *ctx, void **bytes, size_t *len);
+/* The raw BPF of each filter of a run (filter_build), in load order: their number; arrays malloc'd. */
+int filter_export(void *filter, void ***bytes, size_t **lens);
 
 #endif

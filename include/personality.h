@@ -43,6 +43,9 @@ struct personality {
 	void (*task_created)(struct tracee *child, struct tracee *parent);
 	/* Optional: that new task is stopped for the first time and about to run: set it up. */
 	void (*task_start)(struct tracee *child);
+	/* Optional: refuse a call the supervisor will not let run, whatever the policy (err, the rule that
+	 * refuses it); without it the call fails with -err and picovisor says why on stderr. */
+	void (*refuse)(struct tracee *t, const struct syscall_stop *s, int err, const char *rule);
 	/* Optional: the host path of an image an exec names by path (a script's interpreter, PT_INTERP). 0 or -errno. */
 	int (*image_path)(struct tracee *t, const char *path, char *host, size_t size);
 };

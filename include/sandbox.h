@@ -52,8 +52,6 @@ void sandbox_prepare(const struct run_options *o, unsigned personality_classes);
  * Exits with status 125 after a message if any step fails.
  */
 void sandbox_enter(const struct run_options *o);
-/* Load the policy's seccomp filters in the child (after the run's own filter). 0 or -errno. */
-int sandbox_load_filters(void);
 /* The run is over: remove the tmpdir (unless --keep-tmpdir). */
 void sandbox_cleanup(const struct run_options *o);
 

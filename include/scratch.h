@@ -46,6 +46,12 @@ struct scratch_area *scratch_fork(const struct scratch_area *a);
  * has no area yet (the program's own first exec, single-threaded).
  */
 uint64_t scratch_slot(struct tracee *t, uint64_t sp, int *err);
+/*
+ * The thread's slot grown to len bytes of consecutive slots (a seccomp filter
+ * of up to 4096 instructions), kept like its slot: its address, or 0 with
+ * *err set. Only in an image that has an area.
+ */
+uint64_t scratch_span(struct tracee *t, size_t len, int *err);
 /* The thread is gone or its image replaced: its slot is free again. */
 void scratch_release(struct tracee *t);
 /* Does addr lie in the process's area (a call already given scratch pointers, restarted)? */

@@ -13,9 +13,9 @@ struct run_options;
 
 /*
  * Fork the child that will become the program, seized by the calling thread,
- * with filter installed before it execs opts->program_path (an exec the loader
+ * with the run's filters (own_filters.h) installed before it execs opts->program_path (an exec the loader
  * serves like any other). Returns its pid; dies on setup failure.
  */
-pid_t spawn_program(const struct run_options *opts, void *filter);
+pid_t spawn_program(const struct run_options *opts);
 
 #endif

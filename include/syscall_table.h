@@ -37,6 +37,9 @@ enum {
 	CL_MEMORY = 1u << 14,  /* %memory: the address space */
 	CL_CREDS = 1u << 15,   /* %creds: user, group and capability ids */
 	CL_CLOCK = 1u << 16,   /* %clock: reads or sets clocks */
+	/* Sets or reads the caller's seccomp mode (seccomp(2); prctl's PR_SET_SECCOMP and PR_GET_SECCOMP, by its
+	 * K_PRCTL_OPTION argument): served by picovisor, which checks and copies the program's filters (seccomp_guard.h). */
+	SC_SECCOMP = 1u << 17,
 	/* What a call does to the files its paths name (path rules' c and w; diff's behaviour). */
 	FX_CREATE = 1u << 24,  /* creates its last path argument (mkdir, link's new name, rename's target) */
 	FX_REMOVE = 1u << 25,  /* removes its first path argument (unlink, rmdir, rename's source) */
@@ -170,6 +173,9 @@ static inline bool syscall_carries_paths(const struct syscall_entry *e)
 			return true;
 	return false;
 }
+
+/* The index of e's first argument of this kind, or -1. An i386 entry has the arguments of its x86_64 namesake. */
+int syscall_arg_index(enum abi abi, const struct syscall_entry *e, enum arg_kind kind);
 
 /* Entries of an ABI's table, sorted by number; *count receives their number. */
 const struct syscall_entry *syscall_table(enum abi abi, int *count);

@@ -48,6 +48,9 @@ enum syscall_stop_kind {
 	STOP_SYSCALL_SECCOMP,
 };
 int tracee_syscall_info(pid_t tid, enum syscall_stop_kind *kind, enum abi *abi);
+struct seccomp_data;
+/* At a seccomp stop: the call as the thread's filters saw it (number, arch, ip, arguments). 0 or -errno. */
+int tracee_seccomp_data(pid_t tid, struct seccomp_data *d);
 
 /* Memory. Return bytes moved or -errno (-EFAULT for a bad address). */
 ssize_t tracee_read(pid_t tid, uint64_t addr, void *buf, size_t len);

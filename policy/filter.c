@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -54,7 +55,7 @@ static uint32_t action_for(const struct syscall_entry *e, unsigned classes, enum
 	if (e->flags & classes) {
 		/* x32 has no loader of ours: its exec calls fail as on a kernel without x32. */
 		if (abi == ABI_X32)
-			return (e->flags & SC_EXEC) ? SCMP_ACT_ERRNO(ENOSYS) : SCMP_ACT_ALLOW;
+			return (e->flags & (SC_EXEC | SC_SECCOMP)) ? SCMP_ACT_ERRNO(ENOSYS) : SCMP_ACT_ALLOW;
 		return SCMP_ACT_TRACE(filter_trace_data(abi, true));
 	}
 	/* x32 calls are not traced: the decoders know the x86_64 layouts only. */
@@ -82,7 +83,7 @@ static scmp_filter_ctx abi_filter(unsigned classes, enum abi abi, const struct t
 	t = syscall_table(abi, &count);
 	for (int i = 0; i < count; i++) {
 		uint32_t action = action_for(&t[i], classes, abi, sel);
-		int nr;
+		int nr, opt = -1;
 
 		if (action == default_action)
 			continue;
@@ -90,6 +91,17 @@ static scmp_filter_ctx abi_filter(unsigned classes, enum abi abi, const struct t
 		nr = abi == ABI_X86_64 ? t[i].nr : seccomp_syscall_resolve_name(t[i].name);
 		if (nr == __NR_SCMP_ERROR)
 			continue; /* newer than this libseccomp knows for that ABI: the default applies */
+		if ((t[i].flags & classes & SC_SECCOMP) && (opt = syscall_arg_index(abi, &t[i], K_PRCTL_OPTION)) >= 0 &&
+		    action_for(&t[i], classes & ~SC_SECCOMP, abi, sel) == default_action) {
+			/* prctl: only its seccomp options (an int: compared on 32 bits, as the kernel reads it). */
+			static const uint64_t options[] = { PR_GET_SECCOMP, PR_SET_SECCOMP };
+
+			for (size_t k = 0; k < ARRAY_SIZE(options); k++)
+				check(seccomp_rule_add(ctx, action, nr, 1,
+						       SCMP_CMP((unsigned)opt, SCMP_CMP_MASKED_EQ, 0xffffffffu, options[k])),
+				      t[i].name);
+			continue;
+		}
 		check(seccomp_rule_add(ctx, action, nr, 0), t[i].name);
 	}
 	return ctx;
@@ -146,16 +158,11 @@ void *filter_build(const struct personality *pers, unsigned extra_classes, const
 	return f;
 }
 
-int filter_bpf_for_classes(unsigned classes, void **bytes, size_t *len)
+int filter_ctx_bpf(void *ctx, void **bytes, size_t *len)
 {
-	unsigned per_abi[ABI_LINUX_COUNT];
-	scmp_filter_ctx ctx;
 	struct stat st;
 	int fd, rc = 0;
 
-	for (enum abi abi = 0; abi < ABI_LINUX_COUNT; abi++)
-		per_abi[abi] = classes;
-	ctx = build_merged(per_abi, NULL, true);
 	fd = memfd_create("picovisor-filter", MFD_CLOEXEC);
 	if (fd < 0 || seccomp_export_bpf(ctx, fd) < 0 || fstat(fd, &st) < 0 || st.st_size <= 0) {
 		rc = -EIO;
@@ -170,6 +177,19 @@ int filter_bpf_for_classes(unsigned classes, void **bytes, size_t *len)
 out:
 	if (fd >= 0)
 		close(fd);
+	return rc;
+}
+
+int filter_bpf_for_classes(unsigned classes, void **bytes, size_t *len)
+{
+	unsigned per_abi[ABI_LINUX_COUNT];
+	scmp_filter_ctx ctx;
+	int rc;
+
+	for (enum abi abi = 0; abi < ABI_LINUX_COUNT; abi++)
+		per_abi[abi] = classes;
+	ctx = build_merged(per_abi, NULL, true);
+	rc = filter_ctx_bpf(ctx, bytes, len);
 	seccomp_release(ctx);
 	return rc;
 }
@@ -196,15 +216,52 @@ int filter_bpf_nt(void **bytes, size_t *len)
 	return 0;
 }
 
-int filter_load(void *filter)
+/*
+ * What a thread's strict mode allows (kernel/seccomp.c, mode1_syscalls): read,
+ * write, _exit and sigreturn, in the numbers of the ABI the call came in by.
+ * Everything else, x32 numbers too, stops with FILTER_DATA_STRICT: the
+ * supervisor ends the thread as strict mode does (SIGKILL), which no filter
+ * action can.
+ */
+int filter_bpf_strict(void **bytes, size_t *len)
+{
+	const uint32_t violation = SECCOMP_RET_TRACE | FILTER_DATA_STRICT;
+	const struct sock_filter prog[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 2, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_I386, 7, 0),
+		BPF_STMT(BPF_RET | BPF_K, violation),
+		/* x86_64: read 0, write 1, rt_sigreturn 15, exit 60 */
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 10, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1, 9, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 15, 8, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 60, 7, 0),
+		BPF_STMT(BPF_RET | BPF_K, violation),
+		/* i386: exit 1, read 3, write 4, sigreturn 119 */
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1, 4, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 3, 3, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 4, 2, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 119, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, violation),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+
+	*len = sizeof(prog);
+	*bytes = xmalloc(sizeof(prog));
+	memcpy(*bytes, prog, sizeof(prog));
+	return 0;
+}
+
+int filter_export(void *filter, void ***bytes, size_t **lens)
 {
 	struct run_filter *f = filter;
 
-	for (int i = 0; i < f->n; i++) {
-		int rc = seccomp_load(f->ctx[i]);
-
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
+	*bytes = xcalloc((size_t)f->n, sizeof(**bytes));
+	*lens = xcalloc((size_t)f->n, sizeof(**lens));
+	for (int i = 0; i < f->n; i++)
+		if (filter_ctx_bpf(f->ctx[i], &(*bytes)[i], &(*lens)[i]) < 0)
+			die("cannot build the seccomp filter: libseccomp could not export it");
+	return f->n;
 }

@@ -64,6 +64,7 @@ static const struct {
 struct compiler {
 	scmp_filter_ctx ctx;
 	const struct scmp_arg_cmp *extra; /* added to every constrained rule (the pid a call names) */
+	uint32_t seccomp_options; /* the action for prctl's seccomp options when the personality serves them, or 0 */
 	const struct policy *p;
 	char *err;
 	size_t errsize;
@@ -183,7 +184,15 @@ static void allow_constrained(struct compiler *c, uint32_t action, const struct 
 	case K_PRCTL_OPTION:
 		for (size_t i = 0; i < ARRAY_SIZE(value_sets); i++)
 			if (value_sets[i].kind == e->args[arg].kind && (pc & value_sets[i].constraint))
-				allow_each(c, action, e->nr, e->name, a, 0xffffffffu, value_sets[i].values, value_sets[i].n);
+				for (size_t k = 0; k < value_sets[i].n; k++) {
+					uint64_t v = value_sets[i].values[k];
+					/* The seccomp options stop for the supervisor, which checks the program's filters. */
+					bool seccomp = (e->flags & SC_SECCOMP) && (v == PR_SET_SECCOMP || v == PR_GET_SECCOMP);
+
+					allow_each(c, seccomp && c->seccomp_options && action == SCMP_ACT_ALLOW ? c->seccomp_options
+														  : action,
+						   e->nr, e->name, a, 0xffffffffu, &v, 1);
+				}
 		return;
 	case K_RLIMIT_IN:
 		if (pc & PC_RLIMIT_SET) {
@@ -328,10 +337,14 @@ static int compile_x86_64(struct compiler *c, const struct compile_env *env)
 		if (!granted)
 			continue;
 		action = needs_check(e, env) ? check : SCMP_ACT_ALLOW;
-		/* What the personality serves itself (readlink of /proc/PID/exe, affinity) stops for it when allowed. */
-		if (action == SCMP_ACT_ALLOW && (e->flags & env->personality_classes))
-			action = SCMP_ACT_TRACE(filter_trace_data(ABI_X86_64, true));
 		arg = deciding_arg(e);
+		/*
+		 * What the personality serves itself (readlink of /proc/PID/exe, affinity,
+		 * seccomp) stops for it when allowed; prctl only for its seccomp options.
+		 */
+		if (action == SCMP_ACT_ALLOW && (e->flags & env->personality_classes &
+						 (arg >= 0 && e->args[arg].kind == K_PRCTL_OPTION ? ~(unsigned)SC_SECCOMP : ~0u)))
+			action = SCMP_ACT_TRACE(filter_trace_data(ABI_X86_64, true));
 		pid_arg = target_pid_arg(e);
 		/*
 		 * 0 names the caller itself when the pid comes first; kill(0) signals a
@@ -369,6 +382,9 @@ int policy_compile(const struct policy *p, const struct compile_env *env, struct
 		   size_t errsize)
 {
 	struct compiler c = { .p = p, .err = err, .errsize = errsize };
+
+	if (env->personality_classes & SC_SECCOMP)
+		c.seccomp_options = SCMP_ACT_TRACE(filter_trace_data(ABI_X86_64, true));
 
 	memset(out, 0, sizeof(*out));
 	out->ctx = filter_abi_context(

@@ -76,7 +76,7 @@ static const struct promise table[] = {
 		"pipe2", "poll", "ppoll", "select", "pselect6", "epoll_create", "epoll_create1", "epoll_ctl",
 		"epoll_wait", "epoll_pwait", "epoll_pwait2", "eventfd", "eventfd2", "signalfd", "signalfd4", "futex",
 		"futex_waitv", "futex_wake", "futex_wait", "futex_requeue", "set_robust_list", "get_robust_list",
-		"set_tid_address", "rseq", "arch_prctl", "prctl", "uname", "umask", "ioctl", "socketpair", "sendto",
+		"set_tid_address", "rseq", "arch_prctl", "prctl", "seccomp", "uname", "umask", "ioctl", "socketpair", "sendto",
 		"recvfrom", "sendmsg", "recvmsg", "shutdown", "getsockname", "getpeername", "getsockopt", "memfd_create",
 		"restart_syscall"),
 	  PC_IOCTL_STDIO | PC_PRCTL_SELF | PC_FCNTL_STDIO | PC_SOCKET_UNIX },

@@ -322,11 +322,6 @@ void sandbox_enter(const struct run_options *o)
 	drop_capabilities();
 }
 
-int sandbox_load_filters(void)
-{
-	return seccomp_load(the_sandbox.filter.ctx);
-}
-
 void sandbox_cleanup(const struct run_options *o)
 {
 	struct sandbox *sb = sandbox_get();

@@ -17,12 +17,14 @@
 #include "filter.h"
 #include "nt.h"
 #include "options.h"
+#include "own_filters.h"
 #include "personality.h"
 #include "policy_compile.h"
 #include "run_limits.h"
 #include "run_report.h"
 #include "sandbox.h"
 #include "scratch.h"
+#include "seccomp_guard.h"
 #include "signals.h"
 #include "spawn.h"
 #include "trace.h"
@@ -110,6 +112,8 @@ static void tracee_remove(struct tracee *t, int wait_status, bool reported)
 	*pp = t->next;
 	live_tasks--;
 	exec_job_abandon(t);
+	seccomp_guard_abandon(t);
+	filter_chain_unref(t->filters);
 	if (t->call) {
 		trace_call_abandon(t);
 		trace_call_free(t);
@@ -233,6 +237,9 @@ static void on_new_task(struct tracee *t, int event)
 	tracee_join(c, thread ? t->proc : process_new((pid_t)msg, t->proc, (flags & CLONE_VM) != 0));
 	c->attached = true;
 	c->starting = true;
+	/* Filters are inherited by every new task, thread or process. */
+	c->filters = filter_chain_ref(t->filters);
+	c->program_filters = t->program_filters;
 	cosched_new_task(c, t);
 	trace_spawn(c, t, thread);
 	if (t->proc->pers->task_created)
@@ -258,6 +265,11 @@ static void on_exec(struct tracee *t)
 				o->job = NULL;
 			}
 			trace_call_move(o, t);
+			/* The thread that exec'd keeps its own filters under the leader's tid. */
+			filter_chain_unref(t->filters);
+			t->filters = o->filters;
+			t->program_filters = o->program_filters;
+			o->filters = NULL;
 			tracee_remove(o, 0, false); /* it lives on as the leader */
 		}
 	}
@@ -278,14 +290,23 @@ static void on_exec(struct tracee *t)
 
 static void on_seccomp(struct tracee *t)
 {
-	unsigned long data = 0;
+	struct seccomp_data call;
+	unsigned long data;
+	uint32_t verdict;
 	struct syscall_stop s;
 
 	if (t->job) {
 		exec_job_step(t, JOB_STOP_SECCOMP, 0);
 		return;
 	}
-	ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &data);
+	/* The data word of picovisor's own filters' verdict, never the one the kernel reports (own_filters.h). */
+	if (own_filters_decide(t, &call, &verdict) < 0)
+		return;
+	data = verdict;
+	if (data & FILTER_DATA_STRICT) {
+		seccomp_guard_strict_violation(t, &call); /* a call strict mode does not allow */
+		return;
+	}
 	s.abi = filter_trace_abi(data);
 	s.data = data;
 	if ((data & 0xff) == POLICY_DATA_OTHER_ABI) { /* the sandbox's filter sees x86_64 numbers only: ask */
@@ -331,10 +352,12 @@ static void on_syscall_stop(struct tracee *t)
 	enum syscall_stop_kind kind;
 	enum abi abi;
 
-	if (!t->job && (trace_call_active(t) || t->affinity_fixup || t->personality_exit)) {
+	if (!t->job && (trace_call_active(t) || t->affinity_fixup || t->personality_exit || t->seccomp_install)) {
 		t->resume = RESUME_CONT;
 		if (t->affinity_fixup)
 			cosched_syscall_exit(t);
+		if (t->seccomp_install)
+			seccomp_guard_exit(t);
 		if (t->personality_exit) {
 			t->personality_exit = false;
 			t->proc->pers->syscall_exit(t);
@@ -499,7 +522,8 @@ int event_loop_run(const struct run_options *o)
 			 : filter_build(sandbox_get() ? &personality_sandbox : &personality_linux, cosched_trapped_classes(),
 					trace_selection(), !o->may_skip_nnp || sandbox_get());
 	run_limits_start();
-	main_pid = spawn_program(o, filter);
+	own_filters_prepare(filter);
+	main_pid = spawn_program(o);
 	if (sandbox_get()) {
 		sandbox_get()->sid = o->share_tty ? 0 : main_pid;
 		/* Once the program is seized (a non-dumpable parent's child could not be): tracees of our uid
@@ -509,6 +533,7 @@ int event_loop_run(const struct run_options *o)
 	signals_set_target(main_pid);
 	t = tracee_add(main_pid);
 	t->attached = true;
+	t->filters = own_filters_run_chain();
 	tracee_join(t, process_new(main_pid, NULL, false));
 	t->proc->is_main = true;
 

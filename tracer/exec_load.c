@@ -17,6 +17,8 @@
 #include "filter.h"
 #include "guest_view.h"
 #include "options.h"
+#include "own_filters.h"
+#include "sandbox.h"
 #include "scratch.h"
 #include "spawn.h"
 #include "stub.h"
@@ -172,7 +174,8 @@ void exec_load_start(struct tracee *t)
 	p.pie_hint = 0x555555554000UL + random_pages(randomize, 1UL << 24);
 	p.brk_offset = random_pages(randomize, 0x2000000UL / PV_PAGE_SIZE);
 	p.set_exe_file = run_options()->may_set_exe;
-	p.scratch_size = guest_view() ? SCRATCH_SIZE : 0;
+	/* Every sandboxed image: checked copies (paths, seccomp filters) go there (scratch.h). */
+	p.scratch_size = guest_view() || sandbox_get() ? SCRATCH_SIZE : 0;
 	if (p.set_exe_file && !t->proc->readlink_trapped)
 		p.readlink_filter = readlink_filter(&p.readlink_filter_len);
 	b = xmalloc(sizeof(*b));
@@ -252,8 +255,13 @@ void exec_load_done(struct tracee *t)
 		return;
 	}
 	/* The kernel refused the exe (privileges dropped): did the readlink filter go in instead? */
-	if (j->layout.readlink_filter_op >= 0 && rep.exe_ret < 0 && rep.filter_ret == 0)
+	if (j->layout.readlink_filter_op >= 0 && rep.exe_ret < 0 && rep.filter_ret == 0) {
+		size_t len;
+		const void *bytes = readlink_filter(&len);
+
 		t->proc->readlink_trapped = true;
+		t->filters = filter_chain_push(t->filters, bytes, len); /* a filter of picovisor's from now on */
+	}
 	regs_set_process_start(&r, rep.entry, j->start_sp);
 	regs_set(t->tid, &r);
 	exec_load_finish(t, j->layout.scratch_op >= 0, rep.scratch_addr, rep.seal_ret);

@@ -30,6 +30,7 @@
 #include "filter.h"
 #include "nt.h"
 #include "pe_image.h"
+#include "own_filters.h"
 #include "scratch.h"
 #include "stub.h"
 #include "trace.h"
@@ -334,6 +335,14 @@ out:
 		return;
 	}
 	free_state(j);
+	{
+		void *filter;
+		size_t filter_len;
+
+		filter_bpf_nt(&filter, &filter_len); /* the batch stacked it (or failed the load) */
+		t->filters = filter_chain_push(t->filters, filter, filter_len);
+		free(filter);
+	}
 	exec_load_finish(t, true, rep.scratch_addr, rep.seal_ret);
 }
 

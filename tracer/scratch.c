@@ -76,15 +76,66 @@ uint64_t scratch_slot(struct tracee *t, uint64_t sp, int *err)
 	return a->addr + (uint64_t)t->scratch_slot * SCRATCH_SLOT_SIZE;
 }
 
+static bool slot_used(const struct scratch_area *a, int i)
+{
+	return (a->used[i / 64] & (1ULL << (i % 64))) != 0;
+}
+
+static void slot_mark(struct scratch_area *a, int i, bool used)
+{
+	if (used)
+		a->used[i / 64] |= 1ULL << (i % 64);
+	else
+		a->used[i / 64] &= ~(1ULL << (i % 64));
+}
+
+uint64_t scratch_span(struct tracee *t, size_t len, int *err)
+{
+	struct scratch_area *a = t->proc->scratch;
+	int n = (int)((len + SCRATCH_SLOT_SIZE - 1) / SCRATCH_SLOT_SIZE), first = -1;
+
+	if (!a || !a->addr) {
+		*err = -ENOSYS;
+		return 0;
+	}
+	if (n <= 1)
+		return scratch_slot(t, 0, err);
+	if (t->scratch_slot >= 0 && t->scratch_area == a && t->scratch_nslots >= n)
+		return a->addr + (uint64_t)t->scratch_slot * SCRATCH_SLOT_SIZE;
+	scratch_release(t); /* its slot is taken back and a run of n is looked for */
+	for (int i = 0; i + n <= SCRATCH_SLOTS && first < 0; i++) {
+		int k = 0;
+
+		while (k < n && !slot_used(a, i + k))
+			k++;
+		if (k == n)
+			first = i;
+		else
+			i += k;
+	}
+	if (first < 0) {
+		*err = -ENOMEM;
+		return 0;
+	}
+	for (int k = 0; k < n; k++)
+		slot_mark(a, first + k, true);
+	t->scratch_slot = first;
+	t->scratch_nslots = n;
+	t->scratch_area = scratch_ref(a);
+	return a->addr + (uint64_t)first * SCRATCH_SLOT_SIZE;
+}
+
 void scratch_release(struct tracee *t)
 {
 	struct scratch_area *a = t->scratch_area;
 
 	if (a && t->scratch_slot >= 0)
-		a->used[t->scratch_slot / 64] &= ~(1ULL << (t->scratch_slot % 64));
+		for (int k = 0; k < (t->scratch_nslots > 1 ? t->scratch_nslots : 1); k++)
+			slot_mark(a, t->scratch_slot + k, false);
 	scratch_unref(a);
 	t->scratch_area = NULL;
 	t->scratch_slot = -1;
+	t->scratch_nslots = 0;
 }
 
 bool scratch_contains(const struct tracee *t, uint64_t addr)

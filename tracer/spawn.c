@@ -11,8 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "filter.h"
 #include "options.h"
+#include "own_filters.h"
 #include "sandbox.h"
 #include "signals.h"
 #include "spawn.h"
@@ -20,7 +20,7 @@
 
 extern char **environ;
 
-static void child(const struct run_options *opts, void *filter, int ready_fd, pid_t parent)
+static void child(const struct run_options *opts, int ready_fd, pid_t parent)
 {
 	char go;
 	int rc;
@@ -35,9 +35,8 @@ static void child(const struct run_options *opts, void *filter, int ready_fd, pi
 	close(ready_fd);
 	if (sandbox_get())
 		sandbox_enter(opts);
-	rc = filter ? filter_load(filter) : 0;
-	if (rc == 0 && sandbox_get())
-		rc = sandbox_load_filters();
+	/* Exactly the bytes the supervisor keeps and runs at each stop (own_filters.h). */
+	rc = own_filters_install_run();
 	if (rc < 0) {
 		fprintf(stderr, "picovisor: cannot install the seccomp filter: %s%s\n", strerror(-rc),
 			rc == -EACCES ? " (no_new_privs is required for unprivileged users)" : "");
@@ -48,7 +47,7 @@ static void child(const struct run_options *opts, void *filter, int ready_fd, pi
 	_exit(errno == ENOENT ? EXIT_PV_NOTFOUND : EXIT_PV_NOEXEC);
 }
 
-pid_t spawn_program(const struct run_options *opts, void *filter)
+pid_t spawn_program(const struct run_options *opts)
 {
 	pid_t parent = getpid(), pid;
 	int ready[2];
@@ -61,7 +60,7 @@ pid_t spawn_program(const struct run_options *opts, void *filter)
 		die("cannot fork: %s", strerror(errno));
 	if (pid == 0) {
 		close(ready[1]);
-		child(opts, filter, ready[0], parent);
+		child(opts, ready[0], parent);
 	}
 	close(ready[0]);
 	if (ptrace(PTRACE_SEIZE, pid, 0, PV_PTRACE_OPTIONS) < 0) {

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/ptrace.h>
+#include <linux/seccomp.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -29,5 +31,23 @@ int tracee_syscall_info(pid_t tid, enum syscall_stop_kind *kind, enum abi *abi)
 		break;
 	}
 	*abi = info.arch == AUDIT_ARCH_I386 ? ABI_I386 : ABI_X86_64;
+	return 0;
+}
+
+int tracee_seccomp_data(pid_t tid, struct seccomp_data *d)
+{
+	struct ptrace_syscall_info info;
+
+	memset(&info, 0, sizeof(info));
+	if (syscall(SYS_ptrace, PTRACE_GET_SYSCALL_INFO, tid, sizeof(info), &info) <= 0)
+		return -errno;
+	if (info.op != PTRACE_SYSCALL_INFO_SECCOMP)
+		return -EINVAL;
+	/* The kernel fills both from the same registers (syscall_get_nr, _arch, _arguments). */
+	d->nr = (int)info.seccomp.nr;
+	d->arch = info.arch;
+	d->instruction_pointer = info.instruction_pointer;
+	for (int i = 0; i < 6; i++)
+		d->args[i] = info.seccomp.args[i];
 	return 0;
 }

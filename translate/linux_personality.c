@@ -16,7 +16,9 @@
 #include "options.h"
 #include "personality.h"
 #include "proc_links.h"
+#include "seccomp_guard.h"
 #include "tracee.h"
+#include "util.h"
 
 static void serve_readlink(struct tracee *t, const struct syscall_stop *s)
 {
@@ -50,6 +52,27 @@ static void serve_readlink(struct tracee *t, const struct syscall_stop *s)
 	tracee_resume(t, 0);
 }
 
+/* The program's own seccomp calls (seccomp_guard.h); a refused filter goes through the personality's door. */
+static void serve_seccomp(struct tracee *t, const struct syscall_stop *s)
+{
+	const char *why;
+	int err = seccomp_guard_enter(t, s, &why);
+	tracee_regs r = s->regs;
+
+	if (err == 0)
+		return;
+	if (t->proc->pers->refuse) {
+		t->proc->pers->refuse(t, s, -err, why);
+		return;
+	}
+	if (!run_options()->quiet)
+		warn("refused: process %d: %s; the call fails with %s", t->proc->tgid, why, strerror(-err));
+	regs_set_syscall_nr(&r, -1);
+	regs_set_retval(&r, err);
+	regs_set(t->tid, &r);
+	tracee_resume(t, 0);
+}
+
 void linux_serve_call(struct tracee *t, const struct syscall_stop *s)
 {
 	if (!s->entry) {
@@ -66,6 +89,10 @@ void linux_serve_call(struct tracee *t, const struct syscall_stop *s)
 	}
 	if (s->entry->flags & SC_READLINK) {
 		serve_readlink(t, s);
+		return;
+	}
+	if (s->entry->flags & SC_SECCOMP) {
+		serve_seccomp(t, s);
 		return;
 	}
 	tracee_resume(t, 0);
@@ -91,7 +118,7 @@ static void linux_exit_process(struct pico_process *p, int wait_status)
 unsigned linux_trapped_classes(enum abi abi)
 {
 	const struct run_options *o = run_options();
-	unsigned classes = SC_EXEC;
+	unsigned classes = SC_EXEC | SC_SECCOMP; /* the program's own filters and strict mode (seccomp_guard.h) */
 
 	(void)abi;
 	/*

@@ -352,6 +352,12 @@ static int sandbox_image_allowed(struct tracee *t, int fd, const char *role)
 	return sandbox_check_image(t, fd, role);
 }
 
+/* A call the supervisor will not let run (a program's seccomp filter that would speak for picovisor's). */
+static void sandbox_refuse_hard(struct tracee *t, const struct syscall_stop *s, int err, const char *rule)
+{
+	sandbox_refuse(t, s, err, true, NULL, "%s", rule);
+}
+
 const struct personality personality_sandbox = {
 	.name = "sandbox",
 	.syscall_enter = sandbox_syscall_enter,
@@ -362,4 +368,5 @@ const struct personality personality_sandbox = {
 	.syscall_exit = sandbox_syscall_exit,
 	.image_allowed = sandbox_image_allowed,
 	.image_path = sandbox_image_path,
+	.refuse = sandbox_refuse_hard,
 };

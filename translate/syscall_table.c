@@ -151,3 +151,18 @@ uint32_t syscall_classes(enum abi abi, const struct syscall_entry *e)
 	nr = syscall_number(ABI_X86_64, e->name);
 	return nr < 0 ? 0 : syscall_lookup(ABI_X86_64, nr)->flags & trace_classes;
 }
+
+int syscall_arg_index(enum abi abi, const struct syscall_entry *e, enum arg_kind kind)
+{
+	if (abi == ABI_I386) { /* names only: the x86_64 call of the same name has the arguments' kinds */
+		int nr = syscall_number(ABI_X86_64, e->name);
+
+		e = nr >= 0 ? syscall_lookup(ABI_X86_64, nr) : NULL;
+		if (!e)
+			return -1;
+	}
+	for (int i = 0; i < syscall_nargs(e); i++)
+		if (e->args[i].kind == kind)
+			return i;
+	return -1;
+}
