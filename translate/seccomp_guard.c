@@ -256,7 +256,7 @@ static int serve_filter(struct tracee *t, const struct syscall_stop *s, const st
 	} else {
 		memcpy(&ptr, head + 8, 8);
 	}
-	if (n == 0 || n > SECCOMP_BPF_MAX_INSNS)
+	if (n == 0 || n > SECCOMP_BPF_MAX_INSNS || ptr == 0) /* bpf_check_basics_ok */
 		return answer(t, s, -EINVAL);
 	prog = xmalloc(n * sizeof(*prog));
 	if (tracee_read(t->tid, ptr, prog, n * sizeof(*prog)) != (ssize_t)(n * sizeof(*prog))) {

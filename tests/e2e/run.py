@@ -27,6 +27,7 @@ import nt_tests
 import pathmap_tests
 import policy_tests
 import sandbox_tests
+import seccomp_tests
 import tracing
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -532,6 +533,7 @@ def main():
     groups += policy_tests.groups(sys.modules[__name__])
     groups += sandbox_tests.groups(sys.modules[__name__])
     groups += pathmap_tests.groups(sys.modules[__name__])
+    groups += seccomp_tests.groups(sys.modules[__name__])
     groups += nt_tests.groups(sys.modules[__name__])
     users = [False] if args.root_only or os.geteuid() != 0 or not needs("setpriv") else [False, True]
     try:
