@@ -340,6 +340,10 @@ static void on_seccomp(struct tracee *t)
 		trace_call_begin(t, s.abi, &s.regs);
 		t->resume = RESUME_SYSCALL; /* the personality's resume stops at the exit too */
 	}
+	if (s.entry && (s.entry->flags & SC_SECCOMP) && !t->proc->loaded) {
+		tracee_resume(t, 0); /* picovisor's own child, before its exec, installing the run's filters */
+		return;
+	}
 	if (s.entry && (s.entry->flags & SC_AFFINITY) && (cosched_trapped_classes() & SC_AFFINITY)) {
 		cosched_syscall_enter(t, &s); /* the supervisor's business, whatever the personality */
 		return;

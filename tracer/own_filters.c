@@ -138,6 +138,11 @@ int own_filters_decide(struct tracee *t, struct seccomp_data *d, uint32_t *data)
 		*data = verdict & SECCOMP_RET_DATA;
 		return 0;
 	}
+	if (!t->proc->loaded) {
+		/* picovisor's own child, before its exec, with part of the run's filters in: nothing to decide. */
+		tracee_resume(t, 0);
+		return -1;
+	}
 	/*
 	 * None of picovisor's filters asked for this stop: a filter of the
 	 * program's (or one it inherited from before picovisor) did, and without a

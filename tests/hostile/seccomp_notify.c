@@ -28,7 +28,7 @@ static void *listen_and_continue(void *arg)
 
 		memset(&req, 0, sizeof(req));
 		if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
-			return NULL;
+			contained("the listener cannot take notifications (its ioctl is refused)"); /* ends the process */
 		memset(&resp, 0, sizeof(resp));
 		resp.id = req.id;
 		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
