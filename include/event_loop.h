@@ -67,6 +67,7 @@ struct tracee {
 	struct scratch_area *scratch_area;
 	struct filter_chain *filters; /* the seccomp filters picovisor installed in this thread (own_filters.h) */
 	bool program_filters;      /* the program installed a seccomp filter of its own in this thread */
+	bool foreign_filters;      /* one may be in (set before an install runs): verdicts are computed (own_filters.h) */
 	struct seccomp_install *seccomp_install; /* a filter install served by seccomp_guard.h, until its exit stop */
 	struct tracee *next;       /* hash chain */
 };

@@ -51,12 +51,17 @@ struct filter_chain *own_filters_run_chain(void);
 /* In the spawned child: install the run's filters. 0 or -errno. */
 int own_filters_install_run(void);
 
+/* Did picovisor itself start with seccomp filters (a container's), which its children inherit? */
+bool own_filters_foreign_at_start(void);
 /*
  * At t's seccomp stop: the data word of picovisor's own verdict (0 and
  * *data), or -1 when picovisor's filters would not have stopped this call
  * (the thread has been resumed: the call failed with ENOSYS, or the thread is
- * gone). *d receives the call as the filters saw it.
+ * gone). The verdict is computed from the stopped call whenever a filter that
+ * is not picovisor's may be in the thread (t->foreign_filters, or filters
+ * from before the run); otherwise every filter of the thread is picovisor's
+ * and the reported word is already exactly that verdict.
  */
-int own_filters_decide(struct tracee *t, struct seccomp_data *d, uint32_t *data);
+int own_filters_decide(struct tracee *t, uint32_t *data);
 
 #endif

@@ -47,6 +47,6 @@ void seccomp_guard_exit(struct tracee *t);
 /* t is gone: forget what was in flight. */
 void seccomp_guard_abandon(struct tracee *t);
 /* t, in emulated strict mode, made a call strict mode does not allow: it ends as the kernel would end it. */
-void seccomp_guard_strict_violation(struct tracee *t, const struct seccomp_data *d);
+void seccomp_guard_strict_violation(struct tracee *t);
 
 #endif

@@ -240,6 +240,7 @@ static void on_new_task(struct tracee *t, int event)
 	/* Filters are inherited by every new task, thread or process. */
 	c->filters = filter_chain_ref(t->filters);
 	c->program_filters = t->program_filters;
+	c->foreign_filters = t->foreign_filters;
 	cosched_new_task(c, t);
 	trace_spawn(c, t, thread);
 	if (t->proc->pers->task_created)
@@ -269,6 +270,7 @@ static void on_exec(struct tracee *t)
 			filter_chain_unref(t->filters);
 			t->filters = o->filters;
 			t->program_filters = o->program_filters;
+			t->foreign_filters = o->foreign_filters;
 			o->filters = NULL;
 			tracee_remove(o, 0, false); /* it lives on as the leader */
 		}
@@ -290,7 +292,6 @@ static void on_exec(struct tracee *t)
 
 static void on_seccomp(struct tracee *t)
 {
-	struct seccomp_data call;
 	unsigned long data;
 	uint32_t verdict;
 	struct syscall_stop s;
@@ -300,11 +301,11 @@ static void on_seccomp(struct tracee *t)
 		return;
 	}
 	/* The data word of picovisor's own filters' verdict, never the one the kernel reports (own_filters.h). */
-	if (own_filters_decide(t, &call, &verdict) < 0)
+	if (own_filters_decide(t, &verdict) < 0)
 		return;
 	data = verdict;
 	if (data & FILTER_DATA_STRICT) {
-		seccomp_guard_strict_violation(t, &call); /* a call strict mode does not allow */
+		seccomp_guard_strict_violation(t); /* a call strict mode does not allow */
 		return;
 	}
 	s.abi = filter_trace_abi(data);

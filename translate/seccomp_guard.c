@@ -48,15 +48,6 @@ static bool checking(void)
 	return sandbox_get() || trace_enabled();
 }
 
-/* The mode the program's threads would start in natively: picovisor's own (a container's filters, say). */
-static int mode_at_start(void)
-{
-	static int mode = -1;
-
-	if (mode < 0)
-		mode = prctl(PR_GET_SECCOMP, 0, 0, 0, 0) > 0 ? SECCOMP_MODE_FILTER : SECCOMP_MODE_DISABLED;
-	return mode;
-}
 
 static struct call decode(const struct syscall_stop *s)
 {
@@ -188,7 +179,7 @@ static int serve_strict(struct tracee *t, const struct syscall_stop *s, const st
 	int err = 0;
 
 	/* Natively a thread that has filters cannot enter strict mode. */
-	if (mode_at_start() != SECCOMP_MODE_DISABLED || t->program_filters)
+	if (own_filters_foreign_at_start() || t->program_filters)
 		return answer(t, s, -EINVAL);
 	filter_bpf_strict(&bytes, &len);
 	at = place_filter(t, s, bytes, len, &err);
@@ -228,6 +219,25 @@ int seccomp_guard_judge(const struct sock_filter *prog, size_t len, unsigned fla
 	return 0;
 }
 
+static void mark_foreign(struct tracee *o, void *ctx)
+{
+	if (o->proc == ctx)
+		o->foreign_filters = true;
+}
+
+/*
+ * A filter of the program's may go in from now on: before the call runs, so
+ * that no stop of this thread (or of its siblings, with TSYNC) is ever taken
+ * on trust while it may be there.
+ */
+static void expect_foreign(struct tracee *t, unsigned flags)
+{
+	if (flags & FLAG_TSYNC)
+		tracee_for_each(mark_foreign, t->proc);
+	else
+		t->foreign_filters = true;
+}
+
 static int serve_filter(struct tracee *t, const struct syscall_stop *s, const struct call *c, const char **why)
 {
 	bool compat = s->abi == ABI_I386;
@@ -241,6 +251,7 @@ static int serve_filter(struct tracee *t, const struct syscall_stop *s, const st
 		struct seccomp_install *in = xcalloc(1, sizeof(*in));
 
 		in->flags = c->flags;
+		expect_foreign(t, c->flags);
 		return pass(t, in);
 	}
 	/* The kernel's order: the flags, the fprog, its length, then the instructions. */
@@ -270,6 +281,7 @@ static int serve_filter(struct tracee *t, const struct syscall_stop *s, const st
 	}
 	if (rc < 0)
 		goto out; /* refused: the caller says so */
+	expect_foreign(t, c->flags);
 	if (!t->proc->scratch || !t->proc->scratch->addr) {
 		/* A trace without a policy: no sealed area in its images; the bytes checked are the program's (docs). */
 		struct seccomp_install *in = xcalloc(1, sizeof(*in));
@@ -293,7 +305,7 @@ int seccomp_guard_enter(struct tracee *t, const struct syscall_stop *s, const ch
 	switch (c.req) {
 	case REQ_GET_MODE:
 		/* Natively 0 until the thread has a filter; picovisor's own do not count. */
-		if (mode_at_start() == SECCOMP_MODE_DISABLED && !t->program_filters)
+		if (!own_filters_foreign_at_start() && !t->program_filters)
 			return answer(t, s, SECCOMP_MODE_DISABLED);
 		return pass(t, NULL);
 	case REQ_STRICT:
@@ -355,15 +367,17 @@ void seccomp_guard_abandon(struct tracee *t)
 	t->seccomp_install = NULL;
 }
 
-void seccomp_guard_strict_violation(struct tracee *t, const struct seccomp_data *d)
+void seccomp_guard_strict_violation(struct tracee *t)
 {
-	bool i386 = d->arch != AUDIT_ARCH_X86_64;
+	struct seccomp_data d;
+	bool i386;
 	tracee_regs r;
 
-	if (regs_get(t->tid, &r) < 0) {
+	if (tracee_seccomp_data(t->tid, &d) < 0 || regs_get(t->tid, &r) < 0) {
 		tracee_resume(t, 0);
 		return;
 	}
+	i386 = d.arch != AUDIT_ARCH_X86_64;
 	if (t->proc->nthreads > 1) {
 		/* Strict mode ends the thread alone (do_exit(SIGKILL)): it leaves as if by _exit. */
 		regs_set_syscall_nr(&r, i386 ? 1 : 60);
