@@ -47,6 +47,7 @@ struct exec_job {
 	uint64_t start_sp;
 	uint64_t report_addr;     /* where the batch leaves its struct load_report */
 	void *pe_state;           /* a PE load in progress (tracer/pe_load.c) */
+	int filters_before;       /* Seccomp_filters before the batch where the program's filters may answer it, or -1 */
 };
 
 void exec_job_free(struct tracee *t);
@@ -60,8 +61,15 @@ void exec_load_trapped(struct tracee *t);
 void exec_load_done(struct tracee *t);
 /* A failure after the old image is gone: kill the process, saying what failed. */
 void exec_load_failed(struct tracee *t, const char *what);
-/* The program's registers are set: hand the process its new image and let it run. */
-void exec_load_finish(struct tracee *t, bool has_scratch, uint64_t scratch_addr, int64_t seal_ret);
+/* The program's registers are set: hand the process its new image and let it run (stacked: filters the batch added). */
+void exec_load_finish(struct tracee *t, bool has_scratch, uint64_t scratch_addr, int64_t seal_ret, int stacked);
+/*
+ * Where a filter of the program's may have answered the batch's calls
+ * (tracer/load_check.c): is what the batch reports true? NULL, or what is not.
+ */
+const char *load_check(struct tracee *t, bool has_scratch, uint64_t scratch_addr, int filters_expected);
+/* The thread's seccomp filter count (the kernel's), or -1. */
+int load_check_filter_count(pid_t tid);
 /* The batch is written at region: run the executor on it (its end is a SIGSEGV or an int3). */
 void exec_load_run_executor(struct tracee *t, tracee_regs *r, uint64_t region, uint64_t batch);
 /* With CAP_SYS_ADMIN the executor's calls need not stop: see exec_load.c. */

@@ -136,6 +136,8 @@ void exec_load_start(struct tracee *t)
 	tracee_regs r;
 
 	regs_get(t->tid, &r);
+	/* A filter of the program's could answer the batch's calls: what it reports is checked at the end. */
+	j->filters_before = t->foreign_filters ? load_check_filter_count(t->tid) : -1;
 	if (j->plan.pe) {
 		pe_load_start(t);
 		return;
@@ -264,13 +266,21 @@ void exec_load_done(struct tracee *t)
 	}
 	regs_set_process_start(&r, rep.entry, j->start_sp);
 	regs_set(t->tid, &r);
-	exec_load_finish(t, j->layout.scratch_op >= 0, rep.scratch_addr, rep.seal_ret);
+	exec_load_finish(t, j->layout.scratch_op >= 0, rep.scratch_addr, rep.seal_ret,
+			 j->layout.readlink_filter_op >= 0 && rep.exe_ret < 0 && rep.filter_ret == 0);
 }
 
-void exec_load_finish(struct tracee *t, bool has_scratch, uint64_t scratch_addr, int64_t seal_ret)
+void exec_load_finish(struct tracee *t, bool has_scratch, uint64_t scratch_addr, int64_t seal_ret, int stacked)
 {
 	struct exec_job *j = t->job;
 	const struct exec_plan *pl = &j->plan;
+	const char *wrong;
+
+	if (j->filters_before >= 0 &&
+	    (wrong = load_check(t, has_scratch, scratch_addr, j->filters_before + stacked))) {
+		exec_load_failed(t, wrong);
+		return;
+	}
 
 	exec_job_set_mask(t->tid, j->saved_mask);
 	free(t->proc->exe_path);

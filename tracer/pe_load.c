@@ -343,7 +343,7 @@ out:
 		t->filters = filter_chain_push(t->filters, filter, filter_len);
 		free(filter);
 	}
-	exec_load_finish(t, true, rep.scratch_addr, rep.seal_ret);
+	exec_load_finish(t, true, rep.scratch_addr, rep.seal_ret, 1);
 }
 
 void pe_load_state_free(struct exec_job *j)
