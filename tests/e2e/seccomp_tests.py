@@ -79,6 +79,15 @@ def seccomp_self_sandboxing():
             h.compare(f"own seccomp filter under ci: {case}", [prog, case], pv_args=("--policy", "ci", "--quiet"))
             h.compare(f"own seccomp filter, traced: {case}", [prog, case],
                       pv_args=("--trace", os.path.join(d, "t.jsonl")))
+        # A filter, then an exec: the loader's calls run under the program's filter (what the load reports is
+        # checked against /proc), and the new image keeps the filter.
+        for label, args in (("", ()), (" under ci", ("--policy", "ci", "--quiet"))):
+            h.compare(f"own seccomp filter, then an exec{label}", [prog, "then-exec", prog, "errno"], pv_args=args)
+        # picovisor itself started under a filter (a container's): every verdict is computed, nothing changes.
+        native = h.run_in(d, [prog, "then-exec", prog, "errno"])
+        under = h.run_in(d, [prog, "then-exec", h.pv(), "run", "--policy", "ci", "--quiet", "--", prog, "errno"])
+        check("picovisor started under a seccomp filter of its environment: ci runs a self-sandboxing program "
+              "as natively", native is not None and under is not None and native == under, f"{native}\n{under}")
         # Where no decision of picovisor's rests on filters, a TRACE filter goes in; a stop picovisor's own
         # filters did not ask for fails with ENOSYS, as natively without a tracer (not run: the word is not ours).
         h.compare("own seccomp filter returning TRACE: its calls fail with ENOSYS as natively", [prog, "trace-filter"])

@@ -10,6 +10,7 @@
 #include <linux/seccomp.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -32,6 +33,8 @@ static const char *err(long rc)
 	return buf;
 }
 
+static bool syslog_only; /* then-exec: picovisor itself may run under the filter: only syslog is refused */
+
 /* The arch, then getppid and mkdir get `action`; everything else is allowed. */
 static long install(uint32_t action, unsigned flags)
 {
@@ -40,8 +43,8 @@ static long install(uint32_t action, unsigned flags)
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
 		LD_NR,
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 1, 0),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mkdir, 0, 1),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, syslog_only ? SYS_syslog : SYS_getppid, 1, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, syslog_only ? SYS_syslog : SYS_mkdir, 0, 1),
 		BPF_STMT(BPF_RET | BPF_K, action),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
@@ -153,6 +156,13 @@ int main(int argc, char **argv)
 		printf("install: %s\n", err(install(SECCOMP_RET_TRACE | 7, 0)));
 		printf("getppid: %s\n", err(syscall(SYS_getppid)));
 		printf("mkdir: %s\n", err(mkdir("made-by-test", 0755)));
+	} else if (strcmp(c, "then-exec") == 0 && argc > 2) {
+		/* A filter, then an exec: the filter stays, and the new image's loader runs under it. */
+		syslog_only = true;
+		printf("install: %s\n", err(install(SECCOMP_RET_ERRNO | EACCES, 0)));
+		execv(argv[2], argv + 2);
+		printf("exec: %s\n", err(-1));
+		return 1;
 	} else if (strcmp(c, "bad-arguments") == 0) {
 		bad_arguments();
 	} else {
