@@ -282,6 +282,13 @@ static int serve_filter(struct tracee *t, const struct syscall_stop *s, const st
 	if (rc < 0)
 		goto out; /* refused: the caller says so */
 	expect_foreign(t, c->flags);
+	if ((!t->proc->scratch || !t->proc->scratch->addr) && sandbox_get()) {
+		/* Only an image the kernel loaded (--kernel-loader) has none in a sandbox: no copy, no filter. */
+		*why = "a seccomp filter cannot be copied where no other thread can change it (this image has no "
+		       "sealed scratch area: --kernel-loader)";
+		rc = -EACCES;
+		goto out;
+	}
 	if (!t->proc->scratch || !t->proc->scratch->addr) {
 		/* A trace without a policy: no sealed area in its images; the bytes checked are the program's (docs). */
 		struct seccomp_install *in = xcalloc(1, sizeof(*in));

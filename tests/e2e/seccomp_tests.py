@@ -8,6 +8,7 @@ prctl and seccomp(2)), strict mode and the kernel's errnos for bad arguments are
 under picovisor (plain, ci, traced)."""
 import json
 import os
+import shutil
 import tempfile
 
 import sandbox_tests
@@ -92,7 +93,6 @@ def seccomp_self_sandboxing():
         # filters did not ask for fails with ENOSYS, as natively without a tracer (not run: the word is not ours).
         h.compare("own seccomp filter returning TRACE: its calls fail with ENOSYS as natively", [prog, "trace-filter"])
     finally:
-        import shutil
         shutil.rmtree(d, ignore_errors=True)
 
 
