@@ -32,8 +32,9 @@ struct seccomp_install {
 	unsigned flags;   /* seccomp(2)'s flags */
 };
 
-/* What a call asks. */
-enum request { REQ_OTHER, REQ_GET_MODE, REQ_STRICT, REQ_FILTER };
+/* What a call asks. REQ_UNKNOWN: an operation or mode this kernel interface does not know (a newer one could
+ * install something): EINVAL, as the kernel picovisor was written for answers. */
+enum request { REQ_OTHER, REQ_UNKNOWN, REQ_GET_MODE, REQ_STRICT, REQ_FILTER };
 
 struct call {
 	enum request req;
@@ -65,7 +66,8 @@ static struct call decode(const struct syscall_stop *s)
 		else if (option == PR_SET_SECCOMP && mode == SECCOMP_MODE_FILTER) {
 			c.req = REQ_FILTER;
 			c.uargs = regs_arg(&s->regs, s->abi, 2);
-		}
+		} else if (option == PR_SET_SECCOMP)
+			c.req = REQ_UNKNOWN;
 		return c;
 	}
 	c.flags = (unsigned)regs_arg(&s->regs, s->abi, 1);
@@ -78,8 +80,12 @@ static struct call decode(const struct syscall_stop *s)
 	case SECCOMP_SET_MODE_FILTER:
 		c.req = REQ_FILTER;
 		break;
+	case SECCOMP_GET_ACTION_AVAIL:
+	case SECCOMP_GET_NOTIF_SIZES:
+		break; /* they install nothing: the kernel answers */
 	default:
-		break; /* the actions available, the notification sizes: the kernel answers */
+		c.req = REQ_UNKNOWN;
+		break;
 	}
 	return c;
 }
@@ -319,6 +325,8 @@ int seccomp_guard_enter(struct tracee *t, const struct syscall_stop *s, const ch
 		return serve_strict(t, s, &c);
 	case REQ_FILTER:
 		return serve_filter(t, s, &c, why);
+	case REQ_UNKNOWN:
+		return answer(t, s, -EINVAL);
 	case REQ_OTHER:
 		break;
 	}
