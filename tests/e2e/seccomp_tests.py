@@ -67,7 +67,7 @@ def seccomp_escapes():
 
 
 SELF_SANDBOXING = ["errno", "errno-prctl", "tsync", "trap", "log", "kill", "strict", "strict-seccomp",
-                   "strict-after-filter", "bad-arguments"]
+                   "strict-after-filter", "big", "bad-arguments"]
 
 
 def seccomp_self_sandboxing():

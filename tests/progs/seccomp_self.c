@@ -163,6 +163,25 @@ int main(int argc, char **argv)
 		execv(argv[2], argv + 2);
 		printf("exec: %s\n", err(-1));
 		return 1;
+	} else if (strcmp(c, "big") == 0) {
+		/* 4096 instructions, the kernel's most: larger than one slot of picovisor's scratch area. */
+		static struct sock_filter prog[BPF_MAXINSNS];
+		struct sock_fprog fprog = { BPF_MAXINSNS, prog };
+		size_t n = 0;
+
+		prog[n++] = (struct sock_filter)LD_NR;
+		while (n < BPF_MAXINSNS - 3)
+			prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 100000 + (unsigned)n, 0, 0);
+		prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1);
+		prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EXDEV);
+		prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+		printf("install %zu instructions: %s\n", n, err(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog)));
+		printf("getppid: %s\n", err(syscall(SYS_getppid)));
+		fprog.len = 1; /* a second one from the same thread: its span is reused */
+		prog[0] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+		printf("install 1 more: %s\n", err(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog)));
+		printf("getppid: %s\n", err(syscall(SYS_getppid)));
 	} else if (strcmp(c, "bad-arguments") == 0) {
 		bad_arguments();
 	} else {
