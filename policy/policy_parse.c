@@ -334,7 +334,7 @@ static int do_bind(struct parser *ps, const struct line *l)
 
 static const char *const limit_names[LIMIT_COUNT] = {
 	[LIMIT_WALL] = "wall", [LIMIT_CPU] = "cpu",     [LIMIT_PROCS] = "procs",
-	[LIMIT_MEMORY] = "memory", [LIMIT_FSIZE] = "fsize", [LIMIT_NOFILE] = "nofile",
+	[LIMIT_MEMORY] = "memory", [LIMIT_FSIZE] = "fsize", [LIMIT_NOFILE] = "nofile", [LIMIT_FILES] = "files",
 };
 
 const char *limit_name(enum limit_kind k)
@@ -391,6 +391,7 @@ static int parse_limit_value(enum limit_kind k, const char *s, uint64_t *out, co
 		return -1;
 	case LIMIT_PROCS:
 	case LIMIT_NOFILE:
+	case LIMIT_FILES:
 		*expected = "a whole number greater than 0";
 		if (digits != len || strchr(s, '.') || scaled(s, len, 1.0, out) < 0 || *out > INT_MAX)
 			return -1;
@@ -406,13 +407,13 @@ static int do_limit(struct parser *ps, const struct line *l)
 	const char *expected = "";
 	int k;
 
-	if (need_args(ps, l, 2, 2, "limit wall|cpu|procs|memory|fsize|nofile VALUE") < 0)
+	if (need_args(ps, l, 2, 2, "limit wall|cpu|procs|memory|fsize|nofile|files VALUE") < 0)
 		return -1;
 	for (k = 0; k < LIMIT_COUNT; k++)
 		if (strcmp(l->tok[1].text, limit_names[k]) == 0)
 			break;
 	if (k == LIMIT_COUNT)
-		return fail(ps, l, l->tok[1].col, "unknown limit '%s': the limits are wall cpu procs memory fsize nofile",
+		return fail(ps, l, l->tok[1].col, "unknown limit '%s': the limits are wall cpu procs memory fsize nofile files",
 			    l->tok[1].text);
 	if (once(ps, l, SET_LIMIT0 + k) < 0)
 		return -1;

@@ -272,6 +272,32 @@ static void set_limit(int resource, uint64_t v, const char *what)
 		child_fail("setting the %s limit: %s", what, strerror(errno));
 }
 
+/*
+ * The open files one process may hold: nofile (soft and hard), and never more
+ * than the run's files limit, as the hard limit, which a process without
+ * CAP_SYS_RESOURCE (and the sandbox keeps none) cannot raise; the soft limit
+ * stays the caller's where that is lower (select() users count on 1024).
+ */
+static void set_nofile(const struct policy *p)
+{
+	struct rlimit cur;
+	uint64_t cap;
+
+	if (p->limit_set[LIMIT_NOFILE])
+		set_limit(RLIMIT_NOFILE, p->limit[LIMIT_NOFILE], "nofile");
+	if (!p->limit_set[LIMIT_FILES])
+		return;
+	cap = p->limit[LIMIT_FILES];
+	if (getrlimit(RLIMIT_NOFILE, &cur) < 0)
+		child_fail("reading the nofile limit: %s", strerror(errno));
+	if (cur.rlim_max == RLIM_INFINITY || cur.rlim_max > cap)
+		cur.rlim_max = (rlim_t)cap;
+	if (cur.rlim_cur == RLIM_INFINITY || cur.rlim_cur > cur.rlim_max)
+		cur.rlim_cur = cur.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &cur) < 0)
+		child_fail("setting the nofile limit to the run's files limit: %s", strerror(errno));
+}
+
 /* No capability left in any set, and none to be had again: a root CI job is then an ordinary uid 0. */
 static void drop_capabilities(void)
 {
@@ -311,8 +337,7 @@ void sandbox_enter(const struct run_options *o)
 		set_limit(RLIMIT_CPU, p->limit[LIMIT_CPU], "cpu");
 	if (p->limit_set[LIMIT_FSIZE])
 		set_limit(RLIMIT_FSIZE, p->limit[LIMIT_FSIZE], "fsize");
-	if (p->limit_set[LIMIT_NOFILE])
-		set_limit(RLIMIT_NOFILE, p->limit[LIMIT_NOFILE], "nofile");
+	set_nofile(p);
 	if (p->limit_set[LIMIT_MEMORY]) /* the first wall; the supervisor bounds the whole run */
 		set_limit(RLIMIT_AS, p->limit[LIMIT_MEMORY], "memory (address space)");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
