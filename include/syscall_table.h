@@ -37,6 +37,10 @@ enum {
 	CL_MEMORY = 1u << 14,  /* %memory: the address space */
 	CL_CREDS = 1u << 15,   /* %creds: user, group and capability ids */
 	CL_CLOCK = 1u << 16,   /* %clock: reads or sets clocks */
+	/* How a call takes a final symlink in its path (path_args.h); by default it follows unless AT_SYMLINK_NOFOLLOW. */
+	SC_LINK_ITSELF = 1u << 17,  /* acts on the symlink itself, never follows it (lstat, lchown, l*xattr, link's old name) */
+	SC_FOLLOW_ASKED = 1u << 18, /* follows only with AT_SYMLINK_FOLLOW (linkat's old name, name_to_handle_at) */
+	SC_CREAT = 1u << 19,   /* opens its path as O_CREAT|O_WRONLY|O_TRUNC with no flags argument (creat) */
 	/* What a call does to the files its paths name (path rules' c and w; diff's behaviour). */
 	FX_CREATE = 1u << 24,  /* creates its last path argument (mkdir, link's new name, rename's target) */
 	FX_REMOVE = 1u << 25,  /* removes its first path argument (unlink, rmdir, rename's source) */
@@ -95,6 +99,8 @@ enum arg_kind {
 	K_FD_FLAGS,        /* O_CLOEXEC and O_NONBLOCK of a new fd (pipe2, dup3, accept4) */
 	K_MODE,
 	K_AT_FLAGS,
+	K_INOTIFY_MASK,    /* inotify_add_watch's mask: IN_DONT_FOLLOW says how its path is taken */
+	K_FANOTIFY_FLAGS,  /* fanotify_mark's flags: FAN_MARK_DONT_FOLLOW; its path may be NULL for the dirfd */
 	K_ACCESS_MODE,
 	K_PROT,
 	K_MMAP_FLAGS,

@@ -635,6 +635,8 @@ static void decode_one(struct tout *o, const struct decode_ctx *c, int i, const 
 		tout_uint(o, a->name, v);
 		return;
 	case K_HEX:
+	case K_INOTIFY_MASK:
+	case K_FANOTIFY_FLAGS:
 		tout_hex(o, a->name, v);
 		return;
 	case K_PTR:
