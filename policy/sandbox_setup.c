@@ -119,6 +119,68 @@ static void build_view(struct sandbox *sb)
 	}
 }
 
+/*
+ * /proc/self names whoever looks: its rules stay names (path_rules_lookup
+ * matches a tracee's /proc/PID to them), never picovisor's own /proc/PID.
+ */
+static bool names_the_looker(const char *path)
+{
+	static const char *const selves[] = { "/proc/self", "/proc/thread-self" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(selves); i++) {
+		size_t n = strlen(selves[i]);
+
+		if (strncmp(path, selves[i], n) == 0 && (path[n] == '\0' || path[n] == '/'))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Bind each rule to what it names when the run starts: absolute (relative
+ * rules against the launch directory) and without symlinks, as the
+ * supervisor's resolved paths and Landlock's opened directories are. The
+ * part that exists is resolved (realpath); what does not exist yet is
+ * kept as written after it (the parser left no "." or ".." there).
+ */
+static void bind_rules(struct sandbox *sb)
+{
+	struct policy *p = &sb->policy;
+
+	for (size_t i = 0; i < p->npaths; i++) {
+		char joined[PATH_MAX], prefix[PATH_MAX], real[PATH_MAX], *bound;
+		const char *rest;
+
+		if (snprintf(joined, sizeof(joined), "%s%s%s", p->paths[i].path[0] == '/' ? "" : sb->launch_dir,
+			     p->paths[i].path[0] == '/' ? "" : "/", p->paths[i].path) >= (int)sizeof(joined))
+			die("%s: the rule's path %s is longer than PATH_MAX in %s", p->paths[i].origin, p->paths[i].path,
+			    sb->launch_dir);
+		if (path_normalise(joined, prefix, sizeof(prefix)) < 0)
+			die("%s: the rule's path %s cannot be normalised", p->paths[i].origin, joined);
+		snprintf(joined, sizeof(joined), "%s", prefix);
+		if (names_the_looker(joined)) {
+			bound = xstrdup(joined);
+			goto out;
+		}
+		/* The longest prefix that resolves; "/" always does. */
+		while (!realpath(prefix, real)) {
+			char *slash = strrchr(prefix, '/');
+
+			if (slash == prefix) {
+				snprintf(real, sizeof(real), "/");
+				prefix[1] = '\0';
+				break;
+			}
+			*slash = '\0';
+		}
+		rest = joined + (strcmp(prefix, "/") == 0 ? 0 : strlen(prefix));
+		bound = strcmp(real, "/") == 0 ? xstrdup(rest[0] ? rest : "/") : xasprintf("%s%s", real, rest);
+	out:
+		free(p->paths[i].path);
+		p->paths[i].path = bound;
+	}
+}
+
 /* A tmp's private directory is the run's to use, like the tmpdir. */
 static void add_tmp_rules(struct sandbox *sb)
 {
@@ -201,6 +263,7 @@ void sandbox_prepare(const struct run_options *o, unsigned personality_classes)
 	load_policy(o, &sb->policy);
 	digest(sb); /* before the tmpdir's rule, whose name changes every run */
 	build_view(sb);
+	bind_rules(sb);
 	add_tmp_rules(sb);
 	if (sb->policy.tmpdir)
 		make_tmpdir(sb);
@@ -210,6 +273,7 @@ void sandbox_prepare(const struct run_options *o, unsigned personality_classes)
 		if (program_host_path(sb, o->program_path, real))
 			add_rule(sb, real, PERM_R | PERM_X, "the program");
 	}
+	bind_rules(sb); /* the run's own rules too (a TMPDIR through a symlink) */
 	landlock_plan_build(&sb->policy, landlock_abi_version(), sb->launch_dir, &sb->landlock);
 	landlock_gaps(o, sb);
 	policy_compile_env(&sb->policy, &sb->landlock, &env);

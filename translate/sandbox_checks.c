@@ -159,6 +159,16 @@ enum check_result sandbox_check_paths(struct tracee *t, const struct syscall_sto
 			sandbox_fail_call(t, s, -rc);
 			return CHECK_DONE;
 		}
+		if ((e->flags & FX_REMOVE) && (e->flags & FX_CREATE) && npaths > 1) { /* rename, exchange */
+			const struct policy_path *pinned = path_rules_pinned(&sandbox_get()->policy, sandbox_get()->launch_dir,
+									    resolved);
+			char why[600];
+
+			if (pinned)
+				return sandbox_refuse(t, s, EACCES, false, resolved,
+						      "renaming %s would move what the rule '%s' protects out from under it",
+						      resolved, rule_text(pinned, why, sizeof(why)));
+		}
 		if (!(e->flags & FX_CREATE) || !last) {
 			struct stat st;
 			bool missing = lstat(resolved, &st) < 0 && errno == ENOENT;

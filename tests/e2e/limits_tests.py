@@ -168,7 +168,73 @@ def limits_memory():
         w.close()
 
 
+def lay_out(w):
+    """What the narrowing-rule programs expect in the launch directory: ro/file, secret/file, sub/secret, other/."""
+    w.reset()
+    for d in ("ro", "secret", "sub", "other"):
+        os.mkdir(os.path.join(w.dir, d))
+    for f in ("ro/file", "secret/file", "sub/secret"):
+        with open(os.path.join(w.dir, f), "w") as out:
+            out.write("secret\n")
+    if h.AS_USER:
+        subprocess.run(["chown", "-R", "65534:65534", w.dir], check=True)
+
+
+def limits_narrowing_rules():
+    """Narrowing rules name what they say (./x normalised, bound to the files at the start), keep it when a
+    directory above is renamed, and a hard link through a symlink is judged on the file it names."""
+    w = Launch()
+    try:
+        cases = [
+            ("rule_dot", ["--path", "r:./ro", "--path", "-:./secret/"], "rules written ./ro and ./secret/"),
+            ("rename_pinned", ["--path", "-:./sub/secret"], "mv sub sub2, exchange sub and other"),
+            ("link_follow", ["--path", f"r:{w.dir}/ro"], "linkat(AT_SYMLINK_FOLLOW) of a symlink to ro/file"),
+        ]
+        for name, rules, what in cases:
+            argv = [hostile(name), w.outside]
+            lay_out(w)
+            p, out, _ = w.run(argv)
+            check(f"hostile {name} ({what}): the attempt works natively (so the test can fail)",
+                  p is not None and p.returncode == 1, out[-1500:])
+            for label, policy in POLICIES:
+                lay_out(w)
+                p, out, _ = w.run([h.pv(), "run", *policy, *rules, "--"] + argv)
+                check(f"hostile {name} ({what}): contained under {label}", p is not None and p.returncode == 0
+                      and "contained" in out and "EACCES" in out and "ESCAPED" not in out, out[-1500:])
+
+        # A rule through a symlink binds to the file the symlink names when the run starts.
+        lay_out(w)
+        os.symlink("sub", os.path.join(w.dir, "alias"))
+        p, out, _ = w.run([h.pv(), "run", "--policy", "ci", "--path", "-:alias/secret", "--", "cat", "sub/secret"])
+        check("a rule naming a path through a symlink protects the file it names", p is not None
+              and p.returncode != 0 and b"secret" not in p.stdout and "alias/secret" not in out
+              and "sub/secret" in out, out[-1500:])
+
+        # log mode: a widening rule written ./out is matched, so writing there is no violation.
+        lay_out(w)
+        os.mkdir(os.path.join(w.dir, "out"))
+        os.chmod(os.path.join(w.dir, "out"), 0o777)
+        policy = os.path.join(w.results, "log.policy")
+        with open(policy, "w") as f:
+            f.write("profile ci\npath r .\npath rwc ./out\non-violation log\n")
+        p, out, rep = w.run([h.pv(), "run", "--policy", policy, "--report", w.report, "--", "sh", "-c",
+                             "echo hi > out/x && cat out/x && echo no > ro/file"])
+        vs = [v.get("rule", "") for v in rep.get("violations", [])]
+        check("on-violation log: no false violation for a rule written ./out; a real one is logged",
+              p is not None and p.returncode == 0 and p.stdout == b"hi\n" and len(vs) == 1 and "ro/file" in vs[0],
+              f"{out[-1500:]} {vs}")
+
+        bad = os.path.join(w.results, "bad.policy")
+        with open(bad, "w") as f:
+            f.write("profile ci\npath r sub/../secret\n")
+        p, out, _ = w.run([h.pv(), "run", "--policy", bad, "--", "true"])
+        check("a rule that cannot be normalised is refused with FILE:LINE:COL and why", p is not None
+              and p.returncode == 125 and "bad.policy:2:8:" in out and "'..' after a name" in out, out)
+    finally:
+        w.close()
+
+
 def groups(harness):
     global h
     h = harness
-    return [limits_files, limits_memory]
+    return [limits_files, limits_memory, limits_narrowing_rules]

@@ -99,6 +99,8 @@ Test(policy, errors_name_line_column_and_what_was_expected)
 		{ "limit procs 1.5\n", "1:13:", "expected a whole number" },
 		{ "limit procs 99999999999999999999999\n", "1:13:", "expected a whole number" },
 		{ "limit speed 3\n", "1:7:", "unknown limit 'speed'" },
+		{ "path r sub/../x\n", "1:8:", "'..' after a name" },
+		{ "path r /a/b/..\n", "1:8:", "'..' after a name" },
 		{ "limit files 10K\n", "1:13:", "expected a whole number" },
 		{ "limit files 0\n", "1:13:", "expected a whole number" },
 		{ "on-violation shrug\n", "1:14:", "expected deny, kill or log" },
@@ -120,6 +122,28 @@ Test(policy, errors_name_line_column_and_what_was_expected)
 		cr_expect(strncmp(err, where, strlen(where)) == 0, "%s: got '%s', want it to start with '%s'", bad[i].text,
 			  err, where);
 		cr_expect(strstr(err, bad[i].says), "%s: got '%s', want '%s' in it", bad[i].text, err, bad[i].says);
+		policy_free(&p);
+	}
+}
+
+Test(policy, path_rules_are_normalised_when_parsed)
+{
+	static const struct {
+		const char *written, *normal;
+	} cases[] = {
+		{ "./ro", "ro" },   { "./secret/", "secret" }, { ".", "." },       { "./", "." },
+		{ "a//b/./c/", "a/b/c" }, { "../up", "../up" }, { "../../x/./y", "../../x/y" },
+		{ "/..", "/" },    { "/../etc", "/etc" },     { "/usr/./lib//", "/usr/lib" }, { "//", "/" },
+		{ "...", "..." },  { ".hidden/", ".hidden" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct policy p;
+		char text[128], err[512] = "";
+
+		snprintf(text, sizeof(text), "path r \"%s\"\n", cases[i].written);
+		cr_assert_eq(parse(&p, text, err, sizeof(err)), 0, "%s: %s", cases[i].written, err);
+		cr_expect_str_eq(p.paths[0].path, cases[i].normal, "%s", cases[i].written);
 		policy_free(&p);
 	}
 }
