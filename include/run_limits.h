@@ -4,7 +4,7 @@
  * open files of the whole run (sampled from /proc; the run ends with status
  * 159). A periodic timer interrupts the event loop's wait while any is set.
  *
- * Memory is each process's resident anonymous and file pages, plus what the
+ * Memory is each process's resident anonymous pages, plus what the
  * system's shared memory (tmpfs, memfd, POSIX and SysV shm, shared anonymous
  * mappings, huge pages) grew by since the run started: such pages need not be
  * in any process's resident set (a memfd written and never mapped, pages of a

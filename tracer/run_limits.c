@@ -98,23 +98,27 @@ struct sample {
 	unsigned long long files;
 };
 
-/* A process's own memory: anonymous and file pages resident (its shared memory pages are counted once, system-wide). */
+/*
+ * A process's own memory: its resident anonymous pages (statm's resident less
+ * its shared, which are file and shared memory pages). Shared memory is
+ * counted once, system-wide; file pages are the page cache's, which the
+ * kernel reclaims, and would count every library once per process.
+ */
 static unsigned long long process_memory(pid_t pid)
 {
-	unsigned long long anon_kb = 0, file_kb = 0;
-	char path[64], line[256];
+	unsigned long size, resident, shared;
+	unsigned long long bytes = 0;
+	char path[64];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	snprintf(path, sizeof(path), "/proc/%d/statm", pid);
 	f = fopen(path, "re");
 	if (!f)
 		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		sscanf(line, "RssAnon: %llu kB", &anon_kb);
-		sscanf(line, "RssFile: %llu kB", &file_kb);
-	}
+	if (fscanf(f, "%lu %lu %lu", &size, &resident, &shared) == 3 && resident > shared)
+		bytes = (unsigned long long)(resident - shared) * (unsigned long long)sysconf(_SC_PAGESIZE);
 	fclose(f);
-	return (anon_kb + file_kb) << 10;
+	return bytes;
 }
 
 /* Open descriptors of a process: the size of /proc/PID/fd (Linux 6.2 and later), else its entries counted. */
