@@ -175,6 +175,18 @@ static void bind_rules(struct sandbox *sb)
 		}
 		rest = joined + (strcmp(prefix, "/") == 0 ? 0 : strlen(prefix));
 		bound = strcmp(real, "/") == 0 ? xstrdup(rest[0] ? rest : "/") : xasprintf("%s%s", real, rest);
+		{
+			/* Through /proc/self (/dev/fd, /dev/stdin): realpath named picovisor's own /proc/PID. */
+			char mine[32];
+			size_t n = (size_t)snprintf(mine, sizeof(mine), "/proc/%d", (int)getpid());
+
+			if (strncmp(bound, mine, n) == 0 && (bound[n] == '\0' || bound[n] == '/')) {
+				char *self = xasprintf("/proc/self%s", bound + n);
+
+				free(bound);
+				bound = self;
+			}
+		}
 	out:
 		free(p->paths[i].path);
 		p->paths[i].path = bound;
