@@ -146,7 +146,10 @@ def limits_memory():
     shm_dir = None
     try:
         ways = [("memfd", []), ("mapclose", []), ("sharedanon", [])]
-        if shm_is_tmpfs():
+        st = os.statvfs("/dev/shm") if shm_is_tmpfs() else None
+        if st and st.f_bavail * st.f_frsize < 320 << 20:
+            h.report("hostile shm_hoard tmpfs", None, "/dev/shm has less than 320 MiB free")
+        elif st:
             shm_dir = tempfile.mkdtemp(prefix="pv-lim-", dir="/dev/shm")
             os.chmod(shm_dir, 0o777)
             ways.append(("tmpfs", [shm_dir]))
