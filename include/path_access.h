@@ -46,6 +46,15 @@ typedef bool (*pid_in_run_fn)(pid_t pid);
 unsigned path_rules_lookup(const struct policy *p, const char *launch_dir, const char *path, pid_in_run_fn in_run,
 			   const struct policy_path **rule);
 
+/*
+ * A rule that narrows what the rules above it give, whose path is path or
+ * lies below it, or NULL. Renaming such a path would carry what the rule
+ * protects out from under it (mv sub sub2 moves sub/secret to sub2/secret):
+ * the names of narrowing rules and of their directories are pinned for the
+ * run. path: absolute and resolved.
+ */
+const struct policy_path *path_rules_pinned(const struct policy *p, const char *launch_dir, const char *path);
+
 /* "rwxc" letters of perms ("-" for none). buf holds at least 5 bytes. */
 const char *perms_letters(unsigned perms, char *buf);
 

@@ -39,7 +39,12 @@ enum {
 	CL_CLOCK = 1u << 16,   /* %clock: reads or sets clocks */
 	/* Sets or reads the caller's seccomp mode (seccomp(2); prctl's PR_SET_SECCOMP and PR_GET_SECCOMP, by its
 	 * K_PRCTL_OPTION argument): served by picovisor, which checks and copies the program's filters (seccomp_guard.h). */
-	SC_SECCOMP = 1u << 17,
+	SC_SECCOMP = 1u << 21,
+	/* How a call takes a final symlink in its path (path_args.h); by default it follows unless AT_SYMLINK_NOFOLLOW. */
+	SC_LINK_ITSELF = 1u << 17,  /* acts on the symlink itself, never follows it (lstat, lchown, l*xattr, link's old name) */
+	SC_FOLLOW_ASKED = 1u << 18, /* follows only with AT_SYMLINK_FOLLOW (linkat's old name, name_to_handle_at) */
+	SC_CREAT = 1u << 19,   /* opens its path as O_CREAT|O_WRONLY|O_TRUNC with no flags argument (creat) */
+	SC_LOCAL_ADDR = 1u << 20, /* its socket address is a local name it makes (bind), not one it reaches */
 	/* What a call does to the files its paths name (path rules' c and w; diff's behaviour). */
 	FX_CREATE = 1u << 24,  /* creates its last path argument (mkdir, link's new name, rename's target) */
 	FX_REMOVE = 1u << 25,  /* removes its first path argument (unlink, rmdir, rename's source) */
@@ -98,6 +103,8 @@ enum arg_kind {
 	K_FD_FLAGS,        /* O_CLOEXEC and O_NONBLOCK of a new fd (pipe2, dup3, accept4) */
 	K_MODE,
 	K_AT_FLAGS,
+	K_INOTIFY_MASK,    /* inotify_add_watch's mask: IN_DONT_FOLLOW says how its path is taken */
+	K_FANOTIFY_FLAGS,  /* fanotify_mark's flags: FAN_MARK_DONT_FOLLOW; its path may be NULL for the dirfd */
 	K_ACCESS_MODE,
 	K_PROT,
 	K_MMAP_FLAGS,
@@ -111,6 +118,8 @@ enum arg_kind {
 	K_PRCTL_OPTION,
 	K_WHENCE,
 	K_WAIT_OPTIONS,
+	K_PRIO_WHICH,      /* getpriority/setpriority's which: PRIO_PROCESS, PRIO_PGRP, PRIO_USER */
+	K_IOPRIO_WHICH,    /* ioprio_get/ioprio_set's which: IOPRIO_WHO_PROCESS (1), _PGRP (2), _USER (3) */
 	K_KIND_COUNT,
 };
 
@@ -161,6 +170,24 @@ static inline bool syscall_creates_task(const struct syscall_entry *e)
 {
 	return (e->flags & CL_PROCESS) && e->ret == R_PID &&
 	       (e->args[0].kind == K_NONE || e->args[0].kind == K_CLONE_FLAGS || e->args[0].kind == K_CLONE_ARGS);
+}
+
+/* The index of the call's first argument of this kind, or -1. */
+static inline int syscall_kind_arg(const struct syscall_entry *e, enum arg_kind kind)
+{
+	for (int i = 0; i < syscall_nargs(e); i++)
+		if (e->args[i].kind == kind)
+			return i;
+	return -1;
+}
+
+/* wait4 and its kin: the pid argument picks among the caller's own children, it names no other process. */
+static inline bool syscall_waits_for_children(const struct syscall_entry *e)
+{
+	for (int i = 0; i < syscall_nargs(e); i++)
+		if (e->args[i].kind == K_WSTATUS_OUT)
+			return true;
+	return false;
 }
 
 /* Does the call take or return a path (a path argument, a socket address, a cwd, a link, a listing)? */

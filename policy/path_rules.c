@@ -53,6 +53,15 @@ static const char *as_proc_self(const char *path, pid_in_run_fn in_run, char *bu
 	return buf;
 }
 
+/* A rule's path, absolute: a run binds its rules to absolute paths, a policy on its own has relative ones. */
+static const char *rule_path(const struct policy_path *rule, const char *launch_dir, char *buf, size_t size)
+{
+	if (rule->path[0] == '/')
+		return rule->path;
+	snprintf(buf, size, strcmp(rule->path, ".") == 0 ? "%s" : "%s/%s", launch_dir, rule->path);
+	return buf;
+}
+
 unsigned path_rules_lookup(const struct policy *p, const char *launch_dir, const char *path, pid_in_run_fn in_run,
 			   const struct policy_path **rule)
 {
@@ -63,13 +72,9 @@ unsigned path_rules_lookup(const struct policy *p, const char *launch_dir, const
 	*rule = NULL;
 	/* The longest rule path decides; for the same path the later line does (>=). */
 	for (size_t i = 0; i < p->npaths; i++) {
-		const char *rp = p->paths[i].path;
+		const char *rp = rule_path(&p->paths[i], launch_dir, abs, sizeof(abs));
 		long n;
 
-		if (rp[0] != '/') {
-			snprintf(abs, sizeof(abs), strcmp(rp, ".") == 0 ? "%s" : "%s/%s", launch_dir, rp);
-			rp = abs;
-		}
 		n = covers(rp, view);
 		if (n < 0 && view != path)
 			n = covers(rp, path); /* a rule naming /proc/PID itself */
@@ -79,4 +84,41 @@ unsigned path_rules_lookup(const struct policy *p, const char *launch_dir, const
 		}
 	}
 	return *rule ? (*rule)->perms : 0;
+}
+
+/*
+ * Does rule i take away a right that the rule it narrows gives (the longest
+ * rule strictly above its path, or an earlier line for the same path)?
+ */
+static bool rule_narrows(const struct policy *p, const char *launch_dir, size_t i)
+{
+	char abs[4096], other[4096];
+	const char *rp = rule_path(&p->paths[i], launch_dir, abs, sizeof(abs));
+	size_t len = strlen(rp);
+	const struct policy_path *above = NULL;
+	long best = -1;
+
+	for (size_t j = 0; j < p->npaths; j++) {
+		const char *op = rule_path(&p->paths[j], launch_dir, other, sizeof(other));
+		long n = covers(op, rp);
+
+		if (j == i || n < 0 || ((size_t)n == len && j > i))
+			continue;
+		if (n >= best) {
+			best = n;
+			above = &p->paths[j];
+		}
+	}
+	return above && (above->perms & ~p->paths[i].perms);
+}
+
+const struct policy_path *path_rules_pinned(const struct policy *p, const char *launch_dir, const char *path)
+{
+	char abs[4096];
+
+	for (size_t i = 0; i < p->npaths; i++)
+		if (covers(path, rule_path(&p->paths[i], launch_dir, abs, sizeof(abs))) >= 0 &&
+		    rule_narrows(p, launch_dir, i))
+			return &p->paths[i];
+	return NULL;
 }

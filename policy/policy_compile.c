@@ -148,10 +148,12 @@ static void allow_constrained(struct compiler *c, uint32_t action, const struct 
 			 */
 			uint64_t none = 0;
 			allow_each(c, action, e->nr, e->name, a, PROT_EXEC, &none, 1);
-			if (strcmp(e->name, "mmap") == 0) {
+			int flags = syscall_kind_arg(e, K_MMAP_FLAGS); /* mmap: a file's mapping */
+
+			if (flags >= 0) {
 				struct scmp_arg_cmp file_code[2] = {
 					SCMP_CMP(a, SCMP_CMP_MASKED_EQ, PROT_EXEC | PROT_WRITE, PROT_EXEC),
-					SCMP_CMP(3, SCMP_CMP_MASKED_EQ, MAP_ANONYMOUS, 0),
+					SCMP_CMP((unsigned)flags, SCMP_CMP_MASKED_EQ, MAP_ANONYMOUS, 0),
 				};
 				add_rule(c, action, e->nr, e->name, 2, file_code);
 			}
@@ -286,7 +288,7 @@ static bool needs_check(const struct syscall_entry *e, const struct compile_env 
  */
 static int target_pid_arg(const struct syscall_entry *e)
 {
-	if (strcmp(e->name, "wait4") == 0)
+	if (syscall_waits_for_children(e))
 		return -1;
 	for (int i = 0; i < syscall_nargs(e); i++)
 		if (e->args[i].kind == K_PID)

@@ -199,6 +199,60 @@ static int do_promise(struct parser *ps, const struct line *l)
 	return 0;
 }
 
+/*
+ * A rule's path made lexically normal, so that it names what the kernel's
+ * paths are compared with: no "." components, no repeated or trailing '/',
+ * no leading "./" ("." is the launch directory itself). ".." may only lead
+ * (climbing from the launch directory, or from "/", where it stays "/"):
+ * after a name its meaning would depend on whether that name is a symlink.
+ * 0, or -1 with *why.
+ */
+static int normal_rule_path(const char *path, char *out, size_t size, const char **why)
+{
+	bool absolute = path[0] == '/', named = false;
+	size_t len = 0;
+
+	if (absolute)
+		out[len++] = '/';
+	for (const char *c = path; *c;) {
+		size_t n;
+
+		while (*c == '/')
+			c++;
+		n = strcspn(c, "/");
+		if (n == 0 || (n == 1 && c[0] == '.')) {
+			c += n;
+			continue;
+		}
+		if (n == 2 && c[0] == '.' && c[1] == '.') {
+			if (named) {
+				*why = "'..' after a name: it means the parent of whatever that name is (a symlink's target's "
+				       "parent, perhaps), so the rule would not say which directory it names; write the path "
+				       "without it";
+				return -1;
+			}
+			c += n;
+			if (absolute)
+				continue; /* "/.." is "/" */
+		} else {
+			named = true;
+			c += n;
+		}
+		if (len + n + 2 > size) {
+			*why = "a path longer than PATH_MAX";
+			return -1;
+		}
+		if (len > 0 && out[len - 1] != '/')
+			out[len++] = '/';
+		memcpy(out + len, c - n, n);
+		len += n;
+	}
+	if (len == 0)
+		out[len++] = '.';
+	out[len] = '\0';
+	return 0;
+}
+
 static int do_path(struct parser *ps, const struct line *l)
 {
 	const char *perms;
@@ -222,13 +276,16 @@ static int do_path(struct parser *ps, const struct line *l)
 		}
 	for (int i = 2; i < l->n; i++) {
 		struct policy_path *pp;
-		const char *path = l->tok[i].text;
+		char path[PATH_MAX];
+		const char *why = "";
 		struct stat st;
 
-		if (path[0] == '\0')
+		if (l->tok[i].text[0] == '\0')
 			return fail(ps, l, l->tok[i].col, "expected a path, not an empty word");
-		if (strlen(path) >= PATH_MAX)
+		if (strlen(l->tok[i].text) >= PATH_MAX)
 			return fail(ps, l, l->tok[i].col, "a path longer than PATH_MAX (%d)", PATH_MAX);
+		if (normal_rule_path(l->tok[i].text, path, sizeof(path), &why) < 0)
+			return fail(ps, l, l->tok[i].col, "%s: %s", l->tok[i].text, why);
 		if (ps->depth == 0 && stat(path, &st) < 0)
 			warning(ps, l, l->tok[i].col, "%s: %s (the rule stands, for when it exists)", path, strerror(errno));
 		ps->p->paths = xrealloc(ps->p->paths, (ps->p->npaths + 1) * sizeof(*ps->p->paths));
@@ -334,7 +391,7 @@ static int do_bind(struct parser *ps, const struct line *l)
 
 static const char *const limit_names[LIMIT_COUNT] = {
 	[LIMIT_WALL] = "wall", [LIMIT_CPU] = "cpu",     [LIMIT_PROCS] = "procs",
-	[LIMIT_MEMORY] = "memory", [LIMIT_FSIZE] = "fsize", [LIMIT_NOFILE] = "nofile",
+	[LIMIT_MEMORY] = "memory", [LIMIT_FSIZE] = "fsize", [LIMIT_NOFILE] = "nofile", [LIMIT_FILES] = "files",
 };
 
 const char *limit_name(enum limit_kind k)
@@ -391,6 +448,7 @@ static int parse_limit_value(enum limit_kind k, const char *s, uint64_t *out, co
 		return -1;
 	case LIMIT_PROCS:
 	case LIMIT_NOFILE:
+	case LIMIT_FILES:
 		*expected = "a whole number greater than 0";
 		if (digits != len || strchr(s, '.') || scaled(s, len, 1.0, out) < 0 || *out > INT_MAX)
 			return -1;
@@ -406,13 +464,13 @@ static int do_limit(struct parser *ps, const struct line *l)
 	const char *expected = "";
 	int k;
 
-	if (need_args(ps, l, 2, 2, "limit wall|cpu|procs|memory|fsize|nofile VALUE") < 0)
+	if (need_args(ps, l, 2, 2, "limit wall|cpu|procs|memory|fsize|nofile|files VALUE") < 0)
 		return -1;
 	for (k = 0; k < LIMIT_COUNT; k++)
 		if (strcmp(l->tok[1].text, limit_names[k]) == 0)
 			break;
 	if (k == LIMIT_COUNT)
-		return fail(ps, l, l->tok[1].col, "unknown limit '%s': the limits are wall cpu procs memory fsize nofile",
+		return fail(ps, l, l->tok[1].col, "unknown limit '%s': the limits are wall cpu procs memory fsize nofile files",
 			    l->tok[1].text);
 	if (once(ps, l, SET_LIMIT0 + k) < 0)
 		return -1;

@@ -25,6 +25,7 @@ static const struct {
 	  "net none\n"
 	  "limit wall 10m\n"
 	  "limit procs 256\n"
+	  "limit files 8192\n"
 	  "on-violation deny\n" },
 	{ "none",
 	  "# none: no restriction, for tracing what a program does.\n"

@@ -119,6 +119,80 @@ static void build_view(struct sandbox *sb)
 	}
 }
 
+/*
+ * /proc/self names whoever looks: its rules stay names (path_rules_lookup
+ * matches a tracee's /proc/PID to them), never picovisor's own /proc/PID.
+ */
+static bool names_the_looker(const char *path)
+{
+	static const char *const selves[] = { "/proc/self", "/proc/thread-self" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(selves); i++) {
+		size_t n = strlen(selves[i]);
+
+		if (strncmp(path, selves[i], n) == 0 && (path[n] == '\0' || path[n] == '/'))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Bind each rule to what it names when the run starts: absolute (relative
+ * rules against the launch directory) and without symlinks, as the
+ * supervisor's resolved paths and Landlock's opened directories are. The
+ * part that exists is resolved (realpath); what does not exist yet is
+ * kept as written after it (the parser left no "." or ".." there).
+ */
+static void bind_rules(struct sandbox *sb)
+{
+	struct policy *p = &sb->policy;
+
+	for (size_t i = 0; i < p->npaths; i++) {
+		char joined[PATH_MAX], prefix[PATH_MAX], real[PATH_MAX], *bound;
+		const char *rest;
+
+		if (snprintf(joined, sizeof(joined), "%s%s%s", p->paths[i].path[0] == '/' ? "" : sb->launch_dir,
+			     p->paths[i].path[0] == '/' ? "" : "/", p->paths[i].path) >= (int)sizeof(joined))
+			die("%s: the rule's path %s is longer than PATH_MAX in %s", p->paths[i].origin, p->paths[i].path,
+			    sb->launch_dir);
+		if (path_normalise(joined, prefix, sizeof(prefix)) < 0)
+			die("%s: the rule's path %s cannot be normalised", p->paths[i].origin, joined);
+		snprintf(joined, sizeof(joined), "%s", prefix);
+		if (names_the_looker(joined)) {
+			bound = xstrdup(joined);
+			goto out;
+		}
+		/* The longest prefix that resolves; "/" always does. */
+		while (!realpath(prefix, real)) {
+			char *slash = strrchr(prefix, '/');
+
+			if (slash == prefix) {
+				snprintf(real, sizeof(real), "/");
+				prefix[1] = '\0';
+				break;
+			}
+			*slash = '\0';
+		}
+		rest = joined + (strcmp(prefix, "/") == 0 ? 0 : strlen(prefix));
+		bound = strcmp(real, "/") == 0 ? xstrdup(rest[0] ? rest : "/") : xasprintf("%s%s", real, rest);
+		{
+			/* Through /proc/self (/dev/fd, /dev/stdin): realpath named picovisor's own /proc/PID. */
+			char mine[32];
+			size_t n = (size_t)snprintf(mine, sizeof(mine), "/proc/%d", (int)getpid());
+
+			if (strncmp(bound, mine, n) == 0 && (bound[n] == '\0' || bound[n] == '/')) {
+				char *self = xasprintf("/proc/self%s", bound + n);
+
+				free(bound);
+				bound = self;
+			}
+		}
+	out:
+		free(p->paths[i].path);
+		p->paths[i].path = bound;
+	}
+}
+
 /* A tmp's private directory is the run's to use, like the tmpdir. */
 static void add_tmp_rules(struct sandbox *sb)
 {
@@ -201,6 +275,7 @@ void sandbox_prepare(const struct run_options *o, unsigned personality_classes)
 	load_policy(o, &sb->policy);
 	digest(sb); /* before the tmpdir's rule, whose name changes every run */
 	build_view(sb);
+	bind_rules(sb);
 	add_tmp_rules(sb);
 	if (sb->policy.tmpdir)
 		make_tmpdir(sb);
@@ -210,6 +285,7 @@ void sandbox_prepare(const struct run_options *o, unsigned personality_classes)
 		if (program_host_path(sb, o->program_path, real))
 			add_rule(sb, real, PERM_R | PERM_X, "the program");
 	}
+	bind_rules(sb); /* the run's own rules too (a TMPDIR through a symlink) */
 	landlock_plan_build(&sb->policy, landlock_abi_version(), sb->launch_dir, &sb->landlock);
 	landlock_gaps(o, sb);
 	policy_compile_env(&sb->policy, &sb->landlock, &env);
@@ -272,6 +348,32 @@ static void set_limit(int resource, uint64_t v, const char *what)
 		child_fail("setting the %s limit: %s", what, strerror(errno));
 }
 
+/*
+ * The open files one process may hold: nofile (soft and hard), and never more
+ * than the run's files limit, as the hard limit, which a process without
+ * CAP_SYS_RESOURCE (and the sandbox keeps none) cannot raise; the soft limit
+ * stays the caller's where that is lower (select() users count on 1024).
+ */
+static void set_nofile(const struct policy *p)
+{
+	struct rlimit cur;
+	uint64_t cap;
+
+	if (p->limit_set[LIMIT_NOFILE])
+		set_limit(RLIMIT_NOFILE, p->limit[LIMIT_NOFILE], "nofile");
+	if (!p->limit_set[LIMIT_FILES])
+		return;
+	cap = p->limit[LIMIT_FILES];
+	if (getrlimit(RLIMIT_NOFILE, &cur) < 0)
+		child_fail("reading the nofile limit: %s", strerror(errno));
+	if (cur.rlim_max == RLIM_INFINITY || cur.rlim_max > cap)
+		cur.rlim_max = (rlim_t)cap;
+	if (cur.rlim_cur == RLIM_INFINITY || cur.rlim_cur > cur.rlim_max)
+		cur.rlim_cur = cur.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &cur) < 0)
+		child_fail("setting the nofile limit to the run's files limit: %s", strerror(errno));
+}
+
 /* No capability left in any set, and none to be had again: a root CI job is then an ordinary uid 0. */
 static void drop_capabilities(void)
 {
@@ -311,8 +413,7 @@ void sandbox_enter(const struct run_options *o)
 		set_limit(RLIMIT_CPU, p->limit[LIMIT_CPU], "cpu");
 	if (p->limit_set[LIMIT_FSIZE])
 		set_limit(RLIMIT_FSIZE, p->limit[LIMIT_FSIZE], "fsize");
-	if (p->limit_set[LIMIT_NOFILE])
-		set_limit(RLIMIT_NOFILE, p->limit[LIMIT_NOFILE], "nofile");
+	set_nofile(p);
 	if (p->limit_set[LIMIT_MEMORY]) /* the first wall; the supervisor bounds the whole run */
 		set_limit(RLIMIT_AS, p->limit[LIMIT_MEMORY], "memory (address space)");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)

@@ -87,7 +87,7 @@ void options_usage(FILE *out)
 	      "                      network, 10 minutes, 256 processes), strict, none\n"
 	      "  --path PERMS:PATH   a path rule after the policy's (PERMS from r w x c, or -)\n"
 	      "  --net none|loopback|any      override the policy's network\n"
-	      "  --limit NAME=VALUE  override a limit: wall, cpu, procs, memory, fsize, nofile\n"
+	      "  --limit NAME=VALUE  override a limit: wall, cpu, procs, memory, fsize, nofile, files\n"
 	      "                      (60s, 10m, 512M, 1G...)\n"
 	      "  --on-violation deny|kill|log  deny: the call fails (EPERM/EACCES); kill: the run\n"
 	      "                      ends with status 159; log: allowed and reported (audit)\n"
@@ -121,7 +121,7 @@ void options_usage(FILE *out)
 	      "128+N); 125 picovisor itself\n"
 	      "failed (bad usage, bad policy, setup error); 126 the program was found but cannot\n"
 	      "be executed (bad image); 127 not found; 124 the sandbox's wall-time limit ended the\n"
-	      "run; 159 the sandbox ended it (on-violation kill, memory limit).\n",
+	      "run; 159 the sandbox ended it (on-violation kill, memory or files limit).\n",
 	      out);
 }
 

@@ -628,6 +628,8 @@ static void decode_one(struct tout *o, const struct decode_ctx *c, int i, const 
 		return;
 	case K_INT:
 	case K_PID:
+	case K_PRIO_WHICH:
+	case K_IOPRIO_WHICH:
 		tout_int(o, a->name, (long long)(int)v);
 		return;
 	case K_UINT:
@@ -635,6 +637,8 @@ static void decode_one(struct tout *o, const struct decode_ctx *c, int i, const 
 		tout_uint(o, a->name, v);
 		return;
 	case K_HEX:
+	case K_INOTIFY_MASK:
+	case K_FANOTIFY_FLAGS:
 		tout_hex(o, a->name, v);
 		return;
 	case K_PTR:

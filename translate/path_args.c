@@ -8,24 +8,29 @@
 #include "path_args.h"
 #include "tracee.h"
 
-uint64_t syscall_at_flags(const struct syscall_stop *s)
+/* The value of the call's first argument of this kind, and whether it has one. */
+static bool arg_of_kind(const struct syscall_stop *s, enum arg_kind kind, uint64_t *value)
 {
 	for (int i = 0; i < syscall_nargs(s->entry); i++)
-		if (s->entry->args[i].kind == K_AT_FLAGS)
-			return regs_arg(&s->regs, s->abi, i);
-	return 0;
+		if (s->entry->args[i].kind == kind) {
+			*value = regs_arg(&s->regs, s->abi, i);
+			return true;
+		}
+	return false;
+}
+
+uint64_t syscall_at_flags(const struct syscall_stop *s)
+{
+	uint64_t flags;
+
+	return arg_of_kind(s, K_AT_FLAGS, &flags) ? flags : 0;
 }
 
 bool path_call_opens(const struct syscall_stop *s, uint64_t *open_flags)
 {
-	const struct syscall_entry *e = s->entry;
-
-	for (int i = 0; i < syscall_nargs(e); i++)
-		if (e->args[i].kind == K_OPEN_FLAGS) {
-			*open_flags = regs_arg(&s->regs, s->abi, i);
-			return true;
-		}
-	if (strcmp(e->name, "creat") == 0) {
+	if (arg_of_kind(s, K_OPEN_FLAGS, open_flags))
+		return true;
+	if (s->entry->flags & SC_CREAT) {
 		*open_flags = O_CREAT | O_WRONLY | O_TRUNC;
 		return true;
 	}
@@ -34,33 +39,32 @@ bool path_call_opens(const struct syscall_stop *s, uint64_t *open_flags)
 }
 
 /*
- * Calls whose table entry alone does not say how a final symlink is taken:
- * the l* family and readlink act on the link; link(2) does not follow;
- * linkat and name_to_handle_at follow only when asked; inotify and fanotify
- * follow unless asked not to.
+ * Is a final symlink of the call's path followed? The table says how the call
+ * takes one (SC_LINK_ITSELF, SC_FOLLOW_ASKED, readlink's SC_READLINK, a flags
+ * argument with its own don't-follow bit), the call's flags say the rest.
+ * first: the call's first path (linkat's new name is a name being created).
  */
-static bool follows_last(const struct syscall_stop *s, uint64_t flags, bool first)
+static bool follows_last(const struct syscall_stop *s, uint64_t at_flags, bool first)
 {
 	const struct syscall_entry *e = s->entry;
+	uint64_t v;
 
-	if (e->name[0] == 'l' || (e->flags & SC_READLINK))
+	if (e->flags & (SC_LINK_ITSELF | SC_READLINK))
 		return false;
-	if (strcmp(e->name, "link") == 0)
-		return false;
-	if ((strcmp(e->name, "linkat") == 0 && first) || strcmp(e->name, "name_to_handle_at") == 0)
-		return (flags & AT_SYMLINK_FOLLOW) != 0;
-	if (strcmp(e->name, "inotify_add_watch") == 0)
-		return !(regs_arg(&s->regs, s->abi, 2) & IN_DONT_FOLLOW);
-	if (strcmp(e->name, "fanotify_mark") == 0)
-		return !(regs_arg(&s->regs, s->abi, 1) & FAN_MARK_DONT_FOLLOW);
-	return !(flags & AT_SYMLINK_NOFOLLOW);
+	if (e->flags & SC_FOLLOW_ASKED)
+		return first && (at_flags & AT_SYMLINK_FOLLOW) != 0;
+	if (arg_of_kind(s, K_INOTIFY_MASK, &v))
+		return !(v & IN_DONT_FOLLOW);
+	if (arg_of_kind(s, K_FANOTIFY_FLAGS, &v))
+		return !(v & FAN_MARK_DONT_FOLLOW);
+	return !(at_flags & AT_SYMLINK_NOFOLLOW);
 }
 
 int path_args_of(const struct syscall_stop *s, uint64_t open_flags, struct path_arg out[2])
 {
 	const struct syscall_entry *e = s->entry;
 	uint64_t flags = syscall_at_flags(s), unused;
-	bool opens = path_call_opens(s, &unused) || strcmp(e->name, "openat2") == 0;
+	bool opens = path_call_opens(s, &unused) || arg_of_kind(s, K_OPEN_HOW, &unused);
 	int n = 0, dirfd = AT_FDCWD, nargs = syscall_nargs(e), first = -1, last = -1;
 
 	for (int i = 0; i < nargs; i++)
@@ -96,7 +100,7 @@ int path_args_of(const struct syscall_stop *s, uint64_t open_flags, struct path_
 		if (e->flags & (FX_WRITE | FX_ATTR))
 			a->writes = true;
 		a->empty_is_fd = (flags & AT_EMPTY_PATH) || ((e->flags & FX_ATTR) && dirfd != AT_FDCWD) ||
-				 strcmp(e->name, "fanotify_mark") == 0;
+				 arg_of_kind(s, K_FANOTIFY_FLAGS, &unused);
 		n++;
 	}
 	return n;

@@ -331,7 +331,7 @@ enum check_result path_translate_enter(struct tracee *t, struct syscall_stop *s)
 	}
 	for (int i = 0; i < syscall_nargs(e); i++)
 		if (e->args[i].kind == K_SOCKADDR_IN) {
-			rc = translate_sockaddr_in(t, s, i, slot, strcmp(e->name, "bind") == 0);
+			rc = translate_sockaddr_in(t, s, i, slot, (e->flags & SC_LOCAL_ADDR) != 0);
 			if (rc)
 				return answer(t, s, -rc);
 		}

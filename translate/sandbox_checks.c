@@ -159,6 +159,16 @@ enum check_result sandbox_check_paths(struct tracee *t, const struct syscall_sto
 			sandbox_fail_call(t, s, -rc);
 			return CHECK_DONE;
 		}
+		if ((e->flags & FX_REMOVE) && (e->flags & FX_CREATE) && npaths > 1) { /* rename, exchange */
+			const struct policy_path *pinned = path_rules_pinned(&sandbox_get()->policy, sandbox_get()->launch_dir,
+									    resolved);
+			char why[600];
+
+			if (pinned)
+				return sandbox_refuse(t, s, EACCES, false, resolved,
+						      "renaming %s would move what the rule '%s' protects out from under it",
+						      resolved, rule_text(pinned, why, sizeof(why)));
+		}
 		if (!(e->flags & FX_CREATE) || !last) {
 			struct stat st;
 			bool missing = lstat(resolved, &st) < 0 && errno == ENOENT;
@@ -289,7 +299,7 @@ static bool endpoint_matches(const struct policy_endpoint *ep, const struct sock
 static enum check_result check_inet(struct tracee *t, const struct syscall_stop *s, const struct sockaddr_storage *ss)
 {
 	const struct policy *p = &sandbox_get()->policy;
-	bool binding = strcmp(s->entry->name, "bind") == 0;
+	bool binding = (s->entry->flags & SC_LOCAL_ADDR) != 0;
 	uint16_t port = ntohs(ss->ss_family == AF_INET ? ((const struct sockaddr_in *)ss)->sin_port
 						       : ((const struct sockaddr_in6 *)ss)->sin6_port);
 
@@ -336,7 +346,7 @@ enum check_result sandbox_check_sockaddr(struct tracee *t, const struct syscall_
 		const struct sockaddr_un *un = (const struct sockaddr_un *)&ss;
 		size_t plen = len > offsetof(struct sockaddr_un, sun_path) ? len - offsetof(struct sockaddr_un, sun_path) : 0;
 		char path[sizeof(un->sun_path) + 1], resolved[PATH_MAX];
-		bool binding = strcmp(s->entry->name, "bind") == 0;
+		bool binding = (s->entry->flags & SC_LOCAL_ADDR) != 0;
 		int rc;
 
 		if (plen == 0)
@@ -441,12 +451,12 @@ enum check_result sandbox_check_pids(struct tracee *t, const struct syscall_stop
 	bool signals = (e->flags & CL_SIGNAL) != 0;
 	int which = -1;
 
-	if (strcmp(e->name, "wait4") == 0)
+	if (syscall_waits_for_children(e))
 		return CHECK_PASS;
 	for (int i = 0; i < syscall_nargs(e); i++) {
 		long v;
 
-		if (e->args[i].kind == K_INT && i == 0 && i + 1 < syscall_nargs(e) && e->args[1].kind == K_PID)
+		if (e->args[i].kind == K_PRIO_WHICH || e->args[i].kind == K_IOPRIO_WHICH)
 			which = (int)regs_arg(&s->regs, s->abi, 0); /* getpriority, setpriority, ioprio_set */
 		if (e->args[i].kind != K_PID)
 			continue;
@@ -455,7 +465,7 @@ enum check_result sandbox_check_pids(struct tracee *t, const struct syscall_stop
 			continue; /* setpgid: the kernel keeps groups within the session */
 		if (which >= 0) {
 			/* PRIO_PROCESS 0, PRIO_PGRP 1, PRIO_USER 2; ioprio: 1 process, 2 group, 3 user */
-			bool ioprio = strcmp(e->name, "ioprio_set") == 0;
+			bool ioprio = e->args[0].kind == K_IOPRIO_WHICH;
 			int user = ioprio ? 3 : PRIO_USER, group = ioprio ? 2 : PRIO_PGRP;
 			if (which == user)
 				return sandbox_refuse(t, s, EPERM, true, NULL,

@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 
+import limits_tests
 import nt_tests
 import pathmap_tests
 import policy_tests
@@ -535,6 +536,7 @@ def main():
     groups += pathmap_tests.groups(sys.modules[__name__])
     groups += seccomp_tests.groups(sys.modules[__name__])
     groups += nt_tests.groups(sys.modules[__name__])
+    groups += limits_tests.groups(sys.modules[__name__])
     users = [False] if args.root_only or os.geteuid() != 0 or not needs("setpriv") else [False, True]
     try:
         for AS_USER in users:

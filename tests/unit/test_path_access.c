@@ -124,3 +124,41 @@ Test(path_access, the_longest_rule_decides_and_later_lines_win)
 	cr_expect_null(rule, "no rule covers it");
 	policy_free(&p);
 }
+
+Test(path_access, rules_written_with_dots_name_what_they_say)
+{
+	struct policy p;
+	const struct policy_path *rule;
+	char err[256];
+
+	memset(&p, 0, sizeof(p));
+	cr_assert_eq(policy_parse(&p, "path rwc .\npath r ./ro\npath - ./secret/\npath w .//a/./b//\n", "t.policy", err,
+				  sizeof(err)),
+		     0, "%s", err);
+	cr_expect_eq(path_rules_lookup(&p, "/work", "/work/ro/file", NULL, &rule), PERM_R, "./ro is ro");
+	cr_expect_eq(path_rules_lookup(&p, "/work", "/work/secret/file", NULL, &rule), 0u, "./secret/ is secret");
+	cr_expect_eq(path_rules_lookup(&p, "/work", "/work/secret", NULL, &rule), 0u);
+	cr_expect_eq(path_rules_lookup(&p, "/work", "/work/a/b/c", NULL, &rule), PERM_W, ".//a/./b// is a/b");
+	policy_free(&p);
+}
+
+Test(path_access, narrowing_rules_and_the_directories_above_them_are_pinned)
+{
+	struct policy p;
+	const struct policy_path *pinned;
+	char err[256];
+
+	memset(&p, 0, sizeof(p));
+	cr_assert_eq(policy_parse(&p, "path rwxc .\npath - sub/secret\npath rwxc wide\npath r /etc\npath rw /etc/x\n",
+				  "t.policy", err, sizeof(err)),
+		     0, "%s", err);
+	pinned = path_rules_pinned(&p, "/work", "/work/sub");
+	cr_expect(pinned && strcmp(pinned->path, "sub/secret") == 0, "the directory above a narrowing rule");
+	cr_expect_not_null(path_rules_pinned(&p, "/work", "/work/sub/secret"), "the rule's own path");
+	cr_expect_not_null(path_rules_pinned(&p, "/work", "/work"), "the launch directory is above it too");
+	cr_expect_null(path_rules_pinned(&p, "/work", "/work/sub2"), "a sibling");
+	cr_expect_null(path_rules_pinned(&p, "/work", "/work/sub/other"), "beside the rule");
+	cr_expect_null(path_rules_pinned(&p, "/work", "/work/wide"), "a rule that gives as much is not pinned");
+	cr_expect_null(path_rules_pinned(&p, "/work", "/etc/x"), "a rule that widens is not pinned");
+	policy_free(&p);
+}

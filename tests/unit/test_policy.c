@@ -36,6 +36,7 @@ Test(policy, every_directive)
 			   "limit memory 512M\n"
 			   "limit fsize 10K\n"
 			   "limit nofile 100\n"
+			   "limit files 5000\n"
 			   "on-violation log\n"
 			   "map /work /srv/checkout ro\n"
 			   "tmp /tmp\n";
@@ -62,6 +63,7 @@ Test(policy, every_directive)
 	cr_expect_eq(p.limit[LIMIT_MEMORY], 512ULL << 20);
 	cr_expect_eq(p.limit[LIMIT_FSIZE], 10240);
 	cr_expect_eq(p.limit[LIMIT_NOFILE], 100);
+	cr_expect_eq(p.limit[LIMIT_FILES], 5000);
 	cr_expect_eq(p.on_violation, VIOLATION_LOG);
 	cr_assert_eq(p.nmaps, 1);
 	cr_expect(p.maps[0].read_only);
@@ -97,6 +99,10 @@ Test(policy, errors_name_line_column_and_what_was_expected)
 		{ "limit procs 1.5\n", "1:13:", "expected a whole number" },
 		{ "limit procs 99999999999999999999999\n", "1:13:", "expected a whole number" },
 		{ "limit speed 3\n", "1:7:", "unknown limit 'speed'" },
+		{ "path r sub/../x\n", "1:8:", "'..' after a name" },
+		{ "path r /a/b/..\n", "1:8:", "'..' after a name" },
+		{ "limit files 10K\n", "1:13:", "expected a whole number" },
+		{ "limit files 0\n", "1:13:", "expected a whole number" },
 		{ "on-violation shrug\n", "1:14:", "expected deny, kill or log" },
 		{ "promise stdio\nprofile ci\n", "2:1:", "'profile' must come first" },
 		{ "profile nosuch\n", "1:9:", "unknown profile 'nosuch'" },
@@ -120,6 +126,28 @@ Test(policy, errors_name_line_column_and_what_was_expected)
 	}
 }
 
+Test(policy, path_rules_are_normalised_when_parsed)
+{
+	static const struct {
+		const char *written, *normal;
+	} cases[] = {
+		{ "./ro", "ro" },   { "./secret/", "secret" }, { ".", "." },       { "./", "." },
+		{ "a//b/./c/", "a/b/c" }, { "../up", "../up" }, { "../../x/./y", "../../x/y" },
+		{ "/..", "/" },    { "/../etc", "/etc" },     { "/usr/./lib//", "/usr/lib" }, { "//", "/" },
+		{ "...", "..." },  { ".hidden/", ".hidden" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct policy p;
+		char text[128], err[512] = "";
+
+		snprintf(text, sizeof(text), "path r \"%s\"\n", cases[i].written);
+		cr_assert_eq(parse(&p, text, err, sizeof(err)), 0, "%s: %s", cases[i].written, err);
+		cr_expect_str_eq(p.paths[0].path, cases[i].normal, "%s", cases[i].written);
+		policy_free(&p);
+	}
+}
+
 Test(policy, profiles_parse_and_override)
 {
 	struct policy p;
@@ -135,6 +163,7 @@ Test(policy, profiles_parse_and_override)
 	cr_expect_eq(p.net, NET_LOOPBACK, "a file overrides its profile");
 	cr_expect_eq(p.limit[LIMIT_WALL], 60ULL * 1000000000);
 	cr_expect_eq(p.limit[LIMIT_PROCS], 256, "and keeps the rest");
+	cr_expect(p.limit_set[LIMIT_FILES] && p.limit[LIMIT_FILES] == 8192, "ci bounds the open files of the run");
 	cr_expect(p.tmpdir);
 	cr_expect_eq(p.paths[p.npaths - 1].perms, 0, "later lines narrow");
 	policy_free(&p);
