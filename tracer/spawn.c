@@ -14,6 +14,7 @@
 #include "filter.h"
 #include "options.h"
 #include "sandbox.h"
+#include "signal_send.h"
 #include "signals.h"
 #include "spawn.h"
 #include "util.h"
@@ -48,7 +49,7 @@ static void child(const struct run_options *opts, void *filter, int ready_fd, pi
 	_exit(errno == ENOENT ? EXIT_PV_NOTFOUND : EXIT_PV_NOEXEC);
 }
 
-pid_t spawn_program(const struct run_options *opts, void *filter)
+pid_t spawn_program(const struct run_options *opts, void *filter, struct signal_target *target)
 {
 	pid_t parent = getpid(), pid;
 	int ready[2];
@@ -64,9 +65,12 @@ pid_t spawn_program(const struct run_options *opts, void *filter)
 		child(opts, filter, ready[0], parent);
 	}
 	close(ready[0]);
+	/* Our child, not yet waited for: the pid is its own until we reap it. */
+	signal_target_open(target, pid);
 	if (ptrace(PTRACE_SEIZE, pid, 0, PV_PTRACE_OPTIONS) < 0) {
 		int err = errno;
-		kill(pid, SIGKILL);
+		signal_send(target, SIGKILL);
+		signal_target_retire(target);
 		waitpid(pid, NULL, 0);
 		die("cannot trace the program (PTRACE_SEIZE): %s%s", strerror(err),
 		    err == EPERM ? "; is ptrace forbidden here (kernel.yama.ptrace_scope=3, or a container without it)?"
