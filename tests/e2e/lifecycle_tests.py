@@ -199,6 +199,33 @@ def canaries():
         shutil.rmtree(d, ignore_errors=True)
 
 
+def inherited_children():
+    """picovisor exec'd by a shell that has children: they are not the run's; it neither waits for them
+    nor signals them (issue 22: `2> >(cat)` hung the run)."""
+    pv = h.pv()
+    who = NOBODY if h.AS_USER else []
+    try:
+        p = subprocess.run(who + ["bash", "-c", f"{pv} run --policy ci --quiet -- true 2> >(cat); echo status $?"],
+                           cwd="/tmp", capture_output=True, timeout=8)
+        ok, detail = p.returncode == 0 and b"status 0" in p.stdout, f"  {p.stdout!r} {p.stderr!r}"
+    except subprocess.TimeoutExpired:
+        ok, detail = False, "  picovisor hung waiting for the process substitution it inherited"
+    check("a run ends although picovisor inherited a child (bash: 2> >(cat))", ok, detail)
+    # The inherited child outlives the run: not signalled, and the run does not wait for its end.
+    try:
+        start = time.time()
+        p = subprocess.run(who + ["bash", "-c", f"sleep 30 >/dev/null 2>&1 & echo $!; exec {pv} run -- true"], cwd="/tmp",
+                           capture_output=True, timeout=8)
+        pid = int(p.stdout.split()[0])
+        ok = p.returncode == 0 and alive(pid) and time.time() - start < 10
+        detail = f"  status {p.returncode}, inherited sleep {'alive' if alive(pid) else 'killed'}"
+        if alive(pid):
+            os.kill(pid, signal.SIGKILL)
+    except (subprocess.TimeoutExpired, ValueError, IndexError) as e:
+        ok, detail = False, f"  {e!r}"
+    check("an inherited child is neither waited for nor signalled", ok, detail)
+
+
 def signal_door():
     """Every signal picovisor sends goes through tracer/signal_send.c: no other file of the supervisor calls
     kill, tkill, tgkill, pidfd_send_signal or sigqueue (raise, to itself, is fine)."""
@@ -229,7 +256,7 @@ def signal_door():
 def groups(harness):
     global h
     h = harness
-    return [canaries, signal_door]
+    return [canaries, inherited_children, signal_door]
 
 
 if __name__ == "__main__" and len(sys.argv) == 3 and sys.argv[1] == "--case":
