@@ -226,6 +226,116 @@ def inherited_children():
     check("an inherited child is neither waited for nor signalled", ok, detail)
 
 
+class Host:
+    """A launch directory, an outside one (secret 0644, victim 0666) and a base for picovisor's private
+    directories (TMPDIR), for the tests of what picovisor writes and removes on the host."""
+
+    def __init__(self):
+        self.base = tempfile.mkdtemp(prefix="pv-host-")
+        os.chmod(self.base, 0o755)
+        self.launch, self.outside, self.tmpbase = (os.path.join(self.base, n) for n in ("launch", "outside", "tmp"))
+        for d in (self.launch, self.outside, self.tmpbase):
+            os.mkdir(d)
+            os.chmod(d, 0o777)
+        for name, mode in (("secret", 0o644), ("victim", 0o666)):
+            with open(os.path.join(self.outside, name), "w") as f:
+                f.write("secret\n")
+            os.chmod(os.path.join(self.outside, name), mode)
+        if h.AS_USER:
+            subprocess.run(["chown", "-R", "65534:65534", self.launch, self.tmpbase], check=True)
+        self.mounts = []
+
+    def outside_intact(self):
+        try:
+            return sorted(os.listdir(self.outside)) == ["secret", "victim"] and all(
+                open(os.path.join(self.outside, n)).read() == "secret\n" for n in ("secret", "victim"))
+        except OSError:
+            return False
+
+    def private_dirs(self):
+        return [os.path.join(self.tmpbase, n) for n in os.listdir(self.tmpbase) if n.startswith("picovisor-tmp-")]
+
+    def start(self, argv):
+        env = dict(os.environ, LC_ALL="C.UTF-8", HOME=self.launch, TMPDIR=self.tmpbase)
+        return subprocess.Popen((NOBODY if h.AS_USER else []) + argv, cwd=self.launch, env=env,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def close(self):
+        for m in self.mounts:
+            subprocess.run(["umount", "-l", m], capture_output=True)
+        shutil.rmtree(self.base, ignore_errors=True)
+
+
+def planted_name(name, make_argv, target_name, check_created=False, label=""):
+    """The program replaces a file picovisor writes at the end by a symlink to an outside file."""
+    w = Host()
+    try:
+        target = os.path.join(w.outside, target_name)
+        p = w.start(make_argv(w) + [h.prog("hostile/plant_links"), "link", os.path.join(w.launch, name), target])
+        out, err = p.communicate(timeout=30)
+        planted = b"planted" in out and os.path.islink(os.path.join(w.launch, name))
+        ok = p.returncode == 0 and planted and w.outside_intact()
+        check(f"host files: a symlink planted at the {name} ({'new file' if check_created else 'existing file'}"
+              f"{label}) is not followed", ok, f"  status {p.returncode} planted {planted} outside intact {w.outside_intact()}"
+              f" {sorted(os.listdir(w.outside))}\n  {out!r} {err[-500:]!r}")
+    finally:
+        w.close()
+
+
+def planted_tree(label, make_argv, dir_arg, keep=False):
+    """The program fills its private directory with symlinks to the outside and nested directories; the
+    harness (root) bind-mounts the outside directory inside it. The removal must delete nothing outside."""
+    w = Host()
+    try:
+        p = w.start(make_argv(w) + [h.prog("hostile/plant_links"), "tree", dir_arg, w.outside])
+        line = p.stdout.readline()
+        dirs = w.private_dirs()
+        mounted = False
+        if b"planted" in line and len(dirs) == 1 and os.geteuid() == 0:
+            mnt = os.path.join(dirs[0], "mnt")
+            mounted = subprocess.run(["mount", "--bind", w.outside, mnt], capture_output=True).returncode == 0
+            if mounted:
+                w.mounts.append(mnt)
+        if not mounted and len(dirs) == 1:
+            open(os.path.join(dirs[0], "go"), "w").close()
+        out, err = p.communicate(timeout=30)
+        left = []
+        for d in dirs:
+            for root, subdirs, files in os.walk(d):
+                if root.endswith("/mnt"):
+                    subdirs[:] = []
+                    continue
+                left += [os.path.join(root, n) for n in files + subdirs]
+        if keep:
+            ok = p.returncode == 0 and b"planted" in line and w.outside_intact() and len(dirs) == 1 and \
+                os.path.islink(os.path.join(dirs[0], "dirlink"))
+        else:
+            ok = p.returncode == 0 and b"planted" in line and w.outside_intact() and len(dirs) == 1 and \
+                all(x.endswith("/mnt") for x in left)
+        name = f"host files: {label}: removal deletes nothing outside (symlinks{', a bind mount' if mounted else ''})"
+        check(name, ok, f"  status {p.returncode} dirs {dirs} outside {sorted(os.listdir(w.outside))} left {left}\n"
+                        f"  {line!r} {out!r} {err[-600:]!r}")
+        if not mounted and os.geteuid() != 0:
+            h.report(f"host files: {label}: a bind mount inside", None, "mounting needs root")
+    finally:
+        w.close()
+
+
+def host_files():
+    pv = h.pv()
+    ci = lambda extra: (lambda w: [pv, "run", "--policy", "ci", "--quiet", *extra(w), "--"])
+    planted_name("report.json", ci(lambda w: ["--report", os.path.join(w.launch, "report.json")]), "victim")
+    planted_name("report.json", ci(lambda w: ["--report", os.path.join(w.launch, "report.json")]), "created", True)
+    planted_name("report.json", lambda w: [pv, "run", "--policy", "ci", "--quiet", "--on-violation", "log", "--report",
+                                           os.path.join(w.launch, "report.json"), "--"], "victim",
+                 label=", on-violation log")
+    planted_name("trace.jsonl", ci(lambda w: ["--trace", os.path.join(w.launch, "trace.jsonl")]), "victim")
+    planted_tree("the tmpdir under ci", ci(lambda w: []), "TMPDIR")
+    planted_tree("the tmpdir under ci --on-violation log", ci(lambda w: ["--on-violation", "log"]), "TMPDIR")
+    planted_tree("a --tmp directory", lambda w: [pv, "run", "--tmp", "/pv-scratch", "--"], "/pv-scratch")
+    planted_tree("--keep-tmpdir keeps it as it is", ci(lambda w: ["--keep-tmpdir"]), "TMPDIR", keep=True)
+
+
 def signal_door():
     """Every signal picovisor sends goes through tracer/signal_send.c: no other file of the supervisor calls
     kill, tkill, tgkill, pidfd_send_signal or sigqueue (raise, to itself, is fine)."""
@@ -256,7 +366,7 @@ def signal_door():
 def groups(harness):
     global h
     h = harness
-    return [canaries, inherited_children, signal_door]
+    return [canaries, inherited_children, host_files, signal_door]
 
 
 if __name__ == "__main__" and len(sys.argv) == 3 and sys.argv[1] == "--case":
