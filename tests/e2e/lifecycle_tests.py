@@ -336,6 +336,85 @@ def host_files():
     planted_tree("--keep-tmpdir keeps it as it is", ci(lambda w: ["--keep-tmpdir"]), "TMPDIR", keep=True)
 
 
+SIGNAL_WAYS = ["proc-pidfd", "setown", "setown-ex", "fiosetown"]
+
+
+def stopped(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] in ("T", "t")
+    except FileNotFoundError:
+        return False
+
+
+def signals_by_descriptor():
+    """A signal to a process outside the run by a descriptor (pidfd_send_signal on /proc/PID) or as the
+    owner of a descriptor's signals (F_SETOWN, F_SETOWN_EX, FIOSETOWN + O_ASYNC): refused with EPERM under
+    deny, under a narrowing rule and under on-violation log, where it is reported as denied."""
+    import sandbox_tests as st
+    w = st.World()
+    try:
+        prog = st.hostile("signal_by_fd")
+        report = os.path.join(w.results, "report.json")
+        for way in SIGNAL_WAYS:
+            argv = [prog, w.outside, str(w.victim.pid), way]
+            p = st.run(w, argv)
+            check(f"signal by descriptor ({way}): works natively (so the test can fail)",
+                  p is not None and p.returncode == 1 and stopped(w.victim.pid), p and p.stdout)
+            os.kill(w.victim.pid, signal.SIGCONT)
+            for label, extra in (("ci", []), ("ci, paths checked by the supervisor", ["--path", "r:/usr/share", "--path", "r:/proc"]),
+                                 ("ci --on-violation log", ["--on-violation", "log"])):
+                p = st.run(w, [h.pv(), "run", "--policy", "ci", *extra, "--report", report, "--"] + argv)
+                rep = json.load(open(report)) if os.path.exists(report) else {}
+                denied = [v for v in rep.get("violations", []) if v.get("action") == "denied"]
+                ok = p is not None and p.returncode == 0 and b"contained" in p.stdout and not stopped(w.victim.pid)
+                if "log" in label:
+                    ok = ok and bool(denied)
+                check(f"signal by descriptor ({way}): refused with EPERM under {label}", ok,
+                      f"  {p and p.stdout!r} {p and p.stderr[-600:]!r} denied {denied}")
+                os.kill(w.victim.pid, signal.SIGCONT)
+        check("the process outside is alive after the signal tests", w.victim.poll() is None)
+    finally:
+        w.close()
+    for label, extra in (("ci", []), ("ci --on-violation log", ["--on-violation", "log"])):
+        h.compare(f"signals to the run's own processes by descriptor and owner work under {label}",
+                  [h.prog("signal_owners")], pv_args=("--policy", "ci", "--quiet", *extra))
+
+
+# Races on checked arguments are issue 14's second finding, fixed apart from this file's: under log mode
+# no Landlock stands behind the supervisor, so a thread that wins the race escapes without a record.
+RACES_ELSEWHERE = {"toctou_path": "a path flipped after the check escapes unrecorded under log mode until the "
+                                  "checked bytes are the bytes the kernel uses (issue 14, races on checked arguments)"}
+
+
+def log_mode_records():
+    """Under on-violation log, every attempt of the hostile suite is either refused or allowed with a
+    violation record: nothing is allowed only because of log mode without a line saying so."""
+    import sandbox_tests as st
+    w = st.World()
+    try:
+        report = os.path.join(w.results, "report.json")
+        unrecorded = []
+        for name, extra, _ in st.ESCAPES:
+            if name in RACES_ELSEWHERE:
+                h.report(f"on-violation log: {name} is recorded", None, RACES_ELSEWHERE[name])
+                continue
+            argv = [st.hostile(name), w.outside] + ([w.extra(extra)] if extra else [])
+            fds = (w.tty,) if extra == "tty" else ()
+            keep = ["--keep-fd", str(w.tty)] if fds else []
+            w.clean_launch()
+            p = st.run(w, [h.pv(), "run", "--policy", "ci", "--on-violation", "log", "--report", report, *keep, "--"]
+                       + argv, pass_fds=fds)
+            rep = json.load(open(report)) if os.path.exists(report) else {}
+            out = (p.stdout + p.stderr).decode(errors="replace") if p else "timed out"
+            if p is None or ("ESCAPED" in out and not rep.get("violations")):
+                unrecorded.append(f"{name}: {out.strip().splitlines()[-1] if out.strip() else out}")
+        check("on-violation log: every escape the suite makes is recorded as a violation", not unrecorded,
+              "\n".join("  " + u for u in unrecorded))
+    finally:
+        w.close()
+
+
 def signal_door():
     """Every signal picovisor sends goes through tracer/signal_send.c: no other file of the supervisor calls
     kill, tkill, tgkill, pidfd_send_signal or sigqueue (raise, to itself, is fine)."""
@@ -366,7 +445,7 @@ def signal_door():
 def groups(harness):
     global h
     h = harness
-    return [canaries, inherited_children, host_files, signal_door]
+    return [canaries, inherited_children, host_files, signals_by_descriptor, log_mode_records, signal_door]
 
 
 if __name__ == "__main__" and len(sys.argv) == 3 and sys.argv[1] == "--case":
