@@ -63,7 +63,7 @@ def run_case(spec):
                                stderr=subprocess.DEVNULL, start_new_session=True)
     time.sleep(0.05)
     result = {"rc": None, "out": "", "hung": False}
-    argv = who + spec["argv"]
+    argv = who + (["env", "LD_PRELOAD=" + spec["preload"]] if spec.get("preload") else []) + spec["argv"]
     if spec["action"] == "ctrl-c":
         pid, fd = pty.fork()
         if pid == 0:
@@ -124,13 +124,13 @@ def in_namespace_possible():
 NS = None
 
 
-def case(name, argv, expect_rc, action="none", sig=None, settle=0.2, timeout=20, cwd=None):
+def case(name, argv, expect_rc, action="none", sig=None, settle=0.2, timeout=20, cwd=None, preload=None):
     """Run one case (in a PID namespace of its own when possible) and check the canaries and the status."""
     global NS
     if NS is None:
         NS = in_namespace_possible()
     spec = {"argv": argv, "user": h.AS_USER, "cwd": cwd or "/tmp", "action": action, "sig": sig,
-            "settle": settle, "timeout": timeout}
+            "settle": settle, "timeout": timeout, "preload": preload}
     driver = [sys.executable, os.path.abspath(__file__), "--case", json.dumps(spec)]
     full = (["unshare", "--pid", "--fork", "--mount-proc", "--kill-child"] if NS else []) + driver
     try:
@@ -195,6 +195,23 @@ def canaries():
              ci + ["--limit", "wall=20s", "--limit", "memory=1G", "--", ender, "storm", "12", "150"], 0, cwd=d)
         case("a storm of forks ended by the memory limit",
              ci + ["--limit", "memory=64M", "--", ender, "memsplit", "4", "200", "8"], 159, cwd=d)
+        # Without pidfds (kernels before 5.3): every target falls back to kill(pid).
+        shim = os.path.join(d, "no_pidfd.so")
+        built = subprocess.run(["gcc", "-shared", "-fPIC", "-o", shim,
+                                os.path.join(os.path.dirname(os.path.abspath(__file__)), "shims", "no_pidfd.c"),
+                                "-ldl"], capture_output=True)
+        if built.returncode != 0:
+            h.report("canary: without pidfds", None, "cannot build the LD_PRELOAD shim: " + built.stderr.decode()[-200:])
+        else:
+            os.chmod(shim, 0o755)
+            case("without pidfds: SIGTERM to picovisor", ci + ["--", ender, "storm", "4", "-1"], -signal.SIGTERM,
+                 action="signal", sig=int(signal.SIGTERM), cwd=d, preload=shim)
+            case("without pidfds: exit with a child left running", ci + ["--", "sh", "-c", "sleep 100 & exit 3"], 3,
+                 cwd=d, preload=shim)
+            for i in range(2):
+                case(f"without pidfds: a storm of forks and 800 MiB in 8 processes, ended by the wall limit ({i + 1})",
+                     ci + ["--limit", "wall=500ms", "--limit", "memory=8G", "--", ender, "memsplit", "8", "800", "8"],
+                     124, cwd=d, preload=shim)
     finally:
         shutil.rmtree(d, ignore_errors=True)
 
