@@ -15,8 +15,12 @@ void signals_setup(void);
 /* In a freshly forked child: the dispositions and mask picovisor started with. */
 void signals_restore_in_child(void);
 struct signal_target;
-/* From now on, forward to this process (the main program; signal_send.h). */
-void signals_set_target(const struct signal_target *main_program);
+/*
+ * From now on, forward to this process (the main program; signal_send.h). own_session:
+ * it is not in picovisor's terminal's foreground group (the sandbox's setsid), so what
+ * the terminal sends (Ctrl-C) is forwarded too.
+ */
+void signals_set_target(const struct signal_target *main_program, bool own_session);
 /*
  * The main program is about to be reaped: forward nothing more (called before its
  * target is retired, since the handler holds a copy of it).

@@ -587,7 +587,7 @@ int event_loop_run(const struct run_options *o)
 		 * must not reach /proc/<picovisor>/mem. */
 		prctl(PR_SET_DUMPABLE, 0);
 	}
-	signals_set_target(&main_target);
+	signals_set_target(&main_target, sandbox_get() && !o->share_tty);
 	t = tracee_add(main_pid);
 	t->attached = true;
 	tracee_join(t, process_new(main_pid, NULL, false, &main_target));

@@ -21,6 +21,8 @@ static sigset_t saved_mask;
 /* The main program, while it is not reaped (a copy of its process's target: see signals_forget_target). */
 static struct signal_target target;
 static volatile sig_atomic_t target_was_set;
+/* The program has a session of its own (the sandbox's setsid): the terminal's signals do not reach it. */
+static volatile sig_atomic_t target_own_session;
 /* Signals to forward that came before the program's pid was known. */
 static volatile sig_atomic_t early[NSIG];
 /* Stop signals picovisor itself received and has not yet acted on. */
@@ -33,8 +35,11 @@ static void forward(int sig, siginfo_t *si, void *uc)
 	(void)uc;
 	if (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
 		stop_requests[sig]++;
-	/* SI_KERNEL: the terminal sent it to the foreground group, which the program is in too. */
-	if (si->si_code != SI_KERNEL) {
+	/*
+	 * SI_KERNEL: the terminal sent it to the foreground group, which the program is in
+	 * too, unless it has a session of its own.
+	 */
+	if (si->si_code != SI_KERNEL || target_own_session) {
 		if (target.live)
 			signal_send(&target, sig);
 		else if (!target_was_set)
@@ -77,8 +82,9 @@ void signals_restore_in_child(void)
 	sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 }
 
-void signals_set_target(const struct signal_target *main_program)
+void signals_set_target(const struct signal_target *main_program, bool own_session)
 {
+	target_own_session = own_session;
 	target.pid = main_program->pid;
 	target.pidfd = main_program->pidfd;
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);

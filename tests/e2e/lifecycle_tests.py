@@ -182,6 +182,8 @@ def canaries():
                  -int(sig), action="signal", sig=int(sig), cwd=d)
         case("Ctrl-C in a terminal (linux personality)", [pv, "run", "--", ender, "storm", "4", "-1"], -signal.SIGINT,
              action="ctrl-c")
+        case("Ctrl-C in a terminal under ci (the program in a session of its own)",
+             ci + ["--", ender, "storm", "4", "-1"], -signal.SIGINT, action="ctrl-c", cwd=d)
         case("Ctrl-C in a terminal under ci --tty", ci + ["--tty", "--", ender, "storm", "4", "-1"], -signal.SIGINT,
              action="ctrl-c", cwd=d)
         # The defect this file is about: the limits' timer interrupts the wait for the rest of the run
