@@ -2,10 +2,28 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "signal_send.h"
+
+/*
+ * Descriptors picovisor keeps for pidfds: at most half of its limit, so that a run
+ * with many processes never leaves the exec loader without descriptors (the rest
+ * fall back to kill, which is safe for them too: see the header).
+ */
+static long pidfd_ceiling(void)
+{
+	static long ceiling;
+	struct rlimit r;
+
+	if (!ceiling)
+		ceiling = getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur != RLIM_INFINITY && r.rlim_cur / 2 > 64
+				  ? (long)(r.rlim_cur / 2)
+				  : 64;
+	return ceiling;
+}
 
 int signal_target_open(struct signal_target *to, pid_t pid)
 {
@@ -16,9 +34,13 @@ int signal_target_open(struct signal_target *to, pid_t pid)
 	to->live = pid > 0;
 	if (pid <= 0)
 		return -EINVAL;
-	fd = syscall(SYS_pidfd_open, pid, 0);
+	fd = syscall(SYS_pidfd_open, pid, 0); /* pidfds are close-on-exec */
 	if (fd < 0)
 		return -errno;
+	if (fd >= pidfd_ceiling()) {
+		close((int)fd);
+		return -EMFILE;
+	}
 	to->pidfd = (int)fd;
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,6 +22,9 @@
 
 extern char **environ;
 
+/* The descriptor limit picovisor started with: the program gets it back. */
+static struct rlimit caller_nofile;
+
 static void child(const struct run_options *opts, void *filter, int ready_fd, pid_t parent)
 {
 	char go;
@@ -30,6 +34,7 @@ static void child(const struct run_options *opts, void *filter, int ready_fd, pi
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(EXIT_PV_FAILED);
+	setrlimit(RLIMIT_NOFILE, &caller_nofile);
 	signals_restore_in_child();
 	if (read(ready_fd, &go, 1) != 1)
 		_exit(EXIT_PV_FAILED);
@@ -56,6 +61,14 @@ pid_t spawn_program(const struct run_options *opts, void *filter, struct signal_
 
 	if (pipe2(ready, O_CLOEXEC) < 0)
 		die("cannot create a pipe: %s", strerror(errno));
+	/*
+	 * picovisor holds a descriptor per process of the run (its pidfd): up to its
+	 * hard limit, while the program keeps the caller's soft one.
+	 */
+	if (getrlimit(RLIMIT_NOFILE, &caller_nofile) == 0 && caller_nofile.rlim_cur < caller_nofile.rlim_max) {
+		struct rlimit raised = { caller_nofile.rlim_max, caller_nofile.rlim_max };
+		setrlimit(RLIMIT_NOFILE, &raised);
+	}
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)

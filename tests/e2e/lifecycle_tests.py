@@ -434,6 +434,20 @@ def log_mode_records():
         w.close()
 
 
+def many_processes():
+    """A descriptor per process of the run (its pidfd) must not exhaust picovisor's descriptors: 300
+    processes at once under a soft limit of 256, and under a hard limit of 256; the program keeps the
+    caller's limit."""
+    who = NOBODY if h.AS_USER else []
+    for limit in ("-Sn 256", "-n 256"):
+        cmd = (f"ulimit {limit}; {h.pv()} run -- sh -c 'ulimit -n; for i in $(seq 300); do sleep 1 & done; wait; "
+               "echo all done'")
+        p = subprocess.run(who + ["bash", "-c", cmd], cwd="/tmp", capture_output=True, timeout=60)
+        check(f"300 processes at once under ulimit {limit}: nothing runs out of descriptors",
+              p.returncode == 0 and p.stdout.split() == [b"256", b"all", b"done"] and b"Too many" not in p.stderr,
+              f"  {p.returncode} {p.stdout[-200:]!r} {p.stderr[-400:]!r}")
+
+
 def signal_door():
     """Every signal picovisor sends goes through tracer/signal_send.c: no other file of the supervisor calls
     kill, tkill, tgkill, pidfd_send_signal or sigqueue (raise, to itself, is fine)."""
@@ -464,7 +478,7 @@ def signal_door():
 def groups(harness):
     global h
     h = harness
-    return [canaries, inherited_children, host_files, signals_by_descriptor, log_mode_records, signal_door]
+    return [canaries, inherited_children, many_processes, host_files, signals_by_descriptor, log_mode_records, signal_door]
 
 
 if __name__ == "__main__" and len(sys.argv) == 3 and sys.argv[1] == "--case":
