@@ -173,6 +173,10 @@ def canaries():
                                             "head -c 8192 /dev/zero > big"], 128 + signal.SIGXFSZ, cwd=d)
         case("cpu limit (SIGXCPU)", ci + ["--limit", "cpu=1", "--", "sh", "-c", "while :; do :; done"],
              [-signal.SIGXCPU, -signal.SIGKILL], cwd=d)
+        case("nofile limit (EMFILE)", ci + ["--limit", "nofile=16", "--", "/usr/bin/python3", "-c",
+                                            "import sys\ntry:\n fs = [open('/dev/null') for _ in range(64)]\n"
+                                            "except OSError as e:\n sys.exit(3 if e.errno == 24 else 4)"],
+             3, cwd=d)
         case("on-violation kill", ci + ["--on-violation", "kill", "--", "sh", "-c", "echo x > /pv-never-there"],
              159, cwd=d)
         case("SIGTERM to picovisor (linux personality)", [pv, "run", "--", ender, "storm", "4", "-1"],
