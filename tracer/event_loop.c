@@ -518,6 +518,24 @@ static pid_t next_event(int *status)
 }
 
 /*
+ * Entries of tasks picovisor can no longer wait for: a task killed before its
+ * first stop may report its end before its parent's fork event adds it. Such an
+ * entry would keep the end of the run waiting (for an inherited child, say).
+ * waitid(P_PID) tells: ECHILD for a pid that is neither child nor tracee.
+ */
+static void forget_phantoms(void)
+{
+	for (unsigned h = 0; h < TABLE_SIZE; h++)
+		for (struct tracee *t = table[h], *next; t; t = next) {
+			siginfo_t si;
+
+			next = t->next;
+			if (waitid(P_PID, (id_t)t->tid, &si, WEXITED | WNOHANG | WNOWAIT | __WALL) < 0 && errno == ECHILD)
+				tracee_remove(t, 0, false);
+		}
+}
+
+/*
  * After the main program ended: nothing of the run outlives it. Waits for the
  * run's own tasks only, until the table is empty: a child picovisor inherited
  * (its caller exec'd it with children, as bash does for `2> >(cat)`) is no
@@ -530,13 +548,19 @@ static void reap_the_rest(void)
 	kill_all();
 	while (live_tasks > 0) {
 		int status, event;
-		pid_t pid = next_event(&status);
+		pid_t pid = waitpid(-1, &status, __WALL | WNOHANG);
 		struct tracee *t;
 
+		if (pid == 0) { /* nothing pending: wait, but only for tasks that are still ours to wait for */
+			forget_phantoms();
+			if (live_tasks == 0)
+				break;
+			pid = waitpid(-1, &status, __WALL);
+		}
 		if (pid < 0) {
 			if (errno == EINTR) /* the limits' or co-scheduling's timer */
 				continue;
-			break; /* ECHILD: no tracee is left (tasks killed before their first stop) */
+			break; /* ECHILD: no tracee is left */
 		}
 		t = tracee_find(pid);
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
