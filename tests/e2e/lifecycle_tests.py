@@ -1,10 +1,17 @@
-"""End-to-end tests of how a run ends and what picovisor does on the host meanwhile (imported by run.py,
-which passes itself as h).
+"""End-to-end tests of how a run ends, and of what picovisor does to the host around it (imported by
+run.py, which passes itself as h). Groups:
 
-canaries: a process outside the run (same uid as the run) must survive every way a run can end. Each case
-runs in a fresh PID namespace when the tests run as root, so that a regression (kill(-1) from picovisor)
-kills what is in that namespace, canary included, and not the machine the tests run on. This file is also
-the driver of one case inside that namespace: `lifecycle_tests.py --case JSON` (see run_case)."""
+- canaries: a process outside the run (same uid as the run) must survive every way a run can end. Each
+  case runs in a fresh PID namespace when the tests run as root, so that a regression (kill(-1) from
+  picovisor) kills what is in that namespace, canary included, and not the machine the tests run on.
+  This file is also the driver of one case inside that namespace: `lifecycle_tests.py --case JSON`.
+- inherited_children: children picovisor inherited from its caller are neither waited for nor signalled.
+- many_processes: a descriptor per process of the run (pidfds) never exhausts picovisor's descriptors.
+- host_files: symlinks and mounts the program (or the harness) plants where picovisor writes or removes.
+- signals_by_descriptor, log_mode_records: what is refused in every mode (on-violation log too), and
+  that log mode never lets an attempt through without a violation record.
+- signal_door: every signal picovisor sends goes through one function (a look at the source).
+"""
 import json
 import os
 import pty
