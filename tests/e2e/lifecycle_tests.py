@@ -320,10 +320,11 @@ def planted_tree(label, make_argv, dir_arg, keep=False):
         p = w.start(make_argv(w) + [h.prog("hostile/plant_links"), "tree", dir_arg, w.outside])
         line = p.stdout.readline()
         dirs = w.private_dirs()
-        mounted = False
+        mounted, why_not = False, "mounting needs root"
         if b"planted" in line and len(dirs) == 1 and os.geteuid() == 0:
             mnt = os.path.join(dirs[0], "mnt")
-            mounted = subprocess.run(["mount", "--bind", w.outside, mnt], capture_output=True).returncode == 0
+            m = subprocess.run(["mount", "--bind", w.outside, mnt], capture_output=True)
+            mounted, why_not = m.returncode == 0, "mount --bind failed: " + m.stderr.decode(errors="replace")[-200:]
             if mounted:
                 w.mounts.append(mnt)
         if not mounted and len(dirs) == 1:
@@ -345,8 +346,8 @@ def planted_tree(label, make_argv, dir_arg, keep=False):
         name = f"host files: {label}: removal deletes nothing outside (symlinks{', a bind mount' if mounted else ''})"
         check(name, ok, f"  status {p.returncode} dirs {dirs} outside {sorted(os.listdir(w.outside))} left {left}\n"
                         f"  {line!r} {out!r} {err[-600:]!r}")
-        if not mounted and os.geteuid() != 0:
-            h.report(f"host files: {label}: a bind mount inside", None, "mounting needs root")
+        if not mounted:
+            h.report(f"host files: {label}: a bind mount inside", None, why_not)
     finally:
         w.close()
 
