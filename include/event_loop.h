@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "signal_send.h"
 #include "syscall_table.h"
 
 struct exec_job;
@@ -24,6 +25,7 @@ struct pico_process {
 	pid_t tgid;
 	int vpid;            /* traces: the leader's vtid */
 	int pidfd;           /* traces: for looking at its sockets; -1 until needed */
+	struct signal_target target; /* the only way picovisor signals it (signal_send.h) */
 	int nthreads;        /* traced threads; the process record goes with the last */
 	const struct personality *pers;
 	char *exe_path;      /* what /proc/PID/exe should name; NULL until the first load */
@@ -85,7 +87,7 @@ bool tracee_call_is_trapped(const struct tracee *t, enum abi abi, long nr);
 void tracee_for_each(void (*fn)(struct tracee *t, void *ctx), void *ctx);
 /* The global facts of the run that personalities consult. */
 const struct run_options *run_options(void);
-/* Kill a tracee's whole process after an internal failure, saying why. */
+/* Kill a tracee's whole process after an internal failure, saying why (through its signal target). */
 void tracee_kill_process(struct tracee *t, const char *why);
 /* Traced tasks alive now. */
 int tracee_live_count(void);

@@ -15,12 +15,15 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "held_dir.h"
+
 struct guest_mount {
 	char *guest;       /* absolute, normalised, no trailing slash ("/" only for the root) */
 	char *host;        /* absolute, without symlinks: a directory that existed at the start */
 	size_t guest_len, host_len;
 	bool read_only;    /* nothing under host is written through the run */
 	bool tmp;          /* a private empty directory, removed at the end */
+	struct held_dir held; /* tmp: the directory, held for its removal (held_dir.h) */
 };
 
 struct guest_view {

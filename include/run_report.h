@@ -26,7 +26,9 @@ void run_report_violation(struct tracee *t, const struct syscall_stop *s, const 
 			  enum refusal_action action, int err);
 /* A process still running when the main program ended: it is killed and named in the report. */
 void run_report_leftover(struct tracee *leader);
-/* Write --report FILE (if asked): the run ended with wait status main_status, picovisor exits with exit_code. */
+/* Open --report FILE (if asked) before the program starts; dies if it cannot. */
+void run_report_open(const struct run_options *o);
+/* Write --report FILE (if asked), into the file opened at the start: the run ended with wait status main_status, picovisor exits with exit_code. */
 void run_report_write(const struct run_options *o, int main_status, int exit_code);
 
 #endif

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "held_dir.h"
 #include "landlock_rules.h"
 #include "policy.h"
 #include "policy_compile.h"
@@ -28,6 +29,7 @@ struct sandbox {
 	bool landlock_active;     /* the child enters the Landlock ruleset */
 	bool supervisor_paths;    /* path-bearing calls stop and the supervisor checks their paths */
 	char *tmpdir;             /* the private tmpdir, or NULL */
+	struct held_dir tmpdir_held; /* held from before the start, for its removal */
 	/* Counters of the run, for limits and the report. */
 	int forks_in_flight;      /* fork/clone calls let through whose task has not been seen yet */
 	unsigned long calls_checked; /* stops the policy's filter handed to the supervisor */

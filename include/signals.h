@@ -14,8 +14,20 @@
 void signals_setup(void);
 /* In a freshly forked child: the dispositions and mask picovisor started with. */
 void signals_restore_in_child(void);
-/* From now on, forward to this process. */
-void signals_set_target(pid_t pid);
+struct signal_target;
+/*
+ * From now on, forward to this process (the main program; signal_send.h). own_session:
+ * it is not in picovisor's terminal's foreground group (the sandbox's setsid), so what
+ * the terminal sends (Ctrl-C) is forwarded too.
+ */
+void signals_set_target(const struct signal_target *main_program, bool own_session);
+/*
+ * The main program is about to be reaped: forward nothing more (called before its
+ * target is retired, since the handler holds a copy of it).
+ */
+void signals_forget_target(void);
+/* Forwarding goes by pid (no pidfd): the main program must be forgotten before it is reaped. */
+bool signals_forward_needs_pid(void);
 /*
  * Did picovisor itself receive stop signal sig (from the terminal, or sent to it or to the
  * whole job) since the last call? Only then does a stop of the program stop picovisor too.

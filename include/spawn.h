@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 struct run_options;
+struct signal_target;
 
 /* The ptrace options of every tracee. */
 #define PV_PTRACE_OPTIONS                                                                                    \
@@ -14,8 +15,9 @@ struct run_options;
 /*
  * Fork the child that will become the program, seized by the calling thread,
  * with the run's filters (own_filters.h) installed before it execs opts->program_path (an exec the loader
- * serves like any other). Returns its pid; dies on setup failure.
+ * serves like any other). Returns its pid, with *target made for it (signal_send.h)
+ * while it could not be anything else; dies on setup failure.
  */
-pid_t spawn_program(const struct run_options *opts);
+pid_t spawn_program(const struct run_options *opts, struct signal_target *target);
 
 #endif

@@ -70,6 +70,7 @@ enum arg_kind {
 	K_FD,              /* a file descriptor, shown with what it refers to */
 	K_DIRFD,           /* a directory fd or AT_FDCWD */
 	K_FD_CLOSED,       /* an fd the call closes: described at entry */
+	K_PIDFD,           /* an fd naming a process (a pidfd, or a /proc/PID directory): checked like a pid */
 	K_PATH,            /* a path string */
 	K_STR,             /* another string */
 	K_ARGV,            /* a NULL-terminated array of strings */

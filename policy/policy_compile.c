@@ -34,9 +34,11 @@ bool policy_clone_forbidden(uint64_t flags)
 static const uint64_t ioctl_stdio[] = { FIONREAD, FIONBIO, FIOCLEX, FIONCLEX, TCGETS, TIOCGWINSZ };
 static const uint64_t ioctl_tty[] = { TCSETS,   TCSETSW,   TCSETSF, TIOCSWINSZ, TIOCGPGRP, TIOCSPGRP,
 				      TCFLSH,   TCXONC,    TCSBRK,  TIOCGSID,   TIOCNOTTY, TIOCSCTTY };
-static const uint64_t fcntl_stdio[] = { F_DUPFD,  F_DUPFD_CLOEXEC, F_GETFD,      F_SETFD,      F_GETFL,
-					F_SETFL,  F_GETPIPE_SZ,    F_SETPIPE_SZ, F_GET_SEALS,  F_ADD_SEALS,
-					F_GETOWN, F_SETOWN,        F_GETSIG,     F_SETSIG };
+static const uint64_t fcntl_stdio[] = { F_DUPFD,  F_DUPFD_CLOEXEC, F_GETFD,      F_SETFD,     F_GETFL,
+					F_SETFL,  F_GETPIPE_SZ,    F_SETPIPE_SZ, F_GET_SEALS, F_ADD_SEALS,
+					F_GETOWN, F_GETOWN_EX,     F_GETSIG,     F_SETSIG };
+/* Who gets the descriptor's signals (SIGIO, F_SETSIG): the supervisor checks the owner is of the run. */
+static const uint64_t fcntl_owner[] = { F_SETOWN, F_SETOWN_EX };
 static const uint64_t fcntl_lock[] = { F_GETLK, F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW };
 static const uint64_t prctl_self[] = {
 	PR_SET_NAME,       PR_GET_NAME,          PR_SET_DUMPABLE,        PR_GET_DUMPABLE,   PR_SET_NO_NEW_PRIVS,
@@ -47,18 +49,20 @@ static const uint64_t prctl_self[] = {
 
 #define KERNEL_O_TMPFILE 020000000
 
-#define VALUES(kind, constraint, array) { kind, constraint, array, ARRAY_SIZE(array) }
+#define VALUES(kind, constraint, array) { kind, constraint, array, ARRAY_SIZE(array), false }
+#define CHECKED_VALUES(kind, constraint, array) { kind, constraint, array, ARRAY_SIZE(array), true }
 
-/* The values of a command-like argument each constraint allows. */
+/* The values of a command-like argument each constraint allows (checked: after a look by the supervisor). */
 static const struct {
 	uint8_t kind;
 	uint32_t constraint;
 	const uint64_t *values;
 	size_t n;
+	bool checked;
 } value_sets[] = {
 	VALUES(K_IOCTL_CMD, PC_IOCTL_STDIO, ioctl_stdio), VALUES(K_IOCTL_CMD, PC_IOCTL_TTY, ioctl_tty),
 	VALUES(K_FCNTL_CMD, PC_FCNTL_STDIO, fcntl_stdio), VALUES(K_FCNTL_CMD, PC_FCNTL_LOCK, fcntl_lock),
-	VALUES(K_PRCTL_OPTION, PC_PRCTL_SELF, prctl_self),
+	CHECKED_VALUES(K_FCNTL_CMD, PC_FCNTL_STDIO, fcntl_owner), VALUES(K_PRCTL_OPTION, PC_PRCTL_SELF, prctl_self),
 };
 
 struct compiler {
@@ -190,10 +194,13 @@ static void allow_constrained(struct compiler *c, uint32_t action, const struct 
 					uint64_t v = value_sets[i].values[k];
 					/* The seccomp options stop for the supervisor, which checks the program's filters. */
 					bool seccomp = (e->flags & SC_SECCOMP) && (v == PR_SET_SECCOMP || v == PR_GET_SECCOMP);
+					uint32_t act = action;
 
-					allow_each(c, seccomp && c->seccomp_options && action == SCMP_ACT_ALLOW ? c->seccomp_options
-														  : action,
-						   e->nr, e->name, a, 0xffffffffu, &v, 1);
+					if (value_sets[i].checked)
+						act = SCMP_ACT_TRACE(filter_trace_data(ABI_X86_64, false) | POLICY_DATA_CHECK);
+					else if (seccomp && c->seccomp_options && action == SCMP_ACT_ALLOW)
+						act = c->seccomp_options;
+					allow_each(c, act, e->nr, e->name, a, 0xffffffffu, &v, 1);
 				}
 		return;
 	case K_RLIMIT_IN:
@@ -284,14 +291,15 @@ static bool needs_check(const struct syscall_entry *e, const struct compile_env 
  * The argument naming another process, for calls that act on one (wait4's pid
  * only picks among the caller's children): -1 if none. Such a call runs in
  * the kernel when it names the caller itself (0); any other pid stops for the
- * supervisor, which lets through only pids of the run.
+ * supervisor, which lets through only pids of the run. A pidfd (K_PIDFD)
+ * always stops: the supervisor looks at the process it names.
  */
 static int target_pid_arg(const struct syscall_entry *e)
 {
 	if (syscall_waits_for_children(e))
 		return -1;
 	for (int i = 0; i < syscall_nargs(e); i++)
-		if (e->args[i].kind == K_PID)
+		if (e->args[i].kind == K_PID || e->args[i].kind == K_PIDFD)
 			return i;
 	return -1;
 }
@@ -348,6 +356,10 @@ static int compile_x86_64(struct compiler *c, const struct compile_env *env)
 						 (arg >= 0 && e->args[arg].kind == K_PRCTL_OPTION ? ~(unsigned)SC_SECCOMP : ~0u)))
 			action = SCMP_ACT_TRACE(filter_trace_data(ABI_X86_64, true));
 		pid_arg = target_pid_arg(e);
+		if (pid_arg >= 0 && e->args[pid_arg].kind == K_PIDFD) {
+			add(c, check, e->nr, e->name, 0, NULL);
+			continue;
+		}
 		/*
 		 * 0 names the caller itself when the pid comes first; kill(0) signals a
 		 * whole group, and a later pid is qualified by another argument

@@ -77,10 +77,11 @@ static const char *private_base(const struct sandbox *sb)
 
 static void make_tmpdir(struct sandbox *sb)
 {
-	char *tmpl = xasprintf("%s/picovisor-tmp-XXXXXX", private_base(sb));
+	char *tmpl;
+	int rc = held_dir_make(&sb->tmpdir_held, private_base(sb), "picovisor-tmp", &tmpl);
 
-	if (!mkdtemp(tmpl))
-		die("cannot make the private tmpdir %s: %s", tmpl, strerror(errno));
+	if (rc < 0)
+		die("cannot make the private tmpdir in %s: %s", private_base(sb), strerror(-rc));
 	sb->tmpdir = tmpl;
 	setenv("TMPDIR", tmpl, 1);
 	add_rule(sb, tmpl, PERM_R | PERM_W | PERM_C, "tmpdir");
@@ -435,7 +436,8 @@ void sandbox_cleanup(const struct run_options *o)
 	if (o->keep_tmpdir) {
 		if (!o->quiet)
 			warn("the private tmpdir is kept: %s", sb->tmpdir);
+		held_dir_release(&sb->tmpdir_held);
 		return;
 	}
-	remove_tree(sb->tmpdir);
+	held_dir_remove(&sb->tmpdir_held);
 }

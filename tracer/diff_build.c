@@ -212,7 +212,7 @@ static void put_norm(struct strbuf *out, const struct diff_run *run, const struc
 		json_render(v, out);
 		return;
 	case JSON_OBJECT:
-		if ((kind == K_FD || kind == K_DIRFD || kind == K_FD_CLOSED || (depth > 0 && json_get(v, "fd"))) && json_get(v, "fd")) {
+		if ((kind == K_FD || kind == K_DIRFD || kind == K_FD_CLOSED || kind == K_PIDFD || (depth > 0 && json_get(v, "fd"))) && json_get(v, "fd")) {
 			put_fd(out, run, m, v);
 			return;
 		}

@@ -25,6 +25,7 @@
 #include "sandbox.h"
 #include "scratch.h"
 #include "seccomp_guard.h"
+#include "signal_send.h"
 #include "signals.h"
 #include "spawn.h"
 #include "trace.h"
@@ -131,6 +132,9 @@ static void tracee_remove(struct tracee *t, int wait_status, bool reported)
 				counts.nt_status = p->nt_status;
 			}
 			p->pers->exit_process(p, wait_status);
+			if (p->is_main)
+				signals_forget_target();
+			signal_target_retire(&p->target);
 			if (p->pidfd >= 0)
 				close(p->pidfd);
 			free(p->exe_path);
@@ -141,13 +145,22 @@ static void tracee_remove(struct tracee *t, int wait_status, bool reported)
 	free(t);
 }
 
-/* shares_vm: a vfork child or clone(CLONE_VM): one address space, one scratch area. */
-static struct pico_process *process_new(pid_t tgid, const struct pico_process *parent, bool shares_vm)
+/*
+ * shares_vm: a vfork child or clone(CLONE_VM): one address space, one scratch area.
+ * target: how to signal it, made while its pid could name nothing else (NULL: made here,
+ * which is right for a new tracee whose exit picovisor has not collected).
+ */
+static struct pico_process *process_new(pid_t tgid, const struct pico_process *parent, bool shares_vm,
+					const struct signal_target *target)
 {
 	struct pico_process *p = xcalloc(1, sizeof(*p));
 
 	p->tgid = tgid;
 	p->pidfd = -1;
+	if (target)
+		p->target = *target;
+	else
+		signal_target_open(&p->target, tgid);
 	p->pers = parent ? parent->pers : sandbox_get() ? &personality_sandbox : &personality_linux;
 	counts.processes++;
 	if (parent) {
@@ -175,10 +188,28 @@ void tracee_resume(struct tracee *t, int sig)
 	ptrace((enum __ptrace_request)req, t->tid, 0, (long)sig);
 }
 
+/*
+ * Signal the process of a task in the table. A task not yet attached to a process
+ * (its first stop came before its parent's fork event) has never run and has not
+ * been waited for: its tid is its own, and a signal to it reaches its thread group.
+ */
+static void signal_task(struct tracee *t, int sig)
+{
+	struct signal_target parked;
+
+	if (t->proc) {
+		signal_send(&t->proc->target, sig);
+		return;
+	}
+	signal_target_open(&parked, t->tid); /* no pidfd for a new thread (not a leader): kill(tid) */
+	signal_send(&parked, sig);
+	signal_target_retire(&parked);
+}
+
 void tracee_kill_process(struct tracee *t, const char *why)
 {
 	warn("%s; killing process %d", why, t->proc ? t->proc->tgid : t->tid);
-	kill(t->proc ? t->proc->tgid : t->tid, SIGKILL);
+	signal_task(t, SIGKILL);
 }
 
 static bool is_stop_signal(int sig)
@@ -234,7 +265,7 @@ static void on_new_task(struct tracee *t, int event)
 		c = tracee_add((pid_t)msg);
 	flags = clone_flags_of(t, event);
 	thread = (flags & CLONE_THREAD) != 0;
-	tracee_join(c, thread ? t->proc : process_new((pid_t)msg, t->proc, (flags & CLONE_VM) != 0));
+	tracee_join(c, thread ? t->proc : process_new((pid_t)msg, t->proc, (flags & CLONE_VM) != 0, NULL));
 	c->attached = true;
 	c->starting = true;
 	/* Filters are inherited by every new task, thread or process. */
@@ -460,11 +491,18 @@ static void on_stop(struct tracee *t, int status)
 	}
 }
 
+/* SIGKILL to every process of the run (through each one's target: nothing outside can be hit). */
 static void kill_all(void)
 {
 	for (unsigned h = 0; h < TABLE_SIZE; h++)
 		for (struct tracee *t = table[h]; t; t = t->next)
-			kill(t->tid, SIGKILL);
+			if (!t->proc || t->proc->tgid == t->tid)
+				signal_task(t, SIGKILL);
+	/* Threads whose leader is not in the table (it cannot be, but a missed one would live on). */
+	for (unsigned h = 0; h < TABLE_SIZE; h++)
+		for (struct tracee *t = table[h]; t; t = t->next)
+			if (t->proc && t->proc->tgid != t->tid && !tracee_find(t->proc->tgid))
+				signal_task(t, SIGKILL);
 }
 
 void run_end_request(enum run_end why)
@@ -488,25 +526,91 @@ static void report_leftovers(void)
 				run_report_leftover(t);
 }
 
-/* After the main program ended: nothing of the run outlives it. */
+/*
+ * The next event of a tracee: waitpid(-1). When the main program is signalled by
+ * pid (no pidfd), its exit is looked at first without reaping it (WNOWAIT), so
+ * that signal forwarding forgets the pid before the kernel frees it.
+ */
+static pid_t next_event(int *status)
+{
+	siginfo_t si;
+
+	if (!signals_forward_needs_pid())
+		return waitpid(-1, status, __WALL);
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_ALL, 0, &si, WEXITED | WNOWAIT | __WALL) < 0)
+		return -1;
+	if (si.si_pid == main_pid && (si.si_code == CLD_EXITED || si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED))
+		signals_forget_target();
+	return waitpid(si.si_pid, status, __WALL);
+}
+
+/*
+ * Entries of tasks picovisor can no longer wait for: a task killed before its
+ * first stop may report its end before its parent's fork event adds it. Such an
+ * entry would keep the end of the run waiting (for an inherited child, say).
+ * waitid(P_PID) tells: ECHILD for a pid that is neither child nor tracee.
+ */
+static void forget_phantoms(void)
+{
+	for (unsigned h = 0; h < TABLE_SIZE; h++)
+		for (struct tracee *t = table[h], *next; t; t = next) {
+			siginfo_t si;
+
+			next = t->next;
+			if (waitid(P_PID, (id_t)t->tid, &si, WEXITED | WNOHANG | WNOWAIT | __WALL) < 0 && errno == ECHILD)
+				tracee_remove(t, 0, false);
+		}
+}
+
+/*
+ * After the main program ended: nothing of the run outlives it. Waits for the
+ * run's own tasks only, until the table is empty: a child picovisor inherited
+ * (its caller exec'd it with children, as bash does for `2> >(cat)`) is no
+ * tracee, and is neither waited for nor signalled.
+ */
 static void reap_the_rest(void)
 {
-	int status;
-	pid_t pid;
-
 	if (end_reason == RUN_END_NONE)
 		report_leftovers();
 	kill_all();
-	while ((pid = waitpid(-1, &status, __WALL)) > 0 || (pid < 0 && errno == EINTR)) {
-		struct tracee *t = pid > 0 ? tracee_find(pid) : NULL;
+	while (live_tasks > 0) {
+		int status, event;
+		pid_t pid = waitpid(-1, &status, __WALL | WNOHANG);
+		struct tracee *t;
 
-		if (t && (WIFEXITED(status) || WIFSIGNALED(status)))
-			tracee_remove(t, status, true);
-		else if (WIFSTOPPED(status)) {
-			/* Even a killed tracee stops at PTRACE_EVENT_EXIT: let it finish dying. */
-			kill(pid, SIGKILL);
-			ptrace(PTRACE_CONT, pid, 0, 0);
+		if (pid == 0) { /* nothing pending: wait, but only for tasks that are still ours to wait for */
+			forget_phantoms();
+			if (live_tasks == 0)
+				break;
+			pid = waitpid(-1, &status, __WALL);
 		}
+		if (pid < 0) {
+			if (errno == EINTR) /* the limits' or co-scheduling's timer */
+				continue;
+			break; /* ECHILD: no tracee is left */
+		}
+		t = tracee_find(pid);
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			if (t)
+				tracee_remove(t, status, true);
+			continue; /* not ours: an inherited child that ended, reaped in passing */
+		}
+		if (!WIFSTOPPED(status))
+			continue;
+		if (!t) /* a new task of the run whose parent's fork event was not handled: ours, killed below */
+			t = tracee_add(pid);
+		event = status >> 16;
+		if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK || event == PTRACE_EVENT_CLONE) {
+			unsigned long msg = 0;
+
+			/* The child exists and is traced: into the table, so that it is killed and waited for. */
+			if (ptrace(PTRACE_GETEVENTMSG, pid, 0, &msg) == 0 && msg > 0 && !tracee_find((pid_t)msg))
+				signal_task(tracee_add((pid_t)msg), SIGKILL);
+		}
+		/* Even a killed tracee stops (PTRACE_EVENT_EXIT, a fork event): let it finish dying. */
+		signal_task(t, SIGKILL);
+		ptrace(PTRACE_CONT, pid, 0, 0);
 	}
 }
 
@@ -514,6 +618,7 @@ int event_loop_run(const struct run_options *o)
 {
 	void *filter;
 	struct tracee *t;
+	struct signal_target main_target;
 	int main_status = 0;
 
 	opts = o;
@@ -528,23 +633,23 @@ int event_loop_run(const struct run_options *o)
 					trace_selection(), !o->may_skip_nnp || sandbox_get());
 	run_limits_start();
 	own_filters_prepare(filter);
-	main_pid = spawn_program(o);
+	main_pid = spawn_program(o, &main_target);
 	if (sandbox_get()) {
 		sandbox_get()->sid = o->share_tty ? 0 : main_pid;
 		/* Once the program is seized (a non-dumpable parent's child could not be): tracees of our uid
 		 * must not reach /proc/<picovisor>/mem. */
 		prctl(PR_SET_DUMPABLE, 0);
 	}
-	signals_set_target(main_pid);
+	signals_set_target(&main_target, sandbox_get() && !o->share_tty);
 	t = tracee_add(main_pid);
 	t->attached = true;
 	t->filters = own_filters_run_chain();
-	tracee_join(t, process_new(main_pid, NULL, false));
+	tracee_join(t, process_new(main_pid, NULL, false, &main_target));
 	t->proc->is_main = true;
 
 	for (;;) {
 		int status;
-		pid_t pid = waitpid(-1, &status, __WALL);
+		pid_t pid = next_event(&status);
 
 		if (pid < 0) {
 			if (errno == EINTR) {

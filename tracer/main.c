@@ -99,6 +99,7 @@ int main(int argc, char **argv)
 		report_options = &o;
 		report_pid = getpid();
 		atexit(report_at_exit);
+		run_report_open(&o);
 	}
 	switch (o.command) {
 	case CMD_HELP:

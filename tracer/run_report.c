@@ -30,7 +30,21 @@ static struct {
 	struct strbuf leftovers;
 	unsigned long nleftovers;
 	uint64_t start_ns;
-} rep;
+	int fd;                   /* --report FILE, opened before the program started; -1 */
+} rep = { .fd = -1 };
+
+void run_report_open(const struct run_options *o)
+{
+	if (!o->report_file)
+		return;
+	/*
+	 * Now, before the program exists: a name it could replace (a symlink planted
+	 * where the report goes) is never looked up again.
+	 */
+	rep.fd = open(o->report_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (rep.fd < 0)
+		die("cannot write the report %s: %s", o->report_file, strerror(errno));
+}
 
 __attribute__((constructor)) static void start_clock(void)
 {
@@ -192,9 +206,8 @@ void run_report_write(const struct run_options *o, int main_status, int exit_cod
 	struct strbuf b = { 0 };
 	uint64_t rel = monotonic_ns() - rep.start_ns;
 	size_t done = 0;
-	int fd;
 
-	if (!o->report_file)
+	if (!o->report_file || rep.fd < 0)
 		return;
 	sb_puts(&b, "{\n  \"picovisor_report\": 1,\n  \"command\": [");
 	for (int i = 0; o->argv && o->argv[i]; i++) {
@@ -243,14 +256,11 @@ void run_report_write(const struct run_options *o, int main_status, int exit_cod
 	sb_put(&b, rep.leftovers.data ? rep.leftovers.data : "", rep.leftovers.len);
 	sb_printf(&b, "%s]\n}\n", rep.leftovers.len ? "\n  " : "");
 
-	fd = open(o->report_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		fprintf(stderr, "picovisor: cannot write the report %s: %s\n", o->report_file, strerror(errno));
-		sb_free(&b);
-		return;
-	}
+	/* The file as opened at the start, whatever its name leads to now; from its beginning. */
+	if (ftruncate(rep.fd, 0) < 0)
+		fprintf(stderr, "picovisor: cannot truncate the report %s: %s\n", o->report_file, strerror(errno));
 	while (done < b.len) {
-		ssize_t n = write(fd, b.data + done, b.len - done);
+		ssize_t n = pwrite(rep.fd, b.data + done, b.len - done, (off_t)done);
 		if (n > 0)
 			done += (size_t)n;
 		else if (n < 0 && errno != EINTR) {
@@ -258,6 +268,7 @@ void run_report_write(const struct run_options *o, int main_status, int exit_cod
 			break;
 		}
 	}
-	close(fd);
+	close(rep.fd);
+	rep.fd = -1;
 	sb_free(&b);
 }

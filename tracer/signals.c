@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "signal_send.h"
 #include "signals.h"
 #include "util.h"
 
@@ -17,7 +18,11 @@ static const int forwarded[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGU
 
 static struct sigaction saved[NSIG];
 static sigset_t saved_mask;
-static volatile pid_t target;
+/* The main program, while it is not reaped (a copy of its process's target: see signals_forget_target). */
+static struct signal_target target;
+static volatile sig_atomic_t target_was_set;
+/* The program has a session of its own (the sandbox's setsid): the terminal's signals do not reach it. */
+static volatile sig_atomic_t target_own_session;
 /* Signals to forward that came before the program's pid was known. */
 static volatile sig_atomic_t early[NSIG];
 /* Stop signals picovisor itself received and has not yet acted on. */
@@ -30,11 +35,14 @@ static void forward(int sig, siginfo_t *si, void *uc)
 	(void)uc;
 	if (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
 		stop_requests[sig]++;
-	/* SI_KERNEL: the terminal sent it to the foreground group, which the program is in too. */
-	if (si->si_code != SI_KERNEL) {
-		if (target > 0)
-			kill(target, sig);
-		else
+	/*
+	 * SI_KERNEL: the terminal sent it to the foreground group, which the program is in
+	 * too, unless it has a session of its own.
+	 */
+	if (si->si_code != SI_KERNEL || target_own_session) {
+		if (target.live)
+			signal_send(&target, sig);
+		else if (!target_was_set)
 			early[sig] = 1; /* before the program exists: passed on when it does */
 	}
 	errno = saved_errno;
@@ -74,14 +82,31 @@ void signals_restore_in_child(void)
 	sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 }
 
-void signals_set_target(pid_t pid)
+void signals_set_target(const struct signal_target *main_program, bool own_session)
 {
-	target = pid;
+	target_own_session = own_session;
+	target.pid = main_program->pid;
+	target.pidfd = main_program->pidfd;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	target.live = main_program->live;
+	target_was_set = 1;
 	for (int sig = 1; sig < NSIG; sig++)
 		if (early[sig]) {
 			early[sig] = 0;
-			kill(pid, sig);
+			signal_send(&target, sig);
 		}
+}
+
+void signals_forget_target(void)
+{
+	/* Only live: the pidfd is the event loop's to close, after this. */
+	target.live = 0;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+}
+
+bool signals_forward_needs_pid(void)
+{
+	return target.live && target.pidfd < 0;
 }
 
 bool signals_take_stop_request(int sig)

@@ -8,17 +8,22 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "options.h"
 #include "own_filters.h"
 #include "sandbox.h"
+#include "signal_send.h"
 #include "signals.h"
 #include "spawn.h"
 #include "util.h"
 
 extern char **environ;
+
+/* The descriptor limit picovisor started with: the program gets it back. */
+static struct rlimit caller_nofile;
 
 static void child(const struct run_options *opts, int ready_fd, pid_t parent)
 {
@@ -29,6 +34,7 @@ static void child(const struct run_options *opts, int ready_fd, pid_t parent)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(EXIT_PV_FAILED);
+	setrlimit(RLIMIT_NOFILE, &caller_nofile);
 	signals_restore_in_child();
 	if (read(ready_fd, &go, 1) != 1)
 		_exit(EXIT_PV_FAILED);
@@ -47,13 +53,21 @@ static void child(const struct run_options *opts, int ready_fd, pid_t parent)
 	_exit(errno == ENOENT ? EXIT_PV_NOTFOUND : EXIT_PV_NOEXEC);
 }
 
-pid_t spawn_program(const struct run_options *opts)
+pid_t spawn_program(const struct run_options *opts, struct signal_target *target)
 {
 	pid_t parent = getpid(), pid;
 	int ready[2];
 
 	if (pipe2(ready, O_CLOEXEC) < 0)
 		die("cannot create a pipe: %s", strerror(errno));
+	/*
+	 * picovisor holds a descriptor per process of the run (its pidfd): up to its
+	 * hard limit, while the program keeps the caller's soft one.
+	 */
+	if (getrlimit(RLIMIT_NOFILE, &caller_nofile) == 0 && caller_nofile.rlim_cur < caller_nofile.rlim_max) {
+		struct rlimit raised = { caller_nofile.rlim_max, caller_nofile.rlim_max };
+		setrlimit(RLIMIT_NOFILE, &raised);
+	}
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
@@ -63,9 +77,12 @@ pid_t spawn_program(const struct run_options *opts)
 		child(opts, ready[0], parent);
 	}
 	close(ready[0]);
+	/* Our child, not yet waited for: the pid is its own until we reap it. */
+	signal_target_open(target, pid);
 	if (ptrace(PTRACE_SEIZE, pid, 0, PV_PTRACE_OPTIONS) < 0) {
 		int err = errno;
-		kill(pid, SIGKILL);
+		signal_send(target, SIGKILL);
+		signal_target_retire(target);
 		waitpid(pid, NULL, 0);
 		die("cannot trace the program (PTRACE_SEIZE): %s%s", strerror(err),
 		    err == EPERM ? "; is ptrace forbidden here (kernel.yama.ptrace_scope=3, or a container without it)?"

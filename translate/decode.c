@@ -646,6 +646,7 @@ static void decode_one(struct tout *o, const struct decode_ctx *c, int i, const 
 		return;
 	case K_FD:
 	case K_FD_CLOSED:
+	case K_PIDFD:
 		decode_fd(o, a->name, c->tid, c->pidfd, (long)(int)v);
 		return;
 	case K_DIRFD:

@@ -146,7 +146,9 @@ size_t view_children(const struct guest_view *v, const char *dir, const struct g
 	return n;
 }
 
-static int add_mount(const char *guest, const char *host, bool read_only, bool tmp, char *err, size_t errsize)
+/* held: a tmp's directory (NULL for a map). */
+static int add_mount(const char *guest, const char *host, bool read_only, const struct held_dir *held, char *err,
+		     size_t errsize)
 {
 	char norm[PATH_MAX];
 	struct guest_mount *m;
@@ -168,7 +170,11 @@ static int add_mount(const char *guest, const char *host, bool read_only, bool t
 	m->guest_len = strlen(m->guest);
 	m->host_len = strlen(m->host);
 	m->read_only = read_only;
-	m->tmp = tmp;
+	m->tmp = held != NULL;
+	if (held)
+		m->held = *held;
+	else
+		m->held = (struct held_dir){ .parent_fd = -1, .fd = -1 };
 	/* Longest guest path first: the first prefix found is the deciding mapping. */
 	for (size_t i = the_view.n - 1; i > 0 && the_view.mounts[i - 1].guest_len < the_view.mounts[i].guest_len; i--) {
 		struct guest_mount swap = the_view.mounts[i - 1];
@@ -195,7 +201,7 @@ int guest_view_add_map(const char *guest, const char *host, bool read_only, cons
 			 guest, host, real);
 		goto out;
 	}
-	rc = add_mount(guest, real, read_only, false, err, errsize);
+	rc = add_mount(guest, real, read_only, NULL, err, errsize);
 out:
 	free(joined);
 	return rc;
@@ -203,16 +209,23 @@ out:
 
 int guest_view_add_tmp(const char *guest, const char *tmp_base, char *err, size_t errsize)
 {
-	char *dir = xasprintf("%s/picovisor-tmp-XXXXXX", tmp_base);
-	char real[PATH_MAX];
+	struct held_dir held;
+	char *dir = NULL, real[PATH_MAX];
+	int rc = held_dir_make(&held, tmp_base, "picovisor-tmp", &dir);
 
-	if (!mkdtemp(dir) || !realpath(dir, real)) {
-		snprintf(err, errsize, "tmp %s: cannot make its private directory %s: %s", guest, dir, strerror(errno));
+	if (rc < 0 || !realpath(dir, real)) {
+		snprintf(err, errsize, "tmp %s: cannot make its private directory in %s: %s", guest, tmp_base,
+			 strerror(rc < 0 ? -rc : errno));
+		if (rc == 0)
+			held_dir_remove(&held);
 		free(dir);
 		return -1;
 	}
 	free(dir);
-	return add_mount(guest, real, false, true, err, errsize);
+	rc = add_mount(guest, real, false, &held, err, errsize);
+	if (rc < 0)
+		held_dir_remove(&held);
+	return rc;
 }
 
 int guest_view_finish(char *err, size_t errsize)
@@ -244,11 +257,13 @@ void guest_view_cleanup(bool keep)
 {
 	for (size_t i = 0; i < the_view.n; i++) {
 		if (the_view.mounts[i].tmp) {
-			if (keep)
+			if (keep) {
 				warn("the private directory of tmp %s is kept: %s", the_view.mounts[i].guest,
 				     the_view.mounts[i].host);
-			else
-				remove_tree(the_view.mounts[i].host);
+				held_dir_release(&the_view.mounts[i].held);
+			} else {
+				held_dir_remove(&the_view.mounts[i].held);
+			}
 		}
 		free(the_view.mounts[i].guest);
 		free(the_view.mounts[i].host);

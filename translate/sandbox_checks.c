@@ -208,11 +208,11 @@ enum check_result sandbox_check_paths(struct tracee *t, const struct syscall_sto
 	return CHECK_PASS;
 }
 
-enum check_result sandbox_check_openat2(struct tracee *t, const struct syscall_stop *s)
+enum check_result sandbox_check_openat2(struct tracee *t, struct syscall_stop *s)
 {
 	struct open_how how;
 	uint64_t size = regs_arg(&s->regs, s->abi, 3);
-	tracee_regs r = s->regs;
+	long openat = syscall_number(ABI_X86_64, "openat");
 
 	if (size < sizeof(how)) {
 		sandbox_fail_call(t, s, EINVAL);
@@ -225,17 +225,21 @@ enum check_result sandbox_check_openat2(struct tracee *t, const struct syscall_s
 	if (how.resolve == 0 && size == sizeof(how)) {
 		/*
 		 * The same open as openat with the flags in registers, which no other
-		 * thread can change: the filter decides it again as openat.
+		 * thread can change. The kernel lets a rewritten call through the
+		 * filter without another stop, so the checks that follow look at the
+		 * openat (s is rewritten in place) before it runs.
 		 */
 		if (how.flags >> 32 || (!(how.flags & (O_CREAT | 020000000 /* the kernel's O_TMPFILE bit */)) && how.mode)) {
 			sandbox_fail_call(t, s, EINVAL);
 			return CHECK_DONE;
 		}
-		regs_set_syscall_nr(&r, syscall_number(ABI_X86_64, "openat"));
-		regs_set_arg(&r, s->abi, 2, how.flags);
-		regs_set_arg(&r, s->abi, 3, how.mode);
-		sandbox_rewrite_call(t, &r);
-		return CHECK_DONE;
+		regs_set_syscall_nr(&s->regs, openat);
+		regs_set_arg(&s->regs, s->abi, 2, how.flags);
+		regs_set_arg(&s->regs, s->abi, 3, how.mode);
+		s->nr = openat;
+		s->entry = syscall_lookup(ABI_X86_64, (int)openat);
+		regs_set(t->tid, &s->regs);
+		return CHECK_PASS;
 	}
 	if (!sandbox_get()->supervisor_paths)
 		return CHECK_PASS; /* Landlock decides the path, whatever the flags become */
@@ -397,8 +401,7 @@ static void find_group(struct tracee *t, void *ctx)
 		g->found = true;
 }
 
-/* The process group pgid belongs to the run (and is not picovisor's own, shared with --tty). */
-static bool group_in_run(pid_t pgid)
+bool sandbox_group_in_run(pid_t pgid)
 {
 	struct group_search g = { pgid, false };
 
@@ -428,7 +431,7 @@ static bool is_zombie_of_run(long pid)
 	return end && sscanf(end + 1, " %c %d", &state, &ppid) == 2 && state == 'Z' && sandbox_pid_in_run(ppid);
 }
 
-static enum check_result refuse_pid(struct tracee *t, const struct syscall_stop *s, long pid, const char *what)
+enum check_result sandbox_refuse_target(struct tracee *t, const struct syscall_stop *s, long pid, const char *what)
 {
 	char path[32];
 
@@ -471,28 +474,28 @@ enum check_result sandbox_check_pids(struct tracee *t, const struct syscall_stop
 				return sandbox_refuse(t, s, EPERM, true, NULL,
 						      "%s on every process of a user reaches beyond the run", e->name);
 			if (which == group) {
-				if ((v == 0 && sandbox_get()->sid) || group_in_run((pid_t)(v ? v : getpgid(t->tid))))
+				if ((v == 0 && sandbox_get()->sid) || sandbox_group_in_run((pid_t)(v ? v : getpgid(t->tid))))
 					continue;
-				return refuse_pid(t, s, v, "process group");
+				return sandbox_refuse_target(t, s, v, "process group");
 			}
 		}
 		if (v == 0) {
 			/* kill(0): the caller's group, the run's own unless it shares picovisor's (--tty) */
-			if (!signals || run_options()->share_tty == false || group_in_run(getpgid(t->tid)))
+			if (!signals || run_options()->share_tty == false || sandbox_group_in_run(getpgid(t->tid)))
 				continue;
-			return refuse_pid(t, s, v, "process group");
+			return sandbox_refuse_target(t, s, v, "process group");
 		}
 		if (v == -1 && signals)
 			return sandbox_refuse(t, s, EPERM, true, NULL,
 					      "kill(-1) signals every process of the user: never allowed in the sandbox");
 		if (v < 0 && signals) {
-			if (group_in_run((pid_t)-v))
+			if (sandbox_group_in_run((pid_t)-v))
 				continue;
-			return refuse_pid(t, s, -v, "process group");
+			return sandbox_refuse_target(t, s, -v, "process group");
 		}
 		if (v > 0 && sandbox_pid_in_run((pid_t)v))
 			continue;
-		return refuse_pid(t, s, v, "process");
+		return sandbox_refuse_target(t, s, v, "process");
 	}
 	return CHECK_PASS;
 }

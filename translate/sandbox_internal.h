@@ -33,10 +33,27 @@ void sandbox_rewrite_call(struct tracee *t, const tracee_regs *r);
 enum check_result sandbox_check_paths(struct tracee *t, const struct syscall_stop *s, bool opens, uint64_t open_flags);
 enum check_result sandbox_check_sockaddr(struct tracee *t, const struct syscall_stop *s);
 enum check_result sandbox_check_pids(struct tracee *t, const struct syscall_stop *s);
-enum check_result sandbox_check_openat2(struct tracee *t, const struct syscall_stop *s);
+/* openat2 without RESOLVE_* flags is rewritten in place into openat (the checks go on with it). */
+enum check_result sandbox_check_openat2(struct tracee *t, struct syscall_stop *s);
 /* An image an exec maps, open at fd in the supervisor: 0 or -EACCES. */
 int sandbox_check_image(struct tracee *t, int fd, const char *role);
 /* Is pid a task of the run? */
 bool sandbox_pid_in_run(pid_t pid);
+/* Does process group pgid belong to the run (and is not picovisor's own, shared with --tty)? */
+bool sandbox_group_in_run(pid_t pgid);
+/*
+ * A call aimed at pid (what: "process", "process group"), which is not a task of the run:
+ * fails with ESRCH if nothing is there, passes for a zombie child of the run, and is
+ * otherwise refused in every mode (on-violation log too).
+ */
+enum check_result sandbox_refuse_target(struct tracee *t, const struct syscall_stop *s, long pid, const char *what);
+/*
+ * Calls that name a process by a descriptor (K_PIDFD), or choose who gets a
+ * descriptor's signals (fcntl F_SETOWN/F_SETOWN_EX, ioctl FIOSETOWN/SIOCSPGRP):
+ * the process must be of the run, in every mode (translate/sandbox_owner.c).
+ * s may be rewritten into an equivalent call whose target is in a register.
+ */
+enum check_result sandbox_check_pidfds(struct tracee *t, struct syscall_stop *s);
+enum check_result sandbox_check_owner(struct tracee *t, struct syscall_stop *s);
 
 #endif

@@ -136,12 +136,45 @@ static void promises_listing(const struct policy *p, const char *call, bool in_p
 	}
 }
 
-/* A call let through without checks (the launch, on-violation log): translated, then served. */
+/*
+ * What is refused in every mode, on-violation log included (besides the calls
+ * the table marks SC_NEVER and never_allowed_use): clone3, whose flags are in
+ * memory (ENOSYS: C libraries fall back to clone, whose flags the filter
+ * sees), and calls aimed at a process outside the run (by pid, by a
+ * descriptor naming it, or as the owner of a descriptor's signals). s may be
+ * rewritten into an equivalent call.
+ */
+static enum check_result refused_in_every_mode(struct tracee *t, struct syscall_stop *s)
+{
+	const struct syscall_entry *e = s->entry;
+
+	for (int i = 0; i < syscall_nargs(e); i++)
+		if (e->args[i].kind == K_CLONE_ARGS) {
+			sandbox_fail_call(t, s, ENOSYS);
+			return CHECK_DONE;
+		}
+	if (sandbox_check_pids(t, s) == CHECK_DONE || sandbox_check_pidfds(t, s) == CHECK_DONE ||
+	    sandbox_check_owner(t, s) == CHECK_DONE)
+		return CHECK_DONE;
+	return CHECK_PASS;
+}
+
+/* A call let through without checks (the launch): translated, then served. */
 static void serve_translated(struct tracee *t, const struct syscall_stop *s)
 {
 	struct syscall_stop ts;
 
 	if (translate(t, s, &ts) == CHECK_DONE)
+		return;
+	serve(t, &ts);
+}
+
+/* A violation on-violation log lets go on: still never aimed outside the run. */
+static void serve_logged(struct tracee *t, const struct syscall_stop *s)
+{
+	struct syscall_stop ts;
+
+	if (translate(t, s, &ts) == CHECK_DONE || refused_in_every_mode(t, &ts) == CHECK_DONE)
 		return;
 	serve(t, &ts);
 }
@@ -200,13 +233,13 @@ static void on_violation(struct tracee *t, const struct syscall_stop *s)
 				   "%s with these arguments is beyond what the policy's promises (%s) allow for it "
 				   "(the promises that have %s: %s)",
 				   e->name, listing, e->name, others) == CHECK_PASS)
-			serve_translated(t, s);
+			serve_logged(t, s);
 		return;
 	}
 	promises_listing(p, e->name, false, listing, sizeof(listing));
 	if (sandbox_refuse(t, s, err, false, NULL, "no promise of the policy allows %s%s%s%s", e->name,
 			   listing[0] ? " (promise " : "", listing, listing[0] ? " would)" : "") == CHECK_PASS)
-		serve_translated(t, s);
+		serve_logged(t, s);
 }
 
 /* fork, vfork, clone: within the run's process limit? */
@@ -249,11 +282,6 @@ static void on_check(struct tracee *t, const struct syscall_stop *orig)
 		return;
 	}
 	for (int i = 0; i < syscall_nargs(e); i++) {
-		if (e->args[i].kind == K_CLONE_ARGS) {
-			/* Its flags are in memory another thread can change after a look: C libraries fall back to clone. */
-			sandbox_fail_call(t, s, ENOSYS);
-			return;
-		}
 		if (e->args[i].kind == K_OPEN_HOW) {
 			if (sandbox_check_openat2(t, s) == CHECK_DONE)
 				return;
@@ -266,7 +294,7 @@ static void on_check(struct tracee *t, const struct syscall_stop *orig)
 		return;
 	if (sandbox_check_sockaddr(t, s) == CHECK_DONE)
 		return;
-	if (sandbox_check_pids(t, s) == CHECK_DONE)
+	if (refused_in_every_mode(t, s) == CHECK_DONE)
 		return;
 	if (sb->policy.limit_set[LIMIT_PROCS] && syscall_creates_task(e) && count_task(t, s) == CHECK_DONE)
 		return;

@@ -15,6 +15,7 @@
 #include "sandbox.h"
 #include "scratch.h"
 #include "seccomp_guard.h"
+#include "signal_send.h"
 #include "trace.h"
 #include "tracee.h"
 #include "util.h"
@@ -404,7 +405,6 @@ void seccomp_guard_strict_violation(struct tracee *t)
 	regs_set_syscall_nr(&r, -1);
 	regs_set_retval(&r, -ENOSYS);
 	regs_set(t->tid, &r);
-	if (t->proc->tgid > 0)
-		kill(t->proc->tgid, SIGKILL); /* the one thread: the process dies of SIGKILL, as natively */
+	signal_send(&t->proc->target, SIGKILL); /* the one thread: the process dies of SIGKILL, as natively */
 	tracee_resume(t, 0);
 }

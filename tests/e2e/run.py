@@ -24,6 +24,7 @@ import tempfile
 import time
 
 import limits_tests
+import lifecycle_tests
 import nt_tests
 import pathmap_tests
 import policy_tests
@@ -537,6 +538,7 @@ def main():
     groups += seccomp_tests.groups(sys.modules[__name__])
     groups += nt_tests.groups(sys.modules[__name__])
     groups += limits_tests.groups(sys.modules[__name__])
+    groups += lifecycle_tests.groups(sys.modules[__name__])
     users = [False] if args.root_only or os.geteuid() != 0 or not needs("setpriv") else [False, True]
     try:
         for AS_USER in users:

@@ -80,7 +80,7 @@ Test(syscall_table, argument_kinds_and_classes)
 		for (int a = 0; a < syscall_nargs(&t[i]); a++) {
 			cr_expect(t[i].args[a].name && t[i].args[a].name[0], "%s: argument %d unnamed", t[i].name, a);
 			has_path |= t[i].args[a].kind == K_PATH;
-			has_fd |= t[i].args[a].kind == K_FD || t[i].args[a].kind == K_DIRFD;
+			has_fd |= t[i].args[a].kind == K_FD || t[i].args[a].kind == K_DIRFD || t[i].args[a].kind == K_PIDFD;
 		}
 		/* The classes of -e follow the kinds: a path makes %file, an fd %desc. */
 		if (strcmp(t[i].name, "getcwd") != 0) /* strace counts getcwd as %file too */

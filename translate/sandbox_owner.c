@@ -1,0 +1,240 @@
+/*
+ * Processes named by a descriptor, and the owner of a descriptor's signals
+ * (include: sandbox_internal.h). Both reach a process without a pid in a
+ * register, so the filter cannot decide them and Landlock's signal scope
+ * (where the kernel has it, and not under on-violation log) is the only other
+ * wall. The supervisor finds the process and refuses one outside the run in
+ * every mode; where it can, it rewrites the call into an equivalent one whose
+ * target is the pid it checked, in a register no other thread can change
+ * (pidfd_send_signal into kill or rt_sigqueueinfo, F_SETOWN_EX into F_SETOWN),
+ * so that swapping the descriptor or the memory after the look changes
+ * nothing. A rewritten call runs without a second stop: the kernel lets a
+ * TRACE verdict pass when it re-runs the filter after a stop.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "sandbox_internal.h"
+#include "tracee.h"
+
+#ifndef F_OWNER_TID
+#define F_OWNER_TID 0
+#define F_OWNER_PID 1
+#define F_OWNER_PGRP 2
+#endif
+#ifndef SIOCSPGRP
+#define SIOCSPGRP 0x8902
+#endif
+#define PIDFD_THREAD_FLAG O_EXCL /* PIDFD_THREAD: a pidfd of one thread */
+
+/* What a descriptor of the tracee names. */
+struct fd_process {
+	pid_t pid;    /* the task (a tgid unless thread); -1: it has ended */
+	bool thread;  /* a thread's pidfd, or a /proc/PID/task/TID directory */
+	bool found;   /* a pidfd or a /proc directory of a task; false: neither (the kernel refuses it) */
+};
+
+/* A "Name:\t<number>" line of a /proc text, or false. */
+static bool proc_field(FILE *f, const char *name, long *out)
+{
+	char line[256];
+	size_t n = strlen(name);
+
+	rewind(f);
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, name, n) == 0 && line[n] == ':')
+			return sscanf(line + n + 1, " %li", out) == 1;
+	return false;
+}
+
+/* Look at the descriptor itself, through a copy of it (never by a name the program chose). 0 or -errno. */
+static int fd_process_of(struct tracee *t, int fd, struct fd_process *out)
+{
+	long pidfd = t->proc->target.pidfd, own = -1, copy, v;
+	char path[64];
+	struct statfs sf;
+	FILE *f;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (pidfd < 0) /* no pidfd kept (an old kernel, or out of descriptors): the process is ours, unreaped */
+		pidfd = own = syscall(SYS_pidfd_open, t->proc->tgid, 0);
+	copy = pidfd >= 0 ? syscall(SYS_pidfd_getfd, pidfd, fd, 0) : -1;
+	rc = copy < 0 ? -errno : 0;
+	if (own >= 0)
+		close((int)own);
+	if (copy < 0)
+		return rc;
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%ld", copy);
+	f = fopen(path, "re");
+	if (f && proc_field(f, "Pid", &v)) { /* a pidfd */
+		long flags = 0;
+
+		out->found = true;
+		out->pid = (pid_t)v;
+		rewind(f);
+		char line[128];
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "flags: %lo", &flags) == 1)
+				break;
+		out->thread = (flags & PIDFD_THREAD_FLAG) != 0;
+	} else if (fstatfs((int)copy, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC) {
+		/* A /proc directory of a task (pidfd_send_signal takes those too): its own status says which. */
+		int st = openat((int)copy, "status", O_RDONLY | O_CLOEXEC);
+		FILE *sf2 = st >= 0 ? fdopen(st, "re") : NULL;
+		long tgid, tid;
+
+		if (!sf2 && st >= 0)
+			close(st);
+		if (sf2 && proc_field(sf2, "Tgid", &tgid) && proc_field(sf2, "Pid", &tid)) {
+			out->found = true;
+			out->pid = (pid_t)tid;
+			out->thread = tid != tgid;
+		}
+		if (sf2)
+			fclose(sf2);
+	}
+	if (f)
+		fclose(f);
+	close((int)copy);
+	return 0;
+}
+
+/* pidfd_send_signal(fd, sig, info, 0) to process pid: the same signal by pid, in registers. */
+static void rewrite_signal(struct syscall_stop *s, pid_t pid)
+{
+	uint64_t info = regs_arg(&s->regs, s->abi, 2);
+	long nr = syscall_number(ABI_X86_64, info ? "rt_sigqueueinfo" : "kill");
+
+	regs_set_syscall_nr(&s->regs, nr);
+	regs_set_arg(&s->regs, s->abi, 0, (uint64_t)pid);
+	/* sig and info stay where they are: arguments 1 and 2 of both calls */
+	s->nr = nr;
+	s->entry = syscall_lookup(ABI_X86_64, (int)nr);
+}
+
+enum check_result sandbox_check_pidfds(struct tracee *t, struct syscall_stop *s)
+{
+	const struct syscall_entry *e = s->entry;
+	struct fd_process fp;
+	int rc;
+
+	for (int i = 0; i < syscall_nargs(e); i++) {
+		if (e->args[i].kind != K_PIDFD)
+			continue;
+		rc = fd_process_of(t, (int)regs_arg(&s->regs, s->abi, i), &fp);
+		if (rc == -EBADF || (rc == 0 && !fp.found))
+			return CHECK_PASS; /* no process behind it: the kernel refuses the call itself */
+		if (rc < 0)
+			return sandbox_refuse(t, s, EPERM, true, NULL,
+					      "%s: the process its descriptor names cannot be looked at (%s): refused",
+					      e->name, strerror(-rc));
+		if (fp.pid <= 0) {
+			sandbox_fail_call(t, s, ESRCH); /* it has ended: what the kernel says */
+			return CHECK_DONE;
+		}
+		if (!sandbox_pid_in_run(fp.pid))
+			return sandbox_refuse_target(t, s, fp.pid, "process");
+		/* A whole process's signal by its pidfd: the same by the pid just checked. */
+		if ((e->flags & CL_SIGNAL) && i == 0 && !fp.thread && regs_arg(&s->regs, s->abi, 3) == 0) {
+			rewrite_signal(s, fp.pid);
+			regs_set(t->tid, &s->regs);
+		}
+	}
+	return CHECK_PASS;
+}
+
+/* who: F_SETOWN's value (a pid, or minus a process group); tid: F_OWNER_TID's. */
+static enum check_result check_owner_value(struct tracee *t, const struct syscall_stop *s, long who, bool tid)
+{
+	if (who == 0)
+		return CHECK_PASS; /* no owner: no signal */
+	if (who < 0 && !tid)
+		return sandbox_group_in_run((pid_t)-who) ? CHECK_PASS : sandbox_refuse_target(t, s, -who, "process group");
+	return sandbox_pid_in_run((pid_t)who) ? CHECK_PASS : sandbox_refuse_target(t, s, who, "process");
+}
+
+/* F_SETOWN_EX for one thread: done by the supervisor on the open file itself, then answered. */
+static enum check_result set_thread_owner(struct tracee *t, struct syscall_stop *s, int fd,
+					  const struct f_owner_ex *owner)
+{
+	long pidfd = t->proc->target.pidfd, own = -1, copy;
+	int err = 0;
+
+	if (pidfd < 0)
+		pidfd = own = syscall(SYS_pidfd_open, t->proc->tgid, 0);
+	copy = pidfd >= 0 ? syscall(SYS_pidfd_getfd, pidfd, fd, 0) : -1;
+	if (copy < 0)
+		err = errno;
+	else if (fcntl((int)copy, F_SETOWN_EX, owner) < 0)
+		err = errno;
+	if (copy >= 0)
+		close((int)copy);
+	if (own >= 0)
+		close((int)own);
+	sandbox_fail_call(t, s, err); /* err 0: the call returns 0 */
+	return CHECK_DONE;
+}
+
+enum check_result sandbox_check_owner(struct tracee *t, struct syscall_stop *s)
+{
+	const struct syscall_entry *e = s->entry;
+
+	for (int i = 0; i + 1 < syscall_nargs(e); i++) {
+		unsigned cmd = (unsigned)regs_arg(&s->regs, s->abi, i);
+		uint64_t arg = regs_arg(&s->regs, s->abi, i + 1);
+
+		if (e->args[i].kind == K_IOCTL_CMD && (cmd == FIOSETOWN || cmd == SIOCSPGRP))
+			/* The value is in memory another thread can change: fcntl F_SETOWN says the same in a register. */
+			return sandbox_refuse(t, s, EPERM, true, NULL,
+					      "ioctl FIOSETOWN and SIOCSPGRP (a descriptor's signal owner, read from memory) "
+					      "are never allowed in the sandbox: fcntl F_SETOWN is, for processes of the run");
+		if (e->args[i].kind != K_FCNTL_CMD)
+			continue;
+		if (cmd == F_SETOWN)
+			return check_owner_value(t, s, (long)(int)arg, false);
+		if (cmd == F_SETOWN_EX) {
+			struct f_owner_ex owner;
+			enum check_result r;
+			int fd = i > 0 ? (int)regs_arg(&s->regs, s->abi, i - 1) : -1;
+
+			if (tracee_read(t->tid, arg, &owner, sizeof(owner)) != (ssize_t)sizeof(owner)) {
+				sandbox_fail_call(t, s, EFAULT);
+				return CHECK_DONE;
+			}
+			if (owner.type != F_OWNER_TID && owner.type != F_OWNER_PID && owner.type != F_OWNER_PGRP) {
+				sandbox_fail_call(t, s, EINVAL);
+				return CHECK_DONE;
+			}
+			if (owner.pid < 0) {
+				sandbox_fail_call(t, s, EINVAL);
+				return CHECK_DONE;
+			}
+			r = check_owner_value(t, s, owner.type == F_OWNER_PGRP ? -(long)owner.pid : owner.pid,
+					      owner.type == F_OWNER_TID);
+			if (r == CHECK_DONE)
+				return r;
+			if (owner.type == F_OWNER_TID)
+				return set_thread_owner(t, s, fd, &owner);
+			/* A process or a group: F_SETOWN with the checked value. */
+			regs_set_arg(&s->regs, s->abi, i, F_SETOWN);
+			regs_set_arg(&s->regs, s->abi, i + 1,
+				     (uint64_t)(long)(owner.type == F_OWNER_PGRP ? -owner.pid : owner.pid));
+			regs_set(t->tid, &s->regs);
+			return CHECK_PASS;
+		}
+		return CHECK_PASS;
+	}
+	return CHECK_PASS;
+}
