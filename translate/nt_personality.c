@@ -89,6 +89,19 @@ uint64_t nt_work(struct tracee *t)
 }
 
 /* Give the program its registers back, rax = status. At a seccomp stop the call is skipped. */
+/* What a call holds between its steps (its state, its name for the trace) is let go. */
+static void call_release(struct nt_call *c)
+{
+	free(c->name);
+	c->name = NULL;
+	if (c->p_free)
+		c->p_free(c->p);
+	else
+		free(c->p);
+	c->p = NULL;
+	c->p_free = NULL;
+}
+
 void nt_done(struct tracee *t, ntstatus status)
 {
 	struct nt_call *c = nt_call_of(t);
@@ -104,18 +117,37 @@ void nt_done(struct tracee *t, ntstatus status)
 	regs_set(t->tid, &r);
 	c->active = false;
 	c->at_exit = false;
-	free(c->name);
-	c->name = NULL;
-	if (c->p_free)
-		c->p_free(c->p);
-	else
-		free(c->p);
-	c->p = NULL;
-	c->p_free = NULL;
+	call_release(c);
 	t->resume = RESUME_CONT;
 	t->personality_exit = false;
 	if (!at_exit)
 		tracee_resume(t, 0); /* at an exit stop the event loop resumes */
+}
+
+/*
+ * A service's second and later Linux calls cannot be written at a seccomp
+ * stop: the thread is at the exit of the one before. It is sent back over
+ * the program's syscall instruction instead, and those bytes belong to the
+ * program: another thread may have made them anything. So the call is
+ * accepted at its seccomp stop only if it arrives exactly as written (its
+ * number, all six arguments, entered from that instruction); anything else
+ * is skipped and ends the service (nt_syscall_enter).
+ */
+static void chain_expect(struct nt_call *c, const tracee_regs *r)
+{
+	c->chain = *r;
+	regs_set_ip(&c->chain, regs_ip(&c->regs)); /* where a seccomp stop of that instruction reports */
+	c->chained = true;
+}
+
+static bool chain_arrived(const struct nt_call *c, const tracee_regs *r)
+{
+	if (regs_syscall_nr(r) != regs_syscall_nr(&c->chain) || regs_ip(r) != regs_ip(&c->chain))
+		return false;
+	for (int i = 0; i < 6; i++)
+		if (regs_arg(r, ABI_X86_64, i) != regs_arg(&c->chain, ABI_X86_64, i))
+			return false;
+	return true;
 }
 
 void nt_linux(struct tracee *t, nt_then_fn then, long nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
@@ -133,7 +165,7 @@ void nt_linux(struct tracee *t, nt_then_fn then, long nr, uint64_t a0, uint64_t 
 		/* Back over the syscall instruction: it runs again as this call and stops at its seccomp stop. */
 		regs_set_ip(&r, regs_ip(&c->regs) - SYSCALL_INSN_LEN);
 		regs_set_retval(&r, nr);
-		c->chained = true;
+		chain_expect(c, &r);
 	}
 	regs_set(t->tid, &r);
 	c->then = then;
@@ -180,8 +212,7 @@ static void serve(struct tracee *t, const struct syscall_stop *s, bool from_sign
 	struct nt_call *c = nt_call_of(t);
 	int nargs;
 
-	free(c->name);
-	free(c->p);
+	call_release(c);
 	memset(c, 0, sizeof(*c));
 	c->active = true;
 	c->from_signal = from_signal;
@@ -209,21 +240,31 @@ static void nt_syscall_enter(struct tracee *t, const struct syscall_stop *s)
 {
 	struct nt_call *c = nt_call_of(t);
 
-	if (s->abi != ABI_NT) {
-		/* A stop the run's own filter made for a Linux call the personality wrote: let it run. */
-		t->resume = c->active ? RESUME_SYSCALL : RESUME_CONT;
-		tracee_resume(t, 0);
-		return;
-	}
+	/*
+	 * Every call of an NT process stops here through its own filter (the
+	 * newest, whose word wins), whatever filter of the run stopped it too: no
+	 * stop lets a call through but the one written below.
+	 */
 	if (c->active && c->chained) {
-		/* The next Linux call of a service, back at its seccomp stop: it runs now. */
 		c->chained = false;
-		t->resume = RESUME_SYSCALL;
-		t->personality_exit = true;
-		tracee_resume(t, 0);
+		if (chain_arrived(c, &s->regs)) {
+			/* The next Linux call of a service, back at its seccomp stop as written: it runs now. */
+			t->resume = RESUME_SYSCALL;
+			t->personality_exit = true;
+			tracee_resume(t, 0);
+			return;
+		}
+		/*
+		 * Not what was written (the instruction was changed under it): the
+		 * service is abandoned, what arrived is skipped, and the program's
+		 * call returns STATUS_INTERNAL_ERROR with its own registers.
+		 */
+		c->then = NULL;
+		c->at_exit = false;
+		nt_done(t, STATUS_INTERNAL_ERROR);
 		return;
 	}
-	serve(t, s, false);
+	serve(t, &(struct syscall_stop){ .abi = ABI_NT, .nr = s->nr, .regs = s->regs }, false);
 }
 
 static void nt_syscall_exit(struct tracee *t)
@@ -242,8 +283,9 @@ static void nt_syscall_exit(struct tracee *t)
 		tracee_regs again = r;
 		regs_set_ip(&again, regs_ip(&c->regs) - SYSCALL_INSN_LEN);
 		regs_set_retval(&again, (long)c->st[7]);
+		regs_set_syscall_nr(&again, (long)c->st[7]);
 		regs_set(t->tid, &again);
-		c->chained = true;
+		chain_expect(c, &again);
 		t->resume = RESUME_CONT; /* as in nt_linux: to its seccomp stop */
 		t->personality_exit = false;
 		return;
@@ -317,8 +359,7 @@ static void nt_exit_thread(struct tracee *t)
 		nt_thread_exited(t, t->proc->has_nt_status ? t->proc->nt_status : STATUS_SUCCESS);
 	}
 	if (t->nt) {
-		free(t->nt->call.name);
-		free(t->nt->call.p);
+		call_release(&t->nt->call);
 		free(t->nt);
 		t->nt = NULL;
 	}

@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 
+import nt_holes_tests
 import nt_tests
 import pathmap_tests
 import policy_tests
@@ -533,6 +534,7 @@ def main():
     groups += sandbox_tests.groups(sys.modules[__name__])
     groups += pathmap_tests.groups(sys.modules[__name__])
     groups += nt_tests.groups(sys.modules[__name__])
+    groups += nt_holes_tests.groups(sys.modules[__name__])
     users = [False] if args.root_only or os.geteuid() != 0 or not needs("setpriv") else [False, True]
     try:
         for AS_USER in users:

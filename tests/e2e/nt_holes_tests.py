@@ -1,0 +1,77 @@
+"""Hostile NT programs (tests/nt/*.c) against the holes of the NT personality: each runs as root and as
+nobody (the harness runs every group twice), without a policy and under --policy ci, in a fresh directory
+mapped as drive C:. Each program prints TAP; exit 2 means its own setup failed ("cannot test"), which is a
+failure here, never a pass. The runner adds what only the outside can see (a marker that must not reach
+the output, a host file that must not change)."""
+import os
+import shutil
+import signal
+import subprocess
+import time
+
+import nt_tests
+
+h = None
+POLICIES = [None, "ci"]
+
+
+def check(name, ok, detail=""):
+    h.report(name, bool(ok), detail)
+
+
+def argv_for(prog, policy, d, args=()):
+    pol = ["--quiet", "--policy", policy] if policy else []
+    return [h.pv(), "run"] + pol + ["--drive", f"C:={d}", "--", nt_tests.nt(prog)] + list(args)
+
+
+def run_prog(prog, policy, d, args=(), timeout=60):
+    return nt_tests.run(argv_for(prog, policy, d, args), d, timeout=timeout)
+
+
+def tap(r):
+    if r is None:
+        return False, "timed out"
+    if r[2] == 2:
+        return False, "cannot test (the program's own setup failed)\n" + r[0][-600:]
+    ok, why = nt_tests.tap_ok(r[0])
+    return ok and r[2] == 0, f"{why}\n  status {r[2]}\n  stdout: {r[0][-600:]}\n  stderr: {r[1][-400:]}"
+
+
+def each_policy(fn):
+    for policy in POLICIES:
+        d = nt_tests.scratch()
+        try:
+            fn(policy or "none", policy, d)
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
+
+def nt_holes_chained_calls():
+    """A service's second Linux call runs only as picovisor wrote it: a thread swapping the syscall
+    instruction for a jump to a raw Linux write gets the read abandoned, never the write."""
+    if not nt_tests.have_programs():
+        return
+
+    def one(label, policy, d):
+        r = run_prog("chain_swap.exe", policy, d)
+        ok, why = tap(r)
+        check(f"nt hostile ({label}): a swapped syscall instruction runs nothing raw",
+              ok and "RAW-LINUX-WRITE" not in r[0] + r[1], why)
+    each_policy(one)
+
+
+def nt_holes_thread_end():
+    """A thread that ends before NtCreateThreadEx has answered still signals its handle (the WaitAll hang)."""
+    if not nt_tests.have_programs():
+        return
+
+    def one(label, policy, d):
+        ok, why = tap(run_prog("thread_end_race.exe", policy, d))
+        check(f"nt ({label}): 600 threads that end at once, each end reaches its handle", ok, why)
+    each_policy(one)
+
+
+def groups(harness):
+    global h
+    h = harness
+    return [nt_holes_chained_calls, nt_holes_thread_end]
