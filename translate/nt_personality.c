@@ -57,11 +57,21 @@ int nt_get(struct tracee *t, uint64_t addr, void *buf, size_t len)
 	return tracee_read(t->tid, addr, buf, len) == (ssize_t)len ? 0 : -EFAULT;
 }
 
+/*
+ * Out-parameters go where the program could write itself and nowhere else:
+ * not into read-only memory (its code, .rdata, ntdll), and never into the
+ * scratch area, whose bytes other threads' calls are built from. Windows
+ * answers STATUS_ACCESS_VIOLATION for both.
+ */
 int nt_put(struct tracee *t, uint64_t addr, const void *buf, size_t len)
 {
+	const struct scratch_area *a = t->proc->scratch;
+
 	if (len == 0)
 		return 0;
-	return tracee_write(t->tid, addr, buf, len) == (ssize_t)len ? 0 : -EFAULT;
+	if (addr + len < addr || (a && a->addr && addr < a->addr + SCRATCH_SIZE && a->addr < addr + len))
+		return -EFAULT;
+	return tracee_write_as_program(t->tid, addr, buf, len) == (ssize_t)len ? 0 : -EFAULT;
 }
 
 void nt_put_iosb(struct tracee *t, uint64_t iosb, ntstatus status, uint64_t information)

@@ -71,7 +71,18 @@ def nt_holes_thread_end():
     each_policy(one)
 
 
+def nt_holes_out_params():
+    """Out-parameters never land where the program could not write: .rdata, ntdll's code, the scratch area."""
+    if not nt_tests.have_programs():
+        return
+
+    def one(label, policy, d):
+        ok, why = tap(run_prog("out_params.exe", policy, d))
+        check(f"nt hostile ({label}): no out-parameter in read-only memory or the scratch area", ok, why)
+    each_policy(one)
+
+
 def groups(harness):
     global h
     h = harness
-    return [nt_holes_chained_calls, nt_holes_thread_end]
+    return [nt_holes_chained_calls, nt_holes_thread_end, nt_holes_out_params]
