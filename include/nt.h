@@ -197,6 +197,9 @@ size_t nt_utf16_to_utf8(const uint16_t *s, size_t len, char *out, size_t cap);
 
 /* NT name matching (translate/nt_path.c): wildcards as FsRtlIsNameInExpression, case folded as NT does. */
 bool nt_wildcard_match(const char *mask, const char *name);
+/* The same, with the steps it took in *work: never more than 2 x (mask + 1) x (name + 1), in code points. */
+bool nt_wildcard_match_work(const char *mask, const char *name, size_t *work);
+#define NT_WILDCARD_MAX 256 /* code points of a mask or a name beyond which nothing matches */
 int nt_name_casecmp(const char *a, const char *b);
 
 /* ---- Drives: letters mapped to host directories (--drive X:=DIR; C: defaults to the launch directory). */

@@ -28,6 +28,7 @@ enum {
 };
 
 #define SL_RESTART_SCAN 0x1
+#define DIR_BUFFER_MAX (1u << 20) /* one call returns what fits in this much at most (a name is at most 510 bytes) */
 #define SL_RETURN_SINGLE_ENTRY 0x2
 
 /* Where the name starts in each layout (shared/nt-abi.md section 3; the Id forms: FileId before the name). */
@@ -183,6 +184,9 @@ static void query_directory(struct tracee *t, uint64_t h, uint64_t iosb, uint64_
 		}
 		list(f);
 	}
+	/* The program's Length may say 4 GiB: the entries of one call are built in at most DIR_BUFFER_MAX bytes. */
+	if (len > DIR_BUFFER_MAX)
+		len = DIR_BUFFER_MAX;
 	b = xcalloc(1, len);
 	while (f->next_name < f->nnames) {
 		const char *name = f->names[f->next_name];

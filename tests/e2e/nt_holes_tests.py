@@ -82,7 +82,21 @@ def nt_holes_out_params():
     each_policy(one)
 
 
+def nt_holes_supervisor_bounds():
+    """Nothing a program sends stops or exhausts the supervisor: an exponential wildcard mask, a 4 GiB
+    directory Length, a 64 TiB reservation, a 64 GiB view, a 1 TiB copy (60 s at most; the mask took
+    minutes and the reservation killed picovisor before)."""
+    if not nt_tests.have_programs():
+        return
+
+    def one(label, policy, d):
+        ok, why = tap(run_prog("supervisor_dos.exe", policy, d, timeout=60))
+        check(f"nt hostile ({label}): wildcards, lengths and reservations cannot stall or exhaust picovisor",
+              ok, why)
+    each_policy(one)
+
+
 def groups(harness):
     global h
     h = harness
-    return [nt_holes_chained_calls, nt_holes_thread_end, nt_holes_out_params]
+    return [nt_holes_chained_calls, nt_holes_thread_end, nt_holes_out_params, nt_holes_supervisor_bounds]
