@@ -241,10 +241,17 @@ static int deadline_of(struct tracee *t, uint64_t ptr, uint64_t *deadline)
 	if (to.infinite)
 		return 0;
 	ticks = to.ticks;
-	if (to.absolute) /* a system time: how far it is from now */
-		ticks = to.ticks > nt_time_now() ? to.ticks - nt_time_now() : 0;
+	if (to.absolute) { /* a system time: how far it is from now */
+		uint64_t t_now = nt_time_now();
+		ticks = to.ticks > t_now ? to.ticks - t_now : 0;
+	}
+	if (ticks == 0)
+		return -1;
+	/* Further than the monotonic clock can count (2^62 ticks are 14,000 years): no deadline at all. */
+	if (ticks > (UINT64_MAX - now) / 100)
+		return 0;
 	*deadline = now + ticks * 100;
-	return ticks == 0 ? -1 : 0;
+	return 0;
 }
 
 static void wait_for(struct tracee *t, const uint64_t *handles, int n, bool all, uint64_t timeout)

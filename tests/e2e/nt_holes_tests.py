@@ -96,7 +96,19 @@ def nt_holes_supervisor_bounds():
     each_policy(one)
 
 
+def nt_holes_timeouts():
+    """Timeouts at the edges of 64 bits (relative 2^62 ticks, INT64_MIN, the largest absolute time) wait
+    until the object is signalled instead of timing out at once."""
+    if not nt_tests.have_programs():
+        return
+
+    def one(label, policy, d):
+        ok, why = tap(run_prog("timeouts.exe", policy, d, timeout=30))
+        check(f"nt hostile ({label}): timeout arithmetic without overflow", ok, why)
+    each_policy(one)
+
+
 def groups(harness):
     global h
     h = harness
-    return [nt_holes_chained_calls, nt_holes_thread_end, nt_holes_out_params, nt_holes_supervisor_bounds]
+    return [nt_holes_chained_calls, nt_holes_thread_end, nt_holes_out_params, nt_holes_supervisor_bounds, nt_holes_timeouts]
