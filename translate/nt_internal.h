@@ -152,6 +152,9 @@ struct nt_thread {
 
 /* ---- The call primitives (nt_personality.c). */
 void nt_done(struct tracee *t, ntstatus status);
+/* The call is taken back, at its seccomp stop: the thread runs on from before its syscall instruction,
+ * as Linux restarts a call a signal interrupted (a pending signal is delivered first). */
+void nt_restart(struct tracee *t);
 void nt_linux(struct tracee *t, nt_then_fn then, long nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 	      uint64_t a4, uint64_t a5);
 struct nt_call *nt_call_of(struct tracee *t);

@@ -160,6 +160,23 @@ static bool chain_arrived(const struct nt_call *c, const tracee_regs *r)
 	return true;
 }
 
+void nt_restart(struct tracee *t)
+{
+	struct nt_call *c = nt_call_of(t);
+	tracee_regs r = c->regs;
+
+	regs_set_syscall_nr(&r, -1); /* skipped here; rax and ip as before the syscall instruction ran */
+	regs_set_retval(&r, regs_syscall_nr(&c->regs));
+	regs_set_ip(&r, regs_ip(&c->regs) - SYSCALL_INSN_LEN);
+	regs_set(t->tid, &r);
+	c->active = false;
+	c->at_exit = false;
+	call_release(c);
+	t->resume = RESUME_CONT;
+	t->personality_exit = false;
+	tracee_resume(t, 0);
+}
+
 void nt_linux(struct tracee *t, nt_then_fn then, long nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 	      uint64_t a4, uint64_t a5)
 {

@@ -108,7 +108,55 @@ def nt_holes_timeouts():
     each_policy(one)
 
 
+def interrupt(policy, d, sig, also=None):
+    """Run wait_forever.exe until it says "waiting", send picovisor sig (after also, a signal that must not
+    end the waits): (returncode or None if it hung, seconds to end, output)."""
+    argv = argv_for("wait_forever.exe", policy, d)
+    if h.AS_USER:
+        argv = [shutil.which("setpriv")] + h.NOBODY[1:] + argv
+    p = subprocess.Popen(argv, cwd=d, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        line = p.stdout.readline()
+        time.sleep(0.2)
+        if also:
+            p.send_signal(also)
+            time.sleep(0.3)
+        t0 = time.time()
+        p.send_signal(sig)
+        rc = p.wait(timeout=10)
+        return rc, time.time() - t0, line.decode(errors="replace") + p.stdout.read().decode(errors="replace")
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+        return None, 10, ""
+
+
+def nt_holes_interrupt_waits():
+    """SIGTERM and SIGINT to picovisor end a run whose threads all wait in NT waits (parked at their seccomp
+    stops), as the program would end; a signal that does not end it leaves the waits waiting; the wall
+    limit ends it with 124."""
+    if not nt_tests.have_programs():
+        return
+
+    def one(label, policy, d):
+        for sig, name in ((signal.SIGTERM, "SIGTERM"), (signal.SIGINT, "SIGINT")):
+            rc, took, out = interrupt(policy, d, sig)
+            check(f"nt ({label}): {name} ends a run whose threads wait forever, as the program would end",
+                  rc == -sig and took < 5 and out.startswith("waiting") and "ended" not in out,
+                  f"  status {rc} after {took:.2f} s\n  output {out!r}")
+        rc, took, out = interrupt(policy, d, signal.SIGTERM, also=signal.SIGWINCH)
+        check(f"nt ({label}): a signal that does not end the program leaves its waits waiting",
+              rc == -signal.SIGTERM and "ended" not in out, f"  status {rc}\n  output {out!r}")
+        if policy:
+            t0 = time.time()
+            r = nt_tests.run([h.pv(), "run", "--quiet", "--policy", policy, "--limit", "wall=1s", "--drive", f"C:={d}",
+                              "--", nt_tests.nt("wait_forever.exe")], d, timeout=20)
+            check(f"nt ({label}): the wall limit ends a run whose threads wait forever (124)",
+                  r and r[2] == 124 and time.time() - t0 < 6, r)
+    each_policy(one)
+
+
 def groups(harness):
     global h
     h = harness
-    return [nt_holes_chained_calls, nt_holes_thread_end, nt_holes_out_params, nt_holes_supervisor_bounds, nt_holes_timeouts]
+    return [nt_holes_chained_calls, nt_holes_thread_end, nt_holes_out_params, nt_holes_supervisor_bounds, nt_holes_timeouts, nt_holes_interrupt_waits]
