@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct tracee;
 
@@ -210,6 +211,8 @@ int nt_drive_add(char letter, const char *dir, char *err, size_t errsize);
 void nt_drives_finish(void);
 /* The host directory of a drive letter, or NULL. */
 const char *nt_drive_host(char letter);
+/* Is this host object a drive's root or one of its parents? Those the program may not move or remove. */
+bool nt_drive_protected(dev_t dev, ino_t ino);
 /* A host path as a DOS path ("C:\dir\file") through the drive map: 0, or -1 if no drive reaches it. */
 int nt_dos_path_of_host(const char *host, char *out, size_t size);
 

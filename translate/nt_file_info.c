@@ -302,12 +302,17 @@ static void set_rename(struct tracee *t, struct nt_object *o, const unsigned cha
 	uint16_t *u;
 	size_t n;
 	struct nt_lookup *to;
+	struct stat sb;
 	ntstatus st;
 
 	memcpy(&root, b + 8, 8);
 	memcpy(&name_len, b + 0x10, 4);
 	if (name_len % 2 || len < 0x14 || name_len > len - 0x14 || !o->file.host) {
 		nt_done(t, STATUS_INVALID_PARAMETER);
+		return;
+	}
+	if (nt_file_protected(t, o)) { /* a drive's root (or a parent of one) stays where it is */
+		nt_done(t, STATUS_ACCESS_DENIED);
 		return;
 	}
 	n = name_len / 2;
@@ -348,6 +353,11 @@ static void set_rename(struct tracee *t, struct nt_object *o, const unsigned cha
 		if (to->exists && !replace) {
 			free(u);
 			nt_done(t, STATUS_OBJECT_NAME_COLLISION);
+			return;
+		}
+		if (to->exists && lstat(to->host, &sb) == 0 && nt_drive_protected(sb.st_dev, sb.st_ino)) {
+			free(u); /* replacing a drive's root is removing it */
+			nt_done(t, STATUS_ACCESS_DENIED);
 			return;
 		}
 	}
@@ -478,6 +488,10 @@ void nt_serve_NtSetInformationFile(struct tracee *t)
 			nt_done(t, STATUS_INVALID_PARAMETER);
 			return;
 		}
+		if (b[0] && nt_file_protected(t, o)) {
+			nt_done(t, STATUS_CANNOT_DELETE);
+			return;
+		}
 		if (b[0] && nt_fd_stat(t, o->file.fd, &st) == 0) {
 			if (!S_ISDIR(st.st_mode) && !(st.st_mode & 0222)) {
 				nt_done(t, STATUS_CANNOT_DELETE);
@@ -600,7 +614,7 @@ void nt_serve_NtDeleteFile(struct tracee *t)
 		nt_done(t, status);
 		return;
 	}
-	if (!S_ISDIR(st.st_mode) && !(st.st_mode & 0222)) {
+	if ((!S_ISDIR(st.st_mode) && !(st.st_mode & 0222)) || nt_drive_protected(st.st_dev, st.st_ino)) {
 		nt_lookup_free(&lk);
 		nt_done(t, STATUS_CANNOT_DELETE);
 		return;

@@ -117,6 +117,11 @@ static void after_open(struct tracee *t, long ret)
 		nt_linux(t, after_stray_close, SYS_close, (uint64_t)fd, 0, 0, 0, 0, 0);
 		return;
 	}
+	if ((r->options & FILE_DELETE_ON_CLOSE) && nt_drive_protected(sb.st_dev, sb.st_ino)) {
+		c->st[0] = STATUS_CANNOT_DELETE; /* a drive's root is never removed */
+		nt_linux(t, after_stray_close, SYS_close, (uint64_t)fd, 0, 0, 0, 0, 0);
+		return;
+	}
 	o = nt_object_new(NT_TYPE_FILE);
 	o->file.fd = fd;
 	o->file.host = r->lk.host;

@@ -156,7 +156,37 @@ def nt_holes_interrupt_waits():
     each_policy(one)
 
 
+DRIVE_DIRS = {"C": "c", "D": "D", "E": "E", "F": "F", "G": "G", "H": "H", "I": "H/inner", "J": "J"}
+
+
+def nt_holes_drive_roots():
+    """A drive's root, and a directory above another drive's root, cannot be renamed away, replaced or
+    removed (FileRenameInformation, NtDeleteFile, FileDispositionInformation, FILE_DELETE_ON_CLOSE). The
+    drives are in the working directory, which --policy ci lets the program write."""
+    if not nt_tests.have_programs():
+        return
+
+    def setup(d):
+        for sub in DRIVE_DIRS.values():
+            os.makedirs(os.path.join(d, sub), exist_ok=True)
+
+    for policy in POLICIES:
+        label = policy or "none"
+        d = nt_tests.scratch(setup)
+        try:
+            pol = ["--quiet", "--policy", policy] if policy else []
+            drives = [a for k, v in DRIVE_DIRS.items() for a in ("--drive", f"{k}:={os.path.join(d, v)}")]
+            r = nt_tests.run([h.pv(), "run"] + pol + drives + ["--", nt_tests.nt("drive_root.exe")], d)
+            ok, why = tap(r)
+            left = sorted(os.listdir(d))
+            intact = all(os.path.isdir(os.path.join(d, v)) for v in DRIVE_DIRS.values())
+            check(f"nt hostile ({label}): drive roots are not renamed, replaced or removed",
+                  ok and intact and not any(x.startswith("moved") for x in left), f"{why}\n  left: {left}")
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
+
 def groups(harness):
     global h
     h = harness
-    return [nt_holes_chained_calls, nt_holes_thread_end, nt_holes_out_params, nt_holes_supervisor_bounds, nt_holes_timeouts, nt_holes_interrupt_waits]
+    return [nt_holes_chained_calls, nt_holes_thread_end, nt_holes_out_params, nt_holes_supervisor_bounds, nt_holes_timeouts, nt_holes_interrupt_waits, nt_holes_drive_roots]
