@@ -22,6 +22,7 @@
 #include "event_loop.h"
 #include "nt_file.h"
 #include "nt_internal.h"
+#include "sandbox.h"
 #include "scratch.h"
 #include "util.h"
 
@@ -398,17 +399,20 @@ static bool dir_is_empty(const char *path)
 	return empty;
 }
 
-/* The times are set: now the read-only attribute, as the file's write bits. */
+/*
+ * The times are set: now the read-only attribute, as the file's write bits.
+ * Both act on the file the handle holds (its fd), never on a name: a name
+ * walked again could lead anywhere a symlink or a rename put it since.
+ */
 static void after_times(struct tracee *t, long ret)
 {
 	struct nt_call *c = nt_call_of(t);
 	struct nt_object *o;
 	struct stat st;
 	mode_t mode;
-	uint64_t path;
 
-	if (ret < 0 || nt_handle_get(nt_process_of(t), c->a[0], NT_TYPE_FILE, &o, NULL) || !o->file.host ||
-	    stat(o->file.host, &st) < 0) {
+	if (ret < 0 || nt_handle_get(nt_process_of(t), c->a[0], NT_TYPE_FILE, &o, NULL) || o->file.fd < 0 ||
+	    nt_fd_stat(t, o->file.fd, &st) < 0) {
 		set_result(t, ret < 0 ? ret : 0);
 		return;
 	}
@@ -417,8 +421,7 @@ static void after_times(struct tracee *t, long ret)
 		mode &= (mode_t)~0222;
 	else if (!(mode & 0222))
 		mode |= 0200;
-	path = nt_scratch_put(t, 0, o->file.host, strlen(o->file.host) + 1);
-	nt_linux(t, set_result, SYS_fchmodat, (uint64_t)AT_FDCWD, path, mode, 0, 0, 0);
+	nt_linux(t, set_result, SYS_fchmod, (uint64_t)o->file.fd, mode, 0, 0, 0, 0);
 }
 
 void nt_serve_NtSetInformationFile(struct tracee *t)
@@ -513,7 +516,7 @@ void nt_serve_NtSetInformationFile(struct tracee *t)
 		struct timespec tsv[2];
 		int64_t at, wr;
 		uint32_t attrs;
-		uint64_t path, times;
+		uint64_t times;
 
 		memcpy(&at, b + 8, 8);
 		memcpy(&wr, b + 0x10, 8);
@@ -528,18 +531,22 @@ void nt_serve_NtSetInformationFile(struct tracee *t)
 				tsv[i].tv_nsec = (long)(x % (int64_t)NT_TICKS_PER_SECOND) * 100;
 			}
 		}
-		if (!o->file.host) {
+		if (!o->file.host || o->file.fd < 0) {
 			set_result(t, 0);
 			return;
 		}
-		c->st[0] = attrs;
-		path = nt_scratch_put(t, 0, o->file.host, strlen(o->file.host) + 1);
-		times = nt_scratch_put(t, SCRATCH_SLOT_HALF, tsv, sizeof(tsv));
-		if (!path || !times) {
-			nt_done(t, STATUS_NAME_TOO_LONG);
+		/* Landlock has no right for a file's mode and times: the policy's rules are checked here. */
+		if (!sandbox_fd_may_change(t, o->file.fd)) {
+			nt_done(t, STATUS_ACCESS_DENIED);
 			return;
 		}
-		nt_linux(t, attrs ? after_times : set_result, SYS_utimensat, (uint64_t)AT_FDCWD, path, times, 0, 0, 0);
+		c->st[0] = attrs;
+		times = nt_scratch_put(t, SCRATCH_SLOT_HALF, tsv, sizeof(tsv));
+		if (!times) {
+			nt_done(t, STATUS_NO_MEMORY);
+			return;
+		}
+		nt_linux(t, attrs ? after_times : set_result, SYS_utimensat, (uint64_t)o->file.fd, 0, times, 0, 0, 0);
 		return;
 	}
 	default:

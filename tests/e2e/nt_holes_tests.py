@@ -7,6 +7,7 @@ import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 
 import nt_tests
@@ -186,7 +187,44 @@ def nt_holes_drive_roots():
             shutil.rmtree(d, ignore_errors=True)
 
 
+def nt_holes_metadata():
+    """FileBasicInformation acts on the file the handle holds (never a name a symlink or rename redirected
+    since), and under a policy needs the policy's write rule on that file, as fchmod/utimensat do (Landlock
+    has no right for mode and times). The outside file is the program's own (nobody's when run as nobody),
+    so only picovisor's checks stand between it and the program."""
+    if not nt_tests.have_programs():
+        return
+    for policy in POLICIES:
+        label = policy or "none"
+        outside = tempfile.mkdtemp(prefix="pv-nt-outside-")
+        victim = os.path.join(outside, "victim")
+        with open(victim, "w") as f:
+            f.write("secret\n")
+        os.chmod(victim, 0o644)
+        os.utime(victim, (1000000000, 1000000000))
+        os.chmod(outside, 0o755)
+        if h.AS_USER:
+            subprocess.run(["chown", "-R", "65534:65534", outside], check=True)
+
+        def setup(d):
+            os.mkdir(os.path.join(d, "dir2"))
+            os.symlink(victim, os.path.join(d, "dir2", "a"))
+        d = nt_tests.scratch(setup)
+        try:
+            pol = ["--quiet", "--policy", policy, "--path", f"r:{outside}"] if policy else []
+            r = nt_tests.run([h.pv(), "run"] + pol + ["--drive", f"C:={d}", "--", nt_tests.nt("meta_escape.exe")] +
+                             (["policy"] if policy else []), d)
+            ok, why = tap(r)
+            st = os.stat(victim)
+            check(f"nt hostile ({label}): FileBasicInformation changes the handle's file only, under the policy's rules",
+                  ok and (st.st_mode & 0o777) == 0o644 and int(st.st_mtime) == 1000000000,
+                  f"{why}\n  outside file: mode {st.st_mode & 0o777:o} mtime {int(st.st_mtime)}")
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+            shutil.rmtree(outside, ignore_errors=True)
+
+
 def groups(harness):
     global h
     h = harness
-    return [nt_holes_chained_calls, nt_holes_thread_end, nt_holes_out_params, nt_holes_supervisor_bounds, nt_holes_timeouts, nt_holes_interrupt_waits, nt_holes_drive_roots]
+    return [nt_holes_chained_calls, nt_holes_thread_end, nt_holes_out_params, nt_holes_supervisor_bounds, nt_holes_timeouts, nt_holes_interrupt_waits, nt_holes_drive_roots, nt_holes_metadata]
