@@ -261,10 +261,14 @@ void nt_file_closed(struct tracee *t, struct nt_object *obj)
 	struct nt_fcb *fcb = f->fcb;
 	int fd = f->fd;
 	struct stat st;
-	bool remove = fcb && fcb->opens == 1 && (fcb->delete_pending || f->delete_on_close) && fcb->host &&
-		      !(lstat(fcb->host, &st) == 0 && nt_drive_protected(st.st_dev, st.st_ino));
+	bool remove = fcb && fcb->opens == 1 && (fcb->delete_pending || f->delete_on_close) && fcb->host;
 	bool dir = fcb && fcb->is_dir;
-	uint64_t path = remove ? nt_scratch_put(t, 0, fcb->host, strlen(fcb->host) + 1) : 0;
+	char *here = remove && fd >= 0 ? nt_fd_path(t, fd) : NULL; /* the file where it is now, not its old name */
+	uint64_t path = 0;
+
+	if (here && !(lstat(here, &st) == 0 && nt_drive_protected(st.st_dev, st.st_ino)))
+		path = nt_scratch_put(t, 0, here, strlen(here) + 1);
+	free(here);
 
 	nt_object_free(obj);
 	c->st[5] = (uint64_t)(int64_t)fd;

@@ -304,6 +304,7 @@ static void set_rename(struct tracee *t, struct nt_object *o, const unsigned cha
 	size_t n;
 	struct nt_lookup *to;
 	struct stat sb;
+	char *here;
 	ntstatus st;
 
 	memcpy(&root, b + 8, 8);
@@ -316,6 +317,14 @@ static void set_rename(struct tracee *t, struct nt_object *o, const unsigned cha
 		nt_done(t, STATUS_ACCESS_DENIED);
 		return;
 	}
+	/* The handle's file where it is now (renamed since by anyone), not the name it was opened by. */
+	here = nt_fd_path(t, o->file.fd);
+	if (!here) {
+		nt_done(t, STATUS_OBJECT_NAME_NOT_FOUND);
+		return;
+	}
+	free(o->file.host);
+	o->file.host = here;
 	n = name_len / 2;
 	u = xmalloc(name_len + 2u);
 	memcpy(u, b + 0x14, name_len);

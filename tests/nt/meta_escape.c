@@ -6,7 +6,8 @@
  *    on C:\dir1\a, the program renames dir1 away and dir2 in its place, so
  *    the name now leads through the symlink; setting the handle's times
  *    must change the file it holds (checked), not the outside one (the
- *    runner checks).
+ *    runner checks); renaming the handle renames that file where it is,
+ *    not the symlink its old name now leads to.
  * 2. With "policy": the outside file opened through the symlink (the
  *    policy lets the program read it) cannot have its times or mode changed:
  *    the policy's write rule applies (ACCESS_DENIED), as to fchmod/utimensat.
@@ -79,7 +80,7 @@ int mainCRTStartup(void)
 	NTSTATUS st;
 
 	if (open_name(&tmp, "\\??\\C:\\dir1", FILE_LIST_DIRECTORY, 2, 1) ||
-	    open_name(&h, "\\??\\C:\\dir1\\a", FILE_WRITE_ATTRIBUTES | FILE_READ_ATTRIBUTES, 2, 0x40) ||
+	    open_name(&h, "\\??\\C:\\dir1\\a", FILE_WRITE_ATTRIBUTES | FILE_READ_ATTRIBUTES | DELETE, 2, 0x40) ||
 	    open_name(&d1, "\\??\\C:\\dir1", DELETE, 1, 1) || open_name(&d2, "\\??\\C:\\dir2", DELETE, 1, 1)) {
 		out("# cannot test: the directories\n");
 		NtTerminateProcess(NtCurrentProcess(), 2);
@@ -91,7 +92,11 @@ int mainCRTStartup(void)
 	st = NtQueryInformationFile(h, &io, b, sizeof(b), 4);
 	check(st == 0 && *(ULONG64 *)(b + 0x10) / 10000000 == T_2011 / 10000000 && (*(ULONG *)(b + 0x20) & 1),
 	      "the handle's own file has the new time and is read-only", *(ULONG64 *)(b + 0x10));
+	CHECK_STATUS(rename_bare(h, "renamed"), 0, "the handle's file renamed by a bare name");
 	NtClose(h);
+	CHECK_STATUS(open_name(&tmp, "\\??\\C:\\dir1-old\\renamed", FILE_READ_ATTRIBUTES, 1, 0x40), 0,
+		     "it is renamed where it is (dir1-old), not where its old name leads");
+	NtClose(tmp);
 	if (has_arg("policy")) {
 		st = open_name(&outside, "\\??\\C:\\dir1\\a", FILE_WRITE_ATTRIBUTES | FILE_READ_ATTRIBUTES, 1, 0x40);
 		check(st == 0, "the outside file opened through the symlink (the policy lets it be read)", (ULONG)st);
