@@ -68,7 +68,7 @@ def nt_holes_thread_end():
 
     def one(label, policy, d):
         ok, why = tap(run_prog("thread_end_race.exe", policy, d))
-        check(f"nt ({label}): 600 threads that end at once, each end reaches its handle", ok, why)
+        check(f"nt ({label}): 2000 threads that end at once, each end reaches its handle", ok, why)
     each_policy(one)
 
 

@@ -19,7 +19,7 @@ int mainCRTStartup(void)
 	unsigned char info[0x30];
 	int lost = 0, failed = 0, wrong_status = 0;
 
-	for (int i = 0; i < 300; i++) {
+	for (int i = 0; i < 1000; i++) {
 		NTSTATUS a = NtCreateThreadEx(&hs[0], 0x1fffff, 0, NtCurrentProcess(), (void *)quick, (void *)7, 0, 0, 0, 0, 0);
 		NTSTATUS b = NtCreateThreadEx(&hs[1], 0x1fffff, 0, NtCurrentProcess(), (void *)quick, (void *)9, 0, 0, 0, 0, 0);
 
@@ -37,7 +37,7 @@ int mainCRTStartup(void)
 		if (lost)
 			break;
 	}
-	check(!failed, "300 pairs of threads created", (ULONG64)failed);
+	check(!failed, "1000 pairs of threads created", (ULONG64)failed);
 	check(!lost, "WaitAll on each pair: every thread's end reached its handle", (ULONG64)lost);
 	check(!wrong_status, "each thread's exit status is its own", (ULONG64)wrong_status);
 	done();
