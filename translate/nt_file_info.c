@@ -509,7 +509,11 @@ void nt_serve_NtSetInformationFile(struct tracee *t)
 				nt_done(t, STATUS_CANNOT_DELETE);
 				return;
 			}
-			if (S_ISDIR(st.st_mode) && !dir_is_empty(o->file.host)) {
+			char fdpath[64];
+
+			/* the directory the handle holds, through its fd: not a name walked again */
+			snprintf(fdpath, sizeof(fdpath), "/proc/%d/fd/%d", t->tid, o->file.fd);
+			if (S_ISDIR(st.st_mode) && !dir_is_empty(fdpath)) {
 				nt_done(t, STATUS_DIRECTORY_NOT_EMPTY);
 				return;
 			}

@@ -209,6 +209,7 @@ def nt_holes_metadata():
         def setup(d):
             os.mkdir(os.path.join(d, "dir2"))
             os.symlink(victim, os.path.join(d, "dir2", "a"))
+            os.symlink(outside, os.path.join(d, "dir2", "inner"))
         d = nt_tests.scratch(setup)
         try:
             pol = ["--quiet", "--policy", policy, "--path", f"r:{outside}"] if policy else []

@@ -7,7 +7,9 @@
  *    the name now leads through the symlink; setting the handle's times
  *    must change the file it holds (checked), not the outside one (the
  *    runner checks); renaming the handle renames that file where it is,
- *    not the symlink its old name now leads to.
+ *    not the symlink its old name now leads to; a handle on C:\dir1\inner
+ *    lists that directory, not the outside one dir2\inner (a symlink) leads
+ *    to.
  * 2. With "policy": the outside file opened through the symlink (the
  *    policy lets the program read it) cannot have its times or mode changed:
  *    the policy's write rule applies (ACCESS_DENIED), as to fchmod/utimensat.
@@ -72,26 +74,46 @@ static int has_arg(const char *word)
 	return 0;
 }
 
+/* Does a FILE_NAMES_INFORMATION chain name this (ASCII) file? */
+static int listed(unsigned char *b, const char *want)
+{
+	for (;;) {
+		ULONG next = *(ULONG *)b, len = *(ULONG *)(b + 8) / 2, k = (ULONG)slen(want), i = 0;
+		while (i < len && i < k && *(WCHAR *)(b + 0xc + 2 * i) == (WCHAR)want[i])
+			i++;
+		if (i == k && len == k)
+			return 1;
+		if (!next)
+			return 0;
+		b += next;
+	}
+}
+
 int mainCRTStartup(void)
 {
-	HANDLE h, d1, d2, outside, tmp;
+	HANDLE h, d1, d2, outside, tmp, list;
+	static unsigned char names[4096];
 	unsigned char b[0x28];
 	IO_STATUS_BLOCK io;
 	NTSTATUS st;
 
-	if (open_name(&tmp, "\\??\\C:\\dir1", FILE_LIST_DIRECTORY, 2, 1) ||
+	if (open_name(&tmp, "\\??\\C:\\dir1", FILE_LIST_DIRECTORY, 2, 1) || (NtClose(tmp), 0) ||
+	    open_name(&list, "\\??\\C:\\dir1\\inner", FILE_LIST_DIRECTORY, 2, 1) ||
 	    open_name(&h, "\\??\\C:\\dir1\\a", FILE_WRITE_ATTRIBUTES | FILE_READ_ATTRIBUTES | DELETE, 2, 0x40) ||
 	    open_name(&d1, "\\??\\C:\\dir1", DELETE, 1, 1) || open_name(&d2, "\\??\\C:\\dir2", DELETE, 1, 1)) {
 		out("# cannot test: the directories\n");
 		NtTerminateProcess(NtCurrentProcess(), 2);
 	}
-	NtClose(tmp);
 	CHECK_STATUS(rename_bare(d1, "dir1-old"), 0, "dir1 renamed away, its file's handle open");
 	CHECK_STATUS(rename_bare(d2, "dir1"), 0, "dir2 (with the symlink a) renamed to dir1");
 	CHECK_STATUS(set_basic(h), 0, "FileBasicInformation on the handle");
 	st = NtQueryInformationFile(h, &io, b, sizeof(b), 4);
 	check(st == 0 && *(ULONG64 *)(b + 0x10) / 10000000 == T_2011 / 10000000 && (*(ULONG *)(b + 0x20) & 1),
 	      "the handle's own file has the new time and is read-only", *(ULONG64 *)(b + 0x10));
+	/* the directory handle lists the (empty) directory it holds, not the outside one its old name leads to */
+	st = NtQueryDirectoryFile(list, 0, 0, 0, &io, names, sizeof(names), 12, 0, 0, 1);
+	check(st == 0 && !listed(names, "victim"), "a directory handle lists its own directory", (ULONG)st);
+	NtClose(list);
 	CHECK_STATUS(rename_bare(h, "renamed"), 0, "the handle's file renamed by a bare name");
 	NtClose(h);
 	CHECK_STATUS(open_name(&tmp, "\\??\\C:\\dir1-old\\renamed", FILE_READ_ATTRIBUTES, 1, 0x40), 0,
