@@ -328,7 +328,17 @@ ntstatus nt_path_resolve(struct tracee *t, uint64_t root, const uint16_t *u, siz
 			return st;
 		if ((n && u[0] == '\\') || !o->file.is_dir || !o->file.host)
 			return STATUS_INVALID_PARAMETER;
-		return walk(o->file.host, o->file.nt_name ? o->file.nt_name : "", u, n, fold, out);
+		{
+			/* Below the directory the handle holds, where it is now: not the name it was opened by. */
+			char *here = nt_fd_path(t, o->file.fd);
+			ntstatus st2;
+
+			if (!here)
+				return STATUS_OBJECT_PATH_NOT_FOUND;
+			st2 = walk(here, o->file.nt_name ? o->file.nt_name : "", u, n, fold, out);
+			free(here);
+			return st2;
+		}
 	}
 	if (n == 0 || u[0] != '\\')
 		return STATUS_OBJECT_PATH_SYNTAX_BAD;

@@ -8,8 +8,8 @@
  *    must change the file it holds (checked), not the outside one (the
  *    runner checks); renaming the handle renames that file where it is,
  *    not the symlink its old name now leads to; a handle on C:\dir1\inner
- *    lists that directory, not the outside one dir2\inner (a symlink) leads
- *    to.
+ *    lists that directory, and names relative to it are found there, not in
+ *    the outside one dir2\inner (a symlink) leads to.
  * 2. With "policy": the outside file opened through the symlink (the
  *    policy lets the program read it) cannot have its times or mode changed:
  *    the policy's write rule applies (ACCESS_DENIED), as to fchmod/utimensat.
@@ -113,6 +113,20 @@ int mainCRTStartup(void)
 	/* the directory handle lists the (empty) directory it holds, not the outside one its old name leads to */
 	st = NtQueryDirectoryFile(list, 0, 0, 0, &io, names, sizeof(names), 12, 0, 0, 1);
 	check(st == 0 && !listed(names, "victim"), "a directory handle lists its own directory", (ULONG)st);
+	{
+		WCHAR rb[16];
+		UNICODE_STRING ru;
+		OBJECT_ATTRIBUTES roa;
+
+		ustr(&ru, rb, "rel.txt");
+		init_oa(&roa, &ru, list, 0);
+		st = NtCreateFile(&tmp, 0x40000000 | SYNCHRONIZE, &roa, &io, 0, 0, 7, 2, 0x60, 0, 0);
+		check(st == 0, "a file created relative to the directory handle", (ULONG)st);
+		NtClose(tmp);
+		CHECK_STATUS(open_name(&tmp, "\\??\\C:\\dir1-old\\inner\\rel.txt", FILE_READ_ATTRIBUTES, 1, 0x40), 0,
+			     "it is in the directory the handle holds");
+		NtClose(tmp);
+	}
 	NtClose(list);
 	CHECK_STATUS(rename_bare(h, "renamed"), 0, "the handle's file renamed by a bare name");
 	NtClose(h);
