@@ -98,7 +98,6 @@ uint64_t nt_work(struct tracee *t)
 	return nt_thread_of(t)->work;
 }
 
-/* Give the program its registers back, rax = status. At a seccomp stop the call is skipped. */
 /* What a call holds between its steps (its state, its name for the trace) is let go. */
 static void call_release(struct nt_call *c)
 {
@@ -112,6 +111,7 @@ static void call_release(struct nt_call *c)
 	c->p_free = NULL;
 }
 
+/* Give the program its registers back, rax = status. At a seccomp stop the call is skipped. */
 void nt_done(struct tracee *t, ntstatus status)
 {
 	struct nt_call *c = nt_call_of(t);
@@ -310,7 +310,6 @@ static void nt_syscall_exit(struct tracee *t)
 		tracee_regs again = r;
 		regs_set_ip(&again, regs_ip(&c->regs) - SYSCALL_INSN_LEN);
 		regs_set_retval(&again, (long)c->st[7]);
-		regs_set_syscall_nr(&again, (long)c->st[7]);
 		regs_set(t->tid, &again);
 		chain_expect(c, &again);
 		t->resume = RESUME_CONT; /* as in nt_linux: to its seccomp stop */
