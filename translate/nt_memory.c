@@ -71,18 +71,19 @@ static bool valid_protect(uint32_t protect)
 	return nt_prot_of(protect) >= 0 && !(protect & ~0x7ffu) && __builtin_popcount(base) == 1;
 }
 
+/* The list is sorted by address: a search stops at the first allocation past what it looks for. */
 struct nt_alloc *nt_alloc_find(struct nt_process *p, uint64_t addr)
 {
-	for (struct nt_alloc *a = p->allocs; a; a = a->next)
-		if (addr >= a->base && addr - a->base < a->size)
+	for (struct nt_alloc *a = p->allocs; a && a->base <= addr; a = a->next)
+		if (addr - a->base < a->size)
 			return a;
 	return NULL;
 }
 
 bool nt_alloc_overlaps(struct nt_process *p, uint64_t base, uint64_t size)
 {
-	for (struct nt_alloc *a = p->allocs; a; a = a->next)
-		if (base < a->base + a->size && a->base < base + size)
+	for (struct nt_alloc *a = p->allocs; a && a->base < base + size; a = a->next)
+		if (base < a->base + a->size)
 			return true;
 	return false;
 }
