@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct tracee;
 
@@ -146,6 +147,7 @@ enum {
 	STATUS_FILE_IS_A_DIRECTORY = 0xC00000BA,
 	STATUS_NOT_SUPPORTED = 0xC00000BB,
 	STATUS_NOT_SAME_DEVICE = 0xC00000D4,
+	STATUS_INTERNAL_ERROR = 0xC00000E5,
 	STATUS_DIRECTORY_NOT_EMPTY = 0xC0000101,
 	STATUS_NOT_A_DIRECTORY = 0xC0000103,
 	STATUS_NAME_TOO_LONG = 0xC0000106,
@@ -196,6 +198,9 @@ size_t nt_utf16_to_utf8(const uint16_t *s, size_t len, char *out, size_t cap);
 
 /* NT name matching (translate/nt_path.c): wildcards as FsRtlIsNameInExpression, case folded as NT does. */
 bool nt_wildcard_match(const char *mask, const char *name);
+/* The same, with the steps it took in *work: never more than 2 x (mask + 1) x (name + 1), in code points. */
+bool nt_wildcard_match_work(const char *mask, const char *name, size_t *work);
+#define NT_WILDCARD_MAX 256 /* code points of a mask or a name beyond which nothing matches */
 int nt_name_casecmp(const char *a, const char *b);
 
 /* ---- Drives: letters mapped to host directories (--drive X:=DIR; C: defaults to the launch directory). */
@@ -206,6 +211,8 @@ int nt_drive_add(char letter, const char *dir, char *err, size_t errsize);
 void nt_drives_finish(void);
 /* The host directory of a drive letter, or NULL. */
 const char *nt_drive_host(char letter);
+/* Is this host object a drive's root or one of its parents? Those the program may not move or remove. */
+bool nt_drive_protected(dev_t dev, ino_t ino);
 /* A host path as a DOS path ("C:\dir\file") through the drive map: 0, or -1 if no drive reaches it. */
 int nt_dos_path_of_host(const char *host, char *out, size_t size);
 

@@ -19,6 +19,7 @@
 #include "policy_compile.h"
 
 struct run_options;
+struct tracee;
 
 struct sandbox {
 	struct policy policy;
@@ -54,6 +55,14 @@ void sandbox_prepare(const struct run_options *o, unsigned personality_classes);
  * Exits with status 125 after a message if any step fails.
  */
 void sandbox_enter(const struct run_options *o);
+/*
+ * May thread t change the metadata (mode, times) of the file open on its fd?
+ * The rule fchmod and utimensat(fd, NULL) of a Linux program are checked by:
+ * the policy's write permission on the file the fd is open on, by the name
+ * the kernel gives it (Landlock has no right for metadata). True without a
+ * sandbox, and in --on-violation log mode.
+ */
+bool sandbox_fd_may_change(struct tracee *t, int fd);
 /* The run is over: remove the tmpdir (unless --keep-tmpdir). */
 void sandbox_cleanup(const struct run_options *o);
 

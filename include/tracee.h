@@ -55,6 +55,8 @@ int tracee_seccomp_data(pid_t tid, struct seccomp_data *d);
 /* Memory. Return bytes moved or -errno (-EFAULT for a bad address). */
 ssize_t tracee_read(pid_t tid, uint64_t addr, void *buf, size_t len);
 ssize_t tracee_write(pid_t tid, uint64_t addr, const void *buf, size_t len);
+/* A write the thread itself could make: never into memory its protection keeps it from writing (-EFAULT). */
+ssize_t tracee_write_as_program(pid_t tid, uint64_t addr, const void *buf, size_t len);
 /* Several writes at once: 0 or -errno. */
 struct tracee_chunk {
 	uint64_t addr;

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,6 +181,52 @@ ssize_t tracee_write(pid_t tid, uint64_t addr, const void *buf, size_t len)
 	if (n >= 0 && (size_t)n < len)
 		return -EFAULT;
 	return n;
+}
+
+/* Is [addr, addr+len) covered by writable mappings of the thread's process (/proc/TID/maps)? */
+static bool range_writable(pid_t tid, uint64_t addr, size_t len)
+{
+	char path[64], line[512];
+	uint64_t at = addr, end = addr + len;
+	FILE *f;
+
+	if (end < addr)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/maps", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (at < end && fgets(line, sizeof(line), f)) {
+		unsigned long long lo, hi;
+		char perms[8];
+
+		if (sscanf(line, "%llx-%llx %7s", &lo, &hi, perms) != 3 || hi <= at)
+			continue;
+		if (lo > at || perms[1] != 'w')
+			break;
+		at = hi;
+	}
+	fclose(f);
+	return at >= end;
+}
+
+ssize_t tracee_write_as_program(pid_t tid, uint64_t addr, const void *buf, size_t len)
+{
+	struct iovec local = { (void *)buf, len }, remote = { (void *)addr, len };
+	ssize_t n;
+
+	if (len == 0)
+		return 0;
+	n = process_vm_writev(tid, &local, 1, &remote, 1, 0);
+	if (n == (ssize_t)len)
+		return n;
+	if (n >= 0 || (errno != ENOSYS && errno != EPERM))
+		return -EFAULT;
+	/* No cross-memory attach here: /proc/PID/mem, which ignores protection, only where the maps allow writing. */
+	if (!range_writable(tid, addr, len))
+		return -EFAULT;
+	n = proc_mem_io(tid, addr, (void *)buf, len, 1);
+	return n >= 0 && (size_t)n < len ? -EFAULT : n;
 }
 
 int tracee_write_many(pid_t tid, const struct tracee_chunk *chunks, int n)

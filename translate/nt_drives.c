@@ -18,6 +18,50 @@
 
 static char *drive[26];
 
+/*
+ * The drive roots and every directory above them, by identity: renaming or
+ * removing one would take a drive away (or move it elsewhere) under the
+ * names the program resolves, so no service does either to them.
+ */
+static struct {
+	dev_t dev;
+	ino_t ino;
+} protected_ids[26 * 64];
+static int nprotected;
+
+static void protect_with_parents(const char *real)
+{
+	char *p = xstrdup(real);
+	struct stat st;
+
+	for (;;) {
+		char *slash;
+
+		if (stat(p, &st) == 0 && nprotected < (int)ARRAY_SIZE(protected_ids)) {
+			protected_ids[nprotected].dev = st.st_dev;
+			protected_ids[nprotected++].ino = st.st_ino;
+		}
+		slash = strrchr(p, '/');
+		if (!slash || slash == p) {
+			if (strcmp(p, "/") != 0 && stat("/", &st) == 0 && nprotected < (int)ARRAY_SIZE(protected_ids)) {
+				protected_ids[nprotected].dev = st.st_dev;
+				protected_ids[nprotected++].ino = st.st_ino;
+			}
+			break;
+		}
+		*slash = '\0';
+	}
+	free(p);
+}
+
+bool nt_drive_protected(dev_t dev, ino_t ino)
+{
+	for (int i = 0; i < nprotected; i++)
+		if (protected_ids[i].dev == dev && protected_ids[i].ino == ino)
+			return true;
+	return false;
+}
+
 int nt_drive_add(char letter, const char *dir, char *err, size_t errsize)
 {
 	char real[PATH_MAX];
@@ -41,6 +85,7 @@ int nt_drive_add(char letter, const char *dir, char *err, size_t errsize)
 		return -1;
 	}
 	drive[i] = xstrdup(real);
+	protect_with_parents(real);
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -120,6 +121,13 @@ ntstatus nt_file_of(struct tracee *t, uint64_t h, uint32_t need, struct nt_objec
 	if (need && !(access & need))
 		return STATUS_ACCESS_DENIED;
 	return STATUS_SUCCESS;
+}
+
+bool nt_file_protected(struct tracee *t, const struct nt_object *o)
+{
+	struct stat st;
+
+	return nt_fd_stat(t, o->file.fd, &st) == 0 && nt_drive_protected(st.st_dev, st.st_ino);
 }
 
 /* ---- NtReadFile / NtWriteFile */
@@ -252,9 +260,15 @@ void nt_file_closed(struct tracee *t, struct nt_object *obj)
 	struct nt_file *f = &obj->file;
 	struct nt_fcb *fcb = f->fcb;
 	int fd = f->fd;
+	struct stat st;
 	bool remove = fcb && fcb->opens == 1 && (fcb->delete_pending || f->delete_on_close) && fcb->host;
 	bool dir = fcb && fcb->is_dir;
-	uint64_t path = remove ? nt_scratch_put(t, 0, fcb->host, strlen(fcb->host) + 1) : 0;
+	char *here = remove && fd >= 0 ? nt_fd_path(t, fd) : NULL; /* the file where it is now, not its old name */
+	uint64_t path = 0;
+
+	if (here && !(lstat(here, &st) == 0 && nt_drive_protected(st.st_dev, st.st_ino)))
+		path = nt_scratch_put(t, 0, here, strlen(here) + 1);
+	free(here);
 
 	nt_object_free(obj);
 	c->st[5] = (uint64_t)(int64_t)fd;

@@ -42,8 +42,16 @@ bool nt_share_conflict(const struct nt_fcb *f, uint32_t access, uint32_t share);
 uint32_t nt_share_bits(uint32_t access);
 /* GENERIC_* and MAXIMUM_ALLOWED as the file rights they stand for. */
 uint32_t nt_file_access_map(uint32_t access);
+/* Is the file object a drive's root or a parent of one (nt_drive_protected)? */
+bool nt_file_protected(struct tracee *t, const struct nt_object *o);
 /* stat of the file behind a tracee fd (through /proc): 0 or -errno. */
 int nt_fd_stat(struct tracee *t, int fd, struct stat *st);
+/*
+ * Where the file behind a tracee fd is now, by the kernel's name for it, and
+ * only if that name leads to it (malloc'd), else NULL: what a rename or a
+ * removal on a handle acts on, rather than the name it was opened by.
+ */
+char *nt_fd_path(struct tracee *t, int fd);
 /* The file attributes (FILE_ATTRIBUTE_*) NT shows for a host file. */
 uint32_t nt_file_attributes(const struct stat *st, const char *name);
 

@@ -8,10 +8,13 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "event_loop.h"
 #include "nt_file.h"
@@ -28,6 +31,7 @@ enum {
 };
 
 #define SL_RESTART_SCAN 0x1
+#define DIR_BUFFER_MAX (1u << 20) /* one call returns what fits in this much at most (a name is at most 510 bytes) */
 #define SL_RETURN_SINGLE_ENTRY 0x2
 
 /* Where the name starts in each layout (shared/nt-abi.md section 3; the Id forms: FileId before the name). */
@@ -59,9 +63,19 @@ static bool is_drive_root(const char *host)
 	return nt_dos_path_of_host(host, dos, sizeof(dos)) == 0 && strlen(dos) == 3; /* "X:\" */
 }
 
-static void list(struct nt_file *f)
+/* The directory the handle holds, opened again through its fd (never its name, which may lead elsewhere now). */
+static int open_held(struct tracee *t, const struct nt_file *f)
 {
-	DIR *d = opendir(f->host);
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", t->tid, f->fd);
+	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+static void list(struct nt_file *f, int dirfd)
+{
+	int fd = dirfd >= 0 ? dup(dirfd) : -1;
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	struct dirent *e;
 	int cap = 64, first;
 
@@ -78,6 +92,8 @@ static void list(struct nt_file *f)
 		f->names[f->nnames++] = xstrdup("..");
 	}
 	first = f->nnames;
+	if (!d && fd >= 0)
+		close(fd);
 	while (d && (e = readdir(d))) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
@@ -91,14 +107,12 @@ static void list(struct nt_file *f)
 }
 
 /* One entry at b (room bytes): its size without alignment, or 0 if even its fixed part does not fit. */
-static size_t entry(unsigned char *b, size_t room, uint32_t cls, const struct nt_file *f, const char *name,
-		    bool *truncated)
+static size_t entry(unsigned char *b, size_t room, uint32_t cls, int dirfd, const char *name, bool *truncated)
 {
 	size_t at = (size_t)name_offset(cls), len8 = strlen(name), units = nt_utf8_to_utf16(name, len8, NULL, 0);
 	size_t bytes = units * 2;
 	uint16_t *u;
 	struct stat st;
-	char *path;
 
 	if (room < at)
 		return 0;
@@ -109,8 +123,7 @@ static size_t entry(unsigned char *b, size_t room, uint32_t cls, const struct nt
 	if (cls == FileNamesInformation) {
 		nt_le32(b, 8, (uint32_t)(units * 2));
 	} else {
-		path = xasprintf("%s/%s", f->host, name);
-		if (stat(path, &st) < 0 && lstat(path, &st) < 0)
+		if (fstatat(dirfd, name, &st, 0) < 0 && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			memset(&st, 0, sizeof(st));
 		nt_le64(b, 0x8, nt_time_of(st.st_mtim.tv_sec, st.st_mtim.tv_nsec));
 		nt_le64(b, 0x10, nt_time_of(st.st_atim.tv_sec, st.st_atim.tv_nsec));
@@ -124,7 +137,6 @@ static size_t entry(unsigned char *b, size_t room, uint32_t cls, const struct nt
 			nt_le64(b, 0x60, st.st_ino);
 		if (cls == FileIdFullDirectoryInformation)
 			nt_le64(b, 0x48, st.st_ino);
-		free(path);
 	}
 	u = xmalloc(units * 2 + 2);
 	nt_utf8_to_utf16(name, len8, u, units);
@@ -138,8 +150,9 @@ static void query_directory(struct tracee *t, uint64_t h, uint64_t iosb, uint64_
 {
 	struct nt_object *o;
 	struct nt_file *f;
-	unsigned char *b, probe[16];
+	unsigned char *b = NULL, probe[16];
 	size_t used = 0, last = 0;
+	int dirfd;
 	bool any = false, truncated = false;
 	ntstatus st = nt_file_of(t, h, FILE_READ_DATA, &o);
 
@@ -164,6 +177,11 @@ static void query_directory(struct tracee *t, uint64_t h, uint64_t iosb, uint64_
 		nt_done(t, STATUS_ACCESS_VIOLATION);
 		return;
 	}
+	dirfd = open_held(t, f);
+	if (dirfd < 0) {
+		nt_done(t, STATUS_INVALID_HANDLE);
+		return;
+	}
 	if (restart || !f->listed) {
 		bool first_scan = !f->listed;
 
@@ -173,16 +191,17 @@ static void query_directory(struct tracee *t, uint64_t h, uint64_t iosb, uint64_
 			size_t n;
 
 			st = nt_get_ustr(t, mask_ustr, &u, &n);
-			if (st) {
-				nt_done(t, st);
-				return;
-			}
+			if (st)
+				goto out;
 			free(f->mask);
 			f->mask = nt_units_utf8(u, n);
 			free(u);
 		}
-		list(f);
+		list(f, dirfd);
 	}
+	/* The program's Length may say 4 GiB: the entries of one call are built in at most DIR_BUFFER_MAX bytes. */
+	if (len > DIR_BUFFER_MAX)
+		len = DIR_BUFFER_MAX;
 	b = xcalloc(1, len);
 	while (f->next_name < f->nnames) {
 		const char *name = f->names[f->next_name];
@@ -194,7 +213,7 @@ static void query_directory(struct tracee *t, uint64_t h, uint64_t iosb, uint64_
 		}
 		if (at >= len)
 			break;
-		n = entry(b + at, len - at, cls, f, name, &truncated);
+		n = entry(b + at, len - at, cls, dirfd, name, &truncated);
 		if (!n || (truncated && any)) {
 			truncated = false;
 			break; /* the next call returns it */
@@ -211,20 +230,20 @@ static void query_directory(struct tracee *t, uint64_t h, uint64_t iosb, uint64_
 			break;
 	}
 	if (!any) {
-		free(b);
 		/* A scan that never matched anything says so; one that did has run out. */
-		nt_done(t, f->scan_returned ? STATUS_NO_MORE_FILES : STATUS_NO_SUCH_FILE);
-		return;
+		st = f->scan_returned ? STATUS_NO_MORE_FILES : STATUS_NO_SUCH_FILE;
+		goto out;
 	}
 	f->scan_returned = true;
 	if (nt_put(t, buf, b, used)) {
-		free(b);
-		nt_done(t, STATUS_ACCESS_VIOLATION);
-		return;
+		st = STATUS_ACCESS_VIOLATION;
+		goto out;
 	}
-	free(b);
 	st = truncated ? STATUS_BUFFER_OVERFLOW : STATUS_SUCCESS;
 	nt_put_iosb(t, iosb, st, used);
+out:
+	free(b);
+	close(dirfd);
 	nt_done(t, st);
 }
 

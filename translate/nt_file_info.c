@@ -22,6 +22,7 @@
 #include "event_loop.h"
 #include "nt_file.h"
 #include "nt_internal.h"
+#include "sandbox.h"
 #include "scratch.h"
 #include "util.h"
 
@@ -302,6 +303,8 @@ static void set_rename(struct tracee *t, struct nt_object *o, const unsigned cha
 	uint16_t *u;
 	size_t n;
 	struct nt_lookup *to;
+	struct stat sb;
+	char *here;
 	ntstatus st;
 
 	memcpy(&root, b + 8, 8);
@@ -310,6 +313,18 @@ static void set_rename(struct tracee *t, struct nt_object *o, const unsigned cha
 		nt_done(t, STATUS_INVALID_PARAMETER);
 		return;
 	}
+	if (nt_file_protected(t, o)) { /* a drive's root (or a parent of one) stays where it is */
+		nt_done(t, STATUS_ACCESS_DENIED);
+		return;
+	}
+	/* The handle's file where it is now (renamed since by anyone), not the name it was opened by. */
+	here = nt_fd_path(t, o->file.fd);
+	if (!here) {
+		nt_done(t, STATUS_OBJECT_NAME_NOT_FOUND);
+		return;
+	}
+	free(o->file.host);
+	o->file.host = here;
 	n = name_len / 2;
 	u = xmalloc(name_len + 2u);
 	memcpy(u, b + 0x14, name_len);
@@ -350,6 +365,11 @@ static void set_rename(struct tracee *t, struct nt_object *o, const unsigned cha
 			nt_done(t, STATUS_OBJECT_NAME_COLLISION);
 			return;
 		}
+		if (to->exists && lstat(to->host, &sb) == 0 && nt_drive_protected(sb.st_dev, sb.st_ino)) {
+			free(u); /* replacing a drive's root is removing it */
+			nt_done(t, STATUS_ACCESS_DENIED);
+			return;
+		}
 	}
 	free(u);
 	from = nt_scratch_put(t, 0, o->file.host, strlen(o->file.host) + 1);
@@ -388,17 +408,20 @@ static bool dir_is_empty(const char *path)
 	return empty;
 }
 
-/* The times are set: now the read-only attribute, as the file's write bits. */
+/*
+ * The times are set: now the read-only attribute, as the file's write bits.
+ * Both act on the file the handle holds (its fd), never on a name: a name
+ * walked again could lead anywhere a symlink or a rename put it since.
+ */
 static void after_times(struct tracee *t, long ret)
 {
 	struct nt_call *c = nt_call_of(t);
 	struct nt_object *o;
 	struct stat st;
 	mode_t mode;
-	uint64_t path;
 
-	if (ret < 0 || nt_handle_get(nt_process_of(t), c->a[0], NT_TYPE_FILE, &o, NULL) || !o->file.host ||
-	    stat(o->file.host, &st) < 0) {
+	if (ret < 0 || nt_handle_get(nt_process_of(t), c->a[0], NT_TYPE_FILE, &o, NULL) || o->file.fd < 0 ||
+	    nt_fd_stat(t, o->file.fd, &st) < 0) {
 		set_result(t, ret < 0 ? ret : 0);
 		return;
 	}
@@ -407,8 +430,7 @@ static void after_times(struct tracee *t, long ret)
 		mode &= (mode_t)~0222;
 	else if (!(mode & 0222))
 		mode |= 0200;
-	path = nt_scratch_put(t, 0, o->file.host, strlen(o->file.host) + 1);
-	nt_linux(t, set_result, SYS_fchmodat, (uint64_t)AT_FDCWD, path, mode, 0, 0, 0);
+	nt_linux(t, set_result, SYS_fchmod, (uint64_t)o->file.fd, mode, 0, 0, 0, 0);
 }
 
 void nt_serve_NtSetInformationFile(struct tracee *t)
@@ -478,12 +500,20 @@ void nt_serve_NtSetInformationFile(struct tracee *t)
 			nt_done(t, STATUS_INVALID_PARAMETER);
 			return;
 		}
+		if (b[0] && nt_file_protected(t, o)) {
+			nt_done(t, STATUS_CANNOT_DELETE);
+			return;
+		}
 		if (b[0] && nt_fd_stat(t, o->file.fd, &st) == 0) {
 			if (!S_ISDIR(st.st_mode) && !(st.st_mode & 0222)) {
 				nt_done(t, STATUS_CANNOT_DELETE);
 				return;
 			}
-			if (S_ISDIR(st.st_mode) && !dir_is_empty(o->file.host)) {
+			char fdpath[64];
+
+			/* the directory the handle holds, through its fd: not a name walked again */
+			snprintf(fdpath, sizeof(fdpath), "/proc/%d/fd/%d", t->tid, o->file.fd);
+			if (S_ISDIR(st.st_mode) && !dir_is_empty(fdpath)) {
 				nt_done(t, STATUS_DIRECTORY_NOT_EMPTY);
 				return;
 			}
@@ -499,7 +529,7 @@ void nt_serve_NtSetInformationFile(struct tracee *t)
 		struct timespec tsv[2];
 		int64_t at, wr;
 		uint32_t attrs;
-		uint64_t path, times;
+		uint64_t times;
 
 		memcpy(&at, b + 8, 8);
 		memcpy(&wr, b + 0x10, 8);
@@ -514,18 +544,22 @@ void nt_serve_NtSetInformationFile(struct tracee *t)
 				tsv[i].tv_nsec = (long)(x % (int64_t)NT_TICKS_PER_SECOND) * 100;
 			}
 		}
-		if (!o->file.host) {
+		if (!o->file.host || o->file.fd < 0) {
 			set_result(t, 0);
 			return;
 		}
-		c->st[0] = attrs;
-		path = nt_scratch_put(t, 0, o->file.host, strlen(o->file.host) + 1);
-		times = nt_scratch_put(t, SCRATCH_SLOT_HALF, tsv, sizeof(tsv));
-		if (!path || !times) {
-			nt_done(t, STATUS_NAME_TOO_LONG);
+		/* Landlock has no right for a file's mode and times: the policy's rules are checked here. */
+		if (!sandbox_fd_may_change(t, o->file.fd)) {
+			nt_done(t, STATUS_ACCESS_DENIED);
 			return;
 		}
-		nt_linux(t, attrs ? after_times : set_result, SYS_utimensat, (uint64_t)AT_FDCWD, path, times, 0, 0, 0);
+		c->st[0] = attrs;
+		times = nt_scratch_put(t, SCRATCH_SLOT_HALF, tsv, sizeof(tsv));
+		if (!times) {
+			nt_done(t, STATUS_NO_MEMORY);
+			return;
+		}
+		nt_linux(t, attrs ? after_times : set_result, SYS_utimensat, (uint64_t)o->file.fd, 0, times, 0, 0, 0);
 		return;
 	}
 	default:
@@ -600,7 +634,7 @@ void nt_serve_NtDeleteFile(struct tracee *t)
 		nt_done(t, status);
 		return;
 	}
-	if (!S_ISDIR(st.st_mode) && !(st.st_mode & 0222)) {
+	if ((!S_ISDIR(st.st_mode) && !(st.st_mode & 0222)) || nt_drive_protected(st.st_dev, st.st_ino)) {
 		nt_lookup_free(&lk);
 		nt_done(t, STATUS_CANNOT_DELETE);
 		return;

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,24 @@ int nt_fd_stat(struct tracee *t, int fd, struct stat *st)
 
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", t->tid, fd);
 	return stat(path, st) < 0 ? -errno : 0;
+}
+
+char *nt_fd_path(struct tracee *t, int fd)
+{
+	char link[64], path[PATH_MAX];
+	struct stat at_name, at_fd;
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/%d/fd/%d", t->tid, fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (n <= 0 || path[0] != '/')
+		return NULL;
+	path[n] = '\0';
+	/* " (deleted)", or another file put under its name since: the name does not lead to it */
+	if (stat(link, &at_fd) < 0 || lstat(path, &at_name) < 0 || at_fd.st_dev != at_name.st_dev ||
+	    at_fd.st_ino != at_name.st_ino)
+		return NULL;
+	return xstrdup(path);
 }
 
 /* What an open being served keeps between its steps (nt_call.p). */
@@ -114,6 +133,11 @@ static void after_open(struct tracee *t, long ret)
 	if (nt_fd_stat(t, fd, &sb) < 0 || ((r->options & FILE_NON_DIRECTORY_FILE) && S_ISDIR(sb.st_mode))) {
 		/* It changed under us between the lookup and the open: undo the open. */
 		c->st[0] = S_ISDIR(sb.st_mode) ? STATUS_FILE_IS_A_DIRECTORY : STATUS_UNSUCCESSFUL;
+		nt_linux(t, after_stray_close, SYS_close, (uint64_t)fd, 0, 0, 0, 0, 0);
+		return;
+	}
+	if ((r->options & FILE_DELETE_ON_CLOSE) && nt_drive_protected(sb.st_dev, sb.st_ino)) {
+		c->st[0] = STATUS_CANNOT_DELETE; /* a drive's root is never removed */
 		nt_linux(t, after_stray_close, SYS_close, (uint64_t)fd, 0, 0, 0, 0, 0);
 		return;
 	}

@@ -123,6 +123,7 @@ struct nt_call {
 	bool active;
 	bool at_exit;              /* stopped at the exit of a Linux call the personality wrote */
 	bool chained;              /* a further Linux call is on its way to its seccomp stop */
+	tracee_regs chain;         /* exactly what that call must arrive with (nt_personality.c) */
 	bool from_signal;          /* it arrived as a SIGILL (a number seccomp lets pass, nt_personality.c) */
 	nt_then_fn then;
 	uint64_t t0;
@@ -137,6 +138,7 @@ struct nt_wait;
 
 struct nt_thread_start {
 	uint64_t routine, arg, teb, stack_top, work;
+	struct nt_object *obj;     /* the new thread's object, made before the thread can run (one reference) */
 };
 
 struct nt_thread {
@@ -144,11 +146,15 @@ struct nt_thread {
 	uint64_t teb, work;        /* its TEB and the work area after it */
 	struct nt_wait *waiting;   /* parked in a wait (nt_sync.c), or NULL */
 	struct nt_thread_start start; /* a new thread's start, applied at its first stop (nt_thread.c) */
+	struct nt_object *self;    /* its thread object (one reference), signalled when it ends; NULL for the first */
 	bool start_pending;
 };
 
 /* ---- The call primitives (nt_personality.c). */
 void nt_done(struct tracee *t, ntstatus status);
+/* The call is taken back, at its seccomp stop: the thread runs on from before its syscall instruction,
+ * as Linux restarts a call a signal interrupted (a pending signal is delivered first). */
+void nt_restart(struct tracee *t);
 void nt_linux(struct tracee *t, nt_then_fn then, long nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 	      uint64_t a4, uint64_t a5);
 struct nt_call *nt_call_of(struct tracee *t);

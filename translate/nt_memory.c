@@ -71,18 +71,19 @@ static bool valid_protect(uint32_t protect)
 	return nt_prot_of(protect) >= 0 && !(protect & ~0x7ffu) && __builtin_popcount(base) == 1;
 }
 
+/* The list is sorted by address: a search stops at the first allocation past what it looks for. */
 struct nt_alloc *nt_alloc_find(struct nt_process *p, uint64_t addr)
 {
-	for (struct nt_alloc *a = p->allocs; a; a = a->next)
-		if (addr >= a->base && addr - a->base < a->size)
+	for (struct nt_alloc *a = p->allocs; a && a->base <= addr; a = a->next)
+		if (addr - a->base < a->size)
 			return a;
 	return NULL;
 }
 
 bool nt_alloc_overlaps(struct nt_process *p, uint64_t base, uint64_t size)
 {
-	for (struct nt_alloc *a = p->allocs; a; a = a->next)
-		if (base < a->base + a->size && a->base < base + size)
+	for (struct nt_alloc *a = p->allocs; a && a->base < base + size; a = a->next)
+		if (base < a->base + a->size)
 			return true;
 	return false;
 }
@@ -90,13 +91,11 @@ bool nt_alloc_overlaps(struct nt_process *p, uint64_t base, uint64_t size)
 struct nt_alloc *nt_alloc_add(struct nt_process *p, uint64_t base, uint64_t size, uint32_t protect, uint32_t type)
 {
 	struct nt_alloc *a = xcalloc(1, sizeof(*a)), **pp = &p->allocs;
-	size_t pages = size / PAGE;
 
 	a->base = base;
 	a->size = size;
 	a->alloc_protect = protect;
 	a->type = type;
-	a->protect = xcalloc(pages, sizeof(*a->protect)); /* 0: reserved, not committed */
 	while (*pp && (*pp)->base < base)
 		pp = &(*pp)->next;
 	a->next = *pp;
@@ -104,10 +103,69 @@ struct nt_alloc *nt_alloc_add(struct nt_process *p, uint64_t base, uint64_t size
 	return a;
 }
 
+static void run_push(struct nt_alloc *a, uint64_t start, uint64_t end, uint32_t protect)
+{
+	struct nt_run *last = a->nruns ? &a->runs[a->nruns - 1] : NULL;
+
+	if (start >= end)
+		return;
+	if (last && last->end == start && last->protect == protect) {
+		last->end = end;
+		return;
+	}
+	if (a->nruns == a->capruns)
+		a->runs = xrealloc(a->runs, (a->capruns = a->capruns ? a->capruns * 2 : 4) * sizeof(*a->runs));
+	a->runs[a->nruns++] = (struct nt_run){ start, end, protect };
+}
+
+/* [from, to) becomes protect (0: reserved): the runs rebuilt in order, the new one in its place. */
 void nt_alloc_set(struct nt_alloc *a, uint64_t from, uint64_t to, uint32_t protect)
 {
-	for (uint64_t x = from; x < to; x += PAGE)
-		a->protect[(x - a->base) / PAGE] = (uint16_t)protect;
+	struct nt_run *old = a->runs;
+	size_t n = a->nruns;
+	bool placed = false;
+
+	a->runs = NULL;
+	a->nruns = a->capruns = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct nt_run *r = &old[i];
+
+		if (!placed && r->start >= from) {
+			if (protect)
+				run_push(a, from, to, protect);
+			placed = true;
+		}
+		if (r->end <= from || r->start >= to) {
+			run_push(a, r->start, r->end, r->protect);
+			continue;
+		}
+		run_push(a, r->start, from, r->protect); /* what is left of it on either side */
+		if (!placed) {
+			if (protect)
+				run_push(a, from, to, protect);
+			placed = true;
+		}
+		run_push(a, to, r->end, r->protect);
+	}
+	if (!placed && protect)
+		run_push(a, from, to, protect);
+	free(old);
+}
+
+uint32_t nt_alloc_protect_at(const struct nt_alloc *a, uint64_t addr, uint64_t *end)
+{
+	for (size_t i = 0; i < a->nruns; i++) {
+		if (addr < a->runs[i].start) {
+			*end = a->runs[i].start;
+			return 0;
+		}
+		if (addr < a->runs[i].end) {
+			*end = a->runs[i].end;
+			return a->runs[i].protect;
+		}
+	}
+	*end = a->base + a->size;
+	return 0;
 }
 
 void nt_alloc_remove(struct nt_process *p, struct nt_alloc *a)
@@ -117,7 +175,7 @@ void nt_alloc_remove(struct nt_process *p, struct nt_alloc *a)
 	while (*pp != a)
 		pp = &(*pp)->next;
 	*pp = a->next;
-	free(a->protect);
+	free(a->runs);
 	free(a);
 }
 
@@ -399,15 +457,15 @@ void nt_serve_NtProtectVirtualMemory(struct tracee *t)
 		nt_done(t, STATUS_CONFLICTING_ADDRESSES);
 		return;
 	}
-	for (uint64_t x = start; x < end; x += PAGE)
-		if (!a->protect[(x - a->base) / PAGE]) {
+	for (uint64_t x = start, run_end; x < end; x = run_end)
+		if (!nt_alloc_protect_at(a, x, &run_end)) {
 			nt_done(t, STATUS_NOT_COMMITTED);
 			return;
 		}
 	c->st[0] = start;
 	c->st[1] = end - start;
 	c->st[2] = protect;
-	c->st[3] = a->protect[(start - a->base) / PAGE];
+	c->st[3] = nt_alloc_protect_at(a, start, &probe);
 	nt_linux(t, after_protect, SYS_mprotect, start, end - start, (uint64_t)nt_prot_of(protect), 0, 0, 0);
 }
 
@@ -439,12 +497,10 @@ void nt_serve_NtQueryVirtualMemory(struct tracee *t)
 	}
 	a = nt_alloc_find(p, addr);
 	if (a) {
-		size_t i = (base - a->base) / PAGE, n = a->size / PAGE, j = i;
+		uint64_t end;
 
-		protect = a->protect[i];
-		while (j < n && a->protect[j] == protect)
-			j++;
-		size = (j - i) * PAGE;
+		protect = nt_alloc_protect_at(a, base, &end);
+		size = end - base;
 		state = protect ? MEM_COMMIT : MEM_RESERVE;
 		memcpy(b + 8, &a->base, 8);
 		memcpy(b + 0x10, &a->alloc_protect, 4);
@@ -472,11 +528,19 @@ void nt_serve_NtQueryVirtualMemory(struct tracee *t)
 	nt_done(t, STATUS_SUCCESS);
 }
 
-/* Copy within the process, honouring its protections (no /proc/PID/mem here): the bytes moved. */
+/*
+ * Copy within the process, honouring its protections (no /proc/PID/mem here):
+ * the bytes moved, at most COPY_MAX a call so that no call holds the
+ * supervisor for long (more is STATUS_PARTIAL_COPY with the count).
+ */
+#define COPY_MAX (64ULL << 20)
 static uint64_t copy_within(struct tracee *t, uint64_t dst, uint64_t src, uint64_t len)
 {
 	static unsigned char buf[65536];
 	uint64_t done = 0;
+
+	if (len > COPY_MAX)
+		len = COPY_MAX;
 
 	while (done < len) {
 		size_t n = len - done > sizeof(buf) ? sizeof(buf) : (size_t)(len - done);

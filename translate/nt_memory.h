@@ -6,12 +6,24 @@
 
 #include "nt_internal.h"
 
-/* One allocation as NT sees it: its pages' protections (0: reserved, not committed). */
+/* A run of committed pages with one protection. */
+struct nt_run {
+	uint64_t start, end;
+	uint32_t protect;
+};
+
+/*
+ * One allocation as NT sees it: its committed pages as runs (sorted, apart,
+ * neighbours of one protection merged); a page in no run is reserved. What
+ * the supervisor keeps grows with the runs the program made, never with the
+ * size it reserved (a 64 TiB reservation is one record).
+ */
 struct nt_alloc {
 	uint64_t base, size;
 	uint32_t alloc_protect;
 	uint32_t type;            /* MEM_PRIVATE, MEM_IMAGE, MEM_MAPPED */
-	uint16_t *protect;        /* per page */
+	struct nt_run *runs;
+	size_t nruns, capruns;
 	struct nt_alloc *next;    /* by address */
 };
 
@@ -19,6 +31,8 @@ int nt_prot_of(uint32_t protect);
 struct nt_alloc *nt_alloc_find(struct nt_process *p, uint64_t addr);
 struct nt_alloc *nt_alloc_add(struct nt_process *p, uint64_t base, uint64_t size, uint32_t protect, uint32_t type);
 void nt_alloc_set(struct nt_alloc *a, uint64_t from, uint64_t to, uint32_t protect);
+/* The protection of the page at addr (0: reserved); *end: where the pages of that protection end. */
+uint32_t nt_alloc_protect_at(const struct nt_alloc *a, uint64_t addr, uint64_t *end);
 void nt_allocs_free(struct nt_process *p);
 void nt_alloc_remove(struct nt_process *p, struct nt_alloc *a);
 bool nt_alloc_overlaps(struct nt_process *p, uint64_t base, uint64_t size);

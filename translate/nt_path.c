@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,64 +55,92 @@ int nt_name_casecmp(const char *a, const char *b)
 	return *p ? 1 : *q ? -1 : 0;
 }
 
-/* FsRtlIsNameInExpression: * ? and the DOS wildcards < (star before the last dot), > (any one or none), " (a dot or the end). */
-static bool match_at(const unsigned char *m, const unsigned char *n)
+/*
+ * FsRtlIsNameInExpression: * ? and the DOS wildcards < (a run that does not
+ * take the name's last dot), > (one character that is not a dot; nothing at
+ * a dot or the end), " (a dot, or nothing at the end). Matched by following
+ * every mask position the name can have reached at once (an NFA), never by
+ * backtracking: at most 2 x (mask + 1) x (name + 1) steps, whatever the mask
+ * (`*a*a*a...*b` took minutes with backtracking). Masks and names are
+ * components: longer than NT_WILDCARD_MAX code points they match nothing.
+ */
+static size_t folded(const char *s, uint32_t *out, size_t max)
 {
-	while (*m) {
-		const unsigned char *n0 = n, *m0 = m;
-		uint32_t mc = fold_next(&m);
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 0;
 
-		switch (mc) {
-		case '*':
-			if (!*m)
-				return true;
-			for (const unsigned char *k = n0;; ) {
-				if (match_at(m, k))
-					return true;
-				if (!*k)
-					return false;
-				fold_next(&k);
-			}
-		case '<': { /* DOS_STAR: any run that does not pass the name's last dot */
-			const unsigned char *last_dot = (const unsigned char *)strrchr((const char *)n0, '.');
-			for (const unsigned char *k = n0;; ) {
-				if (match_at(m, k))
-					return true;
-				if (!*k || (last_dot && k == last_dot))
-					return false;
-				fold_next(&k);
-			}
-		}
-		case '?':
-			if (!*n0)
-				return false;
-			fold_next(&n);
-			break;
-		case '>': /* DOS_QM: one character, or nothing at a dot or the end */
-			if (*n0 && *n0 != '.')
-				fold_next(&n);
-			break;
-		case '"': /* DOS_DOT: a dot, or nothing at the end */
-			if (*n0 == '.')
-				n++;
-			else if (*n0)
-				return false;
-			break;
-		default:
-			if (!*n0 || fold_next(&n) != mc)
-				return false;
-			break;
-		}
-		(void)m0;
+	while (*p) {
+		if (n == max)
+			return max + 1;
+		out[n++] = fold_next(&p);
 	}
-	return !*n;
+	return n;
+}
+
+/* The positions reachable without taking a character, at name position p (n: the end). */
+static void close_over(bool *set, const uint32_t *mk, size_t m, const uint32_t *nm, size_t p, size_t n,
+		       size_t *work)
+{
+	for (size_t i = 0; i < m; i++) {
+		if (!set[i])
+			continue;
+		++*work;
+		if (mk[i] == '*' || mk[i] == '<' || (mk[i] == '>' && (p == n || nm[p] == '.')) || (mk[i] == '"' && p == n))
+			set[i + 1] = true;
+	}
+}
+
+bool nt_wildcard_match_work(const char *mask, const char *name, size_t *work)
+{
+	uint32_t mk[NT_WILDCARD_MAX], nm[NT_WILDCARD_MAX] = { 0 };
+	bool a[NT_WILDCARD_MAX + 1], b[NT_WILDCARD_MAX + 1], *cur = a, *next = b, any;
+	size_t m, n, last_dot = SIZE_MAX, spent = 0;
+
+	if (!work)
+		work = &spent;
+	*work = 0;
+	if (!mask || !*mask)
+		return true;
+	m = folded(mask, mk, NT_WILDCARD_MAX);
+	n = folded(name, nm, NT_WILDCARD_MAX);
+	if (m > NT_WILDCARD_MAX || n > NT_WILDCARD_MAX)
+		return false;
+	for (size_t p = 0; p < n; p++)
+		if (nm[p] == '.')
+			last_dot = p;
+	memset(cur, 0, (m + 1) * sizeof(*cur));
+	cur[0] = true;
+	close_over(cur, mk, m, nm, 0, n, work);
+	for (size_t p = 0; p < n; p++) {
+		memset(next, 0, (m + 1) * sizeof(*next));
+		any = false;
+		for (size_t i = 0; i < m; i++) {
+			uint32_t k = mk[i];
+
+			if (!cur[i])
+				continue;
+			++*work;
+			if (k == '*' || (k == '<' && p != last_dot))
+				next[i] = any = true;
+			else if (k == '?' || (k == '>' && nm[p] != '.') || (k == '"' && nm[p] == '.') ||
+				 (k != '*' && k != '<' && k != '>' && k != '"' && k == nm[p]))
+				next[i + 1] = any = true;
+		}
+		if (!any)
+			return false;
+		close_over(next, mk, m, nm, p + 1, n, work);
+		{
+			bool *x = cur;
+			cur = next;
+			next = x;
+		}
+	}
+	return cur[m];
 }
 
 bool nt_wildcard_match(const char *mask, const char *name)
 {
-	if (!mask || !*mask)
-		return true;
-	return match_at((const unsigned char *)mask, (const unsigned char *)name);
+	return nt_wildcard_match_work(mask, name, NULL);
 }
 
 void nt_lookup_free(struct nt_lookup *l)
@@ -299,7 +328,17 @@ ntstatus nt_path_resolve(struct tracee *t, uint64_t root, const uint16_t *u, siz
 			return st;
 		if ((n && u[0] == '\\') || !o->file.is_dir || !o->file.host)
 			return STATUS_INVALID_PARAMETER;
-		return walk(o->file.host, o->file.nt_name ? o->file.nt_name : "", u, n, fold, out);
+		{
+			/* Below the directory the handle holds, where it is now: not the name it was opened by. */
+			char *here = nt_fd_path(t, o->file.fd);
+			ntstatus st2;
+
+			if (!here)
+				return STATUS_OBJECT_PATH_NOT_FOUND;
+			st2 = walk(here, o->file.nt_name ? o->file.nt_name : "", u, n, fold, out);
+			free(here);
+			return st2;
+		}
 	}
 	if (n == 0 || u[0] != '\\')
 		return STATUS_OBJECT_PATH_SYNTAX_BAD;

@@ -57,11 +57,21 @@ int nt_get(struct tracee *t, uint64_t addr, void *buf, size_t len)
 	return tracee_read(t->tid, addr, buf, len) == (ssize_t)len ? 0 : -EFAULT;
 }
 
+/*
+ * Out-parameters go where the program could write itself and nowhere else:
+ * not into read-only memory (its code, .rdata, ntdll), and never into the
+ * scratch area, whose bytes other threads' calls are built from. Windows
+ * answers STATUS_ACCESS_VIOLATION for both.
+ */
 int nt_put(struct tracee *t, uint64_t addr, const void *buf, size_t len)
 {
+	const struct scratch_area *a = t->proc->scratch;
+
 	if (len == 0)
 		return 0;
-	return tracee_write(t->tid, addr, buf, len) == (ssize_t)len ? 0 : -EFAULT;
+	if (addr + len < addr || (a && a->addr && addr < a->addr + SCRATCH_SIZE && a->addr < addr + len))
+		return -EFAULT;
+	return tracee_write_as_program(t->tid, addr, buf, len) == (ssize_t)len ? 0 : -EFAULT;
 }
 
 void nt_put_iosb(struct tracee *t, uint64_t iosb, ntstatus status, uint64_t information)
@@ -88,6 +98,19 @@ uint64_t nt_work(struct tracee *t)
 	return nt_thread_of(t)->work;
 }
 
+/* What a call holds between its steps (its state, its name for the trace) is let go. */
+static void call_release(struct nt_call *c)
+{
+	free(c->name);
+	c->name = NULL;
+	if (c->p_free)
+		c->p_free(c->p);
+	else
+		free(c->p);
+	c->p = NULL;
+	c->p_free = NULL;
+}
+
 /* Give the program its registers back, rax = status. At a seccomp stop the call is skipped. */
 void nt_done(struct tracee *t, ntstatus status)
 {
@@ -104,18 +127,54 @@ void nt_done(struct tracee *t, ntstatus status)
 	regs_set(t->tid, &r);
 	c->active = false;
 	c->at_exit = false;
-	free(c->name);
-	c->name = NULL;
-	if (c->p_free)
-		c->p_free(c->p);
-	else
-		free(c->p);
-	c->p = NULL;
-	c->p_free = NULL;
+	call_release(c);
 	t->resume = RESUME_CONT;
 	t->personality_exit = false;
 	if (!at_exit)
 		tracee_resume(t, 0); /* at an exit stop the event loop resumes */
+}
+
+/*
+ * A service's second and later Linux calls cannot be written at a seccomp
+ * stop: the thread is at the exit of the one before. It is sent back over
+ * the program's syscall instruction instead, and those bytes belong to the
+ * program: another thread may have made them anything. So the call is
+ * accepted at its seccomp stop only if it arrives exactly as written (its
+ * number, all six arguments, entered from that instruction); anything else
+ * is skipped and ends the service (nt_syscall_enter).
+ */
+static void chain_expect(struct nt_call *c, const tracee_regs *r)
+{
+	c->chain = *r;
+	regs_set_ip(&c->chain, regs_ip(&c->regs)); /* where a seccomp stop of that instruction reports */
+	c->chained = true;
+}
+
+static bool chain_arrived(const struct nt_call *c, const tracee_regs *r)
+{
+	if (regs_syscall_nr(r) != regs_syscall_nr(&c->chain) || regs_ip(r) != regs_ip(&c->chain))
+		return false;
+	for (int i = 0; i < 6; i++)
+		if (regs_arg(r, ABI_X86_64, i) != regs_arg(&c->chain, ABI_X86_64, i))
+			return false;
+	return true;
+}
+
+void nt_restart(struct tracee *t)
+{
+	struct nt_call *c = nt_call_of(t);
+	tracee_regs r = c->regs;
+
+	regs_set_syscall_nr(&r, -1); /* skipped here; rax and ip as before the syscall instruction ran */
+	regs_set_retval(&r, regs_syscall_nr(&c->regs));
+	regs_set_ip(&r, regs_ip(&c->regs) - SYSCALL_INSN_LEN);
+	regs_set(t->tid, &r);
+	c->active = false;
+	c->at_exit = false;
+	call_release(c);
+	t->resume = RESUME_CONT;
+	t->personality_exit = false;
+	tracee_resume(t, 0);
 }
 
 void nt_linux(struct tracee *t, nt_then_fn then, long nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
@@ -133,7 +192,7 @@ void nt_linux(struct tracee *t, nt_then_fn then, long nr, uint64_t a0, uint64_t 
 		/* Back over the syscall instruction: it runs again as this call and stops at its seccomp stop. */
 		regs_set_ip(&r, regs_ip(&c->regs) - SYSCALL_INSN_LEN);
 		regs_set_retval(&r, nr);
-		c->chained = true;
+		chain_expect(c, &r);
 	}
 	regs_set(t->tid, &r);
 	c->then = then;
@@ -180,8 +239,7 @@ static void serve(struct tracee *t, const struct syscall_stop *s, bool from_sign
 	struct nt_call *c = nt_call_of(t);
 	int nargs;
 
-	free(c->name);
-	free(c->p);
+	call_release(c);
 	memset(c, 0, sizeof(*c));
 	c->active = true;
 	c->from_signal = from_signal;
@@ -209,21 +267,31 @@ static void nt_syscall_enter(struct tracee *t, const struct syscall_stop *s)
 {
 	struct nt_call *c = nt_call_of(t);
 
-	if (s->abi != ABI_NT) {
-		/* A stop the run's own filter made for a Linux call the personality wrote: let it run. */
-		t->resume = c->active ? RESUME_SYSCALL : RESUME_CONT;
-		tracee_resume(t, 0);
-		return;
-	}
+	/*
+	 * Every call of an NT process stops here through its own filter (the
+	 * newest, whose word wins), whatever filter of the run stopped it too: no
+	 * stop lets a call through but the one written below.
+	 */
 	if (c->active && c->chained) {
-		/* The next Linux call of a service, back at its seccomp stop: it runs now. */
 		c->chained = false;
-		t->resume = RESUME_SYSCALL;
-		t->personality_exit = true;
-		tracee_resume(t, 0);
+		if (chain_arrived(c, &s->regs)) {
+			/* The next Linux call of a service, back at its seccomp stop as written: it runs now. */
+			t->resume = RESUME_SYSCALL;
+			t->personality_exit = true;
+			tracee_resume(t, 0);
+			return;
+		}
+		/*
+		 * Not what was written (the instruction was changed under it): the
+		 * service is abandoned, what arrived is skipped, and the program's
+		 * call returns STATUS_INTERNAL_ERROR with its own registers.
+		 */
+		c->then = NULL;
+		c->at_exit = false;
+		nt_done(t, STATUS_INTERNAL_ERROR);
 		return;
 	}
-	serve(t, s, false);
+	serve(t, &(struct syscall_stop){ .abi = ABI_NT, .nr = s->nr, .regs = s->regs }, false);
 }
 
 static void nt_syscall_exit(struct tracee *t)
@@ -243,7 +311,7 @@ static void nt_syscall_exit(struct tracee *t)
 		regs_set_ip(&again, regs_ip(&c->regs) - SYSCALL_INSN_LEN);
 		regs_set_retval(&again, (long)c->st[7]);
 		regs_set(t->tid, &again);
-		c->chained = true;
+		chain_expect(c, &again);
 		t->resume = RESUME_CONT; /* as in nt_linux: to its seccomp stop */
 		t->personality_exit = false;
 		return;
@@ -317,8 +385,7 @@ static void nt_exit_thread(struct tracee *t)
 		nt_thread_exited(t, t->proc->has_nt_status ? t->proc->nt_status : STATUS_SUCCESS);
 	}
 	if (t->nt) {
-		free(t->nt->call.name);
-		free(t->nt->call.p);
+		call_release(&t->nt->call);
 		free(t->nt);
 		t->nt = NULL;
 	}

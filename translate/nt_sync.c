@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -22,6 +23,7 @@
 #define MAX_WAIT_OBJECTS 64
 #define WAIT_TICK_SIGNAL (SIGRTMIN + 4) /* cosched has +2, run limits +3 */
 #define WAIT_TICK_NS 2000000L
+#define WAIT_IDLE_TICK_NS 20000000L /* only untimed waits parked: often enough to see a signal come */
 #define STATUS_INVALID_PARAMETER_MIX 0xC0000030
 #define STATUS_INVALID_PARAMETER_1 0xC00000EF
 #define STATUS_INVALID_PARAMETER_3 0xC00000F1
@@ -46,9 +48,13 @@ static void on_tick(int sig)
 	tick_due = 1;
 }
 
-static void arm(bool on)
+static long timer_period;
+
+/* Tick every period ns (0: stop). */
+static void arm(long period)
 {
-	struct itimerspec its = { { 0, on ? WAIT_TICK_NS : 0 }, { 0, on ? WAIT_TICK_NS : 0 } };
+	struct itimerspec its = { { 0, period }, { 0, period } };
+	bool on = period != 0;
 
 	if (!have_timer) {
 		struct sigaction sa;
@@ -66,8 +72,9 @@ static void arm(bool on)
 			die("cannot create the timer of NT waits: %s", strerror(errno));
 		have_timer = true;
 	}
-	if (on != timer_on)
+	if (period != timer_period)
 		timer_settime(tick_timer, 0, &its, NULL);
+	timer_period = period;
 	timer_on = on;
 }
 
@@ -159,7 +166,32 @@ static void rearm(void)
 
 	for (int i = 0; i < nwaits; i++)
 		timed |= waits[i]->deadline != 0;
-	arm(timed);
+	arm(timed ? WAIT_TICK_NS : nwaits ? WAIT_IDLE_TICK_NS : 0);
+}
+
+/*
+ * A signal waits for the thread (process-wide or its own, not blocked)? A
+ * thread parked at its seccomp stop never takes it: nothing would end a run
+ * whose threads all wait (SIGTERM, Ctrl-C).
+ */
+static bool signal_pending(pid_t tid)
+{
+	char path[64], line[128];
+	unsigned long long pending = 0, blocked = 0, v;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "SigPnd: %llx", &v) == 1 || sscanf(line, "ShdPnd: %llx", &v) == 1)
+			pending |= v;
+		else if (sscanf(line, "SigBlk: %llx", &v) == 1)
+			blocked = v;
+	}
+	fclose(f);
+	return (pending & ~blocked) != 0;
 }
 
 void nt_waits_recheck(void)
@@ -192,9 +224,10 @@ void nt_waits_recheck(void)
 
 void nt_waits_tick(void)
 {
+	bool due = tick_due;
 	uint64_t now;
 
-	if (!tick_due && !timer_on)
+	if (!due && !timer_on)
 		return;
 	tick_due = 0;
 	now = monotonic_ns();
@@ -209,6 +242,19 @@ void nt_waits_tick(void)
 			t->nt->waiting = NULL;
 			wait_free(w);
 			nt_done(t, STATUS_TIMEOUT);
+		}
+	/* A signal for a waiting thread: the wait is taken back so the signal is delivered (and, if the
+	 * program lives on, the thread makes its call again). */
+	for (int i = 0; due && i < nwaits; i++)
+		if (signal_pending(waits[i]->t->tid)) {
+			struct nt_wait *w = waits[i];
+			struct tracee *t = w->t;
+			memmove(waits + i, waits + i + 1, (size_t)(nwaits - i - 1) * sizeof(*waits));
+			nwaits--;
+			i--;
+			t->nt->waiting = NULL;
+			wait_free(w);
+			nt_restart(t);
 		}
 	rearm();
 }
@@ -241,10 +287,17 @@ static int deadline_of(struct tracee *t, uint64_t ptr, uint64_t *deadline)
 	if (to.infinite)
 		return 0;
 	ticks = to.ticks;
-	if (to.absolute) /* a system time: how far it is from now */
-		ticks = to.ticks > nt_time_now() ? to.ticks - nt_time_now() : 0;
+	if (to.absolute) { /* a system time: how far it is from now */
+		uint64_t t_now = nt_time_now();
+		ticks = to.ticks > t_now ? to.ticks - t_now : 0;
+	}
+	if (ticks == 0)
+		return -1;
+	/* Further than the monotonic clock can count (2^62 ticks are 14,000 years): no deadline at all. */
+	if (ticks > (UINT64_MAX - now) / 100)
+		return 0;
 	*deadline = now + ticks * 100;
-	return ticks == 0 ? -1 : 0;
+	return 0;
 }
 
 static void wait_for(struct tracee *t, const uint64_t *handles, int n, bool all, uint64_t timeout)

@@ -82,7 +82,7 @@ int nt_timeout_read(struct tracee *t, uint64_t ptr, struct nt_timeout *to)
 	if (nt_get(t, ptr, &v, 8))
 		return -EFAULT;
 	to->absolute = v > 0;
-	to->ticks = v > 0 ? (uint64_t)v : (uint64_t)-v;
+	to->ticks = v > 0 ? (uint64_t)v : 0 - (uint64_t)v; /* INT64_MIN is 2^63 ticks, without a signed negation */
 	return 0;
 }
 

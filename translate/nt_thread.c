@@ -15,6 +15,18 @@
 void nt_thread_exited(struct tracee *t, ntstatus status)
 {
 	struct nt_process *np = nt_process_of(t);
+	struct nt_object *self = t->nt ? t->nt->self : NULL;
+
+	/* Its own object first: the thread may end before its creator has a handle to it. */
+	if (self) {
+		t->nt->self = NULL;
+		if (!self->thread.done) {
+			self->thread.done = true;
+			self->thread.exit_status = status;
+		}
+		if (nt_object_release(self))
+			nt_object_free(self);
+	}
 
 	for (int i = 1; np && i < np->nhandles; i++) {
 		struct nt_object *o = np->handles[i].obj;
@@ -51,10 +63,20 @@ static void after_clone(struct tracee *t, long ret)
 	}
 	nt_put(t, c->st[0] + 0x40, &pid, 8);
 	nt_put(t, c->st[0] + 0x48, &tid, 8);
-	o = nt_object_new(NT_TYPE_THREAD);
+	/* The object was made before the thread could run: it may have ended already, and says so. */
+	o = ((struct nt_thread_start *)c->p)->obj;
 	o->thread.tid = (pid_t)ret;
 	o->thread.teb = c->st[0];
 	nt_done(t, nt_handle_give(t, o, (uint32_t)c->a[1] ? (uint32_t)c->a[1] : 0x1fffff, c->a[0]));
+}
+
+static void thread_start_free(void *p)
+{
+	struct nt_thread_start *ts = p;
+
+	if (ts->obj && nt_object_release(ts->obj))
+		nt_object_free(ts->obj);
+	free(ts);
 }
 
 static void after_stack(struct tracee *t, long ret)
@@ -93,8 +115,14 @@ static void after_stack(struct tracee *t, long ret)
 	ts->teb = teb;
 	ts->work = teb + NT_TEB_SIZE;
 	ts->stack_top = base;
-	free(c->p);
+	ts->obj = nt_object_new(NT_TYPE_THREAD);
+	ts->obj->refs = 1; /* the call's, until it answers */
+	if (c->p_free)
+		c->p_free(c->p);
+	else
+		free(c->p);
 	c->p = ts;
+	c->p_free = thread_start_free;
 	/* The child starts stopped (it is traced): task_start gives it its registers before it runs. */
 	nt_linux(t, after_clone, SYS_clone,
 		 CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM, base - 0x28, 0, 0, 0, 0);
@@ -154,7 +182,12 @@ void nt_task_created(struct tracee *child, struct tracee *parent)
 	nt_thread_of(child)->teb = ts->teb;
 	child->nt->work = ts->work;
 	child->nt->start = *ts;
+	child->nt->start.obj = NULL;
 	child->nt->start_pending = true;
+	/* The thread holds its object from before its first instruction: its end always reaches it. */
+	ts->obj->thread.tid = child->tid;
+	ts->obj->refs++;
+	child->nt->self = ts->obj;
 }
 
 /* Its first stop: RtlUserThreadStart(routine, arg) on its own stack, GS at its TEB. */

@@ -107,6 +107,26 @@ static bool path_rules_allow(const char *path, unsigned need)
 	return (need & PERM_ANY) || (perms & need) == need;
 }
 
+bool sandbox_fd_may_change(struct tracee *t, int fd)
+{
+	struct sandbox *sb = sandbox_get();
+	char link[64], path[PATH_MAX];
+	ssize_t n;
+
+	if (!sb || sb->policy.on_violation == VIOLATION_LOG)
+		return true;
+	snprintf(link, sizeof(link), "/proc/%d/fd/%d", t->tid, fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (n < 0)
+		return false;
+	path[n] = '\0';
+	if (path[0] != '/')
+		return true; /* pipes and sockets have no rules */
+	if (n > 10 && strcmp(path + n - 10, " (deleted)") == 0)
+		path[n - 10] = '\0';
+	return path_rules_allow(path, PERM_W);
+}
+
 enum check_result sandbox_check_paths(struct tracee *t, const struct syscall_stop *s, bool opens, uint64_t open_flags)
 {
 	const struct syscall_entry *e = s->entry;

@@ -25,6 +25,7 @@ import time
 
 import limits_tests
 import lifecycle_tests
+import nt_holes_tests
 import nt_tests
 import pathmap_tests
 import policy_tests
@@ -539,6 +540,7 @@ def main():
     groups += nt_tests.groups(sys.modules[__name__])
     groups += limits_tests.groups(sys.modules[__name__])
     groups += lifecycle_tests.groups(sys.modules[__name__])
+    groups += nt_holes_tests.groups(sys.modules[__name__])
     users = [False] if args.root_only or os.geteuid() != 0 or not needs("setpriv") else [False, True]
     try:
         for AS_USER in users:
