@@ -2,7 +2,7 @@
  * The NT personality's shared facts: the Windows builds picovisor serves, the
  * service table (translate/nt_services.def), the drive map, NTSTATUS, and
  * what the PE loader hands the personality when an NT image starts.
- * The ABI itself: shared/nt-abi.md.
+ * The ABI itself: docs/nt.md.
  */
 #ifndef PICOVISOR_NT_H
 #define PICOVISOR_NT_H
@@ -188,7 +188,7 @@ static inline void nt_le16(unsigned char *b, size_t off, uint16_t v)
 
 /* "STATUS_OBJECT_NAME_NOT_FOUND", or NULL for a status picovisor has no name for. */
 const char *nt_status_name(ntstatus s);
-/* A negative errno of a Linux call as the NTSTATUS a file service returns (nt-abi.md section 5). */
+/* A negative errno of a Linux call as the NTSTATUS a file service returns (docs/nt.md, "Services"). */
 ntstatus nt_status_of_errno(int neg_errno);
 
 /* ---- UTF-16 (translate/nt_unicode.c). Both return the units/bytes the whole conversion needs and

@@ -3,7 +3,7 @@
  * read and checked by hand, every field against the file and the image's
  * size, then laid out in memory as the Windows loader would (headers and
  * sections at their RVAs), relocated, and linked against the project's
- * ntdll.dll. Facts: shared/nt-abi.md section 7.
+ * ntdll.dll (docs/nt.md, "The loader").
  */
 #ifndef PICOVISOR_PE_IMAGE_H
 #define PICOVISOR_PE_IMAGE_H

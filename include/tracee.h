@@ -33,7 +33,7 @@ void regs_set_sp(tracee_regs *r, uint64_t sp);
 enum { SYSCALL_INSN_LEN = 2 };
 /* Argument i (0-3: rcx, rdx, r8, r9) of a Windows x64 function the thread is about to enter. */
 void regs_set_win64_arg(tracee_regs *r, int i, uint64_t v);
-/* NT system-call arguments 1-4 at the syscall instruction (r10, rdx, r8, r9; shared/nt-abi.md). */
+/* NT system-call arguments 1-4 at the syscall instruction (r10, rdx, r8, r9; docs/nt.md, "Dispatch"). */
 uint64_t regs_nt_arg(const tracee_regs *r, int i);
 /* The GS base (the TEB of an NT thread). */
 void regs_set_gs_base(tracee_regs *r, uint64_t v);

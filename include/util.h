@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Exit statuses of picovisor itself (design.md, "Exit status"). */
+/* Exit statuses of picovisor itself (README.md, "Exit status"). */
 enum {
 	EXIT_PV_TIMEOUT = 124,
 	EXIT_PV_FAILED = 125,   /* bad usage, bad policy, setup error */

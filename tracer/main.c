@@ -70,7 +70,7 @@ static void report_at_exit(void)
 	sandbox_cleanup(report_options);
 }
 
-/* The NT personality is picked by the image's MZ magic (design.md); --personality nt insists on it. */
+/* The NT personality is picked by the image's MZ magic (docs/architecture.md); --personality nt insists on it. */
 static void pick_personality(struct run_options *o)
 {
 	unsigned char magic[2];

@@ -1,6 +1,6 @@
 /*
- * The process environment an NT program finds at its start (shared/nt-abi.md
- * section 7): the PEB, the first thread's TEB, RTL_USER_PROCESS_PARAMETERS
+ * The process environment an NT program finds at its start (docs/nt.md,
+ * "The process environment"): the PEB, the first thread's TEB, RTL_USER_PROCESS_PARAMETERS
  * with the standard handles, the command line built from argv with Windows
  * quoting rules, the image path and current directory as DOS paths, and the
  * environment block in UTF-16 with PATH translated through the drive map.

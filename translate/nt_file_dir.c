@@ -34,7 +34,7 @@ enum {
 #define DIR_BUFFER_MAX (1u << 20) /* one call returns what fits in this much at most (a name is at most 510 bytes) */
 #define SL_RETURN_SINGLE_ENTRY 0x2
 
-/* Where the name starts in each layout (shared/nt-abi.md section 3; the Id forms: FileId before the name). */
+/* Where the name starts in each layout (the FILE_*_INFORMATION layouts; the Id forms: FileId before the name). */
 static int name_offset(uint32_t cls)
 {
 	switch (cls) {

@@ -1,5 +1,5 @@
 /*
- * NT object names to host paths (shared/nt-abi.md section 6): \??\X:\... and
+ * NT object names to host paths (docs/nt.md, "Paths and drives"): \??\X:\... and
  * \DosDevices\X:\... through the drive map, names relative to a directory
  * handle, components checked as NT checks them, and OBJ_CASE_INSENSITIVE
  * lookups that find the host file whatever its case (its own case is kept).

@@ -1,6 +1,6 @@
 /*
  * The NT personality: every system call of an NT process is an NT service
- * (shared/nt-abi.md). The number in eax selects it from the selected Windows
+ * (docs/nt.md, "Dispatch"). The number in eax selects it from the selected Windows
  * build's table; arguments 1-4 are in r10, rdx, r8, r9 and the rest on the
  * stack above the return address and shadow space. A service either answers
  * at once (the call is skipped and rax gets the NTSTATUS) or has the thread

@@ -126,7 +126,7 @@ const char *nt_status_name(ntstatus s)
 	return NULL;
 }
 
-/* The one errno -> NTSTATUS table (Wine's errno_to_status, shared/nt-abi.md section 5). */
+/* The one errno -> NTSTATUS table (the mapping Wine's errno_to_status documents). */
 ntstatus nt_status_of_errno(int neg_errno)
 {
 	switch (-neg_errno) {

@@ -1,6 +1,6 @@
 /*
  * What the NT test programs share: the NT types and services they call (as
- * shared/nt-abi.md gives them; no Windows headers, no CRT), output through
+ * docs/nt.md describes them; no Windows headers, no CRT), output through
  * NtWriteFile on the standard output handle of the process parameters, and
  * TAP: "ok N - what" / "not ok N - what (got ...)", then "1..N" at the end.
  * Built with x86_64-w64-mingw32-gcc -nostdlib and linked with -lntdll.
