@@ -213,15 +213,25 @@ enum check_result sandbox_check_openat2(struct tracee *t, const struct syscall_s
 		return CHECK_DONE;
 	}
 	if (how.resolve == 0 && size == sizeof(how)) {
+		long openat_nr = syscall_number(ABI_X86_64, "openat");
+
 		/*
 		 * The same open as openat with the flags in registers, which no other
-		 * thread can change: the filter decides it again as openat.
+		 * thread can change. The filter must decide it as a call of its own:
+		 * after a trace stop the kernel re-runs the filter on a rewritten call
+		 * but lets through one the filter would stop again (the supervisor's
+		 * path check and its verdict on the flags would be skipped). So this
+		 * call is skipped and the thread goes back over its syscall
+		 * instruction with openat's number and arguments in its registers.
+		 * Whatever that instruction is by then, it is a new call, filtered.
 		 */
 		if (how.flags >> 32 || (!(how.flags & (O_CREAT | 020000000 /* the kernel's O_TMPFILE bit */)) && how.mode)) {
 			sandbox_fail_call(t, s, EINVAL);
 			return CHECK_DONE;
 		}
-		regs_set_syscall_nr(&r, syscall_number(ABI_X86_64, "openat"));
+		regs_set_syscall_nr(&r, -1);
+		regs_set_retval(&r, openat_nr);
+		regs_set_ip(&r, regs_ip(&s->regs) - SYSCALL_INSN_LEN);
 		regs_set_arg(&r, s->abi, 2, how.flags);
 		regs_set_arg(&r, s->abi, 3, how.mode);
 		sandbox_rewrite_call(t, &r);
