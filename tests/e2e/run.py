@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 
+import fail_closed_tests
 import net_tests
 import nt_tests
 import pathmap_tests
@@ -533,6 +534,7 @@ def main():
     groups += policy_tests.groups(sys.modules[__name__])
     groups += sandbox_tests.groups(sys.modules[__name__])
     groups += net_tests.groups(sys.modules[__name__])
+    groups += fail_closed_tests.groups(sys.modules[__name__])
     groups += pathmap_tests.groups(sys.modules[__name__])
     groups += nt_tests.groups(sys.modules[__name__])
     users = [False] if args.root_only or os.geteuid() != 0 or not needs("setpriv") else [False, True]
