@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 
+import diff_tests
 import fail_closed_tests
 import net_tests
 import nt_tests
@@ -531,6 +532,7 @@ def main():
     shutil.copytree(os.path.join(ROOT, "build", "progs"), os.path.join(STAGE, "progs"))
     groups = [core_programs, exec_family, hostile, fuzzed_loader, restricted_root, refused_top_level, real_tools, supervision, job_control]
     groups += tracing.groups(sys.modules[__name__]) + [traced_real_tools]
+    groups += diff_tests.groups(sys.modules[__name__])
     groups += policy_tests.groups(sys.modules[__name__])
     groups += sandbox_tests.groups(sys.modules[__name__])
     groups += net_tests.groups(sys.modules[__name__])
