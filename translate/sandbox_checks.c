@@ -23,6 +23,7 @@
 #include "options.h"
 #include "path_access.h"
 #include "path_args.h"
+#include "path_translate.h"
 #include "promises.h"
 #include "sandbox_internal.h"
 #include "tracee.h"
@@ -228,6 +229,15 @@ enum check_result sandbox_check_openat2(struct tracee *t, const struct syscall_s
 		if (how.flags >> 32 || (!(how.flags & (O_CREAT | 020000000 /* the kernel's O_TMPFILE bit */)) && how.mode)) {
 			sandbox_fail_call(t, s, EINVAL);
 			return CHECK_DONE;
+		}
+		if (t->path_exit) {
+			/*
+			 * Translated: the host path is in the scratch area, which the
+			 * openat's own stop takes as already translated (and checks).
+			 * The exit must not put the program's registers back over it.
+			 */
+			path_exit_free(t);
+			t->personality_exit = false;
 		}
 		regs_set_syscall_nr(&r, -1);
 		regs_set_retval(&r, openat_nr);
