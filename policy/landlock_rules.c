@@ -128,6 +128,8 @@ static char *absolute(const char *path, const char *launch_dir)
 
 void landlock_plan_build(const struct policy *p, int abi, const char *launch_dir, struct landlock_plan *out)
 {
+	bool no_network = p->net != NET_ANY && p->net != NET_LOOPBACK; /* none, or not said: none */
+
 	memset(out, 0, sizeof(*out));
 	out->abi = abi;
 	if (abi < 1) {
@@ -190,9 +192,9 @@ void landlock_plan_build(const struct policy *p, int abi, const char *launch_dir
 	 * every loopback port no rule names, so loopback networks are left to
 	 * the supervisor, which checks every address.
 	 */
-	if (abi >= 4 && p->net == NET_NONE)
+	if (abi >= 4 && no_network)
 		out->handled_net = LL_NET_BIND_TCP | LL_NET_CONNECT_TCP;
-	if (p->net == NET_NONE)
+	if (no_network)
 		unenforced(out, "net", abi >= 4 ? "Landlock covers TCP only: UDP and raw sockets are the supervisor's"
 					       : "this kernel's Landlock has no network rules: the supervisor checks every endpoint");
 	else if (p->net == NET_LOOPBACK)
