@@ -342,7 +342,7 @@ def violations_and_reports():
         rep = json.load(open(report)) if os.path.exists(report) else {}
         vs = rep.get("violations", [])
         check("deny: a socket with no promise for it fails with EPERM, one line on stderr, in the report",
-              p is not None and p.returncode == 1 and b"PermissionError" in p.stderr
+              p is not None and p.returncode == 1 and b"PermissionError: [Errno 1] Operation not permitted" in p.stderr
               and b"picovisor: violation:" in p.stderr and any(x.get("syscall") == "socket" and
                                                                 "inet" in x.get("rule", "") for x in vs),
               f"{p and p.stderr!r} {vs}")
