@@ -26,7 +26,8 @@ def exitkill():
     d = h.fresh_dir(None)
     script = ("setsid sleep 1000 </dev/null >/dev/null 2>&1 & echo $! > daemon.pid; "
               "(sleep 1000 & echo $! > grandchild.pid; wait) & "
-              "while [ ! -s grandchild.pid ]; do sleep 0.01; done; echo ready; exec sleep 1000")
+              "i=0; while [ ! -s grandchild.pid ] && [ $i -lt 1000 ]; do sleep 0.01; i=$((i+1)); done; "
+              "echo ready; exec sleep 1000")
     for policy, label in (([], "linux personality"), (["--policy", "ci"], "--policy ci")):
         for f in ("daemon.pid", "grandchild.pid"):
             if os.path.exists(os.path.join(d, f)):
