@@ -1,8 +1,11 @@
 """End-to-end tests of the sandbox personality (imported by run.py, which passes itself as h).
 
 The hostile suite (tests/hostile/): each program tries one escape. It runs natively first where the
-attempt can work natively (so the test can fail), then under `picovisor run --policy ci`, where it
-must be contained. Then programs under the profiles, reports, limits and on-violation modes."""
+attempt can work natively (so the test can fail), then under `picovisor run --policy ci` with Landlock,
+with the supervisor checking paths in front of Landlock, and with --no-landlock (the supervisor alone),
+where it must be contained and refused with the errno docs/policy.md gives (REFUSALS); what is refused in
+every mode also under --on-violation log. Then programs under the profiles, reports, limits and
+on-violation modes (tests/README)."""
 import json
 import os
 import shutil
