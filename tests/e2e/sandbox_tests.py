@@ -241,6 +241,13 @@ def check_contained(name, label, mode, p):
 def escapes():
     w = World()
     try:
+        # The third mode tests the supervisor alone only if --no-landlock really leaves Landlock out.
+        report = os.path.join(w.results, "report.json")
+        p = run(w, [h.pv(), "run", "--policy", "ci", "--no-landlock", "--report", report, "--", "true"])
+        pol = json.load(open(report)).get("policy", {}) if os.path.exists(report) else {}
+        check("--no-landlock: no Landlock ruleset, the supervisor checks every path (report)",
+              p is not None and p.returncode == 0 and pol.get("landlock") is False
+              and pol.get("paths_checked_by") == "supervisor", f"{p and p.stderr!r} {pol}")
         for name, extra, native in ESCAPES:
             argv = [hostile(name), w.outside] + ([w.extra(extra)] if extra else [])
             fds = (w.tty,) if extra == "tty" else ()
