@@ -75,7 +75,20 @@ def tap_ok(out):
 def nt_services():
     if skipped_without_programs("services"):
         return
-    for prog in ["files", "dirs", "memory", "sections", "sync", "system", "tls", "opened"]:
+    tap_programs(["files", "dirs", "memory", "sections", "sync", "system", "tls"])
+
+
+def nt_opened():
+    """opened.exe (NtOpenFile, NtQueryDirectoryFileEx, NtTerminateThread), a group of its own so that
+    tests/mutants can run it alone."""
+    if skipped_without_programs("opened"):
+        return
+    tap_programs(["opened"])
+
+
+def tap_programs(progs):
+    """Each TAP program under both Windows builds, in a fresh directory as drive C:."""
+    for prog in progs:
         for build in BUILDS:
             d = scratch()
             try:
@@ -331,4 +344,4 @@ def nt_sandboxed():
 def groups(harness):
     global h
     h = harness
-    return [nt_services, nt_environment, nt_dispatch, nt_exits, nt_loader, nt_fuzzed_headers, nt_traced, nt_sandboxed]
+    return [nt_services, nt_opened, nt_environment, nt_dispatch, nt_exits, nt_loader, nt_fuzzed_headers, nt_traced, nt_sandboxed]
