@@ -218,24 +218,49 @@ def verdict_errnos(out):
     return m.group(1) or "-"
 
 
-def check_contained(name, label, mode, p):
-    """A hostile run: contained (exit 0, never "cannot test"), refused with the errno docs/policy.md gives."""
-    out = (p.stdout + p.stderr).decode(errors="replace") if p else "timed out"
-    title = f"hostile {name}: contained under {label}"
-    if p is None or p.returncode != 0 or "contained" not in out or "ESCAPED" in out:
-        check(title, False, out[-2000:])
-        return
+def judge(name, mode, returncode, out):
+    """Is this hostile run contained, refused with the errno docs/policy.md gives? (ok, why not)"""
+    if returncode != 0 or "contained" not in out or "ESCAPED" in out:
+        return False, out[-2000:]
     want = REFUSALS.get(name)
     if isinstance(want, dict):
         want = want.get(mode)
     got = verdict_errnos(out)
     if want is None:
-        check(title, False, f"  no expected errno for {name} ({mode}) in sandbox_tests.REFUSALS; verdict: {got}")
-    elif got is None:
-        check(title, False, "  the verdict names no errno ([errno NAME] or [no errno]):\n" + out[-1500:])
-    else:
-        ok = want.matches(got) if isinstance(want, AnyOf) else got == want
-        check(title, ok, f"  refused with {got}, docs/policy.md says {want}\n" + out[-1500:])
+        return False, f"  no expected errno for {name} ({mode}) in sandbox_tests.REFUSALS; verdict: {got}"
+    if got is None:
+        return False, "  the verdict names no errno ([errno NAME] or [no errno]):\n" + out[-1500:]
+    ok = want.matches(got) if isinstance(want, AnyOf) else got == want
+    return ok, f"  refused with {got}, docs/policy.md says {want}\n" + out[-1500:]
+
+
+def check_contained(name, label, mode, p):
+    """A hostile run: contained (exit 0, never "cannot test"), refused with the errno docs/policy.md gives."""
+    out = (p.stdout + p.stderr).decode(errors="replace") if p else "timed out"
+    ok, detail = judge(name, mode, p.returncode if p else None, out)
+    check(f"hostile {name}: contained under {label}", ok, detail)
+
+
+def hostile_verdicts():
+    """The harness itself: what must never count as contained."""
+    cases = [  # name, mode, exit status, output, should it count
+        ("read_outside", "landlock", 0, "contained: read: Permission denied [errno EACCES]\n", True),
+        ("read_outside", "landlock", 2, "cannot test: usage (No such file or directory)\n", False),
+        ("read_outside", "landlock", 0, "contained: read: No such file or directory [errno ENOENT]\n", False),
+        ("read_outside", "landlock", 0, "contained: the secret's path is refused\n", False),
+        ("read_outside", "landlock", 0, "contained: read [no errno]\n", False),
+        ("read_outside", "landlock", 1, "ESCAPED: read the secret\n", False),
+        ("hardlink", "landlock", 0, "contained: link() [errno EXDEV]\n", True),
+        ("hardlink", "alone", 0, "contained: link() [errno EXDEV]\n", False),
+        ("chmod_system", "alone", 0, "contained: x [errno EACCES,EACCES,EACCES,EPERM]\n", False),
+        ("toctou_path", "alone", 0, "9 opens\ncontained: no open [errno ENOENT,EACCES]\n", True),
+        ("toctou_path", "alone", 0, "9 opens\ncontained: no open [errno ENOENT]\n", False),
+        ("no_such_program", "alone", 0, "contained: x [errno EPERM]\n", False),
+        ("bad_pointers", "alone", 0, "contained: every hostile argument [no errno]\n", True),
+    ]
+    wrong = [c for c in cases if judge(*c[:4])[0] != c[4]]
+    check("harness: 'cannot test', ESCAPED, a missing or wrong errno never count as contained", not wrong,
+          "\n".join(f"  {c}" for c in wrong))
 
 
 def escapes():
@@ -436,4 +461,4 @@ def programs_under_ci():
 def groups(harness):
     global h
     h = harness
-    return [escapes, daemons_and_limits, violations_and_reports, programs_under_ci]
+    return [hostile_verdicts, escapes, daemons_and_limits, violations_and_reports, programs_under_ci]
