@@ -128,6 +128,8 @@ static char *absolute(const char *path, const char *launch_dir)
 
 void landlock_plan_build(const struct policy *p, int abi, const char *launch_dir, struct landlock_plan *out)
 {
+	bool no_network = p->net != NET_ANY && p->net != NET_LOOPBACK; /* none, or not said: none */
+
 	memset(out, 0, sizeof(*out));
 	out->abi = abi;
 	if (abi < 1) {
@@ -183,23 +185,20 @@ void landlock_plan_build(const struct policy *p, int abi, const char *launch_dir
 				free(what);
 				break;
 			}
-	if (abi >= 4 && p->net != NET_ANY) {
+	/*
+	 * Landlock's TCP rules name ports, never hosts: they can say "no TCP at
+	 * all" (net none), but not "any port on loopback" (net loopback, which
+	 * connect and bind rules only widen). Handling TCP there would refuse
+	 * every loopback port no rule names, so loopback networks are left to
+	 * the supervisor, which checks every address.
+	 */
+	if (abi >= 4 && no_network)
 		out->handled_net = LL_NET_BIND_TCP | LL_NET_CONNECT_TCP;
-		for (size_t i = 0; i < p->nconnects; i++) {
-			out->ports = xrealloc(out->ports, (out->nports + 1) * sizeof(*out->ports));
-			out->ports[out->nports] = (struct landlock_port_rule){ p->connects[i].port, LL_NET_CONNECT_TCP, "" };
-			snprintf(out->ports[out->nports++].origin, sizeof(policy_origin), "%s", p->connects[i].origin);
-			unenforced(out, p->connects[i].origin, "Landlock allows the port to any host: the host is checked by the supervisor");
-		}
-		for (size_t i = 0; i < p->nbinds; i++) {
-			out->ports = xrealloc(out->ports, (out->nports + 1) * sizeof(*out->ports));
-			out->ports[out->nports] = (struct landlock_port_rule){ p->binds[i].port, LL_NET_BIND_TCP, "" };
-			snprintf(out->ports[out->nports++].origin, sizeof(policy_origin), "%s", p->binds[i].origin);
-		}
-	}
-	if (p->net != NET_ANY)
-		unenforced(out, "net", abi >= 4 ? "Landlock covers TCP only: UDP, raw and loopback-only rules are the supervisor's"
+	if (no_network)
+		unenforced(out, "net", abi >= 4 ? "Landlock covers TCP only: UDP and raw sockets are the supervisor's"
 					       : "this kernel's Landlock has no network rules: the supervisor checks every endpoint");
+	else if (p->net == NET_LOOPBACK)
+		unenforced(out, "net", "Landlock's network rules name ports, not hosts: the supervisor checks every endpoint");
 	if (abi >= 6)
 		out->scoped = LL_SCOPE_SIGNAL | LL_SCOPE_ABSTRACT_UNIX_SOCKET;
 }

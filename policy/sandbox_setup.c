@@ -257,6 +257,10 @@ static void landlock_gaps(const struct run_options *o, struct sandbox *sb)
 	}
 	if (o->quiet)
 		return;
+	if (o->no_landlock) {
+		warn("note: --no-landlock: seccomp and picovisor's own checks alone enforce the policy");
+		return;
+	}
 	for (size_t i = 0; i < plan->nunenforced; i++) {
 		if (strncmp(plan->unenforced[i], "net:", 4) == 0 && !grants_network(&sb->policy))
 			continue; /* no socket of the kind can be made at all */
@@ -287,7 +291,8 @@ void sandbox_prepare(const struct run_options *o, unsigned personality_classes)
 			add_rule(sb, real, PERM_R | PERM_X, "the program");
 	}
 	bind_rules(sb); /* the run's own rules too (a TMPDIR through a symlink) */
-	landlock_plan_build(&sb->policy, landlock_abi_version(), sb->launch_dir, &sb->landlock);
+	/* --no-landlock plans as for a kernel without it: the supervisor checks everything Landlock would. */
+	landlock_plan_build(&sb->policy, o->no_landlock ? 0 : landlock_abi_version(), sb->launch_dir, &sb->landlock);
 	landlock_gaps(o, sb);
 	policy_compile_env(&sb->policy, &sb->landlock, &env);
 	env.personality_classes = personality_classes;

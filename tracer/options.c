@@ -100,6 +100,11 @@ void options_usage(FILE *out)
 	      "  --keep-tmpdir       keep the private tmpdir after the run (its path is printed)\n"
 	      "  --require-landlock  refuse to run where the kernel cannot enforce the rules with\n"
 	      "                      Landlock (otherwise picovisor checks what Landlock cannot)\n"
+	      "  --no-landlock       enforce the policy with seccomp and picovisor's own checks\n"
+	      "                      alone, as on a kernel without Landlock: every path, socket\n"
+	      "                      address and pid is checked by the supervisor (slower, and a\n"
+	      "                      path another thread changes after the check is not caught\n"
+	      "                      by a second wall); for testing those checks\n"
 	      "\n"
 	      "Path translation options of run and trace (a guest view of the filesystem; imply\n"
 	      "the sandbox personality, with the policy 'none' unless --policy is given):\n"
@@ -324,6 +329,7 @@ int options_parse(int argc, char **argv, struct run_options *o)
 		{ "keep-tmpdir", no_argument, NULL, 'k' },
 		{ "keep-fd", required_argument, NULL, 'f' },
 		{ "require-landlock", no_argument, NULL, 'L' },
+		{ "no-landlock", no_argument, NULL, 'W' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, 'F' },
 		{ "string-limit", required_argument, NULL, 's' },
@@ -432,6 +438,10 @@ int options_parse(int argc, char **argv, struct run_options *o)
 			o->require_landlock = true;
 			o->sandbox = true;
 			break;
+		case 'W':
+			o->no_landlock = true;
+			o->sandbox = true;
+			break;
 		case 'f': {
 			char *end;
 			long v = strtol(optarg, &end, 10);
@@ -497,6 +507,8 @@ int options_parse(int argc, char **argv, struct run_options *o)
 	if (!o->sandbox && (o->report_file || o->quiet || o->share_tty || o->keep_tmpdir || o->nkeep_fds))
 		return usage_error("--report, --quiet, --tty, --keep-tmpdir and --keep-fd are options of the sandbox: "
 				   "give a policy with --policy NAME|FILE (for example --policy ci)");
+	if (o->require_landlock && o->no_landlock)
+		return usage_error("--require-landlock and --no-landlock contradict each other");
 	nt_drives_finish();
 	if (o->sandbox && strcmp(o->personality, "linux") != 0 && strcmp(o->personality, "sandbox") != 0)
 		return usage_error("--policy and its overrides belong to the sandbox personality, not %s", o->personality);

@@ -23,6 +23,7 @@
 #include "options.h"
 #include "path_access.h"
 #include "path_args.h"
+#include "path_translate.h"
 #include "promises.h"
 #include "sandbox_internal.h"
 #include "tracee.h"

@@ -23,12 +23,16 @@ def check(name, ok, detail=""):
     h.report(name, bool(ok), detail)
 
 
+def skipped_without_programs(group):
+    """The PE programs need mingw-w64: without them the group is one SKIP with the reason, never a pass or a fail."""
+    if os.path.exists(nt("files.exe")):
+        return False
+    h.report(f"nt: {group}", None, "mingw-w64 missing: the PE test programs were not built")
+    return True
+
+
 def nt(name):
     return os.path.join(h.STAGE, "progs", "nt", name)
-
-
-def have_programs():
-    return os.path.exists(nt("files.exe"))
 
 
 def scratch(setup=None):
@@ -69,10 +73,22 @@ def tap_ok(out):
 
 
 def nt_services():
-    if not have_programs():
-        check("nt services", None, "mingw-w64 missing: the PE test programs were not built")
+    if skipped_without_programs("services"):
         return
-    for prog in ["files", "dirs", "memory", "sections", "sync", "system", "tls"]:
+    tap_programs(["files", "dirs", "memory", "sections", "sync", "system", "tls"])
+
+
+def nt_opened():
+    """opened.exe (NtOpenFile, NtQueryDirectoryFileEx, NtTerminateThread), a group of its own so that
+    tests/mutants can run it alone."""
+    if skipped_without_programs("opened"):
+        return
+    tap_programs(["opened"])
+
+
+def tap_programs(progs):
+    """Each TAP program under both Windows builds, in a fresh directory as drive C:."""
+    for prog in progs:
         for build in BUILDS:
             d = scratch()
             try:
@@ -88,7 +104,7 @@ def nt_services():
 
 
 def nt_environment():
-    if not have_programs():
+    if skipped_without_programs("environment"):
         return
     d = scratch(lambda d: (os.mkdir(os.path.join(d, "bin")), shutil.copy2(nt("system.exe"), d)))
     try:
@@ -113,7 +129,7 @@ def nt_environment():
 
 
 def nt_dispatch():
-    if not have_programs():
+    if skipped_without_programs("dispatch"):
         return
     for build in BUILDS:
         d = scratch()
@@ -137,7 +153,7 @@ def nt_dispatch():
 
 
 def nt_exits():
-    if not have_programs():
+    if skipped_without_programs("exits"):
         return
     d = scratch()
     try:
@@ -209,7 +225,7 @@ def malformed_images():
 
 
 def nt_loader():
-    if not have_programs():
+    if skipped_without_programs("loader"):
         return
     d = scratch()
     try:
@@ -236,7 +252,7 @@ def nt_loader():
 
 def nt_fuzzed_headers():
     """Random changes to the headers: picovisor refuses with 126 and a message, or runs the program; it never fails itself."""
-    if not have_programs():
+    if skipped_without_programs("fuzzed headers"):
         return
     good = pe_bytes()
     rnd = random.Random(6)
@@ -266,7 +282,7 @@ def nt_fuzzed_headers():
 
 
 def nt_traced():
-    if not have_programs():
+    if skipped_without_programs("traced"):
         return
     d = scratch()
     try:
@@ -300,7 +316,7 @@ def nt_traced():
 def nt_sandboxed():
     """Escape attempts: the policy's write rules hold for NT file access (Landlock on the host paths, the
     thread opens them itself), raw Linux numbers are NT services nobody serves, int 0x80 is killed."""
-    if not have_programs():
+    if skipped_without_programs("sandboxed"):
         return
     outside = tempfile.mkdtemp(prefix="pv-nt-outside-")
     os.chmod(outside, 0o777)
@@ -328,4 +344,4 @@ def nt_sandboxed():
 def groups(harness):
     global h
     h = harness
-    return [nt_services, nt_environment, nt_dispatch, nt_exits, nt_loader, nt_fuzzed_headers, nt_traced, nt_sandboxed]
+    return [nt_services, nt_opened, nt_environment, nt_dispatch, nt_exits, nt_loader, nt_fuzzed_headers, nt_traced, nt_sandboxed]

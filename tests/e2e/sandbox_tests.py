@@ -1,8 +1,11 @@
 """End-to-end tests of the sandbox personality (imported by run.py, which passes itself as h).
 
 The hostile suite (tests/hostile/): each program tries one escape. It runs natively first where the
-attempt can work natively (so the test can fail), then under `picovisor run --policy ci`, where it
-must be contained. Then programs under the profiles, reports, limits and on-violation modes."""
+attempt can work natively (so the test can fail), then under `picovisor run --policy ci` with Landlock,
+with the supervisor checking paths in front of Landlock, and with --no-landlock (the supervisor alone),
+where it must be contained and refused with the errno docs/policy.md gives (REFUSALS); what is refused in
+every mode also under --on-violation log. Then programs under the profiles, reports, limits and
+on-violation modes (tests/README)."""
 import json
 import os
 import shutil
@@ -104,7 +107,8 @@ def run(world, argv, timeout=60, pass_fds=()):
     return p
 
 
-# name, extra argument, does the attempt work natively ("both", "root": only as root, None: not shown natively)
+# name, extra argument, does the attempt work natively ("both", "root": only as root, None: not shown natively,
+# "x32": only where the kernel has the x32 ABI; elsewhere the attempt cannot be told from the kernel's own ENOSYS)
 ESCAPES = [
     ("read_outside", None, "both"), ("write_outside", None, "both"), ("dotdot", None, "both"),
     ("symlink_file", None, "both"), ("symlink_dir", None, "both"), ("hardlink", None, "both"),
@@ -115,38 +119,199 @@ ESCAPES = [
     ("unix_symlink", None, "both"), ("abstract_unix", "abstract", "both"), ("signal_outside", "pid", "both"),
     ("ptrace_outside", "pid", None), ("pidfd_outside", "pid", "both"), ("procmem_outside", "pid", "both"),
     ("clone_untraced", None, "both"), ("clone3_newuser", None, None), ("vfork_child", None, "both"),
-    ("int80", None, "both"), ("x32", None, None), ("io_uring", None, "both"), ("memfd_exec", None, "both"),
+    ("int80", None, "both"), ("x32", None, "x32"), ("io_uring", None, "both"), ("memfd_exec", None, "both"),
     ("unshare", None, None), ("seccomp_listener", None, "both"), ("tiocsti", "tty", "root"),
     ("root_powers", None, "root"), ("chmod_system", None, "root"), ("kernel_features", None, "root"), ("bad_pointers", None, None),
 ]
-# Policies the suite runs under: ci as it is (Landlock decides paths), and ci with a narrowing rule,
-# which Landlock cannot express, so that the supervisor checks every path itself.
+# Policies the suite runs under: ci as it is (Landlock decides paths), ci with a narrowing rule, which Landlock
+# cannot express, so that the supervisor checks every path itself (Landlock still behind it), and ci with
+# --no-landlock, where seccomp and the supervisor's own checks are all there is (as on a kernel without
+# Landlock): a check of the supervisor's that let everything through would pass the first two.
 POLICIES = [("--policy ci", ["--policy", "ci"]),
-            ("--policy ci, paths checked by the supervisor", ["--policy", "ci", "--path", "r:/usr/share"])]
+            ("--policy ci, paths checked by the supervisor", ["--policy", "ci", "--path", "r:/usr/share"]),
+            ("--policy ci --no-landlock, the supervisor alone", ["--policy", "ci", "--no-landlock"])]
+
+
+def landlock_abi():
+    """The kernel's Landlock ABI version, 0 without Landlock (landlock_create_ruleset's version query)."""
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    v = libc.syscall(ctypes.c_long(444), None, ctypes.c_long(0), ctypes.c_long(1))
+    return v if v > 0 else 0
+
+
+def mode_of(policy):
+    """Who refuses under these arguments: landlock, supervisor (Landlock behind it) or alone."""
+    if "--on-violation" in policy:
+        return "log"
+    if "--no-landlock" in policy or not landlock_abi():
+        return "alone"
+    return "supervisor" if "--path" in policy else "landlock"
+
+
+class AnyOf:
+    """A race's verdict: each distinct errno once, in no fixed order; required ones must be there."""
+
+    def __init__(self, required, optional=()):
+        self.required, self.optional = set(required), set(optional)
+
+    def matches(self, got):
+        seen = set(got.split(","))
+        return self.required <= seen <= self.required | self.optional
+
+    def __str__(self):
+        return f"{','.join(sorted(self.required))} (and maybe {','.join(sorted(self.optional))})"
+
+
+# The errno of each refused attempt, in the order the program makes them (docs/policy.md, "Refusal errnos"):
+# a string for every mode, or a dict by mode_of(); "-": contained without a refused call ("[no errno]").
+# A hostile program with no line here fails: every refusal's errno is checked.
+REFUSALS = {
+    "read_outside": "EACCES", "write_outside": "EACCES", "dotdot": "EACCES,EACCES", "symlink_file": "EACCES",
+    "symlink_dir": "EACCES",
+    # Landlock refuses a link into another directory for want of the reparenting right (REFER): EXDEV.
+    "hardlink": {"landlock": "EXDEV", "supervisor": "EACCES", "alone": "EACCES"},
+    "rename_out": "EACCES", "proc_root": "EACCES", "proc_cwd": "EACCES", "fd_reopen": "EACCES",
+    "open_by_handle": "EACCES", "openat2": "EACCES,EACCES",
+    # Torn reads of the flipping name find nothing there (ENOENT), natively too.
+    "toctou_path": AnyOf({"EACCES"}, {"ENOENT"}),
+    "tcp_connect": "EPERM", "udp_send": "EPERM", "netlink": "EPERM", "raw_socket": "EPERM,EPERM",
+    "unix_outside": "EACCES", "unix_symlink": "EACCES", "abstract_unix": "EPERM",
+    "signal_outside": "EPERM,EPERM,EPERM", "ptrace_outside": "EPERM", "pidfd_outside": "EPERM",
+    # /proc/PID/environ and mem: the kernel's ptrace check (EACCES); process_vm_readv: never allowed (EPERM).
+    "procmem_outside": "EACCES,EACCES,EPERM",
+    "clone_untraced": "EPERM", "clone3_newuser": "ENOSYS", "vfork_child": "EACCES", "int80": "ENOSYS",
+    "x32": "ENOSYS", "io_uring": "EPERM", "memfd_exec": "EACCES", "unshare": "EPERM", "seccomp_listener": "EPERM",
+    "tiocsti": "EPERM",
+    # setrlimit past the hard limit, /proc/sys (no w rule), mount (never), chown outside (a path call: EACCES).
+    "root_powers": "EPERM,EACCES,EPERM,EACCES",
+    # chmod and fchmod: the supervisor's w check; fchown: no promise (no path: EPERM); chown: no promise, a path.
+    "chmod_system": "EACCES,EACCES,EPERM,EACCES",
+    "kernel_features": "EPERM,EPERM,EPERM,EPERM,EPERM",
+    "bad_pointers": "-",
+}
+# What docs/policy.md says is refused "even under on-violation log": these also run under log, where
+# Landlock is not entered and path rules only report (so not procmem_outside, whose /proc reads are path rules).
+LOG_POLICY = ("--policy ci --on-violation log (refused in every mode)", ["--policy", "ci", "--on-violation", "log"])
+REFUSED_UNDER_LOG = {"signal_outside", "ptrace_outside", "pidfd_outside", "clone_untraced",
+                     "clone3_newuser", "int80", "x32", "io_uring", "unshare", "seccomp_listener", "tiocsti",
+                     "kernel_features"}
+# Known gaps of a mode: (reason, strict), reported as SKIP with the reason (never a silent pass, never hidden).
+# A strict gap still runs: once it is contained, it fails until its line here is removed. A race is not run.
+KNOWN_GAPS = {
+    ("toctou_path", "alone"): ("known gap: without Landlock behind the supervisor, a path another thread "
+                               "changes after the check reaches the kernel (issue 14, races on checked arguments)",
+                               False),
+    ("seccomp_listener", "log"): ("known gap: under on-violation log the program installs a seccomp filter with "
+                                  "a listener, which docs/policy.md says is refused in every mode (issue 14, "
+                                  "the program's own seccomp filters)", True),
+}
+
+
+def verdict_errnos(out):
+    """The errnos a contained verdict names: "EACCES,EPERM", "-" for [no errno], None if it names none."""
+    import re
+    m = re.search(r"^contained: .*\[(?:errno ([A-Z0-9,]+)|(no errno))\]$", out, re.M)
+    if not m:
+        return None
+    return m.group(1) or "-"
+
+
+def judge(name, mode, returncode, out):
+    """Is this hostile run contained, refused with the errno docs/policy.md gives? (ok, why not)"""
+    if returncode != 0 or "contained" not in out or "ESCAPED" in out:
+        return False, out[-2000:]
+    want = REFUSALS.get(name)
+    if isinstance(want, dict):
+        want = want.get(mode)
+    got = verdict_errnos(out)
+    if want is None:
+        return False, f"  no expected errno for {name} ({mode}) in sandbox_tests.REFUSALS; verdict: {got}"
+    if got is None:
+        return False, "  the verdict names no errno ([errno NAME] or [no errno]):\n" + out[-1500:]
+    ok = want.matches(got) if isinstance(want, AnyOf) else got == want
+    return ok, f"  refused with {got}, docs/policy.md says {want}\n" + out[-1500:]
+
+
+def check_contained(name, label, mode, p):
+    """A hostile run: contained (exit 0, never "cannot test"), refused with the errno docs/policy.md gives."""
+    out = (p.stdout + p.stderr).decode(errors="replace") if p else "timed out"
+    ok, detail = judge(name, mode, p.returncode if p else None, out)
+    check(f"hostile {name}: contained under {label}", ok, detail)
+
+
+def hostile_verdicts():
+    """The harness itself: what must never count as contained."""
+    cases = [  # name, mode, exit status, output, should it count
+        ("read_outside", "landlock", 0, "contained: read: Permission denied [errno EACCES]\n", True),
+        ("read_outside", "landlock", 2, "cannot test: usage (No such file or directory)\n", False),
+        ("read_outside", "landlock", 0, "contained: read: No such file or directory [errno ENOENT]\n", False),
+        ("read_outside", "landlock", 0, "contained: the secret's path is refused\n", False),
+        ("read_outside", "landlock", 0, "contained: read [no errno]\n", False),
+        ("read_outside", "landlock", 1, "ESCAPED: read the secret\n", False),
+        ("hardlink", "landlock", 0, "contained: link() [errno EXDEV]\n", True),
+        ("hardlink", "alone", 0, "contained: link() [errno EXDEV]\n", False),
+        ("chmod_system", "alone", 0, "contained: x [errno EACCES,EACCES,EACCES,EPERM]\n", False),
+        ("toctou_path", "alone", 0, "9 opens\ncontained: no open [errno ENOENT,EACCES]\n", True),
+        ("toctou_path", "alone", 0, "9 opens\ncontained: no open [errno ENOENT]\n", False),
+        ("no_such_program", "alone", 0, "contained: x [errno EPERM]\n", False),
+        ("bad_pointers", "alone", 0, "contained: every hostile argument [no errno]\n", True),
+    ]
+    wrong = [c for c in cases if judge(*c[:4])[0] != c[4]]
+    check("harness: 'cannot test', ESCAPED, a missing or wrong errno never count as contained", not wrong,
+          "\n".join(f"  {c}" for c in wrong))
 
 
 def escapes():
     w = World()
     try:
+        # The third mode tests the supervisor alone only if --no-landlock really leaves Landlock out.
+        report = os.path.join(w.results, "report.json")
+        p = run(w, [h.pv(), "run", "--policy", "ci", "--no-landlock", "--report", report, "--", "true"])
+        pol = json.load(open(report)).get("policy", {}) if os.path.exists(report) else {}
+        check("--no-landlock: no Landlock ruleset, the supervisor checks every path (report)",
+              p is not None and p.returncode == 0 and pol.get("landlock") is False
+              and pol.get("paths_checked_by") == "supervisor", f"{p and p.stderr!r} {pol}")
         for name, extra, native in ESCAPES:
             argv = [hostile(name), w.outside] + ([w.extra(extra)] if extra else [])
             fds = (w.tty,) if extra == "tty" else ()
-            if native == "both" or (native == "root" and not h.AS_USER):
+            unsupported = None
+            if native in ("both", "x32") or (native == "root" and not h.AS_USER):
                 w.clean_launch()
                 p = run(w, argv, pass_fds=fds)
-                check(f"hostile {name}: the attempt works natively (so the test can fail)",
-                      p is not None and p.returncode == 1, p and (p.stdout + p.stderr).decode(errors="replace"))
-            for label, policy in POLICIES:
+                out = p and (p.stdout + p.stderr).decode(errors="replace")
+                if native == "x32" and p is not None and p.returncode == 0 and verdict_errnos(out) == "ENOSYS":
+                    unsupported = "this kernel has no x32 ABI: a refusal cannot be told from the kernel's own ENOSYS"
+                    h.report(f"hostile {name}: the attempt works natively (so the test can fail)", None, unsupported)
+                else:
+                    check(f"hostile {name}: the attempt works natively (so the test can fail)",
+                          p is not None and p.returncode == 1, out)
+            for label, policy in POLICIES + ([LOG_POLICY] if name in REFUSED_UNDER_LOG else []):
+                mode = mode_of(policy)
+                gap, strict = KNOWN_GAPS.get((name, mode), (None, False))
+                if unsupported or (gap and not strict):
+                    h.report(f"hostile {name}: contained under {label}", None, unsupported or gap)
+                    continue
                 w.clean_launch()
                 keep = ["--keep-fd", str(w.tty)] if fds else []
                 p = run(w, [h.pv(), "run", *policy, *keep, "--"] + argv, pass_fds=fds)
-                out = (p.stdout + p.stderr).decode(errors="replace") if p else "timed out"
-                check(f"hostile {name}: contained under {label}", p is not None and p.returncode == 0
-                      and "contained" in out and "ESCAPED" not in out, out[-2000:])
+                if gap:
+                    out = (p.stdout + p.stderr).decode(errors="replace") if p else ""
+                    if p is not None and p.returncode == 0 and "contained" in out:
+                        check(f"hostile {name}: contained under {label}", False,
+                              f"  a known gap no longer shows: remove ({name!r}, {mode!r}) from KNOWN_GAPS\n{out}")
+                    else:
+                        h.report(f"hostile {name}: contained under {label}", None, gap)
+                    continue
+                check_contained(name, label, mode, p)
                 leftovers = [e for e in os.listdir(w.outside) if e not in ("secret", "victim", "sock")]
                 if leftovers:
                     check(f"hostile {name}: nothing appeared outside under {label}", False, str(leftovers))
         check("the process outside the run is alive after all of that", w.victim.poll() is None)
+        if not landlock_abi():
+            h.report("hostile programs with Landlock deciding or behind the supervisor", None,
+                     "this kernel has no Landlock: every run above was the supervisor alone")
     finally:
         w.close()
 
@@ -173,14 +338,15 @@ def daemons_and_limits():
         p = run(w, [h.pv(), "run", "--policy", "ci", "--limit", "procs=32", "--", hostile("fork_bomb"), w.outside, "32"])
         out = (p.stdout + p.stderr).decode(errors="replace") if p else "timed out"
         check("limit procs: a fork bomb gets EAGAIN, nothing is killed", p is not None and p.returncode == 0
-              and "contained" in out, out[-1500:])
+              and verdict_errnos(out) == "EAGAIN", out[-1500:])
 
         w.clean_launch()
         p = run(w, [h.pv(), "run", "--policy", "ci", "--limit", "memory=256M", "--report", report, "--",
                     hostile("memory_bomb"), w.outside, "1024"])
         out = (p.stdout + p.stderr).decode(errors="replace") if p else "timed out"
-        check("limit memory: a memory bomb is stopped before 1 GiB", p is not None and p.returncode in (0, 159)
-              and "ESCAPED" not in out, out[-1500:])
+        # Stopped by RLIMIT_AS (its mmap fails with ENOMEM) or by the supervisor (159); "cannot test" is neither.
+        check("limit memory: a memory bomb is stopped before 1 GiB", p is not None and "ESCAPED" not in out and
+              (p.returncode == 159 or (p.returncode == 0 and verdict_errnos(out) == "ENOMEM")), out[-1500:])
 
         w.clean_launch()
         p = run(w, [h.pv(), "run", "--policy", "ci", "--limit", "cpu=1", "--", hostile("cpu_loop")], timeout=30)
@@ -233,7 +399,7 @@ def violations_and_reports():
         rep = json.load(open(report)) if os.path.exists(report) else {}
         vs = rep.get("violations", [])
         check("deny: a socket with no promise for it fails with EPERM, one line on stderr, in the report",
-              p is not None and p.returncode == 1 and b"PermissionError" in p.stderr
+              p is not None and p.returncode == 1 and b"PermissionError: [Errno 1] Operation not permitted" in p.stderr
               and b"picovisor: violation:" in p.stderr and any(x.get("syscall") == "socket" and
                                                                 "inet" in x.get("rule", "") for x in vs),
               f"{p and p.stderr!r} {vs}")
@@ -295,4 +461,4 @@ def programs_under_ci():
 def groups(harness):
     global h
     h = harness
-    return [escapes, daemons_and_limits, violations_and_reports, programs_under_ci]
+    return [hostile_verdicts, escapes, daemons_and_limits, violations_and_reports, programs_under_ci]

@@ -13,12 +13,12 @@ int main(void)
 
 	if (stat("/etc/hostname", &st) < 0)
 		cannot("stat /etc/hostname");
-	if (chmod("/etc/hostname", st.st_mode & 07777) == 0)
-		escaped("chmod of a read-only system file");
+	attempt(chmod("/etc/hostname", st.st_mode & 07777), "chmod of a read-only system file");
 	fd = open("/etc/hostname", O_RDONLY);
-	if (fd >= 0 && fchmod(fd, st.st_mode & 07777) == 0)
-		escaped("fchmod through a descriptor opened for reading");
-	if (fd >= 0 && fchown(fd, st.st_uid, st.st_gid) == 0)
-		escaped("fchown through a descriptor opened for reading");
-	verdict(chown("/etc/hostname", st.st_uid, st.st_gid), "chown of a read-only system file");
+	if (fd < 0)
+		cannot("open /etc/hostname for reading");
+	attempt(fchmod(fd, st.st_mode & 07777), "fchmod through a descriptor opened for reading");
+	attempt(fchown(fd, st.st_uid, st.st_gid), "fchown through a descriptor opened for reading");
+	attempt(chown("/etc/hostname", st.st_uid, st.st_gid), "chown of a read-only system file");
+	refused_all("chmod, fchmod, fchown and chown of a read-only system file");
 }

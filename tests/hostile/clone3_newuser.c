@@ -17,5 +17,5 @@ int main(void)
 		waitpid((pid_t)pid, NULL, 0);
 		escaped("clone3 made a child in a new user namespace");
 	}
-	contained("clone3 with namespace flags refused");
+	refused("clone3 with namespace flags", errno);
 }

@@ -15,5 +15,5 @@ int main(void)
 		waitpid((pid_t)pid, NULL, 0);
 		escaped("an untraced child was made");
 	}
-	contained("clone with CLONE_UNTRACED refused");
+	refused("clone with CLONE_UNTRACED", errno);
 }

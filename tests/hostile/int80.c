@@ -15,5 +15,5 @@ int main(int argc, char **argv)
 	if (fd >= 0)
 		escaped("int 0x80 open of the secret");
 	errno = (int)-fd;
-	contained("int 0x80 calls refused");
+	refused("int 0x80 open of the secret", errno);
 }

@@ -14,5 +14,5 @@ int main(void)
 	if (write(fd, script, sizeof(script) - 1) != (ssize_t)sizeof(script) - 1)
 		cannot("write");
 	syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
-	contained("executing the memfd is refused");
+	refused("executing the memfd", errno);
 }

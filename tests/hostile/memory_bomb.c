@@ -5,6 +5,7 @@
 int main(int argc, char **argv)
 {
 	long limit = argc > 2 ? atol(argv[2]) : 4096, got = 0;
+	int err;
 
 	for (;;) {
 		char *p = mmap(NULL, 16 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -15,6 +16,7 @@ int main(int argc, char **argv)
 		if (got > limit)
 			escaped("more memory than the limit");
 	}
+	err = errno;
 	printf("%ld MiB, then %s\n", got, strerror(errno));
-	contained("allocation failed before the limit");
+	refused("allocation before the limit", err);
 }

@@ -8,7 +8,7 @@ int main(int argc, char **argv)
 
 	h->handle_bytes = 128;
 	if (name_to_handle_at(AT_FDCWD, "/etc/hostname", h, &mount_id, 0) < 0)
-		contained("name_to_handle_at refused");
+		refused("name_to_handle_at", errno);
 	fd = open_by_handle_at(AT_FDCWD, h, O_RDONLY);
 	(void)argc;
 	(void)argv;

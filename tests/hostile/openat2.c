@@ -9,10 +9,10 @@ int main(int argc, char **argv)
 	int fd = (int)syscall(SYS_openat2, AT_FDCWD, outside(argc, argv, "secret"), &how, sizeof(how));
 	char buf[16];
 
-	if (fd >= 0 && read(fd, buf, sizeof(buf)) > 0)
-		escaped("read the secret with openat2");
+	attempt(fd < 0 ? -1 : read(fd, buf, sizeof(buf)), "read the secret with openat2");
 	how.flags = O_WRONLY | O_CREAT;
 	how.mode = 0644;
 	fd = (int)syscall(SYS_openat2, AT_FDCWD, outside(argc, argv, "dropped-by-openat2"), &how, sizeof(how));
-	verdict(fd, "create a file outside with openat2");
+	attempt(fd, "create a file outside with openat2");
+	refused_all("read the secret and create a file outside with openat2");
 }

@@ -11,6 +11,6 @@ int main(int argc, char **argv)
 		cannot("usage");
 	fd = (int)syscall(SYS_pidfd_open, atoi(argv[2]), 0);
 	if (fd < 0)
-		contained("pidfd_open refused");
+		refused("pidfd_open of an outside process", errno);
 	verdict(syscall(SYS_pidfd_send_signal, fd, SIGCONT, NULL, 0), "a signal through a pidfd of an outside process");
 }

@@ -8,7 +8,5 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		cannot("usage");
 	snprintf(path, sizeof(path), "/proc/self/root%s/secret", argv[1]);
-	if (reads_secret(path))
-		escaped("read the secret through /proc/self/root");
-	contained("/proc/self/root leads to the same rules");
+	verdict(reads_secret(path) ? 0 : -1, "read the secret through /proc/self/root");
 }

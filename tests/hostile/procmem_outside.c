@@ -12,11 +12,11 @@ int main(int argc, char **argv)
 		cannot("usage");
 	snprintf(path, sizeof(path), "/proc/%s/environ", argv[2]);
 	fd = open(path, O_RDONLY);
-	if (fd >= 0 && read(fd, buf, sizeof(buf)) > 0)
-		escaped("read the environment of a process outside");
+	attempt(fd < 0 ? -1 : read(fd, buf, sizeof(buf)), "read the environment of a process outside");
 	snprintf(path, sizeof(path), "/proc/%s/mem", argv[2]);
-	if (open(path, O_RDWR) >= 0)
-		escaped("opened the memory of a process outside");
-	verdict(process_vm_readv(atoi(argv[2]), &local, 1, &remote, 1, 0) >= 0 || errno == EFAULT ? 0 : -1,
+	attempt(open(path, O_RDWR), "opened the memory of a process outside");
+	/* EFAULT: the process was reached, only the address was wrong. */
+	attempt(process_vm_readv(atoi(argv[2]), &local, 1, &remote, 1, 0) >= 0 || errno == EFAULT ? 0 : -1,
 		"process_vm_readv of a process outside");
+	refused_all("the environment, memory and process_vm_readv of a process outside");
 }

@@ -7,7 +7,7 @@
 
 int main(void)
 {
-	if (socket(AF_INET, SOCK_RAW, IPPROTO_ICMP) >= 0)
-		escaped("raw IP socket");
-	verdict(socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL)), "packet socket");
+	attempt(socket(AF_INET, SOCK_RAW, IPPROTO_ICMP), "raw IP socket");
+	attempt(socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL)), "packet socket");
+	refused_all("raw IP and packet sockets");
 }

@@ -12,13 +12,13 @@ int main(int argc, char **argv)
 	getrlimit(RLIMIT_NOFILE, &r);
 	if (r.rlim_max != RLIM_INFINITY) {
 		r.rlim_max += 1;
-		if (setrlimit(RLIMIT_NOFILE, &r) == 0)
-			escaped("raised a hard limit");
+		attempt(setrlimit(RLIMIT_NOFILE, &r), "raised a hard limit");
 	}
-	if (gethostname(host, sizeof(host)) == 0 && (fd = open("/proc/sys/kernel/hostname", O_WRONLY)) >= 0 &&
-	    write(fd, host, strlen(host)) > 0)
-		escaped("wrote /proc/sys");
-	if (mount("none", ".", "tmpfs", 0, NULL) == 0)
-		escaped("mounted a tmpfs");
-	verdict(chown(outside(argc, argv, "secret"), 12345, 12345), "chown of a file outside");
+	if (gethostname(host, sizeof(host)) < 0)
+		cannot("gethostname");
+	fd = open("/proc/sys/kernel/hostname", O_WRONLY);
+	attempt(fd < 0 ? -1 : write(fd, host, strlen(host)), "wrote /proc/sys");
+	attempt(mount("none", ".", "tmpfs", 0, NULL), "mounted a tmpfs");
+	attempt(chown(outside(argc, argv, "secret"), 12345, 12345), "chown of a file outside");
+	refused_all("a hard limit, /proc/sys, mount and chown of a file outside");
 }

@@ -65,7 +65,7 @@ static const char *install_trace_filter(void)
 
 static int escapes;
 
-static void attempt(long rc, const char *what)
+static void try_call(long rc, const char *what)
 {
 	printf("  %s: %s\n", what, rc >= 0 ? "WORKED" : strerror(errno));
 	if (rc >= 0)
@@ -90,31 +90,31 @@ int main(int argc, char **argv)
 	if (stat(victim, &st) < 0)
 		cannot("stat of the outside file");
 	rc = syscall(SYS_chmod, victim, 04755);
-	attempt(rc, "chmod 04755 of the outside file");
+	try_call(rc, "chmod 04755 of the outside file");
 	if (rc == 0)
 		chmod(victim, st.st_mode & 07777); /* natively: put it back */
 
 	snprintf(a.sun_path, sizeof(a.sun_path), "%s/sock", argv[1]);
 	s = (int)syscall(SYS_socket, AF_UNIX, SOCK_STREAM, 0);
-	attempt(s < 0 ? -1 : syscall(SYS_connect, s, (struct sockaddr *)&a, sizeof(a)),
+	try_call(s < 0 ? -1 : syscall(SYS_connect, s, (struct sockaddr *)&a, sizeof(a)),
 		"connect to the outside unix socket");
-	attempt(syscall(SYS_socket, AF_INET, SOCK_DGRAM, 0), "an IPv4 socket");
+	try_call(syscall(SYS_socket, AF_INET, SOCK_DGRAM, 0), "an IPv4 socket");
 
 	rc = syscall(SYS_clone, CLONE_UNTRACED | SIGCHLD, 0, 0, 0, 0);
 	if (rc == 0)
 		_exit(0);
 	if (rc > 0)
 		waitpid((pid_t)rc, NULL, 0);
-	attempt(rc, "clone(CLONE_UNTRACED)");
+	try_call(rc, "clone(CLONE_UNTRACED)");
 
 	rc = syscall(SYS_prlimit64, pid, RLIMIT_CORE, NULL, &old);
 	if (rc == 0)
 		rc = syscall(SYS_prlimit64, pid, RLIMIT_CORE, &old, NULL); /* the same limit back: harmless, but a write */
-	attempt(rc, "prlimit64 on the outside process");
+	try_call(rc, "prlimit64 on the outside process");
 
-	attempt(syscall(SYS_io_uring_setup, 4, (char[120]){ 0 }), "io_uring_setup");
+	try_call(syscall(SYS_io_uring_setup, 4, (char[120]){ 0 }), "io_uring_setup");
 	/* Last: the rest must not run in a namespace of its own. */
-	attempt(syscall(SYS_unshare, CLONE_NEWUSER), "unshare(CLONE_NEWUSER)");
+	try_call(syscall(SYS_unshare, CLONE_NEWUSER), "unshare(CLONE_NEWUSER)");
 	if (escapes)
 		escaped("calls the sandbox checks ran");
 	contained("every call was refused");

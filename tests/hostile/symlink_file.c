@@ -5,7 +5,5 @@ int main(int argc, char **argv)
 {
 	if (symlink(outside(argc, argv, "secret"), "link-to-secret") < 0)
 		cannot("symlink");
-	if (reads_secret("link-to-secret"))
-		escaped("read the secret through a symlink");
-	contained("the symlink's target is refused");
+	verdict(reads_secret("link-to-secret") ? 0 : -1, "read the secret through a symlink");
 }

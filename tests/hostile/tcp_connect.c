@@ -13,7 +13,7 @@ int main(int argc, char **argv)
 		cannot("usage");
 	s = socket(AF_INET, SOCK_STREAM, 0);
 	if (s < 0)
-		contained("no TCP socket");
+		refused("a TCP socket", errno);
 	a.sin_port = htons((uint16_t)atoi(argv[2]));
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	verdict(connect(s, (struct sockaddr *)&a, sizeof(a)), "TCP connect to loopback");

@@ -46,8 +46,10 @@ int main(int argc, char **argv)
 
 		fd = open(path, O_RDONLY);
 		tries++;
-		if (fd < 0)
+		if (fd < 0) {
+			note_refusal_once(errno);
 			continue;
+		}
 		n = read(fd, buf, sizeof(buf));
 		close(fd);
 		if (n >= 6 && memcmp(buf, "secret", 6) == 0) {
@@ -58,5 +60,5 @@ int main(int argc, char **argv)
 	stop = 1;
 	pthread_join(th, NULL);
 	printf("%ld opens\n", tries);
-	contained("no open ever reached the secret");
+	refused_all("no open ever reached the secret");
 }

@@ -13,7 +13,7 @@ int main(int argc, char **argv)
 		cannot("usage");
 	s = socket(AF_INET, SOCK_DGRAM, 0);
 	if (s < 0)
-		contained("no UDP socket");
+		refused("a UDP socket", errno);
 	a.sin_port = htons((uint16_t)atoi(argv[2]));
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	verdict(sendto(s, "x", 1, 0, (struct sockaddr *)&a, sizeof(a)), "UDP sendto loopback");

@@ -11,5 +11,5 @@ int main(int argc, char **argv)
 	if (fd >= 0)
 		escaped("x32 open of the secret");
 	errno = (int)-fd;
-	contained("x32 calls refused");
+	refused("x32 open of the secret", errno);
 }

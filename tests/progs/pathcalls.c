@@ -161,6 +161,19 @@ int main(int argc, char **argv)
 	show("futimesat", syscall(SYS_futimesat, dfd, "sub", tv));
 	show("utimensat", syscall(SYS_utimensat, AT_FDCWD, P("f"), ts, 0));
 	show("  mtime", syscall(SYS_stat, P("f"), &st) == 0 ? (long)st.st_mtime : -1);
+	/* Absolute paths beside a dirfd (which the kernel then ignores), and utime: each must be translated. */
+	show("mkdirat absolute beside a dirfd", syscall(SYS_mkdirat, dfd, P("d1"), 0755));
+	show("mkdirat absolute, AT_FDCWD", syscall(SYS_mkdirat, AT_FDCWD, P("d1/d2"), 0755));
+	show("  d1/d2 is a directory", syscall(SYS_stat, P("d1/d2"), &st) == 0 && S_ISDIR(st.st_mode));
+	{
+		struct utimbuf { long actime, modtime; } ut = { 5, 6 };
+		show("utime", syscall(SYS_utime, P("f"), &ut));
+		show("  mtime", syscall(SYS_stat, P("f"), &st) == 0 ? (long)st.st_mtime : -1);
+	}
+	show("futimesat absolute beside a dirfd", syscall(SYS_futimesat, dfd, P("g"), tv));
+	show("  mtime of g", syscall(SYS_stat, P("g"), &st) == 0 ? (long)st.st_mtime : -1);
+	show("utimensat absolute beside a dirfd", syscall(SYS_utimensat, dfd, P("d1"), ts, 0));
+	show("  mtime of d1", syscall(SYS_stat, P("d1"), &st) == 0 ? (long)st.st_mtime : -1);
 	rc = syscall(SYS_setxattr, P("f"), "user.pv", "v", 1, 0);
 	show("setxattr", rc);
 	show("getxattr", syscall(SYS_getxattr, P("f"), "user.pv", buf, sizeof(buf)));

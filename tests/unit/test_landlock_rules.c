@@ -93,3 +93,20 @@ Test(landlock_rules, enforced_by_the_kernel)
 		     "32 refused exec: got %d",
 		     WEXITSTATUS(status));
 }
+
+/* Landlock's TCP rules name ports, not hosts: only "no network" is theirs; loopback is the supervisor's. */
+Test(landlock_rules, network_planning)
+{
+	struct landlock_plan plan;
+
+	plan_for("net none\n", "/", &plan, 4);
+	cr_expect_eq(plan.handled_net, 3, "net none: every TCP connect and bind refused by Landlock");
+	landlock_plan_free(&plan);
+	plan_for("net loopback\nconnect 10.0.0.1:443\nbind 8080\n", "/", &plan, 7);
+	cr_expect_eq(plan.handled_net, 0, "net loopback: any loopback port, which port rules cannot say");
+	cr_expect_eq(plan.nports, 0);
+	landlock_plan_free(&plan);
+	plan_for("net any\n", "/", &plan, 7);
+	cr_expect_eq(plan.handled_net, 0);
+	landlock_plan_free(&plan);
+}

@@ -166,3 +166,16 @@ Test(options, tracing_mistakes_are_named, .init = cr_redirect_stderr)
 		cr_expect_eq(parse(&o, bad[i]), 125, "case %zu", i);
 	}
 }
+
+Test(options, no_landlock_is_a_sandbox_option, .init = cr_redirect_stderr)
+{
+	struct run_options o;
+	const char *alone[] = { "picovisor", "run", "--no-landlock", "--", "true", NULL };
+	const char *both[] = { "picovisor", "run", "--require-landlock", "--no-landlock", "--", "true", NULL };
+
+	cr_assert_eq(parse(&o, alone), 0);
+	cr_expect(o.no_landlock);
+	cr_expect(o.sandbox, "--no-landlock implies the sandbox personality");
+	cr_expect_str_eq(o.personality, "sandbox");
+	cr_expect_eq(parse(&o, both), 125, "--require-landlock and --no-landlock contradict each other");
+}
