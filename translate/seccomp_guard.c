@@ -205,22 +205,22 @@ int seccomp_guard_judge(const struct sock_filter *prog, size_t len, unsigned fla
 	if (flags & FLAG_NEW_LISTENER) {
 		*why = "a seccomp filter with a user-notification listener (SECCOMP_FILTER_FLAG_NEW_LISTENER) would let "
 		       "the listener answer calls before picovisor sees them";
-		return -EACCES;
+		return -EPERM;
 	}
 	can = seccomp_bpf_actions(prog, len);
 	if (can & SECCOMP_CAN_ANYTHING) {
 		*why = "a seccomp filter that returns a computed value (RET A) that cannot be proven free of "
 		       "SECCOMP_RET_TRACE and SECCOMP_RET_USER_NOTIF is not installed";
-		return -EACCES;
+		return -EPERM;
 	}
 	if (can & SECCOMP_CAN_USER_NOTIF) {
 		*why = "a seccomp filter that can return SECCOMP_RET_USER_NOTIF would take calls away from picovisor";
-		return -EACCES;
+		return -EPERM;
 	}
 	if (can & SECCOMP_CAN_TRACE) {
 		*why = "a seccomp filter that can return SECCOMP_RET_TRACE would speak for picovisor's filters "
 		       "(the kernel reports the newest filter's data word)";
-		return -EACCES;
+		return -EPERM;
 	}
 	*why = NULL;
 	return 0;
@@ -293,7 +293,7 @@ static int serve_filter(struct tracee *t, const struct syscall_stop *s, const st
 		/* Only an image the kernel loaded (--kernel-loader) has none in a sandbox: no copy, no filter. */
 		*why = "a seccomp filter cannot be copied where no other thread can change it (this image has no "
 		       "sealed scratch area: --kernel-loader)";
-		rc = -EACCES;
+		rc = -EPERM;
 		goto out;
 	}
 	if (!t->proc->scratch || !t->proc->scratch->addr) {

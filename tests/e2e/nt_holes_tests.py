@@ -50,7 +50,7 @@ def each_policy(fn):
 def nt_holes_chained_calls():
     """A service's second Linux call runs only as picovisor wrote it: a thread swapping the syscall
     instruction for a jump to a raw Linux write gets the read abandoned, never the write."""
-    if not nt_tests.have_programs():
+    if nt_tests.skipped_without_programs("nt holes chained calls"):
         return
 
     def one(label, policy, d):
@@ -63,7 +63,7 @@ def nt_holes_chained_calls():
 
 def nt_holes_thread_end():
     """A thread that ends before NtCreateThreadEx has answered still signals its handle (the WaitAll hang)."""
-    if not nt_tests.have_programs():
+    if nt_tests.skipped_without_programs("nt holes thread end"):
         return
 
     def one(label, policy, d):
@@ -74,7 +74,7 @@ def nt_holes_thread_end():
 
 def nt_holes_out_params():
     """Out-parameters never land where the program could not write: .rdata, ntdll's code, the scratch area."""
-    if not nt_tests.have_programs():
+    if nt_tests.skipped_without_programs("nt holes out params"):
         return
 
     def one(label, policy, d):
@@ -87,7 +87,7 @@ def nt_holes_supervisor_bounds():
     """Nothing a program sends stops or exhausts the supervisor: an exponential wildcard mask, a 4 GiB
     directory Length, a 64 TiB reservation, a 64 GiB view, a 1 TiB copy (60 s at most; the mask took
     minutes and the reservation killed picovisor before)."""
-    if not nt_tests.have_programs():
+    if nt_tests.skipped_without_programs("nt holes supervisor bounds"):
         return
 
     def one(label, policy, d):
@@ -100,7 +100,7 @@ def nt_holes_supervisor_bounds():
 def nt_holes_timeouts():
     """Timeouts at the edges of 64 bits (relative 2^62 ticks, INT64_MIN, the largest absolute time) wait
     until the object is signalled instead of timing out at once."""
-    if not nt_tests.have_programs():
+    if nt_tests.skipped_without_programs("nt holes timeouts"):
         return
 
     def one(label, policy, d):
@@ -136,7 +136,7 @@ def nt_holes_interrupt_waits():
     """SIGTERM and SIGINT to picovisor end a run whose threads all wait in NT waits (parked at their seccomp
     stops), as the program would end; a signal that does not end it leaves the waits waiting; the wall
     limit ends it with 124."""
-    if not nt_tests.have_programs():
+    if nt_tests.skipped_without_programs("nt holes interrupt waits"):
         return
 
     def one(label, policy, d):
@@ -164,7 +164,7 @@ def nt_holes_drive_roots():
     """A drive's root, and a directory above another drive's root, cannot be renamed away, replaced or
     removed (FileRenameInformation, NtDeleteFile, FileDispositionInformation, FILE_DELETE_ON_CLOSE). The
     drives are in the working directory, which --policy ci lets the program write."""
-    if not nt_tests.have_programs():
+    if nt_tests.skipped_without_programs("nt holes drive roots"):
         return
 
     def setup(d):
@@ -192,7 +192,7 @@ def nt_holes_metadata():
     since), and under a policy needs the policy's write rule on that file, as fchmod/utimensat do (Landlock
     has no right for mode and times). The outside file is the program's own (nobody's when run as nobody),
     so only picovisor's checks stand between it and the program."""
-    if not nt_tests.have_programs():
+    if nt_tests.skipped_without_programs("nt holes metadata"):
         return
     for policy in POLICIES:
         label = policy or "none"

@@ -203,9 +203,6 @@ KNOWN_GAPS = {
     ("toctou_path", "alone"): ("known gap: without Landlock behind the supervisor, a path another thread "
                                "changes after the check reaches the kernel (issue 14, races on checked arguments)",
                                False),
-    ("seccomp_listener", "log"): ("known gap: under on-violation log the program installs a seccomp filter with "
-                                  "a listener, which docs/policy.md says is refused in every mode (issue 14, "
-                                  "the program's own seccomp filters)", True),
 }
 
 

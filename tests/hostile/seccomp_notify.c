@@ -58,7 +58,7 @@ int main(int argc, char **argv)
 		cannot("stat of the outside file");
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	listener = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &fprog);
-	if (listener < 0 && errno != EACCES)
+	if (listener < 0 && errno != EPERM)
 		cannot("seccomp(SECCOMP_FILTER_FLAG_NEW_LISTENER) failed with an unexpected error");
 	printf("a USER_NOTIF filter with a listener: %s\n", listener >= 0 ? "installed" : strerror(errno));
 	if (listener >= 0 && pthread_create(&th, NULL, listen_and_continue, &listener) != 0)

@@ -58,9 +58,9 @@ static const char *install_trace_filter(void)
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) == 0)
 		return "installed";
-	if (errno != EACCES)
+	if (errno != EPERM)
 		cannot("seccomp(SECCOMP_SET_MODE_FILTER) failed with an unexpected error");
-	return "refused with EACCES";
+	return "refused with EPERM";
 }
 
 static int escapes;

@@ -236,10 +236,10 @@ Test(seccomp_guard, refuses_what_would_speak_for_picovisor)
 
 	cr_assert_eq(judge(allow, N(allow), 0), 0);
 	cr_assert_eq(judge(allow, N(allow), SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_LOG), 0);
-	cr_assert_eq(judge(allow, N(allow), SECCOMP_FILTER_FLAG_NEW_LISTENER), -EACCES, "a listener");
-	cr_assert_eq(judge(trace0, N(trace0), 0), -EACCES);
-	cr_assert_eq(judge(notif, N(notif), 0), -EACCES);
-	cr_assert_eq(judge(computed, N(computed), 0), -EACCES, "a return value that cannot be proven");
+	cr_assert_eq(judge(allow, N(allow), SECCOMP_FILTER_FLAG_NEW_LISTENER), -EPERM, "a listener");
+	cr_assert_eq(judge(trace0, N(trace0), 0), -EPERM);
+	cr_assert_eq(judge(notif, N(notif), 0), -EPERM);
+	cr_assert_eq(judge(computed, N(computed), 0), -EPERM, "a return value that cannot be proven");
 	cr_assert_eq(judge(broken, N(broken), 0), -EINVAL, "what the kernel refuses anyway");
 }
 
