@@ -41,6 +41,8 @@ struct exec_job {
 	uint64_t argv_addr, envp_addr;
 	uint64_t exec_argv;       /* argv for the stub's exec: the program's, or a script's interpreters' */
 	int main_fd, memfd;       /* in the tracee */
+	int image_fd;             /* picovisor's own copy of main_fd's open file: what was checked and planned */
+	int stub_fd;              /* picovisor's own copy of the memfd the thread made for the stub */
 	int close_fd[MAX_CLOSE], nclose;
 	struct exec_plan plan;
 	struct load_layout layout;

@@ -26,6 +26,7 @@ import time
 import nt_tests
 import pathmap_tests
 import policy_tests
+import races_tests
 import sandbox_tests
 import tracing
 
@@ -531,6 +532,7 @@ def main():
     groups += tracing.groups(sys.modules[__name__]) + [traced_real_tools]
     groups += policy_tests.groups(sys.modules[__name__])
     groups += sandbox_tests.groups(sys.modules[__name__])
+    groups += races_tests.groups(sys.modules[__name__])
     groups += pathmap_tests.groups(sys.modules[__name__])
     groups += nt_tests.groups(sys.modules[__name__])
     users = [False] if args.root_only or os.geteuid() != 0 or not needs("setpriv") else [False, True]
