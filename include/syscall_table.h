@@ -45,6 +45,29 @@ enum {
 };
 
 /*
+ * Which attribute an FX_ATTR call changes, and how its arguments say it (the
+ * sandbox performs such a call itself, on the object it checked): ATTR(OP)
+ * in the table's flags, attr_op_of() to read it.
+ */
+enum attr_op {
+	ATTR_NONE,
+	ATTR_MODE,        /* a K_MODE argument */
+	ATTR_OWNER,       /* user and group: the two arguments after the file's */
+	ATTR_UTIMBUF,     /* struct utimbuf * (utime) */
+	ATTR_TIMEVAL,     /* struct timeval[2] (utimes, futimesat) */
+	ATTR_TIMESPEC,    /* struct timespec[2] (utimensat) */
+	ATTR_SETXATTR,    /* name, value, size, flags */
+	ATTR_REMOVEXATTR, /* name */
+	ATTR_XATTR_ARGS,  /* setxattrat: name, then struct xattr_args and its size */
+};
+#define ATTR_SHIFT 17
+#define ATTR(op) ((uint32_t)ATTR_##op << ATTR_SHIFT)
+static inline enum attr_op attr_op_of(uint32_t flags)
+{
+	return (enum attr_op)((flags >> ATTR_SHIFT) & 15);
+}
+
+/*
  * How an argument is shown. *_IN kinds point to what the caller passes in and
  * are read at entry; *_OUT kinds point to what the kernel fills in and are
  * read at exit (only when the call succeeded). A length that goes with a

@@ -52,9 +52,8 @@ static const char *need_text(unsigned need, char *buf)
 	return perms_letters(need, buf);
 }
 
-/* Check one resolved path against the rules: CHECK_PASS, or the refusal's outcome. */
-static enum check_result check_resolved(struct tracee *t, const struct syscall_stop *s, const char *path,
-					unsigned need, unsigned *granted)
+enum check_result sandbox_check_resolved(struct tracee *t, const struct syscall_stop *s, const char *path,
+					 unsigned need, unsigned *granted)
 {
 	struct sandbox *sb = sandbox_get();
 	const struct policy_path *rule;
@@ -74,29 +73,6 @@ static enum check_result check_resolved(struct tracee *t, const struct syscall_s
 			      need_text(need, needs), why, perms_letters(perms, got));
 }
 
-/*
- * A change through an open descriptor (fchmod, fchown, fsetxattr): the file it
- * is open on, by the name the kernel gives it. Pipes and sockets have no rules.
- */
-static enum check_result check_fd(struct tracee *t, const struct syscall_stop *s, int fd, unsigned need)
-{
-	char link[64], path[PATH_MAX];
-	ssize_t n;
-
-	snprintf(link, sizeof(link), "/proc/%d/fd/%d", t->tid, fd);
-	n = readlink(link, path, sizeof(path) - 1);
-	if (n < 0) {
-		sandbox_fail_call(t, s, EBADF);
-		return CHECK_DONE;
-	}
-	path[n] = '\0';
-	if (path[0] != '/')
-		return CHECK_PASS;
-	if (n > 10 && strcmp(path + n - 10, " (deleted)") == 0)
-		path[n - 10] = '\0';
-	return check_resolved(t, s, path, need, NULL);
-}
-
 /* Would the rules allow need on this resolved path? (No report: a question, not a check.) */
 static bool path_rules_allow(const char *path, unsigned need)
 {
@@ -110,14 +86,10 @@ static bool path_rules_allow(const char *path, unsigned need)
 enum check_result sandbox_check_paths(struct tracee *t, const struct syscall_stop *s, bool opens, uint64_t open_flags)
 {
 	const struct syscall_entry *e = s->entry;
-	uint64_t flags = syscall_at_flags(s);
 	unsigned first_perms = 0;
 	struct path_arg args[2];
 	int npaths = path_args_of(s, open_flags, args);
 
-	for (int i = 0; i < syscall_nargs(e); i++)
-		if (e->args[i].kind == K_FD && (e->flags & FX_ATTR))
-			return check_fd(t, s, (int)regs_arg(&s->regs, s->abi, i), PERM_W); /* fchmod, fchown, fsetxattr */
 	for (int k = 0; k < npaths; k++) {
 		char path[PATH_MAX], resolved[PATH_MAX];
 		unsigned need = PERM_ANY, granted = 0;
@@ -126,15 +98,11 @@ enum check_result sandbox_check_paths(struct tracee *t, const struct syscall_sto
 		ssize_t len;
 		int rc;
 
-		if ((e->flags & FX_ATTR) && regs_arg(&s->regs, s->abi, i) == 0 && dirfd != AT_FDCWD)
-			return check_fd(t, s, dirfd, PERM_W); /* utimensat(fd, NULL): the open file itself */
 		len = tracee_read_string(t->tid, regs_arg(&s->regs, s->abi, i), path, sizeof(path));
 		if (len < 0) { /* what the kernel says about the same pointer */
 			sandbox_fail_call(t, s, (int)-len);
 			return CHECK_DONE;
 		}
-		if (len == 0 && (e->flags & FX_ATTR) && (flags & AT_EMPTY_PATH))
-			return check_fd(t, s, dirfd, PERM_W);
 		if (len == 0)
 			continue; /* ENOENT, or AT_EMPTY_PATH: the open file itself, already reached */
 		/* Which access the call makes (whether it follows a final symlink: path_args_of). */
@@ -150,7 +118,7 @@ enum check_result sandbox_check_paths(struct tracee *t, const struct syscall_sto
 			need = PERM_C;
 		if ((e->flags & FX_REMOVE) && first)
 			need = PERM_C;
-		if (e->flags & (FX_WRITE | FX_ATTR))
+		if (e->flags & FX_WRITE)
 			need = (need & PERM_ANY) ? PERM_W : need | PERM_W;
 		rc = path_resolve(t->tid, t->proc->tgid, dirfd, path, args[k].follow, resolved, sizeof(resolved));
 		if (rc == PATH_NOT_A_FILE)
@@ -174,7 +142,7 @@ enum check_result sandbox_check_paths(struct tracee *t, const struct syscall_sto
 				return CHECK_DONE;
 			}
 		}
-		if (check_resolved(t, s, resolved, need, &granted) == CHECK_DONE)
+		if (sandbox_check_resolved(t, s, resolved, need, &granted) == CHECK_DONE)
 			return CHECK_DONE;
 		if (first)
 			first_perms = granted;
@@ -364,7 +332,7 @@ enum check_result sandbox_check_sockaddr(struct tracee *t, const struct syscall_
 			}
 		}
 		/* Connecting needs write access to the socket file (as the kernel's own check), binding creates it. */
-		return check_resolved(t, s, resolved, binding ? PERM_C : PERM_W, NULL);
+		return sandbox_check_resolved(t, s, resolved, binding ? PERM_C : PERM_W, NULL);
 	}
 	default:
 		if (sb->policy.net == NET_ANY)

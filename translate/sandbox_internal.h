@@ -25,6 +25,8 @@ __attribute__((format(printf, 6, 7))) enum check_result sandbox_refuse(struct tr
 								      const char *rule_fmt, ...);
 /* Fail the call with -err without running it (not a violation: what the kernel would say). */
 void sandbox_fail_call(struct tracee *t, const struct syscall_stop *s, int err);
+/* Skip the call and give the thread ret as its result (the supervisor did what it asked). */
+void sandbox_answer(struct tracee *t, const struct syscall_stop *s, long ret);
 /* Replace the call's registers (a rewritten call) and let it run: the filter looks at it again. */
 void sandbox_rewrite_call(struct tracee *t, const tracee_regs *r);
 
@@ -36,6 +38,18 @@ enum check_result sandbox_check_pids(struct tracee *t, const struct syscall_stop
 enum check_result sandbox_check_openat2(struct tracee *t, const struct syscall_stop *s);
 /* An image an exec maps, open at fd in the supervisor: 0 or -EACCES. */
 int sandbox_check_image(struct tracee *t, int fd, const char *role);
+/*
+ * One resolved path against the rules (need: PERM_* bits): CHECK_PASS, or the
+ * refusal's outcome. granted (may be NULL) receives what the rules give.
+ */
+enum check_result sandbox_check_resolved(struct tracee *t, const struct syscall_stop *s, const char *path,
+					 unsigned need, unsigned *granted);
+/*
+ * A mode, owner, time or xattr change (FX_ATTR): performed by the supervisor
+ * on the object it checked (translate/sandbox_attr.c); the thread gets the
+ * result. Always answers the call.
+ */
+void sandbox_serve_attr(struct tracee *t, const struct syscall_stop *s);
 /* Is pid a task of the run? */
 bool sandbox_pid_in_run(pid_t pid);
 
