@@ -188,8 +188,7 @@ static int take_cwd(struct tracee *t)
 	return fd < 0 ? -errno : fd;
 }
 
-/* Take on the thread's credentials; when picovisor cannot, say so once (the calls fail with EPERM). */
-static int as_thread(struct tracee *t, struct creds_saved *saved)
+int sandbox_as_thread(struct tracee *t, struct creds_saved *saved)
 {
 	static bool said;
 	int rc = creds_assume(t->tid, saved);
@@ -197,7 +196,8 @@ static int as_thread(struct tracee *t, struct creds_saved *saved)
 	if (rc < 0 && !said) {
 		said = true;
 		warn("process %d has credentials picovisor cannot take on (it needs CAP_SETUID, CAP_SETGID and every "
-		     "capability the thread has): its mode, owner, time and xattr changes fail with EPERM",
+		     "capability the thread has): the calls picovisor makes for it (attribute changes, unix socket "
+		     "paths) fail with EPERM",
 		     t->proc->tgid);
 	}
 	return rc < 0 ? -EPERM : 0;
@@ -213,7 +213,7 @@ static int open_resolved(struct tracee *t, const char *resolved, bool follow)
 	struct open_how how = { .flags = O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW),
 				.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
 	struct creds_saved saved;
-	int rc = as_thread(t, &saved), fd;
+	int rc = sandbox_as_thread(t, &saved), fd;
 
 	if (rc < 0)
 		return rc;
@@ -223,15 +223,14 @@ static int open_resolved(struct tracee *t, const char *resolved, bool follow)
 	return fd;
 }
 
-/* The object a path argument names, as the thread would reach it. The descriptor, or -errno. */
-static int take_path(struct tracee *t, const struct path_arg *a, const char *path)
+int sandbox_take_path(struct tracee *t, int dirfd, const char *path, bool follow)
 {
 	char *resolved = xmalloc(PATH_MAX + 2);
 	size_t len = strlen(path);
 	int fd = -ELOOP;
 
 	for (int attempt = 0; attempt < 3 && fd == -ELOOP; attempt++) {
-		int rc = path_resolve(t->tid, t->proc->tgid, a->dirfd, path, a->follow, resolved, PATH_MAX);
+		int rc = path_resolve(t->tid, t->proc->tgid, dirfd, path, follow, resolved, PATH_MAX);
 
 		if (rc == PATH_NOT_A_FILE)
 			rc = -EOPNOTSUPP; /* a pipe or socket through /proc/PID/fd: not served */
@@ -241,7 +240,7 @@ static int take_path(struct tracee *t, const struct path_arg *a, const char *pat
 		}
 		if (path[len - 1] == '/' && strcmp(resolved, "/") != 0)
 			strcat(resolved, "/"); /* "file/" is ENOTDIR, as the kernel says */
-		fd = open_resolved(t, resolved, a->follow);
+		fd = open_resolved(t, resolved, follow);
 	}
 	free(resolved);
 	return fd;
@@ -277,7 +276,7 @@ static int take_object(struct tracee *t, const struct syscall_stop *s, bool *by_
 		return a[0].dirfd == AT_FDCWD ? take_cwd(t) : tracee_take_fd(t->tid, t->proc->tgid, a[0].dirfd);
 	if (len == 0)
 		return -ENOENT;
-	return take_path(t, &a[0], path);
+	return sandbox_take_path(t, a[0].dirfd, path, a[0].follow);
 }
 
 /*
@@ -346,8 +345,7 @@ static long perform(int obj, bool by_fd, const struct attr_change *c)
 	return rc < 0 ? -errno : 0;
 }
 
-/* The rule for the object: by the name the kernel gives it. Pipes, sockets and other nameless objects have none. */
-static enum check_result decide(struct tracee *t, const struct syscall_stop *s, int obj)
+enum check_result sandbox_decide_object(struct tracee *t, const struct syscall_stop *s, int obj, unsigned need)
 {
 	char link[64], path[PATH_MAX];
 	ssize_t n;
@@ -361,7 +359,7 @@ static enum check_result decide(struct tracee *t, const struct syscall_stop *s, 
 		return CHECK_PASS;
 	if (n > 10 && strcmp(path + n - 10, " (deleted)") == 0)
 		path[n - 10] = '\0';
-	return sandbox_check_resolved(t, s, path, PERM_W, NULL);
+	return sandbox_check_resolved(t, s, path, need, NULL);
 }
 
 void sandbox_serve_attr(struct tracee *t, const struct syscall_stop *s)
@@ -383,11 +381,11 @@ void sandbox_serve_attr(struct tracee *t, const struct syscall_stop *s)
 		sandbox_fail_call(t, s, -obj);
 		goto out;
 	}
-	if (decide(t, s, obj) == CHECK_DONE) {
+	if (sandbox_decide_object(t, s, obj, PERM_W) == CHECK_DONE) {
 		close(obj);
 		goto out;
 	}
-	ret = as_thread(t, &saved);
+	ret = sandbox_as_thread(t, &saved);
 	if (ret == 0) {
 		ret = perform(obj, by_fd, &c);
 		creds_restore(&saved);

@@ -319,20 +319,17 @@ enum check_result sandbox_check_sockaddr(struct tracee *t, const struct syscall_
 		}
 		memcpy(path, un->sun_path, plen);
 		path[plen] = '\0';
-		rc = path_resolve(t->tid, t->proc->tgid, AT_FDCWD, path, !binding, resolved, sizeof(resolved));
+		if (!binding) {
+			sandbox_serve_unix_path(t, s, path); /* on the socket file it checks: see sandbox_unix.c */
+			return CHECK_DONE;
+		}
+		rc = path_resolve(t->tid, t->proc->tgid, AT_FDCWD, path, false, resolved, sizeof(resolved));
 		if (rc < 0) {
 			sandbox_fail_call(t, s, -rc);
 			return CHECK_DONE;
 		}
-		if (!binding && !path_rules_allow(resolved, PERM_W)) {
-			struct stat st;
-			if (lstat(resolved, &st) < 0 && errno == ENOENT) {
-				sandbox_fail_call(t, s, ENOENT); /* no socket there, as the kernel would say */
-				return CHECK_DONE;
-			}
-		}
-		/* Connecting needs write access to the socket file (as the kernel's own check), binding creates it. */
-		return sandbox_check_resolved(t, s, resolved, binding ? PERM_C : PERM_W, NULL);
+		/* Binding creates the socket file. */
+		return sandbox_check_resolved(t, s, resolved, PERM_C, NULL);
 	}
 	default:
 		if (sb->policy.net == NET_ANY)

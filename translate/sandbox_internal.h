@@ -50,6 +50,23 @@ enum check_result sandbox_check_resolved(struct tracee *t, const struct syscall_
  * result. Always answers the call.
  */
 void sandbox_serve_attr(struct tracee *t, const struct syscall_stop *s);
+/*
+ * The object path names for the thread (relative to dirfd or its cwd; a final
+ * symlink followed if follow), as picovisor's own O_PATH descriptor, opened
+ * with the thread's credentials. The descriptor, or -errno (the walk's).
+ */
+int sandbox_take_path(struct tracee *t, int dirfd, const char *path, bool follow);
+/* The rule for an object picovisor holds, by the name the kernel gives it (nameless objects have none). */
+enum check_result sandbox_decide_object(struct tracee *t, const struct syscall_stop *s, int obj, unsigned need);
+struct creds_saved;
+/* Take on the thread's credentials (thread_creds.h); -EPERM, said once, when picovisor cannot. */
+int sandbox_as_thread(struct tracee *t, struct creds_saved *saved);
+/*
+ * A connect, sendto or sendmsg to a pathname unix socket (path: the copied
+ * sun_path): done by picovisor on the socket file it checked
+ * (translate/sandbox_unix.c). Always answers the call.
+ */
+void sandbox_serve_unix_path(struct tracee *t, const struct syscall_stop *s, const char *path);
 /* Is pid a task of the run? */
 bool sandbox_pid_in_run(pid_t pid);
 

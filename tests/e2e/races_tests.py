@@ -8,6 +8,7 @@ import os
 import re
 import stat
 import subprocess
+import threading
 
 import sandbox_tests
 
@@ -90,6 +91,85 @@ def attr_calls():
               pv_args=("--quiet", "--policy", "ci-chown.policy", "--path", "r:/usr/share"))
 
 
+def drain(listener, stop):
+    """Accept and close whatever reaches the world's outside listener, so that its backlog never fills."""
+    listener.settimeout(0.2)
+    while not stop.is_set():
+        try:
+            c, _ = listener.accept()
+            c.close()
+        except OSError:
+            pass
+
+
+def unix_races():
+    """connect to a pathname unix socket whose address another thread flips (no Landlock right covers it)."""
+    w = sandbox_tests.World()
+    stop = threading.Event()
+    t = threading.Thread(target=drain, args=(w.unix, stop))
+    t.start()
+    try:
+        w.clean_launch()
+        p = sandbox_tests.run(w, [hostile("race_unix_flip"), w.outside])
+        out = (p.stdout + p.stderr).decode(errors="replace") if p else "timed out"
+        won, tries = wins(out)
+        check("race race_unix_flip (a second thread flips connect's address): wins natively, many times",
+              p is not None and p.returncode == 1 and won is not None and won >= 10, out[-800:])
+        for label, policy in sandbox_tests.POLICIES:
+            w.clean_launch()
+            p = sandbox_tests.run(w, [h.pv(), "run", "--quiet", *policy, "--", hostile("race_unix_flip"), w.outside])
+            out = (p.stdout + p.stderr).decode(errors="replace") if p else "timed out"
+            won, tries = wins(out)
+            check(f"race race_unix_flip (a second thread flips connect's address): never wins under {label}",
+                  p is not None and p.returncode == 0 and won == 0 and tries and tries >= 100, out[-800:])
+    finally:
+        stop.set()
+        t.join()
+        w.close()
+
+
+UNIX_PATHS = r"""
+import socket, os, errno, struct
+def r(what, f):
+    try:
+        v = f()
+        print(what, "ok", v if v is not None else "")
+    except OSError as e:
+        print(what, errno.errorcode[e.errno])
+os.makedirs("d", exist_ok=True)
+l = socket.socket(socket.AF_UNIX); l.bind("d/s"); l.listen(8)
+c = socket.socket(socket.AF_UNIX)
+r("connect relative", lambda: c.connect("d/s"))
+r("peername", lambda: c.getpeername())
+a, _ = l.accept()
+r("peercred uid", lambda: struct.unpack("3i", a.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))[1] == os.getuid())
+r("send/recv", lambda: (c.send(b"hi"), a.recv(10)))
+os.symlink("d/s", "link")
+r("connect through a symlink", lambda: socket.socket(socket.AF_UNIX).connect("link"))
+r("connect missing", lambda: socket.socket(socket.AF_UNIX).connect("nothere"))
+open("plain", "w").close()
+r("connect a file that is no socket", lambda: socket.socket(socket.AF_UNIX).connect("plain"))
+r("connect dgram to stream", lambda: socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).connect("d/s"))
+d = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); d.bind("dg"); d.settimeout(2)
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+r("sendto", lambda: s.sendto(b"abc", "dg"))
+r("recv", lambda: d.recv(10))
+r("sendmsg", lambda: s.sendmsg([b"de", b"f"], [], 0, "dg"))
+r("recv", lambda: d.recv(10))
+r("sendto missing", lambda: s.sendto(b"abc", "nothere"))
+r("sendto on a connected stream", lambda: c.sendto(b"abc", "dg"))
+r("connect a descriptor that is no socket", lambda: socket.socket(fileno=os.dup(1)).connect("d/s"))
+"""
+
+
+def unix_paths():
+    """connect, sendto and sendmsg to socket files, served by picovisor on the file it checked: as native."""
+    setup = lambda d: open(os.path.join(d, "unix_paths.py"), "w").write(UNIX_PATHS)
+    for label, policy in sandbox_tests.POLICIES:
+        h.compare(f"unix socket paths served on the checked socket file: as native under {label}",
+                  ["/usr/bin/python3", "unix_paths.py"], setup=setup, pv_args=("--quiet", *policy), timeout=30)
+
+
 def exec_paths():
     """The exec path works on objects picovisor holds, never on numbers or names the program can change."""
     w = sandbox_tests.World()
@@ -112,4 +192,4 @@ def groups(harness):
     global h
     h = harness
     sandbox_tests.h = harness
-    return [attr_races, attr_calls, exec_paths]
+    return [attr_races, attr_calls, unix_races, unix_paths, exec_paths]
