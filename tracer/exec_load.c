@@ -17,6 +17,7 @@
 #include "filter.h"
 #include "guest_view.h"
 #include "options.h"
+#include "sandbox.h"
 #include "scratch.h"
 #include "spawn.h"
 #include "stub.h"
@@ -172,7 +173,8 @@ void exec_load_start(struct tracee *t)
 	p.pie_hint = 0x555555554000UL + random_pages(randomize, 1UL << 24);
 	p.brk_offset = random_pages(randomize, 0x2000000UL / PV_PAGE_SIZE);
 	p.set_exe_file = run_options()->may_set_exe;
-	p.scratch_size = guest_view() ? SCRATCH_SIZE : 0;
+	/* Translated paths (a guest view) and checked paths (the supervisor's path checks) are given from there. */
+	p.scratch_size = guest_view() || (sandbox_get() && sandbox_get()->supervisor_paths) ? SCRATCH_SIZE : 0;
 	if (p.set_exe_file && !t->proc->readlink_trapped)
 		p.readlink_filter = readlink_filter(&p.readlink_filter_len);
 	b = xmalloc(sizeof(*b));

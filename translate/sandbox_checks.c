@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -25,7 +26,9 @@
 #include "path_args.h"
 #include "promises.h"
 #include "sandbox_internal.h"
+#include "scratch.h"
 #include "tracee.h"
+#include "util.h"
 
 #define PERM_ANY 0x100 /* some permission, whichever (stat, chdir, readlink) */
 
@@ -83,25 +86,29 @@ static bool path_rules_allow(const char *path, unsigned need)
 	return (need & PERM_ANY) || (perms & need) == need;
 }
 
-enum check_result sandbox_check_paths(struct tracee *t, const struct syscall_stop *s, bool opens, uint64_t open_flags)
+enum check_result sandbox_check_paths(struct tracee *t, struct syscall_stop *s, bool opens, uint64_t open_flags)
 {
 	const struct syscall_entry *e = s->entry;
 	unsigned first_perms = 0;
 	struct path_arg args[2];
 	int npaths = path_args_of(s, open_flags, args);
+	struct pinned_path *pins = xcalloc(2, sizeof(*pins));
+	enum check_result result = CHECK_DONE;
 
 	for (int k = 0; k < npaths; k++) {
-		char path[PATH_MAX], resolved[PATH_MAX];
+		char *path = pins[k].given, *resolved = pins[k].resolved;
 		unsigned need = PERM_ANY, granted = 0;
 		int i = args[k].index, dirfd = args[k].dirfd;
 		bool first = k == 0, last = k == npaths - 1;
 		ssize_t len;
 		int rc;
 
-		len = tracee_read_string(t->tid, regs_arg(&s->regs, s->abi, i), path, sizeof(path));
+		if (scratch_contains(t, regs_arg(&s->regs, s->abi, i)))
+			continue; /* translated: already the supervisor's copy */
+		len = tracee_read_string(t->tid, regs_arg(&s->regs, s->abi, i), path, PATH_MAX);
 		if (len < 0) { /* what the kernel says about the same pointer */
 			sandbox_fail_call(t, s, (int)-len);
-			return CHECK_DONE;
+			goto out;
 		}
 		if (len == 0)
 			continue; /* ENOENT, or AT_EMPTY_PATH: the open file itself, already reached */
@@ -120,12 +127,12 @@ enum check_result sandbox_check_paths(struct tracee *t, const struct syscall_sto
 			need = PERM_C;
 		if (e->flags & FX_WRITE)
 			need = (need & PERM_ANY) ? PERM_W : need | PERM_W;
-		rc = path_resolve(t->tid, t->proc->tgid, dirfd, path, args[k].follow, resolved, sizeof(resolved));
+		rc = path_resolve(t->tid, t->proc->tgid, dirfd, path, args[k].follow, resolved, PATH_MAX);
 		if (rc == PATH_NOT_A_FILE)
 			continue;
 		if (rc < 0) {
 			sandbox_fail_call(t, s, -rc);
-			return CHECK_DONE;
+			goto out;
 		}
 		if (!(e->flags & FX_CREATE) || !last) {
 			struct stat st;
@@ -139,11 +146,11 @@ enum check_result sandbox_check_paths(struct tracee *t, const struct syscall_sto
 				 * running the call (a symlink made meanwhile could lead elsewhere).
 				 */
 				sandbox_fail_call(t, s, ENOENT);
-				return CHECK_DONE;
+				goto out;
 			}
 		}
 		if (sandbox_check_resolved(t, s, resolved, need, &granted) == CHECK_DONE)
-			return CHECK_DONE;
+			goto out;
 		if (first)
 			first_perms = granted;
 		/*
@@ -157,16 +164,22 @@ enum check_result sandbox_check_paths(struct tracee *t, const struct syscall_sto
 			unsigned target = path_rules_lookup(&sb->policy, sb->launch_dir, resolved, sandbox_pid_in_run, &rule);
 			char a[8], b[8];
 
-			if (target & ~first_perms & (PERM_R | PERM_W | PERM_X))
-				return sandbox_refuse(t, s, EACCES, false, resolved,
-						      "a hard link at %s would give %s to a file whose own rules give %s",
-						      resolved, perms_letters(target, a), perms_letters(first_perms, b));
+			if ((target & ~first_perms & (PERM_R | PERM_W | PERM_X)) &&
+			    sandbox_refuse(t, s, EACCES, false, resolved,
+					   "a hard link at %s would give %s to a file whose own rules give %s", resolved,
+					   perms_letters(target, a), perms_letters(first_perms, b)) == CHECK_DONE)
+				goto out;
 		}
+		pins[k].set = true;
+		pins[k].index = i;
 	}
-	return CHECK_PASS;
+	result = sandbox_pin_paths(t, s, pins, npaths, opens, open_flags);
+out:
+	free(pins);
+	return result;
 }
 
-enum check_result sandbox_check_openat2(struct tracee *t, const struct syscall_stop *s)
+enum check_result sandbox_check_openat2(struct tracee *t, struct syscall_stop *s)
 {
 	struct open_how how;
 	uint64_t size = regs_arg(&s->regs, s->abi, 3);
@@ -183,7 +196,8 @@ enum check_result sandbox_check_openat2(struct tracee *t, const struct syscall_s
 	if (how.resolve == 0 && size == sizeof(how)) {
 		/*
 		 * The same open as openat with the flags in registers, which no other
-		 * thread can change: the filter decides it again as openat.
+		 * thread can change: the filter decides it again as openat, and the
+		 * path checks (sandbox_check_paths) check it as openat.
 		 */
 		if (how.flags >> 32 || (!(how.flags & (O_CREAT | 020000000 /* the kernel's O_TMPFILE bit */)) && how.mode)) {
 			sandbox_fail_call(t, s, EINVAL);
@@ -192,8 +206,11 @@ enum check_result sandbox_check_openat2(struct tracee *t, const struct syscall_s
 		regs_set_syscall_nr(&r, syscall_number(ABI_X86_64, "openat"));
 		regs_set_arg(&r, s->abi, 2, how.flags);
 		regs_set_arg(&r, s->abi, 3, how.mode);
-		sandbox_rewrite_call(t, &r);
-		return CHECK_DONE;
+		regs_set(t->tid, &r);
+		s->regs = r;
+		s->nr = syscall_number(ABI_X86_64, "openat");
+		s->entry = syscall_lookup(ABI_X86_64, (int)s->nr);
+		return CHECK_PASS;
 	}
 	if (!sandbox_get()->supervisor_paths)
 		return CHECK_PASS; /* Landlock decides the path, whatever the flags become */

@@ -2,7 +2,9 @@
 #ifndef PICOVISOR_SANDBOX_INTERNAL_H
 #define PICOVISOR_SANDBOX_INTERNAL_H
 
+#include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "event_loop.h"
 #include "personality.h"
@@ -27,15 +29,34 @@ __attribute__((format(printf, 6, 7))) enum check_result sandbox_refuse(struct tr
 void sandbox_fail_call(struct tracee *t, const struct syscall_stop *s, int err);
 /* Skip the call and give the thread ret as its result (the supervisor did what it asked). */
 void sandbox_answer(struct tracee *t, const struct syscall_stop *s, long ret);
-/* Replace the call's registers (a rewritten call) and let it run: the filter looks at it again. */
-void sandbox_rewrite_call(struct tracee *t, const tracee_regs *r);
 
 /* The checks of a call the filter handed over (translate/sandbox_checks.c). */
-/* opens: an open-family call with open_flags (the others' access comes from the table's effects). */
-enum check_result sandbox_check_paths(struct tracee *t, const struct syscall_stop *s, bool opens, uint64_t open_flags);
+/*
+ * opens: an open-family call with open_flags (the others' access comes from
+ * the table's effects). What passed is pinned (sandbox_pin_paths): s->regs
+ * become the call the kernel will run.
+ */
+enum check_result sandbox_check_paths(struct tracee *t, struct syscall_stop *s, bool opens, uint64_t open_flags);
+
+/* A path the checks let through: the argument, as given, and as resolved. */
+struct pinned_path {
+	bool set;
+	int index;
+	char given[PATH_MAX];
+	char resolved[PATH_MAX];
+};
+/*
+ * Give the kernel what was checked (translate/sandbox_pin.c): the resolved
+ * paths in the thread's scratch slot, an open as openat2 without symlinks.
+ * CHECK_PASS (s->regs and the thread's registers rewritten; the program's are
+ * put back at the exit), or CHECK_DONE (failed and resumed).
+ */
+enum check_result sandbox_pin_paths(struct tracee *t, struct syscall_stop *s, const struct pinned_path *pins, int n,
+				    bool opens, uint64_t open_flags);
 enum check_result sandbox_check_sockaddr(struct tracee *t, const struct syscall_stop *s);
 enum check_result sandbox_check_pids(struct tracee *t, const struct syscall_stop *s);
-enum check_result sandbox_check_openat2(struct tracee *t, const struct syscall_stop *s);
+/* openat2: without RESOLVE_* flags, rewritten into openat in s (CHECK_PASS: check it as that); else answered. */
+enum check_result sandbox_check_openat2(struct tracee *t, struct syscall_stop *s);
 /* An image an exec maps, open at fd in the supervisor: 0 or -EACCES. */
 int sandbox_check_image(struct tracee *t, int fd, const char *role);
 /*

@@ -42,12 +42,6 @@ void sandbox_fail_call(struct tracee *t, const struct syscall_stop *s, int err)
 	sandbox_answer(t, s, -err);
 }
 
-void sandbox_rewrite_call(struct tracee *t, const tracee_regs *r)
-{
-	regs_set(t->tid, r);
-	tracee_resume(t, 0);
-}
-
 enum check_result sandbox_refuse(struct tracee *t, const struct syscall_stop *s, int err, bool hard, const char *path,
 				 const char *rule_fmt, ...)
 {

@@ -91,6 +91,34 @@ def attr_calls():
               pv_args=("--quiet", "--policy", "ci-chown.policy", "--path", "r:/usr/share"))
 
 
+def open_races():
+    """Opens the supervisor checks under a narrowing rule (./secret taken away inside the launch directory, which
+    Landlock opens): another thread changes what the checked open names after the check."""
+    w = sandbox_tests.World()
+    try:
+        for how in ("flip", "chdir", "symlink", "dirfd"):
+            narrowing = ["--policy", "ci", "--path", "-:" + os.path.join(w.launch, "secret")]
+            for label, argv in (("natively", []), ("under --policy ci with ./secret narrowed away",
+                                                     [h.pv(), "run", "--quiet", *narrowing, "--"])):
+                w.clean_launch()
+                os.mkdir(os.path.join(w.launch, "secret"))
+                with open(os.path.join(w.launch, "secret", "f"), "w") as f:
+                    f.write("secret\n")
+                if h.AS_USER:
+                    subprocess.run(["chown", "-R", "65534:65534", os.path.join(w.launch, "secret")], check=True)
+                p = sandbox_tests.run(w, argv + [hostile("race_open"), w.outside, how])
+                out = (p.stdout + p.stderr).decode(errors="replace") if p else "timed out"
+                won, tries = wins(out)
+                if not argv:
+                    check(f"race race_open ({how}): wins natively, many times (so the test can fail)",
+                          p is not None and p.returncode == 1 and won is not None and won >= 10, out[-800:])
+                else:
+                    check(f"race race_open ({how}): never wins {label}", p is not None and p.returncode == 0
+                          and won == 0 and tries and tries >= 20, out[-800:])
+    finally:
+        w.close()
+
+
 def drain(listener, stop):
     """Accept and close whatever reaches the world's outside listener, so that its backlog never fills."""
     listener.settimeout(0.2)
@@ -192,4 +220,4 @@ def groups(harness):
     global h
     h = harness
     sandbox_tests.h = harness
-    return [attr_races, attr_calls, unix_races, unix_paths, exec_paths]
+    return [attr_races, attr_calls, open_races, unix_races, unix_paths, exec_paths]
