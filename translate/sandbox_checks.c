@@ -296,7 +296,7 @@ static enum check_result check_inet(struct tracee *t, const struct syscall_stop 
 			      p->net == NET_LOOPBACK ? "loopback" : "none");
 }
 
-enum check_result sandbox_check_sockaddr(struct tracee *t, const struct syscall_stop *s)
+enum check_result sandbox_check_sockaddr(struct tracee *t, struct syscall_stop *s)
 {
 	struct sandbox *sb = sandbox_get();
 	struct sockaddr_storage ss;
@@ -345,8 +345,18 @@ enum check_result sandbox_check_sockaddr(struct tracee *t, const struct syscall_
 			sandbox_fail_call(t, s, -rc);
 			return CHECK_DONE;
 		}
-		/* Binding creates the socket file. */
-		return sandbox_check_resolved(t, s, resolved, PERM_C, NULL);
+		/*
+		 * Binding creates the socket file. The kernel gets the checked copy of
+		 * the address (its name is what getsockname shows, so not the resolved one).
+		 */
+		if (sandbox_check_resolved(t, s, resolved, PERM_C, NULL) == CHECK_DONE)
+			return CHECK_DONE;
+		if (scratch_contains(t, addr))
+			return CHECK_PASS;
+		for (int i = 0; i < syscall_nargs(s->entry); i++)
+			if (s->entry->args[i].kind == K_SOCKADDR_IN)
+				return sandbox_pin_sockaddr(t, s, i, &ss, len);
+		return CHECK_PASS;
 	}
 	default:
 		if (sb->policy.net == NET_ANY)

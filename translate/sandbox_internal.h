@@ -53,7 +53,10 @@ struct pinned_path {
  */
 enum check_result sandbox_pin_paths(struct tracee *t, struct syscall_stop *s, const struct pinned_path *pins, int n,
 				    bool opens, uint64_t open_flags);
-enum check_result sandbox_check_sockaddr(struct tracee *t, const struct syscall_stop *s);
+/* The same for a socket address (bind's): argument index and index + 1 become the checked copy. */
+enum check_result sandbox_pin_sockaddr(struct tracee *t, struct syscall_stop *s, int index, const void *addr,
+				       size_t len);
+enum check_result sandbox_check_sockaddr(struct tracee *t, struct syscall_stop *s);
 enum check_result sandbox_check_pids(struct tracee *t, const struct syscall_stop *s);
 /* openat2: without RESOLVE_* flags, rewritten into openat in s (CHECK_PASS: check it as that); else answered. */
 enum check_result sandbox_check_openat2(struct tracee *t, struct syscall_stop *s);

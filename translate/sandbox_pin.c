@@ -117,3 +117,25 @@ enum check_result sandbox_pin_paths(struct tracee *t, struct syscall_stop *s, co
 	s->regs = r;
 	return CHECK_PASS;
 }
+
+enum check_result sandbox_pin_sockaddr(struct tracee *t, struct syscall_stop *s, int index, const void *addr,
+				       size_t len)
+{
+	tracee_regs r = s->regs;
+	uint64_t slot;
+	int err = 0;
+
+	if (!sandbox_get()->supervisor_paths)
+		return CHECK_PASS; /* Landlock decides where a socket file may be made */
+	slot = scratch_slot(t, regs_sp(&s->regs), &err);
+	if (!slot || scratch_write(t, slot + PIN_STRUCT_OFFSET, addr, len) < 0) {
+		sandbox_fail_call(t, s, !slot && err == -ENOMEM ? EAGAIN : EFAULT);
+		return CHECK_DONE;
+	}
+	regs_set_arg(&r, s->abi, index, slot + PIN_STRUCT_OFFSET);
+	regs_set_arg(&r, s->abi, index + 1, len);
+	path_exit_begin(t, s);
+	regs_set(t->tid, &r);
+	s->regs = r;
+	return CHECK_PASS;
+}
