@@ -30,6 +30,7 @@ struct thread_creds {
 struct creds_saved {
 	bool changed;             /* false: the thread's were picovisor's own; nothing to give back */
 	struct thread_creds own;
+	struct thread_creds target; /* what was taken on */
 	uint64_t cap_prm, cap_inh;
 	sigset_t sigmask;         /* picovisor's signal mask: every signal waits meanwhile */
 };
@@ -37,10 +38,14 @@ struct creds_saved {
 /* The credentials of thread tid (stopped) from /proc/TID/status. 0 or -errno. */
 int thread_creds_read(pid_t tid, struct thread_creds *c);
 /*
- * Make picovisor's filesystem credentials the thread's until creds_restore.
- * 0, or -EPERM when picovisor may not (then nothing changed).
+ * Make picovisor's filesystem credentials the thread's until creds_restore
+ * (which is harmless after a failure). A thread in another user namespace
+ * is taken with no capabilities: its own are its namespace's. 0, or -EPERM
+ * when picovisor may not (then nothing changed).
  */
 int creds_assume(pid_t tid, struct creds_saved *saved);
+/* The same with credentials already read (tid: the thread they are of). */
+int creds_take_on(pid_t tid, const struct thread_creds *want, struct creds_saved *saved);
 void creds_restore(struct creds_saved *saved);
 
 #endif

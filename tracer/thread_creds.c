@@ -1,39 +1,51 @@
 /* Taking on a stopped thread's filesystem credentials (include/thread_creds.h). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "thread_creds.h"
 #include "util.h"
 
-static int parse_status(FILE *f, struct thread_creds *c)
+/* The fourth number of a "Uid:"/"Gid:" line: the filesystem id. */
+static unsigned long fourth(const char *p)
 {
-	char line[4096];
-	unsigned long long eff = 0;
+	char *end;
+
+	for (int i = 0; i < 3; i++) {
+		strtoul(p, &end, 10);
+		p = end;
+	}
+	return strtoul(p, NULL, 10);
+}
+
+/* The lines of /proc/TID/status that say what file permission checks use (read raw: it is read per call). */
+static int parse_status(const char *text, struct thread_creds *c)
+{
 	int have = 0;
 
 	memset(c, 0, sizeof(*c));
-	while (fgets(line, sizeof(line), f)) {
-		unsigned r, e, s, fs;
-
-		if (sscanf(line, "Uid: %u %u %u %u", &r, &e, &s, &fs) == 4) {
-			c->fsuid = fs;
+	for (const char *line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		if (strncmp(line, "Uid:", 4) == 0) {
+			c->fsuid = (uid_t)fourth(line + 4);
 			have |= 1;
-		} else if (sscanf(line, "Gid: %u %u %u %u", &r, &e, &s, &fs) == 4) {
-			c->fsgid = fs;
+		} else if (strncmp(line, "Gid:", 4) == 0) {
+			c->fsgid = (gid_t)fourth(line + 4);
 			have |= 2;
 		} else if (strncmp(line, "Groups:", 7) == 0) {
-			char *p = line + 7, *end;
+			const char *p = line + 7;
+			char *end;
 
 			for (;;) {
 				unsigned long g = strtoul(p, &end, 10);
-				if (end == p)
+				if (end == p || *p == '\n')
 					break;
 				if (c->ngroups == THREAD_CREDS_MAX_GROUPS)
 					return -E2BIG;
@@ -41,9 +53,10 @@ static int parse_status(FILE *f, struct thread_creds *c)
 				p = end;
 			}
 			have |= 4;
-		} else if (sscanf(line, "CapEff: %llx", &eff) == 1) {
-			c->cap_eff = eff;
+		} else if (strncmp(line, "CapEff:", 7) == 0) {
+			c->cap_eff = strtoull(line + 7, NULL, 16);
 			have |= 8;
+			break; /* the last of the four */
 		}
 	}
 	return have == 15 ? 0 : -EINVAL;
@@ -51,16 +64,22 @@ static int parse_status(FILE *f, struct thread_creds *c)
 
 int thread_creds_read(pid_t tid, struct thread_creds *c)
 {
-	char path[64];
-	FILE *f;
-	int rc;
+	char path[64], *text = xmalloc(16384);
+	ssize_t n, len = 0;
+	int fd, rc;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	f = fopen(path, "re");
-	if (!f)
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		free(text);
 		return -errno;
-	rc = parse_status(f, c);
-	fclose(f);
+	}
+	while (len < 16383 && (n = read(fd, text + len, (size_t)(16383 - len))) > 0)
+		len += n;
+	close(fd);
+	text[len] = '\0';
+	rc = parse_status(text, c);
+	free(text);
 	return rc;
 }
 
@@ -103,9 +122,9 @@ static bool same_groups(const struct thread_creds *a, const struct thread_creds 
 }
 
 /* The raw calls: glibc's wrappers would hand setgroups to every thread (picovisor has one anyway). */
-static int set_fs_ids(const struct thread_creds *c)
+static int set_fs_ids(const struct thread_creds *c, const struct thread_creds *now)
 {
-	if (syscall(SYS_setgroups, (size_t)c->ngroups, c->groups) < 0)
+	if (!same_groups(c, now) && syscall(SYS_setgroups, (size_t)c->ngroups, c->groups) < 0)
 		return -errno;
 	syscall(SYS_setfsgid, c->fsgid);
 	syscall(SYS_setfsuid, c->fsuid);
@@ -115,14 +134,36 @@ static int set_fs_ids(const struct thread_creds *c)
 	return 0;
 }
 
+/* Is thread tid in picovisor's user namespace? */
+static bool same_user_ns(pid_t tid)
+{
+	char path[64];
+	struct stat a, b;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)tid);
+	return stat(path, &a) == 0 && stat("/proc/self/ns/user", &b) == 0 && a.st_ino == b.st_ino &&
+	       a.st_dev == b.st_dev;
+}
+
 int creds_assume(pid_t tid, struct creds_saved *saved)
 {
 	struct thread_creds want;
-	sigset_t all;
-	int rc;
+	int rc = thread_creds_read(tid, &want);
 
+	if (rc < 0) {
+		memset(saved, 0, sizeof(*saved));
+		return rc;
+	}
+	return creds_take_on(tid, &want, saved);
+}
+
+int creds_take_on(pid_t tid, const struct thread_creds *thread, struct creds_saved *saved)
+{
 	static struct creds_saved own; /* picovisor's credentials do not change during a run */
 	static bool have_own;
+	struct thread_creds want = *thread;
+	sigset_t all;
+	int rc;
 
 	memset(saved, 0, sizeof(*saved));
 	if (!have_own) {
@@ -134,9 +175,8 @@ int creds_assume(pid_t tid, struct creds_saved *saved)
 		have_own = true;
 	}
 	*saved = own;
-	rc = thread_creds_read(tid, &want);
-	if (rc < 0)
-		return rc;
+	if (want.cap_eff && !same_user_ns(tid))
+		want.cap_eff = 0;
 	if (want.fsuid == saved->own.fsuid && want.fsgid == saved->own.fsgid && same_groups(&want, &saved->own) &&
 	    want.cap_eff == saved->own.cap_eff)
 		return 0;
@@ -147,10 +187,11 @@ int creds_assume(pid_t tid, struct creds_saved *saved)
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, &saved->sigmask);
 	saved->changed = true;
+	saved->target = want;
 	/* Every capability first (setgroups needs CAP_SETGID), then the ids, then exactly the thread's. */
 	rc = caps_set(saved->cap_prm, saved->cap_prm, saved->cap_inh);
 	if (rc == 0)
-		rc = set_fs_ids(&want);
+		rc = set_fs_ids(&want, &saved->own);
 	if (rc == 0)
 		rc = caps_set(want.cap_eff, saved->cap_prm, saved->cap_inh);
 	if (rc < 0) {
@@ -164,7 +205,7 @@ void creds_restore(struct creds_saved *saved)
 {
 	if (!saved->changed)
 		return;
-	if (caps_set(saved->cap_prm, saved->cap_prm, saved->cap_inh) < 0 || set_fs_ids(&saved->own) < 0 ||
+	if (caps_set(saved->cap_prm, saved->cap_prm, saved->cap_inh) < 0 || set_fs_ids(&saved->own, &saved->target) < 0 ||
 	    caps_set(saved->own.cap_eff, saved->cap_prm, saved->cap_inh) < 0)
 		die("cannot take back picovisor's own credentials after acting as a traced thread");
 	saved->changed = false;

@@ -188,10 +188,10 @@ static int take_cwd(struct tracee *t)
 	return fd < 0 ? -errno : fd;
 }
 
-int sandbox_as_thread(struct tracee *t, struct creds_saved *saved)
+int sandbox_as_thread(struct tracee *t, const struct thread_creds *c, struct creds_saved *saved)
 {
 	static bool said;
-	int rc = creds_assume(t->tid, saved);
+	int rc = creds_take_on(t->tid, c, saved);
 
 	if (rc < 0 && !said) {
 		said = true;
@@ -208,12 +208,12 @@ int sandbox_as_thread(struct tracee *t, struct creds_saved *saved)
  * no symlink (the resolution followed those it meant to; one that appeared
  * since is a race, and the walk is tried again). The descriptor or -errno.
  */
-static int open_resolved(struct tracee *t, const char *resolved, bool follow)
+static int open_resolved(struct tracee *t, const struct thread_creds *c, const char *resolved, bool follow)
 {
 	struct open_how how = { .flags = O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW),
 				.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
 	struct creds_saved saved;
-	int rc = sandbox_as_thread(t, &saved), fd;
+	int rc = sandbox_as_thread(t, c, &saved), fd;
 
 	if (rc < 0)
 		return rc;
@@ -223,7 +223,7 @@ static int open_resolved(struct tracee *t, const char *resolved, bool follow)
 	return fd;
 }
 
-int sandbox_take_path(struct tracee *t, int dirfd, const char *path, bool follow)
+int sandbox_take_path(struct tracee *t, const struct thread_creds *c, int dirfd, const char *path, bool follow)
 {
 	char *resolved = xmalloc(PATH_MAX + 2);
 	size_t len = strlen(path);
@@ -240,7 +240,7 @@ int sandbox_take_path(struct tracee *t, int dirfd, const char *path, bool follow
 		}
 		if (path[len - 1] == '/' && strcmp(resolved, "/") != 0)
 			strcat(resolved, "/"); /* "file/" is ENOTDIR, as the kernel says */
-		fd = open_resolved(t, resolved, follow);
+		fd = open_resolved(t, c, resolved, follow);
 	}
 	free(resolved);
 	return fd;
@@ -250,7 +250,7 @@ int sandbox_take_path(struct tracee *t, int dirfd, const char *path, bool follow
  * The object the call names: a descriptor of picovisor's (by_fd: the call
  * names an open file, not a path; -errno otherwise).
  */
-static int take_object(struct tracee *t, const struct syscall_stop *s, bool *by_fd)
+static int take_object(struct tracee *t, const struct thread_creds *c, const struct syscall_stop *s, bool *by_fd)
 {
 	const struct syscall_entry *e = s->entry;
 	struct path_arg a[2];
@@ -276,7 +276,7 @@ static int take_object(struct tracee *t, const struct syscall_stop *s, bool *by_
 		return a[0].dirfd == AT_FDCWD ? take_cwd(t) : tracee_take_fd(t->tid, t->proc->tgid, a[0].dirfd);
 	if (len == 0)
 		return -ENOENT;
-	return sandbox_take_path(t, a[0].dirfd, path, a[0].follow);
+	return sandbox_take_path(t, c, a[0].dirfd, path, a[0].follow);
 }
 
 /*
@@ -365,6 +365,7 @@ enum check_result sandbox_decide_object(struct tracee *t, const struct syscall_s
 void sandbox_serve_attr(struct tracee *t, const struct syscall_stop *s)
 {
 	struct attr_change c;
+	struct thread_creds *creds = xmalloc(sizeof(*creds)); /* read once: a stopped thread's do not change */
 	struct creds_saved saved;
 	bool by_fd = false;
 	int obj, err;
@@ -372,11 +373,13 @@ void sandbox_serve_attr(struct tracee *t, const struct syscall_stop *s)
 
 	memset(&c, 0, sizeof(c));
 	err = copy_args(t, s, &c);
+	if (!err)
+		err = -thread_creds_read(t->tid, creds);
 	if (err) {
 		sandbox_fail_call(t, s, err);
 		goto out;
 	}
-	obj = take_object(t, s, &by_fd);
+	obj = take_object(t, creds, s, &by_fd);
 	if (obj < 0) {
 		sandbox_fail_call(t, s, -obj);
 		goto out;
@@ -385,7 +388,7 @@ void sandbox_serve_attr(struct tracee *t, const struct syscall_stop *s)
 		close(obj);
 		goto out;
 	}
-	ret = sandbox_as_thread(t, &saved);
+	ret = sandbox_as_thread(t, creds, &saved);
 	if (ret == 0) {
 		ret = perform(obj, by_fd, &c);
 		creds_restore(&saved);
@@ -393,5 +396,6 @@ void sandbox_serve_attr(struct tracee *t, const struct syscall_stop *s)
 	close(obj);
 	sandbox_answer(t, s, ret);
 out:
+	free(creds);
 	free(c.value);
 }

@@ -110,8 +110,11 @@ enum check_result sandbox_check_paths(struct tracee *t, struct syscall_stop *s, 
 			sandbox_fail_call(t, s, (int)-len);
 			goto out;
 		}
-		if (len == 0)
-			continue; /* ENOENT, or AT_EMPTY_PATH: the open file itself, already reached */
+		pins[k].index = i;
+		if (len == 0) { /* ENOENT, or AT_EMPTY_PATH: the open file itself, already reached */
+			pins[k].set = pins[k].as_given = true; /* and "" it stays */
+			continue;
+		}
 		/* Which access the call makes (whether it follows a final symlink: path_args_of). */
 		if (opens) {
 			unsigned acc = (unsigned)(open_flags & O_ACCMODE);
@@ -128,8 +131,10 @@ enum check_result sandbox_check_paths(struct tracee *t, struct syscall_stop *s, 
 		if (e->flags & FX_WRITE)
 			need = (need & PERM_ANY) ? PERM_W : need | PERM_W;
 		rc = path_resolve(t->tid, t->proc->tgid, dirfd, path, args[k].follow, resolved, PATH_MAX);
-		if (rc == PATH_NOT_A_FILE)
+		if (rc == PATH_NOT_A_FILE) { /* a pipe or socket through /proc/PID/fd: no rule; the name as given */
+			pins[k].set = pins[k].as_given = true;
 			continue;
+		}
 		if (rc < 0) {
 			sandbox_fail_call(t, s, -rc);
 			goto out;
@@ -171,7 +176,6 @@ enum check_result sandbox_check_paths(struct tracee *t, struct syscall_stop *s, 
 				goto out;
 		}
 		pins[k].set = true;
-		pins[k].index = i;
 	}
 	result = sandbox_pin_paths(t, s, pins, npaths, opens, open_flags);
 out:

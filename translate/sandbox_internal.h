@@ -41,6 +41,7 @@ enum check_result sandbox_check_paths(struct tracee *t, struct syscall_stop *s, 
 /* A path the checks let through: the argument, as given, and as resolved. */
 struct pinned_path {
 	bool set;
+	bool as_given;   /* "", or a name that is no file (a pipe through /proc): copied, not resolved */
 	int index;
 	char given[PATH_MAX];
 	char resolved[PATH_MAX];
@@ -77,14 +78,15 @@ void sandbox_serve_attr(struct tracee *t, const struct syscall_stop *s);
 /*
  * The object path names for the thread (relative to dirfd or its cwd; a final
  * symlink followed if follow), as picovisor's own O_PATH descriptor, opened
- * with the thread's credentials. The descriptor, or -errno (the walk's).
+ * with the thread's credentials c. The descriptor, or -errno (the walk's).
  */
-int sandbox_take_path(struct tracee *t, int dirfd, const char *path, bool follow);
+struct thread_creds;
+int sandbox_take_path(struct tracee *t, const struct thread_creds *c, int dirfd, const char *path, bool follow);
 /* The rule for an object picovisor holds, by the name the kernel gives it (nameless objects have none). */
 enum check_result sandbox_decide_object(struct tracee *t, const struct syscall_stop *s, int obj, unsigned need);
 struct creds_saved;
-/* Take on the thread's credentials (thread_creds.h); -EPERM, said once, when picovisor cannot. */
-int sandbox_as_thread(struct tracee *t, struct creds_saved *saved);
+/* Take on the thread's credentials c (read once a call; thread_creds.h); -EPERM, said once, when picovisor cannot. */
+int sandbox_as_thread(struct tracee *t, const struct thread_creds *c, struct creds_saved *saved);
 /*
  * A connect, sendto or sendmsg to a pathname unix socket (path: the copied
  * sun_path): done by picovisor on the socket file it checked

@@ -44,7 +44,7 @@ static const char *pin_text(const struct pinned_path *p, char *buf, size_t size,
 {
 	size_t len = strlen(p->given);
 
-	*canonical = strncmp(p->given, "/proc/", 6) != 0 && strcmp(p->given, "/proc") != 0 &&
+	*canonical = !p->as_given && strncmp(p->given, "/proc/", 6) != 0 && strcmp(p->given, "/proc") != 0 &&
 		     strncmp(p->resolved, "/proc/", 6) != 0;
 	if (!*canonical)
 		return p->given;

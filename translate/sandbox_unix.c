@@ -120,6 +120,7 @@ static long perform(const struct syscall_stop *s, int sock, int file, const char
 
 void sandbox_serve_unix_path(struct tracee *t, const struct syscall_stop *s, const char *path)
 {
+	struct thread_creds *creds = xmalloc(sizeof(*creds)); /* read once: a stopped thread's do not change */
 	struct creds_saved saved;
 	struct stat st;
 	char *data = NULL;
@@ -142,7 +143,10 @@ void sandbox_serve_unix_path(struct tracee *t, const struct syscall_stop *s, con
 			goto answer;
 		}
 	}
-	file = sandbox_take_path(t, AT_FDCWD, path, true);
+	ret = thread_creds_read(t->tid, creds);
+	if (ret < 0)
+		goto answer;
+	file = sandbox_take_path(t, creds, AT_FDCWD, path, true);
 	if (file < 0) {
 		ret = file;
 		goto answer;
@@ -154,7 +158,7 @@ void sandbox_serve_unix_path(struct tracee *t, const struct syscall_stop *s, con
 	/* Connecting needs write access to the socket file (as the kernel's own check). */
 	if (sandbox_decide_object(t, s, file, PERM_W) == CHECK_DONE)
 		goto out;
-	ret = sandbox_as_thread(t, &saved);
+	ret = sandbox_as_thread(t, creds, &saved);
 	if (ret == 0) {
 		ret = perform(s, sock, file, data, len);
 		creds_restore(&saved);
@@ -166,5 +170,6 @@ out:
 		close(sock);
 	if (file >= 0)
 		close(file);
+	free(creds);
 	free(data);
 }
