@@ -541,6 +541,8 @@ static void after_open(struct tracee *t, long ret)
 	filename = exec_filename(j);
 	rc = exec_plan_build(hfd, filename, open_as_tracee, t, &j->plan, &e);
 	free(filename);
+	if (real_exe && rc == 0 && !j->plan.main_path)
+		file_ids(hfd, &j->plan.main_dev, &j->plan.main_ino);
 	if (real_exe)
 		close(hfd);
 	if (rc) {

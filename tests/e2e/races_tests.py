@@ -210,6 +210,29 @@ def exec_paths():
                   p is not None and p.returncode == 0 and "contained" in out and victim_intact(w), out[-1500:])
     finally:
         w.close()
+    w = sandbox_tests.World()
+    try:
+        for label in ("natively", "under --policy ci with ./nox given no x"):
+            w.clean_launch()
+            for entry in os.listdir(w.launch):
+                subprocess.run(["rm", "-rf", os.path.join(w.launch, entry)], check=True)
+            prog = os.path.join(w.launch, "race_interp")  # readable under the policy: it copies itself
+            subprocess.run(["cp", hostile("race_interp"), prog], check=True)
+            if h.AS_USER:
+                subprocess.run(["chown", "65534:65534", prog], check=True)
+            pv = [] if label == "natively" else [h.pv(), "run", "--quiet", "--policy", "ci", "--path",
+                                                   "rwc:" + os.path.join(w.launch, "nox"), "--"]
+            p = sandbox_tests.run(w, pv + ["./race_interp", w.outside])
+            out = (p.stdout + p.stderr).decode(errors="replace") if p else "timed out"
+            won, tries = wins(out)
+            if not pv:
+                check("race race_interp (a #! interpreter's symlink switched to a file without x): wins natively",
+                      p is not None and p.returncode == 1 and won is not None and won >= 5, out[-800:])
+            else:
+                check(f"race race_interp: the executor never maps an interpreter other than the checked one {label}",
+                      p is not None and p.returncode == 0 and won == 0 and "contained" in out, out[-800:])
+    finally:
+        w.close()
     h.compare("execveat's errors before the load are the kernel's (EBADF for fd -1 with an empty path)",
               [h.prog("execveat_errors")])
     h.compare("execveat's errors before the load are the kernel's, under --policy ci",
