@@ -68,6 +68,29 @@ static inline enum attr_op attr_op_of(uint32_t flags)
 }
 
 /*
+ * Which name an FX_CREATE/FX_REMOVE call makes or takes away (the sandbox
+ * performs such a call itself in the directory it checked, when the
+ * supervisor checks paths): NAME(OP) in the table's flags.
+ */
+enum name_op {
+	NAME_NONE,
+	NAME_UNLINK,      /* path */
+	NAME_RMDIR,       /* path */
+	NAME_UNLINKAT,    /* dirfd, path, flags */
+	NAME_MKDIR,       /* path (after a dirfd), mode */
+	NAME_MKNOD,       /* path (after a dirfd), mode, dev */
+	NAME_RENAME,      /* two paths (after dirfds), renameat2's flags */
+	NAME_LINK,        /* two paths (after dirfds), linkat's flags */
+	NAME_SYMLINK,     /* the link's text (K_STR), then the path */
+};
+#define NAME_SHIFT 28
+#define NAME(op) ((uint32_t)NAME_##op << NAME_SHIFT)
+static inline enum name_op name_op_of(uint32_t flags)
+{
+	return (enum name_op)((flags >> NAME_SHIFT) & 15);
+}
+
+/*
  * How an argument is shown. *_IN kinds point to what the caller passes in and
  * are read at entry; *_OUT kinds point to what the kernel fills in and are
  * read at exit (only when the call succeeded). A length that goes with a

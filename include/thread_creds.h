@@ -24,6 +24,7 @@ struct thread_creds {
 	int ngroups;
 	gid_t groups[THREAD_CREDS_MAX_GROUPS];
 	uint64_t cap_eff;
+	mode_t umask;   /* what a file the thread creates loses */
 };
 
 /* What picovisor had before it took a thread's credentials on. */

@@ -33,7 +33,9 @@ static int parse_status(const char *text, struct thread_creds *c)
 
 	memset(c, 0, sizeof(*c));
 	for (const char *line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
-		if (strncmp(line, "Uid:", 4) == 0) {
+		if (strncmp(line, "Umask:", 6) == 0) {
+			c->umask = (mode_t)strtoul(line + 6, NULL, 8);
+		} else if (strncmp(line, "Uid:", 4) == 0) {
 			c->fsuid = (uid_t)fourth(line + 4);
 			have |= 1;
 		} else if (strncmp(line, "Gid:", 4) == 0) {

@@ -43,12 +43,13 @@ static bool follows_last(const struct syscall_stop *s, uint64_t flags, bool firs
 {
 	const struct syscall_entry *e = s->entry;
 
+	/* linkat before the l* rule: it follows its source when asked (AT_SYMLINK_FOLLOW). */
+	if ((strcmp(e->name, "linkat") == 0 && first) || strcmp(e->name, "name_to_handle_at") == 0)
+		return (flags & AT_SYMLINK_FOLLOW) != 0;
 	if (e->name[0] == 'l' || (e->flags & SC_READLINK))
 		return false;
 	if (strcmp(e->name, "link") == 0)
 		return false;
-	if ((strcmp(e->name, "linkat") == 0 && first) || strcmp(e->name, "name_to_handle_at") == 0)
-		return (flags & AT_SYMLINK_FOLLOW) != 0;
 	if (strcmp(e->name, "inotify_add_watch") == 0)
 		return !(regs_arg(&s->regs, s->abi, 2) & IN_DONT_FOLLOW);
 	if (strcmp(e->name, "fanotify_mark") == 0)

@@ -177,7 +177,12 @@ enum check_result sandbox_check_paths(struct tracee *t, struct syscall_stop *s, 
 		}
 		pins[k].set = true;
 	}
-	result = sandbox_pin_paths(t, s, pins, npaths, opens, open_flags);
+	if (sandbox_get()->supervisor_paths && sandbox_names_served(s, pins, npaths)) {
+		sandbox_serve_names(t, s, pins, npaths);
+		result = CHECK_DONE;
+	} else {
+		result = sandbox_pin_paths(t, s, pins, npaths, opens, open_flags);
+	}
 out:
 	free(pins);
 	return result;

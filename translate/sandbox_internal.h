@@ -54,6 +54,16 @@ struct pinned_path {
  */
 enum check_result sandbox_pin_paths(struct tracee *t, struct syscall_stop *s, const struct pinned_path *pins, int n,
 				    bool opens, uint64_t open_flags);
+/*
+ * Under the supervisor's path checks, a call that makes or takes away a name
+ * (the table's NAME field) is done by picovisor in the directory it checked
+ * (translate/sandbox_names.c): served? (Paths through /proc, "" and names
+ * ending in . or .. are left to the kernel, pinned.) serve answers the call.
+ */
+bool sandbox_names_served(const struct syscall_stop *s, const struct pinned_path *pins, int n);
+/* Does the path's last component read "." or ".."? */
+bool path_ends_in_dots(const char *path);
+void sandbox_serve_names(struct tracee *t, const struct syscall_stop *s, const struct pinned_path *pins, int n);
 /* The same for a socket address (bind's): argument index and index + 1 become the checked copy. */
 enum check_result sandbox_pin_sockaddr(struct tracee *t, struct syscall_stop *s, int index, const void *addr,
 				       size_t len);

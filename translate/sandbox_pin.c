@@ -14,8 +14,8 @@
  *   a directory swapped for a symlink after the check fails (ELOOP) instead
  *   of leading elsewhere; other calls have no such flag (docs/policy.md).
  *
- * A path through /proc (its magic links name open files, not paths) is
- * passed as the program gave it, only copied.
+ * A path through /proc (its magic links name open files, not paths), or
+ * ending in . or .., is passed as the program gave it, only copied.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -39,13 +39,27 @@ enum { PIN_STRUCT_OFFSET = 2 * 4096 }; /* in a slot: two paths, then a structure
 #define KERNEL_O_PATH 010000000ULL
 #define KERNEL_O_PATH_FLAGS (KERNEL_O_PATH | 0200000ULL | 0400000ULL | 02000000ULL) /* +O_DIRECTORY, O_NOFOLLOW, O_CLOEXEC */
 
+bool path_ends_in_dots(const char *path)
+{
+	size_t len = strlen(path);
+	const char *last;
+
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	last = path + len;
+	while (last > path && last[-1] != '/')
+		last--;
+	return (path + len - last == 1 && last[0] == '.') || (path + len - last == 2 && last[0] == '.' && last[1] == '.');
+}
+
 /* The text the kernel gets for one checked path. */
 static const char *pin_text(const struct pinned_path *p, char *buf, size_t size, bool *canonical)
 {
 	size_t len = strlen(p->given);
 
+	/* A name ending in . or .. means something of its own to rmdir, mkdir and rename (EINVAL, EEXIST...). */
 	*canonical = !p->as_given && strncmp(p->given, "/proc/", 6) != 0 && strcmp(p->given, "/proc") != 0 &&
-		     strncmp(p->resolved, "/proc/", 6) != 0;
+		     strncmp(p->resolved, "/proc/", 6) != 0 && !path_ends_in_dots(p->given);
 	if (!*canonical)
 		return p->given;
 	/* "file/" stays ENOTDIR, "dir/" a directory. */

@@ -91,12 +91,21 @@ def attr_calls():
               pv_args=("--quiet", "--policy", "ci-chown.policy", "--path", "r:/usr/share"))
 
 
+def name_calls():
+    """Under the supervisor's path checks, names are made and removed by picovisor in the directory it checked:
+    results, errnos, modes (umask) and link counts as native."""
+    h.compare("names made and removed in the checked directory: as native under ci with a narrowing rule",
+              [h.prog("name_calls")], pv_args=("--quiet", "--policy", "ci", "--path", "r:/usr/share"))
+    h.compare("names made and removed: as native under ci (Landlock decides)",
+              [h.prog("name_calls")], pv_args=("--quiet", "--policy", "ci"))
+
+
 def open_races():
-    """Opens the supervisor checks under a narrowing rule (./secret taken away inside the launch directory, which
+    """Opens (and an unlink) the supervisor checks under a narrowing rule (./secret taken away inside the launch directory, which
     Landlock opens): another thread changes what the checked open names after the check."""
     w = sandbox_tests.World()
     try:
-        for how in ("flip", "chdir", "symlink", "dirfd"):
+        for how in ("flip", "chdir", "symlink", "dirfd", "unlink"):
             narrowing = ["--policy", "ci", "--path", "-:" + os.path.join(w.launch, "secret")]
             for label, argv in (("natively", []), ("under --policy ci with ./secret narrowed away",
                                                      [h.pv(), "run", "--quiet", *narrowing, "--"])):
@@ -243,4 +252,4 @@ def groups(harness):
     global h
     h = harness
     sandbox_tests.h = harness
-    return [attr_races, attr_calls, open_races, unix_races, unix_paths, exec_paths]
+    return [attr_races, attr_calls, name_calls, open_races, unix_races, unix_paths, exec_paths]

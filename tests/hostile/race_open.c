@@ -4,8 +4,10 @@
  * names. argv[2] says how: "flip" the path buffer between "f" and "secret/f";
  * "chdir" between . and ./secret while opening "f"; "symlink" swaps "a"
  * between a real directory and a symlink to secret while opening "a/f";
- * "dirfd" dup2s an O_PATH of ./secret onto the dirfd of openat(50, "f").
- * The harness made ./secret/f ("secret"); an open that reads it wins.
+ * "dirfd" dup2s an O_PATH of ./secret onto the dirfd of openat(50, "f");
+ * "unlink" swaps "a" as "symlink" does while removing "a/f".
+ * The harness made ./secret/f ("secret"); an open that reads it, or an
+ * unlink that removes it, wins.
  */
 #include "hostile.h"
 #include <pthread.h>
@@ -37,10 +39,11 @@ static void *changer(void *arg)
 			chdir(secret_dir);
 			pause_a_little();
 			chdir(launch);
-		} else if (strcmp(how, "symlink") == 0) {
+		} else if (strcmp(how, "symlink") == 0 || strcmp(how, "unlink") == 0) {
 			rename("a", "a_dir");
 			rename("a_sym", "a");
-			pause_a_little();
+			for (int i = strcmp(how, "unlink") == 0 ? 20 : 1; i > 0; i--)
+				pause_a_little();
 			rename("a", "a_sym");
 			rename("a_dir", "a");
 		} else {
@@ -70,7 +73,7 @@ int main(int argc, char **argv)
 	char buf[128];
 
 	if (argc < 3)
-		cannot("usage: race_open OUTSIDE flip|chdir|symlink|dirfd");
+		cannot("usage: race_open OUTSIDE flip|chdir|symlink|dirfd|unlink");
 	how = argv[2];
 	if (!getcwd(launch, sizeof(launch)))
 		cannot("getcwd");
@@ -86,6 +89,21 @@ int main(int argc, char **argv)
 	if (launch_fd < 0 || secret_fd < 0 || dup2(launch_fd, 50) < 0)
 		cannot("opening the directories O_PATH");
 	pthread_create(&th, NULL, changer, NULL);
+	while (time(NULL) < end && strcmp(how, "unlink") == 0) {
+		struct stat st;
+
+		tries++;
+		unlink("a/f");
+		if (stat("secret/f", &st) < 0) {
+			int fd = open("secret/f", O_CREAT | O_WRONLY, 0644); /* natively allowed: count on */
+
+			wins++;
+			if (fd < 0)
+				break;
+			close(fd);
+		}
+		close(open("a/f", O_CREAT | O_WRONLY, 0644));
+	}
 	while (time(NULL) < end) {
 		const char *name = strcmp(how, "symlink") == 0 ? "a/f" : path;
 		int fd = strcmp(how, "dirfd") == 0 ? openat(50, "f", O_RDONLY) : open(name, O_RDONLY);
@@ -101,7 +119,8 @@ int main(int argc, char **argv)
 	}
 	stop = 1;
 	pthread_join(th, NULL);
-	snprintf(buf, sizeof(buf), "open (%s) under a narrowing rule: won %ld of %ld tries", how, wins, tries);
+	snprintf(buf, sizeof(buf), "%s (%s) under a narrowing rule: won %ld of %ld tries",
+		 strcmp(how, "unlink") == 0 ? "unlink" : "open", how, wins, tries);
 	if (wins)
 		escaped(buf);
 	contained(buf);
