@@ -55,6 +55,7 @@ void exec_job_free(struct tracee *t)
 
 	pe_load_state_free(j);
 	exec_plan_free(&j->plan);
+	free(j->creds);
 	if (j->image_fd >= 0)
 		close(j->image_fd);
 	if (j->stub_fd >= 0)
@@ -139,6 +140,23 @@ static int image_allowed(struct tracee *t, int fd, const char *role)
 	return check ? check(t, fd, role) : 0;
 }
 
+/* Take on the thread's credentials, read once per exec (a stopped thread's do not change). */
+static int as_thread(struct tracee *t, struct creds_saved *saved)
+{
+	struct exec_job *j = t->job;
+
+	if (!j->creds) {
+		j->creds = xmalloc(sizeof(*j->creds));
+		if (thread_creds_read(t->tid, j->creds) < 0) {
+			free(j->creds);
+			j->creds = NULL;
+			memset(saved, 0, sizeof(*saved));
+			return -EPERM;
+		}
+	}
+	return creds_take_on(t->tid, j->creds, saved);
+}
+
 /* Open an image by path with the thread's credentials (relative: to its cwd, reached as an object). */
 static int open_image_as_thread(struct tracee *t, const char *path)
 {
@@ -153,7 +171,7 @@ static int open_image_as_thread(struct tracee *t, const char *path)
 			return -errno;
 	}
 	/* Where picovisor cannot take them on (a thread in another user namespace), its own, as close as it gets. */
-	creds_assume(t->tid, &saved);
+	as_thread(t, &saved);
 	fd = openat(dfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	fd = fd < 0 ? -errno : fd;
 	if (fd >= 0 && (rc = file_check_executable(fd)) < 0) {
@@ -484,7 +502,7 @@ static int check_executable_as_thread(struct tracee *t, int fd)
 	struct creds_saved saved;
 	int rc;
 
-	if (creds_assume(t->tid, &saved) < 0)
+	if (as_thread(t, &saved) < 0)
 		return file_check_executable(fd); /* picovisor cannot be the thread: its own check, as close as it gets */
 	rc = file_check_executable(fd);
 	creds_restore(&saved);
