@@ -124,6 +124,17 @@ def open_races():
                 else:
                     check(f"race race_open ({how}): never wins {label}", p is not None and p.returncode == 0
                           and won == 0 and tries and tries >= 20, out[-800:])
+        for label, argv in (("natively", []), ("under --policy ci with ./secret narrowed away (EACCES)",
+                                                 [h.pv(), "run", "--quiet", "--policy", "ci", "--path",
+                                                  "-:" + os.path.join(w.launch, "secret"), "--"])):
+            w.clean_launch()
+            os.mkdir(os.path.join(w.launch, "secret"))
+            with open(os.path.join(w.launch, "secret", "f"), "w") as f:
+                f.write("secret\n")
+            p = sandbox_tests.run(w, argv + [hostile("openat2_narrowed")])
+            out = (p.stdout + p.stderr).decode(errors="replace") if p else "timed out"
+            check(f"openat2 without RESOLVE flags of a narrowed-away file: {'reads it' if not argv else 'refused'} {label}",
+                  p is not None and p.returncode == (1 if not argv else 0), out[-800:])
     finally:
         w.close()
 
