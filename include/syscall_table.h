@@ -82,6 +82,7 @@ enum name_op {
 	NAME_RENAME,      /* two paths (after dirfds), renameat2's flags */
 	NAME_LINK,        /* two paths (after dirfds), linkat's flags */
 	NAME_SYMLINK,     /* the link's text (K_STR), then the path */
+	NAME_TRUNCATE,    /* not a name: the file itself (K_PATH), its new length (K_LONG) */
 };
 #define NAME_SHIFT 28
 #define NAME(op) ((uint32_t)NAME_##op << NAME_SHIFT)

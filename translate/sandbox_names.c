@@ -8,7 +8,10 @@
  * verified to be the directory checked, and the call is made relative to that
  * descriptor (unlinkat, mkdirat, renameat2...) with the thread's credentials
  * and umask. Only the last component is looked up, in a directory picovisor
- * holds. Paths given through /proc or as "" are left to the kernel (pinned).
+ * holds. truncate, which has no *at form, is done on the file itself: opened
+ * O_PATH the same way, verified, reopened for writing through /proc/self/fd
+ * as the thread, and ftruncate'd. Paths given through /proc or as "" are left
+ * to the kernel (pinned).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -80,6 +83,41 @@ static int hold(const struct pinned_path *p, struct held_name *h)
 	return 0;
 }
 
+/* truncate on the file the check resolved (in the thread's credentials' window). 0 or -errno. */
+static long truncate_held(const struct pinned_path *p, off_t length)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
+	char link[64], now[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+	long rc;
+	int obj, fd;
+
+	if (length < 0)
+		return -EINVAL;
+	obj = (int)syscall(SYS_openat2, AT_FDCWD, p->resolved, &how, sizeof(how));
+	if (obj < 0)
+		return -errno;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", obj);
+	n = readlink(link, now, sizeof(now) - 1);
+	if (n < 0 || (now[n] = '\0', strcmp(now, p->resolved) != 0))
+		rc = -ENOENT; /* moved between the check and now */
+	else if (fstat(obj, &st) < 0)
+		rc = -errno;
+	else if (S_ISDIR(st.st_mode))
+		rc = -EISDIR;
+	else if (!S_ISREG(st.st_mode))
+		rc = -EINVAL; /* what truncate says of anything but a file; opening a FIFO could block */
+	else if ((fd = open(link, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) < 0)
+		rc = -errno;
+	else {
+		rc = ftruncate(fd, length) < 0 ? -errno : 0;
+		close(fd);
+	}
+	close(obj);
+	return rc;
+}
+
 static long perform(const struct syscall_stop *s, struct held_name *h, int n, const char *text)
 {
 	long rc;
@@ -113,6 +151,7 @@ static long perform(const struct syscall_stop *s, struct held_name *h, int n, co
 	case NAME_SYMLINK:
 		rc = symlinkat(text, h[0].dir, h[0].name);
 		break;
+	case NAME_TRUNCATE:
 	case NAME_NONE:
 	default:
 		errno = ENOSYS;
@@ -155,6 +194,11 @@ void sandbox_serve_names(struct tracee *t, const struct syscall_stop *s, const s
 	ret = sandbox_as_thread(t, creds, &saved);
 	if (ret < 0)
 		goto answer;
+	if (name_op_of(s->entry->flags) == NAME_TRUNCATE) {
+		ret = truncate_held(&pins[0], (off_t)arg_kind(s, K_LONG, 0));
+		creds_restore(&saved);
+		goto answer;
+	}
 	for (int k = 0; k < n && ret == 0; k++)
 		ret = hold(&pins[k], &h[k]);
 	if (ret == 0) {

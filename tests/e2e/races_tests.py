@@ -105,7 +105,7 @@ def open_races():
     Landlock opens): another thread changes what the checked open names after the check."""
     w = sandbox_tests.World()
     try:
-        for how in ("flip", "chdir", "symlink", "dirfd", "unlink"):
+        for how in ("flip", "chdir", "symlink", "dirfd", "unlink", "truncate"):
             narrowing = ["--policy", "ci", "--path", "-:" + os.path.join(w.launch, "secret")]
             for label, argv in (("natively", []), ("under --policy ci with ./secret narrowed away",
                                                      [h.pv(), "run", "--quiet", *narrowing, "--"])):

@@ -5,9 +5,10 @@
  * "chdir" between . and ./secret while opening "f"; "symlink" swaps "a"
  * between a real directory and a symlink to secret while opening "a/f";
  * "dirfd" dup2s an O_PATH of ./secret onto the dirfd of openat(50, "f");
- * "unlink" swaps "a" as "symlink" does while removing "a/f".
- * The harness made ./secret/f ("secret"); an open that reads it, or an
- * unlink that removes it, wins.
+ * "unlink" swaps "a" as "symlink" does while removing "a/f", "truncate"
+ * while truncating it to nothing. The harness made ./secret/f ("secret");
+ * an open that reads it, an unlink that removes it or a truncate that
+ * empties it wins.
  */
 #include "hostile.h"
 #include <pthread.h>
@@ -39,10 +40,10 @@ static void *changer(void *arg)
 			chdir(secret_dir);
 			pause_a_little();
 			chdir(launch);
-		} else if (strcmp(how, "symlink") == 0 || strcmp(how, "unlink") == 0) {
+		} else if (strcmp(how, "symlink") == 0 || strcmp(how, "unlink") == 0 || strcmp(how, "truncate") == 0) {
 			rename("a", "a_dir");
 			rename("a_sym", "a");
-			for (int i = strcmp(how, "unlink") == 0 ? 20 : 1; i > 0; i--)
+			for (int i = strcmp(how, "symlink") != 0 ? 20 : 1; i > 0; i--)
 				pause_a_little();
 			rename("a", "a_sym");
 			rename("a_dir", "a");
@@ -73,7 +74,7 @@ int main(int argc, char **argv)
 	char buf[128];
 
 	if (argc < 3)
-		cannot("usage: race_open OUTSIDE flip|chdir|symlink|dirfd|unlink");
+		cannot("usage: race_open OUTSIDE flip|chdir|symlink|dirfd|unlink|truncate");
 	how = argv[2];
 	if (!getcwd(launch, sizeof(launch)))
 		cannot("getcwd");
@@ -104,6 +105,20 @@ int main(int argc, char **argv)
 		}
 		close(open("a/f", O_CREAT | O_WRONLY, 0644));
 	}
+	while (time(NULL) < end && strcmp(how, "truncate") == 0) {
+		struct stat st;
+
+		tries++;
+		truncate("a/f", 0);
+		if (stat("secret/f", &st) == 0 && st.st_size == 0) {
+			int fd = open("secret/f", O_WRONLY); /* natively allowed: count on */
+
+			wins++;
+			if (fd < 0 || write(fd, "secret\n", 7) != 7)
+				break;
+			close(fd);
+		}
+	}
 	while (time(NULL) < end) {
 		const char *name = strcmp(how, "symlink") == 0 ? "a/f" : path;
 		int fd = strcmp(how, "dirfd") == 0 ? openat(50, "f", O_RDONLY) : open(name, O_RDONLY);
@@ -120,7 +135,8 @@ int main(int argc, char **argv)
 	stop = 1;
 	pthread_join(th, NULL);
 	snprintf(buf, sizeof(buf), "%s (%s) under a narrowing rule: won %ld of %ld tries",
-		 strcmp(how, "unlink") == 0 ? "unlink" : "open", how, wins, tries);
+		 strcmp(how, "unlink") == 0 ? "unlink" : strcmp(how, "truncate") == 0 ? "truncate" : "open", how, wins,
+		 tries);
 	if (wins)
 		escaped(buf);
 	contained(buf);

@@ -1,5 +1,5 @@
 /*
- * Making and removing names, with their results and errnos, in the working
+ * Making and removing names (and truncate), with their results and errnos, in the working
  * directory: under the supervisor's path checks the sandbox does these in
  * the directory it checked, and the program must not see the difference.
  */
@@ -75,6 +75,16 @@ int main(void)
 	show("renameat2 EXCHANGE f d back", syscall(SYS_renameat2, AT_FDCWD, "f", AT_FDCWD, "d", RENAME_EXCHANGE));
 	show("mknod fifo p", mknod("p", S_IFIFO | 0666, 0));
 	mode_of("p");
+	show("truncate f 3", truncate("f", 3));
+	{
+		struct stat st;
+		printf("  f: size %ld\n", stat("f", &st) == 0 ? (long)st.st_size : -1L);
+	}
+	show("truncate d (a directory)", truncate("d", 0));
+	show("truncate p (a FIFO)", truncate("p", 0));
+	show("truncate missing", truncate("missing", 0));
+	show("truncate f negative", truncate("f", -1));
+	show("truncate through a symlink", truncate("s", 1));
 	dir = open("d", O_PATH | O_DIRECTORY);
 	show("mkdirat dirfd x", mkdirat(dir, "x", 0700));
 	show("unlinkat dirfd x AT_REMOVEDIR", unlinkat(dir, "x", AT_REMOVEDIR));
