@@ -204,6 +204,14 @@ r("sendto", lambda: s.sendto(b"abc", "dg"))
 r("recv", lambda: d.recv(10))
 r("sendmsg", lambda: s.sendmsg([b"de", b"f"], [], 0, "dg"))
 r("recv", lambda: d.recv(10))
+open("passed", "w").write("through a descriptor\n")
+pf = os.open("passed", os.O_RDONLY)
+r("sendmsg with a descriptor", lambda: s.sendmsg([b"x"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack("i", pf))], 0, "dg"))
+def got_fd():
+    msg, anc, flags, addr = d.recvmsg(10, socket.CMSG_SPACE(4))
+    fd = struct.unpack("i", anc[0][2][:4])[0]
+    return msg, os.read(fd, 100), os.fstat(fd).st_ino == os.fstat(pf).st_ino
+r("recvmsg the descriptor", got_fd)
 r("sendto missing", lambda: s.sendto(b"abc", "nothere"))
 r("sendto on a connected stream", lambda: c.sendto(b"abc", "dg"))
 r("connect a descriptor that is no socket", lambda: socket.socket(fileno=os.dup(1)).connect("d/s"))
