@@ -24,6 +24,7 @@
 #include "options.h"
 #include "proc_links.h"
 #include "stub.h"
+#include "thread_creds.h"
 #include "tracee.h"
 #include "util.h"
 
@@ -54,6 +55,11 @@ void exec_job_free(struct tracee *t)
 
 	pe_load_state_free(j);
 	exec_plan_free(&j->plan);
+	free(j->creds);
+	if (j->image_fd >= 0)
+		close(j->image_fd);
+	if (j->stub_fd >= 0)
+		close(j->stub_fd);
 	free(j->name);
 	free(j);
 	t->job = NULL;
@@ -134,12 +140,56 @@ static int image_allowed(struct tracee *t, int fd, const char *role)
 	return check ? check(t, fd, role) : 0;
 }
 
+/* Take on the thread's credentials, read once per exec (a stopped thread's do not change). */
+static int as_thread(struct tracee *t, struct creds_saved *saved)
+{
+	struct exec_job *j = t->job;
+
+	if (!j->creds) {
+		j->creds = xmalloc(sizeof(*j->creds));
+		if (thread_creds_read(t->tid, j->creds) < 0) {
+			free(j->creds);
+			j->creds = NULL;
+			memset(saved, 0, sizeof(*saved));
+			return -EPERM;
+		}
+	}
+	return creds_take_on(t->tid, j->creds, saved);
+}
+
+/* Open an image by path with the thread's credentials (relative: to its cwd, reached as an object). */
+static int open_image_as_thread(struct tracee *t, const char *path)
+{
+	struct creds_saved saved;
+	char cwd[64];
+	int dfd = AT_FDCWD, fd, rc;
+
+	if (path[0] != '/') {
+		snprintf(cwd, sizeof(cwd), "/proc/%d/cwd", t->tid);
+		dfd = open(cwd, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0)
+			return -errno;
+	}
+	/* Where picovisor cannot take them on (a thread in another user namespace), its own, as close as it gets. */
+	as_thread(t, &saved);
+	fd = openat(dfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	fd = fd < 0 ? -errno : fd;
+	if (fd >= 0 && (rc = file_check_executable(fd)) < 0) {
+		close(fd);
+		fd = rc;
+	}
+	creds_restore(&saved);
+	if (dfd >= 0)
+		close(dfd);
+	return fd;
+}
+
 static int open_as_tracee(void *ctx, const char *guest_path)
 {
 	struct tracee *t = ctx;
-	char cwd[64], host[PATH_MAX];
+	char host[PATH_MAX];
 	const char *path = guest_path;
-	int dfd, fd, rc;
+	int fd, rc;
 
 	if (t->proc->pers->image_path) {
 		rc = t->proc->pers->image_path(t, guest_path, host, sizeof(host));
@@ -147,23 +197,9 @@ static int open_as_tracee(void *ctx, const char *guest_path)
 			return rc;
 		path = host;
 	}
-
-	if (path[0] == '/') {
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-		if (fd < 0)
-			return -errno;
-	} else {
-		snprintf(cwd, sizeof(cwd), "/proc/%d/cwd", t->tid);
-		dfd = open(cwd, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (dfd < 0)
-			return -errno;
-		fd = openat(dfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-		if (fd < 0)
-			fd = -errno;
-		close(dfd);
-		if (fd < 0)
-			return fd;
-	}
+	fd = open_image_as_thread(t, path);
+	if (fd < 0)
+		return fd;
 	rc = image_allowed(t, fd, "interpreter");
 	if (rc < 0) {
 		close(fd);
@@ -216,6 +252,21 @@ static int check_request(struct exec_job *j)
 }
 
 /*
+ * execveat(fd, "", AT_EMPTY_PATH): a descriptor that is not open is EBADF, as
+ * the kernel says before it looks further (the open below goes by a name).
+ */
+static int check_exec_fd(struct tracee *t, int fd)
+{
+	int copy = tracee_take_fd(t->tid, t->proc->tgid, fd);
+
+	if (copy == -EBADF)
+		return EBADF;
+	if (copy >= 0)
+		close(copy);
+	return 0;
+}
+
+/*
  * Turn the exec into the thread opening its image: with its own credentials,
  * cwd and dirfd. Not O_CLOEXEC: the fd must survive the exec of the stub.
  * O_NONBLOCK: opening a FIFO must not hang. fexecve reopens through /proc.
@@ -230,7 +281,9 @@ static int rewrite_into_open(struct tracee *t)
 
 	if (j->path_len == 0) {
 		char fdpath[64];
-		int len = snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", j->dirfd);
+		/* AT_FDCWD with "": the cwd itself, a directory (EACCES, as the kernel says). */
+		int len = j->dirfd == AT_FDCWD ? snprintf(fdpath, sizeof(fdpath), ".")
+					       : snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", j->dirfd);
 
 		path = (regs_sp(&j->saved) - 256) & ~15UL; /* below the red zone */
 		if (tracee_write(t->tid, path, fdpath, (size_t)len + 1) < 0)
@@ -260,7 +313,7 @@ void exec_job_start_named(struct tracee *t, const struct syscall_stop *s, const 
 
 	t->job = j;
 	j->abi = s->abi;
-	j->main_fd = j->memfd = -1;
+	j->main_fd = j->memfd = j->image_fd = j->stub_fd = -1;
 	j->saved = program_regs ? *program_regs : s->regs;
 	j->name = name ? xstrdup(name) : NULL;
 	ptrace(PTRACE_GETSIGMASK, t->tid, sizeof(j->saved_mask), &j->saved_mask);
@@ -276,6 +329,8 @@ void exec_job_start_named(struct tracee *t, const struct syscall_stop *s, const 
 	} else {
 		j->path_len = (size_t)n;
 		j->err = check_request(j);
+		if (j->err == 0 && n == 0 && j->dirfd != AT_FDCWD)
+			j->err = check_exec_fd(t, j->dirfd);
 	}
 	/* Signals wait until the exec is over, as they would in the kernel. */
 	if (j->err == 0) {
@@ -441,10 +496,22 @@ static int open_real_exe(struct tracee *t, const char **path)
 	return fd < 0 ? -errno : fd;
 }
 
+/* The exec permission as the kernel checks it for the thread: with its credentials, not picovisor's. */
+static int check_executable_as_thread(struct tracee *t, int fd)
+{
+	struct creds_saved saved;
+	int rc;
+
+	if (as_thread(t, &saved) < 0)
+		return file_check_executable(fd); /* picovisor cannot be the thread: its own check, as close as it gets */
+	rc = file_check_executable(fd);
+	creds_restore(&saved);
+	return rc;
+}
+
 static void after_open(struct tracee *t, long ret)
 {
 	struct exec_job *j = t->job;
-	char proc_path[64];
 	char *filename;
 	const char *real_exe = NULL;
 	int hfd, rc;
@@ -457,10 +524,14 @@ static void after_open(struct tracee *t, long ret)
 	}
 	j->main_fd = (int)ret;
 	j->close_fd[j->nclose++] = j->main_fd;
-	snprintf(proc_path, sizeof(proc_path), "/proc/%d/fd/%d", t->tid, j->main_fd);
-	hfd = open(proc_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	/*
+	 * The open file itself, never reopened by a name or an fd number the program
+	 * could change: what is checked and planned is what the executor maps (it
+	 * is compared again once the stub's exec made the fd table private).
+	 */
+	hfd = tracee_take_fd(t->tid, t->proc->tgid, j->main_fd);
 	if (hfd < 0) {
-		set_error(j, errno, "cannot reach the opened image through %s: %s", proc_path, strerror(errno));
+		set_error(j, -hfd, "cannot take the opened image from the thread: %s", strerror(-hfd));
 		close_next_or_fail(t);
 		return;
 	}
@@ -472,12 +543,15 @@ static void after_open(struct tracee *t, long ret)
 			close_next_or_fail(t);
 			return;
 		}
+	} else {
+		j->image_fd = hfd;
 	}
-	rc = file_check_executable(hfd);
+	rc = check_executable_as_thread(t, hfd);
 	if (rc == 0)
 		rc = image_allowed(t, hfd, "program");
 	if (rc < 0) {
-		close(hfd);
+		if (real_exe)
+			close(hfd);
 		j->err = -rc;
 		close_next_or_fail(t);
 		return;
@@ -485,7 +559,10 @@ static void after_open(struct tracee *t, long ret)
 	filename = exec_filename(j);
 	rc = exec_plan_build(hfd, filename, open_as_tracee, t, &j->plan, &e);
 	free(filename);
-	close(hfd);
+	if (real_exe && rc == 0 && !j->plan.main_path)
+		file_ids(hfd, &j->plan.main_dev, &j->plan.main_ino);
+	if (real_exe)
+		close(hfd);
 	if (rc) {
 		set_error(j, e.err, "%s", e.why);
 		close_next_or_fail(t);
@@ -517,20 +594,37 @@ static void after_open(struct tracee *t, long ret)
 	exec_shared_stub(t);
 }
 
-static int write_stub(pid_t tid, int memfd)
+/*
+ * Write the stub into the memfd the thread just made, through picovisor's own
+ * copy of that open file, after checking it is one: a fresh memfd, empty, with
+ * no name in any directory. Another thread may have put anything at that fd
+ * number meanwhile; that is refused here, never written. 0 or -errno.
+ */
+static int write_stub(struct tracee *t, int memfd)
 {
-	char path[64];
+	struct exec_job *j = t->job;
 	size_t len = (size_t)(pv_stub_image_end - pv_stub_image);
-	int fd, rc = 0;
+	char link[64], name[64];
+	struct stat st;
+	ssize_t n;
+	int fd = tracee_take_fd(t->tid, t->proc->tgid, memfd);
 
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", tid, memfd);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
-		return -errno;
-	if (write(fd, pv_stub_image, len) != (ssize_t)len)
-		rc = -EIO;
-	close(fd);
-	return rc;
+		return fd;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, name, sizeof(name) - 1);
+	name[n > 0 ? n : 0] = '\0';
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size != 0 || st.st_nlink != 0 ||
+	    fcntl(fd, F_GET_SEALS) < 0 || (fcntl(fd, F_GETFL) & O_ACCMODE) != O_RDWR || strncmp(name, "/memfd:", 7) != 0) {
+		close(fd);
+		return -EBADF;
+	}
+	if (pwrite(fd, pv_stub_image, len, 0) != (ssize_t)len) {
+		close(fd);
+		return -EIO;
+	}
+	j->stub_fd = fd; /* the exec event checks that this is what the thread exec'd */
+	return 0;
 }
 
 static void after_memfd(struct tracee *t, long ret)
@@ -545,9 +639,9 @@ static void after_memfd(struct tracee *t, long ret)
 	}
 	j->memfd = (int)ret;
 	j->close_fd[j->nclose++] = j->memfd;
-	rc = write_stub(t->tid, j->memfd);
+	rc = write_stub(t, j->memfd);
 	if (rc < 0) {
-		set_error(j, -rc, "cannot prepare the blank process: %s", strerror(-rc));
+		set_error(j, -rc, "cannot prepare the blank process: %s", rc == -EBADF ? "the descriptor of its memfd no longer names it" : strerror(-rc));
 		close_next_or_fail(t);
 		return;
 	}
@@ -557,9 +651,34 @@ static void after_memfd(struct tracee *t, long ret)
 	       j->envp_addr, AT_EMPTY_PATH);
 }
 
+/*
+ * At the exec event: the process is the stub, and the fd the executor will map
+ * is the image that was checked and planned. Until this exec, other threads
+ * (and processes sharing the fd table) could swap the memfd, the path of the
+ * shared stub or the image fd; the exec made the fd table private and left one
+ * thread, so what is checked here stays until the executor has mapped it.
+ */
+static const char *exec_verify(struct tracee *t)
+{
+	struct exec_job *j = t->job;
+	struct stat exe, stub;
+	char link[64];
+	int stub_fd = j->stage == STAGE_EXECING ? j->stub_fd : shared_stub_fd();
+
+	snprintf(link, sizeof(link), "/proc/%d/exe", t->tid);
+	if (stub_fd < 0 || stat(link, &exe) < 0 || fstat(stub_fd, &stub) < 0 || exe.st_dev != stub.st_dev ||
+	    exe.st_ino != stub.st_ino)
+		return "what the thread executed is not picovisor's stub (another thread changed it)";
+	if (j->image_fd >= 0 && !j->plan.main_path && !j->plan.pe &&
+	    !tracee_fd_is(t->tid, t->proc->tgid, j->main_fd, j->image_fd))
+		return "the image's descriptor no longer names the file that was checked (another thread changed it)";
+	return NULL;
+}
+
 void exec_job_step(struct tracee *t, enum job_stop kind, int sig)
 {
 	struct exec_job *j = t->job;
+	const char *why;
 	tracee_regs r;
 
 	switch (kind) {
@@ -578,6 +697,11 @@ void exec_job_step(struct tracee *t, enum job_stop kind, int sig)
 	case JOB_STOP_EXEC:
 		if (j->stage != STAGE_EXECING && j->stage != STAGE_EXECING_SHARED)
 			break;
+		why = exec_verify(t);
+		if (why) {
+			exec_load_failed(t, why);
+			return;
+		}
 		exec_load_start(t);
 		return;
 	case JOB_STOP_SIGNAL:

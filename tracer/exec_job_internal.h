@@ -14,6 +14,7 @@
 #include "tracee.h"
 
 struct tracee;
+struct thread_creds;
 
 enum stage {
 	STAGE_OPENING,      /* the thread opens the image */
@@ -41,6 +42,9 @@ struct exec_job {
 	uint64_t argv_addr, envp_addr;
 	uint64_t exec_argv;       /* argv for the stub's exec: the program's, or a script's interpreters' */
 	int main_fd, memfd;       /* in the tracee */
+	int image_fd;             /* picovisor's own copy of main_fd's open file: what was checked and planned */
+	int stub_fd;              /* picovisor's own copy of the memfd the thread made for the stub */
+	struct thread_creds *creds; /* the thread's credentials, read once (NULL: not yet) */
 	int close_fd[MAX_CLOSE], nclose;
 	struct exec_plan plan;
 	struct load_layout layout;

@@ -32,6 +32,7 @@ import net_tests
 import nt_tests
 import pathmap_tests
 import policy_tests
+import races_tests
 import sandbox_tests
 import seccomp_tests
 import tracing
@@ -553,6 +554,7 @@ def main():
     groups += sandbox_tests.groups(sys.modules[__name__])
     groups += net_tests.groups(sys.modules[__name__])
     groups += fail_closed_tests.groups(sys.modules[__name__])
+    groups += races_tests.groups(sys.modules[__name__])
     groups += pathmap_tests.groups(sys.modules[__name__])
     groups += seccomp_tests.groups(sys.modules[__name__])
     groups += nt_tests.groups(sys.modules[__name__])
