@@ -531,6 +531,7 @@ static const char *memfd_name(const struct exec_job *j)
 	return j->path + (j->path_len > 200 ? j->path_len - 200 : 0);
 }
 
+/* 0, -errno, or 1: the fd is not the memfd the call makes (a filter of the program's answered it). */
 static int write_stub(pid_t tid, int memfd, const char *name)
 {
 	char path[64];
@@ -542,7 +543,7 @@ static int write_stub(pid_t tid, int memfd, const char *name)
 	if (fd < 0)
 		return -errno;
 	if (!exec_job_is_fresh_memfd(fd, name))
-		rc = -EPERM; /* not the memfd the call makes: a filter of the program's answered it */
+		rc = 1;
 	else if (write(fd, pv_stub_image, len) != (ssize_t)len)
 		rc = -EIO;
 	close(fd);
@@ -579,6 +580,12 @@ static void after_memfd(struct tracee *t, long ret)
 	j->memfd = (int)ret;
 	j->close_fd[j->nclose++] = j->memfd;
 	rc = write_stub(t->tid, j->memfd, memfd_name(j));
+	if (rc > 0) {
+		j->nclose--; /* the program's own fd: not closed for it */
+		set_error(j, EPERM, "memfd_create did not make a memfd: a seccomp filter of the program's answered it");
+		close_next_or_fail(t);
+		return;
+	}
 	if (rc < 0) {
 		set_error(j, -rc, "cannot prepare the blank process: %s", strerror(-rc));
 		close_next_or_fail(t);

@@ -42,8 +42,13 @@ static int native;
 #define LO(p) ((uint32_t)(uintptr_t)(p))
 #define HI(p) ((uint32_t)((uintptr_t)(p) >> 32))
 
-/* Every exec but execve(image) fails with EACCES, memfd_create "succeeds" with 0 (benign: execveat alone fails). */
-static void install(int benign)
+enum { FILTER_DANGLE, FILTER_BENIGN, FILTER_MEMFD };
+
+/*
+ * DANGLE: every exec but execve(image) fails with EACCES, memfd_create "succeeds" with 0;
+ * BENIGN: execveat alone fails; MEMFD: memfd_create alone "succeeds" with 0.
+ */
+static void install(int which)
 {
 	struct sock_filter f[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
@@ -64,11 +69,20 @@ static void install(int benign)
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EACCES),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
+	struct sock_filter only_memfd[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_memfd_create, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
 	struct sock_fprog p = { sizeof(f) / sizeof(f[0]), f };
 
-	if (benign) {
+	if (which == FILTER_BENIGN) {
 		p.len = sizeof(only_execveat) / sizeof(only_execveat[0]);
 		p.filter = only_execveat;
+	} else if (which == FILTER_MEMFD) {
+		p.len = sizeof(only_memfd) / sizeof(only_memfd[0]);
+		p.filter = only_memfd;
 	}
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &p) < 0)
 		cannot("installing the program's own filter");
@@ -170,7 +184,7 @@ static void act_traceword(const char *victim, int pid)
 	if (pthread_create(&th, NULL, traceword_thread, NULL) != 0)
 		cannot("pthread_create");
 	if (!native) {
-		install(0);
+		install(FILTER_DANGLE);
 		rc = dangle_then(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, (long)&p, 0);
 		attempt(rc, "seccomp(TSYNC) of a TRACE|0 filter");
 	}
@@ -201,7 +215,7 @@ static void act_stub(const char *victim)
 	s = socket(AF_UNIX, SOCK_STREAM, 0);
 	if (v < 0 || s < 0 || dup2(v, 0) < 0 || fstat(0, &before) < 0)
 		cannot("an O_PATH fd of the victim as fd 0");
-	install(0);
+	install(FILTER_DANGLE);
 	/* A trapped call the kernel fails with ENOENT: taken as "the shared stub may not be reached". */
 	rc = dangle_then(SYS_connect, s, (long)&a, sizeof(a), 0);
 	if (fstat(0, &after) < 0)
@@ -212,11 +226,43 @@ static void act_stub(const char *victim)
 	refused_all("the victim is unchanged");
 }
 
+/*
+ * No dangling job: memfd_create alone "returns" 0, an O_PATH fd of the victim,
+ * and the exec goes on. Where the thread may not reach picovisor's own stub
+ * (nobody under a sandbox), picovisor takes the memfd way and must not write
+ * its stub into that fd; where it may, the exec simply works.
+ */
+static void act_memfd(const char *victim)
+{
+	char *av[] = { image, "exec'd-memfd", NULL };
+	struct stat before, after;
+	int v, err;
+
+	if (native) {
+		int fd = open(victim, O_WRONLY);
+
+		if (fd >= 0 && write(fd, "\177ELF", 4) == 4)
+			escaped("wrote the victim");
+		cannot("writing the victim natively");
+	}
+	v = open(victim, O_PATH);
+	if (v < 0 || dup2(v, 0) < 0 || fstat(0, &before) < 0)
+		cannot("an O_PATH fd of the victim as fd 0");
+	install(FILTER_MEMFD);
+	execve(image, av, environ);
+	err = errno;
+	if (fstat(v, &after) < 0) /* v: fd 0 may have been closed as "the memfd" */
+		cannot("fstat of the victim");
+	if (after.st_size != before.st_size)
+		escaped("the victim (an O_PATH fd, fd 0) was written");
+	refused("the exec whose memfd_create a filter answered", err);
+}
+
 static void act_benign(char **argv)
 {
 	char *av[] = { image, "exec'd", NULL };
 
-	install(1);
+	install(FILTER_BENIGN);
 	execve(image, av, environ);
 	printf("exec with execveat refused by the program's filter: %s [errno %s]\n", strerror(errno),
 	       strerrorname_np(errno));
@@ -235,6 +281,15 @@ int main(int argc, char **argv)
 		printf("exec'd\n");
 		return 0;
 	}
+	if (argc > 1 && !strcmp(argv[1], "exec'd-memfd")) {
+		struct stat st;
+
+		if (fstat(0, &st) < 0)
+			cannot("fstat of the victim after the exec");
+		if (st.st_size != 7)
+			escaped("the victim (an O_PATH fd, fd 0) was written");
+		contained("the exec worked, the victim is unchanged");
+	}
 	setvbuf(stdout, NULL, _IONBF, 0);
 	native = getenv("NATIVE") != NULL;
 	if (readlink("/proc/self/exe", image, sizeof(image) - 1) < 0)
@@ -244,10 +299,12 @@ int main(int argc, char **argv)
 		act_benign(argv);
 	if (!strcmp(act, "stub"))
 		act_stub(path);
+	if (!strcmp(act, "memfd"))
+		act_memfd(path);
 	if (!strcmp(act, "traceword"))
 		act_traceword(path, pid);
 	if (!native)
-		install(0);
+		install(FILTER_DANGLE);
 	if (!strcmp(act, "chmod")) {
 		rc = dangle_then(SYS_chmod, (long)path, 04777, 0, 0);
 		attempt(rc, "chmod outside");
