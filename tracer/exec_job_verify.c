@@ -102,9 +102,10 @@ static void give_up(struct tracee *t, enum job_stop kind)
 	tracee_for_each(mark_foreign, t->proc);
 	trace_call_done(t, -err);
 	if (run_options()->verbose)
-		warn("exec of %s in process %d given up: the thread stopped elsewhere (stop kind %d) than the call "
-		     "picovisor ran for it (a seccomp filter of the program's answered that call)",
-		     j->path, t->proc->tgid, (int)kind);
+		warn("exec of %s in process %d given up: the thread made a %s stop that is not the call picovisor ran "
+		     "for it (the thread went on in the program)",
+		     j->path, t->proc->tgid,
+		     kind == JOB_STOP_SECCOMP ? "seccomp" : kind == JOB_STOP_SYSCALL_EXIT ? "syscall exit" : "syscall entry");
 	exec_job_free(t);
 }
 

@@ -97,7 +97,8 @@ def exec_dangling():
                     if int(ran.group(1)) > 0:
                         check(name, True)
                     else:
-                        h.report(name, None, "the rewrite never came first in 40 tries: the give-up path not exercised")
+                        h.report(name, None,
+                                 "the rewrite never came first in 40 tries: the give-up path not exercised")
                 victim = os.path.join(w.outside, "victim")
                 st = os.stat(victim)
                 with open(victim, "rb") as f:
