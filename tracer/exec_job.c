@@ -99,8 +99,9 @@ __attribute__((format(printf, 3, 4))) static void set_error(struct exec_job *j, 
 
 /*
  * Run one system call in the thread, from a syscall stop, by re-executing its
- * syscall instruction. A call the filter traps (execveat, or anything a trace
- * selects) stops at its seccomp stop anyway, so it is resumed without an entry stop.
+ * syscall instruction. Always with PTRACE_SYSCALL: its entry and exit stops
+ * come whatever the program's own filters answer, and every stop is checked
+ * against what was set here before it is taken (exec_job_verify.c).
  */
 static void inject(struct tracee *t, long nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
@@ -115,7 +116,8 @@ static void inject(struct tracee *t, long nr, uint64_t a0, uint64_t a1, uint64_t
 	regs_set_arg(&r, j->abi, 3, a3);
 	regs_set_arg(&r, j->abi, 4, a4);
 	regs_set(t->tid, &r);
-	t->resume = tracee_call_is_trapped(t, j->abi, nr) ? RESUME_CONT : RESUME_SYSCALL;
+	exec_job_expect(t, &r, true, false);
+	t->resume = RESUME_SYSCALL;
 	tracee_resume(t, 0);
 }
 
@@ -296,6 +298,7 @@ static int rewrite_into_open(struct tracee *t)
 	regs_set_arg(&r, j->abi, 2, flags);
 	regs_set_arg(&r, j->abi, 3, 0);
 	regs_set(t->tid, &r);
+	exec_job_expect(t, &r, false, true);
 	return 0;
 }
 
@@ -316,6 +319,7 @@ void exec_job_start_named(struct tracee *t, const struct syscall_stop *s, const 
 	j->main_fd = j->memfd = j->image_fd = j->stub_fd = -1;
 	j->saved = program_regs ? *program_regs : s->regs;
 	j->name = name ? xstrdup(name) : NULL;
+	j->via_execve = !at;
 	ptrace(PTRACE_GETSIGMASK, t->tid, sizeof(j->saved_mask), &j->saved_mask);
 	j->dirfd = at ? (int)regs_arg(&s->regs, j->abi, 0) : AT_FDCWD;
 	j->path_addr = regs_arg(&s->regs, j->abi, at ? 1 : 0);
@@ -428,7 +432,11 @@ static void exec_shared_stub(struct tracee *t)
 		return;
 	}
 	j->stage = STAGE_EXECING_SHARED;
-	inject(t, nr_of(j->abi, "execveat"), (uint64_t)(int64_t)AT_FDCWD, at, j->exec_argv, j->envp_addr, 0);
+	/* The call the program made: a filter of its own that refuses execveat alone lets this one run. */
+	if (j->via_execve)
+		inject(t, nr_of(j->abi, "execve"), at, j->exec_argv, j->envp_addr, 0, 0);
+	else
+		inject(t, nr_of(j->abi, "execveat"), (uint64_t)(int64_t)AT_FDCWD, at, j->exec_argv, j->envp_addr, 0);
 }
 
 /* Since Linux 6.14 an exec through an fd (fexecve) names the task after the file's dentry. */
@@ -594,13 +602,21 @@ static void after_open(struct tracee *t, long ret)
 	exec_shared_stub(t);
 }
 
+/* The name memfd_create was given (exec_private_stub). */
+static const char *memfd_name(const struct exec_job *j)
+{
+	return j->path + (j->path_len > 200 ? j->path_len - 200 : 0);
+}
+
 /*
  * Write the stub into the memfd the thread just made, through picovisor's own
  * copy of that open file, after checking it is one: a fresh memfd, empty, with
- * no name in any directory. Another thread may have put anything at that fd
- * number meanwhile; that is refused here, never written. 0 or -errno.
+ * no name in any directory, and the name picovisor gave it. Another thread may
+ * have put anything at that fd number meanwhile, or a filter of the program's
+ * may have answered memfd_create without making one; that is refused here,
+ * never written. 0, -errno, or 1: the fd is not the memfd the call makes.
  */
-static int write_stub(struct tracee *t, int memfd)
+static int write_stub(struct tracee *t, int memfd, const char *memfd_given)
 {
 	struct exec_job *j = t->job;
 	size_t len = (size_t)(pv_stub_image_end - pv_stub_image);
@@ -614,10 +630,10 @@ static int write_stub(struct tracee *t, int memfd)
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	n = readlink(link, name, sizeof(name) - 1);
 	name[n > 0 ? n : 0] = '\0';
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size != 0 || st.st_nlink != 0 ||
+	if (!exec_job_is_fresh_memfd(fd, memfd_given) || fstat(fd, &st) < 0 || st.st_nlink != 0 ||
 	    fcntl(fd, F_GET_SEALS) < 0 || (fcntl(fd, F_GETFL) & O_ACCMODE) != O_RDWR || strncmp(name, "/memfd:", 7) != 0) {
 		close(fd);
-		return -EBADF;
+		return 1;
 	}
 	if (pwrite(fd, pv_stub_image, len, 0) != (ssize_t)len) {
 		close(fd);
@@ -625,6 +641,23 @@ static int write_stub(struct tracee *t, int memfd)
 	}
 	j->stub_fd = fd; /* the exec event checks that this is what the thread exec'd */
 	return 0;
+}
+
+/* execve("/proc/self/fd/N") of the thread's memfd, for a program that called execve; false if it cannot be written. */
+static bool inject_execve_of_fd(struct tracee *t)
+{
+	struct exec_job *j = t->job;
+	uint64_t at = (regs_sp(&j->saved) - 384) & ~15UL; /* where exec_shared_stub puts its path */
+	char path[64];
+	int len;
+
+	if (j->abi != ABI_X86_64)
+		return false;
+	len = snprintf(path, sizeof(path), "/proc/self/fd/%d", j->memfd);
+	if (tracee_write(t->tid, at, path, (size_t)len + 1) < 0)
+		return false;
+	inject(t, nr_of(j->abi, "execve"), at, j->exec_argv, j->envp_addr, 0, 0);
+	return true;
 }
 
 static void after_memfd(struct tracee *t, long ret)
@@ -639,13 +672,22 @@ static void after_memfd(struct tracee *t, long ret)
 	}
 	j->memfd = (int)ret;
 	j->close_fd[j->nclose++] = j->memfd;
-	rc = write_stub(t, j->memfd);
+	rc = write_stub(t, j->memfd, memfd_name(j));
+	if (rc > 0) {
+		j->nclose--; /* the program's own fd: not closed for it */
+		set_error(j, EPERM, "memfd_create did not make a memfd: a seccomp filter of the program's answered it, "
+			  "or another thread put something else at its descriptor");
+		close_next_or_fail(t);
+		return;
+	}
 	if (rc < 0) {
 		set_error(j, -rc, "cannot prepare the blank process: %s", rc == -EBADF ? "the descriptor of its memfd no longer names it" : strerror(-rc));
 		close_next_or_fail(t);
 		return;
 	}
 	j->stage = STAGE_EXECING;
+	if (j->via_execve && inject_execve_of_fd(t))
+		return;
 	/* The path's own NUL is an empty string in the tracee's memory. */
 	inject(t, nr_of(j->abi, "execveat"), (uint64_t)j->memfd, j->path_addr + j->path_len, j->exec_argv,
 	       j->envp_addr, AT_EMPTY_PATH);
@@ -673,6 +715,29 @@ static const char *exec_verify(struct tracee *t)
 	    !tracee_fd_is(t->tid, t->proc->tgid, j->main_fd, j->image_fd))
 		return "the image's descriptor no longer names the file that was checked (another thread changed it)";
 	return NULL;
+}
+
+/*
+ * A call the job ran was answered by a filter of the program's (ERRNO, TRAP or
+ * KILL outrank picovisor's TRACE): it never ran. The exec fails with that
+ * filter's errno where the return value shows one; ERRNO(0) and TRAP leave
+ * none, and EPERM stands for them.
+ */
+static void refused_by_program_filter(struct tracee *t, long ret)
+{
+	struct exec_job *j = t->job;
+	int err = ret < 0 && ret > -4096 ? (int)-ret : EPERM;
+
+	if (j->stage == STAGE_CLOSING) { /* the exec has failed already: keep its errno */
+		close_next_or_fail(t);
+		return;
+	}
+	set_error(j, err, "a seccomp filter of the program's refused the call picovisor runs for the exec: %s",
+		  strerror(err));
+	if (j->stage == STAGE_OPENING)
+		finish_error(t, false);
+	else
+		close_next_or_fail(t);
 }
 
 void exec_job_step(struct tracee *t, enum job_stop kind, int sig)
@@ -724,6 +789,10 @@ void exec_job_step(struct tracee *t, enum job_stop kind, int sig)
 		return;
 	case JOB_STOP_SYSCALL_EXIT:
 		regs_get(t->tid, &r);
+		if (j->stage != STAGE_BATCH && j->expect.decided_by_program) {
+			refused_by_program_filter(t, regs_retval(&r));
+			return;
+		}
 		switch (j->stage) {
 		case STAGE_OPENING:
 			after_open(t, regs_retval(&r));
