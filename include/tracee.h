@@ -77,10 +77,7 @@ ssize_t tracee_read_ptr_array(pid_t tid, uint64_t addr, int ptr_size, uint64_t *
  * The descriptor, or -errno (-EBADF: no such descriptor).
  */
 int tracee_take_fd(pid_t tid, pid_t tgid, int fd);
-/*
- * Are picovisor's descriptor mine and thread tid's descriptor fd the same open
- * file? (kcmp KCMP_FILE; where the kernel has no kcmp, the same inode.)
- */
-bool tracee_fd_is(pid_t tid, pid_t tgid, int fd, int mine);
+/* Does thread tid's descriptor fd name the file (dev, ino)? Takes a copy for a moment only. */
+bool tracee_fd_names_file(pid_t tid, pid_t tgid, int fd, uint64_t dev, uint64_t ino);
 
 #endif

@@ -571,6 +571,17 @@ static void after_open(struct tracee *t, long ret)
 		file_ids(hfd, &j->plan.main_dev, &j->plan.main_ino);
 	if (real_exe)
 		close(hfd);
+	if (j->image_fd >= 0) {
+		/*
+		 * Not held across the stub's exec: a run with hundreds of execs at once
+		 * would hold as many descriptors. The file's identity is enough to
+		 * compare with at the exec event.
+		 */
+		file_ids(j->image_fd, &j->image_dev, &j->image_ino);
+		j->image_known = true;
+		close(j->image_fd);
+		j->image_fd = -1;
+	}
 	if (rc) {
 		set_error(j, e.err, "%s", e.why);
 		close_next_or_fail(t);
@@ -711,8 +722,8 @@ static const char *exec_verify(struct tracee *t)
 	if (stub_fd < 0 || stat(link, &exe) < 0 || fstat(stub_fd, &stub) < 0 || exe.st_dev != stub.st_dev ||
 	    exe.st_ino != stub.st_ino)
 		return "what the thread executed is not picovisor's stub (another thread changed it)";
-	if (j->image_fd >= 0 && !j->plan.main_path && !j->plan.pe &&
-	    !tracee_fd_is(t->tid, t->proc->tgid, j->main_fd, j->image_fd))
+	if (j->image_known && !j->plan.main_path && !j->plan.pe &&
+	    !tracee_fd_names_file(t->tid, t->proc->tgid, j->main_fd, j->image_dev, j->image_ino))
 		return "the image's descriptor no longer names the file that was checked (another thread changed it)";
 	return NULL;
 }

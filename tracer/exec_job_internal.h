@@ -58,7 +58,9 @@ struct exec_job {
 	uint64_t argv_addr, envp_addr;
 	uint64_t exec_argv;       /* argv for the stub's exec: the program's, or a script's interpreters' */
 	int main_fd, memfd;       /* in the tracee */
-	int image_fd;             /* picovisor's own copy of main_fd's open file: what was checked and planned */
+	int image_fd;             /* picovisor's own copy of main_fd's open file while it is checked and planned */
+	bool image_known;         /* image_dev/image_ino: the file checked and planned (compared at the exec event) */
+	uint64_t image_dev, image_ino;
 	int stub_fd;              /* picovisor's own copy of the memfd the thread made for the stub */
 	struct thread_creds *creds; /* the thread's credentials, read once (NULL: not yet) */
 	int close_fd[MAX_CLOSE], nclose;

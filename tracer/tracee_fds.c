@@ -2,7 +2,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/kcmp.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -39,18 +38,15 @@ int tracee_take_fd(pid_t tid, pid_t tgid, int fd)
 	return copy;
 }
 
-bool tracee_fd_is(pid_t tid, pid_t tgid, int fd, int mine)
+bool tracee_fd_names_file(pid_t tid, pid_t tgid, int fd, uint64_t dev, uint64_t ino)
 {
-	struct stat a, b;
-	int theirs;
-	long rc = syscall(SYS_kcmp, getpid(), tid, KCMP_FILE, mine, fd);
+	struct stat st;
+	int theirs = tracee_take_fd(tid, tgid, fd);
+	bool same;
 
-	if (rc >= 0)
-		return rc == 0;
-	theirs = tracee_take_fd(tid, tgid, fd);
 	if (theirs < 0)
 		return false;
-	rc = fstat(theirs, &a) == 0 && fstat(mine, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+	same = fstat(theirs, &st) == 0 && (uint64_t)st.st_dev == dev && (uint64_t)st.st_ino == ino;
 	close(theirs);
-	return rc;
+	return same;
 }
