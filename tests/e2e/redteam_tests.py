@@ -91,7 +91,49 @@ def redteam_limits():
         w.close()
 
 
+def victim():
+    """A process outside the run, of the test's user, that SIGUSR1 ends."""
+    return subprocess.Popen((h.NOBODY if h.AS_USER else []) + ["sleep", "600"])
+
+
+def contained_run(w, name, argv, policy, errno_name=None):
+    """Under the policy the program must say contained (with errno_name, or "[no errno]" for a race never won).
+    Exit 2 (the attempt could not be made) is a SKIP with its reason, never a pass."""
+    p, out, _ = w.run([h.pv(), "run", *policy, "--"] + argv)
+    if p is not None and p.returncode == 2:
+        h.report(name, None, out.strip().splitlines()[-1] if out.strip() else "cannot test")
+        return
+    want = f"[errno {errno_name}]" if errno_name else "[no errno]"
+    check(name, p is not None and p.returncode == 0 and "contained" in out and want in out, out[-1500:])
+
+
+def redteam_pidfd_flags():
+    """pidfd_send_signal with every flag is made on the checked pid: a descriptor swapped after the check
+    (dup2 of an outside /proc/PID) changes nothing, under on-violation log where no Landlock scope helps."""
+    w = World()
+    try:
+        for mode in ("native", "log"):
+            v = victim()
+            argv = [hostile("pidfd_flags_race"), w.outside, str(v.pid)]
+            if mode == "native":
+                p, out, _ = w.run(argv)
+                if p is not None and p.returncode == 2:
+                    h.report("hostile pidfd_flags_race: the attempt works natively", None, out.strip())
+                    v.kill()
+                    v.wait()
+                    return
+                check("hostile pidfd_flags_race: the attempt works natively (so the test can fail)",
+                      p is not None and p.returncode == 1, out[-1500:])
+            else:
+                contained_run(w, "hostile pidfd_flags_race: contained under --policy ci --on-violation log", argv,
+                              ["--policy", "ci", "--on-violation", "log"])
+            v.kill()
+            v.wait()
+    finally:
+        w.close()
+
+
 def groups(harness):
     global h
     h = harness
-    return [redteam_limits]
+    return [redteam_limits, redteam_pidfd_flags]
