@@ -61,7 +61,11 @@ static enum check_result check_resolved(struct tracee *t, const struct syscall_s
 	const struct policy_path *rule;
 	unsigned perms = path_rules_lookup(&sb->policy, sb->launch_dir, path, sandbox_pid_in_run, &rule);
 	char why[600], needs[16], got[8];
+	long outside = sandbox_proc_outside_task(path, need);
 
+	if (outside) /* what ptrace and process_vm_writev would do: never, in any mode */
+		return sandbox_refuse(t, s, EACCES, true, path, "%s needs %s and acts on task %ld, outside the run", path,
+				      need_text(need, needs), outside);
 	if (granted)
 		*granted = perms;
 	/* Reading metadata (stat, access, readlink, chdir) is not restricted: Landlock does not either. */

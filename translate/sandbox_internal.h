@@ -42,6 +42,13 @@ bool sandbox_pid_in_run(pid_t pid);
 /* Does process group pgid belong to the run (and is not picovisor's own, shared with --tty)? */
 bool sandbox_group_in_run(pid_t pgid);
 /*
+ * A resolved path that acts on a task outside the run: /proc/PID/mem for any
+ * access but a look (need PERM_R, PERM_W or PERM_C), any other /proc/PID/...
+ * or /proc/PID/task/TID/... entry for writing or changing (PERM_W, PERM_C).
+ * The outside pid or tid, or 0 (translate/sandbox_proc.c).
+ */
+long sandbox_proc_outside_task(const char *path, unsigned need);
+/*
  * A call aimed at pid (what: "process", "process group"), which is not a task of the run:
  * fails with ESRCH if nothing is there, passes for a zombie child of the run, and is
  * otherwise refused in every mode (on-violation log too).

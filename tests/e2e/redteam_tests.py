@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 
 h = None
 
@@ -34,7 +35,7 @@ class World:
         for d in (self.dir, self.outside, self.results):
             os.mkdir(d)
             os.chmod(d, 0o777)
-        self.victim = subprocess.Popen((h.NOBODY if h.AS_USER else []) + ["sleep", "600"])
+        self.victim = victim()
 
     def run(self, argv, timeout=60):
         if os.path.exists(self.report):
@@ -93,7 +94,15 @@ def redteam_limits():
 
 def victim():
     """A process outside the run, of the test's user, that SIGUSR1 ends."""
-    return subprocess.Popen((h.NOBODY if h.AS_USER else []) + ["sleep", "600"])
+    p = subprocess.Popen((h.NOBODY if h.AS_USER else []) + ["sleep", "600"])
+    for _ in range(500):  # until it is sleep: before its exec (setpriv) its /proc entries are not its user's
+        try:
+            if open(f"/proc/{p.pid}/comm").read().strip() == "sleep":
+                break
+        except OSError:
+            break
+        time.sleep(0.01)
+    return p
 
 
 def contained_run(w, name, argv, policy, errno_name=None):
@@ -133,7 +142,28 @@ def redteam_pidfd_flags():
         w.close()
 
 
+def redteam_procfs_outside():
+    """/proc entries that act on a process outside the run (mem, writable entries, a thread's too) are refused
+    with EACCES in every mode, on-violation log and the permissive none profile included."""
+    w = World()
+    try:
+        argv = [hostile("procfs_outside"), w.outside, str(w.victim.pid)]
+        escapes_natively(w, "hostile procfs_outside", argv)
+        for label, policy in (("--policy ci --on-violation log", ["--policy", "ci", "--on-violation", "log"]),
+                              ("--policy ci", ["--policy", "ci"]),
+                              ("--policy ci --no-landlock", ["--policy", "ci", "--no-landlock"]),
+                              ("--policy none", ["--policy", "none"])):
+            contained_run(w, f"hostile procfs_outside: contained under {label}", argv, policy,
+                          "EACCES,EACCES,EACCES,EACCES,EACCES")
+        p, out, _ = w.run([h.pv(), "run", "--policy", "none", "--", "sh", "-c",
+                           "echo 500 > /proc/self/oom_score_adj && cat /proc/$$/oom_score_adj"])
+        check("--policy none: a process of the run still writes its own /proc entries",
+              p is not None and p.returncode == 0 and p.stdout.strip() == b"500", out[-1500:])
+    finally:
+        w.close()
+
+
 def groups(harness):
     global h
     h = harness
-    return [redteam_limits, redteam_pidfd_flags]
+    return [redteam_limits, redteam_pidfd_flags, redteam_procfs_outside]
