@@ -299,6 +299,9 @@ static int target_pid_arg(const struct syscall_entry *e)
 	if (syscall_waits_for_children(e))
 		return -1;
 	for (int i = 0; i < syscall_nargs(e); i++)
+		if (e->args[i].kind == K_PGID)
+			return i; /* a group to join: always looked at, setpgid(0, pgid) too */
+	for (int i = 0; i < syscall_nargs(e); i++)
 		if (e->args[i].kind == K_PID || e->args[i].kind == K_PIDFD)
 			return i;
 	return -1;

@@ -163,7 +163,50 @@ def redteam_procfs_outside():
         w.close()
 
 
+# A session like an interactive shell's: an outside job in a process group of its own, and the command (argv, with
+# {PGID} replaced by the job's group) in another; says the command's status and whether the job lived.
+SESSION = r"""
+import os, subprocess, sys, time
+os.setsid()
+job = subprocess.Popen(["sleep", "30"], preexec_fn=lambda: os.setpgid(0, 0))
+time.sleep(0.1)
+argv = [a.replace("{PGID}", str(job.pid)) for a in sys.argv[1:]]
+r = subprocess.run(argv, preexec_fn=lambda: os.setpgid(0, 0), capture_output=True)
+time.sleep(0.1)
+alive = job.poll() is None
+sys.stdout.write(r.stdout.decode(errors="replace") + r.stderr.decode(errors="replace"))
+print(f"status {r.returncode} job {'alive' if alive else 'ended'}")
+job.kill()
+"""
+
+def redteam_tty_groups():
+    """With --tty a process group is the run's only if the run made it: setpgid into an outside job's group and
+    kill(-pgid) of it are refused (EPERM) in every mode; groups the run made (and the one it started in) stay
+    usable."""
+    w = World()
+    try:
+        def session(argv):
+            p, out, _ = w.run(["python3", "-c", SESSION] + argv)
+            return out if p is not None else "timed out"
+
+        argv = [hostile("group_join"), w.outside, "{PGID}"]
+        out = session(argv)
+        check("hostile group_join: the attempt works natively (so the test can fail)",
+              "ESCAPED" in out and "status 1" in out, out[-1500:])
+        for label, policy in (("--policy ci --tty", ["--policy", "ci", "--tty"]),
+                              ("--policy ci --tty --on-violation log", ["--policy", "ci", "--tty", "--on-violation", "log"]),
+                              ("--policy ci --tty --no-landlock", ["--policy", "ci", "--tty", "--no-landlock"])):
+            out = session([h.pv(), "run", *policy, "--"] + argv)
+            check(f"hostile group_join: contained under {label}", "status 0" in out and "job alive" in out
+                  and "[errno EPERM,EPERM]" in out, out[-1500:])
+        out = session([h.pv(), "run", "--policy", "ci", "--tty", "--", hostile("group_join"), w.outside, "own"])
+        check("--tty: groups the run made, and the one it started in, are joined and signalled",
+              "own groups ok" in out and "status 0" in out, out[-1500:])
+    finally:
+        w.close()
+
+
 def groups(harness):
     global h
     h = harness
-    return [redteam_limits, redteam_pidfd_flags, redteam_procfs_outside]
+    return [redteam_limits, redteam_pidfd_flags, redteam_procfs_outside, redteam_tty_groups]
