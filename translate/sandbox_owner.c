@@ -154,6 +154,10 @@ static enum check_result signal_by_checked_pid(struct tracee *t, struct syscall_
 		/* The group whose id is the task's pid (the kernel's meaning), checked like kill(-pgid). */
 		if (!sandbox_group_in_run(fp->pid))
 			return sandbox_refuse_target(t, s, fp->pid, "process group");
+		if (info && getpgid(fp->pid) != fp->pid) {
+			sandbox_fail_call(t, s, ESRCH); /* it leads no group: what the kernel says */
+			return CHECK_DONE;
+		}
 		if (info)
 			return sandbox_refuse(t, s, EPERM, true, NULL,
 					      "pidfd_send_signal to a process group with a siginfo has no equivalent by "

@@ -116,6 +116,34 @@ def contained_run(w, name, argv, policy, errno_name=None):
     check(name, p is not None and p.returncode == 0 and "contained" in out and want in out, out[-1500:])
 
 
+def prog(name):
+    return os.path.join(h.STAGE, "progs", name)
+
+
+def redteam_pidfd_forms():
+    """Each form of pidfd_send_signal made by pid does what the kernel does with the descriptor (the same thread
+    reached, the same siginfo), but a process group with a siginfo, which is refused with EPERM."""
+    w = World()
+    try:
+        p, native, _ = w.run([prog("pidfd_forms")])
+        if p is not None and p.returncode == 2:
+            h.report("pidfd_send_signal forms", None, native.strip())
+            return
+        lines = native.strip().splitlines()
+        pg = "process pidfd, flags PROCESS_GROUP, siginfo: "
+        check("pidfd_send_signal forms: natively every form of the own process works", p is not None
+              and p.returncode == 0 and len(lines) == 20 and f"{pg}0, reached worker, value 103" in lines, native)
+        want = [f"{pg}EPERM, reached none, value -1" if line.startswith(pg) else line for line in lines]
+        for label, policy in (("--policy ci", ["--policy", "ci"]),
+                              ("--policy ci --on-violation log", ["--policy", "ci", "--on-violation", "log"])):
+            p, out, _ = w.run([h.pv(), "run", *policy, "--", prog("pidfd_forms")])
+            got = p.stdout.decode(errors="replace").strip().splitlines() if p is not None else []
+            check(f"pidfd_send_signal forms under {label}: as native, a process group with a siginfo refused (EPERM)",
+                  p is not None and p.returncode == 0 and got == want, out[-2500:])
+    finally:
+        w.close()
+
+
 def redteam_pidfd_flags():
     """pidfd_send_signal with every flag is made on the checked pid: a descriptor swapped after the check
     (dup2 of an outside /proc/PID) changes nothing, under on-violation log where no Landlock scope helps."""
@@ -209,4 +237,4 @@ def redteam_tty_groups():
 def groups(harness):
     global h
     h = harness
-    return [redteam_limits, redteam_pidfd_flags, redteam_procfs_outside, redteam_tty_groups]
+    return [redteam_limits, redteam_pidfd_forms, redteam_pidfd_flags, redteam_procfs_outside, redteam_tty_groups]
