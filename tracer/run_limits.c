@@ -202,8 +202,10 @@ static unsigned long long memory_of_processes(struct tracee **t, size_t n)
 /*
  * Do two tasks share one descriptor table? kcmp(KCMP_FILES) orders tables
  * consistently (0 the same, 1 and 2 below and above), so the run's tasks can be
- * sorted by table and each table counted once. A kernel without kcmp (-1):
- * the threads of one process are taken to share theirs (docs/policy.md).
+ * sorted by table and each table counted once. On a kernel without kcmp
+ * (ENOSYS) no two tasks are taken to share one: threads that share a table
+ * count it once each, an overcount (a run ended early, never late;
+ * docs/policy.md).
  */
 #ifndef KCMP_FILES
 #define KCMP_FILES 2
@@ -224,13 +226,9 @@ static int table_order(const struct tracee *a, const struct tracee *b)
 			return r == 1 ? -1 : 1;
 		if (errno == ENOSYS)
 			have_kcmp = false;
-		/* a task that has just ended (ESRCH): its own table, ordered by its id */
-		if (have_kcmp)
-			return (a->tid > b->tid) - (a->tid < b->tid);
 	}
-	if (a->proc->tgid != b->proc->tgid)
-		return (a->proc->tgid > b->proc->tgid) - (a->proc->tgid < b->proc->tgid);
-	return 0;
+	/* no answer (no kcmp; a task that has just ended): a table of its own, ordered by the task's id */
+	return (a->tid > b->tid) - (a->tid < b->tid);
 }
 
 /* A merge sort: it stays within its arrays whatever the comparisons say (a task may end midway). */
