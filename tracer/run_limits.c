@@ -201,7 +201,7 @@ static unsigned long long memory_of_processes(struct tracee **t, size_t n)
 
 /*
  * Do two tasks share one descriptor table? kcmp(KCMP_FILES) orders tables
- * consistently (0 the same, 1 and 2 below and above), so the run's tasks can be
+ * consistently (0 the same, 1 and 2 below and above), so a process's threads can be
  * sorted by table and each table counted once. On a kernel without kcmp
  * (ENOSYS) no two tasks are taken to share one: threads that share a table
  * count it once each, an overcount (a run ended early, never late;
@@ -249,14 +249,9 @@ static void sort_by_table(struct tracee **t, struct tracee **tmp, size_t n)
 	memcpy(t, tmp, n * sizeof(*t));
 }
 
-/*
- * Open descriptors of the run: every distinct descriptor table once, read
- * through a task that uses it (threads made without CLONE_FILES have tables
- * of their own; a leader that has left has none).
- */
-static unsigned long long files_of_tables(struct tracee **t, size_t n)
+/* Open descriptors in the distinct tables of n tasks, each table read through a task that uses it. */
+static unsigned long long files_of_tasks(struct tracee **t, struct tracee **tmp, size_t n)
 {
-	struct tracee **tmp = xcalloc(n ? n : 1, sizeof(*tmp));
 	unsigned long long total = 0;
 
 	sort_by_table(t, tmp, n);
@@ -272,6 +267,30 @@ static unsigned long long files_of_tables(struct tracee **t, size_t n)
 			end++;
 		}
 		total += most;
+		i = end;
+	}
+	return total;
+}
+
+/*
+ * Open descriptors of the run: every distinct descriptor table of each
+ * process once, read through a task that uses it (threads made without
+ * CLONE_FILES have tables of their own; a leader that has left has none).
+ * t is sorted by process. A table shared by processes that are not threads
+ * of one another (clone(CLONE_FILES) without CLONE_THREAD) counts once per
+ * process: an overcount, and it keeps kcmp to the threads of one process.
+ */
+static unsigned long long files_of_tables(struct tracee **t, size_t n)
+{
+	struct tracee **tmp = xcalloc(n ? n : 1, sizeof(*tmp));
+	unsigned long long total = 0;
+
+	for (size_t i = 0; i < n;) {
+		size_t end = i;
+
+		while (end < n && t[end]->proc == t[i]->proc)
+			end++;
+		total += files_of_tasks(t + i, tmp, end - i);
 		i = end;
 	}
 	free(tmp);
@@ -297,10 +316,9 @@ void run_limits_tick(void)
 		struct task_list l = { NULL, 0, 0 };
 
 		tracee_for_each(gather_task, &l);
-		if (lim.memory_limit) {
-			qsort(l.t, l.n, sizeof(*l.t), by_process);
+		qsort(l.t, l.n, sizeof(*l.t), by_process);
+		if (lim.memory_limit)
 			s.memory = memory_of_processes(l.t, l.n);
-		}
 		if (lim.files_limit)
 			s.files = files_of_tables(l.t, l.n);
 		free(l.t);
