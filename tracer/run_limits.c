@@ -201,8 +201,8 @@ static unsigned long long memory_of_processes(struct tracee **t, size_t n)
 
 /*
  * Do two tasks share one descriptor table? kcmp(KCMP_FILES) orders tables
- * consistently (0 the same, 1 and 2 below and above), so a process's threads can be
- * sorted by table and each table counted once. On a kernel without kcmp
+ * consistently (0 the same, 1 and 2 below and above), so a process's threads
+ * can be sorted by table and each table counted once. On a kernel without kcmp
  * (ENOSYS) no two tasks are taken to share one: threads that share a table
  * count it once each, an overcount (a run ended early, never late;
  * docs/policy.md).
