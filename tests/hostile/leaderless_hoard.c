@@ -74,7 +74,7 @@ int main(int argc, char **argv)
 	}
 	printf("%ld %s held by %d leaderless processes\n", total, memory ? "MiB" : "files", CHILDREN);
 	fflush(stdout);
-	usleep(500 * 1000); /* held: a run-wide count sees them now */
+	usleep(1000 * 1000); /* held: a run-wide count sees them now, even on a loaded machine */
 	close(release[1]);
 	while (wait(NULL) > 0)
 		;

@@ -44,7 +44,7 @@ int main(int argc, char **argv)
 	}
 	while (__atomic_load_n(&ready, __ATOMIC_SEQ_CST) < THREADS)
 		usleep(1000);
-	usleep(500 * 1000); /* held: a run-wide count sees them now */
+	usleep(1000 * 1000); /* held: a run-wide count sees them now, even on a loaded machine */
 	printf("%d threads (%s tables) hold %d files\n", THREADS, shared ? "one shared" : "their own", total);
 	fflush(stdout);
 	if (total < THREADS * files)
