@@ -61,11 +61,9 @@ static enum check_result check_resolved(struct tracee *t, const struct syscall_s
 	const struct policy_path *rule;
 	unsigned perms = path_rules_lookup(&sb->policy, sb->launch_dir, path, sandbox_pid_in_run, &rule);
 	char why[600], needs[16], got[8];
-	long outside = sandbox_proc_outside_task(path, need);
 
-	if (outside) /* what ptrace and process_vm_writev would do: never, in any mode */
-		return sandbox_refuse(t, s, EACCES, true, path, "%s needs %s and acts on task %ld, outside the run", path,
-				      need_text(need, needs), outside);
+	if (sandbox_check_proc_target(t, s, path, need) == CHECK_DONE)
+		return CHECK_DONE;
 	if (granted)
 		*granted = perms;
 	/* Reading metadata (stat, access, readlink, chdir) is not restricted: Landlock does not either. */
@@ -178,8 +176,11 @@ enum check_result sandbox_check_paths(struct tracee *t, const struct syscall_sto
 		if (e->flags & (FX_WRITE | FX_ATTR))
 			need = (need & PERM_ANY) ? PERM_W : need | PERM_W;
 		rc = path_resolve(t->tid, t->proc->tgid, dirfd, path, args[k].follow, resolved, sizeof(resolved));
-		if (rc == PATH_NOT_A_FILE)
+		if (rc == PATH_NOT_A_FILE) { /* a pipe or socket: resolved names the /proc link to it, if any */
+			if (sandbox_check_proc_target(t, s, resolved, need) == CHECK_DONE)
+				return CHECK_DONE;
 			continue;
+		}
 		if (rc < 0) {
 			sandbox_fail_call(t, s, -rc);
 			return CHECK_DONE;

@@ -42,12 +42,15 @@ bool sandbox_pid_in_run(pid_t pid);
 /* Does process group pgid belong to the run (and is not picovisor's own, shared with --tty)? */
 bool sandbox_group_in_run(pid_t pgid);
 /*
- * A resolved path that acts on a task outside the run: /proc/PID/mem for any
- * access but a look (need PERM_R, PERM_W or PERM_C), any other /proc/PID/...
- * or /proc/PID/task/TID/... entry for writing or changing (PERM_W, PERM_C).
- * The outside pid or tid, or 0 (translate/sandbox_proc.c).
+ * A resolved path that acts on a task outside the run is refused in every
+ * mode (EACCES): /proc/PID/mem, fd/N and map_files/... for any access but a
+ * look (need PERM_R, PERM_W or PERM_C: the kernel leaves pipes and sockets
+ * there), any other /proc/PID/... or /proc/PID/task/TID/... entry for
+ * writing or changing (PERM_W, PERM_C). CHECK_PASS for anything else
+ * (translate/sandbox_proc.c).
  */
-long sandbox_proc_outside_task(const char *path, unsigned need);
+enum check_result sandbox_check_proc_target(struct tracee *t, const struct syscall_stop *s, const char *path,
+					    unsigned need);
 /*
  * A call aimed at pid (what: "process", "process group"), which is not a task of the run:
  * fails with ESRCH if nothing is there, passes for a zombie child of the run, and is

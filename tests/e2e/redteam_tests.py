@@ -35,7 +35,7 @@ class World:
         for d in (self.dir, self.outside, self.results):
             os.mkdir(d)
             os.chmod(d, 0o777)
-        self.victim = victim()
+        self.victim = victim(stdin=subprocess.PIPE)  # a pipe, which only /proc/PID/fd/0 reaches from outside
 
     def run(self, argv, timeout=60):
         if os.path.exists(self.report):
@@ -59,6 +59,8 @@ class World:
     def close(self):
         self.victim.kill()
         self.victim.wait()
+        if self.victim.stdin:
+            self.victim.stdin.close()
         shutil.rmtree(self.base, ignore_errors=True)
 
 
@@ -92,9 +94,9 @@ def redteam_limits():
         w.close()
 
 
-def victim():
+def victim(stdin=None):
     """A process outside the run, of the test's user, that SIGUSR1 ends."""
-    p = subprocess.Popen((h.NOBODY if h.AS_USER else []) + ["sleep", "600"])
+    p = subprocess.Popen((h.NOBODY if h.AS_USER else []) + ["sleep", "600"], stdin=stdin)
     for _ in range(500):  # until it is sleep: before its exec (setpriv) its /proc entries are not its user's
         try:
             if open(f"/proc/{p.pid}/comm").read().strip() == "sleep":
@@ -182,7 +184,7 @@ def redteam_procfs_outside():
                               ("--policy ci --no-landlock", ["--policy", "ci", "--no-landlock"]),
                               ("--policy none", ["--policy", "none"])):
             contained_run(w, f"hostile procfs_outside: contained under {label}", argv, policy,
-                          "EACCES,EACCES,EACCES,EACCES,EACCES")
+                          "EACCES,EACCES,EACCES,EACCES,EACCES,EACCES")
         p, out, _ = w.run([h.pv(), "run", "--policy", "none", "--", "sh", "-c",
                            "echo 500 > /proc/self/oom_score_adj && cat /proc/$$/oom_score_adj"])
         check("--policy none: a process of the run still writes its own /proc entries",

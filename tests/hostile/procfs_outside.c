@@ -16,7 +16,7 @@ static long open_entry(const char *pid, const char *entry, int flags)
 	fd = open(path, flags);
 	if (fd < 0)
 		return -1;
-	if (flags != O_RDONLY && strstr(entry, "mem") == NULL) {
+	if ((flags & O_ACCMODE) != O_RDONLY && strstr(entry, "mem") == NULL) {
 		const char *v = strstr(entry, "clear_refs") ? "1" : "1000";
 		if (write(fd, v, strlen(v)) < 0) { /* opened, but the kernel refused the change itself */
 			int err = errno;
@@ -41,5 +41,6 @@ int main(int argc, char **argv)
 	attempt(open_entry(argv[2], "clear_refs", O_WRONLY), "cleared the page references of a process outside");
 	attempt(open_entry(argv[2], "mem", O_RDWR), "opened the memory of a process outside for writing");
 	attempt(open_entry(argv[2], "mem", O_RDONLY), "opened the memory of a process outside for reading");
+	attempt(open_entry(argv[2], "fd/0", O_RDONLY | O_NONBLOCK), "reopened the stdin pipe of a process outside");
 	refused_all("/proc entries that act on a process outside");
 }
