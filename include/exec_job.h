@@ -31,6 +31,15 @@ void exec_job_start(struct tracee *t, const struct syscall_stop *s);
  */
 void exec_job_start_named(struct tracee *t, const struct syscall_stop *s, const tracee_regs *program_regs,
 			  const char *name);
+/*
+ * Is this stop of t (which has a job) the one its job waits for? Checked
+ * before exec_job_step: the number, arguments and instruction pointer of the
+ * call the job set, and the stop's kind in its order. false: the job was
+ * given up (a filter of the program's answered the job's call, so the thread
+ * went on in the program): the exec failed, the thread's signal mask is back,
+ * and this stop is the program's own, to be decided as any other.
+ */
+bool exec_job_claims_stop(struct tracee *t, enum job_stop kind);
 /* Advance t's job on a stop. */
 void exec_job_step(struct tracee *t, enum job_stop kind, int sig);
 /* t died or vanished: drop its job. */

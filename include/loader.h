@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #define PV_PAGE_SIZE 4096UL
 #define PV_TASK_SIZE 0x7ffffffff000UL /* top of a 47-bit user address space */
@@ -74,19 +75,23 @@ struct exec_plan {
 	bool has_interp;
 	char *main_path;       /* NULL: map the file the tracee opened; else open this path */
 	char *interp_path;
+	/* The files planned from: the executor opens paths again, and must find these (dev, inode). */
+	uint64_t main_dev, main_ino, interp_dev, interp_ino;
 	char *exe_path;        /* what /proc/self/exe names */
 	struct pe_plan *pe;    /* a PE32+ image for the NT personality (pe_image.h); main/interp unused */
 };
 
 /*
- * Plan the exec of the file open at fd (opened by the tracee, reached here through
- * /proc). filename is what the kernel would call it ("/dev/fd/N" for fexecve).
+ * Plan the exec of the file open at fd (opened by the tracee, taken with
+ * pidfd_getfd). filename is what the kernel would call it ("/dev/fd/N" for fexecve).
  * 0, or -1 with *e filled; *plan must be freed with exec_plan_free in both cases.
  */
 int exec_plan_build(int fd, const char *filename, open_as_tracee_fn open_fn, void *ctx,
 		    struct exec_plan *plan, struct load_error *e);
 void exec_plan_free(struct exec_plan *plan);
 
+/* The (dev, inode) of the file at fd (0, 0 if fstat fails). */
+void file_ids(int fd, uint64_t *dev, uint64_t *ino);
 /* Is the file at fd something exec may run (regular, executable, not on a noexec mount)? 0 or -errno. */
 int file_check_executable(int fd);
 
@@ -164,6 +169,7 @@ struct load_report {
 	int64_t filter_ret;  /* installing the readlink filter after such a refusal */
 	uint64_t scratch_addr; /* the scratch area (scratch.h), if one was asked for */
 	int64_t seal_ret;    /* mseal of it: 0, or why not (-ENOSYS before Linux 6.10) */
+	struct stat main_st, interp_st; /* fstat of what the executor opened by path (plan's main_path, interp_path) */
 };
 
 struct load_params {

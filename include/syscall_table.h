@@ -53,6 +53,54 @@ enum {
 };
 
 /*
+ * Which attribute an FX_ATTR call changes, and how its arguments say it (the
+ * sandbox performs such a call itself, on the object it checked): ATTR(OP)
+ * in the table's flags, attr_op_of() to read it.
+ */
+enum attr_op {
+	ATTR_NONE,
+	ATTR_MODE,        /* a K_MODE argument */
+	ATTR_OWNER,       /* user and group: the two arguments after the file's */
+	ATTR_UTIMBUF,     /* struct utimbuf * (utime) */
+	ATTR_TIMEVAL,     /* struct timeval[2] (utimes, futimesat) */
+	ATTR_TIMESPEC,    /* struct timespec[2] (utimensat) */
+	ATTR_SETXATTR,    /* name, value, size, flags */
+	ATTR_REMOVEXATTR, /* name */
+	ATTR_XATTR_ARGS,  /* setxattrat: name, then struct xattr_args and its size */
+};
+/* Above the 32 bits of class and effect flags. */
+#define ATTR_SHIFT 32
+#define ATTR(op) ((uint64_t)ATTR_##op << ATTR_SHIFT)
+static inline enum attr_op attr_op_of(uint64_t flags)
+{
+	return (enum attr_op)((flags >> ATTR_SHIFT) & 15);
+}
+
+/*
+ * Which name an FX_CREATE/FX_REMOVE call makes or takes away (the sandbox
+ * performs such a call itself in the directory it checked, when the
+ * supervisor checks paths): NAME(OP) in the table's flags.
+ */
+enum name_op {
+	NAME_NONE,
+	NAME_UNLINK,      /* path */
+	NAME_RMDIR,       /* path */
+	NAME_UNLINKAT,    /* dirfd, path, flags */
+	NAME_MKDIR,       /* path (after a dirfd), mode */
+	NAME_MKNOD,       /* path (after a dirfd), mode, dev */
+	NAME_RENAME,      /* two paths (after dirfds), renameat2's flags */
+	NAME_LINK,        /* two paths (after dirfds), linkat's flags */
+	NAME_SYMLINK,     /* the link's text (K_STR), then the path */
+	NAME_TRUNCATE,    /* not a name: the file itself (K_PATH), its new length (K_LONG) */
+};
+#define NAME_SHIFT 36
+#define NAME(op) ((uint64_t)NAME_##op << NAME_SHIFT)
+static inline enum name_op name_op_of(uint64_t flags)
+{
+	return (enum name_op)((flags >> NAME_SHIFT) & 15);
+}
+
+/*
  * How an argument is shown. *_IN kinds point to what the caller passes in and
  * are read at entry; *_OUT kinds point to what the kernel fills in and are
  * read at exit (only when the call succeeded). A length that goes with a
@@ -142,7 +190,7 @@ struct syscall_arg {
 struct syscall_entry {
 	int nr;
 	const char *name;
-	uint32_t flags;
+	uint64_t flags; /* SC_, CL_ and FX_ bits in the low 32; ATTR() and NAME() above */
 	uint8_t ret;   /* enum ret_kind */
 	struct syscall_arg args[6]; /* the first K_NONE ends the list */
 };

@@ -6,6 +6,7 @@
 #ifndef PICOVISOR_TRACEE_H
 #define PICOVISOR_TRACEE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -68,5 +69,18 @@ int tracee_write_many(pid_t tid, const struct tracee_chunk *chunks, int n);
 ssize_t tracee_read_string(pid_t tid, uint64_t addr, char *buf, size_t max);
 /* Read a NULL-terminated pointer array (argv/envp). *out is malloc'd; returns count or -errno. */
 ssize_t tracee_read_ptr_array(pid_t tid, uint64_t addr, int ptr_size, uint64_t **out, size_t max);
+
+/*
+ * The open file behind thread tid's descriptor fd (tgid: its process), as a
+ * descriptor of picovisor's own (pidfd_getfd: the same open file, whatever the
+ * program does with fd afterwards; close-on-exec). Never reopened by a name.
+ * The descriptor, or -errno (-EBADF: no such descriptor).
+ */
+int tracee_take_fd(pid_t tid, pid_t tgid, int fd);
+/*
+ * Are picovisor's descriptor mine and thread tid's descriptor fd the same open
+ * file? (kcmp KCMP_FILE; where the kernel has no kcmp, the same inode.)
+ */
+bool tracee_fd_is(pid_t tid, pid_t tgid, int fd, int mine);
 
 #endif

@@ -327,7 +327,7 @@ static void on_seccomp(struct tracee *t)
 	uint32_t verdict;
 	struct syscall_stop s;
 
-	if (t->job) {
+	if (t->job && exec_job_claims_stop(t, JOB_STOP_SECCOMP)) {
 		exec_job_step(t, JOB_STOP_SECCOMP, 0);
 		return;
 	}
@@ -387,6 +387,11 @@ static void on_syscall_stop(struct tracee *t)
 {
 	enum syscall_stop_kind kind;
 	enum abi abi;
+
+	/* A stop that is not the job's call: the job is given up, and the stop is the program's (exec_job.h). */
+	if (t->job && tracee_syscall_info(t->tid, &kind, &abi) == 0 &&
+	    !exec_job_claims_stop(t, kind == STOP_SYSCALL_EXIT ? JOB_STOP_SYSCALL_EXIT : JOB_STOP_SYSCALL_ENTRY))
+		t->resume = RESUME_CONT;
 
 	if (!t->job && (trace_call_active(t) || t->affinity_fixup || t->personality_exit || t->seccomp_install)) {
 		t->resume = RESUME_CONT;

@@ -24,6 +24,7 @@
 #include "options.h"
 #include "proc_links.h"
 #include "stub.h"
+#include "thread_creds.h"
 #include "tracee.h"
 #include "util.h"
 
@@ -54,6 +55,11 @@ void exec_job_free(struct tracee *t)
 
 	pe_load_state_free(j);
 	exec_plan_free(&j->plan);
+	free(j->creds);
+	if (j->image_fd >= 0)
+		close(j->image_fd);
+	if (j->stub_fd >= 0)
+		close(j->stub_fd);
 	free(j->name);
 	free(j);
 	t->job = NULL;
@@ -93,8 +99,9 @@ __attribute__((format(printf, 3, 4))) static void set_error(struct exec_job *j, 
 
 /*
  * Run one system call in the thread, from a syscall stop, by re-executing its
- * syscall instruction. A call the filter traps (execveat, or anything a trace
- * selects) stops at its seccomp stop anyway, so it is resumed without an entry stop.
+ * syscall instruction. Always with PTRACE_SYSCALL: its entry and exit stops
+ * come whatever the program's own filters answer, and every stop is checked
+ * against what was set here before it is taken (exec_job_verify.c).
  */
 static void inject(struct tracee *t, long nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
@@ -109,7 +116,8 @@ static void inject(struct tracee *t, long nr, uint64_t a0, uint64_t a1, uint64_t
 	regs_set_arg(&r, j->abi, 3, a3);
 	regs_set_arg(&r, j->abi, 4, a4);
 	regs_set(t->tid, &r);
-	t->resume = tracee_call_is_trapped(t, j->abi, nr) ? RESUME_CONT : RESUME_SYSCALL;
+	exec_job_expect(t, &r, true, false);
+	t->resume = RESUME_SYSCALL;
 	tracee_resume(t, 0);
 }
 
@@ -134,12 +142,56 @@ static int image_allowed(struct tracee *t, int fd, const char *role)
 	return check ? check(t, fd, role) : 0;
 }
 
+/* Take on the thread's credentials, read once per exec (a stopped thread's do not change). */
+static int as_thread(struct tracee *t, struct creds_saved *saved)
+{
+	struct exec_job *j = t->job;
+
+	if (!j->creds) {
+		j->creds = xmalloc(sizeof(*j->creds));
+		if (thread_creds_read(t->tid, j->creds) < 0) {
+			free(j->creds);
+			j->creds = NULL;
+			memset(saved, 0, sizeof(*saved));
+			return -EPERM;
+		}
+	}
+	return creds_take_on(t->tid, j->creds, saved);
+}
+
+/* Open an image by path with the thread's credentials (relative: to its cwd, reached as an object). */
+static int open_image_as_thread(struct tracee *t, const char *path)
+{
+	struct creds_saved saved;
+	char cwd[64];
+	int dfd = AT_FDCWD, fd, rc;
+
+	if (path[0] != '/') {
+		snprintf(cwd, sizeof(cwd), "/proc/%d/cwd", t->tid);
+		dfd = open(cwd, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0)
+			return -errno;
+	}
+	/* Where picovisor cannot take them on (a thread in another user namespace), its own, as close as it gets. */
+	as_thread(t, &saved);
+	fd = openat(dfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	fd = fd < 0 ? -errno : fd;
+	if (fd >= 0 && (rc = file_check_executable(fd)) < 0) {
+		close(fd);
+		fd = rc;
+	}
+	creds_restore(&saved);
+	if (dfd >= 0)
+		close(dfd);
+	return fd;
+}
+
 static int open_as_tracee(void *ctx, const char *guest_path)
 {
 	struct tracee *t = ctx;
-	char cwd[64], host[PATH_MAX];
+	char host[PATH_MAX];
 	const char *path = guest_path;
-	int dfd, fd, rc;
+	int fd, rc;
 
 	if (t->proc->pers->image_path) {
 		rc = t->proc->pers->image_path(t, guest_path, host, sizeof(host));
@@ -147,23 +199,9 @@ static int open_as_tracee(void *ctx, const char *guest_path)
 			return rc;
 		path = host;
 	}
-
-	if (path[0] == '/') {
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-		if (fd < 0)
-			return -errno;
-	} else {
-		snprintf(cwd, sizeof(cwd), "/proc/%d/cwd", t->tid);
-		dfd = open(cwd, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (dfd < 0)
-			return -errno;
-		fd = openat(dfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-		if (fd < 0)
-			fd = -errno;
-		close(dfd);
-		if (fd < 0)
-			return fd;
-	}
+	fd = open_image_as_thread(t, path);
+	if (fd < 0)
+		return fd;
 	rc = image_allowed(t, fd, "interpreter");
 	if (rc < 0) {
 		close(fd);
@@ -216,6 +254,21 @@ static int check_request(struct exec_job *j)
 }
 
 /*
+ * execveat(fd, "", AT_EMPTY_PATH): a descriptor that is not open is EBADF, as
+ * the kernel says before it looks further (the open below goes by a name).
+ */
+static int check_exec_fd(struct tracee *t, int fd)
+{
+	int copy = tracee_take_fd(t->tid, t->proc->tgid, fd);
+
+	if (copy == -EBADF)
+		return EBADF;
+	if (copy >= 0)
+		close(copy);
+	return 0;
+}
+
+/*
  * Turn the exec into the thread opening its image: with its own credentials,
  * cwd and dirfd. Not O_CLOEXEC: the fd must survive the exec of the stub.
  * O_NONBLOCK: opening a FIFO must not hang. fexecve reopens through /proc.
@@ -230,7 +283,9 @@ static int rewrite_into_open(struct tracee *t)
 
 	if (j->path_len == 0) {
 		char fdpath[64];
-		int len = snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", j->dirfd);
+		/* AT_FDCWD with "": the cwd itself, a directory (EACCES, as the kernel says). */
+		int len = j->dirfd == AT_FDCWD ? snprintf(fdpath, sizeof(fdpath), ".")
+					       : snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", j->dirfd);
 
 		path = (regs_sp(&j->saved) - 256) & ~15UL; /* below the red zone */
 		if (tracee_write(t->tid, path, fdpath, (size_t)len + 1) < 0)
@@ -243,6 +298,7 @@ static int rewrite_into_open(struct tracee *t)
 	regs_set_arg(&r, j->abi, 2, flags);
 	regs_set_arg(&r, j->abi, 3, 0);
 	regs_set(t->tid, &r);
+	exec_job_expect(t, &r, false, true);
 	return 0;
 }
 
@@ -260,9 +316,10 @@ void exec_job_start_named(struct tracee *t, const struct syscall_stop *s, const 
 
 	t->job = j;
 	j->abi = s->abi;
-	j->main_fd = j->memfd = -1;
+	j->main_fd = j->memfd = j->image_fd = j->stub_fd = -1;
 	j->saved = program_regs ? *program_regs : s->regs;
 	j->name = name ? xstrdup(name) : NULL;
+	j->via_execve = !at;
 	ptrace(PTRACE_GETSIGMASK, t->tid, sizeof(j->saved_mask), &j->saved_mask);
 	j->dirfd = at ? (int)regs_arg(&s->regs, j->abi, 0) : AT_FDCWD;
 	j->path_addr = regs_arg(&s->regs, j->abi, at ? 1 : 0);
@@ -276,6 +333,8 @@ void exec_job_start_named(struct tracee *t, const struct syscall_stop *s, const 
 	} else {
 		j->path_len = (size_t)n;
 		j->err = check_request(j);
+		if (j->err == 0 && n == 0 && j->dirfd != AT_FDCWD)
+			j->err = check_exec_fd(t, j->dirfd);
 	}
 	/* Signals wait until the exec is over, as they would in the kernel. */
 	if (j->err == 0) {
@@ -373,7 +432,11 @@ static void exec_shared_stub(struct tracee *t)
 		return;
 	}
 	j->stage = STAGE_EXECING_SHARED;
-	inject(t, nr_of(j->abi, "execveat"), (uint64_t)(int64_t)AT_FDCWD, at, j->exec_argv, j->envp_addr, 0);
+	/* The call the program made: a filter of its own that refuses execveat alone lets this one run. */
+	if (j->via_execve)
+		inject(t, nr_of(j->abi, "execve"), at, j->exec_argv, j->envp_addr, 0, 0);
+	else
+		inject(t, nr_of(j->abi, "execveat"), (uint64_t)(int64_t)AT_FDCWD, at, j->exec_argv, j->envp_addr, 0);
 }
 
 /* Since Linux 6.14 an exec through an fd (fexecve) names the task after the file's dentry. */
@@ -441,10 +504,22 @@ static int open_real_exe(struct tracee *t, const char **path)
 	return fd < 0 ? -errno : fd;
 }
 
+/* The exec permission as the kernel checks it for the thread: with its credentials, not picovisor's. */
+static int check_executable_as_thread(struct tracee *t, int fd)
+{
+	struct creds_saved saved;
+	int rc;
+
+	if (as_thread(t, &saved) < 0)
+		return file_check_executable(fd); /* picovisor cannot be the thread: its own check, as close as it gets */
+	rc = file_check_executable(fd);
+	creds_restore(&saved);
+	return rc;
+}
+
 static void after_open(struct tracee *t, long ret)
 {
 	struct exec_job *j = t->job;
-	char proc_path[64];
 	char *filename;
 	const char *real_exe = NULL;
 	int hfd, rc;
@@ -457,10 +532,14 @@ static void after_open(struct tracee *t, long ret)
 	}
 	j->main_fd = (int)ret;
 	j->close_fd[j->nclose++] = j->main_fd;
-	snprintf(proc_path, sizeof(proc_path), "/proc/%d/fd/%d", t->tid, j->main_fd);
-	hfd = open(proc_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	/*
+	 * The open file itself, never reopened by a name or an fd number the program
+	 * could change: what is checked and planned is what the executor maps (it
+	 * is compared again once the stub's exec made the fd table private).
+	 */
+	hfd = tracee_take_fd(t->tid, t->proc->tgid, j->main_fd);
 	if (hfd < 0) {
-		set_error(j, errno, "cannot reach the opened image through %s: %s", proc_path, strerror(errno));
+		set_error(j, -hfd, "cannot take the opened image from the thread: %s", strerror(-hfd));
 		close_next_or_fail(t);
 		return;
 	}
@@ -472,12 +551,15 @@ static void after_open(struct tracee *t, long ret)
 			close_next_or_fail(t);
 			return;
 		}
+	} else {
+		j->image_fd = hfd;
 	}
-	rc = file_check_executable(hfd);
+	rc = check_executable_as_thread(t, hfd);
 	if (rc == 0)
 		rc = image_allowed(t, hfd, "program");
 	if (rc < 0) {
-		close(hfd);
+		if (real_exe)
+			close(hfd);
 		j->err = -rc;
 		close_next_or_fail(t);
 		return;
@@ -485,7 +567,10 @@ static void after_open(struct tracee *t, long ret)
 	filename = exec_filename(j);
 	rc = exec_plan_build(hfd, filename, open_as_tracee, t, &j->plan, &e);
 	free(filename);
-	close(hfd);
+	if (real_exe && rc == 0 && !j->plan.main_path)
+		file_ids(hfd, &j->plan.main_dev, &j->plan.main_ino);
+	if (real_exe)
+		close(hfd);
 	if (rc) {
 		set_error(j, e.err, "%s", e.why);
 		close_next_or_fail(t);
@@ -517,20 +602,62 @@ static void after_open(struct tracee *t, long ret)
 	exec_shared_stub(t);
 }
 
-static int write_stub(pid_t tid, int memfd)
+/* The name memfd_create was given (exec_private_stub). */
+static const char *memfd_name(const struct exec_job *j)
 {
-	char path[64];
-	size_t len = (size_t)(pv_stub_image_end - pv_stub_image);
-	int fd, rc = 0;
+	return j->path + (j->path_len > 200 ? j->path_len - 200 : 0);
+}
 
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", tid, memfd);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+/*
+ * Write the stub into the memfd the thread just made, through picovisor's own
+ * copy of that open file, after checking it is one: a fresh memfd, empty, with
+ * no name in any directory, and the name picovisor gave it. Another thread may
+ * have put anything at that fd number meanwhile, or a filter of the program's
+ * may have answered memfd_create without making one; that is refused here,
+ * never written. 0, -errno, or 1: the fd is not the memfd the call makes.
+ */
+static int write_stub(struct tracee *t, int memfd, const char *memfd_given)
+{
+	struct exec_job *j = t->job;
+	size_t len = (size_t)(pv_stub_image_end - pv_stub_image);
+	char link[64], name[64];
+	struct stat st;
+	ssize_t n;
+	int fd = tracee_take_fd(t->tid, t->proc->tgid, memfd);
+
 	if (fd < 0)
-		return -errno;
-	if (write(fd, pv_stub_image, len) != (ssize_t)len)
-		rc = -EIO;
-	close(fd);
-	return rc;
+		return fd;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, name, sizeof(name) - 1);
+	name[n > 0 ? n : 0] = '\0';
+	if (!exec_job_is_fresh_memfd(fd, memfd_given) || fstat(fd, &st) < 0 || st.st_nlink != 0 ||
+	    fcntl(fd, F_GET_SEALS) < 0 || (fcntl(fd, F_GETFL) & O_ACCMODE) != O_RDWR || strncmp(name, "/memfd:", 7) != 0) {
+		close(fd);
+		return 1;
+	}
+	if (pwrite(fd, pv_stub_image, len, 0) != (ssize_t)len) {
+		close(fd);
+		return -EIO;
+	}
+	j->stub_fd = fd; /* the exec event checks that this is what the thread exec'd */
+	return 0;
+}
+
+/* execve("/proc/self/fd/N") of the thread's memfd, for a program that called execve; false if it cannot be written. */
+static bool inject_execve_of_fd(struct tracee *t)
+{
+	struct exec_job *j = t->job;
+	uint64_t at = (regs_sp(&j->saved) - 384) & ~15UL; /* where exec_shared_stub puts its path */
+	char path[64];
+	int len;
+
+	if (j->abi != ABI_X86_64)
+		return false;
+	len = snprintf(path, sizeof(path), "/proc/self/fd/%d", j->memfd);
+	if (tracee_write(t->tid, at, path, (size_t)len + 1) < 0)
+		return false;
+	inject(t, nr_of(j->abi, "execve"), at, j->exec_argv, j->envp_addr, 0, 0);
+	return true;
 }
 
 static void after_memfd(struct tracee *t, long ret)
@@ -545,21 +672,78 @@ static void after_memfd(struct tracee *t, long ret)
 	}
 	j->memfd = (int)ret;
 	j->close_fd[j->nclose++] = j->memfd;
-	rc = write_stub(t->tid, j->memfd);
+	rc = write_stub(t, j->memfd, memfd_name(j));
+	if (rc > 0) {
+		j->nclose--; /* the program's own fd: not closed for it */
+		set_error(j, EPERM, "memfd_create did not make a memfd: a seccomp filter of the program's answered it, "
+			  "or another thread put something else at its descriptor");
+		close_next_or_fail(t);
+		return;
+	}
 	if (rc < 0) {
-		set_error(j, -rc, "cannot prepare the blank process: %s", strerror(-rc));
+		set_error(j, -rc, "cannot prepare the blank process: %s", rc == -EBADF ? "the descriptor of its memfd no longer names it" : strerror(-rc));
 		close_next_or_fail(t);
 		return;
 	}
 	j->stage = STAGE_EXECING;
+	if (j->via_execve && inject_execve_of_fd(t))
+		return;
 	/* The path's own NUL is an empty string in the tracee's memory. */
 	inject(t, nr_of(j->abi, "execveat"), (uint64_t)j->memfd, j->path_addr + j->path_len, j->exec_argv,
 	       j->envp_addr, AT_EMPTY_PATH);
 }
 
+/*
+ * At the exec event: the process is the stub, and the fd the executor will map
+ * is the image that was checked and planned. Until this exec, other threads
+ * (and processes sharing the fd table) could swap the memfd, the path of the
+ * shared stub or the image fd; the exec made the fd table private and left one
+ * thread, so what is checked here stays until the executor has mapped it.
+ */
+static const char *exec_verify(struct tracee *t)
+{
+	struct exec_job *j = t->job;
+	struct stat exe, stub;
+	char link[64];
+	int stub_fd = j->stage == STAGE_EXECING ? j->stub_fd : shared_stub_fd();
+
+	snprintf(link, sizeof(link), "/proc/%d/exe", t->tid);
+	if (stub_fd < 0 || stat(link, &exe) < 0 || fstat(stub_fd, &stub) < 0 || exe.st_dev != stub.st_dev ||
+	    exe.st_ino != stub.st_ino)
+		return "what the thread executed is not picovisor's stub (another thread changed it)";
+	if (j->image_fd >= 0 && !j->plan.main_path && !j->plan.pe &&
+	    !tracee_fd_is(t->tid, t->proc->tgid, j->main_fd, j->image_fd))
+		return "the image's descriptor no longer names the file that was checked (another thread changed it)";
+	return NULL;
+}
+
+/*
+ * A call the job ran was answered by a filter of the program's (ERRNO, TRAP or
+ * KILL outrank picovisor's TRACE): it never ran. The exec fails with that
+ * filter's errno where the return value shows one; ERRNO(0) and TRAP leave
+ * none, and EPERM stands for them.
+ */
+static void refused_by_program_filter(struct tracee *t, long ret)
+{
+	struct exec_job *j = t->job;
+	int err = ret < 0 && ret > -4096 ? (int)-ret : EPERM;
+
+	if (j->stage == STAGE_CLOSING) { /* the exec has failed already: keep its errno */
+		close_next_or_fail(t);
+		return;
+	}
+	set_error(j, err, "a seccomp filter of the program's refused the call picovisor runs for the exec: %s",
+		  strerror(err));
+	if (j->stage == STAGE_OPENING)
+		finish_error(t, false);
+	else
+		close_next_or_fail(t);
+}
+
 void exec_job_step(struct tracee *t, enum job_stop kind, int sig)
 {
 	struct exec_job *j = t->job;
+	const char *why;
 	tracee_regs r;
 
 	switch (kind) {
@@ -578,6 +762,11 @@ void exec_job_step(struct tracee *t, enum job_stop kind, int sig)
 	case JOB_STOP_EXEC:
 		if (j->stage != STAGE_EXECING && j->stage != STAGE_EXECING_SHARED)
 			break;
+		why = exec_verify(t);
+		if (why) {
+			exec_load_failed(t, why);
+			return;
+		}
 		exec_load_start(t);
 		return;
 	case JOB_STOP_SIGNAL:
@@ -600,6 +789,10 @@ void exec_job_step(struct tracee *t, enum job_stop kind, int sig)
 		return;
 	case JOB_STOP_SYSCALL_EXIT:
 		regs_get(t->tid, &r);
+		if (j->stage != STAGE_BATCH && j->expect.decided_by_program) {
+			refused_by_program_filter(t, regs_retval(&r));
+			return;
+		}
 		switch (j->stage) {
 		case STAGE_OPENING:
 			after_open(t, regs_retval(&r));

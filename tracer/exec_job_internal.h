@@ -7,6 +7,7 @@
 #define PICOVISOR_EXEC_JOB_INTERNAL_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "loader.h"
@@ -14,6 +15,7 @@
 #include "tracee.h"
 
 struct tracee;
+struct thread_creds;
 
 enum stage {
 	STAGE_OPENING,      /* the thread opens the image */
@@ -25,6 +27,21 @@ enum stage {
 };
 
 #define MAX_CLOSE 2
+
+/*
+ * The stops the call picovisor runs in the thread must make, in this order
+ * (tracer/exec_job_verify.c): entry, picovisor's seccomp stop where its filter
+ * traps the call, exit. Each is taken only if the thread shows the number,
+ * arguments and instruction pointer picovisor set.
+ */
+struct job_expect {
+	bool active;
+	tracee_regs regs;      /* as set before the syscall instruction ran again (ip: that instruction) */
+	bool ip_at_insn;       /* regs' ip is the syscall instruction (injected), not past it (rewritten at a stop) */
+	bool trapped;          /* picovisor's filter stops this call: its seccomp stop comes before the exit */
+	bool entry_seen, seccomp_seen;
+	bool decided_by_program; /* exit with no seccomp stop: a filter of the program's answered it; it never ran */
+};
 
 struct exec_job {
 	enum stage stage;
@@ -41,6 +58,9 @@ struct exec_job {
 	uint64_t argv_addr, envp_addr;
 	uint64_t exec_argv;       /* argv for the stub's exec: the program's, or a script's interpreters' */
 	int main_fd, memfd;       /* in the tracee */
+	int image_fd;             /* picovisor's own copy of main_fd's open file: what was checked and planned */
+	int stub_fd;              /* picovisor's own copy of the memfd the thread made for the stub */
+	struct thread_creds *creds; /* the thread's credentials, read once (NULL: not yet) */
 	int close_fd[MAX_CLOSE], nclose;
 	struct exec_plan plan;
 	struct load_layout layout;
@@ -48,9 +68,15 @@ struct exec_job {
 	uint64_t report_addr;     /* where the batch leaves its struct load_report */
 	void *pe_state;           /* a PE load in progress (tracer/pe_load.c) */
 	int filters_before;       /* Seccomp_filters before the batch where the program's filters may answer it, or -1 */
+	bool via_execve;          /* the program called execve: the stub is exec'd with execve too (its filter allowed it) */
+	struct job_expect expect; /* the call now running for the job */
 };
 
 void exec_job_free(struct tracee *t);
+/* The call now set in t's registers (r) is the job's: expect its stops (exec_job_verify.c). */
+void exec_job_expect(struct tracee *t, const tracee_regs *r, bool ip_at_insn, bool past_seccomp);
+/* May fd (picovisor's, reached through the thread) be written as the memfd the thread just made? */
+bool exec_job_is_fresh_memfd(int fd, const char *name);
 void exec_job_set_mask(pid_t tid, uint64_t mask);
 
 /* The stub is in place (exec event): write the stack and the batch, run the executor. */

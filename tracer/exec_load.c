@@ -256,6 +256,17 @@ void exec_load_done(struct tracee *t)
 		exec_load_failed(t, "the executor crashed");
 		return;
 	}
+	/*
+	 * Files the executor opened by path must be the ones planned from: a rename
+	 * meanwhile would map another file. No instruction of the image has run yet.
+	 */
+	if ((j->plan.main_path && ((uint64_t)rep.main_st.st_dev != j->plan.main_dev ||
+				   (uint64_t)rep.main_st.st_ino != j->plan.main_ino)) ||
+	    (j->plan.has_interp && ((uint64_t)rep.interp_st.st_dev != j->plan.interp_dev ||
+				    (uint64_t)rep.interp_st.st_ino != j->plan.interp_ino))) {
+		exec_load_failed(t, "a file the executor opened by path is not the one checked and planned (it was replaced)");
+		return;
+	}
 	/* The kernel refused the exe (privileges dropped): did the readlink filter go in instead? */
 	if (j->layout.readlink_filter_op >= 0 && rep.exe_ret < 0 && rep.filter_ret == 0) {
 		size_t len;

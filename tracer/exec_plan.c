@@ -95,6 +95,17 @@ static void prefix_error(struct load_error *e, const char *what, const char *nam
 	e->why[sizeof(e->why) - 1] = '\0';
 }
 
+void file_ids(int fd, uint64_t *dev, uint64_t *ino)
+{
+	struct stat st;
+
+	*dev = *ino = 0;
+	if (fstat(fd, &st) == 0) {
+		*dev = st.st_dev;
+		*ino = st.st_ino;
+	}
+}
+
 static char *path_of_fd(int fd)
 {
 	char link[64], buf[4096];
@@ -189,12 +200,15 @@ int exec_plan_build(int fd, const char *filename, open_as_tracee_fn open_fn, voi
 	}
 	plan->main_path = current_path;
 	current_path = NULL;
+	if (plan->main_path)
+		file_ids(cur, &plan->main_dev, &plan->main_ino);
 	plan->exe_path = path_of_fd(cur);
 	if (plan->main.interp) {
 		int ifd;
 
 		if (open_interpreter(plan->main.interp, open_fn, ctx, &ifd, e, "ELF interpreter"))
 			goto out;
+		file_ids(ifd, &plan->interp_dev, &plan->interp_ino);
 		if (elf_image_read(ifd, &plan->interp, e)) {
 			prefix_error(e, "ELF interpreter", plan->main.interp);
 			e->err = ELIBBAD;

@@ -299,9 +299,14 @@ void load_batch_build(struct batch_builder *b, const struct load_params *p, stru
 	batch_op(b, SYS_munmap, p->stub_text, p->stub_text_len, 0, 0, 0, 0, PV_OPF_STOP_ON_ERROR);
 	if (plan->main_path) {
 		uint64_t path = batch_put(b, plan->main_path, strlen(plan->main_path) + 1);
+		int st_op;
+
 		main_fd_op = batch_op(b, SYS_openat, (uint64_t)AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0, 0, 0,
 				      PV_OPF_STOP_ON_ERROR);
 		main_fd = 0;
+		/* What the path names now: the supervisor compares it with what it planned from. */
+		st_op = batch_op(b, SYS_fstat, 0, p->report_addr + offsetof(struct load_report, main_st), 0, 0, 0, 0, 0);
+		batch_rel(b, st_op, 0, main_fd_op);
 	}
 	out->main_base_op = map_image(b, &plan->main, (int)main_fd, main_fd_op,
 				      plan->has_interp && plan->main.type == ET_DYN ? p->pie_hint : 0);
@@ -309,8 +314,12 @@ void load_batch_build(struct batch_builder *b, const struct load_params *p, stru
 		uint64_t path = batch_put(b, plan->interp_path, strlen(plan->interp_path) + 1);
 		int close_op;
 
+		int st_op;
+
 		interp_fd_op = batch_op(b, SYS_openat, (uint64_t)AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0, 0, 0,
 					PV_OPF_STOP_ON_ERROR);
+		st_op = batch_op(b, SYS_fstat, 0, p->report_addr + offsetof(struct load_report, interp_st), 0, 0, 0, 0, 0);
+		batch_rel(b, st_op, 0, interp_fd_op);
 		out->interp_base_op = map_image(b, &plan->interp, 0, interp_fd_op, 0);
 		close_op = batch_op(b, SYS_close, 0, 0, 0, 0, 0, 0, 0);
 		batch_rel(b, close_op, 0, interp_fd_op);

@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -26,7 +27,9 @@
 #include "path_translate.h"
 #include "promises.h"
 #include "sandbox_internal.h"
+#include "scratch.h"
 #include "tracee.h"
+#include "util.h"
 
 #define PERM_ANY 0x100 /* some permission, whichever (stat, chdir, readlink) */
 
@@ -53,9 +56,8 @@ static const char *need_text(unsigned need, char *buf)
 	return perms_letters(need, buf);
 }
 
-/* Check one resolved path against the rules: CHECK_PASS, or the refusal's outcome. */
-static enum check_result check_resolved(struct tracee *t, const struct syscall_stop *s, const char *path,
-					unsigned need, unsigned *granted)
+enum check_result sandbox_check_resolved(struct tracee *t, const struct syscall_stop *s, const char *path,
+					 unsigned need, unsigned *granted)
 {
 	struct sandbox *sb = sandbox_get();
 	const struct policy_path *rule;
@@ -75,29 +77,6 @@ static enum check_result check_resolved(struct tracee *t, const struct syscall_s
 	rule_text(rule, why, sizeof(why));
 	return sandbox_refuse(t, s, EACCES, false, path, "%s needs %s; the rule '%s' gives %s", path,
 			      need_text(need, needs), why, perms_letters(perms, got));
-}
-
-/*
- * A change through an open descriptor (fchmod, fchown, fsetxattr): the file it
- * is open on, by the name the kernel gives it. Pipes and sockets have no rules.
- */
-static enum check_result check_fd(struct tracee *t, const struct syscall_stop *s, int fd, unsigned need)
-{
-	char link[64], path[PATH_MAX];
-	ssize_t n;
-
-	snprintf(link, sizeof(link), "/proc/%d/fd/%d", t->tid, fd);
-	n = readlink(link, path, sizeof(path) - 1);
-	if (n < 0) {
-		sandbox_fail_call(t, s, EBADF);
-		return CHECK_DONE;
-	}
-	path[n] = '\0';
-	if (path[0] != '/')
-		return CHECK_PASS;
-	if (n > 10 && strcmp(path + n - 10, " (deleted)") == 0)
-		path[n - 10] = '\0';
-	return check_resolved(t, s, path, need, NULL);
 }
 
 /* Would the rules allow need on this resolved path? (No report: a question, not a check.) */
@@ -130,36 +109,35 @@ bool sandbox_fd_may_change(struct tracee *t, int fd)
 	return path_rules_allow(path, PERM_W);
 }
 
-enum check_result sandbox_check_paths(struct tracee *t, const struct syscall_stop *s, bool opens, uint64_t open_flags)
+enum check_result sandbox_check_paths(struct tracee *t, struct syscall_stop *s, bool opens, uint64_t open_flags)
 {
 	const struct syscall_entry *e = s->entry;
-	uint64_t flags = syscall_at_flags(s);
 	unsigned first_perms = 0;
 	struct path_arg args[2];
 	int npaths = path_args_of(s, open_flags, args);
+	struct pinned_path *pins = xcalloc(2, sizeof(*pins));
+	enum check_result result = CHECK_DONE;
 
-	for (int i = 0; i < syscall_nargs(e); i++)
-		if (e->args[i].kind == K_FD && (e->flags & FX_ATTR))
-			return check_fd(t, s, (int)regs_arg(&s->regs, s->abi, i), PERM_W); /* fchmod, fchown, fsetxattr */
 	for (int k = 0; k < npaths; k++) {
-		char path[PATH_MAX], resolved[PATH_MAX];
+		char *path = pins[k].given, *resolved = pins[k].resolved;
 		unsigned need = PERM_ANY, granted = 0;
 		int i = args[k].index, dirfd = args[k].dirfd;
 		bool first = k == 0, last = k == npaths - 1;
 		ssize_t len;
 		int rc;
 
-		if ((e->flags & FX_ATTR) && regs_arg(&s->regs, s->abi, i) == 0 && dirfd != AT_FDCWD)
-			return check_fd(t, s, dirfd, PERM_W); /* utimensat(fd, NULL): the open file itself */
-		len = tracee_read_string(t->tid, regs_arg(&s->regs, s->abi, i), path, sizeof(path));
+		if (scratch_contains(t, regs_arg(&s->regs, s->abi, i)))
+			continue; /* translated: already the supervisor's copy */
+		len = tracee_read_string(t->tid, regs_arg(&s->regs, s->abi, i), path, PATH_MAX);
 		if (len < 0) { /* what the kernel says about the same pointer */
 			sandbox_fail_call(t, s, (int)-len);
-			return CHECK_DONE;
+			goto out;
 		}
-		if (len == 0 && (e->flags & FX_ATTR) && (flags & AT_EMPTY_PATH))
-			return check_fd(t, s, dirfd, PERM_W);
-		if (len == 0)
-			continue; /* ENOENT, or AT_EMPTY_PATH: the open file itself, already reached */
+		pins[k].index = i;
+		if (len == 0) { /* ENOENT, or AT_EMPTY_PATH: the open file itself, already reached */
+			pins[k].set = pins[k].as_given = true; /* and "" it stays */
+			continue;
+		}
 		/* Which access the call makes (whether it follows a final symlink: path_args_of). */
 		if (opens) {
 			unsigned acc = (unsigned)(open_flags & O_ACCMODE);
@@ -173,27 +151,29 @@ enum check_result sandbox_check_paths(struct tracee *t, const struct syscall_sto
 			need = PERM_C;
 		if ((e->flags & FX_REMOVE) && first)
 			need = PERM_C;
-		if (e->flags & (FX_WRITE | FX_ATTR))
+		if (e->flags & FX_WRITE)
 			need = (need & PERM_ANY) ? PERM_W : need | PERM_W;
-		rc = path_resolve(t->tid, t->proc->tgid, dirfd, path, args[k].follow, resolved, sizeof(resolved));
-		if (rc == PATH_NOT_A_FILE) { /* a pipe or socket: resolved names the /proc link to it, if any */
+		rc = path_resolve(t->tid, t->proc->tgid, dirfd, path, args[k].follow, resolved, PATH_MAX);
+		if (rc == PATH_NOT_A_FILE) { /* a pipe or socket through /proc/PID/fd: no rule; the name as given */
+			/* unless that /proc link (resolved names it, if any) is of a task outside the run */
 			if (sandbox_check_proc_target(t, s, resolved, need) == CHECK_DONE)
-				return CHECK_DONE;
+				goto out;
+			pins[k].set = pins[k].as_given = true;
 			continue;
 		}
 		if (rc < 0) {
 			sandbox_fail_call(t, s, -rc);
-			return CHECK_DONE;
+			goto out;
 		}
 		if ((e->flags & FX_REMOVE) && (e->flags & FX_CREATE) && npaths > 1) { /* rename, exchange */
 			const struct policy_path *pinned = path_rules_pinned(&sandbox_get()->policy, sandbox_get()->launch_dir,
 									    resolved);
 			char why[600];
 
-			if (pinned)
-				return sandbox_refuse(t, s, EACCES, false, resolved,
-						      "renaming %s would move what the rule '%s' protects out from under it",
-						      resolved, rule_text(pinned, why, sizeof(why)));
+			if (pinned && sandbox_refuse(t, s, EACCES, false, resolved,
+						     "renaming %s would move what the rule '%s' protects out from under it",
+						     resolved, rule_text(pinned, why, sizeof(why))) == CHECK_DONE)
+				goto out;
 		}
 		if (!(e->flags & FX_CREATE) || !last) {
 			struct stat st;
@@ -207,11 +187,11 @@ enum check_result sandbox_check_paths(struct tracee *t, const struct syscall_sto
 				 * running the call (a symlink made meanwhile could lead elsewhere).
 				 */
 				sandbox_fail_call(t, s, ENOENT);
-				return CHECK_DONE;
+				goto out;
 			}
 		}
-		if (check_resolved(t, s, resolved, need, &granted) == CHECK_DONE)
-			return CHECK_DONE;
+		if (sandbox_check_resolved(t, s, resolved, need, &granted) == CHECK_DONE)
+			goto out;
 		if (first)
 			first_perms = granted;
 		/*
@@ -225,13 +205,23 @@ enum check_result sandbox_check_paths(struct tracee *t, const struct syscall_sto
 			unsigned target = path_rules_lookup(&sb->policy, sb->launch_dir, resolved, sandbox_pid_in_run, &rule);
 			char a[8], b[8];
 
-			if (target & ~first_perms & (PERM_R | PERM_W | PERM_X))
-				return sandbox_refuse(t, s, EACCES, false, resolved,
-						      "a hard link at %s would give %s to a file whose own rules give %s",
-						      resolved, perms_letters(target, a), perms_letters(first_perms, b));
+			if ((target & ~first_perms & (PERM_R | PERM_W | PERM_X)) &&
+			    sandbox_refuse(t, s, EACCES, false, resolved,
+					   "a hard link at %s would give %s to a file whose own rules give %s", resolved,
+					   perms_letters(target, a), perms_letters(first_perms, b)) == CHECK_DONE)
+				goto out;
 		}
+		pins[k].set = true;
 	}
-	return CHECK_PASS;
+	if (sandbox_get()->supervisor_paths && sandbox_names_served(s, pins, npaths)) {
+		sandbox_serve_names(t, s, pins, npaths);
+		result = CHECK_DONE;
+	} else {
+		result = sandbox_pin_paths(t, s, pins, npaths, opens, open_flags);
+	}
+out:
+	free(pins);
+	return result;
 }
 
 enum check_result sandbox_check_openat2(struct tracee *t, struct syscall_stop *s)
@@ -252,8 +242,9 @@ enum check_result sandbox_check_openat2(struct tracee *t, struct syscall_stop *s
 		/*
 		 * The same open as openat with the flags in registers, which no other
 		 * thread can change. The kernel lets a rewritten call through the
-		 * filter without another stop, so the checks that follow look at the
-		 * openat (s is rewritten in place) before it runs.
+		 * filter without another stop, so the checks that follow (the
+		 * filter's verdict on openat, sandbox_check_paths) look at the openat
+		 * (s is rewritten in place) before it runs.
 		 */
 		if (how.flags >> 32 || (!(how.flags & (O_CREAT | 020000000 /* the kernel's O_TMPFILE bit */)) && how.mode)) {
 			sandbox_fail_call(t, s, EINVAL);
@@ -351,7 +342,7 @@ static enum check_result check_inet(struct tracee *t, const struct syscall_stop 
 			      p->net == NET_LOOPBACK ? "loopback" : "none");
 }
 
-enum check_result sandbox_check_sockaddr(struct tracee *t, const struct syscall_stop *s)
+enum check_result sandbox_check_sockaddr(struct tracee *t, struct syscall_stop *s)
 {
 	struct sandbox *sb = sandbox_get();
 	struct sockaddr_storage ss;
@@ -391,20 +382,27 @@ enum check_result sandbox_check_sockaddr(struct tracee *t, const struct syscall_
 		}
 		memcpy(path, un->sun_path, plen);
 		path[plen] = '\0';
-		rc = path_resolve(t->tid, t->proc->tgid, AT_FDCWD, path, !binding, resolved, sizeof(resolved));
+		if (!binding) {
+			sandbox_serve_unix_path(t, s, path); /* on the socket file it checks: see sandbox_unix.c */
+			return CHECK_DONE;
+		}
+		rc = path_resolve(t->tid, t->proc->tgid, AT_FDCWD, path, false, resolved, sizeof(resolved));
 		if (rc < 0) {
 			sandbox_fail_call(t, s, -rc);
 			return CHECK_DONE;
 		}
-		if (!binding && !path_rules_allow(resolved, PERM_W)) {
-			struct stat st;
-			if (lstat(resolved, &st) < 0 && errno == ENOENT) {
-				sandbox_fail_call(t, s, ENOENT); /* no socket there, as the kernel would say */
-				return CHECK_DONE;
-			}
-		}
-		/* Connecting needs write access to the socket file (as the kernel's own check), binding creates it. */
-		return check_resolved(t, s, resolved, binding ? PERM_C : PERM_W, NULL);
+		/*
+		 * Binding creates the socket file. The kernel gets the checked copy of
+		 * the address (its name is what getsockname shows, so not the resolved one).
+		 */
+		if (sandbox_check_resolved(t, s, resolved, PERM_C, NULL) == CHECK_DONE)
+			return CHECK_DONE;
+		if (scratch_contains(t, addr))
+			return CHECK_PASS;
+		for (int i = 0; i < syscall_nargs(s->entry); i++)
+			if (s->entry->args[i].kind == K_SOCKADDR_IN)
+				return sandbox_pin_sockaddr(t, s, i, &ss, len);
+		return CHECK_PASS;
 	}
 	default:
 		if (sb->policy.net == NET_ANY)

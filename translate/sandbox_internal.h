@@ -2,7 +2,9 @@
 #ifndef PICOVISOR_SANDBOX_INTERNAL_H
 #define PICOVISOR_SANDBOX_INTERNAL_H
 
+#include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "event_loop.h"
 #include "personality.h"
@@ -25,18 +27,82 @@ __attribute__((format(printf, 6, 7))) enum check_result sandbox_refuse(struct tr
 								      const char *rule_fmt, ...);
 /* Fail the call with -err without running it (not a violation: what the kernel would say). */
 void sandbox_fail_call(struct tracee *t, const struct syscall_stop *s, int err);
-/* Replace the call's registers (a rewritten call) and let it run: the filter looks at it again. */
-void sandbox_rewrite_call(struct tracee *t, const tracee_regs *r);
+/* Skip the call and give the thread ret as its result (the supervisor did what it asked). */
+void sandbox_answer(struct tracee *t, const struct syscall_stop *s, long ret);
 
 /* The checks of a call the filter handed over (translate/sandbox_checks.c). */
-/* opens: an open-family call with open_flags (the others' access comes from the table's effects). */
-enum check_result sandbox_check_paths(struct tracee *t, const struct syscall_stop *s, bool opens, uint64_t open_flags);
-enum check_result sandbox_check_sockaddr(struct tracee *t, const struct syscall_stop *s);
+/*
+ * opens: an open-family call with open_flags (the others' access comes from
+ * the table's effects). What passed is pinned (sandbox_pin_paths): s->regs
+ * become the call the kernel will run.
+ */
+enum check_result sandbox_check_paths(struct tracee *t, struct syscall_stop *s, bool opens, uint64_t open_flags);
+
+/* A path the checks let through: the argument, as given, and as resolved. */
+struct pinned_path {
+	bool set;
+	bool as_given;   /* "", or a name that is no file (a pipe through /proc): copied, not resolved */
+	int index;
+	char given[PATH_MAX];
+	char resolved[PATH_MAX];
+};
+/*
+ * Give the kernel what was checked (translate/sandbox_pin.c): the resolved
+ * paths in the thread's scratch slot, an open as openat2 without symlinks.
+ * CHECK_PASS (s->regs and the thread's registers rewritten; the program's are
+ * put back at the exit), or CHECK_DONE (failed and resumed).
+ */
+enum check_result sandbox_pin_paths(struct tracee *t, struct syscall_stop *s, const struct pinned_path *pins, int n,
+				    bool opens, uint64_t open_flags);
+/*
+ * Under the supervisor's path checks, a call that makes or takes away a name
+ * (the table's NAME field) is done by picovisor in the directory it checked
+ * (translate/sandbox_names.c): served? (Paths through /proc, "" and names
+ * ending in . or .. are left to the kernel, pinned.) serve answers the call.
+ */
+bool sandbox_names_served(const struct syscall_stop *s, const struct pinned_path *pins, int n);
+/* Does the path's last component read "." or ".."? */
+bool path_ends_in_dots(const char *path);
+void sandbox_serve_names(struct tracee *t, const struct syscall_stop *s, const struct pinned_path *pins, int n);
+/* The same for a socket address (bind's): argument index and index + 1 become the checked copy. */
+enum check_result sandbox_pin_sockaddr(struct tracee *t, struct syscall_stop *s, int index, const void *addr,
+				       size_t len);
+enum check_result sandbox_check_sockaddr(struct tracee *t, struct syscall_stop *s);
 enum check_result sandbox_check_pids(struct tracee *t, const struct syscall_stop *s);
-/* openat2 without RESOLVE_* flags is rewritten in place into openat (the checks go on with it). */
+/* openat2: without RESOLVE_* flags, rewritten into openat in s (CHECK_PASS: check it as that); else answered. */
 enum check_result sandbox_check_openat2(struct tracee *t, struct syscall_stop *s);
 /* An image an exec maps, open at fd in the supervisor: 0 or -EACCES. */
 int sandbox_check_image(struct tracee *t, int fd, const char *role);
+/*
+ * One resolved path against the rules (need: PERM_* bits): CHECK_PASS, or the
+ * refusal's outcome. granted (may be NULL) receives what the rules give.
+ */
+enum check_result sandbox_check_resolved(struct tracee *t, const struct syscall_stop *s, const char *path,
+					 unsigned need, unsigned *granted);
+/*
+ * A mode, owner, time or xattr change (FX_ATTR): performed by the supervisor
+ * on the object it checked (translate/sandbox_attr.c); the thread gets the
+ * result. Always answers the call.
+ */
+void sandbox_serve_attr(struct tracee *t, const struct syscall_stop *s);
+/*
+ * The object path names for the thread (relative to dirfd or its cwd; a final
+ * symlink followed if follow), as picovisor's own O_PATH descriptor, opened
+ * with the thread's credentials c. The descriptor, or -errno (the walk's).
+ */
+struct thread_creds;
+int sandbox_take_path(struct tracee *t, const struct thread_creds *c, int dirfd, const char *path, bool follow);
+/* The rule for an object picovisor holds, by the name the kernel gives it (nameless objects have none). */
+enum check_result sandbox_decide_object(struct tracee *t, const struct syscall_stop *s, int obj, unsigned need);
+struct creds_saved;
+/* Take on the thread's credentials c (read once a call; thread_creds.h); -EPERM, said once, when picovisor cannot. */
+int sandbox_as_thread(struct tracee *t, const struct thread_creds *c, struct creds_saved *saved);
+/*
+ * A connect, sendto or sendmsg to a pathname unix socket (path: the copied
+ * sun_path): done by picovisor on the socket file it checked
+ * (translate/sandbox_unix.c). Always answers the call.
+ */
+void sandbox_serve_unix_path(struct tracee *t, const struct syscall_stop *s, const char *path);
 /* Is pid a task of the run? */
 bool sandbox_pid_in_run(pid_t pid);
 /* Does process group pgid belong to the run (and is not picovisor's own, shared with --tty)? */

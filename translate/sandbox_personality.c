@@ -27,20 +27,19 @@
 #include "tracee.h"
 #include "util.h"
 
-void sandbox_fail_call(struct tracee *t, const struct syscall_stop *s, int err)
+void sandbox_answer(struct tracee *t, const struct syscall_stop *s, long ret)
 {
 	tracee_regs r = t->path_exit ? t->path_exit->orig : s->regs; /* the program's own, if translated */
 
 	regs_set_syscall_nr(&r, -1);
-	regs_set_retval(&r, -err);
+	regs_set_retval(&r, ret);
 	regs_set(t->tid, &r);
 	tracee_resume(t, 0);
 }
 
-void sandbox_rewrite_call(struct tracee *t, const tracee_regs *r)
+void sandbox_fail_call(struct tracee *t, const struct syscall_stop *s, int err)
 {
-	regs_set(t->tid, r);
-	tracee_resume(t, 0);
+	sandbox_answer(t, s, -err);
 }
 
 enum check_result sandbox_refuse(struct tracee *t, const struct syscall_stop *s, int err, bool hard, const char *path,
@@ -281,6 +280,10 @@ static void on_check(struct tracee *t, const struct syscall_stop *orig)
 		serve(t, s); /* the loader asks sandbox_check_image for each image it maps */
 		return;
 	}
+	if (e->flags & FX_ATTR) {
+		sandbox_serve_attr(t, s); /* checked and done on one object picovisor holds */
+		return;
+	}
 	for (int i = 0; i < syscall_nargs(e); i++) {
 		if (e->args[i].kind == K_OPEN_HOW) {
 			if (sandbox_check_openat2(t, s) == CHECK_DONE)
@@ -289,8 +292,7 @@ static void on_check(struct tracee *t, const struct syscall_stop *orig)
 		}
 	}
 	opens = path_call_opens(s, &open_flags);
-	/* Landlock has no right for modes, owners, times and xattrs: those are always the supervisor's. */
-	if ((sb->supervisor_paths || (e->flags & FX_ATTR)) && sandbox_check_paths(t, s, opens, open_flags) == CHECK_DONE)
+	if (sb->supervisor_paths && sandbox_check_paths(t, s, opens, open_flags) == CHECK_DONE)
 		return;
 	if (sandbox_check_sockaddr(t, s) == CHECK_DONE)
 		return;

@@ -27,12 +27,14 @@ import limits_tests
 import lifecycle_tests
 import nt_holes_tests
 import diff_tests
+import exec_job_tests
 import fail_closed_tests
 import net_tests
 import nt_tests
 import pathmap_tests
 import redteam_tests
 import policy_tests
+import races_tests
 import sandbox_tests
 import seccomp_tests
 import tracing
@@ -554,12 +556,14 @@ def main():
     groups += sandbox_tests.groups(sys.modules[__name__])
     groups += net_tests.groups(sys.modules[__name__])
     groups += fail_closed_tests.groups(sys.modules[__name__])
+    groups += races_tests.groups(sys.modules[__name__])
     groups += pathmap_tests.groups(sys.modules[__name__])
     groups += seccomp_tests.groups(sys.modules[__name__])
     groups += nt_tests.groups(sys.modules[__name__])
     groups += limits_tests.groups(sys.modules[__name__])
     groups += lifecycle_tests.groups(sys.modules[__name__])
     groups += nt_holes_tests.groups(sys.modules[__name__])
+    groups += exec_job_tests.groups(sys.modules[__name__])
     groups += redteam_tests.groups(sys.modules[__name__])
     users = [False] if args.root_only or os.geteuid() != 0 or not needs("setpriv") else [False, True]
     try:

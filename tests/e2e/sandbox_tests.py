@@ -200,9 +200,6 @@ REFUSED_UNDER_LOG = {"signal_outside", "ptrace_outside", "pidfd_outside", "clone
 # Known gaps of a mode: (reason, strict), reported as SKIP with the reason (never a silent pass, never hidden).
 # A strict gap still runs: once it is contained, it fails until its line here is removed. A race is not run.
 KNOWN_GAPS = {
-    ("toctou_path", "alone"): ("known gap: without Landlock behind the supervisor, a path another thread "
-                               "changes after the check reaches the kernel (issue 14, races on checked arguments)",
-                               False),
 }
 
 

@@ -1,6 +1,8 @@
 /*
- * LD_PRELOAD shim for the canary tests: pidfd_open fails with ENOSYS, as on kernels before 5.3,
- * so that picovisor's signal targets fall back to kill(pid) (include/signal_send.h).
+ * LD_PRELOAD shim for the canary tests: pidfd_open without flags fails with ENOSYS, so that
+ * picovisor's signal targets fall back to kill(pid) (include/signal_send.h), as they do when
+ * picovisor runs out of descriptors for them. Thread pidfds (PIDFD_THREAD), which the exec path
+ * takes descriptors from the thread with (pidfd_getfd, a requirement since Linux 5.6), still work.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -18,7 +20,7 @@ long syscall(long nr, ...)
 	for (int i = 0; i < 6; i++)
 		a[i] = va_arg(ap, long);
 	va_end(ap);
-	if (nr == SYS_pidfd_open) {
+	if (nr == SYS_pidfd_open && a[1] == 0) {
 		errno = ENOSYS;
 		return -1;
 	}

@@ -1,0 +1,69 @@
+/*
+ * Common ground of the race programs: the victim is argv[1]/attr_victim (mode
+ * 0644, owned by the user the test runs as, so that natively the attempt
+ * works); the allowed twin is ./attr_victim in the launch directory. An
+ * attempt that wins turns the victim's mode into RACE_MODE; natively the mode
+ * is put back and the program goes on counting, so that its output shows the
+ * race won many times. Exit 1 if it ever won, 0 if not, 2 if it could not try.
+ */
+#ifndef RACE_H
+#define RACE_H
+
+#include "hostile.h"
+#include <sys/stat.h>
+#include <time.h>
+
+#define RACE_MODE 0747
+#define RACE_SECONDS 1
+
+static char race_victim[4096];
+static long race_tries, race_wins;
+
+static inline void race_setup(int argc, char **argv)
+{
+	struct stat st;
+	int fd;
+
+	snprintf(race_victim, sizeof(race_victim), "%s", outside(argc, argv, "attr_victim"));
+	if (stat(race_victim, &st) < 0 || (st.st_mode & 07777) != 0644)
+		cannot("the outside victim is not there with mode 0644");
+	fd = open("attr_victim", O_CREAT | O_WRONLY, 0644);
+	if (fd < 0)
+		cannot("creating the allowed twin in the working directory");
+	close(fd);
+}
+
+/* After one attempt: did it reach the victim? */
+static inline void race_count(void)
+{
+	struct stat st;
+
+	race_tries++;
+	if (stat(race_victim, &st) == 0 && (st.st_mode & 07777) == RACE_MODE) {
+		race_wins++;
+		chmod(race_victim, 0644); /* natively allowed: count on */
+	}
+}
+
+static inline int race_running(void)
+{
+	static time_t end;
+
+	if (!end)
+		end = time(NULL) + RACE_SECONDS;
+	return time(NULL) < end;
+}
+
+static inline __attribute__((noreturn)) void race_verdict(const char *what)
+{
+	char buf[256];
+
+	snprintf(buf, sizeof(buf), "%s: won %ld of %ld tries", what, race_wins, race_tries);
+	if (race_wins)
+		escaped(buf);
+	if (race_tries == 0)
+		cannot("no attempt was made");
+	contained(buf);
+}
+
+#endif
