@@ -21,7 +21,8 @@
  * cwd for AT_FDCWD), every symlink followed (the last one only if
  * follow_last), /proc/self and /proc/PID/fd/N as that process's. Components
  * that do not exist are kept as written. out receives an absolute path
- * without symlinks. 0, PATH_NOT_A_FILE, or -errno (ELOOP, ENAMETOOLONG, EBADF, ENOTDIR).
+ * without symlinks. 0, PATH_NOT_A_FILE (out: the /proc magic link that leads to the pipe or
+ * socket, or empty), or -errno (ELOOP, ENAMETOOLONG, EBADF, ENOTDIR).
  */
 int path_resolve(pid_t tid, pid_t tgid, int dirfd, const char *path, bool follow_last, char *out, size_t size);
 

@@ -115,6 +115,7 @@ enum arg_kind {
 	K_HEX,             /* flags or a value best read in hex */
 	K_PTR,             /* an address, not followed */
 	K_PID,             /* a process or thread id (differs between runs) */
+	K_PGID,            /* a process group to join (setpgid): the group must be the run's */
 	K_FD,              /* a file descriptor, shown with what it refers to */
 	K_DIRFD,           /* a directory fd or AT_FDCWD */
 	K_FD_CLOSED,       /* an fd the call closes: described at entry */

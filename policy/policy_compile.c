@@ -299,6 +299,9 @@ static int target_pid_arg(const struct syscall_entry *e)
 	if (syscall_waits_for_children(e))
 		return -1;
 	for (int i = 0; i < syscall_nargs(e); i++)
+		if (e->args[i].kind == K_PGID)
+			return i; /* a group to join: always looked at, setpgid(0, pgid) too */
+	for (int i = 0; i < syscall_nargs(e); i++)
 		if (e->args[i].kind == K_PID || e->args[i].kind == K_PIDFD)
 			return i;
 	return -1;
@@ -307,9 +310,19 @@ static int target_pid_arg(const struct syscall_entry *e)
 void policy_compile_env(const struct policy *p, const struct landlock_plan *plan, struct compile_env *env)
 {
 	const unsigned all = PERM_R | PERM_W | PERM_X | PERM_C;
-	bool everything = false, narrowed = false;
+	bool everything = false, narrowed = false, proc_writable = false;
 
 	for (size_t i = 0; i < p->npaths; i++) {
+		const char *rp = p->paths[i].path;
+
+		/*
+		 * Writing /proc/PID/... acts on that process, which for one outside
+		 * the run is refused in every mode (translate/sandbox_proc.c): a rule
+		 * that lets Landlock allow it makes the supervisor check paths.
+		 */
+		if ((p->paths[i].perms & (PERM_W | PERM_C)) &&
+		    (strcmp(rp, "/") == 0 || (strncmp(rp, "/proc", 5) == 0 && (rp[5] == '\0' || rp[5] == '/'))))
+			proc_writable = true;
 		if (strcmp(p->paths[i].path, "/") == 0)
 			everything = (p->paths[i].perms & all) == all;
 		else if ((p->paths[i].perms & all) != all)
@@ -318,8 +331,9 @@ void policy_compile_env(const struct policy *p, const struct landlock_plan *plan
 	everything = everything && !narrowed; /* no path can be refused */
 	memset(env, 0, sizeof(*env));
 	/* deny: Landlock refuses in the kernel. kill and log must see each refusal, so the supervisor checks first. */
-	env->landlock_paths = everything || (plan->abi >= 1 && plan->paths_complete &&
-					     (p->on_violation == VIOLATION_DENY || p->on_violation == VIOLATION_UNSET));
+	env->landlock_paths = !proc_writable &&
+			      (everything || (plan->abi >= 1 && plan->paths_complete &&
+					      (p->on_violation == VIOLATION_DENY || p->on_violation == VIOLATION_UNSET)));
 	/* Unix socket paths are beyond Landlock (connect needs no file right): checked unless everything is allowed. */
 	env->check_sockaddrs = p->net != NET_ANY || !everything;
 	env->count_tasks = p->limit_set[LIMIT_PROCS];

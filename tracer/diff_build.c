@@ -179,7 +179,7 @@ static void put_norm(struct strbuf *out, const struct diff_run *run, const struc
 		return;
 	case JSON_BOOL:
 	case JSON_NUMBER:
-		if (kind == K_PID && v->type == JSON_NUMBER && v->i > 0) {
+		if ((kind == K_PID || kind == K_PGID) && v->type == JSON_NUMBER && v->i > 0) {
 			long long vid = virtual_id(run, v->i);
 			if (vid >= 0)
 				sb_printf(out, "<pid %lld>", vid);

@@ -6,7 +6,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -103,20 +105,21 @@ struct sample {
  * its shared, which are file and shared memory pages). Shared memory is
  * counted once, system-wide; file pages are the page cache's, which the
  * kernel reclaims, and would count every library once per process.
+ * -1: the task has no address space (a leader that has left, an ended task).
  */
-static unsigned long long process_memory(pid_t pid)
+static long long process_memory(pid_t pid)
 {
 	unsigned long size, resident, shared;
-	unsigned long long bytes = 0;
+	long long bytes = -1;
 	char path[64];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/statm", pid);
 	f = fopen(path, "re");
 	if (!f)
-		return 0;
-	if (fscanf(f, "%lu %lu %lu", &size, &resident, &shared) == 3 && resident > shared)
-		bytes = (unsigned long long)(resident - shared) * (unsigned long long)sysconf(_SC_PAGESIZE);
+		return -1;
+	if (fscanf(f, "%lu %lu %lu", &size, &resident, &shared) == 3 && size > 0)
+		bytes = resident > shared ? (long long)(resident - shared) * sysconf(_SC_PAGESIZE) : 0;
 	fclose(f);
 	return bytes;
 }
@@ -143,16 +146,155 @@ static unsigned long long process_files(pid_t pid)
 	return n;
 }
 
-static void add_process(struct tracee *t, void *ctx)
-{
-	struct sample *s = ctx;
+/* The run's live tasks of one tick, gathered before they are read. */
+struct task_list {
+	struct tracee **t;
+	size_t n, cap;
+};
 
-	if (!t->proc || t->proc->tgid != t->tid)
-		return; /* one reading per process: threads share both */
-	if (lim.memory_limit)
-		s->memory += process_memory(t->tid);
-	if (lim.files_limit)
-		s->files += process_files(t->tid);
+static void gather_task(struct tracee *t, void *ctx)
+{
+	struct task_list *l = ctx;
+
+	if (!t->proc)
+		return;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 64;
+		l->t = xrealloc(l->t, l->cap * sizeof(*l->t));
+	}
+	l->t[l->n++] = t;
+}
+
+static int by_process(const void *a, const void *b)
+{
+	pid_t x = (*(struct tracee *const *)a)->proc->tgid, y = (*(struct tracee *const *)b)->proc->tgid;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * A process's memory, read through its threads: the leader may have left with
+ * SYS_exit while the others live on, and a leader without its mm reads as 0.
+ * The first thread that still has an address space speaks for the process.
+ */
+static unsigned long long memory_of_processes(struct tracee **t, size_t n)
+{
+	unsigned long long total = 0;
+
+	for (size_t i = 0; i < n;) {
+		size_t end = i;
+		bool read = false;
+
+		while (end < n && t[end]->proc == t[i]->proc)
+			end++;
+		for (size_t k = i; k < end && !read; k++) {
+			long long m = process_memory(t[k]->tid);
+			if (m >= 0) {
+				total += (unsigned long long)m;
+				read = true;
+			}
+		}
+		i = end;
+	}
+	return total;
+}
+
+/*
+ * Do two tasks share one descriptor table? kcmp(KCMP_FILES) orders tables
+ * consistently (0 the same, 1 and 2 below and above), so a process's threads
+ * can be sorted by table and each table counted once. On a kernel without kcmp
+ * (ENOSYS) no two tasks are taken to share one: threads that share a table
+ * count it once each, an overcount (a run ended early, never late;
+ * docs/policy.md).
+ */
+#ifndef KCMP_FILES
+#define KCMP_FILES 2
+#endif
+static bool have_kcmp = true;
+
+static int table_order(const struct tracee *a, const struct tracee *b)
+{
+	long r;
+
+	if (a->tid == b->tid)
+		return 0;
+	if (have_kcmp) {
+		r = syscall(SYS_kcmp, a->tid, b->tid, KCMP_FILES, 0, 0);
+		if (r == 0)
+			return 0;
+		if (r == 1 || r == 2)
+			return r == 1 ? -1 : 1;
+		if (errno == ENOSYS)
+			have_kcmp = false;
+	}
+	/* no answer (no kcmp; a task that has just ended): a table of its own, ordered by the task's id */
+	return (a->tid > b->tid) - (a->tid < b->tid);
+}
+
+/* A merge sort: it stays within its arrays whatever the comparisons say (a task may end midway). */
+static void sort_by_table(struct tracee **t, struct tracee **tmp, size_t n)
+{
+	size_t half = n / 2, i = 0, j = half, k = 0;
+
+	if (n < 2)
+		return;
+	sort_by_table(t, tmp, half);
+	sort_by_table(t + half, tmp, n - half);
+	while (i < half && j < n)
+		tmp[k++] = table_order(t[i], t[j]) <= 0 ? t[i++] : t[j++];
+	while (i < half)
+		tmp[k++] = t[i++];
+	while (j < n)
+		tmp[k++] = t[j++];
+	memcpy(t, tmp, n * sizeof(*t));
+}
+
+/* Open descriptors in the distinct tables of n tasks, each table read through a task that uses it. */
+static unsigned long long files_of_tasks(struct tracee **t, struct tracee **tmp, size_t n)
+{
+	unsigned long long total = 0;
+
+	sort_by_table(t, tmp, n);
+	for (size_t i = 0; i < n;) {
+		size_t end = i + 1;
+		unsigned long long most = process_files(t[i]->tid);
+
+		/* the same table: count it once, by whichever of its tasks still reads it */
+		while (end < n && table_order(t[i], t[end]) == 0) {
+			unsigned long long f = process_files(t[end]->tid);
+			if (f > most)
+				most = f;
+			end++;
+		}
+		total += most;
+		i = end;
+	}
+	return total;
+}
+
+/*
+ * Open descriptors of the run: every distinct descriptor table of each
+ * process once, read through a task that uses it (threads made without
+ * CLONE_FILES have tables of their own; a leader that has left has none).
+ * t is sorted by process. A table shared by processes that are not threads
+ * of one another (clone(CLONE_FILES) without CLONE_THREAD) counts once per
+ * process: an overcount, and it keeps kcmp to the threads of one process.
+ */
+static unsigned long long files_of_tables(struct tracee **t, size_t n)
+{
+	struct tracee **tmp = xcalloc(n ? n : 1, sizeof(*tmp));
+	unsigned long long total = 0;
+
+	for (size_t i = 0; i < n;) {
+		size_t end = i;
+
+		while (end < n && t[end]->proc == t[i]->proc)
+			end++;
+		total += files_of_tasks(t + i, tmp, end - i);
+		i = end;
+	}
+	free(tmp);
+	return total;
 }
 
 void run_limits_tick(void)
@@ -170,7 +312,17 @@ void run_limits_tick(void)
 	}
 	if (!lim.memory_limit && !lim.files_limit)
 		return;
-	tracee_for_each(add_process, &s);
+	{
+		struct task_list l = { NULL, 0, 0 };
+
+		tracee_for_each(gather_task, &l);
+		qsort(l.t, l.n, sizeof(*l.t), by_process);
+		if (lim.memory_limit)
+			s.memory = memory_of_processes(l.t, l.n);
+		if (lim.files_limit)
+			s.files = files_of_tables(l.t, l.n);
+		free(l.t);
+	}
 	if (lim.memory_limit) {
 		unsigned long long shared = system_shared_memory();
 

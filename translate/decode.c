@@ -628,6 +628,7 @@ static void decode_one(struct tout *o, const struct decode_ctx *c, int i, const 
 		return;
 	case K_INT:
 	case K_PID:
+	case K_PGID:
 	case K_PRIO_WHICH:
 	case K_IOPRIO_WHICH:
 		tout_int(o, a->name, (long long)(int)v);

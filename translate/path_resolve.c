@@ -110,6 +110,7 @@ int path_resolve(pid_t tid, pid_t tgid, int dirfd, const char *path, bool follow
 			goto out;
 		}
 		if (target[0] != '/') { /* a pipe or socket as a directory */
+			out[0] = '\0';
 			rc = path[0] ? -ENOTDIR : PATH_NOT_A_FILE;
 			goto out;
 		}

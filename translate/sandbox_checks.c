@@ -64,6 +64,8 @@ enum check_result sandbox_check_resolved(struct tracee *t, const struct syscall_
 	unsigned perms = path_rules_lookup(&sb->policy, sb->launch_dir, path, sandbox_pid_in_run, &rule);
 	char why[600], needs[16], got[8];
 
+	if (sandbox_check_proc_target(t, s, path, need) == CHECK_DONE)
+		return CHECK_DONE;
 	if (granted)
 		*granted = perms;
 	/* Reading metadata (stat, access, readlink, chdir) is not restricted: Landlock does not either. */
@@ -153,6 +155,9 @@ enum check_result sandbox_check_paths(struct tracee *t, struct syscall_stop *s, 
 			need = (need & PERM_ANY) ? PERM_W : need | PERM_W;
 		rc = path_resolve(t->tid, t->proc->tgid, dirfd, path, args[k].follow, resolved, PATH_MAX);
 		if (rc == PATH_NOT_A_FILE) { /* a pipe or socket through /proc/PID/fd: no rule; the name as given */
+			/* unless that /proc link (resolved names it, if any) is of a task outside the run */
+			if (sandbox_check_proc_target(t, s, resolved, need) == CHECK_DONE)
+				goto out;
 			pins[k].set = pins[k].as_given = true;
 			continue;
 		}
@@ -416,16 +421,26 @@ static void find_group(struct tracee *t, void *ctx)
 {
 	struct group_search *g = ctx;
 
-	if (!g->found && getpgid(t->tid) == g->pgid)
+	if (!g->found && getpgid(t->tid) == g->pgid && getsid(t->tid) != getsid(0))
 		g->found = true;
 }
 
+/*
+ * A group the run made: its id is a pid of the run (setpgid(0, 0) and setsid
+ * name the group after their caller), or a tracee is in it within a session
+ * that is not picovisor's (the run's own without --tty, or one a tracee made
+ * with setsid: setpgid never crosses sessions, so the run made all its
+ * groups). Holding a tracee is not enough: under --tty the run shares the
+ * caller's session, whose other jobs are not the run's.
+ */
 bool sandbox_group_in_run(pid_t pgid)
 {
 	struct group_search g = { pgid, false };
 
 	if (pgid <= 0 || pgid == getpgrp())
 		return false;
+	if (sandbox_pid_in_run(pgid))
+		return true;
 	tracee_for_each(find_group, &g);
 	return g.found;
 }
@@ -480,11 +495,21 @@ enum check_result sandbox_check_pids(struct tracee *t, const struct syscall_stop
 
 		if (e->args[i].kind == K_PRIO_WHICH || e->args[i].kind == K_IOPRIO_WHICH)
 			which = (int)regs_arg(&s->regs, s->abi, 0); /* getpriority, setpriority, ioprio_set */
-		if (e->args[i].kind != K_PID)
+		if (e->args[i].kind != K_PID && e->args[i].kind != K_PGID)
 			continue;
 		v = (long)(int)regs_arg(&s->regs, s->abi, i);
-		if (strcmp(e->args[i].name, "pgid") == 0)
-			continue; /* setpgid: the kernel keeps groups within the session */
+		if (e->args[i].kind == K_PGID) {
+			long who = i > 0 ? (long)(int)regs_arg(&s->regs, s->abi, 0) : 0; /* checked above */
+
+			if (who == 0)
+				who = t->proc->tgid;
+			/* its own group, a group the run made, or (--tty) the one it started in */
+			if (v <= 0 || v == who || sandbox_group_in_run((pid_t)v) ||
+			    (run_options()->share_tty && v == getpgrp()))
+				continue;
+			return sandbox_refuse(t, s, EPERM, true, NULL,
+					      "process group %ld was not made by the run: setpgid never joins it", v);
+		}
 		if (which >= 0) {
 			/* PRIO_PROCESS 0, PRIO_PGRP 1, PRIO_USER 2; ioprio: 1 process, 2 group, 3 user */
 			bool ioprio = e->args[0].kind == K_IOPRIO_WHICH;

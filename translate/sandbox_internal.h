@@ -108,6 +108,16 @@ bool sandbox_pid_in_run(pid_t pid);
 /* Does process group pgid belong to the run (and is not picovisor's own, shared with --tty)? */
 bool sandbox_group_in_run(pid_t pgid);
 /*
+ * A resolved path that acts on a task outside the run is refused in every
+ * mode (EACCES): /proc/PID/mem, fd/N and map_files/... for any access but a
+ * look (need PERM_R, PERM_W or PERM_C: the kernel leaves pipes and sockets
+ * there), any other /proc/PID/... or /proc/PID/task/TID/... entry for
+ * writing or changing (PERM_W, PERM_C). CHECK_PASS for anything else
+ * (translate/sandbox_proc.c).
+ */
+enum check_result sandbox_check_proc_target(struct tracee *t, const struct syscall_stop *s, const char *path,
+					    unsigned need);
+/*
  * A call aimed at pid (what: "process", "process group"), which is not a task of the run:
  * fails with ESRCH if nothing is there, passes for a zombie child of the run, and is
  * otherwise refused in every mode (on-violation log too).

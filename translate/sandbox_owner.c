@@ -6,7 +6,8 @@
  * wall. The supervisor finds the process and refuses one outside the run in
  * every mode; where it can, it rewrites the call into an equivalent one whose
  * target is the pid it checked, in a register no other thread can change
- * (pidfd_send_signal into kill or rt_sigqueueinfo, F_SETOWN_EX into F_SETOWN),
+ * (pidfd_send_signal into kill, tgkill, rt_sigqueueinfo or rt_tgsigqueueinfo,
+ * F_SETOWN_EX into F_SETOWN),
  * so that swapping the descriptor or the memory after the look changes
  * nothing. A rewritten call runs without a second stop: the kernel lets a
  * TRACE verdict pass when it re-runs the filter after a stop.
@@ -111,17 +112,67 @@ static int fd_process_of(struct tracee *t, int fd, struct fd_process *out)
 	return 0;
 }
 
-/* pidfd_send_signal(fd, sig, info, 0) to process pid: the same signal by pid, in registers. */
-static void rewrite_signal(struct syscall_stop *s, pid_t pid)
+#ifndef PIDFD_SIGNAL_THREAD
+#define PIDFD_SIGNAL_THREAD (1UL << 0)
+#define PIDFD_SIGNAL_THREAD_GROUP (1UL << 1)
+#define PIDFD_SIGNAL_PROCESS_GROUP (1UL << 2)
+#endif
+
+/* The call s becomes: nr with its arguments, all in registers (info, a pointer, is read by the kernel once). */
+static void rewrite_call(struct syscall_stop *s, const char *name, const uint64_t *args, int nargs)
 {
-	uint64_t info = regs_arg(&s->regs, s->abi, 2);
-	long nr = syscall_number(ABI_X86_64, info ? "rt_sigqueueinfo" : "kill");
+	long nr = syscall_number(s->abi, name);
 
 	regs_set_syscall_nr(&s->regs, nr);
-	regs_set_arg(&s->regs, s->abi, 0, (uint64_t)pid);
-	/* sig and info stay where they are: arguments 1 and 2 of both calls */
+	for (int i = 0; i < nargs; i++)
+		regs_set_arg(&s->regs, s->abi, i, args[i]);
 	s->nr = nr;
-	s->entry = syscall_lookup(ABI_X86_64, (int)nr);
+	s->entry = syscall_lookup(s->abi, (int)nr);
+}
+
+/*
+ * pidfd_send_signal(fd, sig, info, flags) to the task fp names, checked to be
+ * of the run: the same signal by the checked pid, so that the kernel never
+ * reads the descriptor again (another thread may have put another process
+ * behind its number meanwhile). Every form has an equivalent by pid but one:
+ * a process group with a siginfo, which is refused. CHECK_PASS: s is rewritten.
+ */
+static enum check_result signal_by_checked_pid(struct tracee *t, struct syscall_stop *s, const struct fd_process *fp)
+{
+	uint64_t sig = regs_arg(&s->regs, s->abi, 1), info = regs_arg(&s->regs, s->abi, 2);
+	uint64_t flags = regs_arg(&s->regs, s->abi, 3);
+	struct tracee *task = tracee_find(fp->pid);
+	pid_t tgid = task ? task->proc->tgid : fp->pid; /* not a tracee: a zombie child, a whole process */
+	bool thread = flags == PIDFD_SIGNAL_THREAD || (flags == 0 && fp->thread);
+
+	if (flags != 0 && flags != PIDFD_SIGNAL_THREAD && flags != PIDFD_SIGNAL_THREAD_GROUP &&
+	    flags != PIDFD_SIGNAL_PROCESS_GROUP) {
+		sandbox_fail_call(t, s, EINVAL); /* what the kernel says of unknown or several flags */
+		return CHECK_DONE;
+	}
+	if (flags == PIDFD_SIGNAL_PROCESS_GROUP) {
+		/* The group whose id is the task's pid (the kernel's meaning), checked like kill(-pgid). */
+		if (!sandbox_group_in_run(fp->pid))
+			return sandbox_refuse_target(t, s, fp->pid, "process group");
+		if (info && getpgid(fp->pid) != fp->pid) {
+			sandbox_fail_call(t, s, ESRCH); /* it leads no group: what the kernel says */
+			return CHECK_DONE;
+		}
+		if (info)
+			return sandbox_refuse(t, s, EPERM, true, NULL,
+					      "pidfd_send_signal to a process group with a siginfo has no equivalent by "
+					      "pid that the supervisor could check: refused (kill(-pgid) is allowed)");
+		rewrite_call(s, "kill", (uint64_t[]){ (uint64_t)-(long)fp->pid, sig }, 2);
+	} else if (thread) {
+		if (info)
+			rewrite_call(s, "rt_tgsigqueueinfo", (uint64_t[]){ (uint64_t)tgid, (uint64_t)fp->pid, sig, info }, 4);
+		else
+			rewrite_call(s, "tgkill", (uint64_t[]){ (uint64_t)tgid, (uint64_t)fp->pid, sig }, 3);
+	} else {
+		rewrite_call(s, info ? "rt_sigqueueinfo" : "kill", (uint64_t[]){ (uint64_t)tgid, sig, info }, info ? 3 : 2);
+	}
+	regs_set(t->tid, &s->regs);
+	return CHECK_PASS;
 }
 
 enum check_result sandbox_check_pidfds(struct tracee *t, struct syscall_stop *s)
@@ -146,11 +197,9 @@ enum check_result sandbox_check_pidfds(struct tracee *t, struct syscall_stop *s)
 		}
 		if (!sandbox_pid_in_run(fp.pid))
 			return sandbox_refuse_target(t, s, fp.pid, "process");
-		/* A whole process's signal by its pidfd: the same by the pid just checked. */
-		if ((e->flags & CL_SIGNAL) && i == 0 && !fp.thread && regs_arg(&s->regs, s->abi, 3) == 0) {
-			rewrite_signal(s, fp.pid);
-			regs_set(t->tid, &s->regs);
-		}
+		/* A signal by a pidfd: the same by the pid just checked, whatever its flags. */
+		if ((e->flags & CL_SIGNAL) && i == 0)
+			return signal_by_checked_pid(t, s, &fp);
 	}
 	return CHECK_PASS;
 }

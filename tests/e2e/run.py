@@ -32,6 +32,7 @@ import fail_closed_tests
 import net_tests
 import nt_tests
 import pathmap_tests
+import redteam_tests
 import policy_tests
 import races_tests
 import sandbox_tests
@@ -563,6 +564,7 @@ def main():
     groups += lifecycle_tests.groups(sys.modules[__name__])
     groups += nt_holes_tests.groups(sys.modules[__name__])
     groups += exec_job_tests.groups(sys.modules[__name__])
+    groups += redteam_tests.groups(sys.modules[__name__])
     users = [False] if args.root_only or os.geteuid() != 0 or not needs("setpriv") else [False, True]
     try:
         if len(users) == 1:  # every group of the unprivileged pass is one SKIP: counted, with its reason
