@@ -287,6 +287,11 @@ static void after_rename(struct tracee *t, long ret)
 	set_result(t, 0);
 }
 
+static void rename_at(struct tracee *t, uint64_t dir, uint64_t leaf, uint64_t dir_b, uint64_t leaf_b)
+{
+	nt_linux(t, nt_at_done, SYS_renameat2, dir, leaf, dir_b, leaf_b, nt_call_of(t)->at.arg, 0);
+}
+
 static void lookup_free(void *p)
 {
 	nt_lookup_free(p);
@@ -298,7 +303,7 @@ static void set_rename(struct tracee *t, struct nt_object *o, const unsigned cha
 {
 	struct nt_call *c = nt_call_of(t);
 	uint32_t name_len;
-	uint64_t root, from, to_path;
+	uint64_t root;
 	bool replace = b[0];
 	uint16_t *u;
 	size_t n;
@@ -372,14 +377,10 @@ static void set_rename(struct tracee *t, struct nt_object *o, const unsigned cha
 		}
 	}
 	free(u);
-	from = nt_scratch_put(t, 0, o->file.host, strlen(o->file.host) + 1);
-	to_path = nt_scratch_put(t, SCRATCH_SLOT_HALF, to->host, strlen(to->host) + 1);
-	if (!from || !to_path) {
-		nt_done(t, STATUS_NAME_TOO_LONG);
-		return;
-	}
-	nt_linux(t, after_rename, SYS_renameat2, (uint64_t)AT_FDCWD, from, (uint64_t)AT_FDCWD, to_path,
-		 replace ? 0 : RENAME_NOREPLACE, 0);
+	/* Both names relative to their parents opened without symlinks: one swapped in since leads nowhere. */
+	st = nt_at_parents(t, o->file.host, to->host, rename_at, after_rename, replace ? 0 : RENAME_NOREPLACE);
+	if (st)
+		nt_done(t, st);
 }
 
 static bool dir_is_empty(const char *path)
@@ -578,7 +579,7 @@ static ntstatus existing_file(struct tracee *t, uint64_t oa, struct nt_lookup *l
 	if (status)
 		return status;
 	nt_call_of(t)->name = xstrdup(lk->host);
-	if (!lk->exists || stat(lk->host, st) < 0) {
+	if (!lk->exists || lstat(lk->host, st) < 0) {
 		nt_lookup_free(lk);
 		return STATUS_OBJECT_NAME_NOT_FOUND;
 	}
@@ -627,7 +628,6 @@ void nt_serve_NtDeleteFile(struct tracee *t)
 	struct nt_lookup lk;
 	struct nt_fcb *f;
 	struct stat st;
-	uint64_t path;
 	ntstatus status = existing_file(t, c->a[0], &lk, &st);
 
 	if (status) {
@@ -650,14 +650,10 @@ void nt_serve_NtDeleteFile(struct tracee *t)
 		nt_done(t, status);
 		return;
 	}
-	path = nt_scratch_put(t, 0, lk.host, strlen(lk.host) + 1);
+	status = nt_at_parents(t, lk.host, NULL, nt_unlink_at, after_delete, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0);
 	nt_lookup_free(&lk);
-	if (!path) {
-		nt_done(t, STATUS_NAME_TOO_LONG);
-		return;
-	}
-	nt_linux(t, after_delete, SYS_unlinkat, (uint64_t)AT_FDCWD, path, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0, 0, 0,
-		 0);
+	if (status)
+		nt_done(t, status);
 }
 
 /* ---- NtFlushBuffersFile, NtQueryVolumeInformationFile */

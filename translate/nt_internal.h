@@ -115,7 +115,18 @@ struct nt_process {
 typedef void (*nt_then_fn)(struct tracee *t, long ret);
 
 /* The service call a thread is in. */
+/* A Linux call acting on names relative to their parent directories, opened without following symlinks (nt_beneath.c). */
+typedef void (*nt_at_fn)(struct tracee *t, uint64_t dir_a, uint64_t leaf_a, uint64_t dir_b, uint64_t leaf_b);
+struct nt_at {
+	nt_at_fn op;
+	void (*finished)(struct tracee *t, long ret);
+	uint64_t parent[2], leaf[2], how, arg;
+	long fd[2], ret;
+	int n, opened;
+};
+
 struct nt_call {
+	struct nt_at at;           /* a call's names opened beneath their drive (nt_beneath.c) */
 	const struct nt_service *svc;  /* NULL: a number no service has */
 	uint32_t nr;
 	uint64_t a[NT_MAX_ARGS];
@@ -168,6 +179,18 @@ void nt_put_iosb(struct tracee *t, uint64_t iosb, ntstatus status, uint64_t info
 /* Data the thread's Linux call reads, placed where no other thread can change it (scratch.h): its address, or 0. */
 uint64_t nt_scratch_put(struct tracee *t, size_t off, const void *data, size_t len);
 #define SCRATCH_SLOT_HALF (6 * 1024) /* where a call's second path goes in its slot (a path is at most 4096 bytes) */
+/*
+ * The thread's Linux calls on host names the supervisor resolved (absolute, without symlinks, nt_path.c)
+ * follow no symlink either: one swapped in since the resolution fails them (ELOOP: STATUS_REPARSE_POINT_NOT_RESOLVED).
+ * nt_open_beneath: openat2 of the whole name. nt_at_parents: the parent directories of a (and b) opened
+ * the same way, op(t, ...) then runs its call relative to them with then = nt_at_done, and finished(t, ret)
+ * gets its result once they are closed. Both: 0, or the status to end the call with.
+ */
+ntstatus nt_open_beneath(struct tracee *t, nt_then_fn then, const char *host, int flags, mode_t mode);
+ntstatus nt_at_parents(struct tracee *t, const char *a, const char *b, nt_at_fn op, nt_then_fn finished, uint64_t arg);
+void nt_at_done(struct tracee *t, long ret);
+/* op for nt_at_parents: unlinkat of the final name, flags in arg (nt_file.c). */
+void nt_unlink_at(struct tracee *t, uint64_t dir, uint64_t leaf, uint64_t dir_b, uint64_t leaf_b);
 /* The thread's work area: writable memory for a Linux call's results (NT_WORK_SIZE bytes). */
 uint64_t nt_work(struct tracee *t);
 

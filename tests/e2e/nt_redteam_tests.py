@@ -1,0 +1,102 @@
+"""Hostile NT programs (tests/nt/*.c) against the holes a red team found in the NT personality: each runs as
+root and as nobody (the harness runs every group twice), without a policy and under --policy ci. Exit 2 means
+the program's own setup failed ("cannot test"), a failure here. The runner adds what only the outside can see
+(files outside every drive that must not change)."""
+import os
+import shutil
+import tempfile
+import threading
+import time
+
+import nt_tests
+
+h = None
+POLICIES = [None, "ci"]
+
+
+def check(name, ok, detail=""):
+    h.report(name, bool(ok), detail)
+
+
+def tap(r):
+    if r is None:
+        return False, "timed out"
+    if r[2] == 2:
+        return False, "cannot test (the program's own setup failed)\n" + r[0][-600:]
+    ok, why = nt_tests.tap_ok(r[0])
+    return ok and r[2] == 0, f"{why}\n  status {r[2]}\n  stdout: {r[0][-600:]}\n  stderr: {r[1][-400:]}"
+
+
+def outside_dir():
+    """A directory outside every drive that the program's user could change if it reached it."""
+    o = tempfile.mkdtemp(prefix="pv-nt-out-")
+    os.chmod(o, 0o777)
+    for name, text in (("secret.txt", "SECRET\n"), ("victim", "v\n")):
+        with open(os.path.join(o, name), "w") as f:
+            f.write(text)
+        os.chmod(os.path.join(o, name), 0o666)
+    return o
+
+
+def swap_forever(d, outside, stop):
+    """C:\\sw: a directory, then a symlink to outside, again and again (until stop)."""
+    sw, real = os.path.join(d, "sw"), os.path.join(d, "swreal")
+    while not stop.is_set():
+        try:
+            os.rename(sw, real)
+            os.symlink(outside, sw)
+            time.sleep(0.001)
+            os.unlink(sw)
+            os.rename(real, sw)
+            time.sleep(0.001)
+        except OSError:
+            pass
+
+
+def nt_redteam_symlinks():
+    """A symlink planted in a drive never leads out of it: names through one are refused (ACCESS_DENIED), and
+    one swapped in between picovisor's resolution and the thread's own call makes nothing happen outside."""
+    if nt_tests.skipped_without_programs("nt redteam symlinks"):
+        return
+    for policy in POLICIES:
+        label = policy or "none"
+        outside = outside_dir()
+
+        def setup(d):
+            os.symlink(outside, os.path.join(d, "esc"))
+            os.mkdir(os.path.join(d, "sub"))
+            os.mkdir(os.path.join(d, "sw"))
+            with open(os.path.join(d, "sub", "inside.txt"), "w") as f:
+                f.write("in\n")
+            os.symlink(os.path.join(d, "sub"), os.path.join(d, "in"))
+            os.symlink(outside, os.path.join(d, "sub", "link"))
+            with open(os.path.join(d, "move.txt"), "w") as f:
+                f.write("m\n")
+        d = nt_tests.scratch(setup)
+        stop = threading.Event()
+        swapper = threading.Thread(target=swap_forever, args=(d, outside, stop))
+        swapper.start()
+        try:
+            pol = ["--quiet", "--policy", policy] if policy else []
+            r = nt_tests.run([h.pv(), "run"] + pol + ["--drive", f"C:={d}", "--", nt_tests.nt("symlink_escape.exe")],
+                             d, timeout=120)
+            stop.set()
+            swapper.join()
+            ok, why = tap(r)
+            left = sorted(os.listdir(outside))
+            with open(os.path.join(outside, "secret.txt")) as f:
+                secret_kept = f.read() == "SECRET\n"
+            clean = left == ["secret.txt", "victim"] and secret_kept and r is not None and "READ-OUTSIDE" not in r[0]
+            check(f"nt hostile ({label}): symlinks in a drive lead nowhere outside it, even swapped in mid-call",
+                  ok and clean, f"{why}\n  outside now holds {left}, secret kept {secret_kept}")
+        finally:
+            stop.set()
+            swapper.join()
+            shutil.rmtree(d, ignore_errors=True)
+            shutil.rmtree(outside, ignore_errors=True)
+
+
+def groups(harness):
+    global h
+    h = harness
+    return [nt_redteam_symlinks]
