@@ -96,7 +96,37 @@ def nt_redteam_symlinks():
             shutil.rmtree(outside, ignore_errors=True)
 
 
+def nt_redteam_sections():
+    """A section never gives more than the file handle allows: a read-write section needs FILE_WRITE_DATA, any
+    section FILE_READ_DATA; views never exceed their section (nor do NtProtectVirtualMemory's changes to them);
+    WRITECOPY views are private copies. The runner checks that no file changed."""
+    if nt_tests.skipped_without_programs("nt redteam sections"):
+        return
+    files = {"appendonly.txt": "ORIGINAL append\n", "secret.txt": "ORIGINAL secret\n", "cow.txt": "ORIGINAL cow\n"}
+    for policy in POLICIES:
+        label = policy or "none"
+
+        def setup(d):
+            for name, text in files.items():
+                with open(os.path.join(d, name), "w") as f:
+                    f.write(text)
+        d = nt_tests.scratch(setup)
+        try:
+            pol = ["--quiet", "--policy", policy] if policy else []
+            r = nt_tests.run([h.pv(), "run"] + pol + ["--drive", f"C:={d}", "--", nt_tests.nt("section_rights.exe")], d)
+            ok, why = tap(r)
+            changed = []
+            for name, text in files.items():
+                with open(os.path.join(d, name)) as f:
+                    if f.read() != text:
+                        changed.append(name)
+            check(f"nt hostile ({label}): sections and views within the handle's access, WRITECOPY private",
+                  ok and not changed, f"{why}\n  files changed: {changed}")
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
+
 def groups(harness):
     global h
     h = harness
-    return [nt_redteam_symlinks]
+    return [nt_redteam_symlinks, nt_redteam_sections]
