@@ -30,6 +30,7 @@ struct nt_object *nt_object_new(enum nt_type type)
 {
 	struct nt_object *o = xcalloc(1, sizeof(*o));
 
+	nt_kept_add(sizeof(*o));
 	o->type = type;
 	if (type == NT_TYPE_FILE)
 		o->file.fd = -1;
@@ -121,6 +122,7 @@ void nt_object_free(struct nt_object *obj)
 		nt_file_forget(obj);
 	if (obj->named)
 		nt_named_forget(obj);
+	nt_kept_sub(sizeof(*obj));
 	free(obj);
 }
 

@@ -66,7 +66,7 @@ struct nt_file {
 struct nt_object {
 	enum nt_type type;
 	int refs;              /* handles (and parked waits) that point here */
-	bool named;            /* in the run's table of named objects (nt_sync.c) */
+	struct nt_named *named; /* its entry in the run's table of named objects (nt_names.c), or NULL */
 	union {
 		struct nt_file file;
 		struct {
@@ -114,7 +114,6 @@ struct nt_process {
 
 typedef void (*nt_then_fn)(struct tracee *t, long ret);
 
-/* The service call a thread is in. */
 /* A Linux call acting on names relative to their parent directories, opened without following symlinks (nt_beneath.c). */
 typedef void (*nt_at_fn)(struct tracee *t, uint64_t dir_a, uint64_t leaf_a, uint64_t dir_b, uint64_t leaf_b);
 struct nt_at {
@@ -125,6 +124,7 @@ struct nt_at {
 	int n, opened;
 };
 
+/* The service call a thread is in. */
 struct nt_call {
 	struct nt_at at;           /* a call's names opened beneath their drive (nt_beneath.c) */
 	const struct nt_service *svc;  /* NULL: a number no service has */
@@ -258,7 +258,20 @@ void nt_file_forget(struct nt_object *obj);
 void nt_waits_recheck(void);
 void nt_wait_cancel(struct tracee *t);
 void nt_mutants_abandon(struct nt_process *p, pid_t tid);
+/* The run's named objects (nt_names.c): the one of this name, or NULL; add (taking name); forget (when freed). */
+struct nt_object *nt_named_find(const char *name);
+void nt_named_add(char *name, struct nt_object *obj);
 void nt_named_forget(struct nt_object *obj);
+/* The bytes nt_named_add keeps for this name. */
+size_t nt_named_cost(const char *name);
+/*
+ * What the supervisor keeps for a run's objects and names is counted, and a program's creation of an
+ * object that would take the count beyond NT_KEPT_MAX is STATUS_INSUFFICIENT_RESOURCES (docs/nt.md).
+ */
+#define NT_KEPT_MAX ((size_t)64 << 20)
+bool nt_kept_fits(size_t n);
+void nt_kept_add(size_t n);
+void nt_kept_sub(size_t n);
 /* The event handle h (0: none) is set: an I/O's completion event. */
 void nt_event_signal(struct tracee *t, uint64_t h);
 
