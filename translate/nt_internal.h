@@ -106,6 +106,8 @@ struct nt_process {
 	struct nt_handle *handles;  /* index = handle / 4 */
 	struct nt_alloc *allocs;    /* memory as NT handed it out, by address (nt_memory.h) */
 	int nhandles;
+	int used_slots;             /* slots below this were given out at some time (0: none yet) */
+	int free_slot;              /* the last closed slot (0: none), its access the next (nt_handles.c) */
 	struct nt_start start;
 	uint64_t next_thread_block; /* where the next TEB/work block goes (0: needs one) */
 	bool exit_status_set;

@@ -143,7 +143,25 @@ def nt_redteam_named_objects():
             shutil.rmtree(d, ignore_errors=True)
 
 
+def nt_redteam_handles():
+    """A handle table of 30000 handles: closed values are given again at once (no search through the table,
+    which made filling it quadratic), each value distinct and naming its own object; 60 s at most."""
+    if nt_tests.skipped_without_programs("nt redteam handles"):
+        return
+    for policy in POLICIES:
+        label = policy or "none"
+        d = nt_tests.scratch()
+        try:
+            pol = ["--quiet", "--policy", policy] if policy else []
+            r = nt_tests.run([h.pv(), "run"] + pol + ["--drive", f"C:={d}", "--", nt_tests.nt("many_handles.exe")], d,
+                             timeout=60)
+            ok, why = tap(r)
+            check(f"nt hostile ({label}): handle values reused without a search, each naming its object", ok, why)
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
+
 def groups(harness):
     global h
     h = harness
-    return [nt_redteam_symlinks, nt_redteam_sections, nt_redteam_named_objects]
+    return [nt_redteam_symlinks, nt_redteam_sections, nt_redteam_named_objects, nt_redteam_handles]
