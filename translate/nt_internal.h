@@ -161,9 +161,16 @@ struct nt_thread {
 	struct nt_thread_start start; /* a new thread's start, applied at its first stop (nt_thread.c) */
 	struct nt_object *self;    /* its thread object (one reference), signalled when it ends; NULL for the first */
 	bool start_pending;
+	bool terminating;          /* NtTerminateThread by another thread: it ends at its next stop in a service */
+	ntstatus terminate_status;
 };
 
 /* ---- The call primitives (nt_personality.c). */
+/*
+ * The thread ends now with status, from a stop in one of its services (a seccomp stop, or the exit of a
+ * Linux call the personality wrote): its object signalled, then the Linux exit (nt_system.c).
+ */
+void nt_thread_end(struct tracee *t, ntstatus status);
 void nt_done(struct tracee *t, ntstatus status);
 /* The call is taken back, at its seccomp stop: the thread runs on from before its syscall instruction,
  * as Linux restarts a call a signal interrupted (a pending signal is delivered first). */

@@ -161,7 +161,28 @@ def nt_redteam_handles():
             shutil.rmtree(d, ignore_errors=True)
 
 
+def nt_redteam_terminate_thread():
+    """NtTerminateThread of another thread ends it with its status and signals it: a wait for it returns,
+    whether it was busy in services, parked in a wait (its mutant abandoned) or in a Linux call (before:
+    STATUS_NOT_IMPLEMENTED and the wait never ended)."""
+    if nt_tests.skipped_without_programs("nt redteam terminate thread"):
+        return
+    for policy in POLICIES:
+        label = policy or "none"
+        d = nt_tests.scratch()
+        try:
+            pol = ["--quiet", "--policy", policy] if policy else []
+            r = nt_tests.run([h.pv(), "run"] + pol + ["--drive", f"C:={d}", "--", nt_tests.nt("terminate_thread.exe")],
+                             d, timeout=60)
+            ok, why = tap(r)
+            check(f"nt ({label}): NtTerminateThread of another thread ends it, and its waiters wake",
+                  ok and "RAN-ON" not in r[0], why)
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
+
 def groups(harness):
     global h
     h = harness
-    return [nt_redteam_symlinks, nt_redteam_sections, nt_redteam_named_objects, nt_redteam_handles]
+    return [nt_redteam_symlinks, nt_redteam_sections, nt_redteam_named_objects, nt_redteam_handles,
+            nt_redteam_terminate_thread]
