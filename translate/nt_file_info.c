@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -383,9 +384,13 @@ static void set_rename(struct tracee *t, struct nt_object *o, const unsigned cha
 		nt_done(t, st);
 }
 
-static bool dir_is_empty(const char *path)
+/* A name resolved beneath a drive is opened without following a symlink swapped in since; a handle's
+ * /proc/PID/fd/N link is followed (it is the directory the handle holds). */
+static bool dir_is_empty(const char *path, bool beneath)
 {
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct open_how how = { .flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+				.resolve = beneath ? RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS : 0 };
+	int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
 	char buf[1024];
 	long n;
 	bool empty = true;
@@ -514,7 +519,7 @@ void nt_serve_NtSetInformationFile(struct tracee *t)
 
 			/* the directory the handle holds, through its fd: not a name walked again */
 			snprintf(fdpath, sizeof(fdpath), "/proc/%d/fd/%d", t->tid, o->file.fd);
-			if (S_ISDIR(st.st_mode) && !dir_is_empty(fdpath)) {
+			if (S_ISDIR(st.st_mode) && !dir_is_empty(fdpath, false)) {
 				nt_done(t, STATUS_DIRECTORY_NOT_EMPTY);
 				return;
 			}
@@ -642,7 +647,7 @@ void nt_serve_NtDeleteFile(struct tracee *t)
 	f = nt_fcb_get(st.st_dev, st.st_ino);
 	if (f) {
 		status = nt_share_conflict(f, 4, 7) ? STATUS_SHARING_VIOLATION
-			 : S_ISDIR(st.st_mode) && !dir_is_empty(lk.host) ? STATUS_DIRECTORY_NOT_EMPTY
+			 : S_ISDIR(st.st_mode) && !dir_is_empty(lk.host, true) ? STATUS_DIRECTORY_NOT_EMPTY
 									 : STATUS_SUCCESS;
 		if (!status)
 			f->delete_pending = true;
