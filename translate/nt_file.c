@@ -237,6 +237,13 @@ static void after_close(struct tracee *t, long ret)
 	nt_done(t, STATUS_SUCCESS);
 }
 
+void nt_unlink_at(struct tracee *t, uint64_t dir, uint64_t leaf, uint64_t dir_b, uint64_t leaf_b)
+{
+	(void)dir_b;
+	(void)leaf_b;
+	nt_linux(t, nt_at_done, SYS_unlinkat, dir, leaf, nt_call_of(t)->at.arg, 0, 0, 0);
+}
+
 static void after_unlink(struct tracee *t, long ret)
 {
 	struct nt_call *c = nt_call_of(t);
@@ -264,18 +271,19 @@ void nt_file_closed(struct tracee *t, struct nt_object *obj)
 	bool remove = fcb && fcb->opens == 1 && (fcb->delete_pending || f->delete_on_close) && fcb->host;
 	bool dir = fcb && fcb->is_dir;
 	char *here = remove && fd >= 0 ? nt_fd_path(t, fd) : NULL; /* the file where it is now, not its old name */
-	uint64_t path = 0;
 
-	if (here && !(lstat(here, &st) == 0 && nt_drive_protected(st.st_dev, st.st_ino)))
-		path = nt_scratch_put(t, 0, here, strlen(here) + 1);
-	free(here);
+	if (here && lstat(here, &st) == 0 && nt_drive_protected(st.st_dev, st.st_ino)) {
+		free(here);
+		here = NULL;
+	}
 
 	nt_object_free(obj);
 	c->st[5] = (uint64_t)(int64_t)fd;
-	if (path) {
-		nt_linux(t, after_unlink, SYS_unlinkat, (uint64_t)AT_FDCWD, path, dir ? AT_REMOVEDIR : 0, 0, 0, 0);
+	if (here && nt_at_parents(t, here, NULL, nt_unlink_at, after_unlink, dir ? AT_REMOVEDIR : 0) == 0) {
+		free(here);
 		return;
 	}
+	free(here);
 	if (fd >= 0)
 		nt_linux(t, after_close, SYS_close, (uint64_t)fd, 0, 0, 0, 0, 0);
 	else

@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,6 +288,11 @@ static void after_rename(struct tracee *t, long ret)
 	set_result(t, 0);
 }
 
+static void rename_at(struct tracee *t, uint64_t dir, uint64_t leaf, uint64_t dir_b, uint64_t leaf_b)
+{
+	nt_linux(t, nt_at_done, SYS_renameat2, dir, leaf, dir_b, leaf_b, nt_call_of(t)->at.arg, 0);
+}
+
 static void lookup_free(void *p)
 {
 	nt_lookup_free(p);
@@ -298,7 +304,7 @@ static void set_rename(struct tracee *t, struct nt_object *o, const unsigned cha
 {
 	struct nt_call *c = nt_call_of(t);
 	uint32_t name_len;
-	uint64_t root, from, to_path;
+	uint64_t root;
 	bool replace = b[0];
 	uint16_t *u;
 	size_t n;
@@ -372,19 +378,19 @@ static void set_rename(struct tracee *t, struct nt_object *o, const unsigned cha
 		}
 	}
 	free(u);
-	from = nt_scratch_put(t, 0, o->file.host, strlen(o->file.host) + 1);
-	to_path = nt_scratch_put(t, SCRATCH_SLOT_HALF, to->host, strlen(to->host) + 1);
-	if (!from || !to_path) {
-		nt_done(t, STATUS_NAME_TOO_LONG);
-		return;
-	}
-	nt_linux(t, after_rename, SYS_renameat2, (uint64_t)AT_FDCWD, from, (uint64_t)AT_FDCWD, to_path,
-		 replace ? 0 : RENAME_NOREPLACE, 0);
+	/* Both names relative to their parents opened without symlinks: one swapped in since leads nowhere. */
+	st = nt_at_parents(t, o->file.host, to->host, rename_at, after_rename, replace ? 0 : RENAME_NOREPLACE);
+	if (st)
+		nt_done(t, st);
 }
 
-static bool dir_is_empty(const char *path)
+/* A name resolved beneath a drive is opened without following a symlink swapped in since; a handle's
+ * /proc/PID/fd/N link is followed (it is the directory the handle holds). */
+static bool dir_is_empty(const char *path, bool beneath)
 {
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct open_how how = { .flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+				.resolve = beneath ? RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS : 0 };
+	int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
 	char buf[1024];
 	long n;
 	bool empty = true;
@@ -513,7 +519,7 @@ void nt_serve_NtSetInformationFile(struct tracee *t)
 
 			/* the directory the handle holds, through its fd: not a name walked again */
 			snprintf(fdpath, sizeof(fdpath), "/proc/%d/fd/%d", t->tid, o->file.fd);
-			if (S_ISDIR(st.st_mode) && !dir_is_empty(fdpath)) {
+			if (S_ISDIR(st.st_mode) && !dir_is_empty(fdpath, false)) {
 				nt_done(t, STATUS_DIRECTORY_NOT_EMPTY);
 				return;
 			}
@@ -578,7 +584,7 @@ static ntstatus existing_file(struct tracee *t, uint64_t oa, struct nt_lookup *l
 	if (status)
 		return status;
 	nt_call_of(t)->name = xstrdup(lk->host);
-	if (!lk->exists || stat(lk->host, st) < 0) {
+	if (!lk->exists || lstat(lk->host, st) < 0) {
 		nt_lookup_free(lk);
 		return STATUS_OBJECT_NAME_NOT_FOUND;
 	}
@@ -627,7 +633,6 @@ void nt_serve_NtDeleteFile(struct tracee *t)
 	struct nt_lookup lk;
 	struct nt_fcb *f;
 	struct stat st;
-	uint64_t path;
 	ntstatus status = existing_file(t, c->a[0], &lk, &st);
 
 	if (status) {
@@ -642,7 +647,7 @@ void nt_serve_NtDeleteFile(struct tracee *t)
 	f = nt_fcb_get(st.st_dev, st.st_ino);
 	if (f) {
 		status = nt_share_conflict(f, 4, 7) ? STATUS_SHARING_VIOLATION
-			 : S_ISDIR(st.st_mode) && !dir_is_empty(lk.host) ? STATUS_DIRECTORY_NOT_EMPTY
+			 : S_ISDIR(st.st_mode) && !dir_is_empty(lk.host, true) ? STATUS_DIRECTORY_NOT_EMPTY
 									 : STATUS_SUCCESS;
 		if (!status)
 			f->delete_pending = true;
@@ -650,14 +655,10 @@ void nt_serve_NtDeleteFile(struct tracee *t)
 		nt_done(t, status);
 		return;
 	}
-	path = nt_scratch_put(t, 0, lk.host, strlen(lk.host) + 1);
+	status = nt_at_parents(t, lk.host, NULL, nt_unlink_at, after_delete, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0);
 	nt_lookup_free(&lk);
-	if (!path) {
-		nt_done(t, STATUS_NAME_TOO_LONG);
-		return;
-	}
-	nt_linux(t, after_delete, SYS_unlinkat, (uint64_t)AT_FDCWD, path, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0, 0, 0,
-		 0);
+	if (status)
+		nt_done(t, status);
 }
 
 /* ---- NtFlushBuffersFile, NtQueryVolumeInformationFile */

@@ -88,7 +88,6 @@ struct open_req {
 	uint32_t info;             /* FILE_OPENED, FILE_CREATED, ... */
 	int flags;
 	mode_t mode;
-	uint64_t path;             /* the host path in the scratch area */
 };
 
 static void open_req_free(void *p)
@@ -171,12 +170,22 @@ static void after_open(struct tracee *t, long ret)
 static void after_mkdir(struct tracee *t, long ret)
 {
 	struct open_req *r = nt_call_of(t)->p;
+	ntstatus st;
 
 	if (ret < 0) {
 		open_failed(t, ret);
 		return;
 	}
-	nt_linux(t, after_open, SYS_openat, (uint64_t)AT_FDCWD, r->path, (uint64_t)r->flags, 0, 0, 0);
+	st = nt_open_beneath(t, after_open, r->lk.host, r->flags, 0);
+	if (st)
+		nt_done(t, st);
+}
+
+static void mkdir_at(struct tracee *t, uint64_t dir, uint64_t leaf, uint64_t dir_b, uint64_t leaf_b)
+{
+	(void)dir_b;
+	(void)leaf_b;
+	nt_linux(t, nt_at_done, SYS_mkdirat, dir, leaf, 0777, 0, 0, 0);
 }
 
 /* How the host file is opened for this access. */
@@ -239,7 +248,7 @@ static void create_file(struct tracee *t, uint64_t handle_out, uint32_t access, 
 			nt_done(t, STATUS_NOT_A_DIRECTORY);
 			return;
 		}
-		if (stat(r->lk.host, &sb) == 0) {
+		if (lstat(r->lk.host, &sb) == 0) {
 			struct nt_fcb *f = nt_fcb_get(sb.st_dev, sb.st_ino);
 
 			if (f && f->delete_pending) {
@@ -284,16 +293,13 @@ static void create_file(struct tracee *t, uint64_t handle_out, uint32_t access, 
 		r->flags = open_flags(r->access, dir) | (dir ? 0 : O_CREAT | O_EXCL);
 		r->mode = attributes & FILE_ATTRIBUTE_READONLY ? 0444 : 0666;
 	}
-	r->path = nt_scratch_put(t, 0, r->lk.host, strlen(r->lk.host) + 1);
-	if (!r->path) {
-		nt_done(t, STATUS_NAME_TOO_LONG);
-		return;
-	}
-	if (!r->lk.exists && dir) {
-		nt_linux(t, after_mkdir, SYS_mkdirat, (uint64_t)AT_FDCWD, r->path, 0777, 0, 0, 0);
-		return;
-	}
-	nt_linux(t, after_open, SYS_openat, (uint64_t)AT_FDCWD, r->path, (uint64_t)r->flags, r->mode, 0, 0);
+	/* The thread opens (or makes) what the lookup found, following no symlink swapped in since. */
+	if (!r->lk.exists && dir)
+		st = nt_at_parents(t, r->lk.host, NULL, mkdir_at, after_mkdir, 0);
+	else
+		st = nt_open_beneath(t, after_open, r->lk.host, r->flags, r->mode);
+	if (st)
+		nt_done(t, st);
 }
 
 void nt_serve_NtCreateFile(struct tracee *t)

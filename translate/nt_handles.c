@@ -30,6 +30,7 @@ struct nt_object *nt_object_new(enum nt_type type)
 {
 	struct nt_object *o = xcalloc(1, sizeof(*o));
 
+	nt_kept_add(sizeof(*o));
 	o->type = type;
 	if (type == NT_TYPE_FILE)
 		o->file.fd = -1;
@@ -42,17 +43,22 @@ uint32_t nt_handle_add(struct nt_process *p, struct nt_object *obj, uint32_t acc
 {
 	int i;
 
-	for (i = 1; i < p->nhandles; i++)
-		if (!p->handles[i].obj)
-			break;
-	if (i >= p->nhandles) {
-		int n = p->nhandles ? p->nhandles * 2 : 64;
+	/* The slot closed last, else the first never used: no search, whatever the table holds. */
+	if (p->free_slot) {
+		i = p->free_slot;
+		p->free_slot = (int)p->handles[i].access;
+	} else {
+		i = p->used_slots ? p->used_slots : 1;
+		if (i >= p->nhandles) {
+			int n = p->nhandles ? p->nhandles * 2 : 64;
 
-		if (n > NT_MAX_HANDLES)
-			return 0;
-		p->handles = xrealloc(p->handles, (size_t)n * sizeof(*p->handles));
-		memset(p->handles + p->nhandles, 0, (size_t)(n - p->nhandles) * sizeof(*p->handles));
-		p->nhandles = n;
+			if (n > NT_MAX_HANDLES)
+				return 0;
+			p->handles = xrealloc(p->handles, (size_t)n * sizeof(*p->handles));
+			memset(p->handles + p->nhandles, 0, (size_t)(n - p->nhandles) * sizeof(*p->handles));
+			p->nhandles = n;
+		}
+		p->used_slots = i + 1;
 	}
 	p->handles[i].obj = obj;
 	p->handles[i].access = access;
@@ -106,7 +112,8 @@ struct nt_object *nt_handle_remove(struct nt_process *p, uint64_t h)
 		return NULL;
 	o = s->obj;
 	s->obj = NULL;
-	s->access = 0;
+	s->access = (uint32_t)p->free_slot; /* a free slot's access links to the next free one */
+	p->free_slot = (int)(s - p->handles);
 	return o;
 }
 
@@ -121,6 +128,7 @@ void nt_object_free(struct nt_object *obj)
 		nt_file_forget(obj);
 	if (obj->named)
 		nt_named_forget(obj);
+	nt_kept_sub(sizeof(*obj));
 	free(obj);
 }
 

@@ -66,7 +66,7 @@ struct nt_file {
 struct nt_object {
 	enum nt_type type;
 	int refs;              /* handles (and parked waits) that point here */
-	bool named;            /* in the run's table of named objects (nt_sync.c) */
+	struct nt_named *named; /* its entry in the run's table of named objects (nt_names.c), or NULL */
 	union {
 		struct nt_file file;
 		struct {
@@ -106,6 +106,8 @@ struct nt_process {
 	struct nt_handle *handles;  /* index = handle / 4 */
 	struct nt_alloc *allocs;    /* memory as NT handed it out, by address (nt_memory.h) */
 	int nhandles;
+	int used_slots;             /* slots below this were given out at some time (0: none yet) */
+	int free_slot;              /* the last closed slot (0: none), its access the next (nt_handles.c) */
 	struct nt_start start;
 	uint64_t next_thread_block; /* where the next TEB/work block goes (0: needs one) */
 	bool exit_status_set;
@@ -114,8 +116,19 @@ struct nt_process {
 
 typedef void (*nt_then_fn)(struct tracee *t, long ret);
 
+/* A Linux call acting on names relative to their parent directories, opened without following symlinks (nt_beneath.c). */
+typedef void (*nt_at_fn)(struct tracee *t, uint64_t dir_a, uint64_t leaf_a, uint64_t dir_b, uint64_t leaf_b);
+struct nt_at {
+	nt_at_fn op;
+	void (*finished)(struct tracee *t, long ret);
+	uint64_t parent[2], leaf[2], how, arg;
+	long fd[2], ret;
+	int n, opened;
+};
+
 /* The service call a thread is in. */
 struct nt_call {
+	struct nt_at at;           /* a call's names opened beneath their drive (nt_beneath.c) */
 	const struct nt_service *svc;  /* NULL: a number no service has */
 	uint32_t nr;
 	uint64_t a[NT_MAX_ARGS];
@@ -148,9 +161,16 @@ struct nt_thread {
 	struct nt_thread_start start; /* a new thread's start, applied at its first stop (nt_thread.c) */
 	struct nt_object *self;    /* its thread object (one reference), signalled when it ends; NULL for the first */
 	bool start_pending;
+	bool terminating;          /* NtTerminateThread by another thread: it ends at its next stop in a service */
+	ntstatus terminate_status;
 };
 
 /* ---- The call primitives (nt_personality.c). */
+/*
+ * The thread ends now with status, from a stop in one of its services (a seccomp stop, or the exit of a
+ * Linux call the personality wrote): its object signalled, then the Linux exit (nt_system.c).
+ */
+void nt_thread_end(struct tracee *t, ntstatus status);
 void nt_done(struct tracee *t, ntstatus status);
 /* The call is taken back, at its seccomp stop: the thread runs on from before its syscall instruction,
  * as Linux restarts a call a signal interrupted (a pending signal is delivered first). */
@@ -168,6 +188,18 @@ void nt_put_iosb(struct tracee *t, uint64_t iosb, ntstatus status, uint64_t info
 /* Data the thread's Linux call reads, placed where no other thread can change it (scratch.h): its address, or 0. */
 uint64_t nt_scratch_put(struct tracee *t, size_t off, const void *data, size_t len);
 #define SCRATCH_SLOT_HALF (6 * 1024) /* where a call's second path goes in its slot (a path is at most 4096 bytes) */
+/*
+ * The thread's Linux calls on host names the supervisor resolved (absolute, without symlinks, nt_path.c)
+ * follow no symlink either: one swapped in since the resolution fails them (ELOOP: STATUS_REPARSE_POINT_NOT_RESOLVED).
+ * nt_open_beneath: openat2 of the whole name. nt_at_parents: the parent directories of a (and b) opened
+ * the same way, op(t, ...) then runs its call relative to them with then = nt_at_done, and finished(t, ret)
+ * gets its result once they are closed. Both: 0, or the status to end the call with.
+ */
+ntstatus nt_open_beneath(struct tracee *t, nt_then_fn then, const char *host, int flags, mode_t mode);
+ntstatus nt_at_parents(struct tracee *t, const char *a, const char *b, nt_at_fn op, nt_then_fn finished, uint64_t arg);
+void nt_at_done(struct tracee *t, long ret);
+/* op for nt_at_parents: unlinkat of the final name, flags in arg (nt_file.c). */
+void nt_unlink_at(struct tracee *t, uint64_t dir, uint64_t leaf, uint64_t dir_b, uint64_t leaf_b);
 /* The thread's work area: writable memory for a Linux call's results (NT_WORK_SIZE bytes). */
 uint64_t nt_work(struct tracee *t);
 
@@ -235,7 +267,20 @@ void nt_file_forget(struct nt_object *obj);
 void nt_waits_recheck(void);
 void nt_wait_cancel(struct tracee *t);
 void nt_mutants_abandon(struct nt_process *p, pid_t tid);
+/* The run's named objects (nt_names.c): the one of this name, or NULL; add (taking name); forget (when freed). */
+struct nt_object *nt_named_find(const char *name);
+void nt_named_add(char *name, struct nt_object *obj);
 void nt_named_forget(struct nt_object *obj);
+/* The bytes nt_named_add keeps for this name. */
+size_t nt_named_cost(const char *name);
+/*
+ * What the supervisor keeps for a run's objects and names is counted, and a program's creation of an
+ * object that would take the count beyond NT_KEPT_MAX is STATUS_INSUFFICIENT_RESOURCES (docs/nt.md).
+ */
+#define NT_KEPT_MAX ((size_t)64 << 20)
+bool nt_kept_fits(size_t n);
+void nt_kept_add(size_t n);
+void nt_kept_sub(size_t n);
 /* The event handle h (0: none) is set: an I/O's completion event. */
 void nt_event_signal(struct tracee *t, uint64_t h);
 

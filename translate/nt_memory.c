@@ -55,13 +55,36 @@ int nt_prot_of(uint32_t protect)
 	case 0x01: return PROT_NONE;
 	case 0x02: return PROT_READ;
 	case 0x04: return PROT_READ | PROT_WRITE;
-	case 0x08: return PROT_READ | PROT_WRITE; /* WRITECOPY: private copies are what Linux gives anyway */
+	case 0x08: return PROT_READ | PROT_WRITE; /* WRITECOPY: only on private memory (a view: MAP_PRIVATE, nt_section.c) */
 	case 0x10: return PROT_EXEC;
 	case 0x20: return PROT_READ | PROT_EXEC;
 	case 0x40: return PROT_READ | PROT_WRITE | PROT_EXEC;
 	case 0x80: return PROT_READ | PROT_WRITE | PROT_EXEC;
 	default: return -1;
 	}
+}
+
+unsigned nt_page_rights(uint32_t protect)
+{
+	switch (protect & 0xff) {
+	case 0x02: return NT_RIGHT_READ;
+	case 0x04: return NT_RIGHT_READ | NT_RIGHT_WRITE;
+	case 0x08: return NT_RIGHT_READ | NT_RIGHT_COPY;
+	case 0x10: return NT_RIGHT_EXEC;
+	case 0x20: return NT_RIGHT_READ | NT_RIGHT_EXEC;
+	case 0x40: return NT_RIGHT_READ | NT_RIGHT_WRITE | NT_RIGHT_EXEC;
+	case 0x80: return NT_RIGHT_READ | NT_RIGHT_COPY | NT_RIGHT_EXEC;
+	default: return 0;
+	}
+}
+
+bool nt_rights_within(unsigned want, uint32_t max)
+{
+	unsigned allowed = nt_page_rights(max);
+
+	if (allowed & NT_RIGHT_WRITE)
+		allowed |= NT_RIGHT_COPY;
+	return (want & ~allowed) == 0;
 }
 
 static bool valid_protect(uint32_t protect)
@@ -462,6 +485,22 @@ void nt_serve_NtProtectVirtualMemory(struct tracee *t)
 			nt_done(t, STATUS_NOT_COMMITTED);
 			return;
 		}
+	if (a->type == MEM_MAPPED) {
+		/* A view's pages never exceed its section: a shared view cannot become copy-on-write (its
+		 * writes would reach the section), a private one writes only its copies. */
+		unsigned want = nt_page_rights(protect);
+
+		if (!a->private_view && (want & NT_RIGHT_COPY)) {
+			nt_done(t, STATUS_INVALID_PAGE_PROTECTION);
+			return;
+		}
+		if (a->private_view && (want & NT_RIGHT_WRITE))
+			want = (want & ~(unsigned)NT_RIGHT_WRITE) | NT_RIGHT_COPY;
+		if (!nt_rights_within(want, a->section_protect)) {
+			nt_done(t, STATUS_SECTION_PROTECTION);
+			return;
+		}
+	}
 	c->st[0] = start;
 	c->st[1] = end - start;
 	c->st[2] = protect;

@@ -11,7 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "nt_file.h"
 #include "event_loop.h"
@@ -150,15 +154,28 @@ void nt_lookup_free(struct nt_lookup *l)
 	memset(l, 0, sizeof(*l));
 }
 
-/* The entry of dir whose name equals want ignoring case: its real name (malloc'd), or NULL. */
+/*
+ * The entry of dir whose name equals want ignoring case: its real name
+ * (malloc'd), or NULL. dir was reached without a symlink and is opened
+ * again without following one (a symlink swapped in since lists nothing),
+ * so only directories beneath a drive's root are listed. They are listed
+ * with the supervisor's rights: what that tells a program is docs/nt.md's
+ * ("Paths and drives").
+ */
 static char *find_case_insensitive(const char *dir, const char *want)
 {
-	DIR *d = opendir(dir);
+	struct open_how how = { .flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+				.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
+	int fd = (int)syscall(SYS_openat2, AT_FDCWD, dir, &how, sizeof(how));
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
 	struct dirent *e;
 	char *found = NULL;
 
-	if (!d)
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
 		return NULL;
+	}
 	while ((e = readdir(d)))
 		if (nt_name_casecmp(e->d_name, want) == 0) {
 			found = xstrdup(e->d_name);
@@ -265,7 +282,7 @@ static ntstatus walk(const char *base, const char *nt_base, const uint16_t *rest
 			size_t mark = host.len;
 
 			sb_puts(&host, comp);
-			if (fold && stat(host.data, &sb) < 0 && errno == ENOENT) {
+			if (fold && lstat(host.data, &sb) < 0 && errno == ENOENT) {
 				/* not under this case: look for it under any */
 				host.len = mark;
 				host.data[mark] = '\0';
@@ -281,13 +298,18 @@ static ntstatus walk(const char *base, const char *nt_base, const uint16_t *rest
 			sb_putc(&ntn, '\\');
 		sb_puts(&ntn, comp);
 		free(comp);
-		if (stat(host.data, &sb) < 0) {
+		/* lstat: a symlink is never followed, inside the drive or out of it (docs/nt.md, "Paths and drives") */
+		if (lstat(host.data, &sb) < 0) {
 			if (errno == ENOENT && last) {
 				out->exists = false;
 				out->is_dir = false;
 				break;
 			}
 			st = errno == ENOENT || errno == ENOTDIR ? STATUS_OBJECT_PATH_NOT_FOUND : nt_status_of_errno(-errno);
+			goto out;
+		}
+		if (S_ISLNK(sb.st_mode)) {
+			st = STATUS_ACCESS_DENIED;
 			goto out;
 		}
 		if (!last && !S_ISDIR(sb.st_mode)) {

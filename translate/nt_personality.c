@@ -118,6 +118,11 @@ void nt_done(struct tracee *t, ntstatus status)
 	tracee_regs r = c->regs;
 	bool at_exit = c->at_exit;
 
+	if (t->nt && t->nt->terminating) { /* another thread ended it meanwhile: it does not return */
+		nt_thread_end(t, t->nt->terminate_status);
+		return;
+	}
+
 	c->status = status;
 	if (trace_enabled())
 		nt_trace_call(t, true);
@@ -260,6 +265,10 @@ static void serve(struct tracee *t, const struct syscall_stop *s, bool from_sign
 		return;
 	}
 	normalise_args(c);
+	if (t->nt->terminating) { /* another thread ended it: its next call is its end */
+		nt_thread_end(t, t->nt->terminate_status);
+		return;
+	}
 	handlers[c->svc - nt_services](t);
 }
 

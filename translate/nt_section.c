@@ -1,7 +1,9 @@
 /*
  * Sections: NtCreateSection (backed by a file, or by the page file: a memfd
  * of the process), NtMapViewOfSection (a shared mapping on NT's 64 KiB
- * granularity) and NtUnmapViewOfSection. The section holds its own fd in the
+ * granularity; WRITECOPY views private) and NtUnmapViewOfSection. A
+ * section's protection needs the file handle's access to the data, and
+ * bounds its views' protections (and NtProtectVirtualMemory's on them). The section holds its own fd in the
  * tracee, so the file handle it was made from may be closed.
  */
 #define _GNU_SOURCE
@@ -24,7 +26,6 @@
 #define STATUS_MAPPED_ALIGNMENT 0xC0000220
 #define STATUS_NOT_MAPPED_VIEW 0xC0000019
 #define STATUS_SECTION_TOO_BIG 0xC0000040
-#define MEM_MAPPED 0x40000
 #define STATUS_INVALID_VIEW_SIZE 0xC000001F
 
 /* st: 0 the section's fd, 1 size */
@@ -81,6 +82,7 @@ void nt_serve_NtCreateSection(struct tracee *t)
 	struct stat st;
 	ntstatus s;
 	int prot = nt_prot_of((uint32_t)c->a[4]);
+	unsigned rights = nt_page_rights((uint32_t)c->a[4]);
 	static const char name[] = "nt-section";
 	uint64_t at;
 
@@ -110,7 +112,15 @@ void nt_serve_NtCreateSection(struct tracee *t)
 		nt_linux(t, after_memfd, SYS_memfd_create, at, MFD_CLOEXEC, 0, 0, 0, 0);
 		return;
 	}
+	/* What the section allows its views needs the handle's access to the file's data, as NT asks: reading
+	 * (and executing, and private copies) FILE_READ_DATA, writing the file FILE_WRITE_DATA too. */
 	s = nt_file_of(t, c->a[6], 0, &f);
+	if (!s && !(rights & (NT_RIGHT_READ | NT_RIGHT_EXEC | NT_RIGHT_COPY)))
+		s = STATUS_INVALID_PAGE_PROTECTION;
+	if (!s)
+		s = nt_file_of(t, c->a[6], FILE_READ_DATA, &f);
+	if (!s && (rights & NT_RIGHT_WRITE))
+		s = nt_file_of(t, c->a[6], FILE_WRITE_DATA, &f);
 	if (s) {
 		nt_done(t, s);
 		return;
@@ -126,8 +136,8 @@ void nt_serve_NtCreateSection(struct tracee *t)
 		return;
 	}
 	c->st[1] = max;
-	c->st[2] = max > (uint64_t)st.st_size && (prot & PROT_WRITE);
-	if (max > (uint64_t)st.st_size && !(prot & PROT_WRITE)) {
+	c->st[2] = max > (uint64_t)st.st_size && (rights & NT_RIGHT_WRITE);
+	if (max > (uint64_t)st.st_size && !(rights & NT_RIGHT_WRITE)) {
 		nt_done(t, STATUS_SECTION_TOO_BIG);
 		return;
 	}
@@ -145,6 +155,8 @@ static void after_map(struct tracee *t, long ret)
 		return;
 	}
 	a = nt_alloc_add(nt_process_of(t), c->st[0], c->st[1], (uint32_t)c->st[2], MEM_MAPPED);
+	a->section_protect = (uint32_t)c->st[3];
+	a->private_view = (nt_page_rights((uint32_t)c->st[2]) & NT_RIGHT_COPY) != 0;
 	nt_alloc_set(a, c->st[0], c->st[0] + c->st[1], (uint32_t)c->st[2]);
 	if (nt_put(t, c->a[2], &c->st[0], 8) || nt_put(t, c->a[6], &c->st[1], 8)) {
 		nt_done(t, STATUS_ACCESS_VIOLATION);
@@ -179,6 +191,10 @@ void nt_serve_NtMapViewOfSection(struct tracee *t)
 		nt_done(t, STATUS_INVALID_PAGE_PROTECTION);
 		return;
 	}
+	if (!nt_rights_within(nt_page_rights(protect), o->section.protect)) {
+		nt_done(t, STATUS_SECTION_PROTECTION); /* a view asks no more than its section allows */
+		return;
+	}
 	if ((off & 0xffff) || (base & 0xffff)) {
 		nt_done(t, STATUS_MAPPED_ALIGNMENT);
 		return;
@@ -202,7 +218,10 @@ void nt_serve_NtMapViewOfSection(struct tracee *t)
 	c->st[0] = base;
 	c->st[1] = size;
 	c->st[2] = protect;
-	nt_linux(t, after_map, SYS_mmap, base, size, (uint64_t)prot, MAP_SHARED | MAP_FIXED_NOREPLACE,
+	c->st[3] = o->section.protect;
+	/* WRITECOPY views are private: their writes are copies, never the section's (or its file's) */
+	nt_linux(t, after_map, SYS_mmap, base, size, (uint64_t)prot,
+		 ((nt_page_rights(protect) & NT_RIGHT_COPY) ? MAP_PRIVATE : MAP_SHARED) | MAP_FIXED_NOREPLACE,
 		 (uint64_t)o->section.fd, off);
 }
 

@@ -397,13 +397,6 @@ void nt_serve_NtWaitForMultipleObjects(struct tracee *t)
 
 /* ---- Creating the objects: named ones (OBJECT_ATTRIBUTES with a name) are shared within the run. */
 
-struct named {
-	char *name;
-	struct nt_object *obj;
-	struct named *next;
-};
-static struct named *names;
-
 static char *object_name(struct tracee *t, uint64_t oa, ntstatus *st)
 {
 	unsigned char a[0x30];
@@ -430,18 +423,6 @@ static char *object_name(struct tracee *t, uint64_t oa, ntstatus *st)
 	return s;
 }
 
-void nt_named_forget(struct nt_object *obj)
-{
-	for (struct named **pp = &names; *pp; pp = &(*pp)->next)
-		if ((*pp)->obj == obj) {
-			struct named *n = *pp;
-			*pp = n->next;
-			free(n->name);
-			free(n);
-			return;
-		}
-}
-
 /*
  * Give the program a handle to a new object of type (init fills it), or to the
  * existing one of that name (STATUS_OBJECT_NAME_EXISTS; another type under the
@@ -464,29 +445,26 @@ static void create_object(struct tracee *t, enum nt_type type, void (*init)(stru
 		nt_done(t, st);
 		return;
 	}
-	if (name)
-		for (struct named *n = names; n; n = n->next)
-			if (strcmp(n->name, name) == 0) {
-				if (n->obj->type != type) {
-					free(name);
-					nt_done(t, STATUS_OBJECT_TYPE_MISMATCH);
-					return;
-				}
-				o = n->obj;
-				ret = STATUS_OBJECT_NAME_EXISTS;
-				break;
-			}
+	if (name && (o = nt_named_find(name))) {
+		if (o->type != type) {
+			free(name);
+			nt_done(t, STATUS_OBJECT_TYPE_MISMATCH);
+			return;
+		}
+		ret = STATUS_OBJECT_NAME_EXISTS;
+	}
 	if (!o) {
+		/* A new object (and its name) is kept by the supervisor: within the run's bound */
+		if (!nt_kept_fits(sizeof(*o) + (name ? nt_named_cost(name) : 0))) {
+			free(name);
+			nt_done(t, STATUS_INSUFFICIENT_RESOURCES);
+			return;
+		}
 		o = nt_object_new(type);
 		init(o, t);
 		if (name) {
-			struct named *n = xcalloc(1, sizeof(*n));
-			n->name = name;
+			nt_named_add(name, o);
 			name = NULL;
-			n->obj = o;
-			n->next = names;
-			names = n;
-			o->named = true;
 		}
 	}
 	free(name);

@@ -160,6 +160,41 @@ void nt_serve_NtTerminateProcess(struct tracee *t)
 	leave(t, SYS_exit_group, status);
 }
 
+void nt_thread_end(struct tracee *t, ntstatus status)
+{
+	t->nt->terminating = false;
+	if (t->nt->waiting)
+		nt_wait_cancel(t);
+	nt_thread_exited(t, status);
+	if (trace_enabled() && nt_call_of(t)->svc)
+		nt_trace_call(t, false);
+	/* Run as a Linux call of the service (checked on arrival like any): the thread is gone after it. */
+	nt_linux(t, NULL, SYS_exit, (uint64_t)(status & 0xff), 0, 0, 0, 0, 0);
+}
+
+/*
+ * Another thread of the process is ended as NT ends one: asynchronously. It
+ * is marked, and ends at its next stop in a service: at once if it is
+ * parked in a wait, when the Linux call it is in returns, or at its next
+ * service call (docs/nt.md, "Known limits": a thread that makes none runs on).
+ */
+static void terminate_other(struct tracee *t, struct nt_object *o, ntstatus status)
+{
+	struct tracee *target = o->thread.tid ? tracee_find(o->thread.tid) : NULL;
+
+	if (o->thread.done || !target || !target->nt || target->proc != t->proc) {
+		nt_done(t, o->thread.done || !target ? STATUS_SUCCESS : STATUS_INVALID_HANDLE);
+		return;
+	}
+	if (!target->nt->terminating) {
+		target->nt->terminating = true;
+		target->nt->terminate_status = status;
+	}
+	if (target->nt->waiting) /* stopped at its seccomp stop, held by the supervisor */
+		nt_thread_end(target, status);
+	nt_done(t, STATUS_SUCCESS);
+}
+
 void nt_serve_NtTerminateThread(struct tracee *t)
 {
 	struct nt_call *c = nt_call_of(t);
@@ -174,7 +209,7 @@ void nt_serve_NtTerminateThread(struct tracee *t)
 			return;
 		}
 		if (o->thread.tid != t->tid) {
-			nt_done(t, STATUS_NOT_IMPLEMENTED); /* ending another thread: not served */
+			terminate_other(t, o, status);
 			return;
 		}
 	}

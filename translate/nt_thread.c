@@ -17,6 +17,10 @@ void nt_thread_exited(struct tracee *t, ntstatus status)
 	struct nt_process *np = nt_process_of(t);
 	struct nt_object *self = t->nt ? t->nt->self : NULL;
 
+	/* The mutants it owns are abandoned before anyone can see it ended (a waiter woken by its end
+	 * finds them abandoned already, as on NT). */
+	if (np)
+		nt_mutants_abandon(np, t->tid);
 	/* Its own object first: the thread may end before its creator has a handle to it. */
 	if (self) {
 		t->nt->self = NULL;

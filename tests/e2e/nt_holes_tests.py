@@ -212,7 +212,7 @@ def nt_holes_metadata():
             os.symlink(outside, os.path.join(d, "dir2", "inner"))
         d = nt_tests.scratch(setup)
         try:
-            pol = ["--quiet", "--policy", policy, "--path", f"r:{outside}"] if policy else []
+            pol = ["--quiet", "--policy", policy, "--path", f"r:{outside}", "--drive", f"D:={outside}"] if policy else []
             r = nt_tests.run([h.pv(), "run"] + pol + ["--drive", f"C:={d}", "--", nt_tests.nt("meta_escape.exe")] +
                              (["policy"] if policy else []), d)
             ok, why = tap(r)

@@ -26,6 +26,7 @@ import time
 import limits_tests
 import lifecycle_tests
 import nt_holes_tests
+import nt_redteam_tests
 import diff_tests
 import exec_job_tests
 import fail_closed_tests
@@ -565,6 +566,7 @@ def main():
     groups += nt_holes_tests.groups(sys.modules[__name__])
     groups += exec_job_tests.groups(sys.modules[__name__])
     groups += redteam_tests.groups(sys.modules[__name__])
+    groups += nt_redteam_tests.groups(sys.modules[__name__])
     users = [False] if args.root_only or os.geteuid() != 0 or not needs("setpriv") else [False, True]
     try:
         if len(users) == 1:  # every group of the unprivileged pass is one SKIP: counted, with its reason

@@ -10,8 +10,9 @@
  *    not the symlink its old name now leads to; a handle on C:\dir1\inner
  *    lists that directory, and names relative to it are found there, not in
  *    the outside one dir2\inner (a symlink) leads to.
- * 2. With "policy": the outside file opened through the symlink (the
- *    policy lets the program read it) cannot have its times or mode changed:
+ * 2. With "policy": the outside file, not reached through the symlink
+ *    (never followed) but as D:\victim (D: maps the outside directory,
+ *    which the policy lets the program read), cannot have its times or mode changed:
  *    the policy's write rule applies (ACCESS_DENIED), as to fchmod/utimensat.
  */
 #include "nt_test.h"
@@ -134,8 +135,10 @@ int mainCRTStartup(void)
 		     "it is renamed where it is (dir1-old), not where its old name leads");
 	NtClose(tmp);
 	if (has_arg("policy")) {
-		st = open_name(&outside, "\\??\\C:\\dir1\\a", FILE_WRITE_ATTRIBUTES | FILE_READ_ATTRIBUTES, 1, 0x40);
-		check(st == 0, "the outside file opened through the symlink (the policy lets it be read)", (ULONG)st);
+		CHECK_STATUS(open_name(&outside, "\\??\\C:\\dir1\\a", FILE_READ_ATTRIBUTES, 1, 0x40), 0xC0000022,
+			     "the outside file through the symlink: not opened (symlinks are never followed)");
+		st = open_name(&outside, "\\??\\D:\\victim", FILE_WRITE_ATTRIBUTES | FILE_READ_ATTRIBUTES, 1, 0x40);
+		check(st == 0, "the outside file opened as D:\\victim (the policy lets it be read)", (ULONG)st);
 		CHECK_STATUS(set_basic(outside), 0xC0000022, "its times and mode changed: ACCESS_DENIED by the policy");
 	}
 	done();
