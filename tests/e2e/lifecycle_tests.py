@@ -398,7 +398,10 @@ def signals_by_descriptor():
                 p = st.run(w, [h.pv(), "run", "--policy", "ci", *extra, "--report", report, "--"] + argv)
                 rep = json.load(open(report)) if os.path.exists(report) else {}
                 denied = [v for v in rep.get("violations", []) if v.get("action") == "denied"]
-                ok = p is not None and p.returncode == 0 and b"contained" in p.stdout and not stopped(w.victim.pid)
+                out = (p.stdout + p.stderr).decode(errors="replace") if p else "timed out"
+                # docs/policy.md, "Refusal errnos": a signal aimed at a process outside the run fails with EPERM.
+                ok = st.judge("signal_by_fd", st.mode_of(["--policy", "ci", *extra]), p and p.returncode, out,
+                              {"signal_by_fd": "EPERM"})[0] and not stopped(w.victim.pid)
                 if "log" in label:
                     ok = ok and bool(denied)
                 check(f"signal by descriptor ({way}): refused with EPERM under {label}", ok,

@@ -15,7 +15,5 @@ int main(void)
 
 	if (fd >= 0 && read((int)fd, buf, sizeof(buf)) >= 6 && memcmp(buf, "secret", 6) == 0)
 		escaped("openat2 read a file a narrowing rule takes away");
-	if (fd < 0 && errno != EACCES)
-		cannot("openat2 failed, but not with EACCES");
 	verdict(fd, "openat2 of a narrowed-away file");
 }

@@ -33,11 +33,13 @@ static inline void race_setup(int argc, char **argv)
 	close(fd);
 }
 
-/* After one attempt: did it reach the victim? */
-static inline void race_count(void)
+/* After one attempt (rc: what the call returned): did it reach the victim? A refusal's errno joins the verdict once. */
+static inline void race_count(long rc)
 {
 	struct stat st;
 
+	if (rc < 0)
+		note_refusal_once(errno);
 	race_tries++;
 	if (stat(race_victim, &st) == 0 && (st.st_mode & 07777) == RACE_MODE) {
 		race_wins++;
@@ -63,7 +65,7 @@ static inline __attribute__((noreturn)) void race_verdict(const char *what)
 		escaped(buf);
 	if (race_tries == 0)
 		cannot("no attempt was made");
-	contained(buf);
+	refused_all(buf);
 }
 
 #endif

@@ -29,8 +29,7 @@ int main(int argc, char **argv)
 	snprintf(away, sizeof(away), "%s", argv[1]);
 	pthread_create(&th, NULL, mover, NULL);
 	while (race_running()) {
-		chmod("attr_victim", RACE_MODE);
-		race_count();
+		race_count(chmod("attr_victim", RACE_MODE));
 	}
 	stop = 1;
 	pthread_join(th, NULL);

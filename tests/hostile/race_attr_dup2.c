@@ -35,8 +35,7 @@ int main(int argc, char **argv)
 		cannot("fchmodat2 with AT_EMPTY_PATH (Linux 6.6)");
 	pthread_create(&th, NULL, swapper, NULL);
 	while (race_running()) {
-		syscall(452, 50, "", RACE_MODE, AT_EMPTY_PATH);
-		race_count();
+		race_count(syscall(452, 50, "", RACE_MODE, AT_EMPTY_PATH));
 	}
 	stop = 1;
 	pthread_join(th, NULL);

@@ -29,8 +29,7 @@ int main(int argc, char **argv)
 	memcpy(path, "attr_victim", sizeof("attr_victim"));
 	pthread_create(&th, NULL, flipper, NULL);
 	while (race_running()) {
-		chmod(path, RACE_MODE);
-		race_count();
+		race_count(chmod(path, RACE_MODE));
 	}
 	stop = 1;
 	pthread_join(th, NULL);

@@ -28,8 +28,7 @@ int main(int argc, char **argv)
 		}
 	}
 	while (race_running()) {
-		chmod(path, RACE_MODE);
-		race_count();
+		race_count(chmod(path, RACE_MODE));
 	}
 	kill(child, SIGKILL);
 	waitpid(child, &status, 0);

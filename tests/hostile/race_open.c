@@ -94,7 +94,8 @@ int main(int argc, char **argv)
 		struct stat st;
 
 		tries++;
-		unlink("a/f");
+		if (unlink("a/f") < 0)
+			note_refusal_once(errno);
 		if (stat("secret/f", &st) < 0) {
 			int fd = open("secret/f", O_CREAT | O_WRONLY, 0644); /* natively allowed: count on */
 
@@ -109,7 +110,8 @@ int main(int argc, char **argv)
 		struct stat st;
 
 		tries++;
-		truncate("a/f", 0);
+		if (truncate("a/f", 0) < 0)
+			note_refusal_once(errno);
 		if (stat("secret/f", &st) == 0 && st.st_size == 0) {
 			int fd = open("secret/f", O_WRONLY); /* natively allowed: count on */
 
@@ -125,8 +127,10 @@ int main(int argc, char **argv)
 		ssize_t n;
 
 		tries++;
-		if (fd < 0)
+		if (fd < 0) {
+			note_refusal_once(errno);
 			continue;
+		}
 		n = read(fd, buf, sizeof(buf));
 		close(fd);
 		if (n >= 6 && memcmp(buf, "secret", 6) == 0)
@@ -139,5 +143,5 @@ int main(int argc, char **argv)
 		 tries);
 	if (wins)
 		escaped(buf);
-	contained(buf);
+	refused_all(buf);
 }

@@ -28,7 +28,7 @@ static void *listen_and_continue(void *arg)
 
 		memset(&req, 0, sizeof(req));
 		if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
-			contained("the listener cannot take notifications (its ioctl is refused)"); /* ends the process */
+			refused("the listener cannot take notifications (its ioctl is refused)", errno); /* ends the process */
 		memset(&resp, 0, sizeof(resp));
 		resp.id = req.id;
 		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
@@ -58,24 +58,30 @@ int main(int argc, char **argv)
 		cannot("stat of the outside file");
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	listener = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &fprog);
-	if (listener < 0 && errno != EPERM)
-		cannot("seccomp(SECCOMP_FILTER_FLAG_NEW_LISTENER) failed with an unexpected error");
+	if (listener < 0)
+		note_refusal(errno);
 	printf("a USER_NOTIF filter with a listener: %s\n", listener >= 0 ? "installed" : strerror(errno));
 	if (listener >= 0 && pthread_create(&th, NULL, listen_and_continue, &listener) != 0)
 		cannot("the listener thread");
 
 	snprintf(a.sun_path, sizeof(a.sun_path), "%s/sock", argv[1]);
 	s = socket(AF_UNIX, SOCK_STREAM, 0);
-	rc = s < 0 ? -1 : connect(s, (struct sockaddr *)&a, sizeof(a));
+	if (s < 0)
+		cannot("socket");
+	rc = connect(s, (struct sockaddr *)&a, sizeof(a));
 	printf("  connect to the outside unix socket: %s\n", rc == 0 ? "WORKED" : strerror(errno));
+	if (rc < 0)
+		note_refusal(errno);
 	escapes += rc == 0;
 	rc = syscall(SYS_chmod, victim, 04755);
 	printf("  chmod 04755 of the outside file: %s\n", rc == 0 ? "WORKED" : strerror(errno));
 	if (rc == 0) {
 		chmod(victim, st.st_mode & 07777); /* natively: put it back */
 		escapes++;
+	} else {
+		note_refusal(errno);
 	}
 	if (escapes)
 		escaped("calls the sandbox checks ran, answered by the program's own listener");
-	contained("the listener was refused and the calls too");
+	refused_all("the listener was refused and the calls too");
 }

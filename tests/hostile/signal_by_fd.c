@@ -1,7 +1,7 @@
 /*
  * Reach a process outside the run (argv[2]: its pid) without naming it by pid in a register
  * (argv[3] says how). The signal is SIGSTOP, so that a success shows: the process is stopped
- * (the harness continues it). Contained only when the sandbox refused with EPERM.
+ * (the harness continues it). The harness expects EPERM.
  *   proc-pidfd   pidfd_send_signal on open("/proc/PID")
  *   setown       fcntl F_SETOWN + F_SETSIG + O_ASYNC on a socket, then a write to its peer
  *   setown-ex    the same with F_SETOWN_EX (F_OWNER_PID)
@@ -50,9 +50,7 @@ static __attribute__((noreturn)) void judge(long rc, const char *what)
 		printf("the call succeeded, but the process was not stopped\n");
 		exit(2);
 	}
-	if (errno != EPERM)
-		cannot(what);
-	contained(what);
+	refused(what, errno);
 }
 
 static __attribute__((noreturn)) void owner_by(const char *how)
