@@ -40,6 +40,8 @@ enum {
 	/* Sets or reads the caller's seccomp mode (seccomp(2); prctl's PR_SET_SECCOMP and PR_GET_SECCOMP, by its
 	 * K_PRCTL_OPTION argument): served by picovisor, which checks and copies the program's filters (seccomp_guard.h). */
 	SC_SECCOMP = 1u << 21,
+	/* What a thread in seccomp's strict mode may still call (read, write, _exit, sigreturn): filter_bpf_strict. */
+	SC_STRICT_MODE = 1u << 22,
 	/* How a call takes a final symlink in its path (path_args.h); by default it follows unless AT_SYMLINK_NOFOLLOW. */
 	SC_LINK_ITSELF = 1u << 17,  /* acts on the symlink itself, never follows it (lstat, lchown, l*xattr, link's old name) */
 	SC_FOLLOW_ASKED = 1u << 18, /* follows only with AT_SYMLINK_FOLLOW (linkat's old name, name_to_handle_at) */

@@ -225,32 +225,44 @@ int filter_bpf_nt(void **bytes, size_t *len)
  */
 int filter_bpf_strict(void **bytes, size_t *len)
 {
+	static const struct {
+		enum abi abi;
+		uint32_t arch;
+	} abis[] = { { ABI_X86_64, AUDIT_ARCH_X86_64 }, { ABI_I386, AUDIT_ARCH_I386 } };
 	const uint32_t violation = SECCOMP_RET_TRACE | FILTER_DATA_STRICT;
-	const struct sock_filter prog[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 2, 0),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_I386, 7, 0),
-		BPF_STMT(BPF_RET | BPF_K, violation),
-		/* x86_64: read 0, write 1, rt_sigreturn 15, exit 60 */
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 10, 0),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1, 9, 0),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 15, 8, 0),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 60, 7, 0),
-		BPF_STMT(BPF_RET | BPF_K, violation),
-		/* i386: exit 1, read 3, write 4, sigreturn 119 */
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1, 4, 0),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 3, 3, 0),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 4, 2, 0),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 119, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, violation),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
+	struct sock_filter prog[64];
+	size_t n = 0, block[ARRAY_SIZE(abis)], allow;
+	int nr[ARRAY_SIZE(abis)][8], count[ARRAY_SIZE(abis)] = { 0 };
 
-	*len = sizeof(prog);
-	*bytes = xmalloc(sizeof(prog));
-	memcpy(*bytes, prog, sizeof(prog));
+	/* The numbers each ABI's table marks SC_STRICT_MODE. */
+	for (size_t a = 0; a < ARRAY_SIZE(abis); a++) {
+		int total;
+		const struct syscall_entry *t = syscall_table(abis[a].abi, &total);
+
+		for (int k = 0; k < total; k++)
+			if ((t[k].flags & SC_STRICT_MODE) && count[a] < 8)
+				nr[a][count[a]++] = t[k].nr;
+	}
+	/* Layout: the arch dispatch, then per ABI a load of nr, its comparisons and a violation, then ALLOW. */
+	block[0] = 2 + ARRAY_SIZE(abis);
+	for (size_t a = 1; a < ARRAY_SIZE(abis); a++)
+		block[a] = block[a - 1] + 2 + (size_t)count[a - 1];
+	allow = block[ARRAY_SIZE(abis) - 1] + 2 + (size_t)count[ARRAY_SIZE(abis) - 1];
+	prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+	for (size_t a = 0; a < ARRAY_SIZE(abis); a++, n++)
+		prog[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, abis[a].arch, (uint8_t)(block[a] - n - 1), 0);
+	prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, violation);
+	for (size_t a = 0; a < ARRAY_SIZE(abis); a++) {
+		prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+		for (int k = 0; k < count[a]; k++, n++)
+			prog[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr[a][k],
+							       (uint8_t)(allow - n - 1), 0);
+		prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, violation);
+	}
+	prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	*len = n * sizeof(prog[0]);
+	*bytes = xmalloc(*len);
+	memcpy(*bytes, prog, *len);
 	return 0;
 }
 
