@@ -42,7 +42,7 @@ const char *errno_name(int err, char *buf, size_t size);
 void decode_wait_status(struct tout *o, const char *key, int status);
 void decode_sockaddr(struct tout *o, const char *key, pid_t tid, uint64_t addr, long len);
 
-/* Symbolic flags and enumerations (translate/decode_flags.c). */
+/* Symbolic flags and enumerations (translate/decode/decode_flags.c). */
 void decode_open_flags(struct tout *o, const char *key, uint64_t v);
 void decode_fd_flags(struct tout *o, const char *key, uint64_t v);
 void decode_mode(struct tout *o, const char *key, uint64_t v);

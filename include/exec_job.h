@@ -4,7 +4,7 @@
  * credentials, cwd and dirfd), the supervisor plans the load from that very
  * file, the thread execs the stub (picovisor's sealed memfd through /proc, or
  * a memfd of its own when it may not reach that), and the executor maps the
- * plan into the blank process (tracer/exec_load.c). Until the kernel replaces
+ * plan into the blank process (tracer/load/exec_load.c). Until the kernel replaces
  * the image every failure returns the exec's errno to the old program.
  */
 #ifndef PICOVISOR_EXEC_JOB_H

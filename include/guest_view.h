@@ -5,8 +5,8 @@
  * (`tmp GUEST`). The longest guest prefix decides; every path outside the
  * mappings is the host path of the same name.
  *
- * Resolution in this view (translate/guest_resolve.c) and the serving of
- * path-bearing calls (translate/path_translate.c) are built on it.
+ * Resolution in this view (translate/pathmap/guest_resolve.c) and the serving of
+ * path-bearing calls (translate/pathmap/path_translate.c) are built on it.
  */
 #ifndef PICOVISOR_GUEST_VIEW_H
 #define PICOVISOR_GUEST_VIEW_H

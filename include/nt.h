@@ -1,6 +1,6 @@
 /*
  * The NT personality's shared facts: the Windows builds picovisor serves, the
- * service table (translate/nt_services.def), the drive map, NTSTATUS, and
+ * service table (translate/nt/nt_services.def), the drive map, NTSTATUS, and
  * what the PE loader hands the personality when an NT image starts.
  * The ABI itself: docs/nt.md.
  */
@@ -80,7 +80,7 @@ struct nt_service {
 
 enum nt_service_id {
 #define NT_SERVICE(name, n19045, n22631, classes, ...) NT_ID_##name,
-#include "../translate/nt_services.def"
+#include "../translate/nt/nt_services.def"
 #undef NT_SERVICE
 	NT_SERVICE_COUNT,
 };
@@ -193,12 +193,12 @@ const char *nt_status_name(ntstatus s);
 /* A negative errno of a Linux call as the NTSTATUS a file service returns (docs/nt.md, "Services"). */
 ntstatus nt_status_of_errno(int neg_errno);
 
-/* ---- UTF-16 (translate/nt_unicode.c). Both return the units/bytes the whole conversion needs and
+/* ---- UTF-16 (translate/nt/nt_unicode.c). Both return the units/bytes the whole conversion needs and
  * write at most cap; invalid UTF-8 bytes travel as lone surrogates U+DC80..U+DCFF. */
 size_t nt_utf8_to_utf16(const char *s, size_t len, uint16_t *out, size_t cap);
 size_t nt_utf16_to_utf8(const uint16_t *s, size_t len, char *out, size_t cap);
 
-/* NT name matching (translate/nt_path.c): wildcards as FsRtlIsNameInExpression, case folded as NT does. */
+/* NT name matching (translate/nt/nt_path.c): wildcards as FsRtlIsNameInExpression, case folded as NT does. */
 bool nt_wildcard_match(const char *mask, const char *name);
 /* The same, with the steps it took in *work: never more than 2 x (mask + 1) x (name + 1), in code points. */
 bool nt_wildcard_match_work(const char *mask, const char *name, size_t *work);
@@ -218,7 +218,7 @@ bool nt_drive_protected(dev_t dev, ino_t ino);
 /* A host path as a DOS path ("C:\dir\file") through the drive map: 0, or -1 if no drive reaches it. */
 int nt_dos_path_of_host(const char *host, char *out, size_t size);
 
-/* ---- Starting an NT process: what the loader set up (tracer/pe_load.c). */
+/* ---- Starting an NT process: what the loader set up (tracer/load/pe_load.c). */
 
 struct nt_start {
 	uint64_t image_base, ntdll_base;
@@ -237,7 +237,7 @@ struct nt_start {
 	uint64_t start_block;        /* what ntdll's LdrInitializeThunk gets */
 };
 
-/* What the process environment of a new NT process is built from (tracer/pe_load.c gathers it). */
+/* What the process environment of a new NT process is built from (tracer/load/pe_load.c gathers it). */
 struct nt_env_in {
 	char **argv;
 	int argc;
@@ -253,7 +253,7 @@ struct nt_env_in {
 };
 
 /*
- * The environment area of a new NT process (translate/nt_env.c): PEB, the
+ * The environment area of a new NT process (translate/nt/nt_env.c): PEB, the
  * first thread's TEB and work area, RTL_USER_PROCESS_PARAMETERS with its
  * strings (UTF-16), the start block and the TLS block. nt_env_size says how
  * much to map; nt_env_build fills buf (that many zeroed bytes, to be written

@@ -3,7 +3,7 @@
  * overrides, what it compiled to (seccomp filters, a Landlock plan), the
  * private tmpdir, and the run's counters. Set up by the supervisor before the
  * program starts; the child enters it (sandbox_enter) between fork and exec;
- * the sandbox personality (translate/sandbox_personality.c) enforces what the
+ * the sandbox personality (translate/sandbox/sandbox_personality.c) enforces what the
  * kernel cannot.
  */
 #ifndef PICOVISOR_SANDBOX_H

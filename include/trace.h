@@ -21,7 +21,7 @@ struct tracee;
 struct pico_process;
 struct run_options;
 
-/* Which calls are traced: parsed -e expressions (tracer/trace_select.c). */
+/* Which calls are traced: parsed -e expressions (tracer/trace/trace_select.c). */
 struct trace_selection {
 	bool any;                          /* tracing at all */
 	bool unknown;                      /* numbers the table does not know */

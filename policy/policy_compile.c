@@ -317,7 +317,7 @@ void policy_compile_env(const struct policy *p, const struct landlock_plan *plan
 
 		/*
 		 * Writing /proc/PID/... acts on that process, which for one outside
-		 * the run is refused in every mode (translate/sandbox_proc.c): a rule
+		 * the run is refused in every mode (translate/sandbox/sandbox_proc.c): a rule
 		 * that lets Landlock allow it makes the supervisor check paths.
 		 */
 		if ((p->paths[i].perms & (PERM_W | PERM_C)) &&

@@ -463,7 +463,7 @@ def many_processes():
 
 
 def signal_door():
-    """Every signal picovisor sends goes through tracer/signal_send.c: no other file of the supervisor calls
+    """Every signal picovisor sends goes through tracer/run/signal_send.c: no other file of the supervisor calls
     kill, tkill, tgkill, pidfd_send_signal or sigqueue (raise, to itself, is fine)."""
     if h.AS_USER:  # a look at the source: nothing to repeat as another user
         return

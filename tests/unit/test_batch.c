@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "loader.h"
-#include "stub.h"
+#include "../../tracer/load/stub.h"
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000

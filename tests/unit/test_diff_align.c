@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "trace_diff.h"
+#include "../../tracer/trace/trace_diff.h"
 
 static const char *const words[] = { "a", "b", "c", "d" };
 

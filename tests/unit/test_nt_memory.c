@@ -1,5 +1,5 @@
 /*
- * The NT personality's memory bookkeeping (translate/nt_memory.c): runs of
+ * The NT personality's memory bookkeeping (translate/nt/nt_memory.c): runs of
  * committed pages give the same answers as a protection per page, whatever
  * the order of commits, protections and decommits, and a reservation of any
  * size costs one record.
@@ -7,7 +7,7 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 
-#include "../../translate/nt_memory.h"
+#include "../../translate/nt/nt_memory.h"
 
 #define PAGES 64
 #define BASE 0x100000ULL

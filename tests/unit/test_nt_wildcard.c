@@ -1,5 +1,5 @@
 /*
- * NT wildcard matching (translate/nt_path.c): the same answers as a plain
+ * NT wildcard matching (translate/nt/nt_path.c): the same answers as a plain
  * backtracking reading of FsRtlIsNameInExpression on every short mask and
  * name over a small alphabet, and a bounded number of steps on the masks
  * that make backtracking exponential.

@@ -1,5 +1,5 @@
 /*
- * The one door for picovisor's signals (tracer/signal_send.c): a target whose
+ * The one door for picovisor's signals (tracer/run/signal_send.c): a target whose
  * pid is 0 or -1 (kill's "my process group" and "every process I may signal")
  * is never signalled, whatever state it claims. Signal 0 only checks, so a
  * door that let such a pid through shows as a success here and harms nothing.

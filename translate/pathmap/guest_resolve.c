@@ -2,7 +2,7 @@
  * Guest-view path resolution (include/guest_resolve.h). A fast path asks the
  * kernel whether the lexical host path holds any symlink at all (openat2 with
  * RESOLVE_NO_SYMLINKS): if not, the lexical answer is the answer. Otherwise
- * the walk goes one component at a time, as translate/path_resolve.c does for
+ * the walk goes one component at a time, as translate/pathmap/path_resolve.c does for
  * the host view, switching to the host path of each guest prefix.
  */
 #define _GNU_SOURCE

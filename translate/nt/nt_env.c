@@ -232,7 +232,7 @@ void nt_env_build(const struct nt_env_in *in, uint64_t addr, unsigned char *buf,
 	memcpy(buf + at, s.env.s, s.env.n * 2);
 	nt_le64(buf, pp + 0x80, addr + at);
 	nt_le64(buf, pp + 0x3f0, s.env.n * 2); /* EnvironmentSize */
-	/* The start block LdrInitializeThunk reads (translate/ntdll/ntdll.c). */
+	/* The start block LdrInitializeThunk reads (translate/nt/dlls/ntdll/ntdll.c). */
 	nt_le64(buf, START_OFF + 0x0, in->image_base);
 	nt_le64(buf, START_OFF + 0x8, in->entry);
 	nt_le64(buf, START_OFF + 0x10, addr + peb);

@@ -30,7 +30,7 @@ void sandbox_fail_call(struct tracee *t, const struct syscall_stop *s, int err);
 /* Skip the call and give the thread ret as its result (the supervisor did what it asked). */
 void sandbox_answer(struct tracee *t, const struct syscall_stop *s, long ret);
 
-/* The checks of a call the filter handed over (translate/sandbox_checks.c). */
+/* The checks of a call the filter handed over (translate/sandbox/sandbox_checks.c). */
 /*
  * opens: an open-family call with open_flags (the others' access comes from
  * the table's effects). What passed is pinned (sandbox_pin_paths): s->regs
@@ -47,7 +47,7 @@ struct pinned_path {
 	char resolved[PATH_MAX];
 };
 /*
- * Give the kernel what was checked (translate/sandbox_pin.c): the resolved
+ * Give the kernel what was checked (translate/sandbox/sandbox_pin.c): the resolved
  * paths in the thread's scratch slot, an open as openat2 without symlinks.
  * CHECK_PASS (s->regs and the thread's registers rewritten; the program's are
  * put back at the exit), or CHECK_DONE (failed and resumed).
@@ -57,7 +57,7 @@ enum check_result sandbox_pin_paths(struct tracee *t, struct syscall_stop *s, co
 /*
  * Under the supervisor's path checks, a call that makes or takes away a name
  * (the table's NAME field) is done by picovisor in the directory it checked
- * (translate/sandbox_names.c): served? (Paths through /proc, "" and names
+ * (translate/sandbox/sandbox_names.c): served? (Paths through /proc, "" and names
  * ending in . or .. are left to the kernel, pinned.) serve answers the call.
  */
 bool sandbox_names_served(const struct syscall_stop *s, const struct pinned_path *pins, int n);
@@ -81,7 +81,7 @@ enum check_result sandbox_check_resolved(struct tracee *t, const struct syscall_
 					 unsigned need, unsigned *granted);
 /*
  * A mode, owner, time or xattr change (FX_ATTR): performed by the supervisor
- * on the object it checked (translate/sandbox_attr.c); the thread gets the
+ * on the object it checked (translate/sandbox/sandbox_attr.c); the thread gets the
  * result. Always answers the call.
  */
 void sandbox_serve_attr(struct tracee *t, const struct syscall_stop *s);
@@ -100,7 +100,7 @@ int sandbox_as_thread(struct tracee *t, const struct thread_creds *c, struct cre
 /*
  * A connect, sendto or sendmsg to a pathname unix socket (path: the copied
  * sun_path): done by picovisor on the socket file it checked
- * (translate/sandbox_unix.c). Always answers the call.
+ * (translate/sandbox/sandbox_unix.c). Always answers the call.
  */
 void sandbox_serve_unix_path(struct tracee *t, const struct syscall_stop *s, const char *path);
 /* Is pid a task of the run? */
@@ -113,7 +113,7 @@ bool sandbox_group_in_run(pid_t pgid);
  * look (need PERM_R, PERM_W or PERM_C: the kernel leaves pipes and sockets
  * there), any other /proc/PID/... or /proc/PID/task/TID/... entry for
  * writing or changing (PERM_W, PERM_C). CHECK_PASS for anything else
- * (translate/sandbox_proc.c).
+ * (translate/sandbox/sandbox_proc.c).
  */
 enum check_result sandbox_check_proc_target(struct tracee *t, const struct syscall_stop *s, const char *path,
 					    unsigned need);
@@ -126,7 +126,7 @@ enum check_result sandbox_refuse_target(struct tracee *t, const struct syscall_s
 /*
  * Calls that name a process by a descriptor (K_PIDFD), or choose who gets a
  * descriptor's signals (fcntl F_SETOWN/F_SETOWN_EX, ioctl FIOSETOWN/SIOCSPGRP):
- * the process must be of the run, in every mode (translate/sandbox_owner.c).
+ * the process must be of the run, in every mode (translate/sandbox/sandbox_owner.c).
  * s may be rewritten into an equivalent call whose target is in a register.
  */
 enum check_result sandbox_check_pidfds(struct tracee *t, struct syscall_stop *s);

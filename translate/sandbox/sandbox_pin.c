@@ -24,7 +24,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "path_translate.h"
+#include "../pathmap/path_translate.h"
 #include "sandbox_internal.h"
 #include "scratch.h"
 #include "tracee.h"

@@ -1,4 +1,4 @@
-/* picovisor's ntdll.dll for each Windows build (translate/ntdll/ntdll.c), embedded in picovisor. */
+/* picovisor's ntdll.dll for each Windows build (translate/nt/dlls/ntdll/ntdll.c), embedded in picovisor. */
 	.section .rodata
 	.balign 16
 	.globl pv_ntdll_19045, pv_ntdll_19045_end

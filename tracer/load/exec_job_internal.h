@@ -30,7 +30,7 @@ enum stage {
 
 /*
  * The stops the call picovisor runs in the thread must make, in this order
- * (tracer/exec_job_verify.c): entry, picovisor's seccomp stop where its filter
+ * (tracer/load/exec_job_verify.c): entry, picovisor's seccomp stop where its filter
  * traps the call, exit. Each is taken only if the thread shows the number,
  * arguments and instruction pointer picovisor set.
  */
@@ -68,7 +68,7 @@ struct exec_job {
 	struct load_layout layout;
 	uint64_t start_sp;
 	uint64_t report_addr;     /* where the batch leaves its struct load_report */
-	void *pe_state;           /* a PE load in progress (tracer/pe_load.c) */
+	void *pe_state;           /* a PE load in progress (tracer/load/pe_load.c) */
 	int filters_before;       /* Seccomp_filters before the batch where the program's filters may answer it, or -1 */
 	bool via_execve;          /* the program called execve: the stub is exec'd with execve too (its filter allowed it) */
 	struct job_expect expect; /* the call now running for the job */
@@ -93,7 +93,7 @@ void exec_load_failed(struct tracee *t, const char *what);
 void exec_load_finish(struct tracee *t, bool has_scratch, uint64_t scratch_addr, int64_t seal_ret, int stacked);
 /*
  * Where a filter of the program's may have answered the batch's calls
- * (tracer/load_check.c): is what the batch reports true? NULL, or what is not.
+ * (tracer/load/load_check.c): is what the batch reports true? NULL, or what is not.
  */
 const char *load_check(struct tracee *t, bool has_scratch, uint64_t scratch_addr, int filters_expected);
 /* The thread's seccomp filter count (the kernel's), or -1. */
@@ -104,7 +104,7 @@ void exec_load_run_executor(struct tracee *t, tracee_regs *r, uint64_t region, u
 void exec_load_suspend_filter(struct tracee *t, bool suspend);
 int exec_read_initial_stack(pid_t tid, uint64_t sp, struct initial_stack *st);
 
-/* The same two steps for a PE image of the NT personality (tracer/pe_load.c). */
+/* The same two steps for a PE image of the NT personality (tracer/load/pe_load.c). */
 void pe_load_start(struct tracee *t);
 void pe_load_done(struct tracee *t);
 void pe_load_state_free(struct exec_job *j);

@@ -30,7 +30,7 @@
 #include "path_args.h"
 #include "path_translate.h"
 #include "proc_links.h"
-#include "sandbox_internal.h"
+#include "../sandbox/sandbox_internal.h"
 #include "scratch.h"
 #include "tracee.h"
 #include "util.h"

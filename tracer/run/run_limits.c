@@ -1,4 +1,4 @@
-/* Wall-time, run-wide memory and open-files limits (include/run_limits.h). */
+/* Wall-time, run-wide memory and open-files limits (tracer/run/run_limits.h). */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>

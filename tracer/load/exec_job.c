@@ -1,4 +1,4 @@
-/* Serving an exec up to the stub's exec (see include/exec_job.h); tracer/exec_load.c does the rest. */
+/* Serving an exec up to the stub's exec (see include/exec_job.h); tracer/load/exec_load.c does the rest. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>

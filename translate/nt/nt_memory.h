@@ -1,4 +1,4 @@
-/* The NT personality's record of a process's memory (translate/nt_memory.c). */
+/* The NT personality's record of a process's memory (translate/nt/nt_memory.c). */
 #ifndef PICOVISOR_NT_MEMORY_H
 #define PICOVISOR_NT_MEMORY_H
 

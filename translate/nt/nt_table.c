@@ -1,5 +1,5 @@
 /*
- * The NT service table (built from translate/nt_services.def), the Windows
+ * The NT service table (built from translate/nt/nt_services.def), the Windows
  * build picovisor serves, and NTSTATUS names and the errno mapping.
  */
 #include <errno.h>

@@ -1,5 +1,5 @@
 /*
- * Path translation (translate/path_translate.c, translate/dirents_merge.c):
+ * Path translation (translate/pathmap/path_translate.c, translate/pathmap/dirents_merge.c):
  * how the sandbox personality serves path-bearing calls when the run has a
  * guest view (include/guest_view.h).
  */
@@ -12,7 +12,7 @@
 #include "event_loop.h"
 #include "guest_view.h"
 #include "personality.h"
-#include "sandbox_internal.h"
+#include "../sandbox/sandbox_internal.h"
 
 enum exit_fix {
 	FIX_NONE,

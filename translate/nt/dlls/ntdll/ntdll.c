@@ -26,12 +26,12 @@
 #define STR(x) #x
 #define XSTR(x) STR(x)
 
-/* One exported stub per service of translate/nt_services.def. */
+/* One exported stub per service of translate/nt/nt_services.def. */
 #define NT_SERVICE(name, n19045, n22631, classes, ...)                                                                  \
 	__asm__(".text\n\t.globl " #name "\n\t.def " #name "; .scl 2; .type 32; .endef\n\t.p2align 4\n" #name   \
 		":\n\tmov %rcx, %r10\n\tmov $" XSTR(PICK(n19045, n22631)) ", %eax\n\tsyscall\n\tret\n"           \
 		"\t.section .drectve\n\t.ascii \" -export:" #name "\"\n\t.text\n");
-#include "../nt_services.def"
+#include "../../nt_services.def"
 #undef NT_SERVICE
 
 #define EXPORT __declspec(dllexport)

@@ -1,7 +1,7 @@
 /*
  * The drive map of the NT personality: a letter names a host directory, as
  * WSL's DrvFS named /mnt/c for C:. Paths of NT processes resolve through it
- * (translate/nt_path.c) and host paths shown to them go back through it.
+ * (translate/nt/nt_path.c) and host paths shown to them go back through it.
  */
 #define _GNU_SOURCE
 #include <ctype.h>

@@ -1,4 +1,4 @@
-/* Co-scheduling supervisor and tracees on one CPU while the run is stop-bound (include/cosched.h). */
+/* Co-scheduling supervisor and tracees on one CPU while the run is stop-bound (tracer/run/cosched.h). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>

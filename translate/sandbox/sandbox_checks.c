@@ -1,5 +1,5 @@
 /*
- * The sandbox's checks of what a call points to (translate/sandbox_internal.h):
+ * The sandbox's checks of what a call points to (translate/sandbox/sandbox_internal.h):
  * paths against the path rules, socket addresses against the net rules and
  * the path rules, pids against the run, openat2's open_how, exec images. Each
  * copies what it decides on into the supervisor first; a refusal names its rule.
@@ -24,7 +24,7 @@
 #include "options.h"
 #include "path_access.h"
 #include "path_args.h"
-#include "path_translate.h"
+#include "../pathmap/path_translate.h"
 #include "promises.h"
 #include "sandbox_internal.h"
 #include "scratch.h"

@@ -20,7 +20,7 @@
 #include "guest_resolve.h"
 #include "options.h"
 #include "path_args.h"
-#include "path_translate.h"
+#include "../pathmap/path_translate.h"
 #include "promises.h"
 #include "run_report.h"
 #include "sandbox_internal.h"
