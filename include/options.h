@@ -15,8 +15,12 @@ enum command {
 	CMD_DIFF,
 	CMD_POLICY_CHECK,
 	CMD_POLICY_SHOW,
+	CMD_POLICY_PRINT, /* a built-in profile's text */
 	CMD_HELP,
 	CMD_VERSION,
+	CMD_MAN,        /* help --man: picovisor(1) in roff, generated from --help */
+	CMD_COMPLETION, /* completion bash|zsh|fish */
+	CMD_DOCTOR,     /* what this machine gives picovisor */
 };
 
 /* A command-line override of the policy, as a line of the policy language. */
@@ -27,6 +31,7 @@ struct policy_override {
 
 struct run_options {
 	enum command command;
+	const char *shell; /* completion SHELL */
 	char **argv;              /* the program and its arguments */
 	const char *program_path; /* argv[0] resolved through PATH like execvp */
 	const char *personality;  /* "linux", "sandbox"; "nt" when the program is a PE image */

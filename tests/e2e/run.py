@@ -37,6 +37,7 @@ import redteam_tests
 import policy_tests
 import races_tests
 import sandbox_tests
+import dist_tests
 import seccomp_tests
 import tracing
 
@@ -567,6 +568,7 @@ def main():
     groups += exec_job_tests.groups(sys.modules[__name__])
     groups += redteam_tests.groups(sys.modules[__name__])
     groups += nt_redteam_tests.groups(sys.modules[__name__])
+    groups += dist_tests.groups(sys.modules[__name__])
     users = [False] if args.root_only or os.geteuid() != 0 or not needs("setpriv") else [False, True]
     try:
         if len(users) == 1:  # every group of the unprivileged pass is one SKIP: counted, with its reason

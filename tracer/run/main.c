@@ -11,9 +11,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli_docs.h"
+#include "doctor.h"
 #include "event_loop.h"
 #include "options.h"
 #include "pe_image.h"
+#include "policy.h"
 #include "policy_cmd.h"
 #include "run_report.h"
 #include "sandbox.h"
@@ -108,10 +111,27 @@ int main(int argc, char **argv)
 	case CMD_VERSION:
 		printf("picovisor %s\n", PICOVISOR_VERSION);
 		return 0;
+	case CMD_MAN:
+		cli_man_page(stdout, PICOVISOR_VERSION);
+		return 0;
+	case CMD_COMPLETION:
+		return cli_completion(stdout, o.shell) == 0 ? 0 : EXIT_PV_FAILED;
+	case CMD_DOCTOR:
+		return doctor_main();
 	case CMD_SUMMARY:
 		return summary_main(&o);
 	case CMD_DIFF:
 		return diff_main(&o);
+	case CMD_POLICY_PRINT:
+		if (!policy_profile_text(o.policy)) {
+			fprintf(stderr, "picovisor: '%s' is not a built-in profile: the profiles are", o.policy);
+			for (int k = 0; policy_profile_names[k]; k++)
+				fprintf(stderr, " %s", policy_profile_names[k]);
+			fputs("\n", stderr);
+			return EXIT_PV_FAILED;
+		}
+		fputs(policy_profile_text(o.policy), stdout);
+		return 0;
 	case CMD_POLICY_CHECK:
 	case CMD_POLICY_SHOW:
 		return policy_check_main(&o);

@@ -22,7 +22,10 @@ void options_usage(FILE *out)
 	      "       picovisor summary [--by-process] TRACE\n"
 	      "       picovisor diff [--json] [--ignore REGEX]... TRACE_A TRACE_B\n"
 	      "       picovisor policy check|show FILE|PROFILE\n"
-	      "       picovisor help | --help\n"
+	      "       picovisor policy print PROFILE\n"
+	      "       picovisor doctor\n"
+	      "       picovisor completion bash|zsh|fish\n"
+	      "       picovisor help [--man] | --help\n"
 	      "       picovisor --version\n"
 	      "\n"
 	      "run: run PROGRAM (looked up in PATH like execvp) as a pico process: picovisor forks a\n"
@@ -44,7 +47,15 @@ void options_usage(FILE *out)
 	      "policy check: parse a sandbox policy (docs/policy.md) or a built-in profile (ci,\n"
 	      "strict, none) and say what it sets, or FILE:LINE:COL and what was expected. Exit\n"
 	      "status 0 valid, 1 not. policy show: that, the Landlock ruleset and the seccomp\n"
-	      "filters it compiles to (libseccomp's PFC text), and who checks paths.\n"
+	      "filters it compiles to (libseccomp's PFC text), and who checks paths. policy\n"
+	      "print: a built-in profile as a policy file, to copy and edit.\n"
+	      "\n"
+	      "doctor: what this machine gives picovisor (ptrace, seccomp, pidfd_getfd, Landlock,\n"
+	      "Yama, containers...), each tried rather than guessed, and what it means for each\n"
+	      "personality. Exit status 0 if programs can run under picovisor here, 1 if not.\n"
+	      "\n"
+	      "completion: the bash, zsh or fish completion script (make install puts them in\n"
+	      "place). help --man: this text as the picovisor(1) manual page.\n"
 	      "\n"
 	      "Options of run and trace:\n"
 	      "  --personality NAME  how system calls are served; NAME is one of:\n"
@@ -347,7 +358,23 @@ int options_parse(int argc, char **argv, struct run_options *o)
 	if (argc < 2)
 		return usage_error("%s", "no command given: use 'picovisor run -- PROGRAM [ARG...]'");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
-		o->command = CMD_HELP;
+		o->command = argc == 3 && strcmp(argv[2], "--man") == 0 ? CMD_MAN : CMD_HELP;
+		if (argc > 2 && o->command == CMD_HELP)
+			return usage_error("%s", "use 'picovisor help' or 'picovisor help --man'");
+		return 0;
+	}
+	if (strcmp(argv[1], "completion") == 0) {
+		if (argc != 3 || (strcmp(argv[2], "bash") != 0 && strcmp(argv[2], "zsh") != 0 &&
+				  strcmp(argv[2], "fish") != 0))
+			return usage_error("%s", "use 'picovisor completion bash|zsh|fish'");
+		o->command = CMD_COMPLETION;
+		o->shell = argv[2];
+		return 0;
+	}
+	if (strcmp(argv[1], "doctor") == 0) {
+		if (argc != 2)
+			return usage_error("%s", "'picovisor doctor' takes no arguments");
+		o->command = CMD_DOCTOR;
 		return 0;
 	}
 	if (strcmp(argv[1], "--version") == 0) {
@@ -355,8 +382,13 @@ int options_parse(int argc, char **argv, struct run_options *o)
 		return 0;
 	}
 	if (strcmp(argv[1], "policy") == 0) {
+		if (argc == 4 && strcmp(argv[2], "print") == 0) {
+			o->command = CMD_POLICY_PRINT;
+			o->policy = argv[3];
+			return 0;
+		}
 		if (argc != 4 || (strcmp(argv[2], "check") != 0 && strcmp(argv[2], "show") != 0))
-			return usage_error("%s", "use 'picovisor policy check|show FILE|PROFILE'");
+			return usage_error("%s", "use 'picovisor policy check|show FILE|PROFILE' or 'picovisor policy print PROFILE'");
 		o->command = strcmp(argv[2], "check") == 0 ? CMD_POLICY_CHECK : CMD_POLICY_SHOW;
 		o->policy = argv[3];
 		return 0;
@@ -370,7 +402,7 @@ int options_parse(int argc, char **argv, struct run_options *o)
 	else if (strcmp(argv[1], "trace") == 0)
 		o->command = CMD_TRACE, o->tracing = true;
 	else
-		return usage_error("unknown command '%s': the commands are run, trace, summary, diff, policy, help",
+		return usage_error("unknown command '%s': the commands are run, trace, summary, diff, policy, doctor, completion, help",
 				   argv[1]);
 	optind = 2;
 	opterr = 0;
