@@ -8,6 +8,9 @@ Groups:
   inside a sandboxed run says that ptrace is refused and exits 1.
 - install: make install into a DESTDIR puts in the binary, man page, completions, docs, LICENSE and the
   profiles (which parse as policy files); make uninstall takes out exactly that.
+- environments: picovisor under a seccomp profile that refuses what containers and sandboxes may refuse
+  (ptrace, seccomp, pidfd_open, pidfd_getfd, Landlock): one message naming what is missing and what to
+  do, or, for Landlock, the run goes on with the supervisor's own checks and says so.
 - package: make deb builds a package that installs into a fresh dpkg root, runs, and removes cleanly;
   make static builds a binary with no dynamic dependencies that runs programs and sandboxes them.
 """
@@ -143,6 +146,45 @@ def doctor():
           n.returncode == 1 and rows.get("ptrace") == "no" and "cannot run here" in n.stdout, n.stdout + n.stderr)
 
 
+# x86_64 numbers: what a container profile may refuse (tests/progs/deny_calls.c fails them with EPERM).
+REFUSABLE = {"ptrace": "101", "seccomp": "317", "pidfd_open": "434", "pidfd_getfd": "438"}
+LANDLOCK = "444,445,446"
+
+
+def environments():
+    deny = h.prog("deny_calls")
+    for name, nr in REFUSABLE.items():
+        r = run([deny, "1", nr, h.pv(), "run", "--policy", "ci", "--", "/bin/echo", "ran"])
+        lines = [l for l in r.stderr.splitlines() if l.strip()]
+        check(f"{name} refused around picovisor: exit 125 and one message naming it and what to do",
+              r.returncode == 125 and r.stdout == "" and len(lines) == 1 and name.split("_")[0].lower()
+              in lines[0].lower() and "picovisor doctor" in lines[0], f"  exit {r.returncode}\n" + r.stderr)
+    d = h.fresh_dir(None)
+    try:
+        outside = tempfile.mkdtemp(prefix="pv-env-")
+        os.chmod(outside, 0o755)
+        secret = os.path.join(outside, "secret")
+        with open(secret, "w") as f:
+            f.write("readable natively\n")
+        os.chmod(secret, 0o644)
+        r = run([deny, "1", LANDLOCK, h.pv(), "run", "--policy", "ci", "--", "/bin/sh", "-c",
+                 f"echo ran; cat {secret}"], cwd=d)
+        check("Landlock refused around picovisor: the run goes on, paths checked by picovisor, and it says so",
+              r.stdout == "ran\n" and "checked by picovisor" in r.stderr and "violation" in r.stderr
+              and "Permission denied" in r.stderr, r.stdout + r.stderr)
+        r = run([deny, "1", LANDLOCK, h.pv(), "run", "--policy", "ci", "--require-landlock", "--", "/bin/echo", "ran"],
+                cwd=d)
+        check("Landlock refused and --require-landlock: exit 125 naming Landlock", r.returncode == 125
+              and r.stdout == "" and "landlock" in r.stderr.lower(), r.stderr)
+        r = run([deny, "1", LANDLOCK, h.pv(), "doctor"])
+        check("doctor under a profile that refuses Landlock says paths are checked by picovisor alone",
+              r.returncode == 0 and re.search(r"^landlock\s+partly", r.stdout, re.M)
+              and "checked by picovisor alone" in r.stdout, r.stdout)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+        shutil.rmtree(outside, ignore_errors=True)
+
+
 def make(*args, **kw):
     return subprocess.run(["make", "-C", h.ROOT, "--no-print-directory", *args], capture_output=True, text=True,
                           timeout=600, **kw)
@@ -254,4 +296,4 @@ def package():
 def groups(harness):
     global h
     h = harness
-    return [man_page, completions, doctor, install, package]
+    return [man_page, completions, doctor, environments, install, package]

@@ -14,6 +14,7 @@
 #include "cli_docs.h"
 #include "doctor.h"
 #include "event_loop.h"
+#include "host_needs.h"
 #include "options.h"
 #include "pe_image.h"
 #include "policy.h"
@@ -139,6 +140,7 @@ int main(int argc, char **argv)
 	case CMD_TRACE:
 		break;
 	}
+	host_needs_check();
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		die("libelf is unusable: %s", elf_errmsg(-1));
 	rc = resolve_program(o.argv[0], getenv("PATH"), &path);

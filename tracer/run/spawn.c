@@ -44,8 +44,14 @@ static void child(const struct run_options *opts, int ready_fd, pid_t parent)
 	/* Exactly the bytes the supervisor keeps and runs at each stop (own_filters.h). */
 	rc = own_filters_install_run();
 	if (rc < 0) {
-		fprintf(stderr, "picovisor: cannot install the seccomp filter: %s%s\n", strerror(-rc),
-			rc == -EACCES ? " (no_new_privs is required for unprivileged users)" : "");
+		fprintf(stderr,
+			"picovisor: cannot install the seccomp filter: %s. picovisor stops the program's calls with a "
+			"seccomp filter and cannot run without one; %s Run 'picovisor doctor' to see what this "
+			"machine gives picovisor.\n",
+			strerror(-rc),
+			rc == -EACCES ? "no_new_privs could not be set, which an unprivileged user needs."
+				      : "a seccomp profile around picovisor (a container, a sandbox) refuses it; allow the "
+					"seccomp call there.");
 		_exit(EXIT_PV_FAILED);
 	}
 	execve(opts->program_path, opts->argv, environ);
@@ -84,9 +90,12 @@ pid_t spawn_program(const struct run_options *opts, struct signal_target *target
 		signal_send(target, SIGKILL);
 		signal_target_retire(target);
 		waitpid(pid, NULL, 0);
-		die("cannot trace the program (PTRACE_SEIZE): %s%s", strerror(err),
-		    err == EPERM ? "; is ptrace forbidden here (kernel.yama.ptrace_scope=3, or a container without it)?"
-				 : "");
+		die("cannot trace the program (PTRACE_SEIZE): %s. picovisor traces its own children and cannot run "
+		    "without ptrace%s Run 'picovisor doctor' to see what this machine gives picovisor.",
+		    strerror(err),
+		    err == EPERM ? ": Yama's kernel.yama.ptrace_scope must be below 3 (2 lets only root trace), and a "
+				   "container or sandbox around picovisor must allow ptrace in its seccomp profile."
+				 : ".");
 	}
 	if (write(ready[1], "g", 1) != 1)
 		die("cannot start the program: %s", strerror(errno));
