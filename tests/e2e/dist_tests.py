@@ -1,6 +1,7 @@
 """End-to-end tests of picovisor as an installed tool (imported by run.py, which passes itself as h).
 Groups:
 
+- demo: `make demo`'s script runs every personality and each step shows what it should.
 - man_page: picovisor(1) says exactly what --help says (same words in the same order).
 - completions: the bash, zsh and fish scripts parse, and bash completes subcommands, each command's
   options (every option --help lists), profile names after --policy and syscall names after -e.
@@ -125,6 +126,33 @@ def completions():
     check("bash completes diff's own options", {"--json", "--ignore"} <= got and "--policy" not in got, str(got))
 
 
+def demo():
+    r = subprocess.run((h.NOBODY if h.AS_USER else []) + [os.path.join(h.ROOT, "tests", "demo")],
+                       capture_output=True, text=True, timeout=300, env=dict(os.environ, PICOVISOR=h.pv()),
+                       cwd="/")
+    out = r.stdout
+    check("the demo script runs to its end", r.returncode == 0 and "== done" in out, out[-1500:] + r.stderr[-1500:])
+    steps = {
+        "run: the program sees itself": re.search(r"^I am (/usr)?/bin/dash$", out, re.M),
+        "run: an exit status as a shell shows it": "status 143" in out,
+        "trace: strace-like text of every process": 'execve("/usr/bin/cat", ["cat", "/etc/hostname"]' in out,
+        "diff: the file only the second run read": "+ /etc/hostname" in out,
+        "sandbox: each attempt outside the policy refused": all(f"refused: {a}" in out for a in
+                                                              ("read ~/.ssh/id_rsa", "write /etc/pv-demo",
+                                                               "connect to 192.0.2.1:443")),
+        "sandbox: what the policy allows done": "done:    write ./result.txt" in out,
+        "sandbox: the report summarised": "ended: exited, exit status 0" in out and "violation: " in out,
+        "map: the guest view": re.search(r"^untrusted\.py\nx$", out, re.M),
+    }
+    for what, ok in steps.items():
+        check(f"demo step {what}", ok, out[-3000:])
+    if shutil.which("x86_64-w64-mingw32-gcc"):
+        check("demo step nt: a Windows program built and run", "hello from a Windows program\nmy current directory is C:\\\n"
+              in out.replace("\r\n", "\n"), out[-1500:])
+    else:
+        h.report("demo step nt: a Windows program built and run", None, "x86_64-w64-mingw32-gcc is not installed")
+
+
 def landlock_abi():
     libc = ctypes.CDLL(None, use_errno=True)
     return libc.syscall(444, None, 0, 1)  # landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION)
@@ -140,6 +168,10 @@ def doctor():
         check("doctor reports the Landlock ABI the kernel reports", f"ABI {abi}:" in r.stdout, r.stdout)
     else:
         check("doctor reports Landlock absent as the kernel does", rows.get("landlock") == "partly", r.stdout)
+    v = run([h.pv(), "--version"])
+    want = f"Landlock ABI {abi}" if abi >= 1 else "no Landlock"
+    check("--version names the version, the libraries and what this kernel gives", v.returncode == 0
+          and re.match(r"picovisor \d", v.stdout) and "libseccomp: 2." in v.stdout and want in v.stdout, v.stdout)
     n = run([h.pv(), "run", "--policy", "ci", "--quiet", "--", h.pv(), "doctor"])
     rows = dict(re.findall(r"^(\S+(?: \S+)?)\s{2,}(yes|no|partly)\s", n.stdout, re.M))
     check("doctor inside a sandboxed run finds ptrace refused and exits 1",
@@ -296,4 +328,4 @@ def package():
 def groups(harness):
     global h
     h = harness
-    return [man_page, completions, doctor, environments, install, package]
+    return [demo, man_page, completions, doctor, environments, install, package]

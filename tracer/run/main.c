@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <libelf.h>
+#include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "doctor.h"
 #include "event_loop.h"
 #include "host_needs.h"
+#include "landlock_rules.h"
 #include "options.h"
 #include "pe_image.h"
 #include "policy.h"
@@ -90,6 +92,23 @@ static void pick_personality(struct run_options *o)
 		o->personality = "nt";
 }
 
+/* The version and what this build and this kernel give: what a bug report needs. */
+static void print_version(void)
+{
+	const struct scmp_version *v = seccomp_version();
+	int abi = landlock_abi_version();
+
+	printf("picovisor %s\n", PICOVISOR_VERSION);
+	printf("architecture: x86_64 (with the i386 and x32 system-call ABIs)\n");
+	printf("personalities: linux, sandbox (policy, Landlock, path mapping), nt (Windows builds 19045 and 22631)\n");
+	printf("libseccomp: %u.%u.%u, libelf: %s\n", v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0,
+	       elf_version(EV_CURRENT) == EV_NONE ? "unusable" : "ok");
+	if (abi > 0)
+		printf("this kernel: Landlock ABI %d\n", abi);
+	else
+		printf("this kernel: no Landlock (the sandbox checks paths in the supervisor)\n");
+}
+
 int main(int argc, char **argv)
 {
 	static struct run_options o;
@@ -110,7 +129,7 @@ int main(int argc, char **argv)
 		options_usage(stdout);
 		return 0;
 	case CMD_VERSION:
-		printf("picovisor %s\n", PICOVISOR_VERSION);
+		print_version();
 		return 0;
 	case CMD_MAN:
 		cli_man_page(stdout, PICOVISOR_VERSION);
