@@ -45,6 +45,8 @@ def words_of_man(roff):
     for line in body.splitlines():
         if line.startswith((".B ", ".SS ")):
             line = line.split(" ", 1)[1]
+        elif line == ".SH EXAMPLES":  # the help text's "Examples:" heading as a man page section
+            line = "Examples:"
         elif line.startswith("."):
             continue
         line = line.replace("\\-", "-").replace("\\e", "\\").replace("\\&", "")

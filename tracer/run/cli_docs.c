@@ -127,6 +127,15 @@ void cli_man_page(FILE *out, const char *version)
 
 		if (!l[0])
 			continue;
+		if (strcmp(l, "Examples:") == 0) { /* command lines, one a line, as typed */
+			fputs(".SH EXAMPLES\n.nf\n", out);
+			for (; i + 1 < h.n && h.line[i + 1][0]; i++) {
+				roff(out, h.line[i + 1] + strspn(h.line[i + 1], " "));
+				fputc('\n', out);
+			}
+			fputs(".fi\n", out);
+			continue;
+		}
 		if (l[0] != ' ') { /* a heading, maybe over two lines */
 			fputs(".SS ", out);
 			roff(out, l);
