@@ -12,6 +12,9 @@ Groups:
 - environments: picovisor under a seccomp profile that refuses what containers and sandboxes may refuse
   (ptrace, seccomp, pidfd_open, pidfd_getfd, Landlock): one message naming what is missing and what to
   do, or, for Landlock, the run goes on with the supervisor's own checks and says so.
+- readme_examples: every example command line of README.md runs (in a directory with the files it names:
+  a Makefile with test and check targets, an untrusted-test script, a tool, a Windows tool.c) and
+  succeeds.
 - package: make deb builds a package that installs into a fresh dpkg root, runs, and removes cleanly;
   make static builds a binary with no dynamic dependencies that runs programs and sandboxes them.
 """
@@ -153,6 +156,117 @@ def demo():
               in out.replace("\r\n", "\n"), out[-1500:])
     else:
         h.report("demo step nt: a Windows program built and run", None, "x86_64-w64-mingw32-gcc is not installed")
+
+
+TOOL_C = r"""
+/* README's tool.exe: prints its command line, then the file its last argument names (NT paths). */
+typedef long NTSTATUS;
+typedef unsigned short WCHAR;
+typedef struct { unsigned short Length, MaximumLength; WCHAR *Buffer; } UNICODE_STRING;
+typedef struct { unsigned long Length; void *RootDirectory; UNICODE_STRING *ObjectName; unsigned long Attributes;
+		 void *SecurityDescriptor, *SecurityQualityOfService; } OBJECT_ATTRIBUTES;
+typedef struct { union { NTSTATUS Status; void *Pointer; }; unsigned long long Information; } IO_STATUS_BLOCK;
+#define API __declspec(dllimport) NTSTATUS __stdcall
+API NtWriteFile(void *, void *, void *, void *, IO_STATUS_BLOCK *, const void *, unsigned long, void *, void *);
+API NtReadFile(void *, void *, void *, void *, IO_STATUS_BLOCK *, void *, unsigned long, void *, void *);
+API NtCreateFile(void **, unsigned long, OBJECT_ATTRIBUTES *, IO_STATUS_BLOCK *, void *, unsigned long,
+		 unsigned long, unsigned long, unsigned long, void *, unsigned long);
+API NtTerminateProcess(void *, NTSTATUS);
+
+void mainCRTStartup(void)
+{
+	char *peb, *params, buf[512];
+	void *out, *f;
+	UNICODE_STRING *cmd, name;
+	WCHAR path[300] = { '\\', '?', '?', '\\' };
+	IO_STATUS_BLOCK io;
+	OBJECT_ATTRIBUTES oa = { sizeof(oa), 0, &name, 0x40, 0, 0 };
+	int n = 0, last = 0, k = 4;
+
+	__asm__("mov %%gs:0x60, %0" : "=r"(peb));
+	params = *(char **)(peb + 0x20);
+	out = *(void **)(params + 0x28);
+	cmd = (UNICODE_STRING *)(params + 0x70);
+	for (int i = 0; i < cmd->Length / 2 && n < 500; i++) {
+		buf[n++] = (char)cmd->Buffer[i];
+		if (cmd->Buffer[i] == ' ')
+			last = i + 1;
+	}
+	buf[n++] = '\n';
+	NtWriteFile(out, 0, 0, 0, &io, buf, n, 0, 0);
+	if (last == 0)
+		NtTerminateProcess((void *)-1, 0);
+	for (int i = last; i < cmd->Length / 2 && k < 299; i++)
+		path[k++] = cmd->Buffer[i];
+	name.Buffer = path, name.Length = name.MaximumLength = (unsigned short)(k * 2);
+	if (NtCreateFile(&f, 0x80100000, &oa, &io, 0, 0x80, 7, 1, 0x20, 0, 0) < 0)
+		NtTerminateProcess((void *)-1, 3);
+	if (NtReadFile(f, 0, 0, 0, &io, buf, sizeof(buf), 0, 0) < 0)
+		NtTerminateProcess((void *)-1, 4);
+	NtWriteFile(out, 0, 0, 0, &io, buf, (unsigned long)io.Information, 0, 0);
+	NtTerminateProcess((void *)-1, 0);
+}
+"""
+
+
+def readme_example_lines():
+    """The example command lines of README.md: indented lines that run picovisor or build for it."""
+    lines = []
+    with open(os.path.join(h.ROOT, "README.md")) as f:
+        for line in f:
+            if not line.startswith("    ") or line.lstrip().startswith("|"):
+                continue
+            cmd = re.sub(r"\s+#.*$", "", line.strip())
+            if not cmd.startswith(("picovisor ", "x86_64-w64-mingw32-gcc ")):
+                continue
+            if "[" in cmd or "|" in cmd or re.search(r"\b[A-Z]{4,}\b", cmd):  # a synopsis line, not an example
+                continue
+            lines.append(cmd)
+    return lines
+
+
+def readme_examples():
+    examples = readme_example_lines()
+    check("README has example command lines to run", len(examples) >= 8, str(examples))
+    d = h.fresh_dir(None)
+    data = os.path.join(d, "srv-data")
+    fixtures = os.path.join(d, "srv-fixtures")
+    try:
+        os.makedirs(data)
+        os.makedirs(fixtures)
+        files = {
+            "Makefile": "test:\n\tcat input.txt > output.txt\n\tgrep -q hello output.txt\ncheck: test\n\trm -f output.txt\n",
+            "input.txt": "hello\n",
+            "untrusted-test": "#!/bin/sh\ncat input.txt > out.txt && echo untrusted test passed\n",
+            "tool": "#!/bin/sh\ncat \"$1\"\n",
+            "tool.c": TOOL_C,
+            "srv-data/in.txt": "in D:\n",
+            "srv-fixtures/in": "fixture\n",
+        }
+        for name, text in files.items():
+            with open(os.path.join(d, name), "w") as f:
+                f.write(text)
+        for name in ("untrusted-test", "tool"):
+            os.chmod(os.path.join(d, name), 0o755)
+        if h.AS_USER:
+            subprocess.run(["chown", "-R", "65534:65534", d], check=True)
+        env = dict(os.environ, PATH=os.path.dirname(h.pv()) + ":" + os.environ["PATH"], HOME=d)
+        for cmd in examples:
+            if cmd.startswith("x86_64-w64-mingw32-gcc") and not shutil.which("x86_64-w64-mingw32-gcc"):
+                h.report(f"README example runs: {cmd}", None, "x86_64-w64-mingw32-gcc is not installed")
+                continue
+            real = cmd.replace("/srv/data", data).replace("/srv/fixtures", fixtures)
+            r = subprocess.run((h.NOBODY if h.AS_USER else []) + ["sh", "-c", real], cwd=d, env=env,
+                               capture_output=True, text=True, timeout=300)
+            ok_status = (0, 1) if cmd.startswith("picovisor diff") else (0,)
+            problems = [l for l in r.stderr.splitlines() if l.startswith("picovisor:") and "note:" not in l]
+            check(f"README example runs: {cmd}", r.returncode in ok_status and not problems,
+                  f"  exit {r.returncode}\n{r.stdout[-800:]}{r.stderr[-1500:]}")
+            if "tool.exe D:" in cmd:
+                check("README example's Windows tool reads D:\\in.txt from the mapped drive", "in D:" in r.stdout,
+                      r.stdout)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
 
 
 def landlock_abi():
@@ -330,4 +444,4 @@ def package():
 def groups(harness):
     global h
     h = harness
-    return [demo, man_page, completions, doctor, environments, install, package]
+    return [demo, man_page, completions, doctor, environments, readme_examples, install, package]
