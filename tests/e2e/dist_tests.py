@@ -12,6 +12,8 @@ Groups:
 - environments: picovisor under a seccomp profile that refuses what containers and sandboxes may refuse
   (ptrace, seccomp, pidfd_open, pidfd_getfd, Landlock): one message naming what is missing and what to
   do, or, for Landlock, the run goes on with the supervisor's own checks and says so.
+- newcomer_errors: the mistakes a newcomer makes get one message naming what went wrong and what to do
+  (a typo gets "did you mean"), and status 125, 126 or 127 as documented.
 - readme_examples: every example command line of README.md runs (in a directory with the files it names:
   a Makefile with test and check targets, an untrusted-test script, a tool, a Windows tool.c) and
   succeeds.
@@ -269,6 +271,38 @@ def readme_examples():
         shutil.rmtree(d, ignore_errors=True)
 
 
+MISTAKES = [
+    # (argv after picovisor, status, words the message must have)
+    ([], 125, ["no command given", "picovisor run --"]),
+    (["ls"], 125, ["unknown command 'ls'", "picovisor run -- ls"]),
+    (["rn", "--", "true"], 125, ["did you mean 'run'"]),
+    (["--verison"], 125, ["did you mean '--version'"]),
+    (["run"], 125, ["no program given"]),
+    (["run", "--polcy", "ci", "--", "true"], 125, ["unknown option '--polcy'", "did you mean --policy"]),
+    (["trace", "--outptu=x", "--", "true"], 125, ["did you mean --output"]),
+    (["run", "--policy", "cii", "--", "true"], 125, ["cii", "ci, none, strict"]),
+    (["run", "--limit", "memory=abc", "--", "true"], 125, ["--limit", "expected a size", "'abc'"]),
+    (["run", "--net", "lan", "--", "true"], 125, ["--net", "none, loopback or any", "'lan'"]),
+    (["run", "--map", "/x", "--", "true"], 125, ["--map wants GUEST=HOST"]),
+    (["run", "-e", "trace=open", "--", "true"], 125, ["picovisor trace"]),
+    (["trace", "-e", "trace=opn", "--", "true"], 125, ["unknown system call 'opn'"]),
+    (["run", "--", "no-such-command-here"], 127, ["no-such-command-here: command not found"]),
+    (["run", "--", "/"], 126, ["cannot execute /"]),
+    (["diff", "a.jsonl"], 125, ["two trace files"]),
+    (["completion", "tcsh"], 125, ["bash|zsh|fish"]),
+    (["policy", "print", "cii"], 125, ["not a built-in profile", "ci none strict"]),
+]
+
+
+def newcomer_errors():
+    for argv, status, words in MISTAKES:
+        r = run([h.pv(), *argv])
+        first = r.stderr.splitlines()[0] if r.stderr else ""
+        check(f"picovisor {' '.join(argv) or '(nothing)'}: status {status} and a message saying what to do",
+              r.returncode == status and first.startswith("picovisor: ") and all(w in r.stderr for w in words)
+              and r.stdout == "", f"  exit {r.returncode}\n{r.stderr}")
+
+
 def landlock_abi():
     libc = ctypes.CDLL(None, use_errno=True)
     return libc.syscall(444, None, 0, 1)  # landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION)
@@ -444,4 +478,4 @@ def package():
 def groups(harness):
     global h
     h = harness
-    return [demo, man_page, completions, doctor, environments, readme_examples, install, package]
+    return [demo, man_page, completions, doctor, environments, newcomer_errors, readme_examples, install, package]

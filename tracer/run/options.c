@@ -151,6 +151,65 @@ void options_usage(FILE *out)
 	      out);
 }
 
+/* Edits (insert, delete, replace) from a to b, for "did you mean": small words only. */
+static int edit_distance(const char *a, const char *b)
+{
+	int prev[64], cur[64];
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (la >= 63 || lb >= 63)
+		return 99;
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = (int)j;
+	for (size_t i = 1; i <= la; i++) {
+		cur[0] = (int)i;
+		for (size_t j = 1; j <= lb; j++) {
+			int best = prev[j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (prev[j] + 1 < best)
+				best = prev[j] + 1;
+			if (cur[j - 1] + 1 < best)
+				best = cur[j - 1] + 1;
+			cur[j] = best;
+		}
+		memcpy(prev, cur, sizeof(int) * (lb + 1));
+	}
+	return prev[lb];
+}
+
+/* The known word closest to what was typed, if it is close enough to be a typo; NULL otherwise. */
+static const char *closest(const char *typed, const char *const *known)
+{
+	const char *best = NULL;
+	int best_d = 3;
+
+	for (; *known; known++) {
+		int d = edit_distance(typed, *known);
+
+		if (d < best_d)
+			best = *known, best_d = d;
+	}
+	return best;
+}
+
+static const char *closest_option(const char *typed, const struct option *opts)
+{
+	static char buf[64];
+	const char *names[128];
+	int n = 0;
+
+	if (strncmp(typed, "--", 2) != 0)
+		return NULL;
+	for (; opts->name && n < 127; opts++)
+		names[n++] = opts->name;
+	names[n] = NULL;
+	typed += 2;
+	if (!closest(strndupa(typed, strcspn(typed, "=")), names))
+		return NULL;
+	snprintf(buf, sizeof(buf), "; did you mean --%s?", closest(strndupa(typed, strcspn(typed, "=")), names));
+	return buf;
+}
+
 __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
 {
 	va_list ap;
@@ -411,9 +470,18 @@ int options_parse(int argc, char **argv, struct run_options *o)
 		o->command = CMD_RUN;
 	else if (strcmp(argv[1], "trace") == 0)
 		o->command = CMD_TRACE, o->tracing = true;
-	else
-		return usage_error("unknown command '%s': the commands are run, trace, summary, diff, policy, doctor, completion, help",
-				   argv[1]);
+	else {
+		static const char *const commands[] = { "run",	  "trace",	"summary", "diff",    "policy",
+							 "doctor", "completion", "help",    "--help", "--version",
+							 NULL };
+		const char *near = closest(argv[1], commands);
+
+		if (near)
+			return usage_error("unknown command '%s'; did you mean '%s'?", argv[1], near);
+		return usage_error("unknown command '%s': the commands are run, trace, summary, diff, policy, doctor, "
+				   "completion, help (to run a program: picovisor run -- %s)",
+				   argv[1], argv[1]);
+	}
 	optind = 2;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+vho:F:e:s:", longopts, &li)) != -1) {
@@ -543,7 +611,12 @@ int options_parse(int argc, char **argv, struct run_options *o)
 				char opt[3] = { '-', (char)optopt, 0 };
 				return usage_error("unknown option '%s' or missing argument", opt);
 			}
-			return usage_error("unknown option '%s' or missing argument", argv[optind - 1]);
+			{
+				const char *hint = closest_option(argv[optind - 1], longopts);
+
+				return usage_error("unknown option '%s' or missing argument%s", argv[optind - 1],
+						   hint ? hint : "");
+			}
 		}
 	}
 	if (!o->sandbox && (o->report_file || o->quiet || o->share_tty || o->keep_tmpdir || o->nkeep_fds))

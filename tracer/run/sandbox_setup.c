@@ -40,8 +40,17 @@ static void load_policy(const struct run_options *o, struct policy *p)
 	if (policy_load(p, o->policy ? o->policy : "none", err, sizeof(err)) < 0)
 		die("%s", err);
 	for (int i = 0; i < o->noverrides; i++)
-		if (policy_parse(p, o->overrides[i].line, o->overrides[i].origin, err, sizeof(err)) < 0)
-			die("%s (from %s %s)", err, o->overrides[i].origin, o->overrides[i].line);
+		if (policy_parse(p, o->overrides[i].line, o->overrides[i].origin, err, sizeof(err)) < 0) {
+			/* "limit:1:14: expected ..." is about a line the user never wrote: name the option instead. */
+			const char *why = err;
+			size_t n = strlen(o->overrides[i].origin);
+
+			if (strncmp(err, o->overrides[i].origin, n) == 0 && strncmp(err + n, ":1:", 3) == 0 &&
+			    strstr(err + n + 3, ": "))
+				why = strstr(err + n + 3, ": ") + 2;
+			die("--%s: %s (the option stands for the policy line '%s'; docs/policy.md)", o->overrides[i].origin,
+			    why, o->overrides[i].line);
+		}
 	if (!o->quiet)
 		for (size_t i = 0; i < p->nwarnings; i++)
 			warn("warning: %s", p->warnings[i]);
