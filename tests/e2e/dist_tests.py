@@ -436,6 +436,10 @@ def package():
                 check("the package installs into a fresh root and its binary runs a sandboxed program",
                       i.returncode == 0 and ran and ran.stdout == "from the package\n",
                       i.stderr[-500:] + (ran.stderr if ran else "no binary"))
+                demo_run = subprocess.run([os.path.join(h.ROOT, "tests", "demo")], capture_output=True, text=True,
+                                          timeout=300, env=dict(os.environ, PICOVISOR=binary), cwd="/")
+                check("the demo runs with the packaged binary", demo_run.returncode == 0 and "== done" in demo_run.stdout
+                      and "refused: read ~/.ssh/id_rsa" in demo_run.stdout, demo_run.stdout[-1500:] + demo_run.stderr[-800:])
                 man = os.path.join(root, "usr/share/man/man1/picovisor.1.gz")
                 check("the package has the man page and the copyright file",
                       os.path.exists(man) and os.path.exists(os.path.join(root, "usr/share/doc/picovisor/copyright")))
