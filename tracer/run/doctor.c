@@ -108,8 +108,7 @@ static void probe_tracing(struct trace_probe *p)
 			p->getfd_err = errno;
 		}
 	}
-	close(go[1]);
-	kill(child, SIGKILL);
+	close(go[1]); /* the child reads end of file and exits */
 	waitpid(child, NULL, __WALL);
 }
 

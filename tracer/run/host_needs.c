@@ -7,34 +7,46 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "host_needs.h"
+#include "tracee.h"
 #include "util.h"
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL /* Linux 6.9 */
+#endif
 
 #define DOCTOR "Run 'picovisor doctor' to see what this machine gives picovisor."
 
 void host_needs_check(void)
 {
-	int pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0), fd, err;
+	int probe = open("/", O_PATH | O_CLOEXEC), fd, err, pidfd;
 
-	if (pidfd < 0) {
-		err = errno;
-		die("this system refuses pidfd_open (%s): picovisor holds each process of a run by a pidfd. %s %s",
+	/* Exactly what the exec path does with a thread's descriptor (tracee_fds.c), on our own. */
+	fd = tracee_take_fd(getpid(), getpid(), probe);
+	if (probe >= 0)
+		close(probe);
+	if (fd >= 0) {
+		close(fd);
+		return;
+	}
+	pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	err = errno;
+	if (pidfd < 0 && (int)syscall(SYS_pidfd_open, gettid(), PIDFD_THREAD) < 0)
+		die("this system refuses pidfd_open (%s): picovisor takes descriptors from the program's processes "
+		    "through pidfds. %s %s",
 		    strerror(err), err == ENOSYS ? "Linux 5.3 or later has it; picovisor needs 5.6 or later."
 						 : "A seccomp profile around picovisor (a container, a sandbox) refuses it; allow it there.",
 		    DOCTOR);
-	}
-	fd = (int)syscall(SYS_pidfd_getfd, pidfd, pidfd, 0);
-	err = errno;
-	close(pidfd);
-	if (fd < 0)
-		die("this system refuses pidfd_getfd (%s): picovisor takes the descriptors a program names to check "
-		    "what they refer to, and cannot run without it. %s %s",
-		    strerror(err), err == ENOSYS ? "Linux 5.6 or later has it."
-						 : "A seccomp profile around picovisor (a container, a sandbox) refuses it; allow it there.",
-		    DOCTOR);
-	close(fd);
+	if (pidfd >= 0)
+		close(pidfd);
+	die("this system refuses pidfd_getfd (%s): picovisor takes the descriptors a program names to check "
+	    "what they refer to, and cannot run without it. %s %s",
+	    strerror(-fd), fd == -ENOSYS ? "Linux 5.6 or later has it."
+					 : "A seccomp profile around picovisor (a container, a sandbox) refuses it; allow it there.",
+	    DOCTOR);
 }
