@@ -46,12 +46,17 @@ enum {
 	SC_LINK_ITSELF = 1u << 17,  /* acts on the symlink itself, never follows it (lstat, lchown, l*xattr, link's old name) */
 	SC_FOLLOW_ASKED = 1u << 18, /* follows only with AT_SYMLINK_FOLLOW (linkat's old name, name_to_handle_at) */
 	SC_CREAT = 1u << 19,   /* opens its path as O_CREAT|O_WRONLY|O_TRUNC with no flags argument (creat) */
-	SC_LOCAL_ADDR = 1u << 20, /* its socket address is a local name it makes (bind), not one it reaches */
+	/* Its socket address is the socket's own (local) name, which bind makes and getsockname reads; without
+	 * the flag, an address is the peer's (connect, sendto, accept, getpeername, recvfrom). */
+	SC_LOCAL_ADDR = 1u << 20,
 	/* What a call does to the files its paths name (path rules' c and w; diff's behaviour). */
 	FX_CREATE = 1u << 24,  /* creates its last path argument (mkdir, link's new name, rename's target) */
 	FX_REMOVE = 1u << 25,  /* removes its first path argument (unlink, rmdir, rename's source) */
 	FX_WRITE = 1u << 26,   /* writes its first path argument without opening it (truncate) */
 	FX_ATTR = 1u << 27,    /* changes a file's mode, owner, times or xattrs (its path or fd): no Landlock right covers it */
+	SC_AFFINITY_SET = 1u << 28, /* with SC_AFFINITY: sets the affinity (sched_setaffinity); without it, reads it */
+	SC_RANDOM_OUT = 1u << 29,   /* fills its output buffer with random bytes (getrandom): two runs' bytes differ */
+	SC_DIRENTS64 = 1u << 30,    /* with SC_DIRENTS: lists struct linux_dirent64 records (getdents64), else linux_dirent */
 };
 
 /*
@@ -101,6 +106,16 @@ static inline enum name_op name_op_of(uint64_t flags)
 {
 	return (enum name_op)((flags >> NAME_SHIFT) & 15);
 }
+
+/*
+ * The promises a call belongs to (promises.h: pledge's direction, call ->
+ * promises): PROMISE_BIT(NAME) in the table's flags, one bit per promise
+ * above the NAME() bits, in the promise table's order, so that bit i of
+ * syscall_promises() is promise i as in a policy's promise set. A policy
+ * grants a call when it holds one of the call's promises.
+ */
+#define PROMISE_SHIFT 40
+#define PROMISE_BIT(name) ((uint64_t)1 << (PROMISE_SHIFT + PROMISE_##name))
 
 /*
  * How an argument is shown. *_IN kinds point to what the caller passes in and
@@ -192,7 +207,7 @@ struct syscall_arg {
 struct syscall_entry {
 	int nr;
 	const char *name;
-	uint64_t flags; /* SC_, CL_ and FX_ bits in the low 32; ATTR() and NAME() above */
+	uint64_t flags; /* SC_, CL_ and FX_ bits in the low 32; ATTR(), NAME() and PROMISE_BIT() above */
 	uint8_t ret;   /* enum ret_kind */
 	struct syscall_arg args[6]; /* the first K_NONE ends the list */
 };
@@ -206,6 +221,12 @@ static inline bool syscall_decoded_at_entry(const struct syscall_entry *e)
 		if (e->args[i].kind == K_ARGV || e->args[i].kind == K_ENVP || e->args[i].kind == K_FD_CLOSED)
 			return true;
 	return false;
+}
+
+/* The call's promises: bit i is promise i of the promise table (promises.h). */
+static inline uint32_t syscall_promises(const struct syscall_entry *e)
+{
+	return (uint32_t)(e->flags >> PROMISE_SHIFT);
 }
 
 static inline int syscall_nargs(const struct syscall_entry *e)
