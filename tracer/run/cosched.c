@@ -178,7 +178,7 @@ static struct tracee *target_of(struct tracee *t, long pid)
 
 void cosched_syscall_enter(struct tracee *t, const struct syscall_stop *s)
 {
-	bool set = strcmp(s->entry->name, "sched_setaffinity") == 0;
+	bool set = (s->entry->flags & SC_AFFINITY_SET) != 0;
 	struct tracee *target = target_of(t, (long)(int)regs_arg(&s->regs, s->abi, 0));
 
 	if (target && set) {

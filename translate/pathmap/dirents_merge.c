@@ -106,7 +106,7 @@ enum check_result dirents_enter(struct tracee *t, const struct syscall_stop *s)
 		d->ino = st.st_ino;
 		d->seen = d->emitted = 0;
 	}
-	d->is64 = strcmp(s->entry->name, "getdents64") == 0;
+	d->is64 = (s->entry->flags & SC_DIRENTS64) != 0;
 	d->n = n;
 	memcpy(d->names, kids, n * sizeof(kids[0]));
 	pe = path_exit_begin(t, s);

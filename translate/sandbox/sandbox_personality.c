@@ -177,12 +177,12 @@ static void serve_logged(struct tracee *t, const struct syscall_stop *s)
 /* Uses of a granted call the sandbox refuses whatever the policy says. */
 static const char *never_allowed_use(const struct syscall_stop *s)
 {
-	const char *name = s->entry->name;
-	uint64_t a0 = regs_arg(&s->regs, s->abi, 0), a1 = regs_arg(&s->regs, s->abi, 1);
+	int flags = syscall_kind_arg(s->entry, K_CLONE_FLAGS), cmd = syscall_kind_arg(s->entry, K_IOCTL_CMD);
 
-	if (strcmp(name, "clone") == 0 && policy_clone_forbidden(a0))
+	if (flags >= 0 && policy_clone_forbidden(regs_arg(&s->regs, s->abi, flags)))
 		return "clone with CLONE_UNTRACED or a namespace flag is never allowed in the sandbox";
-	if (strcmp(name, "ioctl") == 0 && ((unsigned)a1 == TIOCSTI || (unsigned)a1 == TIOCLINUX))
+	if (cmd >= 0 && ((unsigned)regs_arg(&s->regs, s->abi, cmd) == TIOCSTI ||
+			 (unsigned)regs_arg(&s->regs, s->abi, cmd) == TIOCLINUX))
 		return "ioctl TIOCSTI and TIOCLINUX (typing into a terminal) are never allowed in the sandbox";
 	return NULL;
 }

@@ -33,7 +33,7 @@ enum x86_64_row {
  * (syscall_classes, syscall_arg_index), and path roles and effects only
  * matter to path translation and the sandbox, which take no i386 calls.
  */
-#define I386_FROM_X86_64 (SC_EXEC | SC_READLINK | SC_AFFINITY | SC_SECCOMP | SC_STRICT_MODE)
+#define I386_FROM_X86_64 (SC_EXEC | SC_READLINK | SC_AFFINITY | SC_AFFINITY_SET | SC_SECCOMP | SC_STRICT_MODE)
 
 static const struct i386_row {
 	int nr;
