@@ -2,15 +2,21 @@
  * Moves inside the syscall table that must not change behaviour, checked
  * against golden files generated once from the code before the move:
  * the calls each promise grants (promises once listed calls by name; now
- * each row carries its promises), and the i386 table (once kept by hand;
- * now derived from the x86_64 rows).
+ * each row carries its promises), the i386 table (once kept by hand;
+ * now derived from the x86_64 rows), and what a call does with each path
+ * (once row flags applied to the first or last path; now each path
+ * argument's role).
  */
+#define _GNU_SOURCE
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "path_args.h"
 #include "promises.h"
 #include "syscall_table.h"
+#include "tracee.h"
 
 static const struct {
 	const char *promise, *call;
@@ -25,6 +31,16 @@ static const struct {
 	uint32_t classes;
 } golden_i386[] = {
 #include "golden/i386_table.inc"
+};
+
+static const struct {
+	const char *name;
+	int index;
+	bool created, removed, written; /* FX_CREATE on the last path, FX_REMOVE on the first, FX_WRITE */
+	bool follow[3];                 /* path_args_of under at-flags 0, AT_SYMLINK_NOFOLLOW, AT_SYMLINK_FOLLOW */
+	bool creates, removes, writes;  /* path_args_of under at-flags 0 */
+} golden_paths[] = {
+#include "golden/path_roles.inc"
 };
 
 /* Does the promise at index p grant the x86_64 call e? */
@@ -123,5 +139,67 @@ Test(table_golden, facts_that_replaced_name_comparisons_pick_the_same_calls)
 			cr_expect_eq(e->ret == R_FD, strncmp(n, "accept", 6) == 0, "%s", n);
 			cr_expect_eq((e->flags & SC_LOCAL_ADDR) != 0, in(n, NAMES("getsockname")), "%s", n);
 		}
+	}
+}
+
+/* path_args_of's view of argument index of e, with at-flags in its flags argument. */
+static struct path_arg path_arg_of(const struct syscall_entry *e, int index, uint64_t at_flags)
+{
+	struct syscall_stop s;
+	struct path_arg a[2], none = { .index = -1 };
+	uint64_t open_flags = 0;
+	int n;
+
+	memset(&s, 0, sizeof(s));
+	s.abi = ABI_X86_64;
+	s.nr = e->nr;
+	s.entry = e;
+	for (int j = 0; j < syscall_nargs(e); j++)
+		regs_set_arg(&s.regs, ABI_X86_64, j,
+			     e->args[j].kind == K_DIRFD      ? (uint64_t)(int64_t)AT_FDCWD
+			     : e->args[j].kind == K_PATH     ? 0x1000
+			     : e->args[j].kind == K_AT_FLAGS ? at_flags
+							     : 0);
+	path_call_opens(&s, &open_flags);
+	n = path_args_of(&s, open_flags, a);
+	for (int m = 0; m < n; m++)
+		if (a[m].index == index)
+			return a[m];
+	return none;
+}
+
+Test(table_golden, every_path_argument_has_the_role_it_had)
+{
+	static const uint64_t variants[] = { 0, AT_SYMLINK_NOFOLLOW, AT_SYMLINK_FOLLOW };
+	int count, npaths = 0;
+	const struct syscall_entry *t = syscall_table(ABI_X86_64, &count);
+	size_t n = sizeof(golden_paths) / sizeof(golden_paths[0]);
+
+	for (int k = 0; k < count; k++)
+		for (int i = 0; i < syscall_nargs(&t[k]); i++)
+			npaths += t[k].args[i].kind == K_PATH;
+	cr_expect_eq((size_t)npaths, n, "path arguments: %d, golden %zu", npaths, n);
+	for (size_t g = 0; g < n; g++) {
+		int nr = syscall_number(ABI_X86_64, golden_paths[g].name), i = golden_paths[g].index;
+		const struct syscall_entry *e = nr >= 0 ? syscall_lookup(ABI_X86_64, nr) : NULL;
+		unsigned role;
+		struct path_arg a;
+
+		cr_assert_not_null(e, "%s is gone", golden_paths[g].name);
+		cr_assert_eq(e->args[i].kind, K_PATH, "%s: argument %d is no path", e->name, i);
+		role = syscall_path_role(e, i);
+		cr_expect_eq((role & PATH_CREATED) != 0, golden_paths[g].created, "%s path %d: created", e->name, i);
+		cr_expect_eq((role & PATH_REMOVED) != 0, golden_paths[g].removed, "%s path %d: removed", e->name, i);
+		cr_expect_eq((role & PATH_WRITTEN) != 0, golden_paths[g].written, "%s path %d: written", e->name, i);
+		for (int v = 0; v < 3; v++) {
+			a = path_arg_of(e, i, variants[v]);
+			cr_assert_eq(a.index, i, "%s: path %d not seen by path_args_of", e->name, i);
+			cr_expect_eq(a.follow, golden_paths[g].follow[v], "%s path %d, at-flags %#llx: follow", e->name, i,
+				     (unsigned long long)variants[v]);
+		}
+		a = path_arg_of(e, i, 0);
+		cr_expect_eq(a.creates, golden_paths[g].creates, "%s path %d: creates", e->name, i);
+		cr_expect_eq(a.removes, golden_paths[g].removes, "%s path %d: removes", e->name, i);
+		cr_expect_eq(a.writes, golden_paths[g].writes, "%s path %d: writes", e->name, i);
 	}
 }

@@ -431,11 +431,11 @@ static void note_behaviour(struct diff_run *run, const struct diff_masks *m, con
 		return;
 	}
 	/* The rest by the table's effects on the call's paths. */
-	if (e->flags & FX_REMOVE)
+	if (syscall_path_roles(e) & PATH_REMOVED) /* the first path: rename's old name */
 		add_behaviour(run, m, B_DELETED, path);
-	if (e->flags & FX_WRITE)
+	if (syscall_path_roles(e) & PATH_WRITTEN)
 		add_behaviour(run, m, B_WRITTEN, path);
-	if ((e->flags & FX_CREATE) && call_path(args, e, -1, path, sizeof(path)))
+	if ((syscall_path_roles(e) & PATH_CREATED) && call_path(args, e, -1, path, sizeof(path))) /* the last path */
 		add_behaviour(run, m, B_CREATED, path);
 }
 

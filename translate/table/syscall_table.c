@@ -10,12 +10,14 @@
 #include "util.h"
 
 static const struct syscall_entry table_x86_64[] = {
-#define ARG(kind, name) { K_##kind, #name }
+#define ARG(kind, name) { K_##kind, #name, 0 }
+#define PATH(name, role) { K_PATH, #name, PATH_##role }
 #define P(promise) PROMISE_BIT(promise)
 #define SYSCALL(nr, name, flags, ret, ...) { nr, #name, flags, R_##ret, { __VA_ARGS__ } },
 #include "syscalls_x86_64.def"
 #undef SYSCALL
 #undef P
+#undef PATH
 #undef ARG
 };
 
