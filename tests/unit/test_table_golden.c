@@ -134,6 +134,20 @@ Test(table_golden, facts_that_replaced_name_comparisons_pick_the_same_calls)
 			cr_expect_eq(has_kind(e, K_DIRFD), in(n, NAMES("execveat")), "%s", n);
 		if (e->flags & SC_READLINK)
 			cr_expect_eq(has_kind(e, K_DIRFD), in(n, NAMES("readlinkat")), "%s", n);
+		/* Argument positions that were constants in the handlers of a class of calls. */
+		if (e->flags & SC_PATH_OUT) /* getcwd(buf, size) */
+			cr_expect_eq(syscall_kind_arg(e, K_BUF_OUT), 0, "%s", n);
+		if (e->flags & SC_DIRENTS) { /* getdents(fd, dirent, count) */
+			cr_expect_eq(syscall_kind_arg(e, K_FD), 0, "%s", n);
+			cr_expect_eq(syscall_kind_arg(e, K_PTR), 1, "%s", n);
+			cr_expect_eq(syscall_kind_arg(e, K_UINT), 2, "%s", n);
+		}
+		if (has_kind(e, K_OPEN_HOW)) /* openat2(dfd, path, how, size) */
+			cr_expect_eq(syscall_kind_arg(e, K_OPEN_HOW), 2, "%s", n);
+		if (e->flags & SC_AFFINITY) { /* sched_[gs]etaffinity(pid, len, mask) */
+			cr_expect_eq(syscall_kind_arg(e, K_PID), 0, "%s", n);
+			cr_expect_eq(syscall_kind_arg(e, K_SIZE), 1, "%s", n);
+		}
 		/* path_translate: of the calls returning an address, accept's is the new fd's, getsockname's local. */
 		if (has_kind(e, K_SOCKADDR_OUT)) {
 			cr_expect_eq(e->ret == R_FD, strncmp(n, "accept", 6) == 0, "%s", n);

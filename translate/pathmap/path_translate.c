@@ -88,7 +88,8 @@ static long write_out(struct tracee *t, uint64_t buf, const void *data, size_t l
 static enum check_result serve_getcwd(struct tracee *t, const struct syscall_stop *s)
 {
 	char guest[PATH_MAX];
-	uint64_t buf = regs_arg(&s->regs, s->abi, 0), size = regs_arg(&s->regs, s->abi, 1);
+	int buf_arg = syscall_kind_arg(s->entry, K_BUF_OUT); /* its size follows */
+	uint64_t buf = regs_arg(&s->regs, s->abi, buf_arg), size = regs_arg(&s->regs, s->abi, buf_arg + 1);
 	int rc = guest_name_of_fd(guest_view(), t->tid, AT_FDCWD, guest, sizeof(guest));
 	size_t len;
 	long w;
@@ -253,7 +254,8 @@ static int translate_sockaddr_in(struct tracee *t, struct syscall_stop *s, int i
 static int translate_openat2(struct tracee *t, struct syscall_stop *s, uint64_t slot, struct guest_resolved *res)
 {
 	struct open_how how;
-	uint64_t size = regs_arg(&s->regs, s->abi, 3), ptr = regs_arg(&s->regs, s->abi, 2);
+	int how_arg = syscall_kind_arg(s->entry, K_OPEN_HOW); /* its size follows */
+	uint64_t size = regs_arg(&s->regs, s->abi, how_arg + 1), ptr = regs_arg(&s->regs, s->abi, how_arg);
 	struct path_arg a[2];
 	int rc;
 

@@ -226,14 +226,15 @@ out:
 enum check_result sandbox_check_openat2(struct tracee *t, struct syscall_stop *s)
 {
 	struct open_how how;
-	uint64_t size = regs_arg(&s->regs, s->abi, 3);
+	int how_arg = syscall_kind_arg(s->entry, K_OPEN_HOW); /* its size follows */
+	uint64_t size = regs_arg(&s->regs, s->abi, how_arg + 1);
 	long openat = syscall_number(ABI_X86_64, "openat");
 
 	if (size < sizeof(how)) {
 		sandbox_fail_call(t, s, EINVAL);
 		return CHECK_DONE;
 	}
-	if (tracee_read(t->tid, regs_arg(&s->regs, s->abi, 2), &how, sizeof(how)) != (ssize_t)sizeof(how)) {
+	if (tracee_read(t->tid, regs_arg(&s->regs, s->abi, how_arg), &how, sizeof(how)) != (ssize_t)sizeof(how)) {
 		sandbox_fail_call(t, s, EFAULT);
 		return CHECK_DONE;
 	}
