@@ -4,8 +4,9 @@
  * reads the sources of tracer/, translate/ and policy/ and fails on a string
  * literal that is a Linux syscall name of the table inside a comparison:
  * strcmp/strncmp/strcasecmp/streq, or a number looked up by name
- * (syscall_number, nr_of) next to == or !=. Looking a number up by name to
- * make a call (inject "openat") is no comparison and stays allowed.
+ * (syscall_number, nr_of) next to == or !=, and on a list of syscall names
+ * (two or more in one brace initializer, as promises once had). Looking a
+ * number up by name to make a call (inject "openat") stays allowed.
  *
  * Run from the top of the tree (as make check does).
  */
@@ -96,9 +97,11 @@ static const char *args_end(const char *open)
 	return NULL;
 }
 
-/* Does [from, to) hold a string literal that is a syscall name? */
-static bool holds_syscall_name(const char *from, const char *to)
+/* How many string literals in [from, to) are syscall names. */
+static int syscall_names_in(const char *from, const char *to)
 {
+	int n = 0;
+
 	for (const char *p = from; p < to; p++) {
 		const char *start;
 
@@ -107,10 +110,14 @@ static bool holds_syscall_name(const char *from, const char *to)
 		start = ++p;
 		while (p < to && *p != '"')
 			p += *p == '\\' ? 2 : 1;
-		if (is_syscall_name(start, (size_t)(p - start)))
-			return true;
+		n += is_syscall_name(start, (size_t)(p - start));
 	}
-	return false;
+	return n;
+}
+
+static bool holds_syscall_name(const char *from, const char *to)
+{
+	return syscall_names_in(from, to) > 0;
 }
 
 static bool allowed(const char *from, const char *to)
@@ -167,6 +174,40 @@ static void scan_calls(const char *path, const char *text, const char *const *na
 	}
 }
 
+/* Does the brace at p open an initializer (after =, a comma, a brace or an array compound literal's "[])")? */
+static bool opens_initializer(const char *text, const char *p)
+{
+	while (p > text && isspace((unsigned char)p[-1]))
+		p--;
+	if (p > text && (p[-1] == '=' || p[-1] == ',' || p[-1] == '{'))
+		return true;
+	return p - text >= 2 && p[-1] == ')' && p[-2] == ']';
+}
+
+/* Each innermost brace initializer that lists two syscall names or more. */
+static void scan_lists(const char *path, const char *text)
+{
+	const char *open = NULL;
+
+	for (const char *p = text; *p; p++) {
+		if (*p == '"' || *p == '\'') {
+			char q = *p;
+
+			for (p++; *p && *p != q; p++)
+				if (*p == '\\' && p[1])
+					p++;
+			if (!*p)
+				return;
+		} else if (*p == '{') {
+			open = opens_initializer(text, p) ? p : NULL;
+		} else if (*p == '}' && open) {
+			if (syscall_names_in(open, p) >= 2)
+				flag(path, text, open, p + 1);
+			open = NULL;
+		}
+	}
+}
+
 static int scan_file(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
 	size_t n = strlen(path);
@@ -186,6 +227,7 @@ static int scan_file(const char *path, const struct stat *st, int type, struct F
 	blank_comments(text);
 	scan_calls(path, text, comparers, sizeof(comparers) / sizeof(comparers[0]), false);
 	scan_calls(path, text, number_lookups, sizeof(number_lookups) / sizeof(number_lookups[0]), true);
+	scan_lists(path, text);
 	free(text);
 	files_read++;
 	return 0;
@@ -199,7 +241,7 @@ Test(syscall_facts, no_syscall_name_compared_outside_the_table)
 		cr_assert_eq(nftw(roots[i], scan_file, 16, FTW_PHYS), 0, "cannot walk %s (run from the top of the tree)", roots[i]);
 	cr_expect_gt(files_read, 50, "only %d source files read", files_read);
 	cr_expect_eq(violations, 0,
-		     "%d comparison(s) of a syscall name outside translate/table/ (add a flag or column to the table "
-		     "instead):\n%.*s",
+		     "%d comparison(s) or list(s) of syscall names outside translate/table/ (add a flag or column to the "
+		     "table instead):\n%.*s",
 		     violations, (int)report_len, report);
 }
