@@ -1,14 +1,43 @@
 /*
  * Promises: OpenBSD pledge style groups of system calls that a policy allows
- * by name ("promise stdio rpath"). One sorted table, over the names of the
- * syscall table's entries; where a group allows only some uses of a call, the
- * promise carries the constraint and the filter compiler applies it to the
- * call's arguments (or hands the call to the supervisor when they are in memory).
+ * by name ("promise stdio rpath"). Each row of the syscall table says which
+ * promises its call belongs to (PROMISE_BIT in syscall_table.h); this table,
+ * sorted by name, holds what a promise is besides its calls. Where a group
+ * allows only some uses of a call, the promise carries the constraint and the
+ * filter compiler applies it to the call's arguments (or hands the call to the
+ * supervisor when they are in memory).
  */
 #ifndef PICOVISOR_PROMISES_H
 #define PICOVISOR_PROMISES_H
 
 #include <stdint.h>
+
+/* The promises, in the promise table's (alphabetical) order: a promise's index is its bit. */
+enum promise_index {
+	PROMISE_CHOWN,
+	PROMISE_CPATH,
+	PROMISE_DNS,
+	PROMISE_DPATH,
+	PROMISE_EXEC,
+	PROMISE_FATTR,
+	PROMISE_FLOCK,
+	PROMISE_ID,
+	PROMISE_INET,
+	PROMISE_PROC,
+	PROMISE_PROT_EXEC,
+	PROMISE_PS,
+	PROMISE_RECVFD,
+	PROMISE_RPATH,
+	PROMISE_SENDFD,
+	PROMISE_SETTIME,
+	PROMISE_STDIO,
+	PROMISE_THREAD,
+	PROMISE_TTY,
+	PROMISE_UNIX,
+	PROMISE_VMINFO,
+	PROMISE_WPATH,
+	PROMISE_COUNT, /* at most 24: the bits above PROMISE_SHIFT of a table row's flags */
+};
 
 /* Argument constraints: which uses of its calls a promise allows. */
 enum {
@@ -33,7 +62,6 @@ enum {
 struct promise {
 	const char *name;
 	const char *what;          /* one line, for docs/policy.md and policy show */
-	const char *const *calls;  /* syscall table names, NULL-terminated */
 	uint32_t constraints;      /* PC_* */
 };
 

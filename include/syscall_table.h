@@ -42,16 +42,15 @@ enum {
 	SC_SECCOMP = 1u << 21,
 	/* What a thread in seccomp's strict mode may still call (read, write, _exit, sigreturn): filter_bpf_strict. */
 	SC_STRICT_MODE = 1u << 22,
-	/* How a call takes a final symlink in its path (path_args.h); by default it follows unless AT_SYMLINK_NOFOLLOW. */
-	SC_LINK_ITSELF = 1u << 17,  /* acts on the symlink itself, never follows it (lstat, lchown, l*xattr, link's old name) */
-	SC_FOLLOW_ASKED = 1u << 18, /* follows only with AT_SYMLINK_FOLLOW (linkat's old name, name_to_handle_at) */
 	SC_CREAT = 1u << 19,   /* opens its path as O_CREAT|O_WRONLY|O_TRUNC with no flags argument (creat) */
-	SC_LOCAL_ADDR = 1u << 20, /* its socket address is a local name it makes (bind), not one it reaches */
-	/* What a call does to the files its paths name (path rules' c and w; diff's behaviour). */
-	FX_CREATE = 1u << 24,  /* creates its last path argument (mkdir, link's new name, rename's target) */
-	FX_REMOVE = 1u << 25,  /* removes its first path argument (unlink, rmdir, rename's source) */
-	FX_WRITE = 1u << 26,   /* writes its first path argument without opening it (truncate) */
+	/* Its socket address is the socket's own (local) name, which bind makes and getsockname reads; without
+	 * the flag, an address is the peer's (connect, sendto, accept, getpeername, recvfrom). */
+	SC_LOCAL_ADDR = 1u << 20,
+	/* What a call does to the files its paths name is each path argument's role (enum path_role), but for: */
 	FX_ATTR = 1u << 27,    /* changes a file's mode, owner, times or xattrs (its path or fd): no Landlock right covers it */
+	SC_AFFINITY_SET = 1u << 28, /* with SC_AFFINITY: sets the affinity (sched_setaffinity); without it, reads it */
+	SC_RANDOM_OUT = 1u << 29,   /* fills its output buffer with random bytes (getrandom): two runs' bytes differ */
+	SC_DIRENTS64 = 1u << 30,    /* with SC_DIRENTS: lists struct linux_dirent64 records (getdents64), else linux_dirent */
 };
 
 /*
@@ -79,7 +78,7 @@ static inline enum attr_op attr_op_of(uint64_t flags)
 }
 
 /*
- * Which name an FX_CREATE/FX_REMOVE call makes or takes away (the sandbox
+ * Which name a call with a PATH_CREATED or PATH_REMOVED path makes or takes away (the sandbox
  * performs such a call itself in the directory it checked, when the
  * supervisor checks paths): NAME(OP) in the table's flags.
  */
@@ -101,6 +100,16 @@ static inline enum name_op name_op_of(uint64_t flags)
 {
 	return (enum name_op)((flags >> NAME_SHIFT) & 15);
 }
+
+/*
+ * The promises a call belongs to (promises.h: pledge's direction, call ->
+ * promises): PROMISE_BIT(NAME) in the table's flags, one bit per promise
+ * above the NAME() bits, in the promise table's order, so that bit i of
+ * syscall_promises() is promise i as in a policy's promise set. A policy
+ * grants a call when it holds one of the call's promises.
+ */
+#define PROMISE_SHIFT 40
+#define PROMISE_BIT(name) ((uint64_t)1 << (PROMISE_SHIFT + PROMISE_##name))
 
 /*
  * How an argument is shown. *_IN kinds point to what the caller passes in and
@@ -184,15 +193,33 @@ enum ret_kind {
 	R_NONE, /* never returns (exit, exit_group) */
 };
 
+/*
+ * What a call does with one path argument (K_PATH), in its row as
+ * PATH(name, ROLE); a plain ARG(PATH, name) follows a final symlink unless the
+ * call's flags say otherwise (AT_SYMLINK_NOFOLLOW, IN_DONT_FOLLOW,
+ * FAN_MARK_DONT_FOLLOW) and only reads or reaches the file. The directory a
+ * path is relative to is the K_DIRFD argument before it, if any. path_args.h
+ * turns these into what one call does with each path.
+ */
+enum path_role {
+	PATH_FOLLOWS = 0,
+	PATH_LINK_ITSELF = 1u << 0,  /* acts on a final symlink itself, never follows it (lstat, lchown, link's old name) */
+	PATH_FOLLOW_ASKED = 1u << 1, /* follows only with AT_SYMLINK_FOLLOW (linkat's old name, name_to_handle_at) */
+	PATH_CREATED = 1u << 2,      /* the call makes this name (mkdir, link's new name, rename's target): never followed */
+	PATH_REMOVED = 1u << 3,      /* the call takes this name away (unlink, rmdir, rename's source): never followed */
+	PATH_WRITTEN = 1u << 4,      /* the call writes the file without opening it (truncate) */
+};
+
 struct syscall_arg {
 	uint8_t kind; /* enum arg_kind */
 	const char *name;
+	uint8_t role; /* enum path_role, for a K_PATH argument */
 };
 
 struct syscall_entry {
 	int nr;
 	const char *name;
-	uint64_t flags; /* SC_, CL_ and FX_ bits in the low 32; ATTR() and NAME() above */
+	uint64_t flags; /* SC_, CL_ and FX_ bits in the low 32; ATTR(), NAME() and PROMISE_BIT() above */
 	uint8_t ret;   /* enum ret_kind */
 	struct syscall_arg args[6]; /* the first K_NONE ends the list */
 };
@@ -206,6 +233,27 @@ static inline bool syscall_decoded_at_entry(const struct syscall_entry *e)
 		if (e->args[i].kind == K_ARGV || e->args[i].kind == K_ENVP || e->args[i].kind == K_FD_CLOSED)
 			return true;
 	return false;
+}
+
+/* The role of the call's argument i (enum path_role); the roles of all its paths together. */
+static inline unsigned syscall_path_role(const struct syscall_entry *e, int i)
+{
+	return e->args[i].kind == K_PATH ? e->args[i].role : 0;
+}
+
+static inline unsigned syscall_path_roles(const struct syscall_entry *e)
+{
+	unsigned roles = 0;
+
+	for (int i = 0; i < 6 && e->args[i].kind != K_NONE; i++)
+		roles |= syscall_path_role(e, i);
+	return roles;
+}
+
+/* The call's promises: bit i is promise i of the promise table (promises.h). */
+static inline uint32_t syscall_promises(const struct syscall_entry *e)
+{
+	return (uint32_t)(e->flags >> PROMISE_SHIFT);
 }
 
 static inline int syscall_nargs(const struct syscall_entry *e)

@@ -111,23 +111,18 @@ static void allow_each(struct compiler *c, uint32_t action, int nr, const char *
 	}
 }
 
-/* The promises of p that list this call, and the union of their constraints. */
-static uint32_t granting(const struct policy *p, const char *call, bool *granted)
+/* Whether one of p's promises holds this call, and the union of those promises' constraints. */
+static uint32_t granting(const struct policy *p, const struct syscall_entry *e, bool *granted)
 {
 	int count;
 	const struct promise *t = promise_table(&count);
+	uint64_t held = p->promises & syscall_promises(e);
 	uint32_t constraints = 0;
 
-	*granted = false;
-	for (int i = 0; i < count; i++) {
-		if (!(p->promises & (1ULL << i)))
-			continue;
-		for (const char *const *name = t[i].calls; *name; name++)
-			if (strcmp(*name, call) == 0) {
-				*granted = true;
-				constraints |= t[i].constraints;
-			}
-	}
+	for (int i = 0; i < count; i++)
+		if (held >> i & 1)
+			constraints |= t[i].constraints;
+	*granted = held != 0;
 	return constraints;
 }
 
@@ -349,7 +344,7 @@ static int compile_x86_64(struct compiler *c, const struct compile_env *env)
 	for (int i = 0; i < count && c->rc == 0; i++) {
 		const struct syscall_entry *e = &t[i];
 		bool granted;
-		uint32_t pc = granting(c->p, e->name, &granted), action;
+		uint32_t pc = granting(c->p, e, &granted), action;
 		int arg, pid_arg;
 
 		if (e->flags & SC_NEVER)

@@ -311,7 +311,9 @@ void exec_job_start_named(struct tracee *t, const struct syscall_stop *s, const 
 			  const char *name)
 {
 	struct exec_job *j = xcalloc(1, sizeof(*j));
-	bool at = strcmp(s->entry->name, "execveat") == 0;
+	/* execve(path, argv, envp) or execveat(dirfd, path, argv, envp, flags): where each is, the table says. */
+	int dirfd_arg = syscall_arg_index(s->abi, s->entry, K_DIRFD), flags_arg = syscall_arg_index(s->abi, s->entry, K_AT_FLAGS);
+	bool at = dirfd_arg >= 0;
 	ssize_t n;
 
 	t->job = j;
@@ -321,11 +323,11 @@ void exec_job_start_named(struct tracee *t, const struct syscall_stop *s, const 
 	j->name = name ? xstrdup(name) : NULL;
 	j->via_execve = !at;
 	ptrace(PTRACE_GETSIGMASK, t->tid, sizeof(j->saved_mask), &j->saved_mask);
-	j->dirfd = at ? (int)regs_arg(&s->regs, j->abi, 0) : AT_FDCWD;
-	j->path_addr = regs_arg(&s->regs, j->abi, at ? 1 : 0);
-	j->argv_addr = regs_arg(&s->regs, j->abi, at ? 2 : 1);
-	j->envp_addr = regs_arg(&s->regs, j->abi, at ? 3 : 2);
-	j->flags = at ? (int)regs_arg(&s->regs, j->abi, 4) : 0;
+	j->dirfd = at ? (int)regs_arg(&s->regs, j->abi, dirfd_arg) : AT_FDCWD;
+	j->path_addr = regs_arg(&s->regs, j->abi, syscall_arg_index(s->abi, s->entry, K_PATH));
+	j->argv_addr = regs_arg(&s->regs, j->abi, syscall_arg_index(s->abi, s->entry, K_ARGV));
+	j->envp_addr = regs_arg(&s->regs, j->abi, syscall_arg_index(s->abi, s->entry, K_ENVP));
+	j->flags = flags_arg >= 0 ? (int)regs_arg(&s->regs, j->abi, flags_arg) : 0;
 	n = tracee_read_string(t->tid, j->path_addr, j->path, sizeof(j->path));
 	if (n < 0) {
 		j->path[0] = '\0';

@@ -178,8 +178,10 @@ static struct tracee *target_of(struct tracee *t, long pid)
 
 void cosched_syscall_enter(struct tracee *t, const struct syscall_stop *s)
 {
-	bool set = strcmp(s->entry->name, "sched_setaffinity") == 0;
-	struct tracee *target = target_of(t, (long)(int)regs_arg(&s->regs, s->abi, 0));
+	/* sched_setaffinity(pid, len, mask), sched_getaffinity alike: the mask follows its length */
+	int pid_arg = syscall_arg_index(s->abi, s->entry, K_PID), mask_arg = syscall_arg_index(s->abi, s->entry, K_SIZE) + 1;
+	bool set = (s->entry->flags & SC_AFFINITY_SET) != 0;
+	struct tracee *target = target_of(t, (long)(int)regs_arg(&s->regs, s->abi, pid_arg));
 
 	if (target && set) {
 		/* The program decides this thread's CPUs from now on. */
@@ -188,7 +190,7 @@ void cosched_syscall_enter(struct tracee *t, const struct syscall_stop *s)
 	} else if (target && target->pinned) {
 		/* Let the kernel answer (sizes, errors), then put the mask the thread really has in place. */
 		t->affinity_fixup = true;
-		t->affinity_buf = regs_arg(&s->regs, s->abi, 2);
+		t->affinity_buf = regs_arg(&s->regs, s->abi, mask_arg);
 		t->resume = RESUME_SYSCALL;
 	}
 	tracee_resume(t, 0);

@@ -224,7 +224,9 @@ static uint64_t clone_flags_of(struct tracee *t, int event)
 	tracee_regs r;
 	uint64_t flags = 0;
 	enum abi abi;
+	const struct syscall_entry *e;
 	long nr;
+	int arg;
 
 	if (event == PTRACE_EVENT_VFORK)
 		return CLONE_VM | CLONE_VFORK;
@@ -233,10 +235,13 @@ static uint64_t clone_flags_of(struct tracee *t, int event)
 	if (tracee_syscall_info(t->tid, &kind, &abi) < 0 || regs_get(t->tid, &r) < 0)
 		return 0;
 	nr = regs_syscall_nr(&r);
-	if (nr == syscall_number(abi, "clone"))
-		flags = regs_arg(&r, abi, 0);
-	else if (nr == syscall_number(abi, "clone3"))
-		tracee_read(t->tid, regs_arg(&r, abi, 0), &flags, sizeof(flags));
+	/* clone has its flags in a register; clone3 has them first in its struct clone_args. */
+	if (!(e = syscall_lookup(abi, (int)nr)))
+		return 0;
+	if ((arg = syscall_arg_index(abi, e, K_CLONE_FLAGS)) >= 0)
+		flags = regs_arg(&r, abi, arg);
+	else if ((arg = syscall_arg_index(abi, e, K_CLONE_ARGS)) >= 0)
+		tracee_read(t->tid, regs_arg(&r, abi, arg), &flags, sizeof(flags));
 	return flags;
 }
 

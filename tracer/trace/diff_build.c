@@ -271,7 +271,7 @@ static char *normalise_call(const struct diff_run *run, const struct diff_masks 
 		if (i)
 			sb_puts(&b, ", ");
 		/* Random bytes are expected to differ. */
-		if (kind == K_BUF_OUT && strcmp(name, "getrandom") == 0)
+		if (kind == K_BUF_OUT && (e->flags & SC_RANDOM_OUT))
 			sb_puts(&b, "<random>");
 		else
 			put_norm(&b, run, m, &args->items[i], kind, 0);
@@ -410,7 +410,7 @@ static void note_behaviour(struct diff_run *run, const struct diff_masks *m, con
 			flags = json_str(args, e->args[i].name);
 		else if (e->args[i].kind == K_OPEN_HOW)
 			flags = json_str(json_get(args, e->args[i].name), "flags");
-	if (strcmp(name, "creat") == 0)
+	if (e->flags & SC_CREAT)
 		flags = "O_WRONLY|O_CREAT|O_TRUNC";
 	if (flags) {
 		bool creat = strstr(flags, "O_CREAT") != NULL;
@@ -431,11 +431,11 @@ static void note_behaviour(struct diff_run *run, const struct diff_masks *m, con
 		return;
 	}
 	/* The rest by the table's effects on the call's paths. */
-	if (e->flags & FX_REMOVE)
+	if (syscall_path_roles(e) & PATH_REMOVED) /* the first path: rename's old name */
 		add_behaviour(run, m, B_DELETED, path);
-	if (e->flags & FX_WRITE)
+	if (syscall_path_roles(e) & PATH_WRITTEN)
 		add_behaviour(run, m, B_WRITTEN, path);
-	if ((e->flags & FX_CREATE) && call_path(args, e, -1, path, sizeof(path)))
+	if ((syscall_path_roles(e) & PATH_CREATED) && call_path(args, e, -1, path, sizeof(path))) /* the last path */
 		add_behaviour(run, m, B_CREATED, path);
 }
 

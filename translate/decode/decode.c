@@ -798,7 +798,8 @@ static void decode_one(struct tout *o, const struct decode_ctx *c, int i, const 
 		decode_mode(o, a->name, v & 0xffffffffu);
 		return;
 	case K_AT_FLAGS:
-		decode_at_flags(o, a->name, v & 0xffffffffu, strncmp(c->entry->name, "faccessat", 9) == 0);
+		/* Next to an access mode (faccessat2), 0x200 is AT_EACCESS rather than AT_REMOVEDIR. */
+		decode_at_flags(o, a->name, v & 0xffffffffu, syscall_kind_arg(c->entry, K_ACCESS_MODE) >= 0);
 		return;
 	case K_ACCESS_MODE:
 		decode_access_mode(o, a->name, v & 0xffffffffu);

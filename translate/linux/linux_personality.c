@@ -22,7 +22,8 @@
 
 static void serve_readlink(struct tracee *t, const struct syscall_stop *s)
 {
-	bool at = strcmp(s->entry->name, "readlinkat") == 0;
+	/* readlink(path, buf, size) or readlinkat(dirfd, path, buf, size). */
+	int path_arg = syscall_arg_index(s->abi, s->entry, K_PATH), buf_arg = syscall_arg_index(s->abi, s->entry, K_BUF_OUT);
 	char path[PATH_MAX];
 	struct pico_process *owner;
 	tracee_regs r = s->regs;
@@ -31,13 +32,13 @@ static void serve_readlink(struct tracee *t, const struct syscall_stop *s)
 	size_t len;
 
 	/* Relative paths are not /proc/PID/exe unless the dirfd is /proc: pass them to the kernel. */
-	if (tracee_read_string(t->tid, regs_arg(&r, s->abi, at ? 1 : 0), path, sizeof(path)) < 0 ||
+	if (path_arg < 0 || buf_arg < 0 || tracee_read_string(t->tid, regs_arg(&r, s->abi, path_arg), path, sizeof(path)) < 0 ||
 	    !(owner = exe_link_owner(t, path))) {
 		tracee_resume(t, 0);
 		return;
 	}
-	buf = regs_arg(&r, s->abi, at ? 2 : 1);
-	size = (long)(int)regs_arg(&r, s->abi, at ? 3 : 2);
+	buf = regs_arg(&r, s->abi, buf_arg);
+	size = (long)(int)regs_arg(&r, s->abi, buf_arg + 1);
 	len = strlen(owner->exe_path);
 	if (size <= 0)
 		ret = -EINVAL;

@@ -386,18 +386,18 @@ void seccomp_guard_abandon(struct tracee *t)
 void seccomp_guard_strict_violation(struct tracee *t)
 {
 	struct seccomp_data d;
-	bool i386;
+	enum abi abi;
 	tracee_regs r;
 
 	if (tracee_seccomp_data(t->tid, &d) < 0 || regs_get(t->tid, &r) < 0) {
 		tracee_resume(t, 0);
 		return;
 	}
-	i386 = d.arch != AUDIT_ARCH_X86_64;
+	abi = d.arch != AUDIT_ARCH_X86_64 ? ABI_I386 : ABI_X86_64;
 	if (t->proc->nthreads > 1) {
 		/* Strict mode ends the thread alone (do_exit(SIGKILL)): it leaves as if by _exit. */
-		regs_set_syscall_nr(&r, i386 ? 1 : 60);
-		regs_set_arg(&r, i386 ? ABI_I386 : ABI_X86_64, 0, 0);
+		regs_set_syscall_nr(&r, syscall_number(abi, "exit"));
+		regs_set_arg(&r, abi, 0, 0);
 		regs_set(t->tid, &r);
 		tracee_resume(t, 0);
 		return;

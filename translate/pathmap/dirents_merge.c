@@ -77,7 +77,8 @@ static const char *last_name(const struct guest_mount *m)
 
 enum check_result dirents_enter(struct tracee *t, const struct syscall_stop *s)
 {
-	int fd = (int)regs_arg(&s->regs, s->abi, 0);
+	/* getdents(fd, dirent, count), getdents64 alike */
+	int fd = (int)regs_arg(&s->regs, s->abi, syscall_kind_arg(s->entry, K_FD));
 	char guest[PATH_MAX], link[64];
 	const struct guest_mount *kids[DIRENTS_MAX_NAMES];
 	struct dirents_state *d;
@@ -106,13 +107,13 @@ enum check_result dirents_enter(struct tracee *t, const struct syscall_stop *s)
 		d->ino = st.st_ino;
 		d->seen = d->emitted = 0;
 	}
-	d->is64 = strcmp(s->entry->name, "getdents64") == 0;
+	d->is64 = (s->entry->flags & SC_DIRENTS64) != 0;
 	d->n = n;
 	memcpy(d->names, kids, n * sizeof(kids[0]));
 	pe = path_exit_begin(t, s);
 	pe->fix = FIX_DIRENTS;
-	pe->buf = regs_arg(&s->regs, s->abi, 1);
-	pe->count = (uint32_t)regs_arg(&s->regs, s->abi, 2);
+	pe->buf = regs_arg(&s->regs, s->abi, syscall_kind_arg(s->entry, K_PTR));
+	pe->count = (uint32_t)regs_arg(&s->regs, s->abi, syscall_kind_arg(s->entry, K_UINT));
 	pe->dir = d;
 	return CHECK_PASS;
 }

@@ -40,19 +40,17 @@ bool path_call_opens(const struct syscall_stop *s, uint64_t *open_flags)
 
 /*
  * Is a final symlink of the call's path followed? The table says how the call
- * takes one (SC_LINK_ITSELF, SC_FOLLOW_ASKED, readlink's SC_READLINK, a flags
+ * takes one (the path's role: PATH_LINK_ITSELF, PATH_FOLLOW_ASKED; a flags
  * argument with its own don't-follow bit), the call's flags say the rest.
- * first: the call's first path (linkat's new name is a name being created).
  */
-static bool follows_last(const struct syscall_stop *s, uint64_t at_flags, bool first)
+static bool follows_last(const struct syscall_stop *s, uint64_t at_flags, unsigned role)
 {
-	const struct syscall_entry *e = s->entry;
 	uint64_t v;
 
-	if (e->flags & (SC_LINK_ITSELF | SC_READLINK))
+	if (role & PATH_LINK_ITSELF)
 		return false;
-	if (e->flags & SC_FOLLOW_ASKED)
-		return first && (at_flags & AT_SYMLINK_FOLLOW) != 0;
+	if (role & PATH_FOLLOW_ASKED)
+		return (at_flags & AT_SYMLINK_FOLLOW) != 0;
 	if (arg_of_kind(s, K_INOTIFY_MASK, &v))
 		return !(v & IN_DONT_FOLLOW);
 	if (arg_of_kind(s, K_FANOTIFY_FLAGS, &v))
@@ -65,16 +63,11 @@ int path_args_of(const struct syscall_stop *s, uint64_t open_flags, struct path_
 	const struct syscall_entry *e = s->entry;
 	uint64_t flags = syscall_at_flags(s), unused;
 	bool opens = path_call_opens(s, &unused) || arg_of_kind(s, K_OPEN_HOW, &unused);
-	int n = 0, dirfd = AT_FDCWD, nargs = syscall_nargs(e), first = -1, last = -1;
+	int n = 0, dirfd = AT_FDCWD, nargs = syscall_nargs(e);
 
-	for (int i = 0; i < nargs; i++)
-		if (e->args[i].kind == K_PATH) {
-			if (first < 0)
-				first = i;
-			last = i;
-		}
 	for (int i = 0; i < nargs && n < 2; i++) {
 		struct path_arg *a = &out[n];
+		unsigned role = syscall_path_role(e, i);
 
 		if (e->args[i].kind == K_DIRFD) {
 			dirfd = (int)regs_arg(&s->regs, s->abi, i);
@@ -85,7 +78,7 @@ int path_args_of(const struct syscall_stop *s, uint64_t open_flags, struct path_
 		memset(a, 0, sizeof(*a));
 		a->index = i;
 		a->dirfd = dirfd;
-		a->follow = follows_last(s, flags, i == first);
+		a->follow = follows_last(s, flags, role);
 		if (opens) {
 			unsigned acc = (unsigned)(open_flags & O_ACCMODE);
 
@@ -93,11 +86,11 @@ int path_args_of(const struct syscall_stop *s, uint64_t open_flags, struct path_
 			a->creates = (open_flags & O_CREAT) != 0;
 			a->writes = (acc != O_RDONLY || (open_flags & (O_TRUNC | O_CREAT))) && !(open_flags & O_PATH);
 		}
-		if ((e->flags & FX_CREATE) && i == last)
+		if (role & PATH_CREATED)
 			a->creates = true, a->follow = false;
-		if ((e->flags & FX_REMOVE) && i == first)
+		if (role & PATH_REMOVED)
 			a->removes = true, a->follow = false;
-		if (e->flags & (FX_WRITE | FX_ATTR))
+		if ((role & PATH_WRITTEN) || (e->flags & FX_ATTR))
 			a->writes = true;
 		a->empty_is_fd = (flags & AT_EMPTY_PATH) || ((e->flags & FX_ATTR) && dirfd != AT_FDCWD) ||
 				 arg_of_kind(s, K_FANOTIFY_FLAGS, &unused);

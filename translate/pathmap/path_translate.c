@@ -88,7 +88,8 @@ static long write_out(struct tracee *t, uint64_t buf, const void *data, size_t l
 static enum check_result serve_getcwd(struct tracee *t, const struct syscall_stop *s)
 {
 	char guest[PATH_MAX];
-	uint64_t buf = regs_arg(&s->regs, s->abi, 0), size = regs_arg(&s->regs, s->abi, 1);
+	int buf_arg = syscall_kind_arg(s->entry, K_BUF_OUT); /* its size follows */
+	uint64_t buf = regs_arg(&s->regs, s->abi, buf_arg), size = regs_arg(&s->regs, s->abi, buf_arg + 1);
 	int rc = guest_name_of_fd(guest_view(), t->tid, AT_FDCWD, guest, sizeof(guest));
 	size_t len;
 	long w;
@@ -253,7 +254,8 @@ static int translate_sockaddr_in(struct tracee *t, struct syscall_stop *s, int i
 static int translate_openat2(struct tracee *t, struct syscall_stop *s, uint64_t slot, struct guest_resolved *res)
 {
 	struct open_how how;
-	uint64_t size = regs_arg(&s->regs, s->abi, 3), ptr = regs_arg(&s->regs, s->abi, 2);
+	int how_arg = syscall_kind_arg(s->entry, K_OPEN_HOW); /* its size follows */
+	uint64_t size = regs_arg(&s->regs, s->abi, how_arg + 1), ptr = regs_arg(&s->regs, s->abi, how_arg);
 	struct path_arg a[2];
 	int rc;
 
@@ -317,7 +319,7 @@ enum check_result path_translate_enter(struct tracee *t, struct syscall_stop *s)
 		if (e->args[i].kind == K_SOCKADDR_OUT && regs_arg(&s->regs, s->abi, i)) {
 			pe = path_exit_begin(t, s);
 			pe->fix = FIX_SOCKADDR_OUT;
-			pe->call = e->name;
+			pe->call = e;
 			pe->buf = regs_arg(&s->regs, s->abi, i);
 			pe->lenp = regs_arg(&s->regs, s->abi, i + 1);
 			if (tracee_read(t->tid, pe->lenp, &pe->addrlen_in, sizeof(pe->addrlen_in)) < 0)
@@ -410,8 +412,8 @@ void path_translate_exit(struct tracee *t)
  */
 static int full_address(struct tracee *t, const struct path_exit *pe, long ret, struct sockaddr_un *sun)
 {
-	const char *name = pe->call;
-	int fd = strncmp(name, "accept", 6) == 0 ? (int)ret : (int)regs_arg(&pe->orig, ABI_X86_64, 0);
+	/* accept's address is the new socket's (its return value); the others' the socket they were given. */
+	int fd = pe->call->ret == R_FD ? (int)ret : (int)regs_arg(&pe->orig, ABI_X86_64, 0);
 	int pidfd = (int)syscall(SYS_pidfd_open, t->proc->tgid, 0), copy, rc;
 	socklen_t len = sizeof(*sun);
 
@@ -422,8 +424,8 @@ static int full_address(struct tracee *t, const struct path_exit *pe, long ret, 
 	if (copy < 0)
 		return -1;
 	memset(sun, 0, sizeof(*sun));
-	rc = strcmp(name, "getsockname") == 0 ? getsockname(copy, (struct sockaddr *)sun, &len)
-					      : getpeername(copy, (struct sockaddr *)sun, &len);
+	rc = (pe->call->flags & SC_LOCAL_ADDR) ? getsockname(copy, (struct sockaddr *)sun, &len)
+					       : getpeername(copy, (struct sockaddr *)sun, &len);
 	close(copy);
 	return rc;
 }

@@ -29,7 +29,7 @@ struct path_exit {
 	enum exit_fix fix;
 	uint64_t buf, lenp;    /* sockaddr and its length, or the dirent buffer */
 	int addrlen_in;        /* the caller's sockaddr buffer size */
-	const char *call;      /* which call filled it (getsockname, getpeername, accept) */
+	const struct syscall_entry *call; /* which call filled it (getsockname, getpeername, accept, recvfrom) */
 	uint64_t count;        /* dirent buffer size given to the kernel */
 	struct dirents_state *dir;
 	char *exec_name;       /* an exec: the name the program gave (AT_EXECFN) */

@@ -122,7 +122,8 @@ enum check_result sandbox_check_paths(struct tracee *t, struct syscall_stop *s, 
 		char *path = pins[k].given, *resolved = pins[k].resolved;
 		unsigned need = PERM_ANY, granted = 0;
 		int i = args[k].index, dirfd = args[k].dirfd;
-		bool first = k == 0, last = k == npaths - 1;
+		unsigned role = syscall_path_role(e, i), roles = syscall_path_roles(e);
+		bool first = k == 0;
 		ssize_t len;
 		int rc;
 
@@ -147,11 +148,9 @@ enum check_result sandbox_check_paths(struct tracee *t, struct syscall_stop *s, 
 			if (open_flags & O_TRUNC)
 				need |= PERM_W;
 		}
-		if ((e->flags & FX_CREATE) && last)
+		if (role & (PATH_CREATED | PATH_REMOVED))
 			need = PERM_C;
-		if ((e->flags & FX_REMOVE) && first)
-			need = PERM_C;
-		if (e->flags & FX_WRITE)
+		if (role & PATH_WRITTEN)
 			need = (need & PERM_ANY) ? PERM_W : need | PERM_W;
 		rc = path_resolve(t->tid, t->proc->tgid, dirfd, path, args[k].follow, resolved, PATH_MAX);
 		if (rc == PATH_NOT_A_FILE) { /* a pipe or socket through /proc/PID/fd: no rule; the name as given */
@@ -165,7 +164,7 @@ enum check_result sandbox_check_paths(struct tracee *t, struct syscall_stop *s, 
 			sandbox_fail_call(t, s, -rc);
 			goto out;
 		}
-		if ((e->flags & FX_REMOVE) && (e->flags & FX_CREATE) && npaths > 1) { /* rename, exchange */
+		if ((roles & PATH_REMOVED) && (roles & PATH_CREATED) && npaths > 1) { /* rename, exchange */
 			const struct policy_path *pinned = path_rules_pinned(&sandbox_get()->policy, sandbox_get()->launch_dir,
 									    resolved);
 			char why[600];
@@ -175,7 +174,7 @@ enum check_result sandbox_check_paths(struct tracee *t, struct syscall_stop *s, 
 						     resolved, rule_text(pinned, why, sizeof(why))) == CHECK_DONE)
 				goto out;
 		}
-		if (!(e->flags & FX_CREATE) || !last) {
+		if (!(role & PATH_CREATED)) {
 			struct stat st;
 			bool missing = lstat(resolved, &st) < 0 && errno == ENOENT;
 
@@ -199,7 +198,7 @@ enum check_result sandbox_check_paths(struct tracee *t, struct syscall_stop *s, 
 		 * not get rights it does not have where it is (link /etc/passwd into .
 		 * and write it).
 		 */
-		if (last && npaths > 1 && (e->flags & FX_CREATE) && !(e->flags & FX_REMOVE)) {
+		if ((role & PATH_CREATED) && npaths > 1 && !(roles & PATH_REMOVED)) {
 			struct sandbox *sb = sandbox_get();
 			const struct policy_path *rule;
 			unsigned target = path_rules_lookup(&sb->policy, sb->launch_dir, resolved, sandbox_pid_in_run, &rule);
@@ -227,14 +226,15 @@ out:
 enum check_result sandbox_check_openat2(struct tracee *t, struct syscall_stop *s)
 {
 	struct open_how how;
-	uint64_t size = regs_arg(&s->regs, s->abi, 3);
+	int how_arg = syscall_kind_arg(s->entry, K_OPEN_HOW); /* its size follows */
+	uint64_t size = regs_arg(&s->regs, s->abi, how_arg + 1);
 	long openat = syscall_number(ABI_X86_64, "openat");
 
 	if (size < sizeof(how)) {
 		sandbox_fail_call(t, s, EINVAL);
 		return CHECK_DONE;
 	}
-	if (tracee_read(t->tid, regs_arg(&s->regs, s->abi, 2), &how, sizeof(how)) != (ssize_t)sizeof(how)) {
+	if (tracee_read(t->tid, regs_arg(&s->regs, s->abi, how_arg), &how, sizeof(how)) != (ssize_t)sizeof(how)) {
 		sandbox_fail_call(t, s, EFAULT);
 		return CHECK_DONE;
 	}
@@ -494,7 +494,7 @@ enum check_result sandbox_check_pids(struct tracee *t, const struct syscall_stop
 		long v;
 
 		if (e->args[i].kind == K_PRIO_WHICH || e->args[i].kind == K_IOPRIO_WHICH)
-			which = (int)regs_arg(&s->regs, s->abi, 0); /* getpriority, setpriority, ioprio_set */
+			which = (int)regs_arg(&s->regs, s->abi, i); /* getpriority, setpriority, ioprio_set */
 		if (e->args[i].kind != K_PID && e->args[i].kind != K_PGID)
 			continue;
 		v = (long)(int)regs_arg(&s->regs, s->abi, i);
@@ -512,7 +512,7 @@ enum check_result sandbox_check_pids(struct tracee *t, const struct syscall_stop
 		}
 		if (which >= 0) {
 			/* PRIO_PROCESS 0, PRIO_PGRP 1, PRIO_USER 2; ioprio: 1 process, 2 group, 3 user */
-			bool ioprio = e->args[0].kind == K_IOPRIO_WHICH;
+			bool ioprio = syscall_kind_arg(e, K_IOPRIO_WHICH) >= 0;
 			int user = ioprio ? 3 : PRIO_USER, group = ioprio ? 2 : PRIO_PGRP;
 			if (which == user)
 				return sandbox_refuse(t, s, EPERM, true, NULL,

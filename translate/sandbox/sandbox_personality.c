@@ -116,23 +116,19 @@ static bool has_path_arg(const struct syscall_entry *e)
 	return false;
 }
 
-/* The policy's promises (or the table's, when in_policy is false) that list call, as "a, b". */
-static void promises_listing(const struct policy *p, const char *call, bool in_policy, char *out, size_t size)
+/* The policy's promises (or all promises, when in_policy is false) that the call belongs to, as "a, b". */
+static void promises_listing(const struct policy *p, const struct syscall_entry *e, bool in_policy, char *out,
+			     size_t size)
 {
 	int count;
 	const struct promise *table = promise_table(&count);
+	uint32_t mine = syscall_promises(e);
 	size_t n = 0;
 
 	out[0] = '\0';
-	for (int i = 0; i < count; i++) {
-		if (in_policy && !(p->promises & (1ULL << i)))
-			continue;
-		for (const char *const *c = table[i].calls; *c; c++)
-			if (strcmp(*c, call) == 0) {
-				n += (size_t)snprintf(out + n, n < size ? size - n : 0, "%s%s", n ? ", " : "", table[i].name);
-				break;
-			}
-	}
+	for (int i = 0; i < count; i++)
+		if ((mine >> i & 1) && (!in_policy || (p->promises >> i & 1)))
+			n += (size_t)snprintf(out + n, n < size ? size - n : 0, "%s%s", n ? ", " : "", table[i].name);
 }
 
 /*
@@ -181,12 +177,12 @@ static void serve_logged(struct tracee *t, const struct syscall_stop *s)
 /* Uses of a granted call the sandbox refuses whatever the policy says. */
 static const char *never_allowed_use(const struct syscall_stop *s)
 {
-	const char *name = s->entry->name;
-	uint64_t a0 = regs_arg(&s->regs, s->abi, 0), a1 = regs_arg(&s->regs, s->abi, 1);
+	int flags = syscall_kind_arg(s->entry, K_CLONE_FLAGS), cmd = syscall_kind_arg(s->entry, K_IOCTL_CMD);
 
-	if (strcmp(name, "clone") == 0 && policy_clone_forbidden(a0))
+	if (flags >= 0 && policy_clone_forbidden(regs_arg(&s->regs, s->abi, flags)))
 		return "clone with CLONE_UNTRACED or a namespace flag is never allowed in the sandbox";
-	if (strcmp(name, "ioctl") == 0 && ((unsigned)a1 == TIOCSTI || (unsigned)a1 == TIOCLINUX))
+	if (cmd >= 0 && ((unsigned)regs_arg(&s->regs, s->abi, cmd) == TIOCSTI ||
+			 (unsigned)regs_arg(&s->regs, s->abi, cmd) == TIOCLINUX))
 		return "ioctl TIOCSTI and TIOCLINUX (typing into a terminal) are never allowed in the sandbox";
 	return NULL;
 }
@@ -223,11 +219,11 @@ static void on_violation(struct tracee *t, const struct syscall_stop *s)
 		sandbox_refuse(t, s, EPERM, true, NULL, "%s", never);
 		return;
 	}
-	promises_listing(p, e->name, true, listing, sizeof(listing));
+	promises_listing(p, e, true, listing, sizeof(listing));
 	if (listing[0]) {
 		char others[256];
 
-		promises_listing(p, e->name, false, others, sizeof(others));
+		promises_listing(p, e, false, others, sizeof(others));
 		if (sandbox_refuse(t, s, err, false, NULL,
 				   "%s with these arguments is beyond what the policy's promises (%s) allow for it "
 				   "(the promises that have %s: %s)",
@@ -235,7 +231,7 @@ static void on_violation(struct tracee *t, const struct syscall_stop *s)
 			serve_logged(t, s);
 		return;
 	}
-	promises_listing(p, e->name, false, listing, sizeof(listing));
+	promises_listing(p, e, false, listing, sizeof(listing));
 	if (sandbox_refuse(t, s, err, false, NULL, "no promise of the policy allows %s%s%s%s", e->name,
 			   listing[0] ? " (promise " : "", listing, listing[0] ? " would)" : "") == CHECK_PASS)
 		serve_logged(t, s);

@@ -5,23 +5,68 @@
 #include <string.h>
 
 #include "nt.h"
+#include "promises.h"
 #include "syscall_table.h"
 #include "util.h"
 
 static const struct syscall_entry table_x86_64[] = {
-#define ARG(kind, name) { K_##kind, #name }
+#define ARG(kind, name) { K_##kind, #name, 0 }
+#define PATH(name, role) { K_PATH, #name, PATH_##role }
+#define P(promise) PROMISE_BIT(promise)
 #define SYSCALL(nr, name, flags, ret, ...) { nr, #name, flags, R_##ret, { __VA_ARGS__ } },
 #include "syscalls_x86_64.def"
 #undef SYSCALL
+#undef P
+#undef PATH
 #undef ARG
 };
 
-/* The i386 table has names only: its calls are traced with raw arguments (see syscall_classes). */
-static const struct syscall_entry table_i386[] = {
-#define SYSCALL(nr, name, flags) { nr, #name, flags, R_INT, { { 0, NULL } } },
-#include "syscalls_i386.def"
+/* Each x86_64 call's index in table_x86_64, by name: an i386 row names its x86_64 namesake, checked by the compiler. */
+enum x86_64_row {
+#define SYSCALL(nr, name, ...) X86_64_ROW_##name,
+#include "syscalls_x86_64.def"
 #undef SYSCALL
 };
+
+/*
+ * The flags an i386 row takes from its x86_64 namesake: those that say how
+ * the supervisor serves a call in either ABI. The rest stay x86_64's: trace
+ * classes and argument kinds are looked up through the namesake
+ * (syscall_classes, syscall_arg_index), and path roles and effects only
+ * matter to path translation and the sandbox, which take no i386 calls.
+ */
+#define I386_FROM_X86_64 (SC_EXEC | SC_READLINK | SC_AFFINITY | SC_AFFINITY_SET | SC_SECCOMP | SC_STRICT_MODE)
+
+static const struct i386_row {
+	int nr;
+	const char *name;
+	int namesake;    /* enum x86_64_row, or -1 */
+	uint64_t flags;  /* its own (I386_ONLY) */
+	uint64_t without; /* namesake's flags it lacks (SYSCALL_WITHOUT) */
+} i386_rows[] = {
+#define SYSCALL(nr, name) { nr, #name, X86_64_ROW_##name, 0, 0 },
+#define SYSCALL_WITHOUT(nr, name, flags) { nr, #name, X86_64_ROW_##name, 0, flags },
+#define I386_ONLY(nr, name, flags) { nr, #name, -1, flags, 0 },
+#include "syscalls_i386.def"
+#undef I386_ONLY
+#undef SYSCALL_WITHOUT
+#undef SYSCALL
+};
+
+/* The i386 table has names and flags only: its calls are traced with raw arguments (see syscall_classes). */
+static struct syscall_entry table_i386[ARRAY_SIZE(i386_rows)];
+
+__attribute__((constructor)) static void derive_i386(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(i386_rows); i++) {
+		const struct i386_row *r = &i386_rows[i];
+		uint64_t flags = r->flags;
+
+		if (r->namesake >= 0)
+			flags = table_x86_64[r->namesake].flags & I386_FROM_X86_64 & ~r->without;
+		table_i386[i] = (struct syscall_entry){ .nr = r->nr, .name = r->name, .flags = flags, .ret = R_INT };
+	}
+}
 
 /*
  * The NT services as table entries, numbered for the Windows build selected
