@@ -249,28 +249,32 @@ static int options_table(struct opt *opts, int max)
 }
 
 /* What completes an option's argument, from its placeholder in --help. */
-static const char *arg_kind(const struct opt *o)
+enum completes { C_NOTHING, C_WORD, C_FILE, C_PROFILE, C_PERSONALITY, C_SYSCALL };
+
+static const char *const completes_name[] = { "", "word", "file", "profile", "personality name", "syscall" };
+
+static enum completes arg_kind(const struct opt *o)
 {
 	if (strstr(o->names, "--policy"))
-		return "policy";
+		return C_PROFILE;
 	if (strstr(o->names, "--personality"))
-		return "personality";
+		return C_PERSONALITY;
 	if (strcmp(o->names, "-e") == 0)
-		return "syscall";
+		return C_SYSCALL;
 	if (strstr(o->arg, "FILE") || strstr(o->arg, "HOST") || strstr(o->arg, "PATH") || strstr(o->arg, "GUEST") ||
 	    strstr(o->arg, "DIR"))
-		return "file";
-	return o->arg[0] ? "word" : "";
+		return C_FILE;
+	return o->arg[0] ? C_WORD : C_NOTHING;
 }
 
-static void word_list(FILE *out, const char *what)
+static void word_list(FILE *out, enum completes what)
 {
-	if (strcmp(what, "policy") == 0) {
+	if (what == C_PROFILE) {
 		for (int k = 0; policy_profile_names[k]; k++)
 			fprintf(out, "%s%s", k ? " " : "", policy_profile_names[k]);
-	} else if (strcmp(what, "personality") == 0) {
+	} else if (what == C_PERSONALITY) {
 		fputs("linux sandbox nt", out);
-	} else if (strcmp(what, "syscall") == 0) {
+	} else if (what == C_SYSCALL) {
 		int count;
 		const struct syscall_entry *t = syscall_table(ABI_X86_64, &count);
 
@@ -301,26 +305,26 @@ static void completion_bash(FILE *out, const struct opt *opts, int n)
 	      "\tpolicy) [ \"$COMP_CWORD\" -eq 2 ] && COMPREPLY=($(compgen -W 'check show' -- \"$cur\")) && return\n",
 	      out);
 	fputs("\t\tCOMPREPLY=($(compgen -W '", out);
-	word_list(out, "policy");
+	word_list(out, C_PROFILE);
 	fputs("' -- \"$cur\") $(compgen -f -- \"$cur\")); return;;\n"
 	      "\tcompletion) COMPREPLY=($(compgen -W 'bash zsh fish' -- \"$cur\")); return;;\n"
 	      "\tesac\n"
 	      "\tcase \"$prev\" in\n",
 	      out);
 	for (int i = 0; i < n; i++) {
-		const char *kind = arg_kind(&opts[i]);
+		enum completes kind = arg_kind(&opts[i]);
 		char names[64];
 
-		if (!kind[0])
+		if (kind == C_NOTHING)
 			continue;
 		snprintf(names, sizeof(names), "%s", opts[i].names);
 		for (char *c = names; *c; c++)
 			if (*c == ' ')
 				*c = '|';
 		fprintf(out, "\t%s) ", names);
-		if (strcmp(kind, "file") == 0)
+		if (kind == C_FILE)
 			fputs("COMPREPLY=($(compgen -f -- \"$cur\")); return;;\n", out);
-		else if (strcmp(kind, "word") == 0)
+		else if (kind == C_WORD)
 			fputs("return;;\n", out);
 		else {
 			fputs("COMPREPLY=($(compgen -W '", out);
@@ -354,7 +358,7 @@ static void completion_zsh(FILE *out, const struct opt *opts, int n)
 	for (const char *c = "run\0trace\0summary\0diff\0"; *c; c += strlen(c) + 1) {
 		fprintf(out, "\t%s)\n\t\topts=(\n", c);
 		for (int i = 0; i < n; i++) {
-			const char *kind = arg_kind(&opts[i]);
+			enum completes kind = arg_kind(&opts[i]);
 			char names[64], *tok, *save;
 
 			if (!strstr(opts[i].cmds, c))
@@ -362,14 +366,15 @@ static void completion_zsh(FILE *out, const struct opt *opts, int n)
 			snprintf(names, sizeof(names), "%s", opts[i].names);
 			for (tok = strtok_r(names, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
 				fprintf(out, "\t\t\t'%s", tok);
-				if (!kind[0])
+				if (kind == C_NOTHING)
 					fputs("'\n", out);
-				else if (strcmp(kind, "file") == 0)
+				else if (kind == C_FILE)
 					fprintf(out, "[%s]:%s:_files'\n", opts[i].arg, opts[i].arg);
-				else if (strcmp(kind, "word") == 0)
+				else if (kind == C_WORD)
 					fprintf(out, "[%s]:%s:'\n", opts[i].arg, opts[i].arg);
 				else {
-					fprintf(out, "[%s]:%s:(", opts[i].arg[0] ? opts[i].arg : kind, kind);
+					fprintf(out, "[%s]:%s:(", opts[i].arg[0] ? opts[i].arg : completes_name[kind],
+						completes_name[kind]);
 					word_list(out, kind);
 					fputs(")'\n", out);
 				}
@@ -378,7 +383,7 @@ static void completion_zsh(FILE *out, const struct opt *opts, int n)
 		fputs("\t\t\t'*::program:_normal'\n\t\t)\n\t\t_arguments -s $opts;;\n", out);
 	}
 	fputs("\tpolicy) (( CURRENT == 3 )) && compadd check show || { compadd -- ", out);
-	word_list(out, "policy");
+	word_list(out, C_PROFILE);
 	fputs("; _files; };;\n\tcompletion) compadd bash zsh fish;;\n\tesac\n}\n_picovisor \"$@\"\n", out);
 }
 
@@ -389,21 +394,21 @@ static void completion_fish(FILE *out, const struct opt *opts, int n)
 	      out);
 	fprintf(out, "complete -c picovisor -n __fish_use_subcommand -a '%s'\n", commands);
 	fputs("complete -c picovisor -n '__fish_seen_subcommand_from policy' -a 'check show ", out);
-	word_list(out, "policy");
+	word_list(out, C_PROFILE);
 	fputs("'\ncomplete -c picovisor -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'\n", out);
 	for (int i = 0; i < n; i++) {
-		const char *kind = arg_kind(&opts[i]);
+		enum completes kind = arg_kind(&opts[i]);
 		char names[64], *tok, *save;
 
 		fprintf(out, "complete -c picovisor -n '__fish_seen_subcommand_from %s'", opts[i].cmds);
 		snprintf(names, sizeof(names), "%s", opts[i].names);
 		for (tok = strtok_r(names, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
 			fprintf(out, tok[1] == '-' ? " -l %s" : " -s %s", tok + (tok[1] == '-' ? 2 : 1));
-		if (strcmp(kind, "file") == 0)
+		if (kind == C_FILE)
 			fputs(" -r -F", out);
-		else if (strcmp(kind, "word") == 0)
+		else if (kind == C_WORD)
 			fputs(" -r", out);
-		else if (kind[0]) {
+		else if (kind != C_NOTHING) {
 			fputs(" -x -a '", out);
 			word_list(out, kind);
 			fputs("'", out);
