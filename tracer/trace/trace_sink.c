@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "decode.h"
 #include "event_loop.h"
 #include "nt.h"
@@ -341,8 +342,8 @@ static void emit_call(struct tracee *t, bool returned, long ret, const tracee_re
 	begin_record(&o, "syscall", t, end);
 	put_duration(",\"dur\":", end - c->t0, "");
 	tout_symbol(&o, "pers", t->proc->pers->name);
-	if (c->abi != ABI_X86_64)
-		tout_symbol(&o, "abi", c->abi == ABI_I386 ? "i386" : "x32");
+	if (c->abi != ABI_NATIVE && arch_abi_info(c->abi))
+		tout_symbol(&o, "abi", arch_abi_info(c->abi)->name);
 	tout_symbol(&o, "name", e->name);
 	tout_int(&o, "nr", c->nr);
 	if (c->entry_args.len)

@@ -490,8 +490,7 @@ static void put_rlimit(struct tout *o, const char *key, pid_t tid, uint64_t addr
 
 static void put_sigaction(struct tout *o, const char *key, pid_t tid, uint64_t addr)
 {
-	/* The kernel's struct sigaction on x86_64. */
-	struct { uint64_t handler, flags, restorer, mask; } sa;
+	struct arch_kernel_sigaction sa; /* the kernel's layout, not libc's */
 
 	if (addr == 0 || tracee_read(tid, addr, &sa, sizeof(sa)) < 0) {
 		put_unreadable(o, key, addr);

@@ -1,13 +1,13 @@
 /* The program's own seccomp calls (include/seccomp_guard.h). */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <linux/audit.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "event_loop.h"
 #include "filter.h"
 #include "own_filters.h"
@@ -386,18 +386,22 @@ void seccomp_guard_abandon(struct tracee *t)
 void seccomp_guard_strict_violation(struct tracee *t)
 {
 	struct seccomp_data d;
-	bool i386;
+	enum abi abi;
+	long nr;
 	tracee_regs r;
 
 	if (tracee_seccomp_data(t->tid, &d) < 0 || regs_get(t->tid, &r) < 0) {
 		tracee_resume(t, 0);
 		return;
 	}
-	i386 = d.arch != AUDIT_ARCH_X86_64;
+	nr = d.nr;
+	abi = arch_abi_of_call(d.arch, &nr);
+	if (abi == ABI_COUNT)
+		abi = ABI_NATIVE;
 	if (t->proc->nthreads > 1) {
 		/* Strict mode ends the thread alone (do_exit(SIGKILL)): it leaves as if by _exit. */
-		regs_set_syscall_nr(&r, i386 ? 1 : 60);
-		regs_set_arg(&r, i386 ? ABI_I386 : ABI_X86_64, 0, 0);
+		regs_set_syscall_nr(&r, syscall_number(abi, "exit"));
+		regs_set_arg(&r, abi, 0, 0);
 		regs_set(t->tid, &r);
 		tracee_resume(t, 0);
 		return;

@@ -25,6 +25,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "guest_resolve.h"
 #include "path_access.h"
 #include "path_args.h"
@@ -411,7 +412,7 @@ void path_translate_exit(struct tracee *t)
 static int full_address(struct tracee *t, const struct path_exit *pe, long ret, struct sockaddr_un *sun)
 {
 	const char *name = pe->call;
-	int fd = strncmp(name, "accept", 6) == 0 ? (int)ret : (int)regs_arg(&pe->orig, ABI_X86_64, 0);
+	int fd = strncmp(name, "accept", 6) == 0 ? (int)ret : (int)regs_arg(&pe->orig, ABI_NATIVE, 0);
 	int pidfd = (int)syscall(SYS_pidfd_open, t->proc->tgid, 0), copy, rc;
 	socklen_t len = sizeof(*sun);
 
