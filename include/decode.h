@@ -29,7 +29,7 @@ struct decode_ctx {
 void decode_args(struct tout *o, const struct decode_ctx *c);
 /* Argument i alone, under another key if key is not NULL. */
 void decode_arg(struct tout *o, const struct decode_ctx *c, int i, const char *key);
-/* The return value ("ret", and "err" or "ret_target" as they apply). */
+/* The return value ("ret", and "err" or "ret_target" as they apply; in text what follows " = "). */
 void decode_return(struct tout *o, const struct decode_ctx *c);
 
 /* Single values, for records and events. */

@@ -870,10 +870,29 @@ void decode_args(struct tout *o, const struct decode_ctx *c)
 	tout_end_object(o);
 }
 
+/* Text: what follows " = " in an strace-like line. */
+static void text_return(struct tout *o, const struct decode_ctx *c)
+{
+	char err[32];
+
+	if (c->ret < 0 && c->ret >= -4095)
+		sb_printf(o->b, "-1 %s (%s)", errno_name((int)-c->ret, err, sizeof(err)), strerror((int)-c->ret));
+	else if (c->entry->ret == R_PTR)
+		sb_printf(o->b, "%#lx", c->ret);
+	else if (c->entry->ret == R_FD)
+		decode_fd(o, NULL, c->tid, c->pidfd, c->ret);
+	else
+		sb_printf(o->b, "%ld", c->ret);
+}
+
 void decode_return(struct tout *o, const struct decode_ctx *c)
 {
 	char buf[32];
 
+	if (o->fmt == FORMAT_TEXT) {
+		text_return(o, c);
+		return;
+	}
 	if (c->ret < 0 && c->ret >= -4095) {
 		tout_int(o, "ret", -1);
 		tout_symbol(o, "err", errno_name((int)-c->ret, buf, sizeof(buf)));
