@@ -97,6 +97,22 @@ Test(path_walk, symlink_loops_spend_the_budget)
 	cr_expect_eq(walk(&nofollow, NULL, "loop1/x", out), -ELOOP, "a link on the way is always followed");
 }
 
+Test(path_walk, forty_links_and_no_more)
+{
+	struct path_walk w = { .root = "/", .flags = WALK_FOLLOW_LAST };
+	char out[PATH_MAX], p[PATH_MAX + 64], to[32];
+
+	/* chain0 -> chain1 -> ... -> chain40 -> dir: walking chainK follows 41 - K links. */
+	for (int i = 0; i <= 40; i++) {
+		snprintf(to, sizeof(to), i == 40 ? "dir" : "chain%d", i + 1);
+		snprintf(p, sizeof(p), "%s/chain%d", root, i);
+		cr_assert_eq(symlink(to, p), 0);
+	}
+	cr_expect_eq(walk(&w, NULL, "chain1", out), 0, "the kernel's 40");
+	expect_name(out, "/dir");
+	cr_expect_eq(walk(&w, NULL, "chain0", out), -ELOOP, "the 41st");
+}
+
 Test(path_walk, no_symlinks_stops_at_any_link)
 {
 	struct path_walk w = { .root = "/", .flags = WALK_FOLLOW_LAST | WALK_NO_SYMLINKS };
