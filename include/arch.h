@@ -28,6 +28,7 @@
  * ARCH_BRK_RANDOM_PAGES                     the randomisation range of the brk start
  * PV_STUB_BASE           where the stub is linked (must match stub/stub.lds)
  * ARCH_HAS_NT            1 if the NT personality (Windows x64 convention) can run here
+ * ARCH_NT_SET_TEB_NR, ARCH_NT_SET_TEB_ARG0  the call that points an NT thread's TEB register at its TEB
  * struct arch_kernel_sigaction             the kernel's struct sigaction (trace decoders)
  */
 #if defined(__x86_64__)

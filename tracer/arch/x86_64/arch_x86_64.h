@@ -2,9 +2,11 @@
 #ifndef PICOVISOR_ARCH_X86_64_H
 #define PICOVISOR_ARCH_X86_64_H
 
+#include <asm/prctl.h>
 #include <elf.h>
 #include <linux/audit.h>
 #include <stdint.h>
+#include <sys/syscall.h>
 #include <sys/user.h>
 
 typedef struct user_regs_struct tracee_regs;
@@ -29,6 +31,9 @@ enum { SYSCALL_INSN_LEN = 2 };
 #define PV_STUB_BASE 0x2f0000000000UL
 
 #define ARCH_HAS_NT 1
+/* The call (number, first argument; the TEB's address second) that sets an NT thread's TEB register: NtCurrentTeb() is gs:[0x30]. */
+#define ARCH_NT_SET_TEB_NR SYS_arch_prctl
+#define ARCH_NT_SET_TEB_ARG0 ARCH_SET_GS
 
 /* The kernel's struct sigaction as rt_sigaction reads it (the trace decoders). */
 struct arch_kernel_sigaction {
