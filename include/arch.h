@@ -46,6 +46,7 @@ struct arch_abi {
 	unsigned long nr_bit;   /* a bit of the native number that selects this ABI (x32), or 0 */
 	bool loads;             /* picovisor's loader serves its execs (else they fail with ENOSYS) */
 	bool traced;            /* a trace records its calls (else they run unrecorded) */
+	bool ptr32;             /* its pointers are 32 bits: what the supervisor places for it must lie below 4 GiB */
 };
 
 /* The Linux ABIs the machine runs, the native one first (arch_<arch>.c); count in *n. */

@@ -123,7 +123,7 @@ static int pass(struct tracee *t, struct seccomp_install *in)
 static uint64_t place_filter(struct tracee *t, const struct syscall_stop *s, const void *insns, size_t len, int *err)
 {
 	size_t n = len / sizeof(struct sock_filter);
-	bool compat = s->abi == ABI_I386;
+	bool compat = arch_abi_info(s->abi) && arch_abi_info(s->abi)->ptr32;
 	size_t head = 16;
 	uint64_t at;
 	unsigned char fprog[16];
@@ -247,7 +247,7 @@ static void expect_foreign(struct tracee *t, unsigned flags)
 
 static int serve_filter(struct tracee *t, const struct syscall_stop *s, const struct call *c, const char **why)
 {
-	bool compat = s->abi == ABI_I386;
+	bool compat = arch_abi_info(s->abi) && arch_abi_info(s->abi)->ptr32;
 	unsigned char head[16];
 	struct sock_filter *prog = NULL;
 	uint64_t ptr, at;

@@ -5,11 +5,14 @@
 #include "util.h"
 
 static const struct arch_abi abis[] = {
-	{ ABI_X86_64, "x86_64", AUDIT_ARCH_X86_64, SCMP_ARCH_X86_64, 0, true, true },
+	{ .abi = ABI_X86_64, .name = "x86_64", .audit_arch = AUDIT_ARCH_X86_64, .scmp_arch = SCMP_ARCH_X86_64,
+	  .loads = true, .traced = true },
 	/* int 0x80 from 64-bit code: loaded (execve's strings below 4 GiB) and recorded with raw registers. */
-	{ ABI_I386, "i386", AUDIT_ARCH_I386, SCMP_ARCH_X86, 0, true, true },
-	/* x32 has no loader of ours and the decoders know the x86_64 layouts only. */
-	{ ABI_X32, "x32", AUDIT_ARCH_X86_64, SCMP_ARCH_X32, 0x40000000UL, false, false },
+	{ .abi = ABI_I386, .name = "i386", .audit_arch = AUDIT_ARCH_I386, .scmp_arch = SCMP_ARCH_X86,
+	  .loads = true, .traced = true, .ptr32 = true },
+	/* x32: no loader of ours, and the decoders know the x86_64 layouts only. */
+	{ .abi = ABI_X32, .name = "x32", .audit_arch = AUDIT_ARCH_X86_64, .scmp_arch = SCMP_ARCH_X32,
+	  .nr_bit = 0x40000000UL, .ptr32 = true },
 };
 
 const struct arch_abi *arch_abis(int *n)
