@@ -327,29 +327,6 @@ static void write_call(struct tracee *t, const struct trace_served *c, uint64_t 
 	end_record(&o);
 }
 
-/* The Linux ABIs' decoder (translate/decode/): the table's argument kinds, or what was decoded at entry. */
-struct linux_record {
-	struct decode_ctx d;
-	const struct strbuf *entry_args;
-};
-
-static void linux_args(struct tout *o, void *ctx)
-{
-	struct linux_record *r = ctx;
-
-	if (!r->entry_args->len)
-		decode_args(o, &r->d);
-	else if (o->fmt == FORMAT_TEXT)
-		sb_put(o->b, r->entry_args->data + 2, r->entry_args->len - 2); /* drop the ", " */
-	else
-		sb_put(o->b, r->entry_args->data, r->entry_args->len);
-}
-
-static void linux_result(struct tout *o, void *ctx)
-{
-	decode_return(o, &((struct linux_record *)ctx)->d);
-}
-
 static void emit_call(struct tracee *t, bool returned, long ret, const tracee_regs *exit_regs)
 {
 	struct trace_call *c = t->call;
@@ -357,14 +334,15 @@ static void emit_call(struct tracee *t, bool returned, long ret, const tracee_re
 	const struct syscall_entry *e;
 	uint64_t end = monotonic_ns();
 	char name[32];
-	struct linux_record rec = {
+	/* The Linux ABIs' decoder (translate/decode/): the table's argument kinds, or what was decoded at entry. */
+	struct decode_record rec = {
 		.d = { .tid = t->tid, .pidfd = &t->proc->pidfd, .abi = c->abi, .at_exit = returned, .ret = ret,
 		       .strsize = sink.strsize },
-		.entry_args = &c->entry_args,
+		.entry_args = c->entry_args.data, .entry_args_len = c->entry_args.len,
 	};
 	struct trace_served record = {
 		.abi = c->abi, .nr = c->nr, .t0 = c->t0, .returned = returned,
-		.args = linux_args, .result = linux_result, .ctx = &rec,
+		.args = decode_record_args, .result = decode_record_result, .ctx = &rec,
 	};
 
 	c->active = false;

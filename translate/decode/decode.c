@@ -870,6 +870,23 @@ void decode_args(struct tout *o, const struct decode_ctx *c)
 	tout_end_object(o);
 }
 
+void decode_record_args(struct tout *o, void *record)
+{
+	const struct decode_record *r = record;
+
+	if (!r->entry_args_len)
+		decode_args(o, &r->d);
+	else if (o->fmt == FORMAT_TEXT)
+		sb_put(o->b, r->entry_args + 2, r->entry_args_len - 2); /* the text form: drop the ", " */
+	else
+		sb_put(o->b, r->entry_args, r->entry_args_len);
+}
+
+void decode_record_result(struct tout *o, void *record)
+{
+	decode_return(o, &((const struct decode_record *)record)->d);
+}
+
 /* Text: what follows " = " in an strace-like line. */
 static void text_return(struct tout *o, const struct decode_ctx *c)
 {
