@@ -29,8 +29,22 @@ struct decode_ctx {
 void decode_args(struct tout *o, const struct decode_ctx *c);
 /* Argument i alone, under another key if key is not NULL. */
 void decode_arg(struct tout *o, const struct decode_ctx *c, int i, const char *key);
-/* The return value ("ret", and "err" or "ret_target" as they apply). */
+/* The return value ("ret", and "err" or "ret_target" as they apply; in text what follows " = "). */
 void decode_return(struct tout *o, const struct decode_ctx *c);
+
+/*
+ * The Linux ABIs' decoder for the trace sink's call records (the two
+ * functions of include/trace.h's struct trace_served; ctx: a struct
+ * decode_record): the arguments as decoded at the call's entry when they
+ * were (entry_args, written with a leading ", " or ","), else decoded now.
+ */
+struct decode_record {
+	struct decode_ctx d;
+	const char *entry_args;
+	size_t entry_args_len;
+};
+void decode_record_args(struct tout *o, void *record);
+void decode_record_result(struct tout *o, void *record);
 
 /* Single values, for records and events. */
 void decode_fd(struct tout *o, const char *key, pid_t tid, int *pidfd, long fd);

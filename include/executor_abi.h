@@ -51,7 +51,4 @@ struct pv_batch {
 #define PV_EXEC_DATA_OFFSET PV_EXEC_CODE_MAX
 #define PV_EXEC_DATA_SIZE (PV_EXEC_REGION_SIZE - PV_EXEC_CODE_MAX - PV_EXEC_STACK_SIZE)
 
-/* Where the stub is linked (ET_EXEC: far from where programs and libraries go). */
-#define PV_STUB_BASE 0x2f0000000000UL
-
 #endif

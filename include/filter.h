@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch.h"
 #include "syscall_table.h"
 
 struct personality;
@@ -38,7 +39,7 @@ static inline bool filter_trace_at_entry(unsigned long data)
 
 static inline enum abi filter_trace_abi(unsigned long data)
 {
-	return (data & 0xff) < ABI_COUNT ? (enum abi)(data & 0xff) : ABI_X86_64;
+	return (data & 0xff) < ABI_COUNT ? (enum abi)(data & 0xff) : ABI_NATIVE;
 }
 
 /* The sandbox's stops (a violation, a check) are the personality's too. */

@@ -12,8 +12,8 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
-#define PV_PAGE_SIZE 4096UL
-#define PV_TASK_SIZE 0x7ffffffff000UL /* top of a 47-bit user address space */
+#include "arch.h" /* PV_PAGE_SIZE, PV_TASK_SIZE, PV_STUB_BASE */
+
 #define PV_BINPRM_BUF_SIZE 256        /* how much of a file the kernel reads to pick a format */
 #define PV_MAX_SCRIPT_DEPTH 5         /* exec_binprm allows depth 0..5: five #! levels, then the image */
 

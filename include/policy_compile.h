@@ -22,7 +22,7 @@
 enum {
 	POLICY_DATA_VIOLATION = FILTER_DATA_VIOLATION, /* refused: the supervisor reports it and applies on-violation */
 	POLICY_DATA_CHECK = FILTER_DATA_CHECK,         /* allowed if what its memory arguments say passes the check */
-	POLICY_DATA_OTHER_ABI = 0xff,  /* in the ABI byte: not x86_64 (int 0x80 or x32) */
+	POLICY_DATA_OTHER_ABI = 0xff,  /* in the ABI byte: not the native ABI (int 0x80, x32) */
 };
 
 struct compile_env {
@@ -41,8 +41,8 @@ struct landlock_plan;
 void policy_compile_env(const struct policy *p, const struct landlock_plan *plan, struct compile_env *env);
 
 /*
- * One filter, for x86_64 numbers; a call through another ABI (int 0x80, x32
- * numbers) is a violation whatever the policy, with POLICY_DATA_OTHER_ABI in
+ * One filter, for the native ABI's numbers; a call through another ABI (int
+ * 0x80, x32 numbers) is a violation whatever the policy, with POLICY_DATA_OTHER_ABI in
  * the ABI byte (the supervisor asks the kernel which). One filter, not one per
  * ABI: every call of the program runs through each loaded filter.
  */

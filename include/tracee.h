@@ -10,11 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
-#include <sys/user.h>
-
+#include "arch.h"
 #include "syscall_table.h"
-
-typedef struct user_regs_struct tracee_regs;
 
 int regs_get(pid_t tid, tracee_regs *r);
 int regs_set(pid_t tid, const tracee_regs *r);
@@ -30,8 +27,6 @@ uint64_t regs_ip(const tracee_regs *r);
 void regs_set_ip(tracee_regs *r, uint64_t ip);
 uint64_t regs_sp(const tracee_regs *r);
 void regs_set_sp(tracee_regs *r, uint64_t sp);
-/* Length of the instruction that entered the kernel (syscall / int 0x80). */
-enum { SYSCALL_INSN_LEN = 2 };
 /* Argument i (0-3: rcx, rdx, r8, r9) of a Windows x64 function the thread is about to enter. */
 void regs_set_win64_arg(tracee_regs *r, int i, uint64_t v);
 /* NT system-call arguments 1-4 at the syscall instruction (r10, rdx, r8, r9; docs/nt.md, "Dispatch"). */

@@ -13,17 +13,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "filter.h"
 #include "personality.h"
 #include "syscall_table.h"
 #include "trace.h"
 #include "util.h"
-
-static const uint32_t scmp_arch_of[ABI_LINUX_COUNT] = {
-	[ABI_X86_64] = SCMP_ARCH_X86_64,
-	[ABI_I386] = SCMP_ARCH_X86,
-	[ABI_X32] = SCMP_ARCH_X32,
-};
 
 static void check(int rc, const char *what)
 {
@@ -41,8 +36,8 @@ void *filter_abi_context(enum abi abi, uint32_t default_action, uint32_t other_a
 	check(seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, other_arches), "the action for other architectures");
 	/* A binary tree of the numbers: an untrapped call passes in a few comparisons, not a chain of them. */
 	check(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2), "the filter's layout");
-	if (abi != ABI_X86_64) {
-		check(seccomp_arch_add(ctx, scmp_arch_of[abi]), "adding an architecture");
+	if (abi != ABI_NATIVE) {
+		check(seccomp_arch_add(ctx, arch_abi_info(abi)->scmp_arch), "adding an architecture");
 		check(seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE), "removing the native architecture");
 	}
 	return ctx;
@@ -52,14 +47,16 @@ void *filter_abi_context(enum abi abi, uint32_t default_action, uint32_t other_a
 static uint32_t action_for(const struct syscall_entry *e, unsigned classes, enum abi abi,
 			   const struct trace_selection *sel)
 {
+	const struct arch_abi *a = arch_abi_info(abi);
+
 	if (e->flags & classes) {
-		/* x32 has no loader of ours: its exec calls fail as on a kernel without x32. */
-		if (abi == ABI_X32)
+		/* An ABI without a loader of ours (x32): its exec calls fail as on a kernel without it. */
+		if (!a->loads)
 			return (e->flags & (SC_EXEC | SC_SECCOMP)) ? SCMP_ACT_ERRNO(ENOSYS) : SCMP_ACT_ALLOW;
 		return SCMP_ACT_TRACE(filter_trace_data(abi, true));
 	}
-	/* x32 calls are not traced: the decoders know the x86_64 layouts only. */
-	if (sel && abi != ABI_X32 && trace_selection_has(sel, abi, e->nr))
+	/* Calls of an ABI the decoders do not know (x32) are not traced. */
+	if (sel && a->traced && trace_selection_has(sel, abi, e->nr))
 		return SCMP_ACT_TRACE(filter_trace_data(abi, false) |
 				      (syscall_decoded_at_entry(e) ? FILTER_DATA_DECODE_AT_ENTRY : 0));
 	return SCMP_ACT_ALLOW;
@@ -74,7 +71,7 @@ static uint32_t action_for(const struct syscall_entry *e, unsigned classes, enum
 static scmp_filter_ctx abi_filter(unsigned classes, enum abi abi, const struct trace_selection *sel, bool nnp,
 				  uint32_t other_arches)
 {
-	uint32_t default_action = sel && sel->unknown && abi != ABI_X32 ? SCMP_ACT_TRACE(filter_trace_data(abi, false))
+	uint32_t default_action = sel && sel->unknown && arch_abi_info(abi)->traced ? SCMP_ACT_TRACE(filter_trace_data(abi, false))
 									  : SCMP_ACT_ALLOW;
 	scmp_filter_ctx ctx = filter_abi_context(abi, default_action, other_arches, nnp);
 	const struct syscall_entry *t;
@@ -88,7 +85,7 @@ static scmp_filter_ctx abi_filter(unsigned classes, enum abi abi, const struct t
 		if (action == default_action)
 			continue;
 		/* libseccomp takes native (or pseudo) numbers and renumbers them per architecture. */
-		nr = abi == ABI_X86_64 ? t[i].nr : seccomp_syscall_resolve_name(t[i].name);
+		nr = abi == ABI_NATIVE ? t[i].nr : seccomp_syscall_resolve_name(t[i].name);
 		if (nr == __NR_SCMP_ERROR)
 			continue; /* newer than this libseccomp knows for that ABI: the default applies */
 		if ((t[i].flags & classes & SC_SECCOMP) && (opt = syscall_arg_index(abi, &t[i], K_PRCTL_OPTION)) >= 0 &&
@@ -110,11 +107,14 @@ static scmp_filter_ctx abi_filter(unsigned classes, enum abi abi, const struct t
 /* Every ABI in one filter: possible when the contexts agree on their default (libseccomp's rule). */
 static scmp_filter_ctx build_merged(const unsigned classes[ABI_LINUX_COUNT], const struct trace_selection *sel, bool nnp)
 {
-	scmp_filter_ctx ctx = abi_filter(classes[ABI_X86_64], ABI_X86_64, sel, nnp, SCMP_ACT_KILL_PROCESS);
+	scmp_filter_ctx ctx = abi_filter(classes[ABI_NATIVE], ABI_NATIVE, sel, nnp, SCMP_ACT_KILL_PROCESS);
+	int n;
+	const struct arch_abi *abis = arch_abis(&n);
 
-	for (enum abi abi = ABI_I386; abi < ABI_LINUX_COUNT; abi++)
-		check(seccomp_merge(ctx, abi_filter(classes[abi], abi, sel, nnp, SCMP_ACT_KILL_PROCESS)),
-		      "merging architectures");
+	for (int i = 0; i < n; i++)
+		if (abis[i].abi != ABI_NATIVE)
+			check(seccomp_merge(ctx, abi_filter(classes[abis[i].abi], abis[i].abi, sel, nnp, SCMP_ACT_KILL_PROCESS)),
+			      "merging architectures");
 	return ctx;
 }
 
@@ -128,11 +128,13 @@ void *filter_build(const struct personality *pers, unsigned extra_classes, const
 		   bool set_no_new_privs)
 {
 	struct run_filter *f = xcalloc(1, sizeof(*f));
-	unsigned classes[ABI_LINUX_COUNT];
+	unsigned classes[ABI_LINUX_COUNT] = { 0 };
 	scmp_filter_ctx gate;
+	int n;
+	const struct arch_abi *abis = arch_abis(&n);
 
-	for (enum abi abi = 0; abi < ABI_LINUX_COUNT; abi++)
-		classes[abi] = pers->trapped_classes(abi) | (abi == ABI_X32 ? 0 : extra_classes);
+	for (int i = 0; i < n; i++) /* an ABI without a loader of ours traps nothing but the personality's */
+		classes[abis[i].abi] = pers->trapped_classes(abis[i].abi) | (abis[i].loads ? extra_classes : 0);
 	if (!sel || !sel->unknown) {
 		f->ctx[f->n++] = build_merged(classes, sel, set_no_new_privs);
 		return f;
@@ -149,12 +151,13 @@ void *filter_build(const struct personality *pers, unsigned extra_classes, const
 		die("cannot build the seccomp filter: seccomp_init failed");
 	check(seccomp_attr_set(gate, SCMP_FLTATR_CTL_NNP, set_no_new_privs ? 1 : 0), "no_new_privs attribute");
 	check(seccomp_attr_set(gate, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS), "the action for other architectures");
-	check(seccomp_arch_add(gate, SCMP_ARCH_X86), "adding an architecture");
-	check(seccomp_arch_add(gate, SCMP_ARCH_X32), "adding an architecture");
+	for (int i = 0; i < n; i++)
+		if (abis[i].abi != ABI_NATIVE)
+			check(seccomp_arch_add(gate, abis[i].scmp_arch), "adding an architecture");
 	f->ctx[f->n++] = gate;
-	/* x86_64's last: once it is in, the loading calls themselves would stop (the next call is the exec). */
-	for (enum abi abi = ABI_LINUX_COUNT; abi-- > 0;)
-		f->ctx[f->n++] = abi_filter(classes[abi], abi, sel, set_no_new_privs, SCMP_ACT_ALLOW);
+	/* The native ABI's last: once it is in, the loading calls themselves would stop (the next call is the exec). */
+	for (int i = n; i-- > 0;)
+		f->ctx[f->n++] = abi_filter(classes[abis[i].abi], abis[i].abi, sel, set_no_new_privs, SCMP_ACT_ALLOW);
 	return f;
 }
 
@@ -187,7 +190,7 @@ int filter_bpf_for_classes(unsigned classes, void **bytes, size_t *len)
 	int rc;
 
 	for (enum abi abi = 0; abi < ABI_LINUX_COUNT; abi++)
-		per_abi[abi] = classes;
+		per_abi[abi] = arch_abi_info(abi) ? classes : 0;
 	ctx = build_merged(per_abi, NULL, true);
 	rc = filter_ctx_bpf(ctx, bytes, len);
 	seccomp_release(ctx);
@@ -205,7 +208,7 @@ int filter_bpf_nt(void **bytes, size_t *len)
 {
 	const struct sock_filter prog[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARCH_AUDIT_NATIVE, 1, 0),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE | filter_trace_data(ABI_NT, true)),
 	};
@@ -225,17 +228,24 @@ int filter_bpf_nt(void **bytes, size_t *len)
  */
 int filter_bpf_strict(void **bytes, size_t *len)
 {
-	static const struct {
+	struct {
 		enum abi abi;
 		uint32_t arch;
-	} abis[] = { { ABI_X86_64, AUDIT_ARCH_X86_64 }, { ABI_I386, AUDIT_ARCH_I386 } };
+	} abis[4];
 	const uint32_t violation = SECCOMP_RET_TRACE | FILTER_DATA_STRICT;
 	struct sock_filter prog[64];
-	size_t n = 0, block[ARRAY_SIZE(abis)], allow;
-	int nr[ARRAY_SIZE(abis)][8], count[ARRAY_SIZE(abis)] = { 0 };
+	size_t n = 0, nabis = 0, block[ARRAY_SIZE(abis)], allow;
+	int nr[ARRAY_SIZE(abis)][8], count[ARRAY_SIZE(abis)] = { 0 }, narch;
+	const struct arch_abi *arch = arch_abis(&narch);
 
+	/* The machine's ABIs with an arch of their own (an ABI a number bit selects falls to the violation). */
+	for (int i = 0; i < narch && nabis < ARRAY_SIZE(abis); i++)
+		if (!arch[i].nr_bit) {
+			abis[nabis].abi = arch[i].abi;
+			abis[nabis++].arch = arch[i].audit_arch;
+		}
 	/* The numbers each ABI's table marks SC_STRICT_MODE. */
-	for (size_t a = 0; a < ARRAY_SIZE(abis); a++) {
+	for (size_t a = 0; a < nabis; a++) {
 		int total;
 		const struct syscall_entry *t = syscall_table(abis[a].abi, &total);
 
@@ -244,15 +254,15 @@ int filter_bpf_strict(void **bytes, size_t *len)
 				nr[a][count[a]++] = t[k].nr;
 	}
 	/* Layout: the arch dispatch, then per ABI a load of nr, its comparisons and a violation, then ALLOW. */
-	block[0] = 2 + ARRAY_SIZE(abis);
-	for (size_t a = 1; a < ARRAY_SIZE(abis); a++)
+	block[0] = 2 + nabis;
+	for (size_t a = 1; a < nabis; a++)
 		block[a] = block[a - 1] + 2 + (size_t)count[a - 1];
-	allow = block[ARRAY_SIZE(abis) - 1] + 2 + (size_t)count[ARRAY_SIZE(abis) - 1];
+	allow = block[nabis - 1] + 2 + (size_t)count[nabis - 1];
 	prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
-	for (size_t a = 0; a < ARRAY_SIZE(abis); a++, n++)
+	for (size_t a = 0; a < nabis; a++, n++)
 		prog[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, abis[a].arch, (uint8_t)(block[a] - n - 1), 0);
 	prog[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, violation);
-	for (size_t a = 0; a < ARRAY_SIZE(abis); a++) {
+	for (size_t a = 0; a < nabis; a++) {
 		prog[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
 		for (int k = 0; k < count[a]; k++, n++)
 			prog[n] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr[a][k],

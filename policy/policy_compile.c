@@ -192,7 +192,7 @@ static void allow_constrained(struct compiler *c, uint32_t action, const struct 
 					uint32_t act = action;
 
 					if (value_sets[i].checked)
-						act = SCMP_ACT_TRACE(filter_trace_data(ABI_X86_64, false) | POLICY_DATA_CHECK);
+						act = SCMP_ACT_TRACE(filter_trace_data(ABI_NATIVE, false) | POLICY_DATA_CHECK);
 					else if (seccomp && c->seccomp_options && action == SCMP_ACT_ALLOW)
 						act = c->seccomp_options;
 					allow_each(c, act, e->nr, e->name, a, 0xffffffffu, &v, 1);
@@ -335,11 +335,11 @@ void policy_compile_env(const struct policy *p, const struct landlock_plan *plan
 	env->translate_paths = p->nmaps || p->ntmps;
 }
 
-static int compile_x86_64(struct compiler *c, const struct compile_env *env)
+static int compile_native(struct compiler *c, const struct compile_env *env)
 {
-	uint32_t check = SCMP_ACT_TRACE(filter_trace_data(ABI_X86_64, false) | POLICY_DATA_CHECK);
+	uint32_t check = SCMP_ACT_TRACE(filter_trace_data(ABI_NATIVE, false) | POLICY_DATA_CHECK);
 	int count;
-	const struct syscall_entry *t = syscall_table(ABI_X86_64, &count);
+	const struct syscall_entry *t = syscall_table(ABI_NATIVE, &count);
 
 	for (int i = 0; i < count && c->rc == 0; i++) {
 		const struct syscall_entry *e = &t[i];
@@ -363,7 +363,7 @@ static int compile_x86_64(struct compiler *c, const struct compile_env *env)
 		 */
 		if (action == SCMP_ACT_ALLOW && (e->flags & env->personality_classes &
 						 (arg >= 0 && e->args[arg].kind == K_PRCTL_OPTION ? ~(unsigned)SC_SECCOMP : ~0u)))
-			action = SCMP_ACT_TRACE(filter_trace_data(ABI_X86_64, true));
+			action = SCMP_ACT_TRACE(filter_trace_data(ABI_NATIVE, true));
 		pid_arg = target_pid_arg(e);
 		if (pid_arg >= 0 && e->args[pid_arg].kind == K_PIDFD) {
 			add(c, check, e->nr, e->name, 0, NULL);
@@ -407,14 +407,14 @@ int policy_compile(const struct policy *p, const struct compile_env *env, struct
 	struct compiler c = { .p = p, .err = err, .errsize = errsize };
 
 	if (env->personality_classes & SC_SECCOMP)
-		c.seccomp_options = SCMP_ACT_TRACE(filter_trace_data(ABI_X86_64, true));
+		c.seccomp_options = SCMP_ACT_TRACE(filter_trace_data(ABI_NATIVE, true));
 
 	memset(out, 0, sizeof(*out));
 	out->ctx = filter_abi_context(
-		ABI_X86_64, SCMP_ACT_TRACE(filter_trace_data(ABI_X86_64, false) | POLICY_DATA_VIOLATION),
+		ABI_NATIVE, SCMP_ACT_TRACE(filter_trace_data(ABI_NATIVE, false) | POLICY_DATA_VIOLATION),
 		SCMP_ACT_TRACE(POLICY_DATA_OTHER_ABI | POLICY_DATA_VIOLATION), true);
 	c.ctx = out->ctx;
-	if (compile_x86_64(&c, env) < 0) {
+	if (compile_native(&c, env) < 0) {
 		policy_filter_free(out);
 		return -1;
 	}

@@ -34,7 +34,7 @@ const char *image_format_name(const unsigned char *b, size_t len)
 			return "a big-endian ELF image";
 		if (len >= sizeof(Elf64_Ehdr)) {
 			const Elf64_Ehdr *eh = (const void *)b;
-			if (eh->e_machine != EM_X86_64)
+			if (eh->e_machine != ARCH_ELF_MACHINE)
 				return "an ELF image for another machine";
 		}
 		return "an ELF image";
@@ -58,14 +58,14 @@ static int check_ident(const unsigned char *buf, size_t len, struct load_error *
 	if (len < SELFMAG || memcmp(buf, ELFMAG, SELFMAG) != 0)
 		return load_fail(e, ENOEXEC, "%s", image_format_name(buf, len));
 	if (buf[EI_CLASS] != ELFCLASS64 || buf[EI_DATA] != ELFDATA2LSB)
-		return load_fail(e, ENOEXEC, "%s is not supported (only 64-bit little-endian x86-64)",
+		return load_fail(e, ENOEXEC, "%s is not supported (only 64-bit little-endian " ARCH_ELF_MACHINE_NAME ")",
 			    image_format_name(buf, len));
 	if (len < sizeof(*eh))
 		return load_fail(e, ENOEXEC, "truncated ELF header (%zu of %zu bytes)", len, sizeof(*eh));
 	if (eh->e_type != ET_EXEC && eh->e_type != ET_DYN)
 		return load_fail(e, ENOEXEC, "ELF type %u is neither an executable nor a shared object", eh->e_type);
-	if (eh->e_machine != EM_X86_64)
-		return load_fail(e, ENOEXEC, "ELF image for machine %u, not x86-64", eh->e_machine);
+	if (eh->e_machine != ARCH_ELF_MACHINE)
+		return load_fail(e, ENOEXEC, "ELF image for machine %u, not " ARCH_ELF_MACHINE_NAME, eh->e_machine);
 	if (eh->e_phentsize != sizeof(Elf64_Phdr))
 		return load_fail(e, ENOEXEC, "program header entry size %u, expected %zu", eh->e_phentsize,
 			    sizeof(Elf64_Phdr));

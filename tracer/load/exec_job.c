@@ -16,6 +16,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "event_loop.h"
 #include "exec_job.h"
 #include "trace.h"
@@ -246,7 +247,7 @@ static int check_request(struct exec_job *j)
 		return EINVAL;
 	if (j->path_len == 0 && !(j->flags & AT_EMPTY_PATH))
 		return ENOENT;
-	if (j->path_len == 0 && j->abi != ABI_X86_64) {
+	if (j->path_len == 0 && j->abi != ABI_NATIVE) {
 		set_error(j, ENOEXEC, "fexecve through int 0x80 is not supported by picovisor's loader");
 		return ENOEXEC;
 	}
@@ -424,7 +425,7 @@ static void exec_shared_stub(struct tracee *t)
 	char path[64];
 	int len;
 
-	if (fd < 0 || j->abi != ABI_X86_64) { /* int 0x80 would need the string below 4 GiB */
+	if (fd < 0 || j->abi != ABI_NATIVE) { /* int 0x80 would need the string below 4 GiB */
 		exec_private_stub(t);
 		return;
 	}
@@ -598,7 +599,7 @@ static void after_open(struct tracee *t, long ret)
 		j->plan.main_path = xstrdup(real_exe);
 	if (j->path_len == 0 && kernel_names_fd_exec_by_dentry())
 		comm_from_dentry(&j->plan);
-	if (j->plan.nprefix && j->abi != ABI_X86_64) {
+	if (j->plan.nprefix && j->abi != ABI_NATIVE) {
 		set_error(j, ENOEXEC, "running a #! script through int 0x80 is not supported by picovisor's loader");
 		close_next_or_fail(t);
 		return;
@@ -664,7 +665,7 @@ static bool inject_execve_of_fd(struct tracee *t)
 	char path[64];
 	int len;
 
-	if (j->abi != ABI_X86_64)
+	if (j->abi != ABI_NATIVE)
 		return false;
 	len = snprintf(path, sizeof(path), "/proc/self/fd/%d", j->memfd);
 	if (tracee_write(t->tid, at, path, (size_t)len + 1) < 0)

@@ -12,6 +12,7 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "event_loop.h"
 #include "exec_job_internal.h"
 #include "filter.h"
@@ -173,8 +174,8 @@ void exec_load_start(struct tracee *t)
 	p.report_addr = j->report_addr;
 	randomize = wants_randomization(t->tid);
 	/* Where binfmt_elf puts a PIE with an interpreter (ELF_ET_DYN_BASE), and its brk offset range. */
-	p.pie_hint = 0x555555554000UL + random_pages(randomize, 1UL << 24);
-	p.brk_offset = random_pages(randomize, 0x2000000UL / PV_PAGE_SIZE);
+	p.pie_hint = ARCH_PIE_BASE + random_pages(randomize, ARCH_PIE_RANDOM_PAGES);
+	p.brk_offset = random_pages(randomize, ARCH_BRK_RANDOM_PAGES);
 	p.set_exe_file = run_options()->may_set_exe;
 	/* Every sandboxed image: checked copies (paths, seccomp filters) go there (scratch.h). */
 	p.scratch_size = guest_view() || sandbox_get() ? SCRATCH_SIZE : 0;
@@ -208,7 +209,7 @@ void exec_load_run_executor(struct tracee *t, tracee_regs *r, uint64_t region, u
 	/* Call the executor as a function of its batch, with its stack at the top of its region. */
 	regs_set_ip(r, region);
 	regs_set_sp(r, region + PV_EXEC_REGION_SIZE - 8);
-	regs_set_arg(r, ABI_X86_64, 0, batch);
+	regs_set_arg(r, ABI_NATIVE, 0, batch);
 	regs_set(t->tid, r);
 	t->job->stage = STAGE_BATCH;
 	t->resume = RESUME_CONT;

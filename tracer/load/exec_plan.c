@@ -150,7 +150,8 @@ static bool starts_like_pe(int fd)
 {
 	unsigned char magic[2];
 
-	return pread(fd, magic, sizeof(magic), 0) == 2 && pe_magic(magic, sizeof(magic));
+	/* Where the NT personality cannot run, an MZ file is what the ELF reader says it is: not an image. */
+	return ARCH_HAS_NT && pread(fd, magic, sizeof(magic), 0) == 2 && pe_magic(magic, sizeof(magic));
 }
 
 int exec_plan_build(int fd, const char *filename, open_as_tracee_fn open_fn, void *ctx, struct exec_plan *plan,

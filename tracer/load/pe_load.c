@@ -9,7 +9,6 @@
  * /proc/PID/mem and starts the first thread in ntdll's LdrInitializeThunk.
  */
 #define _GNU_SOURCE
-#include <asm/prctl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -152,8 +151,8 @@ void pe_load_start(struct tracee *t)
 			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, (uint64_t)-1, 0, PV_OPF_STOP_ON_ERROR);
 	op = batch_op(b, PV_OP_STORE, j->report_addr + offsetof(struct pe_load_report, stack), 0, 0, 0, 0, 0, 0);
 	batch_rel(b, op, 1, stack_op);
-	/* NtCurrentTeb() is gs:[0x30]: GS points at the first thread's TEB. */
-	op = batch_op(b, SYS_arch_prctl, ARCH_SET_GS, 0x1000, 0, 0, 0, 0, PV_OPF_STOP_ON_ERROR);
+	/* NtCurrentTeb() reads the thread register the machine gives it: that points at the first thread's TEB. */
+	op = batch_op(b, ARCH_NT_SET_TEB_NR, ARCH_NT_SET_TEB_ARG0, 0x1000, 0, 0, 0, 0, PV_OPF_STOP_ON_ERROR);
 	batch_rel(b, op, 1, env_op);
 	at = batch_put(b, j->plan.comm, strlen(j->plan.comm) + 1);
 	batch_op(b, SYS_prctl, PR_SET_NAME, at, 0, 0, 0, 0, 0);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch.h"
 #include "cli_docs.h"
 #include "options.h"
 #include "policy.h"
@@ -276,7 +277,7 @@ static void word_list(FILE *out, enum completes what)
 		fputs("linux sandbox nt", out);
 	} else if (what == C_SYSCALL) {
 		int count;
-		const struct syscall_entry *t = syscall_table(ABI_X86_64, &count);
+		const struct syscall_entry *t = syscall_table(ABI_NATIVE, &count);
 
 		fputs("trace= status= all none %file %desc %network %process %signal %ipc %memory %creds %clock", out);
 		for (int k = 0; k < count; k++)

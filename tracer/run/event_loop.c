@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "cosched.h"
 #include "event_loop.h"
 #include "exec_job.h"
@@ -346,7 +347,7 @@ static void on_seccomp(struct tracee *t)
 	}
 	s.abi = filter_trace_abi(data);
 	s.data = data;
-	if ((data & 0xff) == POLICY_DATA_OTHER_ABI) { /* the sandbox's filter sees x86_64 numbers only: ask */
+	if ((data & 0xff) == POLICY_DATA_OTHER_ABI) { /* the sandbox's filter sees native numbers only: ask */
 		enum syscall_stop_kind kind;
 		if (tracee_syscall_info(t->tid, &kind, &s.abi) < 0)
 			s.abi = ABI_I386;
@@ -367,9 +368,14 @@ static void on_seccomp(struct tracee *t)
 		return;
 	}
 	s.nr = regs_syscall_nr(&s.regs);
-	if ((data & 0xff) == POLICY_DATA_OTHER_ABI && s.abi == ABI_X86_64 && (s.nr & 0x40000000)) {
-		s.abi = ABI_X32; /* the x32 bit in an x86_64 number */
-		s.nr &= ~0x40000000L;
+	if ((data & 0xff) == POLICY_DATA_OTHER_ABI && s.abi == ABI_NATIVE) {
+		long nr = s.nr; /* an ABI a bit of the native number selects (x32) */
+		enum abi abi = arch_abi_of_call(ARCH_AUDIT_NATIVE, &nr);
+
+		if (abi != ABI_COUNT) {
+			s.abi = abi;
+			s.nr = nr;
+		}
 	}
 	s.entry = syscall_lookup(s.abi, (int)s.nr);
 	/* An NT service is described by the NT personality itself, with its own arguments' meaning. */
@@ -635,7 +641,7 @@ int event_loop_run(const struct run_options *o)
 	trace_open(o);
 	cosched_init(o->coschedule);
 	if (o->sandbox)
-		sandbox_prepare(o, personality_sandbox.trapped_classes(ABI_X86_64) | cosched_trapped_classes());
+		sandbox_prepare(o, personality_sandbox.trapped_classes(ABI_NATIVE) | cosched_trapped_classes());
 	/* A sandbox's filter stops what the personality needs: the run's own is for tracing then. */
 	filter = sandbox_get() && !trace_enabled()
 			 ? NULL

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "cli_docs.h"
 #include "doctor.h"
 #include "event_loop.h"
@@ -99,7 +100,15 @@ static void print_version(void)
 	int abi = landlock_abi_version();
 
 	printf("picovisor %s\n", PICOVISOR_VERSION);
-	printf("architecture: x86_64 (with the i386 and x32 system-call ABIs)\n");
+	{
+		int n;
+		const struct arch_abi *abis = arch_abis(&n);
+
+		printf("architecture: %s (system-call ABIs:", ARCH_NAME);
+		for (int i = 0; i < n; i++)
+			printf(" %s", abis[i].name);
+		printf(")\n");
+	}
 	printf("personalities: linux, sandbox (policy, Landlock, path mapping), nt (Windows builds 19045 and 22631)\n");
 	printf("libseccomp: %u.%u.%u, libelf: %s\n", v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0,
 	       elf_version(EV_CURRENT) == EV_NONE ? "unusable" : "ok");

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "decode.h"
 #include "event_loop.h"
 #include "nt.h"
@@ -110,7 +111,7 @@ void run_report_violation(struct tracee *t, const struct syscall_stop *s, const 
 	char name[32], errbuf[32];
 	const char *errname;
 	uint64_t rel = monotonic_ns() - rep.start_ns;
-	const char *abi = s ? abi_name(s->abi) : "x86_64";
+	const char *abi = s ? abi_name(s->abi) : ARCH_NAME;
 
 	errname = errno_name(err, errbuf, sizeof(errbuf));
 	/* The members after "type" and the thread, shared by the trace record and the report. */
@@ -133,7 +134,7 @@ void run_report_violation(struct tracee *t, const struct syscall_stop *s, const 
 		const char *what = action == ACTION_DENIED ? "denied" : action == ACTION_KILLED ? "ending the run"
 												 : "allowed (on-violation log)";
 		fprintf(stderr, "picovisor: violation: process %d (pid %d): %s%s%s: %s; %s%s%s\n", t->proc->vpid,
-			t->proc->tgid, s && s->abi != ABI_X86_64 ? abi : "", s && s->abi != ABI_X86_64 ? " " : "",
+			t->proc->tgid, s && s->abi != ABI_NATIVE ? abi : "", s && s->abi != ABI_NATIVE ? " " : "",
 			text.data, rule, what, action == ACTION_DENIED ? " with " : "",
 			action == ACTION_DENIED ? errname : "");
 	}

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch.h"
 #include "syscall_table.h"
 #include "trace_diff.h"
 #include "util.h"
@@ -243,9 +244,9 @@ static void put_norm(struct strbuf *out, const struct diff_run *run, const struc
 
 static const struct syscall_entry *entry_named(const char *name)
 {
-	int nr = syscall_number(ABI_X86_64, name);
+	int nr = syscall_number(ABI_NATIVE, name);
 
-	return nr < 0 ? NULL : syscall_lookup(ABI_X86_64, nr);
+	return nr < 0 ? NULL : syscall_lookup(ABI_NATIVE, nr);
 }
 
 static int kind_of(const struct syscall_entry *e, const char *arg)

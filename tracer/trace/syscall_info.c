@@ -1,18 +1,19 @@
 /* PTRACE_GET_SYSCALL_INFO, kept apart: <linux/ptrace.h> has its struct but clashes with <sys/ptrace.h>. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <linux/audit.h>
 #include <linux/ptrace.h>
 #include <linux/seccomp.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "tracee.h"
 
 int tracee_syscall_info(pid_t tid, enum syscall_stop_kind *kind, enum abi *abi)
 {
 	struct ptrace_syscall_info info;
+	long nr;
 
 	if (syscall(SYS_ptrace, PTRACE_GET_SYSCALL_INFO, tid, sizeof(info), &info) <= 0)
 		return -errno;
@@ -30,7 +31,10 @@ int tracee_syscall_info(pid_t tid, enum syscall_stop_kind *kind, enum abi *abi)
 		*kind = STOP_NOT_SYSCALL;
 		break;
 	}
-	*abi = info.arch == AUDIT_ARCH_I386 ? ABI_I386 : ABI_X86_64;
+	nr = 0; /* the ABI of the arch alone: a number bit (x32) counts as the native ABI here */
+	*abi = arch_abi_of_call(info.arch, &nr);
+	if (*abi == ABI_COUNT)
+		*abi = ABI_NATIVE;
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch.h"
 #include "trace.h"
 #include "util.h"
 
@@ -17,8 +18,13 @@ static const struct {
 	{ "signal", CL_SIGNAL },
 };
 
-/* x32 calls are never traced; NT services are named from the selected Windows build's table. */
-static const enum abi traced_abis[] = { ABI_X86_64, ABI_I386, ABI_NT };
+/* The machine's ABIs a trace records (include/arch.h: not x32), and NT, named from the selected Windows build's table. */
+static bool abi_traced(enum abi abi)
+{
+	const struct arch_abi *a = arch_abi_info(abi);
+
+	return abi == ABI_NT || (a && a->traced);
+}
 
 static void set_bit(struct trace_selection *s, enum abi abi, int nr, bool on)
 {
@@ -74,10 +80,9 @@ static int apply_item(struct trace_selection *s, const char *item, bool on, char
 					       "%%signal %%ipc %%memory %%creds %%clock", item);
 			return -1;
 		}
-		for (size_t k = 0; k < ARRAY_SIZE(traced_abis); k++) {
-			enum abi abi = traced_abis[k];
-			int count;
-			const struct syscall_entry *t = syscall_table(abi, &count);
+		for (enum abi abi = 0; abi < ABI_COUNT; abi++) {
+			int count = 0;
+			const struct syscall_entry *t = abi_traced(abi) ? syscall_table(abi, &count) : NULL;
 
 			for (int i = 0; i < count; i++)
 				if (syscall_classes(abi, &t[i]) & flag)
@@ -92,10 +97,9 @@ static int apply_item(struct trace_selection *s, const char *item, bool on, char
 			snprintf(err, errsize, "'%s' is not a valid regular expression", item + 1);
 			return -1;
 		}
-		for (size_t k = 0; k < ARRAY_SIZE(traced_abis); k++) {
-			enum abi abi = traced_abis[k];
-			int count;
-			const struct syscall_entry *t = syscall_table(abi, &count);
+		for (enum abi abi = 0; abi < ABI_COUNT; abi++) {
+			int count = 0;
+			const struct syscall_entry *t = abi_traced(abi) ? syscall_table(abi, &count) : NULL;
 
 			for (int i = 0; i < count; i++)
 				if (regexec(&re, t[i].name, 0, NULL, 0) == 0)
@@ -108,11 +112,11 @@ static int apply_item(struct trace_selection *s, const char *item, bool on, char
 		}
 		return 0;
 	}
-	for (size_t k = 0; k < ARRAY_SIZE(traced_abis); k++) {
-		int nr = syscall_number(traced_abis[k], item);
+	for (enum abi abi = 0; abi < ABI_COUNT; abi++) {
+		int nr = abi_traced(abi) ? syscall_number(abi, item) : -1;
 
 		if (nr >= 0)
-			set_bit(s, traced_abis[k], nr, on), matched++;
+			set_bit(s, abi, nr, on), matched++;
 	}
 	if (!matched && !optional) {
 		snprintf(err, errsize, "unknown system call '%s' (prefix it with '?' to ignore that)", item);

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "decode.h"
 #include "event_loop.h"
 #include "nt.h"
@@ -277,93 +278,23 @@ static bool status_selected(bool returned, long ret)
 	return (sink.sel.status & s) != 0;
 }
 
-static void emit_call(struct tracee *t, bool returned, long ret, const tracee_regs *exit_regs)
+/* The name a record gives a call's ABI ("abi" is left out for the native one). */
+static const char *record_abi_name(enum abi abi)
 {
-	struct trace_call *c = t->call;
-	struct syscall_entry unknown = { .name = NULL };
-	const struct syscall_entry *e;
-	uint64_t end = monotonic_ns();
-	char name[32];
-	struct decode_ctx d = {
-		.tid = t->tid, .pidfd = &t->proc->pidfd, .abi = c->abi, .at_exit = returned, .ret = ret,
-		.strsize = sink.strsize,
-	};
-	struct tout o;
+	const struct arch_abi *a = arch_abi_info(abi);
 
-	c->active = false;
-	if (!status_selected(returned, ret))
-		return;
-	e = entry_of(c->abi, c->nr);
-	if (!e) {
-		snprintf(name, sizeof(name), "syscall_%ld", c->nr);
-		unknown.nr = (int)c->nr;
-		unknown.name = name;
-		unknown.ret = R_INT;
-		for (int i = 0; i < 6; i++)
-			unknown.args[i] = (struct syscall_arg){ K_HEX, (const char *[]){ "a0", "a1", "a2", "a3", "a4", "a5" }[i] };
-		e = &unknown;
-	}
-	d.entry = e;
-	if (c->have_args)
-		memcpy(d.args, c->args, sizeof(d.args));
-	else if (exit_regs)
-		for (int i = 0; i < 6; i++)
-			d.args[i] = regs_arg(exit_regs, c->abi, i);
-
-	if (sink.fmt == FORMAT_TEXT) {
-		char err[32];
-
-		text_prefix(&sink.rec, t);
-		sb_puts(&sink.rec, e->name);
-		sb_putc(&sink.rec, '(');
-		if (c->entry_args.len)
-			sb_put(&sink.rec, c->entry_args.data + 2, c->entry_args.len - 2); /* drop the ", " */
-		else {
-			tout_init(&o, &sink.rec, FORMAT_TEXT);
-			decode_args(&o, &d);
-		}
-		sb_puts(&sink.rec, ") = ");
-		if (!returned)
-			sb_puts(&sink.rec, "?");
-		else if (ret < 0 && ret >= -4095)
-			sb_printf(&sink.rec, "-1 %s (%s)", errno_name((int)-ret, err, sizeof(err)), strerror((int)-ret));
-		else if (e->ret == R_PTR)
-			sb_printf(&sink.rec, "%#lx", ret);
-		else if (e->ret == R_FD) {
-			tout_init(&o, &sink.rec, FORMAT_TEXT);
-			decode_fd(&o, NULL, t->tid, &t->proc->pidfd, ret);
-		} else
-			sb_printf(&sink.rec, "%ld", ret);
-		put_duration(" <", end - c->t0, ">");
-		text_write(&sink.rec);
-		return;
-	}
-	begin_record(&o, "syscall", t, end);
-	put_duration(",\"dur\":", end - c->t0, "");
-	tout_symbol(&o, "pers", t->proc->pers->name);
-	if (c->abi != ABI_X86_64)
-		tout_symbol(&o, "abi", c->abi == ABI_I386 ? "i386" : "x32");
-	tout_symbol(&o, "name", e->name);
-	tout_int(&o, "nr", c->nr);
-	if (c->entry_args.len)
-		sb_put(&sink.rec, c->entry_args.data, c->entry_args.len);
-	else
-		decode_args(&o, &d);
-	if (returned)
-		decode_return(&o, &d);
-	else
-		tout_null(&o, "ret");
-	end_record(&o);
+	return a ? a->name : abi_name(abi);
 }
 
-void trace_call_served(struct tracee *t, const struct trace_served *c)
+/*
+ * One call record, whatever the ABI: the framing (an strace-like text line or a
+ * JSON object, docs/trace-format.md) is written here alone; the ABI's decoder
+ * (c->args, c->result) writes the arguments and the result.
+ */
+static void write_call(struct tracee *t, const struct trace_served *c, uint64_t end)
 {
-	uint64_t end = monotonic_ns();
-	unsigned status = !c->returned ? STATUS_UNFINISHED : c->failed ? STATUS_FAILED : STATUS_SUCCESSFUL;
 	struct tout o;
 
-	if (!sink.on || !trace_selection_has(&sink.sel, c->abi, c->nr) || !(sink.sel.status & status))
-		return;
 	if (sink.fmt == FORMAT_TEXT) {
 		text_prefix(&sink.rec, t);
 		sb_puts(&sink.rec, c->name);
@@ -384,7 +315,8 @@ void trace_call_served(struct tracee *t, const struct trace_served *c)
 	begin_record(&o, "syscall", t, end);
 	put_duration(",\"dur\":", end - c->t0, "");
 	tout_symbol(&o, "pers", t->proc->pers->name);
-	tout_symbol(&o, "abi", abi_name(c->abi));
+	if (c->abi != ABI_NATIVE)
+		tout_symbol(&o, "abi", record_abi_name(c->abi));
 	tout_symbol(&o, "name", c->name);
 	tout_int(&o, "nr", c->nr);
 	c->args(&o, c->ctx);
@@ -393,6 +325,56 @@ void trace_call_served(struct tracee *t, const struct trace_served *c)
 	else
 		tout_null(&o, "ret");
 	end_record(&o);
+}
+
+static void emit_call(struct tracee *t, bool returned, long ret, const tracee_regs *exit_regs)
+{
+	struct trace_call *c = t->call;
+	struct syscall_entry unknown = { .name = NULL };
+	const struct syscall_entry *e;
+	uint64_t end = monotonic_ns();
+	char name[32];
+	/* The Linux ABIs' decoder (translate/decode/): the table's argument kinds, or what was decoded at entry. */
+	struct decode_record rec = {
+		.d = { .tid = t->tid, .pidfd = &t->proc->pidfd, .abi = c->abi, .at_exit = returned, .ret = ret,
+		       .strsize = sink.strsize },
+		.entry_args = c->entry_args.data, .entry_args_len = c->entry_args.len,
+	};
+	struct trace_served record = {
+		.abi = c->abi, .nr = c->nr, .t0 = c->t0, .returned = returned,
+		.args = decode_record_args, .result = decode_record_result, .ctx = &rec,
+	};
+
+	c->active = false;
+	if (!status_selected(returned, ret))
+		return;
+	e = entry_of(c->abi, c->nr);
+	if (!e) {
+		snprintf(name, sizeof(name), "syscall_%ld", c->nr);
+		unknown.nr = (int)c->nr;
+		unknown.name = name;
+		unknown.ret = R_INT;
+		for (int i = 0; i < 6; i++)
+			unknown.args[i] = (struct syscall_arg){ K_HEX, (const char *[]){ "a0", "a1", "a2", "a3", "a4", "a5" }[i] };
+		e = &unknown;
+	}
+	rec.d.entry = e;
+	record.name = e->name;
+	if (c->have_args)
+		memcpy(rec.d.args, c->args, sizeof(rec.d.args));
+	else if (exit_regs)
+		for (int i = 0; i < 6; i++)
+			rec.d.args[i] = regs_arg(exit_regs, c->abi, i);
+	write_call(t, &record, end);
+}
+
+void trace_call_served(struct tracee *t, const struct trace_served *c)
+{
+	unsigned status = !c->returned ? STATUS_UNFINISHED : c->failed ? STATUS_FAILED : STATUS_SUCCESSFUL;
+
+	if (!sink.on || !trace_selection_has(&sink.sel, c->abi, c->nr) || !(sink.sel.status & status))
+		return;
+	write_call(t, c, monotonic_ns());
 }
 
 void trace_call_end(struct tracee *t)

@@ -490,8 +490,7 @@ static void put_rlimit(struct tout *o, const char *key, pid_t tid, uint64_t addr
 
 static void put_sigaction(struct tout *o, const char *key, pid_t tid, uint64_t addr)
 {
-	/* The kernel's struct sigaction on x86_64. */
-	struct { uint64_t handler, flags, restorer, mask; } sa;
+	struct arch_kernel_sigaction sa; /* the kernel's layout, not libc's */
 
 	if (addr == 0 || tracee_read(tid, addr, &sa, sizeof(sa)) < 0) {
 		put_unreadable(o, key, addr);
@@ -872,10 +871,46 @@ void decode_args(struct tout *o, const struct decode_ctx *c)
 	tout_end_object(o);
 }
 
+void decode_record_args(struct tout *o, void *record)
+{
+	const struct decode_record *r = record;
+
+	if (!r->entry_args_len)
+		decode_args(o, &r->d);
+	else if (o->fmt == FORMAT_TEXT)
+		sb_put(o->b, r->entry_args + 2, r->entry_args_len - 2); /* the text form: drop the ", " */
+	else
+		sb_put(o->b, r->entry_args, r->entry_args_len);
+}
+
+void decode_record_result(struct tout *o, void *record)
+{
+	decode_return(o, &((const struct decode_record *)record)->d);
+}
+
+/* Text: what follows " = " in an strace-like line. */
+static void text_return(struct tout *o, const struct decode_ctx *c)
+{
+	char err[32];
+
+	if (c->ret < 0 && c->ret >= -4095)
+		sb_printf(o->b, "-1 %s (%s)", errno_name((int)-c->ret, err, sizeof(err)), strerror((int)-c->ret));
+	else if (c->entry->ret == R_PTR)
+		sb_printf(o->b, "%#lx", c->ret);
+	else if (c->entry->ret == R_FD)
+		decode_fd(o, NULL, c->tid, c->pidfd, c->ret);
+	else
+		sb_printf(o->b, "%ld", c->ret);
+}
+
 void decode_return(struct tout *o, const struct decode_ctx *c)
 {
 	char buf[32];
 
+	if (o->fmt == FORMAT_TEXT) {
+		text_return(o, c);
+		return;
+	}
 	if (c->ret < 0 && c->ret >= -4095) {
 		tout_int(o, "ret", -1);
 		tout_symbol(o, "err", errno_name((int)-c->ret, buf, sizeof(buf)));

@@ -1,13 +1,13 @@
 /* The program's own seccomp calls (include/seccomp_guard.h). */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <linux/audit.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "event_loop.h"
 #include "filter.h"
 #include "own_filters.h"
@@ -123,7 +123,7 @@ static int pass(struct tracee *t, struct seccomp_install *in)
 static uint64_t place_filter(struct tracee *t, const struct syscall_stop *s, const void *insns, size_t len, int *err)
 {
 	size_t n = len / sizeof(struct sock_filter);
-	bool compat = s->abi == ABI_I386;
+	bool compat = arch_abi_info(s->abi) && arch_abi_info(s->abi)->ptr32;
 	size_t head = 16;
 	uint64_t at;
 	unsigned char fprog[16];
@@ -247,7 +247,7 @@ static void expect_foreign(struct tracee *t, unsigned flags)
 
 static int serve_filter(struct tracee *t, const struct syscall_stop *s, const struct call *c, const char **why)
 {
-	bool compat = s->abi == ABI_I386;
+	bool compat = arch_abi_info(s->abi) && arch_abi_info(s->abi)->ptr32;
 	unsigned char head[16];
 	struct sock_filter *prog = NULL;
 	uint64_t ptr, at;
@@ -387,13 +387,17 @@ void seccomp_guard_strict_violation(struct tracee *t)
 {
 	struct seccomp_data d;
 	enum abi abi;
+	long nr;
 	tracee_regs r;
 
 	if (tracee_seccomp_data(t->tid, &d) < 0 || regs_get(t->tid, &r) < 0) {
 		tracee_resume(t, 0);
 		return;
 	}
-	abi = d.arch != AUDIT_ARCH_X86_64 ? ABI_I386 : ABI_X86_64;
+	nr = d.nr;
+	abi = arch_abi_of_call(d.arch, &nr);
+	if (abi == ABI_COUNT)
+		abi = ABI_NATIVE;
 	if (t->proc->nthreads > 1) {
 		/* Strict mode ends the thread alone (do_exit(SIGKILL)): it leaves as if by _exit. */
 		regs_set_syscall_nr(&r, syscall_number(abi, "exit"));

@@ -20,6 +20,7 @@
 #include "nt_file.h"
 #include "event_loop.h"
 #include "nt_internal.h"
+#include "path_walk.h"
 #include "trace_out.h"
 #include "util.h"
 
@@ -237,103 +238,131 @@ char *nt_units_utf8(const uint16_t *u, size_t n)
 	return s;
 }
 
+/* The NT namespace's policy for the walker (include/path_walk.h). */
+struct nt_walk_names {
+	const size_t *units;   /* each component's length in UTF-16 units, in order */
+	size_t next, count;
+	bool invalid;          /* a component NT does not take as a name */
+};
+
+/* Empty, too long, "." and "..": not names in NT (STATUS_OBJECT_NAME_INVALID), wherever they stand. */
+static int nt_check_name(void *ctx, const char *comp, size_t len)
+{
+	struct nt_walk_names *c = ctx;
+	size_t units = c->next < c->count ? c->units[c->next] : 0;
+
+	c->next++;
+	if (len == 0 || units > NT_MAX_COMPONENT || (len == 1 && comp[0] == '.') ||
+	    (len == 2 && comp[0] == '.' && comp[1] == '.')) {
+		c->invalid = true;
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static char *nt_find_entry(void *ctx, const char *dir, const char *comp)
+{
+	(void)ctx;
+	return find_case_insensitive(dir, comp);
+}
+
 /* Walk the components of rest below host dir base, filling out. */
 static ntstatus walk(const char *base, const char *nt_base, const uint16_t *rest, size_t n, bool fold,
 		     struct nt_lookup *out)
 {
-	struct strbuf host = { 0 }, ntn = { 0 };
-	size_t i = 0;
+	struct strbuf path = { 0 }, ntn = { 0 };
+	size_t *units = xcalloc(n + 1, sizeof(*units)), count = 0, i = 0;
+	struct nt_walk_names names = { .units = units };
+	/* Below a drive root or a directory handle: nothing followed, names found ignoring case if asked. */
+	struct path_walk w = {
+		.root = "/", .flags = WALK_FOLLOW_LAST | WALK_NO_SYMLINKS | WALK_EVERY_SEPARATOR, .ctx = &names,
+		.check_name = nt_check_name, .find_entry = fold ? nt_find_entry : NULL,
+	};
+	char *name = xmalloc(PATH_MAX);
+	const char *below;
 	ntstatus st = STATUS_SUCCESS;
-	struct stat sb;
+	int rc;
 
 	for (size_t k = 0; k < n; k++)
 		if (rest[k] < 32 || rest[k] == '*' || rest[k] == '?' || rest[k] == '<' || rest[k] == '>' || rest[k] == '|' ||
-		    rest[k] == '"' || rest[k] == '/')
-			return STATUS_OBJECT_NAME_INVALID;
-	sb_puts(&host, base);
-	sb_puts(&ntn, nt_base);
+		    rest[k] == '"' || rest[k] == '/') {
+			st = STATUS_OBJECT_NAME_INVALID;
+			goto out;
+		}
 	if (n && rest[n - 1] == '\\') {
 		out->trailing_slash = true;
 		n--;
 	}
-	out->exists = true;
-	out->is_dir = true;
-	while (i < n) {
+	/* The components as UTF-8 (none can hold a '/'), one '/' for each '\\', empty ones kept for the check. */
+	for (;;) {
 		size_t j = i;
-		char *comp, *real;
-		bool last;
+		char *comp;
 
 		while (j < n && rest[j] != '\\')
 			j++;
-		last = j == n;
-		if (j == i || j - i > NT_MAX_COMPONENT) {
-			st = STATUS_OBJECT_NAME_INVALID;
-			goto out;
-		}
 		comp = nt_units_utf8(rest + i, j - i);
-		if (strcmp(comp, ".") == 0 || strcmp(comp, "..") == 0) {
-			free(comp);
-			st = STATUS_OBJECT_NAME_INVALID;
-			goto out;
-		}
-		if (host.len == 0 || host.data[host.len - 1] != '/')
-			sb_putc(&host, '/');
-		{
-			size_t mark = host.len;
-
-			sb_puts(&host, comp);
-			if (fold && lstat(host.data, &sb) < 0 && errno == ENOENT) {
-				/* not under this case: look for it under any */
-				host.len = mark;
-				host.data[mark] = '\0';
-				real = find_case_insensitive(host.data, comp);
-				sb_puts(&host, real ? real : comp);
-				if (real) {
-					free(comp);
-					comp = real;
-				}
-			}
-		}
-		if (ntn.len == 0 || ntn.data[ntn.len - 1] != '\\')
-			sb_putc(&ntn, '\\');
-		sb_puts(&ntn, comp);
+		sb_puts(&path, comp);
 		free(comp);
-		/* lstat: a symlink is never followed, inside the drive or out of it (docs/nt.md, "Paths and drives") */
-		if (lstat(host.data, &sb) < 0) {
-			if (errno == ENOENT && last) {
-				out->exists = false;
-				out->is_dir = false;
-				break;
-			}
-			st = errno == ENOENT || errno == ENOTDIR ? STATUS_OBJECT_PATH_NOT_FOUND : nt_status_of_errno(-errno);
-			goto out;
-		}
-		if (S_ISLNK(sb.st_mode)) {
-			st = STATUS_ACCESS_DENIED;
-			goto out;
-		}
-		if (!last && !S_ISDIR(sb.st_mode)) {
-			st = STATUS_OBJECT_PATH_NOT_FOUND;
-			goto out;
-		}
-		out->is_dir = S_ISDIR(sb.st_mode);
+		units[count++] = j - i;
+		if (j >= n)
+			break;
+		sb_putc(&path, '/');
 		i = j + 1;
 	}
-	if (out->trailing_slash && out->exists && !out->is_dir)
+	names.count = count;
+	if (strlen(base) >= PATH_MAX) {
+		st = STATUS_NAME_TOO_LONG;
+		goto out;
+	}
+	strcpy(name, base);
+	sb_putc(&path, '\0');
+	rc = path_walk(&w, path.data, name, NULL);
+	if (names.invalid) {
 		st = STATUS_OBJECT_NAME_INVALID;
-out:
-	if (st) {
-		sb_free(&host);
-		sb_free(&ntn);
-		return st;
+		goto out;
+	}
+	if (w.symlink) {
+		st = STATUS_ACCESS_DENIED; /* a symlink is never followed, inside the drive or out of it (docs/nt.md) */
+		goto out;
+	}
+	if (rc < 0) {
+		st = rc == -ENOENT || rc == -ENOTDIR ? STATUS_OBJECT_PATH_NOT_FOUND : nt_status_of_errno(rc);
+		goto out;
+	}
+	out->exists = w.exists;
+	out->is_dir = w.is_dir;
+	if (out->trailing_slash && out->exists && !out->is_dir) {
+		st = STATUS_OBJECT_NAME_INVALID;
+		goto out;
+	}
+	/* The NT name: the base's, then the components as found (their real case), joined by '\\'. */
+	sb_puts(&ntn, nt_base);
+	below = name + strlen(base);
+	if (strcmp(base, "/") == 0)
+		below = name;
+	for (const char *p = below; *p;) {
+		size_t len;
+
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		len = strcspn(p, "/");
+		if (ntn.len == 0 || ntn.data[ntn.len - 1] != '\\')
+			sb_putc(&ntn, '\\');
+		sb_put(&ntn, p, len);
+		p += len;
 	}
 	if (ntn.len == 0)
 		sb_putc(&ntn, '\\');
-	out->host = xstrdup(host.data);
+	out->host = xstrdup(name);
 	out->nt_name = xstrdup(ntn.data);
-	sb_free(&host);
+out:
+	free(units);
+	free(name);
+	sb_free(&path);
 	sb_free(&ntn);
-	return STATUS_SUCCESS;
+	return st;
 }
 
 ntstatus nt_path_resolve(struct tracee *t, uint64_t root, const uint16_t *u, size_t n, bool fold,

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "arch.h"
 #include "event_loop.h"
 #include "nt_internal.h"
 #include "nt_memory.h"
@@ -160,7 +161,7 @@ static bool chain_arrived(const struct nt_call *c, const tracee_regs *r)
 	if (regs_syscall_nr(r) != regs_syscall_nr(&c->chain) || regs_ip(r) != regs_ip(&c->chain))
 		return false;
 	for (int i = 0; i < 6; i++)
-		if (regs_arg(r, ABI_X86_64, i) != regs_arg(&c->chain, ABI_X86_64, i))
+		if (regs_arg(r, ABI_NATIVE, i) != regs_arg(&c->chain, ABI_NATIVE, i))
 			return false;
 	return true;
 }
@@ -191,7 +192,7 @@ void nt_linux(struct tracee *t, nt_then_fn then, long nr, uint64_t a0, uint64_t 
 
 	regs_set_syscall_nr(&r, nr);
 	for (int i = 0; i < 6; i++)
-		regs_set_arg(&r, ABI_X86_64, i, a[i]);
+		regs_set_arg(&r, ABI_NATIVE, i, a[i]);
 	c->st[7] = (uint64_t)nr; /* kept to restart it after a signal */
 	if (c->at_exit || c->from_signal) {
 		/* Back over the syscall instruction: it runs again as this call and stops at its seccomp stop. */

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "event_loop.h"
 #include "nt_internal.h"
 #include "trace.h"
@@ -135,7 +136,7 @@ static void leave(struct tracee *t, long nr, ntstatus status)
 	if (trace_enabled())
 		nt_trace_call(t, false);
 	regs_set_syscall_nr(&r, nr);
-	regs_set_arg(&r, ABI_X86_64, 0, status & 0xff);
+	regs_set_arg(&r, ABI_NATIVE, 0, status & 0xff);
 	regs_set(t->tid, &r);
 	c->active = false;
 	t->resume = RESUME_CONT;

@@ -2,8 +2,8 @@
  * Guest-view path resolution (include/guest_resolve.h). A fast path asks the
  * kernel whether the lexical host path holds any symlink at all (openat2 with
  * RESOLVE_NO_SYMLINKS): if not, the lexical answer is the answer. Otherwise
- * the walk goes one component at a time, as translate/pathmap/path_resolve.c does for
- * the host view, switching to the host path of each guest prefix.
+ * the walk goes one component at a time (the walker of include/path_walk.h,
+ * as for the host view), switching to the host path of each guest prefix.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -18,9 +18,8 @@
 
 #include "guest_resolve.h"
 #include "path_access.h"
+#include "path_walk.h"
 #include "util.h"
-
-#define MAX_SYMLINKS 40 /* the kernel's limit */
 
 int guest_name_of_fd(const struct guest_view *v, pid_t tid, int fd, char *out, size_t size)
 {
@@ -78,6 +77,22 @@ static bool within(const char *path, const char *root)
 	return strncmp(path, root, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
+/* The guest view's policy for the walker (include/path_walk.h): names are guest names, files the host's. */
+static int view_host_of(void *ctx, const char *guest, char *host, size_t size)
+{
+	return view_to_host(ctx, guest, host, size);
+}
+
+static int view_guest_of(void *ctx, const char *host, char *guest, size_t size)
+{
+	return view_to_guest(ctx, host, guest, size);
+}
+
+static const void *view_mount(void *ctx, const char *guest)
+{
+	return view_mount_of(ctx, guest);
+}
+
 /*
  * The component walk. guest holds the starting directory's guest name; rest
  * the path still to walk. root: where "/" and ".." stop (the guest root, or
@@ -86,135 +101,19 @@ static bool within(const char *path, const char *root)
 static int walk(const struct guest_view *v, const struct guest_lookup *q, const char *root, char *rest,
 		struct guest_resolved *out)
 {
-	char target[PATH_MAX];
-	char *guest = out->guest, *host = out->host;
-	int links = 0, rc = 0;
-	dev_t start_dev = 0;
-	struct stat st;
+	struct path_walk w = {
+		.root = root, .tid = q->tid, .tgid = q->tgid, .ctx = (void *)v,
+		.host_of = view_host_of, .name_of_host = view_guest_of, .mount_of = view_mount,
+		.flags = WALK_KEEP_FINAL_MAGIC | WALK_PROC_SELF_LAST | (q->follow_last ? WALK_FOLLOW_LAST : 0) |
+			 ((q->resolve & RESOLVE_NO_SYMLINKS) ? WALK_NO_SYMLINKS : 0) |
+			 ((q->resolve & RESOLVE_NO_MAGICLINKS) ? WALK_NO_MAGICLINKS : 0) |
+			 ((q->resolve & RESOLVE_BENEATH) ? WALK_BENEATH : 0) |
+			 ((q->resolve & RESOLVE_IN_ROOT) ? WALK_IN_ROOT : 0) |
+			 ((q->resolve & RESOLVE_NO_XDEV) ? WALK_NO_XDEV : 0),
+	};
+	int rc = path_walk(&w, rest, out->guest, out->host);
 
-	if ((q->resolve & RESOLVE_NO_XDEV) && view_to_host(v, guest, host, PATH_MAX) == 0 && stat(host, &st) == 0)
-		start_dev = st.st_dev;
-	for (;;) {
-		char *s = rest, *comp;
-		size_t len;
-		bool last;
-		const struct guest_mount *before, *after;
-
-		while (*s == '/')
-			s++;
-		if (!*s)
-			break;
-		comp = s;
-		len = strcspn(comp, "/");
-		if (len > NAME_MAX) {
-			rc = -ENAMETOOLONG;
-			goto out;
-		}
-		s = comp + len;
-		last = true;
-		for (const char *p = s; *p; p++)
-			if (*p != '/')
-				last = false;
-		if (len == 1 && comp[0] == '.') {
-			memmove(rest, s, strlen(s) + 1);
-			continue;
-		}
-		before = view_mount_of(v, guest);
-		if (len == 2 && comp[0] == '.' && comp[1] == '.') {
-			memmove(rest, s, strlen(s) + 1);
-			if (strcmp(guest, root) == 0) {
-				if (q->resolve & RESOLVE_BENEATH) {
-					rc = -EXDEV;
-					goto out;
-				}
-				continue; /* ".." of the root is the root */
-			}
-			path_pop(guest);
-		} else {
-			rc = path_push(guest, PATH_MAX, comp, len);
-			memmove(rest, s, strlen(s) + 1);
-			if (rc < 0)
-				goto out;
-		}
-		after = view_mount_of(v, guest);
-		if ((q->resolve & RESOLVE_NO_XDEV) && before != after) {
-			rc = -EXDEV;
-			goto out;
-		}
-		/* /proc/self and /proc/thread-self name the looking process: the tracee, not us. */
-		if (!after && strcmp(guest, "/proc/self") == 0)
-			snprintf(guest, PATH_MAX, "/proc/%d", q->tgid);
-		else if (!after && strcmp(guest, "/proc/thread-self") == 0)
-			snprintf(guest, PATH_MAX, "/proc/%d/task/%d", q->tgid, q->tid);
-		rc = view_to_host(v, guest, host, PATH_MAX);
-		if (rc < 0)
-			goto out;
-		if (lstat(host, &st) < 0) {
-			if (errno == ENOENT && last)
-				break; /* a name to create, or ENOENT from the kernel */
-			rc = -errno; /* a missing directory on the way: ENOENT, as the kernel says */
-			goto out;
-		}
-		if (!last && !S_ISDIR(st.st_mode) && !S_ISLNK(st.st_mode)) {
-			rc = -ENOTDIR;
-			goto out;
-		}
-		if (start_dev && st.st_dev != start_dev) {
-			rc = -EXDEV;
-			goto out;
-		}
-		if (!S_ISLNK(st.st_mode))
-			continue;
-		if (last && !q->follow_last)
-			break;
-		if (q->resolve & RESOLVE_NO_SYMLINKS) {
-			rc = -ELOOP;
-			goto out;
-		}
-		if (++links > MAX_SYMLINKS) {
-			rc = -ELOOP;
-			goto out;
-		}
-		{
-			ssize_t n = readlink(host, target, sizeof(target) - 1);
-			if (n < 0) {
-				rc = -errno;
-				goto out;
-			}
-			target[n] = '\0';
-		}
-		if (proc_magic_link(host)) {
-			if (q->resolve & (RESOLVE_NO_MAGICLINKS | RESOLVE_BENEATH | RESOLVE_IN_ROOT)) {
-				rc = (q->resolve & RESOLVE_NO_MAGICLINKS) ? -ELOOP : -EXDEV;
-				goto out;
-			}
-			if (last) {
-				out->magic = true; /* the kernel jumps to the open file itself */
-				break;
-			}
-			if (target[0] != '/') {
-				rc = -ENOTDIR;
-				goto out;
-			}
-			rc = view_to_guest(v, target, guest, PATH_MAX);
-			if (rc < 0)
-				goto out;
-			continue;
-		}
-		if (target[0] == '/' && (q->resolve & RESOLVE_BENEATH)) {
-			rc = -EXDEV;
-			goto out;
-		}
-		rc = path_prepend(rest, 2 * PATH_MAX, target);
-		if (rc < 0)
-			goto out;
-		if (target[0] == '/')
-			strcpy(guest, root); /* an absolute target starts again at the guest root */
-		else
-			path_pop(guest);
-	}
-	rc = view_to_host(v, guest, host, PATH_MAX);
-out:
+	out->magic = w.magic;
 	return rc;
 }
 

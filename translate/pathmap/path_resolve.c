@@ -1,7 +1,8 @@
 /*
  * Resolving a tracee's path as the kernel would (include/path_access.h), one
- * component at a time, from the supervisor: /proc/self and the magic links
- * of /proc/PID (fd/N, cwd, root, exe) are the tracee's, not picovisor's.
+ * component at a time, from the supervisor (the walker of include/path_walk.h
+ * with the host view's policy): /proc/self and the magic links of /proc/PID
+ * (fd/N, cwd, root, exe) are the tracee's, not picovisor's.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -14,9 +15,10 @@
 #include <unistd.h>
 
 #include "path_access.h"
+#include "path_walk.h"
 #include "util.h"
 
-#define MAX_SYMLINKS 40 /* the kernel's limit */
+_Static_assert(PATH_NOT_A_FILE == PATH_WALK_NOT_A_FILE, "the walker's result is path_resolve's");
 
 bool proc_magic_link(const char *path)
 {
@@ -89,8 +91,12 @@ int path_push(char *out, size_t size, const char *name, size_t len)
 int path_resolve(pid_t tid, pid_t tgid, int dirfd, const char *path, bool follow_last, char *out, size_t size)
 {
 	/* rest: what is still to walk; it grows at the front when a symlink is followed. */
-	char *rest = xmalloc(2 * PATH_MAX + 2), target[PATH_MAX], link[64];
-	int links = 0, rc = 0;
+	char *rest = xmalloc(2 * PATH_MAX + 2), *name = xmalloc(PATH_MAX), target[PATH_MAX], link[64];
+	/* The host view: every name as it is, what lstat cannot see kept for the kernel to judge. */
+	struct path_walk w = {
+		.root = "/", .flags = WALK_KEEP_MISSING | (follow_last ? WALK_FOLLOW_LAST : 0), .tid = tid, .tgid = tgid,
+	};
+	int rc = 0;
 
 	if (strlen(path) >= PATH_MAX) {
 		rc = -ENAMETOOLONG;
@@ -98,7 +104,7 @@ int path_resolve(pid_t tid, pid_t tgid, int dirfd, const char *path, bool follow
 	}
 	strcpy(rest, path);
 	if (path[0] == '/') {
-		strcpy(out, "/");
+		strcpy(name, "/");
 	} else {
 		if (dirfd == AT_FDCWD)
 			snprintf(link, sizeof(link), "/proc/%d/cwd", tid);
@@ -118,82 +124,18 @@ int path_resolve(pid_t tid, pid_t tgid, int dirfd, const char *path, bool follow
 			rc = -ENAMETOOLONG;
 			goto out;
 		}
-		strcpy(out, target);
+		strcpy(name, target);
 	}
-	for (;;) {
-		char *s = rest, *comp, name[NAME_MAX + 1];
-		size_t len;
-		bool last;
-		struct stat st;
-
-		while (*s == '/')
-			s++;
-		if (!*s)
-			break;
-		comp = s;
-		len = strcspn(comp, "/");
-		if (len > NAME_MAX) {
-			rc = -ENAMETOOLONG;
-			goto out;
-		}
-		memcpy(name, comp, len);
-		name[len] = '\0';
-		s = comp + len;
-		while (*s == '/')
-			s++;
-		last = *s == '\0';
-		memmove(rest, s, strlen(s) + 1);
-		if (strcmp(name, ".") == 0)
-			continue;
-		if (strcmp(name, "..") == 0) {
-			path_pop(out);
-			continue;
-		}
-		rc = path_push(out, size, name, len);
-		if (rc < 0)
-			goto out;
-		if (last && !follow_last)
-			break;
-		/* /proc/self and /proc/thread-self name the looking process: the tracee, not us. */
-		if (strcmp(out, "/proc/self") == 0) {
-			snprintf(out, size, "/proc/%d", tgid);
-			continue;
-		}
-		if (strcmp(out, "/proc/thread-self") == 0) {
-			snprintf(out, size, "/proc/%d/task/%d", tgid, tid);
-			continue;
-		}
-		if (lstat(out, &st) < 0 || !S_ISLNK(st.st_mode))
-			continue; /* missing components are kept as written: the kernel will say ENOENT */
-		if (++links > MAX_SYMLINKS) {
-			rc = -ELOOP;
-			goto out;
-		}
-		rc = read_link(out, target, sizeof(target));
-		if (rc < 0)
-			goto out;
-		if (proc_magic_link(out)) {
-			/* The kernel jumps to the open file itself; its name is what readlink says. */
-			if (target[0] != '/') {
-				rc = last ? PATH_NOT_A_FILE : -ENOTDIR;
-				goto out;
-			}
-			if (strlen(target) >= size) {
-				rc = -ENAMETOOLONG;
-				goto out;
-			}
-			strcpy(out, target);
-			continue;
-		}
-		rc = path_prepend(rest, 2 * PATH_MAX, target);
-		if (rc < 0)
-			goto out;
-		if (target[0] == '/')
-			strcpy(out, "/");
-		else
-			path_pop(out);
+	rc = path_walk(&w, rest, name, NULL);
+	if (rc < 0)
+		goto out;
+	if (strlen(name) >= size) {
+		rc = -ENAMETOOLONG;
+		goto out;
 	}
+	strcpy(out, name);
 out:
 	free(rest);
+	free(name);
 	return rc;
 }

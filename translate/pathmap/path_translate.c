@@ -25,6 +25,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "guest_resolve.h"
 #include "path_access.h"
 #include "path_args.h"
@@ -413,7 +414,7 @@ void path_translate_exit(struct tracee *t)
 static int full_address(struct tracee *t, const struct path_exit *pe, long ret, struct sockaddr_un *sun)
 {
 	/* accept's address is the new socket's (its return value); the others' the socket they were given. */
-	int fd = pe->call->ret == R_FD ? (int)ret : (int)regs_arg(&pe->orig, ABI_X86_64, 0);
+	int fd = pe->call->ret == R_FD ? (int)ret : (int)regs_arg(&pe->orig, ABI_NATIVE, 0);
 	int pidfd = (int)syscall(SYS_pidfd_open, t->proc->tgid, 0), copy, rc;
 	socklen_t len = sizeof(*sun);
 

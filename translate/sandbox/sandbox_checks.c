@@ -21,6 +21,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "options.h"
 #include "path_access.h"
 #include "path_args.h"
@@ -228,7 +229,7 @@ enum check_result sandbox_check_openat2(struct tracee *t, struct syscall_stop *s
 	struct open_how how;
 	int how_arg = syscall_kind_arg(s->entry, K_OPEN_HOW); /* its size follows */
 	uint64_t size = regs_arg(&s->regs, s->abi, how_arg + 1);
-	long openat = syscall_number(ABI_X86_64, "openat");
+	long openat = syscall_number(ABI_NATIVE, "openat");
 
 	if (size < sizeof(how)) {
 		sandbox_fail_call(t, s, EINVAL);
@@ -254,7 +255,7 @@ enum check_result sandbox_check_openat2(struct tracee *t, struct syscall_stop *s
 		regs_set_arg(&s->regs, s->abi, 2, how.flags);
 		regs_set_arg(&s->regs, s->abi, 3, how.mode);
 		s->nr = openat;
-		s->entry = syscall_lookup(ABI_X86_64, (int)openat);
+		s->entry = syscall_lookup(ABI_NATIVE, (int)openat);
 		regs_set(t->tid, &s->regs);
 		return CHECK_PASS;
 	}

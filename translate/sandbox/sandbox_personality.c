@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include "arch.h"
 #include "exec_job.h"
 #include "guest_resolve.h"
 #include "options.h"
@@ -196,7 +197,7 @@ static void on_violation(struct tracee *t, const struct syscall_stop *s)
 	const char *never;
 	int err;
 
-	if (s->abi != ABI_X86_64) {
+	if (s->abi != ABI_NATIVE) {
 		sandbox_refuse(t, s, ENOSYS, true, NULL, "%s system calls are not allowed in the sandbox%s",
 			       abi_name(s->abi), s->abi == ABI_I386 ? " (int 0x80 from 64-bit code)" : "");
 		return;

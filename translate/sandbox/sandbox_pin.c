@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "arch.h"
 #include "../pathmap/path_translate.h"
 #include "sandbox_internal.h"
 #include "scratch.h"
@@ -120,7 +121,7 @@ enum check_result sandbox_pin_paths(struct tracee *t, struct syscall_stop *s, co
 			sandbox_fail_call(t, s, EFAULT);
 			return CHECK_DONE;
 		}
-		regs_set_syscall_nr(&r, syscall_number(ABI_X86_64, "openat2"));
+		regs_set_syscall_nr(&r, syscall_number(ABI_NATIVE, "openat2"));
 		regs_set_arg(&r, s->abi, 0, (uint64_t)(int64_t)AT_FDCWD);
 		regs_set_arg(&r, s->abi, 1, slot);
 		regs_set_arg(&r, s->abi, 2, at);
