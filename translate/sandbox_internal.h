@@ -130,6 +130,19 @@ enum check_result sandbox_refuse_target(struct tracee *t, const struct syscall_s
  * s may be rewritten into an equivalent call whose target is in a register.
  */
 enum check_result sandbox_check_pidfds(struct tracee *t, struct syscall_stop *s);
+
+/* State a task holds that other tasks may share (clone's CLONE_FILES, CLONE_FS, CLONE_VM). */
+enum shared_state {
+	SHARED_FILES, /* the descriptor table: what a descriptor number names */
+	SHARED_FS,    /* the cwd and root */
+	SHARED_VM,    /* the memory map (/proc/PID/map_files) */
+};
+/*
+ * Can nothing but the stopped thread t change that state of task owner (t's
+ * own, or the task a /proc link names) until t's call runs? True when owner's
+ * is t's and no other task of the run shares it (translate/sandbox_shared.c).
+ */
+bool sandbox_state_private(const struct tracee *t, pid_t owner, enum shared_state what);
 enum check_result sandbox_check_owner(struct tracee *t, struct syscall_stop *s);
 
 #endif

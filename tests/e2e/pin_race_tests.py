@@ -1,0 +1,149 @@
+"""End-to-end tests of races on what the supervisor pins (imported by run.py, which passes itself as h).
+
+Paths through /proc magic links and names ending in "..", a relative unix socket name for bind, and the
+pidfd of pidfd_getfd: another thread changes what the checked argument names (dup2, chdir) between the
+supervisor's check and the kernel's use. Each race is first shown to win natively many times (so the test
+can fail), then run as long under --policy ci with a narrowing rule (the supervisor checks every path,
+Landlock behind it) and with --no-landlock (the supervisor alone), or under --on-violation log for the pidfd,
+where it must never win and every refusal has the errno docs/policy.md gives."""
+import os
+import subprocess
+
+import races_tests
+import sandbox_tests
+
+h = None
+
+# docs/policy.md, "Refusal errnos": what the check sees in ./secret is refused by path (EACCES), as is a
+# pipe reached through /proc while another thread shares the descriptor table (it cannot be pinned); a name
+# the other thread's chdir took away is not there (ENOENT, natively too); a pinned path whose directory was
+# swapped for a symlink fails (ELOOP). A pidfd of a process outside the run, and pidfd_getfd while another
+# thread shares the table, are refused with EPERM in every mode.
+REFUSALS = {"race_proc_link": sandbox_tests.AnyOf({"EACCES"}, {"ENOENT", "ELOOP"}),
+            "race_bind_cwd": sandbox_tests.AnyOf({"EACCES"}, {"ENOENT"}),
+            "race_pidfd_swap": "EPERM"}
+
+
+def check(name, ok, detail=""):
+    h.report(name, bool(ok), detail)
+
+
+def hostile(name):
+    return os.path.join(h.STAGE, "progs", "hostile", name)
+
+
+def output(p):
+    return (p.stdout + p.stderr).decode(errors="replace") if p else "timed out"
+
+
+def judged(name, policy, p, out):
+    return sandbox_tests.judge(name, sandbox_tests.mode_of(policy), p and p.returncode, out, REFUSALS)[0]
+
+
+def fresh_secret(w):
+    """./secret/f ("secret") and ./secret/sub in a clean launch directory, the test user's."""
+    w.clean_launch()
+    secret = os.path.join(w.launch, "secret")
+    os.makedirs(os.path.join(secret, "sub"))
+    with open(os.path.join(secret, "f"), "w") as f:
+        f.write("secret\n")
+    if h.AS_USER:
+        subprocess.run(["chown", "-R", "65534:65534", secret], check=True)
+    return secret
+
+
+def narrowing(w):
+    """The policies: ./secret taken away inside the launch directory, with Landlock behind and alone."""
+    rule = ["--policy", "ci", "--path", "-:" + os.path.join(w.launch, "secret")]
+    return [("--policy ci with ./secret narrowed away", rule),
+            ("--policy ci --no-landlock with ./secret narrowed away, the supervisor alone", rule + ["--no-landlock"])]
+
+
+def race(w, name, argv_tail, what, min_tries=20, pass_fds=(), keep=()):
+    """Native first (it must win many times), then under each policy (it must never win)."""
+    fresh_secret(w)
+    p = sandbox_tests.run(w, [hostile(name), *argv_tail], pass_fds=pass_fds)
+    out = output(p)
+    won, tries = races_tests.wins(out)
+    check(f"race {name} ({what}): wins natively, many times (so the test can fail)",
+          p is not None and p.returncode == 1 and won is not None and won >= 10, out[-800:])
+    for label, policy in (narrowing(w) if not keep else LOG_POLICIES):
+        fresh_secret(w)
+        p = sandbox_tests.run(w, [h.pv(), "run", "--quiet", *policy, *keep, "--", hostile(name), *argv_tail],
+                              pass_fds=pass_fds)
+        out = output(p)
+        won, tries = races_tests.wins(out)
+        check(f"race {name} ({what}): never wins under {label}",
+              p is not None and p.returncode == 0 and won == 0 and tries and tries >= min_tries
+              and judged(name, policy, p, out), out[-800:])
+
+
+PROC_LINK_RACES = [("fd", "open /proc/self/fd/N/f while N is dup2'd between . and ./secret"),
+                   ("cwd", "open /proc/self/cwd/f while another thread changes the cwd"),
+                   ("reopen", "reopen /proc/self/fd/N while N is dup2'd between ./f and ./secret/f"),
+                   ("pipe", "reopen /proc/self/fd/N while N is dup2'd between a pipe and ./secret/f"),
+                   ("dots", "open sub/.. while another thread changes the cwd")]
+
+
+def proc_link_races():
+    """Paths through /proc magic links and names ending in "..": pinned to what the check resolved."""
+    w = sandbox_tests.World()
+    try:
+        for how, what in PROC_LINK_RACES:
+            race(w, "race_proc_link", [w.outside, how], what)
+    finally:
+        w.close()
+
+
+def bind_races():
+    """bind of a relative unix socket name: made in the directory the check resolved, whatever the cwd is."""
+    w = sandbox_tests.World()
+    try:
+        race(w, "race_bind_cwd", [w.outside], "bind a relative name while another thread changes the cwd")
+    finally:
+        w.close()
+
+
+LOG_POLICIES = [("--policy ci --on-violation log", ["--policy", "ci", "--on-violation", "log"]),
+                ("--policy ci --no-landlock --on-violation log",
+                 ["--policy", "ci", "--no-landlock", "--on-violation", "log"])]
+
+
+def yama_restricts():
+    try:
+        with open("/proc/sys/kernel/yama/ptrace_scope") as f:
+            return f.read().strip() != "0"
+    except OSError:
+        return False
+
+
+def pidfd_races():
+    """pidfd_getfd under on-violation log, its pidfd swapped for an outside process's after the check."""
+    w = sandbox_tests.World()
+    secret = open(os.path.join(w.outside, "secret"))
+    # The outside process: the test's user, without capabilities (as the program under the sandbox), its
+    # descriptor 0 the outside secret.
+    victim = subprocess.Popen((h.NOBODY if h.AS_USER else ["setpriv", "--bounding-set=-all", "--inh-caps=-all"])
+                              + ["sleep", "600"], stdin=secret)
+    pidfd = os.pidfd_open(victim.pid)
+    try:
+        if yama_restricts():
+            h.report("race race_pidfd_swap: pidfd_getfd of another process", None,
+                     "Yama's ptrace_scope forbids pidfd_getfd of a process that is no descendant, natively too")
+            return
+        race(w, "race_pidfd_swap", [w.outside, str(pidfd)], "dup2 of an outside pidfd onto the checked number",
+             pass_fds=(pidfd,), keep=("--keep-fd", str(pidfd)))
+    finally:
+        os.close(pidfd)
+        victim.kill()
+        victim.wait()
+        secret.close()
+        w.close()
+
+
+def groups(harness):
+    global h
+    h = harness
+    sandbox_tests.h = harness
+    races_tests.h = harness
+    return [proc_link_races, bind_races, pidfd_races]
