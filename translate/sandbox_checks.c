@@ -386,6 +386,11 @@ enum check_result sandbox_check_sockaddr(struct tracee *t, struct syscall_stop *
 			sandbox_serve_unix_path(t, s, path); /* on the socket file it checks: see sandbox_unix.c */
 			return CHECK_DONE;
 		}
+		if (path[0] != '/' && sb->supervisor_paths && !scratch_contains(t, addr)) {
+			/* A relative name would meet the cwd of the call's moment: bound from the cwd checked. */
+			sandbox_serve_unix_bind(t, s, path, &ss, len);
+			return CHECK_DONE;
+		}
 		rc = path_resolve(t->tid, t->proc->tgid, AT_FDCWD, path, false, resolved, sizeof(resolved));
 		if (rc < 0) {
 			sandbox_fail_call(t, s, -rc);

@@ -103,6 +103,14 @@ int sandbox_as_thread(struct tracee *t, const struct thread_creds *c, struct cre
  * (translate/sandbox_unix.c). Always answers the call.
  */
 void sandbox_serve_unix_path(struct tracee *t, const struct syscall_stop *s, const char *path);
+/*
+ * bind of a relative unix socket name (path: the copied sun_path; addr, len:
+ * the copied address) under the supervisor's path checks: checked and bound
+ * by picovisor from the thread's cwd, held (translate/sandbox_unix.c). Always
+ * answers the call.
+ */
+void sandbox_serve_unix_bind(struct tracee *t, const struct syscall_stop *s, const char *path, const void *addr,
+			     size_t len);
 /* Is pid a task of the run? */
 bool sandbox_pid_in_run(pid_t pid);
 /* Does process group pgid belong to the run (and is not picovisor's own, shared with --tty)? */

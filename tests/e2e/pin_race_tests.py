@@ -104,6 +104,44 @@ def bind_races():
         w.close()
 
 
+BIND_CALLS = r"""
+import errno, os, socket, stat
+def r(what, f):
+    try:
+        v = f()
+        print(what, "ok", v if v is not None else "")
+    except OSError as e:
+        print(what, errno.errorcode[e.errno])
+os.makedirs("d", exist_ok=True)
+os.umask(0o027)
+a = socket.socket(socket.AF_UNIX)
+r("bind relative", lambda: a.bind("s"))
+r("its name", lambda: a.getsockname())
+r("its mode under umask 027", lambda: oct(stat.S_IMODE(os.lstat("s").st_mode)))
+r("bind again", lambda: a.bind("s2"))
+r("bind a name in use", lambda: socket.socket(socket.AF_UNIX).bind("s"))
+r("bind in a directory", lambda: socket.socket(socket.AF_UNIX).bind("d/s"))
+r("bind in a missing directory", lambda: socket.socket(socket.AF_UNIX).bind("nothere/s"))
+os.symlink("elsewhere", "dangling")
+r("bind at a dangling symlink", lambda: socket.socket(socket.AF_UNIX).bind("dangling"))
+os.chdir("d")
+b = socket.socket(socket.AF_UNIX)
+r("bind relative to a new cwd", lambda: b.bind("../t"))
+r("its name", lambda: b.getsockname())
+r("there", lambda: stat.S_ISSOCK(os.lstat("../t").st_mode))
+r("bind a descriptor that is no socket", lambda: socket.socket(fileno=os.dup(1)).bind("u"))
+"""
+
+
+def bind_calls():
+    """bind of relative names, done by picovisor from the checked cwd: results, names, modes, errnos as native."""
+    setup = lambda d: open(os.path.join(d, "bind_calls.py"), "w").write(BIND_CALLS)
+    for label, policy in (("a narrowing rule", ("--policy", "ci", "--path", "r:/usr/share")),
+                          ("--no-landlock", ("--policy", "ci", "--no-landlock"))):
+        h.compare(f"bind of relative unix names from the checked cwd: as native under ci with {label}",
+                  ["/usr/bin/python3", "bind_calls.py"], setup=setup, pv_args=("--quiet", *policy), timeout=30)
+
+
 LOG_POLICIES = [("--policy ci --on-violation log", ["--policy", "ci", "--on-violation", "log"]),
                 ("--policy ci --no-landlock --on-violation log",
                  ["--policy", "ci", "--no-landlock", "--on-violation", "log"])]
@@ -146,4 +184,4 @@ def groups(harness):
     h = harness
     sandbox_tests.h = harness
     races_tests.h = harness
-    return [proc_link_races, bind_races, pidfd_races]
+    return [proc_link_races, bind_races, bind_calls, pidfd_races]
