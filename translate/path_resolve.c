@@ -88,9 +88,26 @@ int path_push(char *out, size_t size, const char *name, size_t len)
 
 int path_resolve(pid_t tid, pid_t tgid, int dirfd, const char *path, bool follow_last, char *out, size_t size)
 {
+	return path_resolve_walk(tid, tgid, dirfd, path, follow_last, out, size, NULL);
+}
+
+/* A magic link's target that names no file a path can reach: a pipe or socket, a deleted file, a memfd. */
+static bool unnamed_target(const char *target)
+{
+	size_t n = strlen(target);
+
+	return target[0] != '/' || (n > 10 && strcmp(target + n - 10, " (deleted)") == 0);
+}
+
+int path_resolve_walk(pid_t tid, pid_t tgid, int dirfd, const char *path, bool follow_last, char *out, size_t size,
+		      struct path_walk *walk)
+{
 	/* rest: what is still to walk; it grows at the front when a symlink is followed. */
 	char *rest = xmalloc(2 * PATH_MAX + 2), target[PATH_MAX], link[64];
 	int links = 0, rc = 0;
+
+	if (walk)
+		memset(walk, 0, sizeof(*walk));
 
 	if (strlen(path) >= PATH_MAX) {
 		rc = -ENAMETOOLONG;
@@ -173,6 +190,11 @@ int path_resolve(pid_t tid, pid_t tgid, int dirfd, const char *path, bool follow
 		if (rc < 0)
 			goto out;
 		if (proc_magic_link(out)) {
+			if (walk) {
+				walk->magic = true;
+				walk->unnamed |= unnamed_target(target);
+				snprintf(walk->link, sizeof(walk->link), "%s", out);
+			}
 			/* The kernel jumps to the open file itself; its name is what readlink says. */
 			if (target[0] != '/') {
 				rc = last ? PATH_NOT_A_FILE : -ENOTDIR;

@@ -109,6 +109,113 @@ bool sandbox_fd_may_change(struct tracee *t, int fd)
 	return path_rules_allow(path, PERM_W);
 }
 
+/*
+ * Resolve a path as the check sees it, into p->resolved. A name ending in .
+ * or .. keeps that last component for the kernel (it means something of its
+ * own to rmdir, mkdir and rename): p->dots is its directory, resolved, with
+ * the component after it, an absolute walk of one step from what was checked.
+ */
+static int resolve_for_pin(struct tracee *t, int dirfd, const char *path, bool follow, struct pinned_path *p,
+			   struct path_walk *walk)
+{
+	size_t len = strlen(path);
+	const char *last;
+	char prefix[PATH_MAX];
+	int rc, n;
+
+	if (!path_ends_in_dots(path))
+		return path_resolve_walk(t->tid, t->proc->tgid, dirfd, path, follow, p->resolved, PATH_MAX, walk);
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	last = path + len;
+	while (last > path && last[-1] != '/')
+		last--;
+	snprintf(prefix, sizeof(prefix), "%.*s", (int)(last - path), path);
+	rc = path_resolve_walk(t->tid, t->proc->tgid, dirfd, prefix[0] ? prefix : ".", true, p->resolved, PATH_MAX, walk);
+	if (rc != 0)
+		return rc == PATH_NOT_A_FILE ? -ENOTDIR : rc;
+	n = snprintf(p->dots, sizeof(p->dots), "%s%s%.*s", p->resolved, strcmp(p->resolved, "/") == 0 ? "" : "/",
+		     (int)(path + len - last), last);
+	if (n < 0 || (size_t)n >= sizeof(p->dots))
+		return -ENAMETOOLONG;
+	if (path + len - last == 2)
+		path_pop(p->resolved); /* ".." */
+	return 0;
+}
+
+/* The task a /proc magic link belongs to (/proc/PID/... or /proc/PID/task/TID/...), and what follows it. */
+static pid_t link_owner(const char *link, const char **kind)
+{
+	const char *p = link + 6;
+	char *end;
+	long owner = strtol(p, &end, 10);
+
+	if (strncmp(link, "/proc/", 6) != 0 || end == p || *end != '/')
+		return -1;
+	p = end + 1;
+	if (strncmp(p, "task/", 5) == 0) {
+		owner = strtol(p + 5, &end, 10);
+		if (end == p + 5 || *end != '/')
+			return -1;
+		p = end + 1;
+	}
+	*kind = p;
+	return (pid_t)owner;
+}
+
+/*
+ * Can anything but the stopped thread change what the magic link names
+ * before its call runs? An fd/N, cwd, root or map_files/ link stays put only
+ * while the table, fs or memory it reads is the thread's alone; exe changes
+ * only by an exec, which in the thread's own process would end the thread.
+ */
+static bool link_stable(const struct tracee *t, const char *link)
+{
+	const char *kind = "";
+	pid_t owner = link_owner(link, &kind);
+	const struct tracee *o = owner > 0 ? tracee_find(owner) : NULL;
+
+	if (!o)
+		return false;
+	if (strcmp(kind, "exe") == 0)
+		return o->proc == t->proc;
+	if (strncmp(kind, "fd/", 3) == 0)
+		return sandbox_state_private(t, owner, SHARED_FILES);
+	if (strcmp(kind, "cwd") == 0 || strcmp(kind, "root") == 0)
+		return sandbox_state_private(t, owner, SHARED_FS);
+	if (strncmp(kind, "map_files/", 10) == 0)
+		return sandbox_state_private(t, owner, SHARED_VM);
+	return false;
+}
+
+/*
+ * A path whose magic link leads to something no path names (a pipe, a
+ * socket, a deleted file): only the kernel's own walk reaches it, so it is
+ * passed as given, which holds only while nothing else can change what the
+ * link names; otherwise it cannot be pinned and is refused.
+ */
+static enum check_result check_unnamed(struct tracee *t, const struct syscall_stop *s, const struct path_walk *walk,
+				       char *resolved, unsigned need, unsigned *granted)
+{
+	size_t n = strlen(resolved);
+
+	*granted = PERM_R | PERM_W | PERM_X | PERM_C; /* pipes, sockets and memfds: no rule names them */
+	if (sandbox_check_proc_target(t, s, resolved, need) == CHECK_DONE)
+		return CHECK_DONE;
+	if (n > 10 && strcmp(resolved + n - 10, " (deleted)") == 0 && strncmp(resolved, "/memfd:", 7) != 0) {
+		resolved[n - 10] = '\0'; /* a deleted file: the rules of the name it had */
+		if (sandbox_check_resolved(t, s, resolved, need, granted) == CHECK_DONE)
+			return CHECK_DONE;
+	}
+	if (link_stable(t, walk->link))
+		return CHECK_PASS;
+	return sandbox_refuse(t, s, EACCES, false, walk->link,
+			      "%s leads to something no path names (a pipe, a socket, a deleted file), and another task "
+			      "shares what the link reads, so it could lead elsewhere by the time the call runs: it "
+			      "cannot be pinned",
+			      walk->link);
+}
+
 enum check_result sandbox_check_paths(struct tracee *t, struct syscall_stop *s, bool opens, uint64_t open_flags)
 {
 	const struct syscall_entry *e = s->entry;
@@ -121,6 +228,7 @@ enum check_result sandbox_check_paths(struct tracee *t, struct syscall_stop *s, 
 	for (int k = 0; k < npaths; k++) {
 		char *path = pins[k].given, *resolved = pins[k].resolved;
 		unsigned need = PERM_ANY, granted = 0;
+		struct path_walk walk;
 		int i = args[k].index, dirfd = args[k].dirfd;
 		bool first = k == 0, last = k == npaths - 1;
 		ssize_t len;
@@ -153,17 +261,26 @@ enum check_result sandbox_check_paths(struct tracee *t, struct syscall_stop *s, 
 			need = PERM_C;
 		if (e->flags & FX_WRITE)
 			need = (need & PERM_ANY) ? PERM_W : need | PERM_W;
-		rc = path_resolve(t->tid, t->proc->tgid, dirfd, path, args[k].follow, resolved, PATH_MAX);
-		if (rc == PATH_NOT_A_FILE) { /* a pipe or socket through /proc/PID/fd: no rule; the name as given */
-			/* unless that /proc link (resolved names it, if any) is of a task outside the run */
-			if (sandbox_check_proc_target(t, s, resolved, need) == CHECK_DONE)
+		rc = resolve_for_pin(t, dirfd, path, args[k].follow, &pins[k], &walk);
+		if (rc == PATH_NOT_A_FILE || (rc == 0 && walk.unnamed)) {
+			/* Nothing to pin by name: the kernel must follow the link itself. */
+			if (check_unnamed(t, s, &walk, resolved, need, &granted) == CHECK_DONE)
 				goto out;
+			if (first)
+				first_perms = granted;
 			pins[k].set = pins[k].as_given = true;
 			continue;
 		}
 		if (rc < 0) {
 			sandbox_fail_call(t, s, -rc);
 			goto out;
+		}
+		/* Through a magic link of the run: the file it led to when checked, by its name. */
+		{
+			const char *kind;
+			pid_t owner = walk.magic ? link_owner(walk.link, &kind) : -1;
+
+			pins[k].via_link = owner > 0 && sandbox_pid_in_run(owner);
 		}
 		if ((e->flags & FX_REMOVE) && (e->flags & FX_CREATE) && npaths > 1) { /* rename, exchange */
 			const struct policy_path *pinned = path_rules_pinned(&sandbox_get()->policy, sandbox_get()->launch_dir,

@@ -41,10 +41,12 @@ enum check_result sandbox_check_paths(struct tracee *t, struct syscall_stop *s, 
 /* A path the checks let through: the argument, as given, and as resolved. */
 struct pinned_path {
 	bool set;
-	bool as_given;   /* "", or a name that is no file (a pipe through /proc): copied, not resolved */
+	bool as_given;   /* "", or what only the kernel's walk reaches, while nothing but the thread can change it */
+	bool via_link;   /* through a /proc magic link of a task of the run, to a file with a name: pinned by it */
 	int index;
 	char given[PATH_MAX];
 	char resolved[PATH_MAX];
+	char dots[PATH_MAX]; /* a name ending in . or ..: its resolved directory and that component, or "" */
 };
 /*
  * Give the kernel what was checked (translate/sandbox_pin.c): the resolved
@@ -57,7 +59,7 @@ enum check_result sandbox_pin_paths(struct tracee *t, struct syscall_stop *s, co
 /*
  * Under the supervisor's path checks, a call that makes or takes away a name
  * (the table's NAME field) is done by picovisor in the directory it checked
- * (translate/sandbox_names.c): served? (Paths through /proc, "" and names
+ * (translate/sandbox_names.c): served? (/proc's own names, "" and names
  * ending in . or .. are left to the kernel, pinned.) serve answers the call.
  */
 bool sandbox_names_served(const struct syscall_stop *s, const struct pinned_path *pins, int n);

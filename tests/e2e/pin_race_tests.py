@@ -95,6 +95,91 @@ def proc_link_races():
         w.close()
 
 
+PROC_PATHS = r"""
+import errno, os, stat
+def r(what, f):
+    try:
+        v = f()
+        print(what, "ok", v if v is not None else "")
+    except OSError as e:
+        print(what, errno.errorcode[e.errno])
+def read(path, flags=os.O_RDONLY):
+    fd = os.open(path, flags)
+    try:
+        return os.read(fd, 100)
+    finally:
+        os.close(fd)
+os.makedirs("d/sub", exist_ok=True)
+open("f", "w").write("file\n")
+open("d/g", "w").write("in d\n")
+f = os.open("f", os.O_RDONLY)
+d = os.open("d", os.O_RDONLY | os.O_DIRECTORY)
+p = os.open("f", os.O_PATH)
+r("reopen a file", lambda: read(f"/proc/self/fd/{f}"))
+r("reopen an O_PATH descriptor for writing", lambda: os.close(os.open(f"/proc/self/fd/{p}", os.O_WRONLY)))
+r("through /dev/fd", lambda: read(f"/dev/fd/{f}"))
+r("below a directory's descriptor", lambda: read(f"/proc/self/fd/{d}/g"))
+r("below it, missing", lambda: read(f"/proc/self/fd/{d}/nothere"))
+r("below a file's descriptor", lambda: read(f"/proc/self/fd/{f}/x"))
+r("a closed descriptor", lambda: read("/proc/self/fd/99/x"))
+r("through the cwd link", lambda: read("/proc/self/cwd/f"))
+r("through thread-self", lambda: read("/proc/thread-self/cwd/d/g"))
+r("through the root link", lambda: len(read(os.path.realpath("f").replace("/", "/proc/self/root/", 1))))
+r("stat through a link", lambda: stat.S_ISDIR(os.stat(f"/proc/self/fd/{d}/sub").st_mode))
+r("mkdir through a link", lambda: os.mkdir(f"/proc/self/fd/{d}/made"))
+r("it is there", lambda: os.path.isdir("d/made"))
+r("rmdir through a link", lambda: os.rmdir("/proc/self/cwd/d/made"))
+r("create through a link", lambda: os.close(os.open(f"/proc/self/fd/{d}/new", os.O_CREAT | os.O_WRONLY, 0o640)))
+r("its mode", lambda: oct(stat.S_IMODE(os.stat("d/new").st_mode) & ~0o022))
+r("unlink through a link", lambda: os.unlink(f"/proc/self/fd/{d}/new"))
+rp, wp = os.pipe()
+os.write(wp, b"piped")
+r("reopen a pipe", lambda: read(f"/proc/self/fd/{rp}", os.O_RDONLY | os.O_NONBLOCK))
+t = os.open(".", os.O_TMPFILE | os.O_RDWR, 0o600)
+os.write(t, b"tmpfile")
+r("reopen an O_TMPFILE file", lambda: read(f"/proc/self/fd/{t}"))
+import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+def linkat_follow(old, new):
+    if libc.linkat(-100, old.encode(), -100, new.encode(), 0x400) < 0:
+        raise OSError(ctypes.get_errno(), "linkat")
+r("link it (linkat, AT_SYMLINK_FOLLOW)", lambda: linkat_follow(f"/proc/self/fd/{t}", "linked"))
+r("linked", lambda: read("linked"))
+open("gone", "w").write("deleted\n")
+g = os.open("gone", os.O_RDONLY)
+os.unlink("gone")
+r("reopen a deleted file", lambda: read(f"/proc/self/fd/{g}"))
+m = os.memfd_create("m")
+os.write(m, b"memfd")
+r("reopen a memfd", lambda: read(f"/proc/self/fd/{m}"))
+r("open sub/..", lambda: sorted(os.listdir(os.open("d/sub/..", os.O_RDONLY | os.O_DIRECTORY))))
+r("open d/.", lambda: sorted(os.listdir(os.open("d/.", os.O_RDONLY | os.O_DIRECTORY))))
+r("stat d/sub/.", lambda: stat.S_ISDIR(os.stat("d/sub/.").st_mode))
+r("rmdir d/sub/.", lambda: os.rmdir("d/sub/."))
+r("rmdir d/sub/..", lambda: os.rmdir("d/sub/.."))
+r("mkdir d/.", lambda: os.mkdir("d/."))
+r("unlink d/..", lambda: os.unlink("d/.."))
+r("rename d/sub/. away", lambda: os.rename("d/sub/.", "elsewhere"))
+r("open f/..", lambda: os.open("f/..", os.O_RDONLY))
+r("open .. of a dirfd", lambda: sorted(os.listdir(os.open("..", os.O_RDONLY | os.O_DIRECTORY, dir_fd=os.open("d/sub", os.O_RDONLY)))))
+os.chdir("d/sub")
+r("open .. after a chdir", lambda: sorted(os.listdir(os.open("..", os.O_RDONLY | os.O_DIRECTORY))))
+r("open ../g", lambda: read("../g"))
+r("open ./..", lambda: sorted(os.listdir(os.open("./..", os.O_RDONLY | os.O_DIRECTORY))))
+"""
+
+
+def proc_paths():
+    """Paths through /proc magic links, and names ending in . or .., pinned under the supervisor's path
+    checks: results and errnos as native (a single-threaded program: a pipe, a deleted file and a memfd
+    reached through /proc stay reachable)."""
+    setup = lambda d: open(os.path.join(d, "proc_paths.py"), "w").write(PROC_PATHS)
+    for label, policy in (("a narrowing rule", ("--policy", "ci", "--path", "r:/usr/share")),
+                          ("--no-landlock", ("--policy", "ci", "--no-landlock"))):
+        h.compare(f"paths through /proc links and names ending in . or ..: as native under ci with {label}",
+                  ["/usr/bin/python3", "proc_paths.py"], setup=setup, pv_args=("--quiet", *policy), timeout=30)
+
+
 def bind_races():
     """bind of a relative unix socket name: made in the directory the check resolved, whatever the cwd is."""
     w = sandbox_tests.World()
@@ -184,4 +269,4 @@ def groups(harness):
     h = harness
     sandbox_tests.h = harness
     races_tests.h = harness
-    return [proc_link_races, bind_races, bind_calls, pidfd_races]
+    return [proc_link_races, proc_paths, bind_races, bind_calls, pidfd_races]
