@@ -234,8 +234,11 @@ enum check_result sandbox_check_paths(struct tracee *t, struct syscall_stop *s, 
 		ssize_t len;
 		int rc;
 
-		if (scratch_contains(t, regs_arg(&s->regs, s->abi, i)))
-			continue; /* translated: already the supervisor's copy */
+		/*
+		 * A translated path (a guest view) is the host path in the sealed
+		 * scratch area, which no thread can change: it is checked and pinned
+		 * like any other (so is a restarted call's pinned copy, the same again).
+		 */
 		len = tracee_read_string(t->tid, regs_arg(&s->regs, s->abi, i), path, PATH_MAX);
 		if (len < 0) { /* what the kernel says about the same pointer */
 			sandbox_fail_call(t, s, (int)-len);

@@ -264,9 +264,43 @@ def pidfd_races():
         w.close()
 
 
+MAPPED_ESCAPES = ["read_outside", "write_outside", "dotdot", "symlink_file", "proc_cwd", "fd_reopen"]
+
+
+def mapped_paths_checked():
+    """With a guest view (--map), the supervisor's path checks run on the translated host paths: the
+    translation's copy in the sealed scratch area is checked and pinned like any other path (the hostile
+    programs of the suite, which natively escape, under ci --no-landlock with a map, as the suite judges them)."""
+    w = sandbox_tests.World()
+    mapped = os.path.join(w.base, "mapped")
+    os.mkdir(mapped)
+    os.chmod(mapped, 0o777)
+    try:
+        for name in MAPPED_ESCAPES:
+            for label, policy in (("--policy ci --no-landlock --map /pv-guest=DIR",
+                                   ["--policy", "ci", "--no-landlock", "--map", "/pv-guest=" + mapped]),
+                                  ("--policy ci --map /pv-guest=DIR, paths checked by the supervisor",
+                                   ["--policy", "ci", "--map", "/pv-guest=" + mapped, "--path", "r:/usr/share"])):
+                w.clean_launch()
+                p = sandbox_tests.run(w, [h.pv(), "run", "--quiet", *policy, "--", hostile(name), w.outside])
+                sandbox_tests.check_contained(name, label, sandbox_tests.mode_of(policy), p)
+        w.clean_launch()
+        secret = fresh_secret(w)
+        rule = ["--path", "-:" + secret, "--map", "/pv-guest=" + mapped]
+        for label, policy in (("--policy ci with ./secret narrowed away and a map", ["--policy", "ci", *rule]),
+                              ("--policy ci --no-landlock with ./secret narrowed away and a map",
+                               ["--policy", "ci", "--no-landlock", *rule])):
+            p = sandbox_tests.run(w, [h.pv(), "run", "--quiet", *policy, "--", "/bin/cat", "secret/f"])
+            check(f"a narrowed-away file is not read under {label}",
+                  p is not None and p.returncode != 0 and b"secret" not in p.stdout
+                  and b"Permission denied" in p.stderr, output(p)[-800:])
+    finally:
+        w.close()
+
+
 def groups(harness):
     global h
     h = harness
     sandbox_tests.h = harness
     races_tests.h = harness
-    return [proc_link_races, proc_paths, bind_races, bind_calls, pidfd_races]
+    return [proc_link_races, proc_paths, bind_races, bind_calls, pidfd_races, mapped_paths_checked]
