@@ -278,13 +278,11 @@ enum check_result sandbox_check_paths(struct tracee *t, struct syscall_stop *s, 
 			sandbox_fail_call(t, s, -rc);
 			goto out;
 		}
-		/* Through a magic link of the run: the file it led to when checked, by its name. */
-		{
-			const char *kind;
-			pid_t owner = walk.magic ? link_owner(walk.link, &kind) : -1;
-
-			pins[k].via_link = owner > 0 && sandbox_pid_in_run(owner);
-		}
+		/*
+		 * Through a magic link: the file it led to when checked, by its name
+		 * (whoever's link it was: a pid can be reused before the call runs).
+		 */
+		pins[k].via_link = walk.magic;
 		if ((e->flags & FX_REMOVE) && (e->flags & FX_CREATE) && npaths > 1) { /* rename, exchange */
 			const struct policy_path *pinned = path_rules_pinned(&sandbox_get()->policy, sandbox_get()->launch_dir,
 									    resolved);

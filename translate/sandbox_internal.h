@@ -42,7 +42,7 @@ enum check_result sandbox_check_paths(struct tracee *t, struct syscall_stop *s, 
 struct pinned_path {
 	bool set;
 	bool as_given;   /* "", or what only the kernel's walk reaches, while nothing but the thread can change it */
-	bool via_link;   /* through a /proc magic link of a task of the run, to a file with a name: pinned by it */
+	bool via_link;   /* through a /proc magic link, to a file with a name: pinned by that name */
 	int index;
 	char given[PATH_MAX];
 	char resolved[PATH_MAX];

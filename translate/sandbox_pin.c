@@ -14,8 +14,8 @@
  *   a directory swapped for a symlink after the check fails (ELOOP) instead
  *   of leading elsewhere; other calls have no such flag (docs/policy.md).
  *
- * A path through a /proc magic link of the run (/proc/self/fd/N/..., cwd,
- * root; /dev/fd/N) is pinned like any other: by the name of what the link led
+ * A path through a /proc magic link (/proc/self/fd/N/..., cwd, root;
+ * /dev/fd/N) is pinned like any other: by the name of what the link led
  * to when it was checked, so a dup2 or chdir afterwards leads nowhere new. A
  * name ending in . or .. gets its resolved directory with that component
  * after it. What has no name (a pipe, a socket, a deleted file reached
@@ -78,7 +78,7 @@ static const char *pin_text(const struct pinned_path *p, char *buf, size_t size,
 		*canonical = !under_proc(p->dots);
 		return p->dots;
 	}
-	/* /proc's own names (/proc/self is whoever looks) stay as given; a magic link of the run is pinned. */
+	/* /proc's own names (/proc/self is whoever looks) stay as given; what a magic link led to is pinned. */
 	if (!p->via_link && under_proc(p->given))
 		return p->given;
 	if (under_proc(p->resolved))
