@@ -197,13 +197,19 @@ static bool link_stable(const struct tracee *t, const char *link)
 static enum check_result check_unnamed(struct tracee *t, const struct syscall_stop *s, const struct path_walk *walk,
 				       char *resolved, unsigned need, unsigned *granted)
 {
-	size_t n = strlen(resolved);
+	char *mark;
 
 	*granted = PERM_R | PERM_W | PERM_X | PERM_C; /* pipes, sockets and memfds: no rule names them */
 	if (sandbox_check_proc_target(t, s, resolved, need) == CHECK_DONE)
 		return CHECK_DONE;
-	if (n > 10 && strcmp(resolved + n - 10, " (deleted)") == 0 && strncmp(resolved, "/memfd:", 7) != 0) {
-		resolved[n - 10] = '\0'; /* a deleted file: the rules of the name it had */
+	if (resolved[0] == '/' && strncmp(resolved, "/memfd:", 7) != 0) {
+		/*
+		 * A deleted file or directory (and what lies below or above it:
+		 * fd/N/.. reaches the directory it was removed from): the rules of
+		 * the names it had.
+		 */
+		while ((mark = strstr(resolved, " (deleted)")) && (mark[10] == '/' || mark[10] == '\0'))
+			memmove(mark, mark + 10, strlen(mark + 10) + 1);
 		if (sandbox_check_resolved(t, s, resolved, need, granted) == CHECK_DONE)
 			return CHECK_DONE;
 	}

@@ -264,6 +264,44 @@ def pidfd_races():
         w.close()
 
 
+REMOVED_DIR = r"""
+import os
+fd = os.open("wo/d", os.O_PATH)
+os.rmdir("wo/d")
+try:
+    print(sorted(os.listdir(os.open(f"/proc/self/fd/{fd}/..", os.O_RDONLY | os.O_DIRECTORY))))
+except OSError as e:
+    print("refused", os.strerror(e.errno))
+"""
+
+
+def removed_dir_parent():
+    """/proc/self/fd/N/.. of a removed directory reaches the directory it was removed from: decided by that
+    directory's rules (a write-only ./wo lists nothing), though no path names the removed one."""
+    w = sandbox_tests.World()
+    try:
+        for label, pv in (("natively", []),
+                          ("under ci with ./wo given c only", ["--path", "c:" + os.path.join(w.launch, "wo")]),
+                          ("under ci --no-landlock with ./wo given c only",
+                           ["--no-landlock", "--path", "c:" + os.path.join(w.launch, "wo")])):
+            w.clean_launch()
+            os.makedirs(os.path.join(w.launch, "wo", "d"))
+            open(os.path.join(w.launch, "wo", "file"), "w").close()
+            with open(os.path.join(w.launch, "removed_dir.py"), "w") as f:
+                f.write(REMOVED_DIR)
+            if h.AS_USER:
+                subprocess.run(["chown", "-R", "65534:65534", w.launch], check=True)
+            argv = ([h.pv(), "run", "--quiet", "--policy", "ci", *pv, "--"] if pv else []) + [
+                "/usr/bin/python3", "removed_dir.py"]
+            p = sandbox_tests.run(w, argv)
+            out = output(p)
+            want = "['file']" if not pv else "refused Permission denied"
+            check(f"/proc/self/fd/N/.. of a removed directory: {'lists its parent' if not pv else 'refused'} {label}",
+                  p is not None and out.strip() == want, out[-800:])
+    finally:
+        w.close()
+
+
 MAPPED_ESCAPES = ["read_outside", "write_outside", "dotdot", "symlink_file", "proc_cwd", "fd_reopen"]
 
 
@@ -303,4 +341,5 @@ def groups(harness):
     h = harness
     sandbox_tests.h = harness
     races_tests.h = harness
-    return [proc_link_races, proc_paths, bind_races, bind_calls, pidfd_races, mapped_paths_checked]
+    return [proc_link_races, proc_paths, removed_dir_parent, bind_races, bind_calls, pidfd_races,
+            mapped_paths_checked]
