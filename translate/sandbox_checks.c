@@ -198,11 +198,17 @@ static enum check_result check_unnamed(struct tracee *t, const struct syscall_st
 				       char *resolved, unsigned need, unsigned *granted)
 {
 	char *mark;
+	size_t n = strlen(resolved);
+	/*
+	 * The unnamed object is what the call reaches (a reopen: resolved is the
+	 * link itself for a pipe or socket), not a directory the kernel walks on from.
+	 */
+	bool final = strcmp(resolved, walk->link) == 0 || (n > 10 && strstr(resolved, " (deleted)") == resolved + n - 10);
 
 	*granted = PERM_R | PERM_W | PERM_X | PERM_C; /* pipes, sockets and memfds: no rule names them */
 	if (sandbox_check_proc_target(t, s, resolved, need) == CHECK_DONE)
 		return CHECK_DONE;
-	if (resolved[0] == '/' && strncmp(resolved, "/memfd:", 7) != 0) {
+	if (strcmp(resolved, walk->link) != 0 && strncmp(resolved, "/memfd:", 7) != 0) {
 		/*
 		 * A deleted file or directory (and what lies below or above it:
 		 * fd/N/.. reaches the directory it was removed from): the rules of
@@ -213,6 +219,12 @@ static enum check_result check_unnamed(struct tracee *t, const struct syscall_st
 		if (sandbox_check_resolved(t, s, resolved, need, granted) == CHECK_DONE)
 			return CHECK_DONE;
 	}
+	if (!final)
+		/* The kernel would walk on from a removed directory by names, following what it meets then. */
+		return sandbox_refuse(t, s, EACCES, false, walk->link,
+				      "%s leads to a removed directory, and a path that walks on from one cannot be "
+				      "pinned (no name reaches it)",
+				      walk->link);
 	if (link_stable(t, walk->link))
 		return CHECK_PASS;
 	return sandbox_refuse(t, s, EACCES, false, walk->link,
