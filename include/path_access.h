@@ -26,6 +26,16 @@
  */
 int path_resolve(pid_t tid, pid_t tgid, int dirfd, const char *path, bool follow_last, char *out, size_t size);
 
+/* What a resolution went through, for what would make the same walk differ later. */
+struct path_links {
+	bool magic;     /* a /proc magic link was followed: what it names is an open file, a cwd or a root */
+	bool unnamed;   /* one of them led to an object no path reaches (a pipe, a socket, a deleted file) */
+	char link[64];  /* the last magic link followed, as /proc/PID[/task/TID]/KIND[/N] */
+};
+/* path_resolve, also saying what the walk went through (links may be NULL). */
+int path_resolve_walk(pid_t tid, pid_t tgid, int dirfd, const char *path, bool follow_last, char *out, size_t size,
+		      struct path_links *links);
+
 /* Drop the last component of an absolute path ("/" stays). */
 void path_pop(char *path);
 /* A symlink's target goes in front of what is left to walk: rest becomes "target/rest". 0 or -ENAMETOOLONG. */

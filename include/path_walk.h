@@ -54,6 +54,10 @@ struct path_walk {
 	bool is_dir;        /* it is a directory (nothing walked: true) */
 	bool magic;         /* WALK_KEEP_FINAL_MAGIC: it is a /proc magic link the kernel follows */
 	bool symlink;       /* WALK_NO_SYMLINKS: the walk stopped at a symlink (-ELOOP) */
+	/* What would make the same walk differ later (the sandbox pins such names, translate/sandbox/). */
+	bool via_magic;     /* a /proc magic link was followed (or left to the kernel): an open file, a cwd, a root */
+	bool via_unnamed;   /* one of them led to what no path reaches (a pipe, a socket, a deleted file, a memfd) */
+	char magic_link[64]; /* the last such link, as /proc/PID[/task/TID]/KIND[/N] */
 };
 
 /* A magic link on the way leads to a pipe or socket, not a file in a filesystem. */

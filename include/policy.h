@@ -4,7 +4,7 @@
  * style groups of system calls) is in promises.h.
  *
  * Enforcement (seccomp, Landlock, the supervisor's checks and limits) is the
- * sandbox personality's: sandbox.h and translate/sandbox_*.c.
+ * sandbox personality's: sandbox.h and translate/sandbox/.
  */
 #ifndef PICOVISOR_POLICY_H
 #define PICOVISOR_POLICY_H

@@ -33,6 +33,7 @@ import fail_closed_tests
 import net_tests
 import nt_tests
 import pathmap_tests
+import pin_race_tests
 import redteam_tests
 import policy_tests
 import races_tests
@@ -559,6 +560,7 @@ def main():
     groups += net_tests.groups(sys.modules[__name__])
     groups += fail_closed_tests.groups(sys.modules[__name__])
     groups += races_tests.groups(sys.modules[__name__])
+    groups += pin_race_tests.groups(sys.modules[__name__])
     groups += pathmap_tests.groups(sys.modules[__name__])
     groups += seccomp_tests.groups(sys.modules[__name__])
     groups += nt_tests.groups(sys.modules[__name__])

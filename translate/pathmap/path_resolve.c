@@ -90,6 +90,12 @@ int path_push(char *out, size_t size, const char *name, size_t len)
 
 int path_resolve(pid_t tid, pid_t tgid, int dirfd, const char *path, bool follow_last, char *out, size_t size)
 {
+	return path_resolve_walk(tid, tgid, dirfd, path, follow_last, out, size, NULL);
+}
+
+int path_resolve_walk(pid_t tid, pid_t tgid, int dirfd, const char *path, bool follow_last, char *out, size_t size,
+		      struct path_links *links)
+{
 	/* rest: what is still to walk; it grows at the front when a symlink is followed. */
 	char *rest = xmalloc(2 * PATH_MAX + 2), *name = xmalloc(PATH_MAX), target[PATH_MAX], link[64];
 	/* The host view: every name as it is, what lstat cannot see kept for the kernel to judge. */
@@ -97,6 +103,9 @@ int path_resolve(pid_t tid, pid_t tgid, int dirfd, const char *path, bool follow
 		.root = "/", .flags = WALK_KEEP_MISSING | (follow_last ? WALK_FOLLOW_LAST : 0), .tid = tid, .tgid = tgid,
 	};
 	int rc = 0;
+
+	if (links)
+		memset(links, 0, sizeof(*links));
 
 	if (strlen(path) >= PATH_MAX) {
 		rc = -ENAMETOOLONG;
@@ -127,6 +136,11 @@ int path_resolve(pid_t tid, pid_t tgid, int dirfd, const char *path, bool follow
 		strcpy(name, target);
 	}
 	rc = path_walk(&w, rest, name, NULL);
+	if (links) {
+		links->magic = w.via_magic;
+		links->unnamed = w.via_unnamed;
+		snprintf(links->link, sizeof(links->link), "%s", w.magic_link);
+	}
 	if (rc < 0)
 		goto out;
 	if (strlen(name) >= size) {

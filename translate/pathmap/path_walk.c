@@ -65,6 +65,14 @@ static int look(struct path_walk *w, char *name, char *host, struct stat *st)
 	return lstat(host, st) == 0 ? 0 : -errno;
 }
 
+/* A magic link's target that names no file a path can reach: a pipe or socket, a deleted file, a memfd. */
+static bool unnamed_target(const char *target)
+{
+	size_t n = strlen(target);
+
+	return target[0] != '/' || (n > 10 && strcmp(target + n - 10, " (deleted)") == 0);
+}
+
 int path_walk(struct path_walk *w, char *rest, char *name, char *host_out)
 {
 	char target[PATH_MAX + 1], hostbuf[PATH_MAX];
@@ -77,6 +85,8 @@ int path_walk(struct path_walk *w, char *rest, char *name, char *host_out)
 	w->exists = true;
 	w->is_dir = true;
 	w->magic = false;
+	w->via_magic = w->via_unnamed = false;
+	w->magic_link[0] = '\0';
 	w->symlink = false;
 	if ((w->flags & WALK_NO_XDEV) && host_of(w, name, host) == 0 && stat(host, &st) == 0)
 		start_dev = st.st_dev;
@@ -190,6 +200,9 @@ int path_walk(struct path_walk *w, char *rest, char *name, char *host_out)
 		if (proc_magic_link(host)) {
 			if (w->flags & (WALK_NO_MAGICLINKS | WALK_BENEATH | WALK_IN_ROOT))
 				return (w->flags & WALK_NO_MAGICLINKS) ? -ELOOP : -EXDEV;
+			w->via_magic = true;
+			w->via_unnamed |= unnamed_target(target);
+			snprintf(w->magic_link, sizeof(w->magic_link), "%s", host);
 			if (last && (w->flags & WALK_KEEP_FINAL_MAGIC)) {
 				w->magic = true; /* the kernel jumps to the open file itself */
 				break;

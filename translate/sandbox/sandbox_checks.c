@@ -110,6 +110,131 @@ bool sandbox_fd_may_change(struct tracee *t, int fd)
 	return path_rules_allow(path, PERM_W);
 }
 
+/*
+ * Resolve a path as the check sees it, into p->resolved. A name ending in .
+ * or .. keeps that last component for the kernel (it means something of its
+ * own to rmdir, mkdir and rename): p->dots is its directory, resolved, with
+ * the component after it, an absolute walk of one step from what was checked.
+ */
+static int resolve_for_pin(struct tracee *t, int dirfd, const char *path, bool follow, struct pinned_path *p,
+			   struct path_links *walk)
+{
+	size_t len = strlen(path);
+	const char *last;
+	char prefix[PATH_MAX];
+	int rc, n;
+
+	if (!path_ends_in_dots(path))
+		return path_resolve_walk(t->tid, t->proc->tgid, dirfd, path, follow, p->resolved, PATH_MAX, walk);
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	last = path + len;
+	while (last > path && last[-1] != '/')
+		last--;
+	snprintf(prefix, sizeof(prefix), "%.*s", (int)(last - path), path);
+	rc = path_resolve_walk(t->tid, t->proc->tgid, dirfd, prefix[0] ? prefix : ".", true, p->resolved, PATH_MAX, walk);
+	if (rc != 0)
+		return rc == PATH_NOT_A_FILE ? -ENOTDIR : rc;
+	n = snprintf(p->dots, sizeof(p->dots), "%s%s%.*s", p->resolved, strcmp(p->resolved, "/") == 0 ? "" : "/",
+		     (int)(path + len - last), last);
+	if (n < 0 || (size_t)n >= sizeof(p->dots))
+		return -ENAMETOOLONG;
+	if (path + len - last == 2)
+		path_pop(p->resolved); /* ".." */
+	return 0;
+}
+
+/* The task a /proc magic link belongs to (/proc/PID/... or /proc/PID/task/TID/...), and what follows it. */
+static pid_t link_owner(const char *link, const char **kind)
+{
+	const char *p = link + 6;
+	char *end;
+	long owner = strtol(p, &end, 10);
+
+	if (strncmp(link, "/proc/", 6) != 0 || end == p || *end != '/')
+		return -1;
+	p = end + 1;
+	if (strncmp(p, "task/", 5) == 0) {
+		owner = strtol(p + 5, &end, 10);
+		if (end == p + 5 || *end != '/')
+			return -1;
+		p = end + 1;
+	}
+	*kind = p;
+	return (pid_t)owner;
+}
+
+/*
+ * Can anything but the stopped thread change what the magic link names
+ * before its call runs? An fd/N, cwd, root or map_files/ link stays put only
+ * while the table, fs or memory it reads is the thread's alone; exe changes
+ * only by an exec, which in the thread's own process would end the thread.
+ */
+static bool link_stable(const struct tracee *t, const char *link)
+{
+	const char *kind = "";
+	pid_t owner = link_owner(link, &kind);
+	const struct tracee *o = owner > 0 ? tracee_find(owner) : NULL;
+
+	if (!o)
+		return false;
+	if (strcmp(kind, "exe") == 0)
+		return o->proc == t->proc;
+	if (strncmp(kind, "fd/", 3) == 0)
+		return sandbox_state_private(t, owner, SHARED_FILES);
+	if (strcmp(kind, "cwd") == 0 || strcmp(kind, "root") == 0)
+		return sandbox_state_private(t, owner, SHARED_FS);
+	if (strncmp(kind, "map_files/", 10) == 0)
+		return sandbox_state_private(t, owner, SHARED_VM);
+	return false;
+}
+
+/*
+ * A path whose magic link leads to something no path names (a pipe, a
+ * socket, a deleted file): only the kernel's own walk reaches it, so it is
+ * passed as given, which holds only while nothing else can change what the
+ * link names; otherwise it cannot be pinned and is refused.
+ */
+static enum check_result check_unnamed(struct tracee *t, const struct syscall_stop *s, const struct path_links *walk,
+				       char *resolved, unsigned need, unsigned *granted)
+{
+	char *mark;
+	size_t n = strlen(resolved);
+	/*
+	 * The unnamed object is what the call reaches (a reopen: resolved is the
+	 * link itself for a pipe or socket), not a directory the kernel walks on from.
+	 */
+	bool final = strcmp(resolved, walk->link) == 0 || (n > 10 && strstr(resolved, " (deleted)") == resolved + n - 10);
+
+	*granted = PERM_R | PERM_W | PERM_X | PERM_C; /* pipes, sockets and memfds: no rule names them */
+	if (sandbox_check_proc_target(t, s, resolved, need) == CHECK_DONE)
+		return CHECK_DONE;
+	if (strcmp(resolved, walk->link) != 0 && strncmp(resolved, "/memfd:", 7) != 0) {
+		/*
+		 * A deleted file or directory (and what lies below or above it:
+		 * fd/N/.. reaches the directory it was removed from): the rules of
+		 * the names it had.
+		 */
+		while ((mark = strstr(resolved, " (deleted)")) && (mark[10] == '/' || mark[10] == '\0'))
+			memmove(mark, mark + 10, strlen(mark + 10) + 1);
+		if (sandbox_check_resolved(t, s, resolved, need, granted) == CHECK_DONE)
+			return CHECK_DONE;
+	}
+	if (!final)
+		/* The kernel would walk on from a removed directory by names, following what it meets then. */
+		return sandbox_refuse(t, s, EACCES, false, walk->link,
+				      "%s leads to a removed directory, and a path that walks on from one cannot be "
+				      "pinned (no name reaches it)",
+				      walk->link);
+	if (link_stable(t, walk->link))
+		return CHECK_PASS;
+	return sandbox_refuse(t, s, EACCES, false, walk->link,
+			      "%s leads to something no path names (a pipe, a socket, a deleted file), and another task "
+			      "shares what the link reads, so it could lead elsewhere by the time the call runs: it "
+			      "cannot be pinned",
+			      walk->link);
+}
+
 enum check_result sandbox_check_paths(struct tracee *t, struct syscall_stop *s, bool opens, uint64_t open_flags)
 {
 	const struct syscall_entry *e = s->entry;
@@ -122,14 +247,18 @@ enum check_result sandbox_check_paths(struct tracee *t, struct syscall_stop *s, 
 	for (int k = 0; k < npaths; k++) {
 		char *path = pins[k].given, *resolved = pins[k].resolved;
 		unsigned need = PERM_ANY, granted = 0;
+		struct path_links walk;
 		int i = args[k].index, dirfd = args[k].dirfd;
 		unsigned role = syscall_path_role(e, i), roles = syscall_path_roles(e);
 		bool first = k == 0;
 		ssize_t len;
 		int rc;
 
-		if (scratch_contains(t, regs_arg(&s->regs, s->abi, i)))
-			continue; /* translated: already the supervisor's copy */
+		/*
+		 * A translated path (a guest view) is the host path in the sealed
+		 * scratch area, which no thread can change: it is checked and pinned
+		 * like any other (so is a restarted call's pinned copy, the same again).
+		 */
 		len = tracee_read_string(t->tid, regs_arg(&s->regs, s->abi, i), path, PATH_MAX);
 		if (len < 0) { /* what the kernel says about the same pointer */
 			sandbox_fail_call(t, s, (int)-len);
@@ -153,11 +282,13 @@ enum check_result sandbox_check_paths(struct tracee *t, struct syscall_stop *s, 
 			need = PERM_C;
 		if (role & PATH_WRITTEN)
 			need = (need & PERM_ANY) ? PERM_W : need | PERM_W;
-		rc = path_resolve(t->tid, t->proc->tgid, dirfd, path, args[k].follow, resolved, PATH_MAX);
-		if (rc == PATH_NOT_A_FILE) { /* a pipe or socket through /proc/PID/fd: no rule; the name as given */
-			/* unless that /proc link (resolved names it, if any) is of a task outside the run */
-			if (sandbox_check_proc_target(t, s, resolved, need) == CHECK_DONE)
+		rc = resolve_for_pin(t, dirfd, path, args[k].follow, &pins[k], &walk);
+		if (rc == PATH_NOT_A_FILE || (rc == 0 && walk.unnamed)) {
+			/* Nothing to pin by name: the kernel must follow the link itself. */
+			if (check_unnamed(t, s, &walk, resolved, need, &granted) == CHECK_DONE)
 				goto out;
+			if (first)
+				first_perms = granted;
 			pins[k].set = pins[k].as_given = true;
 			continue;
 		}
@@ -165,6 +296,11 @@ enum check_result sandbox_check_paths(struct tracee *t, struct syscall_stop *s, 
 			sandbox_fail_call(t, s, -rc);
 			goto out;
 		}
+		/*
+		 * Through a magic link: the file it led to when checked, by its name
+		 * (whoever's link it was: a pid can be reused before the call runs).
+		 */
+		pins[k].via_link = walk.magic;
 		if ((roles & PATH_REMOVED) && (roles & PATH_CREATED) && npaths > 1) { /* rename, exchange */
 			const struct policy_path *pinned = path_rules_pinned(&sandbox_get()->policy, sandbox_get()->launch_dir,
 									    resolved);
@@ -385,6 +521,11 @@ enum check_result sandbox_check_sockaddr(struct tracee *t, struct syscall_stop *
 		path[plen] = '\0';
 		if (!binding) {
 			sandbox_serve_unix_path(t, s, path); /* on the socket file it checks: see sandbox_unix.c */
+			return CHECK_DONE;
+		}
+		if (path[0] != '/' && sb->supervisor_paths && !scratch_contains(t, addr)) {
+			/* A relative name would meet the cwd of the call's moment: bound from the cwd checked. */
+			sandbox_serve_unix_bind(t, s, path, &ss, len);
 			return CHECK_DONE;
 		}
 		rc = path_resolve(t->tid, t->proc->tgid, AT_FDCWD, path, false, resolved, sizeof(resolved));

@@ -41,10 +41,12 @@ enum check_result sandbox_check_paths(struct tracee *t, struct syscall_stop *s, 
 /* A path the checks let through: the argument, as given, and as resolved. */
 struct pinned_path {
 	bool set;
-	bool as_given;   /* "", or a name that is no file (a pipe through /proc): copied, not resolved */
+	bool as_given;   /* "", or what only the kernel's walk reaches, while nothing but the thread can change it */
+	bool via_link;   /* through a /proc magic link, to a file with a name: pinned by that name */
 	int index;
 	char given[PATH_MAX];
 	char resolved[PATH_MAX];
+	char dots[PATH_MAX]; /* a name ending in . or ..: its resolved directory and that component, or "" */
 };
 /*
  * Give the kernel what was checked (translate/sandbox/sandbox_pin.c): the resolved
@@ -57,7 +59,7 @@ enum check_result sandbox_pin_paths(struct tracee *t, struct syscall_stop *s, co
 /*
  * Under the supervisor's path checks, a call that makes or takes away a name
  * (the table's NAME field) is done by picovisor in the directory it checked
- * (translate/sandbox/sandbox_names.c): served? (Paths through /proc, "" and names
+ * (translate/sandbox/sandbox_names.c): served? (/proc's own names, "" and names
  * ending in . or .. are left to the kernel, pinned.) serve answers the call.
  */
 bool sandbox_names_served(const struct syscall_stop *s, const struct pinned_path *pins, int n);
@@ -103,6 +105,14 @@ int sandbox_as_thread(struct tracee *t, const struct thread_creds *c, struct cre
  * (translate/sandbox/sandbox_unix.c). Always answers the call.
  */
 void sandbox_serve_unix_path(struct tracee *t, const struct syscall_stop *s, const char *path);
+/*
+ * bind of a relative unix socket name (path: the copied sun_path; addr, len:
+ * the copied address) under the supervisor's path checks: checked and bound
+ * by picovisor from the thread's cwd, held (translate/sandbox_unix.c). Always
+ * answers the call.
+ */
+void sandbox_serve_unix_bind(struct tracee *t, const struct syscall_stop *s, const char *path, const void *addr,
+			     size_t len);
 /* Is pid a task of the run? */
 bool sandbox_pid_in_run(pid_t pid);
 /* Does process group pgid belong to the run (and is not picovisor's own, shared with --tty)? */
@@ -130,6 +140,19 @@ enum check_result sandbox_refuse_target(struct tracee *t, const struct syscall_s
  * s may be rewritten into an equivalent call whose target is in a register.
  */
 enum check_result sandbox_check_pidfds(struct tracee *t, struct syscall_stop *s);
+
+/* State a task holds that other tasks may share (clone's CLONE_FILES, CLONE_FS, CLONE_VM). */
+enum shared_state {
+	SHARED_FILES, /* the descriptor table: what a descriptor number names */
+	SHARED_FS,    /* the cwd and root */
+	SHARED_VM,    /* the memory map (/proc/PID/map_files) */
+};
+/*
+ * Can nothing but the stopped thread t change that state of task owner (t's
+ * own, or the task a /proc link names) until t's call runs? True when owner's
+ * is t's and no other task of the run shares it (translate/sandbox_shared.c).
+ */
+bool sandbox_state_private(const struct tracee *t, pid_t owner, enum shared_state what);
 enum check_result sandbox_check_owner(struct tracee *t, struct syscall_stop *s);
 
 #endif

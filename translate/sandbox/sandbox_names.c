@@ -10,8 +10,9 @@
  * and umask. Only the last component is looked up, in a directory picovisor
  * holds. truncate, which has no *at form, is done on the file itself: opened
  * O_PATH the same way, verified, reopened for writing through /proc/self/fd
- * as the thread, and ftruncate'd. Paths given through /proc or as "" are left
- * to the kernel (pinned).
+ * as the thread, and ftruncate'd. /proc's own names, "" and names ending in
+ * . or .. (which no such call can make or remove) are left to the kernel,
+ * pinned; a path through a magic link of the run is served by what it led to.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -50,8 +51,8 @@ bool sandbox_names_served(const struct syscall_stop *s, const struct pinned_path
 		return false;
 	for (int k = 0; k < n; k++) {
 		const struct pinned_path *p = &pins[k];
-		if (!p->set || p->as_given || strncmp(p->given, "/proc", 5) == 0 || strncmp(p->resolved, "/proc", 5) == 0 ||
-		    strcmp(p->resolved, "/") == 0 || path_ends_in_dots(p->given))
+		if (!p->set || p->as_given || (strncmp(p->given, "/proc", 5) == 0 && !p->via_link) ||
+		    strncmp(p->resolved, "/proc", 5) == 0 || strcmp(p->resolved, "/") == 0 || p->dots[0])
 			return false;
 	}
 	return true;

@@ -10,7 +10,11 @@
  * F_SETOWN_EX into F_SETOWN),
  * so that swapping the descriptor or the memory after the look changes
  * nothing. A rewritten call runs without a second stop: the kernel lets a
- * TRACE verdict pass when it re-runs the filter after a stop.
+ * TRACE verdict pass when it re-runs the filter after a stop. The calls with
+ * no equivalent by pid (pidfd_getfd, process_madvise, process_mrelease) run
+ * only from a descriptor table no other task shares, where nothing can swap
+ * the number before the call (sandbox_state_private), and are refused
+ * otherwise.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -62,21 +66,16 @@ static bool proc_field(FILE *f, const char *name, long *out)
 /* Look at the descriptor itself, through a copy of it (never by a name the program chose). 0 or -errno. */
 static int fd_process_of(struct tracee *t, int fd, struct fd_process *out)
 {
-	long pidfd = t->proc->target.pidfd, own = -1, copy, v;
+	long copy, v;
 	char path[64];
 	struct statfs sf;
 	FILE *f;
-	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (pidfd < 0) /* no pidfd kept (an old kernel, or out of descriptors): the process is ours, unreaped */
-		pidfd = own = syscall(SYS_pidfd_open, t->proc->tgid, 0);
-	copy = pidfd >= 0 ? syscall(SYS_pidfd_getfd, pidfd, fd, 0) : -1;
-	rc = copy < 0 ? -errno : 0;
-	if (own >= 0)
-		close((int)own);
+	/* From the thread's own table (a thread may have one apart from its process's). */
+	copy = tracee_take_fd(t->tid, t->proc->tgid, fd);
 	if (copy < 0)
-		return rc;
+		return (int)copy;
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%ld", copy);
 	f = fopen(path, "re");
 	if (f && proc_field(f, "Pid", &v)) { /* a pidfd */
@@ -200,6 +199,18 @@ enum check_result sandbox_check_pidfds(struct tracee *t, struct syscall_stop *s)
 		/* A signal by a pidfd: the same by the pid just checked, whatever its flags. */
 		if ((e->flags & CL_SIGNAL) && i == 0)
 			return signal_by_checked_pid(t, s, &fp);
+		/*
+		 * Any other call (pidfd_getfd, process_madvise, process_mrelease) has
+		 * no equivalent by pid and reads the descriptor again when it runs:
+		 * only a descriptor table no other task can change until then keeps
+		 * it the one just checked.
+		 */
+		if (!sandbox_state_private(t, t->tid, SHARED_FILES))
+			return sandbox_refuse(t, s, EPERM, true, NULL,
+					      "%s: another task shares the descriptor table, which could put another "
+					      "process's pidfd behind the number after the check: refused (a process "
+					      "whose table is its own may make the call)",
+					      e->name);
 	}
 	return CHECK_PASS;
 }

@@ -14,8 +14,14 @@
  *   a directory swapped for a symlink after the check fails (ELOOP) instead
  *   of leading elsewhere; other calls have no such flag (docs/policy.md).
  *
- * A path through /proc (its magic links name open files, not paths), or
- * ending in . or .., is passed as the program gave it, only copied.
+ * A path through a /proc magic link (/proc/self/fd/N/..., cwd, root;
+ * /dev/fd/N) is pinned like any other: by the name of what the link led
+ * to when it was checked, so a dup2 or chdir afterwards leads nowhere new. A
+ * name ending in . or .. gets its resolved directory with that component
+ * after it. What has no name (a pipe, a socket, a deleted file reached
+ * through such a link) is passed as given only while nothing but the thread
+ * can change what the link names (sandbox_checks.c), and refused otherwise;
+ * so is "" (the open file itself), and /proc's own names (/proc/self/status).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -53,16 +59,32 @@ bool path_ends_in_dots(const char *path)
 	return (path + len - last == 1 && last[0] == '.') || (path + len - last == 2 && last[0] == '.' && last[1] == '.');
 }
 
-/* The text the kernel gets for one checked path. */
+static bool under_proc(const char *path)
+{
+	return strncmp(path, "/proc/", 6) == 0 || strcmp(path, "/proc") == 0;
+}
+
+/*
+ * The text the kernel gets for one checked path. *canonical: it is resolved
+ * and outside /proc, so an open may walk it following no symlink at all.
+ */
 static const char *pin_text(const struct pinned_path *p, char *buf, size_t size, bool *canonical)
 {
 	size_t len = strlen(p->given);
 
-	/* A name ending in . or .. means something of its own to rmdir, mkdir and rename (EINVAL, EEXIST...). */
-	*canonical = !p->as_given && strncmp(p->given, "/proc/", 6) != 0 && strcmp(p->given, "/proc") != 0 &&
-		     strncmp(p->resolved, "/proc/", 6) != 0 && !path_ends_in_dots(p->given);
-	if (!*canonical)
+	*canonical = false;
+	if (p->as_given)
 		return p->given;
+	if (p->dots[0]) { /* its resolved directory, then the . or .. itself */
+		*canonical = !under_proc(p->dots);
+		return p->dots;
+	}
+	/* /proc's own names (/proc/self is whoever looks) stay as given; what a magic link led to is pinned. */
+	if (!p->via_link && under_proc(p->given))
+		return p->given;
+	if (under_proc(p->resolved))
+		return p->via_link ? p->resolved : p->given;
+	*canonical = true;
 	/* "file/" stays ENOTDIR, "dir/" a directory. */
 	snprintf(buf, size, "%s%s", p->resolved,
 		 len && p->given[len - 1] == '/' && strcmp(p->resolved, "/") != 0 ? "/" : "");

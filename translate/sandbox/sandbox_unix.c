@@ -29,6 +29,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "path_access.h"
 #include "sandbox_internal.h"
 #include "thread_creds.h"
 #include "tracee.h"
@@ -230,4 +231,87 @@ out:
 	free(p->control);
 	free(p->data);
 	free(p);
+}
+
+/*
+ * bind of a relative name (path, as the program gave it; addr and len its
+ * copied address) under the supervisor's path checks. The kernel would meet
+ * the cwd of the moment it runs, which another thread may have changed since
+ * the check; so picovisor takes the thread's cwd as a descriptor of its own,
+ * decides on that directory's name, and binds its copy of the socket (the
+ * same open file) from that directory, with the thread's credentials and
+ * umask. The name the socket gets is the one given, as natively (getsockname).
+ */
+void sandbox_serve_unix_bind(struct tracee *t, const struct syscall_stop *s, const char *path, const void *addr,
+			     size_t len)
+{
+	struct thread_creds *creds = xmalloc(sizeof(*creds));
+	char link[64], *dir = xmalloc(PATH_MAX), *resolved = xmalloc(PATH_MAX), *joined = xmalloc(2 * PATH_MAX + 2);
+	struct creds_saved saved;
+	struct stat st;
+	ssize_t n;
+	long ret;
+	int sock, cwd = -1, own_cwd = -1, rc;
+
+	sock = tracee_take_fd(t->tid, t->proc->tgid, (int)regs_arg(&s->regs, s->abi, 0));
+	if (sock < 0) {
+		ret = sock;
+		goto answer;
+	}
+	if (fstat(sock, &st) < 0 || !S_ISSOCK(st.st_mode)) {
+		ret = -ENOTSOCK;
+		goto answer;
+	}
+	ret = thread_creds_read(t->tid, creds);
+	if (ret < 0)
+		goto answer;
+	snprintf(link, sizeof(link), "/proc/%d/cwd", t->tid);
+	cwd = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cwd < 0) {
+		ret = -errno;
+		goto answer;
+	}
+	/* The directory held, by the name the kernel gives it now: what the check resolves from. */
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", cwd);
+	n = readlink(link, dir, PATH_MAX - 1);
+	if (n < 0 || dir[0] != '/' || (dir[n] = '\0', n > 10 && strcmp(dir + n - 10, " (deleted)") == 0)) {
+		ret = -ENOENT; /* a removed cwd: nothing can be made in it */
+		goto answer;
+	}
+	snprintf(joined, 2 * PATH_MAX + 2, "%s/%s", dir, path);
+	rc = path_resolve(t->tid, t->proc->tgid, AT_FDCWD, joined, false, resolved, PATH_MAX);
+	if (rc != 0) {
+		ret = rc < 0 ? rc : -ENOENT;
+		goto answer;
+	}
+	if (sandbox_check_resolved(t, s, resolved, PERM_C, NULL) == CHECK_DONE)
+		goto out;
+	own_cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (own_cwd < 0) {
+		ret = -errno;
+		goto answer;
+	}
+	ret = sandbox_as_thread(t, creds, &saved);
+	if (ret == 0) {
+		mode_t old = umask(creds->umask);
+
+		ret = fchdir(cwd) < 0 ? -errno : bind(sock, addr, (socklen_t)len) < 0 ? -errno : 0;
+		umask(old);
+		creds_restore(&saved);
+		if (fchdir(own_cwd) < 0)
+			die("cannot return to picovisor's own working directory: %s", strerror(errno));
+	}
+answer:
+	sandbox_answer(t, s, ret);
+out:
+	if (sock >= 0)
+		close(sock);
+	if (cwd >= 0)
+		close(cwd);
+	if (own_cwd >= 0)
+		close(own_cwd);
+	free(creds);
+	free(dir);
+	free(resolved);
+	free(joined);
 }
