@@ -58,6 +58,7 @@ struct run_options {
 	bool keep_tmpdir;         /* --keep-tmpdir */
 	bool require_landlock;    /* --require-landlock: refuse to run without it */
 	bool no_landlock;         /* --no-landlock: seccomp and the supervisor alone enforce the policy */
+	const char *chdir;        /* --chdir DIR: the program starts there (in a guest view: a guest path) */
 	int keep_fds[16];         /* --keep-fd N: passed on to the program */
 	int nkeep_fds;
 	/* Facts about this host and user, settled before the run starts. */

@@ -68,6 +68,10 @@ struct policy_map { /* the path-translation issue's; parsed, not yet enforced */
 	policy_origin origin;
 };
 
+struct policy_setenv { /* setenv NAME VALUE */
+	char *name, *value;
+};
+
 struct policy {
 	char *name;                     /* the profile's name or the file's path */
 	uint64_t promises;              /* bit i: promise i of the promise table */
@@ -84,6 +88,14 @@ struct policy {
 	size_t nmaps;
 	char **tmps;
 	size_t ntmps;
+	/* The program's environment (env_rules.c): from picovisor's, cleared or not, then names removed, then set. */
+	bool env_clear;                 /* clearenv: start from an empty environment (keep-env names stay) */
+	char **env_unset;               /* unsetenv NAME|PATTERN|@credentials, in order */
+	size_t nenv_unset;
+	char **env_keep;                /* keep-env NAME|PATTERN: never removed by clearenv or unsetenv */
+	size_t nenv_keep;
+	struct policy_setenv *env_set;  /* setenv NAME VALUE, in order (the last for a name wins) */
+	size_t nenv_set;
 	char **warnings;                /* "FILE:LINE:COL: ..." that do not make the policy invalid */
 	size_t nwarnings;
 };

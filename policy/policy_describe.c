@@ -43,4 +43,13 @@ void policy_describe(const struct policy *p, FILE *out)
 		       p->maps[i].origin);
 	for (size_t i = 0; i < p->ntmps; i++)
 		fprintf(out, "  tmp %s\n", p->tmps[i]);
+	if (p->env_clear)
+		fprintf(out, "  clearenv\n");
+	for (size_t i = 0; i < p->nenv_unset; i++)
+		fprintf(out, "  unsetenv %s\n", p->env_unset[i]);
+	for (size_t i = 0; i < p->nenv_keep; i++)
+		fprintf(out, "  keep-env %s\n", p->env_keep[i]);
+	/* Names only: a value may be a secret, and this text is printed and digested. */
+	for (size_t i = 0; i < p->nenv_set; i++)
+		fprintf(out, "  setenv %s\n", p->env_set[i].name);
 }

@@ -528,13 +528,84 @@ static int do_tmp(struct parser *ps, const struct line *l)
 	return 0;
 }
 
+/* An environment variable's name, or (patterns) a glob of names or @credentials. */
+static int env_name(struct parser *ps, const struct line *l, int i, bool pattern)
+{
+	const char *n = l->tok[i].text;
+
+	if (pattern && n[0] == '@') {
+		if (strcmp(n, "@credentials") != 0)
+			return fail(ps, l, l->tok[i].col, "unknown name set '%s': the one set is @credentials", n);
+		return 0;
+	}
+	if (!n[0] || strchr(n, '='))
+		return fail(ps, l, l->tok[i].col, "expected a variable name (no '=' in it), not '%s'", n);
+	if (!pattern && strpbrk(n, "*?["))
+		return fail(ps, l, l->tok[i].col, "expected a variable name, not the pattern '%s'", n);
+	return 0;
+}
+
+static void add_name(char ***list, size_t *n, const char *name)
+{
+	*list = xrealloc(*list, (*n + 1) * sizeof(**list));
+	(*list)[(*n)++] = xstrdup(name);
+}
+
+static int do_clearenv(struct parser *ps, const struct line *l)
+{
+	if (need_args(ps, l, 0, 0, "clearenv") < 0)
+		return -1;
+	ps->p->env_clear = true;
+	return 0;
+}
+
+static int do_unsetenv(struct parser *ps, const struct line *l)
+{
+	if (need_args(ps, l, 1, -1, "unsetenv NAME|PATTERN|@credentials...") < 0)
+		return -1;
+	for (int i = 1; i < l->n; i++) {
+		if (env_name(ps, l, i, true) < 0)
+			return -1;
+		add_name(&ps->p->env_unset, &ps->p->nenv_unset, l->tok[i].text);
+	}
+	return 0;
+}
+
+static int do_keep_env(struct parser *ps, const struct line *l)
+{
+	if (need_args(ps, l, 1, -1, "keep-env NAME|PATTERN...") < 0)
+		return -1;
+	for (int i = 1; i < l->n; i++) {
+		if (l->tok[i].text[0] == '@' || env_name(ps, l, i, true) < 0)
+			return l->tok[i].text[0] == '@'
+				       ? fail(ps, l, l->tok[i].col, "keep-env names variables: name the one to keep")
+				       : -1;
+		add_name(&ps->p->env_keep, &ps->p->nenv_keep, l->tok[i].text);
+	}
+	return 0;
+}
+
+static int do_setenv(struct parser *ps, const struct line *l)
+{
+	struct policy_setenv *e;
+
+	if (need_args(ps, l, 2, 2, "setenv NAME VALUE") < 0 || env_name(ps, l, 1, false) < 0)
+		return -1;
+	ps->p->env_set = xrealloc(ps->p->env_set, (ps->p->nenv_set + 1) * sizeof(*ps->p->env_set));
+	e = &ps->p->env_set[ps->p->nenv_set++];
+	e->name = xstrdup(l->tok[1].text);
+	e->value = xstrdup(l->tok[2].text);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*parse)(struct parser *ps, const struct line *l);
 } directives[] = {
-	{ "bind", do_bind },       { "connect", do_connect }, { "limit", do_limit },   { "map", do_map },
-	{ "net", do_net },         { "on-violation", do_on_violation }, { "path", do_path }, { "profile", do_profile },
-	{ "promise", do_promise }, { "tmp", do_tmp },         { "tmpdir", do_tmpdir },
+	{ "bind", do_bind },       { "clearenv", do_clearenv }, { "connect", do_connect },
+	{ "keep-env", do_keep_env }, { "limit", do_limit },   { "map", do_map },           { "net", do_net },
+	{ "on-violation", do_on_violation }, { "path", do_path }, { "profile", do_profile }, { "promise", do_promise },
+	{ "setenv", do_setenv },   { "tmp", do_tmp },         { "tmpdir", do_tmpdir },     { "unsetenv", do_unsetenv },
 };
 
 /* What a whole text says, once every line is in: rules that contradict each other. */
@@ -577,7 +648,7 @@ static int parse_text(struct parser *ps, const char *text, const char *file)
 		if (i == ARRAY_SIZE(directives)) {
 			rc = fail(ps, &l, l.tok[0].col,
 				  "unknown directive '%s': expected profile, promise, path, tmpdir, net, connect, bind, "
-				  "limit, on-violation, map or tmp",
+				  "limit, on-violation, map, tmp, clearenv, setenv, unsetenv or keep-env",
 				  l.tok[0].text);
 			break;
 		}
@@ -662,6 +733,17 @@ void policy_free(struct policy *p)
 		free(p->tmps[i]);
 	for (size_t i = 0; i < p->nwarnings; i++)
 		free(p->warnings[i]);
+	for (size_t i = 0; i < p->nenv_unset; i++)
+		free(p->env_unset[i]);
+	for (size_t i = 0; i < p->nenv_keep; i++)
+		free(p->env_keep[i]);
+	for (size_t i = 0; i < p->nenv_set; i++) {
+		free(p->env_set[i].name);
+		free(p->env_set[i].value);
+	}
+	free(p->env_unset);
+	free(p->env_keep);
+	free(p->env_set);
 	free(p->paths);
 	free(p->connects);
 	free(p->binds);

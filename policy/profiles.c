@@ -14,7 +14,8 @@ static const struct {
 	  "# ci: an untrusted program in a CI job. It reads and runs the system, writes only\n"
 	  "# its working directory and a private tmpdir, reaches no network, and is stopped\n"
 	  "# at the limits. The working directory is executable too: a build runs what it\n"
-	  "# has just built (make check), under the same sandbox.\n"
+	  "# has just built (make check), under the same sandbox. The CI system's and cloud\n"
+	  "# SDKs' secrets in the environment are not handed to it (keep-env NAME keeps one).\n"
 	  "promise stdio rpath wpath cpath dpath fattr flock unix proc exec thread prot_exec tty vminfo\n"
 	  "path rx /usr /lib /lib64 /bin /sbin\n"
 	  "path r /etc\n"
@@ -26,7 +27,8 @@ static const struct {
 	  "limit wall 10m\n"
 	  "limit procs 256\n"
 	  "limit files 8192\n"
-	  "on-violation deny\n" },
+	  "on-violation deny\n"
+	  "unsetenv @credentials\n" },
 	{ "none",
 	  "# none: no restriction, for tracing what a program does.\n"
 	  "promise all\n"

@@ -3,11 +3,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <libelf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/personality.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -121,7 +123,23 @@ int main(int argc, char **argv)
 	}
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		die("libelf is unusable: %s", elf_errmsg(-1));
-	rc = resolve_program(o.argv[0], getenv("PATH"), &path);
+	if (o.chdir && !o.sandbox) { /* the sandbox resolves its own, through a guest view */
+		struct stat st;
+		if (stat(o.chdir, &st) < 0)
+			die("--chdir %s: %s", o.chdir, strerror(errno));
+		if (!S_ISDIR(st.st_mode))
+			die("--chdir %s: not a directory", o.chdir);
+	}
+	if (o.chdir && strchr(o.argv[0], '/') && o.argv[0][0] != '/') {
+		/* Like env --chdir: a relative program is the new directory's (absolute: the child has moved). */
+		char cwd[PATH_MAX];
+		if (o.chdir[0] != '/' && !getcwd(cwd, sizeof(cwd)))
+			die("cannot name the launch directory: %s", strerror(errno));
+		path = o.chdir[0] == '/' ? xasprintf("%s/%s", o.chdir, o.argv[0])
+					 : xasprintf("%s/%s/%s", cwd, o.chdir, o.argv[0]);
+		rc = 0;
+	} else
+		rc = resolve_program(o.argv[0], getenv("PATH"), &path);
 	if (rc == -ENOENT)
 		die_status(EXIT_PV_NOTFOUND, "%s: command not found", o.argv[0]);
 	if (rc < 0)

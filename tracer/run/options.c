@@ -79,6 +79,8 @@ void options_usage(FILE *out)
 	      "                      trace= sets what is traced, later ones add (or with ! remove).\n"
 	      "                      Calls not selected run without stopping (seccomp decides).\n"
 	      "  -s, --string-limit SIZE  bytes of each buffer shown (default 32); paths are whole\n"
+	      "  --chdir DIR         the program starts in DIR (relative to the launch directory; with\n"
+	      "                      --map, a guest path); a relative PROGRAM with a / is found there\n"
 	      "  -h, --help          show this help and exit\n"
 	      "\n"
 	      "Sandbox options of run and trace (docs/policy.md):\n"
@@ -97,6 +99,11 @@ void options_usage(FILE *out)
 	      "  --tty               keep the terminal's session (by default the program gets a\n"
 	      "                      session of its own, with no controlling terminal)\n"
 	      "  --keep-fd N         pass descriptor N on (all but 0, 1 and 2 are closed)\n"
+	      "  --clearenv          the program starts with an empty environment (but keep-env names)\n"
+	      "  --unsetenv NAME     remove NAME (a glob pattern, or @credentials) from its environment\n"
+	      "  --keep-env NAME     never remove NAME (or a glob pattern): ci removes @credentials, the\n"
+	      "                      secrets of CI systems and cloud SDKs (docs/policy.md, Environment)\n"
+	      "  --setenv NAME=VALUE set NAME in the program's environment\n"
 	      "  --keep-tmpdir       keep the private tmpdir after the run (its path is printed)\n"
 	      "  --require-landlock  refuse to run where the kernel cannot enforce the rules with\n"
 	      "                      Landlock (otherwise picovisor checks what Landlock cannot)\n"
@@ -292,6 +299,22 @@ static int add_override(struct run_options *o, const char *option, const char *v
 		char *q = quoted(value, strlen(value));
 		line = xasprintf("tmp %s", q);
 		free(q);
+	} else if (strcmp(option, "setenv") == 0) {
+		const char *eq = strchr(value, '=');
+		char *n, *v;
+		if (!eq || eq == value)
+			return usage_error("--setenv wants NAME=VALUE (for example --setenv LANG=C.UTF-8), not '%s'", value);
+		n = quoted(value, (size_t)(eq - value));
+		v = quoted(eq + 1, strlen(eq + 1));
+		line = xasprintf("setenv %s %s", n, v);
+		free(n);
+		free(v);
+	} else if (strcmp(option, "unsetenv") == 0 || strcmp(option, "keep-env") == 0) {
+		char *q = quoted(value, strlen(value));
+		line = xasprintf("%s %s", option, q);
+		free(q);
+	} else if (strcmp(option, "clearenv") == 0) {
+		line = xstrdup("clearenv");
 	} else if (strcmp(option, "limit") == 0) {
 		const char *eq = strchr(value, '=');
 		if (!eq || eq == value || !eq[1])
@@ -323,6 +346,11 @@ int options_parse(int argc, char **argv, struct run_options *o)
 		{ "on-violation", required_argument, NULL, 'S' },
 		{ "map", required_argument, NULL, 'S' },
 		{ "tmp", required_argument, NULL, 'S' },
+		{ "setenv", required_argument, NULL, 'S' },
+		{ "unsetenv", required_argument, NULL, 'S' },
+		{ "keep-env", required_argument, NULL, 'S' },
+		{ "clearenv", no_argument, NULL, 'E' },
+		{ "chdir", required_argument, NULL, 'd' },
 		{ "report", required_argument, NULL, 'R' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "tty", no_argument, NULL, 't' },
@@ -422,6 +450,18 @@ int options_parse(int argc, char **argv, struct run_options *o)
 			o->sandbox = true;
 			break;
 		}
+		case 'E': {
+			int rc = add_override(o, "clearenv", "");
+			if (rc)
+				return rc;
+			o->sandbox = true;
+			break;
+		}
+		case 'd':
+			if (!optarg[0])
+				return usage_error("%s", "--chdir wants a directory");
+			o->chdir = optarg;
+			break;
 		case 'R':
 			o->report_file = optarg;
 			break;

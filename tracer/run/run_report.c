@@ -224,7 +224,22 @@ void run_report_write(const struct run_options *o, int main_status, int exit_cod
 	} else {
 		sb_puts(&b, "null");
 	}
-	sb_printf(&b, "},\n  \"exit_status\": %d,\n  \"ended\": \"%s\",\n", exit_code, ending(main_status));
+	sb_puts(&b, "},\n");
+	if (sb) {
+		/* Names only: the values may be the very secrets that were kept from the program. */
+		sb_puts(&b, "  \"environment\": {\"removed\": [");
+		for (size_t i = 0; i < sb->env.nremoved; i++) {
+			sb_puts(&b, i ? ", " : "");
+			json_string(&b, sb->env.removed[i]);
+		}
+		sb_puts(&b, "], \"set\": [");
+		for (size_t i = 0; i < sb->env.nset; i++) {
+			sb_puts(&b, i ? ", " : "");
+			json_string(&b, sb->env.set[i]);
+		}
+		sb_puts(&b, "]},\n");
+	}
+	sb_printf(&b, "  \"exit_status\": %d,\n  \"ended\": \"%s\",\n", exit_code, ending(main_status));
 	if (run_counts()->has_nt_status) {
 		const char *name = nt_status_name(run_counts()->nt_status);
 		sb_printf(&b, "  \"nt_status\": \"%#x\",\n", run_counts()->nt_status);

@@ -40,7 +40,11 @@ static void child(const struct run_options *opts, int ready_fd, pid_t parent)
 		_exit(EXIT_PV_FAILED);
 	close(ready_fd);
 	if (sandbox_get())
-		sandbox_enter(opts);
+		sandbox_enter(opts); /* its own --chdir: a guest path's host directory */
+	else if (opts->chdir && chdir(opts->chdir) < 0) {
+		fprintf(stderr, "picovisor: --chdir %s: %s\n", opts->chdir, strerror(errno));
+		_exit(EXIT_PV_FAILED);
+	}
 	/* Exactly the bytes the supervisor keeps and runs at each stop (own_filters.h). */
 	rc = own_filters_install_run();
 	if (rc < 0) {

@@ -1,0 +1,131 @@
+"""End-to-end tests of what a CI job needs from a sandboxed run (issue: CI integration), imported by run.py
+(which passes itself as h and runs every group as root and as nobody): the environment (credentials
+kept from the program, --clearenv/--setenv/--unsetenv/--keep-env and their policy lines) and --chdir."""
+import json
+import os
+import shutil
+
+h = None
+
+SECRETS = {"GITHUB_TOKEN": "ghs_secret1", "ACTIONS_RUNTIME_TOKEN": "rt_secret2", "CI_JOB_TOKEN": "glcbt_secret3",
+           "CI_REPOSITORY_URL": "https://gitlab-ci-token:glcbt_secret3@gitlab.example/x.git",
+           "BUILDKITE_AGENT_ACCESS_TOKEN": "bk_secret4", "CIRCLE_TOKEN": "cc_secret5",
+           "JENKINS_API_TOKEN": "jk_secret6", "AWS_ACCESS_KEY_ID": "AKIA_secret7",
+           "AWS_SECRET_ACCESS_KEY": "aws_secret8", "AWS_SESSION_TOKEN": "aws_secret9",
+           "GOOGLE_APPLICATION_CREDENTIALS": "/secret10.json", "AZURE_CLIENT_SECRET": "az_secret11",
+           "MY_DEPLOY_PASSWORD": "pw_secret12", "NPM_AUTH_TOKEN": "npm_secret13", "db_secret_key": "lower_secret14",
+           "SIGNING_PRIVATE_KEY": "pk_secret15"}
+ORDINARY = {"PV_PLAIN": "plain", "LANG": "C.UTF-8", "TOKENIZER_MODE": "fast"}
+
+
+def check(name, ok, detail=""):
+    h.report(name, bool(ok), detail)
+
+
+def env_of(out):
+    """`env -0` output as a dict."""
+    return dict(e.split("=", 1) for e in out.decode(errors="replace").split("\0") if "=" in e)
+
+
+def run(d, args, env=None, program=("env", "-0")):
+    return h.run_in(d, [h.pv(), "run", *args, "--", *program], env=env)
+
+
+def ci_environment():
+    d = h.fresh_dir(None)
+    try:
+        env = dict(SECRETS, **ORDINARY)
+        native = h.run_in(d, ["env", "-0"], env=env)
+        seen = env_of(native[0]) if native else {}
+        check("credentials: the test's variables reach a program natively (so the test can fail)",
+              native and all(seen.get(k) == v for k, v in env.items()), str(native)[:300])
+
+        rep = os.path.join(d, "r.json")
+        r = run(d, ["--policy", "ci", "--report", rep], env=env)
+        got = env_of(r[0]) if r else {}
+        leaked = [k for k in SECRETS if k in got]
+        check("ci keeps CI and cloud credentials from the program (GitHub, GitLab, Buildkite, CircleCI, Jenkins, "
+              "AWS, GCP, Azure, *_PASSWORD, *_TOKEN, *SECRET*, *PRIVATE_KEY*)",
+              r and r[2] == 0 and not leaked, f"leaked: {leaked}; {str(r)[:300]}")
+        check("ci passes ordinary variables on (PATH, HOME, LANG, a name merely starting with TOKEN)",
+              all(got.get(k) == v for k, v in ORDINARY.items()) and "PATH" in got and "HOME" in got, str(got)[:400])
+        try:
+            doc = json.load(open(rep))
+        except (OSError, ValueError) as e:
+            doc = {"error": str(e)}
+        removed = doc.get("environment", {}).get("removed")
+        text = open(rep).read() if os.path.exists(rep) else ""
+        check("the report lists the removed names, and no value",
+              removed is not None and sorted(removed) == sorted(SECRETS)
+              and not any(v in text for v in SECRETS.values()), f"{removed} / {text[:600]}")
+
+        r = run(d, ["--policy", "ci", "--keep-env", "GITHUB_TOKEN", "--keep-env", "AWS_*"], env=env)
+        got = env_of(r[0]) if r else {}
+        check("--keep-env NAME and a pattern keep what ci would remove",
+              got.get("GITHUB_TOKEN") == SECRETS["GITHUB_TOKEN"] and got.get("AWS_SESSION_TOKEN") == SECRETS["AWS_SESSION_TOKEN"]
+              and "CI_JOB_TOKEN" not in got, str(got)[:400])
+
+        r = run(d, ["--clearenv", "--keep-env", "PATH", "--setenv", "GREETING=hello world", "--setenv", "EMPTY="],
+                env=env)
+        got = env_of(r[0]) if r else {}
+        check("--clearenv --keep-env PATH --setenv: exactly those",
+              r and r[2] == 0 and got == {"PATH": os.environ.get("PATH", got.get("PATH")), "GREETING": "hello world",
+                                          "EMPTY": ""}, str(r)[:400])
+
+        r = run(d, ["--unsetenv", "PV_*", "--unsetenv", "LANG"], env=env)
+        got = env_of(r[0]) if r else {}
+        check("--unsetenv takes names and glob patterns; the rest passes (no --policy: no credential rule)",
+              "PV_PLAIN" not in got and "LANG" not in got and got.get("GITHUB_TOKEN") == SECRETS["GITHUB_TOKEN"],
+              str(got)[:400])
+
+        with open(os.path.join(d, "env.policy"), "w") as f:
+            f.write("profile ci\nclearenv\nkeep-env PATH PV_*\nsetenv MODE \"release build\"\nunsetenv PV_PLAIN\n")
+        r = run(d, ["--policy", "env.policy"], env=env)
+        got = env_of(r[0]) if r else {}
+        check("policy lines clearenv, keep-env, setenv: keep-env wins over unsetenv, TMPDIR is the tmpdir's",
+              r and r[2] == 0 and set(got) == {"PATH", "PV_PLAIN", "MODE", "TMPDIR"} and got["MODE"] == "release build"
+              and "picovisor-tmp" in got["TMPDIR"], str(r)[:400])
+
+        for args, what in ((["--setenv", "NOEQUALS"], "--setenv without ="),
+                           (["--setenv", "=x"], "--setenv with an empty name"),
+                           (["--unsetenv", "@secrets"], "--unsetenv of an unknown name set")):
+            r = run(d, args, env=env, program=("true",))
+            check(f"{what} is refused with 125 and a message", r and r[2] == 125 and b"picovisor" in r[1], str(r))
+        r = h.run_in(d, [h.pv(), "policy", "check", "ci"])
+        check("policy check ci lists its unsetenv @credentials line",
+              r and r[2] == 0 and b"unsetenv @credentials" in r[0], str(r))
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def ci_chdir():
+    def setup(d):
+        os.makedirs(os.path.join(d, "sub", "deeper"))
+        h.write(os.path.join(d, "sub"), "here.sh", "#!/bin/sh\necho \"in $(pwd)\"\n")
+        h.write(d, "afile", "x\n")
+
+    d = h.fresh_dir(setup)
+    try:
+        r = h.run_in(d, [h.pv(), "run", "--chdir", "sub", "--", "./here.sh"])
+        check("--chdir DIR: the program starts there, and a relative PROGRAM is found there (like env -C)",
+              r and r[0] == b"in <DIR>/sub\n" and r[2] == 0, str(r))
+        r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--chdir", "sub/deeper", "--", "sh", "-c", "pwd; ls .."])
+        check("--chdir under ci", r and r[0] == b"<DIR>/sub/deeper\ndeeper\nhere.sh\n" and r[2] == 0, str(r))
+        r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--map", "/work=.", "--chdir", "/work/sub", "--", "sh", "-c",
+                         "pwd; ./here.sh; cat ../afile"])
+        check("--chdir into a mapped guest path: the program's cwd is the guest path",
+              r and r[0] == b"/work/sub\nin /work/sub\nx\n" and r[2] == 0, str(r))
+        for args, what in ((["--chdir", "nowhere"], "a missing directory"),
+                           (["--chdir", "afile"], "a file"),
+                           (["--policy", "ci", "--chdir", "nowhere"], "a missing directory under ci"),
+                           (["--map", "/work=.", "--chdir", "/work/afile"], "a guest path that is a file")):
+            r = h.run_in(d, [h.pv(), "run", *args, "--", "true"])
+            check(f"--chdir to {what}: 125 and the reason", r and r[2] == 125 and b"--chdir" in r[1], str(r))
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def groups(harness):
+    global h
+    h = harness
+    return [ci_environment, ci_chdir]
