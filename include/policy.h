@@ -84,6 +84,7 @@ struct policy {
 	bool limit_set[LIMIT_COUNT];
 	uint64_t limit[LIMIT_COUNT];
 	enum on_violation on_violation;
+	bool fail_on_violation;         /* a run with any violation exits with status 123 */
 	struct policy_map *maps;
 	size_t nmaps;
 	char **tmps;

@@ -7,6 +7,7 @@
 
 /* Exit statuses of picovisor itself (README.md, "Exit status"). */
 enum {
+	EXIT_PV_VIOLATION = 123, /* fail-on-violation: the run had a violation (the program's own status is in the report) */
 	EXIT_PV_TIMEOUT = 124,
 	EXIT_PV_FAILED = 125,   /* bad usage, bad policy, setup error */
 	EXIT_PV_NOEXEC = 126,   /* found but cannot be executed */

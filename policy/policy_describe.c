@@ -38,6 +38,8 @@ void policy_describe(const struct policy *p, FILE *out)
 			       k == LIMIT_CPU ? " s" : k == LIMIT_MEMORY || k == LIMIT_FSIZE ? " bytes" : "");
 	}
 	fprintf(out, "  on-violation: %s\n", actions[p->on_violation]);
+	if (p->fail_on_violation)
+		fprintf(out, "  fail-on-violation: exit status 123 after any violation\n");
 	for (size_t i = 0; i < p->nmaps; i++)
 		fprintf(out, "  map %s %s%s  (%s)\n", p->maps[i].guest, p->maps[i].host, p->maps[i].read_only ? " ro" : "",
 		       p->maps[i].origin);

@@ -3,6 +3,7 @@
 kept from the program, --clearenv/--setenv/--unsetenv/--keep-env and their policy lines) and --chdir."""
 import json
 import os
+import re
 import shutil
 
 h = None
@@ -125,7 +126,82 @@ def ci_chdir():
         shutil.rmtree(d, ignore_errors=True)
 
 
+# A call the supervisor refuses under ci (no inet promise), whatever the kernel's Landlock; the program
+# itself goes on and exits 0.
+INET_TRY = "import socket\ntry:\n    socket.socket()\n    print('socket made')\nexcept OSError as e:\n    print('refused', e.errno)\n"
+
+
+# The system's python (a python under /root, as pyenv installs it, is beyond what ci lets a program read).
+PYTHON = "/usr/bin/python3"
+
+
+def help_statuses(text):
+    """The three-digit statuses a status table lists."""
+    return set(int(x) for x in re.findall(r"(?m)^\s*\|?\s*(?:run, trace\s*\|\s*)?(1[2-5]\d)\b(?!\+)", text))
+
+
+def ci_exit_status():
+    d = h.fresh_dir(None)
+    try:
+        r = h.run_in(d, [h.pv(), "--help"])
+        helptext = r[0].decode() if r else ""
+        with open(os.path.join(h.ROOT, "docs", "policy.md")) as f:
+            doc = f.read()
+        table = doc[doc.index("### Exit status"):]
+        table = table[:table.index("\n\n", table.index("|---"))]
+        codes = {123, 124, 125, 126, 127, 159}
+        check("the status table in --help and in docs/policy.md list the same statuses",
+              help_statuses(helptext) == codes and help_statuses(table) == codes,
+              f"help {help_statuses(helptext)}, docs {help_statuses(table)}")
+
+        h.write(d, "noimage", "just text\n")
+        h.write(d, "try_inet.py", INET_TRY, 0o644)
+        h.write(d, "bad.trace", "not json\n", 0o644)
+        h.write(d, "bad.policy", "promise nonsense\n", 0o644)
+        py = [PYTHON, "try_inet.py"]
+        cases = [
+            ("the program's own status", ["run", "--", "sh", "-c", "exit 3"], 3),
+            ("128+N for a signal (picovisor dies of it: a shell shows 143)", ["run", "--", "sh", "-c", "kill -TERM $$"], -15),
+            ("124: the wall limit", ["run", "--policy", "ci", "--limit", "wall=1s", "--", "sleep", "5"], 124),
+            ("125: bad usage", ["run", "--no-such-option", "--", "true"], 125),
+            ("126: not an image", ["run", "--", "./noimage"], 126),
+            ("127: not found", ["run", "--", "./no-such-program"], 127),
+            ("159: on-violation kill", ["run", "--policy", "ci", "--on-violation", "kill", "--", *py], 159),
+            ("0: a violation without fail-on-violation", ["run", "--policy", "ci", "--", *py], 0),
+            ("123: a denied violation under --fail-on-violation, the program exited 0",
+             ["run", "--policy", "ci", "--fail-on-violation", "--report", "r.json", "--", *py], 123),
+            ("123: an audited (log) violation under --fail-on-violation",
+             ["run", "--policy", "ci", "--on-violation", "log", "--fail-on-violation", "--", *py], 123),
+            ("0: --fail-on-violation and no violation", ["run", "--policy", "ci", "--fail-on-violation", "--", "true"], 0),
+            ("124, not 123: the wall limit outranks fail-on-violation",
+             ["run", "--policy", "ci", "--fail-on-violation", "--limit", "wall=1s", "--", "sh", "-c",
+              PYTHON + " try_inet.py; sleep 5"], 124),
+            ("summary: 2 for a malformed trace", ["summary", "bad.trace"], 2),
+            ("diff: 2 for malformed traces", ["diff", "bad.trace", "bad.trace"], 2),
+            ("policy check: 1 for a bad policy", ["policy", "check", "bad.policy"], 1),
+            ("--version: 0", ["--version"], 0),
+        ]
+        for what, argv, want in cases:
+            r = h.run_in(d, [h.pv(), *argv])
+            check(f"exit status {what}", r and r[2] == want, f"want {want}, got {r and r[2]}: {str(r)[:300]}")
+            if "r.json" in argv:
+                try:
+                    rep = json.load(open(os.path.join(d, "r.json")))
+                except (OSError, ValueError) as e:
+                    rep = {"error": str(e)}
+                check("the report of a fail-on-violation run keeps the program's own status",
+                      rep.get("exit_status") == 123 and rep.get("program_exit_status") == 0
+                      and rep.get("counts", {}).get("violations", 0) >= 1 and rep.get("fail_on_violation") is True,
+                      str(rep)[:500])
+        with open(os.path.join(d, "fail.policy"), "w") as f:
+            f.write("profile ci\nfail-on-violation\n")
+        r = h.run_in(d, [h.pv(), "run", "--policy", "fail.policy", "--", *py])
+        check("the policy line fail-on-violation: 123", r and r[2] == 123 and b"refused 1" in r[0], str(r))
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def groups(harness):
     global h
     h = harness
-    return [ci_environment, ci_chdir]
+    return [ci_environment, ci_chdir, ci_exit_status]

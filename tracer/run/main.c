@@ -159,10 +159,14 @@ int main(int argc, char **argv)
 	       : end != RUN_END_NONE ? EXIT_PV_KILLED
 	       : WIFSIGNALED(status) ? 128 + WTERMSIG(status)
 				     : WEXITSTATUS(status);
+	/* Whatever the program made of its refusals: a CI job fails on them (docs/policy.md, Exit status). */
+	if (end == RUN_END_NONE && sandbox_get() && sandbox_get()->policy.fail_on_violation &&
+	    run_report_violation_count())
+		code = EXIT_PV_VIOLATION;
 	report_done = true;
 	run_report_write(&o, status, code);
 	sandbox_cleanup(&o);
-	if (end != RUN_END_NONE)
+	if (end != RUN_END_NONE || code == EXIT_PV_VIOLATION)
 		exit(code);
 	signals_exit_like(status);
 }

@@ -93,6 +93,8 @@ void options_usage(FILE *out)
 	      "                      (60s, 10m, 512M, 1G...)\n"
 	      "  --on-violation deny|kill|log  deny: the call fails (EPERM/EACCES); kill: the run\n"
 	      "                      ends with status 159; log: allowed and reported (audit)\n"
+	      "  --fail-on-violation exit with status 123 if the run had any violation, whatever\n"
+	      "                      the program's own status (a CI step then fails on it)\n"
 	      "  --report FILE       write a JSON report of the run: how it ended, counts, every\n"
 	      "                      violation with the rule that refused it\n"
 	      "  --quiet             no violation lines or notes on standard error\n"
@@ -127,13 +129,22 @@ void options_usage(FILE *out)
 	      "  --json              (diff) the report as one JSON document\n"
 	      "  --ignore REGEX      (diff) mask paths that match REGEX (POSIX extended); repeatable\n"
 	      "\n"
-	      "Exit status of run and trace: the program's own (an NT program's: the low byte of\n"
-	      "the NTSTATUS it ended with; the whole status is in the trace and report); 128+N\n"
-	      "if a signal N killed it (picovisor dies of the same signal, so a shell shows\n"
-	      "128+N); 125 picovisor itself\n"
-	      "failed (bad usage, bad policy, setup error); 126 the program was found but cannot\n"
-	      "be executed (bad image); 127 not found; 124 the sandbox's wall-time limit ended the\n"
-	      "run; 159 the sandbox ended it (on-violation kill, memory or files limit).\n",
+	      "Exit status (docs/policy.md, \"Exit status\", has the same table):\n"
+	      "  run and trace:\n"
+	      "    N        the program's own exit status (an NT program's: the low byte of the\n"
+	      "             NTSTATUS it ended with; the whole status is in the trace and report)\n"
+	      "    128+N    a signal N killed the program (picovisor dies of the same signal)\n"
+	      "    123      fail-on-violation: the run had a violation (the program's own status\n"
+	      "             is the report's program_exit_status)\n"
+	      "    124      the sandbox's wall-time limit ended the run\n"
+	      "    125      picovisor itself failed: bad usage, bad policy, setup error\n"
+	      "    126      the program was found but cannot be executed (bad image, no permission)\n"
+	      "    127      the program (or its interpreter) was not found\n"
+	      "    159      the sandbox ended the run (on-violation kill, memory or files limit)\n"
+	      "  summary: 0 done, 2 unreadable or malformed trace, 125 bad usage\n"
+	      "  diff: 0 same, 1 different, 2 unreadable or malformed traces, 125 bad usage\n"
+	      "  policy check|show: 0 valid, 1 not valid (FILE:LINE:COL on stderr), 125 bad usage\n"
+	      "  help, --version: 0\n",
 	      out);
 }
 
@@ -313,8 +324,8 @@ static int add_override(struct run_options *o, const char *option, const char *v
 		char *q = quoted(value, strlen(value));
 		line = xasprintf("%s %s", option, q);
 		free(q);
-	} else if (strcmp(option, "clearenv") == 0) {
-		line = xstrdup("clearenv");
+	} else if (strcmp(option, "clearenv") == 0 || strcmp(option, "fail-on-violation") == 0) {
+		line = xstrdup(option);
 	} else if (strcmp(option, "limit") == 0) {
 		const char *eq = strchr(value, '=');
 		if (!eq || eq == value || !eq[1])
@@ -350,6 +361,7 @@ int options_parse(int argc, char **argv, struct run_options *o)
 		{ "unsetenv", required_argument, NULL, 'S' },
 		{ "keep-env", required_argument, NULL, 'S' },
 		{ "clearenv", no_argument, NULL, 'E' },
+		{ "fail-on-violation", no_argument, NULL, 'X' },
 		{ "chdir", required_argument, NULL, 'd' },
 		{ "report", required_argument, NULL, 'R' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -450,8 +462,9 @@ int options_parse(int argc, char **argv, struct run_options *o)
 			o->sandbox = true;
 			break;
 		}
-		case 'E': {
-			int rc = add_override(o, "clearenv", "");
+		case 'E':
+		case 'X': {
+			int rc = add_override(o, c == 'E' ? "clearenv" : "fail-on-violation", "");
 			if (rc)
 				return rc;
 			o->sandbox = true;

@@ -28,8 +28,6 @@ int policy_check_main(const struct run_options *o)
 		fprintf(stderr, "picovisor: warning: %s\n", p.warnings[i]);
 	printf("%s: valid\n", o->policy);
 	policy_describe(&p, stdout);
-	if (p.nmaps || p.ntmps)
-		printf("note: map and tmp belong to path translation, which this picovisor does not do yet\n");
 	if (o->command == CMD_POLICY_SHOW) {
 		struct compile_env env;
 		struct policy_filter f;

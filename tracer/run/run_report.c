@@ -150,6 +150,11 @@ void run_report_violation(struct tracee *t, const struct syscall_stop *s, const 
 	sb_free(&text);
 }
 
+unsigned long run_report_violation_count(void)
+{
+	return rep.nviolations;
+}
+
 void run_report_leftover(struct tracee *leader)
 {
 	char path[64], comm[64] = "?";
@@ -254,6 +259,12 @@ void run_report_write(const struct run_options *o, int main_status, int exit_cod
 		char name[32];
 		sb_printf(&b, "  \"signal\": \"%s\",\n", signal_name(WTERMSIG(main_status), name, sizeof(name)));
 	}
+	if (sb && sb->policy.fail_on_violation)
+		sb_printf(&b, "  \"fail_on_violation\": true,\n");
+	if (exit_code == EXIT_PV_VIOLATION && sb && sb->policy.fail_on_violation && rep.nviolations &&
+	    run_end_reason() == RUN_END_NONE && !fatal_message())
+		sb_printf(&b, "  \"program_exit_status\": %d,\n",
+			  WIFSIGNALED(main_status) ? 128 + WTERMSIG(main_status) : WEXITSTATUS(main_status));
 	sb_printf(&b, "  \"duration_s\": %llu.%06llu,\n", (unsigned long long)(rel / 1000000000u),
 		  (unsigned long long)(rel % 1000000000u / 1000u));
 	sb_printf(&b,
