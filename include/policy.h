@@ -43,6 +43,7 @@ enum limit_kind {
 	LIMIT_FSIZE,  /* bytes, per file (RLIMIT_FSIZE) */
 	LIMIT_NOFILE, /* open files, per process (RLIMIT_NOFILE) */
 	LIMIT_FILES,  /* open files of the whole run (and no process may hold more: RLIMIT_NOFILE's hard limit) */
+	LIMIT_TMPFS,  /* bytes, each tmp directory of the run (like a tmpfs's size=) */
 	LIMIT_COUNT,
 };
 

@@ -35,7 +35,7 @@ void policy_describe(const struct policy *p, FILE *out)
 			fprintf(out, "  limit wall %.3f s\n", (double)p->limit[k] / 1e9);
 		else
 			fprintf(out, "  limit %s %" PRIu64 "%s\n", limit_name((enum limit_kind)k), p->limit[k],
-			       k == LIMIT_CPU ? " s" : k == LIMIT_MEMORY || k == LIMIT_FSIZE ? " bytes" : "");
+			       k == LIMIT_CPU ? " s" : k == LIMIT_MEMORY || k == LIMIT_FSIZE || k == LIMIT_TMPFS ? " bytes" : "");
 	}
 	fprintf(out, "  on-violation: %s\n", actions[p->on_violation]);
 	if (p->fail_on_violation)

@@ -392,6 +392,7 @@ static int do_bind(struct parser *ps, const struct line *l)
 static const char *const limit_names[LIMIT_COUNT] = {
 	[LIMIT_WALL] = "wall", [LIMIT_CPU] = "cpu",     [LIMIT_PROCS] = "procs",
 	[LIMIT_MEMORY] = "memory", [LIMIT_FSIZE] = "fsize", [LIMIT_NOFILE] = "nofile", [LIMIT_FILES] = "files",
+	[LIMIT_TMPFS] = "tmpfs",
 };
 
 const char *limit_name(enum limit_kind k)
@@ -441,6 +442,7 @@ static int parse_limit_value(enum limit_kind k, const char *s, uint64_t *out, co
 		return -1;
 	case LIMIT_MEMORY:
 	case LIMIT_FSIZE:
+	case LIMIT_TMPFS:
 		*expected = "a size: a number with K, M, G or T (binary; a bare number is bytes)";
 		for (size_t i = 0; i < ARRAY_SIZE(sizes); i++)
 			if (strcmp(s + digits, sizes[i].unit) == 0 && scaled(s, digits, sizes[i].scale, out) == 0)
@@ -464,13 +466,13 @@ static int do_limit(struct parser *ps, const struct line *l)
 	const char *expected = "";
 	int k;
 
-	if (need_args(ps, l, 2, 2, "limit wall|cpu|procs|memory|fsize|nofile|files VALUE") < 0)
+	if (need_args(ps, l, 2, 2, "limit wall|cpu|procs|memory|fsize|nofile|files|tmpfs VALUE") < 0)
 		return -1;
 	for (k = 0; k < LIMIT_COUNT; k++)
 		if (strcmp(l->tok[1].text, limit_names[k]) == 0)
 			break;
 	if (k == LIMIT_COUNT)
-		return fail(ps, l, l->tok[1].col, "unknown limit '%s': the limits are wall cpu procs memory fsize nofile files",
+		return fail(ps, l, l->tok[1].col, "unknown limit '%s': the limits are wall cpu procs memory fsize nofile files tmpfs",
 			    l->tok[1].text);
 	if (once(ps, l, SET_LIMIT0 + k) < 0)
 		return -1;

@@ -16,6 +16,7 @@ static const struct {
 	  "# at the limits. The working directory is executable too: a build runs what it\n"
 	  "# has just built (make check), under the same sandbox. The CI system's and cloud\n"
 	  "# SDKs' secrets in the environment are not handed to it (keep-env NAME keeps one).\n"
+	  "# POSIX shared memory and semaphores get a private /dev/shm, removed at the end.\n"
 	  "promise stdio rpath wpath cpath dpath fattr flock unix proc exec thread prot_exec tty vminfo\n"
 	  "path rx /usr /lib /lib64 /bin /sbin\n"
 	  "path r /etc\n"
@@ -23,10 +24,12 @@ static const struct {
 	  "path rw /dev/null /dev/zero /dev/tty\n"
 	  "path r /dev/urandom /proc/self\n"
 	  "tmpdir\n"
+	  "tmp /dev/shm\n"
 	  "net none\n"
 	  "limit wall 10m\n"
 	  "limit procs 256\n"
 	  "limit files 8192\n"
+	  "limit tmpfs 256M\n"
 	  "on-violation deny\n"
 	  "unsetenv @credentials\n" },
 	{ "none",

@@ -201,7 +201,75 @@ def ci_exit_status():
         shutil.rmtree(d, ignore_errors=True)
 
 
+MP_SCRIPT = """import multiprocessing as mp
+def square(x):
+    return x * x
+if __name__ == "__main__":
+    lock = mp.Lock()
+    with lock:
+        pass
+    counter = mp.Value("i", 0)
+    with mp.Pool(2) as pool:
+        print(pool.map(square, range(6)))
+    q = mp.Queue()
+    p = mp.Process(target=q.put, args=("through a queue",))
+    p.start(); print(q.get()); p.join()
+"""
+
+
+def ci_shm():
+    tag = f"{os.getpid()}-{'u' if h.AS_USER else 'r'}"
+    h.compare("ci: POSIX shared memory and named semaphores across a fork (sem_open, shm_open, mmap) work as natively",
+              [h.prog("posix_shm"), tag], pv_args=("--policy", "ci"))
+    d = h.fresh_dir(lambda d: h.write(d, "mp.py", MP_SCRIPT, 0o644))
+    host_file = f"/dev/shm/pv-e2e-host-{tag}"
+    try:
+        r = h.run_in(d, [PYTHON, "mp.py"])
+        native_out = r[0] if r else None
+        r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--", PYTHON, "mp.py"])
+        check("ci: Python multiprocessing (Lock, Value, Pool, Queue: POSIX semaphores) runs as natively",
+              r and r[2] == 0 and r[0] == native_out and b"Error" not in r[1], f"native {native_out!r}, under ci {r}")
+
+        with open(host_file, "w") as f:
+            f.write("the host's\n")
+        os.chmod(host_file, 0o644)
+        r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--", "sh", "-c",
+                         f"ls -A /dev/shm; cat {host_file} 2>&1; echo mine > /dev/shm/mine; cat /dev/shm/mine"])
+        check("ci: the run's /dev/shm is its own: empty at the start, the host's files are not there",
+              r and r[0].startswith(b"cat: ") and b"No such file" in r[0] and r[0].endswith(b"mine\n")
+              and b"the host's" not in r[0], str(r))
+        check("ci: what the run writes in its /dev/shm does not reach the host's", not os.path.exists("/dev/shm/mine")
+              or open("/dev/shm/mine").read() != "mine\n", "")
+
+        keep_tag = tag + "-keep"
+        r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--", h.prog("posix_shm"), keep_tag, "keep"])
+        leftovers = [n for n in os.listdir(d) if n.startswith("picovisor-tmp")]
+        check("ci: segments left in the run's /dev/shm are removed with it at the end (nothing in the host's "
+              "/dev/shm, no private directory left)",
+              r and r[2] == 0 and b"pv-shm-%s 1" % keep_tag.encode() in r[0]
+              and not os.path.exists(f"/dev/shm/pv-shm-{keep_tag}") and not os.path.exists(f"/dev/shm/sem.pv-sem-{keep_tag}")
+              and not leftovers, f"{r} leftovers {leftovers}")
+
+        rep = os.path.join(d, "r.json")
+        r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--limit", "tmpfs=1M", "--report", rep, "--", "sh", "-c",
+                         "head -c 3000000 /dev/zero > /dev/shm/big; sleep 2; echo survived"])
+        try:
+            doc = json.load(open(rep))
+        except (OSError, ValueError) as e:
+            doc = {"error": str(e)}
+        check("ci: the run's /dev/shm is size-limited (limit tmpfs): over it, the run ends with 159",
+              r and r[2] == 159 and b"survived" not in r[0] and b"tmpfs limit" in r[1]
+              and doc.get("ended") == "tmpfs-limit" and doc.get("peak_tmpfs_bytes", 0) > 1 << 20, f"{r} {doc}")
+        r = h.run_in(d, [h.pv(), "policy", "check", "ci"])
+        check("policy check ci shows its private /dev/shm and its limit",
+              r and b"tmp /dev/shm" in r[0] and b"limit tmpfs 268435456 bytes" in r[0], str(r))
+    finally:
+        if os.path.exists(host_file):
+            os.unlink(host_file)
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def groups(harness):
     global h
     h = harness
-    return [ci_environment, ci_chdir, ci_exit_status]
+    return [ci_environment, ci_chdir, ci_exit_status, ci_shm]

@@ -196,6 +196,8 @@ static const char *ending(int main_status)
 		return "memory-limit";
 	case RUN_END_FILES:
 		return "files-limit";
+	case RUN_END_TMPFS:
+		return "tmpfs-limit";
 	case RUN_END_NONE:
 		break;
 	}
@@ -273,6 +275,8 @@ void run_report_write(const struct run_options *o, int main_status, int exit_cod
 		  c->processes, c->tasks, c->stops, sb ? sb->calls_checked : 0, rep.nviolations, rep.nleftovers);
 	if (run_limits_peak_memory())
 		sb_printf(&b, "  \"peak_memory_bytes\": %llu,\n", run_limits_peak_memory());
+	if (run_limits_peak_tmpfs())
+		sb_printf(&b, "  \"peak_tmpfs_bytes\": %llu,\n", run_limits_peak_tmpfs());
 	if (run_limits_peak_files())
 		sb_printf(&b, "  \"peak_open_files\": %llu,\n", run_limits_peak_files());
 	sb_puts(&b, "  \"violations\": [");
