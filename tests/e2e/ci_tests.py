@@ -269,7 +269,21 @@ def ci_shm():
         shutil.rmtree(d, ignore_errors=True)
 
 
+def ci_nested():
+    d = h.fresh_dir(None)
+    try:
+        for outer, what in ((["--policy", "ci"], "under ci"), ([], "under plain run")):
+            for inner in (["run", "--", "true"], ["run", "--policy", "ci", "--", "true"], ["trace", "--", "true"]):
+                r = h.run_in(d, [h.pv(), "run", *outer, "--", h.pv(), *inner])
+                err = r[1].decode(errors="replace") if r else ""
+                check(f"nested picovisor {' '.join(inner[:3])} {what}: 125 and a plain reason, before any violation",
+                      r and r[2] == 125 and "inside another picovisor run" in err and "refuses ptrace" in err
+                      and "violation" not in err, str(r))
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def groups(harness):
     global h
     h = harness
-    return [ci_environment, ci_chdir, ci_exit_status, ci_shm]
+    return [ci_environment, ci_chdir, ci_exit_status, ci_shm, ci_nested]

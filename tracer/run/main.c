@@ -58,6 +58,51 @@ static bool aslr_on(void)
 	return v != 0 && !(personality(0xffffffff) & ADDR_NO_RANDOMIZE);
 }
 
+/* The pid of whoever traces picovisor itself (TracerPid), or 0. */
+static pid_t own_tracer(void)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[256];
+	int pid = 0;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "TracerPid: %d", &pid) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return pid;
+}
+
+/*
+ * Inside another picovisor run nothing can be supervised: the outer run
+ * traces every process it starts (a process has one tracer), and its sandbox
+ * refuses ptrace and seccomp filters that stop calls. Say so plainly, before
+ * the probes (Landlock, personality) that the outer sandbox would report.
+ */
+static void refuse_nesting(void)
+{
+	pid_t tracer = own_tracer();
+	char path[64], comm[32] = "";
+	FILE *f;
+
+	if (!tracer)
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)tracer);
+	f = fopen(path, "re");
+	if (f) {
+		if (!fgets(comm, sizeof(comm), f))
+			comm[0] = '\0';
+		fclose(f);
+	}
+	comm[strcspn(comm, "\n")] = '\0';
+	if (strcmp(comm, "picovisor") != 0)
+		return; /* strace or gdb without following forks: the program can still be traced */
+	die("picovisor is running inside another picovisor run (pid %d traces it), which cannot work: the outer "
+	    "run traces every process it starts (a process has one tracer), and a sandboxed run refuses ptrace "
+	    "and seccomp filters that stop calls (docs/policy.md, \"Refusal errnos\"). Run the program directly "
+	    "inside the run, or run picovisor outside it", (int)tracer);
+}
+
 static struct run_options *report_options;
 static pid_t report_pid;
 static bool report_done;
@@ -98,6 +143,7 @@ int main(int argc, char **argv)
 	if (rc)
 		return rc;
 	if (o.command == CMD_RUN || o.command == CMD_TRACE) {
+		refuse_nesting();
 		report_options = &o;
 		report_pid = getpid();
 		atexit(report_at_exit);

@@ -89,7 +89,9 @@ pid_t spawn_program(const struct run_options *opts, struct signal_target *target
 		signal_target_retire(target);
 		waitpid(pid, NULL, 0);
 		die("cannot trace the program (PTRACE_SEIZE): %s%s", strerror(err),
-		    err == EPERM ? "; is ptrace forbidden here (kernel.yama.ptrace_scope=3, or a container without it)?"
+		    err == EPERM ? "; is picovisor itself traced by a tracer that follows forks (strace -f, another "
+				   "picovisor: a process has one tracer, and a picovisor sandbox refuses ptrace), or is "
+				   "ptrace forbidden here (kernel.yama.ptrace_scope=3, or a container without it)?"
 				 : "");
 	}
 	if (write(ready[1], "g", 1) != 1)
