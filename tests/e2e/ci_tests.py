@@ -269,6 +269,35 @@ def ci_shm():
         shutil.rmtree(d, ignore_errors=True)
 
 
+def ci_view_rules():
+    """A guest view (ci's private /dev/shm, or --map/--tmp) must not switch the supervisor's path checks off:
+    every translated path is checked against the rules (a narrowing rule, --no-landlock)."""
+    def setup(d):
+        os.mkdir(os.path.join(d, "secret"))
+        h.write(os.path.join(d, "secret"), "f", "secret\n", 0o644)
+        h.write(d, "open", "open\n", 0o644)
+
+    d = h.fresh_dir(setup)
+    try:
+        r = h.run_in(d, ["sh", "-c", "cat secret/f"])
+        check("view rules: the narrowed file is readable natively (so the test can fail)", r and r[0] == b"secret\n", str(r))
+        for args, what in ((["--policy", "ci", "--path", "-:secret"], "ci with a narrowing rule"),
+                           (["--policy", "ci", "--path", "-:./secret/"], "ci with a narrowing rule spelt ./secret/"),
+                           (["--policy", "ci", "--no-landlock", "--path", "-:secret"], "ci --no-landlock"),
+                           (["--policy", "ci", "--map", "/work=.", "--tmp", "/scratch", "--path", "-:secret"], "ci with --map and --tmp")):
+            r = h.run_in(d, [h.pv(), "run", *args, "--", "sh", "-c", "cat secret/f; cat $PWD/secret/f; cat open"])
+            err = r[1].decode(errors="replace") if r else ""
+            check(f"view rules: {what}: the narrowed file is refused (EACCES) and reported, the rest readable",
+                  r and b"secret" not in r[0] and r[0].endswith(b"open\n") and err.count("Permission denied") == 2
+                  and err.count("violation:") == 2, str(r))
+        r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--no-landlock", "--", "sh", "-c",
+                         "cat /etc/shadow /root/.profile 2>/dev/null; echo x > /etc/pv-e2e-x"])
+        check("view rules: ci --no-landlock refuses a write outside (its /dev/shm view does not bypass the rules)",
+              r and b"cannot create" in r[1] and not os.path.exists("/etc/pv-e2e-x"), str(r))
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def ci_nested():
     d = h.fresh_dir(None)
     try:
@@ -286,4 +315,4 @@ def ci_nested():
 def groups(harness):
     global h
     h = harness
-    return [ci_environment, ci_chdir, ci_exit_status, ci_shm, ci_nested]
+    return [ci_environment, ci_chdir, ci_exit_status, ci_shm, ci_view_rules, ci_nested]

@@ -126,8 +126,11 @@ enum check_result sandbox_check_paths(struct tracee *t, struct syscall_stop *s, 
 		ssize_t len;
 		int rc;
 
-		if (scratch_contains(t, regs_arg(&s->regs, s->abi, i)))
-			continue; /* translated: already the supervisor's copy */
+		/*
+		 * A path in the scratch area is the guest view's translation (the host
+		 * path, resolved) or a call restarted after its pinning: the rules
+		 * apply to it all the same, read from memory the program cannot write.
+		 */
 		len = tracee_read_string(t->tid, regs_arg(&s->regs, s->abi, i), path, PATH_MAX);
 		if (len < 0) { /* what the kernel says about the same pointer */
 			sandbox_fail_call(t, s, (int)-len);
