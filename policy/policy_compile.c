@@ -7,6 +7,7 @@
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -34,6 +35,13 @@ bool policy_clone_forbidden(uint64_t flags)
 static const uint64_t ioctl_stdio[] = { FIONREAD, FIONBIO, FIOCLEX, FIONCLEX, TCGETS, TIOCGWINSZ };
 static const uint64_t ioctl_tty[] = { TCSETS,   TCSETSW,   TCSETSF, TIOCSWINSZ, TIOCGPGRP, TIOCSPGRP,
 				      TCFLSH,   TCXONC,    TCSBRK,  TIOCGSID,   TIOCNOTTY, TIOCSCTTY };
+/*
+ * Cloning and deduplicating file ranges (cp's reflink probe, which coreutils
+ * makes before every copy): harmless between files the program already has
+ * open, but no promise names them. Answered as a file system without reflink
+ * answers (EOPNOTSUPP, after which cp copies), not reported as a violation.
+ */
+static const uint64_t ioctl_absent[] = { FICLONE, FICLONERANGE, FIDEDUPERANGE };
 static const uint64_t fcntl_stdio[] = { F_DUPFD,  F_DUPFD_CLOEXEC, F_GETFD,      F_SETFD,     F_GETFL,
 					F_SETFL,  F_GETPIPE_SZ,    F_SETPIPE_SZ, F_GET_SEALS, F_ADD_SEALS,
 					F_GETOWN, F_GETOWN_EX,     F_GETSIG,     F_SETSIG };
@@ -186,6 +194,10 @@ static void allow_constrained(struct compiler *c, uint32_t action, const struct 
 		return;
 	}
 	case K_IOCTL_CMD:
+		if (pc & PC_IOCTL_STDIO)
+			allow_each(c, SCMP_ACT_ERRNO(EOPNOTSUPP), e->nr, e->name, a, 0xffffffffu, ioctl_absent,
+				   ARRAY_SIZE(ioctl_absent));
+		/* fall through */
 	case K_FCNTL_CMD:
 	case K_PRCTL_OPTION:
 		for (size_t i = 0; i < ARRAY_SIZE(value_sets); i++)

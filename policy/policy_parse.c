@@ -305,6 +305,12 @@ static int do_tmpdir(struct parser *ps, const struct line *l)
 	return 0;
 }
 
+/* A network a rule lets the program reach needs sockets to reach it with: net loopback|any, connect, bind imply inet. */
+static void imply_inet(struct parser *ps)
+{
+	ps->p->promises |= 1ULL << promise_index("inet");
+}
+
 static int do_net(struct parser *ps, const struct line *l)
 {
 	const char *m;
@@ -320,6 +326,8 @@ static int do_net(struct parser *ps, const struct line *l)
 		ps->p->net = NET_ANY;
 	else
 		return fail(ps, l, l->tok[1].col, "expected none, loopback or any, not '%s'", m);
+	if (ps->p->net == NET_LOOPBACK || ps->p->net == NET_ANY)
+		imply_inet(ps);
 	return 0;
 }
 
@@ -373,6 +381,7 @@ static int do_connect(struct parser *ps, const struct line *l)
 	origin_of(l, ep.origin);
 	ps->p->connects = xrealloc(ps->p->connects, (ps->p->nconnects + 1) * sizeof(ep));
 	ps->p->connects[ps->p->nconnects++] = ep;
+	imply_inet(ps);
 	return 0;
 }
 
@@ -386,6 +395,7 @@ static int do_bind(struct parser *ps, const struct line *l)
 	origin_of(l, ep.origin);
 	ps->p->binds = xrealloc(ps->p->binds, (ps->p->nbinds + 1) * sizeof(ep));
 	ps->p->binds[ps->p->nbinds++] = ep;
+	imply_inet(ps);
 	return 0;
 }
 
@@ -699,6 +709,16 @@ int policy_load(struct policy *p, const char *name_or_file, char *err, size_t er
 		snprintf(err, errsize, "%s: %s (not a built-in profile either: those are ci, none, strict)", name_or_file,
 			 strerror(errno));
 		return -1;
+	}
+	{
+		struct stat st;
+
+		/* A directory opens, and reads as empty: it would pass for a policy that says nothing. */
+		if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+			fclose(f);
+			snprintf(err, errsize, "%s: a directory, not a policy file", name_or_file);
+			return -1;
+		}
 	}
 	{
 		char chunk[4096];

@@ -217,52 +217,57 @@ if __name__ == "__main__":
 """
 
 
+SHM = ("--policy", "ci", "--tmp", "/dev/shm")  # ci with its own /dev/shm
+
+
 def ci_shm():
     tag = f"{os.getpid()}-{'u' if h.AS_USER else 'r'}"
-    h.compare("ci: POSIX shared memory and named semaphores across a fork (sem_open, shm_open, mmap) work as natively",
-              [h.prog("posix_shm"), tag], pv_args=("--policy", "ci"))
+    h.compare("ci --tmp /dev/shm: POSIX shared memory and named semaphores across a fork (sem_open, shm_open, mmap) work as natively",
+              [h.prog("posix_shm"), tag], pv_args=SHM)
     d = h.fresh_dir(lambda d: h.write(d, "mp.py", MP_SCRIPT, 0o644))
     host_file = f"/dev/shm/pv-e2e-host-{tag}"
     try:
         r = h.run_in(d, [PYTHON, "mp.py"])
         native_out = r[0] if r else None
-        r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--", PYTHON, "mp.py"])
-        check("ci: Python multiprocessing (Lock, Value, Pool, Queue: POSIX semaphores) runs as natively",
+        r = h.run_in(d, [h.pv(), "run", *SHM, "--", PYTHON, "mp.py"])
+        check("ci --tmp /dev/shm: Python multiprocessing (Lock, Value, Pool, Queue: POSIX semaphores) runs as natively",
               r and r[2] == 0 and r[0] == native_out and b"Error" not in r[1], f"native {native_out!r}, under ci {r}")
 
         with open(host_file, "w") as f:
             f.write("the host's\n")
         os.chmod(host_file, 0o644)
-        r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--", "sh", "-c",
+        r = h.run_in(d, [h.pv(), "run", *SHM, "--", "sh", "-c",
                          f"ls -A /dev/shm; cat {host_file} 2>&1; echo mine > /dev/shm/mine; cat /dev/shm/mine"])
-        check("ci: the run's /dev/shm is its own: empty at the start, the host's files are not there",
+        check("ci --tmp /dev/shm: the run's /dev/shm is its own: empty at the start, the host's files are not there",
               r and r[0].startswith(b"cat: ") and b"No such file" in r[0] and r[0].endswith(b"mine\n")
               and b"the host's" not in r[0], str(r))
-        check("ci: what the run writes in its /dev/shm does not reach the host's", not os.path.exists("/dev/shm/mine")
+        check("ci --tmp /dev/shm: what the run writes in its /dev/shm does not reach the host's", not os.path.exists("/dev/shm/mine")
               or open("/dev/shm/mine").read() != "mine\n", "")
 
         keep_tag = tag + "-keep"
-        r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--", h.prog("posix_shm"), keep_tag, "keep"])
+        r = h.run_in(d, [h.pv(), "run", *SHM, "--", h.prog("posix_shm"), keep_tag, "keep"])
         leftovers = [n for n in os.listdir(d) if n.startswith("picovisor-tmp")]
-        check("ci: segments left in the run's /dev/shm are removed with it at the end (nothing in the host's "
+        check("ci --tmp /dev/shm: segments left in the run's /dev/shm are removed with it at the end (nothing in the host's "
               "/dev/shm, no private directory left)",
               r and r[2] == 0 and b"pv-shm-%s 1" % keep_tag.encode() in r[0]
               and not os.path.exists(f"/dev/shm/pv-shm-{keep_tag}") and not os.path.exists(f"/dev/shm/sem.pv-sem-{keep_tag}")
               and not leftovers, f"{r} leftovers {leftovers}")
 
         rep = os.path.join(d, "r.json")
-        r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--limit", "tmpfs=1M", "--report", rep, "--", "sh", "-c",
+        r = h.run_in(d, [h.pv(), "run", *SHM, "--limit", "tmpfs=1M", "--report", rep, "--", "sh", "-c",
                          "head -c 3000000 /dev/zero > /dev/shm/big; sleep 2; echo survived"])
         try:
             doc = json.load(open(rep))
         except (OSError, ValueError) as e:
             doc = {"error": str(e)}
-        check("ci: the run's /dev/shm is size-limited (limit tmpfs): over it, the run ends with 159",
+        check("ci --tmp /dev/shm: the run's /dev/shm is size-limited (limit tmpfs): over it, the run ends with 159",
               r and r[2] == 159 and b"survived" not in r[0] and b"tmpfs limit" in r[1]
               and doc.get("ended") == "tmpfs-limit" and doc.get("peak_tmpfs_bytes", 0) > 1 << 20, f"{r} {doc}")
+        r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--", h.prog("posix_shm"), tag + "-plain"])
+        check("plain ci: /dev/shm is refused (EACCES), as documented (no private /dev/shm without --tmp)",
+              r and r[2] == 1 and b"Permission denied" in r[0], str(r))
         r = h.run_in(d, [h.pv(), "policy", "check", "ci"])
-        check("policy check ci shows its private /dev/shm and its limit",
-              r and b"tmp /dev/shm" in r[0] and b"limit tmpfs 268435456 bytes" in r[0], str(r))
+        check("policy check ci shows the tmpfs limit", r and b"limit tmpfs 268435456 bytes" in r[0], str(r))
     finally:
         if os.path.exists(host_file):
             os.unlink(host_file)
@@ -298,6 +303,113 @@ def ci_view_rules():
         shutil.rmtree(d, ignore_errors=True)
 
 
+DIRECTIVES = ("profile", "promise", "path", "tmpdir", "net", "connect", "bind", "limit", "on-violation", "map", "tmp",
+              "clearenv", "setenv", "unsetenv", "keep-env", "fail-on-violation")
+
+
+def doc_policy_blocks():
+    """(heading, text) of every fenced block of docs/policy.md written in the policy language."""
+    with open(os.path.join(h.ROOT, "docs", "policy.md")) as f:
+        doc = f.read()
+    blocks, heading = [], ""
+    pos = 0
+    for m in re.finditer(r"(?ms)^```\n(.*?)^```$", doc):
+        for hm in re.finditer(r"(?m)^#+ (.*)$", doc[pos:m.start()]):
+            heading = hm.group(1)
+        pos = m.start()
+        words = [ln.split()[0] for ln in m.group(1).splitlines() if ln.strip() and not ln.startswith("#")]
+        if words and all(w in DIRECTIVES for w in words):
+            blocks.append((heading, m.group(1)))
+    return blocks
+
+
+def listing(out):
+    """policy check's listing without the origins of the lines (which name the file)."""
+    return re.sub(r"  \([^)]*:\d+\)", "", out.decode(errors="replace").split("\n", 1)[1])
+
+
+NET_TRY = """import socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
+c = socket.create_connection(s.getsockname()); print("loopback ok")
+t = socket.socket(); t.settimeout(0.2)
+try:
+    t.connect(("192.0.2.10", 5432)); print("remote connected")
+except OSError as e:
+    print("remote not refused" if e.errno != 13 else "remote refused")
+u = socket.socket()
+try:
+    u.connect(("192.0.2.11", 5432))
+except OSError as e:
+    print("other", e.errno)
+"""
+
+
+def ci_policy_language():
+    def setup(d):
+        for sub in ("ro", "secret", "x/y", "x/z"):
+            os.makedirs(os.path.join(d, sub), exist_ok=True)
+            h.write(os.path.join(d, sub), "f", sub + "\n", 0o644)
+        h.write(d, "net_try.py", NET_TRY, 0o644)
+
+    d = h.fresh_dir(setup)
+    try:
+        blocks = doc_policy_blocks()
+        check("docs/policy.md: its policy blocks are found (the three profiles, the examples)", len(blocks) >= 5,
+              str([b[0] for b in blocks]))
+        for i, (heading, text) in enumerate(blocks):
+            name = os.path.join(d, f"doc{i}.policy")
+            with open(name, "w") as f:
+                f.write(text)
+            r = h.run_in(d, [h.pv(), "policy", "check", name])
+            check(f"docs/policy.md, {heading}: block {i} is a valid policy", r and r[2] == 0, str(r))
+            if heading in ("ci", "strict", "none"):
+                b = h.run_in(d, [h.pv(), "policy", "check", heading])
+                check(f"docs/policy.md shows the built-in profile {heading} as it is",
+                      r and b and listing(r[0]) == listing(b[0]), f"{r and listing(r[0])}\n---\n{b and listing(b[0])}")
+            if "connect 192.0.2.10:5432" in text:
+                r = h.run_in(d, [h.pv(), "run", "--policy", name, "--", PYTHON, "net_try.py"])
+                check("docs/policy.md example: net loopback + connect work without promise inet (implied)",
+                      r and r[0] == b"loopback ok\nremote not refused\nother 13\n" and r[2] == 0, str(r))
+            if "fail-on-violation" in text:
+                r = h.run_in(d, [h.pv(), "run", "--policy", name, "--", "sh", "-c", "env; cat /root/.profile; exit 0"],
+                             env={"GITHUB_TOKEN": "x", "LC_TIME": "C"})
+                out = r[0].decode(errors="replace") if r else ""
+                check("docs/policy.md example: clearenv keeps the named variables only, fail-on-violation gives 123 "
+                      "(or 0 where Landlock's refusal is unseen)",
+                      r and "GITHUB_TOKEN" not in out and "LC_TIME=C" in out and "PATH=" in out and r[2] in (0, 123),
+                      str(r)[:400])
+
+        r = h.run_in(d, [h.pv(), "policy", "check", "."])
+        check("policy check refuses a directory (status 1, says so)", r and r[2] == 1 and b"a directory" in r[1], str(r))
+        r = h.run_in(d, [h.pv(), "run", "--policy", ".", "--", "true"])
+        check("run --policy DIR refuses a directory (status 125)", r and r[2] == 125 and b"a directory" in r[1], str(r))
+
+        # Spellings of the same rule: ./x, x/, x//y, x/./y.
+        for rule, refused, allowed in (("./secret", "secret/f", "ro/f"), ("secret/", "secret/f", "ro/f"),
+                                       ("x//y", "x/y/f", "x/z/f"), ("./x/./y/", "x/y/f", "x/z/f")):
+            r = h.run_in(d, [h.pv(), "run", "--quiet", "--policy", "ci", "--path", f"-:{rule}", "--", "sh", "-c",
+                             f"cat {refused} 2>/dev/null || echo refused; cat {allowed}"])
+            check(f"path rule '- {rule}' means what it says: {refused} refused, {allowed} readable",
+                  r and r[0] == b"refused\n" + allowed.rsplit("/", 1)[0].encode() + b"\n", str(r))
+        for rule in ("x/../secret", "x/y/.."):
+            h.write(d, "dotdot.policy", f"path - {rule}\n", 0o644)
+            r = h.run_in(d, [h.pv(), "policy", "check", "dotdot.policy"])
+            check(f"path rule '{rule}' (.. after a name) is refused with FILE:LINE:COL",
+                  r and r[2] == 1 and b"dotdot.policy:1:" in r[1], str(r))
+
+        # cp's reflink probe (FICLONE) is answered as by a file system without reflink, not reported.
+        h.write(d, "src", "content\n", 0o644)
+        r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--fail-on-violation", "--", "sh", "-c",
+                         "cp src dst && cp --reflink=auto src dst2 && cat dst dst2"])
+        check("cp under ci: no violation for its FICLONE probe (EOPNOTSUPP), the copy made",
+              r and r[2] == 0 and r[0] == b"content\ncontent\n" and b"violation" not in r[1], str(r))
+        r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--", "cp", "--reflink=always", "src", "dst3"])
+        check("cp --reflink=always under ci fails as on a file system without reflink, unreported",
+              r and r[2] == 1 and b"violation" not in r[1] and (b"not supported" in r[1] or b"Invalid" in r[1]), str(r))
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def ci_nested():
     d = h.fresh_dir(None)
     try:
@@ -315,4 +427,4 @@ def ci_nested():
 def groups(harness):
     global h
     h = harness
-    return [ci_environment, ci_chdir, ci_exit_status, ci_shm, ci_view_rules, ci_nested]
+    return [ci_environment, ci_chdir, ci_exit_status, ci_shm, ci_view_rules, ci_policy_language, ci_nested]
