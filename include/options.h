@@ -53,6 +53,7 @@ struct run_options {
 	struct policy_override *overrides; /* --path, --net, --limit, --on-violation: applied after the policy, in order */
 	int noverrides;
 	const char *report_file;  /* --report FILE: JSON report of the run */
+	bool annotate_github;     /* --annotate github: one ::error workflow command per distinct violation */
 	bool quiet;               /* --quiet: no violation lines on standard error */
 	bool share_tty;           /* --tty: no setsid, the program keeps the terminal */
 	bool keep_tmpdir;         /* --keep-tmpdir */

@@ -15,6 +15,10 @@ enum {
 	EXIT_PV_KILLED = 159,   /* 128 + SIGSYS: the policy ended the run */
 };
 
+#ifndef PICOVISOR_VERSION
+#define PICOVISOR_VERSION "0.1"
+#endif
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Print "picovisor: MSG" to stderr and exit with status 125. */

@@ -410,6 +410,141 @@ def ci_policy_language():
         shutil.rmtree(d, ignore_errors=True)
 
 
+def load_json(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError) as e:
+        return {"unreadable": str(e)}
+
+
+def validator(name):
+    """A validator for docs/NAME.schema.json, or None without python3-jsonschema."""
+    try:
+        import jsonschema
+    except ImportError:
+        return None
+    with open(os.path.join(h.ROOT, "docs", name + ".schema.json")) as f:
+        schema = json.load(f)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def first_error(v, doc):
+    errs = sorted(v.iter_errors(doc), key=lambda e: list(e.path))
+    return f"{list(errs[0].path)}: {errs[0].message}" if errs else None
+
+
+def ci_report():
+    def setup(d):
+        h.write(d, "try_inet.py", INET_TRY, 0o644)
+        os.mkdir(os.path.join(d, "results"))
+
+    d = h.fresh_dir(setup)
+    res = os.path.join(d, "results")
+    try:
+        rep = os.path.join(res, "r.json")
+        script = ("for i in 1 2 3; do cat /root/.profile /var/lib/dpkg/status >/dev/null 2>&1; done; " + PYTHON
+                  + " try_inet.py")
+        r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--on-violation", "log", "--report", rep, "--", "sh", "-c", script])
+        doc = load_json(rep)
+        version = h.run_in(d, [h.pv(), "--version"])
+        viol = doc.get("violations", [])
+        by_rule = doc.get("counts_by_rule", [])
+        check("report: picovisor version, kernel release, start and end time, duration, how it ended",
+              version and doc.get("picovisor_version", "?") in version[0].decode()
+              and doc.get("kernel_release") == os.uname().release
+              and doc.get("started_at", "") <= doc.get("ended_at", "") and doc.get("started_at", "").endswith("Z")
+              and doc.get("duration_s", -1) >= 0 and doc.get("ended") == "exited"
+              and "landlock_abi" in doc.get("policy", {}), str(doc)[:600])
+        cats = [v for v in viol if v.get("exe") == "/usr/bin/cat"]
+        pys = [v for v in viol if v.get("syscall") == "socket"]
+        check("report: each violation names the process's executable and argv, the rule and the decoded call",
+              len(cats) == 6 and cats[0].get("argv") == ["cat", "/root/.profile", "/var/lib/dpkg/status"]
+              and cats[0].get("args", {}).get("filename") == "/root/.profile" and "needs r" in cats[0].get("rule", "")
+              and pys and pys[0].get("argv") == [PYTHON, "try_inet.py"] and pys[0].get("args", {}).get("domain") == "AF_INET",
+              str(viol)[:800])
+        counts = {(c.get("call", "").split("\"")[1] if "\"" in c.get("call", "") else c.get("call")): c.get("count")
+                  for c in by_rule}
+        check("report: counts per rule (call, rule, path): 3 each for the two files, 1 for the socket",
+              counts.get("/root/.profile") == 3 and counts.get("/var/lib/dpkg/status") == 3 and len(by_rule) == 3
+              and by_rule[0].get("first_by", "").startswith("/usr/bin/cat (cat /root/.profile"), str(by_rule)[:800])
+        err = r[1].decode(errors="replace") if r else ""
+        check("log mode: one stderr line per distinct call+rule+path, repeats counted at the end",
+              err.count("picovisor: violation: ") == 3 and err.count("violation repeated: 3 times in all") == 2
+              and "(pid " in err and "/usr/bin/cat)" in err, err[-1200:])
+
+        # The supervisor sees every path refusal with --no-landlock (under Landlock it would not: see ci_refusals_seen).
+        r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--no-landlock", "--annotate", "github", "--", "sh", "-c", script])
+        out = r[0].decode(errors="replace") if r else ""
+        lines = [ln for ln in out.splitlines() if ln.startswith("::")]
+        check("--annotate github: one ::error per distinct violation, de-duplicated with its count, escaped",
+              len(lines) == 3 and all(ln.startswith("::error title=picovisor%3A ") for ln in lines)
+              and any("/root/.profile" in ln and "(3 times)" in ln and "by /usr/bin/cat (cat /root/.profile /var/lib/dpkg/status)" in ln
+                      for ln in lines)
+              and all("," not in ln.split("::")[1] for ln in lines) and "denied with EACCES" in out, out[-1500:])
+        r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--", "sh", "-c", script])
+        check("no annotations without --annotate", r and b"::error" not in r[0], str(r)[:300])
+        r = h.run_in(d, [h.pv(), "run", "--annotate", "gitlab", "--policy", "ci", "--", "true"])
+        check("--annotate with an unknown format: 125", r and r[2] == 125 and b"github" in r[1], str(r))
+
+        rv, tv = validator("report"), validator("trace")
+        if not rv or not tv:
+            h.report("report and trace JSON Schemas validate real outputs", None,
+                     "python3-jsonschema is missing (make check installs it: TEST_PACKAGES)")
+            return
+        runs = [
+            ("log mode with violations", ["--policy", "ci", "--on-violation", "log"], ["sh", "-c", script]),
+            ("deny mode, fail-on-violation, credentials removed", ["--policy", "ci", "--fail-on-violation"],
+             [PYTHON, "try_inet.py"]),
+            ("killed for a violation", ["--policy", "ci", "--on-violation", "kill"], [PYTHON, "try_inet.py"]),
+            ("signalled", ["--policy", "ci"], ["sh", "-c", "kill -TERM $$"]),
+            ("wall limit with a process left", ["--policy", "ci", "--limit", "wall=1s"], ["sh", "-c", "sleep 5 & sleep 5"]),
+            ("tmpfs limit", ["--policy", "ci", "--tmp", "/dev/shm", "--limit", "tmpfs=64K"],
+             ["sh", "-c", "head -c 1000000 /dev/zero > /dev/shm/x; sleep 2"]),
+            ("setup error", ["--policy", "ci", "--chdir", "nowhere"], ["true"]),
+            ("memory limit", ["--policy", "ci", "--limit", "memory=64M"],
+             [PYTHON, "-c", "x = bytearray(200 << 20); import time; time.sleep(2)"]),
+        ]
+        for what, args, prog in runs:
+            rep = os.path.join(res, "v.json")
+            trace = os.path.join(res, "v.jsonl")
+            for f in (rep, trace):
+                if os.path.exists(f):
+                    os.unlink(f)
+            r = h.run_in(d, [h.pv(), "run", *args, "--report", rep, "--trace", trace, "--", *prog],
+                         env={"GITHUB_TOKEN": "secret"})
+            doc = load_json(rep)
+            bad = first_error(rv, doc)
+            check(f"report schema: a real report validates ({what}; ended {doc.get('ended')})",
+                  r and not bad and "unreadable" not in doc, f"{bad}; {str(doc)[:400]}")
+            recs, bad = 0, None
+            if os.path.exists(trace):
+                with open(trace) as f:
+                    for line in f:
+                        recs += 1
+                        bad = bad or first_error(tv, json.loads(line))
+            if doc.get("ended") != "setup-error":  # a run that never started has an empty trace
+                check(f"trace schema: every record of the run's trace validates ({what})", recs >= 2 and not bad,
+                      f"{recs} records; {bad}")
+        trace = os.path.join(res, "plain.jsonl")
+        r = h.run_in(d, [h.pv(), "trace", "-o", trace, "--", "sh", "-c", "ls / >/dev/null; cat /nonexistent; exit 3"])
+        with open(trace) as f:
+            records = [json.loads(line) for line in f]
+        bad = next((first_error(tv, x) for x in records if first_error(tv, x)), None)
+        check("trace schema: picovisor trace's records validate (syscall, spawn, exec, signal, exit, end)",
+              r and r[2] == 3 and not bad and {x["type"] for x in records} >= {"start", "syscall", "spawn", "exec",
+                                                                               "exit", "end"}, str(bad))
+        broken = dict(load_json(os.path.join(res, "r.json")))
+        broken.pop("ended", None)
+        check("report schema: a report without 'ended' does not validate (the schema can fail)",
+              first_error(rv, broken) is not None, "")
+        check("trace schema: a record with a higher v does not validate",
+              first_error(tv, dict(records[0], v=2)) is not None, "")
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def ci_nested():
     d = h.fresh_dir(None)
     try:
@@ -427,4 +562,4 @@ def ci_nested():
 def groups(harness):
     global h
     h = harness
-    return [ci_environment, ci_chdir, ci_exit_status, ci_shm, ci_view_rules, ci_policy_language, ci_nested]
+    return [ci_environment, ci_chdir, ci_exit_status, ci_shm, ci_view_rules, ci_policy_language, ci_report, ci_nested]

@@ -23,10 +23,6 @@
 #include "trace_read.h"
 #include "util.h"
 
-#ifndef PICOVISOR_VERSION
-#define PICOVISOR_VERSION "0.1"
-#endif
-
 #define CAP_SYS_ADMIN_BIT 21
 #define CAP_CHECKPOINT_RESTORE_BIT 40
 

@@ -97,7 +97,11 @@ void options_usage(FILE *out)
 	      "                      the program's own status (a CI step then fails on it)\n"
 	      "  --report FILE       write a JSON report of the run: how it ended, counts, every\n"
 	      "                      violation with the rule that refused it\n"
-	      "  --quiet             no violation lines or notes on standard error\n"
+	      "  --annotate github   at the end, one GitHub Actions ::error line on standard output per\n"
+	      "                      distinct violation (call, rule, path), with its count\n"
+	      "  --quiet             no violation lines or notes on standard error (otherwise one\n"
+	      "                      line a violation; under on-violation log one line per distinct\n"
+	      "                      call, rule and path, and the repeats counted at the end)\n"
 	      "  --tty               keep the terminal's session (by default the program gets a\n"
 	      "                      session of its own, with no controlling terminal)\n"
 	      "  --keep-fd N         pass descriptor N on (all but 0, 1 and 2 are closed)\n"
@@ -364,6 +368,7 @@ int options_parse(int argc, char **argv, struct run_options *o)
 		{ "fail-on-violation", no_argument, NULL, 'X' },
 		{ "chdir", required_argument, NULL, 'd' },
 		{ "report", required_argument, NULL, 'R' },
+		{ "annotate", required_argument, NULL, 'A' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "tty", no_argument, NULL, 't' },
 		{ "keep-tmpdir", no_argument, NULL, 'k' },
@@ -478,6 +483,12 @@ int options_parse(int argc, char **argv, struct run_options *o)
 		case 'R':
 			o->report_file = optarg;
 			break;
+		case 'A':
+			if (strcmp(optarg, "github") != 0)
+				return usage_error("--annotate %s: the one format is github (GitHub Actions workflow commands)",
+						   optarg);
+			o->annotate_github = true;
+			break;
 		case 'q':
 			o->quiet = true;
 			break;
@@ -557,8 +568,9 @@ int options_parse(int argc, char **argv, struct run_options *o)
 			return usage_error("unknown option '%s' or missing argument", argv[optind - 1]);
 		}
 	}
-	if (!o->sandbox && (o->report_file || o->quiet || o->share_tty || o->keep_tmpdir || o->nkeep_fds))
-		return usage_error("--report, --quiet, --tty, --keep-tmpdir and --keep-fd are options of the sandbox: "
+	if (!o->sandbox && (o->report_file || o->quiet || o->share_tty || o->keep_tmpdir || o->nkeep_fds ||
+			    o->annotate_github))
+		return usage_error("--report, --annotate, --quiet, --tty, --keep-tmpdir and --keep-fd are options of the sandbox: "
 				   "give a policy with --policy NAME|FILE (for example --policy ci)");
 	if (o->require_landlock && o->no_landlock)
 		return usage_error("--require-landlock and --no-landlock contradict each other");
