@@ -85,7 +85,8 @@ struct policy {
 	bool limit_set[LIMIT_COUNT];
 	uint64_t limit[LIMIT_COUNT];
 	enum on_violation on_violation;
-	bool fail_on_violation;         /* a run with any violation exits with status 123 */
+	bool fail_on_violation;         /* a run with any violation exits with status 123 (implies see_all_refusals) */
+	bool see_all_refusals;          /* the supervisor checks every path, so that each refusal is reported */
 	struct policy_map *maps;
 	size_t nmaps;
 	char **tmps;

@@ -345,7 +345,9 @@ void policy_compile_env(const struct policy *p, const struct landlock_plan *plan
 	/* deny: Landlock refuses in the kernel. kill and log must see each refusal, so the supervisor checks first. */
 	env->landlock_paths = !proc_writable &&
 			      (everything || (plan->abi >= 1 && plan->paths_complete &&
-					      (p->on_violation == VIOLATION_DENY || p->on_violation == VIOLATION_UNSET)));
+					      (p->on_violation == VIOLATION_DENY || p->on_violation == VIOLATION_UNSET) &&
+					      /* Landlock's refusals are not seen: a run that must report each one checks itself */
+					      !p->see_all_refusals && !p->fail_on_violation));
 	/* Unix socket paths are beyond Landlock (connect needs no file right): checked unless everything is allowed. */
 	env->check_sockaddrs = p->net != NET_ANY || !everything;
 	env->count_tasks = p->limit_set[LIMIT_PROCS];

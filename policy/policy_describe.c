@@ -40,6 +40,8 @@ void policy_describe(const struct policy *p, FILE *out)
 	fprintf(out, "  on-violation: %s\n", actions[p->on_violation]);
 	if (p->fail_on_violation)
 		fprintf(out, "  fail-on-violation: exit status 123 after any violation\n");
+	if (p->see_all_refusals)
+		fprintf(out, "  see-all-refusals: the supervisor checks every path, so that each refusal is reported\n");
 	for (size_t i = 0; i < p->nmaps; i++)
 		fprintf(out, "  map %s %s%s  (%s)\n", p->maps[i].guest, p->maps[i].host, p->maps[i].read_only ? " ro" : "",
 		       p->maps[i].origin);

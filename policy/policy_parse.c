@@ -39,7 +39,7 @@ struct parser {
 };
 
 /* Settings that a text may give once (a profile's are overridden, not contradicted). */
-enum { SET_NET, SET_ON_VIOLATION, SET_TMPDIR, SET_FAIL_ON_VIOLATION, SET_LIMIT0 };
+enum { SET_NET, SET_ON_VIOLATION, SET_TMPDIR, SET_FAIL_ON_VIOLATION, SET_SEE_ALL, SET_LIMIT0 };
 
 __attribute__((format(printf, 4, 5))) static int fail(struct parser *ps, const struct line *l, int col, const char *fmt,
 						       ...)
@@ -518,6 +518,14 @@ static int do_fail_on_violation(struct parser *ps, const struct line *l)
 	return 0;
 }
 
+static int do_see_all_refusals(struct parser *ps, const struct line *l)
+{
+	if (need_args(ps, l, 0, 0, "see-all-refusals") < 0 || once(ps, l, SET_SEE_ALL) < 0)
+		return -1;
+	ps->p->see_all_refusals = true;
+	return 0;
+}
+
 static int do_map(struct parser *ps, const struct line *l)
 {
 	struct policy_map *m;
@@ -625,7 +633,7 @@ static const struct {
 	{ "bind", do_bind },       { "clearenv", do_clearenv }, { "connect", do_connect },
 	{ "fail-on-violation", do_fail_on_violation }, { "keep-env", do_keep_env }, { "limit", do_limit },   { "map", do_map },           { "net", do_net },
 	{ "on-violation", do_on_violation }, { "path", do_path }, { "profile", do_profile }, { "promise", do_promise },
-	{ "setenv", do_setenv },   { "tmp", do_tmp },         { "tmpdir", do_tmpdir },     { "unsetenv", do_unsetenv },
+	{ "see-all-refusals", do_see_all_refusals }, { "setenv", do_setenv },   { "tmp", do_tmp },         { "tmpdir", do_tmpdir },     { "unsetenv", do_unsetenv },
 };
 
 /* What a whole text says, once every line is in: rules that contradict each other. */
@@ -668,7 +676,7 @@ static int parse_text(struct parser *ps, const char *text, const char *file)
 		if (i == ARRAY_SIZE(directives)) {
 			rc = fail(ps, &l, l.tok[0].col,
 				  "unknown directive '%s': expected profile, promise, path, tmpdir, net, connect, bind, "
-				  "limit, on-violation, fail-on-violation, map, tmp, clearenv, setenv, unsetenv or keep-env",
+				  "limit, on-violation, fail-on-violation, see-all-refusals, map, tmp, clearenv, setenv, unsetenv or keep-env",
 				  l.tok[0].text);
 			break;
 		}

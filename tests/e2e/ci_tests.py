@@ -304,7 +304,7 @@ def ci_view_rules():
 
 
 DIRECTIVES = ("profile", "promise", "path", "tmpdir", "net", "connect", "bind", "limit", "on-violation", "map", "tmp",
-              "clearenv", "setenv", "unsetenv", "keep-env", "fail-on-violation")
+              "clearenv", "setenv", "unsetenv", "keep-env", "fail-on-violation", "see-all-refusals")
 
 
 def doc_policy_blocks():
@@ -545,6 +545,43 @@ def ci_report():
         shutil.rmtree(d, ignore_errors=True)
 
 
+def ci_refusals_seen():
+    d = h.fresh_dir(lambda d: h.write(d, "mp.py", MP_SCRIPT, 0o644))
+    rep = os.path.join(d, "r.json")
+    script = "cat /root/.profile; echo x > /etc/pv-e2e-seen; exit 0"
+    try:
+        r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--report", rep, "--", "sh", "-c", script])
+        doc = load_json(rep)
+        abi = doc.get("policy", {}).get("landlock_abi", 0)
+        if abi < 1:
+            h.report("plain ci: the report names Landlock's refusals as unseen", None, "this kernel has no Landlock")
+        else:
+            unseen = doc.get("unseen_refusals", [])
+            check("plain ci: Landlock refuses unseen, and the report says so (unseen_refusals names path refusals)",
+                  r and r[2] == 0 and b"Permission denied" in r[1] and doc.get("counts", {}).get("violations") == 0
+                  and any("path refusals made by Landlock" in u for u in unseen), str(doc)[:600])
+        r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--see-all-refusals", "--report", rep, "--", "sh", "-c", script])
+        doc = load_json(rep)
+        err = r[1].decode(errors="replace") if r else ""
+        check("--see-all-refusals: the same refusals (EACCES) are each reported, with their rules",
+              r and r[2] == 0 and doc.get("counts", {}).get("violations") == 2 and "/root/.profile needs r" in err
+              and "/etc/pv-e2e-seen needs wc" in err and err.count("Permission denied") == 2
+              and not any("path refusals" in u for u in doc.get("unseen_refusals", [])), err[-800:])
+        r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--fail-on-violation", "--", "sh", "-c", script])
+        check("--fail-on-violation sees a refusal Landlock would make: 123", r and r[2] == 123, str(r)[:400])
+        r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--see-all-refusals", "--", PYTHON, "mp.py"])
+        err = r[1].decode(errors="replace") if r else ""
+        check("--see-all-refusals reports the /dev/shm refusal behind a failing multiprocessing lock (the LTP case)",
+              r and r[2] != 0 and "violation" in err and "/dev/shm/" in err, err[-600:])
+        r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--see-all-refusals", "--report", rep, "--", "true"])
+        doc = load_json(rep)
+        check("--see-all-refusals: paths are checked by the supervisor, Landlock stays behind it",
+              doc.get("policy", {}).get("paths_checked_by") == "supervisor"
+              and doc.get("policy", {}).get("landlock") == (doc.get("policy", {}).get("landlock_abi", 0) >= 1), str(doc)[:400])
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def ci_nested():
     d = h.fresh_dir(None)
     try:
@@ -562,4 +599,4 @@ def ci_nested():
 def groups(harness):
     global h
     h = harness
-    return [ci_environment, ci_chdir, ci_exit_status, ci_shm, ci_view_rules, ci_policy_language, ci_report, ci_nested]
+    return [ci_environment, ci_chdir, ci_exit_status, ci_shm, ci_view_rules, ci_policy_language, ci_report, ci_refusals_seen, ci_nested]

@@ -94,7 +94,10 @@ void options_usage(FILE *out)
 	      "  --on-violation deny|kill|log  deny: the call fails (EPERM/EACCES); kill: the run\n"
 	      "                      ends with status 159; log: allowed and reported (audit)\n"
 	      "  --fail-on-violation exit with status 123 if the run had any violation, whatever\n"
-	      "                      the program's own status (a CI step then fails on it)\n"
+	      "                      the program's own status (a CI step then fails on it); implies\n"
+	      "  --see-all-refusals  the supervisor checks every path itself, so that a refusal\n"
+	      "                      Landlock would make unseen is reported (slower: each\n"
+	      "                      path-bearing call stops; the report lists what stays unseen)\n"
 	      "  --report FILE       write a JSON report of the run: how it ended, counts, every\n"
 	      "                      violation with the rule that refused it\n"
 	      "  --annotate github   at the end, one GitHub Actions ::error line on standard output per\n"
@@ -328,7 +331,8 @@ static int add_override(struct run_options *o, const char *option, const char *v
 		char *q = quoted(value, strlen(value));
 		line = xasprintf("%s %s", option, q);
 		free(q);
-	} else if (strcmp(option, "clearenv") == 0 || strcmp(option, "fail-on-violation") == 0) {
+	} else if (strcmp(option, "clearenv") == 0 || strcmp(option, "fail-on-violation") == 0 ||
+		   strcmp(option, "see-all-refusals") == 0) {
 		line = xstrdup(option);
 	} else if (strcmp(option, "limit") == 0) {
 		const char *eq = strchr(value, '=');
@@ -366,6 +370,7 @@ int options_parse(int argc, char **argv, struct run_options *o)
 		{ "keep-env", required_argument, NULL, 'S' },
 		{ "clearenv", no_argument, NULL, 'E' },
 		{ "fail-on-violation", no_argument, NULL, 'X' },
+		{ "see-all-refusals", no_argument, NULL, 'Y' },
 		{ "chdir", required_argument, NULL, 'd' },
 		{ "report", required_argument, NULL, 'R' },
 		{ "annotate", required_argument, NULL, 'A' },
@@ -468,8 +473,9 @@ int options_parse(int argc, char **argv, struct run_options *o)
 			break;
 		}
 		case 'E':
-		case 'X': {
-			int rc = add_override(o, c == 'E' ? "clearenv" : "fail-on-violation", "");
+		case 'X':
+		case 'Y': {
+			int rc = add_override(o, c == 'E' ? "clearenv" : c == 'X' ? "fail-on-violation" : "see-all-refusals", "");
 			if (rc)
 				return rc;
 			o->sandbox = true;

@@ -457,6 +457,24 @@ void run_report_write(const struct run_options *o, int main_status, int exit_cod
 	    run_end_reason() == RUN_END_NONE && !fatal_message())
 		sb_printf(&b, "  \"program_exit_status\": %d,\n",
 			  WIFSIGNALED(main_status) ? 128 + WTERMSIG(main_status) : WEXITSTATUS(main_status));
+	if (sb) {
+		/* Refusals the kernel makes without a stop: said, never silently missing from the list. */
+		bool any = false;
+
+		sb_puts(&b, "  \"unseen_refusals\": [");
+		if (sb->landlock_active && !sb->supervisor_paths) {
+			sb_puts(&b, "\n    \"path refusals made by Landlock in the kernel (EACCES, EXDEV) are not reported: "
+				    "run with see-all-refusals (or fail-on-violation, or on-violation log) to have the "
+				    "supervisor check and report each\"");
+			any = true;
+		}
+		if (sb->landlock_active && sb->landlock.abi >= 6 && sb->policy.net != NET_ANY) {
+			sb_printf(&b, "%s\n    \"connections to abstract unix sockets outside the run, refused by Landlock's "
+				      "scoping (EPERM), are not reported\"", any ? "," : "");
+			any = true;
+		}
+		sb_puts(&b, any ? "\n  ],\n" : "],\n");
+	}
 	sb_printf(&b, "  \"duration_s\": %llu.%06llu,\n", (unsigned long long)(rel / 1000000000u),
 		  (unsigned long long)(rel % 1000000000u / 1000u));
 	sb_printf(&b,
