@@ -4,7 +4,9 @@ kept from the program, --clearenv/--setenv/--unsetenv/--keep-env and their polic
 import json
 import os
 import re
+import shlex
 import shutil
+import tempfile
 
 h = None
 
@@ -582,6 +584,92 @@ def ci_refusals_seen():
         shutil.rmtree(d, ignore_errors=True)
 
 
+RUN_TESTS = """#!/bin/sh
+# A project's untrusted test step: reads ./data, writes ./out, uses the loopback network.
+set -e
+mkdir -p out
+tr a-z A-Z < data > out/result
+PYTHON -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(); socket.create_connection(s.getsockname())'
+[ -z "$PEEK" ] || cat "$HOME/.ssh/id_ed25519" > out/stolen 2>/dev/null || true
+echo tests passed
+"""
+
+
+def doc_ci_commands():
+    """The policy block and the picovisor command lines of docs/ci.md's examples."""
+    with open(os.path.join(h.ROOT, "docs", "ci.md")) as f:
+        doc = f.read()
+    blocks = re.findall(r"(?ms)^```(\w*)\n(.*?)^```$", doc)
+    policy = next(text for lang, text in blocks if text.startswith("profile ci"))
+    commands = []
+    for lang, text in blocks:
+        for line in text.splitlines():
+            m = re.match(r"^\s*(?:run:|-)?\s*(picovisor .*)$", line)
+            if m:
+                commands.append((lang or "shell", m.group(1)))
+    return policy, commands
+
+
+def ci_docs():
+    policy, commands = doc_ci_commands()
+    check("docs/ci.md: the examples' picovisor commands are found (GitHub Actions, GitLab CI, audit)",
+          len([c for c in commands if c[0] == "yaml"]) >= 4 and any("--annotate github" in c[1] for c in commands)
+          and any("--on-violation log" in c[1] for c in commands), str(commands))
+    home = tempfile.mkdtemp(prefix="pv-e2e-home-")
+    os.makedirs(os.path.join(home, ".ssh"))
+    with open(os.path.join(home, ".ssh", "id_ed25519"), "w") as f:
+        f.write("PRIVATE KEY\n")
+    os.chmod(home, 0o755)
+    os.chmod(os.path.join(home, ".ssh"), 0o755)
+    os.chmod(os.path.join(home, ".ssh", "id_ed25519"), 0o644)
+
+    def setup(d):
+        h.write(d, "ci-tests.policy", policy, 0o644)
+        h.write(d, "data", "some data\n", 0o644)
+        h.write(d, "run-tests.sh", RUN_TESTS.replace("PYTHON", PYTHON))
+
+    rv = validator("report")
+    try:
+        for peek in ("", "yes"):
+            d = h.fresh_dir(setup)
+            try:
+                for lang, cmd in commands:
+                    argv = [h.pv()] + shlex.split(cmd)[1:]
+                    r = h.run_in(d, argv, env={"HOME": home, "PEEK": peek, "GITHUB_TOKEN": "ghs_x"})
+                    out = r[0].decode(errors="replace") if r else ""
+                    what = f"docs/ci.md ({lang}) {cmd[:60]}{'...' if len(cmd) > 60 else ''}"
+                    if " check " in f" {cmd} ":
+                        check(f"{what}: the policy is valid", r and r[2] == 0, str(r))
+                        continue
+                    report = next((a.split("--report ", 1)[1].split()[0] for a in [cmd] if "--report " in a), None)
+                    doc = load_json(os.path.join(d, report)) if report else {}
+                    if "--on-violation log" in cmd:
+                        stole = any(".ssh/id_ed25519" in c.get("call", "") for c in doc.get("counts_by_rule", []))
+                        check(f"{what}, {'a step that reads ~/.ssh' if peek else 'a good step'}: audit run passes "
+                              f"and lists {'the ~/.ssh read' if peek else 'no violation'}",
+                              r and r[2] == 0 and stole == bool(peek), f"{r and r[1][-500:]} {doc.get('counts_by_rule')}")
+                        continue
+                    if not peek:
+                        check(f"{what}, a good step: status 0, its output, the report valid, no annotation",
+                              r and r[2] == 0 and "tests passed" in out and "::error" not in out
+                              and doc.get("exit_status") == 0 and "GITHUB_TOKEN" in doc.get("environment", {}).get("removed", [])
+                              and (rv is None or first_error(rv, doc) is None)
+                              and open(os.path.join(d, "out", "result")).read() == "SOME DATA\n",
+                              f"{r and (r[1][-600:])} {rv and first_error(rv, doc)}")
+                    else:
+                        annotated = "--annotate github" not in cmd or any(
+                            ln.startswith("::error title=picovisor%3A denied openat") and ".ssh/id_ed25519" in ln
+                            for ln in out.splitlines())
+                        check(f"{what}, a step that reads ~/.ssh: the job fails (123), the key stays unread"
+                              f"{', an annotation names it' if '--annotate' in cmd else ''}",
+                              r and r[2] == 123 and annotated and doc.get("program_exit_status") == 0
+                              and not os.path.getsize(os.path.join(d, "out", "stolen")), f"{r and r[2]} {out[-800:]}")
+            finally:
+                shutil.rmtree(d, ignore_errors=True)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
 def ci_nested():
     d = h.fresh_dir(None)
     try:
@@ -599,4 +687,4 @@ def ci_nested():
 def groups(harness):
     global h
     h = harness
-    return [ci_environment, ci_chdir, ci_exit_status, ci_shm, ci_view_rules, ci_policy_language, ci_report, ci_refusals_seen, ci_nested]
+    return [ci_environment, ci_chdir, ci_exit_status, ci_shm, ci_view_rules, ci_policy_language, ci_report, ci_refusals_seen, ci_docs, ci_nested]
