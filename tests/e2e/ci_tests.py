@@ -670,6 +670,30 @@ def ci_docs():
         shutil.rmtree(home, ignore_errors=True)
 
 
+def ci_proc_host():
+    d = h.fresh_dir(None)
+    script = ("head -c 64 /proc/1/cmdline >/dev/null && echo host-readable || echo host-refused; "
+              "head -c 64 /proc/self/cmdline >/dev/null && echo self-readable; "
+              "sleep 2 & head -c 64 /proc/$!/cmdline >/dev/null && echo child-readable; kill $!")
+    try:
+        r = h.run_in(d, ["sh", "-c", script])
+        check("/proc of the host: /proc/1/cmdline is readable natively (so the test can fail)",
+              r and b"host-readable" in r[0], str(r))
+        r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--see-all-refusals", "--", "sh", "-c", script])
+        check("/proc of the host under ci --see-all-refusals: another process's /proc/PID/cmdline refused (EACCES, "
+              "reported); the run's own readable",
+              r and r[0] == b"host-refused\nself-readable\nchild-readable\n" and b"/proc/1/cmdline needs r" in r[1]
+              and b"Permission denied" in r[1], str(r))
+        r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--fail-on-violation", "--", "sh", "-c", script])
+        check("/proc of the host under ci --fail-on-violation: refused, and the job fails (123)",
+              r and r[2] == 123 and b"host-refused" in r[0], str(r))
+        r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--", "sh", "-c", script])
+        check("/proc of the host under plain ci: readable, as docs/policy.md says (Known gaps)",
+              r and b"host-readable" in r[0], str(r))
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def ci_nested():
     d = h.fresh_dir(None)
     try:
@@ -687,4 +711,4 @@ def ci_nested():
 def groups(harness):
     global h
     h = harness
-    return [ci_environment, ci_chdir, ci_exit_status, ci_shm, ci_view_rules, ci_policy_language, ci_report, ci_refusals_seen, ci_docs, ci_nested]
+    return [ci_environment, ci_chdir, ci_exit_status, ci_shm, ci_view_rules, ci_policy_language, ci_report, ci_refusals_seen, ci_docs, ci_proc_host, ci_nested]
