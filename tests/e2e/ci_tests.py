@@ -694,6 +694,74 @@ def ci_proc_host():
         shutil.rmtree(d, ignore_errors=True)
 
 
+STEP = """#!/bin/sh
+# An untrusted step: reads its data and three files of a fixture directory, makes an output directory outside,
+# uses the loopback network. With MORE set it also reads one file more.
+cat data OUTSIDE/a OUTSIDE/b OUTSIDE/c > /dev/null
+mkdir -p WRITABLE/out && echo result > WRITABLE/out/r.txt
+PYTHON -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(); socket.create_connection(s.getsockname())'
+[ -z "$MORE" ] || cat SECRET
+echo step done
+"""
+
+
+def ci_suggest():
+    base = tempfile.mkdtemp(prefix="pv-e2e-sug-")
+    outside, writable, secret = (os.path.join(base, n) for n in ("fixtures", "writable", "secret"))
+    os.chmod(base, 0o755)
+    os.mkdir(outside)
+    os.mkdir(writable)
+    os.chmod(writable, 0o777)
+    for n in "abc":
+        with open(os.path.join(outside, n), "w") as f:
+            f.write(n + "\n")
+    with open(secret, "w") as f:
+        f.write("secret\n")
+    os.chmod(secret, 0o644)
+    step = STEP.replace("OUTSIDE", outside).replace("WRITABLE", writable).replace("SECRET", secret).replace("PYTHON", PYTHON)
+
+    def setup(d):
+        h.write(d, "step.sh", step)
+        h.write(d, "data", "data\n", 0o644)
+
+    d = h.fresh_dir(setup)
+    try:
+        audit, trace, sugg = (os.path.join(d, n) for n in ("audit.json", "audit.jsonl", "suggested.policy"))
+        r = h.run_in(d, [h.pv(), "run", "--quiet", "--policy", "ci", "--on-violation", "log", "--report", audit,
+                         "--trace", trace, "--", "./step.sh"])
+        check("policy suggest: the audit run (on-violation log) passes", r and r[2] == 0 and b"step done" in r[0], str(r))
+        shutil.rmtree(os.path.join(writable, "out"), ignore_errors=True)
+        for source in (audit, trace):
+            kind = "report" if source == audit else "trace"
+            r = h.run_in(d, [h.pv(), "policy", "suggest", source])
+            text = r[0].decode(errors="replace") if r else ""
+            with open(sugg, "w") as f:
+                f.write(text)
+            check(f"policy suggest {kind}: promises, grouped path rules, the network, each with the calls that needed it",
+                  r and r[2] == 0 and "profile ci\n" in text and "promise inet\n" in text and "net loopback\n" in text
+                  and f'path r "{outside}"\n' in text and "# openat, by cat (3 times)" in text
+                  and f"path c \"{writable}\"" in text and "bind, connect, by python3" in text, text)
+            c = h.run_in(d, [h.pv(), "policy", "check", sugg])
+            check(f"policy suggest {kind}: the suggestion is a valid policy", c and c[2] == 0, str(c))
+            r = h.run_in(d, [h.pv(), "run", "--policy", sugg, "--fail-on-violation", "--", "./step.sh"])
+            check(f"policy suggest {kind}: round trip: the same step passes under it with no violation",
+                  r and r[2] == 0 and b"violation" not in r[1] and b"step done" in r[0], str(r)[-600:])
+            r = h.run_in(d, [h.pv(), "run", "--policy", sugg, "--fail-on-violation", "--", "./step.sh"], env={"MORE": "1"})
+            check(f"policy suggest {kind}: a step that does one thing more is refused (123, the extra read reported)",
+                  r and r[2] == 123 and f"{secret} needs r".encode() in r[1] and b"secret\n" not in r[0], str(r)[-600:])
+            shutil.rmtree(os.path.join(writable, "out"), ignore_errors=True)
+        h.write(d, "junk", "not a report\n", 0o644)
+        r = h.run_in(d, [h.pv(), "policy", "suggest", "junk"])
+        check("policy suggest of something else: status 1 and why", r and r[2] == 1 and b"neither" in r[1], str(r))
+        r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--fail-on-violation", "--", "mkdir", "-p",
+                         os.path.join(d, "new", "deeper")])
+        check("mkdir -p through directories the rules do not cover: EEXIST as natively, no violation",
+              r and r[2] == 0 and b"violation" not in r[1] and os.path.isdir(os.path.join(d, "new", "deeper")), str(r))
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+        shutil.rmtree(base, ignore_errors=True)
+
+
 def ci_nested():
     d = h.fresh_dir(None)
     try:
@@ -711,4 +779,4 @@ def ci_nested():
 def groups(harness):
     global h
     h = harness
-    return [ci_environment, ci_chdir, ci_exit_status, ci_shm, ci_view_rules, ci_policy_language, ci_report, ci_refusals_seen, ci_docs, ci_proc_host, ci_nested]
+    return [ci_environment, ci_chdir, ci_exit_status, ci_shm, ci_view_rules, ci_policy_language, ci_report, ci_refusals_seen, ci_docs, ci_proc_host, ci_suggest, ci_nested]

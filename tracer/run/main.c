@@ -159,6 +159,8 @@ int main(int argc, char **argv)
 	case CMD_POLICY_CHECK:
 	case CMD_POLICY_SHOW:
 		return policy_check_main(&o);
+	case CMD_POLICY_SUGGEST:
+		return policy_suggest_main(&o);
 	case CMD_RUN:
 	case CMD_TRACE:
 		break;

@@ -22,6 +22,7 @@ void options_usage(FILE *out)
 	      "       picovisor summary [--by-process] TRACE\n"
 	      "       picovisor diff [--json] [--ignore REGEX]... TRACE_A TRACE_B\n"
 	      "       picovisor policy check|show FILE|PROFILE\n"
+	      "       picovisor policy suggest REPORT|TRACE\n"
 	      "       picovisor help | --help\n"
 	      "       picovisor --version\n"
 	      "\n"
@@ -44,7 +45,9 @@ void options_usage(FILE *out)
 	      "policy check: parse a sandbox policy (docs/policy.md) or a built-in profile (ci,\n"
 	      "strict, none) and say what it sets, or FILE:LINE:COL and what was expected. Exit\n"
 	      "status 0 valid, 1 not. policy show: that, the Landlock ruleset and the seccomp\n"
-	      "filters it compiles to (libseccomp's PFC text), and who checks paths.\n"
+	      "filters it compiles to (libseccomp's PFC text), and who checks paths. policy suggest:\n"
+	      "from an audit run's report or trace (--on-violation log --report FILE), a policy\n"
+	      "under which that run would have passed, each line with the calls that needed it.\n"
 	      "\n"
 	      "Options of run and trace:\n"
 	      "  --personality NAME  how system calls are served; NAME is one of:\n"
@@ -151,6 +154,7 @@ void options_usage(FILE *out)
 	      "  summary: 0 done, 2 unreadable or malformed trace, 125 bad usage\n"
 	      "  diff: 0 same, 1 different, 2 unreadable or malformed traces, 125 bad usage\n"
 	      "  policy check|show: 0 valid, 1 not valid (FILE:LINE:COL on stderr), 125 bad usage\n"
+	      "  policy suggest: 0 done, 1 unreadable report or trace, 125 bad usage\n"
 	      "  help, --version: 0\n",
 	      out);
 }
@@ -405,9 +409,13 @@ int options_parse(int argc, char **argv, struct run_options *o)
 		return 0;
 	}
 	if (strcmp(argv[1], "policy") == 0) {
-		if (argc != 4 || (strcmp(argv[2], "check") != 0 && strcmp(argv[2], "show") != 0))
-			return usage_error("%s", "use 'picovisor policy check|show FILE|PROFILE'");
-		o->command = strcmp(argv[2], "check") == 0 ? CMD_POLICY_CHECK : CMD_POLICY_SHOW;
+		if (argc != 4 || (strcmp(argv[2], "check") != 0 && strcmp(argv[2], "show") != 0 &&
+				  strcmp(argv[2], "suggest") != 0))
+			return usage_error("%s", "use 'picovisor policy check|show FILE|PROFILE' or "
+						 "'picovisor policy suggest REPORT|TRACE'");
+		o->command = strcmp(argv[2], "check") == 0  ? CMD_POLICY_CHECK
+			     : strcmp(argv[2], "show") == 0 ? CMD_POLICY_SHOW
+							     : CMD_POLICY_SUGGEST;
 		o->policy = argv[3];
 		return 0;
 	}
