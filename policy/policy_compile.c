@@ -354,6 +354,33 @@ void policy_compile_env(const struct policy *p, const struct landlock_plan *plan
 	env->translate_paths = p->nmaps || p->ntmps;
 }
 
+/*
+ * An owner change to the run's own user and group (-1: unchanged) is an
+ * attribute change like a mode's (fattr): sed -i and install give a new file
+ * the old one's owner, which is the caller's. Checked by the supervisor on the
+ * object (write permission), as every attribute change is.
+ */
+static void allow_own_ids(struct compiler *c, uint32_t action, const struct syscall_entry *e,
+			  const struct compile_env *env)
+{
+	const uint64_t users[] = { 0xffffffffu, env->run_uid }, groups[] = { 0xffffffffu, env->run_gid };
+	int file = -1;
+
+	for (int i = 0; i < syscall_nargs(e); i++)
+		if (e->args[i].kind == K_PATH || e->args[i].kind == K_FD)
+			file = i;
+	if (file < 0 || file + 2 >= syscall_nargs(e))
+		return;
+	for (size_t u = 0; u < ARRAY_SIZE(users); u++)
+		for (size_t g = 0; g < ARRAY_SIZE(groups); g++) {
+			struct scmp_arg_cmp cmp[2] = {
+				SCMP_CMP((unsigned)file + 1, SCMP_CMP_MASKED_EQ, 0xffffffffu, users[u]),
+				SCMP_CMP((unsigned)file + 2, SCMP_CMP_MASKED_EQ, 0xffffffffu, groups[g]),
+			};
+			add_rule(c, action, e->nr, e->name, 2, cmp);
+		}
+}
+
 static int compile_x86_64(struct compiler *c, const struct compile_env *env)
 {
 	uint32_t check = SCMP_ACT_TRACE(filter_trace_data(ABI_X86_64, false) | POLICY_DATA_CHECK);
@@ -372,8 +399,11 @@ static int compile_x86_64(struct compiler *c, const struct compile_env *env)
 			add(c, SCMP_ACT_ALLOW, e->nr, e->name, 0, NULL);
 			continue;
 		}
-		if (!granted)
+		if (!granted) {
+			if (attr_op_of(e->flags) == ATTR_OWNER && c->p->promises & (1ULL << promise_index("fattr")))
+				allow_own_ids(c, check, e, env);
 			continue;
+		}
 		action = needs_check(e, env) ? check : SCMP_ACT_ALLOW;
 		arg = deciding_arg(e);
 		/*

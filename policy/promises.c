@@ -27,7 +27,7 @@ static const struct promise table[] = {
 	  CALLS("mknod", "mknodat"), 0 },
 	{ "exec", "execute programs (each image is checked against the path rules with x)",
 	  CALLS("execve", "execveat"), 0 },
-	{ "fattr", "change file attributes: modes, times, extended attributes",
+	{ "fattr", "change file attributes: modes, times, extended attributes, the owner to the run's own ids",
 	  CALLS("chmod", "fchmod", "fchmodat", "fchmodat2", "utime", "utimes", "futimesat", "utimensat", "setxattr",
 		"lsetxattr", "fsetxattr", "removexattr", "lremovexattr", "fremovexattr", "setxattrat",
 		"removexattrat"),

@@ -762,6 +762,43 @@ def ci_suggest():
         shutil.rmtree(base, ignore_errors=True)
 
 
+BUILD_STEP = """set -e
+cc -O1 -o hello hello.c && ./hello
+printf 'all: hello2\\nhello2: hello.c\\n\\tcc -O1 -o hello2 hello.c\\n' > Makefile
+if command -v make >/dev/null; then make -s && ./hello2; else echo built; fi
+mkdir -p "$PWD/out/deep/er" out/sub
+cp hello.c out/ && cp -a hello out/sub/ && cp --reflink=auto hello.c out/copy.c
+mv out/sub out/sub2 && ln -sf hello out/link && install -m 755 hello out/inst
+sed -i s/built/BUILT/ hello.c && grep -c BUILT hello.c
+tar czf out.tgz out && mkdir unpack && tar xzf out.tgz -C unpack && find unpack | sort | head -3
+PYTHON -c "import compileall, tempfile, os; compileall.compile_file('gen.py', quiet=1); print(os.path.isdir(tempfile.gettempdir()))"
+git init -q repo && git -C repo config user.email ci@example.invalid && git -C repo config user.name ci
+id -u >/dev/null && nproc >/dev/null && date >/dev/null && uname -r >/dev/null && touch -d '2020-01-01' hello.c
+chmod 600 out/copy.c && rm -rf out unpack
+echo build step done
+"""
+
+
+def ci_build_steps():
+    def setup(d):
+        h.write(d, "hello.c", '#include <stdio.h>\nint main(void) { puts("built"); return 0; }\n', 0o644)
+        h.write(d, "gen.py", "x = 1\n", 0o644)
+
+    if not shutil.which("cc"):
+        h.report("ordinary build steps under ci --fail-on-violation", None, "no C compiler (cc)")
+        return
+    d = h.fresh_dir(setup)
+    try:
+        r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--fail-on-violation", "--", "sh", "-c",
+                         BUILD_STEP.replace("PYTHON", PYTHON)])
+        check("ordinary build steps under ci --fail-on-violation (every refusal seen): no violation, status 0 "
+              "(cc, make, mkdir -p, cp --reflink, mv, ln, install, sed -i, tar, python, git init, id, touch, chmod)",
+              r and r[2] == 0 and b"violation" not in r[1] and r[0].endswith(b"build step done\n"),
+              r and r[1].decode(errors="replace")[-1500:])
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def ci_nested():
     d = h.fresh_dir(None)
     try:
@@ -779,4 +816,4 @@ def ci_nested():
 def groups(harness):
     global h
     h = harness
-    return [ci_environment, ci_chdir, ci_exit_status, ci_shm, ci_view_rules, ci_policy_language, ci_report, ci_refusals_seen, ci_docs, ci_proc_host, ci_suggest, ci_nested]
+    return [ci_environment, ci_chdir, ci_exit_status, ci_shm, ci_view_rules, ci_policy_language, ci_report, ci_refusals_seen, ci_docs, ci_proc_host, ci_suggest, ci_build_steps, ci_nested]

@@ -331,6 +331,8 @@ void sandbox_prepare(const struct run_options *o, unsigned personality_classes)
 	landlock_gaps(o, sb);
 	policy_compile_env(&sb->policy, &sb->landlock, &env);
 	env.personality_classes = personality_classes;
+	env.run_uid = (uint32_t)getuid();
+	env.run_gid = (uint32_t)getgid();
 	/* log allows what the policy refuses: Landlock would refuse it in the kernel. */
 	sb->landlock_active = sb->landlock.abi >= 1 && sb->policy.on_violation != VIOLATION_LOG;
 	sb->supervisor_paths = !env.landlock_paths;
