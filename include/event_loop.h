@@ -99,6 +99,7 @@ enum run_end {
 	RUN_END_VIOLATION, /* on-violation kill: status 159 */
 	RUN_END_MEMORY,    /* the memory limit of the run: status 159 */
 	RUN_END_FILES,     /* the open-files limit of the run: status 159 */
+	RUN_END_TMPFS,     /* a tmp directory passed the tmpfs limit: status 159 */
 };
 /* End the run now: every tracee is killed; the run's status says why. The first reason stays. */
 void run_end_request(enum run_end why);

@@ -16,6 +16,7 @@ enum command {
 	CMD_POLICY_CHECK,
 	CMD_POLICY_SHOW,
 	CMD_POLICY_PRINT, /* a built-in profile's text */
+	CMD_POLICY_SUGGEST,
 	CMD_HELP,
 	CMD_VERSION,
 	CMD_MAN,        /* help --man: picovisor(1) in roff, generated from --help */
@@ -58,11 +59,13 @@ struct run_options {
 	struct policy_override *overrides; /* --path, --net, --limit, --on-violation: applied after the policy, in order */
 	int noverrides;
 	const char *report_file;  /* --report FILE: JSON report of the run */
+	bool annotate_github;     /* --annotate github: one ::error workflow command per distinct violation */
 	bool quiet;               /* --quiet: no violation lines on standard error */
 	bool share_tty;           /* --tty: no setsid, the program keeps the terminal */
 	bool keep_tmpdir;         /* --keep-tmpdir */
 	bool require_landlock;    /* --require-landlock: refuse to run without it */
 	bool no_landlock;         /* --no-landlock: seccomp and the supervisor alone enforce the policy */
+	const char *chdir;        /* --chdir DIR: the program starts there (in a guest view: a guest path) */
 	int keep_fds[16];         /* --keep-fd N: passed on to the program */
 	int nkeep_fds;
 	/* Facts about this host and user, settled before the run starts. */

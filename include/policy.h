@@ -43,6 +43,7 @@ enum limit_kind {
 	LIMIT_FSIZE,  /* bytes, per file (RLIMIT_FSIZE) */
 	LIMIT_NOFILE, /* open files, per process (RLIMIT_NOFILE) */
 	LIMIT_FILES,  /* open files of the whole run (and no process may hold more: RLIMIT_NOFILE's hard limit) */
+	LIMIT_TMPFS,  /* bytes, each tmp directory of the run (like a tmpfs's size=) */
 	LIMIT_COUNT,
 };
 
@@ -68,6 +69,10 @@ struct policy_map { /* the path-translation issue's; parsed, not yet enforced */
 	policy_origin origin;
 };
 
+struct policy_setenv { /* setenv NAME VALUE */
+	char *name, *value;
+};
+
 struct policy {
 	char *name;                     /* the profile's name or the file's path */
 	uint64_t promises;              /* bit i: promise i of the promise table */
@@ -80,10 +85,20 @@ struct policy {
 	bool limit_set[LIMIT_COUNT];
 	uint64_t limit[LIMIT_COUNT];
 	enum on_violation on_violation;
+	bool fail_on_violation;         /* a run with any violation exits with status 123 (implies see_all_refusals) */
+	bool see_all_refusals;          /* the supervisor checks every path, so that each refusal is reported */
 	struct policy_map *maps;
 	size_t nmaps;
 	char **tmps;
 	size_t ntmps;
+	/* The program's environment (env_rules.c): from picovisor's, cleared or not, then names removed, then set. */
+	bool env_clear;                 /* clearenv: start from an empty environment (keep-env names stay) */
+	char **env_unset;               /* unsetenv NAME|PATTERN|@credentials, in order */
+	size_t nenv_unset;
+	char **env_keep;                /* keep-env NAME|PATTERN: never removed by clearenv or unsetenv */
+	size_t nenv_keep;
+	struct policy_setenv *env_set;  /* setenv NAME VALUE, in order (the last for a name wins) */
+	size_t nenv_set;
 	char **warnings;                /* "FILE:LINE:COL: ..." that do not make the policy invalid */
 	size_t nwarnings;
 };

@@ -31,6 +31,7 @@ struct compile_env {
 	bool count_tasks;     /* a process limit: every fork, vfork and clone stops to be counted */
 	bool translate_paths; /* maps: every call that takes or returns a path stops for path translation */
 	unsigned personality_classes; /* class flags the personality (or co-scheduling) must see: trapped when allowed */
+	uint32_t run_uid, run_gid;    /* the ids the run starts with: fattr's chown to oneself */
 };
 
 /* clone flags the sandbox refuses whatever the policy (CLONE_UNTRACED, namespaces)? */

@@ -26,9 +26,15 @@ void run_report_violation(struct tracee *t, const struct syscall_stop *s, const 
 			  enum refusal_action action, int err);
 /* A process still running when the main program ended: it is killed and named in the report. */
 void run_report_leftover(struct tracee *leader);
+/* Violations so far (those past the report's list included). */
+unsigned long run_report_violation_count(void);
 /* Open --report FILE (if asked) before the program starts; dies if it cannot. */
 void run_report_open(const struct run_options *o);
-/* Write --report FILE (if asked), into the file opened at the start: the run ended with wait status main_status, picovisor exits with exit_code. */
+/*
+ * Write --report FILE (if asked), into the file opened at the start: the run
+ * ended with wait status main_status, picovisor exits with exit_code (which
+ * differs from the program's own under fail-on-violation).
+ */
 void run_report_write(const struct run_options *o, int main_status, int exit_code);
 
 #endif

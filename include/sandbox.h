@@ -15,6 +15,7 @@
 
 #include "held_dir.h"
 #include "landlock_rules.h"
+#include "env_rules.h"
 #include "policy.h"
 #include "policy_compile.h"
 
@@ -31,6 +32,8 @@ struct sandbox {
 	bool supervisor_paths;    /* path-bearing calls stop and the supervisor checks their paths */
 	char *tmpdir;             /* the private tmpdir, or NULL */
 	struct held_dir tmpdir_held; /* held from before the start, for its removal */
+	struct env_changes env;   /* names the policy removed from or set in the program's environment */
+	char *chdir_host;         /* --chdir: the host directory the program starts in, or NULL */
 	/* Counters of the run, for limits and the report. */
 	int forks_in_flight;      /* fork/clone calls let through whose task has not been seen yet */
 	unsigned long calls_checked; /* stops the policy's filter handed to the supervisor */

@@ -7,12 +7,17 @@
 
 /* Exit statuses of picovisor itself (README.md, "Exit status"). */
 enum {
+	EXIT_PV_VIOLATION = 123, /* fail-on-violation: the run had a violation (the program's own status is in the report) */
 	EXIT_PV_TIMEOUT = 124,
 	EXIT_PV_FAILED = 125,   /* bad usage, bad policy, setup error */
 	EXIT_PV_NOEXEC = 126,   /* found but cannot be executed */
 	EXIT_PV_NOTFOUND = 127,
 	EXIT_PV_KILLED = 159,   /* 128 + SIGSYS: the policy ended the run */
 };
+
+#ifndef PICOVISOR_VERSION
+#define PICOVISOR_VERSION "0.1"
+#endif
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -7,6 +7,7 @@
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -34,6 +35,13 @@ bool policy_clone_forbidden(uint64_t flags)
 static const uint64_t ioctl_stdio[] = { FIONREAD, FIONBIO, FIOCLEX, FIONCLEX, TCGETS, TIOCGWINSZ };
 static const uint64_t ioctl_tty[] = { TCSETS,   TCSETSW,   TCSETSF, TIOCSWINSZ, TIOCGPGRP, TIOCSPGRP,
 				      TCFLSH,   TCXONC,    TCSBRK,  TIOCGSID,   TIOCNOTTY, TIOCSCTTY };
+/*
+ * Cloning and deduplicating file ranges (cp's reflink probe, which coreutils
+ * makes before every copy): harmless between files the program already has
+ * open, but no promise names them. Answered as a file system without reflink
+ * answers (EOPNOTSUPP, after which cp copies), not reported as a violation.
+ */
+static const uint64_t ioctl_absent[] = { FICLONE, FICLONERANGE, FIDEDUPERANGE };
 static const uint64_t fcntl_stdio[] = { F_DUPFD,  F_DUPFD_CLOEXEC, F_GETFD,      F_SETFD,     F_GETFL,
 					F_SETFL,  F_GETPIPE_SZ,    F_SETPIPE_SZ, F_GET_SEALS, F_ADD_SEALS,
 					F_GETOWN, F_GETOWN_EX,     F_GETSIG,     F_SETSIG };
@@ -181,6 +189,10 @@ static void allow_constrained(struct compiler *c, uint32_t action, const struct 
 		return;
 	}
 	case K_IOCTL_CMD:
+		if (pc & PC_IOCTL_STDIO)
+			allow_each(c, SCMP_ACT_ERRNO(EOPNOTSUPP), e->nr, e->name, a, 0xffffffffu, ioctl_absent,
+				   ARRAY_SIZE(ioctl_absent));
+		/* fall through */
 	case K_FCNTL_CMD:
 	case K_PRCTL_OPTION:
 		for (size_t i = 0; i < ARRAY_SIZE(value_sets); i++)
@@ -328,11 +340,40 @@ void policy_compile_env(const struct policy *p, const struct landlock_plan *plan
 	/* deny: Landlock refuses in the kernel. kill and log must see each refusal, so the supervisor checks first. */
 	env->landlock_paths = !proc_writable &&
 			      (everything || (plan->abi >= 1 && plan->paths_complete &&
-					      (p->on_violation == VIOLATION_DENY || p->on_violation == VIOLATION_UNSET)));
+					      (p->on_violation == VIOLATION_DENY || p->on_violation == VIOLATION_UNSET) &&
+					      /* Landlock's refusals are not seen: a run that must report each one checks itself */
+					      !p->see_all_refusals && !p->fail_on_violation));
 	/* Unix socket paths are beyond Landlock (connect needs no file right): checked unless everything is allowed. */
 	env->check_sockaddrs = p->net != NET_ANY || !everything;
 	env->count_tasks = p->limit_set[LIMIT_PROCS];
 	env->translate_paths = p->nmaps || p->ntmps;
+}
+
+/*
+ * An owner change to the run's own user and group (-1: unchanged) is an
+ * attribute change like a mode's (fattr): sed -i and install give a new file
+ * the old one's owner, which is the caller's. Checked by the supervisor on the
+ * object (write permission), as every attribute change is.
+ */
+static void allow_own_ids(struct compiler *c, uint32_t action, const struct syscall_entry *e,
+			  const struct compile_env *env)
+{
+	const uint64_t users[] = { 0xffffffffu, env->run_uid }, groups[] = { 0xffffffffu, env->run_gid };
+	int file = -1;
+
+	for (int i = 0; i < syscall_nargs(e); i++)
+		if (e->args[i].kind == K_PATH || e->args[i].kind == K_FD)
+			file = i;
+	if (file < 0 || file + 2 >= syscall_nargs(e))
+		return;
+	for (size_t u = 0; u < ARRAY_SIZE(users); u++)
+		for (size_t g = 0; g < ARRAY_SIZE(groups); g++) {
+			struct scmp_arg_cmp cmp[2] = {
+				SCMP_CMP((unsigned)file + 1, SCMP_CMP_MASKED_EQ, 0xffffffffu, users[u]),
+				SCMP_CMP((unsigned)file + 2, SCMP_CMP_MASKED_EQ, 0xffffffffu, groups[g]),
+			};
+			add_rule(c, action, e->nr, e->name, 2, cmp);
+		}
 }
 
 static int compile_native(struct compiler *c, const struct compile_env *env)
@@ -353,8 +394,11 @@ static int compile_native(struct compiler *c, const struct compile_env *env)
 			add(c, SCMP_ACT_ALLOW, e->nr, e->name, 0, NULL);
 			continue;
 		}
-		if (!granted)
+		if (!granted) {
+			if (attr_op_of(e->flags) == ATTR_OWNER && c->p->promises & (1ULL << PROMISE_FATTR))
+				allow_own_ids(c, check, e, env);
 			continue;
+		}
 		action = needs_check(e, env) ? check : SCMP_ACT_ALLOW;
 		arg = deciding_arg(e);
 		/*

@@ -35,12 +35,25 @@ void policy_describe(const struct policy *p, FILE *out)
 			fprintf(out, "  limit wall %.3f s\n", (double)p->limit[k] / 1e9);
 		else
 			fprintf(out, "  limit %s %" PRIu64 "%s\n", limit_name((enum limit_kind)k), p->limit[k],
-			       k == LIMIT_CPU ? " s" : k == LIMIT_MEMORY || k == LIMIT_FSIZE ? " bytes" : "");
+			       k == LIMIT_CPU ? " s" : k == LIMIT_MEMORY || k == LIMIT_FSIZE || k == LIMIT_TMPFS ? " bytes" : "");
 	}
 	fprintf(out, "  on-violation: %s\n", actions[p->on_violation]);
+	if (p->fail_on_violation)
+		fprintf(out, "  fail-on-violation: exit status 123 after any violation\n");
+	if (p->see_all_refusals)
+		fprintf(out, "  see-all-refusals: the supervisor checks every path, so that each refusal is reported\n");
 	for (size_t i = 0; i < p->nmaps; i++)
 		fprintf(out, "  map %s %s%s  (%s)\n", p->maps[i].guest, p->maps[i].host, p->maps[i].read_only ? " ro" : "",
 		       p->maps[i].origin);
 	for (size_t i = 0; i < p->ntmps; i++)
 		fprintf(out, "  tmp %s\n", p->tmps[i]);
+	if (p->env_clear)
+		fprintf(out, "  clearenv\n");
+	for (size_t i = 0; i < p->nenv_unset; i++)
+		fprintf(out, "  unsetenv %s\n", p->env_unset[i]);
+	for (size_t i = 0; i < p->nenv_keep; i++)
+		fprintf(out, "  keep-env %s\n", p->env_keep[i]);
+	/* Names only: a value may be a secret, and this text is printed and digested. */
+	for (size_t i = 0; i < p->nenv_set; i++)
+		fprintf(out, "  setenv %s\n", p->env_set[i].name);
 }

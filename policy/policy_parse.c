@@ -39,7 +39,7 @@ struct parser {
 };
 
 /* Settings that a text may give once (a profile's are overridden, not contradicted). */
-enum { SET_NET, SET_ON_VIOLATION, SET_TMPDIR, SET_LIMIT0 };
+enum { SET_NET, SET_ON_VIOLATION, SET_TMPDIR, SET_FAIL_ON_VIOLATION, SET_SEE_ALL, SET_LIMIT0 };
 
 __attribute__((format(printf, 4, 5))) static int fail(struct parser *ps, const struct line *l, int col, const char *fmt,
 						       ...)
@@ -305,6 +305,12 @@ static int do_tmpdir(struct parser *ps, const struct line *l)
 	return 0;
 }
 
+/* A network a rule lets the program reach needs sockets to reach it with: net loopback|any, connect, bind imply inet. */
+static void imply_inet(struct parser *ps)
+{
+	ps->p->promises |= 1ULL << promise_index("inet");
+}
+
 static int do_net(struct parser *ps, const struct line *l)
 {
 	const char *m;
@@ -320,6 +326,8 @@ static int do_net(struct parser *ps, const struct line *l)
 		ps->p->net = NET_ANY;
 	else
 		return fail(ps, l, l->tok[1].col, "expected none, loopback or any, not '%s'", m);
+	if (ps->p->net == NET_LOOPBACK || ps->p->net == NET_ANY)
+		imply_inet(ps);
 	return 0;
 }
 
@@ -373,6 +381,7 @@ static int do_connect(struct parser *ps, const struct line *l)
 	origin_of(l, ep.origin);
 	ps->p->connects = xrealloc(ps->p->connects, (ps->p->nconnects + 1) * sizeof(ep));
 	ps->p->connects[ps->p->nconnects++] = ep;
+	imply_inet(ps);
 	return 0;
 }
 
@@ -386,12 +395,14 @@ static int do_bind(struct parser *ps, const struct line *l)
 	origin_of(l, ep.origin);
 	ps->p->binds = xrealloc(ps->p->binds, (ps->p->nbinds + 1) * sizeof(ep));
 	ps->p->binds[ps->p->nbinds++] = ep;
+	imply_inet(ps);
 	return 0;
 }
 
 static const char *const limit_names[LIMIT_COUNT] = {
 	[LIMIT_WALL] = "wall", [LIMIT_CPU] = "cpu",     [LIMIT_PROCS] = "procs",
 	[LIMIT_MEMORY] = "memory", [LIMIT_FSIZE] = "fsize", [LIMIT_NOFILE] = "nofile", [LIMIT_FILES] = "files",
+	[LIMIT_TMPFS] = "tmpfs",
 };
 
 const char *limit_name(enum limit_kind k)
@@ -441,6 +452,7 @@ static int parse_limit_value(enum limit_kind k, const char *s, uint64_t *out, co
 		return -1;
 	case LIMIT_MEMORY:
 	case LIMIT_FSIZE:
+	case LIMIT_TMPFS:
 		*expected = "a size: a number with K, M, G or T (binary; a bare number is bytes)";
 		for (size_t i = 0; i < ARRAY_SIZE(sizes); i++)
 			if (strcmp(s + digits, sizes[i].unit) == 0 && scaled(s, digits, sizes[i].scale, out) == 0)
@@ -464,13 +476,13 @@ static int do_limit(struct parser *ps, const struct line *l)
 	const char *expected = "";
 	int k;
 
-	if (need_args(ps, l, 2, 2, "limit wall|cpu|procs|memory|fsize|nofile|files VALUE") < 0)
+	if (need_args(ps, l, 2, 2, "limit wall|cpu|procs|memory|fsize|nofile|files|tmpfs VALUE") < 0)
 		return -1;
 	for (k = 0; k < LIMIT_COUNT; k++)
 		if (strcmp(l->tok[1].text, limit_names[k]) == 0)
 			break;
 	if (k == LIMIT_COUNT)
-		return fail(ps, l, l->tok[1].col, "unknown limit '%s': the limits are wall cpu procs memory fsize nofile files",
+		return fail(ps, l, l->tok[1].col, "unknown limit '%s': the limits are wall cpu procs memory fsize nofile files tmpfs",
 			    l->tok[1].text);
 	if (once(ps, l, SET_LIMIT0 + k) < 0)
 		return -1;
@@ -495,6 +507,22 @@ static int do_on_violation(struct parser *ps, const struct line *l)
 		ps->p->on_violation = VIOLATION_LOG;
 	else
 		return fail(ps, l, l->tok[1].col, "expected deny, kill or log, not '%s'", a);
+	return 0;
+}
+
+static int do_fail_on_violation(struct parser *ps, const struct line *l)
+{
+	if (need_args(ps, l, 0, 0, "fail-on-violation") < 0 || once(ps, l, SET_FAIL_ON_VIOLATION) < 0)
+		return -1;
+	ps->p->fail_on_violation = true;
+	return 0;
+}
+
+static int do_see_all_refusals(struct parser *ps, const struct line *l)
+{
+	if (need_args(ps, l, 0, 0, "see-all-refusals") < 0 || once(ps, l, SET_SEE_ALL) < 0)
+		return -1;
+	ps->p->see_all_refusals = true;
 	return 0;
 }
 
@@ -528,13 +556,84 @@ static int do_tmp(struct parser *ps, const struct line *l)
 	return 0;
 }
 
+/* An environment variable's name, or (patterns) a glob of names or @credentials. */
+static int env_name(struct parser *ps, const struct line *l, int i, bool pattern)
+{
+	const char *n = l->tok[i].text;
+
+	if (pattern && n[0] == '@') {
+		if (strcmp(n, "@credentials") != 0)
+			return fail(ps, l, l->tok[i].col, "unknown name set '%s': the one set is @credentials", n);
+		return 0;
+	}
+	if (!n[0] || strchr(n, '='))
+		return fail(ps, l, l->tok[i].col, "expected a variable name (no '=' in it), not '%s'", n);
+	if (!pattern && strpbrk(n, "*?["))
+		return fail(ps, l, l->tok[i].col, "expected a variable name, not the pattern '%s'", n);
+	return 0;
+}
+
+static void add_name(char ***list, size_t *n, const char *name)
+{
+	*list = xrealloc(*list, (*n + 1) * sizeof(**list));
+	(*list)[(*n)++] = xstrdup(name);
+}
+
+static int do_clearenv(struct parser *ps, const struct line *l)
+{
+	if (need_args(ps, l, 0, 0, "clearenv") < 0)
+		return -1;
+	ps->p->env_clear = true;
+	return 0;
+}
+
+static int do_unsetenv(struct parser *ps, const struct line *l)
+{
+	if (need_args(ps, l, 1, -1, "unsetenv NAME|PATTERN|@credentials...") < 0)
+		return -1;
+	for (int i = 1; i < l->n; i++) {
+		if (env_name(ps, l, i, true) < 0)
+			return -1;
+		add_name(&ps->p->env_unset, &ps->p->nenv_unset, l->tok[i].text);
+	}
+	return 0;
+}
+
+static int do_keep_env(struct parser *ps, const struct line *l)
+{
+	if (need_args(ps, l, 1, -1, "keep-env NAME|PATTERN...") < 0)
+		return -1;
+	for (int i = 1; i < l->n; i++) {
+		if (l->tok[i].text[0] == '@' || env_name(ps, l, i, true) < 0)
+			return l->tok[i].text[0] == '@'
+				       ? fail(ps, l, l->tok[i].col, "keep-env names variables: name the one to keep")
+				       : -1;
+		add_name(&ps->p->env_keep, &ps->p->nenv_keep, l->tok[i].text);
+	}
+	return 0;
+}
+
+static int do_setenv(struct parser *ps, const struct line *l)
+{
+	struct policy_setenv *e;
+
+	if (need_args(ps, l, 2, 2, "setenv NAME VALUE") < 0 || env_name(ps, l, 1, false) < 0)
+		return -1;
+	ps->p->env_set = xrealloc(ps->p->env_set, (ps->p->nenv_set + 1) * sizeof(*ps->p->env_set));
+	e = &ps->p->env_set[ps->p->nenv_set++];
+	e->name = xstrdup(l->tok[1].text);
+	e->value = xstrdup(l->tok[2].text);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*parse)(struct parser *ps, const struct line *l);
 } directives[] = {
-	{ "bind", do_bind },       { "connect", do_connect }, { "limit", do_limit },   { "map", do_map },
-	{ "net", do_net },         { "on-violation", do_on_violation }, { "path", do_path }, { "profile", do_profile },
-	{ "promise", do_promise }, { "tmp", do_tmp },         { "tmpdir", do_tmpdir },
+	{ "bind", do_bind },       { "clearenv", do_clearenv }, { "connect", do_connect },
+	{ "fail-on-violation", do_fail_on_violation }, { "keep-env", do_keep_env }, { "limit", do_limit },   { "map", do_map },           { "net", do_net },
+	{ "on-violation", do_on_violation }, { "path", do_path }, { "profile", do_profile }, { "promise", do_promise },
+	{ "see-all-refusals", do_see_all_refusals }, { "setenv", do_setenv },   { "tmp", do_tmp },         { "tmpdir", do_tmpdir },     { "unsetenv", do_unsetenv },
 };
 
 /* What a whole text says, once every line is in: rules that contradict each other. */
@@ -577,7 +676,7 @@ static int parse_text(struct parser *ps, const char *text, const char *file)
 		if (i == ARRAY_SIZE(directives)) {
 			rc = fail(ps, &l, l.tok[0].col,
 				  "unknown directive '%s': expected profile, promise, path, tmpdir, net, connect, bind, "
-				  "limit, on-violation, map or tmp",
+				  "limit, on-violation, fail-on-violation, see-all-refusals, map, tmp, clearenv, setenv, unsetenv or keep-env",
 				  l.tok[0].text);
 			break;
 		}
@@ -618,6 +717,16 @@ int policy_load(struct policy *p, const char *name_or_file, char *err, size_t er
 		snprintf(err, errsize, "%s: %s (not a built-in profile either: those are ci, none, strict)", name_or_file,
 			 strerror(errno));
 		return -1;
+	}
+	{
+		struct stat st;
+
+		/* A directory opens, and reads as empty: it would pass for a policy that says nothing. */
+		if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+			fclose(f);
+			snprintf(err, errsize, "%s: a directory, not a policy file", name_or_file);
+			return -1;
+		}
 	}
 	{
 		char chunk[4096];
@@ -662,6 +771,17 @@ void policy_free(struct policy *p)
 		free(p->tmps[i]);
 	for (size_t i = 0; i < p->nwarnings; i++)
 		free(p->warnings[i]);
+	for (size_t i = 0; i < p->nenv_unset; i++)
+		free(p->env_unset[i]);
+	for (size_t i = 0; i < p->nenv_keep; i++)
+		free(p->env_keep[i]);
+	for (size_t i = 0; i < p->nenv_set; i++) {
+		free(p->env_set[i].name);
+		free(p->env_set[i].value);
+	}
+	free(p->env_unset);
+	free(p->env_keep);
+	free(p->env_set);
 	free(p->paths);
 	free(p->connects);
 	free(p->binds);

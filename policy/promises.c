@@ -18,7 +18,7 @@ static const struct promise table[PROMISE_COUNT] = {
 		PC_SOCKET_INET },
 	[PROMISE_DPATH] = { "dpath", "create special files: FIFOs (mknod of devices is never allowed)", 0 },
 	[PROMISE_EXEC] = { "exec", "execute programs (each image is checked against the path rules with x)", 0 },
-	[PROMISE_FATTR] = { "fattr", "change file attributes: modes, times, extended attributes", 0 },
+	[PROMISE_FATTR] = { "fattr", "change file attributes: modes, times, extended attributes, the owner to the run's own ids", 0 },
 	[PROMISE_FLOCK] = { "flock", "file locks", PC_FCNTL_LOCK },
 	[PROMISE_ID] = { "id", "change supplementary groups and capabilities (within what the run already has)", 0 },
 	[PROMISE_INET] = { "inet", "IPv4 and IPv6 sockets, to the endpoints the net rules allow", PC_SOCKET_INET },

@@ -3,12 +3,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <libelf.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/personality.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,10 +29,6 @@
 #include "signals.h"
 #include "trace_read.h"
 #include "util.h"
-
-#ifndef PICOVISOR_VERSION
-#define PICOVISOR_VERSION "0.1"
-#endif
 
 #define CAP_SYS_ADMIN_BIT 21
 #define CAP_CHECKPOINT_RESTORE_BIT 40
@@ -61,6 +59,51 @@ static bool aslr_on(void)
 		fclose(f);
 	}
 	return v != 0 && !(personality(0xffffffff) & ADDR_NO_RANDOMIZE);
+}
+
+/* The pid of whoever traces picovisor itself (TracerPid), or 0. */
+static pid_t own_tracer(void)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[256];
+	int pid = 0;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "TracerPid: %d", &pid) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return pid;
+}
+
+/*
+ * Inside another picovisor run nothing can be supervised: the outer run
+ * traces every process it starts (a process has one tracer), and its sandbox
+ * refuses ptrace and seccomp filters that stop calls. Say so plainly, before
+ * the probes (Landlock, personality) that the outer sandbox would report.
+ */
+static void refuse_nesting(void)
+{
+	pid_t tracer = own_tracer();
+	char path[64], comm[32] = "";
+	FILE *f;
+
+	if (!tracer)
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)tracer);
+	f = fopen(path, "re");
+	if (f) {
+		if (!fgets(comm, sizeof(comm), f))
+			comm[0] = '\0';
+		fclose(f);
+	}
+	comm[strcspn(comm, "\n")] = '\0';
+	if (strcmp(comm, "picovisor") != 0)
+		return; /* strace or gdb without following forks: the program can still be traced */
+	die("picovisor is running inside another picovisor run (pid %d traces it), which cannot work: the outer "
+	    "run traces every process it starts (a process has one tracer), and a sandboxed run refuses ptrace "
+	    "and seccomp filters that stop calls (docs/policy.md, \"Refusal errnos\"). Run the program directly "
+	    "inside the run, or run picovisor outside it", (int)tracer);
 }
 
 static struct run_options *report_options;
@@ -128,6 +171,7 @@ int main(int argc, char **argv)
 	if (rc)
 		return rc;
 	if (o.command == CMD_RUN || o.command == CMD_TRACE) {
+		refuse_nesting();
 		report_options = &o;
 		report_pid = getpid();
 		atexit(report_at_exit);
@@ -164,6 +208,8 @@ int main(int argc, char **argv)
 	case CMD_POLICY_CHECK:
 	case CMD_POLICY_SHOW:
 		return policy_check_main(&o);
+	case CMD_POLICY_SUGGEST:
+		return policy_suggest_main(&o);
 	case CMD_RUN:
 	case CMD_TRACE:
 		break;
@@ -171,7 +217,23 @@ int main(int argc, char **argv)
 	host_needs_check();
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		die("libelf is unusable: %s", elf_errmsg(-1));
-	rc = resolve_program(o.argv[0], getenv("PATH"), &path);
+	if (o.chdir && !o.sandbox) { /* the sandbox resolves its own, through a guest view */
+		struct stat st;
+		if (stat(o.chdir, &st) < 0)
+			die("--chdir %s: %s", o.chdir, strerror(errno));
+		if (!S_ISDIR(st.st_mode))
+			die("--chdir %s: not a directory", o.chdir);
+	}
+	if (o.chdir && strchr(o.argv[0], '/') && o.argv[0][0] != '/') {
+		/* Like env --chdir: a relative program is the new directory's (absolute: the child has moved). */
+		char cwd[PATH_MAX];
+		if (o.chdir[0] != '/' && !getcwd(cwd, sizeof(cwd)))
+			die("cannot name the launch directory: %s", strerror(errno));
+		path = o.chdir[0] == '/' ? xasprintf("%s/%s", o.chdir, o.argv[0])
+					 : xasprintf("%s/%s/%s", cwd, o.chdir, o.argv[0]);
+		rc = 0;
+	} else
+		rc = resolve_program(o.argv[0], getenv("PATH"), &path);
 	if (rc == -ENOENT)
 		die_status(EXIT_PV_NOTFOUND, "%s: command not found", o.argv[0]);
 	if (rc < 0)
@@ -191,10 +253,14 @@ int main(int argc, char **argv)
 	       : end != RUN_END_NONE ? EXIT_PV_KILLED
 	       : WIFSIGNALED(status) ? 128 + WTERMSIG(status)
 				     : WEXITSTATUS(status);
+	/* Whatever the program made of its refusals: a CI job fails on them (docs/policy.md, Exit status). */
+	if (end == RUN_END_NONE && sandbox_get() && sandbox_get()->policy.fail_on_violation &&
+	    run_report_violation_count())
+		code = EXIT_PV_VIOLATION;
 	report_done = true;
 	run_report_write(&o, status, code);
 	sandbox_cleanup(&o);
-	if (end != RUN_END_NONE)
+	if (end != RUN_END_NONE || code == EXIT_PV_VIOLATION)
 		exit(code);
 	signals_exit_like(status);
 }

@@ -23,6 +23,7 @@ void options_usage(FILE *out)
 	      "       picovisor diff [--json] [--ignore REGEX]... TRACE_A TRACE_B\n"
 	      "       picovisor policy check|show FILE|PROFILE\n"
 	      "       picovisor policy print PROFILE\n"
+	      "       picovisor policy suggest REPORT|TRACE\n"
 	      "       picovisor doctor\n"
 	      "       picovisor completion bash|zsh|fish\n"
 	      "       picovisor help [--man] | --help\n"
@@ -48,7 +49,9 @@ void options_usage(FILE *out)
 	      "strict, none) and say what it sets, or FILE:LINE:COL and what was expected. Exit\n"
 	      "status 0 valid, 1 not. policy show: that, the Landlock ruleset and the seccomp\n"
 	      "filters it compiles to (libseccomp's PFC text), and who checks paths. policy\n"
-	      "print: a built-in profile as a policy file, to copy and edit.\n"
+	      "print: a built-in profile as a policy file, to copy and edit. policy suggest:\n"
+	      "from an audit run's report or trace (--on-violation log --report FILE), a policy\n"
+	      "under which that run would have passed, each line with the calls that needed it.\n"
 	      "\n"
 	      "doctor: what this machine gives picovisor (ptrace, seccomp, pidfd_getfd, Landlock,\n"
 	      "Yama, containers...), each tried rather than guessed, and what it means for each\n"
@@ -90,6 +93,8 @@ void options_usage(FILE *out)
 	      "                      trace= sets what is traced, later ones add (or with ! remove).\n"
 	      "                      Calls not selected run without stopping (seccomp decides).\n"
 	      "  -s, --string-limit SIZE  bytes of each buffer shown (default 32); paths are whole\n"
+	      "  --chdir DIR         the program starts in DIR (relative to the launch directory; with\n"
+	      "                      --map, a guest path); a relative PROGRAM with a / is found there\n"
 	      "  -h, --help          show this help and exit\n"
 	      "\n"
 	      "Sandbox options of run and trace (docs/policy.md):\n"
@@ -102,12 +107,26 @@ void options_usage(FILE *out)
 	      "                      (60s, 10m, 512M, 1G...)\n"
 	      "  --on-violation deny|kill|log  deny: the call fails (EPERM/EACCES); kill: the run\n"
 	      "                      ends with status 159; log: allowed and reported (audit)\n"
+	      "  --fail-on-violation exit with status 123 if the run had any violation, whatever\n"
+	      "                      the program's own status (a CI step then fails on it); implies\n"
+	      "  --see-all-refusals  the supervisor checks every path itself, so that a refusal\n"
+	      "                      Landlock would make unseen is reported (slower: each\n"
+	      "                      path-bearing call stops; the report lists what stays unseen)\n"
 	      "  --report FILE       write a JSON report of the run: how it ended, counts, every\n"
 	      "                      violation with the rule that refused it\n"
-	      "  --quiet             no violation lines or notes on standard error\n"
+	      "  --annotate github   at the end, one GitHub Actions ::error line on standard output per\n"
+	      "                      distinct violation (call, rule, path), with its count\n"
+	      "  --quiet             no violation lines or notes on standard error (otherwise one\n"
+	      "                      line a violation; under on-violation log one line per distinct\n"
+	      "                      call, rule and path, and the repeats counted at the end)\n"
 	      "  --tty               keep the terminal's session (by default the program gets a\n"
 	      "                      session of its own, with no controlling terminal)\n"
 	      "  --keep-fd N         pass descriptor N on (all but 0, 1 and 2 are closed)\n"
+	      "  --clearenv          the program starts with an empty environment (but keep-env names)\n"
+	      "  --unsetenv NAME     remove NAME (a glob pattern, or @credentials) from its environment\n"
+	      "  --keep-env NAME     never remove NAME (or a glob pattern): ci removes @credentials, the\n"
+	      "                      secrets of CI systems and cloud SDKs (docs/policy.md, Environment)\n"
+	      "  --setenv NAME=VALUE set NAME in the program's environment\n"
 	      "  --keep-tmpdir       keep the private tmpdir after the run (its path is printed)\n"
 	      "  --require-landlock  refuse to run where the kernel cannot enforce the rules with\n"
 	      "                      Landlock (otherwise picovisor checks what Landlock cannot)\n"
@@ -141,13 +160,25 @@ void options_usage(FILE *out)
 	      "  picovisor run --drive D:=/srv/data -- ./tool.exe D:\\in.txt\n"
 	      "  picovisor policy print ci > my.policy; picovisor policy check my.policy\n"
 	      "\n"
-	      "Exit status of run and trace: the program's own (an NT program's: the low byte of\n"
-	      "the NTSTATUS it ended with; the whole status is in the trace and report); 128+N\n"
-	      "if a signal N killed it (picovisor dies of the same signal, so a shell shows\n"
-	      "128+N); 125 picovisor itself\n"
-	      "failed (bad usage, bad policy, setup error); 126 the program was found but cannot\n"
-	      "be executed (bad image); 127 not found; 124 the sandbox's wall-time limit ended the\n"
-	      "run; 159 the sandbox ended it (on-violation kill, memory or files limit).\n",
+	      "Exit status (docs/policy.md, \"Exit status\", has the same table):\n"
+	      "  run and trace:\n"
+	      "    N        the program's own exit status (an NT program's: the low byte of the\n"
+	      "             NTSTATUS it ended with; the whole status is in the trace and report)\n"
+	      "    128+N    a signal N killed the program (picovisor dies of the same signal)\n"
+	      "    123      fail-on-violation: the run had a violation (the program's own status\n"
+	      "             is the report's program_exit_status)\n"
+	      "    124      the sandbox's wall-time limit ended the run\n"
+	      "    125      picovisor itself failed: bad usage, bad policy, setup error\n"
+	      "    126      the program was found but cannot be executed (bad image, no permission)\n"
+	      "    127      the program (or its interpreter) was not found\n"
+	      "    159      the sandbox ended the run (on-violation kill, memory or files limit)\n"
+	      "  summary: 0 done, 2 unreadable or malformed trace, 125 bad usage\n"
+	      "  diff: 0 same, 1 different, 2 unreadable or malformed traces, 125 bad usage\n"
+	      "  policy check|show: 0 valid, 1 not valid (FILE:LINE:COL on stderr), 125 bad usage\n"
+	      "  policy suggest: 0 done, 1 unreadable report or trace, 125 bad usage\n"
+	      "  policy print: 0 done, 125 not a built-in profile\n"
+	      "  doctor: 0 programs can run under picovisor here, 1 they cannot\n"
+	      "  completion, help, --version: 0 (completion of another shell: 125)\n",
 	      out);
 }
 
@@ -372,6 +403,23 @@ static int add_override(struct run_options *o, const char *option, const char *v
 		char *q = quoted(value, strlen(value));
 		line = xasprintf("tmp %s", q);
 		free(q);
+	} else if (strcmp(option, "setenv") == 0) {
+		const char *eq = strchr(value, '=');
+		char *n, *v;
+		if (!eq || eq == value)
+			return usage_error("--setenv wants NAME=VALUE (for example --setenv LANG=C.UTF-8), not '%s'", value);
+		n = quoted(value, (size_t)(eq - value));
+		v = quoted(eq + 1, strlen(eq + 1));
+		line = xasprintf("setenv %s %s", n, v);
+		free(n);
+		free(v);
+	} else if (strcmp(option, "unsetenv") == 0 || strcmp(option, "keep-env") == 0) {
+		char *q = quoted(value, strlen(value));
+		line = xasprintf("%s %s", option, q);
+		free(q);
+	} else if (strcmp(option, "clearenv") == 0 || strcmp(option, "fail-on-violation") == 0 ||
+		   strcmp(option, "see-all-refusals") == 0) {
+		line = xstrdup(option);
 	} else if (strcmp(option, "limit") == 0) {
 		const char *eq = strchr(value, '=');
 		if (!eq || eq == value || !eq[1])
@@ -403,7 +451,15 @@ int options_parse(int argc, char **argv, struct run_options *o)
 		{ "on-violation", required_argument, NULL, 'S' },
 		{ "map", required_argument, NULL, 'S' },
 		{ "tmp", required_argument, NULL, 'S' },
+		{ "setenv", required_argument, NULL, 'S' },
+		{ "unsetenv", required_argument, NULL, 'S' },
+		{ "keep-env", required_argument, NULL, 'S' },
+		{ "clearenv", no_argument, NULL, 'E' },
+		{ "fail-on-violation", no_argument, NULL, 'X' },
+		{ "see-all-refusals", no_argument, NULL, 'Y' },
+		{ "chdir", required_argument, NULL, 'd' },
 		{ "report", required_argument, NULL, 'R' },
+		{ "annotate", required_argument, NULL, 'A' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "tty", no_argument, NULL, 't' },
 		{ "keep-tmpdir", no_argument, NULL, 'k' },
@@ -456,9 +512,13 @@ int options_parse(int argc, char **argv, struct run_options *o)
 			o->policy = argv[3];
 			return 0;
 		}
-		if (argc != 4 || (strcmp(argv[2], "check") != 0 && strcmp(argv[2], "show") != 0))
-			return usage_error("%s", "use 'picovisor policy check|show FILE|PROFILE' or 'picovisor policy print PROFILE'");
-		o->command = strcmp(argv[2], "check") == 0 ? CMD_POLICY_CHECK : CMD_POLICY_SHOW;
+		if (argc != 4 || (strcmp(argv[2], "check") != 0 && strcmp(argv[2], "show") != 0 &&
+				  strcmp(argv[2], "suggest") != 0))
+			return usage_error("%s", "use 'picovisor policy check|show FILE|PROFILE', "
+						 "'picovisor policy print PROFILE' or 'picovisor policy suggest REPORT|TRACE'");
+		o->command = strcmp(argv[2], "check") == 0  ? CMD_POLICY_CHECK
+			     : strcmp(argv[2], "show") == 0 ? CMD_POLICY_SHOW
+							     : CMD_POLICY_SUGGEST;
 		o->policy = argv[3];
 		return 0;
 	}
@@ -532,8 +592,28 @@ int options_parse(int argc, char **argv, struct run_options *o)
 			o->sandbox = true;
 			break;
 		}
+		case 'E':
+		case 'X':
+		case 'Y': {
+			int rc = add_override(o, c == 'E' ? "clearenv" : c == 'X' ? "fail-on-violation" : "see-all-refusals", "");
+			if (rc)
+				return rc;
+			o->sandbox = true;
+			break;
+		}
+		case 'd':
+			if (!optarg[0])
+				return usage_error("%s", "--chdir wants a directory");
+			o->chdir = optarg;
+			break;
 		case 'R':
 			o->report_file = optarg;
+			break;
+		case 'A':
+			if (strcmp(optarg, "github") != 0)
+				return usage_error("--annotate %s: the one format is github (GitHub Actions workflow commands)",
+						   optarg);
+			o->annotate_github = true;
 			break;
 		case 'q':
 			o->quiet = true;
@@ -619,8 +699,9 @@ int options_parse(int argc, char **argv, struct run_options *o)
 			}
 		}
 	}
-	if (!o->sandbox && (o->report_file || o->quiet || o->share_tty || o->keep_tmpdir || o->nkeep_fds))
-		return usage_error("--report, --quiet, --tty, --keep-tmpdir and --keep-fd are options of the sandbox: "
+	if (!o->sandbox && (o->report_file || o->quiet || o->share_tty || o->keep_tmpdir || o->nkeep_fds ||
+			    o->annotate_github))
+		return usage_error("--report, --annotate, --quiet, --tty, --keep-tmpdir and --keep-fd are options of the sandbox: "
 				   "give a policy with --policy NAME|FILE (for example --policy ci)");
 	if (o->require_landlock && o->no_landlock)
 		return usage_error("--require-landlock and --no-landlock contradict each other");

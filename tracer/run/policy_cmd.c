@@ -28,8 +28,6 @@ int policy_check_main(const struct run_options *o)
 		fprintf(stderr, "picovisor: warning: %s\n", p.warnings[i]);
 	printf("%s: valid\n", o->policy);
 	policy_describe(&p, stdout);
-	if (p.nmaps || p.ntmps)
-		printf("note: map and tmp belong to path translation, which this picovisor does not do yet\n");
 	if (o->command == CMD_POLICY_SHOW) {
 		struct compile_env env;
 		struct policy_filter f;
@@ -39,6 +37,8 @@ int policy_check_main(const struct run_options *o)
 		landlock_plan_build(&p, landlock_abi_version(), getcwd(cwd, sizeof(cwd)) ? cwd : ".", &plan);
 		landlock_plan_print(&plan, stdout);
 		policy_compile_env(&p, &plan, &env);
+		env.run_uid = (uint32_t)getuid();
+		env.run_gid = (uint32_t)getgid();
 		landlock_plan_free(&plan);
 		printf("paths checked by: %s\n", env.landlock_paths ? "Landlock (in the kernel, no stop)"
 								: "the supervisor (each path-bearing call stops), Landlock behind it");

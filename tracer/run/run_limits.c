@@ -1,6 +1,7 @@
 /* Wall-time, run-wide memory and open-files limits (tracer/run/run_limits.h). */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "event_loop.h"
+#include "guest_view.h"
 #include "run_limits.h"
 #include "sandbox.h"
 #include "util.h"
@@ -27,6 +29,8 @@ static struct {
 	uint64_t deadline_ns;   /* 0: no wall limit */
 	uint64_t memory_limit;  /* 0: none */
 	uint64_t files_limit;   /* 0: none */
+	uint64_t tmpfs_limit;   /* 0: none */
+	unsigned long long peak_tmpfs;
 	unsigned long long shared_at_start; /* the system's shared memory when the run started, bytes */
 	unsigned long long peak, peak_files;
 	volatile sig_atomic_t due;
@@ -74,8 +78,11 @@ void run_limits_start(void)
 	timer_t timer;
 	struct itimerspec its = { { 0, SAMPLE_INTERVAL_NS }, { 0, SAMPLE_INTERVAL_NS } };
 
-	if (!p || (!p->limit_set[LIMIT_WALL] && !p->limit_set[LIMIT_MEMORY] && !p->limit_set[LIMIT_FILES]))
+	if (!p || (!p->limit_set[LIMIT_WALL] && !p->limit_set[LIMIT_MEMORY] && !p->limit_set[LIMIT_FILES] &&
+		   !(p->limit_set[LIMIT_TMPFS] && guest_view())))
 		return;
+	if (p->limit_set[LIMIT_TMPFS])
+		lim.tmpfs_limit = p->limit[LIMIT_TMPFS];
 	if (p->limit_set[LIMIT_WALL])
 		lim.deadline_ns = monotonic_ns() + p->limit[LIMIT_WALL];
 	if (p->limit_set[LIMIT_MEMORY]) {
@@ -297,6 +304,59 @@ static unsigned long long files_of_tables(struct tracee **t, size_t n)
 	return total;
 }
 
+/* Deep enough for what a program keeps in /dev/shm; a deeper tree is counted down to here. */
+#define TMPFS_MAX_DEPTH 16
+
+/* Bytes the files below directory fd take (allocated blocks, as a tmpfs counts them); fd is closed. */
+static unsigned long long bytes_below(int fd, int depth)
+{
+	DIR *d = fdopendir(fd);
+	struct dirent *e;
+	unsigned long long total = 0;
+
+	if (!d) {
+		close(fd);
+		return 0;
+	}
+	while ((e = readdir(d))) {
+		struct stat st;
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		total += (unsigned long long)st.st_blocks * 512;
+		if (S_ISDIR(st.st_mode) && depth < TMPFS_MAX_DEPTH) {
+			int sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub >= 0)
+				total += bytes_below(sub, depth + 1);
+		}
+	}
+	closedir(d);
+	return total;
+}
+
+/* The fullest tmp directory of the run, bytes: each is held by descriptor since before the start. */
+static unsigned long long fullest_tmp(void)
+{
+	const struct guest_view *v = guest_view();
+	unsigned long long most = 0;
+
+	for (size_t i = 0; v && i < v->n; i++) {
+		int fd;
+		unsigned long long n;
+
+		if (!v->mounts[i].tmp || v->mounts[i].held.fd < 0)
+			continue;
+		fd = openat(v->mounts[i].held.fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = bytes_below(fd, 0);
+		if (n > most)
+			most = n;
+	}
+	return most;
+}
+
 void run_limits_tick(void)
 {
 	struct sample s = { 0, 0 };
@@ -309,6 +369,18 @@ void run_limits_tick(void)
 		     (double)sandbox_get()->policy.limit[LIMIT_WALL] / 1e9);
 		run_end_request(RUN_END_WALL);
 		return;
+	}
+	if (lim.tmpfs_limit) {
+		unsigned long long used = fullest_tmp();
+
+		if (used > lim.peak_tmpfs)
+			lim.peak_tmpfs = used;
+		if (used > lim.tmpfs_limit) {
+			warn("a private tmp directory of the run holds %llu KiB, over its tmpfs limit of %llu KiB: "
+			     "ending it", used >> 10, (unsigned long long)lim.tmpfs_limit >> 10);
+			run_end_request(RUN_END_TMPFS);
+			return;
+		}
 	}
 	if (!lim.memory_limit && !lim.files_limit)
 		return;
@@ -352,4 +424,9 @@ unsigned long long run_limits_peak_memory(void)
 unsigned long long run_limits_peak_files(void)
 {
 	return lim.peak_files;
+}
+
+unsigned long long run_limits_peak_tmpfs(void)
+{
+	return lim.peak_tmpfs;
 }

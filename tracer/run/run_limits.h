@@ -23,4 +23,7 @@ unsigned long long run_limits_peak_memory(void);
 /* Peak open files of the run seen by sampling (0 if never sampled). */
 unsigned long long run_limits_peak_files(void);
 
+/* Peak bytes of the fullest tmp directory seen by sampling (0 if never sampled). */
+unsigned long long run_limits_peak_tmpfs(void);
+
 #endif

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,6 +25,19 @@
 
 /* Enough to see what a program needed; the count goes on past it. */
 #define MAX_RECORDED 10000
+/* Distinct violations (call, rule, path) kept for counts, de-duplicated lines and annotations. */
+#define MAX_DISTINCT 1000
+
+/* One distinct violation: what it was, who made it first, how often. */
+struct distinct {
+	char *key;        /* call, rule and path */
+	char *call;       /* the call as text, first time seen */
+	char *rule;
+	char *who;        /* the process: its executable and argv, first time seen */
+	const char *action;
+	char err[32];
+	unsigned long count;
+};
 
 static struct {
 	struct strbuf violations; /* JSON objects, comma-separated */
@@ -31,7 +45,11 @@ static struct {
 	struct strbuf leftovers;
 	unsigned long nleftovers;
 	uint64_t start_ns;
+	struct timespec start_wall;
 	int fd;                   /* --report FILE, opened before the program started; -1 */
+	struct distinct *distinct;
+	size_t ndistinct;
+	unsigned long other;      /* violations past MAX_DISTINCT distinct ones */
 } rep = { .fd = -1 };
 
 void run_report_open(const struct run_options *o)
@@ -50,6 +68,71 @@ void run_report_open(const struct run_options *o)
 __attribute__((constructor)) static void start_clock(void)
 {
 	rep.start_ns = monotonic_ns();
+	clock_gettime(CLOCK_REALTIME, &rep.start_wall);
+}
+
+/* "2026-12-03T15:04:05.123Z" */
+static void iso_time(const struct timespec *ts, char *out, size_t size)
+{
+	struct tm tm;
+	char base[24];
+
+	gmtime_r(&ts->tv_sec, &tm);
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out, size, "%s.%03ldZ", base, ts->tv_nsec / 1000000);
+}
+
+/*
+ * The process's argv as /proc shows it now (the program may have changed
+ * it: this is for people reading the report, never for a decision). JSON
+ * array into json, a line into text; at most 32 arguments of 256 bytes.
+ */
+static void process_argv(pid_t tgid, struct strbuf *json, struct strbuf *text)
+{
+	char path[64], buf[8192];
+	ssize_t n = -1;
+	int fd, count = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)tgid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+	}
+	sb_putc(json, '[');
+	for (ssize_t i = 0; i < n && count < 32; count++) {
+		size_t len = strnlen(buf + i, (size_t)(n - i)), shown = len > 256 ? 256 : len;
+
+		if (count)
+			sb_putc(json, ','), sb_putc(text, ' ');
+		sb_putc(json, '"');
+		json_escape(json, buf + i, shown);
+		sb_putc(json, '"');
+		sb_put(text, buf + i, shown);
+		i += (ssize_t)len + 1;
+	}
+	sb_putc(json, ']');
+}
+
+/* The distinct violation of this key, counted; NULL past MAX_DISTINCT. */
+static struct distinct *count_distinct(const char *key, bool *first)
+{
+	*first = false;
+	for (size_t i = 0; i < rep.ndistinct; i++)
+		if (strcmp(rep.distinct[i].key, key) == 0) {
+			rep.distinct[i].count++;
+			return &rep.distinct[i];
+		}
+	if (rep.ndistinct == MAX_DISTINCT) {
+		rep.other++;
+		return NULL;
+	}
+	rep.distinct = xrealloc(rep.distinct, (rep.ndistinct + 1) * sizeof(*rep.distinct));
+	memset(&rep.distinct[rep.ndistinct], 0, sizeof(*rep.distinct));
+	rep.distinct[rep.ndistinct].key = xstrdup(key);
+	rep.distinct[rep.ndistinct].count = 1;
+	*first = true;
+	return &rep.distinct[rep.ndistinct++];
 }
 
 /* A JSON string: quotes around the escaped text. */
@@ -107,13 +190,16 @@ static const char *call_name(const struct syscall_stop *s, char *buf, size_t siz
 void run_report_violation(struct tracee *t, const struct syscall_stop *s, const char *path, const char *rule,
 			  enum refusal_action action, int err)
 {
-	struct strbuf fields = { 0 }, text = { 0 };
-	char name[32], errbuf[32];
-	const char *errname;
+	struct strbuf fields = { 0 }, text = { 0 }, argv_json = { 0 }, argv_text = { 0 };
+	char name[32], errbuf[32], *key, *who;
+	const char *errname, *exe = t->proc->exe_path;
 	uint64_t rel = monotonic_ns() - rep.start_ns;
 	const char *abi = s ? abi_name(s->abi) : ARCH_NAME;
+	struct distinct *d;
+	bool first, log_mode = sandbox_get() && sandbox_get()->policy.on_violation == VIOLATION_LOG;
 
 	errname = errno_name(err, errbuf, sizeof(errbuf));
+	process_argv(t->proc->tgid, &argv_json, &argv_text);
 	/* The members after "type" and the thread, shared by the trace record and the report. */
 	sb_puts(&fields, "\"syscall\":");
 	json_string(&fields, call_name(s, name, sizeof(name)));
@@ -130,25 +216,120 @@ void run_report_violation(struct tracee *t, const struct syscall_stop *s, const 
 	sb_puts(&text, ")");
 	trace_violation(t, fields.data, text.data);
 
-	if (!run_options()->quiet) {
+	/* One per call, rule and path: what a CI system shows once, with its count. */
+	key = xasprintf("%s\n%s\n%s", call_name(s, name, sizeof(name)), rule, path ? path : "");
+	who = xasprintf("%s (%s)", exe ? exe : "?", argv_text.data ? argv_text.data : "");
+	d = count_distinct(key, &first);
+	if (d && first) {
+		d->call = xasprintf("%s%s%s", s && s->abi != ABI_NATIVE ? abi : "", s && s->abi != ABI_NATIVE ? " " : "",
+				    text.data);
+		d->rule = xstrdup(rule);
+		d->who = xstrdup(who);
+		d->action = action_name(action);
+		snprintf(d->err, sizeof(d->err), "%s", action == ACTION_DENIED ? errname : "");
+	}
+	if (!run_options()->quiet && (!log_mode || (d && first))) {
 		const char *what = action == ACTION_DENIED ? "denied" : action == ACTION_KILLED ? "ending the run"
 												 : "allowed (on-violation log)";
-		fprintf(stderr, "picovisor: violation: process %d (pid %d): %s%s%s: %s; %s%s%s\n", t->proc->vpid,
-			t->proc->tgid, s && s->abi != ABI_NATIVE ? abi : "", s && s->abi != ABI_NATIVE ? " " : "",
-			text.data, rule, what, action == ACTION_DENIED ? " with " : "",
+		fprintf(stderr, "picovisor: violation: process %d (pid %d, %s): %s%s%s: %s; %s%s%s\n", t->proc->vpid,
+			t->proc->tgid, exe ? exe : "?", s && s->abi != ABI_NATIVE ? abi : "",
+			s && s->abi != ABI_NATIVE ? " " : "", text.data, rule, what, action == ACTION_DENIED ? " with " : "",
 			action == ACTION_DENIED ? errname : "");
 	}
 	if (rep.nviolations++ < MAX_RECORDED) {
 		if (rep.violations.len)
 			sb_putc(&rep.violations, ',');
-		sb_printf(&rep.violations, "\n    {\"t\":%llu.%06llu,\"pid\":%d,\"tid\":%d,\"hpid\":%d,",
+		sb_printf(&rep.violations, "\n    {\"t\":%llu.%06llu,\"pid\":%d,\"tid\":%d,\"hpid\":%d,\"exe\":",
 			  (unsigned long long)(rel / 1000000000u), (unsigned long long)(rel % 1000000000u / 1000u),
 			  t->proc->vpid, t->vtid, t->proc->tgid);
+		if (exe)
+			json_string(&rep.violations, exe);
+		else
+			sb_puts(&rep.violations, "null");
+		sb_puts(&rep.violations, ",\"argv\":");
+		sb_put(&rep.violations, argv_json.data, argv_json.len);
+		sb_putc(&rep.violations, ',');
 		sb_put(&rep.violations, fields.data, fields.len);
 		sb_putc(&rep.violations, '}');
 	}
+	free(key);
+	free(who);
 	sb_free(&fields);
 	sb_free(&text);
+	sb_free(&argv_json);
+	sb_free(&argv_text);
+}
+
+/* GitHub's workflow command escapes: %, CR, LF in a message; also : and , in a property. */
+static void github_escape(struct strbuf *b, const char *s, bool property)
+{
+	for (; *s; s++) {
+		if (*s == '%')
+			sb_puts(b, "%25");
+		else if (*s == '\r')
+			sb_puts(b, "%0D");
+		else if (*s == '\n')
+			sb_puts(b, "%0A");
+		else if (property && *s == ':')
+			sb_puts(b, "%3A");
+		else if (property && *s == ',')
+			sb_puts(b, "%2C");
+		else
+			sb_putc(b, *s);
+	}
+}
+
+/*
+ * The end of a sandboxed run: under on-violation log, the counts of the
+ * violations whose repeats were not printed; with --annotate github, one
+ * workflow command per distinct violation on standard output.
+ */
+static void finish_lines(const struct run_options *o)
+{
+	struct sandbox *sb = sandbox_get();
+
+	if (!sb)
+		return;
+	if (!o->quiet && sb->policy.on_violation == VIOLATION_LOG)
+		for (size_t i = 0; i < rep.ndistinct; i++)
+			if (rep.distinct[i].count > 1)
+				fprintf(stderr, "picovisor: violation repeated: %lu times in all: %s: %s\n",
+					rep.distinct[i].count, rep.distinct[i].call, rep.distinct[i].rule);
+	if (!o->annotate_github)
+		return;
+	fflush(stdout);
+	for (size_t i = 0; i < rep.ndistinct; i++) {
+		const struct distinct *d = &rep.distinct[i];
+		struct strbuf b = { 0 }, title = { 0 };
+
+		sb_printf(&title, "picovisor: %s %s", strcmp(d->action, "logged") == 0 ? "would refuse" : d->action,
+			  d->call);
+		if (title.len > 120) /* a title is a line in a list */
+			title.data[117] = '.', title.data[118] = '.', title.data[119] = '.', title.data[120] = '\0';
+		sb_puts(&b, "::error title=");
+		github_escape(&b, title.data, true);
+		sb_puts(&b, "::");
+		{
+			char *msg = xasprintf("%s: %s%s%s%s, by %s (%lu time%s)", d->call, d->rule,
+					      d->err[0] ? "; denied with " : "", d->err,
+					      strcmp(d->action, "logged") == 0 ? "; allowed (on-violation log)" : "", d->who,
+					      d->count, d->count == 1 ? "" : "s");
+			github_escape(&b, msg, false);
+			free(msg);
+		}
+		printf("%s\n", b.data);
+		sb_free(&b);
+		sb_free(&title);
+	}
+	if (rep.other)
+		printf("::error title=picovisor: more violations::%lu more violations of other kinds (see the report)\n",
+		       rep.other);
+	fflush(stdout);
+}
+
+unsigned long run_report_violation_count(void)
+{
+	return rep.nviolations;
 }
 
 void run_report_leftover(struct tracee *leader)
@@ -192,6 +373,8 @@ static const char *ending(int main_status)
 		return "memory-limit";
 	case RUN_END_FILES:
 		return "files-limit";
+	case RUN_END_TMPFS:
+		return "tmpfs-limit";
 	case RUN_END_NONE:
 		break;
 	}
@@ -208,9 +391,23 @@ void run_report_write(const struct run_options *o, int main_status, int exit_cod
 	uint64_t rel = monotonic_ns() - rep.start_ns;
 	size_t done = 0;
 
+	finish_lines(o);
 	if (!o->report_file || rep.fd < 0)
 		return;
-	sb_puts(&b, "{\n  \"picovisor_report\": 1,\n  \"command\": [");
+	{
+		struct utsname u;
+		struct timespec now;
+		char started[48], ended[48];
+
+		clock_gettime(CLOCK_REALTIME, &now);
+		iso_time(&rep.start_wall, started, sizeof(started));
+		iso_time(&now, ended, sizeof(ended));
+		sb_printf(&b, "{\n  \"picovisor_report\": 1,\n  \"picovisor_version\": \"%s\",\n", PICOVISOR_VERSION);
+		sb_puts(&b, "  \"kernel_release\": ");
+		json_string(&b, uname(&u) == 0 ? u.release : "?");
+		sb_printf(&b, ",\n  \"started_at\": \"%s\",\n  \"ended_at\": \"%s\",\n", started, ended);
+	}
+	sb_puts(&b, "  \"command\": [");
 	for (int i = 0; o->argv && o->argv[i]; i++) {
 		if (i)
 			sb_puts(&b, ", ");
@@ -225,7 +422,22 @@ void run_report_write(const struct run_options *o, int main_status, int exit_cod
 	} else {
 		sb_puts(&b, "null");
 	}
-	sb_printf(&b, "},\n  \"exit_status\": %d,\n  \"ended\": \"%s\",\n", exit_code, ending(main_status));
+	sb_puts(&b, "},\n");
+	if (sb) {
+		/* Names only: the values may be the very secrets that were kept from the program. */
+		sb_puts(&b, "  \"environment\": {\"removed\": [");
+		for (size_t i = 0; i < sb->env.nremoved; i++) {
+			sb_puts(&b, i ? ", " : "");
+			json_string(&b, sb->env.removed[i]);
+		}
+		sb_puts(&b, "], \"set\": [");
+		for (size_t i = 0; i < sb->env.nset; i++) {
+			sb_puts(&b, i ? ", " : "");
+			json_string(&b, sb->env.set[i]);
+		}
+		sb_puts(&b, "]},\n");
+	}
+	sb_printf(&b, "  \"exit_status\": %d,\n  \"ended\": \"%s\",\n", exit_code, ending(main_status));
 	if (run_counts()->has_nt_status) {
 		const char *name = nt_status_name(run_counts()->nt_status);
 		sb_printf(&b, "  \"nt_status\": \"%#x\",\n", run_counts()->nt_status);
@@ -240,6 +452,30 @@ void run_report_write(const struct run_options *o, int main_status, int exit_cod
 		char name[32];
 		sb_printf(&b, "  \"signal\": \"%s\",\n", signal_name(WTERMSIG(main_status), name, sizeof(name)));
 	}
+	if (sb && sb->policy.fail_on_violation)
+		sb_printf(&b, "  \"fail_on_violation\": true,\n");
+	if (exit_code == EXIT_PV_VIOLATION && sb && sb->policy.fail_on_violation && rep.nviolations &&
+	    run_end_reason() == RUN_END_NONE && !fatal_message())
+		sb_printf(&b, "  \"program_exit_status\": %d,\n",
+			  WIFSIGNALED(main_status) ? 128 + WTERMSIG(main_status) : WEXITSTATUS(main_status));
+	if (sb) {
+		/* Refusals the kernel makes without a stop: said, never silently missing from the list. */
+		bool any = false;
+
+		sb_puts(&b, "  \"unseen_refusals\": [");
+		if (sb->landlock_active && !sb->supervisor_paths) {
+			sb_puts(&b, "\n    \"path refusals made by Landlock in the kernel (EACCES, EXDEV) are not reported: "
+				    "run with see-all-refusals (or fail-on-violation, or on-violation log) to have the "
+				    "supervisor check and report each\"");
+			any = true;
+		}
+		if (sb->landlock_active && sb->landlock.abi >= 6 && sb->policy.net != NET_ANY) {
+			sb_printf(&b, "%s\n    \"connections to abstract unix sockets outside the run, refused by Landlock's "
+				      "scoping (EPERM), are not reported\"", any ? "," : "");
+			any = true;
+		}
+		sb_puts(&b, any ? "\n  ],\n" : "],\n");
+	}
 	sb_printf(&b, "  \"duration_s\": %llu.%06llu,\n", (unsigned long long)(rel / 1000000000u),
 		  (unsigned long long)(rel % 1000000000u / 1000u));
 	sb_printf(&b,
@@ -248,8 +484,23 @@ void run_report_write(const struct run_options *o, int main_status, int exit_cod
 		  c->processes, c->tasks, c->stops, sb ? sb->calls_checked : 0, rep.nviolations, rep.nleftovers);
 	if (run_limits_peak_memory())
 		sb_printf(&b, "  \"peak_memory_bytes\": %llu,\n", run_limits_peak_memory());
+	if (run_limits_peak_tmpfs())
+		sb_printf(&b, "  \"peak_tmpfs_bytes\": %llu,\n", run_limits_peak_tmpfs());
 	if (run_limits_peak_files())
 		sb_printf(&b, "  \"peak_open_files\": %llu,\n", run_limits_peak_files());
+	sb_puts(&b, "  \"counts_by_rule\": [");
+	for (size_t i = 0; i < rep.ndistinct; i++) {
+		const struct distinct *d = &rep.distinct[i];
+
+		sb_puts(&b, i ? ",\n    {\"call\": " : "\n    {\"call\": ");
+		json_string(&b, d->call);
+		sb_puts(&b, ", \"rule\": ");
+		json_string(&b, d->rule);
+		sb_printf(&b, ", \"action\": \"%s\", \"count\": %lu, \"first_by\": ", d->action, d->count);
+		json_string(&b, d->who);
+		sb_putc(&b, '}');
+	}
+	sb_printf(&b, "%s],\n  \"violations_of_other_rules\": %lu,\n", rep.ndistinct ? "\n  " : "", rep.other);
 	sb_puts(&b, "  \"violations\": [");
 	sb_put(&b, rep.violations.data ? rep.violations.data : "", rep.violations.len);
 	sb_printf(&b, "%s],\n  \"violations_not_listed\": %lu,\n  \"left_running\": [",

@@ -13,9 +13,11 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "env_rules.h"
 #include "guest_view.h"
 #include "options.h"
 #include "path_access.h"
@@ -26,6 +28,7 @@
 
 static struct sandbox the_sandbox;
 static bool active;
+static char *caller_tmpdir; /* TMPDIR as picovisor was given it, before the policy's environment lines */
 
 struct sandbox *sandbox_get(void)
 {
@@ -75,7 +78,7 @@ static void add_rule(struct sandbox *sb, const char *path, unsigned perms, const
 /* Where private directories go: the caller's TMPDIR, unless that is the working directory, where the program would see it. */
 static const char *private_base(const struct sandbox *sb)
 {
-	const char *base = getenv("TMPDIR");
+	const char *base = caller_tmpdir;
 	size_t n = strlen(sb->launch_dir);
 
 	if (!base || base[0] != '/' ||
@@ -213,6 +216,31 @@ static void add_tmp_rules(struct sandbox *sb)
 			add_rule(sb, v->mounts[i].host, PERM_R | PERM_W | PERM_C, "tmp");
 }
 
+/* --chdir DIR: relative to the launch directory, a guest path in a view; it must be a directory. */
+static void resolve_chdir(const struct run_options *o, struct sandbox *sb)
+{
+	char joined[PATH_MAX], norm[PATH_MAX], host[PATH_MAX];
+	struct stat st;
+
+	if (!o->chdir)
+		return;
+	if (snprintf(joined, sizeof(joined), "%s%s%s", o->chdir[0] == '/' ? "" : sb->launch_dir,
+		     o->chdir[0] == '/' ? "" : "/", o->chdir) >= (int)sizeof(joined) ||
+	    path_normalise(joined, norm, sizeof(norm)) < 0)
+		die("--chdir %s: not a usable path", o->chdir);
+	if (guest_view()) {
+		if (view_to_host(guest_view(), norm, host, sizeof(host)) < 0)
+			die("--chdir %s: not a path of the guest view", o->chdir);
+	} else {
+		snprintf(host, sizeof(host), "%s", norm);
+	}
+	if (stat(host, &st) < 0)
+		die("--chdir %s: %s", o->chdir, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		die("--chdir %s: not a directory", o->chdir);
+	sb->chdir_host = xstrdup(host);
+}
+
 /* The program as the command line names it, in the guest view. */
 static bool program_host_path(const struct sandbox *sb, const char *program, char *out)
 {
@@ -286,11 +314,18 @@ void sandbox_prepare(const struct run_options *o, unsigned personality_classes)
 	if (!getcwd(cwd, sizeof(cwd)))
 		die("cannot name the launch directory: %s", strerror(errno));
 	sb->launch_dir = xstrdup(cwd);
+	if (getenv("TMPDIR"))
+		caller_tmpdir = xstrdup(getenv("TMPDIR"));
 	load_policy(o, &sb->policy);
 	digest(sb); /* before the tmpdir's rule, whose name changes every run */
 	build_view(sb);
+	resolve_chdir(o, sb);
 	bind_rules(sb);
 	add_tmp_rules(sb);
+	env_rules_apply(&sb->policy, &sb->env); /* before the tmpdir's TMPDIR, which no line removes */
+	if (o->verbose && sb->env.nremoved)
+		for (size_t i = 0; i < sb->env.nremoved; i++)
+			warn("note: not passed to the program (environment rules): %s", sb->env.removed[i]);
 	if (sb->policy.tmpdir)
 		make_tmpdir(sb);
 	/* The program named on the command line may always be read and run (strict runs nothing else). */
@@ -305,6 +340,8 @@ void sandbox_prepare(const struct run_options *o, unsigned personality_classes)
 	landlock_gaps(o, sb);
 	policy_compile_env(&sb->policy, &sb->landlock, &env);
 	env.personality_classes = personality_classes;
+	env.run_uid = (uint32_t)getuid();
+	env.run_gid = (uint32_t)getgid();
 	/* log allows what the policy refuses: Landlock would refuse it in the kernel. */
 	sb->landlock_active = sb->landlock.abi >= 1 && sb->policy.on_violation != VIOLATION_LOG;
 	sb->supervisor_paths = !env.landlock_paths;
@@ -423,6 +460,8 @@ void sandbox_enter(const struct run_options *o)
 
 	if (!o->share_tty && setsid() < 0)
 		child_fail("setsid: %s", strerror(errno));
+	if (sb->chdir_host && chdir(sb->chdir_host) < 0)
+		child_fail("--chdir %s: %s", o->chdir, strerror(errno));
 	close_descriptors(o);
 	if (p->limit_set[LIMIT_CPU])
 		set_limit(RLIMIT_CPU, p->limit[LIMIT_CPU], "cpu");

@@ -40,7 +40,11 @@ static void child(const struct run_options *opts, int ready_fd, pid_t parent)
 		_exit(EXIT_PV_FAILED);
 	close(ready_fd);
 	if (sandbox_get())
-		sandbox_enter(opts);
+		sandbox_enter(opts); /* its own --chdir: a guest path's host directory */
+	else if (opts->chdir && chdir(opts->chdir) < 0) {
+		fprintf(stderr, "picovisor: --chdir %s: %s\n", opts->chdir, strerror(errno));
+		_exit(EXIT_PV_FAILED);
+	}
 	/* Exactly the bytes the supervisor keeps and runs at each stop (own_filters.h). */
 	rc = own_filters_install_run();
 	if (rc < 0) {
@@ -93,7 +97,9 @@ pid_t spawn_program(const struct run_options *opts, struct signal_target *target
 		die("cannot trace the program (PTRACE_SEIZE): %s. picovisor traces its own children and cannot run "
 		    "without ptrace%s Run 'picovisor doctor' to see what this machine gives picovisor.",
 		    strerror(err),
-		    err == EPERM ? ": Yama's kernel.yama.ptrace_scope must be below 3 (2 lets only root trace), and a "
+		    err == EPERM ? ": is picovisor itself traced by a tracer that follows forks (strace -f, another "
+				   "picovisor: a process has one tracer, and a picovisor sandbox refuses ptrace)? Otherwise "
+				   "Yama's kernel.yama.ptrace_scope must be below 3 (2 lets only root trace), and a "
 				   "container or sandbox around picovisor must allow ptrace in its seccomp profile."
 				 : ".");
 	}

@@ -325,6 +325,18 @@ enum check_result sandbox_check_paths(struct tracee *t, struct syscall_stop *s, 
 				sandbox_fail_call(t, s, ENOENT);
 				goto out;
 			}
+		} else if (!(role & PATH_REMOVED) && !opens && !path_rules_allow(resolved, need)) {
+			struct stat st;
+
+			/*
+			 * A name that is already there (mkdir -p walking up through /):
+			 * the kernel says EEXIST before it asks anyone's permission, so
+			 * nothing is refused and nothing is reported.
+			 */
+			if (lstat(resolved, &st) == 0) {
+				sandbox_fail_call(t, s, EEXIST);
+				goto out;
+			}
 		}
 		if (sandbox_check_resolved(t, s, resolved, need, &granted) == CHECK_DONE)
 			goto out;
