@@ -5,8 +5,9 @@
  * maps each section with its protection, maps the environment area and the
  * stack, points GS at the TEB, maps the sealed scratch area and stacks the
  * NT filter (every later system call is an NT service). Then the supervisor
- * writes the relocated, linked images and the environment through
- * /proc/PID/mem and starts the first thread in ntdll's LdrInitializeThunk.
+ * writes the relocated images and the environment through /proc/PID/mem and
+ * starts the first thread in ntdll's LdrInitializeThunk, which links the
+ * program's imports and loads the DLLs it needs.
  */
 #define _GNU_SOURCE
 #include <asm/prctl.h>
@@ -188,22 +189,6 @@ void pe_load_start(struct tracee *t)
 	free(b);
 }
 
-/* IAT slots of the image get the addresses of ntdll's exports (checked when the exec was planned). */
-struct linker {
-	const struct pe_image *ntdll;
-	uint64_t ntdll_base;
-	unsigned char *mem;
-};
-
-static int link_import(void *ctx, const struct pe_import *imp)
-{
-	struct linker *l = ctx;
-	uint64_t va = l->ntdll_base + pe_export_rva(l->ntdll, imp->name);
-
-	memcpy(l->mem + imp->iat_rva, &va, 8);
-	return 0;
-}
-
 /* Write the headers and each section of a laid-out image (not the inaccessible gaps). */
 static int write_image(pid_t tid, const struct pe_image *img, const unsigned char *mem, uint64_t base)
 {
@@ -250,7 +235,6 @@ void pe_load_done(struct tracee *t)
 	struct pe_load_state *ls = state_of(j);
 	struct pe_load_report rep;
 	struct load_error err;
-	struct linker lk;
 	struct nt_start start;
 	unsigned char *main_mem = NULL, *dll_mem = NULL, *env = NULL, probe;
 	const char *fail = NULL;
@@ -273,11 +257,8 @@ void pe_load_done(struct tracee *t)
 	memcpy(main_mem, pe->main.mem, pe->main.size_of_image);
 	dll_mem = xmalloc(pe->ntdll.size_of_image);
 	memcpy(dll_mem, pe->ntdll.mem, pe->ntdll.size_of_image);
-	lk.ntdll = &pe->ntdll;
-	lk.ntdll_base = rep.ntdll_base;
-	lk.mem = main_mem;
-	if (pe_relocate(&pe->main, main_mem, rep.main_base, &err) || pe_relocate(&pe->ntdll, dll_mem, rep.ntdll_base, &err) ||
-	    pe_imports_each(&pe->main, link_import, &lk, &err)) {
+	/* the imports are linked by ntdll's loader in the process (LdrInitializeThunk) */
+	if (pe_relocate(&pe->main, main_mem, rep.main_base, &err) || pe_relocate(&pe->ntdll, dll_mem, rep.ntdll_base, &err)) {
 		fail = err.why;
 		goto out;
 	}

@@ -248,6 +248,18 @@ ntstatus nt_path_resolve(struct tracee *t, uint64_t root, const uint16_t *u, siz
 			 struct nt_lookup *out);
 void nt_lookup_free(struct nt_lookup *l);
 
+/* ---- picovisor's system directory, C:\Windows\System32 (nt_sysdir.c): the DLLs embedded in picovisor. */
+struct nt_sysdll {
+	const char *name;          /* lower case, "kernel32.dll" */
+	const unsigned char *data, *end;
+};
+/* The embedded DLL a name (UTF-16 units, no RootDirectory) stands for, or NULL. */
+const struct nt_sysdll *nt_sysdll_find(const uint16_t *u, size_t n);
+/* The same for the name in the OBJECT_ATTRIBUTES at oa (NULL when it is not one, or unreadable). */
+const struct nt_sysdll *nt_sysdll_lookup(struct tracee *t, uint64_t oa);
+/* Serve the open of one: the thread gets a sealed memfd holding it, the program a handle with access. */
+void nt_sysdll_open(struct tracee *t, const struct nt_sysdll *d, uint64_t handle_out, uint32_t access, uint64_t iosb);
+
 /* ---- Time (nt_system.c). */
 uint64_t nt_time_now(void);                 /* 100 ns ticks since 1601 */
 uint64_t nt_time_of(int64_t sec, long nsec);

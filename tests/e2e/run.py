@@ -32,6 +32,7 @@ import exec_job_tests
 import fail_closed_tests
 import net_tests
 import nt_tests
+import nt_dll_tests
 import pathmap_tests
 import redteam_tests
 import policy_tests
@@ -561,6 +562,7 @@ def main():
     groups += pathmap_tests.groups(sys.modules[__name__])
     groups += seccomp_tests.groups(sys.modules[__name__])
     groups += nt_tests.groups(sys.modules[__name__])
+    groups += nt_dll_tests.groups(sys.modules[__name__])
     groups += limits_tests.groups(sys.modules[__name__])
     groups += lifecycle_tests.groups(sys.modules[__name__])
     groups += nt_holes_tests.groups(sys.modules[__name__])

@@ -1,4 +1,4 @@
-/* picovisor's ntdll.dll for each Windows build (translate/ntdll/ntdll.c), embedded in picovisor. */
+/* picovisor's ntdll.dll for each Windows build (translate/ntdll/ntdll.c) and its other DLLs, embedded in picovisor. */
 	.section .rodata
 	.balign 16
 	.globl pv_ntdll_19045, pv_ntdll_19045_end
@@ -10,5 +10,11 @@ pv_ntdll_19045_end:
 pv_ntdll_22631:
 	.incbin NTDLL_22631
 pv_ntdll_22631_end:
+	/* the system DLLs served from C:\Windows\System32 (translate/nt_sysdir.c) */
+	.balign 16
+	.globl pv_kernel32_dll, pv_kernel32_dll_end
+pv_kernel32_dll:
+	.incbin KERNEL32_DLL
+pv_kernel32_dll_end:
 
 	.section .note.GNU-stack, "", @progbits
