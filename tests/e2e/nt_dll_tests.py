@@ -78,8 +78,23 @@ def nt_kernel32():
               r and r[2] == 3 and r[1] == "", r)
 
 
+def nt_kernel32_functions():
+    """dll_kernel32.exe: kernel32 without a C runtime (heap, locks, TLS, files and their Win32 errors, the current
+    directory, environment, code pages, time, memory, modules, events, threads)."""
+    if nt_tests.skipped_without_programs("kernel32 functions"):
+        return
+    for mode, extra in MODES:
+        r = run_in_c("dll_kernel32.exe", extra, dlls=[])
+        name = f"nt dll_kernel32.exe: picovisor's kernel32 ({mode})"
+        if r is None:
+            check(name, False, "  timed out")
+            continue
+        ok, why = nt_tests.tap_ok(r[0])
+        check(name, ok and r[2] == 0, f"{why}\n  status {r[2]}\n  stderr: {r[1][-500:]}")
+
+
 def groups(harness):
     global h
     h = harness
     nt_tests.h = harness
-    return [nt_dll_loader, nt_dll_refusals, nt_kernel32]
+    return [nt_dll_loader, nt_dll_refusals, nt_kernel32, nt_kernel32_functions]

@@ -45,6 +45,19 @@ typedef struct {
 
 #define INVALID_HANDLE_VALUE ((HANDLE)(intptr_t)-1)
 
+typedef struct {
+	void *DebugInfo;
+	volatile LONG LockCount;
+	volatile LONG RecursionCount;
+	volatile HANDLE OwningThread;
+	volatile HANDLE LockSemaphore;
+	uint64_t SpinCount;
+} RTL_CRITICAL_SECTION_K;
+
+typedef struct {
+	DWORD dwLowDateTime, dwHighDateTime;
+} FILETIME;
+
 static inline unsigned char *pv_teb(void)
 {
 	unsigned char *teb;
@@ -80,6 +93,41 @@ NTSTATUS NtProtectVirtualMemory(HANDLE process, void **base, size_t *size, ULONG
 NTSTATUS NtQueryVirtualMemory(HANDLE process, const void *base, int cls, void *info, size_t len, size_t *ret);
 NTSTATUS NtAllocateVirtualMemory(HANDLE process, void **base, uint64_t zero_bits, size_t *size, ULONG type, ULONG protect);
 NTSTATUS NtFreeVirtualMemory(HANDLE process, void **base, size_t *size, ULONG type);
+NTSTATUS RtlEnterCriticalSection(RTL_CRITICAL_SECTION_K *cs);
+NTSTATUS RtlLeaveCriticalSection(RTL_CRITICAL_SECTION_K *cs);
+unsigned char RtlDosPathNameToNtPathName_U(const WCHAR *dos, UNICODE_STRING *nt, WCHAR **file_part, void *relative);
+ULONG RtlGetFullPathName_U(const WCHAR *name, ULONG size, WCHAR *buf, WCHAR **file_part);
+void RtlFreeUnicodeString(UNICODE_STRING *s);
+NTSTATUS NtCreateFile(HANDLE *h, ULONG access, OBJECT_ATTRIBUTES *oa, IO_STATUS_BLOCK *iosb, int64_t *alloc, ULONG attrs,
+		      ULONG share, ULONG disposition, ULONG options, void *ea, ULONG ea_len);
+NTSTATUS NtOpenFile(HANDLE *h, ULONG access, OBJECT_ATTRIBUTES *oa, IO_STATUS_BLOCK *iosb, ULONG share, ULONG options);
+NTSTATUS NtQueryInformationFile(HANDLE h, IO_STATUS_BLOCK *iosb, void *info, ULONG len, ULONG cls);
+NTSTATUS NtSetInformationFile(HANDLE h, IO_STATUS_BLOCK *iosb, void *info, ULONG len, ULONG cls);
+NTSTATUS NtQueryVolumeInformationFile(HANDLE h, IO_STATUS_BLOCK *iosb, void *info, ULONG len, ULONG cls);
+NTSTATUS NtQueryDirectoryFile(HANDLE h, HANDLE ev, void *apc, void *ctx, IO_STATUS_BLOCK *iosb, void *info, ULONG len,
+			      ULONG cls, unsigned char single, UNICODE_STRING *mask, unsigned char restart);
+NTSTATUS NtQueryFullAttributesFile(OBJECT_ATTRIBUTES *oa, void *info);
+NTSTATUS NtFlushBuffersFile(HANDLE h, IO_STATUS_BLOCK *iosb);
+NTSTATUS NtDuplicateObject(HANDLE sp, HANDLE s, HANDLE tp, HANDLE *t, ULONG access, ULONG attrs, ULONG options);
+NTSTATUS NtQuerySystemTime(int64_t *t);
+NTSTATUS NtQueryPerformanceCounter(int64_t *counter, int64_t *freq);
+NTSTATUS NtCreateEvent(HANDLE *h, ULONG access, OBJECT_ATTRIBUTES *oa, int type, unsigned char initial);
+NTSTATUS NtSetEvent(HANDLE h, LONG *prev);
+NTSTATUS NtResetEvent(HANDLE h, LONG *prev);
+NTSTATUS NtCreateMutant(HANDLE *h, ULONG access, OBJECT_ATTRIBUTES *oa, unsigned char owner);
+NTSTATUS NtReleaseMutant(HANDLE h, LONG *prev);
+NTSTATUS NtCreateSemaphore(HANDLE *h, ULONG access, OBJECT_ATTRIBUTES *oa, LONG initial, LONG max);
+NTSTATUS NtReleaseSemaphore(HANDLE h, LONG count, LONG *prev);
+NTSTATUS NtWaitForSingleObject(HANDLE h, unsigned char alertable, const int64_t *timeout);
+NTSTATUS NtWaitForMultipleObjects(ULONG n, const HANDLE *h, int type, unsigned char alertable, const int64_t *timeout);
+NTSTATUS NtCreateThreadEx(HANDLE *h, ULONG access, OBJECT_ATTRIBUTES *oa, HANDLE process, void *start, void *arg,
+			  ULONG flags, size_t zero_bits, size_t stack, size_t max_stack, void *attrs);
+NTSTATUS NtQueryInformationThread(HANDLE h, ULONG cls, void *info, ULONG len, ULONG *ret);
+NTSTATUS NtTerminateThread(HANDLE h, NTSTATUS st);
+NTSTATUS NtTerminateProcess(HANDLE h, NTSTATUS st);
+void *RtlReAllocateHeap(void *heap, ULONG flags, void *p, size_t size);
+void *RtlCreateHeap(ULONG flags, void *base, size_t reserve, size_t commit, void *lock, void *params);
+void *RtlDestroyHeap(void *heap);
 void *memset(void *d, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);
 size_t strlen(const char *s);

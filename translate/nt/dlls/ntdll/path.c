@@ -1,0 +1,198 @@
+/*
+ * DOS path names as NT names: RtlDosPathNameToNtPathName_U and
+ * RtlGetFullPathName_U. A relative name is resolved against the process's
+ * current directory (its parameters' CurrentDirectory), "." and ".." are
+ * folded, '/' is a separator; "\\?\" names are taken as they are.
+ */
+#include "ntdll_internal.h"
+
+#define MAX_UNITS 32767
+
+static const WCHAR *cur_dir(size_t *len)
+{
+	unsigned char *params = PEB_FIELD(unsigned char *, 0x20);
+	UNICODE_STRING *us = (UNICODE_STRING *)(params + 0x38);
+
+	*len = us->Length / 2;
+	return us->Buffer;
+}
+
+static int sep(WCHAR c)
+{
+	return c == '\\' || c == '/';
+}
+
+/*
+ * The full DOS path of name in out (cap units): its length, or 0 for a name that cannot be one. *prefix_len gets
+ * how much of it is a root that ".." does not climb out of ("C:\", "\\server\share\").
+ */
+static size_t full_path(const WCHAR *name, WCHAR *out, size_t cap, size_t *root_len)
+{
+	size_t n = 0, cl, start;
+	const WCHAR *cd = cur_dir(&cl);
+	WCHAR tmp[MAX_UNITS + 1];
+	size_t t = 0, root;
+
+	if (!name || !name[0])
+		return 0;
+	/* what it is relative to, written into tmp, then the name */
+	if (sep(name[0]) && sep(name[1])) { /* UNC or \\.\ */
+		tmp[t++] = '\\';
+		tmp[t++] = '\\';
+		name += 2;
+		root = 2;
+		/* server and share belong to the root */
+		for (int parts = 0; *name && parts < 2 && t < MAX_UNITS; parts++) {
+			while (*name && !sep(*name) && t < MAX_UNITS)
+				tmp[t++] = *name++;
+			if (*name)
+				tmp[t++] = '\\', name++;
+		}
+		root = t;
+	} else if (name[0] && name[1] == ':') {
+		tmp[t++] = name[0] >= 'a' && name[0] <= 'z' ? (WCHAR)(name[0] - 32) : name[0];
+		tmp[t++] = ':';
+		tmp[t++] = '\\';
+		root = 3;
+		name += 2;
+		if (!sep(*name) && cl >= 3 && (cd[0] | 32) == (tmp[0] | 32)) /* "C:rel": the current directory of C: */
+			for (size_t i = 3; i < cl && t < MAX_UNITS; i++)
+				tmp[t++] = cd[i];
+	} else if (sep(name[0])) { /* rooted: the current drive */
+		if (cl < 2)
+			return 0;
+		tmp[t++] = cd[0];
+		tmp[t++] = cd[1];
+		tmp[t++] = '\\';
+		root = 3;
+	} else {
+		if (cl < 3)
+			return 0;
+		for (size_t i = 0; i < cl && t < MAX_UNITS; i++)
+			tmp[t++] = cd[i];
+		root = cd[0] == '\\' ? 2 : 3;
+	}
+	if (t && !sep(tmp[t - 1]) && t < MAX_UNITS)
+		tmp[t++] = '\\';
+	while (*name && t < MAX_UNITS)
+		tmp[t++] = *name++;
+	if (t >= MAX_UNITS)
+		return 0;
+	tmp[t] = 0;
+	/* fold ".", "..", repeated separators */
+	if (root > cap)
+		return 0;
+	for (n = 0; n < root; n++)
+		out[n] = sep(tmp[n]) ? '\\' : tmp[n];
+	start = root;
+	for (size_t i = root; i < t;) {
+		size_t j = i;
+
+		while (j < t && !sep(tmp[j]))
+			j++;
+		if (j == i || (j - i == 1 && tmp[i] == '.')) {
+			/* nothing */
+		} else if (j - i == 2 && tmp[i] == '.' && tmp[i + 1] == '.') {
+			if (n > start) {
+				n--; /* the separator before it */
+				while (n > start && out[n - 1] != '\\')
+					n--;
+			}
+		} else {
+			if (n > start && out[n - 1] != '\\') {
+				if (n + 1 >= cap)
+					return 0;
+				out[n++] = '\\';
+			}
+			if (n + (j - i) + 1 >= cap)
+				return 0;
+			for (size_t k = i; k < j; k++)
+				out[n++] = tmp[k];
+		}
+		if (j < t && j + 1 == t && n > start && out[n - 1] != '\\' && n + 1 < cap)
+			out[n++] = '\\'; /* a trailing separator stays */
+		i = j + 1;
+	}
+	out[n] = 0;
+	*root_len = root;
+	return n;
+}
+
+EXPORT ULONG RtlGetFullPathName_U(const WCHAR *name, ULONG size, WCHAR *buf, WCHAR **file_part)
+{
+	WCHAR full[MAX_UNITS + 1];
+	size_t root, n = full_path(name, full, MAX_UNITS + 1, &root);
+
+	if (file_part)
+		*file_part = NULL;
+	if (!n)
+		return 0;
+	if ((n + 1) * 2 > size)
+		return (ULONG)((n + 1) * 2); /* the size needed, in bytes */
+	memcpy(buf, full, (n + 1) * 2);
+	if (file_part && buf[n - 1] != '\\') {
+		size_t k = n;
+
+		while (k && buf[k - 1] != '\\')
+			k--;
+		*file_part = buf + k;
+	}
+	return (ULONG)(n * 2);
+}
+
+EXPORT unsigned char RtlDosPathNameToNtPathName_U(const WCHAR *dos, UNICODE_STRING *nt, WCHAR **file_part,
+						   void *relative)
+{
+	WCHAR full[MAX_UNITS + 1], *buf;
+	size_t n = 0, root, k = 0;
+
+	(void)relative;
+	if (file_part)
+		*file_part = NULL;
+	if (!dos || !nt)
+		return 0;
+	if (sep(dos[0]) && sep(dos[1]) && (dos[2] == '?' || dos[2] == '.') && sep(dos[3])) {
+		/* \\?\ and \\.\: the rest is the NT name under \??\, as it is */
+		for (n = 0; dos[4 + n] && n < MAX_UNITS - 8; n++)
+			full[n] = dos[4 + n];
+		full[n] = 0;
+		k = 0;
+	} else {
+		n = full_path(dos, full, MAX_UNITS + 1, &root);
+		if (!n)
+			return 0;
+		if (full[0] == '\\' && full[1] == '\\')
+			k = 2; /* UNC: \??\UNC\server\share */
+	}
+	buf = RtlAllocateHeap(PROCESS_HEAP(), 0, (n + 8) * 2);
+	if (!buf)
+		return 0;
+	{
+		size_t o = 0;
+
+		pv_wcat_a(buf, n + 8, &o, k ? "\\??\\UNC\\" : "\\??\\");
+		memcpy(buf + o, full + k, (n - k + 1) * 2);
+		o += n - k;
+		nt->Buffer = buf;
+		nt->Length = (uint16_t)(o * 2);
+		nt->MaximumLength = (uint16_t)((n + 8) * 2);
+		if (file_part && o && buf[o - 1] != '\\') {
+			size_t f = o;
+
+			while (f && buf[f - 1] != '\\')
+				f--;
+			*file_part = buf + f;
+		}
+	}
+	return 1;
+}
+
+EXPORT void RtlFreeUnicodeString(UNICODE_STRING *s)
+{
+	if (s && s->Buffer)
+		RtlFreeHeap(PROCESS_HEAP(), 0, s->Buffer);
+	if (s) {
+		s->Buffer = NULL;
+		s->Length = s->MaximumLength = 0;
+	}
+}
