@@ -167,8 +167,11 @@ static WCHAR **build_wide(const WCHAR *cmd, int *argc)
 
 void crt_init_args(void)
 {
-	_acmdln = GetCommandLineA();
+	/* the narrow command line is the UTF-8 of the wide one, whatever KERNEL32's ANSI code page */
 	_wcmdln = GetCommandLineW();
+	_acmdln = _wcmdln ? crt_to_utf8(_wcmdln) : NULL;
+	if (!_acmdln)
+		_acmdln = GetCommandLineA();
 }
 
 EXPORT int __getmainargs(int *argc, char ***argv, char ***envp, int expand_wildcards, _startupinfo *si)

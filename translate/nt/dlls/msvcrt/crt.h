@@ -371,6 +371,7 @@ size_t fwrite(const void *, size_t, size_t, FILE *);
 int fputs(const char *, FILE *);
 void _lock_file(FILE *);
 void _unlock_file(FILE *);
+int sprintf(char *, const char *, ...);
 int crt_stream_write(FILE *f, const char *p, size_t n); /* unlocked; 0 or EOF */
 int crt_stream_getc(FILE *f);                          /* unlocked */
 int crt_stream_ungetc(int c, FILE *f);                 /* unlocked */

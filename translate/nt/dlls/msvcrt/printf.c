@@ -4,7 +4,7 @@
  * in the narrow functions (the reverse in the wide ones), %p as 16
  * upper-case hex digits, exponents of at least three digits (1e+003),
  * halves rounded away from zero on the exact decimal value, infinities and
- * NaNs as 1.#INF, 1.#QNAN, 1.#SNAN and -1.#IND. Wide strings are written
+ * NaNs as 1.#INF, 1.#QNAN, 1.#SNAN and -1.#IND, no hh size. Wide strings are written
  * as UTF-8 (the ANSI code page). No locale: the decimal point is '.'.
  */
 #include "crt.h"
@@ -205,7 +205,7 @@ static int fmt_float(struct crt_sink *s, struct spec sp, char conv, double x)
 	return r;
 }
 
-/* %a: hexadecimal, "0x1.8p+1"; a precision rounds the fraction's hex digits (half away from zero). */
+/* %a: hexadecimal, all 13 fraction digits ("0x1.8000000000000p+0") unless a precision rounds them (half away from zero). */
 static int fmt_hexfloat(struct crt_sink *s, struct spec sp, char conv, double x)
 {
 	union {
@@ -233,11 +233,6 @@ static int fmt_hexfloat(struct crt_sink *s, struct spec sp, char conv, double x)
 			}
 		}
 		digits = sp.prec;
-	} else if (sp.prec < 0) {
-		while (digits > 0 && !(frac & 0xf)) {
-			frac >>= 4;
-			digits--;
-		}
 	}
 	body[n++] = (char)('0' + lead);
 	if (digits || sp.alt)
@@ -378,7 +373,7 @@ static int format(struct crt_sink *s, const char *f, va_list ap, int wide)
 				sp.size = 'L';
 				f++;
 			} else if (f[0] == 'h' && f[1] == 'h') {
-				sp.size = 'H';
+				sp.size = 0; /* msvcrt has no hh: the argument is an int as it stands */
 				f += 2;
 			} else if (*f == 'h') {
 				sp.size = 'h';

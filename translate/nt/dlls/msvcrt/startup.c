@@ -38,6 +38,8 @@ EXPORT void _unlock(int n)
 		LeaveCriticalSection(&crt_locks[n]);
 }
 
+long clock(void);
+
 struct crt_thread *crt_self(void)
 {
 	struct crt_thread *t;
@@ -86,6 +88,7 @@ BOOL WINAPI DllMain(HANDLE module, DWORD reason, void *reserved)
 		crt_init_stdio();
 		crt_init_args();
 		crt_init_env();
+		clock();
 		break;
 	case 3: /* DLL_THREAD_DETACH */
 		crt_thread_detach();
