@@ -125,7 +125,7 @@ typedef struct {
 
 typedef DWORD(WINAPI *THREAD_START)(void *);
 
-/* Every KERNEL32 function msvcrt.dll imports (docs/nt.md lists the same). */
+/* KERNEL32 functions msvcrt.dll may call; the ones it does call are its import table (listed in docs/nt.md). */
 IMPORT HANDLE WINAPI GetProcessHeap(void);
 IMPORT void *WINAPI HeapAlloc(HANDLE, DWORD, size_t);
 IMPORT void *WINAPI HeapReAlloc(HANDLE, DWORD, void *, size_t);
