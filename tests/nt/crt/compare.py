@@ -34,6 +34,7 @@ CASES = [
     ("printf_msvcrt", [], {}, False, True),
     ("stdio_files", [], {}, True, True),
     ("strings", [], {}, True, True),
+    ("math", [], {}, True, True),
     ("args_env_exit", ["two words", 'say "hi"', "back\\slash", "caf\u00e9", "7"],
      {"CRT_TEST_VAR": "some value \u00fc"}, True, False),
 ]
@@ -109,12 +110,13 @@ def build(outdir):
     """Builds each case for Windows and (where portable) for Linux; returns an error text or None."""
     for name, _, _, linux, _ in CASES:
         src = os.path.join(HERE, name + ".c")
-        r = subprocess.run([MINGW_CC, "-O1", "-Wall", "-D__USE_MINGW_ANSI_STDIO=0", "-o",
+        r = subprocess.run([MINGW_CC, "-O1", "-Wall", "-fno-builtin", "-D__USE_MINGW_ANSI_STDIO=0", "-o",
                             os.path.join(outdir, name + ".exe"), src], capture_output=True, text=True)
         if r.returncode:
             return f"{name}.exe: {r.stderr}"
         if linux:
-            r = subprocess.run(["cc", "-O1", "-Wall", "-o", os.path.join(outdir, name), src], capture_output=True, text=True)
+            r = subprocess.run(["cc", "-O1", "-Wall", "-fno-builtin", "-o", os.path.join(outdir, name), src, "-lm"],
+                               capture_output=True, text=True)
             if r.returncode:
                 return f"{name} (Linux): {r.stderr}"
     return None
