@@ -4,8 +4,12 @@ Each PE program is copied with the DLLs it needs into a fresh directory, drive C
 loader searches the program's directory first), under both Windows builds and under `--policy ci`. The
 programs print TAP lines; the refusals (a DLL or an export that is nowhere) are checked from outside:
 the NT status as the exit status and a message on stderr naming the DLL and the function."""
+import atexit
+import importlib.util
 import os
 import shutil
+import subprocess
+import tempfile
 
 import nt_tests
 
@@ -93,8 +97,66 @@ def nt_kernel32_functions():
         check(name, ok and r[2] == 0, f"{why}\n  status {r[2]}\n  stderr: {r[1][-500:]}")
 
 
+_built = {}
+
+
+def crt_programs():
+    """tests/nt/dflt/hello.c and the programs of tests/nt/crt/, each built with mingw-w64's default toolchain (its CRT
+    startup, msvcrt.dll) and for Linux, once per run: (directory, [(name, args, env)]) or (None, why)."""
+    if "dir" in _built:
+        return _built["dir"], _built["cases"]
+    d = tempfile.mkdtemp(prefix="pv-ntcrt-")
+    atexit.register(shutil.rmtree, d, True)
+    os.chmod(d, 0o755)
+    path = os.path.join(h.ROOT, "tests", "nt", "crt", "compare.py")
+    spec = importlib.util.spec_from_file_location("crt_compare_dll", path)
+    crt = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(crt)
+    err = crt.build(d)
+    hello = os.path.join(h.ROOT, "tests", "nt", "dflt", "hello.c")
+    for argv in ([crt.MINGW_CC, "-O2", "-o", os.path.join(d, "hello.exe"), hello],
+                 ["cc", "-O2", "-o", os.path.join(d, "hello"), hello]):
+        if not err:
+            r = subprocess.run(argv, capture_output=True, text=True)
+            err = r.stderr if r.returncode else None
+    if err:
+        _built["dir"], _built["cases"] = None, err
+        return None, err
+    for f in os.listdir(d):
+        os.chmod(os.path.join(d, f), 0o755)
+    cases = [("hello", ["x y"], {})] + [(n, a, e) for n, a, e, linux, _ in crt.CASES if linux]
+    _built["dir"], _built["cases"] = d, cases
+    return d, cases
+
+
+def nt_crt_programs():
+    """The headline: C programs built with mingw-w64's defaults run under picovisor (ntdll's loader, our kernel32
+    and msvcrt from the system directory) with the output and exit status of the same source built for Linux."""
+    if nt_tests.skipped_without_programs("crt programs"):
+        return
+    d, cases = crt_programs()
+    if not d:
+        check("nt crt programs: built with mingw-w64 and for Linux", False, cases)
+        return
+    for name, args, env in cases:
+        w = nt_tests.scratch(lambda s: shutil.copy2(os.path.join(d, name + ".exe"), s))
+        n = nt_tests.scratch(lambda s: shutil.copy2(os.path.join(d, name), s))
+        try:
+            native = nt_tests.run(["./" + name, *args], n, env=env)
+            for mode, extra in MODES:
+                r = nt_tests.run([h.pv(), "run", *extra, "--drive", f"C:={w}", "--", "./" + name + ".exe", *args], w,
+                                 env=env)
+                same = (r is not None and native is not None and r[0].replace("\r\n", "\n") == native[0]
+                        and r[1].replace("\r\n", "\n") == native[1] and r[2] == native[2])
+                check(f"nt {name}.exe (mingw-w64 defaults, msvcrt) as its Linux build: output and status ({mode})",
+                      same, f"  picovisor: {r}\n  Linux:     {native}")
+        finally:
+            shutil.rmtree(w, ignore_errors=True)
+            shutil.rmtree(n, ignore_errors=True)
+
+
 def groups(harness):
     global h
     h = harness
     nt_tests.h = harness
-    return [nt_dll_loader, nt_dll_refusals, nt_kernel32, nt_kernel32_functions]
+    return [nt_dll_loader, nt_dll_refusals, nt_kernel32, nt_kernel32_functions, nt_crt_programs]

@@ -31,6 +31,7 @@ import diff_tests
 import exec_job_tests
 import fail_closed_tests
 import net_tests
+import nt_crt_tests
 import nt_tests
 import nt_dll_tests
 import pathmap_tests
@@ -569,6 +570,7 @@ def main():
     groups += exec_job_tests.groups(sys.modules[__name__])
     groups += redteam_tests.groups(sys.modules[__name__])
     groups += nt_redteam_tests.groups(sys.modules[__name__])
+    groups += nt_crt_tests.groups(sys.modules[__name__])
     users = [False] if args.root_only or os.geteuid() != 0 or not needs("setpriv") else [False, True]
     try:
         if len(users) == 1:  # every group of the unprivileged pass is one SKIP: counted, with its reason

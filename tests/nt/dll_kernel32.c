@@ -69,6 +69,7 @@ IMP int WINAPI WideCharToMultiByte(unsigned, DWORD, const WCHAR *, int, char *, 
 IMP unsigned WINAPI GetACP(void);
 IMP unsigned long long WINAPI GetTickCount64(void);
 IMP BOOL WINAPI QueryPerformanceFrequency(long long *);
+IMP BOOL WINAPI QueryPerformanceCounter(long long *);
 IMP void WINAPI Sleep(DWORD);
 IMP void *WINAPI VirtualAlloc(void *, SIZE_T, DWORD, DWORD);
 IMP BOOL WINAPI VirtualProtect(void *, SIZE_T, DWORD, DWORD *);
@@ -138,7 +139,7 @@ int mainCRTStartup(void)
 	DWORD n, code = 0, old = 0;
 	char buf[300];
 	WCHAR w[64];
-	long long pos, freq;
+	long long pos, pos2, freq;
 	unsigned long long t0;
 	unsigned long long mbi[6];
 	FINDW fd;
@@ -263,9 +264,12 @@ int mainCRTStartup(void)
 
 	QueryPerformanceFrequency(&freq);
 	t0 = GetTickCount64();
+	QueryPerformanceCounter(&pos);
 	Sleep(30);
-	check(freq == 10000000 && GetTickCount64() - t0 >= 29, "Sleep(30) takes 30 ms by GetTickCount64; the counter runs at 10 MHz",
-	      GetTickCount64() - t0);
+	QueryPerformanceCounter(&pos2);
+	check(freq == 10000000 && pos2 - pos >= 300000 && GetTickCount64() >= t0,
+	      "Sleep(30) takes 30 ms by the performance counter (10 MHz); GetTickCount64 does not go back",
+	      (ULONG64)(pos2 - pos));
 
 	p = VirtualAlloc(0, 65536, 0x3000, 4);
 	check(p && VirtualProtect(p, 4096, 2 /* PAGE_READONLY */, &old) && old == 4, "VirtualAlloc, VirtualProtect", old);

@@ -16,5 +16,10 @@ pv_ntdll_22631_end:
 pv_kernel32_dll:
 	.incbin KERNEL32_DLL
 pv_kernel32_dll_end:
+	.balign 16
+	.globl pv_msvcrt_dll, pv_msvcrt_dll_end
+pv_msvcrt_dll:
+	.incbin MSVCRT_DLL
+pv_msvcrt_dll_end:
 
 	.section .note.GNU-stack, "", @progbits

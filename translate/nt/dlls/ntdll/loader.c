@@ -1101,6 +1101,23 @@ EXPORT void *RtlPcToFileHeader(void *pc, void **base)
 	return found;
 }
 
+/*
+ * The module holding pc, for the unwinder (unwind.c): its base and size. It reads the list without the loader
+ * lock (an exception may be unwound while a thread holds it); modules are only ever unlinked under the lock
+ * and a module that code runs in is not unloaded.
+ */
+void *pv_module_of(uint64_t pc, uint64_t *base, uint64_t *size);
+void *pv_module_of(uint64_t pc, uint64_t *base, uint64_t *size)
+{
+	for (struct module *m = __atomic_load_n(&modules, __ATOMIC_ACQUIRE); m; m = m->next)
+		if (pc >= (uint64_t)m->base && pc < (uint64_t)m->base + m->size) {
+			*base = (uint64_t)m->base;
+			*size = m->size;
+			return m;
+		}
+	return NULL;
+}
+
 /* ---- Threads and the process */
 
 void pv_loader_thread_attach(void)
