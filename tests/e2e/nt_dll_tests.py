@@ -84,12 +84,14 @@ def nt_kernel32():
 
 def nt_kernel32_functions():
     """dll_kernel32.exe: kernel32 without a C runtime (heap, locks, TLS, files and their Win32 errors, the current
-    directory, environment, code pages, time, memory, modules, events, threads)."""
+    directory, environment, code pages, time, memory, modules, events, threads); dll_unwind.exe: ntdll's unwinder."""
     if nt_tests.skipped_without_programs("kernel32 functions"):
         return
-    for mode, extra in MODES:
-        r = run_in_c("dll_kernel32.exe", extra, dlls=[])
-        name = f"nt dll_kernel32.exe: picovisor's kernel32 ({mode})"
+    for (prog, what), (mode, extra) in [(p, m) for p in [("dll_kernel32.exe", "picovisor's kernel32"),
+                                                          ("dll_unwind.exe", "x64 unwinding (RtlUnwindEx)")]
+                                        for m in MODES]:
+        r = run_in_c(prog, extra, dlls=[])
+        name = f"nt {prog}: {what} ({mode})"
         if r is None:
             check(name, False, "  timed out")
             continue
