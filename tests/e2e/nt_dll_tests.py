@@ -157,8 +157,32 @@ def nt_crt_programs():
             shutil.rmtree(n, ignore_errors=True)
 
 
+def nt_sysdir():
+    """sysdir.exe: picovisor's system DLLs are its own, read-only copies, whatever drive C: holds (a kernel32.dll
+    planted in C:\\Windows\\System32 is not what the program gets)."""
+    if nt_tests.skipped_without_programs("system directory"):
+        return
+
+    def plant(d):
+        os.makedirs(os.path.join(d, "Windows", "System32"))
+        with open(os.path.join(d, "Windows", "System32", "kernel32.dll"), "w") as f:
+            f.write("EVILEVIL")
+        shutil.copy2(nt_tests.nt("sysdir.exe"), d)
+    for mode, extra in MODES:
+        d = nt_tests.scratch(plant)
+        try:
+            r = nt_tests.run([h.pv(), "run", *extra, "--drive", f"C:={d}", "--", "./sysdir.exe"], d)
+            with open(os.path.join(d, "Windows", "System32", "kernel32.dll")) as f:
+                planted = f.read()
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+        ok, why = nt_tests.tap_ok(r[0]) if r else (False, "  timed out")
+        check(f"nt sysdir.exe: the system directory's DLLs are picovisor's, read-only ({mode})",
+              ok and r[2] == 0 and planted == "EVILEVIL", f"{why}\n  {r}\n  planted file now {planted!r}")
+
+
 def groups(harness):
     global h
     h = harness
     nt_tests.h = harness
-    return [nt_dll_loader, nt_dll_refusals, nt_kernel32, nt_kernel32_functions, nt_crt_programs]
+    return [nt_dll_loader, nt_dll_refusals, nt_kernel32, nt_kernel32_functions, nt_crt_programs, nt_sysdir]
