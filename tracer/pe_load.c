@@ -22,6 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -149,6 +153,9 @@ void pe_load_start(struct tracee *t)
 			  PV_OPF_STOP_ON_ERROR);
 	op = batch_op(b, PV_OP_STORE, j->report_addr + offsetof(struct pe_load_report, env), 0, 0, 0, 0, 0, 0);
 	batch_rel(b, op, 1, env_op);
+	/* KUSER_SHARED_DATA: read-only for the program; the supervisor writes it (translate/nt_kuser.c) */
+	batch_op(b, SYS_mmap, NT_KUSER_ADDR, NT_KUSER_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+		 (uint64_t)-1, 0, PV_OPF_STOP_ON_ERROR);
 	stack_op = batch_op(b, SYS_mmap, 0, ls->stack_size, PROT_READ | PROT_WRITE,
 			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, (uint64_t)-1, 0, PV_OPF_STOP_ON_ERROR);
 	op = batch_op(b, PV_OP_STORE, j->report_addr + offsetof(struct pe_load_report, stack), 0, 0, 0, 0, 0, 0);
@@ -236,7 +243,7 @@ void pe_load_done(struct tracee *t)
 	struct pe_load_report rep;
 	struct load_error err;
 	struct nt_start start;
-	unsigned char *main_mem = NULL, *dll_mem = NULL, *env = NULL, probe;
+	unsigned char *main_mem = NULL, *dll_mem = NULL, *env = NULL, probe, kuser[NT_KUSER_SIZE];
 	const char *fail = NULL;
 	tracee_regs r;
 	uint64_t sp;
@@ -279,9 +286,10 @@ void pe_load_done(struct tracee *t)
 	ls->env.tid = (uint32_t)t->tid;
 	env = xcalloc(1, ls->env_size);
 	nt_env_build(&ls->env, rep.env, env, &start);
+	nt_kuser_build(kuser);
 	if (write_image(t->tid, &pe->main, main_mem, rep.main_base) < 0 ||
 	    write_image(t->tid, &pe->ntdll, dll_mem, rep.ntdll_base) < 0 ||
-	    tracee_write(t->tid, rep.env, env, ls->env_size) < 0) {
+	    tracee_write(t->tid, rep.env, env, ls->env_size) < 0 || tracee_write(t->tid, NT_KUSER_ADDR, kuser, NT_KUSER_SIZE) < 0) {
 		fail = "cannot write the image into the process";
 		goto out;
 	}
@@ -307,6 +315,7 @@ void pe_load_done(struct tracee *t)
 	record_image(t, &pe->ntdll, rep.ntdll_base);
 	nt_process_add_region(t, rep.env, ls->env_size, rep.env, ls->env_size, PROT_READ | PROT_WRITE, false);
 	nt_process_add_region(t, rep.stack, ls->stack_size, rep.stack, ls->stack_size, PROT_READ | PROT_WRITE, false);
+	nt_process_add_region(t, NT_KUSER_ADDR, NT_KUSER_SIZE, NT_KUSER_ADDR, NT_KUSER_SIZE, PROT_READ, false);
 out:
 	free(main_mem);
 	free(dll_mem);

@@ -112,6 +112,8 @@ struct nt_process {
 	uint64_t next_thread_block; /* where the next TEB/work block goes (0: needs one) */
 	bool exit_status_set;
 	ntstatus exit_status;
+	int kuser_mem_fd;           /* /proc/PID/mem to update its KUSER_SHARED_DATA (nt_kuser.c), or -1 */
+	uint64_t kuser_at;          /* when it was last updated (monotonic ns) */
 };
 
 typedef void (*nt_then_fn)(struct tracee *t, long ret);
@@ -259,6 +261,14 @@ const struct nt_sysdll *nt_sysdll_find(const uint16_t *u, size_t n);
 const struct nt_sysdll *nt_sysdll_lookup(struct tracee *t, uint64_t oa);
 /* Serve the open of one: the thread gets a sealed memfd holding it, the program a handle with access. */
 void nt_sysdll_open(struct tracee *t, const struct nt_sysdll *d, uint64_t handle_out, uint32_t access, uint64_t iosb);
+
+/* ---- KUSER_SHARED_DATA's clocks (nt_kuser.c). */
+void nt_kuser_attach(struct tracee *t);         /* the process's page is mapped: keep it current */
+void nt_kuser_detach(struct nt_process *np);
+void nt_kuser_touch(struct nt_process *np);     /* a call of the process: update if a millisecond has passed */
+void nt_kuser_tick(void);                       /* the timer: update every process's */
+bool nt_kuser_live(void);                       /* is any page kept current (the timer must run)? */
+void nt_timer_rearm(void);                      /* the timer of waits and clocks runs as they need (nt_sync.c) */
 
 /* ---- Time (nt_system.c). */
 uint64_t nt_time_now(void);                 /* 100 ns ticks since 1601 */

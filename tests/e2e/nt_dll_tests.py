@@ -88,7 +88,8 @@ def nt_kernel32_functions():
     if nt_tests.skipped_without_programs("kernel32 functions"):
         return
     for (prog, what), (mode, extra) in [(p, m) for p in [("dll_kernel32.exe", "picovisor's kernel32"),
-                                                          ("dll_unwind.exe", "x64 unwinding (RtlUnwindEx)")]
+                                                          ("dll_unwind.exe", "x64 unwinding (RtlUnwindEx)"),
+                                                          ("kuser.exe", "KUSER_SHARED_DATA, its clocks current")]
                                         for m in MODES]:
         r = run_in_c(prog, extra, dlls=[])
         name = f"nt {prog}: {what} ({mode})"
