@@ -85,6 +85,13 @@ IMP DWORD WINAPI WaitForSingleObject(HANDLE, DWORD);
 IMP HANDLE WINAPI CreateThread(void *, SIZE_T, DWORD(WINAPI *)(void *), void *, DWORD, DWORD *);
 IMP BOOL WINAPI GetExitCodeThread(HANDLE, DWORD *);
 IMP HANDLE WINAPI GetStdHandle(DWORD);
+IMP DWORD WINAPI FlsAlloc(void(WINAPI *)(void *));
+IMP BOOL WINAPI FlsSetValue(DWORD, void *);
+IMP void *WINAPI FlsGetValue(DWORD);
+IMP BOOL WINAPI FlsFree(DWORD);
+IMP BOOL WINAPI GetConsoleMode(HANDLE, DWORD *);
+IMP BOOL WINAPI WriteConsoleW(HANDLE, const WCHAR *, DWORD, DWORD *, void *);
+IMP DWORD WINAPI GetTempPathA(DWORD, char *);
 
 static CS cs;
 static volatile long counter;
@@ -115,6 +122,23 @@ static DWORD WINAPI tls_thread(void *arg)
 	WakeAllConditionVariable(&cv);
 	ReleaseSRWLockExclusive(&srw);
 	return TlsGetValue(slot) == (void *)0x1234 ? 7 : 2;
+}
+
+static DWORD fls_slot;
+static void *volatile fls_seen;
+static volatile int fls_calls;
+
+static void WINAPI fls_done(void *v)
+{
+	fls_seen = v;
+	fls_calls++;
+}
+
+static DWORD WINAPI fls_thread(void *arg)
+{
+	(void)arg;
+	FlsSetValue(fls_slot, (void *)0xf15);
+	return FlsGetValue(fls_slot) == (void *)0xf15 ? 0 : 1;
 }
 
 static int streq(const char *a, const char *b)
@@ -296,6 +320,27 @@ int mainCRTStartup(void)
 	check(!CloseHandle((HANDLE)0x7770) && GetLastError() == 6, "CloseHandle of a bad handle: ERROR_INVALID_HANDLE",
 	      GetLastError());
 	check(WriteFile(GetStdHandle((DWORD)-11), "", 0, &n, 0), "GetStdHandle(STD_OUTPUT_HANDLE) is writable", 0);
+
+	fls_slot = FlsAlloc(fls_done);
+	th[0] = CreateThread(0, 0, fls_thread, 0, 0, 0);
+	WaitForSingleObject(th[0], 0xffffffff);
+	GetExitCodeThread(th[0], &code);
+	CloseHandle(th[0]);
+	check(code == 0 && fls_calls == 1 && fls_seen == (void *)0xf15,
+	      "an FLS value set by a thread goes to the slot's callback when the thread ends", (ULONG64)fls_calls);
+	FlsSetValue(fls_slot, (void *)0xabc);
+	check(FlsFree(fls_slot) && fls_calls == 2 && fls_seen == (void *)0xabc, "FlsFree gives this thread's value to the callback",
+	      (ULONG64)fls_calls);
+	check(!FlsGetValue(fls_slot), "a freed slot reads NULL", 0);
+
+	/* the test's output is a pipe or a file, never a terminal: not a console */
+	check(!GetConsoleMode(GetStdHandle((DWORD)-11), &n) && GetLastError() == 6,
+	      "GetConsoleMode of a redirected handle: ERROR_INVALID_HANDLE", GetLastError());
+	check(!WriteConsoleW(GetStdHandle((DWORD)-11), L"x", 1, &n, 0) && GetLastError() == 6,
+	      "WriteConsoleW to a redirected handle: ERROR_INVALID_HANDLE", GetLastError());
+	SetEnvironmentVariableA("TMP", "C:\\tmpdir\\.\\");
+	n = GetTempPathA(sizeof(buf), buf);
+	check(n == 10 && streq(buf, "C:\\tmpdir\\"), "GetTempPathA: TMP as a full path with a backslash at the end", n);
 	done();
 	return 0;
 }

@@ -744,3 +744,54 @@ EXPORT BOOL WINAPI SetCurrentDirectoryA(const char *name)
 	k32_free(w);
 	return ok;
 }
+
+/* The documented order: TMP, TEMP, USERPROFILE, then the Windows directory; a full path ending in a backslash. */
+EXPORT DWORD WINAPI GetTempPathW(DWORD size, WCHAR *buf)
+{
+	static const WCHAR *const vars[] = { u"TMP", u"TEMP", u"USERPROFILE" };
+	WCHAR val[1024], full[1100];
+	DWORD n = 0;
+	ULONG bytes;
+
+	for (size_t i = 0; i < 3 && !n; i++) {
+		n = GetEnvironmentVariableW(vars[i], val, 1024);
+		if (n >= 1024)
+			n = 0;
+	}
+	if (!n) {
+		static const char win[] = "C:\\Windows";
+
+		for (n = 0; win[n]; n++)
+			val[n] = (WCHAR)win[n];
+		val[n] = 0;
+	}
+	bytes = RtlGetFullPathName_U(val, sizeof(full) - 4, full, NULL);
+	if (!bytes || bytes > sizeof(full) - 4) {
+		k32_fail(ERROR_FILENAME_EXCED_RANGE);
+		return 0;
+	}
+	n = bytes / 2;
+	if (full[n - 1] != '\\')
+		full[n++] = '\\';
+	full[n] = 0;
+	if (size < n + 1)
+		return n + 1;
+	memcpy(buf, full, (n + 1) * 2);
+	return n;
+}
+
+EXPORT DWORD WINAPI GetTempPathA(DWORD size, char *buf)
+{
+	WCHAR w[1100];
+	DWORD n = GetTempPathW(1100, w);
+	int len;
+
+	if (!n || n >= 1100)
+		return 0;
+	len = k32_w_to_a(w, n, NULL, 0);
+	if ((DWORD)len + 1 > size)
+		return (DWORD)len + 1;
+	k32_w_to_a(w, n, buf, size);
+	buf[len] = 0;
+	return (DWORD)len;
+}

@@ -15,6 +15,9 @@ int k32_w_to_a(const WCHAR *w, size_t n, char *buf, size_t cap);
 /* An ANSI (UTF-8) path as a heap copy in UTF-16 (NULL and ERROR_... set on failure); free with k32_free. */
 WCHAR *k32_a_path(const char *a);
 void k32_free(void *p);
+/* The calling thread ends: its fiber-local values go to their callbacks (fls.c). */
+void k32_fls_thread_end(void);
+DWORD WINAPI GetEnvironmentVariableW(const WCHAR *name, WCHAR *buf, DWORD size);
 void *k32_alloc(size_t n);
 #define PROCESS_HEAP_K() PEB_FIELD(void *, 0x30)
 /* An NT name (\??\...) for a DOS path in *nt: 0, or FALSE with the error set (free with RtlFreeUnicodeString). */

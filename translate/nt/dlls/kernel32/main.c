@@ -8,9 +8,10 @@
 BOOL WINAPI DllMainCRTStartup(HMODULE self, DWORD reason, void *reserved);
 BOOL WINAPI DllMainCRTStartup(HMODULE self, DWORD reason, void *reserved)
 {
+	(void)self;
 	(void)reserved;
-	if (reason == 1)
-		LdrDisableThreadLibraryCalls(self);
+	if (reason == 3 /* DLL_THREAD_DETACH */ || reason == 0 /* DLL_PROCESS_DETACH */)
+		k32_fls_thread_end();
 	return 1;
 }
 
