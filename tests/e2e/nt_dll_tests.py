@@ -67,6 +67,12 @@ def nt_dll_refusals():
               f"function named ({mode})",
               r and r[2] == 0x39 and "pv_no_such_function" in r[1] and "pvtest.dll" in r[1]
               and "entry point ran" not in r[0], r)
+        r = run_in_c("dll_raise.exe", extra, dlls=[])
+        ok, why = nt_tests.tap_ok(r[0]) if r else (False, "  timed out")
+        check(f"nt RaiseException: a vectored handler resumes one; one nobody takes ends the program with its code "
+              f"(0xE0000077: status 0x77) and a message ({mode})",
+              ok and r[2] == 0x77 and "unhandled exception 0xe0000077" in r[1] and "not reached" not in r[0],
+              f"{why}\n  {r}")
     # The program's directory is searched: without the DLL next to it, the same program fails cleanly.
     r = run_in_c("dll_load.exe", dlls=[])
     check("nt dll_load.exe without its DLLs: STATUS_DLL_NOT_FOUND naming pvtest.dll",
@@ -104,8 +110,9 @@ _built = {}
 
 
 def crt_programs():
-    """tests/nt/dflt/hello.c and the programs of tests/nt/crt/, each built with mingw-w64's default toolchain (its CRT
-    startup, msvcrt.dll) and for Linux, once per run: (directory, [(name, args, env)]) or (None, why)."""
+    """tests/nt/dflt/hello.c, exceptions.cpp (g++ -static: C++ exceptions through RaiseException and RtlUnwindEx) and
+    the programs of tests/nt/crt/, each built with mingw-w64's default toolchain (its CRT startup, msvcrt.dll) and
+    for Linux, once per run: (directory, [(name, args, env)]) or (None, why)."""
     if "dir" in _built:
         return _built["dir"], _built["cases"]
     d = tempfile.mkdtemp(prefix="pv-ntcrt-")
@@ -117,8 +124,11 @@ def crt_programs():
     spec.loader.exec_module(crt)
     err = crt.build(d)
     hello = os.path.join(h.ROOT, "tests", "nt", "dflt", "hello.c")
+    exc = os.path.join(h.ROOT, "tests", "nt", "dflt", "exceptions.cpp")
     for argv in ([crt.MINGW_CC, "-O2", "-o", os.path.join(d, "hello.exe"), hello],
-                 ["cc", "-O2", "-o", os.path.join(d, "hello"), hello]):
+                 ["cc", "-O2", "-o", os.path.join(d, "hello"), hello],
+                 ["x86_64-w64-mingw32-g++", "-O2", "-static", "-o", os.path.join(d, "exceptions.exe"), exc],
+                 ["c++", "-O2", "-o", os.path.join(d, "exceptions"), exc]):
         if not err:
             r = subprocess.run(argv, capture_output=True, text=True)
             err = r.stderr if r.returncode else None
@@ -127,7 +137,7 @@ def crt_programs():
         return None, err
     for f in os.listdir(d):
         os.chmod(os.path.join(d, f), 0o755)
-    cases = [("hello", ["x y"], {})] + [(n, a, e) for n, a, e, linux, _ in crt.CASES if linux]
+    cases = [("hello", ["x y"], {}), ("exceptions", [], {})] + [(n, a, e) for n, a, e, linux, _ in crt.CASES if linux]
     _built["dir"], _built["cases"] = d, cases
     return d, cases
 

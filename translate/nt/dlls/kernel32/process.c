@@ -219,3 +219,29 @@ EXPORT top_filter_fn WINAPI SetUnhandledExceptionFilter(top_filter_fn f)
 {
 	return __atomic_exchange_n(&top_filter, f, __ATOMIC_SEQ_CST);
 }
+
+typedef struct {
+	NTSTATUS ExceptionCode;
+	ULONG ExceptionFlags;
+	void *ExceptionRecord;
+	void *ExceptionAddress;
+	ULONG NumberParameters;
+	uint64_t ExceptionInformation[15];
+} K32_EXCEPTION_RECORD;
+
+void RtlRaiseException(K32_EXCEPTION_RECORD *rec);
+
+/* A software exception, dispatched in user mode by ntdll (vectored handlers, then the frames' handlers). */
+EXPORT void WINAPI RaiseException(DWORD code, DWORD flags, DWORD nargs, const ULONG_PTR *args)
+{
+	K32_EXCEPTION_RECORD rec;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.ExceptionCode = (NTSTATUS)code;
+	rec.ExceptionFlags = flags & 1; /* EXCEPTION_NONCONTINUABLE */
+	if (args) {
+		rec.NumberParameters = nargs > 15 ? 15 : nargs;
+		memcpy(rec.ExceptionInformation, args, rec.NumberParameters * sizeof(ULONG_PTR));
+	}
+	RtlRaiseException(&rec);
+}
