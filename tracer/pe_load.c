@@ -315,7 +315,6 @@ void pe_load_done(struct tracee *t)
 	record_image(t, &pe->ntdll, rep.ntdll_base);
 	nt_process_add_region(t, rep.env, ls->env_size, rep.env, ls->env_size, PROT_READ | PROT_WRITE, false);
 	nt_process_add_region(t, rep.stack, ls->stack_size, rep.stack, ls->stack_size, PROT_READ | PROT_WRITE, false);
-	nt_process_add_region(t, NT_KUSER_ADDR, NT_KUSER_SIZE, NT_KUSER_ADDR, NT_KUSER_SIZE, PROT_READ, false);
 out:
 	free(main_mem);
 	free(dll_mem);

@@ -19,6 +19,7 @@
 
 #include "event_loop.h"
 #include "nt_internal.h"
+#include "nt_memory.h"
 #include "util.h"
 
 #define KUSER_PERIOD_NS 1000000ULL
@@ -94,7 +95,12 @@ static void refresh(struct nt_process *np)
 void nt_kuser_attach(struct tracee *t)
 {
 	struct nt_process *np = t->proc->nt;
+	struct nt_alloc *a;
 	char path[64];
+
+	/* NT's memory map shows it read-only and mapped: NtFreeVirtualMemory cannot release it (MEMORY_NOT_ALLOCATED) */
+	a = nt_alloc_add(np, NT_KUSER_ADDR, NT_KUSER_SIZE, 0x02 /* PAGE_READONLY */, 0x40000 /* MEM_MAPPED */);
+	nt_alloc_set(a, NT_KUSER_ADDR, NT_KUSER_ADDR + NT_KUSER_SIZE, 0x02);
 
 	snprintf(path, sizeof(path), "/proc/%d/mem", t->tid);
 	np->kuser_mem_fd = open(path, O_WRONLY | O_CLOEXEC);

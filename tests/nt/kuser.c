@@ -52,6 +52,13 @@ int mainCRTStartup(void)
 	st = NtQueryVirtualMemory(NtCurrentProcess(), (void *)0x7ffe0000, 0, mbi, sizeof(mbi), 0);
 	check(st == 0 && (ULONG)mbi[4] == 0x1000 /* MEM_COMMIT */ && (mbi[4] >> 32) == 0x02 /* PAGE_READONLY */,
 	      "the page is committed and read-only", mbi[4]);
+	{
+		void *base = (void *)0x7ffe0000;
+		SIZE_T size = 0;
+
+		st = NtFreeVirtualMemory(NtCurrentProcess(), &base, &size, 0x8000);
+		check(st != 0 && *(volatile ULONG *)(KUSER + 0x26c) == 10, "it cannot be released", (ULONG64)st);
+	}
 	done();
 	return 0;
 }
