@@ -463,57 +463,70 @@ static NTSTATUS relocate(struct module *m, uint64_t delta)
 	return STATUS_SUCCESS;
 }
 
-/* Read the image of file h into memory of its own: the module's base and size set, sections in place, relocated. */
+/* The file's size (FileStandardInformation's EndOfFile), or 0. */
+static uint64_t file_size(HANDLE h)
+{
+	IO_STATUS_BLOCK iosb;
+	uint64_t std[3];
+
+	if (NtQueryInformationFile(h, &iosb, std, sizeof(std), 5))
+		return 0;
+	return std[1];
+}
+
+/*
+ * Read the image of file h into memory of its own: the module's base and size set, sections in place, relocated.
+ * The whole file is read at once into a buffer of the heap (two calls whatever the number of sections).
+ */
 static NTSTATUS map_image(HANDLE h, struct module *m)
 {
-	unsigned char hdr[4096];
+	uint64_t len = file_size(h);
+	unsigned char *file, *o, *sec;
 	uint32_t lfanew, size_of_image, size_of_headers, nsec, opt_size;
 	uint64_t image_base;
-	unsigned char *o, *sec;
 	void *base;
 	size_t size;
-	NTSTATUS st;
+	NTSTATUS st = STATUS_INVALID_IMAGE_FORMAT;
 
-	st = read_at(h, hdr, 1024, 0);
-	if (st)
-		return st == STATUS_INVALID_IMAGE_FORMAT ? st : STATUS_INVALID_IMAGE_FORMAT;
-	/* the headers again, as far as the file has them in the first page */
-	{
-		IO_STATUS_BLOCK iosb;
-		int64_t off = 0;
-
-		if (NtReadFile(h, NULL, NULL, NULL, &iosb, hdr, sizeof(hdr), &off, NULL))
-			return STATUS_INVALID_IMAGE_FORMAT;
-	}
-	lfanew = rd32(hdr + 0x3c);
-	if (hdr[0] != 'M' || hdr[1] != 'Z' || lfanew > sizeof(hdr) - 24 - 0x70 || rd32(hdr + lfanew) != 0x4550)
+	if (len < 0x200 || len > (1u << 30))
 		return STATUS_INVALID_IMAGE_FORMAT;
-	o = hdr + lfanew + 24;
-	nsec = *(uint16_t *)(hdr + lfanew + 6);
-	opt_size = *(uint16_t *)(hdr + lfanew + 20);
-	if (*(uint16_t *)(hdr + lfanew + 4) != 0x8664 || *(uint16_t *)o != 0x20b || opt_size < 0x70 ||
-	    (uint64_t)lfanew + 24 + opt_size + nsec * 40ULL > sizeof(hdr) || nsec == 0)
-		return STATUS_INVALID_IMAGE_FORMAT;
+	file = RtlAllocateHeap(PROCESS_HEAP(), 0, len);
+	if (!file)
+		return STATUS_NO_MEMORY;
+	if (read_at(h, file, (uint32_t)len, 0))
+		goto out;
+	lfanew = rd32(file + 0x3c);
+	if (file[0] != 'M' || file[1] != 'Z' || (uint64_t)lfanew + 24 + 0x70 > len || rd32(file + lfanew) != 0x4550)
+		goto out;
+	o = file + lfanew + 24;
+	nsec = *(uint16_t *)(file + lfanew + 6);
+	opt_size = *(uint16_t *)(file + lfanew + 20);
+	if (*(uint16_t *)(file + lfanew + 4) != 0x8664 || *(uint16_t *)o != 0x20b || opt_size < 0x70 ||
+	    (uint64_t)lfanew + 24 + opt_size + nsec * 40ULL > len || nsec == 0)
+		goto out;
 	image_base = *(uint64_t *)(o + 0x18);
 	size_of_image = rd32(o + 0x38);
 	size_of_headers = rd32(o + 0x3c);
-	if (!size_of_image || size_of_image > (1u << 30) || size_of_headers > size_of_image ||
-	    size_of_headers > sizeof(hdr))
-		return STATUS_INVALID_IMAGE_FORMAT;
+	if (!size_of_image || size_of_image > (1u << 30) || size_of_headers > size_of_image || size_of_headers > len ||
+	    (uint64_t)lfanew + 24 + opt_size + nsec * 40ULL > size_of_headers)
+		goto out;
 	base = (void *)image_base;
 	size = size_of_image;
 	if (NtAllocateVirtualMemory(CURRENT_PROCESS, &base, 0, &size, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE)) {
-		if (*(uint16_t *)(hdr + lfanew + 22) & 0x1)
-			return STATUS_CONFLICTING_ADDRESSES; /* RELOCS_STRIPPED: it cannot move */
+		st = STATUS_CONFLICTING_ADDRESSES; /* RELOCS_STRIPPED: it cannot move */
+		if (*(uint16_t *)(file + lfanew + 22) & 0x1)
+			goto out;
 		base = NULL;
 		size = size_of_image;
+		st = STATUS_NO_MEMORY;
 		if (NtAllocateVirtualMemory(CURRENT_PROCESS, &base, 0, &size, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE))
-			return STATUS_NO_MEMORY;
+			goto out;
 	}
+	st = STATUS_INVALID_IMAGE_FORMAT;
 	m->base = base;
 	m->size = size_of_image;
-	memcpy(m->base, hdr, size_of_headers);
-	sec = hdr + lfanew + 24 + opt_size;
+	memcpy(m->base, file, size_of_headers);
+	sec = file + lfanew + 24 + opt_size;
 	for (uint32_t i = 0; i < nsec; i++, sec += 40) {
 		uint32_t vsize = rd32(sec + 8), rva = rd32(sec + 12), raw = rd32(sec + 16), ptr = rd32(sec + 20);
 		uint32_t n = raw < vsize || !vsize ? raw : vsize;
@@ -522,39 +535,57 @@ static NTSTATUS map_image(HANDLE h, struct module *m)
 			vsize = raw;
 		if ((uint64_t)rva + vsize > size_of_image || (uint64_t)rva + n > size_of_image)
 			goto bad;
-		if (n && read_at(h, m->base + rva, n, ptr))
-			goto bad;
+		if ((uint64_t)ptr + n > len)
+			n = ptr < len ? (uint32_t)(len - ptr) : 0; /* raw size rounded past the end: what the file has */
+		if (n)
+			memcpy(m->base + rva, file + ptr, n);
 	}
 	if (relocate(m, (uint64_t)m->base - image_base))
 		goto bad;
-	return STATUS_SUCCESS;
+	st = STATUS_SUCCESS;
+	goto out;
 bad:
 	size = 0;
 	NtFreeVirtualMemory(CURRENT_PROCESS, &base, &size, MEM_RELEASE);
 	m->base = NULL;
-	return STATUS_INVALID_IMAGE_FORMAT;
+out:
+	RtlFreeHeap(PROCESS_HEAP(), 0, file);
+	return st;
 }
 
-/* Give each section its protection, the headers read-only. */
+/*
+ * Give each section its protection, the headers read-only. The image was made read-write: only what is not
+ * read-write needs a call, and adjacent sections of one protection (.rdata, .pdata, .xdata...) share one.
+ */
 static void protect_sections(struct module *m)
 {
 	unsigned char *o = opt_header(m), *sec;
 	uint16_t nsec = *(uint16_t *)(m->base + rd32(m->base + 0x3c) + 6);
 	uint16_t opt_size = *(uint16_t *)(m->base + rd32(m->base + 0x3c) + 20);
-	void *addr = m->base;
-	size_t size = rd32(o + 0x3c);
-	ULONG old;
+	uint64_t run_lo = 0, run_hi = rd32(o + 0x3c);
+	ULONG run_prot = PAGE_READONLY, old;
 
-	NtProtectVirtualMemory(CURRENT_PROCESS, &addr, &size, PAGE_READONLY, &old);
 	sec = o + opt_size;
-	for (int i = 0; i < nsec; i++, sec += 40) {
-		uint32_t vsize = rd32(sec + 8) ? rd32(sec + 8) : rd32(sec + 16);
+	for (int i = 0; i <= nsec; i++, sec += 40) {
+		uint32_t vsize = i < nsec ? (rd32(sec + 8) ? rd32(sec + 8) : rd32(sec + 16)) : 0;
+		uint64_t lo = i < nsec ? rd32(sec + 12) : m->size, hi = lo + vsize;
+		ULONG prot = i < nsec ? section_protect(rd32(sec + 36)) : PAGE_READWRITE;
 
-		if (!vsize)
+		if (i < nsec && !vsize)
 			continue;
-		addr = m->base + rd32(sec + 12);
-		size = vsize;
-		NtProtectVirtualMemory(CURRENT_PROCESS, &addr, &size, section_protect(rd32(sec + 36)), &old);
+		if (prot == run_prot && ((lo - run_hi) & ~0xfffULL) == 0 && lo >= run_hi) {
+			run_hi = hi; /* joins the run: the gap is within the page it ends in */
+			continue;
+		}
+		if (run_prot != PAGE_READWRITE && run_hi > run_lo) {
+			void *addr = m->base + run_lo;
+			size_t size = run_hi - run_lo;
+
+			NtProtectVirtualMemory(CURRENT_PROCESS, &addr, &size, run_prot, &old);
+		}
+		run_lo = lo;
+		run_hi = hi;
+		run_prot = prot;
 	}
 }
 
@@ -669,6 +700,25 @@ static NTSTATUS add_dep(struct module *m, struct module *dep)
 	return STATUS_SUCCESS;
 }
 
+/* Is [rva, rva+len) inside a section that is writable, or still being loaded (a DLL is read-write until the end)? */
+static int writable_rva(struct module *m, uint32_t rva, uint32_t len)
+{
+	unsigned char *o = opt_header(m), *sec;
+	uint16_t nsec = *(uint16_t *)(m->base + rd32(m->base + 0x3c) + 6);
+	uint16_t opt_size = *(uint16_t *)(m->base + rd32(m->base + 0x3c) + 20);
+
+	if (m->is_dll)
+		return 1;
+	sec = o + opt_size;
+	for (int i = 0; i < nsec; i++, sec += 40) {
+		uint32_t lo = rd32(sec + 12), vsize = rd32(sec + 8) ? rd32(sec + 8) : rd32(sec + 16);
+
+		if (rva >= lo && (uint64_t)rva + len <= (uint64_t)lo + vsize)
+			return (rd32(sec + 36) & 0x80000000u) != 0;
+	}
+	return 0;
+}
+
 /* Load what m imports and fill its import address tables. */
 static NTSTATUS link_imports(struct module *m, const WCHAR *dll_path)
 {
@@ -714,7 +764,9 @@ static NTSTATUS link_imports(struct module *m, const WCHAR *dll_path)
 		/* the table may sit in a read-only section (the program's is mapped with its sections' protections) */
 		prot_addr = m->base + iat;
 		prot_size = count * 8;
-		if (count && NtProtectVirtualMemory(CURRENT_PROCESS, &prot_addr, &prot_size, PAGE_READWRITE, &old))
+		old = 0;
+		if (count && !writable_rva(m, iat, count * 8) &&
+		    NtProtectVirtualMemory(CURRENT_PROCESS, &prot_addr, &prot_size, PAGE_READWRITE, &old))
 			old = 0;
 		for (uint32_t i = 0; i < count; i++) {
 			uint64_t th = *(uint64_t *)(m->base + lookup + i * 8);

@@ -76,6 +76,7 @@ NTSTATUS NtReadFile(HANDLE h, HANDLE event, void *apc, void *ctx, IO_STATUS_BLOC
 NTSTATUS NtWriteFile(HANDLE h, HANDLE event, void *apc, void *ctx, IO_STATUS_BLOCK *iosb, const void *buf, ULONG len,
 		     int64_t *offset, ULONG *key);
 NTSTATUS NtClose(HANDLE h);
+NTSTATUS NtQueryInformationFile(HANDLE h, IO_STATUS_BLOCK *iosb, void *info, ULONG len, ULONG cls);
 NTSTATUS NtCreateEvent(HANDLE *h, ULONG access, OBJECT_ATTRIBUTES *oa, int type, BOOL initial);
 NTSTATUS NtSetEvent(HANDLE h, long *prev);
 NTSTATUS NtWaitForSingleObject(HANDLE h, BOOL alertable, const int64_t *timeout);
