@@ -157,22 +157,26 @@ EXPORT BOOL WINAPI SetEnvironmentVariableW(const WCHAR *name, const WCHAR *value
 
 EXPORT DWORD WINAPI GetEnvironmentVariableA(const char *name, char *buf, DWORD size)
 {
-	WCHAR *w = k32_a_path(name), val[32768];
-	DWORD n;
-	int len;
+	WCHAR *w = k32_a_path(name), *val = w ? k32_alloc(32768 * sizeof(WCHAR)) : NULL; /* not on a small stack */
+	DWORD n = 0;
+	int len = -1;
 
-	if (!w)
-		return 0;
-	n = GetEnvironmentVariableW(w, val, 32768);
+	if (w && !val)
+		k32_fail(ERROR_NOT_ENOUGH_MEMORY);
+	if (val)
+		n = GetEnvironmentVariableW(w, val, 32768);
+	if (n && n < 32768) {
+		len = k32_w_to_a(val, n, NULL, 0);
+		if ((DWORD)len + 1 <= size) {
+			k32_w_to_a(val, n, buf, size);
+			buf[len] = 0;
+		}
+	}
 	k32_free(w);
-	if (!n || n >= 32768)
+	k32_free(val);
+	if (len < 0)
 		return 0;
-	len = k32_w_to_a(val, n, NULL, 0);
-	if ((DWORD)len + 1 > size)
-		return (DWORD)len + 1;
-	k32_w_to_a(val, n, buf, size);
-	buf[len] = 0;
-	return (DWORD)len;
+	return (DWORD)len + 1 > size ? (DWORD)len + 1 : (DWORD)len;
 }
 
 EXPORT BOOL WINAPI SetEnvironmentVariableA(const char *name, const char *value)

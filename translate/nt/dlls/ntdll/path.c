@@ -22,19 +22,12 @@ static int sep(WCHAR c)
 	return c == '\\' || c == '/';
 }
 
-/*
- * The full DOS path of name in out (cap units): its length, or 0 for a name that cannot be one. *prefix_len gets
- * how much of it is a root that ".." does not climb out of ("C:\", "\\server\share\").
- */
-static size_t full_path(const WCHAR *name, WCHAR *out, size_t cap, size_t *root_len)
+/* name joined to what it is relative to, in tmp (its length, *rootp the root's), or 0 when it cannot be. */
+static size_t join(const WCHAR *name, WCHAR *tmp, size_t *rootp)
 {
-	size_t n = 0, cl, start;
+	size_t t = 0, root, cl;
 	const WCHAR *cd = cur_dir(&cl);
-	WCHAR tmp[MAX_UNITS + 1];
-	size_t t = 0, root;
 
-	if (!name || !name[0])
-		return 0;
 	/* what it is relative to, written into tmp, then the name */
 	if (sep(name[0]) && sep(name[1])) { /* UNC or \\.\ */
 		tmp[t++] = '\\';
@@ -79,6 +72,15 @@ static size_t full_path(const WCHAR *name, WCHAR *out, size_t cap, size_t *root_
 	if (t >= MAX_UNITS)
 		return 0;
 	tmp[t] = 0;
+	*rootp = root;
+	return t;
+}
+
+/* tmp (t units, a root of root units) with ".", ".." and repeated separators folded, into out (cap units). */
+static size_t fold(const WCHAR *tmp, size_t t, size_t root, WCHAR *out, size_t cap)
+{
+	size_t n, start;
+
 	/* fold ".", "..", repeated separators */
 	if (root > cap)
 		return 0;
@@ -114,22 +116,44 @@ static size_t full_path(const WCHAR *name, WCHAR *out, size_t cap, size_t *root_
 		i = j + 1;
 	}
 	out[n] = 0;
-	*root_len = root;
+	return n;
+}
+
+/*
+ * The full DOS path of name in out (cap units): its length, or 0 for a name that cannot be one. *root_len gets
+ * how much of it is a root that ".." does not climb out of ("C:\", "\\server\share\").
+ */
+static size_t full_path(const WCHAR *name, WCHAR *out, size_t cap, size_t *root_len)
+{
+	WCHAR *tmp;
+	size_t t, n = 0;
+
+	if (!name || !name[0])
+		return 0;
+	/* on the heap: a thread's stack may be small */
+	tmp = RtlAllocateHeap(PROCESS_HEAP(), 0, (MAX_UNITS + 1) * sizeof(WCHAR));
+	if (!tmp)
+		return 0;
+	t = join(name, tmp, root_len);
+	if (t)
+		n = fold(tmp, t, *root_len, out, cap);
+	RtlFreeHeap(PROCESS_HEAP(), 0, tmp);
 	return n;
 }
 
 EXPORT ULONG RtlGetFullPathName_U(const WCHAR *name, ULONG size, WCHAR *buf, WCHAR **file_part)
 {
-	WCHAR full[MAX_UNITS + 1];
-	size_t root, n = full_path(name, full, MAX_UNITS + 1, &root);
+	WCHAR *full = RtlAllocateHeap(PROCESS_HEAP(), 0, (MAX_UNITS + 1) * sizeof(WCHAR));
+	size_t root, n = full ? full_path(name, full, MAX_UNITS + 1, &root) : 0;
 
 	if (file_part)
 		*file_part = NULL;
-	if (!n)
-		return 0;
-	if ((n + 1) * 2 > size)
-		return (ULONG)((n + 1) * 2); /* the size needed, in bytes */
+	if (!n || (n + 1) * 2 > size) {
+		RtlFreeHeap(PROCESS_HEAP(), 0, full);
+		return n ? (ULONG)((n + 1) * 2) : 0; /* too small a buffer: the size needed, in bytes */
+	}
 	memcpy(buf, full, (n + 1) * 2);
+	RtlFreeHeap(PROCESS_HEAP(), 0, full);
 	if (file_part && buf[n - 1] != '\\') {
 		size_t k = n;
 
@@ -140,17 +164,12 @@ EXPORT ULONG RtlGetFullPathName_U(const WCHAR *name, ULONG size, WCHAR *buf, WCH
 	return (ULONG)(n * 2);
 }
 
-EXPORT unsigned char RtlDosPathNameToNtPathName_U(const WCHAR *dos, UNICODE_STRING *nt, WCHAR **file_part,
-						   void *relative)
+/* The NT name of dos into nt (a heap string); full is scratch room of MAX_UNITS + 1 units. */
+static unsigned char to_nt(const WCHAR *dos, UNICODE_STRING *nt, WCHAR **file_part, WCHAR *full)
 {
-	WCHAR full[MAX_UNITS + 1], *buf;
 	size_t n = 0, root, k = 0;
+	WCHAR *buf;
 
-	(void)relative;
-	if (file_part)
-		*file_part = NULL;
-	if (!dos || !nt)
-		return 0;
 	if (sep(dos[0]) && sep(dos[1]) && (dos[2] == '?' || dos[2] == '.') && sep(dos[3])) {
 		/* \\?\ and \\.\: the rest is the NT name under \??\, as it is */
 		for (n = 0; dos[4 + n] && n < MAX_UNITS - 8; n++)
@@ -185,6 +204,26 @@ EXPORT unsigned char RtlDosPathNameToNtPathName_U(const WCHAR *dos, UNICODE_STRI
 		}
 	}
 	return 1;
+}
+
+EXPORT unsigned char RtlDosPathNameToNtPathName_U(const WCHAR *dos, UNICODE_STRING *nt, WCHAR **file_part,
+						   void *relative)
+{
+	WCHAR *full;
+	unsigned char ok;
+
+	(void)relative;
+	if (file_part)
+		*file_part = NULL;
+	if (!dos || !nt)
+		return 0;
+	/* on the heap: a thread's stack may be small */
+	full = RtlAllocateHeap(PROCESS_HEAP(), 0, (MAX_UNITS + 1) * sizeof(WCHAR));
+	if (!full)
+		return 0;
+	ok = to_nt(dos, nt, file_part, full);
+	RtlFreeHeap(PROCESS_HEAP(), 0, full);
+	return ok;
 }
 
 EXPORT void RtlFreeUnicodeString(UNICODE_STRING *s)
