@@ -15,7 +15,7 @@ import nt_tests
 
 h = None
 BUILDS = ["19045", "22631"]
-TEST_DLLS = ["pvtest.dll", "pvdep.dll", "pvinitfail.dll"]
+TEST_DLLS = ["pvtest.dll", "pvdep.dll", "pvinitfail.dll", "pvdyn.dll"]
 
 
 def check(name, ok, detail=""):

@@ -86,11 +86,27 @@ int mainCRTStartup(void)
 	st = LdrLoadDll(0, 0, &api, &h);
 	LdrGetDllHandle(0, 0, &(UNICODE_STRING){ 24, 26, (WCHAR *)L"kernel32.dll" }, &h2);
 	check(st == 0 && h == h2, "an api-ms-win-core set is kernel32.dll, from the system directory", (ULONG64)st);
+	{
+		UNICODE_STRING dyn = { 18, 20, (WCHAR *)L"pvdyn.dll" };
+		ANSI_STRING value = { 12, 13, "pv_dyn_value" };
+		void *hd = 0, *again = 0;
+		int (*fn_dyn)(void) = 0;
+
+		st = LdrLoadDll(0, 0, &dyn, &hd);
+		check(st == 0 && log[2] == 'A' && log[3] == 0, "LdrLoadDll of a new DLL: its DllMain attaches (reserved NULL)",
+		      (ULONG64)st);
+		LdrGetProcedureAddress(hd, &value, 0, (void **)&fn_dyn);
+		check(fn_dyn && fn_dyn() == 99, "and its export is called", 0);
+		st = LdrUnloadDll(hd);
+		check(st == 0 && log[3] == 'a', "LdrUnloadDll: DLL_PROCESS_DETACH", (ULONG64)st);
+		st = LdrGetDllHandle(0, 0, &dyn, &again);
+		check(st == (NTSTATUS)0xC0000135, "and it is gone", (ULONG64)st);
+	}
 	NtCreateThreadEx(&th, 0x1fffff, 0, NtCurrentProcess(), (void *)thread, 0, 0, 0, 0, 0, 0);
 	NtWaitForSingleObject(th, 0, 0);
-	check(log[2] == 'T' && log[3] == 'R' && log[4] == 'r' && log[5] == 't' && log[6] == 0,
-	      "a thread: DLL_THREAD_ATTACH dependency first, DLL_THREAD_DETACH in the reverse order",
-	      (ULONG64)log[2] << 24 | (ULONG64)log[3] << 16 | (ULONG64)log[4] << 8 | (ULONG64)log[5]);
+	check(log[4] == 'T' && log[5] == 'R' && log[6] == 'r' && log[7] == 't' && log[8] == 0,
+	      "a thread: DLL_THREAD_ATTACH dependency first, DLL_THREAD_DETACH in the reverse order (the unloaded DLL not told)",
+	      (ULONG64)log[4] << 24 | (ULONG64)log[5] << 16 | (ULONG64)log[6] << 8 | (ULONG64)log[7]);
 	done();
 	return 0;
 }
