@@ -278,6 +278,11 @@ void nt_process_start(struct tracee *t, const struct nt_start *s);
 void nt_process_add_region(struct tracee *t, uint64_t alloc_base, uint64_t alloc_size, uint64_t base, uint64_t size,
 			   int prot, bool image);
 
+/* KUSER_SHARED_DATA (translate/nt/nt_kuser.c): where every NT process has it, and its first contents. */
+#define NT_KUSER_ADDR 0x7ffe0000UL
+#define NT_KUSER_SIZE 4096
+void nt_kuser_build(unsigned char *page);
+
 /* The event loop woke (a timer signal, an event): time out the NT waits that are due. */
 void nt_waits_tick(void);
 

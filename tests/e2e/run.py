@@ -32,7 +32,9 @@ import diff_tests
 import exec_job_tests
 import fail_closed_tests
 import net_tests
+import nt_crt_tests
 import nt_tests
+import nt_dll_tests
 import pathmap_tests
 import pin_race_tests
 import redteam_tests
@@ -565,6 +567,7 @@ def main():
     groups += pathmap_tests.groups(sys.modules[__name__])
     groups += seccomp_tests.groups(sys.modules[__name__])
     groups += nt_tests.groups(sys.modules[__name__])
+    groups += nt_dll_tests.groups(sys.modules[__name__])
     groups += limits_tests.groups(sys.modules[__name__])
     groups += lifecycle_tests.groups(sys.modules[__name__])
     groups += nt_holes_tests.groups(sys.modules[__name__])
@@ -573,6 +576,7 @@ def main():
     groups += nt_redteam_tests.groups(sys.modules[__name__])
     groups += dist_tests.groups(sys.modules[__name__])
     groups += ci_tests.groups(sys.modules[__name__])
+    groups += nt_crt_tests.groups(sys.modules[__name__])
     users = [False] if args.root_only or os.geteuid() != 0 or not needs("setpriv") else [False, True]
     try:
         if len(users) == 1:  # every group of the unprivileged pass is one SKIP: counted, with its reason

@@ -1,4 +1,4 @@
-/* Imports from KERNEL32.dll: the NT personality refuses to load it, naming the DLL (status 126). */
+/* Imports from KERNEL32.dll: ntdll's loader loads picovisor's own from C:\Windows\System32. */
 __attribute__((dllimport)) void __stdcall ExitProcess(unsigned int);
 
 int mainCRTStartup(void)

@@ -5,8 +5,9 @@
  * maps each section with its protection, maps the environment area and the
  * stack, points GS at the TEB, maps the sealed scratch area and stacks the
  * NT filter (every later system call is an NT service). Then the supervisor
- * writes the relocated, linked images and the environment through
- * /proc/PID/mem and starts the first thread in ntdll's LdrInitializeThunk.
+ * writes the relocated images and the environment through /proc/PID/mem and
+ * starts the first thread in ntdll's LdrInitializeThunk, which links the
+ * program's imports and loads the DLLs it needs.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -20,6 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -147,6 +152,9 @@ void pe_load_start(struct tracee *t)
 			  PV_OPF_STOP_ON_ERROR);
 	op = batch_op(b, PV_OP_STORE, j->report_addr + offsetof(struct pe_load_report, env), 0, 0, 0, 0, 0, 0);
 	batch_rel(b, op, 1, env_op);
+	/* KUSER_SHARED_DATA: read-only for the program; the supervisor writes it (translate/nt/nt_kuser.c) */
+	batch_op(b, SYS_mmap, NT_KUSER_ADDR, NT_KUSER_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+		 (uint64_t)-1, 0, PV_OPF_STOP_ON_ERROR);
 	stack_op = batch_op(b, SYS_mmap, 0, ls->stack_size, PROT_READ | PROT_WRITE,
 			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, (uint64_t)-1, 0, PV_OPF_STOP_ON_ERROR);
 	op = batch_op(b, PV_OP_STORE, j->report_addr + offsetof(struct pe_load_report, stack), 0, 0, 0, 0, 0, 0);
@@ -185,22 +193,6 @@ void pe_load_start(struct tracee *t)
 	}
 	exec_load_run_executor(t, &r, region, b->data_addr);
 	free(b);
-}
-
-/* IAT slots of the image get the addresses of ntdll's exports (checked when the exec was planned). */
-struct linker {
-	const struct pe_image *ntdll;
-	uint64_t ntdll_base;
-	unsigned char *mem;
-};
-
-static int link_import(void *ctx, const struct pe_import *imp)
-{
-	struct linker *l = ctx;
-	uint64_t va = l->ntdll_base + pe_export_rva(l->ntdll, imp->name);
-
-	memcpy(l->mem + imp->iat_rva, &va, 8);
-	return 0;
 }
 
 /* Write the headers and each section of a laid-out image (not the inaccessible gaps). */
@@ -249,9 +241,8 @@ void pe_load_done(struct tracee *t)
 	struct pe_load_state *ls = state_of(j);
 	struct pe_load_report rep;
 	struct load_error err;
-	struct linker lk;
 	struct nt_start start;
-	unsigned char *main_mem = NULL, *dll_mem = NULL, *env = NULL, probe;
+	unsigned char *main_mem = NULL, *dll_mem = NULL, *env = NULL, probe, kuser[NT_KUSER_SIZE];
 	const char *fail = NULL;
 	tracee_regs r;
 	uint64_t sp;
@@ -272,11 +263,8 @@ void pe_load_done(struct tracee *t)
 	memcpy(main_mem, pe->main.mem, pe->main.size_of_image);
 	dll_mem = xmalloc(pe->ntdll.size_of_image);
 	memcpy(dll_mem, pe->ntdll.mem, pe->ntdll.size_of_image);
-	lk.ntdll = &pe->ntdll;
-	lk.ntdll_base = rep.ntdll_base;
-	lk.mem = main_mem;
-	if (pe_relocate(&pe->main, main_mem, rep.main_base, &err) || pe_relocate(&pe->ntdll, dll_mem, rep.ntdll_base, &err) ||
-	    pe_imports_each(&pe->main, link_import, &lk, &err)) {
+	/* the imports are linked by ntdll's loader in the process (LdrInitializeThunk) */
+	if (pe_relocate(&pe->main, main_mem, rep.main_base, &err) || pe_relocate(&pe->ntdll, dll_mem, rep.ntdll_base, &err)) {
 		fail = err.why;
 		goto out;
 	}
@@ -297,9 +285,10 @@ void pe_load_done(struct tracee *t)
 	ls->env.tid = (uint32_t)t->tid;
 	env = xcalloc(1, ls->env_size);
 	nt_env_build(&ls->env, rep.env, env, &start);
+	nt_kuser_build(kuser);
 	if (write_image(t->tid, &pe->main, main_mem, rep.main_base) < 0 ||
 	    write_image(t->tid, &pe->ntdll, dll_mem, rep.ntdll_base) < 0 ||
-	    tracee_write(t->tid, rep.env, env, ls->env_size) < 0) {
+	    tracee_write(t->tid, rep.env, env, ls->env_size) < 0 || tracee_write(t->tid, NT_KUSER_ADDR, kuser, NT_KUSER_SIZE) < 0) {
 		fail = "cannot write the image into the process";
 		goto out;
 	}

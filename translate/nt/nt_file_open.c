@@ -205,6 +205,7 @@ static void create_file(struct tracee *t, uint64_t handle_out, uint32_t access, 
 	struct nt_call *c = nt_call_of(t);
 	struct open_req *r;
 	unsigned char probe[16];
+	const struct nt_sysdll *sysdll;
 	struct stat sb;
 	ntstatus st;
 	bool dir;
@@ -219,6 +220,19 @@ static void create_file(struct tracee *t, uint64_t handle_out, uint32_t access, 
 	}
 	if (nt_get(t, handle_out, probe, 8) || nt_get(t, iosb, probe, 16)) {
 		nt_done(t, STATUS_ACCESS_VIOLATION);
+		return;
+	}
+	sysdll = nt_sysdll_lookup(t, oa);
+	if (sysdll) {
+		/* picovisor's own DLLs are read-only files: opened for reading, executing and attributes only */
+		if (nt_file_access_map(access) & ~(FILE_GENERIC_READ | FILE_GENERIC_EXECUTE))
+			nt_done(t, STATUS_ACCESS_DENIED);
+		else if (disposition != FILE_OPEN && disposition != FILE_OPEN_IF)
+			nt_done(t, disposition == FILE_CREATE ? STATUS_OBJECT_NAME_COLLISION : STATUS_ACCESS_DENIED);
+		else if (options & (FILE_DIRECTORY_FILE | FILE_DELETE_ON_CLOSE))
+			nt_done(t, options & FILE_DIRECTORY_FILE ? STATUS_NOT_A_DIRECTORY : STATUS_ACCESS_DENIED);
+		else
+			nt_sysdll_open(t, sysdll, handle_out, nt_file_access_map(access), iosb);
 		return;
 	}
 	r = xcalloc(1, sizeof(*r));

@@ -112,6 +112,8 @@ struct nt_process {
 	uint64_t next_thread_block; /* where the next TEB/work block goes (0: needs one) */
 	bool exit_status_set;
 	ntstatus exit_status;
+	int kuser_mem_fd;           /* /proc/PID/mem to update its KUSER_SHARED_DATA (nt_kuser.c), or -1 */
+	uint64_t kuser_at;          /* when it was last updated (monotonic ns) */
 };
 
 typedef void (*nt_then_fn)(struct tracee *t, long ret);
@@ -247,6 +249,26 @@ ntstatus nt_path_lookup(struct tracee *t, uint64_t oa, struct nt_lookup *out);
 ntstatus nt_path_resolve(struct tracee *t, uint64_t root, const uint16_t *u, size_t n, bool case_insensitive,
 			 struct nt_lookup *out);
 void nt_lookup_free(struct nt_lookup *l);
+
+/* ---- picovisor's system directory, C:\Windows\System32 (nt_sysdir.c): the DLLs embedded in picovisor. */
+struct nt_sysdll {
+	const char *name;          /* lower case, "kernel32.dll" */
+	const unsigned char *data, *end;
+};
+/* The embedded DLL a name (UTF-16 units, no RootDirectory) stands for, or NULL. */
+const struct nt_sysdll *nt_sysdll_find(const uint16_t *u, size_t n);
+/* The same for the name in the OBJECT_ATTRIBUTES at oa (NULL when it is not one, or unreadable). */
+const struct nt_sysdll *nt_sysdll_lookup(struct tracee *t, uint64_t oa);
+/* Serve the open of one: the thread gets a sealed memfd holding it, the program a handle with access. */
+void nt_sysdll_open(struct tracee *t, const struct nt_sysdll *d, uint64_t handle_out, uint32_t access, uint64_t iosb);
+
+/* ---- KUSER_SHARED_DATA's clocks (nt_kuser.c). */
+void nt_kuser_attach(struct tracee *t);         /* the process's page is mapped: keep it current */
+void nt_kuser_detach(struct nt_process *np);
+void nt_kuser_touch(struct nt_process *np);     /* a call of the process: update if a millisecond has passed */
+void nt_kuser_tick(void);                       /* the timer: update every process's */
+bool nt_kuser_live(void);                       /* is any page kept current (the timer must run)? */
+void nt_timer_rearm(void);                      /* the timer of waits and clocks runs as they need (nt_sync.c) */
 
 /* ---- Time (nt_system.c). */
 uint64_t nt_time_now(void);                 /* 100 ns ticks since 1601 */

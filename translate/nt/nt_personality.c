@@ -266,6 +266,7 @@ static void serve(struct tracee *t, const struct syscall_stop *s, bool from_sign
 		return;
 	}
 	normalise_args(c);
+	nt_kuser_touch(t->proc->nt);
 	if (t->nt->terminating) { /* another thread ended it: its next call is its end */
 		nt_thread_end(t, t->nt->terminate_status);
 		return;
@@ -405,6 +406,7 @@ static void process_free(struct nt_process *np)
 {
 	if (!np)
 		return;
+	nt_kuser_detach(np);
 	for (int i = 0; i < np->nhandles; i++)
 		if (np->handles[i].obj && nt_object_release(np->handles[i].obj))
 			nt_object_free(np->handles[i].obj);
@@ -480,6 +482,7 @@ void nt_process_start(struct tracee *t, const struct nt_start *s)
 	struct nt_process *np = xcalloc(1, sizeof(*np));
 
 	process_free(t->proc->nt);
+	np->kuser_mem_fd = -1;
 	np->start = *s;
 	add_std_handle(np, 0, 0x1 | 0x20000, NT_HANDLE_STDIN);        /* FILE_READ_DATA | READ_CONTROL */
 	add_std_handle(np, 1, 0x2 | 0x4 | 0x20000, NT_HANDLE_STDOUT); /* WRITE_DATA | APPEND_DATA */
@@ -489,4 +492,5 @@ void nt_process_start(struct tracee *t, const struct nt_start *s)
 	nt_exit_thread(t);
 	nt_thread_of(t)->teb = s->teb;
 	t->nt->work = s->work;
+	nt_kuser_attach(t);
 }

@@ -24,6 +24,7 @@
 #define WAIT_TICK_SIGNAL (SIGRTMIN + 4) /* cosched has +2, run limits +3 */
 #define WAIT_TICK_NS 2000000L
 #define WAIT_IDLE_TICK_NS 20000000L /* only untimed waits parked: often enough to see a signal come */
+#define KUSER_TICK_NS 15625000L
 #define STATUS_INVALID_PARAMETER_MIX 0xC0000030
 #define STATUS_INVALID_PARAMETER_1 0xC00000EF
 #define STATUS_INVALID_PARAMETER_3 0xC00000F1
@@ -166,7 +167,8 @@ static void rearm(void)
 
 	for (int i = 0; i < nwaits; i++)
 		timed |= waits[i]->deadline != 0;
-	arm(timed ? WAIT_TICK_NS : nwaits ? WAIT_IDLE_TICK_NS : 0);
+	/* KUSER_SHARED_DATA's clocks go on at Windows' clock interval while NT processes run (nt_kuser.c) */
+	arm(timed ? WAIT_TICK_NS : nt_kuser_live() ? KUSER_TICK_NS : nwaits ? WAIT_IDLE_TICK_NS : 0);
 }
 
 /*
@@ -222,6 +224,11 @@ void nt_waits_recheck(void)
 	rearm();
 }
 
+void nt_timer_rearm(void)
+{
+	rearm();
+}
+
 void nt_waits_tick(void)
 {
 	bool due = tick_due;
@@ -230,6 +237,8 @@ void nt_waits_tick(void)
 	if (!due && !timer_on)
 		return;
 	tick_due = 0;
+	if (due)
+		nt_kuser_tick();
 	now = monotonic_ns();
 	for (int i = 0; i < nwaits; i++)
 		if (waits[i]->deadline && waits[i]->deadline <= now) {

@@ -203,6 +203,13 @@ void nt_task_start(struct tracee *child)
 	if (!th || !th->start_pending || regs_get(child->tid, &r) < 0)
 		return;
 	th->start_pending = false;
+	{
+		/* its ClientId before its first instruction (the creator's clone may not have returned yet) */
+		uint64_t pid = (uint64_t)child->proc->tgid, tid = (uint64_t)child->tid;
+
+		nt_put(child, th->start.teb + 0x40, &pid, 8);
+		nt_put(child, th->start.teb + 0x48, &tid, 8);
+	}
 	regs_set_process_start(&r, nt_process_of(child)->start.ntdll_thread_start, th->start.stack_top - 0x28);
 	regs_set_win64_arg(&r, 0, th->start.routine);
 	regs_set_win64_arg(&r, 1, th->start.arg);

@@ -6,7 +6,9 @@
  * syscall. A few Rtl helpers and the start routines are plain code.
  *
  * Built with mingw-w64 (x86_64-w64-mingw32-gcc), freestanding: no CRT, no
- * imports. The supervisor loads this image into every NT process.
+ * imports, together with the loader, heap and synchronisation of
+ * translate/nt/dlls/ntdll/. The supervisor loads this image into every NT
+ * process.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -119,33 +121,25 @@ EXPORT size_t wcslen(const uint16_t *s)
 	return n;
 }
 
-/*
- * Every thread starts here, the process's first one included: run the start
- * routine as a function (so its stack is aligned as after a call) and end the
- * thread with what it returns; the last thread's end is the process's.
- */
-EXPORT void RtlUserThreadStart(NTSTATUS (*start)(void *), void *arg)
+int strcmp(const char *a, const char *b);
+void pv_loader_thread_attach(void);
+void RtlExitUserThread(NTSTATUS status);
+
+EXPORT int strcmp(const char *a, const char *b)
 {
-	NtTerminateThread((HANDLE)-2, start(arg));
-	for (;;)
-		__asm__ volatile("ud2");
+	for (; *a && *a == *b; a++, b++)
+		;
+	return (unsigned char)*a - (unsigned char)*b;
 }
 
 /*
- * The process's first thread: the supervisor fills this block. TLS callbacks
- * of the image run first (DLL_PROCESS_ATTACH), then the entry point gets the PEB.
+ * Every thread but the first starts here: the DLLs learn of it (DLL_THREAD_ATTACH, loader.c), then the start
+ * routine runs as a function (so its stack is aligned as after a call) and the thread ends with what it
+ * returns, after DLL_THREAD_DETACH; the last thread's end is the process's. The first thread starts in
+ * LdrInitializeThunk (translate/nt/dlls/ntdll/loader.c).
  */
-struct pv_process_start {
-	void *image_base;
-	NTSTATUS (*entry)(void *peb);
-	void *peb;
-	void (**tls_callbacks)(void *module, unsigned long reason, void *reserved);
-};
-
-EXPORT void LdrInitializeThunk(const struct pv_process_start *s)
+EXPORT void RtlUserThreadStart(NTSTATUS (*start)(void *), void *arg)
 {
-	if (s->tls_callbacks)
-		for (void (**cb)(void *, unsigned long, void *) = s->tls_callbacks; *cb; cb++)
-			(*cb)(s->image_base, 1, NULL);
-	RtlUserThreadStart((NTSTATUS(*)(void *))s->entry, s->peb);
+	pv_loader_thread_attach();
+	RtlExitUserThread(start(arg));
 }

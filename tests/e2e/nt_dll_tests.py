@@ -1,0 +1,199 @@
+"""End-to-end tests of ntdll's DLL loader and picovisor's own DLLs (imported by run.py, which passes itself as h).
+
+Each PE program is copied with the DLLs it needs into a fresh directory, drive C:, and run from there (the
+loader searches the program's directory first), under both Windows builds and under `--policy ci`. The
+programs print TAP lines; the refusals (a DLL or an export that is nowhere) are checked from outside:
+the NT status as the exit status and a message on stderr naming the DLL and the function."""
+import atexit
+import importlib.util
+import os
+import shutil
+import subprocess
+import tempfile
+
+import nt_tests
+
+h = None
+BUILDS = ["19045", "22631"]
+TEST_DLLS = ["pvtest.dll", "pvdep.dll", "pvinitfail.dll", "pvdyn.dll"]
+
+
+def check(name, ok, detail=""):
+    h.report(name, bool(ok), detail)
+
+
+def with_dlls(prog, dlls=TEST_DLLS):
+    def setup(d):
+        for f in [prog] + dlls:
+            shutil.copy2(nt_tests.nt(f), d)
+    return setup
+
+
+def run_in_c(prog, extra=(), dlls=TEST_DLLS, args=()):
+    """prog (and the DLLs) in a fresh directory mapped as C:, run from there: (stdout, stderr, status) or None."""
+    d = nt_tests.scratch(with_dlls(prog, dlls))
+    try:
+        return nt_tests.run([h.pv(), "run", *extra, "--drive", f"C:={d}", "--", "./" + prog, *args], d)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+MODES = [(f"build {b}", ["--nt-build", b]) for b in BUILDS] + [("--policy ci", ["--policy", "ci"])]
+
+
+def nt_dll_loader():
+    if nt_tests.skipped_without_programs("dll loader"):
+        return
+    for mode, extra in MODES:
+        r = run_in_c("dll_load.exe", extra)
+        name = f"nt dll_load.exe: imports by name, ordinal, data, forwarder; relocation; DllMain order ({mode})"
+        if r is None:
+            check(name, False, "  timed out")
+            continue
+        ok, why = nt_tests.tap_ok(r[0])
+        check(name, ok and r[2] == 0, f"{why}\n  status {r[2]}\n  stderr: {r[1][-500:]}")
+
+
+def nt_dll_refusals():
+    if nt_tests.skipped_without_programs("dll refusals"):
+        return
+    for mode, extra in MODES:
+        r = run_in_c("dll_missing.exe", extra)
+        check(f"nt a DLL that is nowhere: STATUS_DLL_NOT_FOUND (0xC0000135, status 0x35), named on stderr ({mode})",
+              r and r[2] == 0x35 and "pvmissing.dll was not found" in r[1] and "dll_missing.exe" in r[1]
+              and "entry point ran" not in r[0], r)
+        r = run_in_c("dll_noexport.exe", extra)
+        check(f"nt an export that is not there: STATUS_ENTRYPOINT_NOT_FOUND (0xC0000139, status 0x39), DLL and "
+              f"function named ({mode})",
+              r and r[2] == 0x39 and "pv_no_such_function" in r[1] and "pvtest.dll" in r[1]
+              and "entry point ran" not in r[0], r)
+        r = run_in_c("dll_raise.exe", extra, dlls=[])
+        ok, why = nt_tests.tap_ok(r[0]) if r else (False, "  timed out")
+        check(f"nt RaiseException: a vectored handler resumes one; one nobody takes ends the program with its code "
+              f"(0xE0000077: status 0x77) and a message ({mode})",
+              ok and r[2] == 0x77 and "unhandled exception 0xe0000077" in r[1] and "not reached" not in r[0],
+              f"{why}\n  {r}")
+    # The program's directory is searched: without the DLL next to it, the same program fails cleanly.
+    r = run_in_c("dll_load.exe", dlls=[])
+    check("nt dll_load.exe without its DLLs: STATUS_DLL_NOT_FOUND naming pvtest.dll",
+          r and r[2] == 0x35 and "pvtest.dll was not found" in r[1], r)
+
+
+def nt_kernel32():
+    if nt_tests.skipped_without_programs("kernel32"):
+        return
+    for mode, extra in MODES:
+        r = run_in_c("kernel32.exe", extra, dlls=[])
+        check(f"nt a program importing KERNEL32.dll runs it from the system directory: ExitProcess(3) -> 3 ({mode})",
+              r and r[2] == 3 and r[1] == "", r)
+
+
+def nt_kernel32_functions():
+    """dll_kernel32.exe: kernel32 without a C runtime (heap, locks, TLS, files and their Win32 errors, the current
+    directory, environment, code pages, time, memory, modules, events, threads); dll_unwind.exe: ntdll's unwinder."""
+    if nt_tests.skipped_without_programs("kernel32 functions"):
+        return
+    for (prog, what), (mode, extra) in [(p, m) for p in [("dll_kernel32.exe", "picovisor's kernel32"),
+                                                          ("dll_unwind.exe", "x64 unwinding (RtlUnwindEx)"),
+                                                          ("kuser.exe", "KUSER_SHARED_DATA, its clocks current")]
+                                        for m in MODES]:
+        r = run_in_c(prog, extra, dlls=[])
+        name = f"nt {prog}: {what} ({mode})"
+        if r is None:
+            check(name, False, "  timed out")
+            continue
+        ok, why = nt_tests.tap_ok(r[0])
+        check(name, ok and r[2] == 0, f"{why}\n  status {r[2]}\n  stderr: {r[1][-500:]}")
+
+
+_built = {}
+
+
+def crt_programs():
+    """tests/nt/dflt/hello.c, exceptions.cpp (g++ -static: C++ exceptions through RaiseException and RtlUnwindEx) and
+    the programs of tests/nt/crt/, each built with mingw-w64's default toolchain (its CRT startup, msvcrt.dll) and
+    for Linux, once per run: (directory, [(name, args, env)]) or (None, why)."""
+    if "dir" in _built:
+        return _built["dir"], _built["cases"]
+    d = tempfile.mkdtemp(prefix="pv-ntcrt-")
+    atexit.register(shutil.rmtree, d, True)
+    os.chmod(d, 0o755)
+    path = os.path.join(h.ROOT, "tests", "nt", "crt", "compare.py")
+    spec = importlib.util.spec_from_file_location("crt_compare_dll", path)
+    crt = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(crt)
+    err = crt.build(d)
+    hello = os.path.join(h.ROOT, "tests", "nt", "dflt", "hello.c")
+    exc = os.path.join(h.ROOT, "tests", "nt", "dflt", "exceptions.cpp")
+    for argv in ([crt.MINGW_CC, "-O2", "-o", os.path.join(d, "hello.exe"), hello],
+                 ["cc", "-O2", "-o", os.path.join(d, "hello"), hello],
+                 ["x86_64-w64-mingw32-g++", "-O2", "-static", "-o", os.path.join(d, "exceptions.exe"), exc],
+                 ["c++", "-O2", "-o", os.path.join(d, "exceptions"), exc]):
+        if not err:
+            r = subprocess.run(argv, capture_output=True, text=True)
+            err = r.stderr if r.returncode else None
+    if err:
+        _built["dir"], _built["cases"] = None, err
+        return None, err
+    for f in os.listdir(d):
+        os.chmod(os.path.join(d, f), 0o755)
+    cases = [("hello", ["x y"], {}), ("exceptions", [], {})] + [(n, a, e) for n, a, e, linux, _ in crt.CASES if linux]
+    _built["dir"], _built["cases"] = d, cases
+    return d, cases
+
+
+def nt_crt_programs():
+    """The headline: C programs built with mingw-w64's defaults run under picovisor (ntdll's loader, our kernel32
+    and msvcrt from the system directory) with the output and exit status of the same source built for Linux."""
+    if nt_tests.skipped_without_programs("crt programs"):
+        return
+    d, cases = crt_programs()
+    if not d:
+        check("nt crt programs: built with mingw-w64 and for Linux", False, cases)
+        return
+    for name, args, env in cases:
+        w = nt_tests.scratch(lambda s: shutil.copy2(os.path.join(d, name + ".exe"), s))
+        n = nt_tests.scratch(lambda s: shutil.copy2(os.path.join(d, name), s))
+        try:
+            native = nt_tests.run(["./" + name, *args], n, env=env)
+            for mode, extra in MODES:
+                r = nt_tests.run([h.pv(), "run", *extra, "--drive", f"C:={w}", "--", "./" + name + ".exe", *args], w,
+                                 env=env)
+                same = (r is not None and native is not None and r[0].replace("\r\n", "\n") == native[0]
+                        and r[1].replace("\r\n", "\n") == native[1] and r[2] == native[2])
+                check(f"nt {name}.exe (mingw-w64 defaults, msvcrt) as its Linux build: output and status ({mode})",
+                      same, f"  picovisor: {r}\n  Linux:     {native}")
+        finally:
+            shutil.rmtree(w, ignore_errors=True)
+            shutil.rmtree(n, ignore_errors=True)
+
+
+def nt_sysdir():
+    """sysdir.exe: picovisor's system DLLs are its own, read-only copies, whatever drive C: holds (a kernel32.dll
+    planted in C:\\Windows\\System32 is not what the program gets)."""
+    if nt_tests.skipped_without_programs("system directory"):
+        return
+
+    def plant(d):
+        os.makedirs(os.path.join(d, "Windows", "System32"))
+        with open(os.path.join(d, "Windows", "System32", "kernel32.dll"), "w") as f:
+            f.write("EVILEVIL")
+        shutil.copy2(nt_tests.nt("sysdir.exe"), d)
+    for mode, extra in MODES:
+        d = nt_tests.scratch(plant)
+        try:
+            r = nt_tests.run([h.pv(), "run", *extra, "--drive", f"C:={d}", "--", "./sysdir.exe"], d)
+            with open(os.path.join(d, "Windows", "System32", "kernel32.dll")) as f:
+                planted = f.read()
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+        ok, why = nt_tests.tap_ok(r[0]) if r else (False, "  timed out")
+        check(f"nt sysdir.exe: the system directory's DLLs are picovisor's, read-only ({mode})",
+              ok and r[2] == 0 and planted == "EVILEVIL", f"{why}\n  {r}\n  planted file now {planted!r}")
+
+
+def groups(harness):
+    global h
+    h = harness
+    nt_tests.h = harness
+    return [nt_dll_loader, nt_dll_refusals, nt_kernel32, nt_kernel32_functions, nt_crt_programs, nt_sysdir]

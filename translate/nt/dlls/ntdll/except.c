@@ -1,0 +1,220 @@
+/*
+ * Software exceptions: RtlRaiseException dispatches in user mode, as NT's
+ * RtlDispatchException does: the vectored handlers first, then each frame's
+ * language handler (UNW_FLAG_EHANDLER) from the raise point outwards, found
+ * by the unwind tables. A handler that returns ExceptionContinueExecution
+ * resumes the raise point; one that catches calls RtlUnwindEx and does not
+ * return. An exception no handler takes ends the process with its code and
+ * a message. Faults (a bad pointer, a division by zero) are not dispatched
+ * here: picovisor ends the program on them.
+ */
+#include "ntdll_internal.h"
+
+#define CONTEXT_SIZE 0x4d0
+#define CTX_RIP 0xf8
+#define CTX_REG(ctx, n) (*(uint64_t *)((unsigned char *)(ctx) + 0x78 + 8 * (n)))
+#define EXCEPTION_NONCONTINUABLE 0x1
+#define STATUS_NONCONTINUABLE_EXCEPTION ((NTSTATUS)0xC0000025L)
+#define UNW_FLAG_EHANDLER 1
+
+typedef struct {
+	NTSTATUS ExceptionCode;
+	ULONG ExceptionFlags;
+	void *ExceptionRecord;
+	void *ExceptionAddress;
+	ULONG NumberParameters;
+	uint64_t ExceptionInformation[15];
+} EXCEPTION_RECORD;
+
+typedef struct {
+	uint32_t BeginAddress, EndAddress, UnwindData;
+} RUNTIME_FUNCTION;
+
+typedef struct {
+	uint64_t ControlPc, ImageBase;
+	RUNTIME_FUNCTION *FunctionEntry;
+	uint64_t EstablisherFrame, TargetIp;
+	void *ContextRecord;
+	void *LanguageHandler;
+	void *HandlerData;
+	void *HistoryTable;
+	ULONG ScopeIndex, Fill0;
+} DISPATCHER_CONTEXT;
+
+typedef struct {
+	EXCEPTION_RECORD *ExceptionRecord;
+	void *ContextRecord;
+} EXCEPTION_POINTERS;
+
+typedef long (*vectored_handler)(EXCEPTION_POINTERS *);
+typedef int (*exception_routine)(EXCEPTION_RECORD *rec, uint64_t frame, void *ctx, DISPATCHER_CONTEXT *dc);
+
+void RtlCaptureContext(void *ctx);
+void RtlRestoreContext(void *ctx, EXCEPTION_RECORD *rec);
+RUNTIME_FUNCTION *RtlLookupFunctionEntry(uint64_t pc, uint64_t *image_base, void *history);
+void *RtlVirtualUnwind(ULONG type, uint64_t base, uint64_t pc, RUNTIME_FUNCTION *fn, void *ctx, void **handler_data,
+		       uint64_t *frame, void *pointers);
+
+struct vectored {
+	struct vectored *next;
+	vectored_handler fn;
+};
+
+static struct vectored *vectored_list;
+static RTL_CRITICAL_SECTION vectored_lock = { NULL, -1, 0, NULL, NULL, 0 };
+
+EXPORT void *RtlAddVectoredExceptionHandler(ULONG first, vectored_handler fn)
+{
+	struct vectored *v = RtlAllocateHeap(PROCESS_HEAP(), 0, sizeof(*v));
+
+	if (!v)
+		return NULL;
+	v->fn = fn;
+	RtlEnterCriticalSection(&vectored_lock);
+	if (first || !vectored_list) {
+		v->next = vectored_list;
+		vectored_list = v;
+	} else {
+		struct vectored *last = vectored_list;
+
+		while (last->next)
+			last = last->next;
+		v->next = NULL;
+		last->next = v;
+	}
+	RtlLeaveCriticalSection(&vectored_lock);
+	return v;
+}
+
+EXPORT ULONG RtlRemoveVectoredExceptionHandler(void *handle)
+{
+	struct vectored **pp;
+	ULONG found = 0;
+
+	RtlEnterCriticalSection(&vectored_lock);
+	for (pp = &vectored_list; *pp; pp = &(*pp)->next)
+		if (*pp == handle) {
+			*pp = ((struct vectored *)handle)->next;
+			found = 1;
+			break;
+		}
+	RtlLeaveCriticalSection(&vectored_lock);
+	if (found)
+		RtlFreeHeap(PROCESS_HEAP(), 0, handle);
+	return found;
+}
+
+/* The vectored handlers, in order: does one say EXCEPTION_CONTINUE_EXECUTION (-1)? */
+static int call_vectored(EXCEPTION_RECORD *rec, void *ctx)
+{
+	EXCEPTION_POINTERS ptrs = { rec, ctx };
+	int resume = 0;
+
+	RtlEnterCriticalSection(&vectored_lock);
+	for (struct vectored *v = vectored_list; v && !resume; v = v->next)
+		resume = v->fn(&ptrs) == -1;
+	RtlLeaveCriticalSection(&vectored_lock);
+	return resume;
+}
+
+static void hex(char *out, uint64_t v, int digits)
+{
+	for (int i = digits - 1; i >= 0; i--, v >>= 4)
+		out[i] = "0123456789abcdef"[v & 15];
+	out[digits] = 0;
+}
+
+static void unhandled(EXCEPTION_RECORD *rec)
+{
+	char msg[120], code[12], at[20];
+	size_t n = 0;
+	const char *parts[5];
+
+	hex(code, (uint32_t)rec->ExceptionCode, 8);
+	hex(at, (uint64_t)rec->ExceptionAddress, 16);
+	parts[0] = "picovisor ntdll: unhandled exception 0x";
+	parts[1] = code;
+	parts[2] = " at 0x";
+	parts[3] = at;
+	parts[4] = "\n";
+	for (int i = 0; i < 5; i++)
+		for (const char *p = parts[i]; *p && n + 1 < sizeof(msg); p++)
+			msg[n++] = *p;
+	msg[n] = 0;
+	pv_write_stderr(msg);
+	NtTerminateProcess(CURRENT_PROCESS, rec->ExceptionCode);
+}
+
+/* Offer the exception to the handlers of the frames of ctx's stack: 1 if one resumed it (it does not return then). */
+static void dispatch(EXCEPTION_RECORD *rec, void *ctx)
+{
+	unsigned char frame_ctx[CONTEXT_SIZE] __attribute__((aligned(16)));
+	unsigned char next[CONTEXT_SIZE] __attribute__((aligned(16)));
+	/* frames lie between here and the stack's base (StackLimit is only the committed part's end) */
+	uint64_t stack_lo = (uint64_t)__builtin_frame_address(0), stack_hi = TEB_FIELD(uint64_t, 0x8);
+
+	if (call_vectored(rec, ctx))
+		RtlRestoreContext(ctx, rec);
+	memcpy(frame_ctx, ctx, CONTEXT_SIZE);
+	for (int depth = 0; depth < 100000; depth++) {
+		uint64_t pc = *(uint64_t *)(frame_ctx + CTX_RIP), base = 0;
+		RUNTIME_FUNCTION *fn = RtlLookupFunctionEntry(pc, &base, NULL);
+		DISPATCHER_CONTEXT dc;
+		exception_routine handler = NULL;
+
+		memset(&dc, 0, sizeof(dc));
+		memcpy(next, frame_ctx, CONTEXT_SIZE);
+		if (fn) {
+			handler = RtlVirtualUnwind(UNW_FLAG_EHANDLER, base, pc, fn, next, &dc.HandlerData, &dc.EstablisherFrame,
+						   NULL);
+		} else { /* a leaf function: only its return address is on the stack */
+			uint64_t rsp = CTX_REG(next, 4);
+
+			dc.EstablisherFrame = rsp;
+			*(uint64_t *)(next + CTX_RIP) = *(uint64_t *)rsp;
+			CTX_REG(next, 4) = rsp + 8;
+		}
+		if (dc.EstablisherFrame < stack_lo || dc.EstablisherFrame >= stack_hi)
+			break; /* off this thread's stack: the end of the frames */
+		if (handler) {
+			int r;
+
+			dc.ControlPc = pc;
+			dc.ImageBase = base;
+			dc.FunctionEntry = fn;
+			dc.ContextRecord = frame_ctx;
+			dc.LanguageHandler = (void *)handler;
+			r = handler(rec, dc.EstablisherFrame, ctx, &dc);
+			if (r == 0) { /* ExceptionContinueExecution */
+				if (rec->ExceptionFlags & EXCEPTION_NONCONTINUABLE) {
+					rec->ExceptionCode = STATUS_NONCONTINUABLE_EXCEPTION;
+					break;
+				}
+				RtlRestoreContext(ctx, rec);
+			}
+			/* ExceptionContinueSearch, and the nested and collided cases: on to the next frame */
+		}
+		memcpy(frame_ctx, next, CONTEXT_SIZE);
+		if (!*(uint64_t *)(frame_ctx + CTX_RIP))
+			break;
+	}
+	unhandled(rec);
+}
+
+EXPORT void RtlRaiseException(EXCEPTION_RECORD *rec)
+{
+	unsigned char ctx[CONTEXT_SIZE] __attribute__((aligned(16)));
+	uint64_t base = 0;
+	RUNTIME_FUNCTION *fn;
+	void *data;
+	uint64_t frame;
+
+	RtlCaptureContext(ctx);
+	/* the raise point is our caller: this function's own frame is unwound first */
+	fn = RtlLookupFunctionEntry(*(uint64_t *)(ctx + CTX_RIP), &base, NULL);
+	if (fn)
+		RtlVirtualUnwind(0, base, *(uint64_t *)(ctx + CTX_RIP), fn, ctx, &data, &frame, NULL);
+	rec->ExceptionAddress = (void *)*(uint64_t *)(ctx + CTX_RIP);
+	CTX_REG(ctx, 0) = 0; /* what the raise returns if a handler resumes it */
+	dispatch(rec, ctx);
+}
