@@ -76,6 +76,9 @@ struct tracee {
 
 struct run_options;
 
+/* The facts of the run the personalities are given (host.h), from the options. */
+void host_facts_set(const struct run_options *o);
+
 /* Run the program described by opts to the end. Returns the main program's wait status. */
 int event_loop_run(const struct run_options *opts);
 

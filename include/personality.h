@@ -15,6 +15,33 @@
 struct tracee;
 struct pico_process;
 
+/*
+ * What should happen to a trapped call: the personality decides, the event
+ * loop carries it out and alone resumes the thread (docs/architecture.md,
+ * "Personalities return verdicts").
+ */
+enum verdict_kind {
+	VERDICT_RESUME,  /* run the call (with regs, if set_regs: rewritten arguments) */
+	VERDICT_ANSWER,  /* the call does not run: it returns ret (a negative errno fails it) */
+	VERDICT_EXEC,    /* serve the exec through picovisor's loader (an exec job) */
+	VERDICT_SECCOMP, /* the program's own seccomp call: the supervisor's guard serves it */
+	VERDICT_HELD,    /* the thread stays stopped; the personality has it resumed later (host_release) */
+};
+
+struct verdict {
+	enum verdict_kind kind;
+	long ret;              /* ANSWER: the call's result */
+	bool set_regs;         /* RESUME, ANSWER: regs are the thread's registers (else the stop's) */
+	bool want_exit;        /* RESUME: call the personality's syscall_exit at this call's exit stop */
+	bool end_run;          /* then end the run (on-violation kill): every tracee is killed, status 159 */
+	tracee_regs regs;
+	/* EXEC: the program's registers to give back if the exec fails (else regs/the stop's), and the
+	 * name the program gave when its path was translated (malloc'd; the loop frees it). */
+	bool exec_has_program_regs;
+	tracee_regs exec_program_regs;
+	char *exec_name;
+};
+
 /* What a SECCOMP_RET_TRACE stop hands the personality (decoded from SECCOMP_RET_DATA). */
 struct syscall_stop {
 	enum abi abi;
@@ -22,11 +49,31 @@ struct syscall_stop {
 	const struct syscall_entry *entry; /* NULL if the table has no such call */
 	tracee_regs regs;                  /* read once by the event loop, at the stop */
 	unsigned long data;                /* SECCOMP_RET_DATA: why the filter stopped it */
+	struct verdict *verdict;           /* what the personality decides (VERDICT_RESUME until it does) */
 };
+
+/* Verdicts, written into the stop's verdict. */
+static inline void verdict_answer(const struct syscall_stop *s, long ret)
+{
+	s->verdict->kind = VERDICT_ANSWER;
+	s->verdict->ret = ret;
+}
+
+static inline void verdict_fail(const struct syscall_stop *s, int err)
+{
+	verdict_answer(s, -(long)err);
+}
+
+/* The thread's registers become r (rewritten arguments; for an answer, the registers it is given in). */
+static inline void verdict_set_regs(const struct syscall_stop *s, const tracee_regs *r)
+{
+	s->verdict->set_regs = true;
+	s->verdict->regs = *r;
+}
 
 struct personality {
 	const char *name;
-	/* A trapped system call at entry. The personality resumes the tracee (or starts a job that will). */
+	/* A trapped system call at entry: the personality writes what should happen into s->verdict. */
 	void (*syscall_enter)(struct tracee *t, const struct syscall_stop *s);
 	/* A signal is about to be delivered: the signal to deliver, 0 to suppress it, -1 when the personality
 	 * has resumed the thread itself. */
@@ -44,7 +91,7 @@ struct personality {
 	/* Optional: that new task is stopped for the first time and about to run: set it up. */
 	void (*task_start)(struct tracee *child);
 	/* Optional: refuse a call the supervisor will not let run, whatever the policy (err, the rule that
-	 * refuses it); without it the call fails with -err and picovisor says why on stderr. */
+	 * refuses it), into s->verdict; without it the call fails with -err and picovisor says why on stderr. */
 	void (*refuse)(struct tracee *t, const struct syscall_stop *s, int err, const char *rule);
 	/* Optional: the host path of an image an exec names by path (a script's interpreter, PT_INTERP). 0 or -errno. */
 	int (*image_path)(struct tracee *t, const char *path, char *host, size_t size);

@@ -476,8 +476,8 @@ def signal_door():
             for f in files:
                 path = os.path.join(dirpath, f)
                 rel = os.path.relpath(path, h.ROOT)
-                if not f.endswith((".c", ".h")) or rel == os.path.join("tracer", "signal_send.c") \
-                        or rel.startswith(os.path.join("tracer", "stub")):
+                if not f.endswith((".c", ".h")) or rel == os.path.join("tracer", "run", "signal_send.c") \
+                        or rel.startswith(os.path.join("tracer", "arch", "x86_64", "stub")):
                     continue
                 with open(path, errors="replace") as src:
                     for n, line in enumerate(src, 1):

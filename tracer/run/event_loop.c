@@ -15,6 +15,7 @@
 #include "event_loop.h"
 #include "exec_job.h"
 #include "filter.h"
+#include "host.h"
 #include "nt.h"
 #include "options.h"
 #include "own_filters.h"
@@ -321,11 +322,75 @@ static void on_exec(struct tracee *t)
 	tracee_resume(t, 0);
 }
 
+/* A call the supervisor will not let run, whatever the policy: the personality's refusal, or a plain one. */
+static void refuse(struct tracee *t, const struct syscall_stop *s, int err, const char *why)
+{
+	if (t->proc->pers->refuse) {
+		t->proc->pers->refuse(t, s, err, why);
+		return;
+	}
+	host_say_refused(t, why, err);
+	verdict_fail(s, err);
+}
+
+/* Do what the personality decided for the call t is stopped in; the only place such a stop is resumed. */
+static void carry_out(struct tracee *t, const struct syscall_stop *s)
+{
+	struct verdict *v = s->verdict;
+	tracee_regs r;
+
+	switch (v->kind) {
+	case VERDICT_HELD:
+		return;
+	case VERDICT_EXEC: {
+		struct syscall_stop call = *s; /* the exec as the personality gave it (a translated path, say) */
+
+		if (v->set_regs)
+			call.regs = v->regs;
+		exec_job_start_named(t, &call, v->exec_has_program_regs ? &v->exec_program_regs : NULL, v->exec_name);
+		free(v->exec_name);
+		v->exec_name = NULL;
+		return;
+	}
+	case VERDICT_SECCOMP: {
+		const char *why;
+		int err;
+
+		v->kind = VERDICT_RESUME;
+		err = seccomp_guard_enter(t, s, &why);
+		if (err)
+			refuse(t, s, -err, why);
+		if (v->kind == VERDICT_SECCOMP) /* a refusal never asks for the guard again */
+			v->kind = VERDICT_ANSWER;
+		carry_out(t, s);
+		return;
+	}
+	case VERDICT_ANSWER:
+		r = v->set_regs ? v->regs : s->regs;
+		regs_set_syscall_nr(&r, -1);
+		regs_set_retval(&r, v->ret);
+		regs_set(t->tid, &r);
+		break;
+	case VERDICT_RESUME:
+		if (v->set_regs)
+			regs_set(t->tid, &v->regs);
+		break;
+	}
+	if (v->want_exit) {
+		t->personality_exit = true;
+		t->resume = RESUME_SYSCALL;
+	}
+	if (v->end_run)
+		run_end_request(RUN_END_VIOLATION);
+	tracee_resume(t, 0);
+}
+
 static void on_seccomp(struct tracee *t)
 {
 	unsigned long data;
 	uint32_t verdict;
 	struct syscall_stop s;
+	struct verdict v = { .kind = VERDICT_RESUME };
 
 	if (t->job && exec_job_claims_stop(t, JOB_STOP_SECCOMP)) {
 		exec_job_step(t, JOB_STOP_SECCOMP, 0);
@@ -380,7 +445,9 @@ static void on_seccomp(struct tracee *t)
 		cosched_syscall_enter(t, &s); /* the supervisor's business, whatever the personality */
 		return;
 	}
+	s.verdict = &v;
 	t->proc->pers->syscall_enter(t, &s);
+	carry_out(t, &s);
 }
 
 static void on_syscall_stop(struct tracee *t)
@@ -627,6 +694,7 @@ int event_loop_run(const struct run_options *o)
 	int main_status = 0;
 
 	opts = o;
+	host_facts_set(o);
 	trace_open(o);
 	cosched_init(o->coschedule);
 	if (o->sandbox)

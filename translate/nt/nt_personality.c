@@ -277,6 +277,13 @@ static void nt_syscall_enter(struct tracee *t, const struct syscall_stop *s)
 	struct nt_call *c = nt_call_of(t);
 
 	/*
+	 * The adapter NT still runs on (docs/architecture.md, "Personalities
+	 * return verdicts"): its services resume the thread themselves, through
+	 * nt_linux, nt_done and the waits, so the loop is told to leave it be.
+	 */
+	s->verdict->kind = VERDICT_HELD;
+
+	/*
 	 * Every call of an NT process stops here through its own filter (the
 	 * newest, whose word wins), whatever filter of the run stopped it too: no
 	 * stop lets a call through but the one written below.

@@ -51,8 +51,7 @@ struct path_exit *path_exit_begin(struct tracee *t, const struct syscall_stop *s
 		pe->orig = s->regs;
 		t->path_exit = pe;
 	}
-	t->personality_exit = true;
-	t->resume = RESUME_SYSCALL;
+	s->verdict->want_exit = true;
 	return pe;
 }
 
@@ -68,14 +67,10 @@ void path_exit_free(struct tracee *t)
 /* Answer the call here, without running it: the program's registers, rax the result. */
 static enum check_result answer(struct tracee *t, const struct syscall_stop *s, long ret)
 {
-	tracee_regs r = t->path_exit ? t->path_exit->orig : s->regs;
-
-	regs_set_syscall_nr(&r, -1);
-	regs_set_retval(&r, ret);
-	regs_set(t->tid, &r);
+	verdict_set_regs(s, t->path_exit ? &t->path_exit->orig : &s->regs);
+	verdict_answer(s, ret);
 	if (t->path_exit)
 		t->path_exit->answered = true;
-	tracee_resume(t, 0);
 	return CHECK_DONE;
 }
 
@@ -370,7 +365,7 @@ done:
 	free(res);
 	if (rc)
 		return answer(t, s, -rc);
-	regs_set(t->tid, &s->regs);
+	verdict_set_regs(s, &s->regs);
 	return CHECK_PASS;
 }
 

@@ -255,7 +255,7 @@ enum check_result sandbox_check_openat2(struct tracee *t, struct syscall_stop *s
 		regs_set_arg(&s->regs, s->abi, 3, how.mode);
 		s->nr = openat;
 		s->entry = syscall_lookup(ABI_X86_64, (int)openat);
-		regs_set(t->tid, &s->regs);
+		verdict_set_regs(s, &s->regs);
 		return CHECK_PASS;
 	}
 	if (!sandbox_get()->supervisor_paths)

@@ -171,7 +171,7 @@ static enum check_result signal_by_checked_pid(struct tracee *t, struct syscall_
 	} else {
 		rewrite_call(s, info ? "rt_sigqueueinfo" : "kill", (uint64_t[]){ (uint64_t)tgid, sig, info }, info ? 3 : 2);
 	}
-	regs_set(t->tid, &s->regs);
+	verdict_set_regs(s, &s->regs);
 	return CHECK_PASS;
 }
 
@@ -280,7 +280,7 @@ enum check_result sandbox_check_owner(struct tracee *t, struct syscall_stop *s)
 			regs_set_arg(&s->regs, s->abi, i, F_SETOWN);
 			regs_set_arg(&s->regs, s->abi, i + 1,
 				     (uint64_t)(long)(owner.type == F_OWNER_PGRP ? -owner.pid : owner.pid));
-			regs_set(t->tid, &s->regs);
+			verdict_set_regs(s, &s->regs);
 			return CHECK_PASS;
 		}
 		return CHECK_PASS;

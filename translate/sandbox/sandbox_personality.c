@@ -16,25 +16,19 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
-#include "exec_job.h"
+#include "host.h"
 #include "guest_resolve.h"
-#include "options.h"
 #include "path_args.h"
 #include "../pathmap/path_translate.h"
 #include "promises.h"
-#include "run_report.h"
 #include "sandbox_internal.h"
 #include "tracee.h"
 #include "util.h"
 
 void sandbox_answer(struct tracee *t, const struct syscall_stop *s, long ret)
 {
-	tracee_regs r = t->path_exit ? t->path_exit->orig : s->regs; /* the program's own, if translated */
-
-	regs_set_syscall_nr(&r, -1);
-	regs_set_retval(&r, ret);
-	regs_set(t->tid, &r);
-	tracee_resume(t, 0);
+	verdict_set_regs(s, t->path_exit ? &t->path_exit->orig : &s->regs); /* the program's own, if translated */
+	verdict_answer(s, ret);
 }
 
 void sandbox_fail_call(struct tracee *t, const struct syscall_stop *s, int err)
@@ -46,23 +40,26 @@ enum check_result sandbox_refuse(struct tracee *t, const struct syscall_stop *s,
 				 const char *rule_fmt, ...)
 {
 	enum on_violation mode = sandbox_get()->policy.on_violation;
-	enum refusal_action action = mode == VIOLATION_KILL  ? ACTION_KILLED
-				     : mode == VIOLATION_LOG ? (hard ? ACTION_DENIED : ACTION_LOGGED)
-							     : ACTION_DENIED;
+	enum host_refusal action = mode == VIOLATION_KILL  ? HOST_REFUSAL_KILLED
+				   : mode == VIOLATION_LOG ? (hard ? HOST_REFUSAL_DENIED : HOST_REFUSAL_LOGGED)
+							   : HOST_REFUSAL_DENIED;
 	char rule[600];
 	va_list ap;
 
 	va_start(ap, rule_fmt);
 	vsnprintf(rule, sizeof(rule), rule_fmt, ap);
 	va_end(ap);
-	run_report_violation(t, s, path, rule, action, err);
+	host_report_refusal(t, s, path, rule, action, err);
 	switch (action) {
-	case ACTION_LOGGED:
+	case HOST_REFUSAL_LOGGED:
 		return CHECK_PASS;
-	case ACTION_KILLED:
-		run_end_request(RUN_END_VIOLATION);
+	case HOST_REFUSAL_KILLED:
+		if (s)
+			s->verdict->end_run = true;
+		else
+			host_end_run_violation(); /* no call to answer: an image an exec maps */
 		break;
-	case ACTION_DENIED:
+	case HOST_REFUSAL_DENIED:
 		break;
 	}
 	if (s)
@@ -80,14 +77,14 @@ static void serve(struct tracee *t, const struct syscall_stop *s)
 	struct path_exit *pe = t->path_exit;
 
 	if (pe && s->entry && (s->entry->flags & SC_EXEC)) {
-		tracee_regs program = pe->orig;
-		char *name = pe->exec_name;
+		struct verdict *v = s->verdict;
 
+		v->kind = VERDICT_EXEC; /* no exit stop: the job takes the thread */
+		v->exec_has_program_regs = true;
+		v->exec_program_regs = pe->orig;
+		v->exec_name = pe->exec_name;
 		pe->exec_name = NULL;
 		path_exit_free(t);
-		t->personality_exit = false;
-		exec_job_start_named(t, s, &program, name);
-		free(name);
 		return;
 	}
 	linux_serve_call(t, s);
@@ -249,14 +246,13 @@ static enum check_result count_task(struct tracee *t, const struct syscall_stop 
 
 	if ((uint64_t)(tracee_live_count() + sb->forks_in_flight) >= limit) {
 		/* Like RLIMIT_NPROC: the fork fails, nothing is killed, whatever on-violation says. */
-		run_report_violation(t, s, NULL, "the run's process limit (limit procs)", ACTION_DENIED, EAGAIN);
+		host_report_refusal(t, s, NULL, "the run's process limit (limit procs)", HOST_REFUSAL_DENIED, EAGAIN);
 		sandbox_fail_call(t, s, EAGAIN);
 		return CHECK_DONE;
 	}
 	sb->forks_in_flight++;
 	t->fork_counted = true;
-	t->personality_exit = true;
-	t->resume = RESUME_SYSCALL;
+	s->verdict->want_exit = true;
 	return CHECK_PASS;
 }
 

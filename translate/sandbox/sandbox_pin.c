@@ -127,7 +127,7 @@ enum check_result sandbox_pin_paths(struct tracee *t, struct syscall_stop *s, co
 		regs_set_arg(&r, s->abi, 3, sizeof(how));
 	}
 	path_exit_begin(t, s);
-	regs_set(t->tid, &r);
+	verdict_set_regs(s, &r);
 	s->regs = r;
 	return CHECK_PASS;
 }
@@ -149,7 +149,7 @@ enum check_result sandbox_pin_sockaddr(struct tracee *t, struct syscall_stop *s,
 	regs_set_arg(&r, s->abi, index, slot + PIN_STRUCT_OFFSET);
 	regs_set_arg(&r, s->abi, index + 1, len);
 	path_exit_begin(t, s);
-	regs_set(t->tid, &r);
+	verdict_set_regs(s, &r);
 	s->regs = r;
 	return CHECK_PASS;
 }
