@@ -209,8 +209,8 @@ int nt_name_casecmp(const char *a, const char *b);
 
 /* Map letter to host directory dir (made absolute). 0, or -1 with a message in err. */
 int nt_drive_add(char letter, const char *dir, char *err, size_t errsize);
-/* C: as the launch directory unless --drive gave it. */
-void nt_drives_finish(void);
+/* C: as the launch directory unless --drive gave it. 0, or -1 and errno (the command line says so). */
+int nt_drives_finish(void);
 /* The host directory of a drive letter, or NULL. */
 const char *nt_drive_host(char letter);
 /* Is this host object a drive's root or one of its parents? Those the program may not move or remove. */
@@ -267,8 +267,9 @@ void nt_env_build(const struct nt_env_in *in, uint64_t addr, unsigned char *buf,
 #define NT_WORK_SIZE 0x10000UL
 #define NT_THREAD_BLOCK_SIZE (NT_TEB_SIZE + NT_WORK_SIZE)
 
-/* The image is in place: the process becomes an NT process served by personality_nt. */
-void nt_process_start(struct tracee *t, const struct nt_start *s);
+/* The image is in place: the process becomes an NT process served by personality_nt. NULL, or why it cannot
+ * (the load fails). */
+const char *nt_process_start(struct tracee *t, const struct nt_start *s);
 
 /*
  * Memory the loader mapped, recorded as NT sees it: [base, base+size) with

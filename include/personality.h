@@ -95,7 +95,13 @@ struct personality {
 	void (*refuse)(struct tracee *t, const struct syscall_stop *s, int err, const char *rule);
 	/* Optional: the host path of an image an exec names by path (a script's interpreter, PT_INTERP). 0 or -errno. */
 	int (*image_path)(struct tracee *t, const char *path, char *host, size_t size);
+	/* Optional: time passed (called after every event of the run and whenever a timer signal interrupts
+	 * the wait for one): the personality's timed waits that are due are answered. */
+	void (*tick)(void);
 };
+
+/* Every personality, for what the event loop does for each (tick). */
+extern const struct personality *const personalities[];
 
 extern const struct personality personality_linux;
 extern const struct personality personality_sandbox;

@@ -16,7 +16,6 @@
 #include "exec_job.h"
 #include "filter.h"
 #include "host.h"
-#include "nt.h"
 #include "options.h"
 #include "own_filters.h"
 #include "personality.h"
@@ -34,6 +33,8 @@
 #include "util.h"
 
 #define TABLE_SIZE 1024
+
+const struct personality *const personalities[] = { &personality_linux, &personality_sandbox, &personality_nt, NULL };
 
 static struct tracee *table[TABLE_SIZE];
 static const struct run_options *opts;
@@ -522,6 +523,14 @@ static void on_signal(struct tracee *t, int sig)
 	}
 }
 
+/* Time passed for every personality's timed waits. */
+static void personalities_tick(void)
+{
+	for (const struct personality *const *p = personalities; *p; p++)
+		if ((*p)->tick)
+			(*p)->tick();
+}
+
 static void on_stop(struct tracee *t, int status)
 {
 	int sig = WSTOPSIG(status), event = status >> 16;
@@ -700,10 +709,17 @@ int event_loop_run(const struct run_options *o)
 	if (o->sandbox)
 		sandbox_prepare(o, personality_sandbox.trapped_classes(ABI_X86_64) | cosched_trapped_classes());
 	/* A sandbox's filter stops what the personality needs: the run's own is for tracing then. */
-	filter = sandbox_get() && !trace_enabled()
-			 ? NULL
-			 : filter_build(sandbox_get() ? &personality_sandbox : &personality_linux, cosched_trapped_classes(),
-					trace_selection(), !o->may_skip_nnp || sandbox_get());
+	filter = NULL;
+	if (!sandbox_get() || trace_enabled()) {
+		const struct personality *pers = sandbox_get() ? &personality_sandbox : &personality_linux;
+		unsigned classes[ABI_LINUX_COUNT];
+
+		for (enum abi abi = 0; abi < ABI_LINUX_COUNT; abi++)
+			classes[abi] = pers->trapped_classes(abi) | (abi == ABI_X32 ? 0 : cosched_trapped_classes());
+		filter = filter_build(classes, trace_selection(), !o->may_skip_nnp || sandbox_get());
+		if (!filter)
+			die("cannot build the seccomp filter: %s", filter_error());
+	}
 	run_limits_start();
 	own_filters_prepare(filter);
 	main_pid = spawn_program(o, &main_target);
@@ -728,7 +744,7 @@ int event_loop_run(const struct run_options *o)
 			if (errno == EINTR) {
 				cosched_tick();
 				run_limits_tick();
-				nt_waits_tick();
+				personalities_tick();
 				continue;
 			}
 			die("waiting for the program failed: %s", strerror(errno));
@@ -737,7 +753,7 @@ int event_loop_run(const struct run_options *o)
 		cosched_note_stop();
 		counts.stops++;
 		run_limits_tick();
-		nt_waits_tick();
+		personalities_tick();
 		if (o->verbose >= 2)
 			fprintf(stderr, "picovisor: event: pid %d status %#x%s\n", pid, status, t ? "" : " (unknown)");
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {

@@ -442,20 +442,18 @@ const struct personality personality_nt = {
 	.syscall_exit = nt_syscall_exit,
 	.task_created = nt_task_created,
 	.task_start = nt_task_start,
+	.tick = nt_waits_tick,
 };
 
-/* The standard streams: file objects on the tracee's fds 0, 1 and 2. */
-static void add_std_handle(struct nt_process *np, int fd, uint32_t access, uint32_t want)
+/* The standard streams: file objects on the tracee's fds 0, 1 and 2. Did it get the handle it must have? */
+static bool add_std_handle(struct nt_process *np, int fd, uint32_t access, uint32_t want)
 {
 	struct nt_object *o = nt_object_new(NT_TYPE_FILE);
-	uint32_t h;
 
 	o->file.fd = fd;
 	o->file.sync_io = true;
 	o->file.share = 7;
-	h = nt_handle_add(np, o, access | 0x100000 /* SYNCHRONIZE */ | 0x80 /* READ_ATTRIBUTES */);
-	if (h != want)
-		die("internal error: standard handle %#x instead of %#x", h, want);
+	return nt_handle_add(np, o, access | 0x100000 /* SYNCHRONIZE */ | 0x80 /* READ_ATTRIBUTES */) == want;
 }
 
 static uint32_t page_protect_of(int prot)
@@ -481,18 +479,22 @@ void nt_process_add_region(struct tracee *t, uint64_t alloc_base, uint64_t alloc
 		nt_alloc_set(a, base, base + ((size + 4095) & ~4095ULL), page_protect_of(prot));
 }
 
-void nt_process_start(struct tracee *t, const struct nt_start *s)
+const char *nt_process_start(struct tracee *t, const struct nt_start *s)
 {
 	struct nt_process *np = xcalloc(1, sizeof(*np));
 
+	if (!add_std_handle(np, 0, 0x1 | 0x20000, NT_HANDLE_STDIN) ||      /* FILE_READ_DATA | READ_CONTROL */
+	    !add_std_handle(np, 1, 0x2 | 0x4 | 0x20000, NT_HANDLE_STDOUT) || /* WRITE_DATA | APPEND_DATA */
+	    !add_std_handle(np, 2, 0x2 | 0x4 | 0x20000, NT_HANDLE_STDERR)) {
+		process_free(np);
+		return "internal error: the standard handles are not the first of the handle table";
+	}
 	process_free(t->proc->nt);
 	np->start = *s;
-	add_std_handle(np, 0, 0x1 | 0x20000, NT_HANDLE_STDIN);        /* FILE_READ_DATA | READ_CONTROL */
-	add_std_handle(np, 1, 0x2 | 0x4 | 0x20000, NT_HANDLE_STDOUT); /* WRITE_DATA | APPEND_DATA */
-	add_std_handle(np, 2, 0x2 | 0x4 | 0x20000, NT_HANDLE_STDERR);
 	t->proc->nt = np;
 	t->proc->pers = &personality_nt;
 	nt_exit_thread(t);
 	nt_thread_of(t)->teb = s->teb;
 	t->nt->work = s->work;
+	return NULL;
 }
