@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+struct pico_process;
 struct tracee;
 struct syscall_stop;
 
@@ -32,8 +33,40 @@ const struct host_facts *host_facts(void);
 /* Who a thread is: its tid and its process's tgid. */
 pid_t host_tid(const struct tracee *t);
 pid_t host_tgid(const struct tracee *t);
+/* The tgid of a process when it ends (exit_process). */
+pid_t host_process_tgid(const struct pico_process *p);
 /* Is pid a thread (or tgid) of a process of the run? */
 bool host_task_in_run(pid_t pid);
+/* The tgid of the run's thread tid, or 0 if tid is none of the run's. */
+pid_t host_tgid_of(pid_t tid);
+/* Call fn with the tid of every traced thread of the run. */
+void host_for_each_task(void (*fn)(pid_t tid, void *ctx), void *ctx);
+/* Traced threads alive now. */
+int host_live_tasks(void);
+/* The process picovisor was asked to run, at its first exec (the program itself, always allowed)? */
+bool host_is_launch(const struct tracee *t);
+/* A pidfd on t's process, picovisor's own (its signal target), or -1. */
+int host_process_pidfd(const struct tracee *t);
+
+/*
+ * The personality's own state of a thread and of a process (opaque to the
+ * supervisor; NULL until set). The personality frees it in its exit_thread
+ * and exit_process.
+ */
+void *host_thread_state(const struct tracee *t);
+void host_set_thread_state(struct tracee *t, void *state);
+
+/*
+ * The thread's slot of the sealed scratch area (scratch.h: memory its process
+ * can read but no thread of it can change), which a call's checked arguments
+ * are copied into: its address, or 0 with *err set (-ENOMEM, -ENOSYS). sp:
+ * the thread's stack pointer, for a process that has no area yet.
+ */
+uint64_t host_scratch_slot(struct tracee *t, uint64_t sp, int *err);
+/* Write into t's scratch area. 0 or -errno. */
+int host_scratch_write(struct tracee *t, uint64_t addr, const void *buf, size_t len);
+/* Does addr lie in t's scratch area (a call already given scratch pointers)? */
+bool host_scratch_contains(const struct tracee *t, uint64_t addr);
 
 /*
  * The executable the exe link path names (/proc/self/exe, /proc/PID/exe,
@@ -55,5 +88,16 @@ void host_report_refusal(struct tracee *t, const struct syscall_stop *s, const c
 void host_say_refused(struct tracee *t, const char *why, int err);
 /* End the run: every tracee is killed, the run's status is 159 (a violation under on-violation kill). */
 void host_end_run_violation(void);
+
+struct verdict;
+/*
+ * Let a thread the personality held (VERDICT_HELD: parked in a wait, or a
+ * signal it served) go on now, as v says (VERDICT_RESUME: set_regs,
+ * want_exit). Outside the personality's hooks for that thread only: inside
+ * one, the hook's own verdict says it.
+ */
+void host_release(struct tracee *t, const struct verdict *v);
+/* The run's thread tid (opaque: for host operations and the personality's own state), or NULL. */
+struct tracee *host_find_thread(pid_t tid);
 
 #endif

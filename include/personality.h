@@ -82,8 +82,10 @@ struct personality {
 	void (*exit_process)(struct pico_process *p, int wait_status);
 	/* Which class flags of the syscall table this personality needs trapped, per ABI. */
 	unsigned (*trapped_classes)(enum abi abi);
-	/* Optional: the syscall-exit stop of a call whose entry asked for it (t->personality_exit). */
-	void (*syscall_exit)(struct tracee *t);
+	/* Optional: the syscall-exit stop of a call whose verdict asked for it (want_exit). v comes as
+	 * VERDICT_RESUME: the thread goes on as the call left it; set_regs gives it other registers, want_exit
+	 * stops it at the exit of the call those registers make. */
+	void (*syscall_exit)(struct tracee *t, struct verdict *v);
 	/* Optional: may the exec t is serving map this image (fd: the supervisor's, on the file)? 0 or -errno. */
 	int (*image_allowed)(struct tracee *t, int fd, const char *role);
 	/* Optional: a new thread or process of t's was created (it has not run yet). */

@@ -16,7 +16,7 @@
 #include <sys/syscall.h>
 
 #include "filter.h"
-#include "own_filters.h"
+#include "../../tracer/run/own_filters.h"
 #include "seccomp_bpf.h"
 #include "../../tracer/run/seccomp_guard.h"
 

@@ -25,13 +25,13 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "event_loop.h"
+#include "../run/event_loop.h"
 #include "exec_job_internal.h"
 #include "filter.h"
 #include "nt.h"
 #include "pe_image.h"
-#include "own_filters.h"
-#include "scratch.h"
+#include "../run/own_filters.h"
+#include "../run/scratch.h"
 #include "stub.h"
 #include "trace.h"
 #include "util.h"

@@ -1,4 +1,4 @@
-/* The one waitpid loop of a run: see include/event_loop.h. */
+/* The one waitpid loop of a run: see tracer/run/event_loop.h. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
@@ -13,7 +13,7 @@
 
 #include "cosched.h"
 #include "event_loop.h"
-#include "exec_job.h"
+#include "../load/exec_job.h"
 #include "filter.h"
 #include "host.h"
 #include "options.h"
@@ -334,6 +334,15 @@ static void refuse(struct tracee *t, const struct syscall_stop *s, int err, cons
 	verdict_fail(s, err);
 }
 
+void host_release(struct tracee *t, const struct verdict *v)
+{
+	if (v->set_regs)
+		regs_set(t->tid, &v->regs);
+	t->resume = v->want_exit ? RESUME_SYSCALL : RESUME_CONT;
+	t->personality_exit = v->want_exit;
+	tracee_resume(t, 0);
+}
+
 /* Do what the personality decided for the call t is stopped in; the only place such a stop is resumed. */
 static void carry_out(struct tracee *t, const struct syscall_stop *s)
 {
@@ -468,8 +477,16 @@ static void on_syscall_stop(struct tracee *t)
 		if (t->seccomp_install)
 			seccomp_guard_exit(t);
 		if (t->personality_exit) {
+			struct verdict v = { .kind = VERDICT_RESUME };
+
 			t->personality_exit = false;
-			t->proc->pers->syscall_exit(t);
+			t->proc->pers->syscall_exit(t, &v);
+			if (v.set_regs)
+				regs_set(t->tid, &v.regs);
+			if (v.want_exit) {
+				t->personality_exit = true;
+				t->resume = RESUME_SYSCALL;
+			}
 		}
 		trace_call_end(t);
 		if (t->exec_event_pending) {

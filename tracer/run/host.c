@@ -7,6 +7,7 @@
 #include "options.h"
 #include "proc_links.h"
 #include "run_report.h"
+#include "scratch.h"
 #include "util.h"
 
 static struct host_facts facts;
@@ -35,9 +36,85 @@ pid_t host_tgid(const struct tracee *t)
 	return t->proc ? t->proc->tgid : t->tid;
 }
 
+pid_t host_process_tgid(const struct pico_process *p)
+{
+	return p->tgid;
+}
+
 bool host_task_in_run(pid_t pid)
 {
 	return tracee_find(pid) != NULL;
+}
+
+struct tracee *host_find_thread(pid_t tid)
+{
+	return tracee_find(tid);
+}
+
+pid_t host_tgid_of(pid_t tid)
+{
+	struct tracee *t = tracee_find(tid);
+
+	return t ? host_tgid(t) : 0;
+}
+
+struct each_task {
+	void (*fn)(pid_t tid, void *ctx);
+	void *ctx;
+};
+
+static void each_task(struct tracee *t, void *ctx)
+{
+	struct each_task *e = ctx;
+
+	e->fn(t->tid, e->ctx);
+}
+
+void host_for_each_task(void (*fn)(pid_t tid, void *ctx), void *ctx)
+{
+	struct each_task e = { fn, ctx };
+
+	tracee_for_each(each_task, &e);
+}
+
+int host_live_tasks(void)
+{
+	return tracee_live_count();
+}
+
+bool host_is_launch(const struct tracee *t)
+{
+	return t->proc->is_main && !t->proc->loaded;
+}
+
+int host_process_pidfd(const struct tracee *t)
+{
+	return t->proc->target.pidfd;
+}
+
+void *host_thread_state(const struct tracee *t)
+{
+	return t->pers_state;
+}
+
+void host_set_thread_state(struct tracee *t, void *state)
+{
+	t->pers_state = state;
+}
+
+uint64_t host_scratch_slot(struct tracee *t, uint64_t sp, int *err)
+{
+	return scratch_slot(t, sp, err);
+}
+
+int host_scratch_write(struct tracee *t, uint64_t addr, const void *buf, size_t len)
+{
+	return scratch_write(t, addr, buf, len);
+}
+
+bool host_scratch_contains(const struct tracee *t, uint64_t addr)
+{
+	return scratch_contains(t, addr);
 }
 
 const char *host_exe_link(struct tracee *t, const char *path)

@@ -13,7 +13,7 @@
 
 #include "event_loop.h"
 #include "options.h"
-#include "pe_image.h"
+#include "../load/pe_image.h"
 #include "policy_cmd.h"
 #include "run_report.h"
 #include "sandbox.h"

@@ -1,4 +1,4 @@
-/* The seccomp filters picovisor installed, and their verdict at a stop (include/own_filters.h). */
+/* The seccomp filters picovisor installed, and their verdict at a stop (tracer/run/own_filters.h). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>

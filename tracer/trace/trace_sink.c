@@ -13,9 +13,9 @@
 #include <unistd.h>
 
 #include "decode.h"
-#include "event_loop.h"
+#include "../run/event_loop.h"
 #include "nt.h"
-#include "options.h"
+#include "../run/options.h"
 #include "personality.h"
 #include "trace.h"
 #include "util.h"

@@ -20,11 +20,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "event_loop.h"
+#include "../../tracer/run/event_loop.h"
 #include "nt_file.h"
 #include "nt_internal.h"
 #include "sandbox.h"
-#include "scratch.h"
+#include "../../tracer/run/scratch.h"
 #include "util.h"
 
 #ifndef RENAME_NOREPLACE

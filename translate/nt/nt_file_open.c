@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "nt_file.h"
-#include "event_loop.h"
+#include "../../tracer/run/event_loop.h"
 #include "nt_internal.h"
 #include "util.h"
 

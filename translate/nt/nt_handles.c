@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "event_loop.h"
-#include "event_loop.h"
+#include "../../tracer/run/event_loop.h"
+#include "../../tracer/run/event_loop.h"
 #include "nt_file.h"
 #include "nt_internal.h"
 #include "util.h"

@@ -16,7 +16,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "host.h"
 #include "nt.h"
+#include "personality.h"
 #include "tracee.h"
 
 enum nt_type {
@@ -163,6 +165,7 @@ struct nt_thread {
 	bool start_pending;
 	bool terminating;          /* NtTerminateThread by another thread: it ends at its next stop in a service */
 	ntstatus terminate_status;
+	struct verdict *verdict;   /* while the event loop is in a hook of this thread's: where its decision goes */
 };
 
 /* ---- The call primitives (nt_personality.c). */
@@ -172,6 +175,9 @@ struct nt_thread {
  */
 void nt_thread_end(struct tracee *t, ntstatus status);
 void nt_done(struct tracee *t, ntstatus status);
+/* The thread goes on with registers r (stopped at the exit of the call they make when exit_stop): the
+ * verdict of the hook the loop is in for it, or, for a thread held (a wait), released now. */
+void nt_go_on(struct tracee *t, const tracee_regs *r, bool exit_stop);
 /* The call is taken back, at its seccomp stop: the thread runs on from before its syscall instruction,
  * as Linux restarts a call a signal interrupted (a pending signal is delivered first). */
 void nt_restart(struct tracee *t);

@@ -15,7 +15,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 
-#include "event_loop.h"
+#include "../../tracer/run/event_loop.h"
 #include "nt_internal.h"
 #include "nt_memory.h"
 #include "util.h"

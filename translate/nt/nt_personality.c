@@ -15,11 +15,11 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "event_loop.h"
+#include "../../tracer/run/event_loop.h"
 #include "nt_internal.h"
 #include "nt_memory.h"
 #include "personality.h"
-#include "scratch.h"
+#include "../../tracer/run/scratch.h"
 #include "trace.h"
 #include "util.h"
 
@@ -111,6 +111,17 @@ static void call_release(struct nt_call *c)
 	c->p_free = NULL;
 }
 
+void nt_go_on(struct tracee *t, const tracee_regs *r, bool exit_stop)
+{
+	struct verdict v = { .kind = VERDICT_RESUME, .set_regs = true, .regs = *r, .want_exit = exit_stop };
+	struct nt_thread *nt = nt_thread_of(t);
+
+	if (nt->verdict)
+		*nt->verdict = v;
+	else
+		host_release(t, &v);
+}
+
 /* Give the program its registers back, rax = status. At a seccomp stop the call is skipped. */
 void nt_done(struct tracee *t, ntstatus status)
 {
@@ -129,14 +140,10 @@ void nt_done(struct tracee *t, ntstatus status)
 	if (!at_exit)
 		regs_set_syscall_nr(&r, -1); /* skipped (this sets rax too: the status goes in after) */
 	regs_set_retval(&r, (long)(uint64_t)status);
-	regs_set(t->tid, &r);
 	c->active = false;
 	c->at_exit = false;
 	call_release(c);
-	t->resume = RESUME_CONT;
-	t->personality_exit = false;
-	if (!at_exit)
-		tracee_resume(t, 0); /* at an exit stop the event loop resumes */
+	nt_go_on(t, &r, false);
 }
 
 /*
@@ -173,13 +180,10 @@ void nt_restart(struct tracee *t)
 	regs_set_syscall_nr(&r, -1); /* skipped here; rax and ip as before the syscall instruction ran */
 	regs_set_retval(&r, regs_syscall_nr(&c->regs));
 	regs_set_ip(&r, regs_ip(&c->regs) - SYSCALL_INSN_LEN);
-	regs_set(t->tid, &r);
 	c->active = false;
 	c->at_exit = false;
 	call_release(c);
-	t->resume = RESUME_CONT;
-	t->personality_exit = false;
-	tracee_resume(t, 0);
+	nt_go_on(t, &r, false);
 }
 
 void nt_linux(struct tracee *t, nt_then_fn then, long nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
@@ -199,21 +203,15 @@ void nt_linux(struct tracee *t, nt_then_fn then, long nr, uint64_t a0, uint64_t 
 		regs_set_retval(&r, nr);
 		chain_expect(c, &r);
 	}
-	regs_set(t->tid, &r);
 	c->then = then;
 	if (c->chained) {
-		/* Not PTRACE_SYSCALL from here: its entry stop would come before the seccomp stop. */
-		t->resume = RESUME_CONT;
-		t->personality_exit = false;
-		if (c->from_signal) {
-			c->from_signal = false;
-			tracee_resume(t, 0); /* the SIGILL is not delivered */
-		}
+		/* Not PTRACE_SYSCALL from here: its entry stop would come before the seccomp stop. After a SIGILL
+		 * (nt_signal), which is not delivered, the thread is released from here. */
+		c->from_signal = false;
+		nt_go_on(t, &r, false);
 		return;
 	}
-	t->resume = RESUME_SYSCALL;
-	t->personality_exit = true;
-	tracee_resume(t, 0);
+	nt_go_on(t, &r, true);
 }
 
 /*
@@ -272,16 +270,22 @@ static void serve(struct tracee *t, const struct syscall_stop *s, bool from_sign
 	handlers[c->svc - nt_services](t);
 }
 
+static void enter(struct tracee *t, const struct syscall_stop *s);
+
 static void nt_syscall_enter(struct tracee *t, const struct syscall_stop *s)
 {
-	struct nt_call *c = nt_call_of(t);
 
-	/*
-	 * The adapter NT still runs on (docs/architecture.md, "Personalities
-	 * return verdicts"): its services resume the thread themselves, through
-	 * nt_linux, nt_done and the waits, so the loop is told to leave it be.
-	 */
+	/* Held unless a service lets it go on (nt_go_on): a wait parks it. */
 	s->verdict->kind = VERDICT_HELD;
+	nt_thread_of(t)->verdict = s->verdict;
+	enter(t, s);
+	if (t->nt)
+		t->nt->verdict = NULL;
+}
+
+static void enter(struct tracee *t, const struct syscall_stop *s)
+{
+	struct nt_call *c = nt_call_of(t);
 
 	/*
 	 * Every call of an NT process stops here through its own filter (the
@@ -292,9 +296,7 @@ static void nt_syscall_enter(struct tracee *t, const struct syscall_stop *s)
 		c->chained = false;
 		if (chain_arrived(c, &s->regs)) {
 			/* The next Linux call of a service, back at its seccomp stop as written: it runs now. */
-			t->resume = RESUME_SYSCALL;
-			t->personality_exit = true;
-			tracee_resume(t, 0);
+			*s->verdict = (struct verdict){ .kind = VERDICT_RESUME, .want_exit = true };
 			return;
 		}
 		/*
@@ -310,7 +312,17 @@ static void nt_syscall_enter(struct tracee *t, const struct syscall_stop *s)
 	serve(t, &(struct syscall_stop){ .abi = ABI_NT, .nr = s->nr, .regs = s->regs }, false);
 }
 
-static void nt_syscall_exit(struct tracee *t)
+static void syscall_exit(struct tracee *t);
+
+static void nt_syscall_exit(struct tracee *t, struct verdict *v)
+{
+	nt_thread_of(t)->verdict = v;
+	syscall_exit(t);
+	if (t->nt)
+		t->nt->verdict = NULL;
+}
+
+static void syscall_exit(struct tracee *t)
 {
 	struct nt_call *c = nt_call_of(t);
 	tracee_regs r;
@@ -326,10 +338,8 @@ static void nt_syscall_exit(struct tracee *t)
 		tracee_regs again = r;
 		regs_set_ip(&again, regs_ip(&c->regs) - SYSCALL_INSN_LEN);
 		regs_set_retval(&again, (long)c->st[7]);
-		regs_set(t->tid, &again);
 		chain_expect(c, &again);
-		t->resume = RESUME_CONT; /* as in nt_linux: to its seccomp stop */
-		t->personality_exit = false;
+		nt_go_on(t, &again, false); /* as in nt_linux: to its seccomp stop */
 		return;
 	}
 	c->then = NULL;

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "event_loop.h"
+#include "../../tracer/run/event_loop.h"
 #include "nt_internal.h"
 #include "util.h"
 

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "event_loop.h"
+#include "../../tracer/run/event_loop.h"
 #include "nt_internal.h"
 #include "trace.h"
 
@@ -136,10 +136,8 @@ static void leave(struct tracee *t, long nr, ntstatus status)
 		nt_trace_call(t, false);
 	regs_set_syscall_nr(&r, nr);
 	regs_set_arg(&r, ABI_X86_64, 0, status & 0xff);
-	regs_set(t->tid, &r);
 	c->active = false;
-	t->resume = RESUME_CONT;
-	tracee_resume(t, 0);
+	nt_go_on(t, &r, false);
 }
 
 void nt_serve_NtTerminateProcess(struct tracee *t)
@@ -180,7 +178,7 @@ void nt_thread_end(struct tracee *t, ntstatus status)
  */
 static void terminate_other(struct tracee *t, struct nt_object *o, ntstatus status)
 {
-	struct tracee *target = o->thread.tid ? tracee_find(o->thread.tid) : NULL;
+	struct tracee *target = o->thread.tid ? host_find_thread(o->thread.tid) : NULL;
 
 	if (o->thread.done || !target || !target->nt || target->proc != t->proc) {
 		nt_done(t, o->thread.done || !target ? STATUS_SUCCESS : STATUS_INVALID_HANDLE);

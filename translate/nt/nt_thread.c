@@ -8,7 +8,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
-#include "event_loop.h"
+#include "../../tracer/run/event_loop.h"
 #include "nt_internal.h"
 #include "util.h"
 

@@ -21,13 +21,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "options.h"
 #include "path_access.h"
 #include "path_args.h"
 #include "../pathmap/path_translate.h"
 #include "promises.h"
 #include "sandbox_internal.h"
-#include "scratch.h"
 #include "tracee.h"
 #include "util.h"
 
@@ -35,7 +33,7 @@
 
 bool sandbox_pid_in_run(pid_t pid)
 {
-	return tracee_find(pid) != NULL;
+	return host_task_in_run(pid);
 }
 
 static const char *rule_text(const struct policy_path *rule, char *buf, size_t size)
@@ -97,7 +95,7 @@ bool sandbox_fd_may_change(struct tracee *t, int fd)
 
 	if (!sb || sb->policy.on_violation == VIOLATION_LOG)
 		return true;
-	snprintf(link, sizeof(link), "/proc/%d/fd/%d", t->tid, fd);
+	snprintf(link, sizeof(link), "/proc/%d/fd/%d", host_tid(t), fd);
 	n = readlink(link, path, sizeof(path) - 1);
 	if (n < 0)
 		return false;
@@ -126,9 +124,9 @@ enum check_result sandbox_check_paths(struct tracee *t, struct syscall_stop *s, 
 		ssize_t len;
 		int rc;
 
-		if (scratch_contains(t, regs_arg(&s->regs, s->abi, i)))
+		if (host_scratch_contains(t, regs_arg(&s->regs, s->abi, i)))
 			continue; /* translated: already the supervisor's copy */
-		len = tracee_read_string(t->tid, regs_arg(&s->regs, s->abi, i), path, PATH_MAX);
+		len = tracee_read_string(host_tid(t), regs_arg(&s->regs, s->abi, i), path, PATH_MAX);
 		if (len < 0) { /* what the kernel says about the same pointer */
 			sandbox_fail_call(t, s, (int)-len);
 			goto out;
@@ -153,7 +151,7 @@ enum check_result sandbox_check_paths(struct tracee *t, struct syscall_stop *s, 
 			need = PERM_C;
 		if (e->flags & FX_WRITE)
 			need = (need & PERM_ANY) ? PERM_W : need | PERM_W;
-		rc = path_resolve(t->tid, t->proc->tgid, dirfd, path, args[k].follow, resolved, PATH_MAX);
+		rc = path_resolve(host_tid(t), host_tgid(t), dirfd, path, args[k].follow, resolved, PATH_MAX);
 		if (rc == PATH_NOT_A_FILE) { /* a pipe or socket through /proc/PID/fd: no rule; the name as given */
 			/* unless that /proc link (resolved names it, if any) is of a task outside the run */
 			if (sandbox_check_proc_target(t, s, resolved, need) == CHECK_DONE)
@@ -234,7 +232,7 @@ enum check_result sandbox_check_openat2(struct tracee *t, struct syscall_stop *s
 		sandbox_fail_call(t, s, EINVAL);
 		return CHECK_DONE;
 	}
-	if (tracee_read(t->tid, regs_arg(&s->regs, s->abi, 2), &how, sizeof(how)) != (ssize_t)sizeof(how)) {
+	if (tracee_read(host_tid(t), regs_arg(&s->regs, s->abi, 2), &how, sizeof(how)) != (ssize_t)sizeof(how)) {
 		sandbox_fail_call(t, s, EFAULT);
 		return CHECK_DONE;
 	}
@@ -278,7 +276,7 @@ static bool sockaddr_arg(struct tracee *t, const struct syscall_stop *s, uint64_
 		}
 		if (e->args[i].kind == K_MSGHDR_IN) {
 			struct msghdr m;
-			if (tracee_read(t->tid, regs_arg(&s->regs, s->abi, i), &m, sizeof(m)) != (ssize_t)sizeof(m))
+			if (tracee_read(host_tid(t), regs_arg(&s->regs, s->abi, i), &m, sizeof(m)) != (ssize_t)sizeof(m))
 				return *addr = 1, *len = 0, true; /* unreadable: the kernel says EFAULT */
 			*addr = (uint64_t)(uintptr_t)m.msg_name;
 			*len = m.msg_namelen;
@@ -354,7 +352,7 @@ enum check_result sandbox_check_sockaddr(struct tracee *t, struct syscall_stop *
 	if (len > sizeof(ss))
 		len = sizeof(ss);
 	memset(&ss, 0, sizeof(ss));
-	got = len >= sizeof(sa_family_t) ? tracee_read(t->tid, addr, &ss, len) : -EINVAL;
+	got = len >= sizeof(sa_family_t) ? tracee_read(host_tid(t), addr, &ss, len) : -EINVAL;
 	if (got < (ssize_t)sizeof(sa_family_t)) {
 		sandbox_fail_call(t, s, got == -EINVAL ? EINVAL : EFAULT);
 		return CHECK_DONE;
@@ -386,7 +384,7 @@ enum check_result sandbox_check_sockaddr(struct tracee *t, struct syscall_stop *
 			sandbox_serve_unix_path(t, s, path); /* on the socket file it checks: see sandbox_unix.c */
 			return CHECK_DONE;
 		}
-		rc = path_resolve(t->tid, t->proc->tgid, AT_FDCWD, path, false, resolved, sizeof(resolved));
+		rc = path_resolve(host_tid(t), host_tgid(t), AT_FDCWD, path, false, resolved, sizeof(resolved));
 		if (rc < 0) {
 			sandbox_fail_call(t, s, -rc);
 			return CHECK_DONE;
@@ -397,7 +395,7 @@ enum check_result sandbox_check_sockaddr(struct tracee *t, struct syscall_stop *
 		 */
 		if (sandbox_check_resolved(t, s, resolved, PERM_C, NULL) == CHECK_DONE)
 			return CHECK_DONE;
-		if (scratch_contains(t, addr))
+		if (host_scratch_contains(t, addr))
 			return CHECK_PASS;
 		for (int i = 0; i < syscall_nargs(s->entry); i++)
 			if (s->entry->args[i].kind == K_SOCKADDR_IN)
@@ -417,11 +415,11 @@ struct group_search {
 	bool found;
 };
 
-static void find_group(struct tracee *t, void *ctx)
+static void find_group(pid_t tid, void *ctx)
 {
 	struct group_search *g = ctx;
 
-	if (!g->found && getpgid(t->tid) == g->pgid && getsid(t->tid) != getsid(0))
+	if (!g->found && getpgid(tid) == g->pgid && getsid(tid) != getsid(0))
 		g->found = true;
 }
 
@@ -441,7 +439,7 @@ bool sandbox_group_in_run(pid_t pgid)
 		return false;
 	if (sandbox_pid_in_run(pgid))
 		return true;
-	tracee_for_each(find_group, &g);
+	host_for_each_task(find_group, &g);
 	return g.found;
 }
 
@@ -502,10 +500,10 @@ enum check_result sandbox_check_pids(struct tracee *t, const struct syscall_stop
 			long who = i > 0 ? (long)(int)regs_arg(&s->regs, s->abi, 0) : 0; /* checked above */
 
 			if (who == 0)
-				who = t->proc->tgid;
+				who = host_tgid(t);
 			/* its own group, a group the run made, or (--tty) the one it started in */
 			if (v <= 0 || v == who || sandbox_group_in_run((pid_t)v) ||
-			    (run_options()->share_tty && v == getpgrp()))
+			    (host_facts()->share_tty && v == getpgrp()))
 				continue;
 			return sandbox_refuse(t, s, EPERM, true, NULL,
 					      "process group %ld was not made by the run: setpgid never joins it", v);
@@ -518,14 +516,14 @@ enum check_result sandbox_check_pids(struct tracee *t, const struct syscall_stop
 				return sandbox_refuse(t, s, EPERM, true, NULL,
 						      "%s on every process of a user reaches beyond the run", e->name);
 			if (which == group) {
-				if ((v == 0 && sandbox_get()->sid) || sandbox_group_in_run((pid_t)(v ? v : getpgid(t->tid))))
+				if ((v == 0 && sandbox_get()->sid) || sandbox_group_in_run((pid_t)(v ? v : getpgid(host_tid(t)))))
 					continue;
 				return sandbox_refuse_target(t, s, v, "process group");
 			}
 		}
 		if (v == 0) {
 			/* kill(0): the caller's group, the run's own unless it shares picovisor's (--tty) */
-			if (!signals || run_options()->share_tty == false || sandbox_group_in_run(getpgid(t->tid)))
+			if (!signals || host_facts()->share_tty == false || sandbox_group_in_run(getpgid(host_tid(t))))
 				continue;
 			return sandbox_refuse_target(t, s, v, "process group");
 		}

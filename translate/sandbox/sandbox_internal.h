@@ -6,9 +6,23 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "event_loop.h"
+#include "host.h"
 #include "personality.h"
 #include "sandbox.h"
+
+/*
+ * The sandbox's own state of a thread (host_thread_state), there while a call
+ * of the thread needs it: a translated call's exit (path_translate.h), a fork
+ * counted against the process limit.
+ */
+struct sandbox_thread {
+	struct path_exit *path_exit; /* what to restore or fix up at this call's exit, or NULL */
+	bool fork_counted;           /* a fork under the process limit is in flight */
+};
+struct path_exit *sandbox_path_exit(const struct tracee *t);
+void sandbox_set_path_exit(struct tracee *t, struct path_exit *pe);
+bool sandbox_fork_counted(const struct tracee *t);
+void sandbox_set_fork_counted(struct tracee *t, bool counted);
 
 /* What a check concluded. */
 enum check_result {

@@ -62,7 +62,7 @@ static bool proc_field(FILE *f, const char *name, long *out)
 /* Look at the descriptor itself, through a copy of it (never by a name the program chose). 0 or -errno. */
 static int fd_process_of(struct tracee *t, int fd, struct fd_process *out)
 {
-	long pidfd = t->proc->target.pidfd, own = -1, copy, v;
+	long pidfd = host_process_pidfd(t), own = -1, copy, v;
 	char path[64];
 	struct statfs sf;
 	FILE *f;
@@ -70,7 +70,7 @@ static int fd_process_of(struct tracee *t, int fd, struct fd_process *out)
 
 	memset(out, 0, sizeof(*out));
 	if (pidfd < 0) /* no pidfd kept (an old kernel, or out of descriptors): the process is ours, unreaped */
-		pidfd = own = syscall(SYS_pidfd_open, t->proc->tgid, 0);
+		pidfd = own = syscall(SYS_pidfd_open, host_tgid(t), 0);
 	copy = pidfd >= 0 ? syscall(SYS_pidfd_getfd, pidfd, fd, 0) : -1;
 	rc = copy < 0 ? -errno : 0;
 	if (own >= 0)
@@ -141,8 +141,8 @@ static enum check_result signal_by_checked_pid(struct tracee *t, struct syscall_
 {
 	uint64_t sig = regs_arg(&s->regs, s->abi, 1), info = regs_arg(&s->regs, s->abi, 2);
 	uint64_t flags = regs_arg(&s->regs, s->abi, 3);
-	struct tracee *task = tracee_find(fp->pid);
-	pid_t tgid = task ? task->proc->tgid : fp->pid; /* not a tracee: a zombie child, a whole process */
+	pid_t task_tgid = host_tgid_of(fp->pid);
+	pid_t tgid = task_tgid ? task_tgid : fp->pid; /* not a tracee: a zombie child, a whole process */
 	bool thread = flags == PIDFD_SIGNAL_THREAD || (flags == 0 && fp->thread);
 
 	if (flags != 0 && flags != PIDFD_SIGNAL_THREAD && flags != PIDFD_SIGNAL_THREAD_GROUP &&
@@ -218,11 +218,11 @@ static enum check_result check_owner_value(struct tracee *t, const struct syscal
 static enum check_result set_thread_owner(struct tracee *t, struct syscall_stop *s, int fd,
 					  const struct f_owner_ex *owner)
 {
-	long pidfd = t->proc->target.pidfd, own = -1, copy;
+	long pidfd = host_process_pidfd(t), own = -1, copy;
 	int err = 0;
 
 	if (pidfd < 0)
-		pidfd = own = syscall(SYS_pidfd_open, t->proc->tgid, 0);
+		pidfd = own = syscall(SYS_pidfd_open, host_tgid(t), 0);
 	copy = pidfd >= 0 ? syscall(SYS_pidfd_getfd, pidfd, fd, 0) : -1;
 	if (copy < 0)
 		err = errno;
@@ -258,7 +258,7 @@ enum check_result sandbox_check_owner(struct tracee *t, struct syscall_stop *s)
 			enum check_result r;
 			int fd = i > 0 ? (int)regs_arg(&s->regs, s->abi, i - 1) : -1;
 
-			if (tracee_read(t->tid, arg, &owner, sizeof(owner)) != (ssize_t)sizeof(owner)) {
+			if (tracee_read(host_tid(t), arg, &owner, sizeof(owner)) != (ssize_t)sizeof(owner)) {
 				sandbox_fail_call(t, s, EFAULT);
 				return CHECK_DONE;
 			}

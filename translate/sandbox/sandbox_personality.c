@@ -25,9 +25,52 @@
 #include "tracee.h"
 #include "util.h"
 
+static struct sandbox_thread *state_of(const struct tracee *t)
+{
+	return host_thread_state(t);
+}
+
+/* Set a field of t's state (made on first use); the state goes once nothing is in flight. */
+static void state_update(struct tracee *t, struct path_exit *pe, bool counted)
+{
+	struct sandbox_thread *st = state_of(t);
+
+	if (!pe && !counted) {
+		free(st);
+		host_set_thread_state(t, NULL);
+		return;
+	}
+	if (!st) {
+		st = xcalloc(1, sizeof(*st));
+		host_set_thread_state(t, st);
+	}
+	st->path_exit = pe;
+	st->fork_counted = counted;
+}
+
+struct path_exit *sandbox_path_exit(const struct tracee *t)
+{
+	return state_of(t) ? state_of(t)->path_exit : NULL;
+}
+
+void sandbox_set_path_exit(struct tracee *t, struct path_exit *pe)
+{
+	state_update(t, pe, sandbox_fork_counted(t));
+}
+
+bool sandbox_fork_counted(const struct tracee *t)
+{
+	return state_of(t) && state_of(t)->fork_counted;
+}
+
+void sandbox_set_fork_counted(struct tracee *t, bool counted)
+{
+	state_update(t, sandbox_path_exit(t), counted);
+}
+
 void sandbox_answer(struct tracee *t, const struct syscall_stop *s, long ret)
 {
-	verdict_set_regs(s, t->path_exit ? &t->path_exit->orig : &s->regs); /* the program's own, if translated */
+	verdict_set_regs(s, sandbox_path_exit(t) ? &sandbox_path_exit(t)->orig : &s->regs); /* the program's own, if translated */
 	verdict_answer(s, ret);
 }
 
@@ -74,7 +117,7 @@ enum check_result sandbox_refuse(struct tracee *t, const struct syscall_stop *s,
  */
 static void serve(struct tracee *t, const struct syscall_stop *s)
 {
-	struct path_exit *pe = t->path_exit;
+	struct path_exit *pe = sandbox_path_exit(t);
 
 	if (pe && s->entry && (s->entry->flags & SC_EXEC)) {
 		struct verdict *v = s->verdict;
@@ -102,7 +145,7 @@ static enum check_result translate(struct tracee *t, const struct syscall_stop *
 /* The process picovisor was asked to run, at its first exec: the program itself is always allowed. */
 static bool is_launch(const struct tracee *t)
 {
-	return t->proc->is_main && !t->proc->loaded;
+	return host_is_launch(t);
 }
 
 static bool has_path_arg(const struct syscall_entry *e)
@@ -244,14 +287,14 @@ static enum check_result count_task(struct tracee *t, const struct syscall_stop 
 	struct sandbox *sb = sandbox_get();
 	uint64_t limit = sb->policy.limit[LIMIT_PROCS];
 
-	if ((uint64_t)(tracee_live_count() + sb->forks_in_flight) >= limit) {
+	if ((uint64_t)(host_live_tasks() + sb->forks_in_flight) >= limit) {
 		/* Like RLIMIT_NPROC: the fork fails, nothing is killed, whatever on-violation says. */
 		host_report_refusal(t, s, NULL, "the run's process limit (limit procs)", HOST_REFUSAL_DENIED, EAGAIN);
 		sandbox_fail_call(t, s, EAGAIN);
 		return CHECK_DONE;
 	}
 	sb->forks_in_flight++;
-	t->fork_counted = true;
+	sandbox_set_fork_counted(t, true);
 	s->verdict->want_exit = true;
 	return CHECK_PASS;
 }
@@ -315,12 +358,12 @@ static void sandbox_syscall_enter(struct tracee *t, const struct syscall_stop *s
  * program's registers back; a fork a process-limit check let through has
  * returned (its task, if any, is counted as live now).
  */
-static void sandbox_syscall_exit(struct tracee *t)
+static void sandbox_syscall_exit(struct tracee *t, struct verdict *v)
 {
-	if (t->path_exit)
-		path_translate_exit(t);
-	if (t->fork_counted) {
-		t->fork_counted = false;
+	if (sandbox_path_exit(t))
+		path_translate_exit(t, v);
+	if (sandbox_fork_counted(t)) {
+		sandbox_set_fork_counted(t, false);
 		sandbox_get()->forks_in_flight--;
 	}
 }
@@ -334,8 +377,8 @@ static int sandbox_signal(struct tracee *t, int sig)
 static void sandbox_exit_thread(struct tracee *t)
 {
 	path_exit_free(t);
-	if (t->fork_counted) { /* died inside a counted fork */
-		t->fork_counted = false;
+	if (sandbox_fork_counted(t)) { /* died inside a counted fork */
+		sandbox_set_fork_counted(t, false);
 		sandbox_get()->forks_in_flight--;
 	}
 }
@@ -343,14 +386,14 @@ static void sandbox_exit_thread(struct tracee *t)
 static void sandbox_exit_process(struct pico_process *p, int wait_status)
 {
 	(void)wait_status;
-	dirents_forget(p->tgid);
+	dirents_forget(host_process_tgid(p));
 }
 
 /* An interpreter an exec names (#!, PT_INTERP): its host path in the guest view. */
 static int sandbox_image_path(struct tracee *t, const char *path, char *host, size_t size)
 {
 	struct guest_resolved *res;
-	struct guest_lookup q = { t->tid, t->proc->tgid, AT_FDCWD, path, true, 0 };
+	struct guest_lookup q = { host_tid(t), host_tgid(t), AT_FDCWD, path, true, 0 };
 	int rc;
 
 	if (!guest_view()) {

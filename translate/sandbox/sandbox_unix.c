@@ -68,7 +68,7 @@ static long copy_control(struct tracee *t, const struct msghdr *m, struct payloa
 		return -ENOBUFS;
 	p->control = xmalloc(m->msg_controllen);
 	p->controllen = m->msg_controllen;
-	if (tracee_read(t->tid, (uint64_t)(uintptr_t)m->msg_control, p->control, p->controllen) !=
+	if (tracee_read(host_tid(t), (uint64_t)(uintptr_t)m->msg_control, p->control, p->controllen) !=
 	    (ssize_t)p->controllen)
 		return -EFAULT;
 	local.msg_control = p->control;
@@ -84,7 +84,7 @@ static long copy_control(struct tracee *t, const struct msghdr *m, struct payloa
 
 			if (p->nfds == (int)ARRAY_SIZE(p->fds))
 				return -ETOOMANYREFS;
-			copy = tracee_take_fd(t->tid, t->proc->tgid, fds[i]);
+			copy = tracee_take_fd(host_tid(t), host_tgid(t), fds[i]);
 			if (copy < 0)
 				return -EBADF;
 			p->fds[p->nfds++] = copy;
@@ -110,17 +110,17 @@ static long copy_payload(struct tracee *t, const struct syscall_stop *s, struct 
 			return -EMSGSIZE;
 		p->data = xmalloc(len ? len : 1);
 		p->len = (long)len;
-		if (len && tracee_read(t->tid, regs_arg(&s->regs, s->abi, buf), p->data, len) != (ssize_t)len)
+		if (len && tracee_read(host_tid(t), regs_arg(&s->regs, s->abi, buf), p->data, len) != (ssize_t)len)
 			return -EFAULT;
 		return 0;
 	}
-	if (tracee_read(t->tid, regs_arg(&s->regs, s->abi, msg), &m, sizeof(m)) != (ssize_t)sizeof(m))
+	if (tracee_read(host_tid(t), regs_arg(&s->regs, s->abi, msg), &m, sizeof(m)) != (ssize_t)sizeof(m))
 		return -EFAULT;
 	if (m.msg_iovlen > 1024)
 		return -EMSGSIZE;
 	iov = xcalloc(m.msg_iovlen ? m.msg_iovlen : 1, sizeof(*iov));
 	if (m.msg_iovlen &&
-	    tracee_read(t->tid, (uint64_t)(uintptr_t)m.msg_iov, iov, m.msg_iovlen * sizeof(*iov)) !=
+	    tracee_read(host_tid(t), (uint64_t)(uintptr_t)m.msg_iov, iov, m.msg_iovlen * sizeof(*iov)) !=
 		    (ssize_t)(m.msg_iovlen * sizeof(*iov)))
 		rc = -EFAULT;
 	for (size_t i = 0; rc == 0 && i < m.msg_iovlen; i++) {
@@ -132,7 +132,7 @@ static long copy_payload(struct tracee *t, const struct syscall_stop *s, struct 
 	p->data = xmalloc(total ? total : 1);
 	p->len = (long)total;
 	for (size_t i = 0, at = 0; rc == 0 && i < m.msg_iovlen; at += iov[i].iov_len, i++)
-		if (iov[i].iov_len && tracee_read(t->tid, (uint64_t)(uintptr_t)iov[i].iov_base, p->data + at,
+		if (iov[i].iov_len && tracee_read(host_tid(t), (uint64_t)(uintptr_t)iov[i].iov_base, p->data + at,
 						  iov[i].iov_len) != (ssize_t)iov[i].iov_len)
 			rc = -EFAULT;
 	free(iov);
@@ -183,7 +183,7 @@ void sandbox_serve_unix_path(struct tracee *t, const struct syscall_stop *s, con
 	long ret;
 	int sock = -1, file = -1;
 
-	sock = tracee_take_fd(t->tid, t->proc->tgid, (int)regs_arg(&s->regs, s->abi, 0));
+	sock = tracee_take_fd(host_tid(t), host_tgid(t), (int)regs_arg(&s->regs, s->abi, 0));
 	if (sock < 0) {
 		ret = sock;
 		goto answer;
@@ -197,7 +197,7 @@ void sandbox_serve_unix_path(struct tracee *t, const struct syscall_stop *s, con
 		if (ret < 0)
 			goto answer;
 	}
-	ret = thread_creds_read(t->tid, creds);
+	ret = thread_creds_read(host_tid(t), creds);
 	if (ret < 0)
 		goto answer;
 	file = sandbox_take_path(t, creds, AT_FDCWD, path, true);

@@ -16,7 +16,6 @@
 
 struct exec_job;
 struct scratch_area;
-struct path_exit;
 struct filter_chain;
 struct seccomp_install;
 struct personality;
@@ -61,8 +60,7 @@ struct tracee {
 	bool exec_event_pending;   /* traces: the kernel loaded an image; its exec event follows the exec's record */
 	bool personality_exit;     /* the personality wants this call's syscall-exit stop (syscall_exit) */
 	bool starting;             /* created, not yet run: the personality's task_start is due */
-	bool fork_counted;         /* sandbox: a fork under the process limit is in flight */
-	struct path_exit *path_exit; /* path translation: what to restore or fix up at this call's exit */
+	void *pers_state;          /* the personality's own state of the thread (host.h), or NULL */
 	int scratch_slot;          /* its slot in scratch_area, -1 for none */
 	int scratch_nslots;        /* slots it holds from scratch_slot on (a span, scratch.h); 0 counts as 1 */
 	struct nt_thread *nt;      /* a thread of an NT process: its TEB and the service in flight */
