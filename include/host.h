@@ -20,6 +20,11 @@ struct pico_process;
 struct tracee;
 struct syscall_stop;
 
+/* The scratch area's layout: a slot per thread, two paths and a structure (sockaddr, open_how, msghdr). */
+#define SCRATCH_SLOT_SIZE (3 * 4096UL)
+#define SCRATCH_SLOTS 256
+#define SCRATCH_SIZE (SCRATCH_SLOT_SIZE * SCRATCH_SLOTS)
+
 /* The facts of the run a personality may consult, settled before the program starts. */
 struct host_facts {
 	bool quiet;          /* --quiet: no refusal lines on standard error */
@@ -29,6 +34,8 @@ struct host_facts {
 	size_t trace_strsize; /* traces: bytes of each buffer shown */
 };
 const struct host_facts *host_facts(void);
+/* Is the run traced (picovisor trace, run --trace)? */
+bool host_tracing(void);
 
 /* Who a thread is: its tid and its process's tgid. */
 pid_t host_tid(const struct tracee *t);
@@ -55,6 +62,24 @@ int host_process_pidfd(const struct tracee *t);
  */
 void *host_thread_state(const struct tracee *t);
 void host_set_thread_state(struct tracee *t, void *state);
+void *host_process_state(const struct tracee *t);
+void host_set_process_state(struct tracee *t, void *state);
+/* The same of a process that ends (exit_process). */
+void *host_process_state_of(const struct pico_process *p);
+void host_set_process_state_of(struct pico_process *p, void *state);
+
+/* Threads of t's process traced now. */
+int host_process_threads(const struct tracee *t);
+/* From now on t's process is served by pers (a loader made it an NT process, say). */
+struct personality;
+void host_set_personality(struct tracee *t, const struct personality *pers);
+/*
+ * The status t's process ends with, as its personality names it (an
+ * NTSTATUS): traces and the report carry it. first_only: keep one already
+ * set. host_process_status: is one set, and which.
+ */
+void host_set_process_status(struct tracee *t, uint32_t status, bool first_only);
+bool host_process_status(const struct tracee *t, uint32_t *status);
 
 /*
  * The thread's slot of the sealed scratch area (scratch.h: memory its process
@@ -67,6 +92,8 @@ uint64_t host_scratch_slot(struct tracee *t, uint64_t sp, int *err);
 int host_scratch_write(struct tracee *t, uint64_t addr, const void *buf, size_t len);
 /* Does addr lie in t's scratch area (a call already given scratch pointers)? */
 bool host_scratch_contains(const struct tracee *t, uint64_t addr);
+/* Does [addr, addr + len) meet t's scratch area (where no out-parameter may go)? */
+bool host_scratch_overlaps(const struct tracee *t, uint64_t addr, size_t len);
 
 /*
  * The executable the exe link path names (/proc/self/exe, /proc/PID/exe,

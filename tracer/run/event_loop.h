@@ -32,7 +32,7 @@ struct pico_process {
 	bool loaded;         /* an image was loaded into it by picovisor (or the kernel) */
 	bool readlink_trapped; /* a filter of its own traps readlink: it could not be told its exe */
 	struct scratch_area *scratch; /* path translation's sealed memory (scratch.h), or NULL */
-	struct nt_process *nt;       /* an NT process's handle table and start (nt_internal.h), or NULL */
+	void *pers_state;            /* the personality's own state of the process (host.h), or NULL */
 	bool has_nt_status;          /* an NT process ended with this NTSTATUS (traces and reports carry it) */
 	uint32_t nt_status;
 };
@@ -63,7 +63,6 @@ struct tracee {
 	void *pers_state;          /* the personality's own state of the thread (host.h), or NULL */
 	int scratch_slot;          /* its slot in scratch_area, -1 for none */
 	int scratch_nslots;        /* slots it holds from scratch_slot on (a span, scratch.h); 0 counts as 1 */
-	struct nt_thread *nt;      /* a thread of an NT process: its TEB and the service in flight */
 	struct scratch_area *scratch_area;
 	struct filter_chain *filters; /* the seccomp filters picovisor installed in this thread (own_filters.h) */
 	bool program_filters;      /* the program installed a seccomp filter of its own in this thread */

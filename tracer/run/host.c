@@ -8,6 +8,7 @@
 #include "proc_links.h"
 #include "run_report.h"
 #include "scratch.h"
+#include "trace.h"
 #include "util.h"
 
 static struct host_facts facts;
@@ -24,6 +25,11 @@ void host_facts_set(const struct run_options *o)
 const struct host_facts *host_facts(void)
 {
 	return &facts;
+}
+
+bool host_tracing(void)
+{
+	return trace_enabled();
 }
 
 pid_t host_tid(const struct tracee *t)
@@ -100,6 +106,59 @@ void *host_thread_state(const struct tracee *t)
 void host_set_thread_state(struct tracee *t, void *state)
 {
 	t->pers_state = state;
+}
+
+void *host_process_state(const struct tracee *t)
+{
+	return t->proc->pers_state;
+}
+
+void host_set_process_state(struct tracee *t, void *state)
+{
+	t->proc->pers_state = state;
+}
+
+void *host_process_state_of(const struct pico_process *p)
+{
+	return p->pers_state;
+}
+
+void host_set_process_state_of(struct pico_process *p, void *state)
+{
+	p->pers_state = state;
+}
+
+int host_process_threads(const struct tracee *t)
+{
+	return t->proc->nthreads;
+}
+
+void host_set_personality(struct tracee *t, const struct personality *pers)
+{
+	t->proc->pers = pers;
+}
+
+void host_set_process_status(struct tracee *t, uint32_t status, bool first_only)
+{
+	if (first_only && t->proc->has_nt_status)
+		return;
+	t->proc->has_nt_status = true;
+	t->proc->nt_status = status;
+}
+
+bool host_process_status(const struct tracee *t, uint32_t *status)
+{
+	if (!t->proc || !t->proc->has_nt_status)
+		return false;
+	*status = t->proc->nt_status;
+	return true;
+}
+
+bool host_scratch_overlaps(const struct tracee *t, uint64_t addr, size_t len)
+{
+	const struct scratch_area *a = t->proc->scratch;
+
+	return a && a->addr && addr < a->addr + SCRATCH_SIZE && a->addr < addr + len;
 }
 
 uint64_t host_scratch_slot(struct tracee *t, uint64_t sp, int *err)

@@ -184,6 +184,16 @@ void nt_restart(struct tracee *t);
 void nt_linux(struct tracee *t, nt_then_fn then, long nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 	      uint64_t a4, uint64_t a5);
 struct nt_call *nt_call_of(struct tracee *t);
+/* The NT state of a thread (host_thread_state), NULL until nt_thread_of makes it; of a process that ends. */
+static inline struct nt_thread *nt_thread_state(const struct tracee *t)
+{
+	return host_thread_state(t);
+}
+
+static inline struct nt_process *nt_process_state_of(const struct pico_process *p)
+{
+	return host_process_state_of(p);
+}
 struct nt_process *nt_process_of(struct tracee *t);
 struct nt_thread *nt_thread_of(struct tracee *t);
 /* The program's memory: 0, or -EFAULT. */

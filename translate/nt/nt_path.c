@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include "nt_file.h"
-#include "../../tracer/run/event_loop.h"
 #include "nt_internal.h"
 #include "trace_out.h"
 #include "util.h"

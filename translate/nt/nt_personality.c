@@ -15,12 +15,9 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "../../tracer/run/event_loop.h"
 #include "nt_internal.h"
 #include "nt_memory.h"
 #include "personality.h"
-#include "../../tracer/run/scratch.h"
-#include "trace.h"
 #include "util.h"
 
 /* Linux returns these when a signal interrupted a call that is to be restarted. */
@@ -35,14 +32,14 @@ static const nt_serve_fn handlers[NT_SERVICE_COUNT] = {
 
 struct nt_process *nt_process_of(struct tracee *t)
 {
-	return t->proc->nt;
+	return host_process_state(t);
 }
 
 struct nt_thread *nt_thread_of(struct tracee *t)
 {
-	if (!t->nt)
-		t->nt = xcalloc(1, sizeof(*t->nt));
-	return t->nt;
+	if (!nt_thread_state(t))
+		host_set_thread_state(t, xcalloc(1, sizeof(struct nt_thread)));
+	return nt_thread_state(t);
 }
 
 struct nt_call *nt_call_of(struct tracee *t)
@@ -54,7 +51,7 @@ int nt_get(struct tracee *t, uint64_t addr, void *buf, size_t len)
 {
 	if (len == 0)
 		return 0;
-	return tracee_read(t->tid, addr, buf, len) == (ssize_t)len ? 0 : -EFAULT;
+	return tracee_read(host_tid(t), addr, buf, len) == (ssize_t)len ? 0 : -EFAULT;
 }
 
 /*
@@ -65,13 +62,11 @@ int nt_get(struct tracee *t, uint64_t addr, void *buf, size_t len)
  */
 int nt_put(struct tracee *t, uint64_t addr, const void *buf, size_t len)
 {
-	const struct scratch_area *a = t->proc->scratch;
-
 	if (len == 0)
 		return 0;
-	if (addr + len < addr || (a && a->addr && addr < a->addr + SCRATCH_SIZE && a->addr < addr + len))
+	if (addr + len < addr || host_scratch_overlaps(t, addr, len))
 		return -EFAULT;
-	return tracee_write_as_program(t->tid, addr, buf, len) == (ssize_t)len ? 0 : -EFAULT;
+	return tracee_write_as_program(host_tid(t), addr, buf, len) == (ssize_t)len ? 0 : -EFAULT;
 }
 
 void nt_put_iosb(struct tracee *t, uint64_t iosb, ntstatus status, uint64_t information)
@@ -86,9 +81,9 @@ void nt_put_iosb(struct tracee *t, uint64_t iosb, ntstatus status, uint64_t info
 uint64_t nt_scratch_put(struct tracee *t, size_t off, const void *data, size_t len)
 {
 	int err = 0;
-	uint64_t slot = scratch_slot(t, regs_sp(&nt_call_of(t)->regs), &err);
+	uint64_t slot = host_scratch_slot(t, regs_sp(&nt_call_of(t)->regs), &err);
 
-	if (!slot || off + len > SCRATCH_SLOT_SIZE || scratch_write(t, slot + off, data, len) < 0)
+	if (!slot || off + len > SCRATCH_SLOT_SIZE || host_scratch_write(t, slot + off, data, len) < 0)
 		return 0;
 	return slot + off;
 }
@@ -129,13 +124,13 @@ void nt_done(struct tracee *t, ntstatus status)
 	tracee_regs r = c->regs;
 	bool at_exit = c->at_exit;
 
-	if (t->nt && t->nt->terminating) { /* another thread ended it meanwhile: it does not return */
-		nt_thread_end(t, t->nt->terminate_status);
+	if (nt_thread_state(t) && nt_thread_state(t)->terminating) { /* another thread ended it meanwhile: it does not return */
+		nt_thread_end(t, nt_thread_state(t)->terminate_status);
 		return;
 	}
 
 	c->status = status;
-	if (trace_enabled())
+	if (host_tracing())
 		nt_trace_call(t, true);
 	if (!at_exit)
 		regs_set_syscall_nr(&r, -1); /* skipped (this sets rax too: the status goes in after) */
@@ -248,7 +243,7 @@ static void serve(struct tracee *t, const struct syscall_stop *s, bool from_sign
 	c->from_signal = from_signal;
 	c->regs = s->regs;
 	c->nr = (uint32_t)regs_syscall_nr(&s->regs);
-	c->t0 = trace_enabled() ? monotonic_ns() : 0;
+	c->t0 = host_tracing() ? monotonic_ns() : 0;
 	/* Bits 12-13 choose the table: only the nt table (0) is served, not win32k's. */
 	c->svc = c->nr < 0x1000 ? nt_service_of(c->nr) : NULL;
 	if (!c->svc) {
@@ -263,8 +258,8 @@ static void serve(struct tracee *t, const struct syscall_stop *s, bool from_sign
 		return;
 	}
 	normalise_args(c);
-	if (t->nt->terminating) { /* another thread ended it: its next call is its end */
-		nt_thread_end(t, t->nt->terminate_status);
+	if (nt_thread_state(t)->terminating) { /* another thread ended it: its next call is its end */
+		nt_thread_end(t, nt_thread_state(t)->terminate_status);
 		return;
 	}
 	handlers[c->svc - nt_services](t);
@@ -279,8 +274,8 @@ static void nt_syscall_enter(struct tracee *t, const struct syscall_stop *s)
 	s->verdict->kind = VERDICT_HELD;
 	nt_thread_of(t)->verdict = s->verdict;
 	enter(t, s);
-	if (t->nt)
-		t->nt->verdict = NULL;
+	if (nt_thread_state(t))
+		nt_thread_state(t)->verdict = NULL;
 }
 
 static void enter(struct tracee *t, const struct syscall_stop *s)
@@ -318,8 +313,8 @@ static void nt_syscall_exit(struct tracee *t, struct verdict *v)
 {
 	nt_thread_of(t)->verdict = v;
 	syscall_exit(t);
-	if (t->nt)
-		t->nt->verdict = NULL;
+	if (nt_thread_state(t))
+		nt_thread_state(t)->verdict = NULL;
 }
 
 static void syscall_exit(struct tracee *t)
@@ -329,7 +324,7 @@ static void syscall_exit(struct tracee *t)
 	nt_then_fn then = c->then;
 	long ret;
 
-	if (!c->active || !then || regs_get(t->tid, &r) < 0)
+	if (!c->active || !then || regs_get(host_tid(t), &r) < 0)
 		return;
 	c->at_exit = true;
 	ret = regs_retval(&r);
@@ -374,10 +369,10 @@ static bool passed_by_seccomp(struct tracee *t, tracee_regs *r)
 	unsigned char insn[SYSCALL_INSN_LEN];
 	long nr;
 
-	if (regs_get(t->tid, r) < 0)
+	if (regs_get(host_tid(t), r) < 0)
 		return false;
 	nr = regs_syscall_nr(r);
-	return (nr == 335 || nr == 336) && tracee_read(t->tid, regs_ip(r) - SYSCALL_INSN_LEN, insn, sizeof(insn)) == 2 &&
+	return (nr == 335 || nr == 336) && tracee_read(host_tid(t), regs_ip(r) - SYSCALL_INSN_LEN, insn, sizeof(insn)) == 2 &&
 	       insn[0] == 0x0f && insn[1] == 0x05;
 }
 
@@ -395,25 +390,25 @@ static int nt_signal(struct tracee *t, int sig)
 		return -1;
 	}
 
-	if (st && !t->proc->has_nt_status) {
-		t->proc->has_nt_status = true;
-		t->proc->nt_status = st;
-	}
+	if (st)
+		host_set_process_status(t, st, true);
 	return sig;
 }
 
 static void nt_exit_thread(struct tracee *t)
 {
-	if (t->nt && t->nt->waiting)
+	if (nt_thread_state(t) && nt_thread_state(t)->waiting)
 		nt_wait_cancel(t);
-	if (t->proc && t->proc->nt) {
-		nt_mutants_abandon(t->proc->nt, t->tid);
-		nt_thread_exited(t, t->proc->has_nt_status ? t->proc->nt_status : STATUS_SUCCESS);
+	if (nt_process_of(t)) {
+		uint32_t st;
+
+		nt_mutants_abandon(nt_process_of(t), host_tid(t));
+		nt_thread_exited(t, host_process_status(t, &st) ? st : STATUS_SUCCESS);
 	}
-	if (t->nt) {
-		call_release(&t->nt->call);
-		free(t->nt);
-		t->nt = NULL;
+	if (nt_thread_state(t)) {
+		call_release(&nt_thread_state(t)->call);
+		free(nt_thread_state(t));
+		host_set_thread_state(t, NULL);
 	}
 }
 
@@ -432,8 +427,8 @@ static void process_free(struct nt_process *np)
 static void nt_exit_process(struct pico_process *p, int wait_status)
 {
 	(void)wait_status;
-	process_free(p->nt);
-	p->nt = NULL;
+	process_free(nt_process_state_of(p));
+	host_set_process_state_of(p, NULL);
 }
 
 static unsigned nt_trapped_classes(enum abi abi)
@@ -479,7 +474,7 @@ static uint32_t page_protect_of(int prot)
 void nt_process_add_region(struct tracee *t, uint64_t alloc_base, uint64_t alloc_size, uint64_t base, uint64_t size,
 			   int prot, bool image)
 {
-	struct nt_process *np = t->proc->nt;
+	struct nt_process *np = nt_process_of(t);
 	struct nt_alloc *a = nt_alloc_find(np, alloc_base);
 
 	if (!a)
@@ -499,12 +494,12 @@ const char *nt_process_start(struct tracee *t, const struct nt_start *s)
 		process_free(np);
 		return "internal error: the standard handles are not the first of the handle table";
 	}
-	process_free(t->proc->nt);
+	process_free(nt_process_of(t));
 	np->start = *s;
-	t->proc->nt = np;
-	t->proc->pers = &personality_nt;
+	host_set_process_state(t, np);
+	host_set_personality(t, &personality_nt);
 	nt_exit_thread(t);
 	nt_thread_of(t)->teb = s->teb;
-	t->nt->work = s->work;
+	nt_thread_state(t)->work = s->work;
 	return NULL;
 }

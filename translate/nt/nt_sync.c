@@ -16,7 +16,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "../../tracer/run/event_loop.h"
 #include "nt_internal.h"
 #include "util.h"
 
@@ -134,7 +133,7 @@ static ntstatus acquire(struct nt_object *o, pid_t tid, int index)
 /* Satisfy w now if its objects allow: true and *st, or false. */
 static bool try_satisfy(struct nt_wait *w, ntstatus *st)
 {
-	pid_t tid = w->t->tid;
+	pid_t tid = host_tid(w->t);
 
 	if (w->all) {
 		bool abandoned = false;
@@ -211,7 +210,7 @@ void nt_waits_recheck(void)
 				struct nt_wait *w = waits[i];
 				memmove(waits + i, waits + i + 1, (size_t)(nwaits - i - 1) * sizeof(*waits));
 				nwaits--;
-				w->t->nt->waiting = NULL;
+				nt_thread_state(w->t)->waiting = NULL;
 				{
 					struct tracee *t = w->t;
 					wait_free(w);
@@ -242,20 +241,20 @@ void nt_waits_tick(void)
 			memmove(waits + i, waits + i + 1, (size_t)(nwaits - i - 1) * sizeof(*waits));
 			nwaits--;
 			i--;
-			t->nt->waiting = NULL;
+			nt_thread_state(t)->waiting = NULL;
 			wait_free(w);
 			nt_done(t, STATUS_TIMEOUT);
 		}
 	/* A signal for a waiting thread: the wait is taken back so the signal is delivered (and, if the
 	 * program lives on, the thread makes its call again). */
 	for (int i = 0; due && i < nwaits; i++)
-		if (signal_pending(waits[i]->t->tid)) {
+		if (signal_pending(host_tid(waits[i]->t))) {
 			struct nt_wait *w = waits[i];
 			struct tracee *t = w->t;
 			memmove(waits + i, waits + i + 1, (size_t)(nwaits - i - 1) * sizeof(*waits));
 			nwaits--;
 			i--;
-			t->nt->waiting = NULL;
+			nt_thread_state(t)->waiting = NULL;
 			wait_free(w);
 			nt_restart(t);
 		}
@@ -273,8 +272,8 @@ void nt_wait_cancel(struct tracee *t)
 			wait_free(w);
 			break;
 		}
-	if (t->nt)
-		t->nt->waiting = NULL;
+	if (nt_thread_state(t))
+		nt_thread_state(t)->waiting = NULL;
 	rearm();
 }
 
@@ -318,7 +317,7 @@ static void wait_for(struct tracee *t, const uint64_t *handles, int n, bool all,
 		if (handles[i] == (uint64_t)-1 || handles[i] == (uint64_t)-2) {
 			/* the current process or thread: signalled only once it has ended, which it has not */
 			o = nt_object_new(handles[i] == (uint64_t)-1 ? NT_TYPE_PROCESS : NT_TYPE_THREAD);
-			o->thread.tid = t->tid;
+			o->thread.tid = host_tid(t);
 		} else {
 			st = nt_handle_get(p, handles[i], NT_TYPE_COUNT, &o, NULL);
 			if (st) {
@@ -365,7 +364,7 @@ static void wait_for(struct tracee *t, const uint64_t *handles, int n, bool all,
 	if (nwaits == capwaits)
 		waits = xrealloc(waits, (size_t)(capwaits = capwaits ? capwaits * 2 : 16) * sizeof(*waits));
 	waits[nwaits++] = w;
-	t->nt->waiting = w;
+	nt_thread_state(t)->waiting = w;
 	rearm();
 	/* parked: not resumed until nt_waits_recheck or nt_waits_tick answers it */
 }
@@ -502,7 +501,7 @@ void nt_serve_NtCreateEvent(struct tracee *t)
 static void init_mutant(struct nt_object *o, struct tracee *t)
 {
 	if ((uint8_t)nt_call_of(t)->a[3]) {
-		o->mutant.owner = t->tid;
+		o->mutant.owner = host_tid(t);
 		o->mutant.count = 1;
 	}
 }
@@ -597,7 +596,7 @@ void nt_serve_NtReleaseMutant(struct tracee *t)
 		nt_done(t, st);
 		return;
 	}
-	if (o->mutant.owner != t->tid) {
+	if (o->mutant.owner != host_tid(t)) {
 		nt_done(t, STATUS_MUTANT_NOT_OWNED);
 		return;
 	}

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../tracer/run/event_loop.h"
 #include "nt_internal.h"
 #include "host.h"
 #include "trace.h"
