@@ -39,7 +39,7 @@ bool path_translate_wanted(const struct syscall_entry *e);
 /*
  * At the call's stop: rewrite its path arguments into the scratch area (s->regs
  * and the thread's registers), or answer it. CHECK_PASS: the call is ready to
- * be checked and served from s; CHECK_DONE: answered or failed, resumed.
+ * be checked and served from s; CHECK_DONE: answered or failed (s->verdict).
  */
 enum check_result path_translate_enter(struct tracee *t, struct syscall_stop *s);
 /* At its exit stop: the program's registers back (into v), results named in the guest view. */

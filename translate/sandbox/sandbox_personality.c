@@ -10,7 +10,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,91 +23,6 @@
 #include "sandbox_internal.h"
 #include "tracee.h"
 #include "util.h"
-
-static struct sandbox_thread *state_of(const struct tracee *t)
-{
-	return host_thread_state(t);
-}
-
-/* Set a field of t's state (made on first use); the state goes once nothing is in flight. */
-static void state_update(struct tracee *t, struct path_exit *pe, bool counted)
-{
-	struct sandbox_thread *st = state_of(t);
-
-	if (!pe && !counted) {
-		free(st);
-		host_set_thread_state(t, NULL);
-		return;
-	}
-	if (!st) {
-		st = xcalloc(1, sizeof(*st));
-		host_set_thread_state(t, st);
-	}
-	st->path_exit = pe;
-	st->fork_counted = counted;
-}
-
-struct path_exit *sandbox_path_exit(const struct tracee *t)
-{
-	return state_of(t) ? state_of(t)->path_exit : NULL;
-}
-
-void sandbox_set_path_exit(struct tracee *t, struct path_exit *pe)
-{
-	state_update(t, pe, sandbox_fork_counted(t));
-}
-
-bool sandbox_fork_counted(const struct tracee *t)
-{
-	return state_of(t) && state_of(t)->fork_counted;
-}
-
-void sandbox_set_fork_counted(struct tracee *t, bool counted)
-{
-	state_update(t, sandbox_path_exit(t), counted);
-}
-
-void sandbox_answer(struct tracee *t, const struct syscall_stop *s, long ret)
-{
-	verdict_set_regs(s, sandbox_path_exit(t) ? &sandbox_path_exit(t)->orig : &s->regs); /* the program's own, if translated */
-	verdict_answer(s, ret);
-}
-
-void sandbox_fail_call(struct tracee *t, const struct syscall_stop *s, int err)
-{
-	sandbox_answer(t, s, -err);
-}
-
-enum check_result sandbox_refuse(struct tracee *t, const struct syscall_stop *s, int err, bool hard, const char *path,
-				 const char *rule_fmt, ...)
-{
-	enum on_violation mode = sandbox_get()->policy.on_violation;
-	enum host_refusal action = mode == VIOLATION_KILL  ? HOST_REFUSAL_KILLED
-				   : mode == VIOLATION_LOG ? (hard ? HOST_REFUSAL_DENIED : HOST_REFUSAL_LOGGED)
-							   : HOST_REFUSAL_DENIED;
-	char rule[600];
-	va_list ap;
-
-	va_start(ap, rule_fmt);
-	vsnprintf(rule, sizeof(rule), rule_fmt, ap);
-	va_end(ap);
-	host_report_refusal(t, s, path, rule, action, err);
-	switch (action) {
-	case HOST_REFUSAL_LOGGED:
-		return CHECK_PASS;
-	case HOST_REFUSAL_KILLED:
-		if (s)
-			s->verdict->end_run = true;
-		else
-			host_end_run_violation(); /* no call to answer: an image an exec maps */
-		break;
-	case HOST_REFUSAL_DENIED:
-		break;
-	}
-	if (s)
-		sandbox_fail_call(t, s, err);
-	return CHECK_DONE;
-}
 
 /*
  * Serve a call the checks let through: an exec whose path was translated
