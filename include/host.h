@@ -116,6 +116,12 @@ void host_say_refused(struct tracee *t, const char *why, int err);
 /* End the run: every tracee is killed, the run's status is 159 (a violation under on-violation kill). */
 void host_end_run_violation(void);
 
+/*
+ * Call the personalities' tick at least every period_ns from now on (0: only
+ * after events), even while no tracee stops: timed waits end on time.
+ */
+void host_tick_every(long period_ns);
+
 struct verdict;
 /*
  * Let a thread the personality held (VERDICT_HELD: parked in a wait, or a

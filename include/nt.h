@@ -279,8 +279,9 @@ const char *nt_process_start(struct tracee *t, const struct nt_start *s);
 void nt_process_add_region(struct tracee *t, uint64_t alloc_base, uint64_t alloc_size, uint64_t base, uint64_t size,
 			   int prot, bool image);
 
-/* The event loop woke (a timer signal, an event): time out the NT waits that are due. */
-void nt_waits_tick(void);
+/* The NT personality's tick (a timer signal, an event; clock: the clock host_tick_every asked for came): time out
+ * the NT waits that are due, and on the clock take back the waits of threads a signal waits for. */
+void nt_waits_tick(bool clock);
 
 /* The handles of the standard streams a new NT process is given (fds 0, 1, 2). */
 enum {

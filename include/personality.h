@@ -98,8 +98,9 @@ struct personality {
 	/* Optional: the host path of an image an exec names by path (a script's interpreter, PT_INTERP). 0 or -errno. */
 	int (*image_path)(struct tracee *t, const char *path, char *host, size_t size);
 	/* Optional: time passed (called after every event of the run and whenever a timer signal interrupts
-	 * the wait for one): the personality's timed waits that are due are answered. */
-	void (*tick)(void);
+	 * the wait for one; clock: the tick host_tick_every asked for came since the last call): the
+	 * personality's timed waits that are due are answered. */
+	void (*tick)(bool clock);
 };
 
 /* Every personality, for what the event loop does for each (tick). */

@@ -543,9 +543,11 @@ static void on_signal(struct tracee *t, int sig)
 /* Time passed for every personality's timed waits. */
 static void personalities_tick(void)
 {
+	bool clock = host_tick_take();
+
 	for (const struct personality *const *p = personalities; *p; p++)
 		if ((*p)->tick)
-			(*p)->tick();
+			(*p)->tick(clock);
 }
 
 static void on_stop(struct tracee *t, int status)

@@ -73,6 +73,8 @@ struct tracee {
 
 struct run_options;
 
+/* Did the personalities' clock tick (host_tick_every) since the last call? */
+bool host_tick_take(void);
 /* The facts of the run the personalities are given (host.h), from the options. */
 void host_facts_set(const struct run_options *o);
 

@@ -1,6 +1,9 @@
 /* The host operations personalities are given (include/host.h), over the event loop's tables. */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
 #include <string.h>
+#include <time.h>
 
 #include "event_loop.h"
 #include "host.h"
@@ -204,4 +207,54 @@ void host_say_refused(struct tracee *t, const char *why, int err)
 void host_end_run_violation(void)
 {
 	run_end_request(RUN_END_VIOLATION);
+}
+
+/* The personalities' tick: a timer signal that interrupts the event loop's wait (which then ticks them). */
+#define HOST_TICK_SIGNAL (SIGRTMIN + 4) /* cosched has +2, run limits +3 */
+
+static volatile sig_atomic_t tick_due;
+
+static void on_host_tick(int sig)
+{
+	(void)sig;
+	tick_due = 1; /* and the interrupted waitpid (no SA_RESTART) has the loop tick */
+}
+
+bool host_tick_take(void)
+{
+	bool due = tick_due;
+
+	tick_due = 0;
+	return due;
+}
+
+void host_tick_every(long period_ns)
+{
+	static timer_t timer;
+	static bool have_timer;
+	static long period;
+	struct itimerspec its = { { 0, period_ns }, { 0, period_ns } };
+
+	if (!have_timer) {
+		struct sigaction sa;
+		struct sigevent ev;
+
+		if (!period_ns)
+			return;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_host_tick; /* no SA_RESTART: the event loop's waitpid returns EINTR */
+		sigaction(HOST_TICK_SIGNAL, &sa, NULL);
+		memset(&ev, 0, sizeof(ev));
+		ev.sigev_notify = SIGEV_SIGNAL;
+		ev.sigev_signo = HOST_TICK_SIGNAL;
+		if (timer_create(CLOCK_MONOTONIC, &ev, &timer) < 0) {
+			/* Not the supervisor's end: timed waits are then looked at on the run's next event only. */
+			warn("cannot create the timer of timed waits (timeouts end late): %s", strerror(errno));
+			return;
+		}
+		have_timer = true;
+	}
+	if (period_ns != period)
+		timer_settime(timer, 0, &its, NULL);
+	period = period_ns;
 }

@@ -20,7 +20,6 @@
 #include "util.h"
 
 #define MAX_WAIT_OBJECTS 64
-#define WAIT_TICK_SIGNAL (SIGRTMIN + 4) /* cosched has +2, run limits +3 */
 #define WAIT_TICK_NS 2000000L
 #define WAIT_IDLE_TICK_NS 20000000L /* only untimed waits parked: often enough to see a signal come */
 #define STATUS_INVALID_PARAMETER_MIX 0xC0000030
@@ -37,47 +36,13 @@ struct nt_wait {
 
 static struct nt_wait **waits;
 static int nwaits, capwaits;
-static timer_t tick_timer;
-static bool have_timer, timer_on;
-static volatile sig_atomic_t tick_due;
+static bool timer_on;     /* the host is asked to tick the personality: waits are parked */
 
-static void on_tick(int sig)
-{
-	(void)sig;
-	tick_due = 1;
-}
-
-static long timer_period;
-
-/* Tick every period ns (0: stop). */
+/* Have the personality's tick come every period ns at least (0: on events only). */
 static void arm(long period)
 {
-	struct itimerspec its = { { 0, period }, { 0, period } };
-	bool on = period != 0;
-
-	if (!have_timer) {
-		struct sigaction sa;
-		struct sigevent ev;
-
-		if (!on)
-			return;
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = on_tick; /* no SA_RESTART: the event loop's waitpid returns EINTR */
-		sigaction(WAIT_TICK_SIGNAL, &sa, NULL);
-		memset(&ev, 0, sizeof(ev));
-		ev.sigev_notify = SIGEV_SIGNAL;
-		ev.sigev_signo = WAIT_TICK_SIGNAL;
-		if (timer_create(CLOCK_MONOTONIC, &ev, &tick_timer) < 0) {
-			/* Not the supervisor's end: timed waits are then looked at on the run's next event only. */
-			warn("cannot create the timer of NT waits (timeouts end late): %s", strerror(errno));
-			return;
-		}
-		have_timer = true;
-	}
-	if (period != timer_period)
-		timer_settime(tick_timer, 0, &its, NULL);
-	timer_period = period;
-	timer_on = on;
+	host_tick_every(period);
+	timer_on = period != 0;
 }
 
 static bool signalled(const struct nt_object *o, pid_t tid)
@@ -224,14 +189,12 @@ void nt_waits_recheck(void)
 	rearm();
 }
 
-void nt_waits_tick(void)
+void nt_waits_tick(bool clock)
 {
-	bool due = tick_due;
 	uint64_t now;
 
-	if (!due && !timer_on)
+	if (!clock && !timer_on)
 		return;
-	tick_due = 0;
 	now = monotonic_ns();
 	for (int i = 0; i < nwaits; i++)
 		if (waits[i]->deadline && waits[i]->deadline <= now) {
@@ -247,7 +210,7 @@ void nt_waits_tick(void)
 		}
 	/* A signal for a waiting thread: the wait is taken back so the signal is delivered (and, if the
 	 * program lives on, the thread makes its call again). */
-	for (int i = 0; due && i < nwaits; i++)
+	for (int i = 0; clock && i < nwaits; i++)
 		if (signal_pending(host_tid(waits[i]->t))) {
 			struct nt_wait *w = waits[i];
 			struct tracee *t = w->t;
