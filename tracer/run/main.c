@@ -18,7 +18,7 @@
 #include "run_report.h"
 #include "sandbox.h"
 #include "signals.h"
-#include "trace_read.h"
+#include "../trace/trace_read.h"
 #include "util.h"
 
 #ifndef PICOVISOR_VERSION

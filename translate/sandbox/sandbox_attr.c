@@ -33,7 +33,7 @@
 #include <utime.h>
 
 #include "path_access.h"
-#include "path_args.h"
+#include "../pathmap/path_args.h"
 #include "sandbox_internal.h"
 #include "thread_creds.h"
 #include "tracee.h"

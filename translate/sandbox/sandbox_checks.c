@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "path_access.h"
-#include "path_args.h"
+#include "../pathmap/path_args.h"
 #include "../pathmap/path_translate.h"
 #include "promises.h"
 #include "sandbox_internal.h"

@@ -16,8 +16,8 @@
 #include <sys/ioctl.h>
 
 #include "host.h"
-#include "guest_resolve.h"
-#include "path_args.h"
+#include "../pathmap/guest_resolve.h"
+#include "../pathmap/path_args.h"
 #include "../pathmap/path_translate.h"
 #include "promises.h"
 #include "sandbox_internal.h"
