@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 
+import layout_tests
 import limits_tests
 import lifecycle_tests
 import nt_holes_tests
@@ -567,6 +568,7 @@ def main():
     groups += exec_job_tests.groups(sys.modules[__name__])
     groups += redteam_tests.groups(sys.modules[__name__])
     groups += nt_redteam_tests.groups(sys.modules[__name__])
+    groups += layout_tests.groups(sys.modules[__name__])
     users = [False] if args.root_only or os.geteuid() != 0 or not needs("setpriv") else [False, True]
     try:
         if len(users) == 1:  # every group of the unprivileged pass is one SKIP: counted, with its reason
