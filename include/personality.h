@@ -2,7 +2,8 @@
  * A personality serves the system calls of a pico process, modelled on the pico
  * provider routines: dispatch a system call, dispatch a signal (exception),
  * exit a thread, exit a process, load an image. The event loop calls these;
- * a personality never waits for tracee events itself.
+ * a personality never waits for tracee events and never resumes a thread
+ * itself: it answers with a verdict, and reaches the run through host.h.
  */
 #ifndef PICOVISOR_PERSONALITY_H
 #define PICOVISOR_PERSONALITY_H
@@ -76,7 +77,7 @@ struct personality {
 	/* A trapped system call at entry: the personality writes what should happen into s->verdict. */
 	void (*syscall_enter)(struct tracee *t, const struct syscall_stop *s);
 	/* A signal is about to be delivered: the signal to deliver, 0 to suppress it, -1 when the personality
-	 * has resumed the thread itself. */
+	 * holds the thread (it released it through host_release, or will). */
 	int (*signal)(struct tracee *t, int sig);
 	void (*exit_thread)(struct tracee *t);
 	void (*exit_process)(struct pico_process *p, int wait_status);

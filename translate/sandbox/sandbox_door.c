@@ -13,7 +13,9 @@
 
 void sandbox_answer(struct tracee *t, const struct syscall_stop *s, long ret)
 {
-	verdict_set_regs(s, sandbox_path_exit(t) ? &sandbox_path_exit(t)->orig : &s->regs); /* the program's own, if translated */
+	const struct path_exit *pe = sandbox_path_exit(t);
+
+	verdict_set_regs(s, pe ? &pe->orig : &s->regs); /* the program's own, if translated */
 	verdict_answer(s, ret);
 }
 
