@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "nt.h"
+#include "../../translate/nt/nt_services.h"
 #include "../../tracer/load/pe_image.h"
 
 static unsigned char *copy_ntdll(size_t *len)

@@ -18,6 +18,7 @@
 
 #include "host.h"
 #include "nt.h"
+#include "nt_services.h"
 #include "personality.h"
 #include "tracee.h"
 
