@@ -15,8 +15,8 @@ struct env_changes {
 	size_t nset;
 };
 
-/* Apply p's environment lines to this process's environment (the program inherits it). */
-void env_rules_apply(const struct policy *p, struct env_changes *out);
+/* Apply p's environment lines to this process's environment (the program inherits it): NULL, or the name it could not set. */
+const char *env_rules_apply(const struct policy *p, struct env_changes *out);
 /* Is this variable name one of @credentials (a CI system's or cloud SDK's secret, or a secret-like name)? */
 bool env_is_credential(const char *name);
 /* The lists behind @credentials, for documentation and tests. */

@@ -13,7 +13,6 @@
 #include "arch.h"
 #include "syscall_table.h"
 
-struct personality;
 
 /*
  * SECCOMP_RET_DATA of a trapped call: the ABI in the low byte, and whether the
@@ -51,19 +50,21 @@ static inline bool filter_trace_for_personality(unsigned long data)
 struct trace_selection;
 
 /*
- * Build the filter (libseccomp context): the personality's classes (and the
- * supervisor's extra_classes) trap for it; calls the trace selects (sel may be NULL) trap for the trace; the rest
- * are allowed. Dies with a message on failure.
+ * Build the filter (libseccomp contexts): the calls of classes[abi] (the class
+ * sets the personality and the supervisor need) trap for the personality;
+ * calls the trace selects (sel may be NULL) trap for the trace; the rest are
+ * allowed. NULL on failure, with filter_error() saying why.
  */
-void *filter_build(const struct personality *pers, unsigned extra_classes, const struct trace_selection *sel,
-		   bool set_no_new_privs);
+void *filter_build(const unsigned classes[ABI_LINUX_COUNT], const struct trace_selection *sel, bool set_no_new_privs);
+/* What libseccomp refused in the last build that failed (and forget it), or NULL. */
+const char *filter_error(void);
 /* The raw BPF of a filter that traps the given classes in every ABI and allows the rest
  * (to be stacked on a process's filter). 0 and a malloc'd *bytes, or -errno. */
 int filter_bpf_for_classes(unsigned classes, void **bytes, size_t *len);
 /*
  * A libseccomp context for one ABI's calls: default_action for its numbers,
  * other_arches for other ABIs' calls (ALLOW when stacked behind a gate), the
- * binary-tree layout. Dies with a message if libseccomp refuses.
+ * binary-tree layout. NULL if libseccomp refuses (filter_error() says why).
  */
 void *filter_abi_context(enum abi abi, uint32_t default_action, uint32_t other_arches, bool nnp);
 /* The filter an NT process stacks at its load: every call of any number traps for the personality. */
@@ -72,7 +73,7 @@ int filter_bpf_nt(void **bytes, size_t *len);
 int filter_bpf_strict(void **bytes, size_t *len);
 /* The raw BPF of a libseccomp context, malloc'd: 0 or -errno. */
 int filter_ctx_bpf(void *ctx, void **bytes, size_t *len);
-/* The raw BPF of each filter of a run (filter_build), in load order: their number; arrays malloc'd. */
+/* The raw BPF of each filter of a run (filter_build), in load order: their number (arrays malloc'd), or -EIO. */
 int filter_export(void *filter, void ***bytes, size_t **lens);
 
 #endif

@@ -31,66 +31,7 @@ unsigned nt_build_number(enum nt_build b);
 /* The project's ntdll.dll built with this build's service numbers (embedded in picovisor). */
 const unsigned char *nt_ntdll_image(enum nt_build b, size_t *len);
 
-/* ---- The services. */
-
-enum nt_arg_kind {
-	NK_NONE,
-	NK_HANDLE,
-	NK_HANDLE_OUT,     /* PHANDLE filled in on success */
-	NK_HANDLE_CLOSED,  /* the handle the call closes: described at entry */
-	NK_BOOL,
-	NK_TIMEOUT,        /* PLARGE_INTEGER: NULL infinite, negative relative, positive absolute */
-	NK_PTR,
-	NK_IOSB,           /* PIO_STATUS_BLOCK filled in */
-	NK_BUF_IN,         /* bytes passed in; length in the next argument */
-	NK_BUF_OUT,        /* bytes returned; the count in the IO_STATUS_BLOCK */
-	NK_ULONG,
-	NK_LONG,
-	NK_HEX,
-	NK_SIZE,
-	NK_LARGE_IN,       /* PLARGE_INTEGER read */
-	NK_LARGE_OUT,      /* PLARGE_INTEGER filled in */
-	NK_ULONG_OUT,      /* PULONG filled in */
-	NK_SIZE_OUT,       /* PSIZE_T filled in */
-	NK_PTR_INOUT,      /* PVOID * read and written */
-	NK_SIZE_INOUT,     /* PSIZE_T read and written */
-	NK_MEM_TYPE,       /* MEM_* */
-	NK_PROTECT,        /* PAGE_* */
-	NK_NTSTATUS,
-	NK_ACCESS,         /* ACCESS_MASK */
-	NK_OBJECT_ATTRIBUTES, /* shown as its name */
-	NK_SHARE,          /* FILE_SHARE_* */
-	NK_CREATE_OPTIONS, /* FILE_* create options */
-	NK_DISPOSITION,    /* FILE_SUPERSEDE ... */
-	NK_FILE_INFO_CLASS,
-	NK_USTR,           /* PUNICODE_STRING */
-};
-
-#define NT_MAX_ARGS 11
-
-struct nt_service {
-	const char *name;
-	uint16_t nr[NT_BUILD_COUNT];
-	uint32_t classes; /* CL_* of include/syscall_table.h */
-	struct {
-		uint8_t kind; /* enum nt_arg_kind */
-		const char *name;
-	} args[NT_MAX_ARGS];
-};
-
-enum nt_service_id {
-#define NT_SERVICE(name, n19045, n22631, classes, ...) NT_ID_##name,
-#include "../translate/nt/nt_services.def"
-#undef NT_SERVICE
-	NT_SERVICE_COUNT,
-};
-
-extern const struct nt_service nt_services[NT_SERVICE_COUNT];
-/* The service a number selects in the selected build, or NULL. */
-const struct nt_service *nt_service_of(uint32_t nr);
-/* The id of a service by name, or -1. */
-int nt_service_by_name(const char *name);
-int nt_service_nargs(const struct nt_service *s);
+/* ---- The services: translate/nt/nt_services.h (their table, built from translate/nt/nt_services.def). */
 
 /* ---- NTSTATUS. */
 
@@ -209,8 +150,8 @@ int nt_name_casecmp(const char *a, const char *b);
 
 /* Map letter to host directory dir (made absolute). 0, or -1 with a message in err. */
 int nt_drive_add(char letter, const char *dir, char *err, size_t errsize);
-/* C: as the launch directory unless --drive gave it. */
-void nt_drives_finish(void);
+/* C: as the launch directory unless --drive gave it. 0, or -1 and errno (the command line says so). */
+int nt_drives_finish(void);
 /* The host directory of a drive letter, or NULL. */
 const char *nt_drive_host(char letter);
 /* Is this host object a drive's root or one of its parents? Those the program may not move or remove. */
@@ -267,8 +208,9 @@ void nt_env_build(const struct nt_env_in *in, uint64_t addr, unsigned char *buf,
 #define NT_WORK_SIZE 0x10000UL
 #define NT_THREAD_BLOCK_SIZE (NT_TEB_SIZE + NT_WORK_SIZE)
 
-/* The image is in place: the process becomes an NT process served by personality_nt. */
-void nt_process_start(struct tracee *t, const struct nt_start *s);
+/* The image is in place: the process becomes an NT process served by personality_nt. NULL, or why it cannot
+ * (the load fails). */
+const char *nt_process_start(struct tracee *t, const struct nt_start *s);
 
 /*
  * Memory the loader mapped, recorded as NT sees it: [base, base+size) with
@@ -283,8 +225,9 @@ void nt_process_add_region(struct tracee *t, uint64_t alloc_base, uint64_t alloc
 #define NT_KUSER_SIZE 4096
 void nt_kuser_build(unsigned char *page);
 
-/* The event loop woke (a timer signal, an event): time out the NT waits that are due. */
-void nt_waits_tick(void);
+/* The NT personality's tick (a timer signal, an event; clock: the clock host_tick_every asked for came): time out
+ * the NT waits that are due, and on the clock take back the waits of threads a signal waits for. */
+void nt_waits_tick(bool clock);
 
 /* The handles of the standard streams a new NT process is given (fds 0, 1, 2). */
 enum {

@@ -34,6 +34,7 @@ struct tout {
 	struct strbuf *b;
 	enum trace_format fmt;
 	int depth;
+	int untracked; /* levels opened past TOUT_MAX_DEPTH */
 	bool need_comma[TOUT_MAX_DEPTH];
 	/* text: keys are shown inside structs but not for a call's positional arguments */
 	bool positional[TOUT_MAX_DEPTH];

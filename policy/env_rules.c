@@ -113,7 +113,7 @@ static void add(char ***list, size_t *n, const char *name)
 	(*list)[(*n)++] = xstrdup(name);
 }
 
-void env_rules_apply(const struct policy *p, struct env_changes *out)
+const char *env_rules_apply(const struct policy *p, struct env_changes *out)
 {
 	memset(out, 0, sizeof(*out));
 	/* Names first (a removal changes environ under the walk), then removed one by one. */
@@ -129,7 +129,8 @@ void env_rules_apply(const struct policy *p, struct env_changes *out)
 		unsetenv(out->removed[i]);
 	for (size_t i = 0; i < p->nenv_set; i++) {
 		if (setenv(p->env_set[i].name, p->env_set[i].value, 1) < 0)
-			die("setenv %s: cannot set it", p->env_set[i].name);
+			return p->env_set[i].name;
 		add(&out->set, &out->nset, p->env_set[i].name);
 	}
+	return NULL;
 }

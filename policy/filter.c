@@ -6,6 +6,7 @@
 #include <linux/seccomp.h>
 #include <stddef.h>
 #include <seccomp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -15,23 +16,47 @@
 
 #include "arch.h"
 #include "filter.h"
-#include "personality.h"
 #include "syscall_table.h"
 #include "trace.h"
 #include "util.h"
 
+/* The first thing libseccomp refused since the last filter_error() (never a die(): the caller decides). */
+static char build_error[256];
+
 static void check(int rc, const char *what)
 {
-	if (rc < 0)
-		die("cannot build the seccomp filter: %s: %s", what, strerror(-rc));
+	if (rc < 0 && !build_error[0])
+		snprintf(build_error, sizeof(build_error), "%s: %s", what, strerror(-rc));
+}
+
+const char *filter_error(void)
+{
+	static char taken[sizeof(build_error)];
+
+	if (!build_error[0])
+		return NULL;
+	memcpy(taken, build_error, sizeof(taken));
+	build_error[0] = '\0';
+	return taken;
+}
+
+/* ctx, or NULL (and ctx released) if a step of building it failed. */
+static scmp_filter_ctx built(scmp_filter_ctx ctx)
+{
+	if (!ctx || !build_error[0])
+		return ctx;
+	seccomp_release(ctx);
+	return NULL;
 }
 
 void *filter_abi_context(enum abi abi, uint32_t default_action, uint32_t other_arches, bool nnp)
 {
 	scmp_filter_ctx ctx = seccomp_init(default_action);
 
-	if (!ctx)
-		die("cannot build the seccomp filter: seccomp_init failed");
+	if (!ctx) {
+		check(-ENOMEM, "seccomp_init");
+		return NULL;
+	}
 	check(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, nnp ? 1 : 0), "no_new_privs attribute");
 	check(seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, other_arches), "the action for other architectures");
 	/* A binary tree of the numbers: an untrapped call passes in a few comparisons, not a chain of them. */
@@ -40,7 +65,7 @@ void *filter_abi_context(enum abi abi, uint32_t default_action, uint32_t other_a
 		check(seccomp_arch_add(ctx, arch_abi_info(abi)->scmp_arch), "adding an architecture");
 		check(seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE), "removing the native architecture");
 	}
-	return ctx;
+	return built(ctx);
 }
 
 /* What the filter does with one call of an ABI. */
@@ -77,6 +102,8 @@ static scmp_filter_ctx abi_filter(unsigned classes, enum abi abi, const struct t
 	const struct syscall_entry *t;
 	int count;
 
+	if (!ctx)
+		return NULL;
 	t = syscall_table(abi, &count);
 	for (int i = 0; i < count; i++) {
 		uint32_t action = action_for(&t[i], classes, abi, sel);
@@ -101,7 +128,7 @@ static scmp_filter_ctx abi_filter(unsigned classes, enum abi abi, const struct t
 		}
 		check(seccomp_rule_add(ctx, action, nr, 0), t[i].name);
 	}
-	return ctx;
+	return built(ctx);
 }
 
 /* Every ABI in one filter: possible when the contexts agree on their default (libseccomp's rule). */
@@ -111,11 +138,17 @@ static scmp_filter_ctx build_merged(const unsigned classes[ABI_LINUX_COUNT], con
 	int n;
 	const struct arch_abi *abis = arch_abis(&n);
 
-	for (int i = 0; i < n; i++)
-		if (abis[i].abi != ABI_NATIVE)
-			check(seccomp_merge(ctx, abi_filter(classes[abis[i].abi], abis[i].abi, sel, nnp, SCMP_ACT_KILL_PROCESS)),
-			      "merging architectures");
-	return ctx;
+	for (int i = 0; ctx && i < n; i++) {
+		scmp_filter_ctx other;
+
+		if (abis[i].abi == ABI_NATIVE)
+			continue;
+		other = abi_filter(classes[abis[i].abi], abis[i].abi, sel, nnp, SCMP_ACT_KILL_PROCESS);
+		if (!other)
+			break;
+		check(seccomp_merge(ctx, other), "merging architectures"); /* takes other, merged or not */
+	}
+	return built(ctx);
 }
 
 /* The filters of a run, loaded in order. */
@@ -124,20 +157,27 @@ struct run_filter {
 	int n;
 };
 
-void *filter_build(const struct personality *pers, unsigned extra_classes, const struct trace_selection *sel,
-		   bool set_no_new_privs)
+static void *run_filter_done(struct run_filter *f)
+{
+	if (!build_error[0])
+		return f;
+	for (int i = 0; i < f->n; i++)
+		if (f->ctx[i])
+			seccomp_release(f->ctx[i]);
+	free(f);
+	return NULL;
+}
+
+void *filter_build(const unsigned classes[ABI_LINUX_COUNT], const struct trace_selection *sel, bool set_no_new_privs)
 {
 	struct run_filter *f = xcalloc(1, sizeof(*f));
-	unsigned classes[ABI_LINUX_COUNT] = { 0 };
 	scmp_filter_ctx gate;
 	int n;
 	const struct arch_abi *abis = arch_abis(&n);
 
-	for (int i = 0; i < n; i++) /* an ABI without a loader of ours traps nothing but the personality's */
-		classes[abis[i].abi] = pers->trapped_classes(abis[i].abi) | (abis[i].loads ? extra_classes : 0);
 	if (!sel || !sel->unknown) {
 		f->ctx[f->n++] = build_merged(classes, sel, set_no_new_privs);
-		return f;
+		return run_filter_done(f);
 	}
 	/*
 	 * Tracing (nearly) everything: each ABI's default is its own trace
@@ -147,8 +187,10 @@ void *filter_build(const struct personality *pers, unsigned extra_classes, const
 	 * a gate in front kills calls of any architecture none of them knows.
 	 */
 	gate = seccomp_init(SCMP_ACT_ALLOW);
-	if (!gate)
-		die("cannot build the seccomp filter: seccomp_init failed");
+	if (!gate) {
+		check(-ENOMEM, "seccomp_init");
+		return run_filter_done(f);
+	}
 	check(seccomp_attr_set(gate, SCMP_FLTATR_CTL_NNP, set_no_new_privs ? 1 : 0), "no_new_privs attribute");
 	check(seccomp_attr_set(gate, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS), "the action for other architectures");
 	for (int i = 0; i < n; i++)
@@ -158,7 +200,7 @@ void *filter_build(const struct personality *pers, unsigned extra_classes, const
 	/* The native ABI's last: once it is in, the loading calls themselves would stop (the next call is the exec). */
 	for (int i = n; i-- > 0;)
 		f->ctx[f->n++] = abi_filter(classes[abis[i].abi], abis[i].abi, sel, set_no_new_privs, SCMP_ACT_ALLOW);
-	return f;
+	return run_filter_done(f);
 }
 
 int filter_ctx_bpf(void *ctx, void **bytes, size_t *len)
@@ -192,6 +234,10 @@ int filter_bpf_for_classes(unsigned classes, void **bytes, size_t *len)
 	for (enum abi abi = 0; abi < ABI_LINUX_COUNT; abi++)
 		per_abi[abi] = arch_abi_info(abi) ? classes : 0;
 	ctx = build_merged(per_abi, NULL, true);
+	if (!ctx) {
+		filter_error(); /* told as the errno: the caller's call or load fails */
+		return -ENOMEM;
+	}
 	rc = filter_ctx_bpf(ctx, bytes, len);
 	seccomp_release(ctx);
 	return rc;
@@ -283,7 +329,12 @@ int filter_export(void *filter, void ***bytes, size_t **lens)
 	*bytes = xcalloc((size_t)f->n, sizeof(**bytes));
 	*lens = xcalloc((size_t)f->n, sizeof(**lens));
 	for (int i = 0; i < f->n; i++)
-		if (filter_ctx_bpf(f->ctx[i], &(*bytes)[i], &(*lens)[i]) < 0)
-			die("cannot build the seccomp filter: libseccomp could not export it");
+		if (filter_ctx_bpf(f->ctx[i], &(*bytes)[i], &(*lens)[i]) < 0) {
+			for (int k = 0; k < i; k++)
+				free((*bytes)[k]);
+			free(*bytes);
+			free(*lens);
+			return -EIO;
+		}
 	return f->n;
 }

@@ -457,6 +457,10 @@ int policy_compile(const struct policy *p, const struct compile_env *env, struct
 	out->ctx = filter_abi_context(
 		ABI_NATIVE, SCMP_ACT_TRACE(filter_trace_data(ABI_NATIVE, false) | POLICY_DATA_VIOLATION),
 		SCMP_ACT_TRACE(POLICY_DATA_OTHER_ABI | POLICY_DATA_VIOLATION), true);
+	if (!out->ctx) {
+		snprintf(err, errsize, "cannot build the seccomp filter: %s", filter_error());
+		return -1;
+	}
 	c.ctx = out->ctx;
 	if (compile_native(&c, env) < 0) {
 		policy_filter_free(out);

@@ -24,6 +24,7 @@ import tempfile
 import time
 
 import ci_tests
+import layout_tests
 import limits_tests
 import lifecycle_tests
 import nt_holes_tests
@@ -577,6 +578,7 @@ def main():
     groups += dist_tests.groups(sys.modules[__name__])
     groups += ci_tests.groups(sys.modules[__name__])
     groups += nt_crt_tests.groups(sys.modules[__name__])
+    groups += layout_tests.groups(sys.modules[__name__])
     users = [False] if args.root_only or os.geteuid() != 0 or not needs("setpriv") else [False, True]
     try:
         if len(users) == 1:  # every group of the unprivileged pass is one SKIP: counted, with its reason

@@ -1,4 +1,4 @@
-/* The guest view's mount table and guest-view resolution (include/guest_view.h, include/guest_resolve.h). */
+/* The guest view's mount table and guest-view resolution (include/guest_view.h, translate/pathmap/guest_resolve.h). */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "guest_resolve.h"
+#include "../../translate/pathmap/guest_resolve.h"
 #include "guest_view.h"
 #include "util.h"
 

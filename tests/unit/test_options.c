@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "options.h"
+#include "../../tracer/run/options.h"
 
 static int parse(struct run_options *o, const char *const *args)
 {

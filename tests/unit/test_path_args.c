@@ -6,7 +6,7 @@
 #include <sys/fanotify.h>
 #include <sys/inotify.h>
 
-#include "path_args.h"
+#include "../../translate/pathmap/path_args.h"
 #include "tracee.h"
 
 /* A stop of the x86_64 call name with these arguments. */

@@ -1,5 +1,5 @@
 /*
- * The PE32+ reader (include/pe_image.h) on picovisor's own ntdll.dll, on
+ * The PE32+ reader (tracer/load/pe_image.h) on picovisor's own ntdll.dll, on
  * images it must refuse with a message naming the field, and on thousands
  * of randomly damaged copies: every one is either read or refused, never a
  * crash (Criterion runs each test in its own process, so a crash fails it).
@@ -9,7 +9,8 @@
 #include <string.h>
 
 #include "nt.h"
-#include "pe_image.h"
+#include "../../translate/nt/nt_services.h"
+#include "../../tracer/load/pe_image.h"
 
 static unsigned char *copy_ntdll(size_t *len)
 {

@@ -2,7 +2,7 @@
  * The supervisor's classic BPF (include/seccomp_bpf.h): the checker against
  * malformed and oversized programs, the interpreter's semantics, the kernel's
  * combining of stacked filters, what a program can return, and the judge of
- * the program's own filters (include/seccomp_guard.h), ordinary ones included:
+ * the program's own filters (tracer/run/seccomp_guard.h), ordinary ones included:
  * OpenSSH-style, libseccomp-generated, LOG and TRAP.
  */
 #define _GNU_SOURCE
@@ -16,9 +16,9 @@
 #include <sys/syscall.h>
 
 #include "filter.h"
-#include "own_filters.h"
+#include "../../tracer/run/own_filters.h"
 #include "seccomp_bpf.h"
-#include "seccomp_guard.h"
+#include "../../tracer/run/seccomp_guard.h"
 
 #define LD_NR BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr))
 #define LD_ARCH BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch))

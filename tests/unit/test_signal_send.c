@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <unistd.h>
 
-#include "signal_send.h"
+#include "../../tracer/run/signal_send.h"
 
 Test(signal_send, never_reaches_beyond_one_process)
 {

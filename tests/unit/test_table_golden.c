@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "path_args.h"
+#include "../../translate/pathmap/path_args.h"
 #include "promises.h"
 #include "syscall_table.h"
 #include "tracee.h"

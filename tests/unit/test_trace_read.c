@@ -7,7 +7,7 @@
 #include "syscall_table.h"
 #include "trace.h"
 #include "trace_out.h"
-#include "trace_read.h"
+#include "../../tracer/trace/trace_read.h"
 
 static struct json *parse(const char *text)
 {

@@ -1,4 +1,4 @@
-/* Serving an exec up to the stub's exec (see include/exec_job.h); tracer/load/exec_load.c does the rest. */
+/* Serving an exec up to the stub's exec (see tracer/load/exec_job.h); tracer/load/exec_load.c does the rest. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -16,14 +16,14 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "../run/event_loop.h"
 #include "arch.h"
-#include "event_loop.h"
 #include "exec_job.h"
 #include "trace.h"
 #include "exec_job_internal.h"
 #include "loader.h"
-#include "options.h"
-#include "proc_links.h"
+#include "../run/options.h"
+#include "../run/proc_links.h"
 #include "stub.h"
 #include "thread_creds.h"
 #include "tracee.h"

@@ -18,10 +18,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "event_loop.h"
+#include "../run/event_loop.h"
 #include "exec_job.h"
 #include "exec_job_internal.h"
-#include "options.h"
+#include "../run/options.h"
 #include "trace.h"
 #include "tracee.h"
 #include "util.h"

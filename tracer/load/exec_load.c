@@ -1,4 +1,4 @@
-/* Loading an image into the blank process the stub exec made: see include/exec_job.h. */
+/* Loading an image into the blank process the stub exec made: see tracer/load/exec_job.h. */
 #define _GNU_SOURCE
 #include <elf.h>
 #include <errno.h>
@@ -12,16 +12,16 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "../run/event_loop.h"
 #include "arch.h"
-#include "event_loop.h"
 #include "exec_job_internal.h"
 #include "filter.h"
 #include "guest_view.h"
-#include "options.h"
-#include "own_filters.h"
+#include "../run/options.h"
+#include "../run/own_filters.h"
 #include "sandbox.h"
-#include "scratch.h"
-#include "spawn.h"
+#include "../run/scratch.h"
+#include "../run/spawn.h"
 #include "stub.h"
 #include "trace.h"
 #include "tracee.h"

@@ -15,9 +15,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "event_loop.h"
+#include "../run/event_loop.h"
 #include "exec_job_internal.h"
-#include "scratch.h"
+#include "../run/scratch.h"
 
 #ifndef SYS_mseal
 #define SYS_mseal 462

@@ -1,5 +1,5 @@
 /*
- * PE32+ images: see include/pe_image.h. Every offset, size and RVA read from
+ * PE32+ images: see tracer/load/pe_image.h. Every offset, size and RVA read from
  * the file is checked before it is used; a fault names the field.
  */
 #define _GNU_SOURCE

@@ -29,13 +29,13 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "event_loop.h"
+#include "../run/event_loop.h"
 #include "exec_job_internal.h"
 #include "filter.h"
 #include "nt.h"
 #include "pe_image.h"
-#include "own_filters.h"
-#include "scratch.h"
+#include "../run/own_filters.h"
+#include "../run/scratch.h"
 #include "stub.h"
 #include "trace.h"
 #include "util.h"
@@ -309,7 +309,9 @@ void pe_load_done(struct tracee *t)
 	regs_set_process_start(&r, rep.ntdll_base + pe->ntdll_process_start, sp);
 	regs_set_win64_arg(&r, 0, start.start_block);
 	regs_set(t->tid, &r);
-	nt_process_start(t, &start);
+	fail = nt_process_start(t, &start);
+	if (fail)
+		goto out;
 	record_image(t, &pe->main, rep.main_base);
 	record_image(t, &pe->ntdll, rep.ntdll_base);
 	nt_process_add_region(t, rep.env, ls->env_size, rep.env, ls->env_size, PROT_READ | PROT_WRITE, false);

@@ -1,4 +1,4 @@
-/* The one waitpid loop of a run: see include/event_loop.h. */
+/* The one waitpid loop of a run: see tracer/run/event_loop.h. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
@@ -14,9 +14,9 @@
 #include "arch.h"
 #include "cosched.h"
 #include "event_loop.h"
-#include "exec_job.h"
+#include "../load/exec_job.h"
 #include "filter.h"
-#include "nt.h"
+#include "host.h"
 #include "options.h"
 #include "own_filters.h"
 #include "personality.h"
@@ -34,6 +34,8 @@
 #include "util.h"
 
 #define TABLE_SIZE 1024
+
+const struct personality *const personalities[] = { &personality_linux, &personality_sandbox, &personality_nt, NULL };
 
 static struct tracee *table[TABLE_SIZE];
 static const struct run_options *opts;
@@ -327,11 +329,84 @@ static void on_exec(struct tracee *t)
 	tracee_resume(t, 0);
 }
 
+/* A call the supervisor will not let run, whatever the policy: the personality's refusal, or a plain one. */
+static void refuse(struct tracee *t, const struct syscall_stop *s, int err, const char *why)
+{
+	if (t->proc->pers->refuse) {
+		t->proc->pers->refuse(t, s, err, why);
+		return;
+	}
+	host_say_refused(t, why, err);
+	verdict_fail(s, err);
+}
+
+void host_release(struct tracee *t, const struct verdict *v)
+{
+	if (v->set_regs)
+		regs_set(t->tid, &v->regs);
+	t->resume = v->want_exit ? RESUME_SYSCALL : RESUME_CONT;
+	t->personality_exit = v->want_exit;
+	tracee_resume(t, 0);
+}
+
+/* Do what the personality decided for the call t is stopped in; the only place such a stop is resumed. */
+static void carry_out(struct tracee *t, const struct syscall_stop *s)
+{
+	struct verdict *v = s->verdict;
+	tracee_regs r;
+
+	switch (v->kind) {
+	case VERDICT_HELD:
+		return;
+	case VERDICT_EXEC: {
+		struct syscall_stop call = *s; /* the exec as the personality gave it (a translated path, say) */
+
+		if (v->set_regs)
+			call.regs = v->regs;
+		exec_job_start_named(t, &call, v->exec_has_program_regs ? &v->exec_program_regs : NULL, v->exec_name);
+		free(v->exec_name);
+		v->exec_name = NULL;
+		return;
+	}
+	case VERDICT_SECCOMP: {
+		const char *why;
+		int err;
+
+		v->kind = VERDICT_RESUME;
+		err = seccomp_guard_enter(t, s, &why);
+		if (err)
+			refuse(t, s, -err, why);
+		if (v->kind == VERDICT_SECCOMP) /* a refusal never asks for the guard again */
+			v->kind = VERDICT_ANSWER;
+		carry_out(t, s);
+		return;
+	}
+	case VERDICT_ANSWER:
+		r = v->set_regs ? v->regs : s->regs;
+		regs_set_syscall_nr(&r, -1);
+		regs_set_retval(&r, v->ret);
+		regs_set(t->tid, &r);
+		break;
+	case VERDICT_RESUME:
+		if (v->set_regs)
+			regs_set(t->tid, &v->regs);
+		break;
+	}
+	if (v->want_exit) {
+		t->personality_exit = true;
+		t->resume = RESUME_SYSCALL;
+	}
+	if (v->end_run)
+		run_end_request(RUN_END_VIOLATION);
+	tracee_resume(t, 0);
+}
+
 static void on_seccomp(struct tracee *t)
 {
 	unsigned long data;
 	uint32_t verdict;
 	struct syscall_stop s;
+	struct verdict v = { .kind = VERDICT_RESUME };
 
 	if (t->job && exec_job_claims_stop(t, JOB_STOP_SECCOMP)) {
 		exec_job_step(t, JOB_STOP_SECCOMP, 0);
@@ -391,7 +466,9 @@ static void on_seccomp(struct tracee *t)
 		cosched_syscall_enter(t, &s); /* the supervisor's business, whatever the personality */
 		return;
 	}
+	s.verdict = &v;
 	t->proc->pers->syscall_enter(t, &s);
+	carry_out(t, &s);
 }
 
 static void on_syscall_stop(struct tracee *t)
@@ -411,8 +488,16 @@ static void on_syscall_stop(struct tracee *t)
 		if (t->seccomp_install)
 			seccomp_guard_exit(t);
 		if (t->personality_exit) {
+			struct verdict v = { .kind = VERDICT_RESUME };
+
 			t->personality_exit = false;
-			t->proc->pers->syscall_exit(t);
+			t->proc->pers->syscall_exit(t, &v);
+			if (v.set_regs)
+				regs_set(t->tid, &v.regs);
+			if (v.want_exit) {
+				t->personality_exit = true;
+				t->resume = RESUME_SYSCALL;
+			}
 		}
 		trace_call_end(t);
 		if (t->exec_event_pending) {
@@ -464,6 +549,16 @@ static void on_signal(struct tracee *t, int sig)
 		if (deliver >= 0)
 			tracee_resume(t, deliver);
 	}
+}
+
+/* Time passed for every personality's timed waits. */
+static void personalities_tick(void)
+{
+	bool clock = host_tick_take();
+
+	for (const struct personality *const *p = personalities; *p; p++)
+		if ((*p)->tick)
+			(*p)->tick(clock);
 }
 
 static void on_stop(struct tracee *t, int status)
@@ -638,15 +733,25 @@ int event_loop_run(const struct run_options *o)
 	int main_status = 0;
 
 	opts = o;
+	host_facts_set(o);
 	trace_open(o);
 	cosched_init(o->coschedule);
 	if (o->sandbox)
 		sandbox_prepare(o, personality_sandbox.trapped_classes(ABI_NATIVE) | cosched_trapped_classes());
 	/* A sandbox's filter stops what the personality needs: the run's own is for tracing then. */
-	filter = sandbox_get() && !trace_enabled()
-			 ? NULL
-			 : filter_build(sandbox_get() ? &personality_sandbox : &personality_linux, cosched_trapped_classes(),
-					trace_selection(), !o->may_skip_nnp || sandbox_get());
+	filter = NULL;
+	if (!sandbox_get() || trace_enabled()) {
+		const struct personality *pers = sandbox_get() ? &personality_sandbox : &personality_linux;
+		unsigned classes[ABI_LINUX_COUNT] = { 0 };
+		int n;
+		const struct arch_abi *abis = arch_abis(&n);
+
+		for (int i = 0; i < n; i++) /* an ABI without a loader of ours traps nothing but the personality's */
+			classes[abis[i].abi] = pers->trapped_classes(abis[i].abi) | (abis[i].loads ? cosched_trapped_classes() : 0);
+		filter = filter_build(classes, trace_selection(), !o->may_skip_nnp || sandbox_get());
+		if (!filter)
+			die("cannot build the seccomp filter: %s", filter_error());
+	}
 	run_limits_start();
 	own_filters_prepare(filter);
 	main_pid = spawn_program(o, &main_target);
@@ -671,7 +776,7 @@ int event_loop_run(const struct run_options *o)
 			if (errno == EINTR) {
 				cosched_tick();
 				run_limits_tick();
-				nt_waits_tick();
+				personalities_tick();
 				continue;
 			}
 			die("waiting for the program failed: %s", strerror(errno));
@@ -680,7 +785,7 @@ int event_loop_run(const struct run_options *o)
 		cosched_note_stop();
 		counts.stops++;
 		run_limits_tick();
-		nt_waits_tick();
+		personalities_tick();
 		if (o->verbose >= 2)
 			fprintf(stderr, "picovisor: event: pid %d status %#x%s\n", pid, status, t ? "" : " (unknown)");
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {

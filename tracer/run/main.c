@@ -21,13 +21,13 @@
 #include "host_needs.h"
 #include "landlock_rules.h"
 #include "options.h"
-#include "pe_image.h"
+#include "../load/pe_image.h"
 #include "policy.h"
 #include "policy_cmd.h"
 #include "run_report.h"
 #include "sandbox.h"
 #include "signals.h"
-#include "trace_read.h"
+#include "../trace/trace_read.h"
 #include "util.h"
 
 #define CAP_SYS_ADMIN_BIT 21

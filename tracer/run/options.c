@@ -705,7 +705,8 @@ int options_parse(int argc, char **argv, struct run_options *o)
 				   "give a policy with --policy NAME|FILE (for example --policy ci)");
 	if (o->require_landlock && o->no_landlock)
 		return usage_error("--require-landlock and --no-landlock contradict each other");
-	nt_drives_finish();
+	if (nt_drives_finish() < 0)
+		die("cannot map drive C: to the launch directory: %s", strerror(errno));
 	if (o->sandbox && strcmp(o->personality, "linux") != 0 && strcmp(o->personality, "sandbox") != 0)
 		return usage_error("--policy and its overrides belong to the sandbox personality, not %s", o->personality);
 	if (o->sandbox || strcmp(o->personality, "sandbox") == 0) {

@@ -1,4 +1,4 @@
-/* The seccomp filters picovisor installed, and their verdict at a stop (include/own_filters.h). */
+/* The seccomp filters picovisor installed, and their verdict at a stop (tracer/run/own_filters.h). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
@@ -85,6 +85,8 @@ void own_filters_prepare(void *filter)
 	/* The trace's (or linux personality's) filters first, the policy's on top: the newest wins a tie. */
 	if (filter) {
 		n = filter_export(filter, &bytes, &lens);
+		if (n < 0)
+			die("cannot build the seccomp filter: libseccomp could not export it");
 		for (int i = 0; i < n; i++) {
 			own_filters_add_run(bytes[i], lens[i], nnp);
 			free(bytes[i]);

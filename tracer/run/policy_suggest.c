@@ -20,7 +20,7 @@
 #include "promises.h"
 #include "syscall_table.h"
 #include "trace_out.h"
-#include "trace_read.h"
+#include "../trace/trace_read.h"
 #include "util.h"
 
 /* A line the suggestion will hold, with what needed it. */

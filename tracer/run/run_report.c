@@ -1,4 +1,4 @@
-/* Violations and the --report document of a sandboxed run (include/run_report.h). */
+/* Violations and the --report document of a sandboxed run (tracer/run/run_report.h). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>

@@ -322,7 +322,13 @@ void sandbox_prepare(const struct run_options *o, unsigned personality_classes)
 	resolve_chdir(o, sb);
 	bind_rules(sb);
 	add_tmp_rules(sb);
-	env_rules_apply(&sb->policy, &sb->env); /* before the tmpdir's TMPDIR, which no line removes */
+	{
+		/* before the tmpdir's TMPDIR, which no line removes */
+		const char *unset = env_rules_apply(&sb->policy, &sb->env);
+
+		if (unset)
+			die("cannot set the environment variable %s for the run: %s", unset, strerror(errno));
+	}
 	if (o->verbose && sb->env.nremoved)
 		for (size_t i = 0; i < sb->env.nremoved; i++)
 			warn("note: not passed to the program (environment rules): %s", sb->env.removed[i]);

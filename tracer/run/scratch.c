@@ -1,4 +1,4 @@
-/* The tracees' sealed scratch areas (include/scratch.h). */
+/* The tracees' sealed scratch areas (tracer/run/scratch.h). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-/* Every signal picovisor sends to another process goes out here (include/signal_send.h). */
+/* Every signal picovisor sends to another process goes out here (tracer/run/signal_send.h). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>

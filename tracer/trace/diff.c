@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "options.h"
+#include "../run/options.h"
 #include "trace_diff.h"
 #include "util.h"
 

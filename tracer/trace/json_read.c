@@ -1,4 +1,4 @@
-/* A small JSON parser for reading traces back (include/trace_read.h). */
+/* A small JSON parser for reading traces back (tracer/trace/trace_read.h). */
 #define _GNU_SOURCE
 #include <math.h>
 #include <stdio.h>

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "options.h"
+#include "../run/options.h"
 #include "trace_read.h"
 #include "util.h"
 

@@ -1,4 +1,4 @@
-/* Reading a whole JSON Lines trace and checking it (include/trace_read.h). */
+/* Reading a whole JSON Lines trace and checking it (tracer/trace/trace_read.h). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdarg.h>

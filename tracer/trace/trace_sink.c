@@ -14,9 +14,9 @@
 
 #include "arch.h"
 #include "decode.h"
-#include "event_loop.h"
+#include "../run/event_loop.h"
 #include "nt.h"
-#include "options.h"
+#include "../run/options.h"
 #include "personality.h"
 #include "trace.h"
 #include "util.h"

@@ -91,11 +91,22 @@ static void lead(struct tout *o, const char *key)
 
 static void open_level(struct tout *o, bool positional)
 {
-	if (o->depth + 1 >= TOUT_MAX_DEPTH)
-		die("internal error: trace record nested too deeply");
+	if (o->depth + 1 >= TOUT_MAX_DEPTH) {
+		/* Deeper than any decoder nests: written, not tracked (a comma may be lost; the run goes on). */
+		o->untracked++;
+		return;
+	}
 	o->depth++;
 	o->need_comma[o->depth] = false;
 	o->positional[o->depth] = positional;
+}
+
+static void close_level(struct tout *o)
+{
+	if (o->untracked)
+		o->untracked--;
+	else
+		o->depth--;
 }
 
 void tout_begin_object(struct tout *o, const char *key, bool positional)
@@ -110,7 +121,7 @@ void tout_end_object(struct tout *o)
 {
 	bool positional = o->positional[o->depth];
 
-	o->depth--;
+	close_level(o);
 	if (o->fmt == FORMAT_JSONL || !positional)
 		sb_putc(o->b, '}');
 }
@@ -124,7 +135,7 @@ void tout_begin_array(struct tout *o, const char *key)
 
 void tout_end_array(struct tout *o)
 {
-	o->depth--;
+	close_level(o);
 	sb_putc(o->b, ']');
 }
 

@@ -17,7 +17,6 @@
 #include <sys/syscall.h>
 
 #include "nt_internal.h"
-#include "scratch.h"
 
 #define PARENT_MAX 4096
 #define LEAF_MAX 1024

@@ -89,14 +89,15 @@ int nt_drive_add(char letter, const char *dir, char *err, size_t errsize)
 	return 0;
 }
 
-void nt_drives_finish(void)
+int nt_drives_finish(void)
 {
 	char cwd[PATH_MAX], err[PATH_MAX + 64];
 
 	if (drive['C' - 'A'])
-		return;
+		return 0;
 	if (!getcwd(cwd, sizeof(cwd)) || nt_drive_add('C', cwd, err, sizeof(err)) < 0)
-		die("cannot map drive C: to the launch directory: %s", strerror(errno));
+		return -1; /* errno says why */
+	return 0;
 }
 
 const char *nt_drive_host(char letter)

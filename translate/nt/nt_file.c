@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #include "nt_file.h"
-#include "event_loop.h"
 #include "nt_internal.h"
 
 #ifndef RWF_APPEND

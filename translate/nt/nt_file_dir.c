@@ -16,7 +16,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "event_loop.h"
 #include "nt_file.h"
 #include "nt_internal.h"
 #include "util.h"
@@ -68,7 +67,7 @@ static int open_held(struct tracee *t, const struct nt_file *f)
 {
 	char path[64];
 
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", t->tid, f->fd);
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", host_tid(t), f->fd);
 	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 

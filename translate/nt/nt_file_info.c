@@ -20,11 +20,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "event_loop.h"
 #include "nt_file.h"
 #include "nt_internal.h"
 #include "sandbox.h"
-#include "scratch.h"
 #include "util.h"
 
 #ifndef RENAME_NOREPLACE
@@ -133,7 +131,7 @@ static int64_t position_of(struct tracee *t, int fd)
 	long long pos = -1;
 	FILE *fp;
 
-	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", t->tid, fd);
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", host_tid(t), fd);
 	fp = fopen(path, "re");
 	if (!fp)
 		return -1;
@@ -518,7 +516,7 @@ void nt_serve_NtSetInformationFile(struct tracee *t)
 			char fdpath[64];
 
 			/* the directory the handle holds, through its fd: not a name walked again */
-			snprintf(fdpath, sizeof(fdpath), "/proc/%d/fd/%d", t->tid, o->file.fd);
+			snprintf(fdpath, sizeof(fdpath), "/proc/%d/fd/%d", host_tid(t), o->file.fd);
 			if (S_ISDIR(st.st_mode) && !dir_is_empty(fdpath, false)) {
 				nt_done(t, STATUS_DIRECTORY_NOT_EMPTY);
 				return;
@@ -716,7 +714,7 @@ void nt_serve_NtQueryVolumeInformationFile(struct tracee *t)
 		nt_done(t, status);
 		return;
 	}
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", t->tid, o->file.fd);
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", host_tid(t), o->file.fd);
 	if (stat(path, &st) < 0) {
 		nt_done(t, STATUS_INVALID_HANDLE);
 		return;

@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #include "nt_file.h"
-#include "event_loop.h"
 #include "nt_internal.h"
 #include "util.h"
 
@@ -58,7 +57,7 @@ int nt_fd_stat(struct tracee *t, int fd, struct stat *st)
 {
 	char path[64];
 
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", t->tid, fd);
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", host_tid(t), fd);
 	return stat(path, st) < 0 ? -errno : 0;
 }
 
@@ -68,7 +67,7 @@ char *nt_fd_path(struct tracee *t, int fd)
 	struct stat at_name, at_fd;
 	ssize_t n;
 
-	snprintf(link, sizeof(link), "/proc/%d/fd/%d", t->tid, fd);
+	snprintf(link, sizeof(link), "/proc/%d/fd/%d", host_tid(t), fd);
 	n = readlink(link, path, sizeof(path) - 1);
 	if (n <= 0 || path[0] != '/')
 		return NULL;

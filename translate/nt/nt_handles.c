@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "event_loop.h"
-#include "event_loop.h"
 #include "nt_file.h"
 #include "nt_internal.h"
 #include "util.h"
@@ -160,8 +158,8 @@ void nt_serve_NtDuplicateObject(struct tracee *t)
 	if (src == (uint64_t)-1 || src == (uint64_t)-2) {
 		/* a real handle to the current process or thread */
 		o = nt_object_new(src == (uint64_t)-1 ? NT_TYPE_PROCESS : NT_TYPE_THREAD);
-		o->thread.tid = t->tid;
-		o->thread.teb = t->nt ? t->nt->teb : 0;
+		o->thread.tid = host_tid(t);
+		o->thread.teb = nt_thread_state(t) ? nt_thread_state(t)->teb : 0;
 		src_access = 0x1fffff;
 	} else {
 		st = nt_handle_get(p, src, NT_TYPE_COUNT, &o, &src_access);

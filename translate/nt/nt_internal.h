@@ -16,7 +16,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "host.h"
 #include "nt.h"
+#include "nt_services.h"
+#include "personality.h"
 #include "tracee.h"
 
 enum nt_type {
@@ -165,6 +168,7 @@ struct nt_thread {
 	bool start_pending;
 	bool terminating;          /* NtTerminateThread by another thread: it ends at its next stop in a service */
 	ntstatus terminate_status;
+	struct verdict *verdict;   /* while the event loop is in a hook of this thread's: where its decision goes */
 };
 
 /* ---- The call primitives (nt_personality.c). */
@@ -174,12 +178,25 @@ struct nt_thread {
  */
 void nt_thread_end(struct tracee *t, ntstatus status);
 void nt_done(struct tracee *t, ntstatus status);
+/* The thread goes on with registers r (stopped at the exit of the call they make when exit_stop): the
+ * verdict of the hook the loop is in for it, or, for a thread held (a wait), released now. */
+void nt_go_on(struct tracee *t, const tracee_regs *r, bool exit_stop);
 /* The call is taken back, at its seccomp stop: the thread runs on from before its syscall instruction,
  * as Linux restarts a call a signal interrupted (a pending signal is delivered first). */
 void nt_restart(struct tracee *t);
 void nt_linux(struct tracee *t, nt_then_fn then, long nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 	      uint64_t a4, uint64_t a5);
 struct nt_call *nt_call_of(struct tracee *t);
+/* The NT state of a thread (host_thread_state), NULL until nt_thread_of makes it; of a process that ends. */
+static inline struct nt_thread *nt_thread_state(const struct tracee *t)
+{
+	return host_thread_state(t);
+}
+
+static inline struct nt_process *nt_process_state_of(const struct pico_process *p)
+{
+	return host_process_state_of(p);
+}
 struct nt_process *nt_process_of(struct tracee *t);
 struct nt_thread *nt_thread_of(struct tracee *t);
 /* The program's memory: 0, or -EFAULT. */

@@ -17,7 +17,7 @@
 #include <sys/sysinfo.h>
 #include <unistd.h>
 
-#include "event_loop.h"
+#include "host.h"
 #include "nt_internal.h"
 #include "nt_memory.h"
 #include "util.h"
@@ -94,7 +94,7 @@ static void refresh(struct nt_process *np)
 
 void nt_kuser_attach(struct tracee *t)
 {
-	struct nt_process *np = t->proc->nt;
+	struct nt_process *np = nt_process_of(t);
 	struct nt_alloc *a;
 	char path[64];
 
@@ -102,7 +102,7 @@ void nt_kuser_attach(struct tracee *t)
 	a = nt_alloc_add(np, NT_KUSER_ADDR, NT_KUSER_SIZE, 0x02 /* PAGE_READONLY */, 0x40000 /* MEM_MAPPED */);
 	nt_alloc_set(a, NT_KUSER_ADDR, NT_KUSER_ADDR + NT_KUSER_SIZE, 0x02);
 
-	snprintf(path, sizeof(path), "/proc/%d/mem", t->tid);
+	snprintf(path, sizeof(path), "/proc/%d/mem", host_tid(t));
 	np->kuser_mem_fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (np->kuser_mem_fd < 0)
 		return; /* it keeps the page as loaded */

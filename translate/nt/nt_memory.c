@@ -15,7 +15,6 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 
-#include "event_loop.h"
 #include "nt_internal.h"
 #include "nt_memory.h"
 #include "util.h"
@@ -220,7 +219,7 @@ uint64_t nt_find_free(struct tracee *t, uint64_t size, bool top_down)
 	int n = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", t->proc->tgid);
+	snprintf(path, sizeof(path), "/proc/%d/maps", host_tgid(t));
 	f = fopen(path, "re");
 	if (!f)
 		return 0;
@@ -584,14 +583,14 @@ static uint64_t copy_within(struct tracee *t, uint64_t dst, uint64_t src, uint64
 	while (done < len) {
 		size_t n = len - done > sizeof(buf) ? sizeof(buf) : (size_t)(len - done);
 		struct iovec l = { buf, n }, r = { (void *)(uintptr_t)(src + done), n };
-		ssize_t got = process_vm_readv(t->tid, &l, 1, &r, 1, 0), put;
+		ssize_t got = process_vm_readv(host_tid(t), &l, 1, &r, 1, 0), put;
 
 		if (got <= 0)
 			break;
 		l.iov_len = (size_t)got;
 		r.iov_base = (void *)(uintptr_t)(dst + done);
 		r.iov_len = (size_t)got;
-		put = process_vm_writev(t->tid, &l, 1, &r, 1, 0);
+		put = process_vm_writev(host_tid(t), &l, 1, &r, 1, 0);
 		if (put <= 0)
 			break;
 		done += (uint64_t)put;

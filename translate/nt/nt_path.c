@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include "nt_file.h"
-#include "event_loop.h"
 #include "nt_internal.h"
 #include "path_walk.h"
 #include "trace_out.h"

@@ -16,12 +16,9 @@
 #include <sys/mman.h>
 
 #include "arch.h"
-#include "event_loop.h"
 #include "nt_internal.h"
 #include "nt_memory.h"
 #include "personality.h"
-#include "scratch.h"
-#include "trace.h"
 #include "util.h"
 
 /* Linux returns these when a signal interrupted a call that is to be restarted. */
@@ -36,14 +33,14 @@ static const nt_serve_fn handlers[NT_SERVICE_COUNT] = {
 
 struct nt_process *nt_process_of(struct tracee *t)
 {
-	return t->proc->nt;
+	return host_process_state(t);
 }
 
 struct nt_thread *nt_thread_of(struct tracee *t)
 {
-	if (!t->nt)
-		t->nt = xcalloc(1, sizeof(*t->nt));
-	return t->nt;
+	if (!nt_thread_state(t))
+		host_set_thread_state(t, xcalloc(1, sizeof(struct nt_thread)));
+	return nt_thread_state(t);
 }
 
 struct nt_call *nt_call_of(struct tracee *t)
@@ -55,7 +52,7 @@ int nt_get(struct tracee *t, uint64_t addr, void *buf, size_t len)
 {
 	if (len == 0)
 		return 0;
-	return tracee_read(t->tid, addr, buf, len) == (ssize_t)len ? 0 : -EFAULT;
+	return tracee_read(host_tid(t), addr, buf, len) == (ssize_t)len ? 0 : -EFAULT;
 }
 
 /*
@@ -66,13 +63,11 @@ int nt_get(struct tracee *t, uint64_t addr, void *buf, size_t len)
  */
 int nt_put(struct tracee *t, uint64_t addr, const void *buf, size_t len)
 {
-	const struct scratch_area *a = t->proc->scratch;
-
 	if (len == 0)
 		return 0;
-	if (addr + len < addr || (a && a->addr && addr < a->addr + SCRATCH_SIZE && a->addr < addr + len))
+	if (addr + len < addr || host_scratch_overlaps(t, addr, len))
 		return -EFAULT;
-	return tracee_write_as_program(t->tid, addr, buf, len) == (ssize_t)len ? 0 : -EFAULT;
+	return tracee_write_as_program(host_tid(t), addr, buf, len) == (ssize_t)len ? 0 : -EFAULT;
 }
 
 void nt_put_iosb(struct tracee *t, uint64_t iosb, ntstatus status, uint64_t information)
@@ -87,9 +82,9 @@ void nt_put_iosb(struct tracee *t, uint64_t iosb, ntstatus status, uint64_t info
 uint64_t nt_scratch_put(struct tracee *t, size_t off, const void *data, size_t len)
 {
 	int err = 0;
-	uint64_t slot = scratch_slot(t, regs_sp(&nt_call_of(t)->regs), &err);
+	uint64_t slot = host_scratch_slot(t, regs_sp(&nt_call_of(t)->regs), &err);
 
-	if (!slot || off + len > SCRATCH_SLOT_SIZE || scratch_write(t, slot + off, data, len) < 0)
+	if (!slot || off + len > SCRATCH_SLOT_SIZE || host_scratch_write(t, slot + off, data, len) < 0)
 		return 0;
 	return slot + off;
 }
@@ -112,6 +107,17 @@ static void call_release(struct nt_call *c)
 	c->p_free = NULL;
 }
 
+void nt_go_on(struct tracee *t, const tracee_regs *r, bool exit_stop)
+{
+	struct verdict v = { .kind = VERDICT_RESUME, .set_regs = true, .regs = *r, .want_exit = exit_stop };
+	struct nt_thread *nt = nt_thread_of(t);
+
+	if (nt->verdict)
+		*nt->verdict = v;
+	else
+		host_release(t, &v);
+}
+
 /* Give the program its registers back, rax = status. At a seccomp stop the call is skipped. */
 void nt_done(struct tracee *t, ntstatus status)
 {
@@ -119,25 +125,21 @@ void nt_done(struct tracee *t, ntstatus status)
 	tracee_regs r = c->regs;
 	bool at_exit = c->at_exit;
 
-	if (t->nt && t->nt->terminating) { /* another thread ended it meanwhile: it does not return */
-		nt_thread_end(t, t->nt->terminate_status);
+	if (nt_thread_state(t) && nt_thread_state(t)->terminating) { /* another thread ended it meanwhile: it does not return */
+		nt_thread_end(t, nt_thread_state(t)->terminate_status);
 		return;
 	}
 
 	c->status = status;
-	if (trace_enabled())
+	if (host_tracing())
 		nt_trace_call(t, true);
 	if (!at_exit)
 		regs_set_syscall_nr(&r, -1); /* skipped (this sets rax too: the status goes in after) */
 	regs_set_retval(&r, (long)(uint64_t)status);
-	regs_set(t->tid, &r);
 	c->active = false;
 	c->at_exit = false;
 	call_release(c);
-	t->resume = RESUME_CONT;
-	t->personality_exit = false;
-	if (!at_exit)
-		tracee_resume(t, 0); /* at an exit stop the event loop resumes */
+	nt_go_on(t, &r, false);
 }
 
 /*
@@ -174,13 +176,10 @@ void nt_restart(struct tracee *t)
 	regs_set_syscall_nr(&r, -1); /* skipped here; rax and ip as before the syscall instruction ran */
 	regs_set_retval(&r, regs_syscall_nr(&c->regs));
 	regs_set_ip(&r, regs_ip(&c->regs) - SYSCALL_INSN_LEN);
-	regs_set(t->tid, &r);
 	c->active = false;
 	c->at_exit = false;
 	call_release(c);
-	t->resume = RESUME_CONT;
-	t->personality_exit = false;
-	tracee_resume(t, 0);
+	nt_go_on(t, &r, false);
 }
 
 void nt_linux(struct tracee *t, nt_then_fn then, long nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
@@ -200,21 +199,15 @@ void nt_linux(struct tracee *t, nt_then_fn then, long nr, uint64_t a0, uint64_t 
 		regs_set_retval(&r, nr);
 		chain_expect(c, &r);
 	}
-	regs_set(t->tid, &r);
 	c->then = then;
 	if (c->chained) {
-		/* Not PTRACE_SYSCALL from here: its entry stop would come before the seccomp stop. */
-		t->resume = RESUME_CONT;
-		t->personality_exit = false;
-		if (c->from_signal) {
-			c->from_signal = false;
-			tracee_resume(t, 0); /* the SIGILL is not delivered */
-		}
+		/* Not PTRACE_SYSCALL from here: its entry stop would come before the seccomp stop. After a SIGILL
+		 * (nt_signal), which is not delivered, the thread is released from here. */
+		c->from_signal = false;
+		nt_go_on(t, &r, false);
 		return;
 	}
-	t->resume = RESUME_SYSCALL;
-	t->personality_exit = true;
-	tracee_resume(t, 0);
+	nt_go_on(t, &r, true);
 }
 
 /*
@@ -251,7 +244,7 @@ static void serve(struct tracee *t, const struct syscall_stop *s, bool from_sign
 	c->from_signal = from_signal;
 	c->regs = s->regs;
 	c->nr = (uint32_t)regs_syscall_nr(&s->regs);
-	c->t0 = trace_enabled() ? monotonic_ns() : 0;
+	c->t0 = host_tracing() ? monotonic_ns() : 0;
 	/* Bits 12-13 choose the table: only the nt table (0) is served, not win32k's. */
 	c->svc = c->nr < 0x1000 ? nt_service_of(c->nr) : NULL;
 	if (!c->svc) {
@@ -266,15 +259,28 @@ static void serve(struct tracee *t, const struct syscall_stop *s, bool from_sign
 		return;
 	}
 	normalise_args(c);
-	nt_kuser_touch(t->proc->nt);
-	if (t->nt->terminating) { /* another thread ended it: its next call is its end */
-		nt_thread_end(t, t->nt->terminate_status);
+	nt_kuser_touch(nt_process_of(t));
+	if (nt_thread_state(t)->terminating) { /* another thread ended it: its next call is its end */
+		nt_thread_end(t, nt_thread_state(t)->terminate_status);
 		return;
 	}
 	handlers[c->svc - nt_services](t);
 }
 
+static void enter(struct tracee *t, const struct syscall_stop *s);
+
 static void nt_syscall_enter(struct tracee *t, const struct syscall_stop *s)
+{
+
+	/* Held unless a service lets it go on (nt_go_on): a wait parks it. */
+	s->verdict->kind = VERDICT_HELD;
+	nt_thread_of(t)->verdict = s->verdict;
+	enter(t, s);
+	if (nt_thread_state(t))
+		nt_thread_state(t)->verdict = NULL;
+}
+
+static void enter(struct tracee *t, const struct syscall_stop *s)
 {
 	struct nt_call *c = nt_call_of(t);
 
@@ -287,9 +293,7 @@ static void nt_syscall_enter(struct tracee *t, const struct syscall_stop *s)
 		c->chained = false;
 		if (chain_arrived(c, &s->regs)) {
 			/* The next Linux call of a service, back at its seccomp stop as written: it runs now. */
-			t->resume = RESUME_SYSCALL;
-			t->personality_exit = true;
-			tracee_resume(t, 0);
+			*s->verdict = (struct verdict){ .kind = VERDICT_RESUME, .want_exit = true };
 			return;
 		}
 		/*
@@ -305,14 +309,24 @@ static void nt_syscall_enter(struct tracee *t, const struct syscall_stop *s)
 	serve(t, &(struct syscall_stop){ .abi = ABI_NT, .nr = s->nr, .regs = s->regs }, false);
 }
 
-static void nt_syscall_exit(struct tracee *t)
+static void syscall_exit(struct tracee *t);
+
+static void nt_syscall_exit(struct tracee *t, struct verdict *v)
+{
+	nt_thread_of(t)->verdict = v;
+	syscall_exit(t);
+	if (nt_thread_state(t))
+		nt_thread_state(t)->verdict = NULL;
+}
+
+static void syscall_exit(struct tracee *t)
 {
 	struct nt_call *c = nt_call_of(t);
 	tracee_regs r;
 	nt_then_fn then = c->then;
 	long ret;
 
-	if (!c->active || !then || regs_get(t->tid, &r) < 0)
+	if (!c->active || !then || regs_get(host_tid(t), &r) < 0)
 		return;
 	c->at_exit = true;
 	ret = regs_retval(&r);
@@ -321,10 +335,8 @@ static void nt_syscall_exit(struct tracee *t)
 		tracee_regs again = r;
 		regs_set_ip(&again, regs_ip(&c->regs) - SYSCALL_INSN_LEN);
 		regs_set_retval(&again, (long)c->st[7]);
-		regs_set(t->tid, &again);
 		chain_expect(c, &again);
-		t->resume = RESUME_CONT; /* as in nt_linux: to its seccomp stop */
-		t->personality_exit = false;
+		nt_go_on(t, &again, false); /* as in nt_linux: to its seccomp stop */
 		return;
 	}
 	c->then = NULL;
@@ -359,10 +371,10 @@ static bool passed_by_seccomp(struct tracee *t, tracee_regs *r)
 	unsigned char insn[SYSCALL_INSN_LEN];
 	long nr;
 
-	if (regs_get(t->tid, r) < 0)
+	if (regs_get(host_tid(t), r) < 0)
 		return false;
 	nr = regs_syscall_nr(r);
-	return (nr == 335 || nr == 336) && tracee_read(t->tid, regs_ip(r) - SYSCALL_INSN_LEN, insn, sizeof(insn)) == 2 &&
+	return (nr == 335 || nr == 336) && tracee_read(host_tid(t), regs_ip(r) - SYSCALL_INSN_LEN, insn, sizeof(insn)) == 2 &&
 	       insn[0] == 0x0f && insn[1] == 0x05;
 }
 
@@ -380,25 +392,25 @@ static int nt_signal(struct tracee *t, int sig)
 		return -1;
 	}
 
-	if (st && !t->proc->has_nt_status) {
-		t->proc->has_nt_status = true;
-		t->proc->nt_status = st;
-	}
+	if (st)
+		host_set_process_status(t, st, true);
 	return sig;
 }
 
 static void nt_exit_thread(struct tracee *t)
 {
-	if (t->nt && t->nt->waiting)
+	if (nt_thread_state(t) && nt_thread_state(t)->waiting)
 		nt_wait_cancel(t);
-	if (t->proc && t->proc->nt) {
-		nt_mutants_abandon(t->proc->nt, t->tid);
-		nt_thread_exited(t, t->proc->has_nt_status ? t->proc->nt_status : STATUS_SUCCESS);
+	if (nt_process_of(t)) {
+		uint32_t st;
+
+		nt_mutants_abandon(nt_process_of(t), host_tid(t));
+		nt_thread_exited(t, host_process_status(t, &st) ? st : STATUS_SUCCESS);
 	}
-	if (t->nt) {
-		call_release(&t->nt->call);
-		free(t->nt);
-		t->nt = NULL;
+	if (nt_thread_state(t)) {
+		call_release(&nt_thread_state(t)->call);
+		free(nt_thread_state(t));
+		host_set_thread_state(t, NULL);
 	}
 }
 
@@ -418,8 +430,8 @@ static void process_free(struct nt_process *np)
 static void nt_exit_process(struct pico_process *p, int wait_status)
 {
 	(void)wait_status;
-	process_free(p->nt);
-	p->nt = NULL;
+	process_free(nt_process_state_of(p));
+	host_set_process_state_of(p, NULL);
 }
 
 static unsigned nt_trapped_classes(enum abi abi)
@@ -438,20 +450,18 @@ const struct personality personality_nt = {
 	.syscall_exit = nt_syscall_exit,
 	.task_created = nt_task_created,
 	.task_start = nt_task_start,
+	.tick = nt_waits_tick,
 };
 
-/* The standard streams: file objects on the tracee's fds 0, 1 and 2. */
-static void add_std_handle(struct nt_process *np, int fd, uint32_t access, uint32_t want)
+/* The standard streams: file objects on the tracee's fds 0, 1 and 2. Did it get the handle it must have? */
+static bool add_std_handle(struct nt_process *np, int fd, uint32_t access, uint32_t want)
 {
 	struct nt_object *o = nt_object_new(NT_TYPE_FILE);
-	uint32_t h;
 
 	o->file.fd = fd;
 	o->file.sync_io = true;
 	o->file.share = 7;
-	h = nt_handle_add(np, o, access | 0x100000 /* SYNCHRONIZE */ | 0x80 /* READ_ATTRIBUTES */);
-	if (h != want)
-		die("internal error: standard handle %#x instead of %#x", h, want);
+	return nt_handle_add(np, o, access | 0x100000 /* SYNCHRONIZE */ | 0x80 /* READ_ATTRIBUTES */) == want;
 }
 
 static uint32_t page_protect_of(int prot)
@@ -467,7 +477,7 @@ static uint32_t page_protect_of(int prot)
 void nt_process_add_region(struct tracee *t, uint64_t alloc_base, uint64_t alloc_size, uint64_t base, uint64_t size,
 			   int prot, bool image)
 {
-	struct nt_process *np = t->proc->nt;
+	struct nt_process *np = nt_process_of(t);
 	struct nt_alloc *a = nt_alloc_find(np, alloc_base);
 
 	if (!a)
@@ -477,20 +487,24 @@ void nt_process_add_region(struct tracee *t, uint64_t alloc_base, uint64_t alloc
 		nt_alloc_set(a, base, base + ((size + 4095) & ~4095ULL), page_protect_of(prot));
 }
 
-void nt_process_start(struct tracee *t, const struct nt_start *s)
+const char *nt_process_start(struct tracee *t, const struct nt_start *s)
 {
 	struct nt_process *np = xcalloc(1, sizeof(*np));
 
-	process_free(t->proc->nt);
 	np->kuser_mem_fd = -1;
+	if (!add_std_handle(np, 0, 0x1 | 0x20000, NT_HANDLE_STDIN) ||      /* FILE_READ_DATA | READ_CONTROL */
+	    !add_std_handle(np, 1, 0x2 | 0x4 | 0x20000, NT_HANDLE_STDOUT) || /* WRITE_DATA | APPEND_DATA */
+	    !add_std_handle(np, 2, 0x2 | 0x4 | 0x20000, NT_HANDLE_STDERR)) {
+		process_free(np);
+		return "internal error: the standard handles are not the first of the handle table";
+	}
+	process_free(nt_process_of(t));
 	np->start = *s;
-	add_std_handle(np, 0, 0x1 | 0x20000, NT_HANDLE_STDIN);        /* FILE_READ_DATA | READ_CONTROL */
-	add_std_handle(np, 1, 0x2 | 0x4 | 0x20000, NT_HANDLE_STDOUT); /* WRITE_DATA | APPEND_DATA */
-	add_std_handle(np, 2, 0x2 | 0x4 | 0x20000, NT_HANDLE_STDERR);
-	t->proc->nt = np;
-	t->proc->pers = &personality_nt;
+	host_set_process_state(t, np);
+	host_set_personality(t, &personality_nt);
 	nt_exit_thread(t);
 	nt_thread_of(t)->teb = s->teb;
-	t->nt->work = s->work;
+	nt_thread_state(t)->work = s->work;
 	nt_kuser_attach(t);
+	return NULL;
 }

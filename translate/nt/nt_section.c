@@ -15,7 +15,6 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
-#include "event_loop.h"
 #include "nt_file.h"
 #include "nt_internal.h"
 #include "nt_memory.h"

@@ -16,12 +16,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "event_loop.h"
 #include "nt_internal.h"
 #include "util.h"
 
 #define MAX_WAIT_OBJECTS 64
-#define WAIT_TICK_SIGNAL (SIGRTMIN + 4) /* cosched has +2, run limits +3 */
 #define WAIT_TICK_NS 2000000L
 #define WAIT_IDLE_TICK_NS 20000000L /* only untimed waits parked: often enough to see a signal come */
 #define KUSER_TICK_NS 15625000L
@@ -39,44 +37,13 @@ struct nt_wait {
 
 static struct nt_wait **waits;
 static int nwaits, capwaits;
-static timer_t tick_timer;
-static bool have_timer, timer_on;
-static volatile sig_atomic_t tick_due;
+static bool timer_on;     /* the host is asked to tick the personality: waits are parked */
 
-static void on_tick(int sig)
-{
-	(void)sig;
-	tick_due = 1;
-}
-
-static long timer_period;
-
-/* Tick every period ns (0: stop). */
+/* Have the personality's tick come every period ns at least (0: on events only). */
 static void arm(long period)
 {
-	struct itimerspec its = { { 0, period }, { 0, period } };
-	bool on = period != 0;
-
-	if (!have_timer) {
-		struct sigaction sa;
-		struct sigevent ev;
-
-		if (!on)
-			return;
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = on_tick; /* no SA_RESTART: the event loop's waitpid returns EINTR */
-		sigaction(WAIT_TICK_SIGNAL, &sa, NULL);
-		memset(&ev, 0, sizeof(ev));
-		ev.sigev_notify = SIGEV_SIGNAL;
-		ev.sigev_signo = WAIT_TICK_SIGNAL;
-		if (timer_create(CLOCK_MONOTONIC, &ev, &tick_timer) < 0)
-			die("cannot create the timer of NT waits: %s", strerror(errno));
-		have_timer = true;
-	}
-	if (period != timer_period)
-		timer_settime(tick_timer, 0, &its, NULL);
-	timer_period = period;
-	timer_on = on;
+	host_tick_every(period);
+	timer_on = period != 0;
 }
 
 static bool signalled(const struct nt_object *o, pid_t tid)
@@ -132,7 +99,7 @@ static ntstatus acquire(struct nt_object *o, pid_t tid, int index)
 /* Satisfy w now if its objects allow: true and *st, or false. */
 static bool try_satisfy(struct nt_wait *w, ntstatus *st)
 {
-	pid_t tid = w->t->tid;
+	pid_t tid = host_tid(w->t);
 
 	if (w->all) {
 		bool abandoned = false;
@@ -210,7 +177,7 @@ void nt_waits_recheck(void)
 				struct nt_wait *w = waits[i];
 				memmove(waits + i, waits + i + 1, (size_t)(nwaits - i - 1) * sizeof(*waits));
 				nwaits--;
-				w->t->nt->waiting = NULL;
+				nt_thread_state(w->t)->waiting = NULL;
 				{
 					struct tracee *t = w->t;
 					wait_free(w);
@@ -229,15 +196,13 @@ void nt_timer_rearm(void)
 	rearm();
 }
 
-void nt_waits_tick(void)
+void nt_waits_tick(bool clock)
 {
-	bool due = tick_due;
 	uint64_t now;
 
-	if (!due && !timer_on)
+	if (!clock && !timer_on)
 		return;
-	tick_due = 0;
-	if (due)
+	if (clock) /* the clock host_tick_every was asked for: KUSER_SHARED_DATA's clocks go on too */
 		nt_kuser_tick();
 	now = monotonic_ns();
 	for (int i = 0; i < nwaits; i++)
@@ -248,20 +213,20 @@ void nt_waits_tick(void)
 			memmove(waits + i, waits + i + 1, (size_t)(nwaits - i - 1) * sizeof(*waits));
 			nwaits--;
 			i--;
-			t->nt->waiting = NULL;
+			nt_thread_state(t)->waiting = NULL;
 			wait_free(w);
 			nt_done(t, STATUS_TIMEOUT);
 		}
 	/* A signal for a waiting thread: the wait is taken back so the signal is delivered (and, if the
 	 * program lives on, the thread makes its call again). */
-	for (int i = 0; due && i < nwaits; i++)
-		if (signal_pending(waits[i]->t->tid)) {
+	for (int i = 0; clock && i < nwaits; i++)
+		if (signal_pending(host_tid(waits[i]->t))) {
 			struct nt_wait *w = waits[i];
 			struct tracee *t = w->t;
 			memmove(waits + i, waits + i + 1, (size_t)(nwaits - i - 1) * sizeof(*waits));
 			nwaits--;
 			i--;
-			t->nt->waiting = NULL;
+			nt_thread_state(t)->waiting = NULL;
 			wait_free(w);
 			nt_restart(t);
 		}
@@ -279,8 +244,8 @@ void nt_wait_cancel(struct tracee *t)
 			wait_free(w);
 			break;
 		}
-	if (t->nt)
-		t->nt->waiting = NULL;
+	if (nt_thread_state(t))
+		nt_thread_state(t)->waiting = NULL;
 	rearm();
 }
 
@@ -324,7 +289,7 @@ static void wait_for(struct tracee *t, const uint64_t *handles, int n, bool all,
 		if (handles[i] == (uint64_t)-1 || handles[i] == (uint64_t)-2) {
 			/* the current process or thread: signalled only once it has ended, which it has not */
 			o = nt_object_new(handles[i] == (uint64_t)-1 ? NT_TYPE_PROCESS : NT_TYPE_THREAD);
-			o->thread.tid = t->tid;
+			o->thread.tid = host_tid(t);
 		} else {
 			st = nt_handle_get(p, handles[i], NT_TYPE_COUNT, &o, NULL);
 			if (st) {
@@ -371,7 +336,7 @@ static void wait_for(struct tracee *t, const uint64_t *handles, int n, bool all,
 	if (nwaits == capwaits)
 		waits = xrealloc(waits, (size_t)(capwaits = capwaits ? capwaits * 2 : 16) * sizeof(*waits));
 	waits[nwaits++] = w;
-	t->nt->waiting = w;
+	nt_thread_state(t)->waiting = w;
 	rearm();
 	/* parked: not resumed until nt_waits_recheck or nt_waits_tick answers it */
 }
@@ -508,7 +473,7 @@ void nt_serve_NtCreateEvent(struct tracee *t)
 static void init_mutant(struct nt_object *o, struct tracee *t)
 {
 	if ((uint8_t)nt_call_of(t)->a[3]) {
-		o->mutant.owner = t->tid;
+		o->mutant.owner = host_tid(t);
 		o->mutant.count = 1;
 	}
 }
@@ -603,7 +568,7 @@ void nt_serve_NtReleaseMutant(struct tracee *t)
 		nt_done(t, st);
 		return;
 	}
-	if (o->mutant.owner != t->tid) {
+	if (o->mutant.owner != host_tid(t)) {
 		nt_done(t, STATUS_MUTANT_NOT_OWNED);
 		return;
 	}

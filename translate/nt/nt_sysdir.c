@@ -19,7 +19,7 @@
 
 #include "nt_file.h"
 #include "nt_internal.h"
-#include "scratch.h"
+#include "host.h"
 #include "util.h"
 
 #ifndef F_ADD_SEALS

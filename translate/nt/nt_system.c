@@ -16,9 +16,7 @@
 #include <unistd.h>
 
 #include "arch.h"
-#include "event_loop.h"
 #include "nt_internal.h"
-#include "trace.h"
 
 #define NT_CURRENT_PROCESS ((uint64_t)-1)
 #define NT_CURRENT_THREAD ((uint64_t)-2)
@@ -133,14 +131,12 @@ static void leave(struct tracee *t, long nr, ntstatus status)
 	struct nt_call *c = nt_call_of(t);
 	tracee_regs r = c->regs;
 
-	if (trace_enabled())
+	if (host_tracing())
 		nt_trace_call(t, false);
 	regs_set_syscall_nr(&r, nr);
 	regs_set_arg(&r, ABI_NATIVE, 0, status & 0xff);
-	regs_set(t->tid, &r);
 	c->active = false;
-	t->resume = RESUME_CONT;
-	tracee_resume(t, 0);
+	nt_go_on(t, &r, false);
 }
 
 void nt_serve_NtTerminateProcess(struct tracee *t)
@@ -156,18 +152,17 @@ void nt_serve_NtTerminateProcess(struct tracee *t)
 		return;
 	}
 	/* The exit code is the status's low byte; the whole status goes into the trace and the report. */
-	t->proc->has_nt_status = true;
-	t->proc->nt_status = status;
+	host_set_process_status(t, status, false);
 	leave(t, SYS_exit_group, status);
 }
 
 void nt_thread_end(struct tracee *t, ntstatus status)
 {
-	t->nt->terminating = false;
-	if (t->nt->waiting)
+	nt_thread_state(t)->terminating = false;
+	if (nt_thread_state(t)->waiting)
 		nt_wait_cancel(t);
 	nt_thread_exited(t, status);
-	if (trace_enabled() && nt_call_of(t)->svc)
+	if (host_tracing() && nt_call_of(t)->svc)
 		nt_trace_call(t, false);
 	/* Run as a Linux call of the service (checked on arrival like any): the thread is gone after it. */
 	nt_linux(t, NULL, SYS_exit, (uint64_t)(status & 0xff), 0, 0, 0, 0, 0);
@@ -181,17 +176,17 @@ void nt_thread_end(struct tracee *t, ntstatus status)
  */
 static void terminate_other(struct tracee *t, struct nt_object *o, ntstatus status)
 {
-	struct tracee *target = o->thread.tid ? tracee_find(o->thread.tid) : NULL;
+	struct tracee *target = o->thread.tid ? host_find_thread(o->thread.tid) : NULL;
 
-	if (o->thread.done || !target || !target->nt || target->proc != t->proc) {
+	if (o->thread.done || !target || !nt_thread_state(target) || host_tgid(target) != host_tgid(t)) {
 		nt_done(t, o->thread.done || !target ? STATUS_SUCCESS : STATUS_INVALID_HANDLE);
 		return;
 	}
-	if (!target->nt->terminating) {
-		target->nt->terminating = true;
-		target->nt->terminate_status = status;
+	if (!nt_thread_state(target)->terminating) {
+		nt_thread_state(target)->terminating = true;
+		nt_thread_state(target)->terminate_status = status;
 	}
-	if (target->nt->waiting) /* stopped at its seccomp stop, held by the supervisor */
+	if (nt_thread_state(target)->waiting) /* stopped at its seccomp stop, held by the supervisor */
 		nt_thread_end(target, status);
 	nt_done(t, STATUS_SUCCESS);
 }
@@ -209,14 +204,13 @@ void nt_serve_NtTerminateThread(struct tracee *t)
 			nt_done(t, st);
 			return;
 		}
-		if (o->thread.tid != t->tid) {
+		if (o->thread.tid != host_tid(t)) {
 			terminate_other(t, o, status);
 			return;
 		}
 	}
-	if (t->proc->nthreads <= 1) { /* the last thread's end is the process's */
-		t->proc->has_nt_status = true;
-		t->proc->nt_status = status;
+	if (host_process_threads(t) <= 1) { /* the last thread's end is the process's */
+		host_set_process_status(t, status, false);
 		leave(t, SYS_exit_group, status);
 		return;
 	}
@@ -288,9 +282,9 @@ void nt_serve_NtQueryInformationProcess(struct tracee *t)
 	memcpy(b + 0x10, &v, 8);
 	v = 8; /* BasePriority: normal */
 	memcpy(b + 0x18, &v, 8);
-	v = (uint64_t)t->proc->tgid;
+	v = (uint64_t)host_tgid(t);
 	memcpy(b + 0x20, &v, 8);
-	v = parent_of(t->proc->tgid);
+	v = parent_of(host_tgid(t));
 	memcpy(b + 0x28, &v, 8);
 	nt_done(t, put_info(t, c->a[2], (uint32_t)c->a[3], c->a[4], b, sizeof(b), true));
 }
@@ -300,7 +294,7 @@ void nt_serve_NtQueryInformationThread(struct tracee *t)
 	struct nt_call *c = nt_call_of(t);
 	unsigned char b[0x30] = { 0 };
 	uint32_t exit_status = STATUS_PENDING, prio = 8;
-	uint64_t teb = nt_thread_of(t)->teb, pid = (uint64_t)t->proc->tgid, tid = (uint64_t)t->tid, mask;
+	uint64_t teb = nt_thread_of(t)->teb, pid = (uint64_t)host_tgid(t), tid = (uint64_t)host_tid(t), mask;
 
 	if (c->a[0] != NT_CURRENT_THREAD) {
 		struct nt_object *o;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "nt.h"
+#include "nt_services.h"
 #include "syscall_table.h"
 
 #define NA(kind, name) { NK_##kind, #name }

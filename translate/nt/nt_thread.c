@@ -8,22 +8,21 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
-#include "event_loop.h"
 #include "nt_internal.h"
 #include "util.h"
 
 void nt_thread_exited(struct tracee *t, ntstatus status)
 {
 	struct nt_process *np = nt_process_of(t);
-	struct nt_object *self = t->nt ? t->nt->self : NULL;
+	struct nt_object *self = nt_thread_state(t) ? nt_thread_state(t)->self : NULL;
 
 	/* The mutants it owns are abandoned before anyone can see it ended (a waiter woken by its end
 	 * finds them abandoned already, as on NT). */
 	if (np)
-		nt_mutants_abandon(np, t->tid);
+		nt_mutants_abandon(np, host_tid(t));
 	/* Its own object first: the thread may end before its creator has a handle to it. */
 	if (self) {
-		t->nt->self = NULL;
+		nt_thread_state(t)->self = NULL;
 		if (!self->thread.done) {
 			self->thread.done = true;
 			self->thread.exit_status = status;
@@ -35,7 +34,7 @@ void nt_thread_exited(struct tracee *t, ntstatus status)
 	for (int i = 1; np && i < np->nhandles; i++) {
 		struct nt_object *o = np->handles[i].obj;
 
-		if (o && o->type == NT_TYPE_THREAD && o->thread.tid == t->tid && !o->thread.done) {
+		if (o && o->type == NT_TYPE_THREAD && o->thread.tid == host_tid(t) && !o->thread.done) {
 			o->thread.done = true;
 			o->thread.exit_status = status;
 		}
@@ -48,7 +47,6 @@ void nt_thread_exited(struct tracee *t, ntstatus status)
 #define THREAD_CREATE_FLAGS_CREATE_SUSPENDED 0x1
 #define DEFAULT_STACK (1UL << 20)
 
-
 static uint64_t block_size(const struct nt_process *p)
 {
 	return NT_THREAD_BLOCK_SIZE + ((p->start.tls_size + 16 + 4095) & ~4095ULL);
@@ -59,7 +57,7 @@ static void after_clone(struct tracee *t, long ret)
 {
 	struct nt_call *c = nt_call_of(t);
 	struct nt_object *o;
-	uint64_t tid = (uint64_t)ret, pid = (uint64_t)t->proc->tgid;
+	uint64_t tid = (uint64_t)ret, pid = (uint64_t)host_tgid(t);
 
 	if (ret < 0) {
 		nt_done(t, nt_status_of_errno((int)ret));
@@ -177,35 +175,35 @@ void nt_serve_NtCreateThreadEx(struct tracee *t)
 /* The creating thread is at its clone: the new one learns where it starts. */
 void nt_task_created(struct tracee *child, struct tracee *parent)
 {
-	struct nt_call *c = parent->nt ? &parent->nt->call : NULL;
+	struct nt_call *c = nt_thread_state(parent) ? &nt_thread_state(parent)->call : NULL;
 	struct nt_thread_start *ts;
 
 	if (!c || !c->active || !c->svc || c->svc != &nt_services[NT_ID_NtCreateThreadEx] || !c->p)
 		return;
 	ts = c->p;
 	nt_thread_of(child)->teb = ts->teb;
-	child->nt->work = ts->work;
-	child->nt->start = *ts;
-	child->nt->start.obj = NULL;
-	child->nt->start_pending = true;
+	nt_thread_state(child)->work = ts->work;
+	nt_thread_state(child)->start = *ts;
+	nt_thread_state(child)->start.obj = NULL;
+	nt_thread_state(child)->start_pending = true;
 	/* The thread holds its object from before its first instruction: its end always reaches it. */
-	ts->obj->thread.tid = child->tid;
+	ts->obj->thread.tid = host_tid(child);
 	ts->obj->refs++;
-	child->nt->self = ts->obj;
+	nt_thread_state(child)->self = ts->obj;
 }
 
 /* Its first stop: RtlUserThreadStart(routine, arg) on its own stack, GS at its TEB. */
 void nt_task_start(struct tracee *child)
 {
-	struct nt_thread *th = child->nt;
+	struct nt_thread *th = nt_thread_state(child);
 	tracee_regs r;
 
-	if (!th || !th->start_pending || regs_get(child->tid, &r) < 0)
+	if (!th || !th->start_pending || regs_get(host_tid(child), &r) < 0)
 		return;
 	th->start_pending = false;
 	{
 		/* its ClientId before its first instruction (the creator's clone may not have returned yet) */
-		uint64_t pid = (uint64_t)child->proc->tgid, tid = (uint64_t)child->tid;
+		uint64_t pid = (uint64_t)host_tgid(child), tid = (uint64_t)host_tid(child);
 
 		nt_put(child, th->start.teb + 0x40, &pid, 8);
 		nt_put(child, th->start.teb + 0x48, &tid, 8);
@@ -214,5 +212,5 @@ void nt_task_start(struct tracee *child)
 	regs_set_win64_arg(&r, 0, th->start.routine);
 	regs_set_win64_arg(&r, 1, th->start.arg);
 	regs_set_gs_base(&r, th->start.teb);
-	regs_set(child->tid, &r);
+	regs_set(host_tid(child), &r);
 }

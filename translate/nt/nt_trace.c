@@ -9,9 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "event_loop.h"
 #include "nt_internal.h"
-#include "options.h"
+#include "host.h"
 #include "trace.h"
 
 struct flag_name {
@@ -173,7 +172,7 @@ static void one_arg(struct tout *o, struct tracee *t, const struct nt_call *c, i
 	const char *key = c->svc->args[i].name;
 	uint64_t v = c->a[i];
 	bool ok = done && nt_success(c->status);
-	size_t strsize = run_options()->trace_strsize;
+	size_t strsize = host_facts()->trace_strsize;
 
 	switch ((enum nt_arg_kind)c->svc->args[i].kind) {
 	case NK_NONE:

@@ -86,22 +86,22 @@ enum check_result dirents_enter(struct tracee *t, const struct syscall_stop *s)
 	struct stat st;
 	size_t n;
 
-	if (guest_name_of_fd(guest_view(), t->tid, fd, guest, sizeof(guest)) < 0)
+	if (guest_name_of_fd(guest_view(), host_tid(t), fd, guest, sizeof(guest)) < 0)
 		return CHECK_PASS;
 	n = view_children(guest_view(), guest, kids, DIRENTS_MAX_NAMES);
-	snprintf(link, sizeof(link), "/proc/%d/fd/%d", t->tid, fd);
+	snprintf(link, sizeof(link), "/proc/%d/fd/%d", host_tid(t), fd);
 	if (n == 0 || stat(link, &st) < 0)
 		return CHECK_PASS;
 	for (d = listings; d; d = d->next)
-		if (d->tgid == t->proc->tgid && d->fd == fd)
+		if (d->tgid == host_tgid(t) && d->fd == fd)
 			break;
 	if (!d) {
 		d = xcalloc(1, sizeof(*d));
 		d->next = listings;
 		listings = d;
 	}
-	if (d->dev != st.st_dev || d->ino != st.st_ino || d->tgid != t->proc->tgid || file_pos(t->tid, fd) == 0) {
-		d->tgid = t->proc->tgid;
+	if (d->dev != st.st_dev || d->ino != st.st_ino || d->tgid != host_tgid(t) || file_pos(host_tid(t), fd) == 0) {
+		d->tgid = host_tgid(t);
 		d->fd = fd;
 		d->dev = st.st_dev;
 		d->ino = st.st_ino;
@@ -173,7 +173,7 @@ long dirents_exit(struct tracee *t, struct path_exit *pe, long ret)
 			return ret; /* forgotten meanwhile */
 	layout(d->is64, &r);
 	buf = xmalloc(pe->count ? pe->count : 1);
-	if (ret > 0 && tracee_read(t->tid, pe->buf, buf, (size_t)ret) < 0) {
+	if (ret > 0 && tracee_read(host_tid(t), pe->buf, buf, (size_t)ret) < 0) {
 		free(buf);
 		return ret;
 	}
@@ -198,7 +198,7 @@ long dirents_exit(struct tracee *t, struct path_exit *pe, long ret)
 		used += reclen;
 	}
 	if (ret > 0) {
-		tracee_write(t->tid, pe->buf, buf, (size_t)ret);
+		tracee_write(host_tid(t), pe->buf, buf, (size_t)ret);
 	} else {
 		/* The host's listing is over: the mappings' names it lacks come last. */
 		for (size_t i = 0; i < d->n; i++) {
@@ -214,7 +214,7 @@ long dirents_exit(struct tracee *t, struct path_exit *pe, long ret)
 			used += len;
 			d->emitted |= 1u << i;
 		}
-		if (used && tracee_write(t->tid, pe->buf, buf, used) == (ssize_t)used)
+		if (used && tracee_write(host_tid(t), pe->buf, buf, used) == (ssize_t)used)
 			ret = (long)used;
 	}
 	free(buf);

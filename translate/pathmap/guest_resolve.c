@@ -1,5 +1,5 @@
 /*
- * Guest-view path resolution (include/guest_resolve.h). A fast path asks the
+ * Guest-view path resolution (translate/pathmap/guest_resolve.h). A fast path asks the
  * kernel whether the lexical host path holds any symlink at all (openat2 with
  * RESOLVE_NO_SYMLINKS): if not, the lexical answer is the answer. Otherwise
  * the walk goes one component at a time (the walker of include/path_walk.h,

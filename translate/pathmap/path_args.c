@@ -1,4 +1,4 @@
-/* The path arguments of a call and what it does with them (include/path_args.h). */
+/* The path arguments of a call and what it does with them (translate/pathmap/path_args.h). */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <string.h>

@@ -30,9 +30,7 @@
 #include "path_access.h"
 #include "path_args.h"
 #include "path_translate.h"
-#include "proc_links.h"
 #include "../sandbox/sandbox_internal.h"
-#include "scratch.h"
 #include "tracee.h"
 #include "util.h"
 
@@ -45,44 +43,43 @@ bool path_translate_wanted(const struct syscall_entry *e)
 
 struct path_exit *path_exit_begin(struct tracee *t, const struct syscall_stop *s)
 {
-	struct path_exit *pe = t->path_exit;
+	struct path_exit *pe = sandbox_path_exit(t);
 
 	if (!pe) {
 		pe = xcalloc(1, sizeof(*pe));
 		pe->orig = s->regs;
-		t->path_exit = pe;
+		sandbox_set_path_exit(t, pe);
 	}
-	t->personality_exit = true;
-	t->resume = RESUME_SYSCALL;
+	s->verdict->want_exit = true;
 	return pe;
 }
 
 void path_exit_free(struct tracee *t)
 {
-	if (t->path_exit) {
-		free(t->path_exit->exec_name);
-		free(t->path_exit);
-		t->path_exit = NULL;
+	struct path_exit *pe = sandbox_path_exit(t);
+
+	if (pe) {
+		free(pe->exec_name);
+		free(pe);
+		sandbox_set_path_exit(t, NULL);
 	}
 }
 
 /* Answer the call here, without running it: the program's registers, rax the result. */
 static enum check_result answer(struct tracee *t, const struct syscall_stop *s, long ret)
 {
-	tracee_regs r = t->path_exit ? t->path_exit->orig : s->regs;
+	struct path_exit *pe = sandbox_path_exit(t);
 
-	regs_set_syscall_nr(&r, -1);
-	regs_set_retval(&r, ret);
-	regs_set(t->tid, &r);
-	if (t->path_exit)
-		t->path_exit->answered = true;
-	tracee_resume(t, 0);
+	verdict_set_regs(s, pe ? &pe->orig : &s->regs);
+	verdict_answer(s, ret);
+	if (pe)
+		pe->answered = true;
 	return CHECK_DONE;
 }
 
 static long write_out(struct tracee *t, uint64_t buf, const void *data, size_t len)
 {
-	return tracee_write(t->tid, buf, data, len) < 0 ? -EFAULT : 0;
+	return tracee_write(host_tid(t), buf, data, len) < 0 ? -EFAULT : 0;
 }
 
 /* getcwd: the guest name of the thread's cwd. */
@@ -91,7 +88,7 @@ static enum check_result serve_getcwd(struct tracee *t, const struct syscall_sto
 	char guest[PATH_MAX];
 	int buf_arg = syscall_kind_arg(s->entry, K_BUF_OUT); /* its size follows */
 	uint64_t buf = regs_arg(&s->regs, s->abi, buf_arg), size = regs_arg(&s->regs, s->abi, buf_arg + 1);
-	int rc = guest_name_of_fd(guest_view(), t->tid, AT_FDCWD, guest, sizeof(guest));
+	int rc = guest_name_of_fd(guest_view(), host_tid(t), AT_FDCWD, guest, sizeof(guest));
 	size_t len;
 	long w;
 
@@ -114,14 +111,14 @@ static enum check_result serve_magic_readlink(struct tracee *t, const struct sys
 	char target[PATH_MAX], guest[PATH_MAX];
 	uint64_t buf = regs_arg(&s->regs, s->abi, path_arg + 1);
 	long size = (long)(int)regs_arg(&s->regs, s->abi, path_arg + 2), w;
-	struct pico_process *owner = exe_link_owner(t, host);
+	const char *exe = host_exe_link(t, host);
 	const char *text = guest;
 	size_t len;
 
 	if (size <= 0)
 		return answer(t, s, -EINVAL);
-	if (owner) {
-		snprintf(target, sizeof(target), "%s", owner->exe_path);
+	if (exe) {
+		snprintf(target, sizeof(target), "%s", exe);
 	} else {
 		ssize_t n = readlink(host, target, sizeof(target) - 1);
 		if (n < 0)
@@ -143,10 +140,10 @@ static bool is_run_mem(const char *host)
 	int pid = 0, tid = 0, end = 0;
 
 	if (sscanf(host, "/proc/%d/mem%n", &pid, &end) == 1 && host[end] == '\0')
-		return tracee_find(pid) != NULL;
+		return host_task_in_run(pid);
 	end = 0;
 	if (sscanf(host, "/proc/%d/task/%d/mem%n", &pid, &tid, &end) == 2 && host[end] == '\0')
-		return tracee_find(pid) != NULL || tracee_find(tid) != NULL;
+		return host_task_in_run(pid) || host_task_in_run(tid);
 	return false;
 }
 
@@ -176,16 +173,16 @@ static int translate_path(struct tracee *t, struct syscall_stop *s, const struct
 	res->host[0] = '\0';
 	if (ptr == 0)
 		return 0; /* NULL: EFAULT, or the dirfd itself where the call allows it; nothing to race */
-	if (scratch_contains(t, ptr))
+	if (host_scratch_contains(t, ptr))
 		return 0; /* already ours: a call restarted after a signal */
-	len = tracee_read_string(t->tid, ptr, path, sizeof(path));
+	len = tracee_read_string(host_tid(t), ptr, path, sizeof(path));
 	if (len < 0)
 		return (int)-len;
 	if (len == 0) {
 		strcpy(res->host, ""); /* "" stays "", in memory no other thread can change */
 	} else {
-		q.tid = t->tid;
-		q.tgid = t->proc->tgid;
+		q.tid = host_tid(t);
+		q.tgid = host_tgid(t);
 		q.dirfd = a->dirfd;
 		q.path = path;
 		q.follow_last = a->follow;
@@ -197,7 +194,7 @@ static int translate_path(struct tracee *t, struct syscall_stop *s, const struct
 		    (res->magic ? magic_target_read_only(res->host) : view_host_read_only(guest_view(), res->host)))
 			return EROFS;
 	}
-	rc = scratch_write(t, dest, res->host, strlen(res->host) + 1);
+	rc = host_scratch_write(t, dest, res->host, strlen(res->host) + 1);
 	if (rc < 0)
 		return EFAULT;
 	regs_set_arg(&s->regs, s->abi, a->index, dest);
@@ -212,17 +209,17 @@ static int translate_sockaddr_in(struct tracee *t, struct syscall_stop *s, int i
 	size_t n = len < sizeof(sun) ? len : sizeof(sun);
 	uint64_t dest = slot + STRUCT_OFFSET;
 
-	if (ptr == 0 || len == 0 || scratch_contains(t, ptr))
+	if (ptr == 0 || len == 0 || host_scratch_contains(t, ptr))
 		return 0;
 	if (len > 4096)
 		return EINVAL;
 	memset(&sun, 0, sizeof(sun));
-	if (tracee_read(t->tid, ptr, &sun, n) < 0)
+	if (tracee_read(host_tid(t), ptr, &sun, n) < 0)
 		return EFAULT;
 	if (sun.sun_family == AF_UNIX && n > offsetof(struct sockaddr_un, sun_path) && sun.sun_path[0]) {
 		char path[sizeof(sun.sun_path) + 1];
 		struct guest_resolved *res = xmalloc(sizeof(*res));
-		struct guest_lookup q = { t->tid, t->proc->tgid, AT_FDCWD, path, !creates, 0 };
+		struct guest_lookup q = { host_tid(t), host_tgid(t), AT_FDCWD, path, !creates, 0 };
 		size_t plen = n - offsetof(struct sockaddr_un, sun_path);
 		int rc;
 
@@ -245,7 +242,7 @@ static int translate_sockaddr_in(struct tracee *t, struct syscall_stop *s, int i
 	} else if (len > n) {
 		return 0; /* a long address of another family: left in place (no path in it) */
 	}
-	if (scratch_write(t, dest, &sun, n) < 0)
+	if (host_scratch_write(t, dest, &sun, n) < 0)
 		return EFAULT;
 	regs_set_arg(&s->regs, s->abi, index, dest);
 	return 0;
@@ -260,11 +257,11 @@ static int translate_openat2(struct tracee *t, struct syscall_stop *s, uint64_t 
 	struct path_arg a[2];
 	int rc;
 
-	if (scratch_contains(t, ptr))
+	if (host_scratch_contains(t, ptr))
 		return 0;
 	if (size < sizeof(how))
 		return EINVAL;
-	if (tracee_read(t->tid, ptr, &how, sizeof(how)) < 0)
+	if (tracee_read(host_tid(t), ptr, &how, sizeof(how)) < 0)
 		return EFAULT;
 	if (how.resolve & ~(uint64_t)(RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH |
 				     RESOLVE_IN_ROOT | RESOLVE_CACHED))
@@ -274,7 +271,7 @@ static int translate_openat2(struct tracee *t, struct syscall_stop *s, uint64_t 
 	if (rc)
 		return rc;
 	how.resolve &= RESOLVE_CACHED;
-	if (scratch_write(t, slot + STRUCT_OFFSET, &how, sizeof(how)) < 0)
+	if (host_scratch_write(t, slot + STRUCT_OFFSET, &how, sizeof(how)) < 0)
 		return EFAULT;
 	regs_set_arg(&s->regs, s->abi, 2, slot + STRUCT_OFFSET);
 	regs_set_arg(&s->regs, s->abi, 3, sizeof(how));
@@ -294,7 +291,7 @@ static char *exec_name(struct tracee *t, const struct syscall_stop *s, const str
 {
 	char path[PATH_MAX];
 
-	if (tracee_read_string(t->tid, regs_arg(&s->regs, s->abi, a->index), path, sizeof(path)) < 0)
+	if (tracee_read_string(host_tid(t), regs_arg(&s->regs, s->abi, a->index), path, sizeof(path)) < 0)
 		return NULL;
 	if (path[0] == '/' || (a->dirfd == AT_FDCWD && path[0]))
 		return xstrdup(path);
@@ -323,12 +320,12 @@ enum check_result path_translate_enter(struct tracee *t, struct syscall_stop *s)
 			pe->call = e;
 			pe->buf = regs_arg(&s->regs, s->abi, i);
 			pe->lenp = regs_arg(&s->regs, s->abi, i + 1);
-			if (tracee_read(t->tid, pe->lenp, &pe->addrlen_in, sizeof(pe->addrlen_in)) < 0)
+			if (tracee_read(host_tid(t), pe->lenp, &pe->addrlen_in, sizeof(pe->addrlen_in)) < 0)
 				pe->addrlen_in = 0;
 		}
-	slot = scratch_slot(t, regs_sp(&s->regs), &err);
+	slot = host_scratch_slot(t, regs_sp(&s->regs), &err);
 	if (!slot) {
-		warn("path translation: process %d has no scratch area slot (%s): its %s fails", t->proc->tgid,
+		warn("path translation: process %d has no scratch area slot (%s): its %s fails", host_tgid(t),
 		     err == -ENOMEM ? "more threads than slots" : "no scratch area", e->name);
 		return answer(t, s, err == -ENOMEM ? -EAGAIN : -ENOSYS);
 	}
@@ -373,18 +370,18 @@ done:
 	free(res);
 	if (rc)
 		return answer(t, s, -rc);
-	regs_set(t->tid, &s->regs);
+	verdict_set_regs(s, &s->regs);
 	return CHECK_PASS;
 }
 
-void path_translate_exit(struct tracee *t)
+void path_translate_exit(struct tracee *t, struct verdict *v)
 {
-	struct path_exit *pe = t->path_exit;
+	struct path_exit *pe = sandbox_path_exit(t);
 	tracee_regs r;
 
 	if (!pe)
 		return;
-	if (regs_get(t->tid, &r) == 0) {
+	if (regs_get(host_tid(t), &r) == 0) {
 		long ret = regs_retval(&r);
 
 		switch (pe->fix) {
@@ -402,7 +399,8 @@ void path_translate_exit(struct tracee *t)
 		/* The program's registers as the kernel would leave them: only rax changed. */
 		r = pe->orig;
 		regs_set_retval(&r, ret);
-		regs_set(t->tid, &r);
+		v->set_regs = true;
+		v->regs = r;
 	}
 	path_exit_free(t);
 }
@@ -415,7 +413,7 @@ static int full_address(struct tracee *t, const struct path_exit *pe, long ret, 
 {
 	/* accept's address is the new socket's (its return value); the others' the socket they were given. */
 	int fd = pe->call->ret == R_FD ? (int)ret : (int)regs_arg(&pe->orig, ABI_NATIVE, 0);
-	int pidfd = (int)syscall(SYS_pidfd_open, t->proc->tgid, 0), copy, rc;
+	int pidfd = (int)syscall(SYS_pidfd_open, host_tgid(t), 0), copy, rc;
 	socklen_t len = sizeof(*sun);
 
 	if (pidfd < 0)
@@ -438,7 +436,7 @@ void sockaddr_out_fix(struct tracee *t, const struct path_exit *pe, long ret)
 	int len = 0;
 	size_t plen, n;
 
-	if (tracee_read(t->tid, pe->lenp, &len, sizeof(len)) < 0 || len <= (int)offsetof(struct sockaddr_un, sun_path) ||
+	if (tracee_read(host_tid(t), pe->lenp, &len, sizeof(len)) < 0 || len <= (int)offsetof(struct sockaddr_un, sun_path) ||
 	    pe->addrlen_in <= 0)
 		return;
 	memset(&sun, 0, sizeof(sun));
@@ -446,7 +444,7 @@ void sockaddr_out_fix(struct tracee *t, const struct path_exit *pe, long ret)
 	if ((size_t)pe->addrlen_in < n) {
 		if (full_address(t, pe, ret, &sun) < 0)
 			return;
-	} else if (tracee_read(t->tid, pe->buf, &sun, n) < 0) {
+	} else if (tracee_read(host_tid(t), pe->buf, &sun, n) < 0) {
 		return;
 	}
 	if (sun.sun_family != AF_UNIX || !sun.sun_path[0])
@@ -460,6 +458,6 @@ void sockaddr_out_fix(struct tracee *t, const struct path_exit *pe, long ret)
 	memcpy(sun.sun_path, guest, plen);
 	len = (int)(offsetof(struct sockaddr_un, sun_path) + plen + 1);
 	n = (size_t)len < (size_t)pe->addrlen_in ? (size_t)len : (size_t)pe->addrlen_in;
-	tracee_write(t->tid, pe->buf, &sun, n);
-	tracee_write(t->tid, pe->lenp, &len, sizeof(len));
+	tracee_write(host_tid(t), pe->buf, &sun, n);
+	tracee_write(host_tid(t), pe->lenp, &len, sizeof(len));
 }

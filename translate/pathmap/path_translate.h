@@ -9,7 +9,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "event_loop.h"
 #include "guest_view.h"
 #include "personality.h"
 #include "../sandbox/sandbox_internal.h"
@@ -40,11 +39,11 @@ bool path_translate_wanted(const struct syscall_entry *e);
 /*
  * At the call's stop: rewrite its path arguments into the scratch area (s->regs
  * and the thread's registers), or answer it. CHECK_PASS: the call is ready to
- * be checked and served from s; CHECK_DONE: answered or failed, resumed.
+ * be checked and served from s; CHECK_DONE: answered or failed (s->verdict).
  */
 enum check_result path_translate_enter(struct tracee *t, struct syscall_stop *s);
-/* At its exit stop: the program's registers back, results named in the guest view. */
-void path_translate_exit(struct tracee *t);
+/* At its exit stop: the program's registers back (into v), results named in the guest view. */
+void path_translate_exit(struct tracee *t, struct verdict *v);
 void path_exit_free(struct tracee *t);
 /* Start an exit fix-up: the registers to put back, and a stop at the call's exit. */
 struct path_exit *path_exit_begin(struct tracee *t, const struct syscall_stop *s);

@@ -33,7 +33,7 @@
 #include <utime.h>
 
 #include "path_access.h"
-#include "path_args.h"
+#include "../pathmap/path_args.h"
 #include "sandbox_internal.h"
 #include "thread_creds.h"
 #include "tracee.h"
@@ -84,7 +84,7 @@ static int copy_times(struct tracee *t, const struct syscall_stop *s, int i, str
 		return 0;
 	if (c->op == ATTR_UTIMBUF) {
 		struct utimbuf u;
-		if (tracee_read(t->tid, p, &u, sizeof(u)) != (ssize_t)sizeof(u))
+		if (tracee_read(host_tid(t), p, &u, sizeof(u)) != (ssize_t)sizeof(u))
 			return EFAULT;
 		c->times[0] = (struct timespec){ u.actime, 0 };
 		c->times[1] = (struct timespec){ u.modtime, 0 };
@@ -92,7 +92,7 @@ static int copy_times(struct tracee *t, const struct syscall_stop *s, int i, str
 	}
 	if (c->op == ATTR_TIMEVAL) {
 		struct timeval tv[2];
-		if (tracee_read(t->tid, p, tv, sizeof(tv)) != (ssize_t)sizeof(tv))
+		if (tracee_read(host_tid(t), p, tv, sizeof(tv)) != (ssize_t)sizeof(tv))
 			return EFAULT;
 		for (int k = 0; k < 2; k++) {
 			if (tv[k].tv_usec < 0 || tv[k].tv_usec >= 1000000)
@@ -101,7 +101,7 @@ static int copy_times(struct tracee *t, const struct syscall_stop *s, int i, str
 		}
 		return 0;
 	}
-	if (tracee_read(t->tid, p, c->times, sizeof(c->times)) != (ssize_t)sizeof(c->times))
+	if (tracee_read(host_tid(t), p, c->times, sizeof(c->times)) != (ssize_t)sizeof(c->times))
 		return EFAULT;
 	return 0;
 }
@@ -116,7 +116,7 @@ static int copy_xattr(struct tracee *t, const struct syscall_stop *s, struct att
 
 	if (n < 0)
 		return EINVAL;
-	len = tracee_read_string(t->tid, arg(s, n), c->name, sizeof(c->name));
+	len = tracee_read_string(host_tid(t), arg(s, n), c->name, sizeof(c->name));
 	if (len == -ENAMETOOLONG)
 		return ERANGE;
 	if (len < 0)
@@ -131,7 +131,7 @@ static int copy_xattr(struct tracee *t, const struct syscall_stop *s, struct att
 		struct xattr_args_copy a;
 		if (arg(s, n + 2) != sizeof(a))
 			return EINVAL;
-		if (tracee_read(t->tid, arg(s, n + 1), &a, sizeof(a)) != (ssize_t)sizeof(a))
+		if (tracee_read(host_tid(t), arg(s, n + 1), &a, sizeof(a)) != (ssize_t)sizeof(a))
 			return EFAULT;
 		value = a.value;
 		c->size = a.size;
@@ -142,7 +142,7 @@ static int copy_xattr(struct tracee *t, const struct syscall_stop *s, struct att
 	if (c->size > XATTR_SIZE_MAX)
 		return E2BIG;
 	c->value = xmalloc(c->size ? c->size : 1);
-	if (c->size && tracee_read(t->tid, value, c->value, c->size) != (ssize_t)c->size)
+	if (c->size && tracee_read(host_tid(t), value, c->value, c->size) != (ssize_t)c->size)
 		return EFAULT;
 	return 0;
 }
@@ -183,7 +183,7 @@ static int take_cwd(struct tracee *t)
 	char link[64];
 	int fd;
 
-	snprintf(link, sizeof(link), "/proc/%d/cwd", t->tid);
+	snprintf(link, sizeof(link), "/proc/%d/cwd", host_tid(t));
 	fd = open(link, O_PATH | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
 }
@@ -191,14 +191,14 @@ static int take_cwd(struct tracee *t)
 int sandbox_as_thread(struct tracee *t, const struct thread_creds *c, struct creds_saved *saved)
 {
 	static bool said;
-	int rc = creds_take_on(t->tid, c, saved);
+	int rc = creds_take_on(host_tid(t), c, saved);
 
 	if (rc < 0 && !said) {
 		said = true;
 		warn("process %d has credentials picovisor cannot take on (it needs CAP_SETUID, CAP_SETGID and every "
 		     "capability the thread has): the calls picovisor makes for it (attribute changes, unix socket "
 		     "paths) fail with EPERM",
-		     t->proc->tgid);
+		     host_tgid(t));
 	}
 	return rc < 0 ? -EPERM : 0;
 }
@@ -230,7 +230,7 @@ int sandbox_take_path(struct tracee *t, const struct thread_creds *c, int dirfd,
 	int fd = -ELOOP;
 
 	for (int attempt = 0; attempt < 3 && fd == -ELOOP; attempt++) {
-		int rc = path_resolve(t->tid, t->proc->tgid, dirfd, path, follow, resolved, PATH_MAX);
+		int rc = path_resolve(host_tid(t), host_tgid(t), dirfd, path, follow, resolved, PATH_MAX);
 
 		if (rc == PATH_NOT_A_FILE)
 			rc = -EOPNOTSUPP; /* a pipe or socket through /proc/PID/fd: not served */
@@ -261,19 +261,19 @@ static int take_object(struct tracee *t, const struct thread_creds *c, const str
 
 	*by_fd = fdarg >= 0;
 	if (*by_fd)
-		return tracee_take_fd(t->tid, t->proc->tgid, (int)arg(s, fdarg));
+		return tracee_take_fd(host_tid(t), host_tgid(t), (int)arg(s, fdarg));
 	if (path_args_of(s, 0, a) < 1)
 		return -EINVAL;
 	ptr = arg(s, a[0].index);
 	if (ptr == 0 && a[0].dirfd != AT_FDCWD && (attr_op_of(e->flags) == ATTR_TIMESPEC || attr_op_of(e->flags) == ATTR_TIMEVAL)) {
 		*by_fd = true; /* utimensat(fd, NULL), futimesat(fd, NULL): the open file */
-		return tracee_take_fd(t->tid, t->proc->tgid, a[0].dirfd);
+		return tracee_take_fd(host_tid(t), host_tgid(t), a[0].dirfd);
 	}
-	len = tracee_read_string(t->tid, ptr, path, sizeof(path));
+	len = tracee_read_string(host_tid(t), ptr, path, sizeof(path));
 	if (len < 0)
 		return (int)len;
 	if (len == 0 && a[0].empty_is_fd && (syscall_at_flags(s) & AT_EMPTY_PATH))
-		return a[0].dirfd == AT_FDCWD ? take_cwd(t) : tracee_take_fd(t->tid, t->proc->tgid, a[0].dirfd);
+		return a[0].dirfd == AT_FDCWD ? take_cwd(t) : tracee_take_fd(host_tid(t), host_tgid(t), a[0].dirfd);
 	if (len == 0)
 		return -ENOENT;
 	return sandbox_take_path(t, c, a[0].dirfd, path, a[0].follow);
@@ -374,7 +374,7 @@ void sandbox_serve_attr(struct tracee *t, const struct syscall_stop *s)
 	memset(&c, 0, sizeof(c));
 	err = copy_args(t, s, &c);
 	if (!err)
-		err = -thread_creds_read(t->tid, creds);
+		err = -thread_creds_read(host_tid(t), creds);
 	if (err) {
 		sandbox_fail_call(t, s, err);
 		goto out;

@@ -22,13 +22,11 @@
 #include <unistd.h>
 
 #include "arch.h"
-#include "options.h"
 #include "path_access.h"
-#include "path_args.h"
+#include "../pathmap/path_args.h"
 #include "../pathmap/path_translate.h"
 #include "promises.h"
 #include "sandbox_internal.h"
-#include "scratch.h"
 #include "tracee.h"
 #include "util.h"
 
@@ -36,7 +34,7 @@
 
 bool sandbox_pid_in_run(pid_t pid)
 {
-	return tracee_find(pid) != NULL;
+	return host_task_in_run(pid);
 }
 
 static const char *rule_text(const struct policy_path *rule, char *buf, size_t size)
@@ -98,7 +96,7 @@ bool sandbox_fd_may_change(struct tracee *t, int fd)
 
 	if (!sb || sb->policy.on_violation == VIOLATION_LOG)
 		return true;
-	snprintf(link, sizeof(link), "/proc/%d/fd/%d", t->tid, fd);
+	snprintf(link, sizeof(link), "/proc/%d/fd/%d", host_tid(t), fd);
 	n = readlink(link, path, sizeof(path) - 1);
 	if (n < 0)
 		return false;
@@ -125,14 +123,14 @@ static int resolve_for_pin(struct tracee *t, int dirfd, const char *path, bool f
 	int rc, n;
 
 	if (!path_ends_in_dots(path))
-		return path_resolve_walk(t->tid, t->proc->tgid, dirfd, path, follow, p->resolved, PATH_MAX, walk);
+		return path_resolve_walk(host_tid(t), host_tgid(t), dirfd, path, follow, p->resolved, PATH_MAX, walk);
 	while (len > 1 && path[len - 1] == '/')
 		len--;
 	last = path + len;
 	while (last > path && last[-1] != '/')
 		last--;
 	snprintf(prefix, sizeof(prefix), "%.*s", (int)(last - path), path);
-	rc = path_resolve_walk(t->tid, t->proc->tgid, dirfd, prefix[0] ? prefix : ".", true, p->resolved, PATH_MAX, walk);
+	rc = path_resolve_walk(host_tid(t), host_tgid(t), dirfd, prefix[0] ? prefix : ".", true, p->resolved, PATH_MAX, walk);
 	if (rc != 0)
 		return rc == PATH_NOT_A_FILE ? -ENOTDIR : rc;
 	n = snprintf(p->dots, sizeof(p->dots), "%s%s%.*s", p->resolved, strcmp(p->resolved, "/") == 0 ? "" : "/",
@@ -174,12 +172,12 @@ static bool link_stable(const struct tracee *t, const char *link)
 {
 	const char *kind = "";
 	pid_t owner = link_owner(link, &kind);
-	const struct tracee *o = owner > 0 ? tracee_find(owner) : NULL;
+	pid_t owner_tgid = owner > 0 ? host_tgid_of(owner) : 0;
 
-	if (!o)
+	if (!owner_tgid)
 		return false;
 	if (strcmp(kind, "exe") == 0)
-		return o->proc == t->proc;
+		return owner_tgid == host_tgid(t);
 	if (strncmp(kind, "fd/", 3) == 0)
 		return sandbox_state_private(t, owner, SHARED_FILES);
 	if (strcmp(kind, "cwd") == 0 || strcmp(kind, "root") == 0)
@@ -259,7 +257,7 @@ enum check_result sandbox_check_paths(struct tracee *t, struct syscall_stop *s, 
 		 * scratch area, which no thread can change: it is checked and pinned
 		 * like any other (so is a restarted call's pinned copy, the same again).
 		 */
-		len = tracee_read_string(t->tid, regs_arg(&s->regs, s->abi, i), path, PATH_MAX);
+		len = tracee_read_string(host_tid(t), regs_arg(&s->regs, s->abi, i), path, PATH_MAX);
 		if (len < 0) { /* what the kernel says about the same pointer */
 			sandbox_fail_call(t, s, (int)-len);
 			goto out;
@@ -383,7 +381,7 @@ enum check_result sandbox_check_openat2(struct tracee *t, struct syscall_stop *s
 		sandbox_fail_call(t, s, EINVAL);
 		return CHECK_DONE;
 	}
-	if (tracee_read(t->tid, regs_arg(&s->regs, s->abi, how_arg), &how, sizeof(how)) != (ssize_t)sizeof(how)) {
+	if (tracee_read(host_tid(t), regs_arg(&s->regs, s->abi, how_arg), &how, sizeof(how)) != (ssize_t)sizeof(how)) {
 		sandbox_fail_call(t, s, EFAULT);
 		return CHECK_DONE;
 	}
@@ -404,7 +402,7 @@ enum check_result sandbox_check_openat2(struct tracee *t, struct syscall_stop *s
 		regs_set_arg(&s->regs, s->abi, 3, how.mode);
 		s->nr = openat;
 		s->entry = syscall_lookup(ABI_NATIVE, (int)openat);
-		regs_set(t->tid, &s->regs);
+		verdict_set_regs(s, &s->regs);
 		return CHECK_PASS;
 	}
 	if (!sandbox_get()->supervisor_paths)
@@ -427,7 +425,7 @@ static bool sockaddr_arg(struct tracee *t, const struct syscall_stop *s, uint64_
 		}
 		if (e->args[i].kind == K_MSGHDR_IN) {
 			struct msghdr m;
-			if (tracee_read(t->tid, regs_arg(&s->regs, s->abi, i), &m, sizeof(m)) != (ssize_t)sizeof(m))
+			if (tracee_read(host_tid(t), regs_arg(&s->regs, s->abi, i), &m, sizeof(m)) != (ssize_t)sizeof(m))
 				return *addr = 1, *len = 0, true; /* unreadable: the kernel says EFAULT */
 			*addr = (uint64_t)(uintptr_t)m.msg_name;
 			*len = m.msg_namelen;
@@ -503,7 +501,7 @@ enum check_result sandbox_check_sockaddr(struct tracee *t, struct syscall_stop *
 	if (len > sizeof(ss))
 		len = sizeof(ss);
 	memset(&ss, 0, sizeof(ss));
-	got = len >= sizeof(sa_family_t) ? tracee_read(t->tid, addr, &ss, len) : -EINVAL;
+	got = len >= sizeof(sa_family_t) ? tracee_read(host_tid(t), addr, &ss, len) : -EINVAL;
 	if (got < (ssize_t)sizeof(sa_family_t)) {
 		sandbox_fail_call(t, s, got == -EINVAL ? EINVAL : EFAULT);
 		return CHECK_DONE;
@@ -535,12 +533,12 @@ enum check_result sandbox_check_sockaddr(struct tracee *t, struct syscall_stop *
 			sandbox_serve_unix_path(t, s, path); /* on the socket file it checks: see sandbox_unix.c */
 			return CHECK_DONE;
 		}
-		if (path[0] != '/' && sb->supervisor_paths && !scratch_contains(t, addr)) {
+		if (path[0] != '/' && sb->supervisor_paths && !host_scratch_contains(t, addr)) {
 			/* A relative name would meet the cwd of the call's moment: bound from the cwd checked. */
 			sandbox_serve_unix_bind(t, s, path, &ss, len);
 			return CHECK_DONE;
 		}
-		rc = path_resolve(t->tid, t->proc->tgid, AT_FDCWD, path, false, resolved, sizeof(resolved));
+		rc = path_resolve(host_tid(t), host_tgid(t), AT_FDCWD, path, false, resolved, sizeof(resolved));
 		if (rc < 0) {
 			sandbox_fail_call(t, s, -rc);
 			return CHECK_DONE;
@@ -551,7 +549,7 @@ enum check_result sandbox_check_sockaddr(struct tracee *t, struct syscall_stop *
 		 */
 		if (sandbox_check_resolved(t, s, resolved, PERM_C, NULL) == CHECK_DONE)
 			return CHECK_DONE;
-		if (scratch_contains(t, addr))
+		if (host_scratch_contains(t, addr))
 			return CHECK_PASS;
 		for (int i = 0; i < syscall_nargs(s->entry); i++)
 			if (s->entry->args[i].kind == K_SOCKADDR_IN)
@@ -571,11 +569,11 @@ struct group_search {
 	bool found;
 };
 
-static void find_group(struct tracee *t, void *ctx)
+static void find_group(pid_t tid, void *ctx)
 {
 	struct group_search *g = ctx;
 
-	if (!g->found && getpgid(t->tid) == g->pgid && getsid(t->tid) != getsid(0))
+	if (!g->found && getpgid(tid) == g->pgid && getsid(tid) != getsid(0))
 		g->found = true;
 }
 
@@ -595,7 +593,7 @@ bool sandbox_group_in_run(pid_t pgid)
 		return false;
 	if (sandbox_pid_in_run(pgid))
 		return true;
-	tracee_for_each(find_group, &g);
+	host_for_each_task(find_group, &g);
 	return g.found;
 }
 
@@ -656,10 +654,10 @@ enum check_result sandbox_check_pids(struct tracee *t, const struct syscall_stop
 			long who = i > 0 ? (long)(int)regs_arg(&s->regs, s->abi, 0) : 0; /* checked above */
 
 			if (who == 0)
-				who = t->proc->tgid;
+				who = host_tgid(t);
 			/* its own group, a group the run made, or (--tty) the one it started in */
 			if (v <= 0 || v == who || sandbox_group_in_run((pid_t)v) ||
-			    (run_options()->share_tty && v == getpgrp()))
+			    (host_facts()->share_tty && v == getpgrp()))
 				continue;
 			return sandbox_refuse(t, s, EPERM, true, NULL,
 					      "process group %ld was not made by the run: setpgid never joins it", v);
@@ -672,14 +670,14 @@ enum check_result sandbox_check_pids(struct tracee *t, const struct syscall_stop
 				return sandbox_refuse(t, s, EPERM, true, NULL,
 						      "%s on every process of a user reaches beyond the run", e->name);
 			if (which == group) {
-				if ((v == 0 && sandbox_get()->sid) || sandbox_group_in_run((pid_t)(v ? v : getpgid(t->tid))))
+				if ((v == 0 && sandbox_get()->sid) || sandbox_group_in_run((pid_t)(v ? v : getpgid(host_tid(t)))))
 					continue;
 				return sandbox_refuse_target(t, s, v, "process group");
 			}
 		}
 		if (v == 0) {
 			/* kill(0): the caller's group, the run's own unless it shares picovisor's (--tty) */
-			if (!signals || run_options()->share_tty == false || sandbox_group_in_run(getpgid(t->tid)))
+			if (!signals || host_facts()->share_tty == false || sandbox_group_in_run(getpgid(host_tid(t))))
 				continue;
 			return sandbox_refuse_target(t, s, v, "process group");
 		}

@@ -6,18 +6,34 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "event_loop.h"
+#include "host.h"
 #include "personality.h"
 #include "sandbox.h"
+
+/*
+ * The sandbox's own state of a thread (host_thread_state), there while a call
+ * of the thread needs it: a translated call's exit (path_translate.h), a fork
+ * counted against the process limit.
+ */
+struct sandbox_thread {
+	struct path_exit *path_exit; /* what to restore or fix up at this call's exit, or NULL */
+	bool fork_counted;           /* a fork under the process limit is in flight */
+};
+/* translate/sandbox/sandbox_thread.c */
+struct path_exit *sandbox_path_exit(const struct tracee *t);
+void sandbox_set_path_exit(struct tracee *t, struct path_exit *pe);
+bool sandbox_fork_counted(const struct tracee *t);
+void sandbox_set_fork_counted(struct tracee *t, bool counted);
 
 /* What a check concluded. */
 enum check_result {
 	CHECK_PASS,     /* nothing against it */
-	CHECK_DONE,     /* the call was failed (or the run is ending): the thread has been resumed */
+	CHECK_DONE,     /* the call's verdict is final (failed, answered, or the run is ending) */
 };
 
 /*
- * The one door every refusal goes through: report the call and the rule that
+ * The one door every refusal goes through (translate/sandbox/sandbox_door.c,
+ * a leaf the checks call): report the call and the rule that
  * refused it, then apply on-violation (hard refusals are never merely logged).
  * CHECK_PASS when on-violation log lets the call go on; CHECK_DONE otherwise
  * (the call failed with -err, or the run is being killed).
@@ -52,7 +68,7 @@ struct pinned_path {
  * Give the kernel what was checked (translate/sandbox/sandbox_pin.c): the resolved
  * paths in the thread's scratch slot, an open as openat2 without symlinks.
  * CHECK_PASS (s->regs and the thread's registers rewritten; the program's are
- * put back at the exit), or CHECK_DONE (failed and resumed).
+ * put back at the exit), or CHECK_DONE (failed: the verdict says so).
  */
 enum check_result sandbox_pin_paths(struct tracee *t, struct syscall_stop *s, const struct pinned_path *pins, int n,
 				    bool opens, uint64_t open_flags);

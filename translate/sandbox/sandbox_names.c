@@ -179,7 +179,7 @@ void sandbox_serve_names(struct tracee *t, const struct syscall_stop *s, const s
 		ssize_t len;
 
 		text = xmalloc(PATH_MAX);
-		len = tracee_read_string(t->tid, arg_kind(s, K_STR, 0), text, PATH_MAX);
+		len = tracee_read_string(host_tid(t), arg_kind(s, K_STR, 0), text, PATH_MAX);
 		if (len < 0) {
 			ret = len;
 			goto answer;
@@ -189,7 +189,7 @@ void sandbox_serve_names(struct tracee *t, const struct syscall_stop *s, const s
 			goto answer;
 		}
 	}
-	ret = thread_creds_read(t->tid, creds);
+	ret = thread_creds_read(host_tid(t), creds);
 	if (ret < 0)
 		goto answer;
 	ret = sandbox_as_thread(t, creds, &saved);

@@ -73,7 +73,7 @@ static int fd_process_of(struct tracee *t, int fd, struct fd_process *out)
 
 	memset(out, 0, sizeof(*out));
 	/* From the thread's own table (a thread may have one apart from its process's). */
-	copy = tracee_take_fd(t->tid, t->proc->tgid, fd);
+	copy = tracee_take_fd(host_tid(t), host_tgid(t), fd);
 	if (copy < 0)
 		return (int)copy;
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%ld", copy);
@@ -140,8 +140,8 @@ static enum check_result signal_by_checked_pid(struct tracee *t, struct syscall_
 {
 	uint64_t sig = regs_arg(&s->regs, s->abi, 1), info = regs_arg(&s->regs, s->abi, 2);
 	uint64_t flags = regs_arg(&s->regs, s->abi, 3);
-	struct tracee *task = tracee_find(fp->pid);
-	pid_t tgid = task ? task->proc->tgid : fp->pid; /* not a tracee: a zombie child, a whole process */
+	pid_t task_tgid = host_tgid_of(fp->pid);
+	pid_t tgid = task_tgid ? task_tgid : fp->pid; /* not a tracee: a zombie child, a whole process */
 	bool thread = flags == PIDFD_SIGNAL_THREAD || (flags == 0 && fp->thread);
 
 	if (flags != 0 && flags != PIDFD_SIGNAL_THREAD && flags != PIDFD_SIGNAL_THREAD_GROUP &&
@@ -170,7 +170,7 @@ static enum check_result signal_by_checked_pid(struct tracee *t, struct syscall_
 	} else {
 		rewrite_call(s, info ? "rt_sigqueueinfo" : "kill", (uint64_t[]){ (uint64_t)tgid, sig, info }, info ? 3 : 2);
 	}
-	regs_set(t->tid, &s->regs);
+	verdict_set_regs(s, &s->regs);
 	return CHECK_PASS;
 }
 
@@ -205,7 +205,7 @@ enum check_result sandbox_check_pidfds(struct tracee *t, struct syscall_stop *s)
 		 * only a descriptor table no other task can change until then keeps
 		 * it the one just checked.
 		 */
-		if (!sandbox_state_private(t, t->tid, SHARED_FILES))
+		if (!sandbox_state_private(t, host_tid(t), SHARED_FILES))
 			return sandbox_refuse(t, s, EPERM, true, NULL,
 					      "%s: another task shares the descriptor table, which could put another "
 					      "process's pidfd behind the number after the check: refused (a process "
@@ -229,11 +229,11 @@ static enum check_result check_owner_value(struct tracee *t, const struct syscal
 static enum check_result set_thread_owner(struct tracee *t, struct syscall_stop *s, int fd,
 					  const struct f_owner_ex *owner)
 {
-	long pidfd = t->proc->target.pidfd, own = -1, copy;
+	long pidfd = host_process_pidfd(t), own = -1, copy;
 	int err = 0;
 
 	if (pidfd < 0)
-		pidfd = own = syscall(SYS_pidfd_open, t->proc->tgid, 0);
+		pidfd = own = syscall(SYS_pidfd_open, host_tgid(t), 0);
 	copy = pidfd >= 0 ? syscall(SYS_pidfd_getfd, pidfd, fd, 0) : -1;
 	if (copy < 0)
 		err = errno;
@@ -269,7 +269,7 @@ enum check_result sandbox_check_owner(struct tracee *t, struct syscall_stop *s)
 			enum check_result r;
 			int fd = i > 0 ? (int)regs_arg(&s->regs, s->abi, i - 1) : -1;
 
-			if (tracee_read(t->tid, arg, &owner, sizeof(owner)) != (ssize_t)sizeof(owner)) {
+			if (tracee_read(host_tid(t), arg, &owner, sizeof(owner)) != (ssize_t)sizeof(owner)) {
 				sandbox_fail_call(t, s, EFAULT);
 				return CHECK_DONE;
 			}
@@ -291,7 +291,7 @@ enum check_result sandbox_check_owner(struct tracee *t, struct syscall_stop *s)
 			regs_set_arg(&s->regs, s->abi, i, F_SETOWN);
 			regs_set_arg(&s->regs, s->abi, i + 1,
 				     (uint64_t)(long)(owner.type == F_OWNER_PGRP ? -owner.pid : owner.pid));
-			regs_set(t->tid, &s->regs);
+			verdict_set_regs(s, &s->regs);
 			return CHECK_PASS;
 		}
 		return CHECK_PASS;

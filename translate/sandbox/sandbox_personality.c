@@ -10,66 +10,20 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
 #include "arch.h"
-#include "exec_job.h"
-#include "guest_resolve.h"
-#include "options.h"
-#include "path_args.h"
+#include "host.h"
+#include "../pathmap/guest_resolve.h"
+#include "../pathmap/path_args.h"
 #include "../pathmap/path_translate.h"
 #include "promises.h"
-#include "run_report.h"
 #include "sandbox_internal.h"
 #include "tracee.h"
 #include "util.h"
-
-void sandbox_answer(struct tracee *t, const struct syscall_stop *s, long ret)
-{
-	tracee_regs r = t->path_exit ? t->path_exit->orig : s->regs; /* the program's own, if translated */
-
-	regs_set_syscall_nr(&r, -1);
-	regs_set_retval(&r, ret);
-	regs_set(t->tid, &r);
-	tracee_resume(t, 0);
-}
-
-void sandbox_fail_call(struct tracee *t, const struct syscall_stop *s, int err)
-{
-	sandbox_answer(t, s, -err);
-}
-
-enum check_result sandbox_refuse(struct tracee *t, const struct syscall_stop *s, int err, bool hard, const char *path,
-				 const char *rule_fmt, ...)
-{
-	enum on_violation mode = sandbox_get()->policy.on_violation;
-	enum refusal_action action = mode == VIOLATION_KILL  ? ACTION_KILLED
-				     : mode == VIOLATION_LOG ? (hard ? ACTION_DENIED : ACTION_LOGGED)
-							     : ACTION_DENIED;
-	char rule[600];
-	va_list ap;
-
-	va_start(ap, rule_fmt);
-	vsnprintf(rule, sizeof(rule), rule_fmt, ap);
-	va_end(ap);
-	run_report_violation(t, s, path, rule, action, err);
-	switch (action) {
-	case ACTION_LOGGED:
-		return CHECK_PASS;
-	case ACTION_KILLED:
-		run_end_request(RUN_END_VIOLATION);
-		break;
-	case ACTION_DENIED:
-		break;
-	}
-	if (s)
-		sandbox_fail_call(t, s, err);
-	return CHECK_DONE;
-}
 
 /*
  * Serve a call the checks let through: an exec whose path was translated
@@ -78,17 +32,17 @@ enum check_result sandbox_refuse(struct tracee *t, const struct syscall_stop *s,
  */
 static void serve(struct tracee *t, const struct syscall_stop *s)
 {
-	struct path_exit *pe = t->path_exit;
+	struct path_exit *pe = sandbox_path_exit(t);
 
 	if (pe && s->entry && (s->entry->flags & SC_EXEC)) {
-		tracee_regs program = pe->orig;
-		char *name = pe->exec_name;
+		struct verdict *v = s->verdict;
 
+		v->kind = VERDICT_EXEC; /* no exit stop: the job takes the thread */
+		v->exec_has_program_regs = true;
+		v->exec_program_regs = pe->orig;
+		v->exec_name = pe->exec_name;
 		pe->exec_name = NULL;
 		path_exit_free(t);
-		t->personality_exit = false;
-		exec_job_start_named(t, s, &program, name);
-		free(name);
 		return;
 	}
 	linux_serve_call(t, s);
@@ -106,7 +60,7 @@ static enum check_result translate(struct tracee *t, const struct syscall_stop *
 /* The process picovisor was asked to run, at its first exec: the program itself is always allowed. */
 static bool is_launch(const struct tracee *t)
 {
-	return t->proc->is_main && !t->proc->loaded;
+	return host_is_launch(t);
 }
 
 static bool has_path_arg(const struct syscall_entry *e)
@@ -244,16 +198,15 @@ static enum check_result count_task(struct tracee *t, const struct syscall_stop 
 	struct sandbox *sb = sandbox_get();
 	uint64_t limit = sb->policy.limit[LIMIT_PROCS];
 
-	if ((uint64_t)(tracee_live_count() + sb->forks_in_flight) >= limit) {
+	if ((uint64_t)(host_live_tasks() + sb->forks_in_flight) >= limit) {
 		/* Like RLIMIT_NPROC: the fork fails, nothing is killed, whatever on-violation says. */
-		run_report_violation(t, s, NULL, "the run's process limit (limit procs)", ACTION_DENIED, EAGAIN);
+		host_report_refusal(t, s, NULL, "the run's process limit (limit procs)", HOST_REFUSAL_DENIED, EAGAIN);
 		sandbox_fail_call(t, s, EAGAIN);
 		return CHECK_DONE;
 	}
 	sb->forks_in_flight++;
-	t->fork_counted = true;
-	t->personality_exit = true;
-	t->resume = RESUME_SYSCALL;
+	sandbox_set_fork_counted(t, true);
+	s->verdict->want_exit = true;
 	return CHECK_PASS;
 }
 
@@ -316,12 +269,12 @@ static void sandbox_syscall_enter(struct tracee *t, const struct syscall_stop *s
  * program's registers back; a fork a process-limit check let through has
  * returned (its task, if any, is counted as live now).
  */
-static void sandbox_syscall_exit(struct tracee *t)
+static void sandbox_syscall_exit(struct tracee *t, struct verdict *v)
 {
-	if (t->path_exit)
-		path_translate_exit(t);
-	if (t->fork_counted) {
-		t->fork_counted = false;
+	if (sandbox_path_exit(t))
+		path_translate_exit(t, v);
+	if (sandbox_fork_counted(t)) {
+		sandbox_set_fork_counted(t, false);
 		sandbox_get()->forks_in_flight--;
 	}
 }
@@ -335,8 +288,8 @@ static int sandbox_signal(struct tracee *t, int sig)
 static void sandbox_exit_thread(struct tracee *t)
 {
 	path_exit_free(t);
-	if (t->fork_counted) { /* died inside a counted fork */
-		t->fork_counted = false;
+	if (sandbox_fork_counted(t)) { /* died inside a counted fork */
+		sandbox_set_fork_counted(t, false);
 		sandbox_get()->forks_in_flight--;
 	}
 }
@@ -344,14 +297,14 @@ static void sandbox_exit_thread(struct tracee *t)
 static void sandbox_exit_process(struct pico_process *p, int wait_status)
 {
 	(void)wait_status;
-	dirents_forget(p->tgid);
+	dirents_forget(host_process_tgid(p));
 }
 
 /* An interpreter an exec names (#!, PT_INTERP): its host path in the guest view. */
 static int sandbox_image_path(struct tracee *t, const char *path, char *host, size_t size)
 {
 	struct guest_resolved *res;
-	struct guest_lookup q = { t->tid, t->proc->tgid, AT_FDCWD, path, true, 0 };
+	struct guest_lookup q = { host_tid(t), host_tgid(t), AT_FDCWD, path, true, 0 };
 	int rc;
 
 	if (!guest_view()) {

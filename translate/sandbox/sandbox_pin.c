@@ -4,7 +4,7 @@
  * decided, not the program's memory again, nor its cwd or dirfd:
  *
  * - each checked path goes into the thread's slot of the sealed scratch area
- *   (include/scratch.h), which no thread of the program can write, and the
+ *   (tracer/run/scratch.h), which no thread of the program can write, and the
  *   argument register points there (the program's registers come back at the
  *   exit stop);
  * - what goes there is the absolute path the check resolved (its cwd, dirfd
@@ -33,7 +33,6 @@
 #include "arch.h"
 #include "../pathmap/path_translate.h"
 #include "sandbox_internal.h"
-#include "scratch.h"
 #include "tracee.h"
 #include "util.h"
 
@@ -104,9 +103,9 @@ enum check_result sandbox_pin_paths(struct tracee *t, struct syscall_stop *s, co
 		any |= pins[k].set;
 	if (!any)
 		return CHECK_PASS;
-	slot = scratch_slot(t, regs_sp(&s->regs), &err);
+	slot = host_scratch_slot(t, regs_sp(&s->regs), &err);
 	if (!slot) {
-		warn("process %d has no scratch area slot (%s): its checked %s fails", t->proc->tgid,
+		warn("process %d has no scratch area slot (%s): its checked %s fails", host_tgid(t),
 		     err == -ENOMEM ? "more threads than slots" : "no scratch area", s->entry->name);
 		sandbox_fail_call(t, s, err == -ENOMEM ? EAGAIN : ENOSYS);
 		return CHECK_DONE;
@@ -120,7 +119,7 @@ enum check_result sandbox_pin_paths(struct tracee *t, struct syscall_stop *s, co
 			continue;
 		text = pin_text(&pins[k], buf, sizeof(buf), &canonical);
 		all_canonical &= canonical;
-		if (scratch_write(t, dest, text, strlen(text) + 1) < 0) {
+		if (host_scratch_write(t, dest, text, strlen(text) + 1) < 0) {
 			sandbox_fail_call(t, s, EFAULT);
 			return CHECK_DONE;
 		}
@@ -139,7 +138,7 @@ enum check_result sandbox_pin_paths(struct tracee *t, struct syscall_stop *s, co
 				if (s->entry->args[i].kind == K_MODE)
 					how.mode = regs_arg(&s->regs, s->abi, i) & 07777;
 		}
-		if (scratch_write(t, at, &how, sizeof(how)) < 0) {
+		if (host_scratch_write(t, at, &how, sizeof(how)) < 0) {
 			sandbox_fail_call(t, s, EFAULT);
 			return CHECK_DONE;
 		}
@@ -150,7 +149,7 @@ enum check_result sandbox_pin_paths(struct tracee *t, struct syscall_stop *s, co
 		regs_set_arg(&r, s->abi, 3, sizeof(how));
 	}
 	path_exit_begin(t, s);
-	regs_set(t->tid, &r);
+	verdict_set_regs(s, &r);
 	s->regs = r;
 	return CHECK_PASS;
 }
@@ -164,15 +163,15 @@ enum check_result sandbox_pin_sockaddr(struct tracee *t, struct syscall_stop *s,
 
 	if (!sandbox_get()->supervisor_paths)
 		return CHECK_PASS; /* Landlock decides where a socket file may be made */
-	slot = scratch_slot(t, regs_sp(&s->regs), &err);
-	if (!slot || scratch_write(t, slot + PIN_STRUCT_OFFSET, addr, len) < 0) {
+	slot = host_scratch_slot(t, regs_sp(&s->regs), &err);
+	if (!slot || host_scratch_write(t, slot + PIN_STRUCT_OFFSET, addr, len) < 0) {
 		sandbox_fail_call(t, s, !slot && err == -ENOMEM ? EAGAIN : EFAULT);
 		return CHECK_DONE;
 	}
 	regs_set_arg(&r, s->abi, index, slot + PIN_STRUCT_OFFSET);
 	regs_set_arg(&r, s->abi, index + 1, len);
 	path_exit_begin(t, s);
-	regs_set(t->tid, &r);
+	verdict_set_regs(s, &r);
 	s->regs = r;
 	return CHECK_PASS;
 }

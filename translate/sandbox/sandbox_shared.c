@@ -37,12 +37,12 @@ static bool may_share(pid_t a, pid_t b, int type)
 	return rc != 1 && rc != 2;
 }
 
-static void compare(struct tracee *u, void *ctx)
+static void compare(pid_t tid, void *ctx)
 {
 	struct share_search *s = ctx;
 
-	if (!s->shared && u != s->t && u->tid != s->t->tid)
-		s->shared = may_share(s->t->tid, u->tid, s->type);
+	if (!s->shared && tid != host_tid(s->t))
+		s->shared = may_share(host_tid(s->t), tid, s->type);
 }
 
 static int kcmp_type(enum shared_state what)
@@ -55,8 +55,8 @@ bool sandbox_state_private(const struct tracee *t, pid_t owner, enum shared_stat
 	struct share_search s = { t, kcmp_type(what), false };
 
 	/* The table (or cwd) a /proc link names is its owner's: it must be the thread's own. */
-	if (owner != t->tid && syscall(SYS_kcmp, t->tid, owner, s.type, 0, 0) != 0)
+	if (owner != host_tid(t) && syscall(SYS_kcmp, host_tid(t), owner, s.type, 0, 0) != 0)
 		return false;
-	tracee_for_each(compare, &s);
+	host_for_each_task(compare, &s);
 	return !s.shared;
 }

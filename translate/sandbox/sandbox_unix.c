@@ -69,7 +69,7 @@ static long copy_control(struct tracee *t, const struct msghdr *m, struct payloa
 		return -ENOBUFS;
 	p->control = xmalloc(m->msg_controllen);
 	p->controllen = m->msg_controllen;
-	if (tracee_read(t->tid, (uint64_t)(uintptr_t)m->msg_control, p->control, p->controllen) !=
+	if (tracee_read(host_tid(t), (uint64_t)(uintptr_t)m->msg_control, p->control, p->controllen) !=
 	    (ssize_t)p->controllen)
 		return -EFAULT;
 	local.msg_control = p->control;
@@ -85,7 +85,7 @@ static long copy_control(struct tracee *t, const struct msghdr *m, struct payloa
 
 			if (p->nfds == (int)ARRAY_SIZE(p->fds))
 				return -ETOOMANYREFS;
-			copy = tracee_take_fd(t->tid, t->proc->tgid, fds[i]);
+			copy = tracee_take_fd(host_tid(t), host_tgid(t), fds[i]);
 			if (copy < 0)
 				return -EBADF;
 			p->fds[p->nfds++] = copy;
@@ -111,17 +111,17 @@ static long copy_payload(struct tracee *t, const struct syscall_stop *s, struct 
 			return -EMSGSIZE;
 		p->data = xmalloc(len ? len : 1);
 		p->len = (long)len;
-		if (len && tracee_read(t->tid, regs_arg(&s->regs, s->abi, buf), p->data, len) != (ssize_t)len)
+		if (len && tracee_read(host_tid(t), regs_arg(&s->regs, s->abi, buf), p->data, len) != (ssize_t)len)
 			return -EFAULT;
 		return 0;
 	}
-	if (tracee_read(t->tid, regs_arg(&s->regs, s->abi, msg), &m, sizeof(m)) != (ssize_t)sizeof(m))
+	if (tracee_read(host_tid(t), regs_arg(&s->regs, s->abi, msg), &m, sizeof(m)) != (ssize_t)sizeof(m))
 		return -EFAULT;
 	if (m.msg_iovlen > 1024)
 		return -EMSGSIZE;
 	iov = xcalloc(m.msg_iovlen ? m.msg_iovlen : 1, sizeof(*iov));
 	if (m.msg_iovlen &&
-	    tracee_read(t->tid, (uint64_t)(uintptr_t)m.msg_iov, iov, m.msg_iovlen * sizeof(*iov)) !=
+	    tracee_read(host_tid(t), (uint64_t)(uintptr_t)m.msg_iov, iov, m.msg_iovlen * sizeof(*iov)) !=
 		    (ssize_t)(m.msg_iovlen * sizeof(*iov)))
 		rc = -EFAULT;
 	for (size_t i = 0; rc == 0 && i < m.msg_iovlen; i++) {
@@ -133,7 +133,7 @@ static long copy_payload(struct tracee *t, const struct syscall_stop *s, struct 
 	p->data = xmalloc(total ? total : 1);
 	p->len = (long)total;
 	for (size_t i = 0, at = 0; rc == 0 && i < m.msg_iovlen; at += iov[i].iov_len, i++)
-		if (iov[i].iov_len && tracee_read(t->tid, (uint64_t)(uintptr_t)iov[i].iov_base, p->data + at,
+		if (iov[i].iov_len && tracee_read(host_tid(t), (uint64_t)(uintptr_t)iov[i].iov_base, p->data + at,
 						  iov[i].iov_len) != (ssize_t)iov[i].iov_len)
 			rc = -EFAULT;
 	free(iov);
@@ -184,7 +184,7 @@ void sandbox_serve_unix_path(struct tracee *t, const struct syscall_stop *s, con
 	long ret;
 	int sock = -1, file = -1;
 
-	sock = tracee_take_fd(t->tid, t->proc->tgid, (int)regs_arg(&s->regs, s->abi, 0));
+	sock = tracee_take_fd(host_tid(t), host_tgid(t), (int)regs_arg(&s->regs, s->abi, 0));
 	if (sock < 0) {
 		ret = sock;
 		goto answer;
@@ -198,7 +198,7 @@ void sandbox_serve_unix_path(struct tracee *t, const struct syscall_stop *s, con
 		if (ret < 0)
 			goto answer;
 	}
-	ret = thread_creds_read(t->tid, creds);
+	ret = thread_creds_read(host_tid(t), creds);
 	if (ret < 0)
 		goto answer;
 	file = sandbox_take_path(t, creds, AT_FDCWD, path, true);
@@ -242,18 +242,42 @@ out:
  * same open file) from that directory, with the thread's credentials and
  * umask. The name the socket gets is the one given, as natively (getsockname).
  */
+/* What binds the copy of the socket, from the thread's cwd (host_in_directory): as the thread, with its umask. */
+struct bind_as_thread {
+	struct tracee *t;
+	const struct thread_creds *creds;
+	int sock;
+	const void *addr;
+	size_t len;
+};
+
+static int bind_as_thread(void *ctx)
+{
+	struct bind_as_thread *b = ctx;
+	struct creds_saved saved;
+	int ret = sandbox_as_thread(b->t, b->creds, &saved);
+
+	if (ret == 0) {
+		mode_t old = umask(b->creds->umask);
+
+		ret = bind(b->sock, b->addr, (socklen_t)b->len) < 0 ? -errno : 0;
+		umask(old);
+		creds_restore(&saved);
+	}
+	return ret;
+}
+
 void sandbox_serve_unix_bind(struct tracee *t, const struct syscall_stop *s, const char *path, const void *addr,
 			     size_t len)
 {
 	struct thread_creds *creds = xmalloc(sizeof(*creds));
 	char link[64], *dir = xmalloc(PATH_MAX), *resolved = xmalloc(PATH_MAX), *joined = xmalloc(2 * PATH_MAX + 2);
-	struct creds_saved saved;
 	struct stat st;
 	ssize_t n;
 	long ret;
-	int sock, cwd = -1, own_cwd = -1, rc;
+	int sock, cwd = -1, rc;
 
-	sock = tracee_take_fd(t->tid, t->proc->tgid, (int)regs_arg(&s->regs, s->abi, 0));
+	sock = tracee_take_fd(host_tid(t), host_tgid(t), (int)regs_arg(&s->regs, s->abi, 0));
 	if (sock < 0) {
 		ret = sock;
 		goto answer;
@@ -262,10 +286,10 @@ void sandbox_serve_unix_bind(struct tracee *t, const struct syscall_stop *s, con
 		ret = -ENOTSOCK;
 		goto answer;
 	}
-	ret = thread_creds_read(t->tid, creds);
+	ret = thread_creds_read(host_tid(t), creds);
 	if (ret < 0)
 		goto answer;
-	snprintf(link, sizeof(link), "/proc/%d/cwd", t->tid);
+	snprintf(link, sizeof(link), "/proc/%d/cwd", host_tid(t));
 	cwd = open(link, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (cwd < 0) {
 		ret = -errno;
@@ -279,27 +303,17 @@ void sandbox_serve_unix_bind(struct tracee *t, const struct syscall_stop *s, con
 		goto answer;
 	}
 	snprintf(joined, 2 * PATH_MAX + 2, "%s/%s", dir, path);
-	rc = path_resolve(t->tid, t->proc->tgid, AT_FDCWD, joined, false, resolved, PATH_MAX);
+	rc = path_resolve(host_tid(t), host_tgid(t), AT_FDCWD, joined, false, resolved, PATH_MAX);
 	if (rc != 0) {
 		ret = rc < 0 ? rc : -ENOENT;
 		goto answer;
 	}
 	if (sandbox_check_resolved(t, s, resolved, PERM_C, NULL) == CHECK_DONE)
 		goto out;
-	own_cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (own_cwd < 0) {
-		ret = -errno;
-		goto answer;
-	}
-	ret = sandbox_as_thread(t, creds, &saved);
-	if (ret == 0) {
-		mode_t old = umask(creds->umask);
+	{
+		struct bind_as_thread b = { t, creds, sock, addr, len };
 
-		ret = fchdir(cwd) < 0 ? -errno : bind(sock, addr, (socklen_t)len) < 0 ? -errno : 0;
-		umask(old);
-		creds_restore(&saved);
-		if (fchdir(own_cwd) < 0)
-			die("cannot return to picovisor's own working directory: %s", strerror(errno));
+		ret = host_in_directory(cwd, bind_as_thread, &b);
 	}
 answer:
 	sandbox_answer(t, s, ret);
@@ -308,8 +322,6 @@ out:
 		close(sock);
 	if (cwd >= 0)
 		close(cwd);
-	if (own_cwd >= 0)
-		close(own_cwd);
 	free(creds);
 	free(dir);
 	free(resolved);

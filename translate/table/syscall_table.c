@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "nt.h"
+#include "../nt/nt_services.h"
 #include "promises.h"
 #include "syscall_table.h"
 #include "util.h"

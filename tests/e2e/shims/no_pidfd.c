@@ -1,6 +1,6 @@
 /*
  * LD_PRELOAD shim for the canary tests: pidfd_open without flags fails with ENOSYS, so that
- * picovisor's signal targets fall back to kill(pid) (include/signal_send.h), as they do when
+ * picovisor's signal targets fall back to kill(pid) (tracer/run/signal_send.h), as they do when
  * picovisor runs out of descriptors for them. Thread pidfds (PIDFD_THREAD), which the exec path
  * takes descriptors from the thread with (pidfd_getfd, a requirement since Linux 5.6), still work.
  */

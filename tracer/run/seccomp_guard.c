@@ -1,4 +1,4 @@
-/* The program's own seccomp calls (include/seccomp_guard.h). */
+/* The program's own seccomp calls (seccomp_guard.h). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
@@ -91,15 +91,11 @@ static struct call decode(const struct syscall_stop *s)
 	return c;
 }
 
-/* The call does not run: the program's registers, rax = ret. */
+/* The call does not run: the program's registers, rax = ret (the event loop carries it out). */
 static int answer(struct tracee *t, const struct syscall_stop *s, long ret)
 {
-	tracee_regs r = s->regs;
-
-	regs_set_syscall_nr(&r, -1);
-	regs_set_retval(&r, ret);
-	regs_set(t->tid, &r);
-	tracee_resume(t, 0);
+	(void)t;
+	verdict_answer(s, ret);
 	return 0;
 }
 
@@ -110,7 +106,6 @@ static int pass(struct tracee *t, struct seccomp_install *in)
 		t->seccomp_install = in;
 		t->resume = RESUME_SYSCALL;
 	}
-	tracee_resume(t, 0);
 	return 0;
 }
 
@@ -174,7 +169,7 @@ static int rewrite_and_run(struct tracee *t, const struct syscall_stop *s, const
 	in->strict = strict;
 	in->flags = strict ? 0 : c->flags;
 	point_at(s, c, &r, fprog);
-	regs_set(t->tid, &r);
+	verdict_set_regs(s, &r);
 	return pass(t, in);
 }
 

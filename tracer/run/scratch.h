@@ -17,9 +17,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define SCRATCH_SLOT_SIZE (3 * 4096UL) /* two paths and a structure (sockaddr, open_how, msghdr) */
-#define SCRATCH_SLOTS 256
-#define SCRATCH_SIZE (SCRATCH_SLOT_SIZE * SCRATCH_SLOTS)
+#include "host.h" /* the layout: SCRATCH_SLOT_SIZE, SCRATCH_SLOTS, SCRATCH_SIZE */
 
 /* One area, shared by the processes that share an address space (threads, vfork children). */
 struct scratch_area {

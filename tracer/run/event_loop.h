@@ -16,7 +16,6 @@
 
 struct exec_job;
 struct scratch_area;
-struct path_exit;
 struct filter_chain;
 struct seccomp_install;
 struct personality;
@@ -33,7 +32,7 @@ struct pico_process {
 	bool loaded;         /* an image was loaded into it by picovisor (or the kernel) */
 	bool readlink_trapped; /* a filter of its own traps readlink: it could not be told its exe */
 	struct scratch_area *scratch; /* path translation's sealed memory (scratch.h), or NULL */
-	struct nt_process *nt;       /* an NT process's handle table and start (nt_internal.h), or NULL */
+	void *pers_state;            /* the personality's own state of the process (host.h), or NULL */
 	bool has_nt_status;          /* an NT process ended with this NTSTATUS (traces and reports carry it) */
 	uint32_t nt_status;
 };
@@ -61,11 +60,9 @@ struct tracee {
 	bool exec_event_pending;   /* traces: the kernel loaded an image; its exec event follows the exec's record */
 	bool personality_exit;     /* the personality wants this call's syscall-exit stop (syscall_exit) */
 	bool starting;             /* created, not yet run: the personality's task_start is due */
-	bool fork_counted;         /* sandbox: a fork under the process limit is in flight */
-	struct path_exit *path_exit; /* path translation: what to restore or fix up at this call's exit */
+	void *pers_state;          /* the personality's own state of the thread (host.h), or NULL */
 	int scratch_slot;          /* its slot in scratch_area, -1 for none */
 	int scratch_nslots;        /* slots it holds from scratch_slot on (a span, scratch.h); 0 counts as 1 */
-	struct nt_thread *nt;      /* a thread of an NT process: its TEB and the service in flight */
 	struct scratch_area *scratch_area;
 	struct filter_chain *filters; /* the seccomp filters picovisor installed in this thread (own_filters.h) */
 	bool program_filters;      /* the program installed a seccomp filter of its own in this thread */
@@ -75,6 +72,11 @@ struct tracee {
 };
 
 struct run_options;
+
+/* Did the personalities' clock tick (host_tick_every) since the last call? */
+bool host_tick_take(void);
+/* The facts of the run the personalities are given (host.h), from the options. */
+void host_facts_set(const struct run_options *o);
 
 /* Run the program described by opts to the end. Returns the main program's wait status. */
 int event_loop_run(const struct run_options *opts);

@@ -37,9 +37,11 @@ struct syscall_stop;
 int seccomp_guard_judge(const struct sock_filter *prog, size_t len, unsigned flags, const char **why);
 
 /*
- * Serve the call at t's stop (an SC_SECCOMP entry). 0 when served (the
- * thread has been resumed), or -errno with *why naming the rule when the call
- * is refused: the caller refuses it (the sandbox through its one door).
+ * Serve the call at t's stop (an SC_SECCOMP entry a personality answered
+ * with VERDICT_SECCOMP). 0 when served (s->verdict says how the event loop
+ * resumes the thread), or -errno with *why naming the rule when the call is
+ * refused: the event loop has the personality refuse it (the sandbox through
+ * its one door).
  */
 int seccomp_guard_enter(struct tracee *t, const struct syscall_stop *s, const char **why);
 /* The exit stop of a call the guard rewrote (t->seccomp_install): the program's registers back; did it go in? */
