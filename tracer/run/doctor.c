@@ -178,77 +178,89 @@ static const char *mark(enum verdict v)
 	return v == OK ? "yes" : v == PARTIAL ? "partly" : "no";
 }
 
-int doctor_main(void)
+/* Every finding of the table, in its order. */
+struct findings {
+	struct finding kernel, trace, vm, getfd, seccomp, landlock, yama, userns, binfmt, cgroup, x32, inside;
+};
+
+/* What every run needs: the kernel, tracing its children, their memory, their descriptors, a filter. */
+static void judge_run_needs(struct findings *f)
 {
 	struct utsname u;
 	struct trace_probe tp;
-	struct finding kernel, trace, vm, getfd, seccomp, landlock, yama, userns, binfmt, cgroup, x32, inside;
-	char buf[256];
-	int abi, rc, sc;
-	const char *box = container_kind();
+	int major = 0, minor = 0, sc;
 
 	uname(&u);
-	{
-		int major = 0, minor = 0;
-
-		sscanf(u.release, "%d.%d", &major, &minor);
-		if (major > 5 || (major == 5 && minor >= 6))
-			say(&kernel, OK, "%s (picovisor needs 5.6 or later: pidfd_getfd)", u.release);
-		else
-			say(&kernel, MISSING, "%s is older than 5.6: pidfd_getfd is missing; upgrade the kernel",
-			    u.release);
-	}
+	sscanf(u.release, "%d.%d", &major, &minor);
+	if (major > 5 || (major == 5 && minor >= 6))
+		say(&f->kernel, OK, "%s (picovisor needs 5.6 or later: pidfd_getfd)", u.release);
+	else
+		say(&f->kernel, MISSING, "%s is older than 5.6: pidfd_getfd is missing; upgrade the kernel", u.release);
 	probe_tracing(&tp);
 	if (!tp.seize_err)
-		say(&trace, OK, "PTRACE_SEIZE of a child works");
+		say(&f->trace, OK, "PTRACE_SEIZE of a child works");
 	else
-		say(&trace, MISSING,
+		say(&f->trace, MISSING,
 		    "PTRACE_SEIZE of a child fails (%s): nothing can run under picovisor; %s", strerror(tp.seize_err),
 		    tp.seize_err == EPERM ? "a seccomp profile, Yama ptrace_scope 3 or a sandbox refuses ptrace; "
 					    "in Docker use a profile that allows ptrace (the default one does on kernels >= 4.8)"
 					  : "see ptrace(2)");
-	say(&vm, tp.vm_err ? MISSING : OK, tp.vm_err ? "process_vm_readv of a traced child fails (%s)"
-						     : "process_vm_readv of a traced child works%s",
+	say(&f->vm, tp.vm_err ? MISSING : OK, tp.vm_err ? "process_vm_readv of a traced child fails (%s)"
+							: "process_vm_readv of a traced child works%s",
 	    tp.vm_err ? strerror(tp.vm_err) : "");
 	if (!tp.getfd_err)
-		say(&getfd, OK, "pidfd_open and pidfd_getfd work");
+		say(&f->getfd, OK, "pidfd_open and pidfd_getfd work");
 	else
-		say(&getfd, MISSING, "%s fails (%s): picovisor cannot check descriptors a program names",
+		say(&f->getfd, MISSING, "%s fails (%s): picovisor cannot check descriptors a program names",
 		    tp.pidfd_err ? "pidfd_open" : "pidfd_getfd", strerror(tp.getfd_err));
 	sc = probe_seccomp();
 	if (sc == 0)
-		say(&seccomp, OK, "a filter returning SECCOMP_RET_TRACE installs");
+		say(&f->seccomp, OK, "a filter returning SECCOMP_RET_TRACE installs");
 	else
-		say(&seccomp, MISSING, "%s",
+		say(&f->seccomp, MISSING, "%s",
 		    sc == 3   ? "the kernel lacks SECCOMP_RET_TRACE"
 		    : sc == 5 ? "the seccomp call is refused (ENOSYS): a container profile blocks it"
 		    : sc >= 10 ? "PR_SET_NO_NEW_PRIVS is refused"
 			      : "a seccomp filter cannot be installed here (a container's own profile may refuse it)");
-	abi = (int)syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+}
+
+/* What the sandbox uses when it is there, and what may forbid tracing altogether (Yama). */
+static void judge_sandbox_and_yama(struct findings *f)
+{
+	char buf[256];
+	int abi = (int)syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+
 	if (abi >= 1)
-		say(&landlock, OK, "ABI %d: the sandbox's path rules are enforced by the kernel as well", abi);
+		say(&f->landlock, OK, "ABI %d: the sandbox's path rules are enforced by the kernel as well", abi);
 	else
-		say(&landlock, PARTIAL, "absent (%s): the sandbox checks paths in the supervisor alone (slower; "
-					"see docs/policy.md); boot with lsm=...,landlock for the kernel's wall",
+		say(&f->landlock, PARTIAL, "absent (%s): the sandbox checks paths in the supervisor alone (slower; "
+					   "see docs/policy.md); boot with lsm=...,landlock for the kernel's wall",
 		    strerror(errno));
 	if (read_small("/proc/sys/kernel/yama/ptrace_scope", buf, sizeof(buf)) == 0) {
 		int scope = atoi(buf);
 
-		say(&yama, scope >= 3 ? MISSING : OK,
+		say(&f->yama, scope >= 3 ? MISSING : OK,
 		    scope == 0   ? "ptrace_scope 0: classic ptrace permissions"
 		    : scope == 1 ? "ptrace_scope 1: tracing one's own children only, which is what picovisor does"
 		    : scope == 2 ? "ptrace_scope 2: only CAP_SYS_PTRACE may trace; picovisor works as root only"
 				 : "ptrace_scope 3: no process may trace; picovisor cannot run");
 		if (scope == 2 && geteuid() != 0)
-			yama.v = MISSING;
+			f->yama.v = MISSING;
 	} else {
-		say(&yama, OK, "Yama is not in this kernel: classic ptrace permissions");
+		say(&f->yama, OK, "Yama is not in this kernel: classic ptrace permissions");
 	}
-	rc = probe_userns();
-	say(&userns, rc == 0 ? OK : PARTIAL,
+}
+
+/* What picovisor does not need, said so that nobody goes looking for it; and what is around picovisor. */
+static void judge_the_rest(struct findings *f)
+{
+	const char *box = container_kind();
+	int rc = probe_userns();
+
+	say(&f->userns, rc == 0 ? OK : PARTIAL,
 	    rc == 0 ? "unshare(CLONE_NEWUSER) works (picovisor does not need it)"
 		    : "user namespaces are not available (picovisor does not need them)");
-	say(&binfmt, access("/proc/sys/fs/binfmt_misc/status", F_OK) == 0 ? OK : PARTIAL,
+	say(&f->binfmt, access("/proc/sys/fs/binfmt_misc/status", F_OK) == 0 ? OK : PARTIAL,
 	    access("/proc/sys/fs/binfmt_misc/status", F_OK) == 0
 		    ? "binfmt_misc is mounted (not needed: picovisor picks PE images by their MZ magic itself)"
 		    : "binfmt_misc is not mounted (not needed: picovisor picks PE images by their MZ magic itself)");
@@ -257,55 +269,57 @@ int doctor_main(void)
 
 		if (read_small("/proc/self/cgroup", own, sizeof(own)) == 0 && strncmp(own, "0::", 3) == 0) {
 			snprintf(path, sizeof(path), "/sys/fs/cgroup%s", own + 3);
-			say(&cgroup, access(path, W_OK) == 0 ? OK : PARTIAL, "v2, own cgroup %s %s", own + 3,
+			say(&f->cgroup, access(path, W_OK) == 0 ? OK : PARTIAL, "v2, own cgroup %s %s", own + 3,
 			    access(path, W_OK) == 0 ? "is delegated (writable)"
 						    : "is not delegated: limits are kept by picovisor, not cgroups");
 		} else {
-			say(&cgroup, PARTIAL, "v2 mounted, own cgroup unknown");
+			say(&f->cgroup, PARTIAL, "v2 mounted, own cgroup unknown");
 		}
 	} else {
-		say(&cgroup, PARTIAL, "cgroup v2 is not mounted: limits are kept by picovisor (rlimits, counts)");
+		say(&f->cgroup, PARTIAL, "cgroup v2 is not mounted: limits are kept by picovisor (rlimits, counts)");
 	}
 	errno = 0;
 	syscall(0x40000000 | 39 /* x32 getpid */);
-	say(&x32, errno == ENOSYS ? PARTIAL : OK,
+	say(&f->x32, errno == ENOSYS ? PARTIAL : OK,
 	    errno == ENOSYS ? "the kernel has no x32 ABI (x32 programs cannot run anywhere here)"
 			    : "the kernel has the x32 ABI: picovisor serves it as well");
 	rc = prctl(PR_GET_SECCOMP, 0, 0, 0, 0);
-	say(&inside, rc == 2 ? PARTIAL : OK, "%s%s%s", box ? "inside " : "not in a container",
-	    box ? box : "",
+	say(&f->inside, rc == 2 ? PARTIAL : OK, "%s%s%s", box ? "inside " : "not in a container", box ? box : "",
 	    rc == 2 ? "; picovisor itself already runs under a seccomp filter (a container or sandbox profile), "
 		      "which may refuse some calls programs make"
 		    : "");
+}
 
+int doctor_main(void)
+{
+	struct findings f;
+	bool base;
+	const struct {
+		const char *name;
+		struct finding *f;
+	} rows[] = {
+		{ "kernel", &f.kernel },     { "ptrace", &f.trace },	       { "process memory", &f.vm },
+		{ "pidfd_getfd", &f.getfd }, { "seccomp", &f.seccomp },	       { "landlock", &f.landlock },
+		{ "yama", &f.yama },	     { "user namespaces", &f.userns }, { "binfmt_misc", &f.binfmt },
+		{ "cgroup", &f.cgroup },     { "x32", &f.x32 },		       { "environment", &f.inside },
+	};
+
+	judge_run_needs(&f);
+	judge_sandbox_and_yama(&f);
+	judge_the_rest(&f);
 	printf("picovisor doctor: what this machine gives picovisor (each tried, not guessed)\n\n");
 	printf("%-16s %-7s %s\n", "check", "works", "what it means");
-	{
-		const struct {
-			const char *name;
-			struct finding *f;
-		} rows[] = {
-			{ "kernel", &kernel },	   { "ptrace", &trace },	 { "process memory", &vm },
-			{ "pidfd_getfd", &getfd }, { "seccomp", &seccomp },	 { "landlock", &landlock },
-			{ "yama", &yama },	   { "user namespaces", &userns }, { "binfmt_misc", &binfmt },
-			{ "cgroup", &cgroup },	   { "x32", &x32 },		 { "environment", &inside },
-		};
-
-		for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-			printf("%-16s %-7s %s\n", rows[i].name, mark(rows[i].f->v), rows[i].f->detail);
-	}
-	{
-		bool base = kernel.v == OK && trace.v == OK && vm.v == OK && getfd.v == OK && seccomp.v == OK &&
-			    yama.v == OK;
-
-		printf("\nPersonalities:\n");
-		printf("  %-8s %s\n", "linux", base ? "works" : "cannot run here (see the 'no' rows above)");
-		printf("  %-8s %s\n", "sandbox",
-		       !base		  ? "cannot run here"
-		       : landlock.v == OK ? "works, paths enforced by Landlock and checked by picovisor"
-					  : "works, paths checked by picovisor alone (--require-landlock refuses to run)");
-		printf("  %-8s %s\n", "map", base ? "works (no root, no namespaces needed)" : "cannot run here");
-		printf("  %-8s %s\n", "nt", base ? "works (PE32+ console programs)" : "cannot run here");
-		return base ? 0 : 1;
-	}
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		printf("%-16s %-7s %s\n", rows[i].name, mark(rows[i].f->v), rows[i].f->detail);
+	base = f.kernel.v == OK && f.trace.v == OK && f.vm.v == OK && f.getfd.v == OK && f.seccomp.v == OK &&
+	       f.yama.v == OK;
+	printf("\nPersonalities:\n");
+	printf("  %-8s %s\n", "linux", base ? "works" : "cannot run here (see the 'no' rows above)");
+	printf("  %-8s %s\n", "sandbox",
+	       !base		    ? "cannot run here"
+	       : f.landlock.v == OK ? "works, paths enforced by Landlock and checked by picovisor"
+				    : "works, paths checked by picovisor alone (--require-landlock refuses to run)");
+	printf("  %-8s %s\n", "map", base ? "works (no root, no namespaces needed)" : "cannot run here");
+	printf("  %-8s %s\n", "nt", base ? "works (PE32+ console programs)" : "cannot run here");
+	return base ? 0 : 1;
 }

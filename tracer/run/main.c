@@ -161,11 +161,82 @@ static void print_version(void)
 		printf("this kernel: no Landlock (the sandbox checks paths in the supervisor)\n");
 }
 
+/* The commands that run no program: their exit status, or -1 for run and trace. */
+static int other_command(struct run_options *o)
+{
+	switch (o->command) {
+	case CMD_HELP:
+		options_usage(stdout);
+		return 0;
+	case CMD_VERSION:
+		print_version();
+		return 0;
+	case CMD_MAN:
+		cli_man_page(stdout, PICOVISOR_VERSION);
+		return 0;
+	case CMD_COMPLETION:
+		return cli_completion(stdout, o->shell) == 0 ? 0 : EXIT_PV_FAILED;
+	case CMD_DOCTOR:
+		return doctor_main();
+	case CMD_SUMMARY:
+		return summary_main(o);
+	case CMD_DIFF:
+		return diff_main(o);
+	case CMD_POLICY_PRINT:
+		if (!policy_profile_text(o->policy)) {
+			fprintf(stderr, "picovisor: '%s' is not a built-in profile: the profiles are", o->policy);
+			for (int k = 0; policy_profile_names[k]; k++)
+				fprintf(stderr, " %s", policy_profile_names[k]);
+			fputs("\n", stderr);
+			return EXIT_PV_FAILED;
+		}
+		fputs(policy_profile_text(o->policy), stdout);
+		return 0;
+	case CMD_POLICY_CHECK:
+	case CMD_POLICY_SHOW:
+		return policy_check_main(o);
+	case CMD_POLICY_SUGGEST:
+		return policy_suggest_main(o);
+	case CMD_RUN:
+	case CMD_TRACE:
+		break;
+	}
+	return -1;
+}
+
+/* The program's path, found as execvp would (or in --chdir's directory, like env --chdir); dies if none. */
+static char *program_path(const struct run_options *o)
+{
+	char *path;
+	int rc;
+
+	if (o->chdir && !o->sandbox) { /* the sandbox resolves its own, through a guest view */
+		struct stat st;
+		if (stat(o->chdir, &st) < 0)
+			die("--chdir %s: %s", o->chdir, strerror(errno));
+		if (!S_ISDIR(st.st_mode))
+			die("--chdir %s: not a directory", o->chdir);
+	}
+	if (o->chdir && strchr(o->argv[0], '/') && o->argv[0][0] != '/') {
+		/* Like env --chdir: a relative program is the new directory's (absolute: the child has moved). */
+		char cwd[PATH_MAX];
+		if (o->chdir[0] != '/' && !getcwd(cwd, sizeof(cwd)))
+			die("cannot name the launch directory: %s", strerror(errno));
+		return o->chdir[0] == '/' ? xasprintf("%s/%s", o->chdir, o->argv[0])
+					  : xasprintf("%s/%s/%s", cwd, o->chdir, o->argv[0]);
+	}
+	rc = resolve_program(o->argv[0], getenv("PATH"), &path);
+	if (rc == -ENOENT)
+		die_status(EXIT_PV_NOTFOUND, "%s: command not found", o->argv[0]);
+	if (rc < 0)
+		die_status(EXIT_PV_NOEXEC, "%s: %s", o->argv[0], strerror(-rc));
+	return path;
+}
+
 int main(int argc, char **argv)
 {
 	static struct run_options o;
 	enum run_end end;
-	char *path;
 	int status, code, rc = options_parse(argc, argv, &o);
 
 	if (rc)
@@ -177,68 +248,13 @@ int main(int argc, char **argv)
 		atexit(report_at_exit);
 		run_report_open(&o);
 	}
-	switch (o.command) {
-	case CMD_HELP:
-		options_usage(stdout);
-		return 0;
-	case CMD_VERSION:
-		print_version();
-		return 0;
-	case CMD_MAN:
-		cli_man_page(stdout, PICOVISOR_VERSION);
-		return 0;
-	case CMD_COMPLETION:
-		return cli_completion(stdout, o.shell) == 0 ? 0 : EXIT_PV_FAILED;
-	case CMD_DOCTOR:
-		return doctor_main();
-	case CMD_SUMMARY:
-		return summary_main(&o);
-	case CMD_DIFF:
-		return diff_main(&o);
-	case CMD_POLICY_PRINT:
-		if (!policy_profile_text(o.policy)) {
-			fprintf(stderr, "picovisor: '%s' is not a built-in profile: the profiles are", o.policy);
-			for (int k = 0; policy_profile_names[k]; k++)
-				fprintf(stderr, " %s", policy_profile_names[k]);
-			fputs("\n", stderr);
-			return EXIT_PV_FAILED;
-		}
-		fputs(policy_profile_text(o.policy), stdout);
-		return 0;
-	case CMD_POLICY_CHECK:
-	case CMD_POLICY_SHOW:
-		return policy_check_main(&o);
-	case CMD_POLICY_SUGGEST:
-		return policy_suggest_main(&o);
-	case CMD_RUN:
-	case CMD_TRACE:
-		break;
-	}
+	rc = other_command(&o);
+	if (rc >= 0)
+		return rc;
 	host_needs_check();
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		die("libelf is unusable: %s", elf_errmsg(-1));
-	if (o.chdir && !o.sandbox) { /* the sandbox resolves its own, through a guest view */
-		struct stat st;
-		if (stat(o.chdir, &st) < 0)
-			die("--chdir %s: %s", o.chdir, strerror(errno));
-		if (!S_ISDIR(st.st_mode))
-			die("--chdir %s: not a directory", o.chdir);
-	}
-	if (o.chdir && strchr(o.argv[0], '/') && o.argv[0][0] != '/') {
-		/* Like env --chdir: a relative program is the new directory's (absolute: the child has moved). */
-		char cwd[PATH_MAX];
-		if (o.chdir[0] != '/' && !getcwd(cwd, sizeof(cwd)))
-			die("cannot name the launch directory: %s", strerror(errno));
-		path = o.chdir[0] == '/' ? xasprintf("%s/%s", o.chdir, o.argv[0])
-					 : xasprintf("%s/%s/%s", cwd, o.chdir, o.argv[0]);
-		rc = 0;
-	} else
-		rc = resolve_program(o.argv[0], getenv("PATH"), &path);
-	if (rc == -ENOENT)
-		die_status(EXIT_PV_NOTFOUND, "%s: command not found", o.argv[0]);
-	if (rc < 0)
-		die_status(EXIT_PV_NOEXEC, "%s: %s", o.argv[0], strerror(-rc));
-	o.program_path = path;
+	o.program_path = program_path(&o);
 	pick_personality(&o);
 	{
 		uint64_t caps = effective_caps();
