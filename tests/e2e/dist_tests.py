@@ -161,52 +161,28 @@ def demo():
 
 
 TOOL_C = r"""
-/* README's tool.exe: prints its command line, then the file its last argument names (NT paths). */
-typedef long NTSTATUS;
-typedef unsigned short WCHAR;
-typedef struct { unsigned short Length, MaximumLength; WCHAR *Buffer; } UNICODE_STRING;
-typedef struct { unsigned long Length; void *RootDirectory; UNICODE_STRING *ObjectName; unsigned long Attributes;
-		 void *SecurityDescriptor, *SecurityQualityOfService; } OBJECT_ATTRIBUTES;
-typedef struct { union { NTSTATUS Status; void *Pointer; }; unsigned long long Information; } IO_STATUS_BLOCK;
-#define API __declspec(dllimport) NTSTATUS __stdcall
-API NtWriteFile(void *, void *, void *, void *, IO_STATUS_BLOCK *, const void *, unsigned long, void *, void *);
-API NtReadFile(void *, void *, void *, void *, IO_STATUS_BLOCK *, void *, unsigned long, void *, void *);
-API NtCreateFile(void **, unsigned long, OBJECT_ATTRIBUTES *, IO_STATUS_BLOCK *, void *, unsigned long,
-		 unsigned long, unsigned long, unsigned long, void *, unsigned long);
-API NtTerminateProcess(void *, NTSTATUS);
+/* README's tool.exe: a plain C program of mingw-w64's default toolchain (msvcrt, kernel32): prints its
+ * arguments, then the file its last argument names. */
+#include <stdio.h>
 
-void mainCRTStartup(void)
+int main(int argc, char **argv)
 {
-	char *peb, *params, buf[512];
-	void *out, *f;
-	UNICODE_STRING *cmd, name;
-	WCHAR path[300] = { '\\', '?', '?', '\\' };
-	IO_STATUS_BLOCK io;
-	OBJECT_ATTRIBUTES oa = { sizeof(oa), 0, &name, 0x40, 0, 0 };
-	int n = 0, last = 0, k = 4;
+	char line[256];
+	FILE *f;
 
-	__asm__("mov %%gs:0x60, %0" : "=r"(peb));
-	params = *(char **)(peb + 0x20);
-	out = *(void **)(params + 0x28);
-	cmd = (UNICODE_STRING *)(params + 0x70);
-	for (int i = 0; i < cmd->Length / 2 && n < 500; i++) {
-		buf[n++] = (char)cmd->Buffer[i];
-		if (cmd->Buffer[i] == ' ')
-			last = i + 1;
+	for (int i = 1; i < argc; i++)
+		printf("%s%s", argv[i], i + 1 < argc ? " " : "\n");
+	if (argc < 2)
+		return 0;
+	f = fopen(argv[argc - 1], "r");
+	if (!f) {
+		perror(argv[argc - 1]);
+		return 3;
 	}
-	buf[n++] = '\n';
-	NtWriteFile(out, 0, 0, 0, &io, buf, n, 0, 0);
-	if (last == 0)
-		NtTerminateProcess((void *)-1, 0);
-	for (int i = last; i < cmd->Length / 2 && k < 299; i++)
-		path[k++] = cmd->Buffer[i];
-	name.Buffer = path, name.Length = name.MaximumLength = (unsigned short)(k * 2);
-	if (NtCreateFile(&f, 0x80100000, &oa, &io, 0, 0x80, 7, 1, 0x20, 0, 0) < 0)
-		NtTerminateProcess((void *)-1, 3);
-	if (NtReadFile(f, 0, 0, 0, &io, buf, sizeof(buf), 0, 0) < 0)
-		NtTerminateProcess((void *)-1, 4);
-	NtWriteFile(out, 0, 0, 0, &io, buf, (unsigned long)io.Information, 0, 0);
-	NtTerminateProcess((void *)-1, 0);
+	while (fgets(line, sizeof(line), f))
+		fputs(line, stdout);
+	fclose(f);
+	return 0;
 }
 """
 
