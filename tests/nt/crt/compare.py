@@ -35,6 +35,8 @@ CASES = [
     ("stdio_files", [], {}, True, True),
     ("strings", [], {}, True, True),
     ("math", [], {}, True, True),
+    ("scan_threads", [], {"TZ": "UTC"}, True, True),
+    ("dirs_stat", [], {}, True, True),
     ("args_env_exit", ["two words", 'say "hi"', "back\\slash", "caf\u00e9", "7"],
      {"CRT_TEST_VAR": "some value \u00fc"}, True, False),
 ]
@@ -115,7 +117,7 @@ def build(outdir):
         if r.returncode:
             return f"{name}.exe: {r.stderr}"
         if linux:
-            r = subprocess.run(["cc", "-O1", "-Wall", "-fno-builtin", "-o", os.path.join(outdir, name), src, "-lm"],
+            r = subprocess.run(["cc", "-O1", "-Wall", "-fno-builtin", "-pthread", "-o", os.path.join(outdir, name), src, "-lm"],
                                capture_output=True, text=True)
             if r.returncode:
                 return f"{name} (Linux): {r.stderr}"
