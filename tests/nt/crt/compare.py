@@ -26,6 +26,11 @@ DEF = os.path.join(ROOT, "translate", "nt", "dlls", "msvcrt", "msvcrt.def")
 MINGW_CC = "x86_64-w64-mingw32-gcc"
 OBJDUMP = "x86_64-w64-mingw32-objdump"
 MINGW_IMPORT_LIB = "/usr/x86_64-w64-mingw32/lib/libmsvcrt.a"
+MINGW_CXX = "x86_64-w64-mingw32-g++-posix"
+# The C++ runtime DLLs (Debian's mingw-w64 packages) a dynamically linked C++ program loads; they import msvcrt.dll.
+CXX_DLLS = ["/usr/lib/gcc/x86_64-w64-mingw32/12-posix/libstdc++-6.dll",
+            "/usr/lib/gcc/x86_64-w64-mingw32/12-posix/libgcc_s_seh-1.dll",
+            "/usr/x86_64-w64-mingw32/lib/libwinpthread-1.dll"]
 
 # name, arguments, extra environment, compare with the Linux build too, compare with Wine's msvcrt too
 # (args_env_exit passes UTF-8 text: ours gives it as UTF-8, the ANSI code page picovisor's kernel32 has;
@@ -37,6 +42,7 @@ CASES = [
     ("math", [], {}, True, True),
     ("scan_threads", [], {"TZ": "UTC"}, True, True),
     ("dirs_stat", [], {}, True, True),
+    ("cxx_runtime", ["b", "a", "b"], {}, True, True),
     ("args_env_exit", ["two words", 'say "hi"', "back\\slash", "caf\u00e9", "7"],
      {"CRT_TEST_VAR": "some value \u00fc"}, True, False),
 ]
@@ -108,17 +114,32 @@ def check_exports(dll, report):
     report("msvcrt: imports KERNEL32.dll alone", dlls == ["KERNEL32.DLL"], f"imports from {dlls}")
 
 
+def source(name):
+    for ext in (".c", ".cc"):
+        if os.path.exists(os.path.join(HERE, name + ext)):
+            return os.path.join(HERE, name + ext)
+    raise FileNotFoundError(name)
+
+
+def cxx_ready():
+    return shutil.which(MINGW_CXX) and all(os.path.exists(d) for d in CXX_DLLS)
+
+
 def build(outdir):
-    """Builds each case for Windows and (where portable) for Linux; returns an error text or None."""
+    """Builds each case for Windows and (where portable) for Linux; returns an error text or None.
+    C++ cases need mingw-w64's POSIX-threads g++ and its runtime DLLs: without them they are left out."""
     for name, _, _, linux, _ in CASES:
-        src = os.path.join(HERE, name + ".c")
-        r = subprocess.run([MINGW_CC, "-O1", "-Wall", "-fno-builtin", "-D__USE_MINGW_ANSI_STDIO=0", "-o",
-                            os.path.join(outdir, name + ".exe"), src], capture_output=True, text=True)
+        src = source(name)
+        cxx = src.endswith(".cc")
+        if cxx and not cxx_ready():
+            continue
+        win = [MINGW_CXX, "-O1", "-Wall"] if cxx else [MINGW_CC, "-O1", "-Wall", "-fno-builtin", "-D__USE_MINGW_ANSI_STDIO=0"]
+        r = subprocess.run(win + ["-o", os.path.join(outdir, name + ".exe"), src], capture_output=True, text=True)
         if r.returncode:
             return f"{name}.exe: {r.stderr}"
         if linux:
-            r = subprocess.run(["cc", "-O1", "-Wall", "-fno-builtin", "-pthread", "-o", os.path.join(outdir, name), src, "-lm"],
-                               capture_output=True, text=True)
+            native = ["c++", "-O1", "-Wall", "-pthread"] if cxx else ["cc", "-O1", "-Wall", "-fno-builtin", "-pthread"]
+            r = subprocess.run(native + ["-o", os.path.join(outdir, name), src, "-lm"], capture_output=True, text=True)
             if r.returncode:
                 return f"{name} (Linux): {r.stderr}"
     return None
@@ -144,6 +165,11 @@ def compare_programs(outdir, dll, report):
         subprocess.run([wine, "wineboot", "-i"], env=wine_env(prefix, ""), capture_output=True, timeout=300)
         subprocess.run(["wineserver", "-w"], env=wine_env(prefix, ""), capture_output=True, timeout=300)
         for name, args, extra, linux, with_wine in CASES:
+            cxx = source(name).endswith(".cc")
+            if cxx and not cxx_ready():
+                report(f"msvcrt: {name}.exe (C++ runtime DLLs over our msvcrt.dll)", None,
+                       f"{MINGW_CXX} or the C++ runtime DLLs are missing")
+                continue
             results = {}
             for who in ("ours", "wine", "linux"):
                 if who == "linux" and not linux:
@@ -155,6 +181,9 @@ def compare_programs(outdir, dll, report):
                         results[who] = run([os.path.join(d, name)] + args, d, dict(os.environ, **extra))
                         continue
                     shutil.copy2(os.path.join(outdir, name + ".exe"), d)
+                    if cxx:
+                        for dll_file in CXX_DLLS:
+                            shutil.copy2(dll_file, d)
                     if who == "ours":
                         shutil.copy2(dll, d)
                     env = dict(wine_env(prefix, "msvcrt=n" if who == "ours" else "msvcrt=b"), **extra)
