@@ -42,6 +42,8 @@ CASES = [
     ("math", [], {}, True, True),
     ("scan_threads", [], {"TZ": "UTC"}, True, True),
     ("dirs_stat", [], {}, True, True),
+    ("jumps", [], {}, True, True),
+    ("abort_status", [], {}, False, True),
     ("cxx_runtime", ["b", "a", "b"], {}, True, True),
     ("args_env_exit", ["two words", 'say "hi"', "back\\slash", "caf\u00e9", "7"],
      {"CRT_TEST_VAR": "some value \u00fc"}, True, False),
