@@ -13,6 +13,7 @@
 Usage: tests/nt/crt/compare.py [BUILD_DIR]   (make build/dlls/msvcrt.dll first; BUILD_DIR defaults to build)
 Without Wine, part 2 is skipped and says so. Exit status 1 when a check fails.
 """
+import concurrent.futures
 import os
 import re
 import shutil
@@ -166,32 +167,39 @@ def compare_programs(outdir, dll, report):
     try:
         subprocess.run([wine, "wineboot", "-i"], env=wine_env(prefix, ""), capture_output=True, timeout=300)
         subprocess.run(["wineserver", "-w"], env=wine_env(prefix, ""), capture_output=True, timeout=300)
+        def run_one(job):
+            name, args, extra, who, cxx = job
+            d = tempfile.mkdtemp(prefix=f"pv-crt-{who}-")
+            try:
+                if who == "linux":
+                    shutil.copy2(os.path.join(outdir, name), d)
+                    return run([os.path.join(d, name)] + args, d, dict(os.environ, **extra))
+                shutil.copy2(os.path.join(outdir, name + ".exe"), d)
+                if cxx:
+                    for dll_file in CXX_DLLS:
+                        shutil.copy2(dll_file, d)
+                if who == "ours":
+                    shutil.copy2(dll, d)
+                env = dict(wine_env(prefix, "msvcrt=n" if who == "ours" else "msvcrt=b"), **extra)
+                return run([wine, os.path.join(d, name + ".exe")] + args, d, env)
+            finally:
+                shutil.rmtree(d, ignore_errors=True)
+
+        jobs, cases = [], []
         for name, args, extra, linux, with_wine in CASES:
             cxx = source(name).endswith(".cc")
             if cxx and not cxx_ready():
                 report(f"msvcrt: {name}.exe (C++ runtime DLLs over our msvcrt.dll)", None,
                        f"{MINGW_CXX} or the C++ runtime DLLs are missing")
                 continue
-            results = {}
-            for who in ("ours", "wine", "linux"):
-                if who == "linux" and not linux:
-                    continue
-                d = tempfile.mkdtemp(prefix=f"pv-crt-{who}-")
-                try:
-                    if who == "linux":
-                        shutil.copy2(os.path.join(outdir, name), d)
-                        results[who] = run([os.path.join(d, name)] + args, d, dict(os.environ, **extra))
-                        continue
-                    shutil.copy2(os.path.join(outdir, name + ".exe"), d)
-                    if cxx:
-                        for dll_file in CXX_DLLS:
-                            shutil.copy2(dll_file, d)
-                    if who == "ours":
-                        shutil.copy2(dll, d)
-                    env = dict(wine_env(prefix, "msvcrt=n" if who == "ours" else "msvcrt=b"), **extra)
-                    results[who] = run([wine, os.path.join(d, name + ".exe")] + args, d, env)
-                finally:
-                    shutil.rmtree(d, ignore_errors=True)
+            whos = ["ours", "wine"] + (["linux"] if linux else [])
+            cases.append((name, linux, with_wine, whos))
+            jobs += [(name, args, extra, who, cxx) for who in whos]
+        # two at a time: Wine's start-up is most of the time, and mostly waiting
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            outputs = dict(zip([(j[0], j[3]) for j in jobs], pool.map(run_one, jobs)))
+        for name, linux, with_wine, whos in cases:
+            results = {who: outputs[(name, who)] for who in whos}
             ours = results["ours"]
             detail = "\n".join(f"--- {who}: exit {rc}\n{out.decode('utf-8', 'replace')}" for who, (rc, out) in results.items())
             if with_wine:
