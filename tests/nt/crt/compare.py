@@ -148,13 +148,18 @@ def build(outdir):
     return None
 
 
-def wine_env(prefix, override):
-    env = dict(os.environ, WINEPREFIX=prefix, WINEDEBUG="-all", WINEDLLOVERRIDES=override, LANG="C.UTF-8")
+def wine_env(prefix):
+    env = dict(os.environ, WINEPREFIX=prefix, WINEDEBUG="-all", LANG="C.UTF-8")
+    env.pop("WINEDLLOVERRIDES", None)
     return env
 
 
 def run(cmd, cwd, env):
-    r = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, timeout=120)
+    """(exit status, stdout with "\r\n" as "\n"); a run that hangs is (None, what it wrote)."""
+    try:
+        r = subprocess.run(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=120)
+    except subprocess.TimeoutExpired as e:
+        return None, (e.stdout or b"").replace(b"\r\n", b"\n") + b"\n[timed out after 120 s]"
     return r.returncode, r.stdout.replace(b"\r\n", b"\n")
 
 
@@ -165,8 +170,19 @@ def compare_programs(outdir, dll, report):
         return
     prefix = tempfile.mkdtemp(prefix="pv-crt-wine-")
     try:
-        subprocess.run([wine, "wineboot", "-i"], env=wine_env(prefix, ""), capture_output=True, timeout=300)
-        subprocess.run(["wineserver", "-w"], env=wine_env(prefix, ""), capture_output=True, timeout=300)
+        subprocess.run([wine, "wineboot", "-i"], env=wine_env(prefix), stdin=subprocess.DEVNULL,
+                       capture_output=True, timeout=300)
+        # Our msvcrt.dll for our copies of the programs only (NAME-ours.exe), through the per-program
+        # overrides of the registry: with WINEDLLOVERRIDES, Wine's own helpers (wineboot, started when
+        # the prefix wants updating) would get our msvcrt.dll too, fail, and leave the program waiting.
+        reg = os.path.join(prefix, "crt-overrides.reg")
+        with open(reg, "w") as f:
+            f.write("REGEDIT4\n\n")
+            for name in [c[0] for c in CASES]:
+                f.write(f'[HKEY_CURRENT_USER\\Software\\Wine\\AppDefaults\\{name}-ours.exe\\DllOverrides]\n"msvcrt"="native"\n\n')
+        subprocess.run([wine, "regedit", "/S", reg], env=wine_env(prefix), stdin=subprocess.DEVNULL,
+                       capture_output=True, timeout=300)
+        subprocess.run(["wineserver", "-w"], env=wine_env(prefix), capture_output=True, timeout=300)
         def run_one(job):
             name, args, extra, who, cxx = job
             d = tempfile.mkdtemp(prefix=f"pv-crt-{who}-")
@@ -174,16 +190,38 @@ def compare_programs(outdir, dll, report):
                 if who == "linux":
                     shutil.copy2(os.path.join(outdir, name), d)
                     return run([os.path.join(d, name)] + args, d, dict(os.environ, **extra))
-                shutil.copy2(os.path.join(outdir, name + ".exe"), d)
+                exe = name + ("-ours.exe" if who == "ours" else ".exe")
+                shutil.copy2(os.path.join(outdir, name + ".exe"), os.path.join(d, exe))
                 if cxx:
                     for dll_file in CXX_DLLS:
                         shutil.copy2(dll_file, d)
                 if who == "ours":
                     shutil.copy2(dll, d)
-                env = dict(wine_env(prefix, "msvcrt=n" if who == "ours" else "msvcrt=b"), **extra)
-                return run([wine, os.path.join(d, name + ".exe")] + args, d, env)
+                return run([wine, os.path.join(d, exe)] + args, d, dict(wine_env(prefix), **extra))
             finally:
                 shutil.rmtree(d, ignore_errors=True)
+
+        # the override works: our copy of a program loads our msvcrt.dll (native), not Wine's
+        probe = CASES[0][0]
+        d = tempfile.mkdtemp(prefix="pv-crt-probe-")
+        try:
+            shutil.copy2(os.path.join(outdir, probe + ".exe"), os.path.join(d, probe + "-ours.exe"))
+            shutil.copy2(dll, d)
+            env = dict(wine_env(prefix), WINEDEBUG="+loaddll")
+            try:
+                p = subprocess.run([wine, os.path.join(d, probe + "-ours.exe")], cwd=d, env=env, stdin=subprocess.DEVNULL,
+                                   capture_output=True, timeout=120)
+                loaded = [l for l in p.stderr.decode(errors="replace").splitlines()
+                          if "pv-crt-probe-" in l and "msvcrt.dll" in l and "Loaded" in l]
+                if not loaded:
+                    loaded = ["no msvcrt.dll loaded from the program's directory; Wine said:"] + \
+                        p.stderr.decode(errors="replace").splitlines()[-30:]
+            except subprocess.TimeoutExpired:
+                loaded = ["timed out"]
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+        report(f"msvcrt: Wine loads our msvcrt.dll for {probe}-ours.exe",
+               len(loaded) == 1 and loaded[0].endswith(": native"), "\n".join(loaded))
 
         jobs, cases = [], []
         for name, args, extra, linux, with_wine in CASES:
@@ -207,7 +245,7 @@ def compare_programs(outdir, dll, report):
             if linux:
                 report(f"msvcrt: {name}.exe with our msvcrt.dll = {name} built for Linux", ours == results["linux"], detail)
     finally:
-        subprocess.run(["wineserver", "-k"], env=wine_env(prefix, ""), capture_output=True)
+        subprocess.run(["wineserver", "-k"], env=wine_env(prefix), capture_output=True)
         shutil.rmtree(prefix, ignore_errors=True)
 
 
