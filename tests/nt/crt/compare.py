@@ -28,6 +28,7 @@ MINGW_CC = "x86_64-w64-mingw32-gcc"
 OBJDUMP = "x86_64-w64-mingw32-objdump"
 MINGW_IMPORT_LIB = "/usr/x86_64-w64-mingw32/lib/libmsvcrt.a"
 MINGW_CXX = "x86_64-w64-mingw32-g++-posix"
+WMAIN = {"wide_args"}  # programs with wmain: mingw's wide startup, which calls __wgetmainargs
 # The C++ runtime DLLs (Debian's mingw-w64 packages) a dynamically linked C++ program loads; they import msvcrt.dll.
 CXX_DLLS = ["/usr/lib/gcc/x86_64-w64-mingw32/12-posix/libstdc++-6.dll",
             "/usr/lib/gcc/x86_64-w64-mingw32/12-posix/libgcc_s_seh-1.dll",
@@ -45,6 +46,7 @@ CASES = [
     ("dirs_stat", [], {}, True, True),
     ("jumps", [], {}, True, True),
     ("abort_status", [], {}, False, True),
+    ("wide_args", ["plain", "two words", 'q"uote', "tail\\"], {"CRT_WIDE_VAR": "wide value"}, True, True),
     ("cxx_runtime", ["b", "a", "b"], {}, True, True),
     ("args_env_exit", ["two words", 'say "hi"', "back\\slash", "caf\u00e9", "7"],
      {"CRT_TEST_VAR": "some value \u00fc"}, True, False),
@@ -137,6 +139,8 @@ def build(outdir):
         if cxx and not cxx_ready():
             continue
         win = [MINGW_CXX, "-O1", "-Wall"] if cxx else [MINGW_CC, "-O1", "-Wall", "-fno-builtin", "-D__USE_MINGW_ANSI_STDIO=0"]
+        if name in WMAIN:
+            win.append("-municode")
         r = subprocess.run(win + ["-o", os.path.join(outdir, name + ".exe"), src], capture_output=True, text=True)
         if r.returncode:
             return f"{name}.exe: {r.stderr}"
