@@ -57,8 +57,8 @@ char *crt_to_utf8(const WCHAR *w)
 
 /*
  * One pass of the splitter, written once for both widths through a macro.
- * The program name ends at the first blank outside quotes; quotes in it
- * delimit and backslashes are plain. In the other arguments, 2n backslashes
+ * The program name is what a leading quote encloses, else everything up
+ * to the first blank (backslashes and other quotes plain). In the other arguments, 2n backslashes
  * and a quote give n backslashes and toggle quoting, 2n+1 and a quote give n
  * backslashes and a literal quote, other backslashes are plain, and inside
  * quotes a doubled quote is a literal quote.
@@ -75,14 +75,14 @@ char *crt_to_utf8(const WCHAR *w)
 		if (argv)                                                                             \
 			argv[argc] = buf + out;                                                       \
 		argc++;                                                                               \
-		while (*p && (quoted || (*p != ' ' && *p != '\t'))) {                                 \
-			if (*p == '"')                                                                \
-				quoted = !quoted;                                                     \
-			else if (buf)                                                                 \
-				buf[out++] = *p;                                                      \
-			else                                                                          \
-				out++;                                                                \
-			p++;                                                                          \
+		if (*p == '"') {                                                                      \
+			for (p++; *p && *p != '"'; p++)                                               \
+				buf ? (void)(buf[out++] = *p) : (void)out++;                          \
+			if (*p)                                                                       \
+				p++;                                                                  \
+		} else {                                                                              \
+			for (; *p && *p != ' ' && *p != '\t'; p++)                                   \
+				buf ? (void)(buf[out++] = *p) : (void)out++;                          \
 		}                                                                                     \
 		if (buf)                                                                              \
 			buf[out] = 0;                                                                 \

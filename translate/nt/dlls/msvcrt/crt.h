@@ -179,6 +179,7 @@ IMPORT void WINAPI ExitThread(DWORD);
 IMPORT DWORD WINAPI GetCurrentThreadId(void);
 IMPORT DWORD WINAPI GetCurrentProcessId(void);
 IMPORT void WINAPI Sleep(DWORD);
+IMPORT DWORD WINAPI GetTempPathW(DWORD, WCHAR *);
 IMPORT void WINAPI RtlUnwindEx(void *, void *, void *, void *, void *, void *);
 
 /* errno values (mingw-w64's errno.h, the msvcrt numbering). */
@@ -319,6 +320,8 @@ void crt_init_env(void);
 void crt_init_args(void);
 void crt_thread_detach(void);
 void _exit(int) __attribute__((noreturn));
+void _amsg_exit(int) __attribute__((noreturn));
+FILE *_fdopen(int fd, const char *mode);
 
 /* memory and strings, used everywhere */
 void *malloc(size_t);
@@ -345,6 +348,7 @@ int tolower(int);
 int toupper(int);
 int isspace(int);
 int isdigit(int);
+int isalpha(int);
 
 /* UTF-8 (the ANSI code page) and UTF-16 */
 WCHAR *crt_to_wide(const char *s);   /* malloc'd; NULL on failure (errno set) */
@@ -372,6 +376,7 @@ int fputs(const char *, FILE *);
 void _lock_file(FILE *);
 void _unlock_file(FILE *);
 int sprintf(char *, const char *, ...);
+int fprintf(FILE *, const char *, ...);
 int crt_stream_write(FILE *f, const char *p, size_t n); /* unlocked; 0 or EOF */
 int crt_stream_getc(FILE *f);                          /* unlocked */
 int crt_stream_ungetc(int c, FILE *f);                 /* unlocked */

@@ -562,3 +562,101 @@ EXPORT int _findclose(intptr_t h)
 {
 	return win32_result(FindClose((HANDLE)h));
 }
+
+IMPORT DWORD WINAPI GetFileAttributesW(const WCHAR *);
+IMPORT BOOL WINAPI SetFileAttributesW(const WCHAR *, DWORD);
+IMPORT BOOL WINAPI SetFileTime(HANDLE, const FILETIME *, const FILETIME *, const FILETIME *);
+
+/* _chmod: only the write permission means something: without _S_IWRITE the file becomes read-only. */
+EXPORT int _wchmod(const WCHAR *name, int mode)
+{
+	DWORD a = GetFileAttributesW(name);
+
+	if (a == 0xffffffffu) {
+		crt_set_errno_from_win32(GetLastError());
+		return -1;
+	}
+	a = (mode & _S_IWRITE) ? a & ~(DWORD)FILE_ATTRIBUTE_READONLY : a | FILE_ATTRIBUTE_READONLY;
+	return win32_result(SetFileAttributesW(name, a));
+}
+
+EXPORT int _chmod(const char *name, int mode)
+{
+	WCHAR *w;
+	int r;
+
+	if (!name) {
+		*_errno() = EINVAL;
+		return -1;
+	}
+	w = crt_to_wide(name);
+	if (!w)
+		return -1;
+	r = _wchmod(w, mode);
+	free(w);
+	return r;
+}
+
+struct crt_utimbuf64 {
+	long long actime, modtime;
+};
+
+static FILETIME to_filetime(long long t)
+{
+	uint64_t v = (uint64_t)(t * 10000000 + EPOCH_DIFF);
+	FILETIME ft = {(DWORD)v, (DWORD)(v >> 32)};
+	return ft;
+}
+
+long long _time64(long long *out);
+
+/* Sets the access and modification times (now when times is NULL) through a handle opened for it. */
+EXPORT int _futime64(int fd, struct crt_utimbuf64 *times)
+{
+	HANDLE h = crt_fd_handle(fd);
+	FILETIME a, m;
+
+	if (h == INVALID_HANDLE_VALUE)
+		return -1;
+	if (times) {
+		a = to_filetime(times->actime);
+		m = to_filetime(times->modtime);
+	} else {
+		a = m = to_filetime(_time64(NULL));
+	}
+	return win32_result(SetFileTime(h, NULL, &a, &m));
+}
+
+EXPORT int _wutime64(const WCHAR *name, struct crt_utimbuf64 *times)
+{
+	int fd = _wsopen(name, _O_WRONLY | _O_BINARY, 0x40);
+	int r;
+
+	if (fd < 0)
+		return -1;
+	r = _futime64(fd, times);
+	_close(fd);
+	return r;
+}
+
+EXPORT int _utime64(const char *name, struct crt_utimbuf64 *times)
+{
+	WCHAR *w;
+	int r;
+
+	if (!name) {
+		*_errno() = EINVAL;
+		return -1;
+	}
+	w = crt_to_wide(name);
+	if (!w)
+		return -1;
+	r = _wutime64(w, times);
+	free(w);
+	return r;
+}
+
+/* On x64, _utime's struct has 64-bit times too. */
+EXPORT int _utime(const char *name, struct crt_utimbuf64 *times) __attribute__((alias("_utime64")));
+EXPORT int _wutime(const WCHAR *name, struct crt_utimbuf64 *times) __attribute__((alias("_wutime64")));
+EXPORT int _futime(int fd, struct crt_utimbuf64 *times) __attribute__((alias("_futime64")));

@@ -68,3 +68,11 @@ EXPORT void abort(void)
 	_write(2, msg, sizeof(msg) - 1);
 	_exit(3);
 }
+
+/* A failed assert(): the message on stderr, then abort (status 3). */
+EXPORT void _assert(const char *msg, const char *file, unsigned line)
+{
+	fprintf(&_iob[2], "Assertion failed: %s, file %s, line %u\n", msg ? msg : "", file ? file : "", line);
+	fflush(&_iob[2]);
+	abort();
+}

@@ -93,7 +93,7 @@ BOOL WINAPI DllMain(HANDLE module, DWORD reason, void *reserved)
 	case 3: /* DLL_THREAD_DETACH */
 		crt_thread_detach();
 		break;
-	case 0: /* DLL_PROCESS_DETACH: streams are flushed (exit did it already unless ExitProcess was called directly) */
+	case 0: /* DLL_PROCESS_DETACH: streams are written out, after _exit and abort too (as Wine's msvcrt does) */
 		crt_flush_all_streams();
 		break;
 	default:

@@ -290,3 +290,42 @@ EXPORT size_t strftime(char *buf, size_t max, const char *fmt, const struct crt_
 	buf[o.n] = 0;
 	return o.n;
 }
+
+/* wcsftime: strftime's text as UTF-16 (the format's non-ASCII text passes through UTF-8). */
+EXPORT size_t wcsftime(WCHAR *buf, size_t max, const WCHAR *fmt, const struct crt_tm *tm)
+{
+	char *f, *out;
+	size_t n, room;
+	int len;
+
+	if (!buf || !fmt || !max) {
+		*_errno() = EINVAL;
+		return 0;
+	}
+	f = crt_to_utf8(fmt);
+	if (!f)
+		return 0;
+	room = max * 4 + 1;
+	out = malloc(room);
+	if (!out) {
+		free(f);
+		return 0;
+	}
+	n = strftime(out, room, f, tm);
+	free(f);
+	if (!n && *fmt) {
+		free(out);
+		buf[0] = 0;
+		return 0;
+	}
+	len = MultiByteToWideChar(CP_UTF8, 0, out, (int)n, NULL, 0);
+	if (len < 0 || (size_t)len >= max) {
+		free(out);
+		buf[0] = 0;
+		return 0;
+	}
+	MultiByteToWideChar(CP_UTF8, 0, out, (int)n, buf, len);
+	buf[len] = 0;
+	free(out);
+	return (size_t)len;
+}

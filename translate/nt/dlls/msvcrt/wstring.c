@@ -403,3 +403,12 @@ EXPORT WCHAR btowc(int c)
 {
 	return c >= 0 && c < 0x80 ? (WCHAR)c : (WCHAR)0xFFFF;
 }
+
+EXPORT size_t wcsxfrm(WCHAR *d, const WCHAR *s, size_t n)
+{
+	size_t len = wcslen(s);
+
+	if (len < n)
+		memcpy(d, s, (len + 1) * sizeof(WCHAR));
+	return len;
+}
