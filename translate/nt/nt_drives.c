@@ -93,6 +93,9 @@ int nt_drives_finish(void)
 {
 	char cwd[PATH_MAX], err[PATH_MAX + 64];
 
+	/* Z: is the whole Linux tree, as under Wine, unless it was given: what no other drive reaches. */
+	if (!drive['Z' - 'A'] && nt_drive_add('Z', "/", err, sizeof(err)) < 0)
+		return -1;
 	if (drive['C' - 'A'])
 		return 0;
 	if (!getcwd(cwd, sizeof(cwd)) || nt_drive_add('C', cwd, err, sizeof(err)) < 0)

@@ -122,6 +122,31 @@ static void env_path(struct u16 *b, const char *value)
 	free(copy);
 }
 
+/*
+ * TEMP and TMP, as Windows always has them (GetTempPath reads them; without
+ * them it would name the Windows directory): the Linux side's TMPDIR (the
+ * sandbox's private tmpdir under a policy) or /tmp, through the drive map.
+ */
+static void temp_vars(const struct nt_env_in *in, struct u16 *env)
+{
+	const char *tmpdir = "/tmp";
+	char dos[PATH_MAX + 8];
+
+	for (int i = 0; i < in->envc; i++) {
+		if (strncmp(in->envp[i], "TEMP=", 5) == 0 || strncmp(in->envp[i], "TMP=", 4) == 0)
+			return; /* the caller chose */
+		if (strncmp(in->envp[i], "TMPDIR=", 7) == 0 && in->envp[i][7] == '/')
+			tmpdir = in->envp[i] + 7;
+	}
+	if (nt_dos_path_of_host(tmpdir, dos, sizeof(dos)) < 0)
+		return;
+	for (const char *name = "TEMP="; name; name = strcmp(name, "TEMP=") == 0 ? "TMP=" : NULL) {
+		u16_str(env, name);
+		u16_str(env, dos);
+		u16_unit(env, 0);
+	}
+}
+
 struct strings {
 	struct u16 image, cmdline, curdir, env;
 };
@@ -147,8 +172,9 @@ static void make_strings(const struct nt_env_in *in, struct strings *s)
 		}
 		u16_unit(&s->env, 0);
 	}
+	temp_vars(in, &s->env);
 	u16_unit(&s->env, 0);
-	if (in->envc == 0)
+	if (s->env.n == 1)
 		u16_unit(&s->env, 0);
 }
 
