@@ -52,6 +52,7 @@ enum {
 	FX_REMOVE = 1u << 25,  /* removes its first path argument (unlink, rmdir, rename's source) */
 	FX_WRITE = 1u << 26,   /* writes its first path argument without opening it (truncate) */
 	FX_ATTR = 1u << 27,    /* changes a file's mode, owner, times or xattrs (its path or fd): no Landlock right covers it */
+	FX_CWD = 1u << 28,     /* makes its path or fd the caller's working directory (chdir, fchdir): diff resolves paths */
 };
 
 /*

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,6 +28,7 @@ struct trace_call {
 	bool have_args;
 	uint64_t args[6];
 	uint64_t t0;            /* ns since the start of the run */
+	struct timespec t0_fs;  /* the file systems' clock at entry: "created" compares birth times with it */
 	struct strbuf entry_args; /* "args" decoded at entry: memory an exec replaces */
 	struct strbuf argv;       /* the exec's argv, for its exec event */
 };
@@ -241,6 +243,7 @@ void trace_call_begin(struct tracee *t, enum abi abi, const tracee_regs *regs)
 	c->entry_args.len = 0;
 	c->argv.len = 0;
 	c->t0 = monotonic_ns();
+	clock_gettime(CLOCK_REALTIME_COARSE, &c->t0_fs);
 	if (!regs)
 		return;
 	c->nr = regs_syscall_nr(regs);
@@ -275,6 +278,34 @@ static bool status_selected(bool returned, long ret)
 	unsigned s = !returned ? STATUS_UNFINISHED : (ret < 0 && ret >= -4095) ? STATUS_FAILED : STATUS_SUCCESSFUL;
 
 	return (sink.sel.status & s) != 0;
+}
+
+/*
+ * Whether a successful open with O_CREAT made its file: with O_EXCL it did;
+ * otherwise the file's birth time, which the kernel takes from the same
+ * coarse clock, is not before the call's entry. Not known (-1) where the
+ * file system keeps no birth time. Asked with AT_STATX_DONT_SYNC, so a file
+ * system the program serves (FUSE) is never waited for.
+ */
+static int open_created(const struct tracee *t, const struct syscall_entry *e, const uint64_t *args, long fd,
+			const struct timespec *entry)
+{
+	uint64_t flags = (e->flags & SC_CREAT) ? O_CREAT : 0;
+	struct statx stx;
+	char path[64];
+
+	for (int i = 0; i < syscall_nargs(e); i++)
+		if (e->args[i].kind == K_OPEN_FLAGS)
+			flags = args[i];
+	if (!(flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE || fd < 0)
+		return -1;
+	if (flags & O_EXCL)
+		return 1;
+	snprintf(path, sizeof(path), "/proc/%d/fd/%ld", t->tid, fd);
+	if (statx(AT_FDCWD, path, AT_STATX_DONT_SYNC, STATX_BTIME, &stx) < 0 || !(stx.stx_mask & STATX_BTIME))
+		return -1;
+	return stx.stx_btime.tv_sec > entry->tv_sec ||
+	       (stx.stx_btime.tv_sec == entry->tv_sec && stx.stx_btime.tv_nsec >= (uint32_t)entry->tv_nsec);
 }
 
 static void emit_call(struct tracee *t, bool returned, long ret, const tracee_regs *exit_regs)
@@ -349,9 +380,13 @@ static void emit_call(struct tracee *t, bool returned, long ret, const tracee_re
 		sb_put(&sink.rec, c->entry_args.data, c->entry_args.len);
 	else
 		decode_args(&o, &d);
-	if (returned)
+	if (returned) {
+		int created = ret >= 0 ? open_created(t, e, d.args, ret, &c->t0_fs) : -1;
+
 		decode_return(&o, &d);
-	else
+		if (created >= 0)
+			tout_bool(&o, "created", created);
+	} else
 		tout_null(&o, "ret");
 	end_record(&o);
 }
