@@ -29,6 +29,7 @@ import nt_holes_tests
 import nt_redteam_tests
 import diff_tests
 import diff_noise_tests
+import cosched_tests
 import exec_job_tests
 import fail_closed_tests
 import net_tests
@@ -555,6 +556,7 @@ def main():
     groups += tracing.groups(sys.modules[__name__]) + [traced_real_tools]
     groups += diff_tests.groups(sys.modules[__name__])
     groups += diff_noise_tests.groups(sys.modules[__name__])
+    groups += cosched_tests.groups(sys.modules[__name__])
     groups += policy_tests.groups(sys.modules[__name__])
     groups += sandbox_tests.groups(sys.modules[__name__])
     groups += net_tests.groups(sys.modules[__name__])

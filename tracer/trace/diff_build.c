@@ -335,7 +335,7 @@ static int take_record(const struct json *r, size_t line, void *ctx)
 	}
 	if (strcmp(type, "syscall") == 0) {
 		diff_note_names(run, p, r);
-		if (!timing_artefact(r))
+		if (!timing_artefact(r) && !diff_left_out(p, r))
 			append_call(p, diff_normalise_call(run, b->m, p, r), tid, json_int(r, "seq", 0));
 		note_behaviour(run, b->m, p, r);
 		diff_note_effects(run, b->m, p, r);

@@ -408,6 +408,23 @@ static int kind_of(const struct syscall_entry *e, const char *arg, int *path_ind
 	return K_NONE;
 }
 
+static bool waits_for_any(const struct json *args, const struct syscall_entry *e);
+
+/* getrandom: bytes out, from no file (no fd, no path) and not a path either (getcwd). */
+static bool draws_random(const struct syscall_entry *e)
+{
+	bool out = false;
+
+	for (int i = 0; e && i < syscall_nargs(e); i++) {
+		int k = e->args[i].kind;
+
+		if (k == K_FD || k == K_PATH || k == K_DIRFD)
+			return false;
+		out |= k == K_BUF_OUT;
+	}
+	return out && !(e->flags & SC_PATH_OUT);
+}
+
 /* A read from the kernel's random devices returns random bytes, like getrandom. */
 static bool random_source(const struct json *args, const struct syscall_entry *e)
 {
@@ -420,6 +437,25 @@ static bool random_source(const struct json *args, const struct syscall_entry *e
 }
 
 /* wait4(-1 or a group): which child it reaped is the order they ended in, not what the program did. */
+static void put_wait_options(struct strbuf *out, const char *opts)
+{
+	struct strbuf kept = { 0 };
+	const char *p = opts;
+
+	while (*p) {
+		const char *end = strchrnul(p, '|');
+
+		if ((size_t)(end - p) != 7 || strncmp(p, "WNOHANG", 7) != 0) {
+			if (kept.len)
+				sb_putc(&kept, '|');
+			sb_put(&kept, p, (size_t)(end - p));
+		}
+		p = *end ? end + 1 : end;
+	}
+	sb_printf(out, "\"%s\"", kept.len ? kept.data : "0");
+	sb_free(&kept);
+}
+
 static bool waits_for_any(const struct json *args, const struct syscall_entry *e)
 {
 	bool reaps = false;
@@ -431,6 +467,28 @@ static bool waits_for_any(const struct json *args, const struct syscall_entry *e
 			pid = json_int(args, e->args[i].name, 1);
 	}
 	return reaps && pid <= 0;
+}
+
+/*
+ * Left out of the comparison: calls of a random draw (how many a program
+ * makes can depend on what it drew: mkstemp draws again after a name that
+ * exists), and polls for any child that found none ended yet (how often a
+ * program polls is the timing of its children). A wait for any child marks
+ * the process: which child it reaped, and so the order of what it does
+ * after, is the order its children ended in.
+ */
+bool diff_left_out(struct diff_proc *p, const struct json *r)
+{
+	const struct syscall_entry *e = diff_entry_of(r);
+	const struct json *args = json_get(r, "args");
+
+	if (draws_random(e))
+		return true;
+	if (e && e->ret == R_PID && waits_for_any(args, e)) {
+		p->reaps_any = true;
+		return !json_str(r, "err") && json_int(r, "ret", -1) == 0;
+	}
+	return false;
 }
 
 char *diff_normalise_call(struct diff_run *run, const struct diff_masks *m, struct diff_proc *p, const struct json *r)
@@ -449,8 +507,10 @@ char *diff_normalise_call(struct diff_run *run, const struct diff_masks *m, stru
 
 		if (i)
 			sb_puts(&b, ", ");
-		if (kind == K_BUF_OUT && (strcmp(name, "getrandom") == 0 || random_source(args, e))) {
+		if (kind == K_BUF_OUT && (draws_random(e) || random_source(args, e))) {
 			sb_puts(&b, "<random>");
+		} else if (kind == K_WAIT_OPTIONS && v->type == JSON_STRING && waits_for_any(args, e)) {
+			put_wait_options(&b, v->s); /* blocking or not is when the child ended */
 		} else if (kind == K_PATH && v->type == JSON_STRING && v->s[0] && v->s[0] != '/') {
 			struct strbuf path = { 0 };
 

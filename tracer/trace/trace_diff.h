@@ -52,6 +52,7 @@ struct diff_proc {
 	size_t nspawned;          /* processes it made so far: the next child's number */
 	char *cwd;                /* its working directory as the trace shows it (NULL: not known) */
 	long ntmp;                /* temporary names it made so far */
+	bool reaps_any;           /* it waited for whichever child ended: the order of its calls is not compared */
 	struct id_map objects;    /* pipe and socket inodes: their order of first appearance here */
 	struct id_map fd_seen;    /* fd number -> index into fd_labels: what it referred to when last seen */
 	char **fd_labels;
@@ -114,6 +115,8 @@ void diff_note_effects(struct diff_run *run, const struct diff_masks *m, struct 
 bool diff_call_path(const struct diff_proc *p, const struct json *args, const struct syscall_entry *e, int which,
 		    struct strbuf *out);
 const struct syscall_entry *diff_entry_of(const struct json *r);
+/* A call whose presence or count is the timing of the run or of random numbers: left out (diff_norm.c). */
+bool diff_left_out(struct diff_proc *p, const struct json *r);
 /* The label of a host pid or tid of the run ("<pid 1.2>", "<tid 1.2/3>"), or NULL. */
 const char *diff_host_label(const struct diff_run *run, long long host, char *buf, size_t size);
 /* The run is read: names never removed were not temporary after all; their tokens go back to the names. */

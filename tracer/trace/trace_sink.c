@@ -29,6 +29,8 @@ struct trace_call {
 	uint64_t args[6];
 	uint64_t t0;            /* ns since the start of the run */
 	struct timespec t0_fs;  /* the file systems' clock at entry: "created" compares birth times with it */
+	bool have_ret;          /* trace_call_end read the result: trace_call_last tells it */
+	long ret;
 	struct strbuf entry_args; /* "args" decoded at entry: memory an exec replaces */
 	struct strbuf argv;       /* the exec's argv, for its exec event */
 };
@@ -237,6 +239,7 @@ void trace_call_begin(struct tracee *t, enum abi abi, const tracee_regs *regs)
 	if (c->active)
 		trace_call_abandon(t);
 	c->active = true;
+	c->have_ret = false;
 	c->abi = abi;
 	c->nr = -1;
 	c->have_args = false;
@@ -442,7 +445,20 @@ void trace_call_end(struct tracee *t)
 	}
 	if (t->call->nr < 0)
 		t->call->nr = regs_syscall_nr(&r);
-	emit_call(t, true, regs_retval(&r), &r);
+	t->call->ret = regs_retval(&r);
+	t->call->have_ret = true;
+	emit_call(t, true, t->call->ret, &r);
+}
+
+bool trace_call_last(struct tracee *t, enum abi *abi, long *nr, long *ret)
+{
+	if (!t->call || t->call->active || !t->call->have_ret)
+		return false;
+	*abi = t->call->abi;
+	*nr = t->call->nr;
+	*ret = t->call->ret;
+	t->call->have_ret = false; /* told once */
+	return true;
 }
 
 void trace_call_done(struct tracee *t, long ret)
