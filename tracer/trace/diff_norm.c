@@ -34,13 +34,20 @@ static bool ignored(const struct diff_masks *m, const char *s)
 
 const struct syscall_entry *diff_entry_of(const struct json *r)
 {
+	/* Asked several times for each record, mostly of a few names: the last answer is kept. */
+	static char last[64];
+	static const struct syscall_entry *last_entry;
 	const char *name = json_str(r, "name");
 	int nr;
 
 	if (!name || json_str(r, "abi"))
 		return NULL;
+	if (last[0] && strcmp(name, last) == 0)
+		return last_entry;
 	nr = syscall_number(ABI_X86_64, name);
-	return nr < 0 ? NULL : syscall_lookup(ABI_X86_64, nr);
+	last_entry = nr < 0 ? NULL : syscall_lookup(ABI_X86_64, nr);
+	snprintf(last, sizeof(last), "%s", strlen(name) < sizeof(last) ? name : "");
+	return last_entry;
 }
 
 const char *diff_host_label(const struct diff_run *run, long long host, char *buf, size_t size)
@@ -313,8 +320,11 @@ static bool key_varies(const char *key)
 	static const char *const keys[] = { "st_ino", "st_dev", "st_blocks", "stx_ino", "stx_dev", "stx_blocks",
 					    "tv_sec", "tv_nsec", "stx_mask", "st_rdev", "stx_rdev_major",
 					    "stx_rdev_minor", "stx_dev_major", "stx_dev_minor" };
-	size_t n = strlen(key);
+	size_t n;
 
+	if (key[0] != 's' && key[0] != 't')
+		return false;
+	n = strlen(key);
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 		if (strcmp(key, keys[i]) == 0)
 			return true;
@@ -324,6 +334,8 @@ static bool key_varies(const char *key)
 /* Struct members that hold a pid: siginfo's sender, a pidfd's or a clone's pid. */
 static bool key_is_pid(const char *key)
 {
+	if (key[0] != 's' && key[0] != 'p' && key[0] != 'l')
+		return false;
 	return strcmp(key, "si_pid") == 0 || strcmp(key, "pid") == 0 || strcmp(key, "l_pid") == 0;
 }
 
@@ -425,6 +437,17 @@ static bool draws_random(const struct syscall_entry *e)
 	return out && !(e->flags & SC_PATH_OUT);
 }
 
+/* brk: an address in, an address out, nothing else. */
+static bool moves_break(const struct syscall_entry *e)
+{
+	if (!e || e->ret != R_PTR || syscall_nargs(e) == 0)
+		return false;
+	for (int i = 0; i < syscall_nargs(e); i++)
+		if (e->args[i].kind != K_PTR)
+			return false;
+	return true;
+}
+
 /* A read from the kernel's random devices returns random bytes, like getrandom. */
 static bool random_source(const struct json *args, const struct syscall_entry *e)
 {
@@ -473,7 +496,9 @@ static bool waits_for_any(const struct json *args, const struct syscall_entry *e
  * Left out of the comparison: calls of a random draw (how many a program
  * makes can depend on what it drew: mkstemp draws again after a name that
  * exists), and polls for any child that found none ended yet (how often a
- * program polls is the timing of its children). A wait for any child marks
+ * program polls is the timing of its children), and moves of the program
+ * break (how often malloc grows the heap depends on where address space
+ * randomisation put its start). A wait for any child marks
  * the process: which child it reaped, and so the order of what it does
  * after, is the order its children ended in.
  */
@@ -482,7 +507,7 @@ bool diff_left_out(struct diff_proc *p, const struct json *r)
 	const struct syscall_entry *e = diff_entry_of(r);
 	const struct json *args = json_get(r, "args");
 
-	if (draws_random(e))
+	if (draws_random(e) || moves_break(e))
 		return true;
 	if (e && e->ret == R_PID && waits_for_any(args, e)) {
 		p->reaps_any = true;

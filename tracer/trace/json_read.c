@@ -1,5 +1,6 @@
 /* A small JSON parser for reading traces back (include/trace_read.h). */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,6 +254,16 @@ static struct json *parse_value(struct parser *ps)
 		num[n] = '\0';
 		j = xcalloc(1, sizeof(*j));
 		j->type = JSON_NUMBER;
+		if (is_int) { /* most numbers of a trace: no strtod (past long long, strtod below says what it is) */
+			errno = 0;
+			j->i = strtoll(num, &endp, 10);
+			if (!*endp && endp != num && !errno) {
+				j->num = (double)j->i;
+				j->is_int = true;
+				ps->p += n;
+				return j;
+			}
+		}
 		j->num = strtod(num, &endp);
 		if (*endp || !isfinite(j->num)) {
 			free(j);
@@ -313,7 +324,7 @@ const struct json *json_get(const struct json *obj, const char *key)
 	if (!obj || obj->type != JSON_OBJECT)
 		return NULL;
 	for (size_t i = 0; i < obj->n; i++)
-		if (strcmp(obj->keys[i], key) == 0)
+		if (obj->keys[i][0] == key[0] && strcmp(obj->keys[i], key) == 0) /* the first byte rules most out */
 			return &obj->items[i];
 	return NULL;
 }
