@@ -380,7 +380,10 @@ static void put_norm(struct strbuf *out, const struct norm *n, const struct json
 		}
 		sb_putc(out, '{');
 		for (size_t i = 0; i < v->n; i++) {
-			sb_printf(out, "%s%s=", i ? ", " : "", v->keys[i]);
+			if (i)
+				sb_puts(out, ", ");
+			sb_puts(out, v->keys[i]);
+			sb_putc(out, '=');
 			if (key_varies(v->keys[i]))
 				sb_puts(out, "<varies>");
 			else if ((strcmp(v->keys[i], "sin_port") == 0 || strcmp(v->keys[i], "sin6_port") == 0) &&
@@ -562,7 +565,7 @@ char *diff_normalise_call(struct diff_run *run, const struct diff_masks *m, stru
 		put_fd(&b, &n, json_int(r, "ret", -1), json_str(r, "ret_target"));
 	else
 		json_render(ret, &b);
-	return b.data;
+	return xrealloc(b.data, b.len + 1); /* kept for the whole diff: no slack */
 }
 
 /* ---- what calls change ---- */
