@@ -82,9 +82,19 @@ static void add_behaviour(struct diff_run *run, const struct diff_masks *m, enum
 {
 	struct strbuf b = { 0 };
 
+	long long at;
+	uint64_t h;
+
 	diff_put_string(&b, run, m, what, strlen(what));
-	if (strcmp(b.data, "<ignored>") != 0)
+	h = diff_hash(b.data, b.len);
+	/* A set (but for spawns: two processes running the same are two): a file read a million times is one. */
+	if (strcmp(b.data, "<ignored>") != 0 &&
+	    (k == B_SPAWNED || !id_map_get(&run->behaviour_seen[k], h, &at) ||
+	     strcmp(run->behaviour[k].items[at], b.data) != 0)) {
+		if (k != B_SPAWNED)
+			id_map_put(&run->behaviour_seen[k], h, (long long)run->behaviour[k].n);
 		str_set_add(&run->behaviour[k], b.data);
+	}
 	sb_free(&b);
 }
 
@@ -377,18 +387,18 @@ int diff_run_build(struct diff_run *run, const char *path, const struct diff_mas
 		p->lines = xmalloc((p->ncalls + 1) * sizeof(*p->lines));
 		for (size_t c = 0; c < p->ncalls; c++) {
 			if (run->ntmps)
-				diff_untoken(run, &p->calls[c].line);
+				diff_untoken(run, &p->calls[c].line, true);
 			p->lines[c] = p->calls[c].line;
 		}
 		if (run->ntmps)
-			diff_untoken(run, &p->signature);
+			diff_untoken(run, &p->signature, false);
 	}
 	for (size_t i = 0; i < run->nprocs; i++)
 		if (run->procs[i].parent > 0 && strcmp(run->procs[i].signature, "(no exec)") != 0)
 			add_behaviour(run, m, B_SPAWNED, run->procs[i].label);
 	for (int k = 0; k < B_COUNT; k++) {
 		for (size_t i = 0; run->ntmps && i < run->behaviour[k].n; i++)
-			diff_untoken(run, &run->behaviour[k].items[i]);
+			diff_untoken(run, &run->behaviour[k].items[i], false);
 		str_set_sort(&run->behaviour[k]);
 		/* Two processes running the same are two spawns; a file read twice is one file. */
 		if (k != B_SPAWNED)
@@ -402,8 +412,6 @@ void diff_run_free(struct diff_run *run)
 	for (size_t i = 0; i < run->nprocs; i++) {
 		struct diff_proc *p = &run->procs[i];
 
-		for (size_t c = 0; c < p->ncalls; c++)
-			free(p->calls[c].line);
 		free(p->lines);
 		free(p->calls);
 		free(p->threads);
@@ -419,6 +427,9 @@ void diff_run_free(struct diff_run *run)
 		free(p->fd_labels);
 	}
 	free(run->procs);
+	for (size_t i = 0; i < run->lines.nblocks; i++)
+		free(run->lines.blocks[i]);
+	free(run->lines.blocks);
 	id_map_free(&run->by_vpid);
 	id_map_free(&run->host_ids);
 	free(run->start_cwd);
@@ -432,5 +443,6 @@ void diff_run_free(struct diff_run *run)
 		for (size_t i = 0; i < run->behaviour[k].n; i++)
 			free(run->behaviour[k].items[i]);
 		free(run->behaviour[k].items);
+		id_map_free(&run->behaviour_seen[k]);
 	}
 }

@@ -304,8 +304,11 @@ static void put_fd(struct strbuf *out, const struct norm *n, long long fd, const
 				p->fd_labels[idx] = NULL;
 				id_map_put(&p->fd_seen, (uint64_t)fd, idx);
 			}
-			free(p->fd_labels[idx]);
-			p->fd_labels[idx] = dup_n(out->data + start, out->len - start - 1);
+			if (!p->fd_labels[idx] || strlen(p->fd_labels[idx]) != out->len - start - 1 ||
+			    memcmp(p->fd_labels[idx], out->data + start, out->len - start - 1) != 0) {
+				free(p->fd_labels[idx]);
+				p->fd_labels[idx] = dup_n(out->data + start, out->len - start - 1);
+			}
 		}
 	} else if (fd >= 0 && id_map_get(&p->fd_seen, (uint64_t)fd, &idx))
 		sb_printf(out, "fd<closed, was %s>", p->fd_labels[idx]);
@@ -525,8 +528,9 @@ char *diff_normalise_call(struct diff_run *run, const struct diff_masks *m, stru
 	const struct syscall_entry *e = diff_entry_of(r);
 	const struct json *args = json_get(r, "args"), *ret = json_get(r, "ret");
 	struct norm n = { run, m, p };
-	struct strbuf b = { 0 };
+	static struct strbuf b; /* the line is built here, then kept in the arena */
 
+	b.len = 0;
 	sb_puts(&b, name ? name : "?");
 	sb_putc(&b, '(');
 	for (size_t i = 0; args && args->type == JSON_OBJECT && i < args->n; i++) {
@@ -565,7 +569,7 @@ char *diff_normalise_call(struct diff_run *run, const struct diff_masks *m, stru
 		put_fd(&b, &n, json_int(r, "ret", -1), json_str(r, "ret_target"));
 	else
 		json_render(ret, &b);
-	return xrealloc(b.data, b.len + 1); /* kept for the whole diff: no slack */
+	return diff_keep(run, b.data, b.len);
 }
 
 /* ---- what calls change ---- */
@@ -675,7 +679,27 @@ void diff_note_names(struct diff_run *run, struct diff_proc *p, const struct jso
 	sb_free(&path);
 }
 
-void diff_untoken(const struct diff_run *run, char **s)
+char *diff_keep(struct diff_run *run, const char *s, size_t len)
+{
+	struct line_arena *a = &run->lines;
+	char *d;
+
+	if (a->nblocks == 0 || a->used + len + 1 > a->cap) {
+		size_t cap = len + 1 > (1u << 20) ? len + 1 : (1u << 20);
+
+		a->blocks = xrealloc(a->blocks, (a->nblocks + 1) * sizeof(*a->blocks));
+		a->blocks[a->nblocks++] = xmalloc(cap);
+		a->used = 0;
+		a->cap = cap;
+	}
+	d = a->blocks[a->nblocks - 1] + a->used;
+	memcpy(d, s, len);
+	d[len] = '\0';
+	a->used += len + 1;
+	return d;
+}
+
+void diff_untoken(struct diff_run *run, char **s, bool in_arena)
 {
 	struct strbuf out = { 0 };
 	const char *p = *s, *hit;
@@ -701,6 +725,11 @@ void diff_untoken(const struct diff_run *run, char **s)
 		return;
 	}
 	sb_puts(&out, p);
+	if (in_arena) {
+		*s = diff_keep(run, out.data, out.len);
+		sb_free(&out);
+		return;
+	}
 	free(*s);
 	*s = out.data;
 }

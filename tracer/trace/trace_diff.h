@@ -82,8 +82,16 @@ struct tmp_name {
 	bool gone;                /* the run removed it or renamed it away: really temporary */
 };
 
+/* Blocks the normalised lines are carved from: a million small lines kept to the end, in few allocations. */
+struct line_arena {
+	char **blocks;
+	size_t nblocks;
+	size_t used, cap;         /* in the last block */
+};
+
 struct diff_run {
 	bool complete;            /* its trace ended with the end record */
+	struct line_arena lines;  /* the calls' lines live here */
 	struct diff_proc *procs;
 	size_t nprocs;
 	struct id_map by_vpid;    /* virtual pid -> index into procs */
@@ -94,6 +102,7 @@ struct diff_run {
 	size_t ntmps;
 	struct id_map tmp_by_name; /* hash of a name -> index into tmps */
 	struct str_set behaviour[B_COUNT];
+	struct id_map behaviour_seen[B_COUNT]; /* hash of an item -> its index: each file once */
 };
 
 struct diff_masks {
@@ -120,7 +129,9 @@ bool diff_left_out(struct diff_proc *p, const struct json *r);
 /* The label of a host pid or tid of the run ("<pid 1.2>", "<tid 1.2/3>"), or NULL. */
 const char *diff_host_label(const struct diff_run *run, long long host, char *buf, size_t size);
 /* The run is read: names never removed were not temporary after all; their tokens go back to the names. */
-void diff_untoken(const struct diff_run *run, char **s);
+void diff_untoken(struct diff_run *run, char **s, bool in_arena);
+/* A copy of s kept in the run's line arena (freed with the run). */
+char *diff_keep(struct diff_run *run, const char *s, size_t len);
 
 /* Read a trace into a run: processes, normalised lines, behaviour. 0 or -1 after a message naming the line. */
 int diff_run_build(struct diff_run *run, const char *path, const struct diff_masks *m);
