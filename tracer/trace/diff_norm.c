@@ -325,8 +325,8 @@ static bool key_varies(const char *key)
 					    "stx_rdev_minor", "stx_dev_major", "stx_dev_minor" };
 	size_t n;
 
-	if (key[0] != 's' && key[0] != 't')
-		return false;
+	if ((key[0] != 's' || key[1] != 't') && (key[0] != 't' || key[1] != 'v'))
+		return false; /* st_*, stx_*, tv_* */
 	n = strlen(key);
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 		if (strcmp(key, keys[i]) == 0)

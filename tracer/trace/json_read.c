@@ -341,7 +341,8 @@ const struct json *json_get(const struct json *obj, const char *key)
 	if (!obj || obj->type != JSON_OBJECT)
 		return NULL;
 	for (size_t i = 0; i < obj->n; i++)
-		if (obj->keys[i][0] == key[0] && strcmp(obj->keys[i], key) == 0) /* the first byte rules most out */
+		if (obj->keys[i][0] == key[0] && (!key[0] || obj->keys[i][1] == key[1]) &&
+		    strcmp(obj->keys[i], key) == 0) /* two bytes rule most out without a call */
 			return &obj->items[i];
 	return NULL;
 }
