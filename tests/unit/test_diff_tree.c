@@ -392,6 +392,41 @@ static void shaped(bool chain, int n, int odd)
 	free(b.p);
 }
 
+/* A host pid of the run inside a string is masked; a mode with the same digits ("0755") is not. */
+Test(diff_tree, pids_in_strings_but_not_modes)
+{
+	struct grun a = { calloc(2, sizeof(struct gproc)), 2 }, b;
+	struct outcome r;
+
+	a.p[0].parent = -1;
+	a.p[1].parent = 0;
+	snprintf(a.p[0].prog, sizeof(a.p[0].prog), "root");
+	snprintf(a.p[1].prog, sizeof(a.p[1].prog), "kid");
+	a.p[0].hpid = 755;
+	a.p[1].hpid = 756;
+	a.p[0].ncalls = 1;
+	snprintf(a.p[0].calls[0], sizeof(a.p[0].calls[0]), "p0 0755");
+	a.p[1].ncalls = 1;
+	snprintf(a.p[1].calls[0], sizeof(a.p[1].calls[0]), "p1 parent 755"); /* the root's host pid */
+	b = copy_run(&a, 0);
+	b.p[0].hpid = 855;
+	b.p[1].hpid = 856;
+	snprintf(b.p[1].calls[0], sizeof(b.p[1].calls[0]), "p1 parent 855");
+	r = run_diff(&a, &b);
+	cr_assert(json_get(r.doc, "identical")->b, "%s", r.text);
+	cr_assert(strstr(r.text, "the runs did the same") != NULL);
+	json_free(r.doc);
+	free(r.text);
+	/* and the mode survives: the line in A alone shows it unmasked */
+	strcpy(b.p[0].calls[0], "p0 0756");
+	r = run_diff(&a, &b);
+	cr_assert(strstr(r.text, "- write(fd</dev/null>, \"p0 0755\"") != NULL, "%s", r.text);
+	json_free(r.doc);
+	free(r.text);
+	free(a.p);
+	free(b.p);
+}
+
 Test(diff_tree, deep_chain_of_5000)
 {
 	shaped(true, 5000, 4999);

@@ -102,7 +102,7 @@ static void put_word(struct strbuf *out, const struct diff_run *run, const char 
 		sb_puts(out, "picovisor-tmp-<run>");
 		return;
 	}
-	if (n <= 10 && all_digits(w, n)) {
+	if (n <= 10 && all_digits(w, n) && w[0] != '0') { /* a pid has no leading zero; a mode ("0755") has */
 		char num[16];
 
 		memcpy(num, w, n);
