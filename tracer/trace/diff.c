@@ -168,26 +168,63 @@ static int cmp_line(const void *x, const void *y)
 /*
  * A process that reaps whichever child ends does what follows each reaping
  * in the order its children ended (make -j stats each finished target): its
- * calls compare as a multiset then.
+ * calls compare as a multiset. What only one side has is one hunk, '-' lines
+ * then '+' lines, in sorted order. Returns whether there was any.
  */
-static bool same_in_another_order(const struct diff_proc *x, const struct diff_proc *y)
+static bool report_any_order(struct report *r, const struct diff_proc *x, const struct diff_proc *y)
 {
-	char **sx, **sy;
-	bool same = true;
+	char **sx = xmalloc((x->ncalls + 1) * sizeof(*sx)), **sy = xmalloc((y->ncalls + 1) * sizeof(*sy));
+	struct str_set only[2] = { { 0 }, { 0 } };
+	size_t i = 0, j = 0;
+	bool any;
 
-	if (!(x->reaps_any && y->reaps_any) || x->ncalls != y->ncalls)
-		return false;
-	sx = xmalloc((x->ncalls + 1) * sizeof(*sx));
-	sy = xmalloc((y->ncalls + 1) * sizeof(*sy));
 	memcpy(sx, x->lines, x->ncalls * sizeof(*sx));
 	memcpy(sy, y->lines, y->ncalls * sizeof(*sy));
 	qsort(sx, x->ncalls, sizeof(*sx), cmp_line);
 	qsort(sy, y->ncalls, sizeof(*sy), cmp_line);
-	for (size_t i = 0; same && i < x->ncalls; i++)
-		same = strcmp(sx[i], sy[i]) == 0;
+	while (i < x->ncalls || j < y->ncalls) {
+		int c = i == x->ncalls ? 1 : j == y->ncalls ? -1 : strcmp(sx[i], sy[j]);
+
+		if (c == 0)
+			i++, j++;
+		else if (c < 0)
+			str_set_add(&only[0], sx[i++]);
+		else
+			str_set_add(&only[1], sy[j++]);
+	}
+	any = only[0].n || only[1].n;
+	if (any && r->json) {
+		sb_printf(r->out, "{\"any_order\":true,\"a_len\":%zu,\"b_len\":%zu,\"lines\":[", only[0].n, only[1].n);
+		for (int side = 0; side < 2; side++)
+			for (size_t k = 0; k < only[side].n; k++) {
+				sb_printf(r->out, "%s[\"%c\",", side || k ? "," : "", side ? '+' : '-');
+				json_str_out(r->out, only[side].items[k]);
+				sb_putc(r->out, ']');
+			}
+		sb_puts(r->out, "]}");
+	} else if (any) {
+		sb_printf(r->out, "@@ in any order (it reaps children as they end): -%zu +%zu @@\n", only[0].n, only[1].n);
+		for (int side = 0; side < 2; side++)
+			for (size_t k = 0; k < only[side].n; k++)
+				sb_printf(r->out, "%c %s\n", side ? '+' : '-', only[side].items[k]);
+	}
+	r->different |= any;
+	for (int side = 0; side < 2; side++) {
+		for (size_t k = 0; k < only[side].n; k++)
+			free(only[side].items[k]);
+		free(only[side].items);
+	}
 	free(sx);
 	free(sy);
-	return same;
+	return any;
+}
+
+/* The pair's calls: aligned in order, or as multisets for processes that reap any child. */
+static bool report_pair_calls(struct report *r, const struct diff_proc *x, const struct diff_proc *y)
+{
+	if (x->reaps_any && y->reaps_any)
+		return report_any_order(r, x, y);
+	return report_calls(r, x, y);
 }
 
 static void report_pair(struct report *r, const struct diff_run *b, const struct diff_proc *x)
@@ -201,8 +238,7 @@ static void report_pair(struct report *r, const struct diff_run *b, const struct
 		sb_printf(r->out, "%s{\"a_pid\":%lld,\"b_pid\":%lld,\"label\":", r->first_proc ? "" : ",", x->vpid, y->vpid);
 		json_str_out(r->out, x->label);
 		sb_puts(r->out, ",\"hunks\":[");
-		if (!same_in_another_order(x, y))
-			report_calls(r, x, y);
+		report_pair_calls(r, x, y);
 		sb_puts(r->out, "],\"exit_a\":");
 		json_str_out(r->out, ea);
 		sb_puts(r->out, ",\"exit_b\":");
@@ -213,7 +249,7 @@ static void report_pair(struct report *r, const struct diff_run *b, const struct
 		return;
 	}
 	sb_printf(r->out, "=== process %lld in A, %lld in B: %s\n", x->vpid, y->vpid, x->label);
-	calls_differ = !same_in_another_order(x, y) && report_calls(r, x, y);
+	calls_differ = report_pair_calls(r, x, y);
 	if (exit_differs) {
 		sb_printf(r->out, "exit status: A %s, B %s\n", ea, eb);
 		r->different = true;

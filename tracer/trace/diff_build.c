@@ -294,6 +294,7 @@ static void place_process(struct diff_run *run, size_t at)
 		struct diff_proc *pp = &run->procs[parent];
 
 		p->tree = xasprintf("%s.%zu", pp->tree, ++pp->nspawned);
+		pp->live_children++;
 		p->cwd = pp->cwd ? xstrdup(pp->cwd) : NULL;
 	} else if (at == 0) {
 		p->tree = xstrdup("1");
@@ -354,7 +355,11 @@ static int take_record(const struct json *r, size_t line, void *ctx)
 		if (json_str(r, "path"))
 			add_behaviour(run, b->m, B_EXECUTED, json_str(r, "path"));
 	} else if (strcmp(type, "exit") == 0 && !(thread && thread->b)) {
+		long parent = p->parent > 0 ? proc_find(run, p->parent) : -1;
+
 		exit_text(r, p->exit_desc, sizeof(p->exit_desc));
+		if (parent >= 0 && (size_t)parent != at && run->procs[parent].live_children > 0)
+			run->procs[parent].live_children--;
 	}
 	return 0;
 }

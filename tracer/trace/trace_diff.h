@@ -52,7 +52,8 @@ struct diff_proc {
 	size_t nspawned;          /* processes it made so far: the next child's number */
 	char *cwd;                /* its working directory as the trace shows it (NULL: not known) */
 	long ntmp;                /* temporary names it made so far */
-	bool reaps_any;           /* it waited for whichever child ended: the order of its calls is not compared */
+	bool reaps_any;           /* it reaped whichever of its running children ended: its calls' order is not compared */
+	long live_children;       /* its children that have not ended yet, as the trace is read */
 	struct id_map objects;    /* pipe and socket inodes: their order of first appearance here */
 	struct id_map fd_seen;    /* fd number -> index into fd_labels: what it referred to when last seen */
 	char **fd_labels;
