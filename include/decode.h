@@ -42,6 +42,7 @@ struct decode_record {
 	struct decode_ctx d;
 	const char *entry_args;
 	size_t entry_args_len;
+	int created; /* an O_CREAT open made its file: 1, did not: 0, not known or no such call: -1 (JSON only) */
 };
 void decode_record_args(struct tout *o, void *record);
 void decode_record_result(struct tout *o, void *record);

@@ -51,6 +51,7 @@ enum {
 	SC_AFFINITY_SET = 1u << 28, /* with SC_AFFINITY: sets the affinity (sched_setaffinity); without it, reads it */
 	SC_RANDOM_OUT = 1u << 29,   /* fills its output buffer with random bytes (getrandom): two runs' bytes differ */
 	SC_DIRENTS64 = 1u << 30,    /* with SC_DIRENTS: lists struct linux_dirent64 records (getdents64), else linux_dirent */
+	FX_CWD = 1u << 23,     /* makes its path or fd the caller's working directory (chdir, fchdir): diff resolves paths */
 };
 
 /*

@@ -54,6 +54,8 @@ void trace_call_begin(struct tracee *t, enum abi abi, const tracee_regs *regs);
 bool trace_call_active(const struct tracee *t);
 /* At the call's syscall-exit stop. */
 void trace_call_end(struct tracee *t);
+/* The call trace_call_end just recorded: its ABI, number and result, told once. false if there is none. */
+bool trace_call_last(struct tracee *t, enum abi *abi, long *nr, long *ret);
 /* Completed by picovisor itself (the exec loader) with this return value. */
 void trace_call_done(struct tracee *t, long ret);
 /* The thread leaves the call without returning (exit, killed, image replaced). */

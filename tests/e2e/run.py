@@ -30,6 +30,8 @@ import lifecycle_tests
 import nt_holes_tests
 import nt_redteam_tests
 import diff_tests
+import diff_noise_tests
+import cosched_tests
 import exec_job_tests
 import fail_closed_tests
 import net_tests
@@ -559,6 +561,8 @@ def main():
     groups = [core_programs, exec_family, hostile, fuzzed_loader, restricted_root, refused_top_level, real_tools, supervision, job_control]
     groups += tracing.groups(sys.modules[__name__]) + [traced_real_tools]
     groups += diff_tests.groups(sys.modules[__name__])
+    groups += diff_noise_tests.groups(sys.modules[__name__])
+    groups += cosched_tests.groups(sys.modules[__name__])
     groups += policy_tests.groups(sys.modules[__name__])
     groups += sandbox_tests.groups(sys.modules[__name__])
     groups += net_tests.groups(sys.modules[__name__])

@@ -31,6 +31,18 @@ Test(json, values_and_lookups)
 	json_free(j);
 }
 
+Test(json, empty_strings_after_others)
+{
+	/* Strings are parsed through one scratch buffer: an empty one must not see the last one's bytes. */
+	struct json *j = parse("{\"a\":\"xyz\",\"\":\"\",\"c\":[\"long string\",\"\"]}");
+
+	cr_assert_not_null(j);
+	cr_expect_str_eq(json_str(j, ""), "");
+	cr_expect_eq(json_get(j, "")->len, 0);
+	cr_expect_str_eq(json_get(j, "c")->items[1].s, "");
+	json_free(j);
+}
+
 Test(json, faults_name_their_column)
 {
 	static const struct { const char *text; size_t col; } bad[] = {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cosched.h"
 #include "event_loop.h"
@@ -184,16 +185,39 @@ void cosched_syscall_enter(struct tracee *t, const struct syscall_stop *s)
 	struct tracee *target = target_of(t, (long)(int)regs_arg(&s->regs, s->abi, pid_arg));
 
 	if (target && set) {
-		/* The program decides this thread's CPUs from now on. */
+		/*
+		 * The program decides this thread's CPUs from now on, if the kernel takes the mask: never
+		 * pinned meanwhile (a pin after the call would undo the program's choice), and put back as
+		 * it was if the call fails.
+		 */
+		t->affinity_fixup = t->affinity_set = true;
+		t->affinity_target = target->tid;
+		t->affinity_was_pinned = target->pinned;
+		t->affinity_was_own = target->own_affinity;
 		target->own_affinity = true;
 		target->pinned = false;
+		t->resume = RESUME_SYSCALL;
 	} else if (target && target->pinned) {
 		/* Let the kernel answer (sizes, errors), then put the mask the thread really has in place. */
 		t->affinity_fixup = true;
+		t->affinity_set = false;
 		t->affinity_buf = regs_arg(&s->regs, s->abi, mask_arg);
 		t->resume = RESUME_SYSCALL;
 	}
 	tracee_resume(t, 0);
+}
+
+/* A sched_setaffinity that failed: the target keeps the state it had (and its pin only while the run is pinned). */
+static void set_failed(struct tracee *t)
+{
+	struct tracee *target = tracee_find(t->affinity_target);
+
+	if (!target)
+		return;
+	target->own_affinity = t->affinity_was_own;
+	target->pinned = t->affinity_was_pinned;
+	if (target->pinned && !cs.pinned)
+		unpin_one(target, NULL);
 }
 
 void cosched_syscall_exit(struct tracee *t)
@@ -205,7 +229,71 @@ void cosched_syscall_exit(struct tracee *t)
 	if (regs_get(t->tid, &r) < 0)
 		return;
 	ret = regs_retval(&r);
+	if (t->affinity_set) {
+		t->affinity_set = false;
+		if (ret < 0)
+			set_failed(t);
+		return;
+	}
 	if (ret > 0)
 		tracee_write(t->tid, t->affinity_buf, &cs.original,
 			     (size_t)ret < sizeof(cs.original) ? (size_t)ret : sizeof(cs.original));
+}
+
+/* Does the call open a file (the open family: its arguments have open flags)? */
+static bool opens_file(const struct syscall_entry *e)
+{
+	for (int i = 0; e && i < syscall_nargs(e); i++)
+		if (e->args[i].kind == K_OPEN_FLAGS || e->args[i].kind == K_OPEN_HOW)
+			return true;
+	return e && (e->flags & SC_CREAT);
+}
+
+/*
+ * The thread whose Cpus_allowed (status) or processor (stat) a /proc file
+ * shows: /proc/PID/status, /proc/PID/task/TID/stat, ... as the open fd's
+ * link names it (self and thread-self already resolved). 0 if none.
+ */
+static pid_t proc_file_thread(const char *path)
+{
+	/* /proc files (not calls): the thread's Cpus_allowed and its processor field */
+	static const char *const cpu_files[] = { "status", "stat" };
+	int a, b, n = 0;
+	char file[8];
+
+	if (sscanf(path, "/proc/%d/task/%d/%7[a-z]%n", &a, &b, file, &n) == 3 && path[n] == '\0')
+		a = b;
+	else if (sscanf(path, "/proc/%d/%7[a-z]%n", &a, file, &n) != 2 || path[n] != '\0')
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(cpu_files); i++)
+		if (strcmp(file, cpu_files[i]) == 0)
+			return a;
+	return 0;
+}
+
+void cosched_call_seen(struct tracee *t)
+{
+	enum abi abi;
+	long nr, ret;
+	char link[64], path[96];
+	ssize_t n;
+	struct tracee *target;
+
+	if (!cs.enabled || !trace_call_last(t, &abi, &nr, &ret) || ret < 0 || ret > 0x7fffffff ||
+	    !opens_file(syscall_lookup(abi, (int)nr)))
+		return;
+	snprintf(link, sizeof(link), "/proc/%d/fd/%ld", t->tid, ret);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (n <= 0)
+		return;
+	path[n] = '\0';
+	target = tracee_find(proc_file_thread(path));
+	if (!target || target->own_affinity)
+		return;
+	/* Its contents are made when read: the thread's own mask must be in place from now on. */
+	if (target->pinned)
+		unpin_one(target, NULL);
+	target->own_affinity = true;
+	if (run_options()->verbose >= 2)
+		fprintf(stderr, "picovisor: thread %d looks at its affinity in /proc: not co-scheduled again\n", target->tid);
 }

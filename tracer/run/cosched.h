@@ -6,8 +6,9 @@
  * get their own affinity back so that parallel programs spread out.
  *
  * Programs must not see this: sched_getaffinity of a pinned thread reports
- * the mask it had, and a thread that sets its own affinity is left alone from
- * then on.
+ * the mask it had, a thread that sets its own affinity (successfully) is left
+ * alone from then on, and so is a thread whose /proc status or stat file the
+ * run opens (seen where the open stops: a trace that selects it).
  */
 #ifndef PICOVISOR_COSCHED_H
 #define PICOVISOR_COSCHED_H
@@ -35,5 +36,7 @@ void cosched_new_task(struct tracee *child, const struct tracee *parent);
 void cosched_syscall_enter(struct tracee *t, const struct syscall_stop *s);
 /* At the exit stop of a call that cosched_syscall_enter marked: fix the result up. */
 void cosched_syscall_exit(struct tracee *t);
+/* A traced call completed (trace_call_end): an open of a thread's /proc status or stat unpins that thread. */
+void cosched_call_seen(struct tracee *t);
 
 #endif

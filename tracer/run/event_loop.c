@@ -500,6 +500,7 @@ static void on_syscall_stop(struct tracee *t)
 			}
 		}
 		trace_call_end(t);
+		cosched_call_seen(t);
 		if (t->exec_event_pending) {
 			t->exec_event_pending = false;
 			trace_exec(t);

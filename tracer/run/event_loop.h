@@ -54,7 +54,10 @@ struct tracee {
 	bool attached;             /* its creation event arrived (parent known) */
 	bool pinned;               /* co-scheduled: picovisor set its affinity (cosched.h) */
 	bool own_affinity;         /* the program set its affinity: never pinned */
-	bool affinity_fixup;       /* sched_getaffinity in flight: its result is to be fixed up */
+	bool affinity_fixup;       /* sched_{get,set}affinity in flight: cosched_syscall_exit at its exit */
+	bool affinity_set;         /* that call is sched_setaffinity, of affinity_target */
+	bool affinity_was_pinned, affinity_was_own; /* the target's state before: a failed set keeps it */
+	pid_t affinity_target;
 	uint64_t affinity_buf;
 	bool in_group_stop;
 	bool exec_event_pending;   /* traces: the kernel loaded an image; its exec event follows the exec's record */

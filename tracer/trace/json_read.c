@@ -1,5 +1,6 @@
 /* A small JSON parser for reading traces back (tracer/trace/trace_read.h). */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,10 +72,22 @@ static int hex4(const char *p, unsigned *v)
 static int parse_string_into(struct parser *ps, struct strbuf *b)
 {
 	while (ps->p < ps->end) {
-		unsigned char c = (unsigned char)*ps->p++;
+		unsigned char c;
+		const char *run = ps->p;
 
-		if (c == '"')
+		/* Plain bytes go in as one piece. */
+		while (ps->p < ps->end && *ps->p != '"' && *ps->p != '\\' && (unsigned char)*ps->p >= 0x20)
+			ps->p++;
+		if (ps->p > run)
+			sb_put(b, run, (size_t)(ps->p - run));
+		if (ps->p >= ps->end)
+			break;
+		c = (unsigned char)*ps->p++;
+		if (c == '"') {
+			if (!b->data)
+				sb_put(b, "", 0);
 			return 0;
+		}
 		if (c < 0x20) {
 			fail(ps, "a control character inside a string");
 			return -1;
@@ -119,53 +132,69 @@ static int parse_string_into(struct parser *ps, struct strbuf *b)
 	return -1;
 }
 
-static struct json *parse_value(struct parser *ps);
+/*
+ * Values are parsed into their place (an array's or object's item, or the
+ * root), not allocated one by one: a trace has millions of them. On a fault
+ * the value is left empty (its parts freed) and ps->err says why.
+ */
+static bool parse_value(struct parser *ps, struct json *j);
+static void json_free_members(struct json *j);
 
-static struct json *parse_container(struct parser *ps, bool object)
+/* A string after its opening quote, in a block of its own size (a scratch buffer takes the escapes). NULL on a fault. */
+static char *take_string(struct parser *ps, size_t *len)
 {
-	struct json *j = xcalloc(1, sizeof(*j));
+	static struct strbuf scratch;
+	char *s;
+
+	scratch.len = 0;
+	if (parse_string_into(ps, &scratch) < 0)
+		return NULL;
+	s = xmalloc(scratch.len + 1);
+	if (scratch.len)
+		memcpy(s, scratch.data, scratch.len);
+	s[scratch.len] = '\0';
+	if (len)
+		*len = scratch.len;
+	return s;
+}
+
+static bool failed(struct parser *ps, struct json *j, const char *err)
+{
+	json_free_members(j);
+	memset(j, 0, sizeof(*j));
+	fail(ps, err);
+	return false;
+}
+
+static bool parse_container(struct parser *ps, bool object, struct json *j)
+{
 	size_t cap = 0;
 
 	j->type = object ? JSON_OBJECT : JSON_ARRAY;
-	if (++ps->depth > MAX_DEPTH) {
-		json_free(j);
-		return fail(ps, "nested too deeply");
-	}
+	if (++ps->depth > MAX_DEPTH)
+		return failed(ps, j, "nested too deeply");
 	skip_ws(ps);
 	if (ps->p < ps->end && *ps->p == (object ? '}' : ']')) {
 		ps->p++;
 		ps->depth--;
-		return j;
+		return true;
 	}
 	for (;;) {
-		struct strbuf key = { 0 };
-		struct json *v;
+		char *key = NULL;
 
 		skip_ws(ps);
 		if (object) {
-			if (ps->p >= ps->end || *ps->p != '"') {
-				json_free(j);
-				return fail(ps, ps->p >= ps->end ? "the line ends inside an object (truncated?)" : "expected a key");
-			}
+			if (ps->p >= ps->end || *ps->p != '"')
+				return failed(ps, j, ps->p >= ps->end ? "the line ends inside an object (truncated?)" : "expected a key");
 			ps->p++;
-			if (parse_string_into(ps, &key) < 0) {
-				sb_free(&key);
-				json_free(j);
-				return NULL;
-			}
+			if (!(key = take_string(ps, NULL)))
+				return failed(ps, j, NULL);
 			skip_ws(ps);
 			if (ps->p >= ps->end || *ps->p != ':') {
-				sb_free(&key);
-				json_free(j);
-				return fail(ps, "expected ':' after a key");
+				free(key);
+				return failed(ps, j, "expected ':' after a key");
 			}
 			ps->p++;
-		}
-		v = parse_value(ps);
-		if (!v) {
-			sb_free(&key);
-			json_free(j);
-			return NULL;
 		}
 		if (j->n == cap) {
 			cap = cap ? cap * 2 : 8;
@@ -173,10 +202,13 @@ static struct json *parse_container(struct parser *ps, bool object)
 			if (object)
 				j->keys = xrealloc(j->keys, cap * sizeof(*j->keys));
 		}
-		j->items[j->n] = *v;
-		free(v);
+		memset(&j->items[j->n], 0, sizeof(j->items[0]));
+		if (!parse_value(ps, &j->items[j->n])) {
+			free(key);
+			return failed(ps, j, NULL);
+		}
 		if (object)
-			j->keys[j->n] = key.data ? key.data : xstrdup("");
+			j->keys[j->n] = key;
 		j->n++;
 		skip_ws(ps);
 		if (ps->p < ps->end && *ps->p == ',') {
@@ -186,41 +218,30 @@ static struct json *parse_container(struct parser *ps, bool object)
 		if (ps->p < ps->end && *ps->p == (object ? '}' : ']')) {
 			ps->p++;
 			ps->depth--;
-			return j;
+			return true;
 		}
-		json_free(j);
-		return fail(ps, ps->p >= ps->end ? "the line ends inside a value (truncated?)"
-						 : object ? "expected ',' or '}'" : "expected ',' or ']'");
+		return failed(ps, j, ps->p >= ps->end ? "the line ends inside a value (truncated?)"
+						      : object ? "expected ',' or '}'" : "expected ',' or ']'");
 	}
 }
 
-static struct json *parse_value(struct parser *ps)
+static bool parse_value(struct parser *ps, struct json *j)
 {
-	struct json *j;
-
 	skip_ws(ps);
 	if (ps->p >= ps->end)
-		return fail(ps, "expected a value (truncated line?)");
+		return failed(ps, j, "expected a value (truncated line?)");
 	switch (*ps->p) {
 	case '{':
 		ps->p++;
-		return parse_container(ps, true);
+		return parse_container(ps, true, j);
 	case '[':
 		ps->p++;
-		return parse_container(ps, false);
-	case '"': {
-		struct strbuf b = { 0 };
+		return parse_container(ps, false, j);
+	case '"':
 		ps->p++;
-		if (parse_string_into(ps, &b) < 0) {
-			sb_free(&b);
-			return NULL;
-		}
-		j = xcalloc(1, sizeof(*j));
 		j->type = JSON_STRING;
-		j->len = b.len;
-		j->s = b.data ? b.data : xstrdup("");
-		return j;
-	}
+		j->s = take_string(ps, &j->len);
+		return j->s ? true : failed(ps, j, NULL);
 	case 't':
 	case 'f':
 	case 'n': {
@@ -229,13 +250,12 @@ static struct json *parse_value(struct parser *ps)
 			size_t n = strlen(words[i]);
 			if ((size_t)(ps->end - ps->p) >= n && memcmp(ps->p, words[i], n) == 0) {
 				ps->p += n;
-				j = xcalloc(1, sizeof(*j));
 				j->type = i == 2 ? JSON_NULL : JSON_BOOL;
 				j->b = i == 0;
-				return j;
+				return true;
 			}
 		}
-		return fail(ps, "an unknown word where a value belongs");
+		return failed(ps, j, "an unknown word where a value belongs");
 	}
 	default: {
 		char num[64], *endp;
@@ -248,23 +268,30 @@ static struct json *parse_value(struct parser *ps)
 			n++;
 		}
 		if (n == 0)
-			return fail(ps, "an unexpected character where a value belongs");
+			return failed(ps, j, "an unexpected character where a value belongs");
 		memcpy(num, ps->p, n);
 		num[n] = '\0';
-		j = xcalloc(1, sizeof(*j));
 		j->type = JSON_NUMBER;
-		j->num = strtod(num, &endp);
-		if (*endp || !isfinite(j->num)) {
-			free(j);
-			return fail(ps, "a malformed number");
+		if (is_int) { /* most numbers of a trace: no strtod (past long long, strtod below says what it is) */
+			errno = 0;
+			j->i = strtoll(num, &endp, 10);
+			if (!*endp && endp != num && !errno) {
+				j->num = (double)j->i;
+				j->is_int = true;
+				ps->p += n;
+				return true;
+			}
 		}
+		j->num = strtod(num, &endp);
+		if (*endp || !isfinite(j->num))
+			return failed(ps, j, "a malformed number");
 		if (is_int) {
 			j->i = strtoll(num, NULL, 10);
 			j->is_int = true;
 		} else
 			j->i = (long long)j->num;
 		ps->p += n;
-		return j;
+		return true;
 	}
 	}
 }
@@ -272,18 +299,19 @@ static struct json *parse_value(struct parser *ps)
 struct json *json_parse(const char *text, size_t len, const char **err, size_t *col)
 {
 	struct parser ps = { text, text, text + len, NULL, 0 };
-	struct json *j = parse_value(&ps);
+	struct json *j = xcalloc(1, sizeof(*j));
+	bool ok = parse_value(&ps, j);
 
-	if (j) {
+	if (ok) {
 		skip_ws(&ps);
-		if (ps.p != ps.end) {
-			json_free(j);
-			j = fail(&ps, "text after the value");
-		}
+		if (ps.p != ps.end)
+			ok = failed(&ps, j, "text after the value");
 	}
-	if (!j) {
+	if (!ok) {
 		*err = ps.err ? ps.err : "malformed JSON";
 		*col = (size_t)(ps.p - ps.start) + 1;
+		json_free(j);
+		return NULL;
 	}
 	return j;
 }
@@ -313,7 +341,8 @@ const struct json *json_get(const struct json *obj, const char *key)
 	if (!obj || obj->type != JSON_OBJECT)
 		return NULL;
 	for (size_t i = 0; i < obj->n; i++)
-		if (strcmp(obj->keys[i], key) == 0)
+		if (obj->keys[i][0] == key[0] && (!key[0] || obj->keys[i][1] == key[1]) &&
+		    strcmp(obj->keys[i], key) == 0) /* two bytes rule most out without a call */
 			return &obj->items[i];
 	return NULL;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,6 +29,9 @@ struct trace_call {
 	bool have_args;
 	uint64_t args[6];
 	uint64_t t0;            /* ns since the start of the run */
+	struct timespec t0_fs;  /* the file systems' clock at entry: "created" compares birth times with it */
+	bool have_ret;          /* trace_call_end read the result: trace_call_last tells it */
+	long ret;
 	struct strbuf entry_args; /* "args" decoded at entry: memory an exec replaces */
 	struct strbuf argv;       /* the exec's argv, for its exec event */
 };
@@ -236,12 +240,14 @@ void trace_call_begin(struct tracee *t, enum abi abi, const tracee_regs *regs)
 	if (c->active)
 		trace_call_abandon(t);
 	c->active = true;
+	c->have_ret = false;
 	c->abi = abi;
 	c->nr = -1;
 	c->have_args = false;
 	c->entry_args.len = 0;
 	c->argv.len = 0;
 	c->t0 = monotonic_ns();
+	clock_gettime(CLOCK_REALTIME_COARSE, &c->t0_fs);
 	if (!regs)
 		return;
 	c->nr = regs_syscall_nr(regs);
@@ -327,6 +333,34 @@ static void write_call(struct tracee *t, const struct trace_served *c, uint64_t 
 	end_record(&o);
 }
 
+/*
+ * Whether a successful open with O_CREAT made its file: with O_EXCL it did;
+ * otherwise the file's birth time, which the kernel takes from the same
+ * coarse clock, is not before the call's entry. Not known (-1) where the
+ * file system keeps no birth time. Asked with AT_STATX_DONT_SYNC, so a file
+ * system the program serves (FUSE) is never waited for.
+ */
+static int open_created(const struct tracee *t, const struct syscall_entry *e, const uint64_t *args, long fd,
+			const struct timespec *entry)
+{
+	uint64_t flags = (e->flags & SC_CREAT) ? O_CREAT : 0;
+	struct statx stx;
+	char path[64];
+
+	for (int i = 0; i < syscall_nargs(e); i++)
+		if (e->args[i].kind == K_OPEN_FLAGS)
+			flags = args[i];
+	if (!(flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE || fd < 0)
+		return -1;
+	if (flags & O_EXCL)
+		return 1;
+	snprintf(path, sizeof(path), "/proc/%d/fd/%ld", t->tid, fd);
+	if (statx(AT_FDCWD, path, AT_STATX_DONT_SYNC, STATX_BTIME, &stx) < 0 || !(stx.stx_mask & STATX_BTIME))
+		return -1;
+	return stx.stx_btime.tv_sec > entry->tv_sec ||
+	       (stx.stx_btime.tv_sec == entry->tv_sec && stx.stx_btime.tv_nsec >= (uint32_t)entry->tv_nsec);
+}
+
 static void emit_call(struct tracee *t, bool returned, long ret, const tracee_regs *exit_regs)
 {
 	struct trace_call *c = t->call;
@@ -338,7 +372,7 @@ static void emit_call(struct tracee *t, bool returned, long ret, const tracee_re
 	struct decode_record rec = {
 		.d = { .tid = t->tid, .pidfd = &t->proc->pidfd, .abi = c->abi, .at_exit = returned, .ret = ret,
 		       .strsize = sink.strsize },
-		.entry_args = c->entry_args.data, .entry_args_len = c->entry_args.len,
+		.entry_args = c->entry_args.data, .entry_args_len = c->entry_args.len, .created = -1,
 	};
 	struct trace_served record = {
 		.abi = c->abi, .nr = c->nr, .t0 = c->t0, .returned = returned,
@@ -365,6 +399,8 @@ static void emit_call(struct tracee *t, bool returned, long ret, const tracee_re
 	else if (exit_regs)
 		for (int i = 0; i < 6; i++)
 			rec.d.args[i] = regs_arg(exit_regs, c->abi, i);
+	if (returned && ret >= 0)
+		rec.created = open_created(t, e, rec.d.args, ret, &c->t0_fs);
 	write_call(t, &record, end);
 }
 
@@ -389,7 +425,20 @@ void trace_call_end(struct tracee *t)
 	}
 	if (t->call->nr < 0)
 		t->call->nr = regs_syscall_nr(&r);
-	emit_call(t, true, regs_retval(&r), &r);
+	t->call->ret = regs_retval(&r);
+	t->call->have_ret = true;
+	emit_call(t, true, t->call->ret, &r);
+}
+
+bool trace_call_last(struct tracee *t, enum abi *abi, long *nr, long *ret)
+{
+	if (!t->call || t->call->active || !t->call->have_ret)
+		return false;
+	*abi = t->call->abi;
+	*nr = t->call->nr;
+	*ret = t->call->ret;
+	t->call->have_ret = false; /* told once */
+	return true;
 }
 
 void trace_call_done(struct tracee *t, long ret)

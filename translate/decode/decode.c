@@ -885,7 +885,11 @@ void decode_record_args(struct tout *o, void *record)
 
 void decode_record_result(struct tout *o, void *record)
 {
-	decode_return(o, &((const struct decode_record *)record)->d);
+	const struct decode_record *r = record;
+
+	decode_return(o, &r->d);
+	if (r->created >= 0 && o->fmt != FORMAT_TEXT)
+		tout_bool(o, "created", r->created);
 }
 
 /* Text: what follows " = " in an strace-like line. */
