@@ -26,7 +26,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "doctor.h"
+#include "syscall_table.h"
 
 enum verdict { OK, PARTIAL, MISSING };
 
@@ -278,11 +280,20 @@ static void judge_the_rest(struct findings *f)
 	} else {
 		say(&f->cgroup, PARTIAL, "cgroup v2 is not mounted: limits are kept by picovisor (rlimits, counts)");
 	}
-	errno = 0;
-	syscall(0x40000000 | 39 /* x32 getpid */);
-	say(&f->x32, errno == ENOSYS ? PARTIAL : OK,
-	    errno == ENOSYS ? "the kernel has no x32 ABI (x32 programs cannot run anywhere here)"
-			    : "the kernel has the x32 ABI: picovisor serves it as well");
+	{
+		/* getpid through the x32 ABI, numbered by the table and the machine's x32 bit (arch.h) */
+		const struct arch_abi *x32 = arch_abi_info(ABI_X32);
+		bool has = false;
+
+		if (x32 && x32->nr_bit) {
+			errno = 0;
+			syscall((long)x32->nr_bit | syscall_number(ABI_X32, "getpid"));
+			has = errno != ENOSYS;
+		}
+		say(&f->x32, has ? OK : PARTIAL,
+		    has ? "the kernel has the x32 ABI: picovisor serves it as well"
+			: "the kernel has no x32 ABI (x32 programs cannot run anywhere here)");
+	}
 	rc = prctl(PR_GET_SECCOMP, 0, 0, 0, 0);
 	say(&f->inside, rc == 2 ? PARTIAL : OK, "%s%s%s", box ? "inside " : "not in a container", box ? box : "",
 	    rc == 2 ? "; picovisor itself already runs under a seccomp filter (a container or sandbox profile), "

@@ -16,10 +16,6 @@
 #include "tracee.h"
 #include "util.h"
 
-#ifndef PIDFD_THREAD
-#define PIDFD_THREAD O_EXCL /* Linux 6.9 */
-#endif
-
 #define DOCTOR "Run 'picovisor doctor' to see what this machine gives picovisor."
 
 void host_needs_check(void)
@@ -34,9 +30,10 @@ void host_needs_check(void)
 		close(fd);
 		return;
 	}
+	/* Which of the two calls it was: a process pidfd tells. */
 	pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
 	err = errno;
-	if (pidfd < 0 && (int)syscall(SYS_pidfd_open, gettid(), PIDFD_THREAD) < 0)
+	if (pidfd < 0)
 		die("this system refuses pidfd_open (%s): picovisor takes descriptors from the program's processes "
 		    "through pidfds. %s %s",
 		    strerror(err), err == ENOSYS ? "Linux 5.3 or later has it; picovisor needs 5.6 or later."

@@ -20,6 +20,7 @@
 #include "event_loop.h"
 #include "host_needs.h"
 #include "landlock_rules.h"
+#include "nt.h"
 #include "options.h"
 #include "../load/pe_image.h"
 #include "policy.h"
@@ -152,7 +153,10 @@ static void print_version(void)
 			printf(" %s", abis[i].name);
 		printf(")\n");
 	}
-	printf("personalities: linux, sandbox (policy, Landlock, path mapping), nt (Windows builds 19045 and 22631)\n");
+	printf("personalities: linux, sandbox (policy, Landlock, path mapping), nt (Windows builds");
+	for (int b = 0; b < NT_BUILD_COUNT; b++)
+		printf("%s %u", b ? "," : "", nt_build_number((enum nt_build)b));
+	printf(")\n");
 	printf("libseccomp: %u.%u.%u, libelf: %s\n", v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0,
 	       elf_version(EV_CURRENT) == EV_NONE ? "unusable" : "ok");
 	if (abi > 0)
