@@ -27,6 +27,7 @@ struct landlock_port_rule {
 
 struct landlock_plan {
 	int abi;                 /* the kernel's Landlock ABI version; 0: none */
+	bool audited;            /* its refusals are read back from the audit log (ABI 7): logged after exec too */
 	uint64_t handled_fs, handled_net, scoped;
 	struct landlock_path_rule *paths;
 	size_t npaths;

@@ -30,6 +30,7 @@ struct sandbox {
 	struct policy_filter filter;
 	bool landlock_active;     /* the child enters the Landlock ruleset */
 	bool supervisor_paths;    /* path-bearing calls stop and the supervisor checks their paths */
+	char landlock_audit_why[256]; /* why Landlock's refusals cannot be read from the audit log ("" if they are) */
 	char *tmpdir;             /* the private tmpdir, or NULL */
 	struct held_dir tmpdir_held; /* held from before the start, for its removal */
 	struct env_changes env;   /* names the policy removed from or set in the program's environment */

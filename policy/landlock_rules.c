@@ -38,6 +38,7 @@ enum {
 	LL_RULE_PATH_BENEATH = 1,
 	LL_RULE_NET_PORT = 2,
 	LL_CREATE_RULESET_VERSION = 1 << 0,
+	LL_RESTRICT_SELF_LOG_NEW_EXEC_ON = 1 << 1, /* ABI 7 */
 	/* What a rule on a file (not a directory) may grant. */
 	LL_FS_FILE_RIGHTS = LL_FS_EXECUTE | LL_FS_WRITE_FILE | LL_FS_READ_FILE | LL_FS_TRUNCATE | LL_FS_IOCTL_DEV,
 };
@@ -282,7 +283,8 @@ int landlock_apply(const struct landlock_plan *plan, char *err, size_t errsize)
 				 (unsigned long long)plan->ports[i].port, plan->ports[i].origin, strerror(errno));
 		}
 	}
-	if (rc == 0 && syscall(SYS_landlock_restrict_self, fd, 0) < 0) {
+	/* The child execs the program next: Landlock logs only what precedes an exec unless told otherwise. */
+	if (rc == 0 && syscall(SYS_landlock_restrict_self, fd, plan->audited ? LL_RESTRICT_SELF_LOG_NEW_EXEC_ON : 0) < 0) {
 		rc = -errno;
 		snprintf(err, errsize, "cannot enter the Landlock ruleset: %s%s", strerror(errno),
 			 errno == EPERM ? " (no_new_privs must be set first)" : "");

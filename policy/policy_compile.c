@@ -341,8 +341,9 @@ void policy_compile_env(const struct policy *p, const struct landlock_plan *plan
 	env->landlock_paths = !proc_writable &&
 			      (everything || (plan->abi >= 1 && plan->paths_complete &&
 					      (p->on_violation == VIOLATION_DENY || p->on_violation == VIOLATION_UNSET) &&
-					      /* Landlock's refusals are not seen: a run that must report each one checks itself */
-					      !p->see_all_refusals && !p->fail_on_violation));
+					      /* Landlock's refusals are seen only through the audit log: a run that must
+					       * report each one checks itself where it cannot read it */
+					      ((!p->see_all_refusals && !p->fail_on_violation) || plan->audited)));
 	/* Unix socket paths are beyond Landlock (connect needs no file right): checked unless everything is allowed. */
 	env->check_sockaddrs = p->net != NET_ANY || !everything;
 	env->count_tasks = p->limit_set[LIMIT_PROCS];

@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 
+import audit_tests
 import ci_tests
 import layout_tests
 import limits_tests
@@ -565,6 +566,7 @@ def main():
     groups += cosched_tests.groups(sys.modules[__name__])
     groups += policy_tests.groups(sys.modules[__name__])
     groups += sandbox_tests.groups(sys.modules[__name__])
+    groups += audit_tests.groups(sys.modules[__name__])
     groups += net_tests.groups(sys.modules[__name__])
     groups += fail_closed_tests.groups(sys.modules[__name__])
     groups += races_tests.groups(sys.modules[__name__])

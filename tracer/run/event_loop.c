@@ -14,6 +14,7 @@
 #include "arch.h"
 #include "cosched.h"
 #include "event_loop.h"
+#include "landlock_audit.h"
 #include "../load/exec_job.h"
 #include "filter.h"
 #include "host.h"
@@ -181,6 +182,7 @@ static void tracee_join(struct tracee *t, struct pico_process *p)
 	t->vtid = ++last_vtid;
 	if (p->nthreads++ == 0)
 		p->vpid = t->vtid;
+	landlock_audit_note_task(t);
 }
 
 void tracee_resume(struct tracee *t, int sig)
@@ -756,6 +758,7 @@ int event_loop_run(const struct run_options *o)
 	run_limits_start();
 	own_filters_prepare(filter);
 	main_pid = spawn_program(o, &main_target);
+	landlock_audit_start(main_pid); /* the child entered the run's Landlock domain: it is its creator */
 	if (sandbox_get()) {
 		sandbox_get()->sid = o->share_tty ? 0 : main_pid;
 		/* Once the program is seized (a non-dumpable parent's child could not be): tracees of our uid
@@ -775,6 +778,7 @@ int event_loop_run(const struct run_options *o)
 
 		if (pid < 0) {
 			if (errno == EINTR) {
+				landlock_audit_tick();
 				cosched_tick();
 				run_limits_tick();
 				personalities_tick();
@@ -785,6 +789,7 @@ int event_loop_run(const struct run_options *o)
 		t = tracee_find(pid);
 		cosched_note_stop();
 		counts.stops++;
+		landlock_audit_tick();
 		run_limits_tick();
 		personalities_tick();
 		if (o->verbose >= 2)
@@ -808,6 +813,7 @@ int event_loop_run(const struct run_options *o)
 		on_stop(t, status);
 	}
 	reap_the_rest();
+	landlock_audit_finish();
 	trace_close(main_status);
 	return main_status;
 }

@@ -14,6 +14,7 @@
 #include "arch.h"
 #include "decode.h"
 #include "event_loop.h"
+#include "landlock_audit.h"
 #include "nt.h"
 #include "options.h"
 #include "run_limits.h"
@@ -87,11 +88,13 @@ static void iso_time(const struct timespec *ts, char *out, size_t size)
  * it: this is for people reading the report, never for a decision). JSON
  * array into json, a line into text; at most 32 arguments of 256 bytes.
  */
+static void argv_render(const char *buf, size_t n, struct strbuf *json, struct strbuf *text);
+
 static void process_argv(pid_t tgid, struct strbuf *json, struct strbuf *text)
 {
 	char path[64], buf[8192];
 	ssize_t n = -1;
-	int fd, count = 0;
+	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)tgid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -99,19 +102,7 @@ static void process_argv(pid_t tgid, struct strbuf *json, struct strbuf *text)
 		n = read(fd, buf, sizeof(buf) - 1);
 		close(fd);
 	}
-	sb_putc(json, '[');
-	for (ssize_t i = 0; i < n && count < 32; count++) {
-		size_t len = strnlen(buf + i, (size_t)(n - i)), shown = len > 256 ? 256 : len;
-
-		if (count)
-			sb_putc(json, ','), sb_putc(text, ' ');
-		sb_putc(json, '"');
-		json_escape(json, buf + i, shown);
-		sb_putc(json, '"');
-		sb_put(text, buf + i, shown);
-		i += (ssize_t)len + 1;
-	}
-	sb_putc(json, ']');
+	argv_render(buf, n > 0 ? (size_t)n : 0, json, text);
 }
 
 /* The distinct violation of this key, counted; NULL past MAX_DISTINCT. */
@@ -187,18 +178,96 @@ static const char *call_name(const struct syscall_stop *s, char *buf, size_t siz
 	return buf;
 }
 
+/* argv as NUL-separated bytes: a JSON array into json, a line into text; at most 32 of 256 bytes. */
+static void argv_render(const char *buf, size_t n, struct strbuf *json, struct strbuf *text)
+{
+	int count = 0;
+
+	sb_putc(json, '[');
+	for (size_t i = 0; i < n && count < 32; count++) {
+		size_t len = strnlen(buf + i, n - i), shown = len > 256 ? 256 : len;
+
+		if (count)
+			sb_putc(json, ','), sb_putc(text, ' ');
+		sb_putc(json, '"');
+		json_escape(json, buf + i, shown);
+		sb_putc(json, '"');
+		sb_put(text, buf + i, shown);
+		i += len + 1;
+	}
+	sb_putc(json, ']');
+}
+
+/* One refusal, however it was seen: who made it and the call, already rendered. */
+struct refusal_seen {
+	int vpid, vtid, hpid;
+	const char *exe, *abi;
+	bool foreign_abi;           /* not the native ABI: its name goes before the call */
+	const char *call;           /* the call's name */
+	struct strbuf *argv_json, *argv_text;
+	struct strbuf *fields;      /* the record's members after the thread ("syscall" on) */
+	const char *text;           /* the call as text */
+	const char *path, *rule;
+	enum refusal_action action;
+	const char *errname;
+};
+
+/* Count it, say it on stderr, and list it in the report. */
+static void record_refusal(const struct refusal_seen *v)
+{
+	uint64_t rel = monotonic_ns() - rep.start_ns;
+	struct distinct *d;
+	bool first, log_mode = sandbox_get() && sandbox_get()->policy.on_violation == VIOLATION_LOG;
+	/* One per call, rule and path: what a CI system shows once, with its count. */
+	char *key = xasprintf("%s\n%s\n%s", v->call, v->rule, v->path ? v->path : "");
+	char *who = xasprintf("%s (%s)", v->exe ? v->exe : "?", v->argv_text->data ? v->argv_text->data : "");
+
+	d = count_distinct(key, &first);
+	if (d && first) {
+		d->call = xasprintf("%s%s%s", v->foreign_abi ? v->abi : "", v->foreign_abi ? " " : "", v->text);
+		d->rule = xstrdup(v->rule);
+		d->who = xstrdup(who);
+		d->action = action_name(v->action);
+		snprintf(d->err, sizeof(d->err), "%s", v->action == ACTION_DENIED ? v->errname : "");
+	}
+	if (!run_options()->quiet && (!log_mode || (d && first))) {
+		const char *what = v->action == ACTION_DENIED ? "denied"
+				   : v->action == ACTION_KILLED ? "ending the run"
+								: "allowed (on-violation log)";
+		fprintf(stderr, "picovisor: violation: process %d (pid %d, %s): %s%s%s: %s; %s%s%s\n",
+			v->vpid ? v->vpid : v->hpid, v->hpid, v->exe ? v->exe : "?", v->foreign_abi ? v->abi : "",
+			v->foreign_abi ? " " : "", v->text, v->rule, what, v->action == ACTION_DENIED ? " with " : "",
+			v->action == ACTION_DENIED ? v->errname : "");
+	}
+	if (rep.nviolations++ < MAX_RECORDED) {
+		if (rep.violations.len)
+			sb_putc(&rep.violations, ',');
+		/* pid and tid are the run's numbers; a task the run never saw has only its host ones */
+		sb_printf(&rep.violations, "\n    {\"t\":%llu.%06llu,\"pid\":%d,\"tid\":%d,\"hpid\":%d,\"exe\":",
+			  (unsigned long long)(rel / 1000000000u), (unsigned long long)(rel % 1000000000u / 1000u),
+			  v->vpid ? v->vpid : v->hpid, v->vtid ? v->vtid : v->hpid, v->hpid);
+		if (v->exe)
+			json_string(&rep.violations, v->exe);
+		else
+			sb_puts(&rep.violations, "null");
+		sb_puts(&rep.violations, ",\"argv\":");
+		sb_put(&rep.violations, v->argv_json->data, v->argv_json->len);
+		sb_putc(&rep.violations, ',');
+		sb_put(&rep.violations, v->fields->data, v->fields->len);
+		sb_putc(&rep.violations, '}');
+	}
+	free(key);
+	free(who);
+}
+
 void run_report_violation(struct tracee *t, const struct syscall_stop *s, const char *path, const char *rule,
 			  enum refusal_action action, int err)
 {
 	struct strbuf fields = { 0 }, text = { 0 }, argv_json = { 0 }, argv_text = { 0 };
-	char name[32], errbuf[32], *key, *who;
-	const char *errname, *exe = t->proc->exe_path;
-	uint64_t rel = monotonic_ns() - rep.start_ns;
+	char name[32], errbuf[32];
+	const char *errname = errno_name(err, errbuf, sizeof(errbuf));
 	const char *abi = s ? abi_name(s->abi) : ARCH_NAME;
-	struct distinct *d;
-	bool first, log_mode = sandbox_get() && sandbox_get()->policy.on_violation == VIOLATION_LOG;
 
-	errname = errno_name(err, errbuf, sizeof(errbuf));
 	process_argv(t->proc->tgid, &argv_json, &argv_text);
 	/* The members after "type" and the thread, shared by the trace record and the report. */
 	sb_puts(&fields, "\"syscall\":");
@@ -215,45 +284,56 @@ void run_report_violation(struct tracee *t, const struct syscall_stop *s, const 
 	render_call(t, s, path, FORMAT_TEXT, &text);
 	sb_puts(&text, ")");
 	trace_violation(t, fields.data, text.data);
+	record_refusal(&(struct refusal_seen){
+		.vpid = t->proc->vpid, .vtid = t->vtid, .hpid = t->proc->tgid, .exe = t->proc->exe_path, .abi = abi,
+		.foreign_abi = s && s->abi != ABI_NATIVE, .call = call_name(s, name, sizeof(name)),
+		.argv_json = &argv_json, .argv_text = &argv_text, .fields = &fields, .text = text.data, .path = path,
+		.rule = rule, .action = action, .errname = errname });
+	sb_free(&fields);
+	sb_free(&text);
+	sb_free(&argv_json);
+	sb_free(&argv_text);
+}
 
-	/* One per call, rule and path: what a CI system shows once, with its count. */
-	key = xasprintf("%s\n%s\n%s", call_name(s, name, sizeof(name)), rule, path ? path : "");
-	who = xasprintf("%s (%s)", exe ? exe : "?", argv_text.data ? argv_text.data : "");
-	d = count_distinct(key, &first);
-	if (d && first) {
-		d->call = xasprintf("%s%s%s", s && s->abi != ABI_NATIVE ? abi : "", s && s->abi != ABI_NATIVE ? " " : "",
-				    text.data);
-		d->rule = xstrdup(rule);
-		d->who = xstrdup(who);
-		d->action = action_name(action);
-		snprintf(d->err, sizeof(d->err), "%s", action == ACTION_DENIED ? errname : "");
+void run_report_kernel_refusal(const struct kernel_refusal *r)
+{
+	struct strbuf fields = { 0 }, text = { 0 }, argv_json = { 0 }, argv_text = { 0 };
+	char name[32], errbuf[32];
+	const char *errname = errno_name(r->err, errbuf, sizeof(errbuf));
+	const char *call = r->call, *abi = r->call ? abi_name(r->abi) : ARCH_NAME;
+	struct tout o;
+
+	if (!call) {
+		snprintf(name, sizeof(name), r->nr >= 0 ? "syscall_%ld" : "unknown", r->nr);
+		call = name;
 	}
-	if (!run_options()->quiet && (!log_mode || (d && first))) {
-		const char *what = action == ACTION_DENIED ? "denied" : action == ACTION_KILLED ? "ending the run"
-												 : "allowed (on-violation log)";
-		fprintf(stderr, "picovisor: violation: process %d (pid %d, %s): %s%s%s: %s; %s%s%s\n", t->proc->vpid,
-			t->proc->tgid, exe ? exe : "?", s && s->abi != ABI_NATIVE ? abi : "",
-			s && s->abi != ABI_NATIVE ? " " : "", text.data, rule, what, action == ACTION_DENIED ? " with " : "",
-			action == ACTION_DENIED ? errname : "");
+	argv_render(r->argv, r->argv_len, &argv_json, &argv_text);
+	sb_puts(&fields, "\"syscall\":");
+	json_string(&fields, call);
+	sb_printf(&fields, ",\"abi\":\"%s\"", abi);
+	if (r->object) {
+		sb_putc(&fields, ',');
+		tout_init(&o, &fields, FORMAT_JSONL);
+		tout_begin_object(&o, "args", false);
+		tout_string(&o, "path", r->object);
+		tout_end_object(&o);
 	}
-	if (rep.nviolations++ < MAX_RECORDED) {
-		if (rep.violations.len)
-			sb_putc(&rep.violations, ',');
-		sb_printf(&rep.violations, "\n    {\"t\":%llu.%06llu,\"pid\":%d,\"tid\":%d,\"hpid\":%d,\"exe\":",
-			  (unsigned long long)(rel / 1000000000u), (unsigned long long)(rel % 1000000000u / 1000u),
-			  t->proc->vpid, t->vtid, t->proc->tgid);
-		if (exe)
-			json_string(&rep.violations, exe);
-		else
-			sb_puts(&rep.violations, "null");
-		sb_puts(&rep.violations, ",\"argv\":");
-		sb_put(&rep.violations, argv_json.data, argv_json.len);
-		sb_putc(&rep.violations, ',');
-		sb_put(&rep.violations, fields.data, fields.len);
-		sb_putc(&rep.violations, '}');
+	sb_puts(&fields, ",\"rule\":");
+	json_string(&fields, r->rule);
+	sb_printf(&fields, ",\"action\":\"denied\",\"err\":\"%s\"", errname);
+	sb_printf(&text, "%s(", call);
+	if (r->object) {
+		tout_init(&o, &text, FORMAT_TEXT);
+		tout_begin_object(&o, "args", true);
+		tout_string(&o, "path", r->object);
+		tout_end_object(&o);
 	}
-	free(key);
-	free(who);
+	sb_puts(&text, ")");
+	record_refusal(&(struct refusal_seen){
+		.vpid = r->vpid, .vtid = r->vtid, .hpid = r->hpid, .exe = r->exe, .abi = abi,
+		.foreign_abi = r->call && r->abi != ABI_NATIVE, .call = call, .argv_json = &argv_json,
+		.argv_text = &argv_text, .fields = &fields, .text = text.data, .path = r->object, .rule = r->rule,
+		.action = ACTION_DENIED, .errname = errname });
 	sb_free(&fields);
 	sb_free(&text);
 	sb_free(&argv_json);
@@ -416,9 +496,11 @@ void run_report_write(const struct run_options *o, int main_status, int exit_cod
 	sb_puts(&b, "],\n  \"policy\": {\"name\": ");
 	if (sb) {
 		json_string(&b, sb->policy.name);
-		sb_printf(&b, ", \"digest\": \"%s\", \"landlock_abi\": %d, \"landlock\": %s, \"paths_checked_by\": \"%s\"",
+		sb_printf(&b,
+			  ", \"digest\": \"%s\", \"landlock_abi\": %d, \"landlock\": %s, \"paths_checked_by\": \"%s\", "
+			  "\"landlock_refusals_read\": %s",
 			  sb->digest, sb->landlock.abi, sb->landlock_active ? "true" : "false",
-			  sb->supervisor_paths ? "supervisor" : "landlock");
+			  sb->supervisor_paths ? "supervisor" : "landlock", sb->landlock.audited ? "true" : "false");
 	} else {
 		sb_puts(&b, "null");
 	}
@@ -463,13 +545,18 @@ void run_report_write(const struct run_options *o, int main_status, int exit_cod
 		bool any = false;
 
 		sb_puts(&b, "  \"unseen_refusals\": [");
-		if (sb->landlock_active && !sb->supervisor_paths) {
-			sb_puts(&b, "\n    \"path refusals made by Landlock in the kernel (EACCES, EXDEV) are not reported: "
-				    "run with see-all-refusals (or fail-on-violation, or on-violation log) to have the "
+		if (sb->landlock_active && !sb->supervisor_paths && !landlock_audit_reading()) {
+			sb_puts(&b, "\n    \"path refusals made by Landlock in the kernel (EACCES, EXDEV) are not reported: ");
+			json_escape(&b, sb->landlock_audit_why, strlen(sb->landlock_audit_why));
+			sb_puts(&b, "; run with see-all-refusals (or fail-on-violation, or on-violation log) to have the "
 				    "supervisor check and report each\"");
 			any = true;
+		} else if (sb->landlock_active && landlock_audit_gap()) {
+			sb_puts(&b, "\n    ");
+			json_string(&b, landlock_audit_gap());
+			any = true;
 		}
-		if (sb->landlock_active && sb->landlock.abi >= 6 && sb->policy.net != NET_ANY) {
+		if (sb->landlock_active && sb->landlock.abi >= 6 && sb->policy.net != NET_ANY && !landlock_audit_reading()) {
 			sb_printf(&b, "%s\n    \"connections to abstract unix sockets outside the run, refused by Landlock's "
 				      "scoping (EPERM), are not reported\"", any ? "," : "");
 			any = true;

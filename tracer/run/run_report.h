@@ -24,6 +24,24 @@ enum refusal_action {
  */
 void run_report_violation(struct tracee *t, const struct syscall_stop *s, const char *path, const char *rule,
 			  enum refusal_action action, int err);
+/*
+ * A refusal the kernel made without a stop (Landlock's, read from the audit
+ * log): the task may be gone, so what is known of it comes with it.
+ */
+struct kernel_refusal {
+	pid_t hpid, htid;   /* host numbers */
+	int vpid, vtid;     /* the run's numbers; 0 if the task was never seen */
+	enum abi abi;
+	const char *call;   /* the call's name; NULL: unknown (nr, or -1) */
+	long nr;
+	const char *exe;    /* NULL: unknown */
+	const char *argv;   /* NUL-separated, argv_len bytes */
+	size_t argv_len;
+	const char *object; /* the path or address refused; NULL none */
+	const char *rule;
+	int err;
+};
+void run_report_kernel_refusal(const struct kernel_refusal *r);
 /* A process still running when the main program ended: it is killed and named in the report. */
 void run_report_leftover(struct tracee *leader);
 /* Violations so far (those past the report's list included). */

@@ -22,6 +22,7 @@
 #include "options.h"
 #include "path_access.h"
 #include "promises.h"
+#include "landlock_audit.h"
 #include "sandbox.h"
 #include "sha256.h"
 #include "util.h"
@@ -344,6 +345,10 @@ void sandbox_prepare(const struct run_options *o, unsigned personality_classes)
 	/* --no-landlock plans as for a kernel without it: the supervisor checks everything Landlock would. */
 	landlock_plan_build(&sb->policy, o->no_landlock ? 0 : landlock_abi_version(), sb->launch_dir, &sb->landlock);
 	landlock_gaps(o, sb);
+	/* Landlock's refusals read from the kernel's audit log spare the supervisor checking paths to see them. */
+	if (sb->landlock.abi >= 1 && sb->policy.on_violation != VIOLATION_LOG)
+		sb->landlock.audited = landlock_audit_open(sb->landlock.abi, sb->landlock_audit_why,
+							   sizeof(sb->landlock_audit_why));
 	policy_compile_env(&sb->policy, &sb->landlock, &env);
 	env.personality_classes = personality_classes;
 	env.run_uid = (uint32_t)getuid();
