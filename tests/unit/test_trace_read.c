@@ -1,6 +1,7 @@
 /* The JSON reader of traces, the record writer it must round-trip with, and -e selections. */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,60 @@ Test(json, values_and_lookups)
 	cr_expect_eq(json_get(j, "d")->items[2].type, JSON_NULL);
 	cr_expect_null(json_get(j, "zz"));
 	json_free(j);
+}
+
+Test(json, arena_holds_large_and_many_values)
+{
+	/* Values live in one arena per text: big strings beside small ones, arrays and objects that grow past a chunk. */
+	struct strbuf text = { 0 };
+	struct json *j;
+	char key[16];
+
+	sb_puts(&text, "{\"big\":\"");
+	for (int i = 0; i < 100000; i++)
+		sb_putc(&text, (char)('a' + i % 26));
+	sb_puts(&text, "\",\"list\":[");
+	for (int i = 0; i < 5000; i++)
+		sb_printf(&text, "%s%d", i ? "," : "", i * 7 - 3);
+	sb_puts(&text, "]");
+	for (int i = 0; i < 3000; i++)
+		sb_printf(&text, ",\"k%d\":{\"v\":%d,\"s\":\"s%d\"}", i, i, i);
+	sb_puts(&text, "}");
+	j = parse(text.data);
+	cr_assert_not_null(j);
+	cr_expect_eq(json_get(j, "big")->len, 100000);
+	cr_expect_eq(json_get(j, "big")->s[99999], 'a' + 99999 % 26);
+	cr_expect_eq(json_get(j, "list")->n, 5000);
+	cr_expect_eq(json_get(j, "list")->items[4999].i, 4999 * 7 - 3);
+	for (int i = 0; i < 3000; i += 499) {
+		snprintf(key, sizeof(key), "k%d", i);
+		cr_expect_eq(json_int(json_get(j, key), "v", -1), i);
+	}
+	json_free(j);
+	/* The same text cut short: the fault is named and what was parsed goes with the arena. */
+	text.data[text.len - 2] = '\0';
+	cr_expect_null(parse(text.data));
+	sb_free(&text);
+}
+
+Test(json, integers_read_at_once_and_the_rest_through_strtod)
+{
+	struct json *j = parse("[0,-0,7,-12,123456789012345678,1234567890123456789,9223372036854775807,1e3,-2.5,0.5]");
+
+	cr_assert_not_null(j);
+	cr_expect_eq(j->items[0].i, 0);
+	cr_expect_eq(j->items[2].i, 7);
+	cr_expect_eq(j->items[3].i, -12);
+	cr_expect_eq(j->items[4].i, 123456789012345678LL);
+	cr_expect_eq(j->items[5].i, 1234567890123456789LL);
+	cr_expect_eq(j->items[6].i, 9223372036854775807LL);
+	cr_expect(j->items[6].is_int);
+	cr_expect_float_eq(j->items[7].num, 1000.0, 1e-9);
+	cr_expect_not(j->items[8].is_int);
+	cr_expect_float_eq(j->items[9].num, 0.5, 1e-9);
+	json_free(j);
+	cr_expect_null(parse("[1x]"));
+	cr_expect_null(parse("[-]"));
 }
 
 Test(json, empty_strings_after_others)

@@ -35,20 +35,30 @@ static bool ignored(const struct diff_masks *m, const char *s)
 
 const struct syscall_entry *diff_entry_of(const struct json *r)
 {
-	/* Asked several times for each record, mostly of a few names: the last answer is kept. */
-	static char last[64];
-	static const struct syscall_entry *last_entry;
+	/* Asked several times for each record, of a few names taking turns (read, write): answers are kept by name. */
+	static struct {
+		char name[32];
+		const struct syscall_entry *entry;
+	} cache[64];
 	const char *name = json_str(r, "name");
+	unsigned hash = 2166136261u;
+	size_t len = 0;
 	int nr;
 
 	if (!name || json_str(r, "abi"))
 		return NULL;
-	if (last[0] && strcmp(name, last) == 0)
-		return last_entry;
+	for (const char *c = name; *c; c++, len++)
+		hash = (hash ^ (unsigned char)*c) * 16777619u;
+	hash &= 63;
+	if (cache[hash].name[0] && strcmp(name, cache[hash].name) == 0)
+		return cache[hash].entry;
 	nr = syscall_number(ABI_NATIVE, name);
-	last_entry = nr < 0 ? NULL : syscall_lookup(ABI_NATIVE, nr);
-	snprintf(last, sizeof(last), "%s", strlen(name) < sizeof(last) ? name : "");
-	return last_entry;
+	if (len < sizeof(cache[hash].name)) {
+		memcpy(cache[hash].name, name, len + 1);
+		cache[hash].entry = nr < 0 ? NULL : syscall_lookup(ABI_NATIVE, nr);
+		return cache[hash].entry;
+	}
+	return nr < 0 ? NULL : syscall_lookup(ABI_NATIVE, nr);
 }
 
 const char *diff_host_label(const struct diff_run *run, long long host, char *buf, size_t size)
@@ -418,7 +428,7 @@ static int kind_of(const struct syscall_entry *e, const char *arg, int *path_ind
 	int paths = 0;
 
 	for (int i = 0; e && i < syscall_nargs(e); i++) {
-		if (strcmp(e->args[i].name, arg) == 0) {
+		if (e->args[i].name[0] == arg[0] && strcmp(e->args[i].name, arg) == 0) {
 			*path_index = paths;
 			return e->args[i].kind;
 		}

@@ -10,12 +10,110 @@
 #include "trace_read.h"
 #include "util.h"
 
-enum { MAX_DEPTH = 64 };
+enum { MAX_DEPTH = 64, CHUNK_SIZE = 64 * 1024 };
+
+/*
+ * Every value of one parsed text lives in one arena, freed at once: a trace
+ * has millions of small values, and a malloc and a free for each cost more
+ * than parsing them. The first chunk of a freed arena is kept for the next.
+ */
+struct chunk {
+	struct chunk *next;
+	size_t used, size;
+	_Alignas(16) char data[];
+};
+
+struct arena {
+	struct chunk *chunks;
+	char *last;           /* the newest allocation, which may grow in place */
+	size_t last_size;
+};
+
+/* What json_parse hands out: the root value, behind its arena. */
+struct parsed {
+	struct arena arena;
+	struct json root;
+};
+
+static struct chunk *spare;
+
+static struct chunk *chunk_new(size_t size)
+{
+	struct chunk *c;
+
+	if (size <= CHUNK_SIZE && spare) {
+		c = spare;
+		spare = NULL;
+	} else {
+		size = size > CHUNK_SIZE ? size : CHUNK_SIZE;
+		c = xmalloc(sizeof(*c) + size);
+		c->size = size;
+	}
+	c->used = 0;
+	c->next = NULL;
+	return c;
+}
+
+static void *arena_alloc(struct arena *a, size_t n)
+{
+	struct chunk *c = a->chunks;
+	void *p;
+
+	n = (n + 15) & ~(size_t)15;
+	if (!c || c->size - c->used < n) {
+		struct chunk *fresh = chunk_new(n);
+
+		if (c && n > CHUNK_SIZE / 4) { /* a big one goes behind, the current chunk stays in use */
+			fresh->next = c->next;
+			c->next = fresh;
+			fresh->used = n;
+			return fresh->data;
+		}
+		fresh->next = c;
+		a->chunks = c = fresh;
+	}
+	p = c->data + c->used;
+	c->used += n;
+	a->last = p;
+	a->last_size = n;
+	return p;
+}
+
+/* old (old_size bytes, from this arena) made new_size: in place when it is the newest allocation. */
+static void *arena_grow(struct arena *a, void *old, size_t old_size, size_t new_size)
+{
+	struct chunk *c = a->chunks;
+	size_t want = (new_size + 15) & ~(size_t)15;
+	void *p;
+
+	if (old && old == a->last && c && (char *)old + a->last_size == c->data + c->used &&
+	    c->size - (c->used - a->last_size) >= want) {
+		c->used += want - a->last_size;
+		a->last_size = want;
+		return old;
+	}
+	p = arena_alloc(a, new_size);
+	if (old_size)
+		memcpy(p, old, old_size);
+	return p;
+}
+
+static void arena_free(struct arena *a)
+{
+	for (struct chunk *c = a->chunks, *next; c; c = next) {
+		next = c->next;
+		if (!spare && c->size == CHUNK_SIZE)
+			spare = c;
+		else
+			free(c);
+	}
+}
 
 struct parser {
 	const char *p, *start, *end;
 	const char *err;
 	int depth;
+	struct arena *arena;
 };
 
 static void skip_ws(struct parser *ps)
@@ -138,9 +236,8 @@ static int parse_string_into(struct parser *ps, struct strbuf *b)
  * the value is left empty (its parts freed) and ps->err says why.
  */
 static bool parse_value(struct parser *ps, struct json *j);
-static void json_free_members(struct json *j);
 
-/* A string after its opening quote, in a block of its own size (a scratch buffer takes the escapes). NULL on a fault. */
+/* A string after its opening quote, in the arena (a scratch buffer takes the escapes). NULL on a fault. */
 static char *take_string(struct parser *ps, size_t *len)
 {
 	static struct strbuf scratch;
@@ -149,7 +246,7 @@ static char *take_string(struct parser *ps, size_t *len)
 	scratch.len = 0;
 	if (parse_string_into(ps, &scratch) < 0)
 		return NULL;
-	s = xmalloc(scratch.len + 1);
+	s = arena_alloc(ps->arena, scratch.len + 1);
 	if (scratch.len)
 		memcpy(s, scratch.data, scratch.len);
 	s[scratch.len] = '\0';
@@ -160,8 +257,7 @@ static char *take_string(struct parser *ps, size_t *len)
 
 static bool failed(struct parser *ps, struct json *j, const char *err)
 {
-	json_free_members(j);
-	memset(j, 0, sizeof(*j));
+	memset(j, 0, sizeof(*j)); /* its parts go with the arena */
 	fail(ps, err);
 	return false;
 }
@@ -190,23 +286,20 @@ static bool parse_container(struct parser *ps, bool object, struct json *j)
 			if (!(key = take_string(ps, NULL)))
 				return failed(ps, j, NULL);
 			skip_ws(ps);
-			if (ps->p >= ps->end || *ps->p != ':') {
-				free(key);
+			if (ps->p >= ps->end || *ps->p != ':')
 				return failed(ps, j, "expected ':' after a key");
-			}
 			ps->p++;
 		}
 		if (j->n == cap) {
-			cap = cap ? cap * 2 : 8;
-			j->items = xrealloc(j->items, cap * sizeof(*j->items));
+			size_t grown = cap ? cap * 2 : 8;
+			j->items = arena_grow(ps->arena, j->items, cap * sizeof(*j->items), grown * sizeof(*j->items));
 			if (object)
-				j->keys = xrealloc(j->keys, cap * sizeof(*j->keys));
+				j->keys = arena_grow(ps->arena, j->keys, cap * sizeof(*j->keys), grown * sizeof(*j->keys));
+			cap = grown;
 		}
 		memset(&j->items[j->n], 0, sizeof(j->items[0]));
-		if (!parse_value(ps, &j->items[j->n])) {
-			free(key);
+		if (!parse_value(ps, &j->items[j->n]))
 			return failed(ps, j, NULL);
-		}
 		if (object)
 			j->keys[j->n] = key;
 		j->n++;
@@ -223,6 +316,11 @@ static bool parse_container(struct parser *ps, bool object, struct json *j)
 		return failed(ps, j, ps->p >= ps->end ? "the line ends inside a value (truncated?)"
 						      : object ? "expected ',' or '}'" : "expected ',' or ']'");
 	}
+}
+
+static bool number_char(char c)
+{
+	return (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.' || c == 'e' || c == 'E';
 }
 
 static bool parse_value(struct parser *ps, struct json *j)
@@ -262,8 +360,25 @@ static bool parse_value(struct parser *ps, struct json *j)
 		size_t n = 0;
 		bool is_int = true;
 
-		while (ps->p + n < ps->end && n < sizeof(num) - 1 && ps->p[n] && strchr("+-0123456789.eE", ps->p[n])) {
-			if (strchr(".eE", ps->p[n]))
+		/* Most numbers of a trace are small integers: read at once, without a copy or strtoll. */
+		{
+			const char *q = ps->p + (ps->p < ps->end && *ps->p == '-');
+			unsigned long long v = 0;
+			int digits = 0;
+
+			while (q < ps->end && *q >= '0' && *q <= '9' && digits < 18)
+				v = v * 10 + (unsigned)(*q++ - '0'), digits++;
+			if (digits && (q == ps->end || !number_char(*q)) && (digits == 1 || ps->p[*ps->p == '-'] != '0')) {
+				j->type = JSON_NUMBER;
+				j->i = *ps->p == '-' ? -(long long)v : (long long)v;
+				j->num = (double)j->i;
+				j->is_int = true;
+				ps->p = q;
+				return true;
+			}
+		}
+		while (ps->p + n < ps->end && n < sizeof(num) - 1 && number_char(ps->p[n])) {
+			if (ps->p[n] == '.' || ps->p[n] == 'e' || ps->p[n] == 'E')
 				is_int = false;
 			n++;
 		}
@@ -272,7 +387,7 @@ static bool parse_value(struct parser *ps, struct json *j)
 		memcpy(num, ps->p, n);
 		num[n] = '\0';
 		j->type = JSON_NUMBER;
-		if (is_int) { /* most numbers of a trace: no strtod (past long long, strtod below says what it is) */
+		if (is_int) { /* past 18 digits: strtoll (past long long, strtod below says what it is) */
 			errno = 0;
 			j->i = strtoll(num, &endp, 10);
 			if (!*endp && endp != num && !errno) {
@@ -298,42 +413,37 @@ static bool parse_value(struct parser *ps, struct json *j)
 
 struct json *json_parse(const char *text, size_t len, const char **err, size_t *col)
 {
-	struct parser ps = { text, text, text + len, NULL, 0 };
-	struct json *j = xcalloc(1, sizeof(*j));
-	bool ok = parse_value(&ps, j);
+	struct arena a = { 0 };
+	struct parsed *root = arena_alloc(&a, sizeof(*root));
+	struct parser ps = { text, text, text + len, NULL, 0, &root->arena };
+	bool ok;
 
+	memset(&root->root, 0, sizeof(root->root));
+	root->arena = a;
+	ok = parse_value(&ps, &root->root);
 	if (ok) {
 		skip_ws(&ps);
 		if (ps.p != ps.end)
-			ok = failed(&ps, j, "text after the value");
+			ok = failed(&ps, &root->root, "text after the value");
 	}
 	if (!ok) {
 		*err = ps.err ? ps.err : "malformed JSON";
 		*col = (size_t)(ps.p - ps.start) + 1;
-		json_free(j);
+		json_free(&root->root);
 		return NULL;
 	}
-	return j;
+	return &root->root;
 }
 
-static void json_free_members(struct json *j)
-{
-	free(j->s);
-	for (size_t i = 0; i < j->n; i++) {
-		json_free_members(&j->items[i]);
-		if (j->keys)
-			free(j->keys[i]);
-	}
-	free(j->items);
-	free(j->keys);
-}
-
+/* j: a root json_parse returned. */
 void json_free(struct json *j)
 {
+	struct arena a;
+
 	if (!j)
 		return;
-	json_free_members(j);
-	free(j);
+	a = ((struct parsed *)((char *)j - offsetof(struct parsed, root)))->arena;
+	arena_free(&a); /* the root lives in it too */
 }
 
 const struct json *json_get(const struct json *obj, const char *key)

@@ -38,7 +38,7 @@ struct json {
 
 /* Parse one JSON text. NULL and *err (static text, with *col) on a fault. */
 struct json *json_parse(const char *text, size_t len, const char **err, size_t *col);
-void json_free(struct json *j);
+void json_free(struct json *j); /* only what json_parse returned: its values go with it */
 const struct json *json_get(const struct json *obj, const char *key);
 const char *json_str(const struct json *obj, const char *key); /* NULL unless a string */
 long long json_int(const struct json *obj, const char *key, long long dflt);
