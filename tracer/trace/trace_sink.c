@@ -251,9 +251,15 @@ void trace_open(const struct run_options *o)
 		tout_symbol(&out, "format", "picovisor-trace");
 		tout_symbol(&out, "personality", o->personality);
 		tout_begin_array(&out, "argv");
-		for (char **a = o->argv; *a; a++)
+		for (char **a = o->argv; a && *a; a++)
 			tout_string(&out, NULL, *a);
 		tout_end_array(&out);
+		if (o->nattach) { /* trace -p: running processes, their pids the real ones */
+			tout_begin_array(&out, "attached");
+			for (int i = 0; i < o->nattach; i++)
+				tout_int(&out, NULL, o->attach_pids[i]);
+			tout_end_array(&out);
+		}
 		if (getcwd(cwd, sizeof(cwd)))
 			tout_string(&out, "cwd", cwd);
 		tout_int(&out, "strsize", (long long)sink.strsize);
