@@ -805,15 +805,20 @@ int options_parse(int argc, char **argv, struct run_options *o)
 			text_flags = true;
 			break;
 		case OPT_DECODE_FDS:
+		{
 			/* strace's sets, as far as picovisor tells them apart: paths, or sockets' endpoints too */
-			if (!optarg || strcmp(optarg, "path") == 0)
-				o->fd_detail = o->fd_detail > 1 ? o->fd_detail : 1;
-			else if (strcmp(optarg, "all") == 0 || strcmp(optarg, "socket") == 0 || strcmp(optarg, "path,socket") == 0)
-				o->fd_detail = 2;
-			else if (strcmp(optarg, "none") == 0)
-				o->fd_detail = 0;
-			else
+			static const struct {
+				const char *set;
+				int detail;
+			} sets[] = { { "none", 0 }, { "path", 1 }, { "socket", 2 }, { "path,socket", 2 }, { "all", 2 } };
+			size_t k = 0;
+
+			while (optarg && k < ARRAY_SIZE(sets) && strcmp(optarg, sets[k].set) != 0)
+				k++;
+			if (optarg && k == ARRAY_SIZE(sets))
 				return usage_error("--decode-fds=%s: the sets are none, path, socket, all", optarg);
+			o->fd_detail = optarg ? sets[k].detail : 1;
+		}
 			text_flags = true;
 			break;
 		case OPT_NO_ABBREV:

@@ -83,6 +83,17 @@ static int signal_number(const char *item)
 	return 0;
 }
 
+/* strace's names of the signal= qualifier (a table: "signal" is a system call's name too). */
+static bool is_signal_qualifier(const char *q)
+{
+	static const char *const names[] = { "signal", "signals", "s" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (strcmp(q, names[i]) == 0)
+			return true;
+	return false;
+}
+
 /* -e signal=[!]SET: which deliveries are recorded (the first says which; later ones add or, with !, remove). */
 static int apply_signals(struct trace_selection *s, const char *list, bool negate, char *err, size_t errsize)
 {
@@ -230,7 +241,7 @@ int trace_selection_apply(struct trace_selection *s, const char *expr, char *err
 		values++;
 	if (strcmp(qualifier, "status") == 0)
 		return apply_status(s, values, negate, err, errsize);
-	if (strcmp(qualifier, "signal") == 0 || strcmp(qualifier, "signals") == 0 || strcmp(qualifier, "s") == 0)
+	if (is_signal_qualifier(qualifier))
 		return apply_signals(s, values, negate, err, errsize);
 	if (strcmp(qualifier, "trace") != 0 && strcmp(qualifier, "t") != 0) {
 		snprintf(err, errsize, "the qualifier '%s' is not supported: use trace=SET, status=SET or signal=SET "
