@@ -201,6 +201,35 @@ def strace_selection():
     check("trace -e signal=: an unknown signal is an error", r and r[2] == 125 and b"unknown signal" in r[1], str(r))
 
 
+def strace_small_flags():
+    """-n, -z, -Z, -S, -A: each line (or table) as strace writes it."""
+    name = "trace -n -Z: the failed calls with their numbers, as strace"
+    if not have_strace(name):
+        return
+    d = h.fresh_dir(with_file)
+    def both(flags):
+        """The openat lines of each, written to a file of its own (the program's stderr is apart)."""
+        h.run_in(d, [h.pv(), "trace", "-F", "text", "-o", "ours.txt", *flags, "-e", "trace=openat", "--", "cat", "f.txt", "nx"])
+        strace_run(d, ["-o", "theirs.txt", *flags, "-e", "trace=openat", "cat", "f.txt", "nx"])
+        read = lambda f: open(os.path.join(d, f)).read() if os.path.exists(os.path.join(d, f)) else ""
+        strip = lambda t: [re.sub(r"\)\s+= ", ") = ", re.sub(r"^\[pid +\d+\] ", "", l)) for l in t.splitlines()
+                           if "openat(" in l]
+        return strip(read("ours.txt")), strip(read("theirs.txt"))
+    a, b = both(["-n", "-Z"])
+    check(name, a and a == b and all(l.startswith("[ 257] openat(") and "= -1 " in l for l in a),
+          f"  ours {a}\n  strace {b}")
+    a, b = both(["-z"])
+    check("trace -z: the successful calls alone, as strace", a and a == b and not any("= -1" in l for l in a),
+          f"  ours {a}\n  strace {b}")
+    ours = h.run_in(d, [h.pv(), "trace", "-c", "-S", "calls", "--", "cat", "f.txt"])
+    calls = [int(l.split()[3]) for l in text(ours and ours[1]).splitlines() if re.match(r"\s*\d+\.\d+ ", l)][:-1]
+    check("trace -c -S calls: the table by calls", calls and calls == sorted(calls, reverse=True), str(calls))
+    for _ in range(2):
+        r = h.run_in(d, [h.pv(), "trace", "-A", "-o", "a.txt", "-F", "text", "--", "true"])
+    got = open(os.path.join(d, "a.txt")).read().count("+++ exited with 0 +++") if os.path.exists(os.path.join(d, "a.txt")) else 0
+    check("trace -A -o FILE: appended to", got == 2, f"{got} exits in a.txt")
+
+
 def strace_outputs():
     """-o - (standard output), -o '|COMMAND' (waited for), --no-abbrev, -k refused, JSON as before."""
     d = h.fresh_dir(with_file)
@@ -318,6 +347,12 @@ def strace_attach():
         check("trace -p: picovisor killed, the process runs on", traced not in (None, "0") and target.poll() is None
               and count(counter) > n and status_field(pid, "TracerPid") == "0",
               f"  traced by {traced}, alive {target.poll() is None}, counter {n} -> {count(counter)}")
+        pv = subprocess.Popen((h.NOBODY if h.AS_USER else []) + [h.pv(), "trace", "-q", "-p", str(pid), "-o", "/dev/null"],
+                              cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        time.sleep(0.3)
+        pv.send_signal(signal.SIGINT)
+        _, err = pv.communicate(timeout=20)
+        check("trace -q -p: no attached or detached lines", pv.returncode == 0 and b"Process" not in err, err.decode())
         r = h.run_in(d, [h.pv(), "trace", "-p", str(pid), "--policy", "ci"])
         check("trace -p with a policy is refused: an attached process is traced only",
               r and r[2] == 125 and b"never put under a policy" in r[1], str(r))
@@ -369,4 +404,4 @@ def groups(harness):
     global h
     h = harness
     return [strace_fd_decoding, strace_summary_table, strace_timestamps, strace_follow_forks, strace_path_filter,
-            strace_selection, strace_outputs, strace_attach, strace_attach_refused]
+            strace_selection, strace_small_flags, strace_outputs, strace_attach, strace_attach_refused]

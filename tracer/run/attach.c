@@ -170,7 +170,7 @@ static void explain_refusal(pid_t pid, int err)
 }
 
 /* Seize every thread of pid, until a pass over /proc/PID/task finds none new (threads it makes meanwhile). */
-static void seize_process(pid_t pid)
+static void seize_process(pid_t pid, bool quiet)
 {
 	char path[64];
 	bool added = true;
@@ -204,7 +204,8 @@ static void seize_process(pid_t pid)
 		}
 		closedir(d);
 	}
-	fprintf(stderr, "picovisor: Process %d attached\n", (int)pid);
+	if (!quiet)
+		fprintf(stderr, "picovisor: Process %d attached\n", (int)pid);
 }
 
 static void resume(struct attached *a, int sig)
@@ -308,7 +309,7 @@ static void on_stop(struct attached *a, int status)
  * with the signal it was about to be given. A group-stopped process stays
  * stopped, as it would have without picovisor.
  */
-static void detach_all(void)
+static void detach_all(bool quiet)
 {
 	for (struct attached *a = threads; a; a = a->next)
 		ptrace(PTRACE_INTERRUPT, a->t.tid, 0, 0);
@@ -343,7 +344,7 @@ static void detach_all(void)
 		if (!a)
 			a = add(tid, tgid_of(tid));
 		if (ptrace(PTRACE_DETACH, tid, 0, (long)sig) == 0 || errno == ESRCH) {
-			if (a->t.proc->tgid == tid)
+			if (a->t.proc->tgid == tid && !quiet)
 				fprintf(stderr, "picovisor: Process %d detached\n", (int)tid);
 			drop(a);
 		}
@@ -370,7 +371,7 @@ int attach_run(const struct run_options *o)
 
 	trace_open(o);
 	for (int i = 0; i < o->nattach; i++)
-		seize_process(o->attach_pids[i]);
+		seize_process(o->attach_pids[i], o->quiet_attach);
 	setitimer(ITIMER_REAL, &tick, NULL);
 	while (nthreads > 0 && !stop_requested) {
 		int status;
@@ -398,7 +399,7 @@ int attach_run(const struct run_options *o)
 		on_stop(a, status);
 	}
 	if (nthreads > 0)
-		detach_all();
+		detach_all(o->quiet_attach);
 	setitimer(ITIMER_REAL, &(struct itimerval){ { 0, 0 }, { 0, 0 } }, NULL);
 	trace_close(0);
 	return 0;

@@ -13,6 +13,7 @@
 
 #include "nt.h"
 #include "options.h"
+#include "../trace/summary_table.h"
 #include "util.h"
 
 void options_usage(FILE *out)
@@ -132,6 +133,14 @@ void options_usage(FILE *out)
 	      "                      TCP:[127.0.0.1:41236->127.0.0.1:80]\n"
 	      "  --no-abbrev         environments and long argv arrays in full (strace's -v: in\n"
 	      "                      picovisor -v is --verbose)\n"
+	      "  -S, --summary-sort-by ORDER  the table's order: time (the default), calls, errors,\n"
+	      "                      name, nothing\n"
+	      "  -w, --summary-wall-clock  accepted: the table's times are wall-clock times always\n"
+	      "  -z, --successful-only  only calls that succeeded (-e status=successful)\n"
+	      "  -Z, --failed-only   only calls that failed (-e status=failed)\n"
+	      "  -n, --syscall-number  each call's number before its name, [ 257] openat(...)\n"
+	      "  -A, --output-append-mode  -o FILE (and -ff's files) are appended to\n"
+	      "  -q                  no \"Process N attached\" and \"detached\" lines (-p)\n"
 	      "  -k, --stack-trace   refused: this picovisor is not built with -k support\n"
 	      "\n"
 	      "Sandbox options of run and trace (docs/policy.md):\n"
@@ -547,6 +556,13 @@ int options_parse(int argc, char **argv, struct run_options *o)
 		{ "decode-fds", optional_argument, NULL, OPT_DECODE_FDS },
 		{ "no-abbrev", no_argument, NULL, OPT_NO_ABBREV },
 		{ "stack-trace", no_argument, NULL, 'k' },
+		{ "stack-traces", no_argument, NULL, 'k' },
+		{ "successful-only", no_argument, NULL, 'z' },
+		{ "failed-only", no_argument, NULL, 'Z' },
+		{ "output-append-mode", no_argument, NULL, 'A' },
+		{ "summary-wall-clock", no_argument, NULL, 'w' },
+		{ "syscall-number", no_argument, NULL, 'n' },
+		{ "summary-sort-by", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -624,7 +640,7 @@ int options_parse(int argc, char **argv, struct run_options *o)
 	}
 	optind = 2;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+vho:F:e:s:fp:cCtrTP:yk", longopts, &li)) != -1) {
+	while ((c = getopt_long(argc, argv, "+vho:F:e:s:fp:cCtrTP:ykzZAwnqS:", longopts, &li)) != -1) {
 		switch (c) {
 		case OPT_PERSONALITY:
 			if (strcmp(optarg, "linux") == 0 || strcmp(optarg, "sandbox") == 0)
@@ -824,6 +840,29 @@ int options_parse(int argc, char **argv, struct run_options *o)
 		case OPT_NO_ABBREV:
 			o->no_abbrev = true;
 			break;
+		case 'z':
+		case 'Z':
+			add_string(&o->trace_exprs, &o->trace_nexprs, c == 'z' ? "status=successful" : "status=failed");
+			break;
+		case 'A':
+			o->trace_append = true;
+			break;
+		case 'w':
+			break; /* the summary's times are wall-clock times always */
+		case 'n':
+			o->syscall_numbers = true;
+			text_flags = true;
+			break;
+		case 'q':
+			o->quiet_attach = true;
+			break;
+		case 'S': {
+			enum summary_sort sort;
+			if (summary_sort_parse(optarg, &sort) < 0)
+				return usage_error("-S %s: the orders are time, calls, errors, name, nothing", optarg);
+			o->summary_sort = (int)sort;
+			break;
+		}
 		case 'k':
 			return usage_error("%s", "-k: this picovisor is not built with -k support (stack traces need libdw "
 						 "or libunwind; docs/trace.md)");
@@ -867,8 +906,10 @@ int options_parse(int argc, char **argv, struct run_options *o)
 	}
 	if ((format_given || o->trace_nexprs) && !o->tracing)
 		return usage_error("-F and -e are options of tracing: use picovisor trace, or run --trace FILE");
-	if ((text_flags || follow || o->nattach || o->ntrace_paths || o->no_abbrev) && o->command != CMD_TRACE)
-		return usage_error("%s", "strace's flags (-f -p -c -C -t -r -T -P -y --no-abbrev) are options of picovisor trace");
+	if ((text_flags || follow || o->nattach || o->ntrace_paths || o->no_abbrev || o->trace_append ||
+	     o->quiet_attach || o->summary_sort) && o->command != CMD_TRACE)
+		return usage_error("%s", "strace's flags (-f -p -c -C -t -r -T -P -y -n -A -q -S -z -Z --no-abbrev) are "
+					 "options of picovisor trace");
 	if (follow == 2) {
 		if (!o->trace_output || strcmp(o->trace_output, "-") == 0 || o->trace_output[0] == '|')
 			return usage_error("%s", "-ff writes FILE.PID for each process: give -o FILE");

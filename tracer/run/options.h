@@ -59,6 +59,10 @@ struct run_options {
 	int ntrace_paths;
 	int fd_detail;            /* text: fds as numbers (0), with their paths (-y: 1), sockets' endpoints too (-yy: 2) */
 	bool no_abbrev;           /* --no-abbrev: environments and long arrays in full */
+	bool trace_append;        /* -A: -o FILE is appended to */
+	bool syscall_numbers;     /* -n: each call's number before its name */
+	bool quiet_attach;        /* -q: no "Process N attached/detached" lines */
+	int summary_sort;         /* -S: enum summary_sort (tracer/trace/summary_table.h) */
 	/* summary and diff */
 	const char *trace_files[2];
 	const char *policy;       /* run --policy, policy check and show: a file or a built-in profile's name */

@@ -67,7 +67,7 @@ int summary_main(const struct run_options *o)
 
 		if (o->by_process)
 			printf("%sprocess %lld%s%s\n", i ? "\n" : "", t->pid, t->exe ? ": " : "", t->exe ? t->exe : "");
-		summary_table_print(stdout, t);
+		summary_table_print(stdout, t, SORT_TIME);
 		summary_table_free(t);
 	}
 	free(sum.tables);

@@ -21,6 +21,11 @@ static struct summary_row *row_for(struct summary_table *t, const char *name)
 	return &t->rows[t->n++];
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct summary_row *)a)->name, ((const struct summary_row *)b)->name);
+}
+
 static int by_time(const void *a, const void *b)
 {
 	const struct summary_row *x = a, *y = b;
@@ -29,16 +34,60 @@ static int by_time(const void *a, const void *b)
 		return x->seconds < y->seconds ? 1 : -1;
 	if (x->calls != y->calls)
 		return x->calls < y->calls ? 1 : -1;
-	return strcmp(x->name, y->name);
+	return by_name(a, b);
 }
 
-void summary_table_print(FILE *out, struct summary_table *t)
+static int by_calls(const void *a, const void *b)
 {
+	const struct summary_row *x = a, *y = b;
+
+	if (x->calls != y->calls)
+		return x->calls < y->calls ? 1 : -1;
+	return by_time(a, b);
+}
+
+static int by_errors(const void *a, const void *b)
+{
+	const struct summary_row *x = a, *y = b;
+
+	if (x->errors != y->errors)
+		return x->errors < y->errors ? 1 : -1;
+	return by_time(a, b);
+}
+
+int summary_sort_parse(const char *word, enum summary_sort *sort)
+{
+	static const struct {
+		const char *word;
+		enum summary_sort sort;
+	} words[] = {
+		{ "time", SORT_TIME }, { "time_total", SORT_TIME }, { "total_time", SORT_TIME },
+		{ "calls", SORT_CALLS }, { "count", SORT_CALLS }, { "errors", SORT_ERRORS }, { "error", SORT_ERRORS },
+		{ "name", SORT_NAME }, { "syscall", SORT_NAME }, { "syscall_name", SORT_NAME },
+		{ "nothing", SORT_NOTHING }, { "none", SORT_NOTHING },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		if (strcmp(word, words[i].word) == 0) {
+			*sort = words[i].sort;
+			return 0;
+		}
+	return -1;
+}
+
+void summary_table_print(FILE *out, struct summary_table *t, enum summary_sort sort)
+{
+	static int (*const order[])(const void *, const void *) = {
+		[SORT_TIME] = by_time, [SORT_CALLS] = by_calls, [SORT_ERRORS] = by_errors, [SORT_NAME] = by_name,
+		[SORT_NOTHING] = NULL,
+	};
+
 	double total = 0;
 	unsigned long calls = 0, errors = 0;
 	const char *rule = "------ ----------- ----------- --------- --------- ----------------\n";
 
-	qsort(t->rows, t->n, sizeof(*t->rows), by_time);
+	if (order[sort])
+		qsort(t->rows, t->n, sizeof(*t->rows), order[sort]);
 	for (size_t i = 0; i < t->n; i++) {
 		total += t->rows[i].seconds;
 		calls += t->rows[i].calls;

@@ -24,8 +24,18 @@ struct summary_table {
 
 /* Count one call of name (failed: it returned an error) that took seconds. */
 void summary_table_add(struct summary_table *t, const char *name, bool failed, double seconds);
-/* The table, sorted by time, with its total line. */
-void summary_table_print(FILE *out, struct summary_table *t);
+/* How rows are ordered (strace -S): by time (the default), calls, errors, name, or as they came. */
+enum summary_sort {
+	SORT_TIME,
+	SORT_CALLS,
+	SORT_ERRORS,
+	SORT_NAME,
+	SORT_NOTHING,
+};
+/* "time", "calls", "errors", "name", "nothing" (strace's -S words, and its aliases): 0, or -1 if unknown. */
+int summary_sort_parse(const char *word, enum summary_sort *sort);
+/* The table, sorted, with its total line. */
+void summary_table_print(FILE *out, struct summary_table *t, enum summary_sort sort);
 void summary_table_free(struct summary_table *t);
 
 #endif

@@ -44,7 +44,7 @@ static int open_pipe(const char *command)
 	return fds[1];
 }
 
-int trace_output_open(const char *spec, bool *shared)
+int trace_output_open(const char *spec, bool append, bool *shared)
 {
 	int fd;
 
@@ -52,7 +52,7 @@ int trace_output_open(const char *spec, bool *shared)
 	if (spec && spec[0] == '|')
 		return open_pipe(spec + 1);
 	if (spec && strcmp(spec, "-") != 0) {
-		fd = open(spec, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		fd = open(spec, O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC), 0666);
 		if (fd < 0)
 			die("cannot write the trace to %s: %s", spec, strerror(errno));
 		return fd;
@@ -109,7 +109,7 @@ static struct process_file *slot_of(pid_t tgid)
 	return &files[i];
 }
 
-int trace_output_process_fd(const char *base, pid_t tgid)
+int trace_output_process_fd(const char *base, pid_t tgid, bool append)
 {
 	struct process_file *f = slot_of(tgid);
 
@@ -117,7 +117,7 @@ int trace_output_process_fd(const char *base, pid_t tgid)
 		char *path = xasprintf("%s.%d", base, (int)tgid);
 
 		/* A pid the run saw end and come back (reused) goes on in the same file, as one more process. */
-		f->fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (f->fd == -2 ? O_TRUNC : O_APPEND), 0666);
+		f->fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (f->fd == -2 && !append ? O_TRUNC : O_APPEND), 0666);
 		if (f->fd < 0)
 			warn("cannot write the trace of process %d to %s: %s", (int)tgid, path, strerror(errno));
 		free(path);

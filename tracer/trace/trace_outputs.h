@@ -15,12 +15,15 @@
  * (standard error or output): records are then written whole at once, in
  * order with the program's own lines. Dies with a message if it cannot.
  */
-int trace_output_open(const char *spec, bool *shared);
+int trace_output_open(const char *spec, bool append, bool *shared);
 /* Close what trace_output_open opened; for a pipe, wait for its command to finish reading. */
 void trace_output_close(int fd);
 
-/* -ff: the fd of process tgid's file base.TGID, opened on first use (appended to if the pid comes back). -1 if it cannot be. */
-int trace_output_process_fd(const char *base, pid_t tgid);
+/*
+ * -ff: the fd of process tgid's file base.TGID, opened on first use (appended to if the
+ * pid comes back, or always with append). -1 if it cannot be.
+ */
+int trace_output_process_fd(const char *base, pid_t tgid, bool append);
 /* The process ended: its file is closed. */
 void trace_output_process_done(pid_t tgid);
 void trace_output_process_close_all(void);

@@ -62,6 +62,9 @@ static struct {
 	enum tout_fd_detail fd_detail; /* -y, -yy */
 	bool no_abbrev;
 	const char *per_process; /* -ff: the -o FILE each process's FILE.PID is named after */
+	bool append;             /* -A */
+	bool numbers;            /* -n */
+	enum summary_sort sort;  /* -S */
 	int64_t realtime_offset; /* CLOCK_REALTIME minus monotonic_ns() at the start, for -t */
 } sink;
 
@@ -189,7 +192,7 @@ static void text_write(struct strbuf *b, const struct tracee *t)
 {
 	sb_putc(b, '\n');
 	if (sink.per_process) {
-		int fd = trace_output_process_fd(sink.per_process, t->proc ? t->proc->tgid : t->tid);
+		int fd = trace_output_process_fd(sink.per_process, t->proc ? t->proc->tgid : t->tid, sink.append);
 		size_t done = 0;
 
 		while (fd >= 0 && done < b->len) {
@@ -234,7 +237,10 @@ void trace_open(const struct run_options *o)
 	trace_paths_set(o->trace_paths, o->ntrace_paths);
 	/* -ff: the lines go to each process's file; the summary (-C) to standard error */
 	sink.per_process = o->per_process_files ? o->trace_output : NULL;
-	sink.fd = trace_output_open(o->per_process_files ? NULL : o->trace_output, &sink.line_by_line);
+	sink.append = o->trace_append;
+	sink.numbers = o->syscall_numbers;
+	sink.sort = (enum summary_sort)o->summary_sort;
+	sink.fd = trace_output_open(o->per_process_files ? NULL : o->trace_output, sink.append, &sink.line_by_line);
 	sink.on = true;
 	sink.start_ns = monotonic_ns();
 	{
@@ -285,7 +291,7 @@ void trace_close(int main_status)
 		if (f) {
 			if (sink.summary == 2 && !sink.per_process)
 				fputc('\n', f);
-			summary_table_print(f, &sink.table);
+			summary_table_print(f, &sink.table, sink.sort);
 			fclose(f);
 		}
 		summary_table_free(&sink.table);
@@ -411,6 +417,8 @@ static void write_call(struct tracee *t, const struct trace_served *c, uint64_t 
 			summary_table_add(&sink.table, c->name, c->returned && c->failed, (double)(end - c->t0) / 1e9);
 		if (!text_prefix(&sink.rec, t, c->t0))
 			return;
+		if (sink.numbers)
+			sb_printf(&sink.rec, "[%4ld] ", c->nr);
 		sb_puts(&sink.rec, c->name);
 		sb_putc(&sink.rec, '(');
 		text_tout_init(&o, &sink.rec, FORMAT_TEXT);
