@@ -334,6 +334,11 @@ def strace_attach():
         check("trace -p -o FILE: a JSON trace whose start names the attached pid, its calls with the real pid",
               recs and recs[0].get("attached") == [pid] and recs[-1].get("type") == "end"
               and any(r.get("name") == "rename" and r.get("pid") == pid for r in recs), str(recs[:2]))
+        import ci_tests
+        v = ci_tests.validator("trace")
+        bad = [ci_tests.first_error(v, r) for r in recs if ci_tests.first_error(v, r)] if v else []
+        if v:
+            check("trace -p -o FILE: every record as docs/trace.schema.json says", recs and not bad, str(bad[:3]))
         # picovisor killed outright: the process must run on (no PTRACE_O_EXITKILL on an attached process)
         pv = subprocess.Popen((h.NOBODY if h.AS_USER else []) + [h.pv(), "trace", "-p", str(pid), "-o", "/dev/null"],
                               cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
