@@ -354,6 +354,7 @@ void trace_call_begin(struct tracee *t, enum abi abi, const tracee_regs *regs)
 	c->have_args = false;
 	c->entry_args.len = 0;
 	c->argv.len = 0;
+	c->path_hit = false;
 	c->t0 = monotonic_ns();
 	clock_gettime(CLOCK_REALTIME_COARSE, &c->t0_fs);
 	if (!regs)
@@ -363,7 +364,6 @@ void trace_call_begin(struct tracee *t, enum abi abi, const tracee_regs *regs)
 	for (int i = 0; i < 6; i++)
 		c->args[i] = regs_arg(regs, abi, i);
 	e = entry_of(abi, c->nr);
-	c->path_hit = false;
 	if (e && trace_paths_active() && syscall_decoded_at_entry(e))
 		c->path_hit = trace_paths_touched(t->tid, e, c->args, false, 0); /* what the call destroys */
 	if (e && syscall_decoded_at_entry(e)) {

@@ -140,6 +140,18 @@ void decode_fd(struct tout *o, const char *key, pid_t tid, int *pidfd, long fd)
 		/* -y names the object (a socket as socket:[inode]); -yy asks the socket its endpoints too */
 		if (o->fd_detail != TOUT_FD_NUMBER &&
 		    fd_target(tid, o->fd_detail == TOUT_FD_PATH ? NULL : pidfd, fdi, target, sizeof(target)) == 0) {
+			size_t n = strlen(target);
+			char link[64], raw[64];
+			ssize_t r;
+
+			/* A socket without names (a socketpair's): its inode, as strace -yy shows it (text only:
+			 * inodes differ between runs, and the JSON target is what diff compares). */
+			snprintf(link, sizeof(link), "/proc/%d/fd/%d", tid, fdi);
+			if (n >= 3 && strcmp(target + n - 3, ":[]") == 0 && (r = readlink(link, raw, sizeof(raw) - 1)) > 8) {
+				raw[r] = '\0';
+				if (strncmp(raw, "socket:[", 8) == 0)
+					snprintf(target + n - 3, sizeof(target) - (n - 3), ":[%lu]", strtoul(raw + 8, NULL, 10));
+			}
 			char buf[sizeof(target) + 32];
 			snprintf(buf, sizeof(buf), "%d<%s>", fdi, target);
 			tout_symbol(o, key, buf);
