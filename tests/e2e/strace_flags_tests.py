@@ -290,8 +290,21 @@ def status_field(pid, name):
     return None
 
 
+def yama_scope():
+    try:
+        return int(open("/proc/sys/kernel/yama/ptrace_scope").read())
+    except (OSError, ValueError):
+        return None
+
+
 def strace_attach():
     """-p PID: every thread traced, then on SIGINT detached, the process running on as before (no filter left)."""
+    scope = yama_scope()
+    if scope == 3 or (h.AS_USER and scope in (1, 2)):
+        h.report("trace -p: attach, trace every thread, detach", None,
+                 f"kernel.yama.ptrace_scope is {scope}: this user may not attach to a process it did not start "
+                 "(strace_attach_refused checks the refusal)")
+        return
     d = h.fresh_dir(None)
     target, counter = start_target(d)
     pid = target.pid
@@ -389,12 +402,11 @@ def strace_attach_refused():
     finally:
         root_proc.kill()
         root_proc.wait()
-    scope = "/proc/sys/kernel/yama/ptrace_scope"
-    if not os.path.exists(scope):
+    level = yama_scope()
+    if level is None:
         h.report("trace -p: Yama's ptrace_scope refusal is explained", None, "the kernel has no Yama LSM")
         return
-    level = open(scope).read().strip()
-    if level == "0":
+    if level == 0:
         h.report("trace -p: Yama's ptrace_scope refusal is explained", None, "kernel.yama.ptrace_scope is 0")
         return
     target, _ = start_target(d)
