@@ -250,6 +250,8 @@ def strace_outputs():
     lines = [l for l in call_lines(text(r and r[1]), "execve") if "/bin/true" in l]
     check("trace without --no-abbrev: the environment as a count, as strace", lines and "vars */" in lines[0],
           "\n".join(lines))
+    r = h.run_in(d, [h.pv(), "trace", "-f", "--seccomp-bpf", "-w", "-e", "trace=openat", "--", "cat", "f.txt"])
+    check("trace -f --seccomp-bpf -w: accepted", r and r[2] == 0 and call_lines(text(r[1]), "openat"), str(r))
     r = h.run_in(d, [h.pv(), "trace", "-k", "--", "true"])
     check("trace -k: refused clearly", r and r[2] == 125 and b"not built with -k support" in r[1], str(r))
     r = h.run_in(d, [h.pv(), "trace", "-o", "t.jsonl", "--", "cat", "f.txt"])

@@ -141,6 +141,8 @@ void options_usage(FILE *out)
 	      "  -n, --syscall-number  each call's number before its name, [ 257] openat(...)\n"
 	      "  -A, --output-append-mode  -o FILE (and -ff's files) are appended to\n"
 	      "  -q                  no \"Process N attached\" and \"detached\" lines (-p)\n"
+	      "  --seccomp-bpf       accepted: calls not selected never stop a program picovisor\n"
+	      "                      starts (with -p every call stops)\n"
 	      "  -k, --stack-trace   refused: this picovisor is not built with -k support\n"
 	      "\n"
 	      "Sandbox options of run and trace (docs/policy.md):\n"
@@ -508,6 +510,7 @@ enum {
 	OPT_OUTPUT_SEPARATELY,
 	OPT_DECODE_FDS,
 	OPT_NO_ABBREV,
+	OPT_SECCOMP_BPF,
 };
 
 int options_parse(int argc, char **argv, struct run_options *o)
@@ -562,6 +565,7 @@ int options_parse(int argc, char **argv, struct run_options *o)
 		{ "output-append-mode", no_argument, NULL, 'A' },
 		{ "summary-wall-clock", no_argument, NULL, 'w' },
 		{ "syscall-number", no_argument, NULL, 'n' },
+		{ "seccomp-bpf", no_argument, NULL, OPT_SECCOMP_BPF },
 		{ "summary-sort-by", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -849,6 +853,8 @@ int options_parse(int argc, char **argv, struct run_options *o)
 			break;
 		case 'w':
 			break; /* the summary's times are wall-clock times always */
+		case OPT_SECCOMP_BPF:
+			break; /* a program picovisor starts stops only at the selected calls always */
 		case 'n':
 			o->syscall_numbers = true;
 			text_flags = true;
