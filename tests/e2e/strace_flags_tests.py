@@ -404,6 +404,21 @@ def strace_attach_refused():
     finally:
         root_proc.kill()
         root_proc.wait()
+    # A process of one's own uid that made itself non-dumpable (as ssh-agent and gpg-agent do): the kernel
+    # refuses ptrace to its owner without CAP_SYS_PTRACE, and picovisor must not get around that.
+    secret = subprocess.Popen(h.NOBODY + [PYTHON, "-c", "import ctypes, time; ctypes.CDLL(None).prctl(4, 0, 0, 0, 0); "
+                                          "print('ready', flush=True); time.sleep(30)"],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        ready = secret.stdout.readline() == b"ready\n"
+        native = h.run_in(d, ["strace", "-p", str(secret.pid)], timeout=10) if shutil.which("strace") else None
+        r = h.run_in(d, [h.pv(), "trace", "-p", str(secret.pid)], timeout=10)
+        check("trace -p: a non-dumpable process of one's own uid is refused, as the kernel refuses strace -p",
+              ready and r and r[2] == 125 and b"not permitted" in r[1] and status_field(secret.pid, "TracerPid") == "0"
+              and (native is None or native[2] != 0), f"  ready {ready}\n  picovisor {r}\n  strace {native}")
+    finally:
+        secret.kill()
+        secret.wait()
     level = yama_scope()
     if level is None:
         h.report("trace -p: Yama's ptrace_scope refusal is explained", None, "the kernel has no Yama LSM")
