@@ -58,18 +58,17 @@ static struct attached *find(pid_t tid)
 
 static struct pico_process *process_of(pid_t tgid)
 {
+	struct pico_process *p;
+
 	for (struct attached *a = threads; a; a = a->next)
 		if (a->t.proc && a->t.proc->tgid == tgid)
 			return a->t.proc;
-	{
-		struct pico_process *p = xcalloc(1, sizeof(*p));
-
-		p->tgid = tgid;
-		p->vpid = tgid;
-		p->pidfd = -1;
-		p->pers = &personality_linux; /* named in JSON records; its hooks are never called */
-		return p;
-	}
+	p = xcalloc(1, sizeof(*p));
+	p->tgid = tgid;
+	p->vpid = tgid;
+	p->pidfd = -1;
+	p->pers = &personality_linux; /* named in JSON records; its hooks are never called */
+	return p;
 }
 
 /* The process a thread belongs to, from /proc (a thread seized or reported before its creation event). */

@@ -178,12 +178,14 @@ static bool text_prefix(struct strbuf *b, const struct tracee *t, uint64_t at)
 	b->len = 0;
 	if (sink.summary == 1)
 		return false;
-	if (sink.per_process && t->vtid != vpid)
-		sb_printf(b, "[tid %d] ", t->vtid);
-	else if (t->vtid == vpid && !sink.per_process)
+	if (sink.per_process) {
+		if (t->vtid != vpid)
+			sb_printf(b, "[tid %d] ", t->vtid);
+	} else if (t->vtid == vpid) {
 		sb_printf(b, "[pid %d] ", vpid);
-	else if (!sink.per_process)
+	} else {
 		sb_printf(b, "[pid %d tid %d] ", vpid, t->vtid);
+	}
 	text_time(b, at);
 	return true;
 }
@@ -198,10 +200,13 @@ static void text_write(struct strbuf *b, const struct tracee *t)
 		while (fd >= 0 && done < b->len) {
 			ssize_t n = write(fd, b->data + done, b->len - done);
 
-			if (n > 0)
+			if (n > 0) {
 				done += (size_t)n;
-			else if (n < 0 && errno != EINTR)
+			} else if (n < 0 && errno != EINTR) {
+				if (!sink.write_errno)
+					sink.write_errno = errno; /* said at the end, as for the one output */
 				break;
+			}
 		}
 		return;
 	}
