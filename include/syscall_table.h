@@ -29,7 +29,7 @@ enum {
 	SC_PATH_OUT = 1u << 6, /* returns a path without taking one (getcwd): path translation names it in the guest view */
 	SC_DIRENTS = 1u << 7,  /* lists a directory (getdents): path translation adds the mappings' names */
 	CL_FILE = 1u << 8,     /* %file: takes a path */
-	CL_DESC = 1u << 9,     /* %desc: takes or makes a file descriptor */
+	CL_DESC = 1u << 9,     /* %desc: takes or makes a file descriptor (socket calls are %network only, as in strace) */
 	CL_NETWORK = 1u << 10, /* %network */
 	CL_PROCESS = 1u << 11, /* %process: creation, exec, exit, wait, kill */
 	CL_SIGNAL = 1u << 12,  /* %signal */

@@ -28,6 +28,7 @@ struct trace_selection {
 	bool trace_set_given;              /* a trace= expression was applied */
 	uint8_t nr[ABI_COUNT][1024 / 8];   /* bit per syscall number, per ABI */
 	unsigned status;                   /* STATUS_* bits of the results to record */
+	uint64_t signals;                  /* -e signal=: bit N-1 for signal N, whose deliveries are recorded */
 };
 
 enum {
@@ -41,6 +42,7 @@ enum {
 void trace_selection_all(struct trace_selection *s);
 int trace_selection_apply(struct trace_selection *s, const char *expr, char *err, size_t errsize);
 bool trace_selection_has(const struct trace_selection *s, enum abi abi, long nr);
+bool trace_selection_has_signal(const struct trace_selection *s, int sig);
 
 /* Open the output named in the options (dies with a message if it cannot). */
 void trace_open(const struct run_options *o);

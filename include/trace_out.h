@@ -30,6 +30,13 @@ enum trace_format {
 
 #define TOUT_MAX_DEPTH 16
 
+/* How text shows an fd (JSON records always carry its target): strace -yy's way is the default. */
+enum tout_fd_detail {
+	TOUT_FD_ENDPOINTS, /* 3</etc/passwd>, sockets as TCP:[local->peer] (strace -yy) */
+	TOUT_FD_PATH,      /* 3</etc/passwd>, sockets as socket:[inode] (strace -y) */
+	TOUT_FD_NUMBER,    /* 3 (strace without -y) */
+};
+
 struct tout {
 	struct strbuf *b;
 	enum trace_format fmt;
@@ -38,6 +45,9 @@ struct tout {
 	bool need_comma[TOUT_MAX_DEPTH];
 	/* text: keys are shown inside structs but not for a call's positional arguments */
 	bool positional[TOUT_MAX_DEPTH];
+	/* text only, set after tout_init (trace -y, -yy, --no-abbrev): */
+	enum tout_fd_detail fd_detail;
+	bool no_abbrev; /* environments and long argv arrays in full */
 };
 
 void tout_init(struct tout *o, struct strbuf *b, enum trace_format fmt);

@@ -120,11 +120,20 @@ def completions():
     got = bash_complete(b, ["picovisor", ""])
     check("bash completes the subcommands", {"run", "trace", "summary", "diff", "policy", "doctor"} <= got, str(got))
     run_section = helptext.split("Options of run and trace:")[1].split("Options of summary and diff:")[0]
+    # strace's flags are trace's own section: run neither offers nor takes them
+    strace_section = run_section.split("Options of trace that strace users know")[1].split("Sandbox options")[0]
+    run_section = run_section.replace(strace_section, "")
     run_options = set(re.findall(r"^  (?:-\w, )?(--[a-z][a-z-]*)", run_section, re.M))
     got = bash_complete(b, ["picovisor", "run", "--"])
     check("bash completes every option of run that --help lists", run_options and run_options - {"--trace", "--output",
           "--format"} <= got, f"  missing: {sorted(run_options - got)}")
     check("bash does not offer trace's -o/--output to run", "--output" not in got, str(sorted(got)))
+    strace_options = set(re.findall(r"^  (?:-\w, )?(--[a-z][a-z-]*)", strace_section, re.M))
+    check("bash does not offer trace's strace flags to run", strace_options and not strace_options & got,
+          str(sorted(strace_options & got)))
+    got = bash_complete(b, ["picovisor", "trace", "--"])
+    check("bash completes trace's strace flags", strace_options and strace_options <= got,
+          f"  missing: {sorted(strace_options - got)}")
     got = bash_complete(b, ["picovisor", "run", "--policy", ""])
     check("bash completes profile names after --policy", {"ci", "strict", "none"} <= got, str(got))
     got = bash_complete(b, ["picovisor", "trace", "-e", "opena"])

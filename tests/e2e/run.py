@@ -47,6 +47,7 @@ import races_tests
 import sandbox_tests
 import dist_tests
 import seccomp_tests
+import strace_flags_tests
 import tracing
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -563,6 +564,7 @@ def main():
     groups += tracing.groups(sys.modules[__name__]) + [traced_real_tools]
     groups += diff_tests.groups(sys.modules[__name__])
     groups += diff_noise_tests.groups(sys.modules[__name__])
+    groups += strace_flags_tests.groups(sys.modules[__name__])
     groups += cosched_tests.groups(sys.modules[__name__])
     groups += policy_tests.groups(sys.modules[__name__])
     groups += sandbox_tests.groups(sys.modules[__name__])

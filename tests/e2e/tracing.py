@@ -235,9 +235,9 @@ def trace_select():
     check("trace -e: unknown names are an error", r and r[2] == 125 and b"unknown system call 'nosuchcall'" in r[1], str(r))
     r = h.run_in(h.fresh_dir(None), [h.pv(), "trace", "-e", "trace=%nosuch", "--", "true"])
     check("trace -e: unknown classes are an error", r and r[2] == 125 and b"unknown class" in r[1], str(r))
-    r = h.run_in(h.fresh_dir(None), [h.pv(), "trace", "-e", "trace=openat", "--", h.prog("decoders")])
+    r = h.run_in(h.fresh_dir(None), [h.pv(), "trace", "-T", "-e", "trace=openat", "--", h.prog("decoders")])
     lines = [l for l in r[1].decode(errors="replace").splitlines() if "openat(" in l] if r else []
-    check("trace -F text: strace-like lines on stderr",
+    check("trace -F text: strace-like lines on stderr (-T: the time in the call)",
              any(re.fullmatch(r'\[pid 1\] openat\(AT_FDCWD, "missing\.txt", O_RDONLY\) = -1 ENOENT \(No such file or directory\) <\d+\.\d{6}>', l) for l in lines),
              "\n".join(lines))
     d = h.fresh_dir(None)

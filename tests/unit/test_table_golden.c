@@ -89,7 +89,11 @@ Test(table_golden, i386_rows_as_before)
 		cr_expect_eq(e->flags & ~(uint64_t)SC_AFFINITY_SET, golden_i386[g].flags, "i386 %s: flags %#llx, were %#llx",
 			     e->name, (unsigned long long)e->flags, (unsigned long long)golden_i386[g].flags);
 		cr_expect_eq((e->flags & SC_AFFINITY_SET) != 0, strcmp(e->name, "sched_setaffinity") == 0, "i386 %s", e->name);
-		cr_expect_eq(syscall_classes(ABI_I386, e), golden_i386[g].classes, "i386 %s: trace classes", e->name);
+		/* %desc later left the socket calls, which strace counts as %network only (trace -e trace=%desc). */
+		cr_expect_eq(syscall_classes(ABI_I386, e),
+			     golden_i386[g].classes & CL_NETWORK ? golden_i386[g].classes & ~(uint32_t)CL_DESC
+								 : golden_i386[g].classes,
+			     "i386 %s: trace classes", e->name);
 		cr_expect_eq(syscall_nargs(e), 0, "i386 %s: traced with raw arguments", e->name);
 	}
 }

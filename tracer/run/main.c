@@ -17,6 +17,7 @@
 #include "arch.h"
 #include "cli_docs.h"
 #include "doctor.h"
+#include "attach.h"
 #include "event_loop.h"
 #include "host_needs.h"
 #include "landlock_rules.h"
@@ -255,6 +256,8 @@ int main(int argc, char **argv)
 	rc = other_command(&o);
 	if (rc >= 0)
 		return rc;
+	if (o.nattach) /* trace -p: processes already running, traced only (attach.h) */
+		return attach_run(&o);
 	host_needs_check();
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		die("libelf is unusable: %s", elf_errmsg(-1));

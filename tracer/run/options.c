@@ -13,12 +13,14 @@
 
 #include "nt.h"
 #include "options.h"
+#include "../trace/summary_table.h"
 #include "util.h"
 
 void options_usage(FILE *out)
 {
 	fputs("Usage: picovisor run [OPTIONS] [--] PROGRAM [ARG...]\n"
 	      "       picovisor trace [-o FILE] [-F jsonl|text] [-e EXPR]... [-s SIZE] [OPTIONS] [--] PROGRAM [ARG...]\n"
+	      "       picovisor trace -p PID [-p PID]... [OPTIONS]\n"
 	      "       picovisor summary [--by-process] TRACE\n"
 	      "       picovisor diff [--json] [--ignore REGEX]... TRACE_A TRACE_B\n"
 	      "       picovisor policy check|show FILE|PROFILE\n"
@@ -83,19 +85,65 @@ void options_usage(FILE *out)
 	      "                      second, which makes each stop several times cheaper; the\n"
 	      "                      program still sees its own CPU affinity)\n"
 	      "  --trace FILE        (run) record a JSON Lines trace to FILE, as trace -o FILE does\n"
-	      "  -o, --output FILE   (trace) write the trace to FILE instead of standard error\n"
-	      "  -F, --format FMT    jsonl (the default with -o or --trace) or text (strace-like, the\n"
-	      "                      default on standard error)\n"
+	      "  -o, --output FILE   (trace) write the trace to FILE instead of standard error; '-' is\n"
+	      "                      standard output, '|COMMAND' a pipe to sh -c COMMAND\n"
+	      "  -F, --format FMT    jsonl (the default with -o FILE or --trace) or text (strace-like,\n"
+	      "                      the default on standard error and output, with -o '|COMMAND'\n"
+	      "                      and with any of strace's output flags below)\n"
 	      "  -e EXPR             what to trace, like strace: [trace=][!]SET, SET a comma list of\n"
 	      "                      names, %file %desc %network %process %signal %ipc %memory %creds\n"
 	      "                      %clock, /REGEX, all, none ('?name' ignores unknown names); or\n"
-	      "                      status=[!]successful,failed,unfinished. Repeatable; the first\n"
-	      "                      trace= sets what is traced, later ones add (or with ! remove).\n"
-	      "                      Calls not selected run without stopping (seccomp decides).\n"
+	      "                      status=[!]successful,failed,unfinished; or signal=[!]SET, the\n"
+	      "                      signals whose delivery is shown (SIGINT or INT or 2, all, none).\n"
+	      "                      Repeatable; the first trace= sets what is traced, later ones add\n"
+	      "                      (or with ! remove). Calls not selected run without stopping\n"
+	      "                      (seccomp decides).\n"
 	      "  -s, --string-limit SIZE  bytes of each buffer shown (default 32); paths are whole\n"
 	      "  --chdir DIR         the program starts in DIR (relative to the launch directory; with\n"
 	      "                      --map, a guest path); a relative PROGRAM with a / is found there\n"
 	      "  -h, --help          show this help and exit\n"
+	      "\n"
+	      "Options of trace that strace users know, with strace's meaning (docs/trace.md has\n"
+	      "strace's every option and what picovisor offers for it):\n"
+	      "  -f, --follow-forks  accepted: picovisor always follows every process and thread;\n"
+	      "                      twice (-ff) is --output-separately\n"
+	      "  --output-separately  with -o FILE, the text of each process in FILE.PID (its\n"
+	      "                      real pid), its lines without the [pid N] prefix\n"
+	      "  -p, --attach PID    trace the running process PID and all its threads instead of a\n"
+	      "                      PROGRAM (repeatable), until they end or picovisor gets SIGINT,\n"
+	      "                      SIGTERM, SIGHUP or SIGQUIT: then it detaches and leaves them\n"
+	      "                      running. It attaches as you, so the kernel decides (the owner,\n"
+	      "                      Yama's ptrace_scope): you trace what you could ptrace anyway.\n"
+	      "                      An attached process is traced only: never put under a policy,\n"
+	      "                      a personality or a seccomp filter it did not start with, and\n"
+	      "                      every call stops (slower than a program picovisor starts).\n"
+	      "                      Exit status 0, or 125 if it cannot attach\n"
+	      "  -c, --summary-only  no lines: at the end a table of calls, errors and time per call\n"
+	      "                      (the time between the call's entry and exit, strace -w's)\n"
+	      "  -C, --summary       the lines, then the table\n"
+	      "  -t                  each line starts with the time of day; -tt with microseconds;\n"
+	      "                      -ttt as seconds since the epoch with microseconds\n"
+	      "  -r, --relative-timestamps  each line starts with the time since the previous\n"
+	      "                      line's call began\n"
+	      "  -T, --syscall-times  each call's line ends with the time spent in it, <0.000012>\n"
+	      "  -P, --trace-path PATH  only calls that touch PATH: by a path argument, by an fd\n"
+	      "                      argument open on it, or by the fd they return; repeatable\n"
+	      "  -y, --decode-fds    fds with their paths, 3</etc/passwd> (sockets as socket:[N]);\n"
+	      "                      twice (-yy, --decode-fds=all) sockets with their endpoints,\n"
+	      "                      TCP:[127.0.0.1:41236->127.0.0.1:80]\n"
+	      "  --no-abbrev         environments and long argv arrays in full (strace's -v: in\n"
+	      "                      picovisor -v is --verbose)\n"
+	      "  -S, --summary-sort-by ORDER  the table's order: time (the default), calls, errors,\n"
+	      "                      name, nothing\n"
+	      "  -w, --summary-wall-clock  accepted: the table's times are wall-clock times always\n"
+	      "  -z, --successful-only  only calls that succeeded (-e status=successful)\n"
+	      "  -Z, --failed-only   only calls that failed (-e status=failed)\n"
+	      "  -n, --syscall-number  each call's number before its name, [ 257] openat(...)\n"
+	      "  -A, --output-append-mode  -o FILE (and -ff's files) are appended to\n"
+	      "  -q                  no \"Process N attached\" and \"detached\" lines (-p)\n"
+	      "  --seccomp-bpf       accepted: calls not selected never stop a program picovisor\n"
+	      "                      starts (with -p every call stops)\n"
+	      "  -k, --stack-trace   refused: this picovisor is not built with -k support\n"
 	      "\n"
 	      "Sandbox options of run and trace (docs/policy.md):\n"
 	      "  --policy FILE|NAME  run under a policy file or a built-in profile: ci (read the\n"
@@ -157,6 +205,8 @@ void options_usage(FILE *out)
 	      "  picovisor run --policy ci --on-violation log -- make check\n"
 	      "  picovisor run --map /work=$PWD --tmp /tmp -- make -C /work test\n"
 	      "  picovisor trace -e trace=%file -o a.jsonl -- make test\n"
+	      "  picovisor trace -f -tt -T -y -e trace=%network -- curl -s example.org\n"
+	      "  picovisor trace -p 1234 -c\n"
 	      "  picovisor summary a.jsonl\n"
 	      "  picovisor diff a.jsonl b.jsonl\n"
 	      "  picovisor run --drive D:=/srv/data -- ./tool.exe D:\\in.txt\n"
@@ -436,46 +486,96 @@ static int add_override(struct run_options *o, const char *option, const char *v
 	return 0;
 }
 
+/* Codes of the long options without a short letter (above any char, so that strace's letters stay free). */
+enum {
+	OPT_PERSONALITY = 256,
+	OPT_DRIVE,
+	OPT_NT_BUILD,
+	OPT_KERNEL_LOADER,
+	OPT_TRACE,
+	OPT_NO_COSCHEDULE,
+	OPT_POLICY,
+	OPT_OVERRIDE,
+	OPT_CLEARENV,
+	OPT_FAIL_ON_VIOLATION,
+	OPT_SEE_ALL,
+	OPT_CHDIR,
+	OPT_REPORT,
+	OPT_ANNOTATE,
+	OPT_QUIET,
+	OPT_TTY,
+	OPT_KEEP_TMPDIR,
+	OPT_KEEP_FD,
+	OPT_REQUIRE_LANDLOCK,
+	OPT_NO_LANDLOCK,
+	OPT_VERSION,
+	OPT_OUTPUT_SEPARATELY,
+	OPT_DECODE_FDS,
+	OPT_NO_ABBREV,
+	OPT_SECCOMP_BPF,
+};
+
 int options_parse(int argc, char **argv, struct run_options *o)
 {
 	static const struct option longopts[] = {
-		{ "personality", required_argument, NULL, 'P' },
-		{ "drive", required_argument, NULL, 'D' },
-		{ "nt-build", required_argument, NULL, 'N' },
-		{ "kernel-loader", no_argument, NULL, 'K' },
+		{ "personality", required_argument, NULL, OPT_PERSONALITY },
+		{ "drive", required_argument, NULL, OPT_DRIVE },
+		{ "nt-build", required_argument, NULL, OPT_NT_BUILD },
+		{ "kernel-loader", no_argument, NULL, OPT_KERNEL_LOADER },
 		{ "verbose", no_argument, NULL, 'v' },
-		{ "trace", required_argument, NULL, 'T' },
-		{ "no-coschedule", no_argument, NULL, 'C' },
-		{ "policy", required_argument, NULL, 'p' },
-		{ "path", required_argument, NULL, 'S' },
-		{ "net", required_argument, NULL, 'S' },
-		{ "limit", required_argument, NULL, 'S' },
-		{ "on-violation", required_argument, NULL, 'S' },
-		{ "map", required_argument, NULL, 'S' },
-		{ "tmp", required_argument, NULL, 'S' },
-		{ "setenv", required_argument, NULL, 'S' },
-		{ "unsetenv", required_argument, NULL, 'S' },
-		{ "keep-env", required_argument, NULL, 'S' },
-		{ "clearenv", no_argument, NULL, 'E' },
-		{ "fail-on-violation", no_argument, NULL, 'X' },
-		{ "see-all-refusals", no_argument, NULL, 'Y' },
-		{ "chdir", required_argument, NULL, 'd' },
-		{ "report", required_argument, NULL, 'R' },
-		{ "annotate", required_argument, NULL, 'A' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "tty", no_argument, NULL, 't' },
-		{ "keep-tmpdir", no_argument, NULL, 'k' },
-		{ "keep-fd", required_argument, NULL, 'f' },
-		{ "require-landlock", no_argument, NULL, 'L' },
-		{ "no-landlock", no_argument, NULL, 'W' },
+		{ "trace", required_argument, NULL, OPT_TRACE },
+		{ "no-coschedule", no_argument, NULL, OPT_NO_COSCHEDULE },
+		{ "policy", required_argument, NULL, OPT_POLICY },
+		{ "path", required_argument, NULL, OPT_OVERRIDE },
+		{ "net", required_argument, NULL, OPT_OVERRIDE },
+		{ "limit", required_argument, NULL, OPT_OVERRIDE },
+		{ "on-violation", required_argument, NULL, OPT_OVERRIDE },
+		{ "map", required_argument, NULL, OPT_OVERRIDE },
+		{ "tmp", required_argument, NULL, OPT_OVERRIDE },
+		{ "setenv", required_argument, NULL, OPT_OVERRIDE },
+		{ "unsetenv", required_argument, NULL, OPT_OVERRIDE },
+		{ "keep-env", required_argument, NULL, OPT_OVERRIDE },
+		{ "clearenv", no_argument, NULL, OPT_CLEARENV },
+		{ "fail-on-violation", no_argument, NULL, OPT_FAIL_ON_VIOLATION },
+		{ "see-all-refusals", no_argument, NULL, OPT_SEE_ALL },
+		{ "chdir", required_argument, NULL, OPT_CHDIR },
+		{ "report", required_argument, NULL, OPT_REPORT },
+		{ "annotate", required_argument, NULL, OPT_ANNOTATE },
+		{ "quiet", no_argument, NULL, OPT_QUIET },
+		{ "tty", no_argument, NULL, OPT_TTY },
+		{ "keep-tmpdir", no_argument, NULL, OPT_KEEP_TMPDIR },
+		{ "keep-fd", required_argument, NULL, OPT_KEEP_FD },
+		{ "require-landlock", no_argument, NULL, OPT_REQUIRE_LANDLOCK },
+		{ "no-landlock", no_argument, NULL, OPT_NO_LANDLOCK },
 		{ "output", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, 'F' },
 		{ "string-limit", required_argument, NULL, 's' },
+		{ "follow-forks", no_argument, NULL, 'f' },
+		{ "output-separately", no_argument, NULL, OPT_OUTPUT_SEPARATELY },
+		{ "attach", required_argument, NULL, 'p' },
+		{ "summary-only", no_argument, NULL, 'c' },
+		{ "summary", no_argument, NULL, 'C' },
+		{ "relative-timestamps", no_argument, NULL, 'r' },
+		{ "syscall-times", no_argument, NULL, 'T' },
+		{ "trace-path", required_argument, NULL, 'P' },
+		{ "decode-fds", optional_argument, NULL, OPT_DECODE_FDS },
+		{ "no-abbrev", no_argument, NULL, OPT_NO_ABBREV },
+		{ "stack-trace", no_argument, NULL, 'k' },
+		{ "stack-traces", no_argument, NULL, 'k' },
+		{ "successful-only", no_argument, NULL, 'z' },
+		{ "failed-only", no_argument, NULL, 'Z' },
+		{ "output-append-mode", no_argument, NULL, 'A' },
+		{ "summary-wall-clock", no_argument, NULL, 'w' },
+		{ "syscall-number", no_argument, NULL, 'n' },
+		{ "seccomp-bpf", no_argument, NULL, OPT_SECCOMP_BPF },
+		{ "summary-sort-by", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
+		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool format_given = false;
+	bool text_flags = false; /* an strace flag that shapes the text output was given */
+	int follow = 0;          /* -f 1, -ff 2 */
 	int c, li = -1;
 
 	memset(o, 0, sizeof(*o));
@@ -546,9 +646,9 @@ int options_parse(int argc, char **argv, struct run_options *o)
 	}
 	optind = 2;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+vho:F:e:s:", longopts, &li)) != -1) {
+	while ((c = getopt_long(argc, argv, "+vho:F:e:s:fp:cCtrTP:ykzZAwnqS:", longopts, &li)) != -1) {
 		switch (c) {
-		case 'P':
+		case OPT_PERSONALITY:
 			if (strcmp(optarg, "linux") == 0 || strcmp(optarg, "sandbox") == 0)
 				o->personality = strcmp(optarg, "linux") == 0 ? "linux" : "sandbox";
 			else if (strcmp(optarg, "nt") == 0)
@@ -557,7 +657,7 @@ int options_parse(int argc, char **argv, struct run_options *o)
 				return usage_error("unknown personality '%s': the personalities are linux, sandbox, nt",
 						   optarg);
 			break;
-		case 'D': {
+		case OPT_DRIVE: {
 			char err[PATH_MAX + 128];
 			if (strlen(optarg) < 3 || optarg[1] != ':' || optarg[2] != '=')
 				return usage_error("--drive wants X:=HOSTDIR (a drive letter, ':=', a host directory), not '%s'",
@@ -566,7 +666,7 @@ int options_parse(int argc, char **argv, struct run_options *o)
 				return usage_error("--drive %s: %s", optarg, err);
 			break;
 		}
-		case 'N': {
+		case OPT_NT_BUILD: {
 			enum nt_build b;
 			if (nt_build_parse(optarg, &b) < 0)
 				return usage_error("--nt-build %s: the Windows builds served are 19045 (Windows 10 22H2, the "
@@ -574,67 +674,67 @@ int options_parse(int argc, char **argv, struct run_options *o)
 			nt_build_select(b);
 			break;
 		}
-		case 'K':
+		case OPT_KERNEL_LOADER:
 			o->kernel_loader = true;
 			break;
-		case 'C':
+		case OPT_NO_COSCHEDULE:
 			o->coschedule = false;
 			break;
-		case 'p':
+		case OPT_POLICY:
 			if (o->policy)
 				return usage_error("--policy given twice ('%s' and '%s'): one policy a run", o->policy,
 						   optarg);
 			o->policy = optarg;
 			o->sandbox = true;
 			break;
-		case 'S': {
+		case OPT_OVERRIDE: {
 			int rc = add_override(o, longopts[li].name, optarg);
 			if (rc)
 				return rc;
 			o->sandbox = true;
 			break;
 		}
-		case 'E':
-		case 'X':
-		case 'Y': {
-			int rc = add_override(o, c == 'E' ? "clearenv" : c == 'X' ? "fail-on-violation" : "see-all-refusals", "");
+		case OPT_CLEARENV:
+		case OPT_FAIL_ON_VIOLATION:
+		case OPT_SEE_ALL: {
+			int rc = add_override(o, c == OPT_CLEARENV ? "clearenv" : c == OPT_FAIL_ON_VIOLATION ? "fail-on-violation" : "see-all-refusals", "");
 			if (rc)
 				return rc;
 			o->sandbox = true;
 			break;
 		}
-		case 'd':
+		case OPT_CHDIR:
 			if (!optarg[0])
 				return usage_error("%s", "--chdir wants a directory");
 			o->chdir = optarg;
 			break;
-		case 'R':
+		case OPT_REPORT:
 			o->report_file = optarg;
 			break;
-		case 'A':
+		case OPT_ANNOTATE:
 			if (strcmp(optarg, "github") != 0)
 				return usage_error("--annotate %s: the one format is github (GitHub Actions workflow commands)",
 						   optarg);
 			o->annotate_github = true;
 			break;
-		case 'q':
+		case OPT_QUIET:
 			o->quiet = true;
 			break;
-		case 't':
+		case OPT_TTY:
 			o->share_tty = true;
 			break;
-		case 'k':
+		case OPT_KEEP_TMPDIR:
 			o->keep_tmpdir = true;
 			break;
-		case 'L':
+		case OPT_REQUIRE_LANDLOCK:
 			o->require_landlock = true;
 			o->sandbox = true;
 			break;
-		case 'W':
+		case OPT_NO_LANDLOCK:
 			o->no_landlock = true;
 			o->sandbox = true;
 			break;
-		case 'f': {
+		case OPT_KEEP_FD: {
 			char *end;
 			long v = strtol(optarg, &end, 10);
 			if (end == optarg || *end || v < 3 || v > 1048576)
@@ -650,7 +750,7 @@ int options_parse(int argc, char **argv, struct run_options *o)
 		case 'v':
 			o->verbose++;
 			break;
-		case 'T':
+		case OPT_TRACE:
 			if (o->command != CMD_RUN)
 				return usage_error("--trace FILE is an option of run; trace takes -o FILE");
 			o->tracing = true;
@@ -681,10 +781,103 @@ int options_parse(int argc, char **argv, struct run_options *o)
 			o->trace_strsize = (size_t)v;
 			break;
 		}
+		case 'f':
+			follow++;
+			break;
+		case OPT_OUTPUT_SEPARATELY:
+			follow = 2;
+			break;
+		case 'p': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (end == optarg || *end || v < 1 || v > INT_MAX)
+				return usage_error("-p wants a process id, not '%s'", optarg);
+			o->attach_pids = xrealloc(o->attach_pids, sizeof(pid_t) * (size_t)(o->nattach + 1));
+			o->attach_pids[o->nattach++] = (pid_t)v;
+			break;
+		}
+		case 'c':
+		case 'C':
+			if (o->summary && o->summary != (c == 'c' ? 1 : 2))
+				return usage_error("%s", "-c (the summary alone) and -C (the summary after the calls) exclude each other");
+			o->summary = c == 'c' ? 1 : 2;
+			text_flags = true;
+			break;
+		case 't':
+			if (o->timestamps < 3)
+				o->timestamps++;
+			text_flags = true;
+			break;
+		case 'r':
+			o->relative_times = true;
+			text_flags = true;
+			break;
+		case 'T':
+			o->syscall_times = true;
+			text_flags = true;
+			break;
+		case 'P':
+			if (!optarg[0])
+				return usage_error("%s", "-P wants a path");
+			add_string(&o->trace_paths, &o->ntrace_paths, optarg);
+			break;
+		case 'y':
+			if (o->fd_detail < 2)
+				o->fd_detail++;
+			text_flags = true;
+			break;
+		case OPT_DECODE_FDS:
+		{
+			/* strace's sets, as far as picovisor tells them apart: paths, or sockets' endpoints too */
+			static const struct {
+				const char *set;
+				int detail;
+			} sets[] = { { "none", 0 }, { "path", 1 }, { "socket", 2 }, { "path,socket", 2 }, { "all", 2 } };
+			size_t k = 0;
+
+			while (optarg && k < ARRAY_SIZE(sets) && strcmp(optarg, sets[k].set) != 0)
+				k++;
+			if (optarg && k == ARRAY_SIZE(sets))
+				return usage_error("--decode-fds=%s: the sets are none, path, socket, all", optarg);
+			o->fd_detail = optarg ? sets[k].detail : 1;
+		}
+			text_flags = true;
+			break;
+		case OPT_NO_ABBREV:
+			o->no_abbrev = true;
+			break;
+		case 'z':
+		case 'Z':
+			add_string(&o->trace_exprs, &o->trace_nexprs, c == 'z' ? "status=successful" : "status=failed");
+			break;
+		case 'A':
+			o->trace_append = true;
+			break;
+		case 'w':
+			break; /* the summary's times are wall-clock times always */
+		case OPT_SECCOMP_BPF:
+			break; /* a program picovisor starts stops only at the selected calls always */
+		case 'n':
+			o->syscall_numbers = true;
+			text_flags = true;
+			break;
+		case 'q':
+			o->quiet_attach = true;
+			break;
+		case 'S': {
+			enum summary_sort sort;
+			if (summary_sort_parse(optarg, &sort) < 0)
+				return usage_error("-S %s: the orders are time, calls, errors, name, nothing", optarg);
+			o->summary_sort = (int)sort;
+			break;
+		}
+		case 'k':
+			return usage_error("%s", "-k: this picovisor is not built with -k support (stack traces need libdw "
+						 "or libunwind; docs/trace.md)");
 		case 'h':
 			o->command = CMD_HELP;
 			return 0;
-		case 'V':
+		case OPT_VERSION:
 			o->command = CMD_VERSION;
 			return 0;
 		case '?':
@@ -721,8 +914,33 @@ int options_parse(int argc, char **argv, struct run_options *o)
 	}
 	if ((format_given || o->trace_nexprs) && !o->tracing)
 		return usage_error("-F and -e are options of tracing: use picovisor trace, or run --trace FILE");
+	if ((text_flags || follow || o->nattach || o->ntrace_paths || o->no_abbrev || o->trace_append ||
+	     o->quiet_attach || o->summary_sort) && o->command != CMD_TRACE)
+		return usage_error("%s", "strace's flags (-f -p -c -C -t -r -T -P -y -n -A -q -S -z -Z --no-abbrev) are "
+					 "options of picovisor trace");
+	if (follow == 2) {
+		if (!o->trace_output || strcmp(o->trace_output, "-") == 0 || o->trace_output[0] == '|')
+			return usage_error("%s", "-ff writes FILE.PID for each process: give -o FILE");
+		o->per_process_files = true;
+		text_flags = true;
+	}
+	/* strace's output flags want strace's output: text, unless -F says otherwise (then they are an error). */
+	if (text_flags && format_given && o->trace_format == FORMAT_JSONL)
+		return usage_error("%s", "-ff -c -C -t -r -T -y shape the text output; a JSON Lines trace records "
+					 "times, durations and fd targets always (use picovisor summary for the table)");
 	if (!format_given)
-		o->trace_format = o->trace_output ? FORMAT_JSONL : FORMAT_TEXT;
+		o->trace_format = o->trace_output && !text_flags && strcmp(o->trace_output, "-") != 0 &&
+					  o->trace_output[0] != '|'
+				  ? FORMAT_JSONL
+				  : FORMAT_TEXT;
+	if (o->nattach) {
+		if (optind < argc)
+			return usage_error("%s", "-p traces running processes: give a PROGRAM or -p PID, not both");
+		if (o->sandbox || o->kernel_loader || o->chdir || strcmp(o->personality, "linux") != 0 || o->require_nt)
+			return usage_error("%s", "-p traces a process as it runs: an attached process is never put under a "
+						 "policy, a personality or a --chdir it did not start with");
+		return 0;
+	}
 	if (optind >= argc)
 		return usage_error("no program given: use 'picovisor %s -- PROGRAM [ARG...]'", argv[1]);
 	o->argv = argv + optind;

@@ -47,6 +47,22 @@ struct run_options {
 	size_t trace_strsize;     /* -s: bytes of each buffer shown */
 	char **trace_exprs;       /* -e, in order */
 	int trace_nexprs;
+	/* strace's flags that shape the text output and the selection (docs/trace.md has the table). */
+	bool per_process_files;   /* -ff with -o FILE: FILE.PID per process */
+	pid_t *attach_pids;       /* -p PID, --attach PID: trace running processes (attach.h) instead of a program */
+	int nattach;
+	int summary;              /* -c: 1, the summary table only; -C: 2, the table after the usual output */
+	int timestamps;           /* -t 1, -tt 2, -ttt 3 */
+	bool relative_times;      /* -r: the time since the previous call's entry */
+	bool syscall_times;       /* -T: the time spent in each call */
+	char **trace_paths;       /* -P PATH: only calls touching these paths (or fds open on them) */
+	int ntrace_paths;
+	int fd_detail;            /* text: fds as numbers (0), with their paths (-y: 1), sockets' endpoints too (-yy: 2) */
+	bool no_abbrev;           /* --no-abbrev: environments and long arrays in full */
+	bool trace_append;        /* -A: -o FILE is appended to */
+	bool syscall_numbers;     /* -n: each call's number before its name */
+	bool quiet_attach;        /* -q: no "Process N attached/detached" lines */
+	int summary_sort;         /* -S: enum summary_sort (tracer/trace/summary_table.h) */
 	/* summary and diff */
 	const char *trace_files[2];
 	const char *policy;       /* run --policy, policy check and show: a file or a built-in profile's name */

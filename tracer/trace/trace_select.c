@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "arch.h"
+#include "decode.h"
 #include "trace.h"
 #include "util.h"
 
@@ -55,6 +57,68 @@ void trace_selection_all(struct trace_selection *s)
 	s->any = true;
 	set_all(s, true);
 	s->status = STATUS_ALL;
+	s->signals = ~0ull;
+}
+
+bool trace_selection_has_signal(const struct trace_selection *s, int sig)
+{
+	return sig < 1 || sig > 64 || ((s->signals >> (sig - 1)) & 1);
+}
+
+/* A signal by name (SIGINT or INT, SIGRTMIN+N) or number: 1..64, or 0. */
+static int signal_number(const char *item)
+{
+	char *end;
+	long v = strtol(item, &end, 10);
+
+	if (end != item && !*end)
+		return v >= 1 && v <= 64 ? (int)v : 0;
+	for (int sig = 1; sig <= 64; sig++) {
+		char name[32];
+
+		signal_name(sig, name, sizeof(name));
+		if (strcasecmp(item, name) == 0 || strcasecmp(item, name + 3) == 0)
+			return sig;
+	}
+	return 0;
+}
+
+/* strace's names of the signal= qualifier (a table: "signal" is a system call's name too). */
+static bool is_signal_qualifier(const char *q)
+{
+	static const char *const names[] = { "signal", "signals", "s" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (strcmp(q, names[i]) == 0)
+			return true;
+	return false;
+}
+
+/* -e signal=[!]SET: which deliveries are recorded (the first says which; later ones add or, with !, remove). */
+static int apply_signals(struct trace_selection *s, const char *list, bool negate, char *err, size_t errsize)
+{
+	uint64_t bits = 0;
+	char *copy = xstrdup(list), *save = NULL;
+	int rc = 0;
+
+	for (char *item = strtok_r(copy, ",", &save); item && rc == 0; item = strtok_r(NULL, ",", &save)) {
+		int sig;
+
+		if (strcmp(item, "all") == 0)
+			bits = ~0ull;
+		else if (strcmp(item, "none") == 0)
+			;
+		else if ((sig = signal_number(item)) > 0)
+			bits |= 1ull << (sig - 1);
+		else {
+			snprintf(err, errsize, "unknown signal '%s' (a name such as SIGINT or INT, or a number 1-64)", item);
+			rc = -1;
+		}
+	}
+	free(copy);
+	if (rc == 0)
+		s->signals = negate ? ~bits : bits;
+	return rc;
 }
 
 /* Mark every call that one item names: a name, %class, /regex, all or none. 0 or -1 with err. */
@@ -177,8 +241,11 @@ int trace_selection_apply(struct trace_selection *s, const char *expr, char *err
 		values++;
 	if (strcmp(qualifier, "status") == 0)
 		return apply_status(s, values, negate, err, errsize);
+	if (is_signal_qualifier(qualifier))
+		return apply_signals(s, values, negate, err, errsize);
 	if (strcmp(qualifier, "trace") != 0 && strcmp(qualifier, "t") != 0) {
-		snprintf(err, errsize, "the qualifier '%s' is not supported: use trace=SET or status=SET", qualifier);
+		snprintf(err, errsize, "the qualifier '%s' is not supported: use trace=SET, status=SET or signal=SET "
+				       "(docs/trace.md lists strace's others)", qualifier);
 		return -1;
 	}
 	if (!values[0]) {

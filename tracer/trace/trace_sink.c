@@ -19,7 +19,10 @@
 #include "nt.h"
 #include "../run/options.h"
 #include "personality.h"
+#include "summary_table.h"
 #include "trace.h"
+#include "trace_outputs.h"
+#include "trace_paths.h"
 #include "util.h"
 
 struct trace_call {
@@ -34,6 +37,7 @@ struct trace_call {
 	long ret;
 	struct strbuf entry_args; /* "args" decoded at entry: memory an exec replaces */
 	struct strbuf argv;       /* the exec's argv, for its exec event */
+	bool path_hit;            /* -P: the call touched a selected path at its entry (an fd it closes, an exec's path) */
 };
 
 static struct {
@@ -48,6 +52,20 @@ static struct {
 	uint64_t start_ns;
 	uint64_t seq;
 	struct strbuf rec;
+	/* strace's text flags (docs/trace.md) */
+	int summary;            /* -c 1: the table alone; -C 2: the table after the lines */
+	struct summary_table table;
+	int timestamps;         /* -t 1, -tt 2, -ttt 3: the wall clock at each call's entry */
+	bool relative;          /* -r: the time since the previous line's */
+	uint64_t last_line_ns;
+	bool syscall_times;     /* -T */
+	enum tout_fd_detail fd_detail; /* -y, -yy */
+	bool no_abbrev;
+	const char *per_process; /* -ff: the -o FILE each process's FILE.PID is named after */
+	bool append;             /* -A */
+	bool numbers;            /* -n */
+	enum summary_sort sort;  /* -S */
+	int64_t realtime_offset; /* CLOCK_REALTIME minus monotonic_ns() at the start, for -t */
 } sink;
 
 bool trace_enabled(void)
@@ -117,22 +135,90 @@ static void end_record(struct tout *o)
 	put_record(&sink.rec);
 }
 
-/* Text lines start like strace -f's: which process (and thread) made the call. */
-static void text_prefix(struct strbuf *b, const struct tracee *t)
+/* -t, -tt, -ttt and -r: when the line's call (or event) began, as strace writes it. */
+static void text_time(struct strbuf *b, uint64_t at)
+{
+	if (sink.timestamps) {
+		int64_t wall = sink.realtime_offset + (int64_t)at;
+		time_t sec = (time_t)(wall / 1000000000);
+		long usec = (long)(wall % 1000000000 / 1000);
+		struct tm tm;
+		char hms[32];
+
+		if (sink.timestamps >= 3) {
+			sb_printf(b, "%lld.%06ld ", (long long)sec, usec);
+		} else {
+			localtime_r(&sec, &tm);
+			strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
+			if (sink.timestamps == 2)
+				sb_printf(b, "%s.%06ld ", hms, usec);
+			else
+				sb_printf(b, "%s ", hms);
+		}
+	}
+	if (sink.relative) {
+		uint64_t d = sink.last_line_ns && at > sink.last_line_ns ? at - sink.last_line_ns : 0;
+
+		sb_printf(b, "%6llu.%06llu ", (unsigned long long)(d / 1000000000u),
+			  (unsigned long long)(d % 1000000000u / 1000u));
+		if (at > sink.last_line_ns)
+			sink.last_line_ns = at;
+	}
+}
+
+/*
+ * Text lines start like strace -f's: which process (and thread) made the call,
+ * then the time the flags ask for. false: no line is written (-c: the table alone).
+ * With -ff a process's own file needs no pid: its threads' lines name the thread.
+ */
+static bool text_prefix(struct strbuf *b, const struct tracee *t, uint64_t at)
 {
 	int vpid = t->proc ? t->proc->vpid : 0;
 
 	b->len = 0;
-	if (t->vtid == vpid)
+	if (sink.summary == 1)
+		return false;
+	if (sink.per_process) {
+		if (t->vtid != vpid)
+			sb_printf(b, "[tid %d] ", t->vtid);
+	} else if (t->vtid == vpid) {
 		sb_printf(b, "[pid %d] ", vpid);
-	else
+	} else {
 		sb_printf(b, "[pid %d tid %d] ", vpid, t->vtid);
+	}
+	text_time(b, at);
+	return true;
 }
 
-static void text_write(struct strbuf *b)
+static void text_write(struct strbuf *b, const struct tracee *t)
 {
 	sb_putc(b, '\n');
+	if (sink.per_process) {
+		int fd = trace_output_process_fd(sink.per_process, t->proc ? t->proc->tgid : t->tid, sink.append);
+		size_t done = 0;
+
+		while (fd >= 0 && done < b->len) {
+			ssize_t n = write(fd, b->data + done, b->len - done);
+
+			if (n > 0) {
+				done += (size_t)n;
+			} else if (n < 0 && errno != EINTR) {
+				if (!sink.write_errno)
+					sink.write_errno = errno; /* said at the end, as for the one output */
+				break;
+			}
+		}
+		return;
+	}
 	put_record(b);
+}
+
+/* A text tout for a call's arguments or result, abbreviated as -y, -yy and --no-abbrev say. */
+static void text_tout_init(struct tout *o, struct strbuf *b, enum trace_format fmt)
+{
+	tout_init(o, b, fmt);
+	o->fd_detail = sink.fd_detail;
+	o->no_abbrev = sink.no_abbrev;
 }
 
 void trace_open(const struct run_options *o)
@@ -147,19 +233,27 @@ void trace_open(const struct run_options *o)
 			die_status(EXIT_PV_FAILED, "bad -e expression '%s': %s", o->trace_exprs[i], err);
 	sink.fmt = o->trace_format;
 	sink.strsize = o->trace_strsize;
-	if (o->trace_output) {
-		sink.fd = open(o->trace_output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-		if (sink.fd < 0)
-			die("cannot write the trace to %s: %s", o->trace_output, strerror(errno));
-	} else {
-		/* stderr, shared with the program: whole lines, in order with what it writes */
-		sink.fd = fcntl(2, F_DUPFD_CLOEXEC, 3);
-		if (sink.fd < 0)
-			die("cannot write the trace to standard error: %s", strerror(errno));
-		sink.line_by_line = true;
-	}
+	sink.summary = o->summary;
+	sink.timestamps = o->timestamps;
+	sink.relative = o->relative_times;
+	sink.syscall_times = o->syscall_times;
+	sink.fd_detail = o->fd_detail >= 2 ? TOUT_FD_ENDPOINTS : o->fd_detail == 1 ? TOUT_FD_PATH : TOUT_FD_NUMBER;
+	sink.no_abbrev = o->no_abbrev;
+	trace_paths_set(o->trace_paths, o->ntrace_paths);
+	/* -ff: the lines go to each process's file; the summary (-C) to standard error */
+	sink.per_process = o->per_process_files ? o->trace_output : NULL;
+	sink.append = o->trace_append;
+	sink.numbers = o->syscall_numbers;
+	sink.sort = (enum summary_sort)o->summary_sort;
+	sink.fd = trace_output_open(o->per_process_files ? NULL : o->trace_output, sink.append, &sink.line_by_line);
 	sink.on = true;
 	sink.start_ns = monotonic_ns();
+	{
+		struct timespec now;
+
+		clock_gettime(CLOCK_REALTIME, &now);
+		sink.realtime_offset = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec - (int64_t)sink.start_ns;
+	}
 	if (sink.fmt == FORMAT_JSONL) {
 		struct tout out;
 		char cwd[PATH_MAX];
@@ -168,9 +262,15 @@ void trace_open(const struct run_options *o)
 		tout_symbol(&out, "format", "picovisor-trace");
 		tout_symbol(&out, "personality", o->personality);
 		tout_begin_array(&out, "argv");
-		for (char **a = o->argv; *a; a++)
+		for (char **a = o->argv; a && *a; a++)
 			tout_string(&out, NULL, *a);
 		tout_end_array(&out);
+		if (o->nattach) { /* trace -p: running processes, their pids the real ones */
+			tout_begin_array(&out, "attached");
+			for (int i = 0; i < o->nattach; i++)
+				tout_int(&out, NULL, o->attach_pids[i]);
+			tout_end_array(&out);
+		}
 		if (getcwd(cwd, sizeof(cwd)))
 			tout_string(&out, "cwd", cwd);
 		tout_int(&out, "strsize", (long long)sink.strsize);
@@ -189,10 +289,23 @@ void trace_close(int main_status)
 		decode_wait_status(&out, "status", main_status);
 		end_record(&out);
 	}
+	if (sink.summary) {
+		FILE *f = fdopen(dup(sink.fd), "w");
+
+		flush_pending();
+		if (f) {
+			if (sink.summary == 2 && !sink.per_process)
+				fputc('\n', f);
+			summary_table_print(f, &sink.table, sink.sort);
+			fclose(f);
+		}
+		summary_table_free(&sink.table);
+	}
 	flush_pending();
 	if (sink.write_errno)
 		warn("writing the trace failed: %s; it is incomplete", strerror(sink.write_errno));
-	close(sink.fd);
+	trace_output_close(sink.fd);
+	trace_output_process_close_all();
 	sink.on = false;
 	sb_free(&sink.rec);
 	sb_free(&sink.pending);
@@ -246,6 +359,7 @@ void trace_call_begin(struct tracee *t, enum abi abi, const tracee_regs *regs)
 	c->have_args = false;
 	c->entry_args.len = 0;
 	c->argv.len = 0;
+	c->path_hit = false;
 	c->t0 = monotonic_ns();
 	clock_gettime(CLOCK_REALTIME_COARSE, &c->t0_fs);
 	if (!regs)
@@ -255,6 +369,8 @@ void trace_call_begin(struct tracee *t, enum abi abi, const tracee_regs *regs)
 	for (int i = 0; i < 6; i++)
 		c->args[i] = regs_arg(regs, abi, i);
 	e = entry_of(abi, c->nr);
+	if (e && trace_paths_active() && syscall_decoded_at_entry(e))
+		c->path_hit = trace_paths_touched(t->tid, e, c->args, false, 0); /* what the call destroys */
 	if (e && syscall_decoded_at_entry(e)) {
 		/* What the call destroys (the image, the fd) must be described now. */
 		struct decode_ctx d = {
@@ -263,7 +379,7 @@ void trace_call_begin(struct tracee *t, enum abi abi, const tracee_regs *regs)
 		struct tout o;
 
 		memcpy(d.args, c->args, sizeof(d.args));
-		tout_init(&o, &c->entry_args, sink.fmt);
+		text_tout_init(&o, &c->entry_args, sink.fmt);
 		o.need_comma[0] = true; /* it follows other members of the record */
 		decode_args(&o, &d);
 		/* The exec event repeats argv (the first K_ARGV argument). */
@@ -302,20 +418,26 @@ static void write_call(struct tracee *t, const struct trace_served *c, uint64_t 
 	struct tout o;
 
 	if (sink.fmt == FORMAT_TEXT) {
-		text_prefix(&sink.rec, t);
+		if (sink.summary)
+			summary_table_add(&sink.table, c->name, c->returned && c->failed, (double)(end - c->t0) / 1e9);
+		if (!text_prefix(&sink.rec, t, c->t0))
+			return;
+		if (sink.numbers)
+			sb_printf(&sink.rec, "[%4ld] ", c->nr);
 		sb_puts(&sink.rec, c->name);
 		sb_putc(&sink.rec, '(');
-		tout_init(&o, &sink.rec, FORMAT_TEXT);
+		text_tout_init(&o, &sink.rec, FORMAT_TEXT);
 		c->args(&o, c->ctx);
 		sb_puts(&sink.rec, ") = ");
 		if (c->returned) {
-			tout_init(&o, &sink.rec, FORMAT_TEXT);
+			text_tout_init(&o, &sink.rec, FORMAT_TEXT);
 			c->result(&o, c->ctx);
 		} else {
 			sb_puts(&sink.rec, "?");
 		}
-		put_duration(" <", end - c->t0, ">");
-		text_write(&sink.rec);
+		if (sink.syscall_times)
+			put_duration(" <", end - c->t0, ">");
+		text_write(&sink.rec, t);
 		return;
 	}
 	begin_record(&o, "syscall", t, end);
@@ -399,6 +521,9 @@ static void emit_call(struct tracee *t, bool returned, long ret, const tracee_re
 	else if (exit_regs)
 		for (int i = 0; i < 6; i++)
 			rec.d.args[i] = regs_arg(exit_regs, c->abi, i);
+	if (trace_paths_active() && !c->path_hit && !trace_paths_touched(t->tid, e, rec.d.args, returned, ret))
+		return;
+	record.failed = returned && ret < 0 && ret >= -4095;
 	if (returned && ret >= 0)
 		rec.created = open_created(t, e, rec.d.args, ret, &c->t0_fs);
 	write_call(t, &record, end);
@@ -408,7 +533,9 @@ void trace_call_served(struct tracee *t, const struct trace_served *c)
 {
 	unsigned status = !c->returned ? STATUS_UNFINISHED : c->failed ? STATUS_FAILED : STATUS_SUCCESSFUL;
 
-	if (!sink.on || !trace_selection_has(&sink.sel, c->abi, c->nr) || !(sink.sel.status & status))
+	/* -P: an NT service's handles are not paths picovisor looks up: none is shown */
+	if (!sink.on || !trace_selection_has(&sink.sel, c->abi, c->nr) || !(sink.sel.status & status) ||
+	    trace_paths_active())
 		return;
 	write_call(t, c, monotonic_ns());
 }
@@ -486,10 +613,11 @@ void trace_spawn(const struct tracee *child, const struct tracee *parent, bool t
 	if (!sink.on)
 		return;
 	if (sink.fmt == FORMAT_TEXT) {
-		text_prefix(&sink.rec, child);
+		if (!text_prefix(&sink.rec, child, monotonic_ns()))
+			return;
 		sb_printf(&sink.rec, "+++ %s of pid %d +++", thread ? "new thread" : "new process",
 			  parent->proc ? parent->proc->vpid : 0);
-		text_write(&sink.rec);
+		text_write(&sink.rec, child);
 		return;
 	}
 	begin_record(&o, "spawn", child, monotonic_ns());
@@ -515,11 +643,12 @@ void trace_exec(struct tracee *t)
 		path = exe;
 	}
 	if (sink.fmt == FORMAT_TEXT) {
-		text_prefix(&sink.rec, t);
+		if (!text_prefix(&sink.rec, t, monotonic_ns()))
+			return;
 		sb_puts(&sink.rec, "+++ exec ");
 		sb_puts(&sink.rec, path);
 		sb_puts(&sink.rec, " +++");
-		text_write(&sink.rec);
+		text_write(&sink.rec, t);
 		return;
 	}
 	begin_record(&o, "exec", t, monotonic_ns());
@@ -557,9 +686,10 @@ void trace_violation(struct tracee *t, const char *json, const char *text)
 	if (!sink.on)
 		return;
 	if (sink.fmt == FORMAT_TEXT) {
-		text_prefix(&sink.rec, t);
+		if (!text_prefix(&sink.rec, t, monotonic_ns()))
+			return;
 		sb_printf(&sink.rec, "--- violation: %s ---", text);
-		text_write(&sink.rec);
+		text_write(&sink.rec, t);
 		return;
 	}
 	begin_record(&o, "violation", t, monotonic_ns());
@@ -575,18 +705,19 @@ void trace_signal(struct tracee *t, int sig)
 	char name[32], code[32];
 	bool have;
 
-	if (!sink.on)
+	if (!sink.on || !trace_selection_has_signal(&sink.sel, sig))
 		return;
 	have = ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) == 0;
 	signal_name(sig, name, sizeof(name));
 	if (sink.fmt == FORMAT_TEXT) {
-		text_prefix(&sink.rec, t);
+		if (!text_prefix(&sink.rec, t, monotonic_ns()))
+			return;
 		sb_printf(&sink.rec, "--- %s", name);
 		if (have)
 			sb_printf(&sink.rec, " {si_code=%s, si_pid=%d}", si_code_name(sig, si.si_code, code, sizeof(code)),
 				  si.si_pid);
 		sb_puts(&sink.rec, " ---");
-		text_write(&sink.rec);
+		text_write(&sink.rec, t);
 		return;
 	}
 	begin_record(&o, "signal", t, monotonic_ns());
@@ -613,7 +744,8 @@ void trace_exit(const struct tracee *t, int status, bool whole_process)
 	if (sink.fmt == FORMAT_TEXT) {
 		char sig[32];
 
-		text_prefix(&sink.rec, t);
+		if (!text_prefix(&sink.rec, t, monotonic_ns()))
+			return;
 		if (!whole_process)
 			sb_puts(&sink.rec, "+++ thread exited +++");
 		else if (WIFSIGNALED(status))
@@ -625,7 +757,9 @@ void trace_exit(const struct tracee *t, int status, bool whole_process)
 			sb_printf(&sink.rec, " (NTSTATUS %#x%s%s)", t->proc->nt_status,
 				  nt_status_name(t->proc->nt_status) ? " " : "",
 				  nt_status_name(t->proc->nt_status) ? nt_status_name(t->proc->nt_status) : "");
-		text_write(&sink.rec);
+		text_write(&sink.rec, t);
+		if (whole_process && sink.per_process)
+			trace_output_process_done(t->proc ? t->proc->tgid : t->tid);
 		return;
 	}
 	begin_record(&o, "exit", t, monotonic_ns());

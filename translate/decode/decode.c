@@ -24,6 +24,7 @@
 #include "util.h"
 
 enum { MAX_ARRAY = 32 }; /* iovec and argv elements shown, like strace's -X default */
+enum { MAX_ARRAY_NO_ABBREV = 4096 }; /* --no-abbrev: as many as any real argv holds */
 
 /* ---- file descriptors ---- */
 
@@ -136,7 +137,21 @@ void decode_fd(struct tout *o, const char *key, pid_t tid, int *pidfd, long fd)
 	int fdi = (int)fd;
 
 	if (o->fmt == FORMAT_TEXT) {
-		if (fd_target(tid, pidfd, fdi, target, sizeof(target)) == 0) {
+		/* -y names the object (a socket as socket:[inode]); -yy asks the socket its endpoints too */
+		if (o->fd_detail != TOUT_FD_NUMBER &&
+		    fd_target(tid, o->fd_detail == TOUT_FD_PATH ? NULL : pidfd, fdi, target, sizeof(target)) == 0) {
+			size_t n = strlen(target);
+			char link[64], raw[64];
+			ssize_t r;
+
+			/* A socket without names (a socketpair's): its inode, as strace -yy shows it (text only:
+			 * inodes differ between runs, and the JSON target is what diff compares). */
+			snprintf(link, sizeof(link), "/proc/%d/fd/%d", tid, fdi);
+			if (n >= 3 && strcmp(target + n - 3, ":[]") == 0 && (r = readlink(link, raw, sizeof(raw) - 1)) > 8) {
+				raw[r] = '\0';
+				if (strncmp(raw, "socket:[", 8) == 0)
+					snprintf(target + n - 3, sizeof(target) - (n - 3), ":[%lu]", strtoul(raw + 8, NULL, 10));
+			}
 			char buf[sizeof(target) + 32];
 			snprintf(buf, sizeof(buf), "%d<%s>", fdi, target);
 			tout_symbol(o, key, buf);
@@ -219,26 +234,30 @@ static void put_buffer(struct tout *o, const char *key, const struct decode_ctx 
 
 static void put_argv(struct tout *o, const char *key, pid_t tid, uint64_t addr, size_t strsize)
 {
-	uint64_t ptrs[MAX_ARRAY + 1];
+	size_t max = o->fmt == FORMAT_TEXT && o->no_abbrev ? MAX_ARRAY_NO_ABBREV : MAX_ARRAY;
+	uint64_t *ptrs;
 	size_t n = 0;
 
 	if (addr == 0) {
 		tout_null(o, key);
 		return;
 	}
+	ptrs = xmalloc((max + 1) * sizeof(*ptrs));
 	/* A pointer at a time: the array may end at the end of a mapping. */
-	while (n <= MAX_ARRAY && tracee_read(tid, addr + n * 8, &ptrs[n], 8) == 8 && ptrs[n] != 0)
+	while (n <= max && tracee_read(tid, addr + n * 8, &ptrs[n], 8) == 8 && ptrs[n] != 0)
 		n++;
 	if (n == 0 && tracee_read(tid, addr, &ptrs[0], 8) != 8) {
 		put_unreadable(o, key, addr);
+		free(ptrs);
 		return;
 	}
 	tout_begin_array(o, key);
-	for (size_t i = 0; i < n && i < MAX_ARRAY; i++)
+	for (size_t i = 0; i < n && i < max; i++)
 		put_string_at(o, NULL, tid, ptrs[i], strsize < 256 ? 256 : strsize);
-	if (n > MAX_ARRAY)
+	if (n > max)
 		tout_symbol(o, NULL, "...");
 	tout_end_array(o);
+	free(ptrs);
 }
 
 /* An environment: how many variables (their values are too long and too private to show). */
@@ -250,6 +269,10 @@ static void put_envp(struct tout *o, const char *key, pid_t tid, uint64_t addr)
 
 	if (addr == 0) {
 		tout_null(o, key);
+		return;
+	}
+	if (o->fmt == FORMAT_TEXT && o->no_abbrev) { /* asked for: the variables themselves */
+		put_argv(o, key, tid, addr, 256);
 		return;
 	}
 	while (n < 1u << 20 && tracee_read(tid, addr + n * 8, &p, 8) == 8 && p != 0)
