@@ -97,7 +97,35 @@ def fork_chain():
     h.shutil.rmtree(d, ignore_errors=True)
 
 
+def env_ignored():
+    """--no-abbrev records the environment in a JSON trace; --ignore reaches its variables as it reaches argv."""
+    d = h.fresh_dir(None)
+    prog = ["sh", "-c", "exec /bin/true"]
+    runs = [h.run_in(d, [h.pv(), "trace", "--no-abbrev", "-e", "trace=execve", "-o", os.path.join(d, name), "--",
+                         "env", f"PV_RUN_ID={rid}", "PV_SAME=1", *prog]) for name, rid in (("a.jsonl", "1"), ("b.jsonl", "2"))]
+    if not all(r and r[2] == 0 for r in runs):
+        check("diff: --ignore on the environment", False, str(runs))
+        return
+    recorded = [json.loads(line) for line in open(os.path.join(d, "a.jsonl")) if '"execve"' in line]
+    envp = recorded[-1]["args"].get("envp") if recorded else None
+    check("trace --no-abbrev: the environment is recorded in the JSON trace, as argv is",
+          isinstance(envp, list) and "PV_RUN_ID=1" in envp and "PV_SAME=1" in envp, str(envp)[:400])
+    r = h.run_in(d, [h.pv(), "diff", "a.jsonl", "b.jsonl"])
+    text = r[0].decode(errors="replace") if r else ""
+    check("diff: a variable that differs in the environment shows", r and r[2] == 1 and "PV_RUN_ID" in text, text[-1500:])
+    r = h.run_in(d, [h.pv(), "diff", "--ignore", "^PV_RUN_ID=", "a.jsonl", "b.jsonl"])
+    text = r[0].decode(errors="replace") if r else ""
+    check("diff --ignore '^PV_RUN_ID=': the runs are the same (the variable is left out of envp)",
+          r and r[2] == 0 and "the runs did the same" in text, text[-1500:])
+    r = h.run_in(d, [h.pv(), "trace", "-e", "trace=execve", "-o", os.path.join(d, "c.jsonl"), "--", "env", "PV_X=1",
+                     *prog])
+    plain = [json.loads(line) for line in open(os.path.join(d, "c.jsonl")) if '"execve"' in line]
+    check("trace without --no-abbrev keeps only the environment's length (its values can be secrets)",
+          plain and plain[-1]["args"].get("envp", {}).get("vars", 0) > 0, str(plain[-1:])[:300])
+    h.shutil.rmtree(d, ignore_errors=True)
+
+
 def groups(harness):
     global h
     h = harness
-    return [make_twice, fork_chain]
+    return [make_twice, fork_chain, env_ignored]

@@ -234,7 +234,7 @@ static void put_buffer(struct tout *o, const char *key, const struct decode_ctx 
 
 static void put_argv(struct tout *o, const char *key, pid_t tid, uint64_t addr, size_t strsize)
 {
-	size_t max = o->fmt == FORMAT_TEXT && o->no_abbrev ? MAX_ARRAY_NO_ABBREV : MAX_ARRAY;
+	size_t max = o->no_abbrev ? MAX_ARRAY_NO_ABBREV : MAX_ARRAY;
 	uint64_t *ptrs;
 	size_t n = 0;
 
@@ -271,7 +271,7 @@ static void put_envp(struct tout *o, const char *key, pid_t tid, uint64_t addr)
 		tout_null(o, key);
 		return;
 	}
-	if (o->fmt == FORMAT_TEXT && o->no_abbrev) { /* asked for: the variables themselves */
+	if (o->no_abbrev) { /* asked for: the variables themselves (text, or a JSON array like argv) */
 		put_argv(o, key, tid, addr, 256);
 		return;
 	}
