@@ -45,6 +45,7 @@ import redteam_tests
 import policy_tests
 import races_tests
 import sandbox_tests
+import summary_uses_tests
 import dist_tests
 import seccomp_tests
 import strace_flags_tests
@@ -564,6 +565,7 @@ def main():
     groups += tracing.groups(sys.modules[__name__]) + [traced_real_tools]
     groups += diff_tests.groups(sys.modules[__name__])
     groups += diff_noise_tests.groups(sys.modules[__name__])
+    groups += summary_uses_tests.groups(sys.modules[__name__])
     groups += strace_flags_tests.groups(sys.modules[__name__])
     groups += cosched_tests.groups(sys.modules[__name__])
     groups += policy_tests.groups(sys.modules[__name__])

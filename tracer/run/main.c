@@ -184,7 +184,7 @@ static int other_command(struct run_options *o)
 	case CMD_DOCTOR:
 		return doctor_main();
 	case CMD_SUMMARY:
-		return summary_main(o);
+		return o->summary_files || o->summary_net ? summary_uses_main(o) : summary_main(o);
 	case CMD_DIFF:
 		return diff_main(o);
 	case CMD_POLICY_PRINT:

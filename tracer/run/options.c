@@ -21,7 +21,7 @@ void options_usage(FILE *out)
 	fputs("Usage: picovisor run [OPTIONS] [--] PROGRAM [ARG...]\n"
 	      "       picovisor trace [-o FILE] [-F jsonl|text] [-e EXPR]... [-s SIZE] [OPTIONS] [--] PROGRAM [ARG...]\n"
 	      "       picovisor trace -p PID [-p PID]... [OPTIONS]\n"
-	      "       picovisor summary [--by-process] TRACE\n"
+	      "       picovisor summary [--by-process | --files | --net] [--json] TRACE\n"
 	      "       picovisor diff [--json] [--ignore REGEX]... TRACE_A TRACE_B\n"
 	      "       picovisor policy check|show FILE|PROFILE\n"
 	      "       picovisor policy print PROFILE\n"
@@ -199,7 +199,12 @@ void options_usage(FILE *out)
 	      "\n"
 	      "Options of summary and diff:\n"
 	      "  --by-process        (summary) one table per process\n"
-	      "  --json              (diff) the report as one JSON document\n"
+	      "  --files             (summary) every file each process read, wrote, created,\n"
+	      "                      deleted or executed (rwcdx), with the times of the first and\n"
+	      "                      last call that touched it and how many did\n"
+	      "  --net               (summary) every endpoint each process connected, bound or\n"
+	      "                      sent to (with --files: both)\n"
+	      "  --json              (diff, summary --files/--net) one JSON document\n"
 	      "  --ignore REGEX      (diff) mask paths that match REGEX (POSIX extended); repeatable\n"
 	      "\n"
 	      "Examples:\n"
@@ -210,6 +215,7 @@ void options_usage(FILE *out)
 	      "  picovisor trace -f -tt -T -y -e trace=%network -- curl -s example.org\n"
 	      "  picovisor trace -p 1234 -c\n"
 	      "  picovisor summary a.jsonl\n"
+	      "  picovisor summary --files --net a.jsonl\n"
 	      "  picovisor diff a.jsonl b.jsonl\n"
 	      "  picovisor run --drive D:=/srv/data -- ./tool.exe D:\\in.txt\n"
 	      "  picovisor policy print ci > my.policy; picovisor policy check my.policy\n"
@@ -349,6 +355,8 @@ static int parse_reader(int argc, char **argv, struct run_options *o)
 {
 	static const struct option longopts[] = {
 		{ "by-process", no_argument, NULL, 'p' },
+		{ "files", no_argument, NULL, 'f' },
+		{ "net", no_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "ignore", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
@@ -365,9 +373,13 @@ static int parse_reader(int argc, char **argv, struct run_options *o)
 				return usage_error("--by-process is an option of summary");
 			o->by_process = true;
 			break;
+		case 'f':
+		case 'n':
+			if (o->command != CMD_SUMMARY)
+				return usage_error("--%s is an option of summary", c == 'f' ? "files" : "net");
+			*(c == 'f' ? &o->summary_files : &o->summary_net) = true;
+			break;
 		case 'j':
-			if (o->command != CMD_DIFF)
-				return usage_error("--json is an option of diff");
 			o->json = true;
 			break;
 		case 'i':
@@ -382,6 +394,10 @@ static int parse_reader(int argc, char **argv, struct run_options *o)
 			return usage_error("unknown option '%s' or missing argument", argv[optind - 1]);
 		}
 	}
+	if (o->command == CMD_SUMMARY && o->json && !o->summary_files && !o->summary_net)
+		return usage_error("%s", "summary --json goes with --files or --net (the call table is text)");
+	if (o->by_process && (o->summary_files || o->summary_net))
+		return usage_error("%s", "--files and --net are per process already: leave out --by-process");
 	if (argc - optind != want)
 		return usage_error("%s needs %s", argv[1], want == 2 ? "two trace files: diff A B" : "one trace file");
 	o->trace_files[0] = argv[optind];

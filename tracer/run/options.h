@@ -67,6 +67,7 @@ struct run_options {
 	const char *trace_files[2];
 	const char *policy;       /* run --policy, policy check and show: a file or a built-in profile's name */
 	bool by_process;          /* summary --by-process */
+	bool summary_files, summary_net; /* summary --files, --net */
 	bool json;                /* diff --json */
 	char **ignore;            /* diff --ignore REGEX, repeatable */
 	int nignore;

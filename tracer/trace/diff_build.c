@@ -99,6 +99,18 @@ static void add_behaviour(struct diff_run *run, const struct diff_masks *m, enum
 	sb_free(&b);
 }
 
+/* What a call of p (record r) touched: told to the observer as it is, counted in the run's behaviour masked. */
+static void touched(struct diff_run *run, const struct diff_masks *m, const struct diff_proc *p, const struct json *r,
+		    enum behaviour_kind k, const char *what)
+{
+	if (run->observe) {
+		const struct json *t = json_get(r, "t");
+		run->observe(run->observe_ctx, p->vpid, json_int(r, "seq", 0), t && t->type == JSON_NUMBER ? t->num : 0, k,
+			     what);
+	}
+	add_behaviour(run, m, k, what);
+}
+
 static void endpoint_of(const struct json *sa, const char *verb, char *out, size_t size)
 {
 	const char *family = json_str(sa, "sa_family");
@@ -141,7 +153,7 @@ static void note_behaviour(struct diff_run *run, const struct diff_masks *m, con
 			continue;
 		endpoint_of(sa, name, ep, sizeof(ep));
 		if (ep[0])
-			add_behaviour(run, m, B_ENDPOINTS, ep);
+			touched(run, m, p, r, B_ENDPOINTS, ep);
 		return;
 	}
 	if (json_str(r, "err")) /* a file that was not there was not read */
@@ -169,21 +181,21 @@ static void note_behaviour(struct diff_run *run, const struct diff_masks *m, con
 		if (strstr(flags, "O_DIRECTORY"))
 			goto out;
 		if (!write || strstr(flags, "O_RDWR"))
-			add_behaviour(run, m, B_READ, path.data);
+			touched(run, m, p, r, B_READ, path.data);
 		if (write)
-			add_behaviour(run, m, B_WRITTEN, path.data);
+			touched(run, m, p, r, B_WRITTEN, path.data);
 		/* Created: the file did not exist before the call, as the trace says ("created"), or O_EXCL said so. */
 		if (created && created->type == JSON_BOOL ? created->b : creat && excl)
-			add_behaviour(run, m, B_CREATED, path.data);
+			touched(run, m, p, r, B_CREATED, path.data);
 		goto out;
 	}
 	/* The rest by the table's effects on the call's paths. */
 	if (syscall_path_roles(e) & PATH_REMOVED) /* the first path: rename's old name */
-		add_behaviour(run, m, B_DELETED, path.data);
+		touched(run, m, p, r, B_DELETED, path.data);
 	if (syscall_path_roles(e) & PATH_WRITTEN)
-		add_behaviour(run, m, B_WRITTEN, path.data);
+		touched(run, m, p, r, B_WRITTEN, path.data);
 	if ((syscall_path_roles(e) & PATH_CREATED) && diff_call_path(p, args, e, -1, &last)) /* the last path */
-		add_behaviour(run, m, B_CREATED, last.data);
+		touched(run, m, p, r, B_CREATED, last.data);
 out:
 	sb_free(&path);
 	sb_free(&last);
@@ -347,14 +359,14 @@ static int take_record(const struct json *r, size_t line, void *ctx)
 	}
 	if (strcmp(type, "syscall") == 0) {
 		diff_note_names(run, p, r);
-		if (!timing_artefact(r) && !diff_left_out(p, r))
+		if (!run->behaviour_only && !timing_artefact(r) && !diff_left_out(p, r))
 			append_call(p, diff_normalise_call(run, b->m, p, r), tid, json_int(r, "seq", 0));
 		note_behaviour(run, b->m, p, r);
 		diff_note_effects(run, b->m, p, r);
 	} else if (strcmp(type, "exec") == 0) {
 		set_label(run, b->m, p, r);
 		if (json_str(r, "path"))
-			add_behaviour(run, b->m, B_EXECUTED, json_str(r, "path"));
+			touched(run, b->m, p, r, B_EXECUTED, json_str(r, "path"));
 	} else if (strcmp(type, "exit") == 0 && !(thread && thread->b)) {
 		long parent = p->parent > 0 ? proc_find(run, p->parent) : -1;
 

@@ -104,6 +104,14 @@ struct diff_run {
 	struct id_map tmp_by_name; /* hash of a name -> index into tmps */
 	struct str_set behaviour[B_COUNT];
 	struct id_map behaviour_seen[B_COUNT]; /* hash of an item -> its index: each file once */
+	/*
+	 * Told of each file or endpoint a call touched, as the trace names it
+	 * (summary --files/--net), with the process and the call's time; NULL:
+	 * nobody asked. behaviour_only: the calls' lines are not made.
+	 */
+	void (*observe)(void *ctx, long long vpid, long long seq, double t, enum behaviour_kind k, const char *what);
+	void *observe_ctx;
+	bool behaviour_only;
 };
 
 struct diff_masks {

@@ -55,6 +55,8 @@ typedef int (*trace_record_fn)(const struct json *rec, size_t line, void *ctx);
 int trace_file_scan(const char *path, trace_record_fn fn, void *ctx, bool *complete);
 
 int summary_main(const struct run_options *o);
+/* summary --files / --net (summary_files.c). */
+int summary_uses_main(const struct run_options *o);
 int diff_main(const struct run_options *o);
 
 #endif
