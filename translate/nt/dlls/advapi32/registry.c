@@ -34,8 +34,10 @@ enum { REG_NONE, REG_SZ, REG_EXPAND_SZ, REG_BINARY, REG_DWORD, REG_MULTI_SZ = 7,
 
 #define REG_OPENED_EXISTING_KEY 2
 
-/* RegGetValue's flags: the types it accepts (RRF_RT_*), and RRF_ZEROONFAILURE. */
+/* RegGetValue's flags: the types it accepts (RRF_RT_*; none: every value is ERROR_UNSUPPORTED_TYPE), and more. */
 #define RRF_RT_ANY 0x0000ffff
+#define RRF_RT_REG_EXPAND_SZ 0x00000004
+#define RRF_NOEXPAND 0x10000000
 #define RRF_ZEROONFAILURE 0x20000000
 
 struct reg_value {
@@ -383,7 +385,8 @@ static LONG get_value(HKEY h, const WCHAR *sub, const WCHAR *name, DWORD flags, 
 	DWORD t, cap = cb ? *cb : 0;
 	LONG e;
 
-	if (!(flags & RRF_RT_ANY) || (data && !cb))
+	/* REG_EXPAND_SZ is expanded unless RRF_NOEXPAND: asked for alone, it could never be given */
+	if ((data && !cb) || ((flags & RRF_RT_REG_EXPAND_SZ) && !(flags & RRF_NOEXPAND) && (flags & RRF_RT_ANY) != RRF_RT_ANY))
 		return ERROR_INVALID_PARAMETER;
 	if (sub && *sub) {
 		e = RegOpenKeyExW(h, sub, 0, KEY_QUERY_VALUE, &opened);
