@@ -17,6 +17,11 @@ pv_kernel32_dll:
 	.incbin KERNEL32_DLL
 pv_kernel32_dll_end:
 	.balign 16
+	.globl pv_ws2_32_dll, pv_ws2_32_dll_end
+pv_ws2_32_dll:
+	.incbin WS2_32_DLL
+pv_ws2_32_dll_end:
+	.balign 16
 	.globl pv_msvcrt_dll, pv_msvcrt_dll_end
 pv_msvcrt_dll:
 	.incbin MSVCRT_DLL
