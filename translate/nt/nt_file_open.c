@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "nt_afd.h"
 #include "nt_file.h"
 #include "nt_internal.h"
 #include "util.h"
@@ -319,6 +320,10 @@ void nt_serve_NtCreateFile(struct tracee *t)
 {
 	const uint64_t *a = nt_call_of(t)->a;
 
+	if (nt_afd_named(t, a[2])) { /* a socket: the device's own open */
+		nt_afd_create(t, a[0], (uint32_t)a[1], a[3], a[9], (uint32_t)a[10]);
+		return;
+	}
 	create_file(t, a[0], (uint32_t)a[1], a[2], a[3], (uint32_t)a[5], (uint32_t)a[6], (uint32_t)a[7], (uint32_t)a[8]);
 }
 
