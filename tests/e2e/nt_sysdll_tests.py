@@ -1,5 +1,5 @@
-"""End-to-end tests of picovisor's advapi32.dll, user32.dll and shell32.dll (imported by run.py, which passes itself
-as h). Each TAP program (tests/nt/advapi32.c, user32.c, shell32.c) imports its DLL from picovisor's system directory
+"""End-to-end tests of picovisor's advapi32.dll, user32.dll, shell32.dll, bcrypt.dll and bcryptprimitives.dll (imported
+by run.py, which passes itself as h). Each TAP program (tests/nt/advapi32.c, bcrypt.c, user32.c, shell32.c) imports its DLL from picovisor's system directory
 and runs under both Windows builds and under `--policy ci`; tests/nt/run-wine runs the same programs under Wine.
 A prebuilt mingw DLL (Debian's libgpg-error-mingw-w64-dev) must find every function it imports from these DLLs."""
 import os
@@ -13,7 +13,8 @@ import nt_tests
 h = None
 BUILDS = ["19045", "22631"]
 MODES = [(f"build {b}", ["--nt-build", b]) for b in BUILDS] + [("--policy ci", ["--policy", "ci"])]
-PROGRAMS = [("advapi32.exe", "the registry's version keys, refusals, GetUserName"),
+PROGRAMS = [("advapi32.exe", "the registry's version keys, refusals, GetUserName, RtlGenRandom, CryptGenRandom"),
+            ("bcrypt.exe", "BCryptGenRandom, ProcessPrng"),
             ("user32.exe", "a non-interactive window station's answers"),
             ("shell32.exe", "CommandLineToArgvW's quoting rules")]
 OUR_DLLS = ["advapi32.dll", "user32.dll", "shell32.dll"]

@@ -3,7 +3,8 @@
  * names), the answers for keys and values that are not there, the sizes and
  * errors of RegQueryValueEx / RegGetValue / RegEnum*, handles, the refusal
  * to write; GetUserName (the name is printed as "# user NAME" for the
- * harness to compare with the run's passwd entry). Under Wine (the
+ * harness to compare with the run's passwd entry); random bytes through
+ * RtlGenRandom (SystemFunction036), CryptGenRandom and \Device\KsecDD. Under Wine (the
  * reference, tests/nt/run-wine) the checks of what only a read-only hive
  * does are skipped: Wine's registry is writable. Linked with -ladvapi32.
  */
@@ -48,6 +49,15 @@ IMP DWORD WINAPI GetLastError(void);
 IMP void WINAPI SetLastError(DWORD);
 IMP BOOL WINAPI SetEnvironmentVariableW(const WCHAR *, const WCHAR *);
 IMP HANDLE WINAPI GetModuleHandleA(const char *);
+IMP unsigned char WINAPI SystemFunction036(void *, ULONG);
+IMP BOOL WINAPI CryptAcquireContextW(SIZE_T *, const WCHAR *, const WCHAR *, DWORD, DWORD);
+IMP BOOL WINAPI CryptAcquireContextA(SIZE_T *, const char *, const char *, DWORD, DWORD);
+IMP BOOL WINAPI CryptGenRandom(SIZE_T, DWORD, unsigned char *);
+IMP BOOL WINAPI CryptReleaseContext(SIZE_T, DWORD);
+IMP void *WINAPI VirtualAlloc(void *, SIZE_T, DWORD, DWORD);
+IMP BOOL WINAPI VirtualFree(void *, SIZE_T, DWORD);
+NTSTATUS NTAPI NtDeviceIoControlFile(HANDLE, HANDLE, void *, void *, IO_STATUS_BLOCK *, ULONG, void *, ULONG, void *,
+				     ULONG);
 IMP void *WINAPI GetProcAddress(HANDLE, const char *);
 
 #define NT_CV "SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion"
@@ -328,6 +338,75 @@ static void user_name(void)
 	out("\n");
 }
 
+/* Not all zero, and not the same as another draw: what can be checked of random bytes. */
+static int looks_random(const unsigned char *a, const unsigned char *b, SIZE_T n)
+{
+	int nonzero = 0, differ = 0;
+
+	for (SIZE_T i = 0; i < n; i++) {
+		nonzero |= a[i] != 0;
+		differ |= b && a[i] != b[i];
+	}
+	return nonzero && (!b || differ);
+}
+
+static void random_bytes(int wine)
+{
+	unsigned char a[64], b[64], *big;
+	SIZE_T p = 0, p2 = 0;
+	const SIZE_T big_len = 3 << 20;
+
+	check(SystemFunction036(a, sizeof(a)) && SystemFunction036(b, sizeof(b)) && looks_random(a, b, sizeof(a)),
+	      "RtlGenRandom (SystemFunction036): two draws of 64 bytes, not zero, not the same", 0);
+	check(SystemFunction036(a, 0), "RtlGenRandom of 0 bytes", 0);
+	big = VirtualAlloc(0, big_len, 0x3000, 4);
+	check(big && SystemFunction036(big, (ULONG)big_len) && looks_random(big + big_len - 64, 0, 64) &&
+	      looks_random(big + (1 << 20), 0, 64), "RtlGenRandom of 3 MiB fills it to the end", 0);
+	VirtualFree(big, 0, 0x8000);
+
+	check(CryptAcquireContextW(&p, 0, 0, 1 /* PROV_RSA_FULL */, 0xF0000000 /* CRYPT_VERIFYCONTEXT */) && p,
+	      "CryptAcquireContextW(PROV_RSA_FULL, CRYPT_VERIFYCONTEXT)", GetLastError());
+	check(CryptGenRandom(p, sizeof(a), a) && CryptGenRandom(p, sizeof(b), b) && looks_random(a, b, sizeof(a)),
+	      "CryptGenRandom: two draws, not zero, not the same", GetLastError());
+	check(CryptAcquireContextA(&p2, 0, "Microsoft Enhanced RSA and AES Cryptographic Provider", 24 /* PROV_RSA_AES */,
+				   0xF0000000) && p2 && p2 != p, "CryptAcquireContextA naming the AES provider",
+	      GetLastError());
+	check(CryptReleaseContext(p, 0) && CryptReleaseContext(p2, 0), "CryptReleaseContext", GetLastError());
+	SetLastError(0);
+	check(!CryptAcquireContextW(&p, L"picovisor-test-container", 0, 1, 0) && GetLastError() == 0x80090016,
+	      "a key container that does not exist: NTE_BAD_KEYSET", GetLastError());
+	SetLastError(0);
+	check(!CryptAcquireContextW(&p, 0, 0, 999, 0xF0000000) && GetLastError() == 0x80090017,
+	      "a provider type that does not exist: NTE_PROV_TYPE_NOT_DEF", GetLastError());
+	if (wine) {
+		skip("\\Device\\KsecDD: a read-only buffer is STATUS_ACCESS_VIOLATION", "Wine has no KsecDD device");
+		return;
+	}
+	{
+		static const WCHAR dev[] = L"\\Device\\KsecDD";
+		UNICODE_STRING u = { sizeof(dev) - 2, sizeof(dev), (WCHAR *)dev };
+		OBJECT_ATTRIBUTES oa;
+		IO_STATUS_BLOCK io;
+		HANDLE h = 0;
+		unsigned char *ro = VirtualAlloc(0, 4096, 0x3000, 2 /* PAGE_READONLY */);
+		NTSTATUS st;
+
+		init_oa(&oa, &u, 0, OBJ_CASE_INSENSITIVE);
+		st = NtOpenFile(&h, 0x100001, &oa, &io, 7, 0x20);
+		check(st == 0 && h, "NtOpenFile(\\Device\\KsecDD)", (unsigned long long)st);
+		st = NtDeviceIoControlFile(h, 0, 0, 0, &io, 0x390004, 0, 0, a, sizeof(a));
+		check(st == 0 && io.Information == sizeof(a) && looks_random(a, b, sizeof(a)),
+		      "IOCTL_KSEC_RNG fills the output buffer, Information its length", (unsigned long long)st);
+		st = NtDeviceIoControlFile(h, 0, 0, 0, &io, 0x390004, 0, 0, ro, 64);
+		check(st == (NTSTATUS)0xC0000005, "... into a read-only buffer: STATUS_ACCESS_VIOLATION", (unsigned long long)st);
+		st = NtDeviceIoControlFile(h, 0, 0, 0, &io, 0x390008, 0, 0, a, sizeof(a));
+		check(st == (NTSTATUS)0xC0000010, "another control code: STATUS_INVALID_DEVICE_REQUEST", (unsigned long long)st);
+		st = NtReadFile(h, 0, 0, 0, &io, a, sizeof(a), 0, 0);
+		check(st == (NTSTATUS)0xC0000010, "reading the device: STATUS_INVALID_DEVICE_REQUEST", (unsigned long long)st);
+		NtClose(h);
+	}
+}
+
 int mainCRTStartup(void);
 int mainCRTStartup(void)
 {
@@ -339,6 +418,7 @@ int mainCRTStartup(void)
 	enumeration();
 	writes(wine);
 	user_name();
+	random_bytes(wine);
 	done();
 	return 0;
 }
