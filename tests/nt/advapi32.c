@@ -356,6 +356,8 @@ static void random_bytes(int wine)
 	SIZE_T p = 0, p2 = 0;
 	const SIZE_T big_len = 3 << 20;
 
+	memset(a, 0, sizeof(a));
+	memset(b, 0, sizeof(b));
 	check(SystemFunction036(a, sizeof(a)) && SystemFunction036(b, sizeof(b)) && looks_random(a, b, sizeof(a)),
 	      "RtlGenRandom (SystemFunction036): two draws of 64 bytes, not zero, not the same", 0);
 	check(SystemFunction036(a, 0), "RtlGenRandom of 0 bytes", 0);
@@ -366,6 +368,8 @@ static void random_bytes(int wine)
 
 	check(CryptAcquireContextW(&p, 0, 0, 1 /* PROV_RSA_FULL */, 0xF0000000 /* CRYPT_VERIFYCONTEXT */) && p,
 	      "CryptAcquireContextW(PROV_RSA_FULL, CRYPT_VERIFYCONTEXT)", GetLastError());
+	memset(a, 0, sizeof(a));
+	memset(b, 0, sizeof(b));
 	check(CryptGenRandom(p, sizeof(a), a) && CryptGenRandom(p, sizeof(b), b) && looks_random(a, b, sizeof(a)),
 	      "CryptGenRandom: two draws, not zero, not the same", GetLastError());
 	check(CryptAcquireContextA(&p2, 0, "Microsoft Enhanced RSA and AES Cryptographic Provider", 24 /* PROV_RSA_AES */,
@@ -394,6 +398,7 @@ static void random_bytes(int wine)
 		init_oa(&oa, &u, 0, OBJ_CASE_INSENSITIVE);
 		st = NtOpenFile(&h, 0x100001, &oa, &io, 7, 0x20);
 		check(st == 0 && h, "NtOpenFile(\\Device\\KsecDD)", (unsigned long long)st);
+		memset(a, 0, sizeof(a));
 		st = NtDeviceIoControlFile(h, 0, 0, 0, &io, 0x390004, 0, 0, a, sizeof(a));
 		check(st == 0 && io.Information == sizeof(a) && looks_random(a, b, sizeof(a)),
 		      "IOCTL_KSEC_RNG fills the output buffer, Information its length", (unsigned long long)st);
