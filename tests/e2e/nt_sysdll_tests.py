@@ -1,7 +1,8 @@
-"""End-to-end tests of picovisor's advapi32.dll, user32.dll, shell32.dll, bcrypt.dll and bcryptprimitives.dll (imported
-by run.py, which passes itself as h). Each TAP program (tests/nt/advapi32.c, bcrypt.c, user32.c, shell32.c) imports its DLL from picovisor's system directory
-and runs under both Windows builds and under `--policy ci`; tests/nt/run-wine runs the same programs under Wine.
-A prebuilt mingw DLL (Debian's libgpg-error-mingw-w64-dev) must find every function it imports from these DLLs."""
+"""End-to-end tests of picovisor's advapi32.dll, user32.dll, shell32.dll, bcrypt.dll and bcryptprimitives.dll
+(imported by run.py, which passes itself as h). Each TAP program (tests/nt/advapi32.c, bcrypt.c, user32.c,
+shell32.c) imports its DLL from picovisor's system directory and runs under both Windows builds and under
+`--policy ci`; tests/nt/run-wine runs the same programs under Wine. A prebuilt mingw DLL (Debian's
+libgpg-error-mingw-w64-dev) must find every function it imports from these DLLs."""
 import os
 import pwd
 import re
