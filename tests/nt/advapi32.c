@@ -43,6 +43,8 @@ IMP long WINAPI RegCreateKeyExW(HKEY, const WCHAR *, DWORD, WCHAR *, DWORD, DWOR
 IMP long WINAPI RegSetValueExW(HKEY, const WCHAR *, DWORD, DWORD, const unsigned char *, DWORD);
 IMP long WINAPI RegDeleteKeyW(HKEY, const WCHAR *);
 IMP long WINAPI RegCloseKey(HKEY);
+IMP long WINAPI RegQueryInfoKeyW(HKEY, WCHAR *, DWORD *, DWORD *, DWORD *, DWORD *, DWORD *, DWORD *, DWORD *, DWORD *,
+				 DWORD *, FILETIME *);
 IMP BOOL WINAPI GetUserNameW(WCHAR *, DWORD *);
 IMP BOOL WINAPI GetUserNameA(char *, DWORD *);
 IMP DWORD WINAPI GetLastError(void);
@@ -276,6 +278,15 @@ static void enumeration(void)
 	}
 	check(found && e == 259, "RegEnumValueW gives CurrentMajorVersionNumber with its type and data",
 	      (unsigned long long)e);
+	{
+		DWORD nsub = 99, nval = 0, mname = 0, mdata = 0, counted = i;
+
+		e = RegQueryInfoKeyW(k, 0, 0, 0, &nsub, 0, 0, &nval, &mname, &mdata, 0, 0);
+		check(e == 0 && nval == counted && mname >= 25 /* CurrentMajorVersionNumber */ && mdata >= 12,
+		      "RegQueryInfoKeyW: as many values as RegEnumValueW gave, the longest name and data", nval);
+		e = RegQueryInfoKeyW((HKEY)0x1234, 0, 0, 0, &nsub, 0, 0, 0, 0, 0, 0, 0);
+		check(e == 6, "RegQueryInfoKeyW of a handle that is not a key: ERROR_INVALID_HANDLE", (unsigned long long)e);
+	}
 	RegCloseKey(k);
 }
 
