@@ -201,6 +201,8 @@ struct nt_env_in {
  * at addr) and the addresses in *out.
  */
 size_t nt_env_size(const struct nt_env_in *in);
+/* The name of uid in the passwd file at passwd (translate/nt/nt_user.c): 0 and the name in buf, or -1. */
+int nt_passwd_name(const char *passwd, uid_t uid, char *buf, size_t cap);
 void nt_env_build(const struct nt_env_in *in, uint64_t addr, unsigned char *buf, struct nt_start *out);
 
 /* A thread's TEB and the work area after it (services' results land there): one block per thread. */

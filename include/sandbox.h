@@ -67,6 +67,19 @@ void sandbox_enter(const struct run_options *o);
  * sandbox, and in --on-violation log mode.
  */
 bool sandbox_fd_may_change(struct tracee *t, int fd);
+/*
+ * A Linux call another personality writes for the program in its place (the
+ * NT personality's sockets, translate/nt/nt_afd.c), vetted as the same call of
+ * a Linux program would be: the policy's filter run on its registers, then the
+ * supervisor's checks of what it points to (socket addresses), refusals
+ * reported and on-violation applied. The kernel's re-check after such a call is
+ * written lets the filter's stops through, so this is where the policy sees it.
+ * The memory its pointers name must be memory no thread of the program can
+ * change (the scratch area). 0: it may run as written; -errno: refused. True
+ * (0) without a sandbox.
+ */
+struct tracee;
+int sandbox_vet_call(struct tracee *t, long nr, const uint64_t args[6]);
 /* The run is over: remove the tmpdir (unless --keep-tmpdir). */
 void sandbox_cleanup(const struct run_options *o);
 

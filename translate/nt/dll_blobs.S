@@ -10,16 +10,17 @@ pv_ntdll_19045_end:
 pv_ntdll_22631:
 	.incbin NTDLL_22631
 pv_ntdll_22631_end:
-	/* the system DLLs served from C:\Windows\System32 (translate/nt/nt_sysdir.c) */
+
+/* The system DLLs served from C:\Windows\System32 (translate/nt/nt_sysdir.c), one per line of
+ * nt_sysdlls.def: build/sysdlls/NAME.dll, found through the assembler's -I. */
+	.macro sysdll name
 	.balign 16
-	.globl pv_kernel32_dll, pv_kernel32_dll_end
-pv_kernel32_dll:
-	.incbin KERNEL32_DLL
-pv_kernel32_dll_end:
-	.balign 16
-	.globl pv_msvcrt_dll, pv_msvcrt_dll_end
-pv_msvcrt_dll:
-	.incbin MSVCRT_DLL
-pv_msvcrt_dll_end:
+	.globl pv_\name\()_dll, pv_\name\()_dll_end
+pv_\name\()_dll:
+	.incbin "\name\().dll"
+pv_\name\()_dll_end:
+	.endm
+#define SYSDLL(name, base) sysdll name
+#include "nt_sysdlls.def"
 
 	.section .note.GNU-stack, "", @progbits

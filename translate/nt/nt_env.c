@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sysinfo.h>
+#include <unistd.h>
 
 #include "loader.h"
 #include "nt.h"
@@ -147,6 +148,27 @@ static void temp_vars(const struct nt_env_in *in, struct u16 *env)
 	}
 }
 
+/*
+ * USERNAME, which Windows sets from the logon token: the run's user by its
+ * passwd name (GetUserName reads it, docs/nt.md). An inherited USERNAME is
+ * replaced, as the Linux side's is not the run's identity. Looked up once per
+ * run: the size of the environment area and its contents must agree, whatever
+ * happens to /etc/passwd meanwhile.
+ */
+static void user_var(struct u16 *env)
+{
+	static char name[256];
+	static int found; /* 0: not looked up yet, 1: found, -1: none */
+
+	if (!found)
+		found = nt_passwd_name("/etc/passwd", getuid(), name, sizeof(name)) == 0 ? 1 : -1;
+	if (found < 0)
+		return;
+	u16_str(env, "USERNAME=");
+	u16_str(env, name);
+	u16_unit(env, 0);
+}
+
 struct strings {
 	struct u16 image, cmdline, curdir, env;
 };
@@ -164,6 +186,8 @@ static void make_strings(const struct nt_env_in *in, struct strings *s)
 	if (s->curdir.n && s->curdir.s[s->curdir.n - 1] != '\\')
 		u16_unit(&s->curdir, '\\');
 	for (int i = 0; i < in->envc; i++) {
+		if (strncmp(in->envp[i], "USERNAME=", 9) == 0)
+			continue;
 		if (strncmp(in->envp[i], "PATH=", 5) == 0) {
 			u16_str(&s->env, "PATH=");
 			env_path(&s->env, in->envp[i] + 5);
@@ -173,6 +197,7 @@ static void make_strings(const struct nt_env_in *in, struct strings *s)
 		u16_unit(&s->env, 0);
 	}
 	temp_vars(in, &s->env);
+	user_var(&s->env);
 	u16_unit(&s->env, 0);
 	if (s->env.n == 1)
 		u16_unit(&s->env, 0);

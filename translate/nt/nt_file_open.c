@@ -15,8 +15,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "nt_afd.h"
 #include "nt_file.h"
 #include "nt_internal.h"
+#include "nt_ksecdd.h"
 #include "util.h"
 
 enum { FILE_SUPERSEDE, FILE_OPEN, FILE_CREATE, FILE_OPEN_IF, FILE_OVERWRITE, FILE_OVERWRITE_IF };
@@ -221,6 +223,16 @@ static void create_file(struct tracee *t, uint64_t handle_out, uint32_t access, 
 		nt_done(t, STATUS_ACCESS_VIOLATION);
 		return;
 	}
+	if (nt_ksecdd_named(t, oa)) {
+		/* a device: opened, never created, made a directory or deleted */
+		if (disposition != FILE_OPEN && disposition != FILE_OPEN_IF)
+			nt_done(t, disposition == FILE_CREATE ? STATUS_OBJECT_NAME_COLLISION : STATUS_ACCESS_DENIED);
+		else if (options & (FILE_DIRECTORY_FILE | FILE_DELETE_ON_CLOSE))
+			nt_done(t, options & FILE_DIRECTORY_FILE ? STATUS_NOT_A_DIRECTORY : STATUS_ACCESS_DENIED);
+		else
+			nt_ksecdd_open(t, handle_out, nt_file_access_map(access), iosb);
+		return;
+	}
 	sysdll = nt_sysdll_lookup(t, oa);
 	if (sysdll) {
 		/* picovisor's own DLLs are read-only files: opened for reading, executing and attributes only */
@@ -319,6 +331,10 @@ void nt_serve_NtCreateFile(struct tracee *t)
 {
 	const uint64_t *a = nt_call_of(t)->a;
 
+	if (nt_afd_named(t, a[2])) { /* a socket: the device's own open */
+		nt_afd_create(t, a[0], (uint32_t)a[1], a[3], a[9], (uint32_t)a[10]);
+		return;
+	}
 	create_file(t, a[0], (uint32_t)a[1], a[2], a[3], (uint32_t)a[5], (uint32_t)a[6], (uint32_t)a[7], (uint32_t)a[8]);
 }
 

@@ -30,12 +30,15 @@
 #define F_SEAL_WRITE 0x8
 #endif
 
-extern const unsigned char pv_kernel32_dll[], pv_kernel32_dll_end[];
-extern const unsigned char pv_msvcrt_dll[], pv_msvcrt_dll_end[];
+/* The embedded copies (translate/nt/dll_blobs.S), one per line of nt_sysdlls.def. */
+#define SYSDLL(name, base) extern const unsigned char pv_##name##_dll[], pv_##name##_dll_end[];
+#include "nt_sysdlls.def"
+#undef SYSDLL
 
 static const struct nt_sysdll sysdlls[] = {
-	{ "kernel32.dll", pv_kernel32_dll, pv_kernel32_dll_end },
-	{ "msvcrt.dll", pv_msvcrt_dll, pv_msvcrt_dll_end },
+#define SYSDLL(name, base) { #name ".dll", pv_##name##_dll, pv_##name##_dll_end },
+#include "nt_sysdlls.def"
+#undef SYSDLL
 };
 
 #define SYSDIR "\\??\\C:\\Windows\\System32\\"

@@ -464,29 +464,38 @@ static bool endpoint_matches(const struct policy_endpoint *ep, const struct sock
 	return ep->port == port && ep->family == ss->ss_family && strcmp(ep->host, host) == 0;
 }
 
-static enum check_result check_inet(struct tracee *t, const struct syscall_stop *s, const struct sockaddr_storage *ss)
+const char *sandbox_inet_refusal(const struct sockaddr_storage *ss, bool binding, char *why, size_t size)
 {
 	const struct policy *p = &sandbox_get()->policy;
-	bool binding = (s->entry->flags & SC_LOCAL_ADDR) != 0;
 	uint16_t port = ntohs(ss->ss_family == AF_INET ? ((const struct sockaddr_in *)ss)->sin_port
 						       : ((const struct sockaddr_in6 *)ss)->sin6_port);
 
 	if (p->net == NET_ANY)
-		return CHECK_PASS;
+		return NULL;
 	if (p->net == NET_LOOPBACK && is_loopback(ss))
-		return CHECK_PASS;
+		return NULL;
 	if (binding) {
 		for (size_t i = 0; i < p->nbinds; i++)
 			if (p->binds[i].port == 0 || p->binds[i].port == port)
-				return CHECK_PASS;
-		return sandbox_refuse(t, s, EACCES, false, NULL, "net %s allows no bind of port %u here",
-				      p->net == NET_LOOPBACK ? "loopback" : "none", port);
+				return NULL;
+		snprintf(why, size, "net %s allows no bind of port %u here", p->net == NET_LOOPBACK ? "loopback" : "none",
+			 port);
+		return why;
 	}
 	for (size_t i = 0; i < p->nconnects; i++)
 		if (endpoint_matches(&p->connects[i], ss))
-			return CHECK_PASS;
-	return sandbox_refuse(t, s, EACCES, false, NULL, "net %s: no connect rule names this endpoint",
-			      p->net == NET_LOOPBACK ? "loopback" : "none");
+			return NULL;
+	snprintf(why, size, "net %s: no connect rule names this endpoint", p->net == NET_LOOPBACK ? "loopback" : "none");
+	return why;
+}
+
+static enum check_result check_inet(struct tracee *t, const struct syscall_stop *s, const struct sockaddr_storage *ss)
+{
+	char why[128];
+
+	if (!sandbox_inet_refusal(ss, (s->entry->flags & SC_LOCAL_ADDR) != 0, why, sizeof(why)))
+		return CHECK_PASS;
+	return sandbox_refuse(t, s, EACCES, false, NULL, "%s", why);
 }
 
 enum check_result sandbox_check_sockaddr(struct tracee *t, struct syscall_stop *s)

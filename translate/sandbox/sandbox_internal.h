@@ -171,4 +171,11 @@ enum shared_state {
 bool sandbox_state_private(const struct tracee *t, pid_t owner, enum shared_state what);
 enum check_result sandbox_check_owner(struct tracee *t, struct syscall_stop *s);
 
+/*
+ * Why the net, connect and bind rules refuse a connect (binding false) or bind to this inet address
+ * (written into why), or NULL when they allow it (sandbox_checks.c).
+ */
+struct sockaddr_storage;
+const char *sandbox_inet_refusal(const struct sockaddr_storage *ss, bool binding, char *why, size_t size);
+
 #endif
