@@ -38,6 +38,7 @@ import net_tests
 import nt_crt_tests
 import nt_tests
 import nt_dll_tests
+import nt_sysdll_tests
 import nt_ws2_tests
 import nt_gpg_error_tests
 import pathmap_tests
@@ -575,6 +576,7 @@ def main():
     groups += seccomp_tests.groups(sys.modules[__name__])
     groups += nt_tests.groups(sys.modules[__name__])
     groups += nt_dll_tests.groups(sys.modules[__name__])
+    groups += nt_sysdll_tests.groups(sys.modules[__name__])
     groups += nt_ws2_tests.groups(sys.modules[__name__])
     groups += nt_gpg_error_tests.groups(sys.modules[__name__])
     groups += limits_tests.groups(sys.modules[__name__])

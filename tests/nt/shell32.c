@@ -56,6 +56,8 @@ static const struct argv_case cases[] = {
 	{ L"\"\" a", "an empty quoted program name", 2, { L"", L"a" } },
 	{ L"  prog a", "blanks before the program name: it is empty", 3, { L"", L"prog", L"a" } },
 	{ L"prog", "the program name alone", 1, { L"prog" } },
+	{ L"pr\nog a\nb", "a newline is part of an argument, the program name's too", 2, { L"pr\nog", L"a\nb" } },
+	{ L"prog\v\f\r a", "so are vertical tab, form feed and carriage return", 2, { L"prog\v\f\r", L"a" } },
 	{ L"prog \u00e9\u4e2d \U0001F600", "characters beyond ASCII (and a surrogate pair) pass as they are", 3,
 	  { L"prog", L"\u00e9\u4e2d", L"\U0001F600" } },
 	{ L"prog a\\\\\\\\\"b\"", "4 backslashes before a quote inside an argument", 2, { L"prog", L"a\\\\b" } },

@@ -29,6 +29,7 @@
 #include "nt_afd.h"
 #include "nt_file.h"
 #include "nt_internal.h"
+#include "nt_ksecdd.h"
 #include "sandbox.h"
 #include "util.h"
 
@@ -604,6 +605,10 @@ void nt_serve_NtDeviceIoControlFile(struct tracee *t)
 	}
 	if (nt_get(t, iosb, probe, sizeof(probe))) {
 		nt_done(t, STATUS_ACCESS_VIOLATION);
+		return;
+	}
+	if (o->file.is_random) { /* \Device\KsecDD's control code (nt_ksecdd.c) */
+		nt_ksecdd_control(t, o);
 		return;
 	}
 	if (!o->file.is_socket) {

@@ -151,13 +151,18 @@ static void temp_vars(const struct nt_env_in *in, struct u16 *env)
 /*
  * USERNAME, which Windows sets from the logon token: the run's user by its
  * passwd name (GetUserName reads it, docs/nt.md). An inherited USERNAME is
- * replaced, as the Linux side's is not the run's identity.
+ * replaced, as the Linux side's is not the run's identity. Looked up once per
+ * run: the size of the environment area and its contents must agree, whatever
+ * happens to /etc/passwd meanwhile.
  */
 static void user_var(struct u16 *env)
 {
-	char name[256];
+	static char name[256];
+	static int found; /* 0: not looked up yet, 1: found, -1: none */
 
-	if (nt_passwd_name("/etc/passwd", getuid(), name, sizeof(name)) < 0)
+	if (!found)
+		found = nt_passwd_name("/etc/passwd", getuid(), name, sizeof(name)) == 0 ? 1 : -1;
+	if (found < 0)
 		return;
 	u16_str(env, "USERNAME=");
 	u16_str(env, name);

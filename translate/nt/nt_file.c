@@ -186,7 +186,7 @@ static void read_or_write(struct tracee *t, bool writing)
 		nt_done(t, STATUS_ACCESS_VIOLATION);
 		return;
 	}
-	if (o->file.is_dir) {
+	if (o->file.is_dir || o->file.is_random) { /* a device answering control codes only */
 		nt_done(t, STATUS_INVALID_DEVICE_REQUEST);
 		return;
 	}

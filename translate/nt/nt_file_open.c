@@ -18,6 +18,7 @@
 #include "nt_afd.h"
 #include "nt_file.h"
 #include "nt_internal.h"
+#include "nt_ksecdd.h"
 #include "util.h"
 
 enum { FILE_SUPERSEDE, FILE_OPEN, FILE_CREATE, FILE_OPEN_IF, FILE_OVERWRITE, FILE_OVERWRITE_IF };
@@ -220,6 +221,16 @@ static void create_file(struct tracee *t, uint64_t handle_out, uint32_t access, 
 	}
 	if (nt_get(t, handle_out, probe, 8) || nt_get(t, iosb, probe, 16)) {
 		nt_done(t, STATUS_ACCESS_VIOLATION);
+		return;
+	}
+	if (nt_ksecdd_named(t, oa)) {
+		/* a device: opened, never created, made a directory or deleted */
+		if (disposition != FILE_OPEN && disposition != FILE_OPEN_IF)
+			nt_done(t, disposition == FILE_CREATE ? STATUS_OBJECT_NAME_COLLISION : STATUS_ACCESS_DENIED);
+		else if (options & (FILE_DIRECTORY_FILE | FILE_DELETE_ON_CLOSE))
+			nt_done(t, options & FILE_DIRECTORY_FILE ? STATUS_NOT_A_DIRECTORY : STATUS_ACCESS_DENIED);
+		else
+			nt_ksecdd_open(t, handle_out, nt_file_access_map(access), iosb);
 		return;
 	}
 	sysdll = nt_sysdll_lookup(t, oa);

@@ -52,6 +52,7 @@ struct nt_file {
 	char *nt_name;         /* the name as NtQueryInformationFile(FileNameInformation) gives it (UTF-8, \dir\file) */
 	bool is_dir;
 	bool is_socket;        /* a socket of \Device\Afd (nt_afd.c): fd is a Linux inet socket */
+	bool is_random;        /* \Device\KsecDD (nt_ksecdd.c): no fd; random bytes by NtDeviceIoControlFile */
 	bool seekable;          /* a regular file or block device: ByteOffset means something */
 	bool append_only;      /* FILE_APPEND_DATA without FILE_WRITE_DATA */
 	bool sync_io;          /* FILE_SYNCHRONOUS_IO_*: the file position is kept */

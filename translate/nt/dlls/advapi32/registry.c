@@ -34,8 +34,10 @@ enum { REG_NONE, REG_SZ, REG_EXPAND_SZ, REG_BINARY, REG_DWORD, REG_MULTI_SZ = 7,
 
 #define REG_OPENED_EXISTING_KEY 2
 
-/* RegGetValue's flags: the types it accepts (RRF_RT_*), and RRF_ZEROONFAILURE. */
+/* RegGetValue's flags: the types it accepts (RRF_RT_*; none: every value is ERROR_UNSUPPORTED_TYPE), and more. */
 #define RRF_RT_ANY 0x0000ffff
+#define RRF_RT_REG_EXPAND_SZ 0x00000004
+#define RRF_NOEXPAND 0x10000000
 #define RRF_ZEROONFAILURE 0x20000000
 
 struct reg_value {
@@ -383,7 +385,8 @@ static LONG get_value(HKEY h, const WCHAR *sub, const WCHAR *name, DWORD flags, 
 	DWORD t, cap = cb ? *cb : 0;
 	LONG e;
 
-	if (!(flags & RRF_RT_ANY) || (data && !cb))
+	/* REG_EXPAND_SZ is expanded unless RRF_NOEXPAND: asked for alone, it could never be given */
+	if ((data && !cb) || ((flags & RRF_RT_REG_EXPAND_SZ) && !(flags & RRF_NOEXPAND) && (flags & RRF_RT_ANY) != RRF_RT_ANY))
 		return ERROR_INVALID_PARAMETER;
 	if (sub && *sub) {
 		e = RegOpenKeyExW(h, sub, 0, KEY_QUERY_VALUE, &opened);
@@ -502,6 +505,60 @@ EXPORT LONG WINAPI RegEnumValueW(HKEY h, DWORD index, WCHAR *name, DWORD *name_l
 		*cb = need;
 	}
 	return e;
+}
+
+/*
+ * The counts and longest names and data of a key (names in characters without
+ * the NUL, data in bytes as the W functions give it). The keys have no class
+ * and no recorded write time (0), and no security descriptor of their own
+ * (its size is 0).
+ */
+EXPORT LONG WINAPI RegQueryInfoKeyW(HKEY h, WCHAR *cls, DWORD *cls_len, DWORD *reserved, DWORD *subkeys,
+				    DWORD *max_subkey, DWORD *max_class, DWORD *values, DWORD *max_value_name,
+				    DWORD *max_value, DWORD *security, FILETIME *written)
+{
+	const struct reg_key *k;
+	DWORD nsub = 0, nval = 0, msub = 0, mname = 0, mdata = 0, len;
+	LONG e = resolve(h, KEY_QUERY_VALUE, &k);
+
+	if (e)
+		return e;
+	(void)reserved; /* documented as NULL, not checked (as Wine, the reference, does not) */
+	if (cls && !cls_len)
+		return ERROR_INVALID_PARAMETER;
+	for (; k->subkeys && k->subkeys[nsub]; nsub++) {
+		for (len = 0; k->subkeys[nsub]->name[len]; len++)
+			;
+		msub = len > msub ? len : msub;
+	}
+	for (; k->values && k->values[nval].name; nval++) {
+		for (len = 0; k->values[nval].name[len]; len++)
+			;
+		mname = len > mname ? len : mname;
+		len = value_data(&k->values[nval], 1, NULL, 0);
+		mdata = len > mdata ? len : mdata;
+	}
+	if (cls && *cls_len)
+		cls[0] = 0;
+	if (cls_len)
+		*cls_len = 0;
+	if (subkeys)
+		*subkeys = nsub;
+	if (max_subkey)
+		*max_subkey = msub;
+	if (max_class)
+		*max_class = 0;
+	if (values)
+		*values = nval;
+	if (max_value_name)
+		*max_value_name = mname;
+	if (max_value)
+		*max_value = mdata;
+	if (security)
+		*security = 0;
+	if (written)
+		written->dwLowDateTime = written->dwHighDateTime = 0;
+	return ERROR_SUCCESS;
 }
 
 /* An existing key opens for reading (REG_OPENED_EXISTING_KEY); creating one, or asking to write, is refused. */

@@ -27,21 +27,17 @@ static int blank(WCHAR c)
 	return c == ' ' || c == '\t';
 }
 
-/* The program name ends at the next blank, or, when it starts with a quote, at the next quote. */
-static int is_space(WCHAR c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
 /*
  * One pass over the command line, as CommandLineToArgvW reads it: counts
  * the arguments and the characters they hold (argc, chars); when out is not
  * NULL, also writes each argument NUL-terminated there and points argv at
  * them. The rules (the documented ones, and what Windows does with quotes
  * doubled inside quotes):
- *   - the first argument is the program's name: up to the next white space,
- *     or, if it starts with a quote, up to the next quote, with no escapes;
- *   - the others are separated by spaces and tabs outside quotes;
+ *   - the first argument is the program's name: up to the next space or
+ *     tab, or, if it starts with a quote, up to the next quote, with no
+ *     escapes;
+ *   - the others are separated by spaces and tabs outside quotes (other
+ *     white space, a newline, is part of an argument);
  *   - 2n backslashes before a quote are n backslashes and the quote opens
  *     or closes quoting; 2n+1 are n backslashes and a literal quote; other
  *     backslashes are literal;
@@ -62,7 +58,7 @@ static void parse(const WCHAR *s, int *argc, size_t *chars, WCHAR *out, WCHAR **
 		if (*s)
 			s++;
 	} else {
-		for (; *s && !is_space(*s); s++)
+		for (; *s && !blank(*s); s++)
 			PUT(*s);
 	}
 	PUT(0);

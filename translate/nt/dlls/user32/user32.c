@@ -2,8 +2,7 @@
  * picovisor's user32.dll: what a console process gets from user32 on a
  * window station that is not interactive (as a service or a job on a build
  * machine runs): there is no window of its own, none has the focus or the
- * foreground, nothing owns the clipboard, and the process may not hand the
- * foreground to another. Functions that would need a desktop to be answered
+ * foreground, nothing owns the clipboard. Functions that would need a desktop to be answered
  * truthfully (GetDesktopWindow, MessageBox, CreateWindow...) are absent, so a
  * program that needs them fails at start naming them (docs/nt.md).
  */
@@ -11,7 +10,8 @@
 
 typedef void *HWND;
 
-#define ERROR_ACCESS_DENIED 5
+#define ERROR_INVALID_PARAMETER 87
+#define ASFW_ANY ((DWORD)-1)
 
 BOOL WINAPI DllMainCRTStartup(HMODULE self, DWORD reason, void *reserved);
 BOOL WINAPI DllMainCRTStartup(HMODULE self, DWORD reason, void *reserved)
@@ -47,13 +47,17 @@ EXPORT HWND WINAPI GetClipboardOwner(void)
 }
 
 /*
- * Only the foreground process (or one it allowed) may pass the right to set
- * the foreground window on; a process on a station without input never is,
- * so the call fails with ERROR_ACCESS_DENIED, as for a background process.
+ * A process may pass on the right to set the foreground window when it can
+ * set it itself, and with no foreground window at all, any process can
+ * (documented): so the call succeeds for ASFW_ANY and for this process. Any
+ * other pid is ERROR_INVALID_PARAMETER: this process is the only NT process
+ * of the run (other processes are not served), so no other can be named.
  */
 EXPORT BOOL WINAPI AllowSetForegroundWindow(DWORD pid)
 {
-	(void)pid;
-	LAST_ERROR() = ERROR_ACCESS_DENIED;
-	return 0;
+	if (pid != ASFW_ANY && pid != (DWORD)TEB_FIELD(uint64_t, 0x40)) {
+		LAST_ERROR() = ERROR_INVALID_PARAMETER;
+		return 0;
+	}
+	return 1;
 }
