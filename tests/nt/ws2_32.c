@@ -212,6 +212,23 @@ static void tcp_echo(void)
 		      (unsigned long)st);
 	}
 	{
+		/* a second handle to the socket is the same file object (Winsock itself documents DuplicateHandle's
+		 * handles as not always known to it: WSADuplicateSocket is its way; so it is used as a file here) */
+		HANDLE dup = 0;
+		IO_STATUS_BLOCK io;
+		NTSTATUS st = NtDuplicateObject(NtCurrentProcess(), (HANDLE)c, NtCurrentProcess(), &dup, 0, 0,
+						2 /* DUPLICATE_SAME_ACCESS */);
+
+		check(st == 0 && dup, "NtDuplicateObject of the socket", (unsigned long)st);
+		st = NtWriteFile(dup, 0, 0, 0, &io, "dup!", 4, 0, 0);
+		memset(buf, 0, sizeof(buf));
+		check(st == 0 && recv(c, buf, sizeof(buf), 0) == 4 && streq(buf, "dup!"),
+		      "NtWriteFile through the duplicate: the echo comes back on the original", (unsigned long)st);
+		check(NtClose(dup) == 0 && send(c, "ok", 2, 0) == 2 && recv(c, buf, sizeof(buf), 0) == 2,
+		      "NtClose of the duplicate leaves the connection to the original", (unsigned long long)WSAGetLastError());
+		memset(buf, 0, sizeof(buf));
+	}
+	{
 		fd_set r;
 		struct timeval tv = { 5, 0 };
 		unsigned long n = 0;
@@ -250,6 +267,46 @@ static void udp(void)
 	      (unsigned long long)v);
 	closesocket(a);
 	closesocket(b);
+}
+
+struct sockaddr_in6 {
+	short sin6_family;
+	unsigned short sin6_port;
+	unsigned long sin6_flowinfo;
+	unsigned char sin6_addr[16];
+	unsigned long sin6_scope_id;
+};
+
+/* IPv6 over ::1: AF_INET6 is 23 on Windows (10 on Linux), the layouts otherwise the same. */
+static void ipv6(void)
+{
+	SOCKET l = socket(AF_INET6, SOCK_STREAM, 0), c, s;
+	struct sockaddr_in6 a, got;
+	int len = sizeof(a), glen = sizeof(got);
+	char buf[8] = { 0 };
+
+	memset(&a, 0, sizeof(a));
+	a.sin6_family = AF_INET6;
+	a.sin6_addr[15] = 1;
+	if (l == INVALID_SOCKET || bind(l, &a, sizeof(a)) != 0) {
+		/* a host without IPv6 (or without ::1) */
+		check(1, "# SKIP no IPv6 loopback here", 0);
+		if (l != INVALID_SOCKET)
+			closesocket(l);
+		return;
+	}
+	check(listen(l, 4) == 0 && getsockname(l, &a, &len) == 0 && a.sin6_family == AF_INET6 && len == 28,
+	      "an IPv6 listener on ::1: getsockname gives AF_INET6 (23) and 28 bytes", (unsigned long long)a.sin6_family);
+	c = socket(AF_INET6, SOCK_STREAM, 0);
+	check(connect(c, &a, sizeof(a)) == 0, "connect over ::1", (unsigned long long)WSAGetLastError());
+	s = accept(l, &got, &glen);
+	check(s != INVALID_SOCKET && got.sin6_family == AF_INET6 && glen == 28 && got.sin6_addr[15] == 1,
+	      "accept gives the peer as AF_INET6 ::1", (unsigned long long)got.sin6_family);
+	check(send(c, "six", 3, 0) == 3 && recv(s, buf, sizeof(buf), 0) == 3 && streq(buf, "six"), "data over IPv6",
+	      (unsigned long long)WSAGetLastError());
+	closesocket(s);
+	closesocket(c);
+	closesocket(l);
 }
 
 static void nonblocking(void)
@@ -401,6 +458,7 @@ int mainCRTStartup(void)
 	} else {
 		tcp_echo();
 		udp();
+		ipv6();
 		nonblocking();
 		errors();
 		addresses();

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -304,7 +305,8 @@ static void accepted(struct tracee *t, long ret)
 		nt_linux(t, closed_after_failure, SYS_close, (uint64_t)ret, 0, 0, 0, 0, 0);
 		return;
 	}
-	rc = put_work_addr(t, c->st[2], (uint32_t)c->st[3] - 8, c->st[2] + 8);
+	rc = put_work_addr(t, c->st[2], (uint32_t)(c->st[3] - offsetof(struct pv_afd_accepted, peer)),
+			   c->st[2] + offsetof(struct pv_afd_accepted, peer));
 	if (rc == 0 && nt_put(t, c->st[2], &c->st[6], 8))
 		rc = -EFAULT;
 	if (rc < 0) { /* the program lost its new handle's number: the socket goes */
@@ -644,8 +646,7 @@ void nt_serve_NtDeviceIoControlFile(struct tracee *t)
 			afd_fail(t, EINVAL);
 			return;
 		}
-		c->st[3] = out_len; /* accepted() writes the address after the handle */
-		serve_name(t, fd, SYS_accept4);
+		serve_name(t, fd, SYS_accept4); /* accepted() writes the handle, then the peer's address */
 		return;
 	case PV_AFD_CODE(PV_AFD_SEND):
 	case PV_AFD_CODE(PV_AFD_RECV):
