@@ -1091,11 +1091,12 @@ EXPORT NTSTATUS LdrAddRefDll(ULONG flags, void *base)
 {
 	struct module *m;
 
-	(void)flags;
 	RtlEnterCriticalSection(&loader_lock);
 	m = find_by_base(base);
 	if (m)
 		m->refs++;
+	if (m && (flags & 1)) /* LDR_ADDREF_DLL_PIN: it stays for the life of the process, as one linked against */
+		m->static_load = 1;
 	RtlLeaveCriticalSection(&loader_lock);
 	return m ? STATUS_SUCCESS : STATUS_DLL_NOT_FOUND;
 }
