@@ -90,14 +90,18 @@ def nt_kernel32():
 
 def nt_kernel32_functions():
     """dll_kernel32.exe: kernel32 without a C runtime (heap, locks, TLS, files and their Win32 errors, the current
-    directory, environment, code pages, time, memory, modules, events, threads); dll_unwind.exe: ntdll's unwinder."""
+    directory, environment, code pages, time, memory, modules, events, threads); dll_unwind.exe: ntdll's unwinder;
+    dll_ldr.exe: PEB->Ldr (with the test DLLs, one loaded and freed at run time); dll_k32more.exe: what the C++
+    runtime DLLs import."""
     if nt_tests.skipped_without_programs("kernel32 functions"):
         return
     for (prog, what), (mode, extra) in [(p, m) for p in [("dll_kernel32.exe", "picovisor's kernel32"),
                                                           ("dll_unwind.exe", "x64 unwinding (RtlUnwindEx)"),
-                                                          ("kuser.exe", "KUSER_SHARED_DATA, its clocks current")]
+                                                          ("kuser.exe", "KUSER_SHARED_DATA, its clocks current"),
+                                                          ("dll_ldr.exe", "PEB->Ldr's module lists, NtGlobalFlag"),
+                                                          ("dll_k32more.exe", "kernel32 for the C++ runtime DLLs")]
                                         for m in MODES]:
-        r = run_in_c(prog, extra, dlls=[])
+        r = run_in_c(prog, extra, dlls=TEST_DLLS if prog == "dll_ldr.exe" else [])
         name = f"nt {prog}: {what} ({mode})"
         if r is None:
             check(name, False, "  timed out")
