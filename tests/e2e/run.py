@@ -38,6 +38,7 @@ import net_tests
 import nt_crt_tests
 import nt_tests
 import nt_dll_tests
+import nt_yat2m_tests
 import pathmap_tests
 import pin_race_tests
 import redteam_tests
@@ -582,6 +583,7 @@ def main():
     groups += dist_tests.groups(sys.modules[__name__])
     groups += ci_tests.groups(sys.modules[__name__])
     groups += nt_crt_tests.groups(sys.modules[__name__])
+    groups += nt_yat2m_tests.groups(sys.modules[__name__])
     groups += layout_tests.groups(sys.modules[__name__])
     users = [False] if args.root_only or os.geteuid() != 0 or not needs("setpriv") else [False, True]
     try:

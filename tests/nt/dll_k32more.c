@@ -225,6 +225,21 @@ void mainCRTStartup(void)
 		DeleteFileA("k32more_b.txt");
 	}
 
+	/* ---- DOS device names: the last component names the device, whatever the directory */
+	{
+		DWORD got = 0;
+		HANDLE h = CreateFileA("NUL", GENERIC_WRITE, 7, 0, 3, 0x80, 0);
+
+		check(h != (HANDLE)-1 && WriteFile(h, "gone", 4, &got, 0) && got == 4, "CreateFile(NUL): writes vanish",
+		      GetLastError());
+		CloseHandle(h);
+		h = CreateFileA("C:\\nul.txt", GENERIC_READ, 7, 0, 3, 0x80, 0);
+		check(h != (HANDLE)-1 && ReadFile(h, buf, 8, &got, 0) && got == 0, "C:\\nul.txt is NUL: reads end at once",
+		      GetLastError());
+		CloseHandle(h);
+		check(!DeleteFileA("NUL"), "NUL cannot be deleted", GetLastError());
+	}
+
 	/* ---- handle flags */
 	{
 		HANDLE s = CreateSemaphoreA(0, 0, 1, 0);

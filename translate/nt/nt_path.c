@@ -402,6 +402,14 @@ ntstatus nt_path_resolve(struct tracee *t, uint64_t root, const uint16_t *u, siz
 			skip = 12;
 		else
 			return STATUS_OBJECT_PATH_NOT_FOUND; /* \Device\... and other native names are not served */
+		if (n == skip + 3 && has_prefix(u + skip, 3, "NUL", true)) {
+			/* the null device (\??\NUL, what ntdll makes of "C:\dir\nul"): the host's; the other DOS
+			 * devices (CON, AUX, COM1...) are not served */
+			out->host = xstrdup("/dev/null");
+			out->nt_name = xstrdup("\\NUL");
+			out->exists = true;
+			return STATUS_SUCCESS;
+		}
 		if (n < skip + 2 || u[skip + 1] != ':' || u[skip] > 0x7f || !(drive = nt_drive_host((char)u[skip])))
 			return STATUS_OBJECT_PATH_NOT_FOUND;
 		if (n > skip + 2 && u[skip + 2] != '\\')
