@@ -73,6 +73,12 @@ def nt_dll_refusals():
               f"(0xE0000077: status 0x77) and a message ({mode})",
               ok and r[2] == 0x77 and "unhandled exception 0xe0000077" in r[1] and "not reached" not in r[0],
               f"{why}\n  {r}")
+        r = run_in_c("dll_delay.exe", extra, dlls=["pvlazy.dll"])
+        ok, why = nt_tests.tap_ok(r[0]) if r else (False, "  timed out")
+        check(f"nt delay-load imports: the DLL loads at its first call; one that is nowhere raises 0xC06D007E, which a "
+              f"handler can answer, and unanswered ends the program with it (status 0x7E) ({mode})",
+              ok and r[2] == 0x7E and "unhandled exception 0xc06d007e" in r[1] and "not reached" not in r[0],
+              f"{why}\n  {r}")
     # The program's directory is searched: without the DLL next to it, the same program fails cleanly.
     r = run_in_c("dll_load.exe", dlls=[])
     check("nt dll_load.exe without its DLLs: STATUS_DLL_NOT_FOUND naming pvtest.dll",
