@@ -564,6 +564,13 @@ void nt_serve_NtSetInformationFile(struct tracee *t)
 		uint32_t attrs;
 		uint64_t times;
 
+		/* a device (NUL is the host's /dev/null, a console a tty) has no times or attributes to set: its mode
+		 * is the host's, whatever drives the run maps */
+		if (nt_fd_stat(t, o->file.fd, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))) {
+			nt_done(t, STATUS_INVALID_DEVICE_REQUEST);
+			return;
+		}
+
 		memcpy(&at, b + 8, 8);
 		memcpy(&wr, b + 0x10, 8);
 		memcpy(&attrs, b + 0x20, 4);
