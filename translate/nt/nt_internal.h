@@ -271,6 +271,8 @@ ntstatus nt_path_lookup(struct tracee *t, uint64_t oa, struct nt_lookup *out);
 ntstatus nt_path_resolve(struct tracee *t, uint64_t root, const uint16_t *u, size_t n, bool case_insensitive,
 			 struct nt_lookup *out);
 void nt_lookup_free(struct nt_lookup *l);
+/* The drive letter a volume name ("Volume{...}" after \\??\\) stands for, and the units it takes; or 0. */
+char nt_volume_drive(const uint16_t *u, size_t n, size_t *used);
 
 /* ---- picovisor's system directory, C:\Windows\System32 (nt_sysdir.c): the DLLs embedded in picovisor. */
 struct nt_sysdll {

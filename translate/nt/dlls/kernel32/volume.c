@@ -3,7 +3,9 @@
  * enumeration (FindFirstVolumeW...) and CreateHardLink, over the NT file
  * services. Each drive of the run is a volume; its name is a volume GUID path
  * made from its letter, \\?\Volume{5069636f-7669-736f-7200-0000000000XX}\
- * (XX: the letter's code), which these functions take as they take X:\.
+ * (XX: the letter's code), which these functions take as they take X:\, and
+ * which the supervisor resolves as that drive (\??\Volume{...}), so every
+ * file function takes it too.
  */
 #include "k32.h"
 
