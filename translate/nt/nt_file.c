@@ -298,6 +298,10 @@ void nt_serve_NtClose(struct tracee *t)
 		nt_done(t, STATUS_SUCCESS);
 		return;
 	}
+	if (nt_handle_protected(nt_process_of(t), c->a[0])) { /* SetHandleInformation(HANDLE_FLAG_PROTECT_FROM_CLOSE) */
+		nt_done(t, STATUS_HANDLE_NOT_CLOSABLE);
+		return;
+	}
 	o = nt_handle_remove(nt_process_of(t), c->a[0]);
 	if (!o) {
 		nt_done(t, STATUS_INVALID_HANDLE);

@@ -103,7 +103,10 @@ struct nt_object {
 struct nt_handle {
 	struct nt_object *obj;
 	uint32_t access;
+	uint32_t flags; /* NT_HANDLE_INHERIT, NT_HANDLE_PROTECT_FROM_CLOSE (ObjectHandleFlagInformation) */
 };
+
+enum { NT_HANDLE_INHERIT = 1, NT_HANDLE_PROTECT_FROM_CLOSE = 2 };
 
 struct nt_alloc;
 
@@ -249,6 +252,8 @@ ntstatus nt_handle_give(struct tracee *t, struct nt_object *obj, uint32_t access
 ntstatus nt_handle_get(struct nt_process *p, uint64_t h, enum nt_type type, struct nt_object **obj, uint32_t *access);
 /* Take handle h out of the table: its object (whose refs the caller drops with nt_object_release), or NULL. */
 struct nt_object *nt_handle_remove(struct nt_process *p, uint64_t h);
+/* A handle marked HANDLE_FLAG_PROTECT_FROM_CLOSE: NtClose refuses it (STATUS_HANDLE_NOT_CLOSABLE). */
+bool nt_handle_protected(struct nt_process *p, uint64_t h);
 /* Drop a reference; true when it was the last (the caller frees what the object holds in the tracee). */
 bool nt_object_release(struct nt_object *obj);
 void nt_object_free(struct nt_object *obj);
@@ -268,6 +273,8 @@ ntstatus nt_path_lookup(struct tracee *t, uint64_t oa, struct nt_lookup *out);
 ntstatus nt_path_resolve(struct tracee *t, uint64_t root, const uint16_t *u, size_t n, bool case_insensitive,
 			 struct nt_lookup *out);
 void nt_lookup_free(struct nt_lookup *l);
+/* The drive letter a volume name ("Volume{...}" after \\??\\) stands for, and the units it takes; or 0. */
+char nt_volume_drive(const uint16_t *u, size_t n, size_t *used);
 
 /* ---- picovisor's system directory, C:\Windows\System32 (nt_sysdir.c): the DLLs embedded in picovisor. */
 struct nt_sysdll {
@@ -290,6 +297,8 @@ bool nt_kuser_live(void);                       /* is any page kept current (the
 void nt_timer_rearm(void);                      /* the timer of waits and clocks runs as they need (nt_sync.c) */
 
 /* ---- Time (nt_system.c). */
+/* NtQueryInformationProcess(ProcessTimes) into buf of len bytes (nt_process_info.c); answers the call. */
+void nt_process_times(struct tracee *t, uint64_t buf, uint32_t len, uint64_t retlen);
 uint64_t nt_time_now(void);                 /* 100 ns ticks since 1601 */
 uint64_t nt_time_of(int64_t sec, long nsec);
 

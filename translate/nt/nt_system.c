@@ -271,7 +271,11 @@ void nt_serve_NtQueryInformationProcess(struct tracee *t)
 		nt_done(t, nt_handle_get(np, c->a[0], NT_TYPE_PROCESS, &o, NULL));
 		return;
 	}
-	if (c->a[1] != 0) { /* ProcessBasicInformation only */
+	if (c->a[1] == 4) { /* ProcessTimes (nt_process_info.c) */
+		nt_process_times(t, c->a[2], (uint32_t)c->a[3], c->a[4]);
+		return;
+	}
+	if (c->a[1] != 0) { /* ProcessBasicInformation, else not served */
 		nt_done(t, STATUS_INVALID_INFO_CLASS);
 		return;
 	}

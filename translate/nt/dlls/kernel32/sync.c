@@ -139,6 +139,18 @@ EXPORT HANDLE WINAPI CreateSemaphoreW(void *sa, LONG initial, LONG max, const WC
 	return made(st, h);
 }
 
+EXPORT HANDLE WINAPI CreateSemaphoreA(void *sa, LONG initial, LONG max, const char *name)
+{
+	WCHAR *w = name ? k32_a_path(name) : NULL;
+	HANDLE h;
+
+	if (name && !w)
+		return NULL;
+	h = CreateSemaphoreW(sa, initial, max, w);
+	k32_free(w);
+	return h;
+}
+
 EXPORT BOOL WINAPI ReleaseSemaphore(HANDLE h, LONG count, LONG *prev)
 {
 	NTSTATUS st = NtReleaseSemaphore(h, count, prev);
