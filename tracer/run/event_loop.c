@@ -253,8 +253,8 @@ static void first_resume(struct tracee *c)
 {
 	if (c->starting) {
 		c->starting = false;
-		if (c->proc && c->proc->pers->task_start)
-			c->proc->pers->task_start(c);
+		if (c->proc && c->proc->pers->task_start && c->proc->pers->task_start(c))
+			return; /* held (created suspended): the personality releases it */
 	}
 	tracee_resume(c, 0);
 }
@@ -338,6 +338,12 @@ static void refuse(struct tracee *t, const struct syscall_stop *s, int err, cons
 	}
 	host_say_refused(t, why, err);
 	verdict_fail(s, err);
+}
+
+void host_interrupt(struct tracee *t)
+{
+	if (!t->interrupting && ptrace(PTRACE_INTERRUPT, t->tid, 0, 0) == 0)
+		t->interrupting = true;
 }
 
 void host_release(struct tracee *t, const struct verdict *v)
@@ -492,6 +498,10 @@ static void on_syscall_stop(struct tracee *t)
 
 			t->personality_exit = false;
 			t->proc->pers->syscall_exit(t, &v);
+			if (v.kind == VERDICT_HELD) { /* stays stopped here until host_release */
+				trace_call_end(t);
+				return;
+			}
 			if (v.set_regs)
 				regs_set(t->tid, &v.regs);
 			if (v.want_exit) {
@@ -581,7 +591,11 @@ static void on_stop(struct tracee *t, int status)
 	case PTRACE_EVENT_STOP:
 		if (is_stop_signal(sig))
 			on_group_stop(t, sig);
-		else if (t->attached)
+		else if (t->interrupting && !t->starting) {
+			t->interrupting = false;
+			if (!(t->proc && t->proc->pers->interrupted && t->proc->pers->interrupted(t)))
+				tracee_resume(t, 0);
+		} else if (t->attached)
 			first_resume(t);
 		return;
 	case PTRACE_EVENT_EXIT:

@@ -21,5 +21,10 @@ pv_kernel32_dll_end:
 pv_msvcrt_dll:
 	.incbin MSVCRT_DLL
 pv_msvcrt_dll_end:
+	.balign 16
+	.globl pv_winmm_dll, pv_winmm_dll_end
+pv_winmm_dll:
+	.incbin WINMM_DLL
+pv_winmm_dll_end:
 
 	.section .note.GNU-stack, "", @progbits

@@ -150,6 +150,13 @@ static void io_result(struct tracee *t, long ret)
 	nt_put_iosb(t, c->st[2], STATUS_SUCCESS, (uint64_t)ret);
 	nt_done(t, STATUS_SUCCESS);
 	nt_event_signal(t, c->a[1]); /* the I/O is complete: its event, if it has one, is set */
+	{
+		/* and its packet goes to the file's completion port, if it has one (nt_iocp.c) */
+		struct nt_object *o;
+
+		if (nt_handle_get(nt_process_of(t), c->st[0], NT_TYPE_FILE, &o, NULL) == STATUS_SUCCESS)
+			nt_iocp_io_done(o, c->a[3], STATUS_SUCCESS, (uint64_t)ret);
+	}
 }
 
 static void io_at_position(struct tracee *t, long ret)

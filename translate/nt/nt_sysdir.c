@@ -32,10 +32,12 @@
 
 extern const unsigned char pv_kernel32_dll[], pv_kernel32_dll_end[];
 extern const unsigned char pv_msvcrt_dll[], pv_msvcrt_dll_end[];
+extern const unsigned char pv_winmm_dll[], pv_winmm_dll_end[];
 
 static const struct nt_sysdll sysdlls[] = {
 	{ "kernel32.dll", pv_kernel32_dll, pv_kernel32_dll_end },
 	{ "msvcrt.dll", pv_msvcrt_dll, pv_msvcrt_dll_end },
+	{ "winmm.dll", pv_winmm_dll, pv_winmm_dll_end },
 };
 
 #define SYSDIR "\\??\\C:\\Windows\\System32\\"

@@ -94,6 +94,9 @@ static void after_stack(struct tracee *t, long ret)
 	}
 	c->st[1] = (uint64_t)ret;
 	base = c->st[1] + c->st[2];
+	/* The stack is the program's memory as NT lists it: VirtualQuery of an address on it gives the
+	 * stack's allocation (Go's runtime finds its threads' stack bounds so). */
+	nt_process_add_region(t, c->st[1], c->st[2], c->st[1], c->st[2], PROT_READ | PROT_WRITE, false);
 	limit = base - 4096;
 	nt_put(t, teb + 0x0, &minus1, 8);
 	nt_put(t, teb + 0x8, &base, 8);
@@ -117,6 +120,7 @@ static void after_stack(struct tracee *t, long ret)
 	ts->teb = teb;
 	ts->work = teb + NT_TEB_SIZE;
 	ts->stack_top = base;
+	ts->suspended = ((uint32_t)c->a[6] & THREAD_CREATE_FLAGS_CREATE_SUSPENDED) != 0;
 	ts->obj = nt_object_new(NT_TYPE_THREAD);
 	ts->obj->refs = 1; /* the call's, until it answers */
 	if (c->p_free)
@@ -162,11 +166,6 @@ void nt_serve_NtCreateThreadEx(struct tracee *t)
 		nt_done(t, STATUS_INVALID_PARAMETER);
 		return;
 	}
-	if ((uint32_t)c->a[6] & THREAD_CREATE_FLAGS_CREATE_SUSPENDED) {
-		/* nothing could resume it: NtResumeThread is not served */
-		nt_done(t, STATUS_NOT_SUPPORTED);
-		return;
-	}
 	c->st[2] = (stack + 0xffff) & ~0xffffULL;
 	nt_linux(t, after_block, SYS_mmap, 0, block_size(p), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 		 (uint64_t)-1, 0);
@@ -186,20 +185,21 @@ void nt_task_created(struct tracee *child, struct tracee *parent)
 	nt_thread_state(child)->start = *ts;
 	nt_thread_state(child)->start.obj = NULL;
 	nt_thread_state(child)->start_pending = true;
+	nt_thread_state(child)->suspend_count = ts->suspended; /* held at its first stop until resumed */
 	/* The thread holds its object from before its first instruction: its end always reaches it. */
 	ts->obj->thread.tid = host_tid(child);
 	ts->obj->refs++;
 	nt_thread_state(child)->self = ts->obj;
 }
 
-/* Its first stop: RtlUserThreadStart(routine, arg) on its own stack, GS at its TEB. */
-void nt_task_start(struct tracee *child)
+/* Its first stop: RtlUserThreadStart(routine, arg) on its own stack, GS at its TEB. Held if created suspended. */
+bool nt_task_start(struct tracee *child)
 {
 	struct nt_thread *th = nt_thread_state(child);
 	tracee_regs r;
 
 	if (!th || !th->start_pending || regs_get(host_tid(child), &r) < 0)
-		return;
+		return false;
 	th->start_pending = false;
 	{
 		/* its ClientId before its first instruction (the creator's clone may not have returned yet) */
@@ -213,4 +213,51 @@ void nt_task_start(struct tracee *child)
 	regs_set_win64_arg(&r, 1, th->start.arg);
 	regs_set_gs_base(&r, th->start.teb);
 	regs_set(host_tid(child), &r);
+	return nt_hold_if_suspended(child, &(struct verdict){ .kind = VERDICT_RESUME, .set_regs = true, .regs = r });
+}
+
+/* ---- NtSetInformationThread: a thread's base priority (kept and reported; Linux scheduling is not changed). */
+
+#define ThreadBasePriority 3
+#define THREAD_PRIORITY_LOWRT 15
+#define THREAD_PRIORITY_IDLE (-15)
+
+void nt_serve_NtSetInformationThread(struct tracee *t)
+{
+	struct nt_call *c = nt_call_of(t);
+	struct tracee *target = t;
+	int32_t v;
+
+	if (c->a[0] != (uint64_t)-2) {
+		struct nt_object *o;
+		ntstatus st = nt_handle_get(nt_process_of(t), c->a[0], NT_TYPE_THREAD, &o, NULL);
+
+		if (st) {
+			nt_done(t, st);
+			return;
+		}
+		target = o->thread.tid && !o->thread.done ? host_find_thread(o->thread.tid) : NULL;
+		if (!target || !nt_thread_state(target) || host_tgid(target) != host_tgid(t)) {
+			nt_done(t, 0xC000004B); /* STATUS_THREAD_IS_TERMINATING */
+			return;
+		}
+	}
+	if ((uint32_t)c->a[1] != ThreadBasePriority) {
+		nt_done(t, STATUS_INVALID_INFO_CLASS);
+		return;
+	}
+	if ((uint32_t)c->a[3] != 4) {
+		nt_done(t, STATUS_INFO_LENGTH_MISMATCH);
+		return;
+	}
+	if (nt_get(t, c->a[2], &v, 4)) {
+		nt_done(t, STATUS_ACCESS_VIOLATION);
+		return;
+	}
+	if (v != THREAD_PRIORITY_LOWRT && v != THREAD_PRIORITY_IDLE && (v < -2 || v > 2)) {
+		nt_done(t, STATUS_INVALID_PARAMETER);
+		return;
+	}
+	nt_thread_state(target)->base_priority = v;
+	nt_done(t, STATUS_SUCCESS);
 }

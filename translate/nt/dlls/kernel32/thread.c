@@ -1,0 +1,75 @@
+/* Threads from outside: SuspendThread, ResumeThread, Get/SetThreadContext, thread priorities. */
+#include "k32.h"
+
+NTSTATUS NtSuspendThread(HANDLE h, ULONG *prev);
+NTSTATUS NtResumeThread(HANDLE h, ULONG *prev);
+NTSTATUS NtGetContextThread(HANDLE h, void *ctx);
+NTSTATUS NtSetContextThread(HANDLE h, const void *ctx);
+NTSTATUS NtSetInformationThread(HANDLE h, ULONG cls, void *info, ULONG len);
+
+#define THREAD_PRIORITY_ERROR_RETURN 0x7fffffff
+#define ThreadBasePriority 3
+
+/* The count before, or (DWORD)-1 with the error set. */
+EXPORT DWORD WINAPI SuspendThread(HANDLE h)
+{
+	ULONG prev = 0;
+	NTSTATUS st = NtSuspendThread(h, &prev);
+
+	if (st) {
+		k32_fail_nt(st);
+		return (DWORD)-1;
+	}
+	return prev;
+}
+
+EXPORT DWORD WINAPI ResumeThread(HANDLE h)
+{
+	ULONG prev = 0;
+	NTSTATUS st = NtResumeThread(h, &prev);
+
+	if (st) {
+		k32_fail_nt(st);
+		return (DWORD)-1;
+	}
+	return prev;
+}
+
+/* ctx is a CONTEXT (x64 layout, ContextFlags at 0x30 say which parts). */
+EXPORT BOOL WINAPI GetThreadContext(HANDLE h, void *ctx)
+{
+	NTSTATUS st = NtGetContextThread(h, ctx);
+
+	return st ? k32_fail_nt(st) : 1;
+}
+
+EXPORT BOOL WINAPI SetThreadContext(HANDLE h, const void *ctx)
+{
+	NTSTATUS st = NtSetContextThread(h, ctx);
+
+	return st ? k32_fail_nt(st) : 1;
+}
+
+EXPORT BOOL WINAPI SetThreadPriority(HANDLE h, int prio)
+{
+	LONG v = prio;
+	NTSTATUS st;
+
+	/* -2..2 around the process's base, and THREAD_PRIORITY_IDLE / TIME_CRITICAL (-15, 15) */
+	if ((prio < -2 || prio > 2) && prio != -15 && prio != 15)
+		return k32_fail(87 /* ERROR_INVALID_PARAMETER */);
+	st = NtSetInformationThread(h, ThreadBasePriority, &v, sizeof(v));
+	return st ? k32_fail_nt(st) : 1;
+}
+
+EXPORT int WINAPI GetThreadPriority(HANDLE h)
+{
+	unsigned char basic[0x30];
+	NTSTATUS st = NtQueryInformationThread(h, 0 /* ThreadBasicInformation */, basic, sizeof(basic), NULL);
+
+	if (st) {
+		k32_fail_nt(st);
+		return THREAD_PRIORITY_ERROR_RETURN;
+	}
+	return *(LONG *)(basic + 0x2c); /* BasePriority: the increment */
+}
