@@ -377,6 +377,11 @@ bool nt_iocp_has_packet(const struct nt_object *o);
 ntstatus nt_iocp_deliver(struct tracee *t, struct nt_object *o);
 void nt_iocp_free(struct nt_object *o);
 /* An I/O on file object f finished: a packet to its port, if it has one and the call gave an ApcContext. */
+/* Pipes (nt_pipe.c): an open of a pipe's name gives its client end (true: served, answered); a process's
+ * ends not opened are forgotten when it ends. */
+bool nt_pipe_open(struct tracee *t, uint64_t oa, uint64_t handle_out, uint32_t access, uint32_t share, uint32_t options,
+		  uint64_t iosb);
+void nt_pipes_forget(pid_t tgid);
 /* FileCompletionInformation {Port, Key} at buf for file object f: the status. */
 ntstatus nt_file_bind_port(struct tracee *t, struct nt_object *f, uint64_t buf, uint32_t len);
 /* FileIoCompletionNotificationInformation (a ULONG of FILE_SKIP_* flags) at buf for file object f. */

@@ -240,3 +240,28 @@ ntstatus nt_file_completion_modes(struct tracee *t, struct nt_object *f, uint64_
 	f->completion_modes |= flags; /* NT never clears one once set */
 	return STATUS_SUCCESS;
 }
+
+/*
+ * NtCancelIoFile(FileHandle, IoStatusBlock), NtCancelIoFileEx(FileHandle, IoRequestToCancel, IoStatusBlock):
+ * every I/O here completes within its own call, so none is ever pending on a handle for another call
+ * to cancel (a read blocked in its Linux call is the calling thread's synchronous I/O: docs/nt.md).
+ */
+void nt_serve_NtCancelIoFile(struct tracee *t)
+{
+	struct nt_call *c = nt_call_of(t);
+	struct nt_object *o;
+	ntstatus st = nt_handle_get(nt_process_of(t), c->a[0], NT_TYPE_FILE, &o, NULL);
+
+	if (!st)
+		nt_put_iosb(t, c->a[1], STATUS_SUCCESS, 0);
+	nt_done(t, st);
+}
+
+void nt_serve_NtCancelIoFileEx(struct tracee *t)
+{
+	struct nt_call *c = nt_call_of(t);
+	struct nt_object *o;
+	ntstatus st = nt_handle_get(nt_process_of(t), c->a[0], NT_TYPE_FILE, &o, NULL);
+
+	nt_done(t, st ? st : 0xC0000225 /* STATUS_NOT_FOUND: nothing to cancel */);
+}

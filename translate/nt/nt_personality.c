@@ -443,6 +443,7 @@ static void process_free(struct nt_process *np)
 static void nt_exit_process(struct pico_process *p, int wait_status)
 {
 	(void)wait_status;
+	nt_pipes_forget(host_process_tgid(p));
 	process_free(nt_process_state_of(p));
 	host_set_process_state_of(p, NULL);
 }

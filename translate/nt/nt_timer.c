@@ -118,7 +118,11 @@ void nt_serve_NtSetTimer(struct tracee *t)
 		nt_done(t, st);
 		return;
 	}
-	if (period < 0 || !c->a[1]) {
+	if (period < 0) { /* SetWaitableTimer's documentation: a negative period fails */
+		nt_done(t, 0xC00000F4); /* STATUS_INVALID_PARAMETER_6 */
+		return;
+	}
+	if (!c->a[1]) {
 		nt_done(t, STATUS_INVALID_PARAMETER);
 		return;
 	}

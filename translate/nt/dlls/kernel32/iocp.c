@@ -126,3 +126,23 @@ EXPORT BOOL WINAPI SetFileCompletionNotificationModes(HANDLE file, unsigned char
 
 	return st ? k32_fail_nt(st) : 1;
 }
+
+NTSTATUS NtCancelIoFile(HANDLE h, IO_STATUS_BLOCK *iosb);
+NTSTATUS NtCancelIoFileEx(HANDLE h, void *request, IO_STATUS_BLOCK *iosb);
+
+/* ERROR_NOT_FOUND when nothing is pending, which is always here (every I/O completes within its call). */
+EXPORT BOOL WINAPI CancelIoEx(HANDLE file, void *overlapped)
+{
+	IO_STATUS_BLOCK iosb;
+	NTSTATUS st = NtCancelIoFileEx(file, overlapped, &iosb);
+
+	return st ? k32_fail_nt(st) : 1;
+}
+
+EXPORT BOOL WINAPI CancelIo(HANDLE file)
+{
+	IO_STATUS_BLOCK iosb;
+	NTSTATUS st = NtCancelIoFile(file, &iosb);
+
+	return st ? k32_fail_nt(st) : 1;
+}
