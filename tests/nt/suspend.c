@@ -245,6 +245,20 @@ static void own_context_and_handles(void)
 	check(*(long *)(info + 0x2c) == 2, "ThreadBasicInformation's BasePriority says 2", *(long *)(info + 0x2c));
 	prio = 0;
 	NtSetInformationThread(real, 3, &prio, sizeof(prio));
+	{
+		LARGE_INTEGER times[4], now;
+		volatile unsigned long long spin = 0;
+
+		for (int i = 0; i < 20000000; i++) /* some user time */
+			spin += (unsigned long long)i;
+		NtQuerySystemTime(&now);
+		CHECK_STATUS(NtQueryInformationThread(real, 1 /* ThreadTimes */, times, sizeof(times), 0), 0, "ThreadTimes");
+		check(times[0].QuadPart > 0 && times[0].QuadPart <= now.QuadPart &&
+			      now.QuadPart - times[0].QuadPart < 36000000000LL,
+		      "its CreateTime is within the last hour", (unsigned long long)(now.QuadPart - times[0].QuadPart));
+		check(times[1].QuadPart == 0, "no ExitTime while it runs", (unsigned long long)times[1].QuadPart);
+		check(times[3].QuadPart > 0, "its UserTime counts", (unsigned long long)times[3].QuadPart);
+	}
 	NtClose(real);
 }
 

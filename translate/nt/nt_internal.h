@@ -90,6 +90,7 @@ struct nt_object {
 			bool done;
 			ntstatus exit_status;
 			uint64_t teb;
+			uint64_t exit_time; /* NT time it ended (ThreadTimes) */
 		} thread;
 		struct {
 			uint64_t size;
@@ -387,6 +388,9 @@ ntstatus nt_file_bind_port(struct tracee *t, struct nt_object *f, uint64_t buf, 
 /* FileIoCompletionNotificationInformation (a ULONG of FILE_SKIP_* flags) at buf for file object f. */
 ntstatus nt_file_completion_modes(struct tracee *t, struct nt_object *f, uint64_t buf, uint32_t len);
 void nt_iocp_io_done(struct nt_object *f, uint64_t apc_context, ntstatus status, uint64_t information);
+
+/* ThreadTimes of thread tid (0: ended at exit_time): KERNEL_USER_TIMES into out (nt_thread.c). */
+void nt_thread_times(pid_t tgid, pid_t tid, uint64_t exit_time, unsigned char out[32]);
 
 /* A thread of the process ended with status (nt_thread.c): its object is signalled. */
 void nt_thread_exited(struct tracee *t, ntstatus status);

@@ -297,6 +297,7 @@ void nt_serve_NtQueryInformationThread(struct tracee *t)
 	struct nt_call *c = nt_call_of(t);
 	unsigned char b[0x30] = { 0 };
 	uint32_t exit_status = STATUS_PENDING;
+	uint64_t exit_time = 0;
 	int32_t base = nt_thread_of(t)->base_priority, prio;
 	uint64_t teb = nt_thread_of(t)->teb, pid = (uint64_t)host_tgid(t), tid = (uint64_t)host_tid(t), mask;
 
@@ -310,16 +311,25 @@ void nt_serve_NtQueryInformationThread(struct tracee *t)
 		}
 		teb = o->thread.teb;
 		tid = (uint64_t)o->thread.tid;
-		if (o->thread.done)
+		if (o->thread.done) {
 			exit_status = o->thread.exit_status;
-		else {
+			exit_time = o->thread.exit_time;
+		} else {
 			struct tracee *other = o->thread.tid ? host_find_thread(o->thread.tid) : NULL;
 
 			base = other && nt_thread_state(other) ? nt_thread_state(other)->base_priority : 0;
 		}
 	}
 	prio = 8 + base; /* the normal class's base, and the thread's increment over it */
-	if (c->a[1] != 0) { /* ThreadBasicInformation only */
+	if (c->a[1] == 1) { /* ThreadTimes: an ended thread's CPU times are not kept (0) */
+		unsigned char times[32];
+
+		nt_thread_times((pid_t)pid, exit_status == STATUS_PENDING ? (pid_t)tid : 0,
+				exit_status == STATUS_PENDING ? 0 : exit_time, times);
+		nt_done(t, put_info(t, c->a[2], (uint32_t)c->a[3], c->a[4], times, sizeof(times), true));
+		return;
+	}
+	if (c->a[1] != 0) { /* ThreadBasicInformation and ThreadTimes only */
 		nt_done(t, STATUS_INVALID_INFO_CLASS);
 		return;
 	}

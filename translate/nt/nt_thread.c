@@ -4,7 +4,11 @@
  */
 #define _GNU_SOURCE
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
@@ -26,6 +30,7 @@ void nt_thread_exited(struct tracee *t, ntstatus status)
 		if (!self->thread.done) {
 			self->thread.done = true;
 			self->thread.exit_status = status;
+			self->thread.exit_time = nt_time_now();
 		}
 		if (nt_object_release(self))
 			nt_object_free(self);
@@ -37,6 +42,7 @@ void nt_thread_exited(struct tracee *t, ntstatus status)
 		if (o && o->type == NT_TYPE_THREAD && o->thread.tid == host_tid(t) && !o->thread.done) {
 			o->thread.done = true;
 			o->thread.exit_status = status;
+			o->thread.exit_time = nt_time_now();
 		}
 	}
 	nt_waits_recheck();
@@ -260,4 +266,40 @@ void nt_serve_NtSetInformationThread(struct tracee *t)
 	}
 	nt_thread_state(target)->base_priority = v;
 	nt_done(t, STATUS_SUCCESS);
+}
+
+/* ---- ThreadTimes: KERNEL_USER_TIMES {CreateTime, ExitTime, KernelTime, UserTime} from /proc's stat. */
+
+void nt_thread_times(pid_t tgid, pid_t tid, uint64_t exit_time, unsigned char out[32])
+{
+	char path[64], line[1024], *p;
+	unsigned long long utime = 0, stime = 0, start = 0;
+	long hz = sysconf(_SC_CLK_TCK);
+	uint64_t create = 0, user, kernel;
+	FILE *f;
+
+	memset(out, 0, 32);
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", tgid, tid);
+	f = tid ? fopen(path, "re") : NULL;
+	if (f) {
+		/* after the command's closing parenthesis: state is field 3, utime 14, stime 15, starttime 22 */
+		if (fgets(line, sizeof(line), f) && (p = strrchr(line, ')')) &&
+		    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d %*d %*d %llu",
+			   &utime, &stime, &start) == 3 && hz > 0) {
+			struct timespec now, up;
+
+			clock_gettime(CLOCK_REALTIME, &now);
+			clock_gettime(CLOCK_BOOTTIME, &up);
+			create = nt_time_of(now.tv_sec, now.tv_nsec) -
+				 ((uint64_t)up.tv_sec * NT_TICKS_PER_SECOND + (uint64_t)up.tv_nsec / 100) +
+				 start * (NT_TICKS_PER_SECOND / (uint64_t)hz);
+		}
+		fclose(f);
+	}
+	user = utime * (NT_TICKS_PER_SECOND / (uint64_t)(hz > 0 ? hz : 100));
+	kernel = stime * (NT_TICKS_PER_SECOND / (uint64_t)(hz > 0 ? hz : 100));
+	memcpy(out, &create, 8);
+	memcpy(out + 8, &exit_time, 8);
+	memcpy(out + 16, &kernel, 8);
+	memcpy(out + 24, &user, 8);
 }

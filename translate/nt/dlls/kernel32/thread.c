@@ -73,3 +73,18 @@ EXPORT int WINAPI GetThreadPriority(HANDLE h)
 	}
 	return *(LONG *)(basic + 0x2c); /* BasePriority: the increment */
 }
+
+/* Creation and exit times (NT times), and the CPU time in the kernel and in user mode (100 ns units). */
+EXPORT BOOL WINAPI GetThreadTimes(HANDLE h, FILETIME *creation, FILETIME *exit, FILETIME *kernel, FILETIME *user)
+{
+	int64_t times[4];
+	NTSTATUS st = NtQueryInformationThread(h, 1 /* ThreadTimes */, times, sizeof(times), NULL);
+
+	if (st)
+		return k32_fail_nt(st);
+	*creation = k32_filetime(times[0]);
+	*exit = k32_filetime(times[1]);
+	*kernel = k32_filetime(times[2]);
+	*user = k32_filetime(times[3]);
+	return 1;
+}
