@@ -93,7 +93,7 @@ def same(kind, linux, win):
 def nt_threads():
     if nt_tests.skipped_without_programs("threads"):
         return
-    nt_tests.tap_programs(["suspend", "timers_iocp"])
+    nt_tests.tap_programs(["suspend", "timers_iocp", "apc"])
 
 
 def nt_go():

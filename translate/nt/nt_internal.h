@@ -187,6 +187,7 @@ struct nt_thread {
 	uint32_t suspend_count;
 	bool held;
 	struct verdict held_verdict;
+	struct nt_apc *apcs;       /* user APCs queued (nt_apc.c) */
 	int32_t base_priority;     /* NtSetInformationThread(ThreadBasePriority): the increment, -15..15 */
 	bool ctx_override;         /* NtSetContextThread while it was held inside a service: its answer goes here */
 	tracee_regs ctx_regs;
@@ -359,12 +360,21 @@ void nt_suspend_thread_gone(struct tracee *t);
 /* Terminating a held thread: it is let go, to end at its next stop in a service. */
 void nt_suspend_release_all(struct tracee *t);
 
+/* User APCs (nt_apc.c): any queued; run the first now (the call in flight ends with STATUS_USER_APC);
+ * forget them (the thread ended). nt_wait_alert: a thread parked in an alertable wait runs its APCs. */
+bool nt_apc_pending(struct tracee *t);
+void nt_apc_deliver(struct tracee *t);
+void nt_apcs_free(struct tracee *t);
+void nt_wait_alert(struct tracee *t);
+/* NtDelayExecution with Alertable: a wait on nothing until the timeout (STATUS_SUCCESS) or an APC. */
+void nt_wait_alertable_delay(struct tracee *t, uint64_t timeout);
+
 /* Waits, shared with timers and completion ports: create an object (nt_sync.c's create_object),
  * a timeout as a monotonic deadline (0 none; -1 returned when already due; -EFAULT). */
 void nt_create_object(struct tracee *t, enum nt_type type, void (*init)(struct nt_object *o, struct tracee *t));
 int nt_deadline_of(struct tracee *t, uint64_t ptr, uint64_t *deadline);
 /* Park t until the port has a packet (or the timeout): nt_iocp_deliver answers it. */
-void nt_wait_for_packets(struct tracee *t, uint64_t port, uint64_t timeout);
+void nt_wait_for_packets(struct tracee *t, uint64_t port, uint64_t timeout, bool alertable);
 /* Take back a parked wait: the thread is put before its syscall instruction, to make the call again. */
 void nt_wait_take_back(struct tracee *t);
 /* Timers (nt_timer.c): the earliest due (0: none), fire the due ones, forget a freed one. */

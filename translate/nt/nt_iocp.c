@@ -141,7 +141,7 @@ void nt_serve_NtRemoveIoCompletion(struct tracee *t)
 		nt_done(t, STATUS_ACCESS_VIOLATION);
 		return;
 	}
-	nt_wait_for_packets(t, c->a[0], c->a[4]);
+	nt_wait_for_packets(t, c->a[0], c->a[4], false);
 }
 
 /*
@@ -168,7 +168,7 @@ void nt_serve_NtRemoveIoCompletionEx(struct tracee *t)
 		nt_done(t, STATUS_ACCESS_VIOLATION);
 		return;
 	}
-	nt_wait_for_packets(t, c->a[0], c->a[4]);
+	nt_wait_for_packets(t, c->a[0], c->a[4], (uint8_t)c->a[5] != 0);
 }
 
 ntstatus nt_iocp_deliver(struct tracee *t, struct nt_object *o)

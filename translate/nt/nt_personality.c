@@ -421,6 +421,7 @@ static void nt_exit_thread(struct tracee *t)
 		nt_thread_exited(t, host_process_status(t, &st) ? st : STATUS_SUCCESS);
 	}
 	if (nt_thread_state(t)) {
+		nt_apcs_free(t);
 		call_release(&nt_thread_state(t)->call);
 		free(nt_thread_state(t));
 		host_set_thread_state(t, NULL);

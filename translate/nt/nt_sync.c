@@ -34,6 +34,8 @@ struct nt_wait {
 	struct nt_object *obj[MAX_WAIT_OBJECTS];
 	bool all;
 	bool takes_packets;     /* NtRemoveIoCompletion(Ex): the port's packets go to the caller */
+	bool alertable;         /* user APCs end it (nt_apc.c) */
+	bool delay;             /* NtDelayExecution: its timeout is STATUS_SUCCESS */
 	uint64_t deadline;      /* monotonic ns; 0: none */
 };
 
@@ -236,8 +238,12 @@ void nt_waits_tick(bool clock)
 			nwaits--;
 			i--;
 			nt_thread_state(t)->waiting = NULL;
-			wait_free(w);
-			nt_done(t, STATUS_TIMEOUT);
+			{
+				bool delay = w->delay;
+
+				wait_free(w);
+				nt_done(t, delay ? STATUS_SUCCESS : STATUS_TIMEOUT);
+			}
 		}
 	/* A signal for a waiting thread: the wait is taken back so the signal is delivered (and, if the
 	 * program lives on, the thread makes its call again). */
@@ -268,6 +274,22 @@ void nt_wait_cancel(struct tracee *t)
 		}
 	if (nt_thread_state(t))
 		nt_thread_state(t)->waiting = NULL;
+	rearm();
+}
+
+/* An APC was queued for t: if it is parked in an alertable wait, the wait ends and the APC runs. */
+void nt_wait_alert(struct tracee *t)
+{
+	for (int i = 0; i < nwaits; i++)
+		if (waits[i]->t == t && waits[i]->alertable) {
+			struct nt_wait *w = waits[i];
+			memmove(waits + i, waits + i + 1, (size_t)(nwaits - i - 1) * sizeof(*waits));
+			nwaits--;
+			nt_thread_state(t)->waiting = NULL;
+			wait_free(w);
+			nt_apc_deliver(t);
+			break;
+		}
 	rearm();
 }
 
@@ -312,20 +334,33 @@ int nt_deadline_of(struct tracee *t, uint64_t ptr, uint64_t *deadline)
 	return 0;
 }
 
-static void wait_for_ex(struct tracee *t, const uint64_t *handles, int n, bool all, uint64_t timeout, bool packets);
+enum wait_kind {
+	WAIT_OBJECTS,
+	WAIT_PACKETS, /* NtRemoveIoCompletion(Ex): the port's packets go to the caller */
+	WAIT_DELAY,   /* NtDelayExecution with Alertable: nothing but the timeout and APCs */
+};
 
-static void wait_for(struct tracee *t, const uint64_t *handles, int n, bool all, uint64_t timeout)
+static void wait_for_ex(struct tracee *t, const uint64_t *handles, int n, bool all, uint64_t timeout, enum wait_kind kind,
+			bool alertable);
+
+static void wait_for(struct tracee *t, const uint64_t *handles, int n, bool all, uint64_t timeout, bool alertable)
 {
-	wait_for_ex(t, handles, n, all, timeout, false);
+	wait_for_ex(t, handles, n, all, timeout, WAIT_OBJECTS, alertable);
 }
 
 /* NtRemoveIoCompletion(Ex): a wait on the port that takes its packets (nt_iocp.c). */
-void nt_wait_for_packets(struct tracee *t, uint64_t port, uint64_t timeout)
+void nt_wait_for_packets(struct tracee *t, uint64_t port, uint64_t timeout, bool alertable)
 {
-	wait_for_ex(t, &port, 1, false, timeout, true);
+	wait_for_ex(t, &port, 1, false, timeout, WAIT_PACKETS, alertable);
 }
 
-static void wait_for_ex(struct tracee *t, const uint64_t *handles, int n, bool all, uint64_t timeout, bool packets)
+void nt_wait_alertable_delay(struct tracee *t, uint64_t timeout)
+{
+	wait_for_ex(t, NULL, 0, false, timeout, WAIT_DELAY, true);
+}
+
+static void wait_for_ex(struct tracee *t, const uint64_t *handles, int n, bool all, uint64_t timeout, enum wait_kind kind,
+			bool alertable)
 {
 	struct nt_process *p = nt_process_of(t);
 	struct nt_wait *w = xcalloc(1, sizeof(*w));
@@ -334,7 +369,14 @@ static void wait_for_ex(struct tracee *t, const uint64_t *handles, int n, bool a
 
 	w->t = t;
 	w->all = all;
-	w->takes_packets = packets;
+	w->takes_packets = kind == WAIT_PACKETS;
+	w->delay = kind == WAIT_DELAY;
+	w->alertable = alertable;
+	if (alertable && nt_apc_pending(t)) { /* an alertable wait with APCs queued runs them and returns */
+		free(w);
+		nt_apc_deliver(t);
+		return;
+	}
 	for (int i = 0; i < n; i++) {
 		struct nt_object *o = NULL;
 
@@ -383,7 +425,7 @@ static void wait_for_ex(struct tracee *t, const uint64_t *handles, int n, bool a
 	}
 	if (due < 0) {
 		wait_free(w);
-		nt_done(t, STATUS_TIMEOUT);
+		nt_done(t, kind == WAIT_DELAY ? STATUS_SUCCESS : STATUS_TIMEOUT);
 		return;
 	}
 	if (nwaits == capwaits)
@@ -398,7 +440,7 @@ void nt_serve_NtWaitForSingleObject(struct tracee *t)
 {
 	struct nt_call *c = nt_call_of(t);
 
-	wait_for(t, &c->a[0], 1, false, c->a[2]);
+	wait_for(t, &c->a[0], 1, false, c->a[2], (uint8_t)c->a[1] != 0);
 }
 
 void nt_serve_NtWaitForMultipleObjects(struct tracee *t)
@@ -419,7 +461,7 @@ void nt_serve_NtWaitForMultipleObjects(struct tracee *t)
 		nt_done(t, STATUS_ACCESS_VIOLATION);
 		return;
 	}
-	wait_for(t, handles, (int)n, type == 0, c->a[4]);
+	wait_for(t, handles, (int)n, type == 0, c->a[4], (uint8_t)c->a[3] != 0);
 }
 
 /* ---- Creating the objects: named ones (OBJECT_ATTRIBUTES with a name) are shared within the run. */

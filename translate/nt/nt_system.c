@@ -98,6 +98,10 @@ void nt_serve_NtDelayExecution(struct tracee *t)
 		nt_done(t, STATUS_ACCESS_VIOLATION);
 		return;
 	}
+	if ((uint8_t)c->a[0]) { /* alertable: a parked wait an APC can end (nt_apc.c) */
+		nt_wait_alertable_delay(t, c->a[1]);
+		return;
+	}
 	ticks = to.ticks;
 	if (to.infinite) {
 		ticks = (1ULL << 40) * NT_TICKS_PER_SECOND; /* forever, as far as a program can tell */

@@ -88,3 +88,13 @@ EXPORT BOOL WINAPI GetThreadTimes(HANDLE h, FILETIME *creation, FILETIME *exit, 
 	*user = k32_filetime(times[3]);
 	return 1;
 }
+
+NTSTATUS NtQueueApcThread(HANDLE h, void *routine, void *arg1, void *arg2, void *arg3);
+
+/* The APC runs func(data) in that thread at its next alertable wait (SleepEx, WaitFor...Ex, ...). */
+EXPORT DWORD WINAPI QueueUserAPC(void(WINAPI *func)(ULONG_PTR), HANDLE h, ULONG_PTR data)
+{
+	NTSTATUS st = NtQueueApcThread(h, (void *)func, (void *)data, NULL, NULL);
+
+	return st ? k32_fail_nt(st) : 1;
+}
