@@ -29,6 +29,7 @@ GO_CASES = [
     ("panics", "first"),
     ("nilderef", "all"),
     ("blocking_io", "all"),
+    ("preempt", "all"),
 ]
 
 # What Go's runtime says when the run lacks something it loads at start (os_windows.go's throws).

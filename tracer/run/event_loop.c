@@ -572,7 +572,27 @@ static void personalities_tick(void)
 			(*p)->tick(clock);
 }
 
+static void on_stop_dispatch(struct tracee *t, int status);
+
+/*
+ * Every ptrace stop clears a PTRACE_INTERRUPT still pending for the thread
+ * (the kernel's "any trap clears pending STOP trap"): one asked for and
+ * overtaken by another stop is asked for again, once that stop is served.
+ */
 static void on_stop(struct tracee *t, int status)
+{
+	int sig = WSTOPSIG(status), event = status >> 16;
+	bool again = t->interrupting && !(event == PTRACE_EVENT_STOP && !is_stop_signal(sig));
+	pid_t tid = t->tid;
+
+	if (again)
+		t->interrupting = false;
+	on_stop_dispatch(t, status);
+	if (again && (t = tracee_find(tid)) != NULL)
+		host_interrupt(t);
+}
+
+static void on_stop_dispatch(struct tracee *t, int status)
 {
 	int sig = WSTOPSIG(status), event = status >> 16;
 

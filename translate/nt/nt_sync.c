@@ -22,6 +22,7 @@
 
 #define MAX_WAIT_OBJECTS 64
 #define WAIT_TICK_NS 2000000L
+#define MIN_TICK_NS 20000L /* the soonest a tick is asked for: no storm of them for a deadline just past */
 #define WAIT_IDLE_TICK_NS 20000000L /* only untimed waits parked: often enough to see a signal come */
 #define KUSER_TICK_NS 15625000L
 #define STATUS_INVALID_PARAMETER_MIX 0xC0000030
@@ -149,14 +150,30 @@ static void wait_free(struct nt_wait *w)
 	free(w);
 }
 
+/*
+ * The tick comes when the earliest deadline (a timed wait's, a timer's) is due, and at least every
+ * WAIT_TICK_NS while one is pending: a short wait (Go's runtime sleeps for microseconds) ends on
+ * time, not on the next 2 ms tick.
+ */
 static void rearm(void)
 {
-	bool timed = nt_timers_next() != 0;
+	uint64_t next = nt_timers_next();
+	/* KUSER_SHARED_DATA's clocks go on at Windows' clock interval while NT processes run (nt_kuser.c) */
+	long period = nt_kuser_live() ? KUSER_TICK_NS : nwaits ? WAIT_IDLE_TICK_NS : 0;
 
 	for (int i = 0; i < nwaits; i++)
-		timed |= waits[i]->deadline != 0;
-	/* KUSER_SHARED_DATA's clocks go on at Windows' clock interval while NT processes run (nt_kuser.c) */
-	arm(timed ? WAIT_TICK_NS : nt_kuser_live() ? KUSER_TICK_NS : nwaits ? WAIT_IDLE_TICK_NS : 0);
+		if (waits[i]->deadline && (!next || waits[i]->deadline < next))
+			next = waits[i]->deadline;
+	if (next) {
+		uint64_t now = monotonic_ns();
+		long until = next <= now ? MIN_TICK_NS : next - now > (uint64_t)WAIT_TICK_NS ? WAIT_TICK_NS : (long)(next - now);
+
+		if (until < MIN_TICK_NS)
+			until = MIN_TICK_NS;
+		if (!period || until < period)
+			period = until;
+	}
+	arm(period);
 }
 
 /*
