@@ -66,6 +66,25 @@ static void NTAPI landed(unsigned long long v)
 	NtTerminateThread(NtCurrentThread(), 7);
 }
 
+static volatile unsigned long long calls, spins;
+static volatile int spin_now;
+
+/* Calls the system all the time (it is mostly stopped in a service when it is suspended), then, when
+ * told, only computes. */
+static ULONG NTAPI caller(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		if (spin_now) {
+			spins++;
+			continue;
+		}
+		NtYieldExecution();
+		calls++;
+	}
+	return 0;
+}
+
 static ULONG NTAPI starter(void *arg)
 {
 	started_flag = (int)(unsigned long long)arg;
@@ -144,6 +163,56 @@ static void suspend_a_spinning_thread(void)
 	prev = 99;
 	CHECK_STATUS(NtResumeThread(th, &prev), 0, "resuming a thread that has ended succeeds");
 	check(prev == 0, "with a count of 0", prev);
+	NtClose(th);
+}
+
+/* Suspended and resumed many times, wherever it is: in a service, between them, in a Linux call. */
+static void suspend_a_busy_caller(void)
+{
+	HANDLE th = thread(caller, 0, 0);
+	ULONG prev;
+	int ok = 1, still = 1;
+	unsigned long long a;
+	LARGE_INTEGER t;
+
+	while (!calls)
+		NtYieldExecution();
+	for (int i = 0; i < 300 && ok; i++) {
+		ok = NtSuspendThread(th, &prev) == 0 && prev == 0;
+		a = calls;
+		for (int k = 0; k < 50; k++)
+			NtYieldExecution();
+		still &= calls == a;
+		ok &= NtResumeThread(th, &prev) == 0 && prev == 1;
+	}
+	check(ok, "a thread that calls the system all the time, suspended and resumed 300 times", 0);
+	check(still, "it never ran while suspended", 0);
+	/* Held in a service, then computing only: the next suspension must still stop it (the interrupt
+	 * asked for the first time was overtaken by its service stop). */
+	for (int i = 0; i < 20 && ok; i++) {
+		spin_now = 0;
+		a = calls;
+		while (calls < a + 3)
+			NtYieldExecution();
+		ok = NtSuspendThread(th, &prev) == 0;
+		spin_now = 1;
+		ok &= NtResumeThread(th, &prev) == 0;
+		a = spins;
+		while (spins < a + 1000)
+			;
+		ok &= NtSuspendThread(th, &prev) == 0; /* hung here before */
+		a = spins;
+		for (int k = 0; k < 20; k++)
+			NtYieldExecution();
+		still &= spins == a;
+		ok &= NtResumeThread(th, &prev) == 0;
+	}
+	check(ok, "suspended in a service, then again while it only computes (20 times)", 0);
+	check(still, "it stopped each time", 0);
+	spin_now = 0; /* back to calling the system, where NtTerminateThread ends it (docs/nt.md, "Known limits") */
+	NtTerminateThread(th, 0);
+	t.QuadPart = -10000000;
+	CHECK_STATUS(NtWaitForSingleObject(th, 0, &t), 0, "it is ended");
 	NtClose(th);
 }
 
@@ -265,6 +334,7 @@ static void own_context_and_handles(void)
 void mainCRTStartup(void)
 {
 	suspend_a_spinning_thread();
+	suspend_a_busy_caller();
 	create_suspended();
 	suspended_in_a_wait();
 	suspended_in_a_sleep();
