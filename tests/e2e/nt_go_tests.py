@@ -94,7 +94,7 @@ def same(kind, linux, win):
 def nt_threads():
     if nt_tests.skipped_without_programs("threads"):
         return
-    nt_tests.tap_programs(["suspend", "timers_iocp", "apc"])
+    nt_tests.tap_programs(["suspend", "timers_iocp", "apc", "dll_k32threads"])
 
 
 def nt_go():

@@ -56,6 +56,7 @@ struct nt_file {
 	bool seekable;          /* a regular file or block device: ByteOffset means something */
 	bool append_only;      /* FILE_APPEND_DATA without FILE_WRITE_DATA */
 	bool sync_io;          /* FILE_SYNCHRONOUS_IO_*: the file position is kept */
+	bool pipe_end;         /* an end of a pipe (nt_pipe.c): its other end gone is PIPE_BROKEN */
 	uint32_t share;
 	uint32_t share_access;  /* which of read/write/delete (1/2/4) this open counts in its fcb */
 	struct nt_fcb *fcb;

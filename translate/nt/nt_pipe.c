@@ -91,6 +91,7 @@ static struct nt_object *pipe_end(int fd, uint32_t options, uint32_t share)
 	struct nt_object *o = nt_object_new(NT_TYPE_FILE);
 
 	o->file.fd = fd;
+	o->file.pipe_end = true;
 	o->file.sync_io = options & (FILE_SYNCHRONOUS_IO_ALERT | FILE_SYNCHRONOUS_IO_NONALERT);
 	o->file.share = share;
 	return o;

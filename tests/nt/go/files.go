@@ -33,6 +33,19 @@ func main() {
 		fmt.Println("read:", sc.Text())
 	}
 	f.Close()
+	// ReadAt and WriteAt: on Windows an OVERLAPPED carries the offset (the file position stays)
+	f, _ = os.OpenFile(p, os.O_RDWR, 0)
+	at := make([]byte, 3)
+	n, err := f.ReadAt(at, 5)
+	fmt.Println("readat:", n, err, string(at))
+	n, err = f.WriteAt([]byte("ONE"), 5)
+	fmt.Println("writeat:", n, err)
+	n, err = f.ReadAt(make([]byte, 10), st.Size()-4)
+	fmt.Println("readat past the end:", n, err)
+	first := make([]byte, 8)
+	f.Read(first)
+	fmt.Println("position kept:", string(first))
+	f.Close()
 	for _, n := range []string{"c", "b"} {
 		os.WriteFile(filepath.Join(dir, n+".txt"), []byte(n), 0o644)
 	}
