@@ -49,16 +49,27 @@ func main() {
 		fmt.Println("timeout")
 	}
 
-	// many sleeping goroutines wake in order of their sleeps
-	order := make(chan int, 5)
-	for _, ms := range []int{50, 10, 40, 20, 30} {
+	// many sleeping goroutines all wake, none before its time (the order they wake in is left to
+	// the scheduler: on a loaded machine it may differ from the order of their sleeps)
+	type woke struct {
+		ms    int
+		early bool
+	}
+	order := make(chan woke, 50)
+	for i := 0; i < 50; i++ {
 		go func(ms int) {
+			t := time.Now()
 			time.Sleep(time.Duration(ms) * time.Millisecond)
-			order <- ms
-		}(ms)
+			order <- woke{ms, time.Since(t) < time.Duration(ms)*time.Millisecond}
+		}(10 + i%5*10)
 	}
-	for i := 0; i < 5; i++ {
-		fmt.Print(<-order, " ")
+	sum, early := 0, 0
+	for i := 0; i < 50; i++ {
+		w := <-order
+		sum += w.ms
+		if w.early {
+			early++
+		}
 	}
-	fmt.Println()
+	fmt.Println("sleepers woke:", sum, "early:", early)
 }
