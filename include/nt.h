@@ -176,6 +176,7 @@ struct nt_start {
 	uint32_t handle_stdin, handle_stdout, handle_stderr;
 	uint64_t image_size, ntdll_size;
 	uint64_t ntdll_thread_start; /* RtlUserThreadStart in the loaded ntdll */
+	uint64_t ntdll_apc_dispatcher; /* KiUserApcDispatcher in it (user APCs, translate/nt/nt_apc.c), or 0 */
 	uint64_t start_block;        /* what ntdll's LdrInitializeThunk gets */
 };
 

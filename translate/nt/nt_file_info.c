@@ -480,6 +480,14 @@ void nt_serve_NtSetInformationFile(struct tracee *t)
 		nt_done(t, ret);
 		return;
 	}
+	if (cls == 30) { /* FileCompletionInformation: the handle's completion port (nt_iocp.c) */
+		nt_done(t, nt_file_bind_port(t, o, buf, len));
+		return;
+	}
+	if (cls == 41) { /* FileIoCompletionNotificationInformation (nt_iocp.c) */
+		nt_done(t, nt_file_completion_modes(t, o, buf, len));
+		return;
+	}
 	switch (cls) {
 	case FileBasicInformation: need = FILE_WRITE_ATTRIBUTES; min = 0x28; break;
 	case FilePositionInformation: min = 8; break;

@@ -16,7 +16,7 @@
 static const char *const type_names[NT_TYPE_COUNT] = {
 	[NT_TYPE_FILE] = "File",       [NT_TYPE_EVENT] = "Event",   [NT_TYPE_MUTANT] = "Mutant",
 	[NT_TYPE_SEMAPHORE] = "Semaphore", [NT_TYPE_THREAD] = "Thread", [NT_TYPE_PROCESS] = "Process",
-	[NT_TYPE_SECTION] = "Section",
+	[NT_TYPE_SECTION] = "Section", [NT_TYPE_TIMER] = "Timer", [NT_TYPE_IO_COMPLETION] = "IoCompletion",
 };
 
 const char *nt_type_name(enum nt_type type)
@@ -144,6 +144,12 @@ void nt_object_free(struct nt_object *obj)
 {
 	if (obj->type == NT_TYPE_FILE)
 		nt_file_forget(obj);
+	if (obj->type == NT_TYPE_TIMER)
+		nt_timer_forget(obj);
+	if (obj->type == NT_TYPE_IO_COMPLETION)
+		nt_iocp_free(obj);
+	if (obj->completion_port && nt_object_release(obj->completion_port))
+		nt_object_free(obj->completion_port);
 	if (obj->named)
 		nt_named_forget(obj);
 	nt_kept_sub(sizeof(*obj));
@@ -224,7 +230,7 @@ void nt_serve_NtDuplicateObject(struct tracee *t)
 static const char *const type_names_utf8[NT_TYPE_COUNT] = {
 	[NT_TYPE_FILE] = "File",       [NT_TYPE_EVENT] = "Event",   [NT_TYPE_MUTANT] = "Mutant",
 	[NT_TYPE_SEMAPHORE] = "Semaphore", [NT_TYPE_THREAD] = "Thread", [NT_TYPE_PROCESS] = "Process",
-	[NT_TYPE_SECTION] = "Section",
+	[NT_TYPE_SECTION] = "Section", [NT_TYPE_TIMER] = "Timer", [NT_TYPE_IO_COMPLETION] = "IoCompletion",
 };
 
 void nt_serve_NtQueryObject(struct tracee *t)

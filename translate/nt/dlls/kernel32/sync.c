@@ -198,11 +198,8 @@ EXPORT HANDLE WINAPI CreateThread(void *sa, SIZE_T stack, DWORD(WINAPI *start)(v
 	NTSTATUS st;
 
 	(void)sa;
-	if (flags & 0x4 /* CREATE_SUSPENDED */) {
-		k32_fail(50 /* ERROR_NOT_SUPPORTED: picovisor has no NtResumeThread */);
-		return NULL;
-	}
-	st = NtCreateThreadEx(&h, 0x1fffff, NULL, (HANDLE)(intptr_t)-1, (void *)start, arg, 0, 0,
+	st = NtCreateThreadEx(&h, 0x1fffff, NULL, (HANDLE)(intptr_t)-1, (void *)start, arg,
+			      flags & 0x4 /* CREATE_SUSPENDED */ ? 0x1 /* THREAD_CREATE_FLAGS_CREATE_SUSPENDED */ : 0, 0,
 			      flags & 0x10000 /* STACK_SIZE_PARAM_IS_A_RESERVATION */ ? 0 : stack,
 			      flags & 0x10000 ? stack : 0, NULL);
 	if (st) {
