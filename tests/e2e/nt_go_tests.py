@@ -5,11 +5,8 @@ The TAP programs tests/nt/suspend.c and tests/nt/timers_iocp.c run under both Wi
 other PE programs (nt_tests.tap_programs). The Go programs of tests/nt/go/ are built by make for Windows
 (GOOS=windows, Debian's golang-go) and for Linux; each Windows build runs under picovisor, plainly and
 under --policy ci, and must give the output, stderr and exit status of its Linux build (an unrecovered
-panic: the first line of stderr and status 2). Go's runtime loads advapi32.dll and ws2_32.dll at start,
-which other parts of issue 17 add to picovisor's system directory: until then the test-only stand-ins of
-tests/nt/go/standins/ are put in the program's C:\Windows\System32 (a DLL picovisor embeds there is
-served instead). A program that stops because the run lacks a DLL or an export Go asks for is a SKIP
-naming it, as is the nil-pointer panic while faults are not NT exceptions; anything else is judged."""
+panic: the first line of stderr and status 2). Go's runtime loads advapi32.dll, ws2_32.dll and winmm.dll
+at start: picovisor's own, from its system directory."""
 import os
 import re
 import shutil
@@ -111,9 +108,6 @@ def nt_go():
 
             def argv(d, policy=policy):
                 shutil.copy2(go_prog(name + ".exe"), d)
-                standins = go_prog("standins")
-                if os.path.isdir(standins):
-                    shutil.copytree(standins, os.path.join(d, "Windows", "System32"))
                 if h.AS_USER:
                     subprocess.run(["chown", "-R", "65534:65534", d], check=True)
                 return [h.pv(), "run"] + policy + ["--", "./" + name + ".exe"]
