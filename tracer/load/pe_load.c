@@ -159,6 +159,10 @@ void pe_load_start(struct tracee *t)
 			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, (uint64_t)-1, 0, PV_OPF_STOP_ON_ERROR);
 	op = batch_op(b, PV_OP_STORE, j->report_addr + offsetof(struct pe_load_report, stack), 0, 0, 0, 0, 0, 0);
 	batch_rel(b, op, 1, stack_op);
+	/* its lowest page is never accessible (NT's stack ends in pages never committed): an overflow faults there,
+	 * STATUS_STACK_OVERFLOW, rather than running into whatever lies below */
+	op = batch_op(b, SYS_mprotect, 0, NT_STACK_GUARD, PROT_NONE, 0, 0, 0, PV_OPF_STOP_ON_ERROR);
+	batch_rel(b, op, 0, stack_op);
 	/* NtCurrentTeb() reads the thread register the machine gives it: that points at the first thread's TEB. */
 	op = batch_op(b, ARCH_NT_SET_TEB_NR, ARCH_NT_SET_TEB_ARG0, 0x1000, 0, 0, 0, 0, PV_OPF_STOP_ON_ERROR);
 	batch_rel(b, op, 1, env_op);
@@ -301,6 +305,8 @@ void pe_load_done(struct tracee *t)
 	start.tls_template = pe->tls.data_size ? rep.main_base + pe->tls.data_rva : 0;
 	start.tls_template_size = pe->tls.data_size;
 	start.ntdll_thread_start = rep.ntdll_base + pe->ntdll_thread_start;
+	start.ntdll_exception_dispatcher = rep.ntdll_base + pe->ntdll_exception_dispatcher;
+	start.ntdll_terminate_process = rep.ntdll_base + pe->ntdll_terminate_process;
 	start.handle_stdin = NT_HANDLE_STDIN;
 	start.handle_stdout = NT_HANDLE_STDOUT;
 	start.handle_stderr = NT_HANDLE_STDERR;
@@ -315,7 +321,9 @@ void pe_load_done(struct tracee *t)
 	record_image(t, &pe->main, rep.main_base);
 	record_image(t, &pe->ntdll, rep.ntdll_base);
 	nt_process_add_region(t, rep.env, ls->env_size, rep.env, ls->env_size, PROT_READ | PROT_WRITE, false);
-	nt_process_add_region(t, rep.stack, ls->stack_size, rep.stack, ls->stack_size, PROT_READ | PROT_WRITE, false);
+	nt_process_add_region(t, rep.stack, ls->stack_size, rep.stack, NT_STACK_GUARD, PROT_NONE, false);
+	nt_process_add_region(t, rep.stack, ls->stack_size, rep.stack + NT_STACK_GUARD, ls->stack_size - NT_STACK_GUARD,
+			      PROT_READ | PROT_WRITE, false);
 out:
 	free(main_mem);
 	free(dll_mem);
