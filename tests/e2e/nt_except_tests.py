@@ -1,0 +1,75 @@
+"""End-to-end tests of NT exceptions (imported by run.py, which passes itself as h).
+
+except_faults.exe (TAP): hardware faults raised in the thread as NT exceptions, seen by vectored and
+frame-based handlers with the fault's context and resumed with a changed one; under both Windows builds
+and --policy ci. except_unhandled.exe MODE: how an exception nobody resumes ends the process (status, the
+whole code in the report, the line on stderr), and a stack pointer that is garbage when the program faults
+(the frame cannot be written: the process ends with the code, the supervisor lives on)."""
+import json
+import os
+import shutil
+
+import nt_dll_tests
+import nt_tests
+
+h = None
+
+# mode: (exit status, text stderr must hold, text it must not hold, stdout, whole code for the report)
+UNHANDLED = {
+    "av": (0x05, "unhandled exception 0xc0000005 at 0x", None, "", "0xc0000005"),
+    "div": (0x94, "unhandled exception 0xc0000094 at 0x", None, "", "0xc0000094"),
+    "filter_exec": (0x05, None, "unhandled exception", "", "0xc0000005"),
+    "filter_resume": (0, None, "unhandled exception", "resumed\n", None),
+    "noncontinuable": (0x25, "unhandled exception 0xc0000025", None, "", "0xc0000025"),
+    "badstack": (0x05, "exception 0xc0000005 at 0x", "unhandled exception", "", "0xc0000005"),
+    "rostack": (0x05, "cannot be delivered", None, "", "0xc0000005"),
+    "noncanon": (0x05, "cannot be delivered", None, "", "0xc0000005"),
+    "overflow": (0xFD, "exception 0xc00000fd", None, "", "0xc00000fd"),
+}
+
+
+def check(name, ok, detail=""):
+    h.report(name, bool(ok), detail)
+
+
+def nt_except_faults():
+    if nt_tests.skipped_without_programs("exceptions"):
+        return
+    for mode, extra in nt_dll_tests.MODES:
+        r = nt_dll_tests.run_in_c("except_faults.exe", extra, dlls=[])
+        name = f"nt except_faults.exe: faults as NT exceptions, handled and resumed ({mode})"
+        if r is None:
+            check(name, False, "  timed out")
+            continue
+        ok, why = nt_tests.tap_ok(r[0])
+        check(name, ok and r[2] == 0 and r[1] == "", f"{why}\n  status {r[2]}\n  stderr: {r[1][-500:]}")
+
+
+def nt_except_unhandled():
+    if nt_tests.skipped_without_programs("unhandled exceptions"):
+        return
+    for mode, (status, err_has, err_lacks, out, code) in UNHANDLED.items():
+        for label, extra in [("", ["--policy", "none"]), (" --policy ci", ["--policy", "ci"])]:
+            d = nt_tests.scratch(lambda s: shutil.copy2(nt_tests.nt("except_unhandled.exe"), s))
+            try:
+                r = nt_tests.run([h.pv(), "run", *extra, "--report", "r.json", "--drive", f"C:={d}", "--",
+                                  "./except_unhandled.exe", mode], d)
+                try:
+                    with open(os.path.join(d, "r.json")) as f:
+                        report = json.load(f)
+                except (OSError, ValueError):
+                    report = {}
+            finally:
+                shutil.rmtree(d, ignore_errors=True)
+            ok = (r is not None and r[2] == status and r[0] == out and (err_has is None or err_has in r[1])
+                  and (err_lacks is None or err_lacks not in r[1]) and (code is None or report.get("nt_status") == code))
+            check(f"nt except_unhandled.exe {mode}: status {status:#x}, report {code}{label}", ok,
+                  f"  {r}\n  report nt_status {report.get('nt_status')}")
+
+
+def groups(harness):
+    global h
+    h = harness
+    nt_tests.h = harness
+    nt_dll_tests.h = harness
+    return [nt_except_faults, nt_except_unhandled]
