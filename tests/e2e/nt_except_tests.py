@@ -1,8 +1,8 @@
 """End-to-end tests of NT exceptions (imported by run.py, which passes itself as h).
 
 except_faults.exe (TAP): hardware faults raised in the thread as NT exceptions, seen by vectored and
-frame-based handlers with the fault's context and resumed with a changed one; under both Windows builds
-and --policy ci. except_unhandled.exe MODE: how an exception nobody resumes ends the process (status, the
+frame-based handlers with the fault's context and resumed with a changed one; except_hostile.exe (TAP):
+NtContinue and NtRaiseException given hostile arguments; under both Windows builds and --policy ci. except_unhandled.exe MODE: how an exception nobody resumes ends the process (status, the
 whole code in the report, the line on stderr), and a stack pointer that is garbage when the program faults
 (the frame cannot be written: the process ends with the code, the supervisor lives on)."""
 import json
@@ -35,9 +35,12 @@ def check(name, ok, detail=""):
 def nt_except_faults():
     if nt_tests.skipped_without_programs("exceptions"):
         return
-    for mode, extra in nt_dll_tests.MODES:
-        r = nt_dll_tests.run_in_c("except_faults.exe", extra, dlls=[])
-        name = f"nt except_faults.exe: faults as NT exceptions, handled and resumed ({mode})"
+    for (prog, what), (mode, extra) in [(p, m) for p in [("except_faults.exe", "faults as NT exceptions, handled and resumed"),
+                                                          ("except_hostile.exe", "NtContinue and NtRaiseException given "
+                                                           "bad pointers, IOPL 3, reserved MXCSR bits, 2^32-1 parameters")]
+                                        for m in nt_dll_tests.MODES]:
+        r = nt_dll_tests.run_in_c(prog, extra, dlls=[])
+        name = f"nt {prog}: {what} ({mode})"
         if r is None:
             check(name, False, "  timed out")
             continue
