@@ -7,7 +7,8 @@
  * unwind information of an assembly function (.seh_handler), which resumes
  * the fault, and one that unwinds to a target in its frame (RtlUnwindEx
  * through KiUserExceptionDispatcher's machine frame); a vectored continue
- * handler is registered and removed; the faulting thread's own stack holds
+ * handler is registered and removed; __try/__except and __finally as
+ * scope tables of msvcrt's __C_specific_handler; the faulting thread's own stack holds
  * the frame. (That continue handlers run after a handler resumed an
  * exception, as Windows does and Wine 8 does not, is checked by
  * except_unhandled.exe under picovisor only.)
@@ -121,7 +122,36 @@ __asm__(".text\n"
 	"mov $0xdead, %ebx\nmov $0xbeef, %esi\nxor %ecx, %ecx\n"
 	"unwound_at: mov 8(%rcx), %rax\n"
 	"add $40, %rsp\npop %rsi\npop %rbx\nret\n"
+	".seh_endproc\n"
+	/* __try { fault_finally(); } __except (EXCEPTION_EXECUTE_HANDLER) { return code; } as scope tables for msvcrt's
+	 * __C_specific_handler, the way compilers lay them out; fault_finally's __finally runs while unwinding */
+	".globl fault_try\n.def fault_try; .scl 2; .type 32; .endef\n"
+	".seh_proc fault_try\nfault_try:\n"
+	"sub $40, %rsp\n.seh_stackalloc 40\n.seh_endprologue\n"
+	".seh_handler __C_specific_handler, @except, @unwind\n"
+	".seh_handlerdata\n.long 1\n.rva try_begin\n.rva try_end\n.long 1\n.rva try_except\n.text\n"
+	"try_begin: call fault_finally\nnop\n"
+	"try_end: mov $1, %eax\n"
+	"try_except: add $40, %rsp\nret\n"
+	".seh_endproc\n"
+	".def fault_finally; .scl 3; .type 32; .endef\n"
+	".seh_proc fault_finally\nfault_finally:\n"
+	"sub $40, %rsp\n.seh_stackalloc 40\n.seh_endprologue\n"
+	".seh_handler __C_specific_handler, @except, @unwind\n"
+	".seh_handlerdata\n.long 1\n.rva fin_begin\n.rva fin_end\n.rva finally_block\n.long 0\n.text\n"
+	"fin_begin: xor %ecx, %ecx\nmov 0x18(%rcx), %rax\nnop\n"
+	"fin_end: add $40, %rsp\nret\n"
 	".seh_endproc\n");
+ULONG64 fault_try(void);
+
+static volatile ULONG finally_abnormal = 99;
+
+/* fault_finally's __finally block: (AbnormalTermination, EstablisherFrame) */
+void WINAPI finally_block(unsigned char abnormal, void *frame)
+{
+	(void)frame;
+	finally_abnormal = abnormal;
+}
 
 static volatile ULONG seen_code, seen_nparams, continue_calls;
 static volatile ULONG64 seen_addr, seen_rip, seen_info0, seen_info1, seen_r13, seen_xmm7, seen_stack;
@@ -260,6 +290,10 @@ int mainCRTStartup(void)
 	r = fault_unwound();
 	check(seen_code == 0xC0000005 && r == 0x1000 + 0x77 + 0x99,
 	      "a handler unwinds from a fault to its frame's target (RtlUnwindEx): callee-saved registers restored", r);
+
+	r = fault_try();
+	check(r == 0xC0000005 && finally_abnormal == 1,
+	      "__try/__except through msvcrt's __C_specific_handler: the __finally below ran (abnormal), code returned", r);
 
 	check(RemoveVectoredExceptionHandler(h) == 1 && RemoveVectoredContinueHandler(ch) == 1,
 	      "the handlers are removed", 0);
