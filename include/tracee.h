@@ -30,6 +30,7 @@ uint64_t regs_sp(const tracee_regs *r);
 void regs_set_sp(tracee_regs *r, uint64_t sp);
 /* Argument i (0-3: rcx, rdx, r8, r9) of a Windows x64 function the thread is about to enter. */
 void regs_set_win64_arg(tracee_regs *r, int i, uint64_t v);
+uint64_t regs_win64_arg(const tracee_regs *r, int i);
 /* NT system-call arguments 1-4 at the syscall instruction (r10, rdx, r8, r9; docs/nt.md, "Dispatch"). */
 uint64_t regs_nt_arg(const tracee_regs *r, int i);
 /* Clear bits of the flags register (the trap and direction flags when a thread enters an exception handler). */

@@ -25,6 +25,8 @@ UNHANDLED = {
     "rostack": (0x05, "cannot be delivered", None, "", "0xc0000005"),
     "noncanon": (0x05, "cannot be delivered", None, "", "0xc0000005"),
     "overflow": (0xFD, "exception 0xc00000fd", None, "", "0xc00000fd"),
+    "thread_av": (0x05, "unhandled exception 0xc0000005 at 0x", None, "", "0xc0000005"),
+    "fastfail": (0x09, "__fastfail(7)", "unhandled exception", "", "0xc0000409"),
 }
 
 

@@ -217,6 +217,11 @@ int WINAPI unwound_handler(ULONG *rec, ULONG64 frame, unsigned char *ctx, void *
 	return 1; /* not reached */
 }
 
+static NTSTATUS NTAPI thread_fault(void *arg)
+{
+	return (NTSTATUS)fault_read((ULONG64)arg);
+}
+
 int mainCRTStartup(void)
 {
 	void *h, *ch, *page = 0;
@@ -237,6 +242,23 @@ int mainCRTStartup(void)
 	      seen_info0 << 32 | seen_info1);
 	check(seen_stack < here && here - seen_stack < 0x10000, "the CONTEXT is on the faulting thread's stack, below its frame",
 	      seen_stack);
+
+	{
+		/* in another thread: on its own stack, resumed there */
+		HANDLE th = 0;
+		ULONG64 basic[6] = { 0 };
+
+		seen_code = 0;
+		resume_at = (ULONG64)read_resume;
+		CHECK_STATUS(NtCreateThreadEx(&th, 0x1fffff, 0, NtCurrentProcess(), (void *)thread_fault, (void *)0x30, 0, 0, 0, 0, 0),
+			     0, "NtCreateThreadEx");
+		NtWaitForSingleObject(th, 0, 0);
+		NtQueryInformationThread(th, 0, basic, sizeof(basic), 0);
+		check(seen_code == 0xC0000005 && seen_info1 == 0x30 && (ULONG)basic[0] == 0x5a5a &&
+			      (seen_stack > here || here - seen_stack > 0x100000),
+		      "a fault in another thread: dispatched on that thread's stack and resumed", basic[0]);
+		NtClose(th);
+	}
 
 	resume_at = (ULONG64)write_resume;
 	fault_write(0x7ff0);

@@ -14,6 +14,9 @@
  *                  non-canonical address) when it faults: the frame cannot be written, the process ends with
  *                  0x05 and the supervisor lives on
  *   overflow       endless recursion: 0xFD (STATUS_STACK_OVERFLOW)
+ *   thread_av      a write through NULL in a second thread while the first waits for it: the process ends, 0x05
+ *   fastfail       __fastfail(7) (int 0x29) with a vectored handler that would resume anything: 0x09
+ *                  (STATUS_STACK_BUFFER_OVERRUN 0xC0000409), no handler sees it
  */
 #include "nt_test.h"
 
@@ -33,12 +36,14 @@ __declspec(dllimport) char *WINAPI GetCommandLineA(void);
 extern char null_write_resume[];
 void null_write(void);
 void fault_on_stack(ULONG64 sp);
+void fast_fail(ULONG code);
 __asm__(".text\n"
 	".globl null_write\nnull_write:\n"
 	"xor %eax, %eax\nmovl $1, (%rax)\n"
 	"null_write_resume: ret\n"
 	".globl fault_on_stack\nfault_on_stack:\n"
-	"mov %rcx, %rsp\nxor %eax, %eax\nmov (%rax), %rax\nud2\n");
+	"mov %rcx, %rsp\nxor %eax, %eax\nmov (%rax), %rax\nud2\n"
+	".globl fast_fail\nfast_fail:\nint $0x29\nret\n");
 
 static volatile ULONG filter_code, continue_calls;
 
@@ -81,6 +86,13 @@ static ULONG64 recurse(ULONG64 n)
 	return recurse(n + 1) + pad[0];
 }
 
+static NTSTATUS NTAPI faulting_thread(void *arg)
+{
+	(void)arg;
+	null_write();
+	return 0;
+}
+
 static int is(const char *a, const char *b)
 {
 	while (*a && *a == *b)
@@ -121,6 +133,14 @@ int mainCRTStartup(void)
 		fault_on_stack(((ULONG64)text_bytes + 48) & ~15ULL);
 	} else if (is(mode, "noncanon")) {
 		fault_on_stack(0x8000000000001000ULL);
+	} else if (is(mode, "thread_av")) {
+		HANDLE th = 0;
+
+		NtCreateThreadEx(&th, 0x1fffff, 0, NtCurrentProcess(), (void *)faulting_thread, 0, 0, 0, 0, 0, 0);
+		NtWaitForSingleObject(th, 0, 0);
+	} else if (is(mode, "fastfail")) {
+		AddVectoredExceptionHandler(1, resume_anything);
+		fast_fail(7);
 	} else if (is(mode, "overflow")) {
 		out_dec(recurse(0));
 	}

@@ -45,6 +45,7 @@ struct nt_fault {
 	uint64_t address;  /* ExceptionAddress: the faulting instruction */
 	uint32_t nparams;
 	uint64_t params[2];
+	bool fast_fail;    /* __fastfail: the process ends at once, no handler sees it */
 };
 
 uint32_t nt_exception_status_of_signal(int sig)
@@ -198,7 +199,17 @@ static bool fault_of(struct tracee *t, int sig, const siginfo_t *si, tracee_regs
 	switch (sig) {
 	case SIGSEGV:
 		if (si->si_code == SI_KERNEL) { /* a general protection fault */
-			if (insn_privileged(insn, read_insn(t, regs_ip(r), insn, sizeof(insn)))) {
+			size_t n = read_insn(t, regs_ip(r), insn, sizeof(insn));
+
+			if (n >= 2 && insn[0] == 0xcd && insn[1] == 0x29) {
+				/* int 0x29, __fastfail(code): NT ends the process with STATUS_STACK_BUFFER_OVERRUN */
+				f->code = STATUS_STACK_BUFFER_OVERRUN;
+				f->nparams = 1;
+				f->params[0] = regs_win64_arg(r, 0);
+				f->fast_fail = true;
+				return true;
+			}
+			if (insn_privileged(insn, n)) {
 				f->code = STATUS_PRIVILEGED_INSTRUCTION;
 				return true;
 			}
@@ -305,15 +316,19 @@ static bool frame_write(struct tracee *t, tracee_regs *r, const unsigned char *c
 }
 
 /*
- * An exception that cannot be delivered ends the process with its code, as
- * NT's kernel ends it: the thread calls ntdll's NtTerminateProcess on its
- * work area (its TEB's block, which is the thread's own), and says why.
+ * An exception that cannot be delivered (or a fast fail) ends the process
+ * with its code, as NT's kernel ends it: the thread calls ntdll's
+ * NtTerminateProcess on its work area (its TEB's block, which is the
+ * thread's own), and picovisor says why.
  */
-static void end_undeliverable(struct tracee *t, tracee_regs *r, uint32_t code, uint64_t address)
+static void end_process(struct tracee *t, tracee_regs *r, uint32_t code, uint64_t address, bool fast_fail)
 {
 	uint64_t work = nt_work(t);
 
-	if (!host_facts()->quiet)
+	if (!host_facts()->quiet && fast_fail)
+		warn("NT process %d: __fastfail(%llu) at 0x%llx: the process ends with 0x%08x", host_tgid(t),
+		     (unsigned long long)regs_win64_arg(r, 0), (unsigned long long)address, code);
+	else if (!host_facts()->quiet)
 		warn("NT process %d: exception 0x%08x at 0x%llx cannot be delivered: the stack at 0x%llx cannot hold "
 		     "its frame; the process ends with its code",
 		     host_tgid(t), code, (unsigned long long)address, (unsigned long long)regs_sp(r));
@@ -339,8 +354,8 @@ bool nt_exception_from_signal(struct tracee *t, int sig)
 		return false;
 	regs_to_nt_context(&r, regs_get_fp(host_tid(t), fx) == 0 ? fx : NULL, ctx);
 	record_put(rec, f.code, 0, 0, f.address, f.nparams, f.params);
-	if (!frame_write(t, &r, ctx, rec))
-		end_undeliverable(t, &r, f.code, f.address);
+	if (f.fast_fail || !frame_write(t, &r, ctx, rec))
+		end_process(t, &r, f.code, f.address, f.fast_fail);
 	v.regs = r;
 	host_release(t, &v); /* the signal is not delivered: it became the exception */
 	return true;
@@ -400,6 +415,6 @@ void nt_serve_NtRaiseException(struct tracee *t)
 	}
 	record_put(rec, code, flags, nested, address, nparams, params);
 	if (!frame_write(t, &r, ctx, rec))
-		end_undeliverable(t, &r, code, address);
+		end_process(t, &r, code, address, false);
 	nt_done_with_regs(t, STATUS_SUCCESS, &r);
 }

@@ -111,6 +111,17 @@ void regs_clear_flags(tracee_regs *r, uint64_t bits)
 	r->eflags &= ~(unsigned long long)bits;
 }
 
+uint64_t regs_win64_arg(const tracee_regs *r, int i)
+{
+	switch (i) {
+	case 0: return r->rcx;
+	case 1: return r->rdx;
+	case 2: return r->r8;
+	case 3: return r->r9;
+	default: return 0;
+	}
+}
+
 void regs_set_gs_base(tracee_regs *r, uint64_t v)
 {
 	r->gs_base = v;
