@@ -348,6 +348,8 @@ bool nt_exception_from_signal(struct tracee *t, int sig)
 	unsigned char fx[512], ctx[NT_CONTEXT_SIZE], rec[RECORD_SIZE];
 	struct verdict v = { .kind = VERDICT_RESUME, .set_regs = true };
 
+	if (sig != SIGSEGV && sig != SIGBUS && sig != SIGILL && sig != SIGFPE && sig != SIGTRAP)
+		return false;
 	if (!nt_process_of(t) || !nt_process_of(t)->start.ntdll_exception_dispatcher || !nt_work(t))
 		return false;
 	if (tracee_siginfo(host_tid(t), &si) < 0 || regs_get(host_tid(t), &r) < 0 || !fault_of(t, sig, &si, &r, &f))
