@@ -20,6 +20,7 @@ UNHANDLED = {
     "div": (0x94, "unhandled exception 0xc0000094 at 0x", None, "", "0xc0000094"),
     "filter_exec": (0x05, None, "unhandled exception", "", "0xc0000005"),
     "filter_resume": (0, None, "unhandled exception", "resumed\n", None),
+    "continue_resume": (0, None, "unhandled exception", "resumed\n", None),
     "noncontinuable": (0x25, "unhandled exception 0xc0000025", None, "", "0xc0000025"),
     "badstack": (0x05, "exception 0xc0000005 at 0x", "unhandled exception", "", "0xc0000005"),
     "rostack": (0x05, "cannot be delivered", None, "", "0xc0000005"),

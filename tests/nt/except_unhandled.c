@@ -7,6 +7,9 @@
  *   filter_exec    SetUnhandledExceptionFilter's filter returns EXCEPTION_EXECUTE_HANDLER: 0x05, no line
  *   filter_resume  the filter repairs the context and resumes (-1): "resumed" and status 0; the vectored
  *                  continue handler ran
+ *   continue_resume  nobody handles a write through NULL but a vectored continue handler, which repairs the
+ *                  context and resumes (as Go's runtime's do); the continue handler after it is not called:
+ *                  "resumed" and status 0
  *   noncontinuable a vectored handler resumes a noncontinuable RaiseException: 0x25
  *                  (STATUS_NONCONTINUABLE_EXCEPTION)
  *   badstack, rostack, noncanon
@@ -67,6 +70,13 @@ static long WINAPI counting_continue(PTRS *p)
 	return 0;
 }
 
+static long WINAPI never_called(PTRS *p)
+{
+	(void)p;
+	continue_calls += 100;
+	return 0;
+}
+
 static long WINAPI resume_anything(PTRS *p)
 {
 	(void)p;
@@ -121,6 +131,13 @@ int mainCRTStartup(void)
 		SetUnhandledExceptionFilter(filter_resume);
 		null_write();
 		if (filter_code == 0xC0000005 && continue_calls == 1)
+			out("resumed\n");
+		NtTerminateProcess(NtCurrentProcess(), 0);
+	} else if (is(mode, "continue_resume")) {
+		AddVectoredContinueHandler(1, filter_resume);
+		AddVectoredContinueHandler(0, never_called);
+		null_write();
+		if (filter_code == 0xC0000005 && continue_calls == 0)
 			out("resumed\n");
 		NtTerminateProcess(NtCurrentProcess(), 0);
 	} else if (is(mode, "noncontinuable")) {

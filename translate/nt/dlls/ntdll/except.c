@@ -141,16 +141,14 @@ EXPORT void RtlSetUnhandledExceptionFilter(unhandled_filter fn)
 }
 
 /*
- * The handlers of a list, in order: does one say EXCEPTION_CONTINUE_EXECUTION?
- * (The continue handlers are all called, each may say so.) The lock is not
- * held while a handler runs: a handler may add or remove handlers, fault,
- * or never return (Go's does not), and other threads' exceptions go on.
- * A handler removed meanwhile may be skipped.
+ * The handlers of a list, in order, until one says EXCEPTION_CONTINUE_EXECUTION:
+ * did one? The lock is not held while a handler runs: a handler may add or
+ * remove handlers, fault, or never return, and other threads' exceptions go
+ * on. A handler removed meanwhile may be skipped.
  */
 static int call_vectored(int list, EXCEPTION_RECORD *rec, void *ctx)
 {
 	EXCEPTION_POINTERS ptrs = { rec, ctx };
-	int resume = 0;
 	struct vectored *v;
 
 	for (int i = 0;; i++) {
@@ -164,14 +162,10 @@ static int call_vectored(int list, EXCEPTION_RECORD *rec, void *ctx)
 			fn = v->fn;
 		RtlLeaveCriticalSection(&vectored_lock);
 		if (!fn)
-			break;
-		if (fn(&ptrs) == EXCEPTION_CONTINUE_EXECUTION) {
-			resume = 1;
-			if (list == 0)
-				break;
-		}
+			return 0;
+		if (fn(&ptrs) == EXCEPTION_CONTINUE_EXECUTION)
+			return 1;
 	}
-	return resume;
 }
 
 static void hex(char *out, uint64_t v, int digits)
@@ -287,12 +281,23 @@ EXPORT BOOL RtlDispatchException(EXCEPTION_RECORD *rec, void *ctx)
 
 		if (r == EXCEPTION_EXECUTE_HANDLER)
 			NtTerminateProcess(CURRENT_PROCESS, rec->ExceptionCode); /* the filter chose the end: no message */
-		if (r != EXCEPTION_CONTINUE_EXECUTION || !resumable(rec))
+		if (r == EXCEPTION_CONTINUE_EXECUTION) {
+			if (!resumable(rec))
+				return 0;
+			resumed = 1;
+		}
+	}
+out:
+	/*
+	 * The continue handlers are called whatever happened (as Go's runtime expects of Windows: its first one
+	 * stops the search for an exception it resumed, its last one reports one nobody took); one that says
+	 * EXCEPTION_CONTINUE_EXECUTION resumes an exception nobody else took.
+	 */
+	if (call_vectored(1, rec, ctx) && !resumed) {
+		if (!resumable(rec))
 			return 0;
 		resumed = 1;
 	}
-out:
-	call_vectored(1, rec, ctx);
 	return resumed;
 }
 
