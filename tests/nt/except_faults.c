@@ -34,6 +34,7 @@ __declspec(dllimport) void WINAPI RtlUnwindEx(void *, void *, ULONG *, void *, v
 #define C_R12 0xd8
 #define C_R13 0xe0
 #define C_RIP 0xf8
+#define C_EFLAGS 0x44
 #define C_XMM(n) (0x1a0 + 16 * (n))
 #define CTX64(ctx, off) (*(ULONG64 *)((ctx) + (off)))
 #define REC_ADDRESS(rec) (*(ULONG64 *)((char *)(rec) + 0x10))
@@ -168,13 +169,22 @@ static void note(PTRS *p)
 	seen_stack = (ULONG64)p->ctx;
 }
 
+static volatile ULONG steps, trace_after;
+
 static long WINAPI vectored(PTRS *p)
 {
+	if (p->rec[0] == 0x80000004) { /* STATUS_SINGLE_STEP: the trap flag a handler set; cleared again */
+		steps++;
+		*(ULONG *)(p->ctx + C_EFLAGS) &= ~0x100U;
+		return -1;
+	}
 	note(p);
 	if (!resume_at)
 		return 0; /* EXCEPTION_CONTINUE_SEARCH: for the frame-based handlers */
 	if (resume_at == 1) {
 		CTX64(p->ctx, C_RIP) += 1; /* past int3 */
+		if (trace_after)
+			*(ULONG *)(p->ctx + C_EFLAGS) |= 0x100; /* TF: one instruction, then STATUS_SINGLE_STEP */
 	} else {
 		CTX64(p->ctx, C_RIP) = resume_at;
 	}
@@ -285,6 +295,10 @@ int mainCRTStartup(void)
 	r = fault_int3();
 	check(seen_code == 0x80000003 && seen_rip == (ULONG64)int3_at && seen_addr == (ULONG64)int3_at && r == 0x5a5a,
 	      "int3: STATUS_BREAKPOINT, Rip and address at the int3; resumed after it", seen_rip);
+	trace_after = 1;
+	r = fault_int3();
+	trace_after = 0;
+	check(steps == 1 && r == 0x5a5a, "a handler sets TF in the context: one instruction later, STATUS_SINGLE_STEP", steps);
 
 	resume_at = (ULONG64)ud2_resume;
 	fault_ud2();
