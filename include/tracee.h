@@ -33,8 +33,8 @@ void regs_set_win64_arg(tracee_regs *r, int i, uint64_t v);
 uint64_t regs_win64_arg(const tracee_regs *r, int i);
 /* NT system-call arguments 1-4 at the syscall instruction (r10, rdx, r8, r9; docs/nt.md, "Dispatch"). */
 uint64_t regs_nt_arg(const tracee_regs *r, int i);
-/* Clear bits of the flags register (the trap and direction flags when a thread enters an exception handler). */
-void regs_clear_flags(tracee_regs *r, uint64_t bits);
+/* Clear the flags a handler must not start with (trap, direction), as a kernel enters a signal or exception handler. */
+void regs_clear_handler_flags(tracee_regs *r);
 /* The GS base (the TEB of an NT thread). */
 void regs_set_gs_base(tracee_regs *r, uint64_t v);
 /* The x87/SSE state (the 512-byte FXSAVE image) of a stopped thread. 0 or -errno. */

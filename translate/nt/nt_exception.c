@@ -36,9 +36,6 @@
 #define CTX_RSP (0x78 + 8 * 4)
 #define EXCEPTION_NONCONTINUABLE 0x1
 
-#define EFLAGS_TF 0x100
-#define EFLAGS_DF 0x400
-
 /* What a fault is raised as. */
 struct nt_fault {
 	uint32_t code;
@@ -73,85 +70,9 @@ static size_t read_insn(struct tracee *t, uint64_t ip, unsigned char *buf, size_
 	return n;
 }
 
-/*
- * Does the instruction write its memory operand? Linux's siginfo has no
- * read/write bit (the page fault's error code goes only into a signal frame),
- * so the common storing forms are recognised; anything else is a read.
- */
-static bool insn_writes(const unsigned char *p, size_t n)
-{
-	size_t i = 0;
-	bool rep_f3 = false;
-	unsigned char op, reg;
-
-	while (i < n && (p[i] == 0x66 || p[i] == 0x67 || p[i] == 0xf0 || p[i] == 0xf2 || p[i] == 0xf3 || p[i] == 0x2e ||
-			 p[i] == 0x36 || p[i] == 0x3e || p[i] == 0x26 || p[i] == 0x64 || p[i] == 0x65)) {
-		rep_f3 |= p[i] == 0xf3;
-		i++;
-	}
-	if (i < n && (p[i] & 0xf0) == 0x40)
-		i++; /* REX */
-	if (i >= n)
-		return false;
-	op = p[i++];
-	reg = i < n ? (p[i] >> 3) & 7 : 0;
-	if (op == 0x0f) {
-		if (i >= n)
-			return false;
-		op = p[i++];
-		reg = i < n ? (p[i] >> 3) & 7 : 0;
-		switch (op) {
-		case 0x11: case 0x13: case 0x17: case 0x29: case 0x2b: case 0x7f: case 0xd6: case 0xe7: case 0xc3:
-		case 0xb0: case 0xb1: case 0xc0: case 0xc1: case 0xab: case 0xb3: case 0xbb: case 0xa4: case 0xa5:
-		case 0xac: case 0xad:
-			return true;
-		case 0x7e:
-			return !rep_f3; /* movd/movq r/m, xmm stores; F3 0F 7E loads */
-		default:
-			return op >= 0x90 && op <= 0x9f; /* setcc */
-		}
-	}
-	if (op < 0x40 && (op & 7) <= 1 && (op >> 3) != 7)
-		return true; /* add, or, adc, sbb, and, sub, xor r/m, reg (not cmp) */
-	switch (op) {
-	case 0x80: case 0x81: case 0x83:
-		return reg != 7;
-	case 0x86: case 0x87: case 0x88: case 0x89: case 0x8c: case 0x8f: case 0xc0: case 0xc1: case 0xc6: case 0xc7:
-	case 0xd0: case 0xd1: case 0xd2: case 0xd3: case 0xa4: case 0xa5: case 0xaa: case 0xab:
-		return true;
-	case 0xf6: case 0xf7:
-		return reg == 2 || reg == 3;
-	case 0xfe: case 0xff:
-		return reg <= 1;
-	default:
-		return false;
-	}
-}
-
-/* An instruction user mode may not run (a general protection fault rather than a bad address)? */
-static bool insn_privileged(const unsigned char *p, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n && (p[i] == 0x66 || p[i] == 0xf3 || p[i] == 0xf2 || (p[i] & 0xf0) == 0x40))
-		i++;
-	if (i >= n)
-		return false;
-	switch (p[i]) {
-	case 0xf4: case 0xfa: case 0xfb: case 0xe4: case 0xe5: case 0xe6: case 0xe7: case 0xec: case 0xed: case 0xee:
-	case 0xef: case 0x6c: case 0x6d: case 0x6e: case 0x6f:
-		return true; /* hlt, cli, sti, in, out, ins, outs */
-	case 0x0f:
-		return i + 1 < n && (p[i + 1] == 0x06 || p[i + 1] == 0x08 || p[i + 1] == 0x09 || p[i + 1] == 0x30 ||
-				     p[i + 1] == 0x32 || p[i + 1] == 0x20 || p[i + 1] == 0x22 || p[i + 1] == 0x01);
-	default:
-		return false;
-	}
-}
-
 static void access_violation(struct nt_fault *f, struct tracee *t, const tracee_regs *r, uint64_t addr, bool known)
 {
-	unsigned char insn[15];
+	unsigned char insn[ARCH_INSN_MAX];
 	size_t n = read_insn(t, regs_ip(r), insn, sizeof(insn));
 	uint64_t sp = regs_sp(r);
 
@@ -163,7 +84,7 @@ static void access_violation(struct nt_fault *f, struct tracee *t, const tracee_
 	else if (known && addr < sp && sp - addr <= 16)
 		f->params[0] = 1; /* a push or a call: the stack is written */
 	else
-		f->params[0] = insn_writes(insn, n) ? 1 : 0;
+		f->params[0] = arch_insn_writes_memory(insn, n) ? 1 : 0;
 }
 
 /*
@@ -190,7 +111,7 @@ static bool in_stack_guard(struct tracee *t, uint64_t addr)
 static bool fault_of(struct tracee *t, int sig, const siginfo_t *si, tracee_regs *r, struct nt_fault *f)
 {
 	uint64_t addr = (uint64_t)(uintptr_t)si->si_addr;
-	unsigned char insn[15];
+	unsigned char insn[ARCH_INSN_MAX];
 
 	if (si->si_code <= 0)
 		return false; /* kill, tgkill, sigqueue: not a fault (NT has no such thing; it is delivered) */
@@ -201,15 +122,15 @@ static bool fault_of(struct tracee *t, int sig, const siginfo_t *si, tracee_regs
 		if (si->si_code == SI_KERNEL) { /* a general protection fault */
 			size_t n = read_insn(t, regs_ip(r), insn, sizeof(insn));
 
-			if (n >= 2 && insn[0] == 0xcd && insn[1] == 0x29) {
-				/* int 0x29, __fastfail(code): NT ends the process with STATUS_STACK_BUFFER_OVERRUN */
+			if (arch_insn_fast_fail(insn, n)) {
+				/* __fastfail(code): NT ends the process with STATUS_STACK_BUFFER_OVERRUN */
 				f->code = STATUS_STACK_BUFFER_OVERRUN;
 				f->nparams = 1;
 				f->params[0] = regs_win64_arg(r, 0);
 				f->fast_fail = true;
 				return true;
 			}
-			if (insn_privileged(insn, n)) {
+			if (arch_insn_privileged(insn, n)) {
 				f->code = STATUS_PRIVILEGED_INSTRUCTION;
 				return true;
 			}
@@ -246,7 +167,7 @@ static bool fault_of(struct tracee *t, int sig, const siginfo_t *si, tracee_regs
 	case SIGTRAP:
 		if (si->si_code == SI_KERNEL) {
 			/* int3: NT reports the breakpoint's own address, in the record and in the context's Rip */
-			regs_set_ip(r, regs_ip(r) - 1);
+			regs_set_ip(r, regs_ip(r) - ARCH_BREAKPOINT_LEN);
 			f->code = STATUS_BREAKPOINT;
 			f->address = regs_ip(r);
 			f->nparams = 1; /* BREAKPOINT_BREAK */
@@ -311,7 +232,7 @@ static bool frame_write(struct tracee *t, tracee_regs *r, const unsigned char *c
 	regs_set_sp(r, sp);
 	regs_set_win64_arg(r, 0, sp + FRAME_RECORD);
 	regs_set_win64_arg(r, 1, sp);
-	regs_clear_flags(r, EFLAGS_TF | EFLAGS_DF); /* as NT's kernel enters the dispatcher */
+	regs_clear_handler_flags(r); /* as NT's kernel enters the dispatcher */
 	return true;
 }
 
@@ -337,7 +258,7 @@ static void end_process(struct tracee *t, tracee_regs *r, uint32_t code, uint64_
 	regs_set_sp(r, work + NT_WORK_SIZE - 0x1008);
 	regs_set_win64_arg(r, 0, (uint64_t)-1); /* NtCurrentProcess() */
 	regs_set_win64_arg(r, 1, code);
-	regs_clear_flags(r, EFLAGS_TF | EFLAGS_DF);
+	regs_clear_handler_flags(r);
 }
 
 bool nt_exception_from_signal(struct tracee *t, int sig)

@@ -106,9 +106,9 @@ void regs_set_win64_arg(tracee_regs *r, int i, uint64_t v)
 	}
 }
 
-void regs_clear_flags(tracee_regs *r, uint64_t bits)
+void regs_clear_handler_flags(tracee_regs *r)
 {
-	r->eflags &= ~(unsigned long long)bits;
+	r->eflags &= ~0x500ULL; /* TF, DF */
 }
 
 uint64_t regs_win64_arg(const tracee_regs *r, int i)
