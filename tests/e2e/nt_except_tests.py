@@ -73,9 +73,23 @@ def nt_except_unhandled():
                   f"  {r}\n  report nt_status {report.get('nt_status')}")
 
 
+def nt_except_tiny_stack():
+    """A program whose stack reserve is one page gets NT's 64 KiB: it runs, and a fault is dispatched above the
+    guard page (before, the guard page was its whole stack: STATUS_STACK_OVERFLOW at its first instruction)."""
+    if nt_tests.skipped_without_programs("a tiny stack"):
+        return
+    d = nt_tests.scratch(lambda s: shutil.copy2(nt_tests.nt("except_tiny_stack.exe"), s))
+    try:
+        r = nt_tests.run([h.pv(), "run", "--drive", f"C:={d}", "--", "./except_tiny_stack.exe", "av"], d)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+    check("nt a 4 KiB stack reserve: the program runs, its fault is dispatched (status 0x05, ntdll's line)",
+          r is not None and r[2] == 0x05 and "unhandled exception 0xc0000005" in r[1], f"  {r}")
+
+
 def groups(harness):
     global h
     h = harness
     nt_tests.h = harness
     nt_dll_tests.h = harness
-    return [nt_except_faults, nt_except_unhandled]
+    return [nt_except_faults, nt_except_unhandled, nt_except_tiny_stack]

@@ -141,6 +141,8 @@ void pe_load_start(struct tracee *t)
 	ls->env.tls_zero_fill = pe->tls.zero_fill;
 	ls->env_size = nt_env_size(&ls->env);
 	ls->stack_size = page_up(pe->main.stack_reserve ? pe->main.stack_reserve : DEFAULT_STACK_RESERVE);
+	if (ls->stack_size < 0x10000)
+		ls->stack_size = 0x10000; /* NT reserves stacks in its allocation granularity: room above the guard page */
 	j->report_addr = (regs_sp(&r) - 2 * sizeof(report) - 4096) & ~15UL;
 
 	b = xmalloc(sizeof(*b));
