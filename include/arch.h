@@ -11,6 +11,7 @@
 #define PICOVISOR_ARCH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "syscall_table.h"
@@ -48,6 +49,15 @@ struct arch_abi {
 	bool traced;            /* a trace records its calls (else they run unrecorded) */
 	bool ptr32;             /* its pointers are 32 bits: what the supervisor places for it must lie below 4 GiB */
 };
+
+/*
+ * The instruction a thread faulted on (its first n bytes, at most ARCH_INSN_MAX): does it write its memory
+ * operand, is it one user mode may not run (a privilege fault rather than a bad address), is it a fast fail
+ * (NT's __fastfail)? ARCH_BREAKPOINT_LEN: how far past the breakpoint instruction a trap reports the thread.
+ */
+bool arch_insn_writes_memory(const unsigned char *insn, size_t n);
+bool arch_insn_privileged(const unsigned char *insn, size_t n);
+bool arch_insn_fast_fail(const unsigned char *insn, size_t n);
 
 /* The Linux ABIs the machine runs, the native one first (arch_<arch>.c); count in *n. */
 const struct arch_abi *arch_abis(int *n);

@@ -102,6 +102,27 @@ enum {
 	STATUS_REPARSE_POINT_NOT_RESOLVED = 0xC0000280,
 };
 
+/* Exception codes: what a fault of the program is raised as (translate/nt/nt_exception.c). */
+enum {
+	STATUS_DATATYPE_MISALIGNMENT = 0x80000002,
+	STATUS_BREAKPOINT = 0x80000003,
+	STATUS_SINGLE_STEP = 0x80000004,
+	STATUS_ILLEGAL_INSTRUCTION = 0xC000001D,
+	STATUS_NONCONTINUABLE_EXCEPTION = 0xC0000025,
+	STATUS_ARRAY_BOUNDS_EXCEEDED = 0xC000008C,
+	STATUS_FLOAT_DENORMAL_OPERAND = 0xC000008D,
+	STATUS_FLOAT_DIVIDE_BY_ZERO = 0xC000008E,
+	STATUS_FLOAT_INEXACT_RESULT = 0xC000008F,
+	STATUS_FLOAT_INVALID_OPERATION = 0xC0000090,
+	STATUS_FLOAT_OVERFLOW = 0xC0000091,
+	STATUS_FLOAT_UNDERFLOW = 0xC0000093,
+	STATUS_INTEGER_DIVIDE_BY_ZERO = 0xC0000094,
+	STATUS_INTEGER_OVERFLOW = 0xC0000095,
+	STATUS_PRIVILEGED_INSTRUCTION = 0xC0000096,
+	STATUS_STACK_OVERFLOW = 0xC00000FD,
+	STATUS_STACK_BUFFER_OVERRUN = 0xC0000409,
+};
+
 static inline bool nt_success(ntstatus s)
 {
 	return (int32_t)s >= 0;
@@ -177,6 +198,8 @@ struct nt_start {
 	uint64_t image_size, ntdll_size;
 	uint64_t ntdll_thread_start; /* RtlUserThreadStart in the loaded ntdll */
 	uint64_t ntdll_apc_dispatcher; /* KiUserApcDispatcher in it (user APCs, translate/nt/nt_apc.c), or 0 */
+	uint64_t ntdll_exception_dispatcher; /* KiUserExceptionDispatcher, where faults are delivered */
+	uint64_t ntdll_terminate_process;    /* NtTerminateProcess's stub */
 	uint64_t start_block;        /* what ntdll's LdrInitializeThunk gets */
 };
 
@@ -206,6 +229,9 @@ size_t nt_env_size(const struct nt_env_in *in);
 /* The name of uid in the passwd file at passwd (translate/nt/nt_user.c): 0 and the name in buf, or -1. */
 int nt_passwd_name(const char *passwd, uid_t uid, char *buf, size_t cap);
 void nt_env_build(const struct nt_env_in *in, uint64_t addr, unsigned char *buf, struct nt_start *out);
+
+/* The inaccessible pages at the bottom of the first thread's stack reservation. */
+#define NT_STACK_GUARD 0x1000UL
 
 /* A thread's TEB and the work area after it (services' results land there): one block per thread. */
 #define NT_TEB_SIZE 0x2000UL

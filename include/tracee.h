@@ -6,6 +6,7 @@
 #ifndef PICOVISOR_TRACEE_H
 #define PICOVISOR_TRACEE_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -29,10 +30,23 @@ uint64_t regs_sp(const tracee_regs *r);
 void regs_set_sp(tracee_regs *r, uint64_t sp);
 /* Argument i (0-3: rcx, rdx, r8, r9) of a Windows x64 function the thread is about to enter. */
 void regs_set_win64_arg(tracee_regs *r, int i, uint64_t v);
+uint64_t regs_win64_arg(const tracee_regs *r, int i);
 /* NT system-call arguments 1-4 at the syscall instruction (r10, rdx, r8, r9; docs/nt.md, "Dispatch"). */
 uint64_t regs_nt_arg(const tracee_regs *r, int i);
+/* Clear the flags a handler must not start with (trap, direction), as a kernel enters a signal or exception handler. */
+void regs_clear_handler_flags(tracee_regs *r);
 /* The GS base (the TEB of an NT thread). */
 void regs_set_gs_base(tracee_regs *r, uint64_t v);
+/* The x87/SSE state (the 512-byte FXSAVE image) of a stopped thread. 0 or -errno. */
+int regs_get_fp(pid_t tid, void *fxsave);
+int regs_set_fp(pid_t tid, const void *fxsave);
+#if ARCH_HAS_NT
+/* The registers as a Windows x64 CONTEXT (NT_CONTEXT_SIZE bytes; CONTEXT_FULL, segments, FltSave from fxsave
+ * if not NULL), and back as its ContextFlags say: true if fxsave (the state as read) got FltSave. */
+#define NT_CONTEXT_SIZE 0x4d0
+void regs_to_nt_context(const tracee_regs *r, const void *fxsave, unsigned char *ctx);
+bool regs_from_nt_context(tracee_regs *r, void *fxsave, const unsigned char *ctx);
+#endif
 /* Registers as the kernel leaves them when it starts a new image. */
 void regs_set_process_start(tracee_regs *r, uint64_t ip, uint64_t sp);
 
@@ -47,6 +61,8 @@ int tracee_syscall_info(pid_t tid, enum syscall_stop_kind *kind, enum abi *abi);
 struct seccomp_data;
 /* At a seccomp stop: the call as the thread's filters saw it (number, arch, ip, arguments). 0 or -errno. */
 int tracee_seccomp_data(pid_t tid, struct seccomp_data *d);
+/* At a signal-delivery stop: what the kernel says of the signal (si_code, si_addr). 0 or -errno. */
+int tracee_siginfo(pid_t tid, siginfo_t *si);
 
 /* Memory. Return bytes moved or -errno (-EFAULT for a bad address). */
 ssize_t tracee_read(pid_t tid, uint64_t addr, void *buf, size_t len);

@@ -173,7 +173,8 @@ def nt_exits():
     check("nt the trace carries the whole NTSTATUS", term and term[0]["args"]["ExitStatus"] == "0xc0000135" and
           ex and ex[0].get("ntstatus") == "0xc0000135", json.dumps(term + ex))
     check("nt the report carries the whole NTSTATUS", report.get("nt_status") == "0xc0000135", json.dumps(report)[:600])
-    check("nt a crash ends the run with 139", c and c[2] in (139, -11) and c[0] == "before the fault\n", c)
+    check("nt a crash nobody handles ends the run with 0xC0000005's low byte (5) and ntdll's line naming it",
+          c and c[2] == 5 and c[0] == "before the fault\n" and "unhandled exception 0xc0000005" in c[1], c)
     cex = [x for x in cr if x.get("type") == "exit"]
     check("nt a crash is STATUS_ACCESS_VIOLATION in the trace",
           cex and cex[0].get("ntstatus_name") == "STATUS_ACCESS_VIOLATION", json.dumps(cex))

@@ -44,6 +44,8 @@ import nt_ws2_tests
 import nt_gpg_error_tests
 import nt_yat2m_tests
 import nt_go_tests
+import nt_except_tests
+import nt_cxx_tests
 import pathmap_tests
 import pin_race_tests
 import redteam_tests
@@ -588,6 +590,8 @@ def main():
     groups += nt_ws2_tests.groups(sys.modules[__name__])
     groups += nt_gpg_error_tests.groups(sys.modules[__name__])
     groups += nt_go_tests.groups(sys.modules[__name__])
+    groups += nt_except_tests.groups(sys.modules[__name__])
+    groups += nt_cxx_tests.groups(sys.modules[__name__])
     groups += limits_tests.groups(sys.modules[__name__])
     groups += lifecycle_tests.groups(sys.modules[__name__])
     groups += nt_holes_tests.groups(sys.modules[__name__])

@@ -1,4 +1,4 @@
-/* A program that faults: the run ends with 139 (SIGSEGV), the trace names STATUS_ACCESS_VIOLATION. */
+/* A program that faults and handles nothing: the run ends with 5 (STATUS_ACCESS_VIOLATION's low byte), the trace names it. */
 #include "nt_test.h"
 
 int mainCRTStartup(void)

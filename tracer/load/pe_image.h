@@ -92,6 +92,8 @@ struct pe_plan {
 	uint32_t ntdll_process_start; /* RVAs of LdrInitializeThunk and RtlUserThreadStart in ntdll */
 	uint32_t ntdll_thread_start;
 	uint32_t ntdll_apc_dispatcher; /* KiUserApcDispatcher (0: none, APCs cannot be delivered) */
+	uint32_t ntdll_exception_dispatcher; /* KiUserExceptionDispatcher: where a fault is delivered */
+	uint32_t ntdll_terminate_process;    /* NtTerminateProcess: how a thread whose fault cannot be delivered ends */
 };
 
 /*

@@ -141,6 +141,8 @@ void pe_load_start(struct tracee *t)
 	ls->env.tls_zero_fill = pe->tls.zero_fill;
 	ls->env_size = nt_env_size(&ls->env);
 	ls->stack_size = page_up(pe->main.stack_reserve ? pe->main.stack_reserve : DEFAULT_STACK_RESERVE);
+	if (ls->stack_size < 0x10000)
+		ls->stack_size = 0x10000; /* NT reserves stacks in its allocation granularity: room above the guard page */
 	j->report_addr = (regs_sp(&r) - 2 * sizeof(report) - 4096) & ~15UL;
 
 	b = xmalloc(sizeof(*b));
@@ -159,6 +161,10 @@ void pe_load_start(struct tracee *t)
 			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, (uint64_t)-1, 0, PV_OPF_STOP_ON_ERROR);
 	op = batch_op(b, PV_OP_STORE, j->report_addr + offsetof(struct pe_load_report, stack), 0, 0, 0, 0, 0, 0);
 	batch_rel(b, op, 1, stack_op);
+	/* its lowest page is never accessible (NT's stack ends in pages never committed): an overflow faults there,
+	 * STATUS_STACK_OVERFLOW, rather than running into whatever lies below */
+	op = batch_op(b, SYS_mprotect, 0, NT_STACK_GUARD, PROT_NONE, 0, 0, 0, PV_OPF_STOP_ON_ERROR);
+	batch_rel(b, op, 0, stack_op);
 	/* NtCurrentTeb() reads the thread register the machine gives it: that points at the first thread's TEB. */
 	op = batch_op(b, ARCH_NT_SET_TEB_NR, ARCH_NT_SET_TEB_ARG0, 0x1000, 0, 0, 0, 0, PV_OPF_STOP_ON_ERROR);
 	batch_rel(b, op, 1, env_op);
@@ -302,6 +308,8 @@ void pe_load_done(struct tracee *t)
 	start.tls_template_size = pe->tls.data_size;
 	start.ntdll_thread_start = rep.ntdll_base + pe->ntdll_thread_start;
 	start.ntdll_apc_dispatcher = pe->ntdll_apc_dispatcher ? rep.ntdll_base + pe->ntdll_apc_dispatcher : 0;
+	start.ntdll_exception_dispatcher = rep.ntdll_base + pe->ntdll_exception_dispatcher;
+	start.ntdll_terminate_process = rep.ntdll_base + pe->ntdll_terminate_process;
 	start.handle_stdin = NT_HANDLE_STDIN;
 	start.handle_stdout = NT_HANDLE_STDOUT;
 	start.handle_stderr = NT_HANDLE_STDERR;
@@ -316,7 +324,9 @@ void pe_load_done(struct tracee *t)
 	record_image(t, &pe->main, rep.main_base);
 	record_image(t, &pe->ntdll, rep.ntdll_base);
 	nt_process_add_region(t, rep.env, ls->env_size, rep.env, ls->env_size, PROT_READ | PROT_WRITE, false);
-	nt_process_add_region(t, rep.stack, ls->stack_size, rep.stack, ls->stack_size, PROT_READ | PROT_WRITE, false);
+	nt_process_add_region(t, rep.stack, ls->stack_size, rep.stack, NT_STACK_GUARD, PROT_NONE, false);
+	nt_process_add_region(t, rep.stack, ls->stack_size, rep.stack + NT_STACK_GUARD, ls->stack_size - NT_STACK_GUARD,
+			      PROT_READ | PROT_WRITE, false);
 out:
 	free(main_mem);
 	free(dll_mem);

@@ -206,6 +206,8 @@ struct nt_thread {
  */
 void nt_thread_end(struct tracee *t, ntstatus status);
 void nt_done(struct tracee *t, ntstatus status);
+/* The same, the thread going on with registers r (NtContinue), rax as r has it. */
+void nt_done_with_regs(struct tracee *t, ntstatus status, const tracee_regs *r);
 /* The thread goes on with registers r (stopped at the exit of the call they make when exit_stop): the
  * verdict of the hook the loop is in for it, or, for a thread held (a wait), released now. */
 void nt_go_on(struct tracee *t, const tracee_regs *r, bool exit_stop);
@@ -226,6 +228,16 @@ static inline struct nt_process *nt_process_state_of(const struct pico_process *
 	return host_process_state_of(p);
 }
 struct nt_process *nt_process_of(struct tracee *t);
+
+/* ---- Exceptions (nt_exception.c). */
+/* A signal t stopped with, if the kernel raised it for a fault of the program's code (SIGSEGV, SIGBUS, SIGILL,
+ * SIGFPE, SIGTRAP), delivered as an NT exception: true if the thread was taken (it is released, at
+ * KiUserExceptionDispatcher or ending), false to deliver the signal as before. */
+bool nt_exception_from_signal(struct tracee *t, int sig);
+/* The NTSTATUS a signal that ends the process stands for in its report (0: none). */
+uint32_t nt_exception_status_of_signal(int sig);
+/* The process ends with status (its low byte the exit code), from a stop in one of t's services (nt_system.c). */
+void nt_process_exit(struct tracee *t, ntstatus status);
 struct nt_thread *nt_thread_of(struct tracee *t);
 /* The program's memory: 0, or -EFAULT. */
 int nt_get(struct tracee *t, uint64_t addr, void *buf, size_t len);

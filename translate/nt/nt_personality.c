@@ -123,11 +123,11 @@ void nt_go_on(struct tracee *t, const tracee_regs *r, bool exit_stop)
 		host_release(t, &v);
 }
 
-/* Give the program its registers back, rax = status. At a seccomp stop the call is skipped. */
-void nt_done(struct tracee *t, ntstatus status)
+/* The call answers status and the thread goes on with registers r, rax = rax. At a seccomp stop the call is skipped. */
+static void answer(struct tracee *t, ntstatus status, const tracee_regs *regs, uint64_t rax)
 {
 	struct nt_call *c = nt_call_of(t);
-	tracee_regs r = c->regs;
+	tracee_regs r = *regs;
 	bool at_exit = c->at_exit;
 
 	if (nt_thread_state(t) && nt_thread_state(t)->terminating) { /* another thread ended it meanwhile: it does not return */
@@ -147,11 +147,24 @@ void nt_done(struct tracee *t, ntstatus status)
 	}
 	if (!at_exit)
 		regs_set_syscall_nr(&r, -1); /* skipped (this sets rax too: the status goes in after) */
-	regs_set_retval(&r, (long)(uint64_t)status);
+	regs_set_retval(&r, (long)rax);
 	c->active = false;
 	c->at_exit = false;
 	call_release(c);
 	nt_go_on(t, &r, false);
+}
+
+/* Give the program its registers back, rax = status. */
+void nt_done(struct tracee *t, ntstatus status)
+{
+	struct nt_call *c = nt_call_of(t);
+
+	answer(t, status, &c->regs, (uint64_t)status);
+}
+
+void nt_done_with_regs(struct tracee *t, ntstatus status, const tracee_regs *r)
+{
+	answer(t, status, r, (uint64_t)regs_retval(r));
 }
 
 /*
@@ -355,22 +368,6 @@ static void syscall_exit(struct tracee *t)
 	then(t, ret);
 }
 
-/* A fault of the program as the NTSTATUS Windows would report for it. */
-static uint32_t exception_status(int sig)
-{
-	switch (sig) {
-	case SIGSEGV:
-	case SIGBUS:
-		return STATUS_ACCESS_VIOLATION;
-	case SIGILL:
-		return 0xC000001D; /* STATUS_ILLEGAL_INSTRUCTION */
-	case SIGFPE:
-		return 0xC0000094; /* STATUS_INTEGER_DIVIDE_BY_ZERO */
-	default:
-		return 0;
-	}
-}
-
 /*
  * Linux lets two numbers past every seccomp filter (uretprobe 335 and uprobe
  * 336, since 6.11/6.16) and answers them, from anywhere but its trampolines,
@@ -392,7 +389,7 @@ static bool passed_by_seccomp(struct tracee *t, tracee_regs *r)
 
 static int nt_signal(struct tracee *t, int sig)
 {
-	uint32_t st = exception_status(sig);
+	uint32_t st = nt_exception_status_of_signal(sig);
 	struct syscall_stop s;
 
 	if (sig == SIGILL && !nt_call_of(t)->active && passed_by_seccomp(t, &s.regs)) {
@@ -404,6 +401,9 @@ static int nt_signal(struct tracee *t, int sig)
 		return -1;
 	}
 
+	/* A fault of the program's own code: an NT exception, dispatched in the thread (nt_exception.c). */
+	if (!nt_call_of(t)->active && nt_exception_from_signal(t, sig))
+		return -1;
 	if (st)
 		host_set_process_status(t, st, true);
 	return sig;

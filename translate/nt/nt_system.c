@@ -155,6 +155,11 @@ void nt_serve_NtTerminateProcess(struct tracee *t)
 		nt_done(t, st);
 		return;
 	}
+	nt_process_exit(t, status);
+}
+
+void nt_process_exit(struct tracee *t, ntstatus status)
+{
 	/* The exit code is the status's low byte; the whole status goes into the trace and the report. */
 	host_set_process_status(t, status, false);
 	leave(t, SYS_exit_group, status);

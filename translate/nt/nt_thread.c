@@ -107,6 +107,7 @@ static void after_stack(struct tracee *t, long ret)
 	nt_put(t, teb + 0x0, &minus1, 8);
 	nt_put(t, teb + 0x8, &base, 8);
 	nt_put(t, teb + 0x10, &limit, 8);
+	nt_put(t, teb + 0x1478, &c->st[1], 8); /* DeallocationStack: the reservation's bottom */
 	nt_put(t, teb + 0x30, &self, 8);
 	nt_put(t, teb + 0x60, &peb, 8);
 	if (p->start.tls_size) {

@@ -45,6 +45,7 @@ CASES = [
     ("scan_threads", [], {"TZ": "UTC"}, True, True),
     ("dirs_stat", [], {}, True, True),
     ("jumps", [], {}, True, True),
+    ("fault_signal", [], {}, True, True),
     ("abort_status", [], {}, False, True),
     ("wide_args", ["plain", "two words", 'q"uote', "tail\\"], {"CRT_WIDE_VAR": "wide value"}, True, True),
     ("cxx_runtime", ["b", "a", "b"], {}, True, True),

@@ -17,6 +17,8 @@ typedef struct user_regs_struct tracee_regs;
 
 /* syscall (0f 05) and int 0x80 (cd 80) are both two bytes. */
 enum { SYSCALL_INSN_LEN = 2 };
+/* The longest instruction; int3 (cc) is one byte. */
+enum { ARCH_INSN_MAX = 15, ARCH_BREAKPOINT_LEN = 1 };
 
 #define ARCH_ELF_MACHINE EM_X86_64
 #define ARCH_ELF_MACHINE_NAME "x86-64"

@@ -218,12 +218,26 @@ EXPORT BOOL WINAPI TlsSetValue(DWORD i, void *v)
 typedef long(WINAPI *top_filter_fn)(void *);
 static top_filter_fn top_filter;
 
+void RtlSetUnhandledExceptionFilter(top_filter_fn f);
+
 /*
- * The filter is kept and given back, as Windows does. picovisor does not dispatch exceptions to user mode yet
- * (a fault ends the program: docs/nt.md), so it is never called.
+ * The top-level filter: called by ntdll for an exception no frame took (as
+ * NT's RtlUserThreadStart's handler calls it). EXCEPTION_CONTINUE_EXECUTION
+ * (-1) resumes it, EXCEPTION_EXECUTE_HANDLER (1) ends the process with its
+ * code, EXCEPTION_CONTINUE_SEARCH (0, also without a filter) ends it with a
+ * message naming the code.
  */
+EXPORT long WINAPI UnhandledExceptionFilter(void *pointers)
+{
+	top_filter_fn f = __atomic_load_n(&top_filter, __ATOMIC_SEQ_CST);
+
+	return f ? f(pointers) : 0;
+}
+
+/* The filter is kept and given back, as Windows does; ntdll calls it through UnhandledExceptionFilter. */
 EXPORT top_filter_fn WINAPI SetUnhandledExceptionFilter(top_filter_fn f)
 {
+	RtlSetUnhandledExceptionFilter(UnhandledExceptionFilter);
 	return __atomic_exchange_n(&top_filter, f, __ATOMIC_SEQ_CST);
 }
 

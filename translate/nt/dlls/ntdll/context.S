@@ -107,3 +107,29 @@ RtlRestoreContext:
 	.section .drectve
 	.ascii " -export:RtlRestoreContext"
 	.text
+
+/*
+ * Where a fault of the program is delivered (translate/nt/nt_exception.c):
+ * entered, not called, with rsp at the fault's CONTEXT, the EXCEPTION_RECORD
+ * at +0x4f0 and a machine frame (rip, cs, eflags, rsp, ss of the fault) at
+ * +0x590. Its unwind information says so (a machine frame under 0x590
+ * bytes), so unwinding from a handler goes on to the faulting frame; the
+ * callee's home slots are the CONTEXT's P1Home-P4Home, as in NT's.
+ */
+	.globl KiUserExceptionDispatcher
+	.def KiUserExceptionDispatcher; .scl 2; .type 32; .endef
+	.p2align 4
+	.seh_proc KiUserExceptionDispatcher
+KiUserExceptionDispatcher:
+	.seh_pushframe
+	.seh_stackalloc 0x590
+	.seh_endprologue
+	cld
+	lea 0x4f0(%rsp), %rcx
+	mov %rsp, %rdx
+	call pv_user_exception
+	int3
+	.seh_endproc
+	.section .drectve
+	.ascii " -export:KiUserExceptionDispatcher"
+	.text

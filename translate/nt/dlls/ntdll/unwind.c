@@ -56,6 +56,83 @@ void RtlCaptureContext(void *ctx);
 void RtlRestoreContext(void *ctx, EXCEPTION_RECORD *rec);
 void *pv_module_of(uint64_t pc, uint64_t *base, uint64_t *size); /* loader.c */
 
+/*
+ * Function tables of code outside every image (a JIT's, RtlAddFunctionTable):
+ * consulted for a pc no loaded image holds. The list is changed and read
+ * under a lock (recursive: a bad table faults while it is held, and the fault
+ * is dispatched by the same thread).
+ */
+struct fn_table {
+	struct fn_table *next;
+	RUNTIME_FUNCTION *entries;
+	ULONG count;
+	uint64_t base, lo, hi;
+};
+
+static struct fn_table *fn_tables;
+static RTL_CRITICAL_SECTION fn_tables_lock = { NULL, -1, 0, NULL, NULL, 0 };
+
+EXPORT BOOL RtlAddFunctionTable(RUNTIME_FUNCTION *entries, ULONG count, uint64_t base)
+{
+	struct fn_table *t;
+
+	if (!entries || !count)
+		return 0;
+	t = RtlAllocateHeap(PROCESS_HEAP(), 0, sizeof(*t));
+	if (!t)
+		return 0;
+	t->entries = entries;
+	t->count = count;
+	t->base = base;
+	t->lo = ~0ULL;
+	t->hi = 0;
+	for (ULONG i = 0; i < count; i++) {
+		if (base + entries[i].BeginAddress < t->lo)
+			t->lo = base + entries[i].BeginAddress;
+		if (base + entries[i].EndAddress > t->hi)
+			t->hi = base + entries[i].EndAddress;
+	}
+	RtlEnterCriticalSection(&fn_tables_lock);
+	t->next = fn_tables;
+	fn_tables = t;
+	RtlLeaveCriticalSection(&fn_tables_lock);
+	return 1;
+}
+
+EXPORT BOOL RtlDeleteFunctionTable(RUNTIME_FUNCTION *entries)
+{
+	struct fn_table **pp, *found = NULL;
+
+	RtlEnterCriticalSection(&fn_tables_lock);
+	for (pp = &fn_tables; *pp; pp = &(*pp)->next)
+		if ((*pp)->entries == entries) {
+			found = *pp;
+			*pp = found->next;
+			break;
+		}
+	RtlLeaveCriticalSection(&fn_tables_lock);
+	if (found)
+		RtlFreeHeap(PROCESS_HEAP(), 0, found);
+	return found != NULL;
+}
+
+static RUNTIME_FUNCTION *lookup_added(uint64_t pc, uint64_t *image_base)
+{
+	RUNTIME_FUNCTION *hit = NULL;
+
+	RtlEnterCriticalSection(&fn_tables_lock);
+	for (struct fn_table *t = fn_tables; t && !hit; t = t->next)
+		if (pc >= t->lo && pc < t->hi)
+			for (ULONG i = 0; i < t->count; i++)
+				if (pc >= t->base + t->entries[i].BeginAddress && pc < t->base + t->entries[i].EndAddress) {
+					hit = &t->entries[i];
+					*image_base = t->base;
+					break;
+				}
+	RtlLeaveCriticalSection(&fn_tables_lock);
+	return hit;
+}
+
 EXPORT RUNTIME_FUNCTION *RtlLookupFunctionEntry(uint64_t pc, uint64_t *image_base, void *history)
 {
 	uint64_t base, size;
@@ -65,7 +142,7 @@ EXPORT RUNTIME_FUNCTION *RtlLookupFunctionEntry(uint64_t pc, uint64_t *image_bas
 
 	(void)history;
 	if (!pv_module_of(pc, &base, &size))
-		return NULL;
+		return lookup_added(pc, image_base);
 	*image_base = base;
 	o = (unsigned char *)base + *(uint32_t *)(base + 0x3c) + 24;
 	if (*(uint32_t *)(o + 0x6c) <= 3)
