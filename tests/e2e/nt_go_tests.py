@@ -30,7 +30,6 @@ GO_CASES = [
 ]
 
 # What Go's runtime says when the run lacks something it loads at start (os_windows.go's throws).
-MISSING = re.compile(r"(\S+\.dll not found|\S+ not found|timeBegin/EndPeriod not found)")
 
 
 def check(name, ok, detail=""):
@@ -67,20 +66,6 @@ def in_fresh_dir(argv_of):
         shutil.rmtree(d, ignore_errors=True)
 
 
-def why_skipped(name, r):
-    """The SKIP reason when the Windows build stopped at something this part of issue 17 does not provide."""
-    out, err, status = r
-    m = MISSING.search(err)
-    if m and status != 0:
-        return f"Go's runtime needs what the run lacks: {m.group(1)} (advapi32.dll and ws2_32.dll are other parts of issue 17)"
-    if "syscall.(*LazyProc).Find" in err and "formatMessage" in err:
-        return ("Go's syscall package asked kernel32 for an export that is missing, and FormatMessageW to name it "
-                "(other parts of issue 17)")
-    if name == "nilderef" and status in (139, -11):  # picovisor ends as its program did: by SIGSEGV
-        return "a fault is not yet an NT exception delivered to Go's vectored handler (issue 17, item 1)"
-    return None
-
-
 def same(kind, linux, win):
     if kind == "first":
         first = lambda s: s.splitlines()[0] if s.splitlines() else ""
@@ -115,10 +100,6 @@ def nt_go():
             win = in_fresh_dir(argv)
             if win is None:
                 check(label, False, "  timed out")
-                continue
-            skip = why_skipped(name, win)
-            if skip:
-                h.report(label, None, skip)
                 continue
             check(label + " = its Linux build", same(kind, linux, win),
                   f"  linux: status {linux[2]}, stdout {linux[0][-300:]!r}, stderr {linux[1][-300:]!r}\n"

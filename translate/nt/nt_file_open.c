@@ -257,6 +257,10 @@ static void create_file(struct tracee *t, uint64_t handle_out, uint32_t access, 
 	r->handle_out = handle_out;
 	r->iosb = iosb;
 	st = nt_path_lookup(t, oa, &r->lk);
+	if (st == STATUS_OBJECT_PATH_NOT_FOUND) {
+		ntstatus in_sysdir = nt_sysdir_absent(t, oa, disposition != FILE_OPEN && disposition != FILE_OVERWRITE);
+		st = in_sysdir ? in_sysdir : st;
+	}
 	if (st) {
 		nt_done(t, st);
 		return;

@@ -320,6 +320,8 @@ struct nt_sysdll {
 const struct nt_sysdll *nt_sysdll_find(const uint16_t *u, size_t n);
 /* The same for the name in the OBJECT_ATTRIBUTES at oa (NULL when it is not one, or unreadable). */
 const struct nt_sysdll *nt_sysdll_lookup(struct tracee *t, uint64_t oa);
+/* A name directly in the system directory that is none of its DLLs, where the drive lacks the directory: its status, or 0. */
+ntstatus nt_sysdir_absent(struct tracee *t, uint64_t oa, bool may_create);
 /* Serve the open of one: the thread gets a sealed memfd holding it, the program a handle with access. */
 void nt_sysdll_open(struct tracee *t, const struct nt_sysdll *d, uint64_t handle_out, uint32_t access, uint64_t iosb);
 

@@ -91,6 +91,43 @@ const struct nt_sysdll *nt_sysdll_lookup(struct tracee *t, uint64_t oa_addr)
 	return d;
 }
 
+/*
+ * A name directly in the system directory that is none of picovisor's DLLs,
+ * where the drive has no such directory of its own (the lookup said
+ * OBJECT_PATH_NOT_FOUND): the directory exists on every Windows, so the
+ * answer is the one its file system gives: no such file, a name too long
+ * for a component (more than 255 characters), or no right to make one
+ * there. 0 when the name is elsewhere.
+ */
+ntstatus nt_sysdir_absent(struct tracee *t, uint64_t oa_addr, bool may_create)
+{
+	unsigned char oa[0x30];
+	uint64_t root, name;
+	uint16_t *u = NULL;
+	size_t n = 0, k = strlen(SYSDIR), i;
+	ntstatus st = 0;
+
+	if (!oa_addr || nt_get(t, oa_addr, oa, sizeof(oa)))
+		return 0;
+	memcpy(&root, oa + 8, 8);
+	memcpy(&name, oa + 0x10, 8);
+	if (root || nt_get_ustr(t, name, &u, &n))
+		return 0;
+	for (i = 0; i < k && i < n; i++)
+		if (i < 4 ? u[i] != (uint16_t)SYSDIR[i] : fold(u[i]) != fold((uint16_t)SYSDIR[i]))
+			break;
+	if (i == k && n > k) {
+		for (i = k; i < n && u[i] != '\\'; i++)
+			;
+		if (i == n) /* one component below it */
+			st = n - k > 255 ? STATUS_OBJECT_NAME_INVALID
+			     : may_create ? STATUS_ACCESS_DENIED
+					  : STATUS_OBJECT_NAME_NOT_FOUND;
+	}
+	free(u);
+	return st;
+}
+
 /* st: 0 the memfd, 1 bytes written so far, 2 access, 3 handle out, 4 iosb, 5 status; p: the DLL (static). */
 static void keep(void *p)
 {
