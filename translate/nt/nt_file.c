@@ -139,7 +139,11 @@ static void io_result(struct tracee *t, long ret)
 	bool writing = c->st[1];
 
 	if (ret < 0) {
-		nt_done(t, ret == -EFAULT ? STATUS_ACCESS_VIOLATION : nt_status_of_errno((int)ret));
+		/* NT probes a read's buffer for writing (ACCESS_VIOLATION); a write's only for being user
+		 * addresses, and the file system's copy from it faults: INVALID_USER_BUFFER (read_or_write). */
+		nt_done(t, ret != -EFAULT ? nt_status_of_errno((int)ret)
+			   : writing	  ? STATUS_INVALID_USER_BUFFER
+					  : STATUS_ACCESS_VIOLATION);
 		return;
 	}
 	if (!writing && ret == 0 && c->st[3] > 0) {
@@ -182,7 +186,8 @@ static void read_or_write(struct tracee *t, bool writing)
 		nt_done(t, st);
 		return;
 	}
-	if (nt_get(t, iosb, probe, sizeof(probe)) || (offp && nt_get(t, offp, &off, 8))) {
+	if (nt_get(t, iosb, probe, sizeof(probe)) || (offp && nt_get(t, offp, &off, 8)) ||
+	    (len && (buf + len < buf || buf + len > NT_USER_LIMIT))) {
 		nt_done(t, STATUS_ACCESS_VIOLATION);
 		return;
 	}
@@ -267,7 +272,13 @@ void nt_file_closed(struct tracee *t, struct nt_object *obj)
 	struct nt_fcb *fcb = f->fcb;
 	int fd = f->fd;
 	struct stat st;
-	bool remove = fcb && fcb->opens == 1 && (fcb->delete_pending || f->delete_on_close) && fcb->host;
+	bool remove;
+
+	/* FILE_DELETE_ON_CLOSE makes the file delete-pending when this handle goes, for every handle of it:
+	 * new opens are DELETE_PENDING, and the last handle's close removes it. */
+	if (fcb && f->delete_on_close)
+		fcb->delete_pending = true;
+	remove = fcb && fcb->opens == 1 && fcb->delete_pending && fcb->host;
 	bool dir = fcb && fcb->is_dir;
 	char *here = remove && fd >= 0 ? nt_fd_path(t, fd) : NULL; /* the file where it is now, not its old name */
 

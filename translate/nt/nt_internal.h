@@ -202,6 +202,10 @@ struct nt_thread *nt_thread_of(struct tracee *t);
 /* The program's memory: 0, or -EFAULT. */
 int nt_get(struct tracee *t, uint64_t addr, void *buf, size_t len);
 int nt_put(struct tracee *t, uint64_t addr, const void *buf, size_t len);
+/* The highest user address + 1 (MmUserProbeAddress): a buffer reaching past it is STATUS_ACCESS_VIOLATION. */
+#define NT_USER_LIMIT 0x7FFFFFFF0000ULL
+/* May the program's out-parameter at addr be written (NT's ProbeForWrite, every page)? 0, or -EFAULT. */
+int nt_probe_write(struct tracee *t, uint64_t addr, size_t len);
 /* An IO_STATUS_BLOCK written as NT does (a bad pointer is the program's problem: ignored). */
 void nt_put_iosb(struct tracee *t, uint64_t iosb, ntstatus status, uint64_t information);
 /* Data the thread's Linux call reads, placed where no other thread can change it (scratch.h): its address, or 0. */
