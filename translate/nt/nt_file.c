@@ -131,7 +131,7 @@ bool nt_file_protected(struct tracee *t, const struct nt_object *o)
 
 /* ---- NtReadFile / NtWriteFile */
 
-/* st: 0 handle, 1 write?, 2 iosb, 3 length, 4 buffer */
+/* st: 0 handle, 1 write?, 2 iosb, 3 length, 4 buffer, 5 seekable */
 
 static void io_result(struct tracee *t, long ret)
 {
@@ -140,10 +140,11 @@ static void io_result(struct tracee *t, long ret)
 
 	if (ret < 0) {
 		/* NT probes a read's buffer for writing (ACCESS_VIOLATION); a write's only for being user
-		 * addresses, and the file system's copy from it faults: INVALID_USER_BUFFER (read_or_write). */
-		nt_done(t, ret != -EFAULT ? nt_status_of_errno((int)ret)
-			   : writing	  ? STATUS_INVALID_USER_BUFFER
-					  : STATUS_ACCESS_VIOLATION);
+		 * addresses (read_or_write): a file system's copy from it then faults, and the file system
+		 * answers INVALID_USER_BUFFER; a pipe or console copies it in the I/O manager (ACCESS_VIOLATION). */
+		nt_done(t, ret != -EFAULT		  ? nt_status_of_errno((int)ret)
+			   : writing && c->st[5] ? STATUS_INVALID_USER_BUFFER
+						  : STATUS_ACCESS_VIOLATION);
 		return;
 	}
 	if (!writing && ret == 0 && c->st[3] > 0) {
@@ -200,6 +201,7 @@ static void read_or_write(struct tracee *t, bool writing)
 	c->st[2] = iosb;
 	c->st[3] = len;
 	c->st[4] = buf;
+	c->st[5] = o->file.seekable; /* a file system's file (io_result) */
 	if (!o->file.seekable || off == FILE_USE_FILE_POINTER_POSITION || (o->file.append_only && writing)) {
 		nt_linux(t, io_result, writing ? SYS_write : SYS_read, (uint64_t)o->file.fd, buf, len, 0, 0, 0);
 		return;
