@@ -9,7 +9,9 @@
  *     access (a PAGE_READWRITE section of a read-only handle: ACCESS_DENIED);
  *   - NtTerminateThread of another thread: SUCCESS; a wait on the thread
  *     returns; ThreadBasicInformation's ExitStatus is STATUS_PENDING while it
- *     runs and the status given after; ending it again changes nothing.
+ *     runs and the status given after; ending it again changes nothing (Wine
+ *     8.0 takes the second status); a thread computing in a loop that makes
+ *     no service call is ended too.
  */
 #include "nt_test.h"
 
@@ -92,6 +94,16 @@ static ULONG NTAPI busy(void *arg)
 	return 0;
 }
 
+static volatile unsigned long long spins;
+
+static ULONG NTAPI computing(void *arg)
+{
+	(void)arg;
+	for (;;)
+		spins++; /* no service call, ever */
+	return 0;
+}
+
 static ULONG exit_status(HANDLE th)
 {
 	unsigned char info[0x30];
@@ -119,6 +131,23 @@ static void terminate(void)
 	check(exit_status(th) == 0x4321, "  its ExitStatus is the status given", exit_status(th));
 	NtTerminateThread(th, 0x9999);
 	check(exit_status(th) == 0x4321, "  ended again: its ExitStatus stays", exit_status(th));
+	NtClose(th);
+
+	if (NtCreateThreadEx(&th, 0x1fffff, 0, NtCurrentProcess(), (void *)computing, 0, 0, 0, 0, 0, 0)) {
+		out("cannot test: NtCreateThreadEx failed\n");
+		NtTerminateProcess(NtCurrentProcess(), 2);
+	}
+	while (spins < 1000)
+		NtYieldExecution();
+	CHECK_STATUS(NtTerminateThread(th, 0x5678), 0, "a thread computing without service calls: ended, SUCCESS");
+	CHECK_STATUS(NtWaitForSingleObject(th, 0, &five_s), 0, "  a wait on it returns");
+	check(exit_status(th) == 0x5678, "  its ExitStatus is the status given", exit_status(th));
+	{
+		unsigned long long then = spins;
+
+		NtDelayExecution(0, &d);
+		check(spins == then, "  and it computes no more", spins - then);
+	}
 	NtClose(th);
 }
 

@@ -331,6 +331,12 @@ void nt_event_signal(struct tracee *t, uint64_t h);
 void nt_task_created(struct tracee *child, struct tracee *parent);
 void nt_task_start(struct tracee *child);
 
+/* Another thread ends one that runs the program's code (nt_thread_stop.c): it is sent a signal, and at
+ * that signal's stop sent to a system call, at whose stop it ends. nt_thread_stop_signal: the personality's
+ * signal hook for it (the signal to deliver, 0, or -1 when it took the thread). */
+void nt_thread_interrupt(struct tracee *target);
+int nt_thread_stop_signal(struct tracee *t, int sig);
+
 /* A thread of the process ended with status (nt_thread.c): its object is signalled. */
 void nt_thread_exited(struct tracee *t, ntstatus status);
 

@@ -429,6 +429,10 @@ static int nt_signal(struct tracee *t, int sig)
 	uint32_t st = exception_status(sig);
 	struct syscall_stop s;
 
+	sig = nt_thread_stop_signal(t, sig); /* another thread's NtTerminateThread */
+	if (sig <= 0)
+		return sig;
+
 	if (sig == SIGILL && !nt_call_of(t)->active && passed_by_seccomp(t, &s.regs)) {
 		s.abi = ABI_NT;
 		s.nr = regs_syscall_nr(&s.regs);
