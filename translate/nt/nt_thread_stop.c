@@ -25,7 +25,7 @@
 
 #define THREAD_STOP_SIGNAL SIGURG /* ignored by default: one sent to a thread that ended already does nothing */
 #define NO_SERVICE 0xFFFF         /* in no build's table: the call's end is STATUS_INVALID_SYSTEM_SERVICE */
-#define SCAN_MAX ((size_t)4 << 20)
+#define SCAN_MAX ((size_t)4 << 20) /* bytes read in all, whatever sections the (program's) headers claim */
 
 void nt_thread_interrupt(struct tracee *target)
 {
@@ -48,6 +48,7 @@ static uint64_t ntdll_syscall_insn(struct tracee *t)
 	unsigned char hdr[4096], sec[40];
 	pid_t tid = host_tid(t);
 	uint32_t pe, nsec, opt;
+	size_t budget = SCAN_MAX;
 
 	if (!base || tracee_read(tid, base, hdr, sizeof(hdr)) != (ssize_t)sizeof(hdr))
 		return 0;
@@ -67,7 +68,8 @@ static uint64_t ntdll_syscall_insn(struct tracee *t)
 		if (!(le32(sec + 36) & 0x20000000)) /* IMAGE_SCN_MEM_EXECUTE */
 			continue;
 		rva = le32(sec + 12);
-		size = le32(sec + 8) < SCAN_MAX ? le32(sec + 8) : SCAN_MAX;
+		size = le32(sec + 8) < budget ? le32(sec + 8) : budget;
+		budget -= size;
 		text = malloc(size);
 		if (text && size >= SYSCALL_INSN_LEN && tracee_read(tid, base + rva, text, size) == (ssize_t)size)
 			for (size_t k = 0; k + 1 < size; k++)
