@@ -96,7 +96,7 @@ int nt_thread_stop_signal(struct tracee *t, int sig)
 	if (!insn || regs_get(host_tid(t), &r) < 0)
 		return 0; /* nowhere to send it: it runs on until its next service call */
 	regs_set_ip(&r, insn);
-	regs_set_retval(&r, NO_SERVICE); /* rax: the number the instruction makes (orig_rax stays as it was) */
+	regs_set_retval(&r, NO_SERVICE); /* rax: the number the instruction makes (the number it was stopped in stays) */
 	nt_go_on(t, &r, false);
 	return -1;
 }
