@@ -17,8 +17,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "arch.h"
 #include "nt_internal.h"
@@ -29,7 +27,7 @@
 
 void nt_thread_interrupt(struct tracee *target)
 {
-	syscall(SYS_tgkill, host_tgid(target), host_tid(target), THREAD_STOP_SIGNAL);
+	host_signal_thread(target, THREAD_STOP_SIGNAL);
 }
 
 static uint32_t le32(const unsigned char *b)
