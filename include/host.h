@@ -146,5 +146,7 @@ void host_release(struct tracee *t, const struct verdict *v);
 void host_interrupt(struct tracee *t);
 /* The run's thread tid (opaque: for host operations and the personality's own state), or NULL. */
 struct tracee *host_find_thread(pid_t tid);
+/* Send sig to that one thread of the run (through signal_send's door): 0 or -errno. */
+int host_signal_thread(struct tracee *t, int sig);
 
 #endif

@@ -30,6 +30,7 @@ import limits_tests
 import lifecycle_tests
 import nt_holes_tests
 import nt_redteam_tests
+import nt_semantics_tests
 import diff_tests
 import diff_noise_tests
 import cosched_tests
@@ -598,6 +599,7 @@ def main():
     groups += exec_job_tests.groups(sys.modules[__name__])
     groups += redteam_tests.groups(sys.modules[__name__])
     groups += nt_redteam_tests.groups(sys.modules[__name__])
+    groups += nt_semantics_tests.groups(sys.modules[__name__])
     groups += dist_tests.groups(sys.modules[__name__])
     groups += ci_tests.groups(sys.modules[__name__])
     groups += nt_crt_tests.groups(sys.modules[__name__])

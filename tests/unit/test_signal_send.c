@@ -4,6 +4,7 @@
  * is never signalled, whatever state it claims. Signal 0 only checks, so a
  * door that let such a pid through shows as a success here and harms nothing.
  */
+#define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <unistd.h>
@@ -37,4 +38,15 @@ Test(signal_send, a_live_target_is_reached_and_a_retired_one_never)
 	cr_expect_eq(signal_send(&to, 0), 0);
 	signal_target_retire(&to);
 	cr_expect_eq(signal_send(&to, 0), -ESRCH);
+}
+
+Test(signal_send, a_thread_is_reached_by_its_ids_and_ids_of_0_or_less_never)
+{
+	pid_t self = getpid();
+
+	cr_expect_eq(signal_send_thread(self, gettid(), 0), 0);
+	for (pid_t id = -1; id <= 0; id++) {
+		cr_expect_eq(signal_send_thread(id, gettid(), 0), -EINVAL, "tgid %d", id);
+		cr_expect_eq(signal_send_thread(self, id, 0), -EINVAL, "tid %d", id);
+	}
 }

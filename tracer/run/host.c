@@ -12,6 +12,7 @@
 #include "proc_links.h"
 #include "run_report.h"
 #include "scratch.h"
+#include "signal_send.h"
 #include "trace.h"
 #include "util.h"
 
@@ -59,6 +60,11 @@ bool host_task_in_run(pid_t pid)
 struct tracee *host_find_thread(pid_t tid)
 {
 	return tracee_find(tid);
+}
+
+int host_signal_thread(struct tracee *t, int sig)
+{
+	return signal_send_thread(host_tgid(t), host_tid(t), sig);
 }
 
 pid_t host_tgid_of(pid_t tid)

@@ -82,3 +82,15 @@ int signal_send(const struct signal_target *to, int sig)
 	errno = saved_errno;
 	return rc;
 }
+
+int signal_send_thread(pid_t tgid, pid_t tid, int sig)
+{
+	int saved_errno = errno, rc = 0;
+
+	if (tgid <= 0 || tid <= 0)
+		return -EINVAL;
+	if (syscall(SYS_tgkill, tgid, tid, sig) < 0)
+		rc = -errno;
+	errno = saved_errno;
+	return rc;
+}

@@ -43,5 +43,11 @@ int signal_target_has_pidfd(const struct signal_target *to);
  * <= 0, which no target can hold. Async-signal-safe; errno is kept.
  */
 int signal_send(const struct signal_target *to, int sig);
+/*
+ * Send sig to one thread of the run: a tracee picovisor has not waited for
+ * (its tid cannot name another thread until then), in its thread group tgid.
+ * 0 or -errno (-EINVAL for ids <= 0). Async-signal-safe; errno is kept.
+ */
+int signal_send_thread(pid_t tgid, pid_t tid, int sig);
 
 #endif

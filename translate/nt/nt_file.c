@@ -132,7 +132,7 @@ bool nt_file_protected(struct tracee *t, const struct nt_object *o)
 
 /* ---- NtReadFile / NtWriteFile */
 
-/* st: 0 handle, 1 write?, 2 iosb, 3 length, 4 buffer */
+/* st: 0 handle, 1 write?, 2 iosb, 3 length, 4 buffer, 5 seekable */
 
 static void io_result(struct tracee *t, long ret)
 {
@@ -140,7 +140,12 @@ static void io_result(struct tracee *t, long ret)
 	bool writing = c->st[1];
 
 	if (ret < 0) {
-		nt_done(t, ret == -EFAULT ? STATUS_ACCESS_VIOLATION : nt_status_of_errno((int)ret));
+		/* NT probes a read's buffer for writing (ACCESS_VIOLATION); a write's only for being user
+		 * addresses (read_or_write): a file system's copy from it then faults, and the file system
+		 * answers INVALID_USER_BUFFER; a pipe or console copies it in the I/O manager (ACCESS_VIOLATION). */
+		nt_done(t, ret != -EFAULT		  ? nt_status_of_errno((int)ret)
+			   : writing && c->st[5] ? STATUS_INVALID_USER_BUFFER
+						  : STATUS_ACCESS_VIOLATION);
 		return;
 	}
 	if (!writing && ret == 0 && c->st[3] > 0) {
@@ -197,7 +202,8 @@ static void read_or_write(struct tracee *t, bool writing)
 		nt_done(t, st);
 		return;
 	}
-	if (nt_get(t, iosb, probe, sizeof(probe)) || (offp && nt_get(t, offp, &off, 8))) {
+	if (nt_get(t, iosb, probe, sizeof(probe)) || (offp && nt_get(t, offp, &off, 8)) ||
+	    (len && (buf + len < buf || buf + len > NT_USER_LIMIT))) {
 		nt_done(t, STATUS_ACCESS_VIOLATION);
 		return;
 	}
@@ -210,6 +216,7 @@ static void read_or_write(struct tracee *t, bool writing)
 	c->st[2] = iosb;
 	c->st[3] = len;
 	c->st[4] = buf;
+	c->st[5] = o->file.seekable; /* a file system's file (io_result) */
 	if (o->file.pipe_end && writing) {
 		/* a pipe whose reading end is closed fails the write (EPIPE: PIPE_BROKEN), never with SIGPIPE */
 		nt_linux(t, io_result, SYS_sendto, (uint64_t)o->file.fd, buf, len, MSG_NOSIGNAL, 0, 0);
@@ -287,7 +294,13 @@ void nt_file_closed(struct tracee *t, struct nt_object *obj)
 	struct nt_fcb *fcb = f->fcb;
 	int fd = f->fd;
 	struct stat st;
-	bool remove = fcb && fcb->opens == 1 && (fcb->delete_pending || f->delete_on_close) && fcb->host;
+	bool remove;
+
+	/* FILE_DELETE_ON_CLOSE makes the file delete-pending when this handle goes, for every handle of it:
+	 * new opens are DELETE_PENDING, and the last handle's close removes it. */
+	if (fcb && f->delete_on_close)
+		fcb->delete_pending = true;
+	remove = fcb && fcb->opens == 1 && fcb->delete_pending && fcb->host;
 	bool dir = fcb && fcb->is_dir;
 	char *here = remove && fd >= 0 ? nt_fd_path(t, fd) : NULL; /* the file where it is now, not its old name */
 

@@ -151,7 +151,7 @@ static void query_directory(struct tracee *t, uint64_t h, uint64_t iosb, uint64_
 	struct nt_file *f;
 	unsigned char *b = NULL, probe[16];
 	size_t used = 0, last = 0;
-	int dirfd;
+	int dirfd, first_name;
 	bool any = false, truncated = false;
 	ntstatus st = nt_file_of(t, h, FILE_READ_DATA, &o);
 
@@ -168,7 +168,8 @@ static void query_directory(struct tracee *t, uint64_t h, uint64_t iosb, uint64_
 		nt_done(t, STATUS_INVALID_INFO_CLASS);
 		return;
 	}
-	if (len < (uint32_t)name_offset(cls)) {
+	/* The I/O manager asks for room for the class's whole structure: its name's first character, aligned. */
+	if (len < (((uint32_t)name_offset(cls) + 2 + 7) & ~7U)) {
 		nt_done(t, STATUS_INFO_LENGTH_MISMATCH);
 		return;
 	}
@@ -198,6 +199,7 @@ static void query_directory(struct tracee *t, uint64_t h, uint64_t iosb, uint64_
 		}
 		list(f, dirfd);
 	}
+	first_name = f->next_name;
 	/* The program's Length may say 4 GiB: the entries of one call are built in at most DIR_BUFFER_MAX bytes. */
 	if (len > DIR_BUFFER_MAX)
 		len = DIR_BUFFER_MAX;
@@ -229,15 +231,20 @@ static void query_directory(struct tracee *t, uint64_t h, uint64_t iosb, uint64_
 			break;
 	}
 	if (!any) {
-		/* A scan that never matched anything says so; one that did has run out. */
+		/* A scan that never matched anything says so (an error: the IO_STATUS_BLOCK is not written);
+		 * one that did has run out (a warning: it is, with nothing transferred). */
 		st = f->scan_returned ? STATUS_NO_MORE_FILES : STATUS_NO_SUCH_FILE;
+		if (st == STATUS_NO_MORE_FILES)
+			nt_put_iosb(t, iosb, st, 0);
 		goto out;
 	}
-	f->scan_returned = true;
 	if (nt_put(t, buf, b, used)) {
+		/* NT probes the buffer before it lists anything: the listing stays where it was */
+		f->next_name = first_name;
 		st = STATUS_ACCESS_VIOLATION;
 		goto out;
 	}
+	f->scan_returned = true;
 	st = truncated ? STATUS_BUFFER_OVERFLOW : STATUS_SUCCESS;
 	nt_put_iosb(t, iosb, st, used);
 out:

@@ -199,7 +199,8 @@ void nt_serve_NtQueryInformationFile(struct tracee *t)
 	case FileNameInformation:
 	case FileAllInformation: {
 		size_t at = cls == FileNameInformation ? 0 : 0x60, fixed = at + 4;
-		if (len < fixed + (cls == FileAllInformation ? 4 : 0)) {
+		/* at least the structure itself: the name's first character, aligned as the structure is */
+		if (len < ((fixed + 2 + 3) & ~(size_t)3)) {
 			nt_done(t, STATUS_INFO_LENGTH_MISMATCH);
 			return;
 		}

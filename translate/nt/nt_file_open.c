@@ -200,6 +200,24 @@ static int open_flags(uint32_t access, bool dir)
 	       ((access & FILE_APPEND_DATA) && !(access & FILE_WRITE_DATA) ? O_APPEND : 0);
 }
 
+/*
+ * FILE_ATTRIBUTE_READONLY (no write bit in the host mode) binds every caller,
+ * as NT's file systems enforce it whoever asks: writing, appending or
+ * overwriting the file is ACCESS_DENIED, deleting it on close CANNOT_DELETE.
+ * The Linux side cannot be left to refuse: root may write a 0444 file.
+ */
+static ntstatus read_only_refusal(const struct stat *sb, uint32_t access, uint32_t disposition, uint32_t options)
+{
+	if (S_ISDIR(sb->st_mode) || (sb->st_mode & 0222))
+		return STATUS_SUCCESS;
+	if ((access & (FILE_WRITE_DATA | FILE_APPEND_DATA)) || disposition == FILE_SUPERSEDE ||
+	    disposition == FILE_OVERWRITE || disposition == FILE_OVERWRITE_IF)
+		return STATUS_ACCESS_DENIED;
+	if (options & FILE_DELETE_ON_CLOSE)
+		return STATUS_CANNOT_DELETE;
+	return STATUS_SUCCESS;
+}
+
 static void create_file(struct tracee *t, uint64_t handle_out, uint32_t access, uint64_t oa, uint64_t iosb,
 			uint32_t attributes, uint32_t share, uint32_t disposition, uint32_t options)
 {
@@ -288,6 +306,11 @@ static void create_file(struct tracee *t, uint64_t handle_out, uint32_t access, 
 			}
 			if (nt_share_conflict(f, nt_share_bits(r->access), share)) {
 				nt_done(t, STATUS_SHARING_VIOLATION);
+				return;
+			}
+			st = read_only_refusal(&sb, r->access, disposition, options);
+			if (st) {
+				nt_done(t, st);
 				return;
 			}
 		}

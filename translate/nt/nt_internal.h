@@ -242,6 +242,10 @@ struct nt_thread *nt_thread_of(struct tracee *t);
 /* The program's memory: 0, or -EFAULT. */
 int nt_get(struct tracee *t, uint64_t addr, void *buf, size_t len);
 int nt_put(struct tracee *t, uint64_t addr, const void *buf, size_t len);
+/* The highest user address + 1 (MmUserProbeAddress): a buffer reaching past it is STATUS_ACCESS_VIOLATION. */
+#define NT_USER_LIMIT 0x7FFFFFFF0000ULL
+/* May the program's out-parameter at addr be written (NT's ProbeForWrite, every page)? 0, or -EFAULT. */
+int nt_probe_write(struct tracee *t, uint64_t addr, size_t len);
 /* An IO_STATUS_BLOCK written as NT does (a bad pointer is the program's problem: ignored). */
 void nt_put_iosb(struct tracee *t, uint64_t iosb, ntstatus status, uint64_t information);
 /* Data the thread's Linux call reads, placed where no other thread can change it (scratch.h): its address, or 0. */
@@ -427,6 +431,12 @@ void nt_iocp_io_done(struct nt_object *f, uint64_t apc_context, ntstatus status,
 
 /* ThreadTimes of thread tid (0: ended at exit_time): KERNEL_USER_TIMES into out (nt_thread.c). */
 void nt_thread_times(pid_t tgid, pid_t tid, uint64_t exit_time, unsigned char out[32]);
+
+/* Another thread ends one that runs the program's code (nt_thread_stop.c): it is sent a signal, and at
+ * that signal's stop sent to a system call, at whose stop it ends. nt_thread_stop_signal: the personality's
+ * signal hook for it (the signal to deliver, 0, or -1 when it took the thread). */
+void nt_thread_interrupt(struct tracee *target);
+int nt_thread_stop_signal(struct tracee *t, int sig);
 
 /* A thread of the process ended with status (nt_thread.c): its object is signalled. */
 void nt_thread_exited(struct tracee *t, ntstatus status);

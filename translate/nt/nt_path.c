@@ -407,8 +407,12 @@ ntstatus nt_path_resolve(struct tracee *t, uint64_t root, const uint16_t *u, siz
 
 		if (st)
 			return st;
-		if ((n && u[0] == '\\') || !o->file.is_dir || !o->file.host)
+		if ((n && u[0] == '\\') || !o->file.host)
 			return STATUS_INVALID_PARAMETER;
+		/* A file where a directory should be, as in C:\\file.txt\\x (FAT's create does the same with a
+		 * file as the related object). An empty name (the file itself again) is not served. */
+		if (!o->file.is_dir)
+			return n ? STATUS_OBJECT_PATH_NOT_FOUND : STATUS_INVALID_PARAMETER;
 		{
 			/* Below the directory the handle holds, where it is now: not the name it was opened by. */
 			char *here = nt_fd_path(t, o->file.fd);

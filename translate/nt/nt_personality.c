@@ -70,6 +70,26 @@ int nt_put(struct tracee *t, uint64_t addr, const void *buf, size_t len)
 	return tracee_write_as_program(host_tid(t), addr, buf, len) == (ssize_t)len ? 0 : -EFAULT;
 }
 
+/*
+ * As NT's ProbeForWrite: each page of the range is read and written back,
+ * so the range must be memory the program could write itself (nt_put's
+ * rule). A write by another thread between the read and the write-back is
+ * lost, as it is on NT.
+ */
+int nt_probe_write(struct tracee *t, uint64_t addr, size_t len)
+{
+	unsigned char byte;
+
+	if (len == 0)
+		return 0;
+	if (addr + len < addr || addr + len > NT_USER_LIMIT)
+		return -EFAULT;
+	for (uint64_t at = addr; at < addr + len; at = (at | 4095) + 1)
+		if (nt_get(t, at, &byte, 1) || nt_put(t, at, &byte, 1))
+			return -EFAULT;
+	return 0;
+}
+
 void nt_put_iosb(struct tracee *t, uint64_t iosb, ntstatus status, uint64_t information)
 {
 	unsigned char b[16] = { 0 };
@@ -258,6 +278,28 @@ static void normalise_args(struct nt_call *c)
 	}
 }
 
+/*
+ * NT's system services probe the out-parameters every call of theirs writes
+ * before they act (ProbeForWriteIoStatus, ProbeForWriteHandle): an
+ * IO_STATUS_BLOCK, or the handle a call returns, that the program could not
+ * write itself is STATUS_ACCESS_VIOLATION with nothing done, not a file read,
+ * written or made whose result then has nowhere to go. The arguments' kinds
+ * in nt_services.def say which these are. (A NULL handle out-parameter is
+ * left to the service: NtDuplicateObject's is optional.)
+ */
+static bool out_params_writable(struct tracee *t, const struct nt_call *c)
+{
+	for (int i = 0; i < nt_service_nargs(c->svc); i++) {
+		uint8_t k = c->svc->args[i].kind;
+
+		if (k == NK_IOSB && nt_probe_write(t, c->a[i], 16))
+			return false;
+		if (k == NK_HANDLE_OUT && c->a[i] && nt_probe_write(t, c->a[i], 8))
+			return false;
+	}
+	return true;
+}
+
 static void serve(struct tracee *t, const struct syscall_stop *s, bool from_signal)
 {
 	struct nt_call *c = nt_call_of(t);
@@ -284,6 +326,10 @@ static void serve(struct tracee *t, const struct syscall_stop *s, bool from_sign
 		return;
 	}
 	normalise_args(c);
+	if (!out_params_writable(t, c)) {
+		nt_done(t, STATUS_ACCESS_VIOLATION);
+		return;
+	}
 	nt_kuser_touch(nt_process_of(t));
 	if (nt_thread_state(t)->terminating) { /* another thread ended it: its next call is its end */
 		nt_thread_end(t, nt_thread_state(t)->terminate_status);
@@ -391,6 +437,10 @@ static int nt_signal(struct tracee *t, int sig)
 {
 	uint32_t st = nt_exception_status_of_signal(sig);
 	struct syscall_stop s;
+
+	sig = nt_thread_stop_signal(t, sig); /* another thread's NtTerminateThread */
+	if (sig <= 0)
+		return sig;
 
 	if (sig == SIGILL && !nt_call_of(t)->active && passed_by_seccomp(t, &s.regs)) {
 		s.abi = ABI_NT;

@@ -27,6 +27,46 @@
 #define STATUS_SECTION_TOO_BIG 0xC0000040
 #define STATUS_INVALID_VIEW_SIZE 0xC000001F
 
+enum {
+	SECTION_QUERY = 0x1,
+	SECTION_MAP_WRITE = 0x2,
+	SECTION_MAP_READ = 0x4,
+	SECTION_MAP_EXECUTE = 0x8,
+	SECTION_ALL_ACCESS = 0xf001f,
+};
+
+/* A section handle's access: the GENERIC_* bits and MAXIMUM_ALLOWED as the section rights they stand for. */
+static uint32_t section_access(uint32_t a)
+{
+	uint32_t r = a & ~(NT_GENERIC_READ | NT_GENERIC_WRITE | NT_GENERIC_EXECUTE | NT_GENERIC_ALL | NT_MAXIMUM_ALLOWED);
+
+	if (a & NT_GENERIC_READ)
+		r |= NT_READ_CONTROL | SECTION_QUERY | SECTION_MAP_READ;
+	if (a & NT_GENERIC_WRITE)
+		r |= NT_READ_CONTROL | SECTION_MAP_WRITE;
+	if (a & NT_GENERIC_EXECUTE)
+		r |= NT_READ_CONTROL | SECTION_MAP_EXECUTE;
+	if (a & (NT_GENERIC_ALL | NT_MAXIMUM_ALLOWED))
+		r |= SECTION_ALL_ACCESS;
+	return r;
+}
+
+/*
+ * What a view of this protection needs of the section handle (NT's
+ * MmMakeSectionAccess): writing SECTION_MAP_WRITE, a private copy or reading
+ * SECTION_MAP_READ, executing SECTION_MAP_EXECUTE besides.
+ */
+static uint32_t view_access(uint32_t protect)
+{
+	unsigned rights = nt_page_rights(protect);
+	uint32_t need = rights & NT_RIGHT_COPY	  ? SECTION_MAP_READ
+			: rights & NT_RIGHT_WRITE ? SECTION_MAP_WRITE
+			: rights & NT_RIGHT_READ  ? SECTION_MAP_READ
+						  : 0;
+
+	return need | (rights & NT_RIGHT_EXEC ? SECTION_MAP_EXECUTE : 0);
+}
+
 /* st: 0 the section's fd, 1 size */
 static void section_ready(struct tracee *t, long ret)
 {
@@ -41,7 +81,8 @@ static void section_ready(struct tracee *t, long ret)
 	o->section.fd = (int)c->st[0];
 	o->section.size = c->st[1];
 	o->section.protect = (uint32_t)c->a[4];
-	nt_done(t, nt_handle_give(t, o, (uint32_t)c->a[1] ? (uint32_t)c->a[1] : 0xf001f, c->a[0]));
+	nt_done(t, nt_handle_give(t, o, (uint32_t)c->a[1] ? section_access((uint32_t)c->a[1]) : SECTION_ALL_ACCESS,
+				  c->a[0]));
 }
 
 static void after_memfd(struct tracee *t, long ret)
@@ -172,10 +213,15 @@ void nt_serve_NtMapViewOfSection(struct tracee *t)
 	uint64_t base, view, off = 0, size;
 	uint32_t protect = (uint32_t)c->a[9];
 	int prot = nt_prot_of(protect);
-	ntstatus s = nt_handle_get(p, c->a[0], NT_TYPE_SECTION, &o, NULL);
+	uint32_t access;
+	ntstatus s = nt_handle_get(p, c->a[0], NT_TYPE_SECTION, &o, &access);
 
 	if (s) {
 		nt_done(t, s);
+		return;
+	}
+	if (prot >= 0 && (view_access(protect) & ~access)) {
+		nt_done(t, STATUS_ACCESS_DENIED); /* the handle does not grant what the view would do */
 		return;
 	}
 	if (c->a[1] != (uint64_t)-1) {

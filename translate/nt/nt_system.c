@@ -181,8 +181,8 @@ void nt_thread_end(struct tracee *t, ntstatus status)
 /*
  * Another thread of the process is ended as NT ends one: asynchronously. It
  * is marked, and ends at its next stop in a service: at once if it is
- * parked in a wait, when the Linux call it is in returns, or at its next
- * service call (docs/nt.md, "Known limits": a thread that makes none runs on).
+ * parked in a wait, when the Linux call it is in returns, or, running the
+ * program's code, at the system call a signal sends it to (nt_thread_stop.c).
  */
 static void terminate_other(struct tracee *t, struct nt_object *o, ntstatus status)
 {
@@ -198,8 +198,11 @@ static void terminate_other(struct tracee *t, struct nt_object *o, ntstatus stat
 	}
 	if (nt_thread_state(target)->waiting) /* stopped at its seccomp stop, held by the supervisor */
 		nt_thread_end(target, status);
-	else /* a suspended one is let go: it ends at its next stop in a service */
-		nt_suspend_release_all(target);
+	else {
+		nt_suspend_release_all(target); /* a suspended one is let go, to end at its next stop */
+		if (!nt_thread_state(target)->call.active) /* running the program's code: stopped by a signal */
+			nt_thread_interrupt(target);
+	}
 	nt_done(t, STATUS_SUCCESS);
 }
 
