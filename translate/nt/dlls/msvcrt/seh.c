@@ -1,94 +1,10 @@
 /*
- * __C_specific_handler, the language handler of functions with
- * __try/__except/__finally scope tables (mingw's startup code names it for
- * the image), and setjmp/longjmp in the x64 _JUMP_BUFFER layout of
- * mingw-w64's setjmp.h. longjmp restores the registers directly: it does not
- * unwind the frames in between (their __finally blocks and C++ destructors do
- * not run).
+ * setjmp/longjmp in the x64 _JUMP_BUFFER layout of mingw-w64's setjmp.h.
+ * longjmp restores the registers directly: it does not unwind the frames in
+ * between (their __finally blocks and C++ destructors do not run).
+ * __C_specific_handler is ntdll's (msvcrt.def forwards it).
  */
 #include "crt.h"
-
-typedef struct {
-	DWORD ExceptionCode, ExceptionFlags;
-	void *ExceptionRecord, *ExceptionAddress;
-	DWORD NumberParameters;
-	uintptr_t ExceptionInformation[15];
-} EXCEPTION_RECORD;
-
-typedef struct {
-	uint64_t ControlPc, ImageBase;
-	void *FunctionEntry;
-	uint64_t EstablisherFrame, TargetIp;
-	void *ContextRecord, *LanguageHandler, *HandlerData, *HistoryTable;
-	DWORD ScopeIndex, Fill0;
-} DISPATCHER_CONTEXT;
-
-typedef struct {
-	DWORD Count;
-	struct {
-		DWORD BeginAddress, EndAddress, HandlerAddress, JumpTarget;
-	} ScopeRecord[1];
-} SCOPE_TABLE;
-
-typedef struct {
-	EXCEPTION_RECORD *ExceptionRecord;
-	void *ContextRecord;
-} EXCEPTION_POINTERS;
-
-#define EXCEPTION_UNWIND 0x66 /* UNWINDING | EXIT_UNWIND | TARGET_UNWIND | COLLIDED_UNWIND */
-#define EXCEPTION_TARGET_UNWIND 0x20
-
-typedef long (*filter_fn)(EXCEPTION_POINTERS *, void *);
-typedef void (*termination_fn)(int, void *);
-
-EXPORT int __C_specific_handler(EXCEPTION_RECORD *rec, void *frame, void *ctx, DISPATCHER_CONTEXT *disp)
-{
-	const SCOPE_TABLE *table = disp->HandlerData;
-	uint64_t pc = disp->ControlPc - disp->ImageBase;
-
-	if (!table)
-		return 1; /* ExceptionContinueSearch */
-	if (rec->ExceptionFlags & EXCEPTION_UNWIND) {
-		uint64_t target = disp->TargetIp - disp->ImageBase;
-		for (DWORD i = disp->ScopeIndex; i < table->Count; i++) {
-			const __typeof__(table->ScopeRecord[0]) *r = &table->ScopeRecord[i];
-			if (pc < r->BeginAddress || pc >= r->EndAddress)
-				continue;
-			if ((rec->ExceptionFlags & EXCEPTION_TARGET_UNWIND) && target >= r->BeginAddress &&
-			    target < r->EndAddress)
-				break;
-			if (r->JumpTarget) {
-				if ((rec->ExceptionFlags & EXCEPTION_TARGET_UNWIND) && target == r->JumpTarget)
-					break;
-				continue;
-			}
-			/* a __finally: run it as an abnormal termination, and do not run it again if unwinding resumes */
-			disp->ScopeIndex = i + 1;
-			((termination_fn)(disp->ImageBase + r->HandlerAddress))(1, frame);
-		}
-		return 1;
-	}
-	for (DWORD i = disp->ScopeIndex; i < table->Count; i++) {
-		const __typeof__(table->ScopeRecord[0]) *r = &table->ScopeRecord[i];
-		long verdict;
-		if (pc < r->BeginAddress || pc >= r->EndAddress || !r->JumpTarget)
-			continue;
-		if (r->HandlerAddress == 1) {
-			verdict = 1; /* EXCEPTION_EXECUTE_HANDLER as a constant filter */
-		} else {
-			EXCEPTION_POINTERS ptrs = {rec, ctx};
-			verdict = ((filter_fn)(disp->ImageBase + r->HandlerAddress))(&ptrs, frame);
-		}
-		if (verdict < 0)
-			return 0; /* ExceptionContinueExecution */
-		if (verdict > 0) {
-			RtlUnwindEx(frame, (void *)(disp->ImageBase + r->JumpTarget), rec,
-				    (void *)(uintptr_t)rec->ExceptionCode, ctx, disp->HistoryTable);
-			__builtin_unreachable();
-		}
-	}
-	return 1;
-}
 
 /* int _setjmp(jmp_buf, void *frame): rcx the buffer, rdx the frame */
 __asm__(".text\n"

@@ -22,35 +22,6 @@
 #define STATUS_NONCONTINUABLE_EXCEPTION ((NTSTATUS)0xC0000025L)
 #define UNW_FLAG_EHANDLER 1
 
-typedef struct {
-	NTSTATUS ExceptionCode;
-	ULONG ExceptionFlags;
-	void *ExceptionRecord;
-	void *ExceptionAddress;
-	ULONG NumberParameters;
-	uint64_t ExceptionInformation[15];
-} EXCEPTION_RECORD;
-
-typedef struct {
-	uint32_t BeginAddress, EndAddress, UnwindData;
-} RUNTIME_FUNCTION;
-
-typedef struct {
-	uint64_t ControlPc, ImageBase;
-	RUNTIME_FUNCTION *FunctionEntry;
-	uint64_t EstablisherFrame, TargetIp;
-	void *ContextRecord;
-	void *LanguageHandler;
-	void *HandlerData;
-	void *HistoryTable;
-	ULONG ScopeIndex, Fill0;
-} DISPATCHER_CONTEXT;
-
-typedef struct {
-	EXCEPTION_RECORD *ExceptionRecord;
-	void *ContextRecord;
-} EXCEPTION_POINTERS;
-
 typedef long (*vectored_handler)(EXCEPTION_POINTERS *);
 typedef long (*unhandled_filter)(EXCEPTION_POINTERS *);
 NTSTATUS NtContinue(void *ctx, BOOL test_alert);

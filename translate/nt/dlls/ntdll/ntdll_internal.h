@@ -49,6 +49,36 @@ typedef struct {
 	uint64_t SpinCount;
 } RTL_CRITICAL_SECTION;
 
+/* The records of exception dispatch and unwinding (winnt.h's x64 layouts). */
+typedef struct {
+	uint32_t BeginAddress, EndAddress, UnwindData;
+} RUNTIME_FUNCTION;
+
+typedef struct {
+	NTSTATUS ExceptionCode;
+	ULONG ExceptionFlags;
+	void *ExceptionRecord;
+	void *ExceptionAddress;
+	ULONG NumberParameters;
+	uint64_t ExceptionInformation[15];
+} EXCEPTION_RECORD;
+
+typedef struct {
+	uint64_t ControlPc, ImageBase;
+	RUNTIME_FUNCTION *FunctionEntry;
+	uint64_t EstablisherFrame, TargetIp;
+	void *ContextRecord;
+	void *LanguageHandler;
+	void *HandlerData;
+	void *HistoryTable;
+	ULONG ScopeIndex, Fill0;
+} DISPATCHER_CONTEXT;
+
+typedef struct {
+	EXCEPTION_RECORD *ExceptionRecord;
+	void *ContextRecord;
+} EXCEPTION_POINTERS;
+
 #define STATUS_SUCCESS 0
 #define STATUS_TIMEOUT 0x102L
 #define STATUS_NO_MEMORY ((NTSTATUS)0xC0000017L)

@@ -26,29 +26,6 @@
 #define STATUS_INVALID_UNWIND_TARGET ((NTSTATUS)0xC0000029L)
 #define STATUS_BAD_FUNCTION_TABLE ((NTSTATUS)0xC00000FFL)
 
-typedef struct {
-	uint32_t BeginAddress, EndAddress, UnwindData;
-} RUNTIME_FUNCTION;
-
-typedef struct {
-	NTSTATUS ExceptionCode;
-	ULONG ExceptionFlags;
-	void *ExceptionRecord;
-	void *ExceptionAddress;
-	ULONG NumberParameters;
-	uint64_t ExceptionInformation[15];
-} EXCEPTION_RECORD;
-
-typedef struct {
-	uint64_t ControlPc, ImageBase;
-	RUNTIME_FUNCTION *FunctionEntry;
-	uint64_t EstablisherFrame, TargetIp;
-	void *ContextRecord;
-	void *LanguageHandler;
-	void *HandlerData;
-	void *HistoryTable;
-	ULONG ScopeIndex, Fill0;
-} DISPATCHER_CONTEXT;
 
 typedef int (*exception_routine)(EXCEPTION_RECORD *rec, uint64_t frame, void *ctx, DISPATCHER_CONTEXT *dc);
 
