@@ -38,6 +38,7 @@ import net_tests
 import nt_crt_tests
 import nt_tests
 import nt_dll_tests
+import nt_gate_tests
 import pathmap_tests
 import pin_race_tests
 import redteam_tests
@@ -573,6 +574,7 @@ def main():
     groups += seccomp_tests.groups(sys.modules[__name__])
     groups += nt_tests.groups(sys.modules[__name__])
     groups += nt_dll_tests.groups(sys.modules[__name__])
+    groups += nt_gate_tests.groups(sys.modules[__name__])
     groups += limits_tests.groups(sys.modules[__name__])
     groups += lifecycle_tests.groups(sys.modules[__name__])
     groups += nt_holes_tests.groups(sys.modules[__name__])

@@ -172,7 +172,7 @@ void nt_thread_end(struct tracee *t, ntstatus status)
  * Another thread of the process is ended as NT ends one: asynchronously. It
  * is marked, and ends at its next stop in a service: at once if it is
  * parked in a wait, when the Linux call it is in returns, or at its next
- * service call (docs/nt.md, "Known limits": a thread that makes none runs on).
+ * service call (one ntdll serves in the process is made a system call again) (docs/nt.md, "Known limits": a thread that makes none runs on).
  */
 static void terminate_other(struct tracee *t, struct nt_object *o, ntstatus status)
 {
@@ -183,8 +183,12 @@ static void terminate_other(struct tracee *t, struct nt_object *o, ntstatus stat
 		return;
 	}
 	if (!nt_thread_state(target)->terminating) {
+		uint64_t stop = 1;
+
 		nt_thread_state(target)->terminating = true;
 		nt_thread_state(target)->terminate_status = status;
+		/* Its services served in the process (translate/nt/dlls/ntdll/gate.c) stop again from now on. */
+		nt_put(t, nt_thread_of(target)->teb + NT_TEB_GATE_STOP, &stop, sizeof(stop));
 	}
 	if (nt_thread_state(target)->waiting) /* stopped at its seccomp stop, held by the supervisor */
 		nt_thread_end(target, status);
