@@ -1,9 +1,14 @@
 /*
  * The NT side of bench/run's nt table (built with mingw-w64, ntdll only):
  *   ntbench.exe time N        N x NtQuerySystemTime
- *   ntbench.exe write N FILE  N x NtWriteFile of 16 bytes to FILE (C:\FILE)
+ *   ntbench.exe qpc N         N x NtQueryPerformanceCounter
+ *   ntbench.exe yield N       N x NtYieldExecution
+ *   ntbench.exe write N FILE  N x NtWriteFile of 16 bytes to FILE
  *   ntbench.exe read FILE     NtReadFile of FILE in 64 KiB chunks to its end
- * bench/linuxbench.c does the same with the Linux calls.
+ *   ntbench.exe pread N FILE  N x NtReadFile of FILE's first 4 KiB
+ * FILE is C:\FILE, or Z:\... for an absolute Linux path (/...: Wine's Z: and picovisor's are the whole tree).
+ * It runs the same under Wine (its ntdll has every one of these). bench/linuxbench.c does the same with the
+ * Linux calls.
  */
 #include "../tests/nt/nt_test.h"
 
@@ -44,17 +49,21 @@ static long number(int i)
 static HANDLE open_file(int i, ULONG access, ULONG disposition)
 {
 	WCHAR buf[300] = { '\\', '?', '?', '\\', 'C', ':', '\\' };
-	SIZE_T n;
+	SIZE_T n, at = 7;
 	WCHAR *s = arg(i, &n);
 	UNICODE_STRING u;
 	OBJECT_ATTRIBUTES oa;
 	IO_STATUS_BLOCK io;
 	HANDLE h = 0;
 
+	if (n && s[0] == '/') { /* a Linux path: Z:\ and the rest with backslashes */
+		buf[4] = 'Z';
+		at = 6;
+	}
 	for (SIZE_T k = 0; k < n && k < 290; k++)
-		buf[7 + k] = s[k];
+		buf[at + k] = s[k] == '/' ? '\\' : s[k];
 	u.Buffer = buf;
-	u.Length = (USHORT)((7 + n) * 2);
+	u.Length = (USHORT)((at + n) * 2);
 	u.MaximumLength = u.Length;
 	init_oa(&oa, &u, 0, 0);
 	NtCreateFile(&h, access | 0x100000, &oa, &io, 0, 0, 1, disposition, 0x20, 0, 0);
@@ -72,6 +81,18 @@ int mainCRTStartup(void)
 	if (mode[0] == 't') {
 		for (long i = number(2); i > 0; i--)
 			NtQuerySystemTime(&t);
+	} else if (mode[0] == 'q') {
+		for (long i = number(2); i > 0; i--)
+			NtQueryPerformanceCounter(&t, 0);
+	} else if (mode[0] == 'y') {
+		for (long i = number(2); i > 0; i--)
+			NtYieldExecution();
+	} else if (mode[0] == 'p') {
+		HANDLE h = open_file(3, 0x80000000, 1);
+		LARGE_INTEGER at = { 0 };
+		for (long i = number(2); i > 0; i--)
+			NtReadFile(h, 0, 0, 0, &io, chunk, 4096, &at, 0);
+		NtClose(h);
 	} else if (mode[0] == 'w') {
 		HANDLE h = open_file(3, 0x40000000, 5);
 		for (long i = number(2); i > 0; i--)

@@ -256,6 +256,31 @@ void nt_process_add_region(struct tracee *t, uint64_t alloc_base, uint64_t alloc
 #define NT_KUSER_SIZE 4096
 void nt_kuser_build(unsigned char *page);
 
+/*
+ * The gate (translate/nt/nt_gate.c; docs/nt.md, "Served in the process"): a read-only, executable page
+ * beside KUSER_SHARED_DATA in every NT process. Its one instruction pair, `syscall; ret`, is the only
+ * place from which the NT filter lets a Linux call through, and only the calls that are harmless
+ * whatever their arguments (filter_bpf_nt); ntdll uses it for the time, the performance counter,
+ * yielding and short delays. At NT_GATE_VDSO_CLOCK the page holds the address of the vDSO's
+ * clock_gettime in the process (0 if it has none), at NT_GATE_VDSO_CLOCK + 8 a format version.
+ */
+#define NT_GATE_ADDR 0x7ffe1000UL
+#define NT_GATE_SIZE 4096
+#define NT_GATE_CALL_IP (NT_GATE_ADDR + 2) /* the ip a call made there reports: past the syscall instruction */
+#define NT_GATE_VDSO_CLOCK 0x800
+#define NT_GATE_VERSION 1
+/* A word of each thread's TEB block (past the documented TEB, beside ntdll's own at 0x1f00): nonzero once
+ * another thread has ended it, so that ntdll makes its next service a system call, where it ends. */
+#define NT_TEB_GATE_STOP 0x1f08
+/* Where the process's vDSO is, as its auxiliary vector says, and its clock_gettime (0s without one). */
+struct nt_gate_vdso {
+	uint64_t lo, hi, clock_gettime;
+};
+/* From the blank process's auxiliary vector: AT_SYSINFO_EHDR and the supervisor's own vDSO's layout (the same
+ * kernel maps the same image into every 64-bit process). */
+void nt_gate_vdso_find(const uint64_t (*auxv)[2], size_t nauxv, struct nt_gate_vdso *v);
+void nt_gate_build(unsigned char *page, const struct nt_gate_vdso *v);
+
 /* The NT personality's tick (a timer signal, an event; clock: the clock host_tick_every asked for came): time out
  * the NT waits that are due, and on the clock take back the waits of threads a signal waits for. */
 void nt_waits_tick(bool clock);

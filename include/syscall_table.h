@@ -37,6 +37,10 @@ enum {
 	CL_MEMORY = 1u << 14,  /* %memory: the address space */
 	CL_CREDS = 1u << 15,   /* %creds: user, group and capability ids */
 	CL_CLOCK = 1u << 16,   /* %clock: reads or sets clocks */
+	/* Harmless whatever its arguments, but for a K_CLOCKID one (which must name CLOCK_REALTIME or
+	 * CLOCK_MONOTONIC: a negative id reads another process's CPU time): the NT filter lets it through from
+	 * the gate, and from the vDSO (filter_bpf_nt; docs/nt.md, "Served in the process"). */
+	SC_NT_GATE = 1u << 17,
 	/* Sets or reads the caller's seccomp mode (seccomp(2); prctl's PR_SET_SECCOMP and PR_GET_SECCOMP, by its
 	 * K_PRCTL_OPTION argument): served by picovisor, which checks and copies the program's filters (seccomp_guard.h). */
 	SC_SECCOMP = 1u << 21,
@@ -121,6 +125,7 @@ static inline enum name_op name_op_of(uint64_t flags)
 enum arg_kind {
 	K_NONE,            /* no such argument */
 	K_INT,             /* a C int, signed decimal */
+	K_CLOCKID,         /* a clock's id, shown as an int (a negative one names a process's or thread's CPU clock) */
 	K_LONG,            /* a long or offset, signed decimal */
 	K_UINT,            /* unsigned decimal */
 	K_SIZE,            /* a byte count */

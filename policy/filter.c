@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "arch.h"
@@ -249,19 +250,131 @@ int filter_bpf_for_classes(unsigned classes, void **bytes, size_t *len)
  * so every one stops for the personality. The Linux calls the personality
  * writes in their place pass when the kernel re-runs the filters after the
  * stop (a TRACE result on that re-check allows). Other ABIs are killed.
+ *
+ * Except the calls the syscall table marks SC_NT_GATE (the time, a yield, a
+ * sleep), made from the gate's syscall instruction (gate_ip: the address past
+ * it) or from the process's vDSO ([vdso_lo, vdso_hi), when it has one), with a
+ * K_CLOCKID argument naming CLOCK_REALTIME or CLOCK_MONOTONIC: those are
+ * allowed here, so ntdll serves those services without a stop. The run's
+ * filters below still decide them. Nothing else is decided by the address: a
+ * program that jumps to the gate with its own registers can make those calls
+ * and nothing more, which it gains nothing by, and an NT service made from
+ * there with a number that is one of theirs is the program's own confusion.
  */
-int filter_bpf_nt(void **bytes, size_t *len)
-{
-	const struct sock_filter prog[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARCH_AUDIT_NATIVE, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE | filter_trace_data(ABI_NT, true)),
-	};
+struct bpf_asm {
+	struct sock_filter insn[128];
+	int target[128][2]; /* label of jt, jf (-1: the next instruction) */
+	int label_at[8];
+	int n;
+};
 
-	*len = sizeof(prog);
-	*bytes = xmalloc(sizeof(prog));
-	memcpy(*bytes, prog, sizeof(prog));
+enum { L_ALLOW, L_TRACE, L_VDSO, L_ARGS, L_LABELS };
+
+static void emit(struct bpf_asm *a, struct sock_filter f, int jt, int jf)
+{
+	if (a->n >= (int)ARRAY_SIZE(a->insn))
+		die("internal error: the NT filter does not fit");
+	a->target[a->n][0] = jt;
+	a->target[a->n][1] = jf;
+	a->insn[a->n++] = f;
+}
+
+static void label(struct bpf_asm *a, int l)
+{
+	a->label_at[l] = a->n;
+}
+
+/* The labels to offsets; every jump is forward (labels are placed after their uses). */
+static void resolve(struct bpf_asm *a, int from, int to)
+{
+	for (int i = from; i < to; i++)
+		for (int k = 0; k < 2; k++) {
+			int l = a->target[i][k], off = l < 0 ? 0 : a->label_at[l] - i - 1;
+
+			if (off < 0 || off > 255)
+				die("internal error: a jump of the NT filter goes back or too far");
+			if (k == 0)
+				a->insn[i].jt = (uint8_t)off;
+			else
+				a->insn[i].jf = (uint8_t)off;
+		}
+}
+
+#define IP_LO offsetof(struct seccomp_data, instruction_pointer)
+#define IP_HI (offsetof(struct seccomp_data, instruction_pointer) + 4)
+#define ARG_LO(i) (offsetof(struct seccomp_data, args) + 8 * (size_t)(i))
+#define ARG_HI(i) (ARG_LO(i) + 4)
+#define LD(off) (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (uint32_t)(off))
+#define JEQ(k) (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)(k), 0, 0)
+#define JGE(k) (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, (uint32_t)(k), 0, 0)
+#define RET(k) (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, (uint32_t)(k))
+
+/* One gate call's checks, from its number's match: where it was made, then its clock. */
+static void gate_call_block(struct bpf_asm *a, const struct syscall_entry *e, uint64_t gate_ip, uint64_t vdso_lo,
+			    uint64_t vdso_hi)
+{
+	int clock = syscall_kind_arg(e, K_CLOCKID), first = a->n;
+	bool vdso = vdso_hi > vdso_lo && vdso_lo >> 32 == (vdso_hi - 1) >> 32 && (uint32_t)vdso_hi != 0;
+
+	emit(a, LD(IP_HI), -1, -1);
+	emit(a, JEQ(gate_ip >> 32), -1, L_VDSO);
+	emit(a, LD(IP_LO), -1, -1);
+	emit(a, JEQ((uint32_t)gate_ip), L_ARGS, L_VDSO);
+	label(a, L_VDSO);
+	if (vdso) {
+		emit(a, LD(IP_HI), -1, -1);
+		emit(a, JEQ(vdso_lo >> 32), -1, L_TRACE);
+		emit(a, LD(IP_LO), -1, -1);
+		emit(a, JGE((uint32_t)vdso_lo), -1, L_TRACE);
+		emit(a, JGE((uint32_t)vdso_hi), L_TRACE, L_ARGS);
+	} else {
+		emit(a, RET(SECCOMP_RET_TRACE | filter_trace_data(ABI_NT, true)), -1, -1);
+	}
+	label(a, L_ARGS);
+	if (clock >= 0) {
+		emit(a, LD(ARG_HI(clock)), -1, -1);
+		emit(a, JEQ(0), -1, L_TRACE);
+		emit(a, LD(ARG_LO(clock)), -1, -1);
+		emit(a, JEQ(CLOCK_REALTIME), L_ALLOW, -1);
+		emit(a, JEQ(CLOCK_MONOTONIC), L_ALLOW, L_TRACE);
+	}
+	label(a, L_ALLOW);
+	emit(a, RET(SECCOMP_RET_ALLOW), -1, -1);
+	label(a, L_TRACE);
+	emit(a, RET(SECCOMP_RET_TRACE | filter_trace_data(ABI_NT, true)), -1, -1);
+	resolve(a, first, a->n);
+}
+
+int filter_bpf_nt(void **bytes, size_t *len, uint64_t gate_ip, uint64_t vdso_lo, uint64_t vdso_hi)
+{
+	struct bpf_asm a = { .n = 0 };
+	const struct syscall_entry *gate[8];
+	int total, ngate = 0, dispatch;
+	const struct syscall_entry *t = syscall_table(ABI_NATIVE, &total);
+
+	for (int k = 0; k < total; k++)
+		if ((t[k].flags & SC_NT_GATE) && ngate < (int)ARRAY_SIZE(gate))
+			gate[ngate++] = &t[k];
+	emit(&a, LD(offsetof(struct seccomp_data, arch)), -1, -1);
+	emit(&a, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARCH_AUDIT_NATIVE, 1, 0), -1, -1);
+	emit(&a, RET(SECCOMP_RET_KILL_PROCESS), -1, -1);
+	emit(&a, LD(offsetof(struct seccomp_data, nr)), -1, -1);
+	/* One comparison per gate call, each jumping to its block; anything else is a service. */
+	dispatch = a.n;
+	for (int k = 0; k < ngate; k++)
+		emit(&a, JEQ(gate[k]->nr), -1, -1);
+	emit(&a, RET(SECCOMP_RET_TRACE | filter_trace_data(ABI_NT, true)), -1, -1);
+	for (int k = 0; k < ngate; k++) {
+		int off = a.n - (dispatch + k) - 1;
+
+		if (off > 255)
+			die("internal error: a jump of the NT filter goes too far");
+		a.insn[dispatch + k].jt = (uint8_t)off;
+		gate_call_block(&a, gate[k], gate_ip, vdso_lo, vdso_hi);
+	}
+	*len = (size_t)a.n * sizeof(struct sock_filter);
+	*bytes = xmalloc(*len);
+	memcpy(*bytes, a.insn, *len);
 	return 0;
 }
 

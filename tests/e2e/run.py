@@ -47,6 +47,7 @@ import nt_yat2m_tests
 import nt_go_tests
 import nt_except_tests
 import nt_cxx_tests
+import nt_gate_tests
 import pathmap_tests
 import pin_race_tests
 import redteam_tests
@@ -593,6 +594,7 @@ def main():
     groups += nt_go_tests.groups(sys.modules[__name__])
     groups += nt_except_tests.groups(sys.modules[__name__])
     groups += nt_cxx_tests.groups(sys.modules[__name__])
+    groups += nt_gate_tests.groups(sys.modules[__name__])
     groups += limits_tests.groups(sys.modules[__name__])
     groups += lifecycle_tests.groups(sys.modules[__name__])
     groups += nt_holes_tests.groups(sys.modules[__name__])

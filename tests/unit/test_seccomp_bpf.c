@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 
 #include "filter.h"
 #include "../../tracer/run/own_filters.h"
@@ -305,10 +306,68 @@ Test(seccomp_guard, picovisors_own_filters_pass_the_checker)
 	d.arch = AUDIT_ARCH_I386;
 	cr_assert_eq(seccomp_bpf_run(bytes, len / 8, &d), SECCOMP_RET_ALLOW, "i386 read");
 	free(bytes);
-	cr_assert_eq(filter_bpf_nt(&bytes, &len), 0);
+	cr_assert_eq(filter_bpf_nt(&bytes, &len, 0x7ffe1002, 0, 0), 0);
+	cr_assert_eq(check(bytes, len / 8), 0);
+	free(bytes);
+	cr_assert_eq(filter_bpf_nt(&bytes, &len, 0x7ffe1002, 0x7fff12340000, 0x7fff12342000), 0);
 	cr_assert_eq(check(bytes, len / 8), 0);
 	free(bytes);
 	cr_assert_eq(filter_bpf_for_classes(SC_READLINK, &bytes, &len), 0);
 	cr_assert_eq(check(bytes, len / 8), 0);
+	free(bytes);
+}
+
+static uint32_t nt_verdict(const void *bytes, size_t len, int nr, uint64_t ip, uint64_t a0)
+{
+	struct seccomp_data d = call(nr);
+
+	d.instruction_pointer = ip;
+	d.args[0] = a0;
+	return seccomp_bpf_run(bytes, len / 8, &d);
+}
+
+/* The NT filter lets the gate's harmless calls through from the gate and the vDSO only; all else is a service. */
+Test(seccomp_bpf, nt_filter_lets_through_only_the_gate_calls)
+{
+	const uint64_t gate = 0x7ffe1002, lo = 0x7fff12340000, hi = 0x7fff12342000;
+	uint32_t service;
+	void *bytes;
+	size_t len;
+
+	cr_assert_eq(filter_bpf_nt(&bytes, &len, gate, lo, hi), 0);
+	service = nt_verdict(bytes, len, 0x55, 0x401000, 0); /* NtCreateFile from the program's code */
+	cr_assert_eq(service & SECCOMP_RET_ACTION_FULL, SECCOMP_RET_TRACE);
+	cr_assert_eq(nt_verdict(bytes, len, SYS_sched_yield, gate, 0), SECCOMP_RET_ALLOW);
+	cr_assert_eq(nt_verdict(bytes, len, SYS_time, gate, 0x12345678), SECCOMP_RET_ALLOW);
+	cr_assert_eq(nt_verdict(bytes, len, SYS_clock_gettime, gate, CLOCK_MONOTONIC), SECCOMP_RET_ALLOW);
+	cr_assert_eq(nt_verdict(bytes, len, SYS_clock_nanosleep, gate, CLOCK_REALTIME), SECCOMP_RET_ALLOW);
+	cr_assert_eq(nt_verdict(bytes, len, SYS_clock_gettime, lo + 0x800, CLOCK_REALTIME), SECCOMP_RET_ALLOW, "the vDSO");
+	/* sched_yield's number is NtAllocateVirtualMemory's: from anywhere else it is that service */
+	cr_assert_eq(nt_verdict(bytes, len, SYS_sched_yield, 0x401000, 0), service);
+	cr_assert_eq(nt_verdict(bytes, len, SYS_sched_yield, gate + 1, 0), service, "one byte off");
+	cr_assert_eq(nt_verdict(bytes, len, SYS_sched_yield, gate | (1ULL << 32), 0), service, "4 GiB off");
+	cr_assert_eq(nt_verdict(bytes, len, SYS_clock_gettime, hi, CLOCK_REALTIME), service, "past the vDSO");
+	cr_assert_eq(nt_verdict(bytes, len, SYS_clock_gettime, lo - 1, CLOCK_REALTIME), service, "before it");
+	/* other calls from the gate, other clocks, x32 numbers: services */
+	cr_assert_eq(nt_verdict(bytes, len, SYS_write, gate, 1), service);
+	cr_assert_eq(nt_verdict(bytes, len, SYS_getppid, gate, 0), service);
+	cr_assert_eq(nt_verdict(bytes, len, SYS_clock_gettime, gate, CLOCK_PROCESS_CPUTIME_ID), service);
+	cr_assert_eq(nt_verdict(bytes, len, SYS_clock_gettime, gate, (uint64_t)-6), service, "another pid's CPU clock");
+	cr_assert_eq(nt_verdict(bytes, len, SYS_clock_gettime, gate, 1ULL << 32), service, "a high word");
+	cr_assert_eq(nt_verdict(bytes, len, SYS_clock_nanosleep, gate, CLOCK_BOOTTIME), service);
+	cr_assert_eq(nt_verdict(bytes, len, SYS_sched_yield | 0x40000000, gate, 0), service, "x32");
+	/* another architecture is killed */
+	{
+		struct seccomp_data d = call(SYS_sched_yield);
+
+		d.arch = AUDIT_ARCH_I386;
+		d.instruction_pointer = gate;
+		cr_assert_eq(seccomp_bpf_run(bytes, len / 8, &d), SECCOMP_RET_KILL_PROCESS);
+	}
+	free(bytes);
+	/* without a vDSO, only the gate */
+	cr_assert_eq(filter_bpf_nt(&bytes, &len, gate, 0, 0), 0);
+	cr_assert_eq(nt_verdict(bytes, len, SYS_clock_gettime, lo + 0x800, CLOCK_REALTIME), service);
+	cr_assert_eq(nt_verdict(bytes, len, SYS_clock_gettime, gate, CLOCK_REALTIME), SECCOMP_RET_ALLOW);
 	free(bytes);
 }

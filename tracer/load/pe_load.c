@@ -57,6 +57,7 @@ struct pe_load_state {
 	size_t env_size;
 	uint64_t stack_size;
 	char cwd[PATH_MAX];
+	struct nt_gate_vdso vdso; /* the blank process's vDSO: the NT filter lets the clock read from it */
 };
 
 static struct pe_load_state *state_of(struct exec_job *j)
@@ -129,6 +130,7 @@ void pe_load_start(struct tracee *t)
 	j->pe_state = ls;
 	ls->env.argc = (int)st.argc;
 	ls->env.envc = (int)st.envc;
+	nt_gate_vdso_find((const uint64_t(*)[2])st.auxv, st.nauxv, &ls->vdso);
 	read_strings(t->tid, st.argv, st.argc, &ls->env.argv);
 	read_strings(t->tid, st.envp, st.envc, &ls->env.envp);
 	initial_stack_free(&st);
@@ -157,6 +159,9 @@ void pe_load_start(struct tracee *t)
 	/* KUSER_SHARED_DATA: read-only for the program; the supervisor writes it (translate/nt/nt_kuser.c) */
 	batch_op(b, SYS_mmap, NT_KUSER_ADDR, NT_KUSER_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
 		 (uint64_t)-1, 0, PV_OPF_STOP_ON_ERROR);
+	/* The gate, beside it: read-only and executable; the supervisor writes it (translate/nt/nt_gate.c) */
+	batch_op(b, SYS_mmap, NT_GATE_ADDR, NT_GATE_SIZE, PROT_READ | PROT_EXEC,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, (uint64_t)-1, 0, PV_OPF_STOP_ON_ERROR);
 	stack_op = batch_op(b, SYS_mmap, 0, ls->stack_size, PROT_READ | PROT_WRITE,
 			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, (uint64_t)-1, 0, PV_OPF_STOP_ON_ERROR);
 	op = batch_op(b, PV_OP_STORE, j->report_addr + offsetof(struct pe_load_report, stack), 0, 0, 0, 0, 0, 0);
@@ -175,7 +180,7 @@ void pe_load_start(struct tracee *t)
 	batch_map_scratch(b, SCRATCH_SIZE, j->report_addr + offsetof(struct pe_load_report, scratch_addr),
 			  j->report_addr + offsetof(struct pe_load_report, seal_ret));
 	/* Last: from here on every system call of the process stops as an NT service. */
-	filter_bpf_nt(&filter, &filter_len);
+	filter_bpf_nt(&filter, &filter_len, NT_GATE_CALL_IP, ls->vdso.lo, ls->vdso.hi);
 	prog.len = (unsigned short)(filter_len / sizeof(struct sock_filter));
 	prog.filter = (struct sock_filter *)(uintptr_t)batch_put(b, filter, filter_len);
 	free(filter);
@@ -248,7 +253,7 @@ void pe_load_done(struct tracee *t)
 	struct pe_load_report rep;
 	struct load_error err;
 	struct nt_start start;
-	unsigned char *main_mem = NULL, *dll_mem = NULL, *env = NULL, probe, kuser[NT_KUSER_SIZE];
+	unsigned char *main_mem = NULL, *dll_mem = NULL, *env = NULL, probe, kuser[NT_KUSER_SIZE], gate[NT_GATE_SIZE];
 	const char *fail = NULL;
 	tracee_regs r;
 	uint64_t sp;
@@ -292,9 +297,11 @@ void pe_load_done(struct tracee *t)
 	env = xcalloc(1, ls->env_size);
 	nt_env_build(&ls->env, rep.env, env, &start);
 	nt_kuser_build(kuser);
+	nt_gate_build(gate, &ls->vdso);
 	if (write_image(t->tid, &pe->main, main_mem, rep.main_base) < 0 ||
 	    write_image(t->tid, &pe->ntdll, dll_mem, rep.ntdll_base) < 0 ||
-	    tracee_write(t->tid, rep.env, env, ls->env_size) < 0 || tracee_write(t->tid, NT_KUSER_ADDR, kuser, NT_KUSER_SIZE) < 0) {
+	    tracee_write(t->tid, rep.env, env, ls->env_size) < 0 || tracee_write(t->tid, NT_KUSER_ADDR, kuser, NT_KUSER_SIZE) < 0 ||
+	    tracee_write(t->tid, NT_GATE_ADDR, gate, NT_GATE_SIZE) < 0) {
 		fail = "cannot write the image into the process";
 		goto out;
 	}
@@ -335,15 +342,16 @@ out:
 		exec_load_failed(t, fail);
 		return;
 	}
-	free_state(j);
 	{
 		void *filter;
 		size_t filter_len;
 
-		filter_bpf_nt(&filter, &filter_len); /* the batch stacked it (or failed the load) */
+		/* the batch stacked it (or failed the load) */
+		filter_bpf_nt(&filter, &filter_len, NT_GATE_CALL_IP, ls->vdso.lo, ls->vdso.hi);
 		t->filters = filter_chain_push(t->filters, filter, filter_len);
 		free(filter);
 	}
+	free_state(j);
 	exec_load_finish(t, true, rep.scratch_addr, rep.seal_ret, 1);
 }
 

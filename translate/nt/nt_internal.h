@@ -331,6 +331,7 @@ void nt_sysdll_open(struct tracee *t, const struct nt_sysdll *d, uint64_t handle
 
 /* ---- KUSER_SHARED_DATA's clocks (nt_kuser.c). */
 void nt_kuser_attach(struct tracee *t);         /* the process's page is mapped: keep it current */
+void nt_gate_attach(struct tracee *t);          /* the gate page is mapped: NT's memory map shows it, fixed */
 void nt_kuser_detach(struct nt_process *np);
 void nt_kuser_touch(struct nt_process *np);     /* a call of the process: update if a millisecond has passed */
 void nt_kuser_tick(void);                       /* the timer: update every process's */

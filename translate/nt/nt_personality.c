@@ -358,7 +358,8 @@ static void enter(struct tracee *t, const struct syscall_stop *s)
 	/*
 	 * Every call of an NT process stops here through its own filter (the
 	 * newest, whose word wins), whatever filter of the run stopped it too: no
-	 * stop lets a call through but the one written below.
+	 * stop lets a call through but the one written below. (The gate's calls,
+	 * which the NT filter allows, stop only for a filter of the run.)
 	 */
 	if (c->active && c->chained) {
 		c->chained = false;
@@ -375,6 +376,19 @@ static void enter(struct tracee *t, const struct syscall_stop *s)
 		c->then = NULL;
 		c->at_exit = false;
 		nt_done(t, STATUS_INTERNAL_ERROR);
+		return;
+	}
+	if (s->abi != ABI_NT) {
+		/*
+		 * A Linux call the NT filter let through (one of the gate's: policy/filter.c, filter_bpf_nt) that
+		 * a filter of the run asked to see for its own decision. That decision is not taken here: the
+		 * call is refused (ENOSYS), and ntdll asks for the service instead (translate/nt/dlls/ntdll/gate.c).
+		 */
+		tracee_regs r = s->regs;
+
+		regs_set_syscall_nr(&r, -1);
+		regs_set_retval(&r, -ENOSYS);
+		*s->verdict = (struct verdict){ .kind = VERDICT_RESUME, .set_regs = true, .regs = r };
 		return;
 	}
 	serve(t, &(struct syscall_stop){ .abi = ABI_NT, .nr = s->nr, .regs = s->regs }, false);
@@ -572,5 +586,6 @@ const char *nt_process_start(struct tracee *t, const struct nt_start *s)
 	nt_thread_of(t)->teb = s->teb;
 	nt_thread_state(t)->work = s->work;
 	nt_kuser_attach(t);
+	nt_gate_attach(t);
 	return NULL;
 }

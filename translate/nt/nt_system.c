@@ -181,8 +181,10 @@ void nt_thread_end(struct tracee *t, ntstatus status)
 /*
  * Another thread of the process is ended as NT ends one: asynchronously. It
  * is marked, and ends at its next stop in a service: at once if it is
- * parked in a wait, when the Linux call it is in returns, or, running the
- * program's code, at the system call a signal sends it to (nt_thread_stop.c).
+ * parked in a wait, when the Linux call it is in returns, at its next
+ * service call (those ntdll serves in the process stop again for it), or,
+ * running the program's code, at the system call a signal sends it to
+ * (nt_thread_stop.c).
  */
 static void terminate_other(struct tracee *t, struct nt_object *o, ntstatus status)
 {
@@ -193,8 +195,12 @@ static void terminate_other(struct tracee *t, struct nt_object *o, ntstatus stat
 		return;
 	}
 	if (!nt_thread_state(target)->terminating) {
+		uint64_t stop = 1;
+
 		nt_thread_state(target)->terminating = true;
 		nt_thread_state(target)->terminate_status = status;
+		/* Its services served in the process (translate/nt/dlls/ntdll/gate.c) stop again from now on. */
+		nt_put(t, nt_thread_of(target)->teb + NT_TEB_GATE_STOP, &stop, sizeof(stop));
 	}
 	if (nt_thread_state(target)->waiting) /* stopped at its seccomp stop, held by the supervisor */
 		nt_thread_end(target, status);

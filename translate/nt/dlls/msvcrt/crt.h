@@ -287,6 +287,10 @@ typedef struct _iobuf {
 #define CRT_LOCK_EXIT 8
 #define CRT_LOCK_STREAMS 1
 #define CRT_LOCK_FD 10
+/* _lock(CRT_STREAM_LOCKS + i) is the lock of _iob[i], i < CRT_STREAM_LOCK_COUNT: mingw-w64's own _lock_file takes
+ * a standard stream's lock that way (msvcrt's layout), so it is the one the stream functions take. */
+#define CRT_STREAM_LOCKS 16
+#define CRT_STREAM_LOCK_COUNT 20
 
 /* Per-thread state (a TLS slot). */
 struct crt_thread {

@@ -28,13 +28,17 @@ void crt_init_locks(void)
 
 EXPORT void _lock(int n)
 {
-	if (n >= 0 && n < CRT_LOCKS)
+	if (n >= CRT_STREAM_LOCKS && n < CRT_STREAM_LOCKS + CRT_STREAM_LOCK_COUNT)
+		_lock_file(&_iob[n - CRT_STREAM_LOCKS]);
+	else if (n >= 0 && n < CRT_LOCKS)
 		EnterCriticalSection(&crt_locks[n]);
 }
 
 EXPORT void _unlock(int n)
 {
-	if (n >= 0 && n < CRT_LOCKS)
+	if (n >= CRT_STREAM_LOCKS && n < CRT_STREAM_LOCKS + CRT_STREAM_LOCK_COUNT)
+		_unlock_file(&_iob[n - CRT_STREAM_LOCKS]);
+	else if (n >= 0 && n < CRT_LOCKS)
 		LeaveCriticalSection(&crt_locks[n]);
 }
 

@@ -6,19 +6,37 @@
  * the first streams fopen hands out; further ones are allocated.
  * stdout and stderr on a console are written at the end of every call;
  * stdout elsewhere is fully buffered, stderr unbuffered.
+ *
+ * "Every call" is the outermost one holding the stream's lock: an unbuffered
+ * stream's bytes, and a console's flush, are held until that call ends
+ * (crt_stream_done, or the last _unlock_file). A printf that mingw's own
+ * runtime writes a character at a time (fputc under its own _lock_file) is
+ * then one write, as msvcrt's temporary buffering of unbuffered streams makes
+ * it on Windows, not one NtWriteFile (one stop) per character.
  */
 #include "crt.h"
 
 #define IOB_COUNT 20
 #define MAX_STREAMS 512
 
+/* Output held for the outermost call on an unbuffered stream, and whether a console flush waits for it too. */
+#define HELD_SIZE 512
+struct held {
+	int len;
+	int console_flush;
+	long ours; /* how many of the lock's holds came through _lock_file (_unlock_file releases what is held) */
+	char buf[HELD_SIZE];
+};
+
 struct big_stream {
 	FILE f;
 	CRITICAL_SECTION cs;
+	struct held held;
 };
 
 EXPORT FILE _iob[IOB_COUNT];
 static CRITICAL_SECTION iob_locks[IOB_COUNT];
+static struct held iob_held[IOB_COUNT];
 static FILE *streams[MAX_STREAMS]; /* every stream in use or free for reuse; [0..19] are _iob */
 static int max_streams = MAX_STREAMS;
 
@@ -27,20 +45,71 @@ static int is_iob(FILE *f)
 	return f >= _iob && f < _iob + IOB_COUNT;
 }
 
+static CRITICAL_SECTION *lock_of(FILE *f)
+{
+	return is_iob(f) ? &iob_locks[f - _iob] : &((struct big_stream *)f)->cs;
+}
+
+static struct held *held_of(FILE *f)
+{
+	return is_iob(f) ? &iob_held[f - _iob] : &((struct big_stream *)f)->held;
+}
+
+/*
+ * How many times this thread holds the stream's lock, when every hold came through _lock_file (and so its
+ * last release through _unlock_file, which writes what is held); 0 otherwise: another thread holds it, or a
+ * caller entered the critical section itself (mingw-w64's _lock_file does for a stream that is not _iob's),
+ * and output cannot wait for a release it would not see.
+ */
+static long lock_depth(FILE *f)
+{
+	CRITICAL_SECTION *cs = lock_of(f);
+
+	if (cs->OwningThread != (HANDLE)(uintptr_t)GetCurrentThreadId() || held_of(f)->ours != cs->RecursionCount)
+		return 0;
+	return cs->RecursionCount;
+}
+
+static int flush_unlocked(FILE *f);
+
+/* Writes out what is held for the stream (0, or EOF with _IOERR). */
+static int write_held(FILE *f)
+{
+	struct held *h = held_of(f);
+	int n = h->len;
+
+	h->len = 0;
+	if (n && _write(f->_file, h->buf, (unsigned)n) != n) {
+		f->_flag |= _IOERR;
+		return EOF;
+	}
+	return 0;
+}
+
+/* The outermost call on the stream ends: what it held goes out. */
+static void release_held(FILE *f)
+{
+	struct held *h = held_of(f);
+
+	write_held(f);
+	if (h->console_flush) {
+		h->console_flush = 0;
+		flush_unlocked(f);
+	}
+}
+
 EXPORT void _lock_file(FILE *f)
 {
-	if (is_iob(f))
-		EnterCriticalSection(&iob_locks[f - _iob]);
-	else
-		EnterCriticalSection(&((struct big_stream *)f)->cs);
+	EnterCriticalSection(lock_of(f));
+	held_of(f)->ours++;
 }
 
 EXPORT void _unlock_file(FILE *f)
 {
-	if (is_iob(f))
-		LeaveCriticalSection(&iob_locks[f - _iob]);
-	else
-		LeaveCriticalSection(&((struct big_stream *)f)->cs);
+	if (lock_depth(f) == 1)
+		release_held(f);
+	held_of(f)->ours--;
+	LeaveCriticalSection(lock_of(f));
 }
 
 EXPORT FILE *__iob_func(void)
@@ -133,7 +202,7 @@ static int get_buffer(FILE *f)
 /* Writes out what the buffer holds (unlocked). */
 static int flush_unlocked(FILE *f)
 {
-	int ret = 0;
+	int ret = write_held(f);
 
 	if ((f->_flag & _IOWRT) && f->_base && f->_ptr > f->_base) {
 		int n = (int)(f->_ptr - f->_base);
@@ -176,6 +245,18 @@ int crt_stream_write(FILE *f, const char *p, size_t n)
 		return k == n ? 0 : EOF;
 	}
 	get_buffer(f);
+	if ((f->_flag & _IONBF) && lock_depth(f) > 0) {
+		/* held for the end of the outermost call (_unlock_file); a piece bigger than the room goes at once */
+		struct held *h = held_of(f);
+
+		if ((size_t)h->len + n > HELD_SIZE && write_held(f))
+			return EOF;
+		if (n <= HELD_SIZE) {
+			memcpy(h->buf + h->len, p, n);
+			h->len += (int)n;
+			return 0;
+		}
+	}
 	if ((f->_flag & _IONBF) || n >= (size_t)f->_bufsiz) {
 		if (flush_unlocked(f))
 			return EOF;
@@ -210,6 +291,12 @@ int crt_stream_write(FILE *f, const char *p, size_t n)
 /* The end of a public output call: a console is written at once. */
 void crt_stream_done(FILE *f)
 {
+	if (lock_depth(f) > 1) { /* a caller holds the stream: its end writes (_unlock_file) */
+		if (f->_flag & _IOCHARDEV)
+			held_of(f)->console_flush = 1;
+		return;
+	}
+	write_held(f);
 	if (f->_flag & _IOCHARDEV)
 		flush_unlocked(f);
 }

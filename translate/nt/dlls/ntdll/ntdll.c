@@ -28,13 +28,29 @@
 #define STR(x) #x
 #define XSTR(x) STR(x)
 
-/* One exported stub per service of translate/nt/nt_services.def. */
-#define NT_SERVICE(name, n19045, n22631, classes, ...)                                                                  \
-	__asm__(".text\n\t.globl " #name "\n\t.def " #name "; .scl 2; .type 32; .endef\n\t.p2align 4\n" #name   \
-		":\n\tmov %rcx, %r10\n\tmov $" XSTR(PICK(n19045, n22631)) ", %eax\n\tsyscall\n\tret\n"           \
-		"\t.section .drectve\n\t.ascii \" -export:" #name "\"\n\t.text\n");
+/*
+ * One exported stub per service of translate/nt/nt_services.def. The services
+ * ntdll serves in the process when it can (gate.c) are named pv_sys_NAME
+ * here, not exported: gate.c's NAME is the export, and calls these when the
+ * supervisor must answer.
+ */
+#define NtDelayExecution pv_sys_NtDelayExecution
+#define NtQueryPerformanceCounter pv_sys_NtQueryPerformanceCounter
+#define NtQuerySystemTime pv_sys_NtQuerySystemTime
+#define NtYieldExecution pv_sys_NtYieldExecution
+#define NT_SERVICE(name, n19045, n22631, classes, ...) NT_STUB(name, #name, PICK(n19045, n22631))
+/* label: the name as expanded (pv_sys_... for those above); exported only where it is the service's own name */
+#define NT_STUB(label, service, nr)                                                                             \
+	__asm__(".text\n\t.globl " #label "\n\t.def " #label "; .scl 2; .type 32; .endef\n\t.p2align 4\n" #label \
+		":\n\tmov %rcx, %r10\n\tmov $" XSTR(nr) ", %eax\n\tsyscall\n\tret\n"                                \
+		"\t.ifc " #label "," service "\n\t.section .drectve\n\t.ascii \" -export:" #label "\"\n\t.text\n\t.endif\n");
 #include "../../nt_services.def"
 #undef NT_SERVICE
+#undef NT_STUB
+#undef NtDelayExecution
+#undef NtQueryPerformanceCounter
+#undef NtQuerySystemTime
+#undef NtYieldExecution
 
 #define EXPORT __declspec(dllexport)
 
