@@ -69,6 +69,7 @@ int filter_bpf_for_classes(unsigned classes, void **bytes, size_t *len);
 void *filter_abi_context(enum abi abi, uint32_t default_action, uint32_t other_arches, bool nnp);
 /* The filter an NT process stacks at its load: every call of any number traps for the personality, but the
  * SC_NT_GATE calls made from the gate (gate_ip: past its syscall instruction) or the vDSO [vdso_lo, vdso_hi). */
+/* 0, or -1 (nothing made) when the table has more gate calls than the filter has room for. */
 int filter_bpf_nt(void **bytes, size_t *len, uint64_t gate_ip, uint64_t vdso_lo, uint64_t vdso_hi);
 /* The filter that stands in for a thread's strict mode (SECCOMP_MODE_STRICT), as raw BPF. */
 int filter_bpf_strict(void **bytes, size_t *len);

@@ -262,18 +262,21 @@ int filter_bpf_for_classes(unsigned classes, void **bytes, size_t *len)
  * there with a number that is one of theirs is the program's own confusion.
  */
 struct bpf_asm {
-	struct sock_filter insn[128];
-	int target[128][2]; /* label of jt, jf (-1: the next instruction) */
+	struct sock_filter insn[256]; /* eight gate calls of at most 20 instructions, and the dispatch */
+	int target[256][2]; /* label of jt, jf (-1: the next instruction) */
 	int label_at[8];
 	int n;
+	bool broken; /* it did not fit, or a jump went back or too far: the caller is told, no filter is made */
 };
 
 enum { L_ALLOW, L_TRACE, L_VDSO, L_ARGS, L_LABELS };
 
 static void emit(struct bpf_asm *a, struct sock_filter f, int jt, int jf)
 {
-	if (a->n >= (int)ARRAY_SIZE(a->insn))
-		die("internal error: the NT filter does not fit");
+	if (a->n >= (int)ARRAY_SIZE(a->insn)) {
+		a->broken = true;
+		return;
+	}
 	a->target[a->n][0] = jt;
 	a->target[a->n][1] = jf;
 	a->insn[a->n++] = f;
@@ -291,8 +294,10 @@ static void resolve(struct bpf_asm *a, int from, int to)
 		for (int k = 0; k < 2; k++) {
 			int l = a->target[i][k], off = l < 0 ? 0 : a->label_at[l] - i - 1;
 
-			if (off < 0 || off > 255)
-				die("internal error: a jump of the NT filter goes back or too far");
+			if (off < 0 || off > 255) {
+				a->broken = true;
+				continue;
+			}
 			if (k == 0)
 				a->insn[i].jt = (uint8_t)off;
 			else
@@ -368,9 +373,14 @@ int filter_bpf_nt(void **bytes, size_t *len, uint64_t gate_ip, uint64_t vdso_lo,
 		int off = a.n - (dispatch + k) - 1;
 
 		if (off > 255)
-			die("internal error: a jump of the NT filter goes too far");
+			a.broken = true;
 		a.insn[dispatch + k].jt = (uint8_t)off;
 		gate_call_block(&a, gate[k], gate_ip, vdso_lo, vdso_hi);
+	}
+	if (a.broken) { /* more gate calls in the table than this filter's size was made for */
+		*bytes = NULL;
+		*len = 0;
+		return -1;
 	}
 	*len = (size_t)a.n * sizeof(struct sock_filter);
 	*bytes = xmalloc(*len);

@@ -180,7 +180,8 @@ void pe_load_start(struct tracee *t)
 	batch_map_scratch(b, SCRATCH_SIZE, j->report_addr + offsetof(struct pe_load_report, scratch_addr),
 			  j->report_addr + offsetof(struct pe_load_report, seal_ret));
 	/* Last: from here on every system call of the process stops as an NT service. */
-	filter_bpf_nt(&filter, &filter_len, NT_GATE_CALL_IP, ls->vdso.lo, ls->vdso.hi);
+	if (filter_bpf_nt(&filter, &filter_len, NT_GATE_CALL_IP, ls->vdso.lo, ls->vdso.hi) < 0)
+		die("internal error: the NT filter cannot be built (more gate calls than it has room for)");
 	prog.len = (unsigned short)(filter_len / sizeof(struct sock_filter));
 	prog.filter = (struct sock_filter *)(uintptr_t)batch_put(b, filter, filter_len);
 	free(filter);
@@ -347,7 +348,8 @@ out:
 		size_t filter_len;
 
 		/* the batch stacked it (or failed the load) */
-		filter_bpf_nt(&filter, &filter_len, NT_GATE_CALL_IP, ls->vdso.lo, ls->vdso.hi);
+		if (filter_bpf_nt(&filter, &filter_len, NT_GATE_CALL_IP, ls->vdso.lo, ls->vdso.hi) < 0)
+			die("internal error: the NT filter cannot be built (more gate calls than it has room for)");
 		t->filters = filter_chain_push(t->filters, filter, filter_len);
 		free(filter);
 	}

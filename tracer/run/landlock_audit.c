@@ -65,7 +65,8 @@ struct event {
 static struct {
 	int sock, stop;            /* the netlink socket; an eventfd that ends the reader */
 	bool open, reading;
-	pid_t creator, loop_tid;
+	pid_t creator;
+	pthread_t loop_thread;     /* the event loop's: the one the wake signal must interrupt */
 	char domain[24];           /* the run's domain, once its first refusal named it */
 	pthread_t thread;
 	struct event open_events[OPEN_EVENTS];
@@ -262,10 +263,11 @@ static struct event *event_of(unsigned long serial)
 	return NULL;
 }
 
+/* A signal to picovisor's own event-loop thread, as raise is to itself: no tracee is ever signalled here. */
 static void wake_loop(void)
 {
 	atomic_store(&la.pending, true);
-	syscall(SYS_tgkill, getpid(), la.loop_tid, AUDIT_WAKE_SIGNAL);
+	pthread_kill(la.loop_thread, AUDIT_WAKE_SIGNAL);
 }
 
 /* An event is complete: a refusal goes on the queue; a domain allocation names the run's domain. */
@@ -423,7 +425,7 @@ void landlock_audit_start(pid_t domain_creator)
 	if (!la.open)
 		return;
 	la.creator = domain_creator;
-	la.loop_tid = (pid_t)syscall(SYS_gettid);
+	la.loop_thread = pthread_self();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_wake; /* no SA_RESTART: the wait returns EINTR */
 	sigaction(AUDIT_WAKE_SIGNAL, &sa, NULL);

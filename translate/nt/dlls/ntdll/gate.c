@@ -155,7 +155,8 @@ EXPORT NTSTATUS NtYieldExecution(void)
 /*
  * A relative delay sleeps until a deadline on the monotonic clock (TIMER_ABSTIME): a signal or a stop
  * that interrupts it makes the kernel run the same call again, never a restart_syscall, and the loop
- * here sleeps on to the same deadline after an EINTR. Alertable is ignored, as by the service.
+ * here sleeps on to the same deadline after an EINTR. An alertable delay is the supervisor's: user APCs
+ * queued to the thread run in it and end it (STATUS_USER_APC), which only the service can see.
  */
 EXPORT NTSTATUS NtDelayExecution(BOOL alertable, const int64_t *interval)
 {
@@ -163,7 +164,7 @@ EXPORT NTSTATUS NtDelayExecution(BOOL alertable, const int64_t *interval)
 	uint64_t ticks;
 	long r;
 
-	if (!gate_present() || !interval || !readable_on_stack(interval) || *interval > 0 ||
+	if (alertable || !gate_present() || !interval || !readable_on_stack(interval) || *interval > 0 ||
 	    (ticks = 0 - (uint64_t)*interval) > (1ULL << 40) * TICKS_PER_SECOND ||
 	    clock_read(LINUX_CLOCK_MONOTONIC, &deadline) < 0)
 		return pv_sys_NtDelayExecution(alertable, interval);
