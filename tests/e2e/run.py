@@ -42,6 +42,7 @@ import nt_dll_tests
 import nt_sysdll_tests
 import nt_ws2_tests
 import nt_gpg_error_tests
+import nt_process_tests
 import pathmap_tests
 import pin_race_tests
 import redteam_tests
@@ -585,6 +586,7 @@ def main():
     groups += nt_sysdll_tests.groups(sys.modules[__name__])
     groups += nt_ws2_tests.groups(sys.modules[__name__])
     groups += nt_gpg_error_tests.groups(sys.modules[__name__])
+    groups += nt_process_tests.groups(sys.modules[__name__])
     groups += limits_tests.groups(sys.modules[__name__])
     groups += lifecycle_tests.groups(sys.modules[__name__])
     groups += nt_holes_tests.groups(sys.modules[__name__])
