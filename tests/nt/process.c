@@ -1,7 +1,7 @@
 /*
  * kernel32's process facts: ExpandEnvironmentStrings (known names replaced,
  * unknown ones kept, the size with its NUL, a short buffer), GetThreadLocale,
- * IsValidCodePage, GetPriorityClass (NORMAL_PRIORITY_CLASS, or the class the
+ * IsValidCodePage, GetExitCodeProcess (STILL_ACTIVE for this process), GetPriorityClass (NORMAL_PRIORITY_CLASS, or the class the
  * variable PV_WANT_PRIORITY names in decimal: the e2e test runs it niced).
  * Runs under Wine too (tests/nt/run-wine), the reference.
  * Linked with -lkernel32.
@@ -20,6 +20,9 @@ IMP BOOL WINAPI SetEnvironmentVariableA(const char *, const char *);
 IMP DWORD WINAPI GetThreadLocale(void);
 IMP BOOL WINAPI IsValidCodePage(UINT);
 IMP DWORD WINAPI GetPriorityClass(HANDLE);
+IMP BOOL WINAPI GetExitCodeProcess(HANDLE, DWORD *);
+IMP BOOL WINAPI DuplicateHandle(HANDLE, HANDLE, HANDLE, HANDLE *, DWORD, BOOL, DWORD);
+IMP BOOL WINAPI CloseHandle(HANDLE);
 IMP DWORD WINAPI GetLastError(void);
 IMP DWORD WINAPI GetEnvironmentVariableA(const char *, char *, DWORD);
 
@@ -74,6 +77,25 @@ static DWORD want_priority(void)
 	return v;
 }
 
+static void exit_codes(void)
+{
+	DWORD code = 0;
+	HANDLE dup = 0;
+	BOOL ok = GetExitCodeProcess(NtCurrentProcess(), &code);
+
+	check(ok && code == 259, "GetExitCodeProcess(GetCurrentProcess()): STILL_ACTIVE", code);
+	ok = DuplicateHandle(NtCurrentProcess(), NtCurrentProcess(), NtCurrentProcess(), &dup, 0, 0,
+			     2 /* DUPLICATE_SAME_ACCESS */);
+	code = 0;
+	ok = ok && GetExitCodeProcess(dup, &code);
+	check(ok && code == 259, "GetExitCodeProcess of a real handle to this process: STILL_ACTIVE", code);
+	CloseHandle(dup);
+	code = 7;
+	ok = GetExitCodeProcess((HANDLE)(unsigned long long)0x7ff0, &code);
+	check(!ok && GetLastError() == 6 && code == 7, "GetExitCodeProcess of no handle: ERROR_INVALID_HANDLE",
+	      GetLastError());
+}
+
 int mainCRTStartup(void);
 int mainCRTStartup(void)
 {
@@ -86,6 +108,7 @@ int mainCRTStartup(void)
 	check(!IsValidCodePage(12345), "IsValidCodePage(12345): no such code page", 0);
 	prio = GetPriorityClass(NtCurrentProcess());
 	check(prio == want_priority(), "GetPriorityClass: the class the nice value gives", prio);
+	exit_codes();
 	done();
 	return 0;
 }

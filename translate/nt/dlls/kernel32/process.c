@@ -44,6 +44,18 @@ EXPORT DWORD WINAPI GetPriorityClass(HANDLE process)
 	return classes[pc[1]];
 }
 
+/* A process's exit code: STILL_ACTIVE (259, STATUS_PENDING) while it runs (ProcessBasicInformation's ExitStatus). */
+EXPORT BOOL WINAPI GetExitCodeProcess(HANDLE process, DWORD *code)
+{
+	uint64_t basic[6];
+	NTSTATUS st = NtQueryInformationProcess(process, 0 /* ProcessBasicInformation */, basic, sizeof(basic), NULL);
+
+	if (st)
+		return k32_fail_nt(st);
+	*code = (DWORD)basic[0];
+	return 1;
+}
+
 EXPORT HANDLE WINAPI GetStdHandle(DWORD which)
 {
 	unsigned char *pp = PROCESS_PARAMS();
