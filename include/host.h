@@ -137,6 +137,13 @@ struct verdict;
  * one, the hook's own verdict says it.
  */
 void host_release(struct tracee *t, const struct verdict *v);
+/*
+ * Stop thread t, which runs (it is not stopped at a stop the personality
+ * holds), wherever it is: PTRACE_INTERRUPT. A Linux call it is in reports its
+ * exit first (-ERESTARTSYS and the like); the personality's interrupted hook
+ * gets the stop.
+ */
+void host_interrupt(struct tracee *t);
 /* The run's thread tid (opaque: for host operations and the personality's own state), or NULL. */
 struct tracee *host_find_thread(pid_t tid);
 

@@ -98,6 +98,7 @@ enum {
 	STATUS_CANCELLED = 0xC0000120,
 	STATUS_CANNOT_DELETE = 0xC0000121,
 	STATUS_PIPE_BROKEN = 0xC000014B,
+	STATUS_HANDLE_NOT_CLOSABLE = 0xC0000235,
 	STATUS_REPARSE_POINT_NOT_RESOLVED = 0xC0000280,
 };
 
@@ -175,6 +176,7 @@ struct nt_start {
 	uint32_t handle_stdin, handle_stdout, handle_stderr;
 	uint64_t image_size, ntdll_size;
 	uint64_t ntdll_thread_start; /* RtlUserThreadStart in the loaded ntdll */
+	uint64_t ntdll_apc_dispatcher; /* KiUserApcDispatcher in it (user APCs, translate/nt/nt_apc.c), or 0 */
 	uint64_t start_block;        /* what ntdll's LdrInitializeThunk gets */
 };
 

@@ -85,14 +85,19 @@ struct personality {
 	unsigned (*trapped_classes)(enum abi abi);
 	/* Optional: the syscall-exit stop of a call whose verdict asked for it (want_exit). v comes as
 	 * VERDICT_RESUME: the thread goes on as the call left it; set_regs gives it other registers, want_exit
-	 * stops it at the exit of the call those registers make. */
+	 * stops it at the exit of the call those registers make; VERDICT_HELD keeps it stopped there
+	 * (host_release later). */
 	void (*syscall_exit)(struct tracee *t, struct verdict *v);
 	/* Optional: may the exec t is serving map this image (fd: the supervisor's, on the file)? 0 or -errno. */
 	int (*image_allowed)(struct tracee *t, int fd, const char *role);
 	/* Optional: a new thread or process of t's was created (it has not run yet). */
 	void (*task_created)(struct tracee *child, struct tracee *parent);
-	/* Optional: that new task is stopped for the first time and about to run: set it up. */
-	void (*task_start)(struct tracee *child);
+	/* Optional: that new task is stopped for the first time and about to run: set it up. true: the
+	 * personality holds it there (a thread created suspended) and has it go on later (host_release). */
+	bool (*task_start)(struct tracee *child);
+	/* Optional: a thread host_interrupt stopped is at that stop (it may have run a while since). true:
+	 * the personality holds it (host_release later); false: it goes on as it was. */
+	bool (*interrupted)(struct tracee *t);
 	/* Optional: refuse a call the supervisor will not let run, whatever the policy (err, the rule that
 	 * refuses it), into s->verdict; without it the call fails with -err and picovisor says why on stderr. */
 	void (*refuse)(struct tracee *t, const struct syscall_stop *s, int err, const char *rule);

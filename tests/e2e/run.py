@@ -42,6 +42,8 @@ import nt_dll_tests
 import nt_sysdll_tests
 import nt_ws2_tests
 import nt_gpg_error_tests
+import nt_yat2m_tests
+import nt_go_tests
 import nt_process_tests
 import pathmap_tests
 import pin_race_tests
@@ -586,6 +588,7 @@ def main():
     groups += nt_sysdll_tests.groups(sys.modules[__name__])
     groups += nt_ws2_tests.groups(sys.modules[__name__])
     groups += nt_gpg_error_tests.groups(sys.modules[__name__])
+    groups += nt_go_tests.groups(sys.modules[__name__])
     groups += nt_process_tests.groups(sys.modules[__name__])
     groups += limits_tests.groups(sys.modules[__name__])
     groups += lifecycle_tests.groups(sys.modules[__name__])
@@ -596,6 +599,7 @@ def main():
     groups += dist_tests.groups(sys.modules[__name__])
     groups += ci_tests.groups(sys.modules[__name__])
     groups += nt_crt_tests.groups(sys.modules[__name__])
+    groups += nt_yat2m_tests.groups(sys.modules[__name__])
     groups += layout_tests.groups(sys.modules[__name__])
     users = [False] if args.root_only or os.geteuid() != 0 or not needs("setpriv") else [False, True]
     try:

@@ -91,6 +91,7 @@ struct pe_plan {
 	struct pe_tls tls;
 	uint32_t ntdll_process_start; /* RVAs of LdrInitializeThunk and RtlUserThreadStart in ntdll */
 	uint32_t ntdll_thread_start;
+	uint32_t ntdll_apc_dispatcher; /* KiUserApcDispatcher (0: none, APCs cannot be delivered) */
 };
 
 /*

@@ -301,6 +301,7 @@ void pe_load_done(struct tracee *t)
 	start.tls_template = pe->tls.data_size ? rep.main_base + pe->tls.data_rva : 0;
 	start.tls_template_size = pe->tls.data_size;
 	start.ntdll_thread_start = rep.ntdll_base + pe->ntdll_thread_start;
+	start.ntdll_apc_dispatcher = pe->ntdll_apc_dispatcher ? rep.ntdll_base + pe->ntdll_apc_dispatcher : 0;
 	start.handle_stdin = NT_HANDLE_STDIN;
 	start.handle_stdout = NT_HANDLE_STDOUT;
 	start.handle_stderr = NT_HANDLE_STDERR;

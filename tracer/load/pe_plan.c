@@ -83,6 +83,7 @@ int pe_plan_build(int fd, struct pe_plan **out, struct load_error *e)
 	}
 	p->ntdll_process_start = pe_export_rva(&p->ntdll, "LdrInitializeThunk");
 	p->ntdll_thread_start = pe_export_rva(&p->ntdll, "RtlUserThreadStart");
+	p->ntdll_apc_dispatcher = pe_export_rva(&p->ntdll, "KiUserApcDispatcher");
 	if (!p->ntdll_process_start || !p->ntdll_thread_start) {
 		load_fail(e, ENOEXEC, "picovisor's own ntdll.dll lacks LdrInitializeThunk or RtlUserThreadStart");
 		goto fail;

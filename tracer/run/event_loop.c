@@ -255,8 +255,8 @@ static void first_resume(struct tracee *c)
 {
 	if (c->starting) {
 		c->starting = false;
-		if (c->proc && c->proc->pers->task_start)
-			c->proc->pers->task_start(c);
+		if (c->proc && c->proc->pers->task_start && c->proc->pers->task_start(c))
+			return; /* held (created suspended): the personality releases it */
 	}
 	tracee_resume(c, 0);
 }
@@ -340,6 +340,12 @@ static void refuse(struct tracee *t, const struct syscall_stop *s, int err, cons
 	}
 	host_say_refused(t, why, err);
 	verdict_fail(s, err);
+}
+
+void host_interrupt(struct tracee *t)
+{
+	if (!t->interrupting && ptrace(PTRACE_INTERRUPT, t->tid, 0, 0) == 0)
+		t->interrupting = true;
 }
 
 void host_release(struct tracee *t, const struct verdict *v)
@@ -494,6 +500,10 @@ static void on_syscall_stop(struct tracee *t)
 
 			t->personality_exit = false;
 			t->proc->pers->syscall_exit(t, &v);
+			if (v.kind == VERDICT_HELD) { /* stays stopped here until host_release */
+				trace_call_end(t);
+				return;
+			}
 			if (v.set_regs)
 				regs_set(t->tid, &v.regs);
 			if (v.want_exit) {
@@ -564,7 +574,27 @@ static void personalities_tick(void)
 			(*p)->tick(clock);
 }
 
+static void on_stop_dispatch(struct tracee *t, int status);
+
+/*
+ * Every ptrace stop clears a PTRACE_INTERRUPT still pending for the thread
+ * (the kernel's "any trap clears pending STOP trap"): one asked for and
+ * overtaken by another stop is asked for again, once that stop is served.
+ */
 static void on_stop(struct tracee *t, int status)
+{
+	int sig = WSTOPSIG(status), event = status >> 16;
+	bool again = t->interrupting && !(event == PTRACE_EVENT_STOP && !is_stop_signal(sig));
+	pid_t tid = t->tid;
+
+	if (again)
+		t->interrupting = false;
+	on_stop_dispatch(t, status);
+	if (again && (t = tracee_find(tid)) != NULL)
+		host_interrupt(t);
+}
+
+static void on_stop_dispatch(struct tracee *t, int status)
 {
 	int sig = WSTOPSIG(status), event = status >> 16;
 
@@ -583,7 +613,11 @@ static void on_stop(struct tracee *t, int status)
 	case PTRACE_EVENT_STOP:
 		if (is_stop_signal(sig))
 			on_group_stop(t, sig);
-		else if (t->attached)
+		else if (t->interrupting && !t->starting) {
+			t->interrupting = false;
+			if (!(t->proc && t->proc->pers->interrupted && t->proc->pers->interrupted(t)))
+				tracee_resume(t, 0);
+		} else if (t->attached)
 			first_resume(t);
 		return;
 	case PTRACE_EVENT_EXIT:

@@ -63,6 +63,7 @@ struct tracee {
 	bool exec_event_pending;   /* traces: the kernel loaded an image; its exec event follows the exec's record */
 	bool personality_exit;     /* the personality wants this call's syscall-exit stop (syscall_exit) */
 	bool starting;             /* created, not yet run: the personality's task_start is due */
+	bool interrupting;         /* host_interrupt asked for a stop: its PTRACE_EVENT_STOP is the personality's */
 	void *pers_state;          /* the personality's own state of the thread (host.h), or NULL */
 	int scratch_slot;          /* its slot in scratch_area, -1 for none */
 	int scratch_nslots;        /* slots it holds from scratch_slot on (a span, scratch.h); 0 counts as 1 */

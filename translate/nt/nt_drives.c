@@ -96,6 +96,15 @@ int nt_drives_finish(void)
 	/* Z: is the whole Linux tree, as under Wine, unless it was given: what no other drive reaches. */
 	if (!drive['Z' - 'A'] && nt_drive_add('Z', "/", err, sizeof(err)) < 0)
 		return -1;
+	{
+		/* NUL is the host's /dev/null (nt_path.c): a device, which no service may rename or remove */
+		struct stat st;
+
+		if (stat("/dev/null", &st) == 0 && nprotected < (int)ARRAY_SIZE(protected_ids)) {
+			protected_ids[nprotected].dev = st.st_dev;
+			protected_ids[nprotected++].ino = st.st_ino;
+		}
+	}
 	if (drive['C' - 'A'])
 		return 0;
 	if (!getcwd(cwd, sizeof(cwd)) || nt_drive_add('C', cwd, err, sizeof(err)) < 0)

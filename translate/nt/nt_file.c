@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -143,13 +144,27 @@ static void io_result(struct tracee *t, long ret)
 		return;
 	}
 	if (!writing && ret == 0 && c->st[3] > 0) {
-		nt_put_iosb(t, c->st[2], STATUS_END_OF_FILE, 0);
-		nt_done(t, STATUS_END_OF_FILE);
+		struct nt_object *o;
+		/* a pipe whose other end is closed is broken (ERROR_BROKEN_PIPE), a file ends */
+		ntstatus end = nt_handle_get(nt_process_of(t), c->st[0], NT_TYPE_FILE, &o, NULL) == STATUS_SUCCESS &&
+					       o->file.pipe_end
+				       ? STATUS_PIPE_BROKEN
+				       : STATUS_END_OF_FILE;
+
+		nt_put_iosb(t, c->st[2], end, 0);
+		nt_done(t, end);
 		return;
 	}
 	nt_put_iosb(t, c->st[2], STATUS_SUCCESS, (uint64_t)ret);
 	nt_done(t, STATUS_SUCCESS);
 	nt_event_signal(t, c->a[1]); /* the I/O is complete: its event, if it has one, is set */
+	{
+		/* and its packet goes to the file's completion port, if it has one (nt_iocp.c) */
+		struct nt_object *o;
+
+		if (nt_handle_get(nt_process_of(t), c->st[0], NT_TYPE_FILE, &o, NULL) == STATUS_SUCCESS)
+			nt_iocp_io_done(o, c->a[3], STATUS_SUCCESS, (uint64_t)ret);
+	}
 }
 
 static void io_at_position(struct tracee *t, long ret)
@@ -195,6 +210,11 @@ static void read_or_write(struct tracee *t, bool writing)
 	c->st[2] = iosb;
 	c->st[3] = len;
 	c->st[4] = buf;
+	if (o->file.pipe_end && writing) {
+		/* a pipe whose reading end is closed fails the write (EPIPE: PIPE_BROKEN), never with SIGPIPE */
+		nt_linux(t, io_result, SYS_sendto, (uint64_t)o->file.fd, buf, len, MSG_NOSIGNAL, 0, 0);
+		return;
+	}
 	if (!o->file.seekable || off == FILE_USE_FILE_POINTER_POSITION || (o->file.append_only && writing)) {
 		nt_linux(t, io_result, writing ? SYS_write : SYS_read, (uint64_t)o->file.fd, buf, len, 0, 0, 0);
 		return;
@@ -296,6 +316,10 @@ void nt_serve_NtClose(struct tracee *t)
 
 	if (c->a[0] == (uint64_t)-1 || c->a[0] == (uint64_t)-2) { /* pseudo-handles: nothing to close */
 		nt_done(t, STATUS_SUCCESS);
+		return;
+	}
+	if (nt_handle_protected(nt_process_of(t), c->a[0])) { /* SetHandleInformation(HANDLE_FLAG_PROTECT_FROM_CLOSE) */
+		nt_done(t, STATUS_HANDLE_NOT_CLOSABLE);
 		return;
 	}
 	o = nt_handle_remove(nt_process_of(t), c->a[0]);

@@ -1,10 +1,10 @@
 /*
  * What NT can ask about a file and change in it: NtQueryInformationFile and
  * NtSetInformationFile (Basic, Standard, Internal, Access, Name, Position,
- * Mode, All, NetworkOpen; EndOfFile, Allocation, Disposition, Rename),
+ * Mode, All, NetworkOpen; EndOfFile, Allocation, Disposition, Rename, Link),
  * NtQueryAttributesFile, NtQueryFullAttributesFile, NtDeleteFile,
- * NtFlushBuffersFile and NtQueryVolumeInformationFile (Size, Device,
- * Attribute). Questions are answered by the supervisor from the file behind
+ * NtFlushBuffersFile and NtQueryVolumeInformationFile (Volume, Size,
+ * FullSize, Device, Attribute). Questions are answered by the supervisor from the file behind
  * the tracee's fd; changes are made by the thread.
  */
 #define _GNU_SOURCE
@@ -36,6 +36,7 @@ enum {
 	FileAccessInformation = 8,
 	FileNameInformation = 9,
 	FileRenameInformation = 10,
+	FileLinkInformation = 11,
 	FileDispositionInformation = 13,
 	FilePositionInformation = 14,
 	FileModeInformation = 16,
@@ -291,14 +292,32 @@ static void rename_at(struct tracee *t, uint64_t dir, uint64_t leaf, uint64_t di
 	nt_linux(t, nt_at_done, SYS_renameat2, dir, leaf, dir_b, leaf_b, nt_call_of(t)->at.arg, 0);
 }
 
+static void after_link(struct tracee *t, long ret)
+{
+	if (ret < 0) {
+		nt_done(t, ret == -EEXIST ? STATUS_OBJECT_NAME_COLLISION : nt_status_of_errno((int)ret));
+		return;
+	}
+	set_result(t, 0);
+}
+
+/* A new name for the file: both names relative to their parents, the existing one not followed if a symlink. */
+static void link_at(struct tracee *t, uint64_t dir, uint64_t leaf, uint64_t dir_b, uint64_t leaf_b)
+{
+	nt_linux(t, nt_at_done, SYS_linkat, dir, leaf, dir_b, leaf_b, 0, 0);
+}
+
 static void lookup_free(void *p)
 {
 	nt_lookup_free(p);
 	free(p);
 }
 
-/* FILE_RENAME_INFORMATION: a full NT name, a name relative to RootDirectory, or a bare name in the same directory. */
-static void set_rename(struct tracee *t, struct nt_object *o, const unsigned char *b, uint32_t len)
+/*
+ * FILE_RENAME_INFORMATION (and FILE_LINK_INFORMATION, the same layout, when link): a full NT name, a name
+ * relative to RootDirectory, or a bare name in the same directory.
+ */
+static void set_rename(struct tracee *t, struct nt_object *o, const unsigned char *b, uint32_t len, bool link)
 {
 	struct nt_call *c = nt_call_of(t);
 	uint32_t name_len;
@@ -317,8 +336,12 @@ static void set_rename(struct tracee *t, struct nt_object *o, const unsigned cha
 		nt_done(t, STATUS_INVALID_PARAMETER);
 		return;
 	}
-	if (nt_file_protected(t, o)) { /* a drive's root (or a parent of one) stays where it is */
+	if (!link && nt_file_protected(t, o)) { /* a drive's root (or a parent of one) stays where it is */
 		nt_done(t, STATUS_ACCESS_DENIED);
+		return;
+	}
+	if (link && nt_fd_stat(t, o->file.fd, &sb) == 0 && S_ISDIR(sb.st_mode)) { /* NT links files only */
+		nt_done(t, STATUS_FILE_IS_A_DIRECTORY);
 		return;
 	}
 	/* The handle's file where it is now (renamed since by anyone), not the name it was opened by. */
@@ -364,9 +387,10 @@ static void set_rename(struct tracee *t, struct nt_object *o, const unsigned cha
 			nt_done(t, st);
 			return;
 		}
-		if (to->exists && !replace) {
+		if (to->exists && (!replace || link)) {
+			/* replacing a name by a link would take an unlink and a link, not one call: not done */
 			free(u);
-			nt_done(t, STATUS_OBJECT_NAME_COLLISION);
+			nt_done(t, replace ? STATUS_NOT_SUPPORTED : STATUS_OBJECT_NAME_COLLISION);
 			return;
 		}
 		if (to->exists && lstat(to->host, &sb) == 0 && nt_drive_protected(sb.st_dev, sb.st_ino)) {
@@ -377,7 +401,10 @@ static void set_rename(struct tracee *t, struct nt_object *o, const unsigned cha
 	}
 	free(u);
 	/* Both names relative to their parents opened without symlinks: one swapped in since leads nowhere. */
-	st = nt_at_parents(t, o->file.host, to->host, rename_at, after_rename, replace ? 0 : RENAME_NOREPLACE);
+	if (link)
+		st = nt_at_parents(t, o->file.host, to->host, link_at, after_link, 0);
+	else
+		st = nt_at_parents(t, o->file.host, to->host, rename_at, after_rename, replace ? 0 : RENAME_NOREPLACE);
 	if (st)
 		nt_done(t, st);
 }
@@ -453,6 +480,14 @@ void nt_serve_NtSetInformationFile(struct tracee *t)
 		nt_done(t, ret);
 		return;
 	}
+	if (cls == 30) { /* FileCompletionInformation: the handle's completion port (nt_iocp.c) */
+		nt_done(t, nt_file_bind_port(t, o, buf, len));
+		return;
+	}
+	if (cls == 41) { /* FileIoCompletionNotificationInformation (nt_iocp.c) */
+		nt_done(t, nt_file_completion_modes(t, o, buf, len));
+		return;
+	}
 	switch (cls) {
 	case FileBasicInformation: need = FILE_WRITE_ATTRIBUTES; min = 0x28; break;
 	case FilePositionInformation: min = 8; break;
@@ -460,6 +495,7 @@ void nt_serve_NtSetInformationFile(struct tracee *t)
 	case FileAllocationInformation: need = FILE_WRITE_DATA; min = 8; break;
 	case FileDispositionInformation: need = NT_DELETE; min = 1; break;
 	case FileRenameInformation: need = NT_DELETE; min = 0x18; break;
+	case FileLinkInformation: min = 0x18; break;
 	default:
 		nt_done(t, STATUS_INVALID_INFO_CLASS);
 		return;
@@ -526,7 +562,8 @@ void nt_serve_NtSetInformationFile(struct tracee *t)
 		set_result(t, 0);
 		return;
 	case FileRenameInformation:
-		set_rename(t, o, b, len);
+	case FileLinkInformation:
+		set_rename(t, o, b, len, cls == FileLinkInformation);
 		return;
 	case FileBasicInformation: {
 		/* 0 leaves a time as it is; times as timespecs for utimensat, then the read-only attribute. */
@@ -534,6 +571,13 @@ void nt_serve_NtSetInformationFile(struct tracee *t)
 		int64_t at, wr;
 		uint32_t attrs;
 		uint64_t times;
+
+		/* a device (NUL is the host's /dev/null, a console a tty) has no times or attributes to set: its mode
+		 * is the host's, whatever drives the run maps */
+		if (nt_fd_stat(t, o->file.fd, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))) {
+			nt_done(t, STATUS_INVALID_DEVICE_REQUEST);
+			return;
+		}
 
 		memcpy(&at, b + 8, 8);
 		memcpy(&wr, b + 0x10, 8);
@@ -693,7 +737,13 @@ void nt_serve_NtFlushBuffersFile(struct tracee *t)
 	nt_linux(t, after_flush, SYS_fsync, (uint64_t)o->file.fd, 0, 0, 0, 0, 0);
 }
 
-enum { FileFsSizeInformation = 3, FileFsDeviceInformation = 4, FileFsAttributeInformation = 5 };
+enum {
+	FileFsVolumeInformation = 1,
+	FileFsSizeInformation = 3,
+	FileFsDeviceInformation = 4,
+	FileFsAttributeInformation = 5,
+	FileFsFullSizeInformation = 7,
+};
 #define FILE_DEVICE_DISK 0x7
 #define FILE_DEVICE_NAMED_PIPE 0x11
 #define FILE_DEVICE_NULL 0x15
@@ -720,9 +770,13 @@ void nt_serve_NtQueryVolumeInformationFile(struct tracee *t)
 		return;
 	}
 	switch (c->a[4]) {
-	case FileFsSizeInformation: {
+	case FileFsSizeInformation:
+	case FileFsFullSizeInformation: {
+		/* units of the file system's fragment size; the caller's free units are what an unprivileged user
+		 * may take (f_bavail), FullSize adds all that is free (f_bfree) */
 		uint64_t unit;
-		size = min = 0x18;
+		size_t at = 8;
+		size = min = c->a[4] == FileFsSizeInformation ? 0x18 : 0x20;
 		if (statvfs(path, &vfs) < 0) {
 			nt_done(t, nt_status_of_errno(-errno));
 			return;
@@ -732,10 +786,18 @@ void nt_serve_NtQueryVolumeInformationFile(struct tracee *t)
 			unit = 512;
 		nt_le64(b, 0, vfs.f_blocks);
 		nt_le64(b, 8, vfs.f_bavail);
-		nt_le32(b, 0x10, (uint32_t)(unit / 512));
-		nt_le32(b, 0x14, 512);
+		if (c->a[4] == FileFsFullSizeInformation)
+			nt_le64(b, at += 8, vfs.f_bfree);
+		nt_le32(b, at + 8, (uint32_t)(unit / 512));
+		nt_le32(b, at + 12, 512);
 		break;
 	}
+	case FileFsVolumeInformation:
+		/* no label, no creation time kept; the serial number tells the host's file systems apart */
+		size = 0x12;
+		min = 0x18;
+		nt_le32(b, 8, (uint32_t)st.st_dev ^ (uint32_t)((uint64_t)st.st_dev >> 32));
+		break;
 	case FileFsDeviceInformation: {
 		uint32_t type = FILE_DEVICE_DISK, chars = 0;
 		size = min = 8;

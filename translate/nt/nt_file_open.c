@@ -233,6 +233,8 @@ static void create_file(struct tracee *t, uint64_t handle_out, uint32_t access, 
 			nt_ksecdd_open(t, handle_out, nt_file_access_map(access), iosb);
 		return;
 	}
+	if (nt_pipe_open(t, oa, handle_out, nt_file_access_map(access), share, options, iosb))
+		return; /* the client end of a pipe (nt_pipe.c) */
 	sysdll = nt_sysdll_lookup(t, oa);
 	if (sysdll) {
 		/* picovisor's own DLLs are read-only files: opened for reading, executing and attributes only */

@@ -16,7 +16,7 @@
 static const char *const type_names[NT_TYPE_COUNT] = {
 	[NT_TYPE_FILE] = "File",       [NT_TYPE_EVENT] = "Event",   [NT_TYPE_MUTANT] = "Mutant",
 	[NT_TYPE_SEMAPHORE] = "Semaphore", [NT_TYPE_THREAD] = "Thread", [NT_TYPE_PROCESS] = "Process",
-	[NT_TYPE_SECTION] = "Section",
+	[NT_TYPE_SECTION] = "Section", [NT_TYPE_TIMER] = "Timer", [NT_TYPE_IO_COMPLETION] = "IoCompletion",
 };
 
 const char *nt_type_name(enum nt_type type)
@@ -60,6 +60,7 @@ uint32_t nt_handle_add(struct nt_process *p, struct nt_object *obj, uint32_t acc
 	}
 	p->handles[i].obj = obj;
 	p->handles[i].access = access;
+	p->handles[i].flags = 0;
 	obj->refs++;
 	return (uint32_t)i * 4;
 }
@@ -101,6 +102,24 @@ ntstatus nt_handle_get(struct nt_process *p, uint64_t h, enum nt_type type, stru
 	return STATUS_SUCCESS;
 }
 
+/* The handle's flags (inherit, protect from close): 0 and *flags, or STATUS_INVALID_HANDLE. */
+static ntstatus handle_flags(struct nt_process *p, uint64_t h, uint32_t **flags)
+{
+	struct nt_handle *s = slot_of(p, h);
+
+	if (!s)
+		return STATUS_INVALID_HANDLE;
+	*flags = &s->flags;
+	return STATUS_SUCCESS;
+}
+
+bool nt_handle_protected(struct nt_process *p, uint64_t h)
+{
+	struct nt_handle *s = slot_of(p, h);
+
+	return s && (s->flags & NT_HANDLE_PROTECT_FROM_CLOSE);
+}
+
 struct nt_object *nt_handle_remove(struct nt_process *p, uint64_t h)
 {
 	struct nt_handle *s = slot_of(p, h);
@@ -110,6 +129,7 @@ struct nt_object *nt_handle_remove(struct nt_process *p, uint64_t h)
 		return NULL;
 	o = s->obj;
 	s->obj = NULL;
+	s->flags = 0;
 	s->access = (uint32_t)p->free_slot; /* a free slot's access links to the next free one */
 	p->free_slot = (int)(s - p->handles);
 	return o;
@@ -124,6 +144,12 @@ void nt_object_free(struct nt_object *obj)
 {
 	if (obj->type == NT_TYPE_FILE)
 		nt_file_forget(obj);
+	if (obj->type == NT_TYPE_TIMER)
+		nt_timer_forget(obj);
+	if (obj->type == NT_TYPE_IO_COMPLETION)
+		nt_iocp_free(obj);
+	if (obj->completion_port && nt_object_release(obj->completion_port))
+		nt_object_free(obj->completion_port);
 	if (obj->named)
 		nt_named_forget(obj);
 	nt_kept_sub(sizeof(*obj));
@@ -204,7 +230,7 @@ void nt_serve_NtDuplicateObject(struct tracee *t)
 static const char *const type_names_utf8[NT_TYPE_COUNT] = {
 	[NT_TYPE_FILE] = "File",       [NT_TYPE_EVENT] = "Event",   [NT_TYPE_MUTANT] = "Mutant",
 	[NT_TYPE_SEMAPHORE] = "Semaphore", [NT_TYPE_THREAD] = "Thread", [NT_TYPE_PROCESS] = "Process",
-	[NT_TYPE_SECTION] = "Section",
+	[NT_TYPE_SECTION] = "Section", [NT_TYPE_TIMER] = "Timer", [NT_TYPE_IO_COMPLETION] = "IoCompletion",
 };
 
 void nt_serve_NtQueryObject(struct tracee *t)
@@ -215,6 +241,7 @@ void nt_serve_NtQueryObject(struct tracee *t)
 	unsigned char b[0x68 + 64] = { 0 };
 	struct nt_object *o = NULL;
 	enum nt_type type;
+	uint32_t *flags = NULL, none = 0;
 	ntstatus st;
 
 	if (c->a[0] == (uint64_t)-1 || c->a[0] == (uint64_t)-2) {
@@ -226,10 +253,15 @@ void nt_serve_NtQueryObject(struct tracee *t)
 			return;
 		}
 		type = o->type;
+		handle_flags(p, c->a[0], &flags);
 	}
+	if (!flags)
+		flags = &none;
 	switch (cls) {
-	case 0: /* ObjectBasicInformation */
+	case 0: /* ObjectBasicInformation: Attributes are OBJ_PROTECT_CLOSE (1) and OBJ_INHERIT (2) */
 		size = 0x38;
+		u = (*flags & NT_HANDLE_PROTECT_FROM_CLOSE ? 1u : 0) | (*flags & NT_HANDLE_INHERIT ? 2u : 0);
+		memcpy(b, &u, 4);
 		memcpy(b + 4, &access, 4);
 		u = o ? (uint32_t)o->refs : 1;
 		memcpy(b + 8, &u, 4);
@@ -249,6 +281,11 @@ void nt_serve_NtQueryObject(struct tracee *t)
 			b[0x68 + 2 * i] = (unsigned char)name[i];
 		break;
 	}
+	case 4: /* ObjectHandleFlagInformation: BOOLEAN Inherit, BOOLEAN ProtectFromClose */
+		size = 2;
+		b[0] = (*flags & NT_HANDLE_INHERIT) != 0;
+		b[1] = (*flags & NT_HANDLE_PROTECT_FROM_CLOSE) != 0;
+		break;
 	default:
 		nt_done(t, STATUS_INVALID_INFO_CLASS);
 		return;
@@ -262,4 +299,34 @@ void nt_serve_NtQueryObject(struct tracee *t)
 		return;
 	}
 	nt_done(t, nt_put(t, c->a[2], b, size) ? STATUS_ACCESS_VIOLATION : STATUS_SUCCESS);
+}
+
+/* NtSetInformationObject: ObjectHandleFlagInformation only, the flags of a handle of the table. */
+void nt_serve_NtSetInformationObject(struct tracee *t)
+{
+	struct nt_call *c = nt_call_of(t);
+	unsigned char b[2];
+	uint32_t *flags;
+	ntstatus st;
+
+	if ((uint32_t)c->a[1] != 4) {
+		nt_done(t, STATUS_INVALID_INFO_CLASS);
+		return;
+	}
+	if ((uint32_t)c->a[3] != 2) {
+		nt_done(t, STATUS_INFO_LENGTH_MISMATCH);
+		return;
+	}
+	if (nt_get(t, c->a[2], b, 2)) {
+		nt_done(t, STATUS_ACCESS_VIOLATION);
+		return;
+	}
+	if (c->a[0] == (uint64_t)-1 || c->a[0] == (uint64_t)-2) { /* pseudo-handles have no entry to mark */
+		nt_done(t, STATUS_SUCCESS);
+		return;
+	}
+	st = handle_flags(nt_process_of(t), c->a[0], &flags);
+	if (!st)
+		*flags = (b[0] ? NT_HANDLE_INHERIT : 0) | (b[1] ? NT_HANDLE_PROTECT_FROM_CLOSE : 0);
+	nt_done(t, st);
 }

@@ -30,6 +30,8 @@ enum nt_type {
 	NT_TYPE_THREAD,
 	NT_TYPE_PROCESS,
 	NT_TYPE_SECTION,
+	NT_TYPE_TIMER,
+	NT_TYPE_IO_COMPLETION,
 	NT_TYPE_COUNT,
 };
 
@@ -56,6 +58,7 @@ struct nt_file {
 	bool seekable;          /* a regular file or block device: ByteOffset means something */
 	bool append_only;      /* FILE_APPEND_DATA without FILE_WRITE_DATA */
 	bool sync_io;          /* FILE_SYNCHRONOUS_IO_*: the file position is kept */
+	bool pipe_end;         /* an end of a pipe (nt_pipe.c): its other end gone is PIPE_BROKEN */
 	uint32_t share;
 	uint32_t share_access;  /* which of read/write/delete (1/2/4) this open counts in its fcb */
 	struct nt_fcb *fcb;
@@ -90,6 +93,7 @@ struct nt_object {
 			bool done;
 			ntstatus exit_status;
 			uint64_t teb;
+			uint64_t exit_time; /* NT time it ended (ThreadTimes) */
 		} thread;
 		struct {
 			uint64_t size;
@@ -97,13 +101,26 @@ struct nt_object {
 			int fd;            /* in the tracee: the file or a memfd */
 			bool image;
 		} section;
+		struct {
+			bool manual_reset, signaled;
+			uint64_t due;      /* monotonic ns; 0: not set (nt_timer.c) */
+			uint64_t period;   /* ns between expiries after the first; 0: once */
+		} timer;
+		struct nt_io_completion *port; /* its queue of packets (nt_iocp.c) */
 	};
+	/* a file's I/O completion port and key (FileCompletionInformation, nt_iocp.c) */
+	struct nt_object *completion_port;
+	uint64_t completion_key;
+	uint32_t completion_modes;  /* FileIoCompletionNotificationInformation: FILE_SKIP_* */
 };
 
 struct nt_handle {
 	struct nt_object *obj;
 	uint32_t access;
+	uint32_t flags; /* NT_HANDLE_INHERIT, NT_HANDLE_PROTECT_FROM_CLOSE (ObjectHandleFlagInformation) */
 };
+
+enum { NT_HANDLE_INHERIT = 1, NT_HANDLE_PROTECT_FROM_CLOSE = 2 };
 
 struct nt_alloc;
 
@@ -158,6 +175,7 @@ struct nt_wait;
 
 struct nt_thread_start {
 	uint64_t routine, arg, teb, stack_top, work;
+	bool suspended;            /* THREAD_CREATE_FLAGS_CREATE_SUSPENDED: held at its first stop */
 	struct nt_object *obj;     /* the new thread's object, made before the thread can run (one reference) */
 };
 
@@ -171,6 +189,14 @@ struct nt_thread {
 	bool terminating;          /* NtTerminateThread by another thread: it ends at its next stop in a service */
 	ntstatus terminate_status;
 	struct verdict *verdict;   /* while the event loop is in a hook of this thread's: where its decision goes */
+	/* Suspension (nt_suspend.c): a suspended thread is held at its next stop, with how it would go on. */
+	uint32_t suspend_count;
+	bool held;
+	struct verdict held_verdict;
+	struct nt_apc *apcs;       /* user APCs queued (nt_apc.c) */
+	int32_t base_priority;     /* NtSetInformationThread(ThreadBasePriority): the increment, -15..15 */
+	bool ctx_override;         /* NtSetContextThread while it was held inside a service: its answer goes here */
+	tracee_regs ctx_regs;
 };
 
 /* ---- The call primitives (nt_personality.c). */
@@ -249,6 +275,8 @@ ntstatus nt_handle_give(struct tracee *t, struct nt_object *obj, uint32_t access
 ntstatus nt_handle_get(struct nt_process *p, uint64_t h, enum nt_type type, struct nt_object **obj, uint32_t *access);
 /* Take handle h out of the table: its object (whose refs the caller drops with nt_object_release), or NULL. */
 struct nt_object *nt_handle_remove(struct nt_process *p, uint64_t h);
+/* A handle marked HANDLE_FLAG_PROTECT_FROM_CLOSE: NtClose refuses it (STATUS_HANDLE_NOT_CLOSABLE). */
+bool nt_handle_protected(struct nt_process *p, uint64_t h);
 /* Drop a reference; true when it was the last (the caller frees what the object holds in the tracee). */
 bool nt_object_release(struct nt_object *obj);
 void nt_object_free(struct nt_object *obj);
@@ -268,6 +296,8 @@ ntstatus nt_path_lookup(struct tracee *t, uint64_t oa, struct nt_lookup *out);
 ntstatus nt_path_resolve(struct tracee *t, uint64_t root, const uint16_t *u, size_t n, bool case_insensitive,
 			 struct nt_lookup *out);
 void nt_lookup_free(struct nt_lookup *l);
+/* The drive letter a volume name ("Volume{...}" after \\??\\) stands for, and the units it takes; or 0. */
+char nt_volume_drive(const uint16_t *u, size_t n, size_t *used);
 
 /* ---- picovisor's system directory, C:\Windows\System32 (nt_sysdir.c): the DLLs embedded in picovisor. */
 struct nt_sysdll {
@@ -290,6 +320,8 @@ bool nt_kuser_live(void);                       /* is any page kept current (the
 void nt_timer_rearm(void);                      /* the timer of waits and clocks runs as they need (nt_sync.c) */
 
 /* ---- Time (nt_system.c). */
+/* NtQueryInformationProcess(ProcessTimes) into buf of len bytes (nt_process_info.c); answers the call. */
+void nt_process_times(struct tracee *t, uint64_t buf, uint32_t len, uint64_t retlen);
 uint64_t nt_time_now(void);                 /* 100 ns ticks since 1601 */
 uint64_t nt_time_of(int64_t sec, long nsec);
 
@@ -325,9 +357,62 @@ void nt_kept_sub(size_t n);
 /* The event handle h (0: none) is set: an I/O's completion event. */
 void nt_event_signal(struct tracee *t, uint64_t h);
 
-/* New threads (nt_thread.c): the personality's task_created and task_start. */
+/* New threads (nt_thread.c): the personality's task_created and task_start (true: held, created suspended). */
 void nt_task_created(struct tracee *child, struct tracee *parent);
-void nt_task_start(struct tracee *child);
+bool nt_task_start(struct tracee *child);
+
+/*
+ * Suspension (nt_suspend.c). nt_hold_if_suspended: the thread is about to go on with v; if it is
+ * suspended it is held instead (true). nt_interrupted: the personality's interrupted hook. A thread
+ * gone: whoever waits for it to stop is answered.
+ */
+bool nt_hold_if_suspended(struct tracee *t, const struct verdict *v);
+bool nt_interrupted(struct tracee *t);
+void nt_suspend_thread_gone(struct tracee *t);
+/* Terminating a held thread: it is let go, to end at its next stop in a service. */
+void nt_suspend_release_all(struct tracee *t);
+
+/* User APCs (nt_apc.c): any queued; run the first now (the call in flight ends with STATUS_USER_APC);
+ * forget them (the thread ended). nt_wait_alert: a thread parked in an alertable wait runs its APCs. */
+bool nt_apc_pending(struct tracee *t);
+void nt_apc_deliver(struct tracee *t);
+void nt_apcs_free(struct tracee *t);
+void nt_wait_alert(struct tracee *t);
+/* NtDelayExecution with Alertable: a wait on nothing until the timeout (STATUS_SUCCESS) or an APC. */
+void nt_wait_alertable_delay(struct tracee *t, uint64_t timeout);
+
+/* Waits, shared with timers and completion ports: create an object (nt_sync.c's create_object),
+ * a timeout as a monotonic deadline (0 none; -1 returned when already due; -EFAULT). */
+void nt_create_object(struct tracee *t, enum nt_type type, void (*init)(struct nt_object *o, struct tracee *t));
+int nt_deadline_of(struct tracee *t, uint64_t ptr, uint64_t *deadline);
+/* Park t until the port has a packet (or the timeout): nt_iocp_deliver answers it. */
+void nt_wait_for_packets(struct tracee *t, uint64_t port, uint64_t timeout, bool alertable);
+/* Take back a parked wait: the thread is put before its syscall instruction, to make the call again. */
+void nt_wait_take_back(struct tracee *t);
+/* Timers (nt_timer.c): the earliest due (0: none), fire the due ones, forget a freed one. */
+uint64_t nt_timers_next(void);
+bool nt_timers_fire(uint64_t now);
+void nt_timer_forget(struct nt_object *o);
+/* Completion ports (nt_iocp.c). */
+struct nt_io_completion;
+bool nt_iocp_has_packet(const struct nt_object *o);
+/* A wait on a port was satisfied: its packets go to the waiter's out-parameters; the call's status. */
+ntstatus nt_iocp_deliver(struct tracee *t, struct nt_object *o);
+void nt_iocp_free(struct nt_object *o);
+/* An I/O on file object f finished: a packet to its port, if it has one and the call gave an ApcContext. */
+/* Pipes (nt_pipe.c): an open of a pipe's name gives its client end (true: served, answered); a process's
+ * ends not opened are forgotten when it ends. */
+bool nt_pipe_open(struct tracee *t, uint64_t oa, uint64_t handle_out, uint32_t access, uint32_t share, uint32_t options,
+		  uint64_t iosb);
+void nt_pipes_forget(pid_t tgid);
+/* FileCompletionInformation {Port, Key} at buf for file object f: the status. */
+ntstatus nt_file_bind_port(struct tracee *t, struct nt_object *f, uint64_t buf, uint32_t len);
+/* FileIoCompletionNotificationInformation (a ULONG of FILE_SKIP_* flags) at buf for file object f. */
+ntstatus nt_file_completion_modes(struct tracee *t, struct nt_object *f, uint64_t buf, uint32_t len);
+void nt_iocp_io_done(struct nt_object *f, uint64_t apc_context, ntstatus status, uint64_t information);
+
+/* ThreadTimes of thread tid (0: ended at exit_time): KERNEL_USER_TIMES into out (nt_thread.c). */
+void nt_thread_times(pid_t tgid, pid_t tid, uint64_t exit_time, unsigned char out[32]);
 
 /* A thread of the process ended with status (nt_thread.c): its object is signalled. */
 void nt_thread_exited(struct tracee *t, ntstatus status);

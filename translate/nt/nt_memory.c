@@ -255,7 +255,7 @@ uint64_t nt_find_free(struct tracee *t, uint64_t size, bool top_down)
 	return 0;
 }
 
-/* st: 0 base, 1 size, 2 protect, 3 new allocation (1) or commit in one (0), 4 type */
+/* st: 0 base, 1 size, 2 protect, 3 new allocation (1) or commit in one (0), 4 type, 5 tries of a base picked here (0: given) */
 static void after_allocate(struct tracee *t, long ret)
 {
 	struct nt_call *c = nt_call_of(t);
@@ -264,6 +264,24 @@ static void after_allocate(struct tracee *t, long ret)
 	uint32_t protect = (uint32_t)c->st[2], type = (uint32_t)c->st[4];
 	struct nt_alloc *a;
 
+	if (ret == -EEXIST && c->st[5] && c->st[5] < 16) {
+		/*
+		 * The range we picked for an allocation without a base was taken meanwhile: another thread's
+		 * allocation picked it too before either was mapped (Go's runtime allocates from many threads).
+		 * Pick again, now that the winner's mapping is there.
+		 */
+		uint64_t at = nt_find_free(t, size, type & MEM_TOP_DOWN);
+
+		if (at) {
+			c->st[0] = at;
+			c->st[5]++;
+			nt_linux(t, after_allocate, SYS_mmap, at, size,
+				 (uint64_t)((type & MEM_COMMIT) ? nt_prot_of(protect) : PROT_NONE),
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | ((type & MEM_COMMIT) ? 0 : MAP_NORESERVE),
+				 (uint64_t)-1, 0);
+			return;
+		}
+	}
 	if (ret < 0 || (c->st[3] && (uint64_t)ret != base)) {
 		nt_done(t, ret == -EEXIST ? STATUS_CONFLICTING_ADDRESSES : STATUS_NO_MEMORY);
 		return;
@@ -349,6 +367,7 @@ void nt_serve_NtAllocateVirtualMemory(struct tracee *t)
 			return;
 		}
 		end += start;
+		c->st[5] = 1; /* picked here: picked again if another thread's allocation takes it first */
 	}
 	c->st[0] = start;
 	c->st[1] = end - start;

@@ -364,6 +364,37 @@ out:
 	return st;
 }
 
+/*
+ * A drive's volume name, Volume{5069636f-7669-736f-7200-0000000000XX} with XX the letter's code in hex (what
+ * kernel32's FindFirstVolumeW gives; NT's are symbolic links to the volume's device): the letter and the units
+ * the name takes, or 0.
+ */
+char nt_volume_drive(const uint16_t *u, size_t n, size_t *used)
+{
+	static const char prefix[] = "Volume{5069636f-7669-736f-7200-0000000000";
+	size_t k = sizeof(prefix) - 1;
+	unsigned v = 0;
+
+	if (n < k + 3 || !has_prefix(u, n, prefix, true) || u[k + 2] != '}')
+		return 0;
+	for (size_t i = k; i < k + 2; i++) {
+		uint16_t c = u[i];
+
+		if (c >= '0' && c <= '9')
+			v = v * 16 + (c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = v * 16 + (c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v = v * 16 + (c - 'A' + 10);
+		else
+			return 0;
+	}
+	if (v < 'A' || v > 'Z')
+		return 0;
+	*used = k + 3;
+	return (char)v;
+}
+
 ntstatus nt_path_resolve(struct tracee *t, uint64_t root, const uint16_t *u, size_t n, bool fold,
 			 struct nt_lookup *out)
 {
@@ -402,11 +433,29 @@ ntstatus nt_path_resolve(struct tracee *t, uint64_t root, const uint16_t *u, siz
 			skip = 12;
 		else
 			return STATUS_OBJECT_PATH_NOT_FOUND; /* \Device\... and other native names are not served */
-		if (n < skip + 2 || u[skip + 1] != ':' || u[skip] > 0x7f || !(drive = nt_drive_host((char)u[skip])))
-			return STATUS_OBJECT_PATH_NOT_FOUND;
-		if (n > skip + 2 && u[skip + 2] != '\\')
+		if (n == skip + 3 && has_prefix(u + skip, 3, "NUL", true)) {
+			/* the null device (\??\NUL, what ntdll makes of "C:\dir\nul"): the host's; the other DOS
+			 * devices (CON, AUX, COM1...) are not served */
+			out->host = xstrdup("/dev/null");
+			out->nt_name = xstrdup("\\NUL");
+			out->exists = true;
+			return STATUS_SUCCESS;
+		}
+		{
+			size_t used = 0;
+			char letter = nt_volume_drive(u + skip, n - skip, &used);
+
+			if (letter) {
+				skip += used; /* \??\Volume{...}: the drive kernel32's FindFirstVolumeW named so */
+			} else if (n >= skip + 2 && u[skip + 1] == ':' && u[skip] <= 0x7f) {
+				letter = (char)u[skip];
+				skip += 2;
+			}
+			if (!letter || !(drive = nt_drive_host(letter)))
+				return STATUS_OBJECT_PATH_NOT_FOUND;
+		}
+		if (n > skip && u[skip] != '\\')
 			return STATUS_OBJECT_NAME_INVALID;
-		skip += 2;
 		if (n > skip)
 			skip++; /* the separator after X: */
 		for (size_t i = skip; i < n; i++)

@@ -112,6 +112,11 @@ void nt_go_on(struct tracee *t, const tracee_regs *r, bool exit_stop)
 	struct verdict v = { .kind = VERDICT_RESUME, .set_regs = true, .regs = *r, .want_exit = exit_stop };
 	struct nt_thread *nt = nt_thread_of(t);
 
+	if (nt_hold_if_suspended(t, &v)) { /* suspended: it stays stopped here (nt_suspend.c) */
+		if (nt->verdict)
+			*nt->verdict = (struct verdict){ .kind = VERDICT_HELD };
+		return;
+	}
 	if (nt->verdict)
 		*nt->verdict = v;
 	else
@@ -133,6 +138,13 @@ void nt_done(struct tracee *t, ntstatus status)
 	c->status = status;
 	if (host_tracing())
 		nt_trace_call(t, true);
+	if (nt_thread_state(t)->ctx_override) { /* NtSetContextThread while it was in this service */
+		tracee_regs given = nt_thread_state(t)->ctx_regs;
+
+		nt_thread_state(t)->ctx_override = false;
+		regs_set_syscall_nr(&given, regs_syscall_nr(&r));
+		r = given;
+	}
 	if (!at_exit)
 		regs_set_syscall_nr(&r, -1); /* skipped (this sets rax too: the status goes in after) */
 	regs_set_retval(&r, (long)(uint64_t)status);
@@ -399,6 +411,7 @@ static int nt_signal(struct tracee *t, int sig)
 
 static void nt_exit_thread(struct tracee *t)
 {
+	nt_suspend_thread_gone(t);
 	if (nt_thread_state(t) && nt_thread_state(t)->waiting)
 		nt_wait_cancel(t);
 	if (nt_process_of(t)) {
@@ -408,6 +421,7 @@ static void nt_exit_thread(struct tracee *t)
 		nt_thread_exited(t, host_process_status(t, &st) ? st : STATUS_SUCCESS);
 	}
 	if (nt_thread_state(t)) {
+		nt_apcs_free(t);
 		call_release(&nt_thread_state(t)->call);
 		free(nt_thread_state(t));
 		host_set_thread_state(t, NULL);
@@ -430,6 +444,7 @@ static void process_free(struct nt_process *np)
 static void nt_exit_process(struct pico_process *p, int wait_status)
 {
 	(void)wait_status;
+	nt_pipes_forget(host_process_tgid(p));
 	process_free(nt_process_state_of(p));
 	host_set_process_state_of(p, NULL);
 }
@@ -450,6 +465,7 @@ const struct personality personality_nt = {
 	.syscall_exit = nt_syscall_exit,
 	.task_created = nt_task_created,
 	.task_start = nt_task_start,
+	.interrupted = nt_interrupted,
 	.tick = nt_waits_tick,
 };
 

@@ -43,7 +43,7 @@ enum nt_arg_kind {
 	NK_USTR,           /* PUNICODE_STRING */
 };
 
-#define NT_MAX_ARGS 11
+#define NT_MAX_ARGS 14
 
 struct nt_service {
 	const char *name;

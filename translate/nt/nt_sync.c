@@ -1,7 +1,8 @@
 /*
  * NT synchronisation objects and waits: events (notification and
- * synchronization), mutants, semaphores, and waits on them and on threads
- * and processes, with zero, relative, absolute and infinite timeouts.
+ * synchronization), mutants, semaphores, and waits on them and on threads,
+ * processes, timers (nt_timer.c) and completion ports (nt_iocp.c), with
+ * zero, relative, absolute and infinite timeouts.
  *
  * A wait that cannot be satisfied at once parks the thread: it stays stopped
  * at its system call (the supervisor keeps serving the others) until an
@@ -21,6 +22,7 @@
 
 #define MAX_WAIT_OBJECTS 64
 #define WAIT_TICK_NS 2000000L
+#define MIN_TICK_NS 20000L /* the soonest a tick is asked for: no storm of them for a deadline just past */
 #define WAIT_IDLE_TICK_NS 20000000L /* only untimed waits parked: often enough to see a signal come */
 #define KUSER_TICK_NS 15625000L
 #define STATUS_INVALID_PARAMETER_MIX 0xC0000030
@@ -32,6 +34,9 @@ struct nt_wait {
 	int n;
 	struct nt_object *obj[MAX_WAIT_OBJECTS];
 	bool all;
+	bool takes_packets;     /* NtRemoveIoCompletion(Ex): the port's packets go to the caller */
+	bool alertable;         /* user APCs end it (nt_apc.c) */
+	bool delay;             /* NtDelayExecution: its timeout is STATUS_SUCCESS */
 	uint64_t deadline;      /* monotonic ns; 0: none */
 };
 
@@ -59,6 +64,10 @@ static bool signalled(const struct nt_object *o, pid_t tid)
 		return o->thread.done;
 	case NT_TYPE_FILE:
 		return true; /* no I/O is ever pending on a file: it is always signalled */
+	case NT_TYPE_TIMER:
+		return o->timer.signaled;
+	case NT_TYPE_IO_COMPLETION:
+		return nt_iocp_has_packet(o);
 	case NT_TYPE_PROCESS:
 	case NT_TYPE_SECTION:
 	case NT_TYPE_COUNT:
@@ -86,6 +95,11 @@ static ntstatus acquire(struct nt_object *o, pid_t tid, int index)
 	case NT_TYPE_SEMAPHORE:
 		o->sem.count--;
 		break;
+	case NT_TYPE_TIMER:
+		if (!o->timer.manual_reset)
+			o->timer.signaled = false;
+		break;
+	case NT_TYPE_IO_COMPLETION: /* a wait that takes packets takes them in answer() */
 	case NT_TYPE_THREAD:
 	case NT_TYPE_FILE:
 	case NT_TYPE_PROCESS:
@@ -120,6 +134,14 @@ static bool try_satisfy(struct nt_wait *w, ntstatus *st)
 	return false;
 }
 
+/* The status a satisfied wait answers with: a port's packets are written out now. */
+static ntstatus answer(struct nt_wait *w, ntstatus st)
+{
+	if (w->takes_packets && st == STATUS_WAIT_0)
+		return nt_iocp_deliver(w->t, w->obj[0]);
+	return st;
+}
+
 static void wait_free(struct nt_wait *w)
 {
 	for (int i = 0; i < w->n; i++)
@@ -128,14 +150,30 @@ static void wait_free(struct nt_wait *w)
 	free(w);
 }
 
+/*
+ * The tick comes when the earliest deadline (a timed wait's, a timer's) is due, and at least every
+ * WAIT_TICK_NS while one is pending: a short wait (Go's runtime sleeps for microseconds) ends on
+ * time, not on the next 2 ms tick.
+ */
 static void rearm(void)
 {
-	bool timed = false;
+	uint64_t next = nt_timers_next();
+	/* KUSER_SHARED_DATA's clocks go on at Windows' clock interval while NT processes run (nt_kuser.c) */
+	long period = nt_kuser_live() ? KUSER_TICK_NS : nwaits ? WAIT_IDLE_TICK_NS : 0;
 
 	for (int i = 0; i < nwaits; i++)
-		timed |= waits[i]->deadline != 0;
-	/* KUSER_SHARED_DATA's clocks go on at Windows' clock interval while NT processes run (nt_kuser.c) */
-	arm(timed ? WAIT_TICK_NS : nt_kuser_live() ? KUSER_TICK_NS : nwaits ? WAIT_IDLE_TICK_NS : 0);
+		if (waits[i]->deadline && (!next || waits[i]->deadline < next))
+			next = waits[i]->deadline;
+	if (next) {
+		uint64_t now = monotonic_ns();
+		long until = next <= now ? MIN_TICK_NS : next - now > (uint64_t)WAIT_TICK_NS ? WAIT_TICK_NS : (long)(next - now);
+
+		if (until < MIN_TICK_NS)
+			until = MIN_TICK_NS;
+		if (!period || until < period)
+			period = until;
+	}
+	arm(period);
 }
 
 /*
@@ -180,6 +218,7 @@ void nt_waits_recheck(void)
 				nt_thread_state(w->t)->waiting = NULL;
 				{
 					struct tracee *t = w->t;
+					st = answer(w, st);
 					wait_free(w);
 					nt_done(t, st);
 				}
@@ -205,6 +244,8 @@ void nt_waits_tick(bool clock)
 	if (clock) /* the clock host_tick_every was asked for: KUSER_SHARED_DATA's clocks go on too */
 		nt_kuser_tick();
 	now = monotonic_ns();
+	if (nt_timers_fire(now)) /* timers that are due are signalled: their waiters go first */
+		nt_waits_recheck();
 	for (int i = 0; i < nwaits; i++)
 		if (waits[i]->deadline && waits[i]->deadline <= now) {
 			struct nt_wait *w = waits[i];
@@ -214,8 +255,12 @@ void nt_waits_tick(bool clock)
 			nwaits--;
 			i--;
 			nt_thread_state(t)->waiting = NULL;
-			wait_free(w);
-			nt_done(t, STATUS_TIMEOUT);
+			{
+				bool delay = w->delay;
+
+				wait_free(w);
+				nt_done(t, delay ? STATUS_SUCCESS : STATUS_TIMEOUT);
+			}
 		}
 	/* A signal for a waiting thread: the wait is taken back so the signal is delivered (and, if the
 	 * program lives on, the thread makes its call again). */
@@ -249,8 +294,40 @@ void nt_wait_cancel(struct tracee *t)
 	rearm();
 }
 
+/* An APC was queued for t: if it is parked in an alertable wait, the wait ends and the APC runs. */
+void nt_wait_alert(struct tracee *t)
+{
+	for (int i = 0; i < nwaits; i++)
+		if (waits[i]->t == t && waits[i]->alertable) {
+			struct nt_wait *w = waits[i];
+			memmove(waits + i, waits + i + 1, (size_t)(nwaits - i - 1) * sizeof(*waits));
+			nwaits--;
+			nt_thread_state(t)->waiting = NULL;
+			wait_free(w);
+			nt_apc_deliver(t);
+			break;
+		}
+	rearm();
+}
+
+/* Take back a parked wait: the thread is put before its syscall instruction (held if suspended). */
+void nt_wait_take_back(struct tracee *t)
+{
+	for (int i = 0; i < nwaits; i++)
+		if (waits[i]->t == t) {
+			struct nt_wait *w = waits[i];
+			memmove(waits + i, waits + i + 1, (size_t)(nwaits - i - 1) * sizeof(*waits));
+			nwaits--;
+			nt_thread_state(t)->waiting = NULL;
+			wait_free(w);
+			nt_restart(t);
+			break;
+		}
+	rearm();
+}
+
 /* A timeout as a monotonic deadline: 0 none (infinite), or -1 when it is already due (a zero timeout). */
-static int deadline_of(struct tracee *t, uint64_t ptr, uint64_t *deadline)
+int nt_deadline_of(struct tracee *t, uint64_t ptr, uint64_t *deadline)
 {
 	struct nt_timeout to;
 	uint64_t now = monotonic_ns(), ticks;
@@ -274,7 +351,33 @@ static int deadline_of(struct tracee *t, uint64_t ptr, uint64_t *deadline)
 	return 0;
 }
 
-static void wait_for(struct tracee *t, const uint64_t *handles, int n, bool all, uint64_t timeout)
+enum wait_kind {
+	WAIT_OBJECTS,
+	WAIT_PACKETS, /* NtRemoveIoCompletion(Ex): the port's packets go to the caller */
+	WAIT_DELAY,   /* NtDelayExecution with Alertable: nothing but the timeout and APCs */
+};
+
+static void wait_for_ex(struct tracee *t, const uint64_t *handles, int n, bool all, uint64_t timeout, enum wait_kind kind,
+			bool alertable);
+
+static void wait_for(struct tracee *t, const uint64_t *handles, int n, bool all, uint64_t timeout, bool alertable)
+{
+	wait_for_ex(t, handles, n, all, timeout, WAIT_OBJECTS, alertable);
+}
+
+/* NtRemoveIoCompletion(Ex): a wait on the port that takes its packets (nt_iocp.c). */
+void nt_wait_for_packets(struct tracee *t, uint64_t port, uint64_t timeout, bool alertable)
+{
+	wait_for_ex(t, &port, 1, false, timeout, WAIT_PACKETS, alertable);
+}
+
+void nt_wait_alertable_delay(struct tracee *t, uint64_t timeout)
+{
+	wait_for_ex(t, NULL, 0, false, timeout, WAIT_DELAY, true);
+}
+
+static void wait_for_ex(struct tracee *t, const uint64_t *handles, int n, bool all, uint64_t timeout, enum wait_kind kind,
+			bool alertable)
 {
 	struct nt_process *p = nt_process_of(t);
 	struct nt_wait *w = xcalloc(1, sizeof(*w));
@@ -283,6 +386,14 @@ static void wait_for(struct tracee *t, const uint64_t *handles, int n, bool all,
 
 	w->t = t;
 	w->all = all;
+	w->takes_packets = kind == WAIT_PACKETS;
+	w->delay = kind == WAIT_DELAY;
+	w->alertable = alertable;
+	if (alertable && nt_apc_pending(t)) { /* an alertable wait with APCs queued runs them and returns */
+		free(w);
+		nt_apc_deliver(t);
+		return;
+	}
 	for (int i = 0; i < n; i++) {
 		struct nt_object *o = NULL;
 
@@ -317,20 +428,21 @@ static void wait_for(struct tracee *t, const uint64_t *handles, int n, bool all,
 					nt_done(t, STATUS_INVALID_PARAMETER_MIX);
 					return;
 				}
-	due = deadline_of(t, timeout, &w->deadline);
+	due = nt_deadline_of(t, timeout, &w->deadline);
 	if (due == -EFAULT) {
 		wait_free(w);
 		nt_done(t, STATUS_ACCESS_VIOLATION);
 		return;
 	}
 	if (try_satisfy(w, &st)) {
+		st = answer(w, st);
 		wait_free(w);
 		nt_done(t, st);
 		return;
 	}
 	if (due < 0) {
 		wait_free(w);
-		nt_done(t, STATUS_TIMEOUT);
+		nt_done(t, kind == WAIT_DELAY ? STATUS_SUCCESS : STATUS_TIMEOUT);
 		return;
 	}
 	if (nwaits == capwaits)
@@ -345,7 +457,7 @@ void nt_serve_NtWaitForSingleObject(struct tracee *t)
 {
 	struct nt_call *c = nt_call_of(t);
 
-	wait_for(t, &c->a[0], 1, false, c->a[2]);
+	wait_for(t, &c->a[0], 1, false, c->a[2], (uint8_t)c->a[1] != 0);
 }
 
 void nt_serve_NtWaitForMultipleObjects(struct tracee *t)
@@ -366,7 +478,7 @@ void nt_serve_NtWaitForMultipleObjects(struct tracee *t)
 		nt_done(t, STATUS_ACCESS_VIOLATION);
 		return;
 	}
-	wait_for(t, handles, (int)n, type == 0, c->a[4]);
+	wait_for(t, handles, (int)n, type == 0, c->a[4], (uint8_t)c->a[3] != 0);
 }
 
 /* ---- Creating the objects: named ones (OBJECT_ATTRIBUTES with a name) are shared within the run. */
@@ -402,7 +514,7 @@ static char *object_name(struct tracee *t, uint64_t oa, ntstatus *st)
  * existing one of that name (STATUS_OBJECT_NAME_EXISTS; another type under the
  * name: OBJECT_TYPE_MISMATCH).
  */
-static void create_object(struct tracee *t, enum nt_type type, void (*init)(struct nt_object *o, struct tracee *t))
+void nt_create_object(struct tracee *t, enum nt_type type, void (*init)(struct nt_object *o, struct tracee *t))
 {
 	struct nt_call *c = nt_call_of(t);
 	uint64_t probe, h;
@@ -467,7 +579,7 @@ void nt_serve_NtCreateEvent(struct tracee *t)
 		nt_done(t, STATUS_INVALID_PARAMETER);
 		return;
 	}
-	create_object(t, NT_TYPE_EVENT, init_event);
+	nt_create_object(t, NT_TYPE_EVENT, init_event);
 }
 
 static void init_mutant(struct nt_object *o, struct tracee *t)
@@ -480,7 +592,7 @@ static void init_mutant(struct nt_object *o, struct tracee *t)
 
 void nt_serve_NtCreateMutant(struct tracee *t)
 {
-	create_object(t, NT_TYPE_MUTANT, init_mutant);
+	nt_create_object(t, NT_TYPE_MUTANT, init_mutant);
 }
 
 static void init_semaphore(struct nt_object *o, struct tracee *t)
@@ -500,7 +612,7 @@ void nt_serve_NtCreateSemaphore(struct tracee *t)
 		nt_done(t, STATUS_INVALID_PARAMETER);
 		return;
 	}
-	create_object(t, NT_TYPE_SEMAPHORE, init_semaphore);
+	nt_create_object(t, NT_TYPE_SEMAPHORE, init_semaphore);
 }
 
 /* ---- Signalling */

@@ -99,6 +99,10 @@ void nt_serve_NtDelayExecution(struct tracee *t)
 		nt_done(t, STATUS_ACCESS_VIOLATION);
 		return;
 	}
+	if ((uint8_t)c->a[0]) { /* alertable: a parked wait an APC can end (nt_apc.c) */
+		nt_wait_alertable_delay(t, c->a[1]);
+		return;
+	}
 	ticks = to.ticks;
 	if (to.infinite) {
 		ticks = (1ULL << 40) * NT_TICKS_PER_SECOND; /* forever, as far as a program can tell */
@@ -160,6 +164,7 @@ void nt_serve_NtTerminateProcess(struct tracee *t)
 void nt_thread_end(struct tracee *t, ntstatus status)
 {
 	nt_thread_state(t)->terminating = false;
+	nt_thread_state(t)->suspend_count = 0; /* its end is not held */
 	if (nt_thread_state(t)->waiting)
 		nt_wait_cancel(t);
 	nt_thread_exited(t, status);
@@ -189,6 +194,8 @@ static void terminate_other(struct tracee *t, struct nt_object *o, ntstatus stat
 	}
 	if (nt_thread_state(target)->waiting) /* stopped at its seccomp stop, held by the supervisor */
 		nt_thread_end(target, status);
+	else /* a suspended one is let go: it ends at its next stop in a service */
+		nt_suspend_release_all(target);
 	nt_done(t, STATUS_SUCCESS);
 }
 
@@ -290,12 +297,16 @@ void nt_serve_NtQueryInformationProcess(struct tracee *t)
 		nt_done(t, nt_handle_get(np, c->a[0], NT_TYPE_PROCESS, &o, NULL));
 		return;
 	}
+	if (c->a[1] == 4) { /* ProcessTimes (nt_process_info.c) */
+		nt_process_times(t, c->a[2], (uint32_t)c->a[3], c->a[4]);
+		return;
+	}
 	if (c->a[1] == PROCESS_PRIORITY_CLASS_INFO) {
 		unsigned char pc[2] = { 0, priority_class(host_tgid(t)) };
 		nt_done(t, put_info(t, c->a[2], (uint32_t)c->a[3], c->a[4], pc, sizeof(pc), true));
 		return;
 	}
-	if (c->a[1] != 0) { /* ProcessBasicInformation and ProcessPriorityClass only */
+	if (c->a[1] != 0) { /* ProcessBasicInformation, else not served */
 		nt_done(t, STATUS_INVALID_INFO_CLASS);
 		return;
 	}
@@ -317,7 +328,9 @@ void nt_serve_NtQueryInformationThread(struct tracee *t)
 {
 	struct nt_call *c = nt_call_of(t);
 	unsigned char b[0x30] = { 0 };
-	uint32_t exit_status = STATUS_PENDING, prio = 8;
+	uint32_t exit_status = STATUS_PENDING;
+	uint64_t exit_time = 0;
+	int32_t base = nt_thread_of(t)->base_priority, prio;
 	uint64_t teb = nt_thread_of(t)->teb, pid = (uint64_t)host_tgid(t), tid = (uint64_t)host_tid(t), mask;
 
 	if (c->a[0] != NT_CURRENT_THREAD) {
@@ -330,10 +343,25 @@ void nt_serve_NtQueryInformationThread(struct tracee *t)
 		}
 		teb = o->thread.teb;
 		tid = (uint64_t)o->thread.tid;
-		if (o->thread.done)
+		if (o->thread.done) {
 			exit_status = o->thread.exit_status;
+			exit_time = o->thread.exit_time;
+		} else {
+			struct tracee *other = o->thread.tid ? host_find_thread(o->thread.tid) : NULL;
+
+			base = other && nt_thread_state(other) ? nt_thread_state(other)->base_priority : 0;
+		}
 	}
-	if (c->a[1] != 0) { /* ThreadBasicInformation only */
+	prio = 8 + base; /* the normal class's base, and the thread's increment over it */
+	if (c->a[1] == 1) { /* ThreadTimes: an ended thread's CPU times are not kept (0) */
+		unsigned char times[32];
+
+		nt_thread_times((pid_t)pid, exit_status == STATUS_PENDING ? (pid_t)tid : 0,
+				exit_status == STATUS_PENDING ? 0 : exit_time, times);
+		nt_done(t, put_info(t, c->a[2], (uint32_t)c->a[3], c->a[4], times, sizeof(times), true));
+		return;
+	}
+	if (c->a[1] != 0) { /* ThreadBasicInformation and ThreadTimes only */
 		nt_done(t, STATUS_INVALID_INFO_CLASS);
 		return;
 	}
@@ -344,7 +372,7 @@ void nt_serve_NtQueryInformationThread(struct tracee *t)
 	memcpy(b + 0x18, &tid, 8);
 	memcpy(b + 0x20, &mask, 8);
 	memcpy(b + 0x28, &prio, 4);
-	memcpy(b + 0x2c, &prio, 4);
+	memcpy(b + 0x2c, &base, 4);
 	nt_done(t, put_info(t, c->a[2], (uint32_t)c->a[3], c->a[4], b, sizeof(b), true));
 }
 

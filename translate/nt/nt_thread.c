@@ -4,7 +4,11 @@
  */
 #define _GNU_SOURCE
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
@@ -26,6 +30,7 @@ void nt_thread_exited(struct tracee *t, ntstatus status)
 		if (!self->thread.done) {
 			self->thread.done = true;
 			self->thread.exit_status = status;
+			self->thread.exit_time = nt_time_now();
 		}
 		if (nt_object_release(self))
 			nt_object_free(self);
@@ -37,6 +42,7 @@ void nt_thread_exited(struct tracee *t, ntstatus status)
 		if (o && o->type == NT_TYPE_THREAD && o->thread.tid == host_tid(t) && !o->thread.done) {
 			o->thread.done = true;
 			o->thread.exit_status = status;
+			o->thread.exit_time = nt_time_now();
 		}
 	}
 	nt_waits_recheck();
@@ -94,6 +100,9 @@ static void after_stack(struct tracee *t, long ret)
 	}
 	c->st[1] = (uint64_t)ret;
 	base = c->st[1] + c->st[2];
+	/* The stack is the program's memory as NT lists it: VirtualQuery of an address on it gives the
+	 * stack's allocation (Go's runtime finds its threads' stack bounds so). */
+	nt_process_add_region(t, c->st[1], c->st[2], c->st[1], c->st[2], PROT_READ | PROT_WRITE, false);
 	limit = base - 4096;
 	nt_put(t, teb + 0x0, &minus1, 8);
 	nt_put(t, teb + 0x8, &base, 8);
@@ -117,6 +126,7 @@ static void after_stack(struct tracee *t, long ret)
 	ts->teb = teb;
 	ts->work = teb + NT_TEB_SIZE;
 	ts->stack_top = base;
+	ts->suspended = ((uint32_t)c->a[6] & THREAD_CREATE_FLAGS_CREATE_SUSPENDED) != 0;
 	ts->obj = nt_object_new(NT_TYPE_THREAD);
 	ts->obj->refs = 1; /* the call's, until it answers */
 	if (c->p_free)
@@ -162,11 +172,6 @@ void nt_serve_NtCreateThreadEx(struct tracee *t)
 		nt_done(t, STATUS_INVALID_PARAMETER);
 		return;
 	}
-	if ((uint32_t)c->a[6] & THREAD_CREATE_FLAGS_CREATE_SUSPENDED) {
-		/* nothing could resume it: NtResumeThread is not served */
-		nt_done(t, STATUS_NOT_SUPPORTED);
-		return;
-	}
 	c->st[2] = (stack + 0xffff) & ~0xffffULL;
 	nt_linux(t, after_block, SYS_mmap, 0, block_size(p), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 		 (uint64_t)-1, 0);
@@ -186,20 +191,21 @@ void nt_task_created(struct tracee *child, struct tracee *parent)
 	nt_thread_state(child)->start = *ts;
 	nt_thread_state(child)->start.obj = NULL;
 	nt_thread_state(child)->start_pending = true;
+	nt_thread_state(child)->suspend_count = ts->suspended; /* held at its first stop until resumed */
 	/* The thread holds its object from before its first instruction: its end always reaches it. */
 	ts->obj->thread.tid = host_tid(child);
 	ts->obj->refs++;
 	nt_thread_state(child)->self = ts->obj;
 }
 
-/* Its first stop: RtlUserThreadStart(routine, arg) on its own stack, GS at its TEB. */
-void nt_task_start(struct tracee *child)
+/* Its first stop: RtlUserThreadStart(routine, arg) on its own stack, GS at its TEB. Held if created suspended. */
+bool nt_task_start(struct tracee *child)
 {
 	struct nt_thread *th = nt_thread_state(child);
 	tracee_regs r;
 
 	if (!th || !th->start_pending || regs_get(host_tid(child), &r) < 0)
-		return;
+		return false;
 	th->start_pending = false;
 	{
 		/* its ClientId before its first instruction (the creator's clone may not have returned yet) */
@@ -213,4 +219,87 @@ void nt_task_start(struct tracee *child)
 	regs_set_win64_arg(&r, 1, th->start.arg);
 	regs_set_gs_base(&r, th->start.teb);
 	regs_set(host_tid(child), &r);
+	return nt_hold_if_suspended(child, &(struct verdict){ .kind = VERDICT_RESUME, .set_regs = true, .regs = r });
+}
+
+/* ---- NtSetInformationThread: a thread's base priority (kept and reported; Linux scheduling is not changed). */
+
+#define ThreadBasePriority 3
+#define THREAD_PRIORITY_LOWRT 15
+#define THREAD_PRIORITY_IDLE (-15)
+
+void nt_serve_NtSetInformationThread(struct tracee *t)
+{
+	struct nt_call *c = nt_call_of(t);
+	struct tracee *target = t;
+	int32_t v;
+
+	if (c->a[0] != (uint64_t)-2) {
+		struct nt_object *o;
+		ntstatus st = nt_handle_get(nt_process_of(t), c->a[0], NT_TYPE_THREAD, &o, NULL);
+
+		if (st) {
+			nt_done(t, st);
+			return;
+		}
+		target = o->thread.tid && !o->thread.done ? host_find_thread(o->thread.tid) : NULL;
+		if (!target || !nt_thread_state(target) || host_tgid(target) != host_tgid(t)) {
+			nt_done(t, 0xC000004B); /* STATUS_THREAD_IS_TERMINATING */
+			return;
+		}
+	}
+	if ((uint32_t)c->a[1] != ThreadBasePriority) {
+		nt_done(t, STATUS_INVALID_INFO_CLASS);
+		return;
+	}
+	if ((uint32_t)c->a[3] != 4) {
+		nt_done(t, STATUS_INFO_LENGTH_MISMATCH);
+		return;
+	}
+	if (nt_get(t, c->a[2], &v, 4)) {
+		nt_done(t, STATUS_ACCESS_VIOLATION);
+		return;
+	}
+	if (v != THREAD_PRIORITY_LOWRT && v != THREAD_PRIORITY_IDLE && (v < -2 || v > 2)) {
+		nt_done(t, STATUS_INVALID_PARAMETER);
+		return;
+	}
+	nt_thread_state(target)->base_priority = v;
+	nt_done(t, STATUS_SUCCESS);
+}
+
+/* ---- ThreadTimes: KERNEL_USER_TIMES {CreateTime, ExitTime, KernelTime, UserTime} from /proc's stat. */
+
+void nt_thread_times(pid_t tgid, pid_t tid, uint64_t exit_time, unsigned char out[32])
+{
+	char path[64], line[1024], *p;
+	unsigned long long utime = 0, stime = 0, start = 0;
+	long hz = sysconf(_SC_CLK_TCK);
+	uint64_t create = 0, user, kernel;
+	FILE *f;
+
+	memset(out, 0, 32);
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", tgid, tid);
+	f = tid ? fopen(path, "re") : NULL;
+	if (f) {
+		/* after the command's closing parenthesis: state is field 3, utime 14, stime 15, starttime 22 */
+		if (fgets(line, sizeof(line), f) && (p = strrchr(line, ')')) &&
+		    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d %*d %*d %llu",
+			   &utime, &stime, &start) == 3 && hz > 0) {
+			struct timespec now, up;
+
+			clock_gettime(CLOCK_REALTIME, &now);
+			clock_gettime(CLOCK_BOOTTIME, &up);
+			create = nt_time_of(now.tv_sec, now.tv_nsec) -
+				 ((uint64_t)up.tv_sec * NT_TICKS_PER_SECOND + (uint64_t)up.tv_nsec / 100) +
+				 start * (NT_TICKS_PER_SECOND / (uint64_t)hz);
+		}
+		fclose(f);
+	}
+	user = utime * (NT_TICKS_PER_SECOND / (uint64_t)(hz > 0 ? hz : 100));
+	kernel = stime * (NT_TICKS_PER_SECOND / (uint64_t)(hz > 0 ? hz : 100));
+	memcpy(out, &create, 8);
+	memcpy(out + 8, &exit_time, 8);
+	memcpy(out + 16, &kernel, 8);
+	memcpy(out + 24, &user, 8);
 }

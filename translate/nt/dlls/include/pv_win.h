@@ -126,6 +126,12 @@ NTSTATUS NtQueryInformationThread(HANDLE h, ULONG cls, void *info, ULONG len, UL
 NTSTATUS NtQueryInformationProcess(HANDLE h, ULONG cls, void *info, ULONG len, ULONG *ret);
 NTSTATUS NtTerminateThread(HANDLE h, NTSTATUS st);
 NTSTATUS NtTerminateProcess(HANDLE h, NTSTATUS st);
+NTSTATUS NtQueryInformationProcess(HANDLE h, ULONG cls, void *info, ULONG len, ULONG *ret);
+NTSTATUS NtSetInformationProcess(HANDLE h, ULONG cls, void *info, ULONG len);
+NTSTATUS NtQueryObject(HANDLE h, ULONG cls, void *info, ULONG len, ULONG *ret);
+NTSTATUS NtSetInformationObject(HANDLE h, ULONG cls, void *info, ULONG len);
+NTSTATUS LdrAddRefDll(ULONG flags, void *base);
+void *RtlPcToFileHeader(void *pc, void **base);
 void *RtlReAllocateHeap(void *heap, ULONG flags, void *p, size_t size);
 void *RtlCreateHeap(ULONG flags, void *base, size_t reserve, size_t commit, void *lock, void *params);
 void *RtlDestroyHeap(void *heap);

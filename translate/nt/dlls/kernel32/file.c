@@ -148,14 +148,54 @@ EXPORT BOOL WINAPI CloseHandle(HANDLE h)
 	return st ? k32_fail_nt(st) : 1;
 }
 
+/*
+ * An OVERLAPPED: Internal and InternalHigh are the I/O's IO_STATUS_BLOCK, Offset/OffsetHigh where it
+ * goes, hEvent the event it sets (its low bit set: no completion packet, as Windows reads it).
+ */
+typedef struct {
+	IO_STATUS_BLOCK iosb;
+	DWORD Offset, OffsetHigh;
+	HANDLE hEvent;
+} OVERLAPPED_IO;
+
+#define STATUS_PENDING 0x103
+#define ERROR_IO_PENDING 997
+#define ERROR_HANDLE_EOF 38
+
+/* ReadFile / WriteFile with an OVERLAPPED (nt_iocp.c: every I/O here completes within its call). */
+static BOOL overlapped_io(HANDLE h, void *buf, DWORD len, DWORD *done, OVERLAPPED_IO *ov, int writing)
+{
+	int64_t offset = (int64_t)((uint64_t)ov->OffsetHigh << 32 | ov->Offset);
+	HANDLE event = (HANDLE)((uintptr_t)ov->hEvent & ~(uintptr_t)1);
+	void *apc_context = ((uintptr_t)ov->hEvent & 1) ? NULL : ov;
+	NTSTATUS st;
+
+	ov->iosb.Status = STATUS_PENDING;
+	ov->iosb.Information = 0;
+	st = writing ? NtWriteFile(h, event, NULL, apc_context, &ov->iosb, buf, len, &offset, NULL)
+		     : NtReadFile(h, event, NULL, apc_context, &ov->iosb, buf, len, &offset, NULL);
+	if (st == STATUS_PENDING)
+		return k32_fail(ERROR_IO_PENDING);
+	if (!writing && st == STATUS_END_OF_FILE)
+		return k32_fail(ERROR_HANDLE_EOF);
+	if (st == STATUS_PIPE_BROKEN)
+		return k32_fail(ERROR_BROKEN_PIPE);
+	if (st)
+		return k32_fail_nt(st);
+	if (done)
+		*done = (DWORD)ov->iosb.Information;
+	return 1;
+}
+
 EXPORT BOOL WINAPI ReadFile(HANDLE h, void *buf, DWORD len, DWORD *done, void *overlapped)
 {
 	IO_STATUS_BLOCK iosb;
 	NTSTATUS st;
 
-	(void)overlapped;
 	if (done)
 		*done = 0;
+	if (overlapped)
+		return overlapped_io(h, buf, len, done, overlapped, 0);
 	st = NtReadFile(h, NULL, NULL, NULL, &iosb, buf, len, NULL, NULL);
 	if (st == STATUS_END_OF_FILE)
 		return 1; /* a read at the end of a file reads nothing and succeeds */
@@ -173,9 +213,10 @@ EXPORT BOOL WINAPI WriteFile(HANDLE h, const void *buf, DWORD len, DWORD *done, 
 	IO_STATUS_BLOCK iosb;
 	NTSTATUS st;
 
-	(void)overlapped;
 	if (done)
 		*done = 0;
+	if (overlapped)
+		return overlapped_io(h, (void *)buf, len, done, overlapped, 1);
 	st = NtWriteFile(h, NULL, NULL, NULL, &iosb, buf, len, NULL, NULL);
 	if (st)
 		return k32_fail_nt(st);

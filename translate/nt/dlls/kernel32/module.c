@@ -205,3 +205,51 @@ EXPORT BOOL WINAPI DisableThreadLibraryCalls(HMODULE m)
 
 	return st ? k32_fail(load_error(st)) : 1;
 }
+
+#define GET_MODULE_HANDLE_EX_FLAG_PIN 1u
+#define GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT 2u
+#define GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS 4u
+
+/* A module by name (NULL: the program) or by an address in it; its count raised unless asked not to, or pinned. */
+EXPORT BOOL WINAPI GetModuleHandleExW(DWORD flags, const WCHAR *name, HMODULE *out)
+{
+	void *base = NULL;
+
+	if (!out)
+		return k32_fail(ERROR_INVALID_PARAMETER);
+	*out = NULL;
+	if ((flags & ~7u) ||
+	    (flags & (GET_MODULE_HANDLE_EX_FLAG_PIN | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT)) ==
+		    (GET_MODULE_HANDLE_EX_FLAG_PIN | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT))
+		return k32_fail(ERROR_INVALID_PARAMETER);
+	if (flags & GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS) {
+		if (!RtlPcToFileHeader((void *)name, &base))
+			return k32_fail(ERROR_MOD_NOT_FOUND);
+	} else {
+		base = GetModuleHandleW(name);
+		if (!base)
+			return 0;
+	}
+	if (!(flags & GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT)) {
+		NTSTATUS st = LdrAddRefDll(flags & GET_MODULE_HANDLE_EX_FLAG_PIN ? 1 /* LDR_ADDREF_DLL_PIN */ : 0, base);
+
+		if (st)
+			return k32_fail(load_error(st));
+	}
+	*out = base;
+	return 1;
+}
+
+EXPORT BOOL WINAPI GetModuleHandleExA(DWORD flags, const char *name, HMODULE *out)
+{
+	WCHAR w[1024];
+
+	if ((flags & GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS) || !name)
+		return GetModuleHandleExW(flags, (const WCHAR *)name, out);
+	if (k32_a_to_w(name, w, 1024) < 0) {
+		if (out)
+			*out = NULL;
+		return k32_fail(ERROR_MOD_NOT_FOUND);
+	}
+	return GetModuleHandleExW(flags, w, out);
+}

@@ -142,11 +142,18 @@ EXPORT void WINAPI Sleep(DWORD ms)
 		NtDelayExecution(0, ms == 0xffffffffu ? NULL : &t);
 }
 
+/* WAIT_IO_COMPLETION (0xc0, STATUS_USER_APC) when queued APCs ran and ended an alertable sleep. */
 EXPORT DWORD WINAPI SleepEx(DWORD ms, BOOL alertable)
 {
-	(void)alertable; /* no APCs are delivered: an alertable sleep is a sleep */
-	Sleep(ms);
-	return 0;
+	int64_t t = -(int64_t)ms * 10000;
+	NTSTATUS st;
+
+	if (!alertable) {
+		Sleep(ms);
+		return 0;
+	}
+	st = NtDelayExecution(1, ms == 0xffffffffu ? NULL : &t);
+	return st == 0xc0 ? 0xc0 : 0;
 }
 
 EXPORT BOOL WINAPI SwitchToThread(void)

@@ -139,6 +139,18 @@ EXPORT HANDLE WINAPI CreateSemaphoreW(void *sa, LONG initial, LONG max, const WC
 	return made(st, h);
 }
 
+EXPORT HANDLE WINAPI CreateSemaphoreA(void *sa, LONG initial, LONG max, const char *name)
+{
+	WCHAR *w = name ? k32_a_path(name) : NULL;
+	HANDLE h;
+
+	if (name && !w)
+		return NULL;
+	h = CreateSemaphoreW(sa, initial, max, w);
+	k32_free(w);
+	return h;
+}
+
 EXPORT BOOL WINAPI ReleaseSemaphore(HANDLE h, LONG count, LONG *prev)
 {
 	NTSTATUS st = NtReleaseSemaphore(h, count, prev);
@@ -186,11 +198,8 @@ EXPORT HANDLE WINAPI CreateThread(void *sa, SIZE_T stack, DWORD(WINAPI *start)(v
 	NTSTATUS st;
 
 	(void)sa;
-	if (flags & 0x4 /* CREATE_SUSPENDED */) {
-		k32_fail(50 /* ERROR_NOT_SUPPORTED: picovisor has no NtResumeThread */);
-		return NULL;
-	}
-	st = NtCreateThreadEx(&h, 0x1fffff, NULL, (HANDLE)(intptr_t)-1, (void *)start, arg, 0, 0,
+	st = NtCreateThreadEx(&h, 0x1fffff, NULL, (HANDLE)(intptr_t)-1, (void *)start, arg,
+			      flags & 0x4 /* CREATE_SUSPENDED */ ? 0x1 /* THREAD_CREATE_FLAGS_CREATE_SUSPENDED */ : 0, 0,
 			      flags & 0x10000 /* STACK_SIZE_PARAM_IS_A_RESERVATION */ ? 0 : stack,
 			      flags & 0x10000 ? stack : 0, NULL);
 	if (st) {

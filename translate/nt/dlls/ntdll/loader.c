@@ -51,6 +51,7 @@ struct module {
 	uint64_t tls_start, tls_end;
 	uint32_t tls_zero_fill;
 	tls_callback_fn *tls_callbacks;
+	void *ldr;                    /* its LDR_DATA_TABLE_ENTRY in PEB->Ldr (ldr_list.c) */
 };
 
 static struct module *modules, *exe, *ntdll_mod;
@@ -903,6 +904,7 @@ static NTSTATUS load(const WCHAR *name, size_t len, const WCHAR *dll_path, struc
 	/* listed before its imports are: a cycle of imports finds it */
 	m->next = modules;
 	modules = m;
+	m->ldr = pv_ldr_add(m->base, (uint32_t)m->size, (void *)m->entry, m->path, m->name, 1, static_load);
 	read_tls(m);
 	st = link_imports(m, dll_path);
 	if (st) {
@@ -934,6 +936,7 @@ static NTSTATUS initialise(struct module *m, void *reserved)
 			return st;
 	}
 	m->init_order = next_init_order++; /* its place is after what it depends on */
+	pv_ldr_initialised(m->ldr);
 	call_tls_callbacks(m, DLL_PROCESS_ATTACH, reserved);
 	if (m->entry && !m->entry(m->base, DLL_PROCESS_ATTACH, reserved))
 		return fail(STATUS_DLL_INIT_FAILED, m->name, NULL, 0, NULL);
@@ -973,6 +976,7 @@ static NTSTATUS unload_module(struct module *m)
 			*pp = m->next;
 			break;
 		}
+	pv_ldr_remove(m->ldr);
 	for (int i = 0; i < m->ndeps; i++)
 		if (m->deps[i]->is_dll && !m->deps[i]->static_load && --m->deps[i]->refs == 0)
 			unload_module(m->deps[i]);
@@ -1091,11 +1095,12 @@ EXPORT NTSTATUS LdrAddRefDll(ULONG flags, void *base)
 {
 	struct module *m;
 
-	(void)flags;
 	RtlEnterCriticalSection(&loader_lock);
 	m = find_by_base(base);
 	if (m)
 		m->refs++;
+	if (m && (flags & 1)) /* LDR_ADDREF_DLL_PIN: it stays for the life of the process, as one linked against */
+		m->static_load = 1;
 	RtlLeaveCriticalSection(&loader_lock);
 	return m ? STATUS_SUCCESS : STATUS_DLL_NOT_FOUND;
 }
@@ -1293,6 +1298,11 @@ EXPORT void LdrInitializeThunk(const struct pv_process_start *s)
 	if (!ntdll_mod || !exe)
 		goto fatal;
 	ntdll_mod->is_dll = 0; /* nothing to initialise: it is running */
+	/* PEB->Ldr: the program first, then ntdll, which is also the first initialised */
+	pv_ldr_setup(&loader_lock);
+	exe->ldr = pv_ldr_add(exe->base, (uint32_t)exe->size, (void *)s->entry, exe->path, exe->name, 0, 1);
+	ntdll_mod->ldr = pv_ldr_add(ntdll_mod->base, (uint32_t)ntdll_mod->size, NULL, ntdll_mod->path, ntdll_mod->name, 1, 1);
+	pv_ldr_initialised(ntdll_mod->ldr);
 	exe->tls_index = 0;
 	RtlEnterCriticalSection(&loader_lock);
 	st = link_imports(exe, NULL);

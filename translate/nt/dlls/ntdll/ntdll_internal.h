@@ -153,6 +153,14 @@ void RtlWakeAddressAll(void *addr);
 void pv_loader_thread_attach(void);
 void pv_loader_thread_detach(void);
 void pv_loader_process_detach(void);
+/* PEB->Ldr, the documented module lists (ldr_list.c), kept by the loader under its lock. */
+/* The DOS device a path's last component names ("NUL", "COM1"...) into out: its length, or 0 (dos_device.c). */
+size_t pv_dos_device(const WCHAR *path, WCHAR out[5]);
+void pv_ldr_setup(void *loader_lock);
+void *pv_ldr_add(void *base, uint32_t size, void *entry_point, const WCHAR *full, const WCHAR *name, int is_dll,
+		 int static_load);
+void pv_ldr_initialised(void *entry);
+void pv_ldr_remove(void *entry);
 
 /* Strings (string.c). */
 size_t pv_wcslen(const WCHAR *s);

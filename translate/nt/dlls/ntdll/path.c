@@ -176,6 +176,8 @@ static unsigned char to_nt(const WCHAR *dos, UNICODE_STRING *nt, WCHAR **file_pa
 			full[n] = dos[4 + n];
 		full[n] = 0;
 		k = 0;
+	} else if ((n = pv_dos_device(dos, full)) != 0) {
+		k = 0; /* a DOS device, wherever the name puts it: \??\NUL */
 	} else {
 		n = full_path(dos, full, MAX_UNITS + 1, &root);
 		if (!n)
