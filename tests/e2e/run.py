@@ -48,6 +48,7 @@ import nt_go_tests
 import nt_except_tests
 import nt_cxx_tests
 import nt_gate_tests
+import nt_process_tests
 import pathmap_tests
 import pin_race_tests
 import redteam_tests
@@ -595,6 +596,7 @@ def main():
     groups += nt_except_tests.groups(sys.modules[__name__])
     groups += nt_cxx_tests.groups(sys.modules[__name__])
     groups += nt_gate_tests.groups(sys.modules[__name__])
+    groups += nt_process_tests.groups(sys.modules[__name__])
     groups += limits_tests.groups(sys.modules[__name__])
     groups += lifecycle_tests.groups(sys.modules[__name__])
     groups += nt_holes_tests.groups(sys.modules[__name__])

@@ -10,6 +10,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
 #include <time.h>
@@ -279,6 +280,24 @@ static ntstatus put_info(struct tracee *t, uint64_t buf, uint32_t len, uint64_t 
 	return STATUS_SUCCESS;
 }
 
+#define PROCESS_PRIORITY_CLASS_INFO 18
+
+/*
+ * A process's priority class (PROCESS_PRIORITY_CLASS's PriorityClass: 1 idle, 2 normal, 3 high, 5 below normal,
+ * 6 above normal) from its Linux nice value, the only priority a process of the run has. Realtime (4) is never
+ * given: no process of the run has a realtime policy it could be told about honestly.
+ */
+static unsigned char priority_class(pid_t tgid)
+{
+	int nice;
+
+	errno = 0;
+	nice = getpriority(PRIO_PROCESS, (id_t)tgid);
+	if (nice == -1 && errno)
+		return 2;
+	return nice >= 15 ? 1 : nice > 0 ? 5 : nice == 0 ? 2 : nice >= -10 ? 6 : 3;
+}
+
 void nt_serve_NtQueryInformationProcess(struct tracee *t)
 {
 	struct nt_call *c = nt_call_of(t);
@@ -294,6 +313,11 @@ void nt_serve_NtQueryInformationProcess(struct tracee *t)
 	}
 	if (c->a[1] == 4) { /* ProcessTimes (nt_process_info.c) */
 		nt_process_times(t, c->a[2], (uint32_t)c->a[3], c->a[4]);
+		return;
+	}
+	if (c->a[1] == PROCESS_PRIORITY_CLASS_INFO) {
+		unsigned char pc[2] = { 0, priority_class(host_tgid(t)) };
+		nt_done(t, put_info(t, c->a[2], (uint32_t)c->a[3], c->a[4], pc, sizeof(pc), true));
 		return;
 	}
 	if (c->a[1] != 0) { /* ProcessBasicInformation, else not served */

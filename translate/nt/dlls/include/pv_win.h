@@ -123,6 +123,7 @@ NTSTATUS NtWaitForMultipleObjects(ULONG n, const HANDLE *h, int type, unsigned c
 NTSTATUS NtCreateThreadEx(HANDLE *h, ULONG access, OBJECT_ATTRIBUTES *oa, HANDLE process, void *start, void *arg,
 			  ULONG flags, size_t zero_bits, size_t stack, size_t max_stack, void *attrs);
 NTSTATUS NtQueryInformationThread(HANDLE h, ULONG cls, void *info, ULONG len, ULONG *ret);
+NTSTATUS NtQueryInformationProcess(HANDLE h, ULONG cls, void *info, ULONG len, ULONG *ret);
 NTSTATUS NtTerminateThread(HANDLE h, NTSTATUS st);
 NTSTATUS NtTerminateProcess(HANDLE h, NTSTATUS st);
 NTSTATUS NtQueryInformationProcess(HANDLE h, ULONG cls, void *info, ULONG len, ULONG *ret);

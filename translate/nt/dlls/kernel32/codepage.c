@@ -205,3 +205,18 @@ EXPORT int WINAPI WideCharToMultiByte(UINT cp, DWORD flags, const WCHAR *src, in
 	}
 	return out;
 }
+
+/* The code pages MultiByteToWideChar and WideCharToMultiByte convert by number: UTF-8 only (CP_ACP and the other
+ * aliases are no code page of their own, as on Windows). */
+EXPORT BOOL WINAPI IsValidCodePage(UINT cp)
+{
+	return cp == CP_UTF8;
+}
+
+/* Every thread's locale is English (United States), the one locale picovisor's DLLs format for. */
+#define LCID_EN_US 0x0409
+
+EXPORT DWORD WINAPI GetThreadLocale(void)
+{
+	return LCID_EN_US;
+}

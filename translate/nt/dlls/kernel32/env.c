@@ -188,3 +188,87 @@ EXPORT BOOL WINAPI SetEnvironmentVariableA(const char *name, const char *value)
 	k32_free(v);
 	return ok;
 }
+
+/*
+ * %NAME% replaced by the variable's value (names compare ignoring case). A name that is no variable is left as it
+ * is, with both its '%' (so "%UNKNOWN%PATH%" stays as it is, as under Wine). The result goes into buf when it fits in size units (with its NUL); the return
+ * value is the units the whole result takes with its NUL either way, 0 on failure.
+ */
+EXPORT DWORD WINAPI ExpandEnvironmentStringsW(const WCHAR *src, WCHAR *buf, DWORD size)
+{
+	size_t out = 0;
+
+	if (!src)
+		return k32_fail(ERROR_INVALID_PARAMETER);
+	RtlEnterCriticalSection(&env_lock);
+	while (*src) {
+		const WCHAR *from = src, *close = NULL;
+		size_t len = 1;
+
+		if (*src == '%') {
+			for (close = src + 1; *close && *close != '%'; close++)
+				;
+			if (!*close)
+				close = NULL;
+		}
+		if (close) {
+			WCHAR *e = find(*env_slot(), src + 1, (size_t)(close - src - 1));
+
+			if (e) {
+				from = e + (close - src); /* the value, after "name=" */
+				len = wlen(from);
+				src = close + 1;
+			} else {
+				len = (size_t)(close - src) + 1; /* "%name%" stays as it is */
+				src = close + 1;
+			}
+		} else {
+			src++;
+		}
+		if (out + len < size)
+			memcpy(buf + out, from, len * sizeof(WCHAR));
+		out += len;
+	}
+	RtlLeaveCriticalSection(&env_lock);
+	if (out < size)
+		buf[out] = 0;
+	if (out + 1 > 0xffffffffu)
+		return k32_fail(ERROR_NOT_ENOUGH_MEMORY);
+	return (DWORD)(out + 1);
+}
+
+/* The same in the ANSI code page (UTF-8): the return value counts bytes, with the NUL. */
+EXPORT DWORD WINAPI ExpandEnvironmentStringsA(const char *src, char *buf, DWORD size)
+{
+	WCHAR *w = k32_a_path(src), *res = NULL;
+	DWORD n = 0, cap = 0;
+	int len;
+
+	if (!w)
+		return 0;
+	/* the result's size, then the result: again while another thread grew the environment in between */
+	for (DWORD need = ExpandEnvironmentStringsW(w, NULL, 0); need > cap;
+	     need = ExpandEnvironmentStringsW(w, res, cap)) {
+		k32_free(res);
+		cap = need;
+		res = k32_alloc((size_t)cap * sizeof(WCHAR));
+		if (!res) {
+			k32_fail(ERROR_NOT_ENOUGH_MEMORY);
+			cap = 0;
+			break;
+		}
+	}
+	if (res) {
+		len = k32_w_to_a(res, wlen(res), NULL, 0);
+		if (len >= 0) {
+			n = (DWORD)len + 1;
+			if (n <= size) {
+				k32_w_to_a(res, wlen(res), buf, size);
+				buf[len] = 0;
+			}
+		}
+	}
+	k32_free(w);
+	k32_free(res);
+	return n;
+}

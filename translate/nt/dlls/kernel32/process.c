@@ -29,6 +29,33 @@ EXPORT DWORD WINAPI GetCurrentThreadId(void)
 	return (DWORD)TEB_FIELD(uint64_t, 0x48);
 }
 
+/* The process's priority class (NtQueryInformationProcess's ProcessPriorityClass, from the nice value). */
+EXPORT DWORD WINAPI GetPriorityClass(HANDLE process)
+{
+	static const DWORD classes[] = { 0, 0x40 /* IDLE */, 0x20 /* NORMAL */, 0x80 /* HIGH */, 0x100 /* REALTIME */,
+					 0x4000 /* BELOW_NORMAL */, 0x8000 /* ABOVE_NORMAL */ };
+	unsigned char pc[2] = { 0, 0 };
+	NTSTATUS st = NtQueryInformationProcess(process, 18 /* ProcessPriorityClass */, pc, sizeof(pc), NULL);
+
+	if (st)
+		return k32_fail_nt(st);
+	if (pc[1] >= sizeof(classes) / sizeof(classes[0]) || !classes[pc[1]])
+		return k32_fail(ERROR_INVALID_PARAMETER);
+	return classes[pc[1]];
+}
+
+/* A process's exit code: STILL_ACTIVE (259, STATUS_PENDING) while it runs (ProcessBasicInformation's ExitStatus). */
+EXPORT BOOL WINAPI GetExitCodeProcess(HANDLE process, DWORD *code)
+{
+	uint64_t basic[6];
+	NTSTATUS st = NtQueryInformationProcess(process, 0 /* ProcessBasicInformation */, basic, sizeof(basic), NULL);
+
+	if (st)
+		return k32_fail_nt(st);
+	*code = (DWORD)basic[0];
+	return 1;
+}
+
 EXPORT HANDLE WINAPI GetStdHandle(DWORD which)
 {
 	unsigned char *pp = PROCESS_PARAMS();
