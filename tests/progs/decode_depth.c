@@ -1,0 +1,179 @@
+/*
+ * Makes a representative set of calls whose arguments are structures or flag
+ * words, for comparing picovisor's decoding with strace's on the same run
+ * (tests/e2e/decode_depth_tests.py). Each call's arguments are fixed so the
+ * two decodings can be compared line by line. Run in a scratch directory.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <linux/io_uring.h>
+#include <linux/netlink.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+static void handler(int sig)
+{
+	(void)sig;
+}
+
+static void stats(void)
+{
+	struct stat st;
+	struct statx stx;
+	int fd = open("f.txt", O_RDWR | O_CREAT | O_TRUNC, 0640);
+
+	if (fd < 0)
+		exit(2);
+	if (write(fd, "hello\n", 6) != 6)
+		exit(2);
+	syscall(SYS_stat, "f.txt", &st);
+	syscall(SYS_fstat, fd, &st);
+	syscall(SYS_newfstatat, AT_FDCWD, "f.txt", &st, AT_SYMLINK_NOFOLLOW);
+	syscall(SYS_statx, AT_FDCWD, "f.txt", AT_STATX_SYNC_AS_STAT, STATX_BASIC_STATS, &stx);
+	syscall(SYS_fcntl, fd, F_GETFD);
+	syscall(SYS_fcntl, fd, F_SETFD, FD_CLOEXEC);
+	syscall(SYS_fcntl, fd, F_GETFL);
+	syscall(SYS_fcntl, fd, F_SETFL, O_NONBLOCK | O_APPEND);
+	syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 10);
+	close(fd);
+}
+
+static void sockaddrs(void)
+{
+	struct sockaddr_in in = {.sin_family = AF_INET, .sin_port = htons(9)};
+	struct sockaddr_in6 in6 = {.sin6_family = AF_INET6, .sin6_port = htons(9), .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+	struct sockaddr_un un = {.sun_family = AF_UNIX};
+	struct sockaddr_nl nl = {.nl_family = AF_NETLINK};
+	int s;
+
+	inet_pton(AF_INET, "127.0.0.1", &in.sin_addr);
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	syscall(SYS_connect, s, &in, sizeof(in));
+	close(s);
+	s = socket(AF_INET6, SOCK_DGRAM, 0);
+	syscall(SYS_connect, s, &in6, sizeof(in6));
+	close(s);
+	strcpy(un.sun_path, "sock");
+	s = socket(AF_UNIX, SOCK_STREAM, 0);
+	syscall(SYS_bind, s, &un, sizeof(un));
+	close(s);
+	s = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+	syscall(SYS_bind, s, &nl, sizeof(nl));
+	close(s);
+}
+
+static void messages(void)
+{
+	int sv[2], fds[1];
+	char a[] = "abc", b[] = "defg", in[16], cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov[2] = {{a, 3}, {b, 4}}, riov = {in, sizeof(in)};
+	struct msghdr m = {.msg_iov = iov, .msg_iovlen = 2, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
+	struct cmsghdr *cm;
+
+	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) < 0)
+		exit(2);
+	memset(cbuf, 0, sizeof(cbuf));
+	cm = CMSG_FIRSTHDR(&m);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	fds[0] = 0;
+	memcpy(CMSG_DATA(cm), fds, sizeof(int));
+	syscall(SYS_sendmsg, sv[0], &m, MSG_DONTWAIT);
+	memset(&m, 0, sizeof(m));
+	m.msg_iov = &riov;
+	m.msg_iovlen = 1;
+	syscall(SYS_recvmsg, sv[1], &m, 0);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+static void events(void)
+{
+	int ep = epoll_create1(EPOLL_CLOEXEC), p[2];
+	struct epoll_event ev = {.events = EPOLLIN | EPOLLET, .data.u64 = 7}, out[2];
+	struct pollfd pf[2];
+	struct timespec ts = {0, 1000}, rq = {0, 1000};
+
+	if (ep < 0 || pipe(p) < 0)
+		exit(2);
+	if (write(p[1], "x", 1) != 1)
+		exit(2);
+	syscall(SYS_epoll_ctl, ep, EPOLL_CTL_ADD, p[0], &ev);
+	syscall(SYS_epoll_wait, ep, out, 2, 0);
+	pf[0] = (struct pollfd){.fd = p[0], .events = POLLIN};
+	pf[1] = (struct pollfd){.fd = p[1], .events = POLLOUT};
+	syscall(SYS_poll, pf, 2, 0);
+	syscall(SYS_ppoll, pf, 2, &ts, NULL, 8);
+	syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &rq, NULL);
+	close(ep);
+	close(p[0]);
+	close(p[1]);
+}
+
+static void ioctls(void)
+{
+	int master, slave, s, n = 0, on = 1;
+	struct termios t;
+	struct winsize ws;
+
+	if (openpty(&master, &slave, NULL, NULL, NULL) < 0)
+		exit(2);
+	syscall(SYS_ioctl, slave, TCGETS, &t);
+	syscall(SYS_ioctl, slave, TIOCGWINSZ, &ws);
+	syscall(SYS_ioctl, slave, FIONREAD, &n);
+	s = socket(AF_UNIX, SOCK_STREAM, 0);
+	syscall(SYS_ioctl, s, FIONBIO, &on);
+	close(s);
+	close(master);
+	close(slave);
+}
+
+static void misc(void)
+{
+	struct sigaction sa, old;
+	struct io_uring_params params;
+	void *p;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = handler;
+	sa.sa_flags = SA_RESTART;
+	sigaddset(&sa.sa_mask, SIGUSR2);
+	sigaction(SIGUSR1, &sa, &old);
+	syscall(SYS_prctl, PR_SET_NAME, "depth", 0, 0, 0);
+	syscall(SYS_prctl, PR_GET_DUMPABLE, 0, 0, 0, 0);
+	syscall(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	p = (void *)syscall(SYS_mmap, NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	syscall(SYS_mprotect, p, 4096, PROT_READ);
+	syscall(SYS_munmap, p, 8192);
+	memset(&params, 0, sizeof(params));
+	syscall(SYS_io_uring_setup, 4, &params);
+}
+
+int main(void)
+{
+	stats();
+	sockaddrs();
+	messages();
+	events();
+	ioctls();
+	misc();
+	return 0;
+}
