@@ -79,5 +79,18 @@ void decode_rlimit_resource(struct tout *o, const char *key, uint64_t v);
 void decode_sigmask_how(struct tout *o, const char *key, uint64_t v);
 void decode_sa_flags(struct tout *o, const char *key, uint64_t v);
 void decode_sigset(struct tout *o, const char *key, uint64_t set);
+void decode_sock_proto(struct tout *o, const char *key, uint64_t domain, uint64_t v);
+void decode_clockid(struct tout *o, const char *key, uint64_t v);
+void decode_timer_flags(struct tout *o, const char *key, uint64_t v);
+void decode_epoll_flags(struct tout *o, const char *key, uint64_t v);
+void decode_epoll_op(struct tout *o, const char *key, uint64_t v);
+void decode_epoll_events(struct tout *o, const char *key, uint64_t v);
+void decode_poll_events(struct tout *o, const char *key, uint64_t v);
+
+/* Event structures (translate/decode/decode_events.c). */
+void decode_epoll_event_at(struct tout *o, const char *key, pid_t tid, uint64_t addr);
+void decode_epoll_event_array(struct tout *o, const char *key, pid_t tid, uint64_t addr, long count);
+/* pollfd[count]: fd and events; with revents, the text form of the kernel's answer ([{fd=N, revents=...}]). */
+void decode_pollfds(struct tout *o, const char *key, pid_t tid, uint64_t addr, uint64_t count, bool revents);
 
 #endif

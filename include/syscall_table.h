@@ -182,6 +182,14 @@ enum arg_kind {
 	K_WAIT_OPTIONS,
 	K_PRIO_WHICH,      /* getpriority/setpriority's which: PRIO_PROCESS, PRIO_PGRP, PRIO_USER */
 	K_IOPRIO_WHICH,    /* ioprio_get/ioprio_set's which: IOPRIO_WHO_PROCESS (1), _PGRP (2), _USER (3) */
+	K_SOCK_PROTO,      /* socket's protocol, named by the domain two arguments before */
+	K_CLOCKID,         /* CLOCK_REALTIME, CLOCK_MONOTONIC, ... */
+	K_TIMER_FLAGS,     /* clock_nanosleep's TIMER_ABSTIME */
+	K_EPOLL_FLAGS,     /* epoll_create1's EPOLL_CLOEXEC */
+	K_EPOLL_OP,        /* EPOLL_CTL_ADD, _DEL, _MOD */
+	K_EPOLL_EVENT,     /* epoll_ctl's struct epoll_event passed in */
+	K_EPOLL_EVENTS_OUT,/* struct epoll_event[return value] filled in */
+	K_POLLFDS,         /* struct pollfd[next argument]: events passed in, revents filled in */
 	K_KIND_COUNT,
 };
 

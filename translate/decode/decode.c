@@ -856,6 +856,34 @@ static void decode_one(struct tout *o, const struct decode_ctx *c, int i, const 
 	case K_PRCTL_OPTION:
 		decode_prctl_option(o, a->name, v & 0xffffffffu);
 		return;
+	case K_SOCK_PROTO:
+		decode_sock_proto(o, a->name, i >= 2 ? c->args[i - 2] : 0, v);
+		return;
+	case K_CLOCKID:
+		decode_clockid(o, a->name, v);
+		return;
+	case K_TIMER_FLAGS:
+		decode_timer_flags(o, a->name, v);
+		return;
+	case K_EPOLL_FLAGS:
+		decode_epoll_flags(o, a->name, v);
+		return;
+	case K_EPOLL_OP:
+		decode_epoll_op(o, a->name, v);
+		return;
+	case K_EPOLL_EVENT:
+		decode_epoll_event_at(o, a->name, c->tid, v);
+		return;
+	case K_EPOLL_EVENTS_OUT:
+		if (ok)
+			decode_epoll_event_array(o, a->name, c->tid, v, c->ret);
+		else
+			put_ptr(o, a->name, v);
+		return;
+	case K_POLLFDS:
+		/* the events asked; JSON adds each fd's revents once the call has returned them */
+		decode_pollfds(o, a->name, c->tid, v, next, ok && o->fmt != FORMAT_TEXT);
+		return;
 	case K_WHENCE:
 		decode_whence(o, a->name, v & 0xffffffffu);
 		return;
@@ -928,6 +956,15 @@ static void text_return(struct tout *o, const struct decode_ctx *c)
 		decode_fd(o, NULL, c->tid, c->pidfd, c->ret);
 	else
 		sb_printf(o->b, "%ld", c->ret);
+	if (c->ret > 0 && c->entry->args[0].kind == K_POLLFDS) {
+		/* strace's " ([{fd=N, revents=...}])": the fds the kernel answered for */
+		struct tout t;
+
+		tout_init(&t, o->b, FORMAT_TEXT);
+		sb_puts(o->b, " (");
+		decode_pollfds(&t, NULL, c->tid, c->args[0], c->args[1], true);
+		sb_putc(o->b, ')');
+	}
 }
 
 void decode_return(struct tout *o, const struct decode_ctx *c)

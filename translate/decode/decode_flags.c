@@ -2,6 +2,9 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <linux/netlink.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,10 +13,12 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "decode.h"
@@ -371,4 +376,79 @@ const char *errno_name(int err, char *buf, size_t size)
 			return restart[i].name;
 	snprintf(buf, size, "E%d", err);
 	return buf;
+}
+
+/* socket's protocol: its names depend on the domain (strace: IPPROTO_IP for 0 in AF_INET, NETLINK_ROUTE). */
+void decode_sock_proto(struct tout *o, const char *key, uint64_t domain, uint64_t v)
+{
+	static const struct sym inet[] = {
+		S(IPPROTO_IP), S(IPPROTO_ICMP), S(IPPROTO_TCP), S(IPPROTO_UDP), S(IPPROTO_IPV6), S(IPPROTO_ICMPV6),
+		S(IPPROTO_RAW), S(IPPROTO_SCTP), S(IPPROTO_UDPLITE), S(IPPROTO_MPTCP),
+	};
+	static const struct sym netlink[] = {
+		S(NETLINK_ROUTE), S(NETLINK_USERSOCK), S(NETLINK_SOCK_DIAG), S(NETLINK_NFLOG), S(NETLINK_XFRM),
+		S(NETLINK_SELINUX), S(NETLINK_ISCSI), S(NETLINK_AUDIT), S(NETLINK_FIB_LOOKUP), S(NETLINK_CONNECTOR),
+		S(NETLINK_NETFILTER), S(NETLINK_IP6_FW), S(NETLINK_DNRTMSG), S(NETLINK_KOBJECT_UEVENT),
+		S(NETLINK_GENERIC), S(NETLINK_SCSITRANSPORT), S(NETLINK_ECRYPTFS), S(NETLINK_RDMA), S(NETLINK_CRYPTO),
+	};
+
+	if (domain == AF_INET || domain == AF_INET6)
+		put_enum(o, key, v & 0xffffffffu, inet, ARRAY_SIZE(inet));
+	else if (domain == AF_NETLINK)
+		put_enum(o, key, v & 0xffffffffu, netlink, ARRAY_SIZE(netlink));
+	else
+		tout_int(o, key, (long long)(int)v);
+}
+
+void decode_clockid(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym clocks[] = {
+		S(CLOCK_REALTIME), S(CLOCK_MONOTONIC), S(CLOCK_PROCESS_CPUTIME_ID), S(CLOCK_THREAD_CPUTIME_ID),
+		S(CLOCK_MONOTONIC_RAW), S(CLOCK_REALTIME_COARSE), S(CLOCK_MONOTONIC_COARSE), S(CLOCK_BOOTTIME),
+		S(CLOCK_REALTIME_ALARM), S(CLOCK_BOOTTIME_ALARM), S(CLOCK_TAI),
+	};
+
+	put_enum(o, key, (uint64_t)(int)v, clocks, ARRAY_SIZE(clocks));
+}
+
+void decode_timer_flags(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym f[] = { S(TIMER_ABSTIME) };
+
+	put_flags(o, key, v & 0xffffffffu, f, ARRAY_SIZE(f), "0");
+}
+
+void decode_epoll_flags(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym f[] = { S(EPOLL_CLOEXEC) };
+
+	put_flags(o, key, v & 0xffffffffu, f, ARRAY_SIZE(f), "0");
+}
+
+void decode_epoll_op(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym ops[] = { S(EPOLL_CTL_ADD), S(EPOLL_CTL_DEL), S(EPOLL_CTL_MOD) };
+
+	put_enum(o, key, v & 0xffffffffu, ops, ARRAY_SIZE(ops));
+}
+
+void decode_epoll_events(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym f[] = {
+		S(EPOLLIN), S(EPOLLPRI), S(EPOLLOUT), S(EPOLLERR), S(EPOLLHUP), { 0x20, "EPOLLNVAL" }, S(EPOLLRDNORM),
+		S(EPOLLRDBAND), S(EPOLLWRNORM), S(EPOLLWRBAND), S(EPOLLMSG), S(EPOLLRDHUP), S(EPOLLEXCLUSIVE),
+		S(EPOLLWAKEUP), S(EPOLLONESHOT), S(EPOLLET),
+	};
+
+	put_flags(o, key, v & 0xffffffffu, f, ARRAY_SIZE(f), "0");
+}
+
+void decode_poll_events(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym f[] = {
+		S(POLLIN), S(POLLPRI), S(POLLOUT), S(POLLERR), S(POLLHUP), S(POLLNVAL), S(POLLRDNORM), S(POLLRDBAND),
+		S(POLLWRNORM), S(POLLWRBAND), S(POLLMSG), S(POLLRDHUP),
+	};
+
+	put_flags(o, key, v & 0xffffu, f, ARRAY_SIZE(f), "0");
 }
