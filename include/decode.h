@@ -86,6 +86,18 @@ void decode_epoll_flags(struct tout *o, const char *key, uint64_t v);
 void decode_epoll_op(struct tout *o, const char *key, uint64_t v);
 void decode_epoll_events(struct tout *o, const char *key, uint64_t v);
 void decode_poll_events(struct tout *o, const char *key, uint64_t v);
+void decode_io_uring_setup_flags(struct tout *o, const char *key, uint64_t v);
+void decode_io_uring_features(struct tout *o, const char *key, uint64_t v);
+
+/* A string in the tracee's memory, cut at max bytes. */
+void decode_string_at(struct tout *o, const char *key, pid_t tid, uint64_t addr, size_t max);
+
+/* Arguments shaped by a command before them (translate/decode/decode_commands.c). */
+bool decode_command_arg_shown(const struct decode_ctx *c, int i);
+void decode_command_arg(struct tout *o, const struct decode_ctx *c, int i, const char *key);
+bool decode_command_return(struct tout *o, const struct decode_ctx *c);
+/* io_uring_setup's params, filled in by the call. */
+void decode_io_uring_params(struct tout *o, const char *key, pid_t tid, uint64_t addr);
 
 /* Event structures (translate/decode/decode_events.c). */
 void decode_epoll_event_at(struct tout *o, const char *key, pid_t tid, uint64_t addr);

@@ -102,7 +102,7 @@ GOLDEN = [
     ("iovec out, filled up to the result", "readv", lambda r: True,
      {"args": {"vec": [{"iov_base": "ab", "iov_len": 2}, {"iov_base": "cdefg", "iov_len": 8}]}, "ret": 7}),
     ("socket domain and type", "socket", lambda r: r["args"]["domain"] == "AF_INET" and "CLOEXEC" in r["args"]["type"],
-     {"args": {"type": "SOCK_STREAM|SOCK_CLOEXEC", "protocol": 0}, "ret_target": "TCP:[0.0.0.0:0]"}),
+     {"args": {"type": "SOCK_STREAM|SOCK_CLOEXEC", "protocol": "IPPROTO_IP"}, "ret_target": "TCP:[0.0.0.0:0]"}),
     ("sockaddr in", "bind", lambda r: True,
      {"args": {"umyaddr": {"sa_family": "AF_INET", "sin_port": 0, "sin_addr": "127.0.0.1"}, "addrlen": 16}, "ret": 0}),
     ("sockaddr out at exit", "getsockname", lambda r: True,

@@ -192,7 +192,7 @@ static void put_unreadable(struct tout *o, const char *key, uint64_t addr)
 	tout_end_object(o);
 }
 
-static void put_string_at(struct tout *o, const char *key, pid_t tid, uint64_t addr, size_t max)
+void decode_string_at(struct tout *o, const char *key, pid_t tid, uint64_t addr, size_t max)
 {
 	char buf[PATH_MAX + 1];
 	ssize_t n;
@@ -253,7 +253,7 @@ static void put_argv(struct tout *o, const char *key, pid_t tid, uint64_t addr, 
 	}
 	tout_begin_array(o, key);
 	for (size_t i = 0; i < n && i < max; i++)
-		put_string_at(o, NULL, tid, ptrs[i], strsize < 256 ? 256 : strsize);
+		decode_string_at(o, NULL, tid, ptrs[i], strsize < 256 ? 256 : strsize);
 	if (n > max)
 		tout_symbol(o, NULL, "...");
 	tout_end_array(o);
@@ -383,7 +383,7 @@ static void put_statx(struct tout *o, const char *key, pid_t tid, uint64_t addr)
 void decode_sockaddr(struct tout *o, const char *key, pid_t tid, uint64_t addr, long len)
 {
 	struct sockaddr_storage ss;
-	char text[INET6_ADDRSTRLEN];
+	char text[INET6_ADDRSTRLEN], expr[INET6_ADDRSTRLEN + 40];
 
 	if (addr == 0) {
 		tout_null(o, key);
@@ -401,15 +401,32 @@ void decode_sockaddr(struct tout *o, const char *key, pid_t tid, uint64_t addr, 
 	switch (ss.ss_family) {
 	case AF_INET: {
 		const struct sockaddr_in *in = (const void *)&ss;
-		tout_uint(o, "sin_port", ntohs(in->sin_port));
 		inet_ntop(AF_INET, &in->sin_addr, text, sizeof(text));
+		if (o->fmt == FORMAT_TEXT) { /* strace's C expressions */
+			snprintf(expr, sizeof(expr), "htons(%u)", ntohs(in->sin_port));
+			tout_symbol(o, "sin_port", expr);
+			snprintf(expr, sizeof(expr), "inet_addr(\"%s\")", text);
+			tout_symbol(o, "sin_addr", expr);
+			break;
+		}
+		tout_uint(o, "sin_port", ntohs(in->sin_port));
 		tout_string(o, "sin_addr", text);
 		break;
 	}
 	case AF_INET6: {
 		const struct sockaddr_in6 *in6 = (const void *)&ss;
-		tout_uint(o, "sin6_port", ntohs(in6->sin6_port));
 		inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof(text));
+		if (o->fmt == FORMAT_TEXT) {
+			snprintf(expr, sizeof(expr), "htons(%u)", ntohs(in6->sin6_port));
+			tout_symbol(o, "sin6_port", expr);
+			snprintf(expr, sizeof(expr), "htonl(%u)", ntohl(in6->sin6_flowinfo));
+			tout_symbol(o, "sin6_flowinfo", expr);
+			snprintf(expr, sizeof(expr), "inet_pton(AF_INET6, \"%s\", &sin6_addr)", text);
+			tout_symbol(o, NULL, expr);
+			tout_uint(o, "sin6_scope_id", in6->sin6_scope_id);
+			break;
+		}
+		tout_uint(o, "sin6_port", ntohs(in6->sin6_port));
 		tout_string(o, "sin6_addr", text);
 		tout_uint(o, "sin6_flowinfo", ntohl(in6->sin6_flowinfo));
 		tout_uint(o, "sin6_scope_id", in6->sin6_scope_id);
@@ -432,7 +449,11 @@ void decode_sockaddr(struct tout *o, const char *key, pid_t tid, uint64_t addr, 
 	case AF_NETLINK: {
 		const struct sockaddr_nl *nl = (const void *)&ss;
 		tout_uint(o, "nl_pid", nl->nl_pid);
-		tout_hex(o, "nl_groups", nl->nl_groups);
+		if (o->fmt == FORMAT_TEXT) {
+			snprintf(expr, sizeof(expr), "%08x", nl->nl_groups);
+			tout_symbol(o, "nl_groups", expr);
+		} else
+			tout_hex(o, "nl_groups", nl->nl_groups);
 		break;
 	}
 	default:
@@ -679,10 +700,10 @@ static void decode_one(struct tout *o, const struct decode_ctx *c, int i, const 
 			decode_fd(o, a->name, c->tid, c->pidfd, (long)(int)v);
 		return;
 	case K_PATH:
-		put_string_at(o, a->name, c->tid, v, PATH_MAX);
+		decode_string_at(o, a->name, c->tid, v, PATH_MAX);
 		return;
 	case K_STR:
-		put_string_at(o, a->name, c->tid, v, c->strsize);
+		decode_string_at(o, a->name, c->tid, v, c->strsize);
 		return;
 	case K_ARGV:
 		put_argv(o, a->name, c->tid, v, c->strsize);
@@ -884,6 +905,17 @@ static void decode_one(struct tout *o, const struct decode_ctx *c, int i, const 
 		/* the events asked; JSON adds each fd's revents once the call has returned them */
 		decode_pollfds(o, a->name, c->tid, v, next, ok && o->fmt != FORMAT_TEXT);
 		return;
+	case K_FCNTL_ARG:
+	case K_IOCTL_ARG:
+	case K_PRCTL_ARG:
+		decode_command_arg(o, c, i, a->name);
+		return;
+	case K_IO_URING_PARAMS:
+		if (ok)
+			decode_io_uring_params(o, a->name, c->tid, v);
+		else
+			put_ptr(o, a->name, v);
+		return;
 	case K_WHENCE:
 		decode_whence(o, a->name, v & 0xffffffffu);
 		return;
@@ -916,6 +948,9 @@ void decode_args(struct tout *o, const struct decode_ctx *c)
 		/* The mode of an open means something only when it creates (strace leaves it out too). */
 		if (c->entry->args[i].kind == K_MODE && i > 0 && c->entry->args[i - 1].kind == K_OPEN_FLAGS &&
 		    !(c->args[i - 1] & (O_CREAT | __O_TMPFILE)))
+			continue;
+		/* fcntl F_GETFD, ioctl FIOCLEX, prctl PR_GET_DUMPABLE: no such argument (strace leaves it out too) */
+		if (!decode_command_arg_shown(c, i))
 			continue;
 		decode_one(o, c, i, NULL);
 	}
@@ -950,6 +985,8 @@ static void text_return(struct tout *o, const struct decode_ctx *c)
 
 	if (c->ret < 0 && c->ret >= -4095)
 		sb_printf(o->b, "-1 %s (%s)", errno_name((int)-c->ret, err, sizeof(err)), strerror((int)-c->ret));
+	else if (decode_command_return(o, c))
+		return;
 	else if (c->entry->ret == R_PTR)
 		sb_printf(o->b, "%#lx", c->ret);
 	else if (c->entry->ret == R_FD)

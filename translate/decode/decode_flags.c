@@ -68,7 +68,7 @@ static void put_enum(struct tout *o, const char *key, uint64_t v, const struct s
 
 static const struct sym open_flags[] = {
 	S(O_TMPFILE), S(O_WRONLY), S(O_RDWR), S(O_CREAT), S(O_EXCL), S(O_NOCTTY), S(O_TRUNC), S(O_APPEND),
-	S(O_NONBLOCK), S(O_SYNC), S(O_DSYNC), S(O_ASYNC), S(O_DIRECT), S(O_LARGEFILE), S(O_DIRECTORY),
+	S(O_NONBLOCK), S(O_SYNC), S(O_DSYNC), S(O_ASYNC), S(O_DIRECT), { 0x8000, "O_LARGEFILE" } /* the kernel's; glibc defines it as 0 on x86-64 */, S(O_DIRECTORY),
 	S(O_NOFOLLOW), S(O_NOATIME), S(O_CLOEXEC), S(O_PATH),
 };
 
@@ -327,6 +327,31 @@ void decode_sigset(struct tout *o, const char *key, uint64_t set)
 {
 	char name[32];
 
+	if (o->fmt == FORMAT_TEXT) {
+		/* strace's form: [USR2 RTMIN RT_1], names without SIG and real-time signals by the kernel's
+		 * numbering; a set with most signals in it as ~[the ones missing] */
+		char buf[64 * 12 + 4];
+		size_t len = 0;
+		bool inverted = __builtin_popcountll(set) > 32;
+
+		len += (size_t)snprintf(buf, sizeof(buf), "%s[", inverted ? "~" : "");
+		for (int sig = 1; sig <= 64; sig++) {
+			const char *n;
+
+			if (!(set & (1ULL << (sig - 1))) != inverted)
+				continue;
+			if (sig < 32)
+				n = signal_name(sig, name, sizeof(name)) + 3;
+			else if (sig == 32)
+				n = "RTMIN";
+			else
+				n = (snprintf(name, sizeof(name), "RT_%d", sig - 32), name);
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", buf[len - 1] == '[' ? "" : " ", n);
+		}
+		snprintf(buf + len, sizeof(buf) - len, "]");
+		tout_symbol(o, key, buf);
+		return;
+	}
 	tout_begin_array(o, key);
 	for (int sig = 1; sig <= 64; sig++)
 		if (set & (1ULL << (sig - 1)))
@@ -451,4 +476,33 @@ void decode_poll_events(struct tout *o, const char *key, uint64_t v)
 	};
 
 	put_flags(o, key, v & 0xffffu, f, ARRAY_SIZE(f), "0");
+}
+
+void decode_io_uring_setup_flags(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym f[] = {
+		{ 1u << 0, "IORING_SETUP_IOPOLL" }, { 1u << 1, "IORING_SETUP_SQPOLL" }, { 1u << 2, "IORING_SETUP_SQ_AFF" },
+		{ 1u << 3, "IORING_SETUP_CQSIZE" }, { 1u << 4, "IORING_SETUP_CLAMP" }, { 1u << 5, "IORING_SETUP_ATTACH_WQ" },
+		{ 1u << 6, "IORING_SETUP_R_DISABLED" }, { 1u << 7, "IORING_SETUP_SUBMIT_ALL" },
+		{ 1u << 8, "IORING_SETUP_COOP_TASKRUN" }, { 1u << 9, "IORING_SETUP_TASKRUN_FLAG" },
+		{ 1u << 10, "IORING_SETUP_SQE128" }, { 1u << 11, "IORING_SETUP_CQE32" },
+		{ 1u << 12, "IORING_SETUP_SINGLE_ISSUER" }, { 1u << 13, "IORING_SETUP_DEFER_TASKRUN" },
+	};
+
+	put_flags(o, key, v & 0xffffffffu, f, ARRAY_SIZE(f), "0");
+}
+
+void decode_io_uring_features(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym f[] = {
+		{ 1u << 0, "IORING_FEAT_SINGLE_MMAP" }, { 1u << 1, "IORING_FEAT_NODROP" },
+		{ 1u << 2, "IORING_FEAT_SUBMIT_STABLE" }, { 1u << 3, "IORING_FEAT_RW_CUR_POS" },
+		{ 1u << 4, "IORING_FEAT_CUR_PERSONALITY" }, { 1u << 5, "IORING_FEAT_FAST_POLL" },
+		{ 1u << 6, "IORING_FEAT_POLL_32BITS" }, { 1u << 7, "IORING_FEAT_SQPOLL_NONFIXED" },
+		{ 1u << 8, "IORING_FEAT_EXT_ARG" }, { 1u << 9, "IORING_FEAT_NATIVE_WORKERS" },
+		{ 1u << 10, "IORING_FEAT_RSRC_TAGS" }, { 1u << 11, "IORING_FEAT_CQE_SKIP" },
+		{ 1u << 12, "IORING_FEAT_LINKED_FILE" },
+	};
+
+	put_flags(o, key, v & 0xffffffffu, f, ARRAY_SIZE(f), "0");
 }
