@@ -99,6 +99,9 @@ bool decode_command_return(struct tout *o, const struct decode_ctx *c);
 /* io_uring_setup's params, filled in by the call. */
 void decode_io_uring_params(struct tout *o, const char *key, pid_t tid, uint64_t addr);
 
+/* A msghdr's control messages (translate/decode/decode_cmsg.c). */
+void decode_cmsgs(struct tout *o, const char *key, pid_t tid, uint64_t addr, uint64_t controllen);
+
 /* Event structures (translate/decode/decode_events.c). */
 void decode_epoll_event_at(struct tout *o, const char *key, pid_t tid, uint64_t addr);
 void decode_epoll_event_array(struct tout *o, const char *key, pid_t tid, uint64_t addr, long count);

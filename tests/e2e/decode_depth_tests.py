@@ -16,7 +16,6 @@ KNOWN_GAPS = {
     "fstat S_IFREG": "struct stat, as stat",
     "newfstatat AT_FDCWD": "struct stat, as stat",
     "statx AT_FDCWD": "statx's flags and mask are in hex, and struct statx shows every field (strace abbreviates)",
-    "sendmsg": "msghdr's control messages (msg_control) are not decoded",
     "ppoll": "the timeout is read at the call's exit (the time left), and strace's \"left {...}\" is missing",
     "ioctl TCGETS": "struct termios is not decoded (its address is shown)",
 }

@@ -505,6 +505,8 @@ static void put_msghdr(struct tout *o, const char *key, const struct decode_ctx 
 	tout_uint(o, "msg_namelen", m.msg_namelen);
 	put_iovec(o, "msg_iov", c, (uint64_t)(uintptr_t)m.msg_iov, m.msg_iovlen, total);
 	tout_uint(o, "msg_iovlen", m.msg_iovlen);
+	if (m.msg_control && m.msg_controllen) /* strace leaves an empty one out */
+		decode_cmsgs(o, "msg_control", c->tid, (uint64_t)(uintptr_t)m.msg_control, m.msg_controllen);
 	tout_uint(o, "msg_controllen", m.msg_controllen);
 	decode_msg_flags(o, "msg_flags", (unsigned)m.msg_flags);
 	tout_end_object(o);
