@@ -149,6 +149,7 @@ enum arg_kind {
 	K_STATX_OUT,
 	K_TIMESPEC_IN,
 	K_TIMESPEC_OUT,
+	K_TIMESPEC_LEFT,   /* a timeout the kernel overwrites with the time left (ppoll, pselect6): the call is decoded at entry */
 	K_RLIMIT_IN,
 	K_RLIMIT_OUT,
 	K_RLIMIT_RESOURCE,
@@ -243,7 +244,8 @@ static inline bool syscall_decoded_at_entry(const struct syscall_entry *e)
 	if (e->flags & SC_REGS_REPLACED)
 		return true;
 	for (int i = 0; i < 6 && e->args[i].kind != K_NONE; i++)
-		if (e->args[i].kind == K_ARGV || e->args[i].kind == K_ENVP || e->args[i].kind == K_FD_CLOSED)
+		if (e->args[i].kind == K_ARGV || e->args[i].kind == K_ENVP || e->args[i].kind == K_FD_CLOSED ||
+		    e->args[i].kind == K_TIMESPEC_LEFT)
 			return true;
 	return false;
 }

@@ -16,7 +16,6 @@ KNOWN_GAPS = {
     "fstat S_IFREG": "struct stat, as stat",
     "newfstatat AT_FDCWD": "struct stat, as stat",
     "statx AT_FDCWD": "statx's flags and mask are in hex, and struct statx shows every field (strace abbreviates)",
-    "ppoll": "the timeout is read at the call's exit (the time left), and strace's \"left {...}\" is missing",
     "ioctl TCGETS": "struct termios is not decoded (its address is shown)",
 }
 
@@ -29,10 +28,11 @@ def call_key(name, rest):
 
 def normalise(rest):
     """What may differ between two runs of the same program and is not decoding: addresses (mmap's, handlers' and
-    buffers'), the pty number the kernel hands out, and strace's padding before " = "."""
+    buffers'), the pty number the kernel hands out, ppoll's time left, and strace's padding before " = "."""
     rest = re.sub(r"\)\s+= ", ") = ", rest)
     rest = re.sub(r"0x[0-9a-f]{6,}", "ADDR", rest)
     rest = re.sub(r"TIOCGPTN, \[\d+\]", "TIOCGPTN, [N]", rest)
+    rest = re.sub(r"left \{tv_sec=\d+, tv_nsec=\d+\}", "left {LEFT}", rest)
     return rest
 
 

@@ -767,6 +767,7 @@ static void decode_one(struct tout *o, const struct decode_ctx *c, int i, const 
 			put_ptr(o, a->name, v);
 		return;
 	case K_TIMESPEC_IN:
+	case K_TIMESPEC_LEFT:
 		put_timespec(o, a->name, c->tid, v);
 		return;
 	case K_TIMESPEC_OUT:
@@ -995,13 +996,20 @@ static void text_return(struct tout *o, const struct decode_ctx *c)
 		decode_fd(o, NULL, c->tid, c->pidfd, c->ret);
 	else
 		sb_printf(o->b, "%ld", c->ret);
+	if (c->ret == 0 && c->entry->args[0].kind == K_POLLFDS)
+		sb_puts(o->b, " (Timeout)");
 	if (c->ret > 0 && c->entry->args[0].kind == K_POLLFDS) {
-		/* strace's " ([{fd=N, revents=...}])": the fds the kernel answered for */
+		/* strace's " ([{fd=N, revents=...}], left {...})": the fds the kernel answered for, the time left */
 		struct tout t;
 
 		tout_init(&t, o->b, FORMAT_TEXT);
 		sb_puts(o->b, " (");
 		decode_pollfds(&t, NULL, c->tid, c->args[0], c->args[1], true);
+		if (c->entry->args[2].kind == K_TIMESPEC_LEFT && c->args[2]) {
+			tout_init(&t, o->b, FORMAT_TEXT);
+			sb_puts(o->b, ", left ");
+			put_timespec(&t, NULL, c->tid, c->args[2]);
+		}
 		sb_putc(o->b, ')');
 	}
 }
