@@ -88,6 +88,10 @@ void decode_epoll_events(struct tout *o, const char *key, uint64_t v);
 void decode_poll_events(struct tout *o, const char *key, uint64_t v);
 void decode_io_uring_setup_flags(struct tout *o, const char *key, uint64_t v);
 void decode_io_uring_features(struct tout *o, const char *key, uint64_t v);
+void decode_termios_iflag(struct tout *o, const char *key, uint64_t v);
+void decode_termios_oflag(struct tout *o, const char *key, uint64_t v);
+void decode_termios_cflag(struct tout *o, const char *key, uint64_t v);
+void decode_termios_lflag(struct tout *o, const char *key, uint64_t v);
 
 /* A string in the tracee's memory, cut at max bytes. */
 void decode_string_at(struct tout *o, const char *key, pid_t tid, uint64_t addr, size_t max);

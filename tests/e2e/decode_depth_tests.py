@@ -16,7 +16,6 @@ KNOWN_GAPS = {
     "fstat S_IFREG": "struct stat, as stat",
     "newfstatat AT_FDCWD": "struct stat, as stat",
     "statx AT_FDCWD": "statx's flags and mask are in hex, and struct statx shows every field (strace abbreviates)",
-    "ioctl TCGETS": "struct termios is not decoded (its address is shown)",
 }
 
 

@@ -26,6 +26,8 @@ enum shape {
 	SHOW_SIGNAL,
 	SHOW_INT_IN,  /* an int passed through a pointer: [N] */
 	SHOW_INT_OUT, /* an int filled in through a pointer */
+	SHOW_TERMIOS_IN,
+	SHOW_TERMIOS_OUT,
 	SHOW_WINSIZE_IN,
 	SHOW_WINSIZE_OUT,
 	SHOW_STRING_IN,
@@ -84,6 +86,12 @@ static enum shape ioctl_shape(unsigned req)
 	case TIOCSETD:
 	case TIOCMSET:
 		return SHOW_INT_IN;
+	case TCGETS:
+		return SHOW_TERMIOS_OUT;
+	case TCSETS:
+	case TCSETSW:
+	case TCSETSF:
+		return SHOW_TERMIOS_IN;
 	case TIOCGWINSZ:
 		return SHOW_WINSIZE_OUT;
 	case TIOCSWINSZ:
@@ -174,6 +182,25 @@ static void put_winsize(struct tout *o, const char *key, pid_t tid, uint64_t add
 	tout_end_object(o);
 }
 
+/* The kernel's struct termios begins with the four flag words; strace shows them and "..." without -v. */
+static void put_termios(struct tout *o, const char *key, pid_t tid, uint64_t addr)
+{
+	uint32_t f[4];
+
+	if (addr == 0 || tracee_read(tid, addr, f, sizeof(f)) < 0) {
+		addr ? tout_hex(o, key, addr) : tout_null(o, key);
+		return;
+	}
+	tout_begin_object(o, key, false);
+	decode_termios_iflag(o, "c_iflag", f[0]);
+	decode_termios_oflag(o, "c_oflag", f[1]);
+	decode_termios_cflag(o, "c_cflag", f[2]);
+	decode_termios_lflag(o, "c_lflag", f[3]);
+	if (o->fmt == FORMAT_TEXT)
+		tout_symbol(o, NULL, "...");
+	tout_end_object(o);
+}
+
 static void put_dumpable(struct tout *o, const char *key, uint64_t v)
 {
 	static const char *const names[] = { "SUID_DUMP_DISABLE", "SUID_DUMP_USER", "SUID_DUMP_ROOT" };
@@ -219,6 +246,15 @@ void decode_command_arg(struct tout *o, const struct decode_ctx *c, int i, const
 	case SHOW_INT_OUT:
 		if (filled)
 			put_int_in_brackets(o, key, c->tid, v);
+		else
+			tout_hex(o, key, v);
+		return;
+	case SHOW_TERMIOS_IN:
+		put_termios(o, key, c->tid, v);
+		return;
+	case SHOW_TERMIOS_OUT:
+		if (filled)
+			put_termios(o, key, c->tid, v);
 		else
 			tout_hex(o, key, v);
 		return;

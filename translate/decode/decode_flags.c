@@ -506,3 +506,108 @@ void decode_io_uring_features(struct tout *o, const char *key, uint64_t v)
 
 	put_flags(o, key, v & 0xffffffffu, f, ARRAY_SIZE(f), "0");
 }
+
+/*
+ * struct termios's flag words as strace shows them: multi-bit fields by the
+ * value they hold (NL0, CR0, B38400, CS8) before the single bits.
+ */
+static size_t field_name(char *buf, size_t size, size_t len, uint64_t *v, uint64_t mask, const struct sym *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((*v & mask) == t[i].value) {
+			len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? "|" : "", t[i].name);
+			break;
+		}
+	*v &= ~mask;
+	return len < size ? len : size - 1;
+}
+
+static void put_fields_then_flags(struct tout *o, const char *key, char *buf, size_t size, size_t len, uint64_t v,
+				  const struct sym *bits, size_t nbits)
+{
+	for (size_t i = 0; i < nbits && v; i++)
+		if (v & bits[i].value) {
+			len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? "|" : "", bits[i].name);
+			v &= ~bits[i].value;
+			if (len >= size)
+				len = size - 1;
+		}
+	if (v)
+		snprintf(buf + len, size - len, "%s%#llx", len ? "|" : "", (unsigned long long)v);
+	else if (len == 0)
+		snprintf(buf, size, "0");
+	tout_symbol(o, key, buf);
+}
+
+void decode_termios_iflag(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym f[] = {
+		S(IGNBRK), S(BRKINT), S(IGNPAR), S(PARMRK), S(INPCK), S(ISTRIP), S(INLCR), S(IGNCR), S(ICRNL),
+		S(IUCLC), S(IXON), S(IXANY), S(IXOFF), S(IMAXBEL), S(IUTF8),
+	};
+
+	put_flags(o, key, v, f, ARRAY_SIZE(f), "0");
+}
+
+void decode_termios_oflag(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym nl[] = { S(NL0), S(NL1) }, cr[] = { S(CR0), S(CR1), S(CR2), S(CR3) },
+				tab[] = { S(TAB0), S(TAB1), S(TAB2), S(TAB3) }, bs[] = { S(BS0), S(BS1) },
+				vt[] = { S(VT0), S(VT1) }, ff[] = { S(FF0), S(FF1) };
+	static const struct sym bits[] = {
+		S(OPOST), S(OLCUC), S(ONLCR), S(OCRNL), S(ONOCR), S(ONLRET), S(OFILL), S(OFDEL),
+	};
+	char buf[256];
+	size_t len = 0;
+
+	buf[0] = '\0';
+	len = field_name(buf, sizeof(buf), len, &v, NLDLY, nl, ARRAY_SIZE(nl));
+	len = field_name(buf, sizeof(buf), len, &v, CRDLY, cr, ARRAY_SIZE(cr));
+	len = field_name(buf, sizeof(buf), len, &v, TABDLY, tab, ARRAY_SIZE(tab));
+	len = field_name(buf, sizeof(buf), len, &v, BSDLY, bs, ARRAY_SIZE(bs));
+	len = field_name(buf, sizeof(buf), len, &v, VTDLY, vt, ARRAY_SIZE(vt));
+	len = field_name(buf, sizeof(buf), len, &v, FFDLY, ff, ARRAY_SIZE(ff));
+	put_fields_then_flags(o, key, buf, sizeof(buf), len, v, bits, ARRAY_SIZE(bits));
+}
+
+void decode_termios_cflag(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym baud[] = {
+		S(B0), S(B50), S(B75), S(B110), S(B134), S(B150), S(B200), S(B300), S(B600), S(B1200), S(B1800),
+		S(B2400), S(B4800), S(B9600), S(B19200), S(B38400), { 0010000, "BOTHER" } /* the kernel's; not in glibc's termios.h */, S(B57600), S(B115200), S(B230400),
+		S(B460800), S(B500000), S(B576000), S(B921600), S(B1000000), S(B1152000), S(B1500000), S(B2000000),
+		S(B2500000), S(B3000000), S(B3500000), S(B4000000),
+	};
+	static const struct sym size[] = { S(CS5), S(CS6), S(CS7), S(CS8) };
+	static const struct sym bits[] = {
+		S(CSTOPB), S(CREAD), S(PARENB), S(PARODD), S(HUPCL), S(CLOCAL), S(CMSPAR), S(CRTSCTS),
+	};
+	char buf[256];
+	size_t len = 0;
+
+	buf[0] = '\0';
+	len = field_name(buf, sizeof(buf), len, &v, CBAUD, baud, ARRAY_SIZE(baud));
+	len = field_name(buf, sizeof(buf), len, &v, CSIZE, size, ARRAY_SIZE(size));
+	if (v & CIBAUD) { /* the input speed, when it differs from the output's */
+		uint64_t in = (v & CIBAUD) >> 16; /* the kernel's IBSHIFT */
+
+		for (size_t i = 0; i < ARRAY_SIZE(baud); i++)
+			if (baud[i].value == in) {
+				len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s<<IBSHIFT", len ? "|" : "", baud[i].name);
+				v &= ~(uint64_t)CIBAUD;
+				break;
+			}
+	}
+	put_fields_then_flags(o, key, buf, sizeof(buf), len, v, bits, ARRAY_SIZE(bits));
+}
+
+void decode_termios_lflag(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym f[] = {
+		/* strace's order, not the bits' */
+		S(ISIG), S(ICANON), S(XCASE), S(ECHO), S(ECHOE), S(ECHOK), S(ECHONL), S(NOFLSH), S(IEXTEN),
+		S(ECHOCTL), S(ECHOPRT), S(ECHOKE), S(FLUSHO), S(PENDIN), S(TOSTOP), S(EXTPROC),
+	};
+
+	put_flags(o, key, v, f, ARRAY_SIZE(f), "0");
+}
