@@ -191,6 +191,7 @@ enum arg_kind {
 	K_EPOLL_EVENT,     /* epoll_ctl's struct epoll_event passed in */
 	K_EPOLL_EVENTS_OUT,/* struct epoll_event[return value] filled in */
 	K_POLLFDS,         /* struct pollfd[next argument]: events passed in, revents filled in */
+	K_STATX_MASK,      /* statx's STATX_* mask (the AT_ flags before it then name their sync type, as strace) */
 	K_IO_URING_PARAMS, /* io_uring_setup's struct io_uring_params, filled in */
 	K_FCNTL_ARG,       /* fcntl's third argument: its meaning (or absence) depends on the command before it */
 	K_IOCTL_ARG,       /* ioctl's third argument, by the request before it */

@@ -47,7 +47,7 @@ struct tout {
 	bool positional[TOUT_MAX_DEPTH];
 	/* text only, set after tout_init (trace -y, -yy, --no-abbrev): */
 	enum tout_fd_detail fd_detail;
-	bool no_abbrev; /* environments and long argv arrays in full */
+	bool no_abbrev; /* environments and long argv arrays in full; text: stat and statx whole */
 };
 
 void tout_init(struct tout *o, struct strbuf *b, enum trace_format fmt);

@@ -12,10 +12,6 @@ h = None
 # Calls that do not yet decode as strace's, keyed as call_key() names them, with what differs. The same list is in
 # docs/trace.md under "Decoding depth against strace": keep the two together.
 KNOWN_GAPS = {
-    "stat S_IFREG": "struct stat: picovisor shows every field (strace only with -v, and with its own time form)",
-    "fstat S_IFREG": "struct stat, as stat",
-    "newfstatat AT_FDCWD": "struct stat, as stat",
-    "statx AT_FDCWD": "statx's flags and mask are in hex, and struct statx shows every field (strace abbreviates)",
 }
 
 

@@ -334,6 +334,17 @@ static void put_stat(struct tout *o, const char *key, pid_t tid, uint64_t addr)
 		return;
 	}
 	tout_begin_object(o, key, false);
+	if (o->fmt == FORMAT_TEXT && !o->no_abbrev) {
+		/* strace's abbreviation (all of it with --no-abbrev, strace's -v) */
+		decode_mode(o, "st_mode", st.st_mode);
+		if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+			put_dev(o, "st_rdev", major(st.st_rdev), minor(st.st_rdev));
+		else
+			tout_int(o, "st_size", st.st_size);
+		tout_symbol(o, NULL, "...");
+		tout_end_object(o);
+		return;
+	}
 	put_dev(o, "st_dev", major(st.st_dev), minor(st.st_dev));
 	tout_uint(o, "st_ino", st.st_ino);
 	decode_mode(o, "st_mode", st.st_mode);
@@ -360,7 +371,21 @@ static void put_statx(struct tout *o, const char *key, pid_t tid, uint64_t addr)
 		return;
 	}
 	tout_begin_object(o, key, false);
-	tout_hex(o, "stx_mask", sx.stx_mask);
+	if (o->fmt == FORMAT_TEXT) {
+		decode_statx_mask(o, "stx_mask", sx.stx_mask);
+		if (!o->no_abbrev) { /* strace's abbreviation */
+			decode_statx_attributes(o, "stx_attributes", sx.stx_attributes);
+			decode_mode(o, "stx_mode", sx.stx_mode);
+			if (S_ISCHR(sx.stx_mode) || S_ISBLK(sx.stx_mode))
+				put_dev(o, "stx_rdev", sx.stx_rdev_major, sx.stx_rdev_minor);
+			else
+				tout_uint(o, "stx_size", sx.stx_size);
+			tout_symbol(o, NULL, "...");
+			tout_end_object(o);
+			return;
+		}
+	} else
+		tout_hex(o, "stx_mask", sx.stx_mask);
 	tout_uint(o, "stx_blksize", sx.stx_blksize);
 	tout_hex(o, "stx_attributes", sx.stx_attributes);
 	tout_uint(o, "stx_nlink", sx.stx_nlink);
@@ -844,6 +869,10 @@ static void decode_one(struct tout *o, const struct decode_ctx *c, int i, const 
 		decode_mode(o, a->name, v & 0xffffffffu);
 		return;
 	case K_AT_FLAGS:
+		if (syscall_kind_arg(c->entry, K_STATX_MASK) >= 0) { /* statx: its sync type named first */
+			decode_statx_flags(o, a->name, v);
+			return;
+		}
 		/* Next to an access mode (faccessat2), 0x200 is AT_EACCESS rather than AT_REMOVEDIR. */
 		decode_at_flags(o, a->name, v & 0xffffffffu, syscall_kind_arg(c->entry, K_ACCESS_MODE) >= 0);
 		return;
@@ -912,6 +941,9 @@ static void decode_one(struct tout *o, const struct decode_ctx *c, int i, const 
 	case K_IOCTL_ARG:
 	case K_PRCTL_ARG:
 		decode_command_arg(o, c, i, a->name);
+		return;
+	case K_STATX_MASK:
+		decode_statx_mask(o, a->name, v);
 		return;
 	case K_IO_URING_PARAMS:
 		if (ok)

@@ -611,3 +611,48 @@ void decode_termios_lflag(struct tout *o, const char *key, uint64_t v)
 
 	put_flags(o, key, v, f, ARRAY_SIZE(f), "0");
 }
+
+static const struct sym statx_mask[] = {
+	{ 0x7ff, "STATX_BASIC_STATS" }, { 0x1, "STATX_TYPE" }, { 0x2, "STATX_MODE" }, { 0x4, "STATX_NLINK" },
+	{ 0x8, "STATX_UID" }, { 0x10, "STATX_GID" }, { 0x20, "STATX_ATIME" }, { 0x40, "STATX_MTIME" },
+	{ 0x80, "STATX_CTIME" }, { 0x100, "STATX_INO" }, { 0x200, "STATX_SIZE" }, { 0x400, "STATX_BLOCKS" },
+	{ 0x800, "STATX_BTIME" }, { 0x1000, "STATX_MNT_ID" }, { 0x2000, "STATX_DIOALIGN" },
+};
+
+void decode_statx_mask(struct tout *o, const char *key, uint64_t v)
+{
+	put_flags(o, key, v & 0xffffffffu, statx_mask, ARRAY_SIZE(statx_mask), "0");
+}
+
+void decode_statx_attributes(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym f[] = {
+		{ 0x4, "STATX_ATTR_COMPRESSED" }, { 0x10, "STATX_ATTR_IMMUTABLE" }, { 0x20, "STATX_ATTR_APPEND" },
+		{ 0x40, "STATX_ATTR_NODUMP" }, { 0x800, "STATX_ATTR_ENCRYPTED" }, { 0x1000, "STATX_ATTR_AUTOMOUNT" },
+		{ 0x2000, "STATX_ATTR_MOUNT_ROOT" }, { 0x100000, "STATX_ATTR_VERITY" }, { 0x200000, "STATX_ATTR_DAX" },
+	};
+
+	put_flags(o, key, v, f, ARRAY_SIZE(f), "0");
+}
+
+/* statx's flags: the sync type by name (AT_STATX_SYNC_AS_STAT is 0), then the other AT_ flags. */
+void decode_statx_flags(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym sync[] = {
+		S(AT_STATX_SYNC_AS_STAT), S(AT_STATX_FORCE_SYNC), S(AT_STATX_DONT_SYNC),
+	};
+	static const struct sym flags[] = {
+		S(AT_SYMLINK_NOFOLLOW), S(AT_REMOVEDIR), S(AT_SYMLINK_FOLLOW), S(AT_NO_AUTOMOUNT), S(AT_EMPTY_PATH),
+		S(AT_RECURSIVE),
+	};
+	char buf[512];
+	size_t len = 0;
+	uint64_t type = v & AT_STATX_SYNC_TYPE;
+
+	v &= 0xffffffffu & ~(uint64_t)AT_STATX_SYNC_TYPE;
+	buf[0] = '\0';
+	len = field_name(buf, sizeof(buf), len, &type, AT_STATX_SYNC_TYPE, sync, ARRAY_SIZE(sync));
+	if (type == 0 && len == 0)
+		len += (size_t)snprintf(buf, sizeof(buf), "%#llx", (unsigned long long)(v & AT_STATX_SYNC_TYPE));
+	put_fields_then_flags(o, key, buf, sizeof(buf), len, v, flags, ARRAY_SIZE(flags));
+}
