@@ -91,6 +91,8 @@ void decode_io_uring_features(struct tout *o, const char *key, uint64_t v);
 void decode_statx_mask(struct tout *o, const char *key, uint64_t v);
 void decode_statx_attributes(struct tout *o, const char *key, uint64_t v);
 void decode_statx_flags(struct tout *o, const char *key, uint64_t v);
+void decode_tfd_flags(struct tout *o, const char *key, uint64_t v);
+void decode_tfd_settime_flags(struct tout *o, const char *key, uint64_t v);
 void decode_termios_iflag(struct tout *o, const char *key, uint64_t v);
 void decode_termios_oflag(struct tout *o, const char *key, uint64_t v);
 void decode_termios_cflag(struct tout *o, const char *key, uint64_t v);
@@ -105,6 +107,11 @@ void decode_command_arg(struct tout *o, const struct decode_ctx *c, int i, const
 bool decode_command_return(struct tout *o, const struct decode_ctx *c);
 /* io_uring_setup's params, filled in by the call. */
 void decode_io_uring_params(struct tout *o, const char *key, pid_t tid, uint64_t addr);
+
+/* Socket options (translate/decode/decode_sockopt.c). */
+void decode_sockopt_level(struct tout *o, const char *key, uint64_t level);
+void decode_sockopt_name(struct tout *o, const char *key, uint64_t level, uint64_t name);
+void decode_sockopt_value(struct tout *o, const char *key, pid_t tid, uint64_t addr, long len);
 
 /* A msghdr's control messages (translate/decode/decode_cmsg.c). */
 void decode_cmsgs(struct tout *o, const char *key, pid_t tid, uint64_t addr, uint64_t controllen);

@@ -191,6 +191,14 @@ enum arg_kind {
 	K_EPOLL_EVENT,     /* epoll_ctl's struct epoll_event passed in */
 	K_EPOLL_EVENTS_OUT,/* struct epoll_event[return value] filled in */
 	K_POLLFDS,         /* struct pollfd[next argument]: events passed in, revents filled in */
+	K_SOCKOPT_LEVEL,   /* setsockopt/getsockopt's level: SOL_SOCKET, IPPROTO_TCP, ... */
+	K_SOCKOPT_NAME,    /* their optname, named by the level before it */
+	K_SOCKOPT_IN,      /* setsockopt's optval: an int as [N] when optlen (next) is an int's */
+	K_SOCKOPT_OUT,     /* getsockopt's optval, filled in: the same */
+	K_TFD_FLAGS,       /* timerfd_create's TFD_CLOEXEC, TFD_NONBLOCK */
+	K_TFD_SETTIME_FLAGS, /* timerfd_settime's TFD_TIMER_ABSTIME, TFD_TIMER_CANCEL_ON_SET */
+	K_ITIMERSPEC_IN,
+	K_ITIMERSPEC_OUT,
 	K_STATX_MASK,      /* statx's STATX_* mask (the AT_ flags before it then name their sync type, as strace) */
 	K_IO_URING_PARAMS, /* io_uring_setup's struct io_uring_params, filled in */
 	K_FCNTL_ARG,       /* fcntl's third argument: its meaning (or absence) depends on the command before it */

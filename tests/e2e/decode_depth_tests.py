@@ -12,12 +12,14 @@ h = None
 # Calls that do not yet decode as strace's, keyed as call_key() names them, with what differs. The same list is in
 # docs/trace.md under "Decoding depth against strace": keep the two together.
 KNOWN_GAPS = {
+    "select": "fd_set arrays and the timeval are shown as addresses; strace's \"(in [4], left {...})\" is missing",
 }
 
 
 def call_key(name, rest):
-    """A call's key: its name and its first symbolic argument (an upper-case word: the command, family or flag)."""
-    m = re.search(r"\b([A-Z][A-Z0-9_]{2,})\b", rest)
+    """A call's key: its name and its first symbolic argument (an upper-case word but NULL: the command, family or
+    flag)."""
+    m = re.search(r"\b(?!NULL\b)([A-Z][A-Z0-9_]{2,})\b", rest)
     return f"{name} {m.group(1)}" if m else name
 
 

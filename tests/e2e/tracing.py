@@ -82,7 +82,7 @@ GOLDEN = [
     ("struct stat", "fstat", lambda r: r["args"]["fd"].get("target", "").endswith("data.txt"),
      {"args": {"statbuf": {"st_mode": "S_IFREG|0640", "st_size": 111, "st_nlink": 1, "st_ino": POSITIVE}}, "ret": 0}),
     ("struct statx and at-flags", "statx", lambda r: True,
-     {"args": {"filename": "data.txt", "flags": "AT_SYMLINK_NOFOLLOW", "buffer": {"stx_mode": "S_IFREG|0640", "stx_size": 111}}, "ret": 0}),
+     {"args": {"filename": "data.txt", "flags": "AT_STATX_SYNC_AS_STAT|AT_SYMLINK_NOFOLLOW", "buffer": {"stx_mode": "S_IFREG|0640", "stx_size": 111}}, "ret": 0}),
     ("newfstatat", "newfstatat", lambda r: r["args"]["filename"] == "data.txt",
      {"args": {"statbuf": {"st_size": 111}, "flag": "AT_SYMLINK_NOFOLLOW"}}),
     ("access mode", "access", lambda r: r["args"]["filename"] == "data.txt", {"args": {"mode": "R_OK|W_OK"}, "ret": 0}),

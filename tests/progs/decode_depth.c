@@ -19,7 +19,10 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/select.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -167,6 +170,39 @@ static void misc(void)
 	syscall(SYS_io_uring_setup, 4, &params);
 }
 
+/* Calls beyond the first set: the known gaps of tests/e2e/decode_depth_tests.py come from here. */
+static void more(void)
+{
+	int p[2], one = 1, tfd;
+	fd_set rd;
+	struct timeval tv = {0, 1000};
+	struct flock fl = {.l_type = F_RDLCK, .l_whence = SEEK_SET};
+	struct itimerspec its = {.it_value = {5, 0}};
+	struct rlimit rl;
+	sigset_t set;
+
+	if (pipe(p) < 0 || write(p[1], "x", 1) != 1)
+		exit(2);
+	FD_ZERO(&rd);
+	FD_SET(p[0], &rd);
+	syscall(SYS_select, p[0] + 1, &rd, NULL, NULL, &tv);
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	syscall(SYS_setsockopt, s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	close(s);
+	int fd = open("f.txt", O_RDWR);
+	syscall(SYS_fcntl, fd, F_SETLK, &fl);
+	close(fd);
+	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	syscall(SYS_timerfd_settime, tfd, 0, &its, NULL);
+	close(tfd);
+	syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, &rl);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &set, NULL, 8);
+	close(p[0]);
+	close(p[1]);
+}
+
 int main(void)
 {
 	stats();
@@ -175,5 +211,6 @@ int main(void)
 	events();
 	ioctls();
 	misc();
+	more();
 	return 0;
 }

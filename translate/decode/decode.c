@@ -309,6 +309,26 @@ static void put_timespec(struct tout *o, const char *key, pid_t tid, uint64_t ad
 	tout_end_object(o);
 }
 
+static void put_itimerspec(struct tout *o, const char *key, pid_t tid, uint64_t addr)
+{
+	struct { int64_t isec, insec, vsec, vnsec; } its;
+
+	if (addr == 0 || tracee_read(tid, addr, &its, sizeof(its)) < 0) {
+		put_unreadable(o, key, addr);
+		return;
+	}
+	tout_begin_object(o, key, false);
+	tout_begin_object(o, "it_interval", false);
+	tout_int(o, "tv_sec", its.isec);
+	tout_int(o, "tv_nsec", its.insec);
+	tout_end_object(o);
+	tout_begin_object(o, "it_value", false);
+	tout_int(o, "tv_sec", its.vsec);
+	tout_int(o, "tv_nsec", its.vnsec);
+	tout_end_object(o);
+	tout_end_object(o);
+}
+
 static void put_time(struct tout *o, const char *key, int64_t sec, int64_t nsec)
 {
 	char buf[48];
@@ -941,6 +961,39 @@ static void decode_one(struct tout *o, const struct decode_ctx *c, int i, const 
 	case K_IOCTL_ARG:
 	case K_PRCTL_ARG:
 		decode_command_arg(o, c, i, a->name);
+		return;
+	case K_SOCKOPT_LEVEL:
+		decode_sockopt_level(o, a->name, v);
+		return;
+	case K_SOCKOPT_NAME:
+		decode_sockopt_name(o, a->name, i > 0 ? c->args[i - 1] : 0, v);
+		return;
+	case K_SOCKOPT_IN:
+		decode_sockopt_value(o, a->name, c->tid, v, (long)(int)next);
+		return;
+	case K_SOCKOPT_OUT: {
+		int len = 0;
+
+		if (ok && v && next && tracee_read(c->tid, next, &len, sizeof(len)) == sizeof(len))
+			decode_sockopt_value(o, a->name, c->tid, v, len);
+		else
+			put_ptr(o, a->name, v);
+		return;
+	}
+	case K_TFD_FLAGS:
+		decode_tfd_flags(o, a->name, v);
+		return;
+	case K_TFD_SETTIME_FLAGS:
+		decode_tfd_settime_flags(o, a->name, v);
+		return;
+	case K_ITIMERSPEC_IN:
+		put_itimerspec(o, a->name, c->tid, v);
+		return;
+	case K_ITIMERSPEC_OUT:
+		if (ok)
+			put_itimerspec(o, a->name, c->tid, v);
+		else
+			put_ptr(o, a->name, v);
 		return;
 	case K_STATX_MASK:
 		decode_statx_mask(o, a->name, v);

@@ -26,6 +26,7 @@ enum shape {
 	SHOW_SIGNAL,
 	SHOW_INT_IN,  /* an int passed through a pointer: [N] */
 	SHOW_INT_OUT, /* an int filled in through a pointer */
+	SHOW_FLOCK,   /* struct flock passed in */
 	SHOW_TERMIOS_IN,
 	SHOW_TERMIOS_OUT,
 	SHOW_WINSIZE_IN,
@@ -57,6 +58,11 @@ static enum shape fcntl_shape(int cmd)
 		return SHOW_OPEN_FLAGS;
 	case F_SETSIG:
 		return SHOW_SIGNAL;
+	case F_SETLK:
+	case F_SETLKW:
+	case F_OFD_SETLK:
+	case F_OFD_SETLKW:
+		return SHOW_FLOCK;
 	default:
 		return SHOW_HEX;
 	}
@@ -182,6 +188,30 @@ static void put_winsize(struct tout *o, const char *key, pid_t tid, uint64_t add
 	tout_end_object(o);
 }
 
+static void put_flock(struct tout *o, const char *key, pid_t tid, uint64_t addr)
+{
+	static const char *const types[] = { "F_RDLCK", "F_WRLCK", "F_UNLCK" };
+	static const char *const whence[] = { "SEEK_SET", "SEEK_CUR", "SEEK_END" };
+	struct flock fl;
+
+	if (addr == 0 || tracee_read(tid, addr, &fl, sizeof(fl)) < 0) {
+		addr ? tout_hex(o, key, addr) : tout_null(o, key);
+		return;
+	}
+	tout_begin_object(o, key, false);
+	if (fl.l_type >= 0 && fl.l_type < 3)
+		tout_symbol(o, "l_type", types[fl.l_type]);
+	else
+		tout_int(o, "l_type", fl.l_type);
+	if (fl.l_whence >= 0 && fl.l_whence < 3)
+		tout_symbol(o, "l_whence", whence[fl.l_whence]);
+	else
+		tout_int(o, "l_whence", fl.l_whence);
+	tout_int(o, "l_start", fl.l_start);
+	tout_int(o, "l_len", fl.l_len);
+	tout_end_object(o);
+}
+
 /* The kernel's struct termios begins with the four flag words; strace shows them and "..." without -v. */
 static void put_termios(struct tout *o, const char *key, pid_t tid, uint64_t addr)
 {
@@ -248,6 +278,9 @@ void decode_command_arg(struct tout *o, const struct decode_ctx *c, int i, const
 			put_int_in_brackets(o, key, c->tid, v);
 		else
 			tout_hex(o, key, v);
+		return;
+	case SHOW_FLOCK:
+		put_flock(o, key, c->tid, v);
 		return;
 	case SHOW_TERMIOS_IN:
 		put_termios(o, key, c->tid, v);

@@ -110,7 +110,11 @@ void decode_mode(struct tout *o, const char *key, uint64_t v)
 	for (size_t i = 0; i < ARRAY_SIZE(types); i++)
 		if ((v & S_IFMT) == types[i].value)
 			type = types[i].name;
-	if (type)
+	if (type && o->fmt == FORMAT_TEXT)
+		/* strace's symbolic mode: the set-id and sticky bits by name */
+		snprintf(buf, sizeof(buf), "%s%s%s%s|%#03llo", type, v & S_ISUID ? "|S_ISUID" : "", v & S_ISGID ? "|S_ISGID" : "",
+			 v & S_ISVTX ? "|S_ISVTX" : "", (unsigned long long)(v & 0777));
+	else if (type)
 		snprintf(buf, sizeof(buf), "%s|%#llo", type, (unsigned long long)(v & ~(uint64_t)S_IFMT));
 	else
 		snprintf(buf, sizeof(buf), "%#llo", (unsigned long long)v);
@@ -655,4 +659,18 @@ void decode_statx_flags(struct tout *o, const char *key, uint64_t v)
 	if (type == 0 && len == 0)
 		len += (size_t)snprintf(buf, sizeof(buf), "%#llx", (unsigned long long)(v & AT_STATX_SYNC_TYPE));
 	put_fields_then_flags(o, key, buf, sizeof(buf), len, v, flags, ARRAY_SIZE(flags));
+}
+
+void decode_tfd_flags(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym f[] = { { 02000000, "TFD_CLOEXEC" }, { 04000, "TFD_NONBLOCK" } };
+
+	put_flags(o, key, v & 0xffffffffu, f, ARRAY_SIZE(f), "0");
+}
+
+void decode_tfd_settime_flags(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym f[] = { { 1, "TFD_TIMER_ABSTIME" }, { 2, "TFD_TIMER_CANCEL_ON_SET" } };
+
+	put_flags(o, key, v & 0xffffffffu, f, ARRAY_SIZE(f), "0");
 }
