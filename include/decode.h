@@ -120,6 +120,7 @@ void decode_cmsgs(struct tout *o, const char *key, pid_t tid, uint64_t addr, uin
 void decode_epoll_event_at(struct tout *o, const char *key, pid_t tid, uint64_t addr);
 void decode_epoll_event_array(struct tout *o, const char *key, pid_t tid, uint64_t addr, long count);
 /* pollfd[count]: fd and events; with revents, the text form of the kernel's answer ([{fd=N, revents=...}]). */
+void decode_fdset(struct tout *o, const char *key, pid_t tid, uint64_t addr, long nfds);
 void decode_pollfds(struct tout *o, const char *key, pid_t tid, uint64_t addr, uint64_t count, bool revents);
 
 #endif

@@ -149,7 +149,9 @@ enum arg_kind {
 	K_STATX_OUT,
 	K_TIMESPEC_IN,
 	K_TIMESPEC_OUT,
-	K_TIMESPEC_LEFT,   /* a timeout the kernel overwrites with the time left (ppoll, pselect6): the call is decoded at entry */
+	K_TIMESPEC_LEFT,
+	K_TIMEVAL_LEFT,    /* select's timeout, overwritten with the time left: the call is decoded at entry */
+	K_FDSET,           /* an fd_set of the first argument's size, overwritten with the ready fds: decoded at entry */   /* a timeout the kernel overwrites with the time left (ppoll, pselect6): the call is decoded at entry */
 	K_RLIMIT_IN,
 	K_RLIMIT_OUT,
 	K_RLIMIT_RESOURCE,
@@ -254,7 +256,7 @@ static inline bool syscall_decoded_at_entry(const struct syscall_entry *e)
 		return true;
 	for (int i = 0; i < 6 && e->args[i].kind != K_NONE; i++)
 		if (e->args[i].kind == K_ARGV || e->args[i].kind == K_ENVP || e->args[i].kind == K_FD_CLOSED ||
-		    e->args[i].kind == K_TIMESPEC_LEFT)
+		    e->args[i].kind == K_TIMESPEC_LEFT || e->args[i].kind == K_TIMEVAL_LEFT || e->args[i].kind == K_FDSET)
 			return true;
 	return false;
 }

@@ -12,7 +12,6 @@ h = None
 # Calls that do not yet decode as strace's, keyed as call_key() names them, with what differs. The same list is in
 # docs/trace.md under "Decoding depth against strace": keep the two together.
 KNOWN_GAPS = {
-    "select": "fd_set arrays and the timeval are shown as addresses; strace's \"(in [4], left {...})\" is missing",
 }
 
 
@@ -25,11 +24,11 @@ def call_key(name, rest):
 
 def normalise(rest):
     """What may differ between two runs of the same program and is not decoding: addresses (mmap's, handlers' and
-    buffers'), the pty number the kernel hands out, ppoll's time left, and strace's padding before " = "."""
+    buffers'), the pty number the kernel hands out, ppoll's and select's time left, and strace's padding before " = "."""
     rest = re.sub(r"\)\s+= ", ") = ", rest)
     rest = re.sub(r"0x[0-9a-f]{6,}", "ADDR", rest)
     rest = re.sub(r"TIOCGPTN, \[\d+\]", "TIOCGPTN, [N]", rest)
-    rest = re.sub(r"left \{tv_sec=\d+, tv_nsec=\d+\}", "left {LEFT}", rest)
+    rest = re.sub(r"left \{tv_sec=\d+, tv_[nu]sec=\d+\}", "left {LEFT}", rest)
     return rest
 
 

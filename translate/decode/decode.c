@@ -309,6 +309,20 @@ static void put_timespec(struct tout *o, const char *key, pid_t tid, uint64_t ad
 	tout_end_object(o);
 }
 
+static void put_timeval(struct tout *o, const char *key, pid_t tid, uint64_t addr)
+{
+	struct { int64_t sec, usec; } tv;
+
+	if (addr == 0 || tracee_read(tid, addr, &tv, sizeof(tv)) < 0) {
+		put_unreadable(o, key, addr);
+		return;
+	}
+	tout_begin_object(o, key, false);
+	tout_int(o, "tv_sec", tv.sec);
+	tout_int(o, "tv_usec", tv.usec);
+	tout_end_object(o);
+}
+
 static void put_itimerspec(struct tout *o, const char *key, pid_t tid, uint64_t addr)
 {
 	struct { int64_t isec, insec, vsec, vnsec; } its;
@@ -995,6 +1009,12 @@ static void decode_one(struct tout *o, const struct decode_ctx *c, int i, const 
 		else
 			put_ptr(o, a->name, v);
 		return;
+	case K_TIMEVAL_LEFT:
+		put_timeval(o, a->name, c->tid, v);
+		return;
+	case K_FDSET:
+		decode_fdset(o, a->name, c->tid, v, (long)(int)c->args[0]);
+		return;
 	case K_STATX_MASK:
 		decode_statx_mask(o, a->name, v);
 		return;
@@ -1066,6 +1086,39 @@ void decode_record_result(struct tout *o, void *record)
 		tout_bool(o, "created", r->created);
 }
 
+/* select's and pselect6's " (in [4], out [5], left {...})": the ready fds, the time left. */
+static void text_select_result(struct tout *o, const struct decode_ctx *c)
+{
+	static const char *const names[] = { "in", "out", "except" };
+	const char *sep = " (";
+	struct tout t;
+
+	for (int i = 1; i <= 3; i++) {
+		struct strbuf set = { 0 };
+
+		if (!c->args[i])
+			continue;
+		tout_init(&t, &set, FORMAT_TEXT);
+		decode_fdset(&t, NULL, c->tid, c->args[i], (long)(int)c->args[0]);
+		if (set.data && strcmp(set.data, "[]") != 0) { /* a set the kernel left empty is not shown */
+			sb_printf(o->b, "%s%s %s", sep, names[i - 1], set.data);
+			sep = ", ";
+		}
+		sb_free(&set);
+	}
+	if (c->args[4]) {
+		tout_init(&t, o->b, FORMAT_TEXT);
+		sb_printf(o->b, "%sleft ", sep);
+		sep = ", ";
+		if (c->entry->args[4].kind == K_TIMEVAL_LEFT)
+			put_timeval(&t, NULL, c->tid, c->args[4]);
+		else
+			put_timespec(&t, NULL, c->tid, c->args[4]);
+	}
+	if (strcmp(sep, ", ") == 0)
+		sb_putc(o->b, ')');
+}
+
 /* Text: what follows " = " in an strace-like line. */
 static void text_return(struct tout *o, const struct decode_ctx *c)
 {
@@ -1081,8 +1134,10 @@ static void text_return(struct tout *o, const struct decode_ctx *c)
 		decode_fd(o, NULL, c->tid, c->pidfd, c->ret);
 	else
 		sb_printf(o->b, "%ld", c->ret);
-	if (c->ret == 0 && c->entry->args[0].kind == K_POLLFDS)
+	if (c->ret == 0 && (c->entry->args[0].kind == K_POLLFDS || c->entry->args[1].kind == K_FDSET))
 		sb_puts(o->b, " (Timeout)");
+	if (c->ret > 0 && c->entry->args[1].kind == K_FDSET)
+		text_select_result(o, c);
 	if (c->ret > 0 && c->entry->args[0].kind == K_POLLFDS) {
 		/* strace's " ([{fd=N, revents=...}], left {...})": the fds the kernel answered for, the time left */
 		struct tout t;

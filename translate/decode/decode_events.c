@@ -94,3 +94,36 @@ void decode_pollfds(struct tout *o, const char *key, pid_t tid, uint64_t addr, u
 		tout_symbol(o, NULL, "...");
 	tout_end_array(o);
 }
+
+enum { MAX_FDSET_BITS = 8192 }; /* a program may pass any n: read no more than this */
+
+/* An fd_set of nfds bits as strace shows it: [3 4] (JSON: an array of fds). */
+void decode_fdset(struct tout *o, const char *key, pid_t tid, uint64_t addr, long nfds)
+{
+	uint64_t bits[MAX_FDSET_BITS / 64];
+	size_t n = nfds <= 0 ? 0 : nfds > MAX_FDSET_BITS ? MAX_FDSET_BITS : (size_t)nfds;
+	size_t words = (n + 63) / 64;
+
+	if (addr == 0 || (words && tracee_read(tid, addr, bits, words * 8) < 0)) {
+		put_addr(o, key, addr);
+		return;
+	}
+	if (o->fmt == FORMAT_TEXT) {
+		struct strbuf *b = o->b;
+		bool first = true;
+
+		tout_symbol(o, key, "["); /* the separator and key, then the list written directly */
+		for (size_t fd = 0; fd < n; fd++)
+			if (bits[fd / 64] & (1ULL << (fd % 64))) {
+				sb_printf(b, "%s%zu", first ? "" : " ", fd);
+				first = false;
+			}
+		sb_putc(b, ']');
+		return;
+	}
+	tout_begin_array(o, key);
+	for (size_t fd = 0; fd < n; fd++)
+		if (bits[fd / 64] & (1ULL << (fd % 64)))
+			tout_int(o, NULL, (long long)fd);
+	tout_end_array(o);
+}
