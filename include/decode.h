@@ -93,11 +93,17 @@ void decode_statx_attributes(struct tout *o, const char *key, uint64_t v);
 void decode_statx_flags(struct tout *o, const char *key, uint64_t v);
 void decode_tfd_flags(struct tout *o, const char *key, uint64_t v);
 void decode_tfd_settime_flags(struct tout *o, const char *key, uint64_t v);
+void decode_arch_prctl_code(struct tout *o, const char *key, uint64_t v);
+void decode_getrandom_flags(struct tout *o, const char *key, uint64_t v);
+void decode_mremap_flags(struct tout *o, const char *key, uint64_t v);
+void decode_futex_op(struct tout *o, const char *key, uint64_t v);
 void decode_termios_iflag(struct tout *o, const char *key, uint64_t v);
 void decode_termios_oflag(struct tout *o, const char *key, uint64_t v);
 void decode_termios_cflag(struct tout *o, const char *key, uint64_t v);
 void decode_termios_lflag(struct tout *o, const char *key, uint64_t v);
 
+/* A struct timespec in the tracee's memory (NULL as null). */
+void decode_timespec_at(struct tout *o, const char *key, pid_t tid, uint64_t addr);
 /* A string in the tracee's memory, cut at max bytes. */
 void decode_string_at(struct tout *o, const char *key, pid_t tid, uint64_t addr, size_t max);
 

@@ -24,10 +24,11 @@ def call_key(name, rest):
 
 def normalise(rest):
     """What may differ between two runs of the same program and is not decoding: addresses (mmap's, handlers' and
-    buffers'), the pty number the kernel hands out, ppoll's and select's time left, and strace's padding before " = "."""
+    buffers'), the pty number the kernel hands out, random bytes shown in hex (getrandom's: their form is kept), ppoll's and select's time left, and strace's padding before " = "."""
     rest = re.sub(r"\)\s+= ", ") = ", rest)
     rest = re.sub(r"0x[0-9a-f]{6,}", "ADDR", rest)
     rest = re.sub(r"TIOCGPTN, \[\d+\]", "TIOCGPTN, [N]", rest)
+    rest = re.sub(r'^\("(\\x[0-9a-f]{2})+"', lambda m: '("' + r"\xNN" * ((len(m.group(0)) - 2) // 4) + '"', rest)
     rest = re.sub(r"left \{tv_sec=\d+, tv_[nu]sec=\d+\}", "left {LEFT}", rest)
     return rest
 

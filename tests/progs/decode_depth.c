@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <linux/futex.h>
 #include <linux/io_uring.h>
 #include <linux/netlink.h>
 #include <poll.h>
@@ -19,6 +20,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/socket.h>
@@ -203,6 +205,29 @@ static void more(void)
 	close(p[1]);
 }
 
+/* What every program's start-up makes: binary data, memory remaps, resource limits, random bytes, futexes. */
+static void startup_like(void)
+{
+	static const char bin[] = "\1\10a\3771\0" "7\177\303\251z";
+	char back[sizeof(bin)], rnd[8];
+	struct rlimit rl;
+	int futex_word = 0;
+	void *m;
+	int fd = open("bin.dat", O_RDWR | O_CREAT | O_TRUNC, 0600);
+
+	if (fd < 0 || write(fd, bin, sizeof(bin) - 1) != (ssize_t)sizeof(bin) - 1)
+		exit(2);
+	if (pread(fd, back, sizeof(bin) - 1, 0) < 0)
+		exit(2);
+	close(fd);
+	syscall(SYS_prlimit64, 0, RLIMIT_STACK, NULL, &rl);
+	m = (void *)syscall(SYS_mmap, NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	m = (void *)syscall(SYS_mremap, m, 4096, 8192, MREMAP_MAYMOVE);
+	syscall(SYS_munmap, m, 8192);
+	syscall(SYS_getrandom, rnd, sizeof(rnd), GRND_NONBLOCK);
+	syscall(SYS_futex, &futex_word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
 int main(void)
 {
 	stats();
@@ -212,5 +237,6 @@ int main(void)
 	ioctls();
 	misc();
 	more();
+	startup_like();
 	return 0;
 }

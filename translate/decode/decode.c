@@ -227,6 +227,8 @@ static void put_buffer(struct tout *o, const char *key, const struct decode_ctx 
 	buf = xmalloc(shown + 1);
 	if (shown && tracee_read(c->tid, addr, buf, shown) != (ssize_t)shown)
 		put_unreadable(o, key, addr);
+	else if (c->entry->flags & SC_RANDOM_OUT) /* random bytes: strace shows them in hex */
+		tout_bytes_hex(o, key, buf, shown, len < 0 ? 0 : (size_t)len);
 	else
 		tout_bytes(o, key, buf, shown, len < 0 ? 0 : (size_t)len);
 	free(buf);
@@ -341,6 +343,11 @@ static void put_itimerspec(struct tout *o, const char *key, pid_t tid, uint64_t 
 	tout_int(o, "tv_nsec", its.vnsec);
 	tout_end_object(o);
 	tout_end_object(o);
+}
+
+void decode_timespec_at(struct tout *o, const char *key, pid_t tid, uint64_t addr)
+{
+	put_timespec(o, key, tid, addr);
 }
 
 static void put_time(struct tout *o, const char *key, int64_t sec, int64_t nsec)
@@ -573,9 +580,16 @@ static void put_msghdr(struct tout *o, const char *key, const struct decode_ctx 
 
 static void put_rlim_value(struct tout *o, const char *key, uint64_t v)
 {
-	if (v == (uint64_t)RLIM_INFINITY)
+	char buf[32];
+
+	if (o->fmt == FORMAT_TEXT && v == (uint64_t)RLIM_INFINITY)
+		tout_symbol(o, key, "RLIM64_INFINITY"); /* strace's names on x86-64 */
+	else if (v == (uint64_t)RLIM_INFINITY)
 		tout_symbol(o, key, "RLIM_INFINITY");
-	else
+	else if (o->fmt == FORMAT_TEXT && v > 1024 && v % 1024 == 0) {
+		snprintf(buf, sizeof(buf), "%llu*1024", (unsigned long long)(v / 1024));
+		tout_symbol(o, key, buf);
+	} else
 		tout_uint(o, key, v);
 }
 
@@ -1014,6 +1028,24 @@ static void decode_one(struct tout *o, const struct decode_ctx *c, int i, const 
 		return;
 	case K_FDSET:
 		decode_fdset(o, a->name, c->tid, v, (long)(int)c->args[0]);
+		return;
+	case K_ARCH_PRCTL_CODE:
+		decode_arch_prctl_code(o, a->name, v);
+		return;
+	case K_GETRANDOM_FLAGS:
+		decode_getrandom_flags(o, a->name, v);
+		return;
+	case K_MREMAP_FLAGS:
+		decode_mremap_flags(o, a->name, v);
+		return;
+	case K_MREMAP_ADDR:
+		put_ptr(o, a->name, v);
+		return;
+	case K_FUTEX_OP:
+		decode_futex_op(o, a->name, v);
+		return;
+	case K_FUTEX_ARG:
+		decode_command_arg(o, c, i, a->name);
 		return;
 	case K_STATX_MASK:
 		decode_statx_mask(o, a->name, v);

@@ -34,6 +34,9 @@ enum shape {
 	SHOW_STRING_IN,
 	SHOW_STRING_OUT,
 	SHOW_DUMPABLE,
+	SHOW_TIMESPEC, /* a timeout passed in */
+	SHOW_BITSET,   /* futex's val3 as a bitset: FUTEX_BITSET_MATCH_ANY */
+	SHOW_ADDR,     /* an address, not followed */
 };
 
 static enum shape fcntl_shape(int cmd)
@@ -136,6 +139,39 @@ static enum shape prctl_shape(int option, int n)
 	}
 }
 
+/* futex: the shape of argument i (2 val, 3 utime, 4 uaddr2, 5 val3) for an operation, as strace shows them. */
+static enum shape futex_shape(unsigned op, int i)
+{
+	enum { VAL = 2, UTIME, UADDR2, VAL3 };
+
+	switch (op & 127) {
+	case 0: /* FUTEX_WAIT */
+		return i == VAL ? SHOW_ULONG : i == UTIME ? SHOW_TIMESPEC : SHOW_NONE;
+	case 1: /* FUTEX_WAKE */
+	case 2: /* FUTEX_FD */
+		return i == VAL ? SHOW_ULONG : SHOW_NONE;
+	case 3: /* FUTEX_REQUEUE */
+		return i == VAL || i == UTIME ? SHOW_ULONG : i == UADDR2 ? SHOW_ADDR : SHOW_NONE;
+	case 4:  /* FUTEX_CMP_REQUEUE */
+	case 12: /* FUTEX_CMP_REQUEUE_PI */
+		return i == VAL || i == UTIME || i == VAL3 ? SHOW_ULONG : SHOW_ADDR;
+	case 6:  /* FUTEX_LOCK_PI */
+	case 13: /* FUTEX_LOCK_PI2 */
+		return i == UTIME ? SHOW_TIMESPEC : SHOW_NONE;
+	case 7: /* FUTEX_UNLOCK_PI */
+	case 8: /* FUTEX_TRYLOCK_PI */
+		return SHOW_NONE;
+	case 9: /* FUTEX_WAIT_BITSET */
+		return i == VAL ? SHOW_ULONG : i == UTIME ? SHOW_TIMESPEC : i == VAL3 ? SHOW_BITSET : SHOW_NONE;
+	case 10: /* FUTEX_WAKE_BITSET */
+		return i == VAL ? SHOW_ULONG : i == VAL3 ? SHOW_BITSET : SHOW_NONE;
+	case 11: /* FUTEX_WAIT_REQUEUE_PI */
+		return i == VAL ? SHOW_ULONG : i == UTIME ? SHOW_TIMESPEC : i == UADDR2 ? SHOW_ADDR : SHOW_NONE;
+	default: /* FUTEX_WAKE_OP and unknown operations: every argument, in hex */
+		return SHOW_HEX;
+	}
+}
+
 static enum shape shape_of(const struct decode_ctx *c, int i)
 {
 	uint8_t kind = c->entry->args[i].kind;
@@ -144,6 +180,10 @@ static enum shape shape_of(const struct decode_ctx *c, int i)
 		return fcntl_shape((int)c->args[i - 1]);
 	if (kind == K_IOCTL_ARG && i > 0 && c->entry->args[i - 1].kind == K_IOCTL_CMD)
 		return ioctl_shape((unsigned)c->args[i - 1]);
+	if (kind == K_FUTEX_ARG && i >= 2 && c->entry->args[1].kind == K_FUTEX_OP)
+		return futex_shape((unsigned)c->args[1], i);
+	if (kind == K_MREMAP_ADDR && i > 0 && c->entry->args[i - 1].kind == K_MREMAP_FLAGS)
+		return (c->args[i - 1] & 3) == 3 ? SHOW_HEX : SHOW_NONE; /* MREMAP_MAYMOVE|MREMAP_FIXED */
 	if (kind == K_PRCTL_ARG && c->entry->args[0].kind == K_PRCTL_OPTION) {
 		/* once one argument is left out, so are the ones after it */
 		for (int k = 1; k < i; k++)
@@ -311,6 +351,18 @@ void decode_command_arg(struct tout *o, const struct decode_ctx *c, int i, const
 		return;
 	case SHOW_DUMPABLE:
 		put_dumpable(o, key, v);
+		return;
+	case SHOW_TIMESPEC:
+		decode_timespec_at(o, key, c->tid, v);
+		return;
+	case SHOW_BITSET:
+		if ((uint32_t)v == 0xffffffffu)
+			tout_symbol(o, key, "FUTEX_BITSET_MATCH_ANY");
+		else
+			tout_hex(o, key, (uint32_t)v);
+		return;
+	case SHOW_ADDR:
+		v ? tout_hex(o, key, v) : tout_null(o, key);
 		return;
 	}
 }

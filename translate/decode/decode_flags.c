@@ -213,7 +213,7 @@ void decode_sock_type(struct tout *o, const char *key, uint64_t v)
 	static const struct sym types[] = {
 		S(SOCK_STREAM), S(SOCK_DGRAM), S(SOCK_RAW), S(SOCK_RDM), S(SOCK_SEQPACKET), S(SOCK_DCCP), S(SOCK_PACKET),
 	};
-	static const struct sym flags[] = { S(SOCK_NONBLOCK), S(SOCK_CLOEXEC) };
+	static const struct sym flags[] = { S(SOCK_CLOEXEC), S(SOCK_NONBLOCK) }; /* strace's order */
 	char buf[128];
 	size_t len = 0;
 	const char *name = NULL;
@@ -673,4 +673,54 @@ void decode_tfd_settime_flags(struct tout *o, const char *key, uint64_t v)
 	static const struct sym f[] = { { 1, "TFD_TIMER_ABSTIME" }, { 2, "TFD_TIMER_CANCEL_ON_SET" } };
 
 	put_flags(o, key, v & 0xffffffffu, f, ARRAY_SIZE(f), "0");
+}
+
+void decode_arch_prctl_code(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym codes[] = {
+		{ 0x1001, "ARCH_SET_GS" }, { 0x1002, "ARCH_SET_FS" }, { 0x1003, "ARCH_GET_FS" }, { 0x1004, "ARCH_GET_GS" },
+		{ 0x1011, "ARCH_GET_CPUID" }, { 0x1012, "ARCH_SET_CPUID" }, { 0x1021, "ARCH_GET_XCOMP_SUPP" },
+		{ 0x1022, "ARCH_GET_XCOMP_PERM" }, { 0x1023, "ARCH_REQ_XCOMP_PERM" },
+		{ 0x1024, "ARCH_GET_XCOMP_GUEST_PERM" }, { 0x1025, "ARCH_REQ_XCOMP_GUEST_PERM" },
+		{ 0x2001, "ARCH_MAP_VDSO_X32" }, { 0x2002, "ARCH_MAP_VDSO_32" }, { 0x2003, "ARCH_MAP_VDSO_64" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(codes); i++)
+		if (codes[i].value == (v & 0xffffffffu)) {
+			tout_symbol(o, key, codes[i].name);
+			return;
+		}
+	tout_hex(o, key, v);
+}
+
+void decode_getrandom_flags(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym f[] = { { 1, "GRND_NONBLOCK" }, { 2, "GRND_RANDOM" }, { 4, "GRND_INSECURE" } };
+
+	put_flags(o, key, v & 0xffffffffu, f, ARRAY_SIZE(f), "0");
+}
+
+void decode_mremap_flags(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym f[] = { S(MREMAP_MAYMOVE), S(MREMAP_FIXED), { 4, "MREMAP_DONTUNMAP" } };
+
+	put_flags(o, key, v, f, ARRAY_SIZE(f), "0");
+}
+
+void decode_futex_op(struct tout *o, const char *key, uint64_t v)
+{
+	static const char *const cmds[] = {
+		"FUTEX_WAIT", "FUTEX_WAKE", "FUTEX_FD", "FUTEX_REQUEUE", "FUTEX_CMP_REQUEUE", "FUTEX_WAKE_OP",
+		"FUTEX_LOCK_PI", "FUTEX_UNLOCK_PI", "FUTEX_TRYLOCK_PI", "FUTEX_WAIT_BITSET", "FUTEX_WAKE_BITSET",
+		"FUTEX_WAIT_REQUEUE_PI", "FUTEX_CMP_REQUEUE_PI", "FUTEX_LOCK_PI2",
+	};
+	unsigned op = (unsigned)v, cmd = op & 127;
+	char buf[96];
+
+	if (cmd >= ARRAY_SIZE(cmds) || (op & ~(127u | 128u | 256u))) {
+		tout_hex(o, key, op);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%s%s%s", cmds[cmd], op & 128 ? "_PRIVATE" : "", op & 256 ? "|FUTEX_CLOCK_REALTIME" : "");
+	tout_symbol(o, key, buf);
 }
