@@ -96,6 +96,7 @@ void decode_tfd_settime_flags(struct tout *o, const char *key, uint64_t v);
 void decode_arch_prctl_code(struct tout *o, const char *key, uint64_t v);
 void decode_getrandom_flags(struct tout *o, const char *key, uint64_t v);
 void decode_mremap_flags(struct tout *o, const char *key, uint64_t v);
+void decode_sock_flags(struct tout *o, const char *key, uint64_t v);
 void decode_futex_op(struct tout *o, const char *key, uint64_t v);
 void decode_termios_iflag(struct tout *o, const char *key, uint64_t v);
 void decode_termios_oflag(struct tout *o, const char *key, uint64_t v);

@@ -165,7 +165,8 @@ enum arg_kind {
 	K_CLONE_ARGS,      /* clone3's struct clone_args; its size in the next argument */
 	K_OPEN_HOW,        /* openat2's struct open_how; its size in the next argument */
 	K_OPEN_FLAGS,
-	K_FD_FLAGS,        /* O_CLOEXEC and O_NONBLOCK of a new fd (pipe2, dup3, accept4) */
+	K_FD_FLAGS,        /* O_CLOEXEC and O_NONBLOCK of a new fd (pipe2, dup3) */
+	K_SOCK_FLAGS,      /* accept4's SOCK_CLOEXEC and SOCK_NONBLOCK */
 	K_MODE,
 	K_AT_FLAGS,
 	K_INOTIFY_MASK,    /* inotify_add_watch's mask: IN_DONT_FOLLOW says how its path is taken */

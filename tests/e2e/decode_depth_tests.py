@@ -12,6 +12,7 @@ h = None
 # Calls that do not yet decode as strace's, keyed as call_key() names them, with what differs. The same list is in
 # docs/trace.md under "Decoding depth against strace": keep the two together.
 KNOWN_GAPS = {
+    "getpeername AF_UNIX": "a length the call changed: strace shows [110 => 2], picovisor only what it became, [2]",
 }
 
 
@@ -57,7 +58,11 @@ def run_both():
         shutil.chown(os.path.join(d, "p"), 65534, 65534)
     a = h.run_in(os.path.join(d, "s"), ["strace", "-o", "../s.txt", prog])
     b = h.run_in(os.path.join(d, "p"), [h.pv(), "trace", "-F", "text", "-o", "../p.txt", "--", prog])
-    read = lambda n: open(os.path.join(d, n), errors="replace").read() if os.path.exists(os.path.join(d, n)) else ""
+    def read(n):  # the two runs' directories (getcwd's answer) read the same
+        if not os.path.exists(os.path.join(d, n)):
+            return ""
+        text = open(os.path.join(d, n), errors="replace").read()
+        return text.replace(os.path.join(d, "s"), "<DIR>").replace(os.path.join(d, "p"), "<DIR>")
     return a, b, read("s.txt"), read("p.txt")
 
 

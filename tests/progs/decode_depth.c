@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,6 +229,33 @@ static void startup_like(void)
 	syscall(SYS_futex, &futex_word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 }
 
+/* Socket calls that fill in an address and its length, and a path the kernel writes (getcwd). */
+static void filled_in(void)
+{
+	struct sockaddr_un un = {.sun_family = AF_UNIX}, peer;
+	socklen_t len;
+	char cwd[4096];
+	int l = socket(AF_UNIX, SOCK_STREAM, 0), c = socket(AF_UNIX, SOCK_STREAM, 0), a, sv[2];
+
+	strcpy(un.sun_path, "gs.sock");
+	if (l < 0 || c < 0 || bind(l, (struct sockaddr *)&un, sizeof(un)) < 0 || listen(l, 1) < 0 ||
+	    connect(c, (struct sockaddr *)&un, sizeof(un)) < 0)
+		exit(2);
+	len = offsetof(struct sockaddr_un, sun_path) + sizeof("gs.sock"); /* the length it will have */
+	syscall(SYS_getsockname, l, &peer, &len);
+	a = (int)syscall(SYS_accept4, l, NULL, NULL, SOCK_CLOEXEC);
+	close(a);
+	close(c);
+	close(l);
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
+		exit(2);
+	len = sizeof(peer); /* longer than what comes back: strace's [110 => 2] */
+	syscall(SYS_getpeername, sv[0], &peer, &len);
+	close(sv[0]);
+	close(sv[1]);
+	syscall(SYS_getcwd, cwd, sizeof(cwd));
+}
+
 int main(void)
 {
 	stats();
@@ -238,5 +266,6 @@ int main(void)
 	misc();
 	more();
 	startup_like();
+	filled_in();
 	return 0;
 }

@@ -220,6 +220,9 @@ static void put_buffer(struct tout *o, const char *key, const struct decode_ctx 
 	size_t shown = len < 0 ? 0 : (size_t)len < c->strsize ? (size_t)len : c->strsize;
 	char *buf;
 
+	if ((c->entry->flags & SC_PATH_OUT) && o->fmt == FORMAT_TEXT && len > 0) /* a path is shown whole, as strace */
+		shown = (size_t)len < PATH_MAX ? (size_t)len : PATH_MAX;
+
 	if (addr == 0) {
 		tout_null(o, key);
 		return;
@@ -227,6 +230,8 @@ static void put_buffer(struct tout *o, const char *key, const struct decode_ctx 
 	buf = xmalloc(shown + 1);
 	if (shown && tracee_read(c->tid, addr, buf, shown) != (ssize_t)shown)
 		put_unreadable(o, key, addr);
+	else if ((c->entry->flags & SC_PATH_OUT) && o->fmt == FORMAT_TEXT) /* a path (getcwd's): to its NUL */
+		tout_bytes(o, key, buf, strnlen(buf, shown), strnlen(buf, shown));
 	else if (c->entry->flags & SC_RANDOM_OUT) /* random bytes: strace shows them in hex */
 		tout_bytes_hex(o, key, buf, shown, len < 0 ? 0 : (size_t)len);
 	else
@@ -664,7 +669,11 @@ static void put_int_at(struct tout *o, const char *key, pid_t tid, uint64_t addr
 
 	if (addr == 0 || tracee_read(tid, addr, &v, sizeof(v)) < 0)
 		put_unreadable(o, key, addr);
-	else
+	else if (o->fmt == FORMAT_TEXT) { /* strace's [N] for a value behind a pointer */
+		tout_begin_array(o, key);
+		tout_int(o, NULL, v);
+		tout_end_array(o);
+	} else
 		tout_int(o, key, v);
 }
 
@@ -1040,6 +1049,9 @@ static void decode_one(struct tout *o, const struct decode_ctx *c, int i, const 
 		return;
 	case K_MREMAP_ADDR:
 		put_ptr(o, a->name, v);
+		return;
+	case K_SOCK_FLAGS:
+		decode_sock_flags(o, a->name, v);
 		return;
 	case K_FUTEX_OP:
 		decode_futex_op(o, a->name, v);

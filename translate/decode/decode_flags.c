@@ -724,3 +724,10 @@ void decode_futex_op(struct tout *o, const char *key, uint64_t v)
 	snprintf(buf, sizeof(buf), "%s%s%s", cmds[cmd], op & 128 ? "_PRIVATE" : "", op & 256 ? "|FUTEX_CLOCK_REALTIME" : "");
 	tout_symbol(o, key, buf);
 }
+
+void decode_sock_flags(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym f[] = { S(SOCK_CLOEXEC), S(SOCK_NONBLOCK) };
+
+	put_flags(o, key, v & 0xffffffffu, f, ARRAY_SIZE(f), "0");
+}
