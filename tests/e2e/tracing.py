@@ -110,7 +110,7 @@ GOLDEN = [
     ("socket endpoints like -yy", "connect", lambda r: r["args"]["uservaddr"].get("sa_family") == "AF_INET",
      {"args": {"fd": is_fd(r"^TCP:\[127\.0\.0\.1:\d+->127\.0\.0\.1:\d+\]$")}, "ret": 0}),
     ("accept address", "accept4", lambda r: True,
-     {"args": {"upeer_sockaddr": {"sa_family": "AF_INET", "sin_addr": "127.0.0.1"}, "flags": "O_CLOEXEC"}, "ret": POSITIVE}),
+     {"args": {"upeer_sockaddr": {"sa_family": "AF_INET", "sin_addr": "127.0.0.1"}, "flags": "SOCK_CLOEXEC"}, "ret": POSITIVE}),
     ("send flags", "sendto", lambda r: True, {"args": {"buff": "ping", "flags": "MSG_NOSIGNAL", "addr": None}, "ret": 4}),
     ("recv buffer", "recvfrom", lambda r: True, {"args": {"ubuf": "ping", "size": 128}, "ret": 4}),
     ("msghdr in", "sendmsg", lambda r: True,

@@ -254,6 +254,10 @@ static void filled_in(void)
 	close(sv[0]);
 	close(sv[1]);
 	syscall(SYS_getcwd, cwd, sizeof(cwd));
+	int dir = open(".", O_RDONLY | O_DIRECTORY);
+	syscall(SYS_getdents64, dir, cwd, sizeof(cwd)); /* the directory's records, then none */
+	syscall(SYS_getdents64, dir, cwd, sizeof(cwd));
+	close(dir);
 }
 
 int main(void)

@@ -739,6 +739,29 @@ static void put_open_how(struct tout *o, const char *key, const struct decode_ct
 
 /* ---- dispatch ---- */
 
+/* The number of records a getdents call returned, counted in a copy of its buffer (no more than 64 KiB read). */
+static void text_dirent_count(struct tout *o, const struct decode_ctx *c, uint64_t addr)
+{
+	size_t len = (size_t)c->ret < 65536 ? (size_t)c->ret : 65536, off = 0, n = 0;
+	/* d_reclen's place: after d_ino and d_off, both 8 bytes in linux_dirent64 and 8 in linux_dirent on x86-64 */
+	const size_t reclen_at = 16;
+	unsigned char *buf = xmalloc(len + 1);
+
+	if (len == 0 || tracee_read(c->tid, addr, buf, len) == (ssize_t)len) {
+		while (off + reclen_at + 2 <= len) {
+			unsigned short reclen;
+
+			memcpy(&reclen, buf + off + reclen_at, sizeof(reclen));
+			if (reclen == 0 || reclen > len - off)
+				break;
+			n++;
+			off += reclen;
+		}
+		sb_printf(o->b, " /* %zu entries */", n);
+	}
+	free(buf);
+}
+
 static void decode_one(struct tout *o, const struct decode_ctx *c, int i, const char *key)
 {
 	struct syscall_arg arg = { c->entry->args[i].kind, key ? key : c->entry->args[i].name };
@@ -771,6 +794,8 @@ static void decode_one(struct tout *o, const struct decode_ctx *c, int i, const 
 		return;
 	case K_PTR:
 		put_ptr(o, a->name, v);
+		if ((c->entry->flags & SC_DIRENTS) && ok && v && o->fmt == FORMAT_TEXT)
+			text_dirent_count(o, c, v); /* strace counts the records of a directory listing */
 		return;
 	case K_FD:
 	case K_FD_CLOSED:
@@ -1099,7 +1124,7 @@ void decode_args(struct tout *o, const struct decode_ctx *c)
 	for (int i = 0; i < n; i++) {
 		/* The mode of an open means something only when it creates (strace leaves it out too). */
 		if (c->entry->args[i].kind == K_MODE && i > 0 && c->entry->args[i - 1].kind == K_OPEN_FLAGS &&
-		    !(c->args[i - 1] & (O_CREAT | __O_TMPFILE)))
+		    !(c->args[i - 1] & O_CREAT) && (c->args[i - 1] & O_TMPFILE) != O_TMPFILE) /* O_TMPFILE holds O_DIRECTORY */
 			continue;
 		/* fcntl F_GETFD, ioctl FIOCLEX, prctl PR_GET_DUMPABLE: no such argument (strace leaves it out too) */
 		if (!decode_command_arg_shown(c, i))
