@@ -27,6 +27,8 @@ def normalise(rest):
     """What may differ between two runs of the same program and is not decoding: addresses (mmap's, handlers' and
     buffers'), the pty number the kernel hands out, random bytes shown in hex (getrandom's: their form is kept), ppoll's and select's time left, and strace's padding before " = "."""
     rest = re.sub(r"\)\s+= ", ") = ", rest)
+    rest = re.sub(r"^\(\d+, (\[\{W.*) = \d+$", r"(PID, \1 = PID", rest)  # wait4's child, numbered by each
+    rest = re.sub(r"^\(\) = \d+$", "() = PID", rest)  # vfork's
     rest = re.sub(r"0x[0-9a-f]{6,}", "ADDR", rest)
     rest = re.sub(r"TIOCGPTN, \[\d+\]", "TIOCGPTN, [N]", rest)
     rest = re.sub(r'^\("(\\x[0-9a-f]{2})+"', lambda m: '("' + r"\xNN" * ((len(m.group(0)) - 2) // 4) + '"', rest)

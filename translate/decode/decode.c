@@ -647,8 +647,24 @@ static void put_sigset_at(struct tout *o, const char *key, pid_t tid, uint64_t a
 
 void decode_wait_status(struct tout *o, const char *key, int s)
 {
-	char sig[32];
+	char sig[32], text[96];
 
+	if (o->fmt == FORMAT_TEXT) { /* strace's form: the C test that holds */
+		if (WIFEXITED(s))
+			snprintf(text, sizeof(text), "[{WIFEXITED(s) && WEXITSTATUS(s) == %d}]", WEXITSTATUS(s));
+		else if (WIFSIGNALED(s))
+			snprintf(text, sizeof(text), "[{WIFSIGNALED(s) && WTERMSIG(s) == %s%s}]",
+				 signal_name(WTERMSIG(s), sig, sizeof(sig)), WCOREDUMP(s) ? " && WCOREDUMP(s)" : "");
+		else if (WIFSTOPPED(s))
+			snprintf(text, sizeof(text), "[{WIFSTOPPED(s) && WSTOPSIG(s) == %s}]",
+				 signal_name(WSTOPSIG(s), sig, sizeof(sig)));
+		else if (WIFCONTINUED(s))
+			snprintf(text, sizeof(text), "[{WIFCONTINUED(s)}]");
+		else
+			snprintf(text, sizeof(text), "[%#x]", (unsigned)s);
+		tout_symbol(o, key, text);
+		return;
+	}
 	tout_begin_object(o, key, false);
 	if (WIFEXITED(s))
 		tout_int(o, "exited", WEXITSTATUS(s));
