@@ -97,6 +97,7 @@ void decode_arch_prctl_code(struct tout *o, const char *key, uint64_t v);
 void decode_getrandom_flags(struct tout *o, const char *key, uint64_t v);
 void decode_mremap_flags(struct tout *o, const char *key, uint64_t v);
 void decode_sock_flags(struct tout *o, const char *key, uint64_t v);
+void decode_fadvise_advice(struct tout *o, const char *key, uint64_t v);
 void decode_futex_op(struct tout *o, const char *key, uint64_t v);
 void decode_termios_iflag(struct tout *o, const char *key, uint64_t v);
 void decode_termios_oflag(struct tout *o, const char *key, uint64_t v);

@@ -208,6 +208,7 @@ enum arg_kind {
 	K_MREMAP_ADDR,     /* mremap's new address: shown only with MREMAP_MAYMOVE|MREMAP_FIXED (as strace) */
 	K_FUTEX_OP,        /* futex's operation: FUTEX_WAKE_PRIVATE, ... */
 	K_FUTEX_ARG,       /* futex's val..val3: shown, and how, by the operation (the argument before the first) */
+	K_FADVISE_ADVICE,  /* POSIX_FADV_NORMAL, ... */
 	K_STATX_MASK,      /* statx's STATX_* mask (the AT_ flags before it then name their sync type, as strace) */
 	K_IO_URING_PARAMS, /* io_uring_setup's struct io_uring_params, filled in */
 	K_FCNTL_ARG,       /* fcntl's third argument: its meaning (or absence) depends on the command before it */

@@ -1094,6 +1094,9 @@ static void decode_one(struct tout *o, const struct decode_ctx *c, int i, const 
 	case K_SOCK_FLAGS:
 		decode_sock_flags(o, a->name, v);
 		return;
+	case K_FADVISE_ADVICE:
+		decode_fadvise_advice(o, a->name, v);
+		return;
 	case K_FUTEX_OP:
 		decode_futex_op(o, a->name, v);
 		return;

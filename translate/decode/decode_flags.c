@@ -731,3 +731,13 @@ void decode_sock_flags(struct tout *o, const char *key, uint64_t v)
 
 	put_flags(o, key, v & 0xffffffffu, f, ARRAY_SIZE(f), "0");
 }
+
+void decode_fadvise_advice(struct tout *o, const char *key, uint64_t v)
+{
+	static const struct sym a[] = {
+		S(POSIX_FADV_NORMAL), S(POSIX_FADV_RANDOM), S(POSIX_FADV_SEQUENTIAL), S(POSIX_FADV_WILLNEED),
+		S(POSIX_FADV_DONTNEED), S(POSIX_FADV_NOREUSE),
+	};
+
+	put_enum(o, key, (uint64_t)(int)v, a, ARRAY_SIZE(a));
+}
