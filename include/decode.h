@@ -79,5 +79,56 @@ void decode_rlimit_resource(struct tout *o, const char *key, uint64_t v);
 void decode_sigmask_how(struct tout *o, const char *key, uint64_t v);
 void decode_sa_flags(struct tout *o, const char *key, uint64_t v);
 void decode_sigset(struct tout *o, const char *key, uint64_t set);
+void decode_sock_proto(struct tout *o, const char *key, uint64_t domain, uint64_t v);
+void decode_clockid(struct tout *o, const char *key, uint64_t v);
+void decode_timer_flags(struct tout *o, const char *key, uint64_t v);
+void decode_epoll_flags(struct tout *o, const char *key, uint64_t v);
+void decode_epoll_op(struct tout *o, const char *key, uint64_t v);
+void decode_epoll_events(struct tout *o, const char *key, uint64_t v);
+void decode_poll_events(struct tout *o, const char *key, uint64_t v);
+void decode_io_uring_setup_flags(struct tout *o, const char *key, uint64_t v);
+void decode_io_uring_features(struct tout *o, const char *key, uint64_t v);
+void decode_statx_mask(struct tout *o, const char *key, uint64_t v);
+void decode_statx_attributes(struct tout *o, const char *key, uint64_t v);
+void decode_statx_flags(struct tout *o, const char *key, uint64_t v);
+void decode_tfd_flags(struct tout *o, const char *key, uint64_t v);
+void decode_tfd_settime_flags(struct tout *o, const char *key, uint64_t v);
+void decode_arch_prctl_code(struct tout *o, const char *key, uint64_t v);
+void decode_getrandom_flags(struct tout *o, const char *key, uint64_t v);
+void decode_mremap_flags(struct tout *o, const char *key, uint64_t v);
+void decode_sock_flags(struct tout *o, const char *key, uint64_t v);
+void decode_fadvise_advice(struct tout *o, const char *key, uint64_t v);
+void decode_futex_op(struct tout *o, const char *key, uint64_t v);
+void decode_termios_iflag(struct tout *o, const char *key, uint64_t v);
+void decode_termios_oflag(struct tout *o, const char *key, uint64_t v);
+void decode_termios_cflag(struct tout *o, const char *key, uint64_t v);
+void decode_termios_lflag(struct tout *o, const char *key, uint64_t v);
+
+/* A struct timespec in the tracee's memory (NULL as null). */
+void decode_timespec_at(struct tout *o, const char *key, pid_t tid, uint64_t addr);
+/* A string in the tracee's memory, cut at max bytes. */
+void decode_string_at(struct tout *o, const char *key, pid_t tid, uint64_t addr, size_t max);
+
+/* Arguments shaped by a command before them (translate/decode/decode_commands.c). */
+bool decode_command_arg_shown(const struct decode_ctx *c, int i);
+void decode_command_arg(struct tout *o, const struct decode_ctx *c, int i, const char *key);
+bool decode_command_return(struct tout *o, const struct decode_ctx *c);
+/* io_uring_setup's params, filled in by the call. */
+void decode_io_uring_params(struct tout *o, const char *key, pid_t tid, uint64_t addr);
+
+/* Socket options (translate/decode/decode_sockopt.c). */
+void decode_sockopt_level(struct tout *o, const char *key, uint64_t level);
+void decode_sockopt_name(struct tout *o, const char *key, uint64_t level, uint64_t name);
+void decode_sockopt_value(struct tout *o, const char *key, pid_t tid, uint64_t addr, long len);
+
+/* A msghdr's control messages (translate/decode/decode_cmsg.c). */
+void decode_cmsgs(struct tout *o, const char *key, pid_t tid, uint64_t addr, uint64_t controllen);
+
+/* Event structures (translate/decode/decode_events.c). */
+void decode_epoll_event_at(struct tout *o, const char *key, pid_t tid, uint64_t addr);
+void decode_epoll_event_array(struct tout *o, const char *key, pid_t tid, uint64_t addr, long count);
+/* pollfd[count]: fd and events; with revents, the text form of the kernel's answer ([{fd=N, revents=...}]). */
+void decode_fdset(struct tout *o, const char *key, pid_t tid, uint64_t addr, long nfds);
+void decode_pollfds(struct tout *o, const char *key, pid_t tid, uint64_t addr, uint64_t count, bool revents);
 
 #endif

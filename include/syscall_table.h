@@ -154,6 +154,9 @@ enum arg_kind {
 	K_STATX_OUT,
 	K_TIMESPEC_IN,
 	K_TIMESPEC_OUT,
+	K_TIMESPEC_LEFT,
+	K_TIMEVAL_LEFT,    /* select's timeout, overwritten with the time left: the call is decoded at entry */
+	K_FDSET,           /* an fd_set of the first argument's size, overwritten with the ready fds: decoded at entry */   /* a timeout the kernel overwrites with the time left (ppoll, pselect6): the call is decoded at entry */
 	K_RLIMIT_IN,
 	K_RLIMIT_OUT,
 	K_RLIMIT_RESOURCE,
@@ -167,7 +170,8 @@ enum arg_kind {
 	K_CLONE_ARGS,      /* clone3's struct clone_args; its size in the next argument */
 	K_OPEN_HOW,        /* openat2's struct open_how; its size in the next argument */
 	K_OPEN_FLAGS,
-	K_FD_FLAGS,        /* O_CLOEXEC and O_NONBLOCK of a new fd (pipe2, dup3, accept4) */
+	K_FD_FLAGS,        /* O_CLOEXEC and O_NONBLOCK of a new fd (pipe2, dup3) */
+	K_SOCK_FLAGS,      /* accept4's SOCK_CLOEXEC and SOCK_NONBLOCK */
 	K_MODE,
 	K_AT_FLAGS,
 	K_INOTIFY_MASK,    /* inotify_add_watch's mask: IN_DONT_FOLLOW says how its path is taken */
@@ -187,6 +191,34 @@ enum arg_kind {
 	K_WAIT_OPTIONS,
 	K_PRIO_WHICH,      /* getpriority/setpriority's which: PRIO_PROCESS, PRIO_PGRP, PRIO_USER */
 	K_IOPRIO_WHICH,    /* ioprio_get/ioprio_set's which: IOPRIO_WHO_PROCESS (1), _PGRP (2), _USER (3) */
+	K_SOCK_PROTO,      /* socket's protocol, named by the domain two arguments before */
+	K_CLOCKID,         /* CLOCK_REALTIME, CLOCK_MONOTONIC, ... */
+	K_TIMER_FLAGS,     /* clock_nanosleep's TIMER_ABSTIME */
+	K_EPOLL_FLAGS,     /* epoll_create1's EPOLL_CLOEXEC */
+	K_EPOLL_OP,        /* EPOLL_CTL_ADD, _DEL, _MOD */
+	K_EPOLL_EVENT,     /* epoll_ctl's struct epoll_event passed in */
+	K_EPOLL_EVENTS_OUT,/* struct epoll_event[return value] filled in */
+	K_POLLFDS,         /* struct pollfd[next argument]: events passed in, revents filled in */
+	K_SOCKOPT_LEVEL,   /* setsockopt/getsockopt's level: SOL_SOCKET, IPPROTO_TCP, ... */
+	K_SOCKOPT_NAME,    /* their optname, named by the level before it */
+	K_SOCKOPT_IN,      /* setsockopt's optval: an int as [N] when optlen (next) is an int's */
+	K_SOCKOPT_OUT,     /* getsockopt's optval, filled in: the same */
+	K_TFD_FLAGS,       /* timerfd_create's TFD_CLOEXEC, TFD_NONBLOCK */
+	K_TFD_SETTIME_FLAGS, /* timerfd_settime's TFD_TIMER_ABSTIME, TFD_TIMER_CANCEL_ON_SET */
+	K_ITIMERSPEC_IN,
+	K_ITIMERSPEC_OUT,
+	K_ARCH_PRCTL_CODE, /* ARCH_SET_FS, ... */
+	K_GETRANDOM_FLAGS,
+	K_MREMAP_FLAGS,
+	K_MREMAP_ADDR,     /* mremap's new address: shown only with MREMAP_MAYMOVE|MREMAP_FIXED (as strace) */
+	K_FUTEX_OP,        /* futex's operation: FUTEX_WAKE_PRIVATE, ... */
+	K_FUTEX_ARG,       /* futex's val..val3: shown, and how, by the operation (the argument before the first) */
+	K_FADVISE_ADVICE,  /* POSIX_FADV_NORMAL, ... */
+	K_STATX_MASK,      /* statx's STATX_* mask (the AT_ flags before it then name their sync type, as strace) */
+	K_IO_URING_PARAMS, /* io_uring_setup's struct io_uring_params, filled in */
+	K_FCNTL_ARG,       /* fcntl's third argument: its meaning (or absence) depends on the command before it */
+	K_IOCTL_ARG,       /* ioctl's third argument, by the request before it */
+	K_PRCTL_ARG,       /* prctl's arg2..arg5, by the option (the first argument) */
 	K_KIND_COUNT,
 };
 
@@ -236,7 +268,8 @@ static inline bool syscall_decoded_at_entry(const struct syscall_entry *e)
 	if (e->flags & SC_REGS_REPLACED)
 		return true;
 	for (int i = 0; i < 6 && e->args[i].kind != K_NONE; i++)
-		if (e->args[i].kind == K_ARGV || e->args[i].kind == K_ENVP || e->args[i].kind == K_FD_CLOSED)
+		if (e->args[i].kind == K_ARGV || e->args[i].kind == K_ENVP || e->args[i].kind == K_FD_CLOSED ||
+		    e->args[i].kind == K_TIMESPEC_LEFT || e->args[i].kind == K_TIMEVAL_LEFT || e->args[i].kind == K_FDSET)
 			return true;
 	return false;
 }

@@ -47,7 +47,7 @@ struct tout {
 	bool positional[TOUT_MAX_DEPTH];
 	/* text only, set after tout_init (trace -y, -yy, --no-abbrev): */
 	enum tout_fd_detail fd_detail;
-	bool no_abbrev; /* environments and long argv arrays in full */
+	bool no_abbrev; /* environments and long argv arrays in full; text: stat and statx whole */
 };
 
 void tout_init(struct tout *o, struct strbuf *b, enum trace_format fmt);
@@ -70,6 +70,7 @@ void tout_string(struct tout *o, const char *key, const char *s);
  * {"data": first shown bytes, "len": len}; text writes "..."... like strace.
  */
 void tout_bytes(struct tout *o, const char *key, const void *data, size_t shown, size_t len);
+void tout_bytes_hex(struct tout *o, const char *key, const void *data, size_t shown, size_t len); /* text: all \\xHH */
 /* Escape bytes into a JSON string body (no quotes): valid UTF-8 as is, other bytes as \udcXX. */
 void json_escape(struct strbuf *b, const void *data, size_t len);
 

@@ -59,6 +59,7 @@ import summary_uses_tests
 import dist_tests
 import seccomp_tests
 import strace_flags_tests
+import decode_depth_tests
 import tracing
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -577,6 +578,7 @@ def main():
     groups += diff_noise_tests.groups(sys.modules[__name__])
     groups += summary_uses_tests.groups(sys.modules[__name__])
     groups += strace_flags_tests.groups(sys.modules[__name__])
+    groups += decode_depth_tests.groups(sys.modules[__name__])
     groups += cosched_tests.groups(sys.modules[__name__])
     groups += policy_tests.groups(sys.modules[__name__])
     groups += sandbox_tests.groups(sys.modules[__name__])

@@ -192,7 +192,7 @@ static void put_unreadable(struct tout *o, const char *key, uint64_t addr)
 	tout_end_object(o);
 }
 
-static void put_string_at(struct tout *o, const char *key, pid_t tid, uint64_t addr, size_t max)
+void decode_string_at(struct tout *o, const char *key, pid_t tid, uint64_t addr, size_t max)
 {
 	char buf[PATH_MAX + 1];
 	ssize_t n;
@@ -220,6 +220,9 @@ static void put_buffer(struct tout *o, const char *key, const struct decode_ctx 
 	size_t shown = len < 0 ? 0 : (size_t)len < c->strsize ? (size_t)len : c->strsize;
 	char *buf;
 
+	if ((c->entry->flags & SC_PATH_OUT) && o->fmt == FORMAT_TEXT && len > 0) /* a path is shown whole, as strace */
+		shown = (size_t)len < PATH_MAX ? (size_t)len : PATH_MAX;
+
 	if (addr == 0) {
 		tout_null(o, key);
 		return;
@@ -227,6 +230,10 @@ static void put_buffer(struct tout *o, const char *key, const struct decode_ctx 
 	buf = xmalloc(shown + 1);
 	if (shown && tracee_read(c->tid, addr, buf, shown) != (ssize_t)shown)
 		put_unreadable(o, key, addr);
+	else if ((c->entry->flags & SC_PATH_OUT) && o->fmt == FORMAT_TEXT) /* a path (getcwd's): to its NUL */
+		tout_bytes(o, key, buf, strnlen(buf, shown), strnlen(buf, shown));
+	else if (c->entry->flags & SC_RANDOM_OUT) /* random bytes: strace shows them in hex */
+		tout_bytes_hex(o, key, buf, shown, len < 0 ? 0 : (size_t)len);
 	else
 		tout_bytes(o, key, buf, shown, len < 0 ? 0 : (size_t)len);
 	free(buf);
@@ -253,7 +260,7 @@ static void put_argv(struct tout *o, const char *key, pid_t tid, uint64_t addr, 
 	}
 	tout_begin_array(o, key);
 	for (size_t i = 0; i < n && i < max; i++)
-		put_string_at(o, NULL, tid, ptrs[i], strsize < 256 ? 256 : strsize);
+		decode_string_at(o, NULL, tid, ptrs[i], strsize < 256 ? 256 : strsize);
 	if (n > max)
 		tout_symbol(o, NULL, "...");
 	tout_end_array(o);
@@ -309,6 +316,45 @@ static void put_timespec(struct tout *o, const char *key, pid_t tid, uint64_t ad
 	tout_end_object(o);
 }
 
+static void put_timeval(struct tout *o, const char *key, pid_t tid, uint64_t addr)
+{
+	struct { int64_t sec, usec; } tv;
+
+	if (addr == 0 || tracee_read(tid, addr, &tv, sizeof(tv)) < 0) {
+		put_unreadable(o, key, addr);
+		return;
+	}
+	tout_begin_object(o, key, false);
+	tout_int(o, "tv_sec", tv.sec);
+	tout_int(o, "tv_usec", tv.usec);
+	tout_end_object(o);
+}
+
+static void put_itimerspec(struct tout *o, const char *key, pid_t tid, uint64_t addr)
+{
+	struct { int64_t isec, insec, vsec, vnsec; } its;
+
+	if (addr == 0 || tracee_read(tid, addr, &its, sizeof(its)) < 0) {
+		put_unreadable(o, key, addr);
+		return;
+	}
+	tout_begin_object(o, key, false);
+	tout_begin_object(o, "it_interval", false);
+	tout_int(o, "tv_sec", its.isec);
+	tout_int(o, "tv_nsec", its.insec);
+	tout_end_object(o);
+	tout_begin_object(o, "it_value", false);
+	tout_int(o, "tv_sec", its.vsec);
+	tout_int(o, "tv_nsec", its.vnsec);
+	tout_end_object(o);
+	tout_end_object(o);
+}
+
+void decode_timespec_at(struct tout *o, const char *key, pid_t tid, uint64_t addr)
+{
+	put_timespec(o, key, tid, addr);
+}
+
 static void put_time(struct tout *o, const char *key, int64_t sec, int64_t nsec)
 {
 	char buf[48];
@@ -334,6 +380,17 @@ static void put_stat(struct tout *o, const char *key, pid_t tid, uint64_t addr)
 		return;
 	}
 	tout_begin_object(o, key, false);
+	if (o->fmt == FORMAT_TEXT && !o->no_abbrev) {
+		/* strace's abbreviation (all of it with --no-abbrev, strace's -v) */
+		decode_mode(o, "st_mode", st.st_mode);
+		if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+			put_dev(o, "st_rdev", major(st.st_rdev), minor(st.st_rdev));
+		else
+			tout_int(o, "st_size", st.st_size);
+		tout_symbol(o, NULL, "...");
+		tout_end_object(o);
+		return;
+	}
 	put_dev(o, "st_dev", major(st.st_dev), minor(st.st_dev));
 	tout_uint(o, "st_ino", st.st_ino);
 	decode_mode(o, "st_mode", st.st_mode);
@@ -360,7 +417,21 @@ static void put_statx(struct tout *o, const char *key, pid_t tid, uint64_t addr)
 		return;
 	}
 	tout_begin_object(o, key, false);
-	tout_hex(o, "stx_mask", sx.stx_mask);
+	if (o->fmt == FORMAT_TEXT) {
+		decode_statx_mask(o, "stx_mask", sx.stx_mask);
+		if (!o->no_abbrev) { /* strace's abbreviation */
+			decode_statx_attributes(o, "stx_attributes", sx.stx_attributes);
+			decode_mode(o, "stx_mode", sx.stx_mode);
+			if (S_ISCHR(sx.stx_mode) || S_ISBLK(sx.stx_mode))
+				put_dev(o, "stx_rdev", sx.stx_rdev_major, sx.stx_rdev_minor);
+			else
+				tout_uint(o, "stx_size", sx.stx_size);
+			tout_symbol(o, NULL, "...");
+			tout_end_object(o);
+			return;
+		}
+	} else
+		tout_hex(o, "stx_mask", sx.stx_mask);
 	tout_uint(o, "stx_blksize", sx.stx_blksize);
 	tout_hex(o, "stx_attributes", sx.stx_attributes);
 	tout_uint(o, "stx_nlink", sx.stx_nlink);
@@ -383,7 +454,7 @@ static void put_statx(struct tout *o, const char *key, pid_t tid, uint64_t addr)
 void decode_sockaddr(struct tout *o, const char *key, pid_t tid, uint64_t addr, long len)
 {
 	struct sockaddr_storage ss;
-	char text[INET6_ADDRSTRLEN];
+	char text[INET6_ADDRSTRLEN], expr[INET6_ADDRSTRLEN + 40];
 
 	if (addr == 0) {
 		tout_null(o, key);
@@ -401,15 +472,32 @@ void decode_sockaddr(struct tout *o, const char *key, pid_t tid, uint64_t addr, 
 	switch (ss.ss_family) {
 	case AF_INET: {
 		const struct sockaddr_in *in = (const void *)&ss;
-		tout_uint(o, "sin_port", ntohs(in->sin_port));
 		inet_ntop(AF_INET, &in->sin_addr, text, sizeof(text));
+		if (o->fmt == FORMAT_TEXT) { /* strace's C expressions */
+			snprintf(expr, sizeof(expr), "htons(%u)", ntohs(in->sin_port));
+			tout_symbol(o, "sin_port", expr);
+			snprintf(expr, sizeof(expr), "inet_addr(\"%s\")", text);
+			tout_symbol(o, "sin_addr", expr);
+			break;
+		}
+		tout_uint(o, "sin_port", ntohs(in->sin_port));
 		tout_string(o, "sin_addr", text);
 		break;
 	}
 	case AF_INET6: {
 		const struct sockaddr_in6 *in6 = (const void *)&ss;
-		tout_uint(o, "sin6_port", ntohs(in6->sin6_port));
 		inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof(text));
+		if (o->fmt == FORMAT_TEXT) {
+			snprintf(expr, sizeof(expr), "htons(%u)", ntohs(in6->sin6_port));
+			tout_symbol(o, "sin6_port", expr);
+			snprintf(expr, sizeof(expr), "htonl(%u)", ntohl(in6->sin6_flowinfo));
+			tout_symbol(o, "sin6_flowinfo", expr);
+			snprintf(expr, sizeof(expr), "inet_pton(AF_INET6, \"%s\", &sin6_addr)", text);
+			tout_symbol(o, NULL, expr);
+			tout_uint(o, "sin6_scope_id", in6->sin6_scope_id);
+			break;
+		}
+		tout_uint(o, "sin6_port", ntohs(in6->sin6_port));
 		tout_string(o, "sin6_addr", text);
 		tout_uint(o, "sin6_flowinfo", ntohl(in6->sin6_flowinfo));
 		tout_uint(o, "sin6_scope_id", in6->sin6_scope_id);
@@ -432,7 +520,11 @@ void decode_sockaddr(struct tout *o, const char *key, pid_t tid, uint64_t addr, 
 	case AF_NETLINK: {
 		const struct sockaddr_nl *nl = (const void *)&ss;
 		tout_uint(o, "nl_pid", nl->nl_pid);
-		tout_hex(o, "nl_groups", nl->nl_groups);
+		if (o->fmt == FORMAT_TEXT) {
+			snprintf(expr, sizeof(expr), "%08x", nl->nl_groups);
+			tout_symbol(o, "nl_groups", expr);
+		} else
+			tout_hex(o, "nl_groups", nl->nl_groups);
 		break;
 	}
 	default:
@@ -484,6 +576,8 @@ static void put_msghdr(struct tout *o, const char *key, const struct decode_ctx 
 	tout_uint(o, "msg_namelen", m.msg_namelen);
 	put_iovec(o, "msg_iov", c, (uint64_t)(uintptr_t)m.msg_iov, m.msg_iovlen, total);
 	tout_uint(o, "msg_iovlen", m.msg_iovlen);
+	if (m.msg_control && m.msg_controllen) /* strace leaves an empty one out */
+		decode_cmsgs(o, "msg_control", c->tid, (uint64_t)(uintptr_t)m.msg_control, m.msg_controllen);
 	tout_uint(o, "msg_controllen", m.msg_controllen);
 	decode_msg_flags(o, "msg_flags", (unsigned)m.msg_flags);
 	tout_end_object(o);
@@ -491,9 +585,16 @@ static void put_msghdr(struct tout *o, const char *key, const struct decode_ctx 
 
 static void put_rlim_value(struct tout *o, const char *key, uint64_t v)
 {
-	if (v == (uint64_t)RLIM_INFINITY)
+	char buf[32];
+
+	if (o->fmt == FORMAT_TEXT && v == (uint64_t)RLIM_INFINITY)
+		tout_symbol(o, key, "RLIM64_INFINITY"); /* strace's names on x86-64 */
+	else if (v == (uint64_t)RLIM_INFINITY)
 		tout_symbol(o, key, "RLIM_INFINITY");
-	else
+	else if (o->fmt == FORMAT_TEXT && v > 1024 && v % 1024 == 0) {
+		snprintf(buf, sizeof(buf), "%llu*1024", (unsigned long long)(v / 1024));
+		tout_symbol(o, key, buf);
+	} else
 		tout_uint(o, key, v);
 }
 
@@ -546,8 +647,24 @@ static void put_sigset_at(struct tout *o, const char *key, pid_t tid, uint64_t a
 
 void decode_wait_status(struct tout *o, const char *key, int s)
 {
-	char sig[32];
+	char sig[32], text[96];
 
+	if (o->fmt == FORMAT_TEXT) { /* strace's form: the C test that holds */
+		if (WIFEXITED(s))
+			snprintf(text, sizeof(text), "[{WIFEXITED(s) && WEXITSTATUS(s) == %d}]", WEXITSTATUS(s));
+		else if (WIFSIGNALED(s))
+			snprintf(text, sizeof(text), "[{WIFSIGNALED(s) && WTERMSIG(s) == %s%s}]",
+				 signal_name(WTERMSIG(s), sig, sizeof(sig)), WCOREDUMP(s) ? " && WCOREDUMP(s)" : "");
+		else if (WIFSTOPPED(s))
+			snprintf(text, sizeof(text), "[{WIFSTOPPED(s) && WSTOPSIG(s) == %s}]",
+				 signal_name(WSTOPSIG(s), sig, sizeof(sig)));
+		else if (WIFCONTINUED(s))
+			snprintf(text, sizeof(text), "[{WIFCONTINUED(s)}]");
+		else
+			snprintf(text, sizeof(text), "[%#x]", (unsigned)s);
+		tout_symbol(o, key, text);
+		return;
+	}
 	tout_begin_object(o, key, false);
 	if (WIFEXITED(s))
 		tout_int(o, "exited", WEXITSTATUS(s));
@@ -568,7 +685,11 @@ static void put_int_at(struct tout *o, const char *key, pid_t tid, uint64_t addr
 
 	if (addr == 0 || tracee_read(tid, addr, &v, sizeof(v)) < 0)
 		put_unreadable(o, key, addr);
-	else
+	else if (o->fmt == FORMAT_TEXT) { /* strace's [N] for a value behind a pointer */
+		tout_begin_array(o, key);
+		tout_int(o, NULL, v);
+		tout_end_array(o);
+	} else
 		tout_int(o, key, v);
 }
 
@@ -634,6 +755,29 @@ static void put_open_how(struct tout *o, const char *key, const struct decode_ct
 
 /* ---- dispatch ---- */
 
+/* The number of records a getdents call returned, counted in a copy of its buffer (no more than 64 KiB read). */
+static void text_dirent_count(struct tout *o, const struct decode_ctx *c, uint64_t addr)
+{
+	size_t len = (size_t)c->ret < 65536 ? (size_t)c->ret : 65536, off = 0, n = 0;
+	/* d_reclen's place: after d_ino and d_off, both 8 bytes in linux_dirent64 and 8 in linux_dirent on x86-64 */
+	const size_t reclen_at = 16;
+	unsigned char *buf = xmalloc(len + 1);
+
+	if (len == 0 || tracee_read(c->tid, addr, buf, len) == (ssize_t)len) {
+		while (off + reclen_at + 2 <= len) {
+			unsigned short reclen;
+
+			memcpy(&reclen, buf + off + reclen_at, sizeof(reclen));
+			if (reclen == 0 || reclen > len - off)
+				break;
+			n++;
+			off += reclen;
+		}
+		sb_printf(o->b, " /* %zu entries */", n);
+	}
+	free(buf);
+}
+
 static void decode_one(struct tout *o, const struct decode_ctx *c, int i, const char *key)
 {
 	struct syscall_arg arg = { c->entry->args[i].kind, key ? key : c->entry->args[i].name };
@@ -667,6 +811,8 @@ static void decode_one(struct tout *o, const struct decode_ctx *c, int i, const 
 		return;
 	case K_PTR:
 		put_ptr(o, a->name, v);
+		if ((c->entry->flags & SC_DIRENTS) && ok && v && o->fmt == FORMAT_TEXT)
+			text_dirent_count(o, c, v); /* strace counts the records of a directory listing */
 		return;
 	case K_FD:
 	case K_FD_CLOSED:
@@ -680,10 +826,10 @@ static void decode_one(struct tout *o, const struct decode_ctx *c, int i, const 
 			decode_fd(o, a->name, c->tid, c->pidfd, (long)(int)v);
 		return;
 	case K_PATH:
-		put_string_at(o, a->name, c->tid, v, PATH_MAX);
+		decode_string_at(o, a->name, c->tid, v, PATH_MAX);
 		return;
 	case K_STR:
-		put_string_at(o, a->name, c->tid, v, c->strsize);
+		decode_string_at(o, a->name, c->tid, v, c->strsize);
 		return;
 	case K_ARGV:
 		put_argv(o, a->name, c->tid, v, c->strsize);
@@ -745,6 +891,7 @@ static void decode_one(struct tout *o, const struct decode_ctx *c, int i, const 
 			put_ptr(o, a->name, v);
 		return;
 	case K_TIMESPEC_IN:
+	case K_TIMESPEC_LEFT:
 		put_timespec(o, a->name, c->tid, v);
 		return;
 	case K_TIMESPEC_OUT:
@@ -821,6 +968,10 @@ static void decode_one(struct tout *o, const struct decode_ctx *c, int i, const 
 		decode_mode(o, a->name, v & 0xffffffffu);
 		return;
 	case K_AT_FLAGS:
+		if (syscall_kind_arg(c->entry, K_STATX_MASK) >= 0) { /* statx: its sync type named first */
+			decode_statx_flags(o, a->name, v);
+			return;
+		}
 		/* Next to an access mode (faccessat2), 0x200 is AT_EACCESS rather than AT_REMOVEDIR. */
 		decode_at_flags(o, a->name, v & 0xffffffffu, syscall_kind_arg(c->entry, K_ACCESS_MODE) >= 0);
 		return;
@@ -857,6 +1008,111 @@ static void decode_one(struct tout *o, const struct decode_ctx *c, int i, const 
 	case K_PRCTL_OPTION:
 		decode_prctl_option(o, a->name, v & 0xffffffffu);
 		return;
+	case K_SOCK_PROTO:
+		decode_sock_proto(o, a->name, i >= 2 ? c->args[i - 2] : 0, v);
+		return;
+	case K_CLOCKID:
+		decode_clockid(o, a->name, v);
+		return;
+	case K_TIMER_FLAGS:
+		decode_timer_flags(o, a->name, v);
+		return;
+	case K_EPOLL_FLAGS:
+		decode_epoll_flags(o, a->name, v);
+		return;
+	case K_EPOLL_OP:
+		decode_epoll_op(o, a->name, v);
+		return;
+	case K_EPOLL_EVENT:
+		decode_epoll_event_at(o, a->name, c->tid, v);
+		return;
+	case K_EPOLL_EVENTS_OUT:
+		if (ok)
+			decode_epoll_event_array(o, a->name, c->tid, v, c->ret);
+		else
+			put_ptr(o, a->name, v);
+		return;
+	case K_POLLFDS:
+		/* the events asked; JSON adds each fd's revents once the call has returned them */
+		decode_pollfds(o, a->name, c->tid, v, next, ok && o->fmt != FORMAT_TEXT);
+		return;
+	case K_FCNTL_ARG:
+	case K_IOCTL_ARG:
+	case K_PRCTL_ARG:
+		decode_command_arg(o, c, i, a->name);
+		return;
+	case K_SOCKOPT_LEVEL:
+		decode_sockopt_level(o, a->name, v);
+		return;
+	case K_SOCKOPT_NAME:
+		decode_sockopt_name(o, a->name, i > 0 ? c->args[i - 1] : 0, v);
+		return;
+	case K_SOCKOPT_IN:
+		decode_sockopt_value(o, a->name, c->tid, v, (long)(int)next);
+		return;
+	case K_SOCKOPT_OUT: {
+		int len = 0;
+
+		if (ok && v && next && tracee_read(c->tid, next, &len, sizeof(len)) == sizeof(len))
+			decode_sockopt_value(o, a->name, c->tid, v, len);
+		else
+			put_ptr(o, a->name, v);
+		return;
+	}
+	case K_TFD_FLAGS:
+		decode_tfd_flags(o, a->name, v);
+		return;
+	case K_TFD_SETTIME_FLAGS:
+		decode_tfd_settime_flags(o, a->name, v);
+		return;
+	case K_ITIMERSPEC_IN:
+		put_itimerspec(o, a->name, c->tid, v);
+		return;
+	case K_ITIMERSPEC_OUT:
+		if (ok)
+			put_itimerspec(o, a->name, c->tid, v);
+		else
+			put_ptr(o, a->name, v);
+		return;
+	case K_TIMEVAL_LEFT:
+		put_timeval(o, a->name, c->tid, v);
+		return;
+	case K_FDSET:
+		decode_fdset(o, a->name, c->tid, v, (long)(int)c->args[0]);
+		return;
+	case K_ARCH_PRCTL_CODE:
+		decode_arch_prctl_code(o, a->name, v);
+		return;
+	case K_GETRANDOM_FLAGS:
+		decode_getrandom_flags(o, a->name, v);
+		return;
+	case K_MREMAP_FLAGS:
+		decode_mremap_flags(o, a->name, v);
+		return;
+	case K_MREMAP_ADDR:
+		put_ptr(o, a->name, v);
+		return;
+	case K_SOCK_FLAGS:
+		decode_sock_flags(o, a->name, v);
+		return;
+	case K_FADVISE_ADVICE:
+		decode_fadvise_advice(o, a->name, v);
+		return;
+	case K_FUTEX_OP:
+		decode_futex_op(o, a->name, v);
+		return;
+	case K_FUTEX_ARG:
+		decode_command_arg(o, c, i, a->name);
+		return;
+	case K_STATX_MASK:
+		decode_statx_mask(o, a->name, v);
+		return;
+	case K_IO_URING_PARAMS:
+		if (ok)
+			decode_io_uring_params(o, a->name, c->tid, v);
+		else
+			put_ptr(o, a->name, v);
+		return;
 	case K_WHENCE:
 		decode_whence(o, a->name, v & 0xffffffffu);
 		return;
@@ -888,7 +1144,10 @@ void decode_args(struct tout *o, const struct decode_ctx *c)
 	for (int i = 0; i < n; i++) {
 		/* The mode of an open means something only when it creates (strace leaves it out too). */
 		if (c->entry->args[i].kind == K_MODE && i > 0 && c->entry->args[i - 1].kind == K_OPEN_FLAGS &&
-		    !(c->args[i - 1] & (O_CREAT | __O_TMPFILE)))
+		    !(c->args[i - 1] & O_CREAT) && (c->args[i - 1] & O_TMPFILE) != O_TMPFILE) /* O_TMPFILE holds O_DIRECTORY */
+			continue;
+		/* fcntl F_GETFD, ioctl FIOCLEX, prctl PR_GET_DUMPABLE: no such argument (strace leaves it out too) */
+		if (!decode_command_arg_shown(c, i))
 			continue;
 		decode_one(o, c, i, NULL);
 	}
@@ -916,6 +1175,39 @@ void decode_record_result(struct tout *o, void *record)
 		tout_bool(o, "created", r->created);
 }
 
+/* select's and pselect6's " (in [4], out [5], left {...})": the ready fds, the time left. */
+static void text_select_result(struct tout *o, const struct decode_ctx *c)
+{
+	static const char *const names[] = { "in", "out", "except" };
+	const char *sep = " (";
+	struct tout t;
+
+	for (int i = 1; i <= 3; i++) {
+		struct strbuf set = { 0 };
+
+		if (!c->args[i])
+			continue;
+		tout_init(&t, &set, FORMAT_TEXT);
+		decode_fdset(&t, NULL, c->tid, c->args[i], (long)(int)c->args[0]);
+		if (set.data && strcmp(set.data, "[]") != 0) { /* a set the kernel left empty is not shown */
+			sb_printf(o->b, "%s%s %s", sep, names[i - 1], set.data);
+			sep = ", ";
+		}
+		sb_free(&set);
+	}
+	if (c->args[4]) {
+		tout_init(&t, o->b, FORMAT_TEXT);
+		sb_printf(o->b, "%sleft ", sep);
+		sep = ", ";
+		if (c->entry->args[4].kind == K_TIMEVAL_LEFT)
+			put_timeval(&t, NULL, c->tid, c->args[4]);
+		else
+			put_timespec(&t, NULL, c->tid, c->args[4]);
+	}
+	if (strcmp(sep, ", ") == 0)
+		sb_putc(o->b, ')');
+}
+
 /* Text: what follows " = " in an strace-like line. */
 static void text_return(struct tout *o, const struct decode_ctx *c)
 {
@@ -923,12 +1215,32 @@ static void text_return(struct tout *o, const struct decode_ctx *c)
 
 	if (c->ret < 0 && c->ret >= -4095)
 		sb_printf(o->b, "-1 %s (%s)", errno_name((int)-c->ret, err, sizeof(err)), strerror((int)-c->ret));
+	else if (decode_command_return(o, c))
+		return;
 	else if (c->entry->ret == R_PTR)
 		sb_printf(o->b, "%#lx", c->ret);
 	else if (c->entry->ret == R_FD)
 		decode_fd(o, NULL, c->tid, c->pidfd, c->ret);
 	else
 		sb_printf(o->b, "%ld", c->ret);
+	if (c->ret == 0 && (c->entry->args[0].kind == K_POLLFDS || c->entry->args[1].kind == K_FDSET))
+		sb_puts(o->b, " (Timeout)");
+	if (c->ret > 0 && c->entry->args[1].kind == K_FDSET)
+		text_select_result(o, c);
+	if (c->ret > 0 && c->entry->args[0].kind == K_POLLFDS) {
+		/* strace's " ([{fd=N, revents=...}], left {...})": the fds the kernel answered for, the time left */
+		struct tout t;
+
+		tout_init(&t, o->b, FORMAT_TEXT);
+		sb_puts(o->b, " (");
+		decode_pollfds(&t, NULL, c->tid, c->args[0], c->args[1], true);
+		if (c->entry->args[2].kind == K_TIMESPEC_LEFT && c->args[2]) {
+			tout_init(&t, o->b, FORMAT_TEXT);
+			sb_puts(o->b, ", left ");
+			put_timespec(&t, NULL, c->tid, c->args[2]);
+		}
+		sb_putc(o->b, ')');
+	}
 }
 
 void decode_return(struct tout *o, const struct decode_ctx *c)

@@ -247,7 +247,8 @@ void json_escape(struct strbuf *b, const void *data, size_t len)
 	}
 }
 
-/* strace's escaping for text: C escapes, printable ASCII as is, the rest in octal/hex. */
+/* strace's escaping for text: C escapes, printable ASCII as is, the rest in octal (three digits only where an
+ * octal digit follows, as C needs: "\1\10a\0007"). */
 static void text_escape(struct strbuf *b, const unsigned char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
@@ -264,8 +265,10 @@ static void text_escape(struct strbuf *b, const unsigned char *s, size_t len)
 		default:
 			if (c >= 0x20 && c < 0x7f)
 				sb_putc(b, (char)c);
+			else if (i + 1 < len && s[i + 1] >= '0' && s[i + 1] <= '7')
+				sb_printf(b, "\\%03o", c);
 			else
-				sb_printf(b, "\\x%02x", c);
+				sb_printf(b, "\\%o", c);
 		}
 	}
 }
@@ -297,4 +300,22 @@ void tout_bytes(struct tout *o, const char *key, const void *data, size_t shown,
 		if (cut)
 			sb_puts(o->b, "...");
 	}
+}
+
+/* Bytes strace always shows in hex (getrandom's): the same as tout_bytes in JSON, "\\xHH" each in text. */
+void tout_bytes_hex(struct tout *o, const char *key, const void *data, size_t shown, size_t len)
+{
+	const unsigned char *s = data;
+
+	if (o->fmt == FORMAT_JSONL) {
+		tout_bytes(o, key, data, shown, len);
+		return;
+	}
+	lead(o, key);
+	sb_putc(o->b, '"');
+	for (size_t i = 0; i < shown; i++)
+		sb_printf(o->b, "\\x%02x", s[i]);
+	sb_putc(o->b, '"');
+	if (len > shown)
+		sb_puts(o->b, "...");
 }
