@@ -125,7 +125,6 @@ static inline enum name_op name_op_of(uint64_t flags)
 enum arg_kind {
 	K_NONE,            /* no such argument */
 	K_INT,             /* a C int, signed decimal */
-	K_CLOCKID,         /* a clock's id, shown as an int (a negative one names a process's or thread's CPU clock) */
 	K_LONG,            /* a long or offset, signed decimal */
 	K_UINT,            /* unsigned decimal */
 	K_SIZE,            /* a byte count */

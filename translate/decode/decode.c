@@ -793,7 +793,6 @@ static void decode_one(struct tout *o, const struct decode_ctx *c, int i, const 
 		tout_int(o, a->name, (long long)v);
 		return;
 	case K_INT:
-	case K_CLOCKID:
 	case K_PID:
 	case K_PGID:
 	case K_PRIO_WHICH:
