@@ -74,6 +74,9 @@ def decode_depth():
         h.report(name, None, "strace is not installed (GNUmakefile's TEST_PACKAGES has it)")
         return
     a, b, theirs, ours = run_both()
+    if a and a[2] == 2:  # the program could not set up (no pty, no sockets): nothing to compare
+        h.report(name, None, "decode_depth could not set up its calls here (exit 2 under strace)")
+        return
     if not (a and a[2] == 0 and b and b[2] == 0):
         h.report(name, False, f"strace: {a and a[2]} {a and a[1][-500:]}\npicovisor: {b and b[2]} {b and b[1][-500:]}")
         return
