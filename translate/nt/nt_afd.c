@@ -102,17 +102,11 @@ static bool is_afd_name(const uint16_t *u, size_t n)
 
 bool nt_afd_named(struct tracee *t, uint64_t oa_addr)
 {
-	unsigned char oa[0x30];
-	uint64_t root, name;
-	uint16_t *u = NULL;
-	size_t n = 0;
+	uint16_t *u;
+	size_t n;
 	bool yes;
 
-	if (!oa_addr || nt_get(t, oa_addr, oa, sizeof(oa)))
-		return false;
-	memcpy(&root, oa + 8, 8);
-	memcpy(&name, oa + 0x10, 8);
-	if (root || nt_get_ustr(t, name, &u, &n))
+	if (nt_oa_plain_name(t, oa_addr, &u, &n))
 		return false;
 	yes = is_afd_name(u, n);
 	free(u);

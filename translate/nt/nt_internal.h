@@ -268,6 +268,15 @@ uint64_t nt_work(struct tracee *t);
 
 /* A UNICODE_STRING of the program at addr: its UTF-16 units (malloc'd, *n of them), or ACCESS_VIOLATION. */
 ntstatus nt_get_ustr(struct tracee *t, uint64_t addr, uint16_t **units, size_t *n);
+/*
+ * The name in the OBJECT_ATTRIBUTES at oa_addr, when it has no RootDirectory
+ * (devices and the system directory are named so): 0 with the units (the
+ * caller frees them), ACCESS_VIOLATION, OBJECT_NAME_INVALID for a relative
+ * one, or the name's own fault.
+ */
+ntstatus nt_oa_plain_name(struct tracee *t, uint64_t oa_addr, uint16_t **u, size_t *n);
+/* Whether the units are name, ignoring ASCII case as object names do. */
+bool nt_name_is(const uint16_t *u, size_t n, const char *name);
 /* UTF-16 units as a malloc'd UTF-8 string (bytes that were not UTF-8 come back as they were). */
 char *nt_units_utf8(const uint16_t *u, size_t n);
 

@@ -26,23 +26,13 @@
 
 bool nt_ksecdd_named(struct tracee *t, uint64_t oa_addr)
 {
-	static const char dev[] = DEVICE_NAME;
-	unsigned char oa[0x30];
-	uint64_t root, name;
-	uint16_t *u = NULL;
-	size_t n = 0;
+	uint16_t *u;
+	size_t n;
 	bool yes;
 
-	if (!oa_addr || nt_get(t, oa_addr, oa, sizeof(oa)))
+	if (nt_oa_plain_name(t, oa_addr, &u, &n))
 		return false;
-	memcpy(&root, oa + 8, 8);
-	memcpy(&name, oa + 0x10, 8);
-	if (root || nt_get_ustr(t, name, &u, &n))
-		return false;
-	yes = n == sizeof(dev) - 1;
-	for (size_t i = 0; yes && i < n; i++) /* object names under \Device ignore case */
-		yes = (u[i] < 128 ? (uint16_t)(u[i] | (u[i] >= 'A' && u[i] <= 'Z' ? 0x20 : 0)) : u[i]) ==
-		      (uint16_t)(dev[i] | (dev[i] >= 'A' && dev[i] <= 'Z' ? 0x20 : 0));
+	yes = nt_name_is(u, n, DEVICE_NAME);
 	free(u);
 	return yes;
 }

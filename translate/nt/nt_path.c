@@ -469,6 +469,37 @@ ntstatus nt_path_resolve(struct tracee *t, uint64_t root, const uint16_t *u, siz
 	}
 }
 
+ntstatus nt_oa_plain_name(struct tracee *t, uint64_t oa_addr, uint16_t **u, size_t *n)
+{
+	unsigned char oa[0x30];
+	uint64_t root, name;
+
+	*u = NULL;
+	*n = 0;
+	if (!oa_addr || nt_get(t, oa_addr, oa, sizeof(oa)))
+		return STATUS_ACCESS_VIOLATION;
+	memcpy(&root, oa + 8, 8);
+	memcpy(&name, oa + 0x10, 8);
+	if (root)
+		return STATUS_OBJECT_NAME_INVALID;
+	return nt_get_ustr(t, name, u, n);
+}
+
+bool nt_name_is(const uint16_t *u, size_t n, const char *name)
+{
+	size_t k = strlen(name);
+
+	if (n != k)
+		return false;
+	for (size_t i = 0; i < k; i++) {
+		uint16_t a = u[i] >= 'A' && u[i] <= 'Z' ? (uint16_t)(u[i] + 32) : u[i];
+		uint16_t b = name[i] >= 'A' && name[i] <= 'Z' ? (uint16_t)(name[i] + 32) : (uint16_t)(unsigned char)name[i];
+		if (a != b)
+			return false;
+	}
+	return true;
+}
+
 ntstatus nt_path_lookup(struct tracee *t, uint64_t oa_addr, struct nt_lookup *out)
 {
 	unsigned char oa[0x30];

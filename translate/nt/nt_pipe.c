@@ -71,21 +71,6 @@ static bool same_name(const struct pending_pipe *pp, const uint16_t *name, size_
 }
 
 /* The name of the OBJECT_ATTRIBUTES at oa (no RootDirectory): 0 and *u, or a status. */
-static ntstatus oa_name(struct tracee *t, uint64_t oa, uint16_t **u, size_t *n)
-{
-	unsigned char a[0x30];
-	uint64_t root, name;
-
-	*u = NULL;
-	if (!oa || nt_get(t, oa, a, sizeof(a)))
-		return STATUS_ACCESS_VIOLATION;
-	memcpy(&root, a + 0x8, 8);
-	memcpy(&name, a + 0x10, 8);
-	if (root)
-		return STATUS_OBJECT_NAME_INVALID;
-	return nt_get_ustr(t, name, u, n);
-}
-
 static struct nt_object *pipe_end(int fd, uint32_t options, uint32_t share)
 {
 	struct nt_object *o = nt_object_new(NT_TYPE_FILE);
@@ -136,7 +121,7 @@ void nt_serve_NtCreateNamedPipeFile(struct tracee *t)
 	uint16_t *u;
 	size_t n, len;
 	uint64_t probe;
-	ntstatus st = oa_name(t, c->a[2], &u, &n);
+	ntstatus st = nt_oa_plain_name(t, c->a[2], &u, &n);
 
 	if (st || nt_get(t, c->a[0], &probe, 8)) {
 		free(u);
@@ -172,7 +157,7 @@ bool nt_pipe_open(struct tracee *t, uint64_t oa, uint64_t handle_out, uint32_t a
 	uint16_t *u;
 	size_t n, len;
 
-	if (oa_name(t, oa, &u, &n))
+	if (nt_oa_plain_name(t, oa, &u, &n))
 		return false; /* not readable here: the usual open says what is wrong */
 	name = pipe_name(u, n, &len);
 	if (!name) {

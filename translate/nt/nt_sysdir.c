@@ -74,17 +74,11 @@ const struct nt_sysdll *nt_sysdll_find(const uint16_t *u, size_t n)
 
 const struct nt_sysdll *nt_sysdll_lookup(struct tracee *t, uint64_t oa_addr)
 {
-	unsigned char oa[0x30];
-	uint64_t root, name;
-	uint16_t *u = NULL;
-	size_t n = 0;
-	const struct nt_sysdll *d = NULL;
+	uint16_t *u;
+	size_t n;
+	const struct nt_sysdll *d;
 
-	if (!oa_addr || nt_get(t, oa_addr, oa, sizeof(oa)))
-		return NULL;
-	memcpy(&root, oa + 8, 8);
-	memcpy(&name, oa + 0x10, 8);
-	if (root || nt_get_ustr(t, name, &u, &n))
+	if (nt_oa_plain_name(t, oa_addr, &u, &n))
 		return NULL;
 	d = nt_sysdll_find(u, n);
 	free(u);
@@ -101,17 +95,11 @@ const struct nt_sysdll *nt_sysdll_lookup(struct tracee *t, uint64_t oa_addr)
  */
 ntstatus nt_sysdir_absent(struct tracee *t, uint64_t oa_addr, bool may_create)
 {
-	unsigned char oa[0x30];
-	uint64_t root, name;
-	uint16_t *u = NULL;
-	size_t n = 0, k = strlen(SYSDIR), i;
+	uint16_t *u;
+	size_t n, k = strlen(SYSDIR), i;
 	ntstatus st = 0;
 
-	if (!oa_addr || nt_get(t, oa_addr, oa, sizeof(oa)))
-		return 0;
-	memcpy(&root, oa + 8, 8);
-	memcpy(&name, oa + 0x10, 8);
-	if (root || nt_get_ustr(t, name, &u, &n))
+	if (nt_oa_plain_name(t, oa_addr, &u, &n))
 		return 0;
 	for (i = 0; i < k && i < n; i++)
 		if (i < 4 ? u[i] != (uint16_t)SYSDIR[i] : fold(u[i]) != fold((uint16_t)SYSDIR[i]))
