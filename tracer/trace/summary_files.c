@@ -100,12 +100,12 @@ static void kinds_text(unsigned kinds, char out[6])
 	out[5] = '\0';
 }
 
+/* The process's label, through the run's own map of virtual pids (a make -j has thousands of processes). */
 static const char *label_of(const struct diff_run *run, long long vpid)
 {
-	for (size_t i = 0; i < run->nprocs; i++)
-		if (run->procs[i].vpid == vpid)
-			return run->procs[i].label;
-	return "?";
+	long long i;
+
+	return id_map_get(&run->by_vpid, (uint64_t)vpid, &i) ? run->procs[i].label : "?";
 }
 
 static void print_text(const struct diff_run *run, const struct uses *u)
