@@ -6,6 +6,8 @@
  * THREAD_CREATE_FLAGS_CREATE_SUSPENDED (nothing runs until NtResumeThread;
  * the initial context has the start routine and argument in Rcx and Rdx);
  * a thread suspended inside a wait and inside a sleep goes on after resume;
+ * a thread suspended on its way into a wait (its call not yet served) is
+ * held, not parked where no one holds it;
  * the caller's own context; a real handle to the current thread;
  * ThreadBasePriority. The same program runs under Wine (tests/nt/run-wine).
  */
@@ -104,6 +106,24 @@ static ULONG NTAPI sleeper(void *arg)
 	(void)arg;
 	sleep_ms(100);
 	started_flag = 3;
+	return 0;
+}
+
+static HANDLE go_event;
+static volatile long rounds, wait_timeouts;
+
+/* Waits for go_event over and over; a wait that times out (5 s) means no one set it for that long. */
+static ULONG NTAPI rewaiter(void *arg)
+{
+	LARGE_INTEGER t;
+
+	(void)arg;
+	for (;;) {
+		t.QuadPart = -50000000;
+		if (NtWaitForSingleObject(go_event, 0, &t) == TIMEOUT)
+			wait_timeouts++;
+		rounds++;
+	}
 	return 0;
 }
 
@@ -262,6 +282,31 @@ static void suspended_in_a_wait(void)
 	NtClose(event);
 }
 
+/* The event wakes the waiter, which comes straight back to wait again: the suspension often arrives
+ * while that next call is on its way. Held there, it is resumed and the rounds go on; parked in its
+ * wait instead, no one would hold it, the suspension would wait for the wait and the wait for the next
+ * round (its 5 s timeout ends that: counted). */
+static void suspended_on_its_way_into_a_wait(void)
+{
+	HANDLE th;
+	ULONG prev;
+	int ok = 1;
+
+	NtCreateEvent(&go_event, 0x1f0003, 0, 1 /* SynchronizationEvent */, 0);
+	th = thread(rewaiter, 0, 0);
+	for (int i = 0; i < 400 && ok && !wait_timeouts; i++) {
+		NtSetEvent(go_event, 0);
+		ok = NtSuspendThread(th, &prev) == 0 && prev == 0;
+		ok &= NtResumeThread(th, &prev) == 0 && prev == 1;
+	}
+	check(ok, "a thread woken over and over, suspended and resumed each time (400 rounds)", 0);
+	check(wait_timeouts == 0, "no suspension waited for the thread's wait to time out", wait_timeouts);
+	NtSuspendThread(th, &prev); /* ended where it is held */
+	NtTerminateThread(th, 0);
+	NtClose(th);
+	NtClose(go_event);
+}
+
 static void suspended_in_a_sleep(void)
 {
 	HANDLE th;
@@ -337,6 +382,7 @@ void mainCRTStartup(void)
 	suspend_a_busy_caller();
 	create_suspended();
 	suspended_in_a_wait();
+	suspended_on_its_way_into_a_wait();
 	suspended_in_a_sleep();
 	own_context_and_handles();
 	done();

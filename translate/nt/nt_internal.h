@@ -396,6 +396,8 @@ bool nt_task_start(struct tracee *child);
  */
 bool nt_hold_if_suspended(struct tracee *t, const struct verdict *v);
 bool nt_interrupted(struct tracee *t);
+/* A suspension waits for this thread to be held (it must not park in a wait: nothing would hold it). */
+bool nt_suspension_pending(struct tracee *t);
 void nt_suspend_thread_gone(struct tracee *t);
 /* Terminating a held thread: it is let go, to end at its next stop in a service. */
 void nt_suspend_release_all(struct tracee *t);

@@ -71,6 +71,13 @@ bool nt_hold_if_suspended(struct tracee *t, const struct verdict *v)
 	return true;
 }
 
+bool nt_suspension_pending(struct tracee *t)
+{
+	struct nt_thread *th = nt_thread_state(t);
+
+	return th && th->suspend_count && !th->held && !th->terminating;
+}
+
 bool nt_interrupted(struct tracee *t)
 {
 	struct nt_thread *th = nt_thread_state(t);

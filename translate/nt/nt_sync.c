@@ -445,6 +445,14 @@ static void wait_for_ex(struct tracee *t, const uint64_t *handles, int n, bool a
 		nt_done(t, kind == WAIT_DELAY ? STATUS_SUCCESS : STATUS_TIMEOUT);
 		return;
 	}
+	if (nt_suspension_pending(t)) {
+		/* Suspended while its call was on its way (the interrupt came as its seccomp stop did): a parked
+		 * wait would never be held, and the suspender waits for that. It is held before its call instead,
+		 * to make it again once resumed: a suspended thread takes nothing it waits for. */
+		wait_free(w);
+		nt_restart(t);
+		return;
+	}
 	if (nwaits == capwaits)
 		waits = xrealloc(waits, (size_t)(capwaits = capwaits ? capwaits * 2 : 16) * sizeof(*waits));
 	waits[nwaits++] = w;
