@@ -22,6 +22,10 @@ struct syscall_stop;
 
 /* Enable (or not) for the run; the supervisor's own mask is what tracees get back. */
 void cosched_init(bool enabled);
+/* Just before the first tracee is spawned: the run starts pinned (its start is stop-bound). */
+void cosched_start(void);
+/* The first tracee is in the table: it inherited the pin. */
+void cosched_first_task(struct tracee *t);
 /* The syscall classes the filter must trap for it (SC_AFFINITY when enabled). */
 unsigned cosched_trapped_classes(void);
 /* One more ptrace stop happened: may pin or unpin the run. */
