@@ -73,6 +73,9 @@ int host_process_threads(const struct tracee *t);
 /* From now on t's process is served by pers (a loader made it an NT process, say). */
 struct personality;
 void host_set_personality(struct tracee *t, const struct personality *pers);
+/* A personality's service opened fd in t's process (a Linux call the supervisor had t make, which no
+ * trace record shows): the supervisor looks at what it is (co-scheduling's /proc status rule). */
+void host_file_opened(struct tracee *t, int fd);
 /*
  * The status t's process ends with, as its personality names it (an
  * NTSTATUS): traces and the report carry it. first_only: keep one already

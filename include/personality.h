@@ -74,6 +74,9 @@ static inline void verdict_set_regs(const struct syscall_stop *s, const tracee_r
 
 struct personality {
 	const char *name;
+	/* Every call of its processes that can open a file stops (the supervisor makes the opens): what the
+	 * program opens is known, so co-scheduling may pin such a run from its start (tracer/run/cosched.c). */
+	bool sees_every_call;
 	/* A trapped system call at entry: the personality writes what should happen into s->verdict. */
 	void (*syscall_enter)(struct tracee *t, const struct syscall_stop *s);
 	/* A signal is about to be delivered: the signal to deliver, 0 to suppress it, -1 when the personality

@@ -30,7 +30,30 @@ def affinity_view():
     h.shutil.rmtree(d, ignore_errors=True)
 
 
+def nt_start_pinned():
+    """An NT run starts co-scheduled (its start is all stops); its program reads its /proc status through
+    the Z: drive, which the supervisor opens for it, and must see the mask it was started with."""
+    exe = h.prog(os.path.join("nt", "proc_status_view.exe"))
+    if not os.path.exists(exe):
+        h.report("co-scheduling of an NT run", None, "the PE test programs were not built (no mingw-w64)")
+        return
+    if len(os.sched_getaffinity(0)) < 2:
+        h.report("co-scheduling of an NT run", None, "one CPU: nothing to co-schedule")
+        return
+    with open("/proc/self/status") as f:
+        want = [l for l in f.read().splitlines() if l.startswith("Cpus_allowed_list:")]
+    d = h.fresh_dir(None)
+    for policy in ([], ["--policy", "ci"]):
+        r = h.run_in(d, [h.pv(), "run", "-v", "-v"] + policy + ["--", exe])
+        label = "co-scheduling: an NT run starts pinned" + (" (--policy ci)" if policy else "")
+        check(label, r and b"co-scheduling the run on CPU" in r[1], r and r[1].decode(errors="replace")[-400:])
+        got = r and r[0].decode(errors="replace").replace("\r\n", "\n").splitlines()
+        check(label + ", its /proc status shows the mask it was started with", r and r[2] == 0 and got == want,
+              f"  want {want!r}, got {got!r} (status {r and r[2]})")
+    h.shutil.rmtree(d, ignore_errors=True)
+
+
 def groups(harness):
     global h
     h = harness
-    return [affinity_view]
+    return [affinity_view, nt_start_pinned]

@@ -23,11 +23,15 @@
  * wakes the supervisor every 100 ms, since a run that only computes makes no
  * stops that would tell it.
  *
- * A run starts pinned: its start (the exec, the loader, a dynamic linker's
- * or ntdll's opens and maps) is all stops, and is over before a first 10 ms
- * window could tell (a hello.exe's 35 stops took 9.8 ms across CPUs, 5.0 ms
- * on one). The first look comes sooner, after 20 ms at the same rate, so a
- * program that computes from its start gets its CPUs back early.
+ * A run whose main program gets a personality that sees every call (NT)
+ * starts pinned: its start (ntdll's loader opening, reading and protecting
+ * its DLLs) is all stops, and is over before a first 10 ms window could tell
+ * (a hello.exe's 35 stops took 9.8 ms across CPUs, 4.6 ms on one). Every open
+ * of such a program is the supervisor's (cosched_fd_opened), so the pin stays
+ * out of its sight as under a trace. The first look comes sooner, after
+ * 20 ms at the same rate, so a program that computes from its start gets its
+ * CPUs back early. (A Linux program's opens run unseen under `run`: starting
+ * it pinned would show in its /proc status.)
  */
 enum {
 	PIN_WINDOW_NS = 10 * 1000 * 1000,
@@ -41,6 +45,7 @@ enum {
 static struct {
 	bool enabled;
 	bool pinned;
+	bool started;      /* cosched_start came (once a run) */
 	bool first_window; /* pinned since the start: the first look is FIRST_UNPIN_WINDOW_NS in */
 	int cpu;
 	cpu_set_t original; /* the supervisor's mask at start: what tracees inherit */
@@ -179,18 +184,14 @@ void cosched_tick(void)
 
 void cosched_start(void)
 {
-	if (!cs.enabled)
+	if (!cs.enabled || cs.started || cs.pinned)
 		return;
+	cs.started = true;
 	cs.first_window = true;
 	pin_all();
 	cs.first_window = cs.pinned;
 	cs.long_start = cs.short_start = monotonic_ns();
 	cs.long_stops = cs.short_stops = 0;
-}
-
-void cosched_first_task(struct tracee *t)
-{
-	t->pinned = cs.pinned; /* spawned after the pin: it has the supervisor's one CPU */
 }
 
 void cosched_new_task(struct tracee *child, const struct tracee *parent)
@@ -303,14 +304,20 @@ void cosched_call_seen(struct tracee *t)
 {
 	enum abi abi;
 	long nr, ret;
+
+	if (cs.enabled && trace_call_last(t, &abi, &nr, &ret) && opens_file(syscall_lookup(abi, (int)nr)))
+		cosched_fd_opened(t, ret);
+}
+
+void cosched_fd_opened(struct tracee *t, long fd)
+{
 	char link[64], path[96];
 	ssize_t n;
 	struct tracee *target;
 
-	if (!cs.enabled || !trace_call_last(t, &abi, &nr, &ret) || ret < 0 || ret > 0x7fffffff ||
-	    !opens_file(syscall_lookup(abi, (int)nr)))
+	if (!cs.enabled || fd < 0 || fd > 0x7fffffff)
 		return;
-	snprintf(link, sizeof(link), "/proc/%d/fd/%ld", t->tid, ret);
+	snprintf(link, sizeof(link), "/proc/%d/fd/%ld", t->tid, fd);
 	n = readlink(link, path, sizeof(path) - 1);
 	if (n <= 0)
 		return;

@@ -22,10 +22,12 @@ struct syscall_stop;
 
 /* Enable (or not) for the run; the supervisor's own mask is what tracees get back. */
 void cosched_init(bool enabled);
-/* Just before the first tracee is spawned: the run starts pinned (its start is stop-bound). */
+/* The run's main program starts under a personality that sees every call: pinned from here (its start
+ * is stop-bound), unless the run was pinned or unpinned already. */
 void cosched_start(void);
-/* The first tracee is in the table: it inherited the pin. */
-void cosched_first_task(struct tracee *t);
+/* t's call opened fd (a call the supervisor made for it, which no trace records): an open of a
+ * thread's /proc status or stat unpins that thread, as cosched_call_seen does for traced opens. */
+void cosched_fd_opened(struct tracee *t, long fd);
 /* The syscall classes the filter must trap for it (SC_AFFINITY when enabled). */
 unsigned cosched_trapped_classes(void);
 /* One more ptrace stop happened: may pin or unpin the run. */

@@ -791,7 +791,6 @@ int event_loop_run(const struct run_options *o)
 	}
 	run_limits_start();
 	own_filters_prepare(filter);
-	cosched_start();
 	main_pid = spawn_program(o, &main_target);
 	landlock_audit_start(main_pid); /* the child entered the run's Landlock domain: it is its creator */
 	if (sandbox_get()) {
@@ -802,7 +801,6 @@ int event_loop_run(const struct run_options *o)
 	}
 	signals_set_target(&main_target, sandbox_get() && !o->share_tty);
 	t = tracee_add(main_pid);
-	cosched_first_task(t);
 	t->attached = true;
 	t->filters = own_filters_run_chain();
 	tracee_join(t, process_new(main_pid, NULL, false, &main_target));

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cosched.h"
 #include "event_loop.h"
 #include "host.h"
 #include "options.h"
@@ -146,6 +147,13 @@ int host_process_threads(const struct tracee *t)
 void host_set_personality(struct tracee *t, const struct personality *pers)
 {
 	t->proc->pers = pers;
+	if (pers->sees_every_call && t->proc->is_main)
+		cosched_start(); /* its start is all stops (tracer/run/cosched.c) */
+}
+
+void host_file_opened(struct tracee *t, int fd)
+{
+	cosched_fd_opened(t, fd);
 }
 
 void host_set_process_status(struct tracee *t, uint32_t status, bool first_only)

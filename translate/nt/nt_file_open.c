@@ -130,6 +130,7 @@ static void after_open(struct tracee *t, long ret)
 		open_failed(t, ret);
 		return;
 	}
+	host_file_opened(t, fd);
 	if (nt_fd_stat(t, fd, &sb) < 0 || ((r->options & FILE_NON_DIRECTORY_FILE) && S_ISDIR(sb.st_mode))) {
 		/* It changed under us between the lookup and the open: undo the open. */
 		c->st[0] = S_ISDIR(sb.st_mode) ? STATUS_FILE_IS_A_DIRECTORY : STATUS_UNSUCCESSFUL;

@@ -521,6 +521,7 @@ static unsigned nt_trapped_classes(enum abi abi)
 
 const struct personality personality_nt = {
 	.name = "nt",
+	.sees_every_call = true, /* the gate's in-process calls open nothing (ntdll/gate.c) */
 	.syscall_enter = nt_syscall_enter,
 	.signal = nt_signal,
 	.exit_thread = nt_exit_thread,
