@@ -181,6 +181,9 @@ const char *nt_drive_host(char letter);
 bool nt_drive_protected(dev_t dev, ino_t ino);
 /* A host path as a DOS path ("C:\dir\file") through the drive map: 0, or -1 if no drive reaches it. */
 int nt_dos_path_of_host(const char *host, char *out, size_t size);
+/* The working directory's DOS name: on another drive than the launch directory's C: where one reaches
+ * it (Z:, all of /, by default: rooted names then mean what they mean on Linux). 0, or -1. */
+int nt_dos_cwd_of_host(const char *host, char *out, size_t size);
 
 /* ---- Starting an NT process: what the loader set up (tracer/load/pe_load.c). */
 

@@ -17,6 +17,7 @@
 #include "util.h"
 
 static char *drive[26];
+static bool c_is_launch_dir; /* C: is the launch directory because --drive did not give it */
 
 /*
  * The drive roots and every directory above them, by identity: renaming or
@@ -109,6 +110,7 @@ int nt_drives_finish(void)
 		return 0;
 	if (!getcwd(cwd, sizeof(cwd)) || nt_drive_add('C', cwd, err, sizeof(err)) < 0)
 		return -1; /* errno says why */
+	c_is_launch_dir = true;
 	return 0;
 }
 
@@ -120,7 +122,7 @@ const char *nt_drive_host(char letter)
 }
 
 /* The longest drive root that contains host wins (drives may nest). */
-int nt_dos_path_of_host(const char *host, char *out, size_t size)
+static int dos_path_of_host(const char *host, char *out, size_t size, int skip)
 {
 	int best = -1;
 	size_t best_len = 0;
@@ -128,7 +130,7 @@ int nt_dos_path_of_host(const char *host, char *out, size_t size)
 	for (int i = 0; i < 26; i++) {
 		size_t n;
 
-		if (!drive[i])
+		if (!drive[i] || i == skip)
 			continue;
 		n = strlen(drive[i]);
 		if (strcmp(drive[i], "/") == 0)
@@ -146,4 +148,23 @@ int nt_dos_path_of_host(const char *host, char *out, size_t size)
 		if (*p == '/')
 			*p = '\\';
 	return 0;
+}
+
+int nt_dos_path_of_host(const char *host, char *out, size_t size)
+{
+	return dos_path_of_host(host, out, size, -1);
+}
+
+/*
+ * The working directory is named on the other drives first when C: is only
+ * the launch directory: on Z: (all of /) by default, as under Wine, so that
+ * a rooted name, which is what a program makes of a Linux path it is given
+ * (`/usr/share/x` is `\usr\share\x` on the current drive), means there what
+ * it means on Linux, not a directory below the launch directory.
+ */
+int nt_dos_cwd_of_host(const char *host, char *out, size_t size)
+{
+	if (c_is_launch_dir && dos_path_of_host(host, out, size, 'C' - 'A') == 0)
+		return 0;
+	return dos_path_of_host(host, out, size, -1);
 }

@@ -91,11 +91,11 @@ static void quote_arg(struct u16 *b, const char *a)
 }
 
 /* A host path as the program sees it: through a drive, else as \\?\unix\... (Wine's spelling). */
-static void dos_path(struct u16 *b, const char *host)
+static void dos_path(struct u16 *b, const char *host, int (*of_host)(const char *, char *, size_t))
 {
 	char dos[PATH_MAX + 8];
 
-	if (nt_dos_path_of_host(host, dos, sizeof(dos)) == 0) {
+	if (of_host(host, dos, sizeof(dos)) == 0) {
 		u16_str(b, dos);
 		return;
 	}
@@ -176,13 +176,13 @@ struct strings {
 static void make_strings(const struct nt_env_in *in, struct strings *s)
 {
 	memset(s, 0, sizeof(*s));
-	dos_path(&s->image, in->image_host);
+	dos_path(&s->image, in->image_host, nt_dos_path_of_host);
 	for (int i = 0; i < in->argc; i++) {
 		if (i)
 			u16_unit(&s->cmdline, ' ');
 		quote_arg(&s->cmdline, in->argv[i]);
 	}
-	dos_path(&s->curdir, in->cwd_host);
+	dos_path(&s->curdir, in->cwd_host, nt_dos_cwd_of_host);
 	if (s->curdir.n && s->curdir.s[s->curdir.n - 1] != '\\')
 		u16_unit(&s->curdir, '\\');
 	for (int i = 0; i < in->envc; i++) {
