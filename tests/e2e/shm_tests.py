@@ -2,7 +2,7 @@
 a mount namespace (as nobody, inside a user namespace), imported by run.py, which passes itself as h and runs
 every group as root and as nobody. POSIX shared memory and semaphores work across processes of the run, in
 every mode of path checking; the host's /dev/shm is neither seen nor written; two runs do not see each
-other's; where no namespace can
+other's; the namespace cannot be used by the program (tests/hostile/shm_namespace.c); where no namespace can
 be made the run says why and /dev/shm stays closed."""
 import json
 import os
@@ -34,6 +34,11 @@ if __name__ == "__main__":
 """
 # Path checking modes (sandbox_tests.POLICIES): Landlock, the supervisor with Landlock behind it, the supervisor alone.
 MODES = sandbox_tests.POLICIES
+REFUSALS = {
+    # the planted file is not there (ENOENT); mount, umount2, unshare twice, setns: never allowed (EPERM);
+    # the tmpfs full (ENOSPC)
+    "shm_namespace": "ENOENT,EPERM,EPERM,EPERM,EPERM,EPERM,ENOSPC",
+}
 
 
 def check(name, ok, detail=""):
@@ -159,6 +164,35 @@ def shm_isolation():
         shutil.rmtree(d, ignore_errors=True)
 
 
+def shm_hostile():
+    t = tag()
+    host_file = f"/dev/shm/pv-shm-planted-{t}"
+    w = sandbox_tests.World()
+    try:
+        with open(host_file, "w") as f:
+            f.write("secret\n")
+        os.chmod(host_file, 0o644)
+        ok, why = made(w.launch)
+        argv = [sandbox_tests.hostile("shm_namespace"), w.outside, host_file]
+        p = sandbox_tests.run(w, argv)
+        out = p and (p.stdout + p.stderr).decode(errors="replace")
+        check("hostile shm_namespace: the attempt works natively (so the test can fail)", p is not None and p.returncode == 1,
+              out)
+        for label, policy in MODES:
+            if not ok:
+                h.report(f"hostile shm_namespace: contained under {label}", None, why)
+                continue
+            w.clean_launch()
+            p = sandbox_tests.run(w, [h.pv(), "run", *policy, "--"] + argv)
+            sandbox_tests.check_contained("shm_namespace", label, sandbox_tests.mode_of(policy), p, REFUSALS)
+        check("hostile shm_namespace: the host's planted file is untouched, nothing new in the host's /dev/shm",
+              open(host_file).read() == "secret\n" and not os.path.exists("/dev/shm/pv-fill"), "")
+    finally:
+        if os.path.exists(host_file):
+            os.unlink(host_file)
+        w.close()
+
+
 def shm_refused():
     """Where no namespace can be made, the run says so once and /dev/shm stays as ci's rules say (EACCES).
     Made so in a user namespace of the test's own whose user.max_user_namespaces is 0, which binds only it."""
@@ -193,4 +227,4 @@ def groups(harness):
     global h
     h = harness
     sandbox_tests.h = harness
-    return [shm_functions, shm_isolation, shm_refused]
+    return [shm_functions, shm_isolation, shm_hostile, shm_refused]
