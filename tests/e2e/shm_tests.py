@@ -34,10 +34,14 @@ if __name__ == "__main__":
 """
 # Path checking modes (sandbox_tests.POLICIES): Landlock, the supervisor with Landlock behind it, the supervisor alone.
 MODES = sandbox_tests.POLICIES
+# The planted file is not in the run's /dev/shm (ENOENT); through /proc/PID/root of a process outside the run:
+# Landlock refuses it (EACCES, ptrace scoping); the supervisor resolves the link's "/" in the run's own tree, where
+# the file is not (root: ENOENT), or, as nobody, the kernel's ptrace check refuses a process outside the run's user
+# namespace (EACCES); mount, umount2, unshare twice, setns: never allowed (EPERM); the tmpfs full (ENOSPC).
+_NS = "EPERM,EPERM,EPERM,EPERM,EPERM,ENOSPC"
+_BY_SUPERVISOR = sandbox_tests.ByUser(f"ENOENT,ENOENT,{_NS}", f"ENOENT,EACCES,{_NS}")
 REFUSALS = {
-    # the planted file is not there (ENOENT); mount, umount2, unshare twice, setns: never allowed (EPERM);
-    # the tmpfs full (ENOSPC)
-    "shm_namespace": "ENOENT,EPERM,EPERM,EPERM,EPERM,EPERM,ENOSPC",
+    "shm_namespace": {"landlock": f"ENOENT,EACCES,{_NS}", "supervisor": _BY_SUPERVISOR, "alone": _BY_SUPERVISOR},
 }
 
 
@@ -173,7 +177,7 @@ def shm_hostile():
             f.write("secret\n")
         os.chmod(host_file, 0o644)
         ok, why = made(w.launch)
-        argv = [sandbox_tests.hostile("shm_namespace"), w.outside, host_file]
+        argv = [sandbox_tests.hostile("shm_namespace"), w.outside, host_file, w.extra("pid")]
         p = sandbox_tests.run(w, argv)
         out = p and (p.stdout + p.stderr).decode(errors="replace")
         check("hostile shm_namespace: the attempt works natively (so the test can fail)", p is not None and p.returncode == 1,

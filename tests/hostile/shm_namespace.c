@@ -1,7 +1,8 @@
 /*
  * Out of the run's private /dev/shm (a tmpfs in a mount namespace, under a
  * user namespace for an ordinary user): reach the host's /dev/shm (argv[2]
- * names a file the test planted there, with "secret" in it), then use the
+ * names a file the test planted there, with "secret" in it; argv[3] is a
+ * process outside the run, whose root is the host's), then use the
  * namespace the run lives in: mount, unmount, unshare, setns, hold a
  * capability; and fill the tmpfs past its size. Natively the planted file
  * is read at once.
@@ -62,10 +63,17 @@ int main(int argc, char **argv)
 {
 	int fd;
 
-	if (argc < 3 || strncmp(argv[2], "/dev/shm/", 9) != 0)
-		cannot("usage: shm_namespace OUTSIDE_DIR /dev/shm/PLANTED");
+	char through[4096];
+
+	if (argc < 4 || strncmp(argv[2], "/dev/shm/", 9) != 0)
+		cannot("usage: shm_namespace OUTSIDE_DIR /dev/shm/PLANTED PID");
 	if (reads_secret(argv[2]))
 		escaped("read the file planted in the host's /dev/shm");
+	note_refusal(errno);
+	/* The outside process's root is the host's tree, with the host's /dev/shm in it. */
+	snprintf(through, sizeof(through), "/proc/%s/root%s", argv[3], argv[2]);
+	if (reads_secret(through))
+		escaped("read the host's /dev/shm through /proc/PID/root of a process outside the run");
 	note_refusal(errno);
 	attempt(mount("none", "/dev/shm", "tmpfs", 0, "size=1G"), "mount a bigger tmpfs on /dev/shm");
 	attempt(umount2("/dev/shm", MNT_DETACH), "unmount the run's /dev/shm (the host's is below)");

@@ -181,6 +181,13 @@ static bool under(const char *path, const char *shm)
 	return strncmp(real, shm, n) == 0 && (real[n] == '\0' || real[n] == '/');
 }
 
+bool private_shm_hides(const char *path)
+{
+	char shm[PATH_MAX];
+
+	return realpath(SHM_DIR, shm) && under(path, shm);
+}
+
 static void explain(struct private_shm *r, bool user_ns, enum step step, int err)
 {
 	const char *hint;
@@ -221,7 +228,7 @@ void private_shm_make(uint64_t size, const char *const *blockers, struct private
 	for (int i = 0; blockers && blockers[i]; i++)
 		if (under(blockers[i], shm)) {
 			snprintf(r->why_not, sizeof(r->why_not),
-				 "%s is under %s, which the run's own tmpfs would hide; run from elsewhere, or say "
+				 "%s is under %s, which the run's own tmpfs would hide; keep the run's files elsewhere, or say "
 				 "--shm-size none",
 				 blockers[i], SHM_DIR);
 			return;

@@ -85,6 +85,9 @@ static const char *private_base(const struct sandbox *sb)
 	if (!base || base[0] != '/' ||
 	    (strncmp(base, sb->launch_dir, n) == 0 && (base[n] == '\0' || base[n] == '/')))
 		base = "/tmp";
+	/* The run's own /dev/shm hides the host's, and goes with the run: --keep-tmpdir could keep nothing there. */
+	if (sb->shm.made && private_shm_hides(base))
+		base = "/tmp";
 	return base;
 }
 
@@ -113,7 +116,8 @@ static bool view_covers_shm(const struct policy *p)
 static void make_private_shm(const struct run_options *o, struct sandbox *sb)
 {
 	const struct policy *p = &sb->policy;
-	const char **blockers = xcalloc(p->nmaps + 4, sizeof(*blockers));
+	const char **blockers = xcalloc(p->nmaps + 5, sizeof(*blockers));
+	char *trace_dir = NULL;
 	size_t n = 0;
 
 	if (!p->shm_size)
@@ -130,12 +134,22 @@ static void make_private_shm(const struct run_options *o, struct sandbox *sb)
 		blockers[n++] = o->chdir;
 	for (size_t i = 0; i < p->nmaps; i++)
 		blockers[n++] = p->maps[i].host;
+	if (o->trace_output && strrchr(o->trace_output, '/')) {
+		/* -ff makes a file there for each process, after the namespace is made (a bare name: the launch directory) */
+		char *slash;
+
+		trace_dir = xstrdup(o->trace_output);
+		slash = strrchr(trace_dir, '/');
+		slash[slash == trace_dir] = '\0';
+		blockers[n++] = trace_dir;
+	}
 	private_shm_make(p->shm_size, blockers, &sb->shm);
 	if (!sb->shm.made && !o->quiet)
 		warn("note: no private /dev/shm for this run: %s. /dev/shm stays as the path rules say (ci gives it "
 		     "none: shm_open and sem_open fail with EACCES)",
 		     sb->shm.why_not);
 out:
+	free(trace_dir);
 	free(blockers);
 }
 
