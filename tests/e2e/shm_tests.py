@@ -97,6 +97,22 @@ def shm_functions():
         r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--shm-size", "lots", "--", "true"])
         check("--shm-size lots: refused with 125, saying what is expected",
               r and r[2] == 125 and b"--shm-size" in r[1] and b"expected none or a size" in r[1], str(r))
+        # The supervisor's own work on the program's files, in the namespace (as nobody: from inside the user
+        # namespace it owns): fchmod by descriptor (the descriptor taken with pidfd_getfd, the change made by the
+        # supervisor), chmod by path (resolved, opened as the thread), the sealed scratch area written through
+        # /proc/PID/mem and paths read with process_vm_readv (supervisor checks).
+        script = ("import os; fd = os.open('/dev/shm/f', os.O_CREAT | os.O_RDWR, 0o644); os.fchmod(fd, 0o600); "
+                  "a = os.stat('/dev/shm/f').st_mode & 0o777; os.chmod('/dev/shm/f', 0o640); "
+                  "print(oct(a), oct(os.stat('/dev/shm/f').st_mode & 0o777))")
+        for label, policy in MODES if os.path.exists(PYTHON) else ():
+            r = h.run_in(d, [h.pv(), "run", *policy, "--", PYTHON, "-c", script])
+            check(f"under {label}: fchmod and chmod of a file in the run's /dev/shm, made by the supervisor",
+                  r and r[2] == 0 and r[0] == b"0o600 0o640\n", str(r))
+        trace = os.path.join(d, "t.jsonl")
+        r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--trace", trace, "--", h.prog("posix_shm"), tag() + "-tr"])
+        s = h.run_in(d, [h.pv(), "summary", "--files", trace])
+        check("a trace of the run names the files in its /dev/shm, and summary --files lists them",
+              r and r[2] == 0 and s and s[2] == 0 and b"/dev/shm/pv-shm-" + tag().encode() + b"-tr" in s[0], f"{r} {s}")
         if not os.path.exists(PYTHON):
             h.report("Python's multiprocessing (Pool, SharedMemory, Lock) in the run's /dev/shm", None,
                      f"{PYTHON} is not on this machine")
