@@ -34,8 +34,4 @@ void private_shm_make(uint64_t size, const char *const *blockers, struct private
 /* Is path (an existing one, resolved) /dev/shm or below it, where the host's files are hidden once it is made? */
 bool private_shm_hides(const char *path);
 
-/* Every capability gone from every set, none to be had again (the bounding set cleared, securebits locked).
- * 0, or -errno with *what naming the step that failed. */
-int caps_drop_all(const char **what);
-
 #endif

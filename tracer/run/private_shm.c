@@ -5,7 +5,6 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <linux/capability.h>
-#include <linux/securebits.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "caps_drop.h"
 #include "private_shm.h"
 #include "util.h"
 
@@ -30,34 +30,6 @@ static bool has_cap(int cap)
 	if (syscall(SYS_capget, &hdr, data) < 0)
 		return false;
 	return data[cap / 32].effective & (1u << (cap % 32));
-}
-
-int caps_drop_all(const char **what)
-{
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct data[2];
-
-	if (prctl(PR_CAPBSET_READ, CAP_SETPCAP) == 1 && has_cap(CAP_SETPCAP)) {
-		/* Root keeps no root powers through exec or setuid, and cannot take them back. */
-		if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
-						     SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED |
-						     SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED) < 0) {
-			*what = "setting the securebits";
-			return -errno;
-		}
-		for (int cap = 0; cap <= 63; cap++)
-			if (prctl(PR_CAPBSET_DROP, cap) < 0 && errno != EINVAL) {
-				*what = "dropping a capability from the bounding set";
-				return -errno;
-			}
-	}
-	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-	memset(data, 0, sizeof(data));
-	if (syscall(SYS_capset, &hdr, data) < 0) {
-		*what = "clearing the capability sets";
-		return -errno;
-	}
-	return 0;
 }
 
 static int write_file(const char *path, const char *text)

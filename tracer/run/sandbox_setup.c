@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "caps_drop.h"
 #include "env_rules.h"
 #include "guest_view.h"
 #include "options.h"
