@@ -91,6 +91,7 @@ struct policy {
 	size_t nmaps;
 	char **tmps;
 	size_t ntmps;
+	uint64_t shm_size;              /* shm: a private tmpfs of this many bytes on /dev/shm for the run (0: none) */
 	/* The program's environment (env_rules.c): from picovisor's, cleared or not, then names removed, then set. */
 	bool env_clear;                 /* clearenv: start from an empty environment (keep-env names stay) */
 	char **env_unset;               /* unsetenv NAME|PATTERN|@credentials, in order */

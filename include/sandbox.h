@@ -18,6 +18,7 @@
 #include "env_rules.h"
 #include "policy.h"
 #include "policy_compile.h"
+#include "private_shm.h"
 
 struct run_options;
 struct tracee;
@@ -35,6 +36,7 @@ struct sandbox {
 	struct held_dir tmpdir_held; /* held from before the start, for its removal */
 	struct env_changes env;   /* names the policy removed from or set in the program's environment */
 	char *chdir_host;         /* --chdir: the host directory the program starts in, or NULL */
+	struct private_shm shm;   /* the policy's shm: the run's own tmpfs on /dev/shm, or why there is none */
 	/* Counters of the run, for limits and the report. */
 	int forks_in_flight;      /* fork/clone calls let through whose task has not been seen yet */
 	unsigned long calls_checked; /* stops the policy's filter handed to the supervisor */

@@ -47,6 +47,8 @@ void policy_describe(const struct policy *p, FILE *out)
 		       p->maps[i].origin);
 	for (size_t i = 0; i < p->ntmps; i++)
 		fprintf(out, "  tmp %s\n", p->tmps[i]);
+	if (p->shm_size)
+		fprintf(out, "  shm: a private tmpfs of %" PRIu64 " bytes on /dev/shm\n", p->shm_size);
 	if (p->env_clear)
 		fprintf(out, "  clearenv\n");
 	for (size_t i = 0; i < p->nenv_unset; i++)

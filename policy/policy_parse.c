@@ -39,7 +39,7 @@ struct parser {
 };
 
 /* Settings that a text may give once (a profile's are overridden, not contradicted). */
-enum { SET_NET, SET_ON_VIOLATION, SET_TMPDIR, SET_FAIL_ON_VIOLATION, SET_SEE_ALL, SET_LIMIT0 };
+enum { SET_NET, SET_ON_VIOLATION, SET_TMPDIR, SET_FAIL_ON_VIOLATION, SET_SEE_ALL, SET_SHM, SET_LIMIT0 };
 
 __attribute__((format(printf, 4, 5))) static int fail(struct parser *ps, const struct line *l, int col, const char *fmt,
 						       ...)
@@ -492,6 +492,24 @@ static int do_limit(struct parser *ps, const struct line *l)
 	return 0;
 }
 
+/* shm SIZE|none: the run's private /dev/shm (a tmpfs of SIZE bytes), or none (0 is none too). */
+static int do_shm(struct parser *ps, const struct line *l)
+{
+	const char *expected = "", *v;
+
+	if (need_args(ps, l, 1, 1, "shm SIZE|none") < 0 || once(ps, l, SET_SHM) < 0)
+		return -1;
+	v = l->tok[1].text;
+	if (strcmp(v, "none") == 0 || strspn(v, "0") == strlen(v)) {
+		ps->p->shm_size = 0;
+		return 0;
+	}
+	/* A tmpfs is sized in pages: at least one. */
+	if (parse_limit_value(LIMIT_TMPFS, v, &ps->p->shm_size, &expected) < 0 || ps->p->shm_size < 4096)
+		return fail(ps, l, l->tok[1].col, "expected none or %s, at least 4K, not '%s'", expected, v);
+	return 0;
+}
+
 static int do_on_violation(struct parser *ps, const struct line *l)
 {
 	const char *a;
@@ -633,7 +651,7 @@ static const struct {
 	{ "bind", do_bind },       { "clearenv", do_clearenv }, { "connect", do_connect },
 	{ "fail-on-violation", do_fail_on_violation }, { "keep-env", do_keep_env }, { "limit", do_limit },   { "map", do_map },           { "net", do_net },
 	{ "on-violation", do_on_violation }, { "path", do_path }, { "profile", do_profile }, { "promise", do_promise },
-	{ "see-all-refusals", do_see_all_refusals }, { "setenv", do_setenv },   { "tmp", do_tmp },         { "tmpdir", do_tmpdir },     { "unsetenv", do_unsetenv },
+	{ "see-all-refusals", do_see_all_refusals }, { "setenv", do_setenv }, { "shm", do_shm },   { "tmp", do_tmp },         { "tmpdir", do_tmpdir },     { "unsetenv", do_unsetenv },
 };
 
 /* What a whole text says, once every line is in: rules that contradict each other. */
@@ -676,7 +694,7 @@ static int parse_text(struct parser *ps, const char *text, const char *file)
 		if (i == ARRAY_SIZE(directives)) {
 			rc = fail(ps, &l, l.tok[0].col,
 				  "unknown directive '%s': expected profile, promise, path, tmpdir, net, connect, bind, "
-				  "limit, on-violation, fail-on-violation, see-all-refusals, map, tmp, clearenv, setenv, unsetenv or keep-env",
+				  "limit, on-violation, fail-on-violation, see-all-refusals, map, tmp, shm, clearenv, setenv, unsetenv or keep-env",
 				  l.tok[0].text);
 			break;
 		}

@@ -265,8 +265,8 @@ def ci_shm():
         check("ci --tmp /dev/shm: the run's /dev/shm is size-limited (limit tmpfs): over it, the run ends with 159",
               r and r[2] == 159 and b"survived" not in r[0] and b"tmpfs limit" in r[1]
               and doc.get("ended") == "tmpfs-limit" and doc.get("peak_tmpfs_bytes", 0) > 1 << 20, f"{r} {doc}")
-        r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--", h.prog("posix_shm"), tag + "-plain"])
-        check("plain ci: /dev/shm is refused (EACCES), as documented (no private /dev/shm without --tmp)",
+        r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--shm-size", "none", "--", h.prog("posix_shm"), tag + "-plain"])
+        check("ci --shm-size none: /dev/shm is refused (EACCES), as documented (no private /dev/shm, no rule for it)",
               r and r[2] == 1 and b"Permission denied" in r[0], str(r))
         r = h.run_in(d, [h.pv(), "policy", "check", "ci"])
         check("policy check ci shows the tmpfs limit", r and b"limit tmpfs 268435456 bytes" in r[0], str(r))
@@ -306,7 +306,7 @@ def ci_view_rules():
 
 
 DIRECTIVES = ("profile", "promise", "path", "tmpdir", "net", "connect", "bind", "limit", "on-violation", "map", "tmp",
-              "clearenv", "setenv", "unsetenv", "keep-env", "fail-on-violation", "see-all-refusals")
+              "clearenv", "setenv", "unsetenv", "keep-env", "fail-on-violation", "see-all-refusals", "shm")
 
 
 def doc_policy_blocks():
@@ -579,7 +579,8 @@ def ci_refusals_seen():
               and not any("path refusals" in u for u in doc.get("unseen_refusals", [])), err[-800:])
         r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--fail-on-violation", "--", "sh", "-c", script])
         check("--fail-on-violation sees a refusal Landlock would make: 123", r and r[2] == 123, str(r)[:400])
-        r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--see-all-refusals", "--", PYTHON, "mp.py"])
+        r = h.run_in(d, [h.pv(), "run", "--policy", "ci", "--shm-size", "none", "--see-all-refusals", "--", PYTHON,
+                         "mp.py"])
         err = r[1].decode(errors="replace") if r else ""
         check("--see-all-refusals reports the /dev/shm refusal behind a failing multiprocessing lock (the LTP case)",
               r and r[2] != 0 and "violation" in err and "/dev/shm" in err, err[-600:])

@@ -171,7 +171,8 @@ def limits_memory():
             for entry in os.listdir(shm_dir) if shm_dir else ():
                 os.unlink(os.path.join(shm_dir, entry))
             for label, policy in POLICIES:
-                rules = ["--path", f"rwc:{shm_dir}"] if way == "tmpfs" else []
+                # the host's /dev/shm, where the run's own would hide it
+                rules = ["--shm-size", "none", "--path", f"rwc:{shm_dir}"] if way == "tmpfs" else []
                 ended_by_limit(w, name, label, policy + rules, ["--limit", "memory=64M"], argv, "memory-limit")
                 for entry in os.listdir(shm_dir) if shm_dir else ():
                     os.unlink(os.path.join(shm_dir, entry))

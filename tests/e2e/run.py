@@ -55,6 +55,7 @@ import redteam_tests
 import policy_tests
 import races_tests
 import sandbox_tests
+import shm_tests
 import summary_uses_tests
 import dist_tests
 import seccomp_tests
@@ -608,6 +609,7 @@ def main():
     groups += nt_semantics_tests.groups(sys.modules[__name__])
     groups += dist_tests.groups(sys.modules[__name__])
     groups += ci_tests.groups(sys.modules[__name__])
+    groups += shm_tests.groups(sys.modules[__name__])
     groups += nt_crt_tests.groups(sys.modules[__name__])
     groups += nt_yat2m_tests.groups(sys.modules[__name__])
     groups += layout_tests.groups(sys.modules[__name__])

@@ -260,8 +260,9 @@ static void judge_the_rest(struct findings *f)
 	int rc = probe_userns();
 
 	say(&f->userns, rc == 0 ? OK : PARTIAL,
-	    rc == 0 ? "unshare(CLONE_NEWUSER) works (picovisor does not need it)"
-		    : "user namespaces are not available (picovisor does not need them)");
+	    rc == 0 ? "unshare(CLONE_NEWUSER) works (an ordinary user's ci runs get their private /dev/shm in one)"
+		    : "user namespaces are not available: an ordinary user's runs get no private /dev/shm (shm: "
+		      "docs/policy.md), the rest does not need them");
 	say(&f->binfmt, access("/proc/sys/fs/binfmt_misc/status", F_OK) == 0 ? OK : PARTIAL,
 	    access("/proc/sys/fs/binfmt_misc/status", F_OK) == 0
 		    ? "binfmt_misc is mounted (not needed: picovisor picks PE images by their MZ magic itself)"

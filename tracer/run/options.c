@@ -181,6 +181,9 @@ void options_usage(FILE *out)
 	      "                      secrets of CI systems and cloud SDKs (docs/policy.md, Environment)\n"
 	      "  --setenv NAME=VALUE set NAME in the program's environment\n"
 	      "  --keep-tmpdir       keep the private tmpdir after the run (its path is printed)\n"
+	      "  --shm-size SIZE|none  the run's own /dev/shm: a tmpfs of SIZE (ci: 64M) in a mount\n"
+	      "                      namespace (as an ordinary user, in a user namespace), gone\n"
+	      "                      after the run; none (or 0): no /dev/shm of its own\n"
 	      "  --require-landlock  refuse to run where the kernel cannot enforce the rules with\n"
 	      "                      Landlock (otherwise picovisor checks what Landlock cannot)\n"
 	      "  --no-landlock       enforce the policy with seccomp and picovisor's own checks\n"
@@ -491,6 +494,10 @@ static int add_override(struct run_options *o, const char *option, const char *v
 	} else if (strcmp(option, "clearenv") == 0 || strcmp(option, "fail-on-violation") == 0 ||
 		   strcmp(option, "see-all-refusals") == 0) {
 		line = xstrdup(option);
+	} else if (strcmp(option, "shm-size") == 0) {
+		char *q = quoted(value, strlen(value));
+		line = xasprintf("shm %s", q);
+		free(q);
 	} else if (strcmp(option, "limit") == 0) {
 		const char *eq = strchr(value, '=');
 		if (!eq || eq == value || !eq[1])
@@ -551,6 +558,7 @@ int options_parse(int argc, char **argv, struct run_options *o)
 		{ "on-violation", required_argument, NULL, OPT_OVERRIDE },
 		{ "map", required_argument, NULL, OPT_OVERRIDE },
 		{ "tmp", required_argument, NULL, OPT_OVERRIDE },
+		{ "shm-size", required_argument, NULL, OPT_OVERRIDE },
 		{ "setenv", required_argument, NULL, OPT_OVERRIDE },
 		{ "unsetenv", required_argument, NULL, OPT_OVERRIDE },
 		{ "keep-env", required_argument, NULL, OPT_OVERRIDE },

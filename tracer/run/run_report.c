@@ -1,6 +1,7 @@
 /* Violations and the --report document of a sandboxed run (tracer/run/run_report.h). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -501,6 +502,18 @@ void run_report_write(const struct run_options *o, int main_status, int exit_cod
 			  "\"landlock_refusals_read\": %s",
 			  sb->digest, sb->landlock.abi, sb->landlock_active ? "true" : "false",
 			  sb->supervisor_paths ? "supervisor" : "landlock", sb->landlock.audited ? "true" : "false");
+		sb_puts(&b, ", \"private_shm\": ");
+		if (!sb->shm.size) {
+			sb_puts(&b, "null");
+		} else {
+			sb_printf(&b, "{\"size_bytes\": %" PRIu64 ", \"made\": %s, \"user_namespace\": %s, \"why_not\": ",
+				  sb->shm.size, sb->shm.made ? "true" : "false", sb->shm.user_namespace ? "true" : "false");
+			if (sb->shm.made)
+				sb_puts(&b, "null");
+			else
+				json_string(&b, sb->shm.why_not);
+			sb_puts(&b, "}");
+		}
 	} else {
 		sb_puts(&b, "null");
 	}

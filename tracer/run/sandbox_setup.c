@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "caps_drop.h"
 #include "env_rules.h"
 #include "guest_view.h"
 #include "options.h"
@@ -85,7 +86,72 @@ static const char *private_base(const struct sandbox *sb)
 	if (!base || base[0] != '/' ||
 	    (strncmp(base, sb->launch_dir, n) == 0 && (base[n] == '\0' || base[n] == '/')))
 		base = "/tmp";
+	/* The run's own /dev/shm hides the host's, and goes with the run: --keep-tmpdir could keep nothing there. */
+	if (sb->shm.made && private_shm_hides(base))
+		base = "/tmp";
 	return base;
+}
+
+/* Does a map or tmp line's guest path cover /dev/shm? The guest view then serves it, not a tmpfs. */
+static bool view_covers_shm(const struct policy *p)
+{
+	for (size_t i = 0; i < p->nmaps + p->ntmps; i++) {
+		const char *g = i < p->nmaps ? p->maps[i].guest : p->tmps[i - p->nmaps];
+		size_t n = strlen(g);
+
+		while (n > 1 && g[n - 1] == '/')
+			n--;
+		if ((n == 1 && g[0] == '/') || (strncmp("/dev/shm", g, n) == 0 && ("/dev/shm"[n] == '\0' || "/dev/shm"[n] == '/')))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The policy's shm: made before anything of the run is named on the host
+ * (tmpdirs, rules bound to files), so that the supervisor, which resolves
+ * the program's paths itself, and the program see one tree. Where it cannot
+ * be made /dev/shm stays as the path rules say (ci's: closed), and the run
+ * says why once.
+ */
+static void make_private_shm(const struct run_options *o, struct sandbox *sb)
+{
+	const struct policy *p = &sb->policy;
+	const char **blockers = xcalloc(p->nmaps + 5, sizeof(*blockers));
+	char *trace_dir = NULL;
+	size_t n = 0;
+
+	if (!p->shm_size)
+		goto out;
+	if (view_covers_shm(p)) {
+		sb->shm.size = p->shm_size;
+		snprintf(sb->shm.why_not, sizeof(sb->shm.why_not), "a map or tmp line serves /dev/shm instead");
+		goto out;
+	}
+	blockers[n++] = sb->launch_dir;
+	if (o->program_path)
+		blockers[n++] = o->program_path;
+	if (o->chdir)
+		blockers[n++] = o->chdir;
+	for (size_t i = 0; i < p->nmaps; i++)
+		blockers[n++] = p->maps[i].host;
+	if (o->trace_output && strrchr(o->trace_output, '/')) {
+		/* -ff makes a file there for each process, after the namespace is made (a bare name: the launch directory) */
+		char *slash;
+
+		trace_dir = xstrdup(o->trace_output);
+		slash = strrchr(trace_dir, '/');
+		slash[slash == trace_dir] = '\0';
+		blockers[n++] = trace_dir;
+	}
+	private_shm_make(p->shm_size, blockers, &sb->shm);
+	if (!sb->shm.made && !o->quiet)
+		warn("note: no private /dev/shm for this run: %s. /dev/shm stays as the path rules say (ci gives it "
+		     "none: shm_open and sem_open fail with EACCES)",
+		     sb->shm.why_not);
+out:
+	free(trace_dir);
+	free(blockers);
 }
 
 static void make_tmpdir(struct sandbox *sb)
@@ -319,6 +385,7 @@ void sandbox_prepare(const struct run_options *o, unsigned personality_classes)
 		caller_tmpdir = xstrdup(getenv("TMPDIR"));
 	load_policy(o, &sb->policy);
 	digest(sb); /* before the tmpdir's rule, whose name changes every run */
+	make_private_shm(o, sb);
 	build_view(sb);
 	resolve_chdir(o, sb);
 	bind_rules(sb);
@@ -335,6 +402,8 @@ void sandbox_prepare(const struct run_options *o, unsigned personality_classes)
 			warn("note: not passed to the program (environment rules): %s", sb->env.removed[i]);
 	if (sb->policy.tmpdir)
 		make_tmpdir(sb);
+	if (sb->shm.made)
+		add_rule(sb, "/dev/shm", PERM_R | PERM_W | PERM_C, "shm");
 	/* The program named on the command line may always be read and run (strict runs nothing else). */
 	{
 		char real[PATH_MAX];
@@ -440,27 +509,11 @@ static void set_nofile(const struct policy *p)
 /* No capability left in any set, and none to be had again: a root CI job is then an ordinary uid 0. */
 static void drop_capabilities(void)
 {
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct data[2];
+	const char *what = "";
+	int rc = caps_drop_all(&what);
 
-	memset(data, 0, sizeof(data));
-	if (prctl(PR_CAPBSET_READ, CAP_SETPCAP) == 1 && syscall(SYS_capget, &hdr, data) == 0 &&
-	    (data[0].effective & (1u << CAP_SETPCAP))) {
-		/* Root keeps no root powers through exec or setuid, and cannot take them back. */
-		if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
-						     SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED |
-						     SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED) < 0)
-			child_fail("setting the securebits: %s", strerror(errno));
-		for (int cap = 0; cap <= 63; cap++)
-			if (prctl(PR_CAPBSET_DROP, cap) < 0 && errno != EINVAL)
-				child_fail("dropping capability %d from the bounding set: %s", cap, strerror(errno));
-	}
-	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-	memset(data, 0, sizeof(data));
-	hdr.version = _LINUX_CAPABILITY_VERSION_3;
-	hdr.pid = 0;
-	if (syscall(SYS_capset, &hdr, data) < 0)
-		child_fail("clearing the capability sets: %s", strerror(errno));
+	if (rc < 0)
+		child_fail("%s: %s", what, strerror(-rc));
 }
 
 void sandbox_enter(const struct run_options *o)
